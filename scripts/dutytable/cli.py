@@ -1,0 +1,172 @@
+"""What every script shares: --config, --period, -v, Chinese errors, exit codes, a GBK-safe console.
+
+Each script in scripts/ is two lines that call :func:`main` with one :class:`Command`.
+A command parses its own arguments, gets the loaded config and period, makes one call
+into the core and returns an exit code:
+
+====  =========================================================
+0     done
+1     unexpected failure (a bug): one line, traceback with -v
+2     bad arguments or config.ini
+3     bad input: the table or a source file is wrong
+4     an output cannot be written (exists, or open in Excel/Word)
+130   interrupted (Ctrl+C)
+====  =========================================================
+"""
+
+import argparse
+import datetime as dt
+import logging
+import re
+import sys
+import traceback
+
+from .config import DEFAULT_CONFIG, load_config
+from .errors import DutyTableError, UsageError
+from .model import Period
+
+log = logging.getLogger(__name__)
+
+
+def setup_console():
+    """Make printing never fail: a Chinese Windows console (GBK) cannot show every character."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):
+            pass
+
+
+def echo(text="", err=False):
+    """Print one line for the clerk."""
+    print(text, file=sys.stderr if err else sys.stdout, flush=True)
+
+
+_ARGPARSE_MESSAGES = (
+    (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数 {0}"),
+    (re.compile(r"the following arguments are required: (.*)"), "缺少参数 {0}"),
+    (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面要写一个值"),
+    (re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"), "参数 {0} 的值 {1} 无效，可选：{2}"),
+)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse whose errors are one line of Chinese raised as UsageError (exit code 2)."""
+
+    def error(self, message):
+        for pattern, chinese in _ARGPARSE_MESSAGES:
+            match = pattern.fullmatch(message)
+            if match:
+                message = chinese.format(*match.groups())
+                break
+        raise UsageError(f"参数错误：{message}。运行 python scripts/{self.prog} --help 查看用法。")
+
+
+class Command:
+    """One script's behaviour. Subclasses set ``prog`` and ``description`` and implement :meth:`run`."""
+
+    prog = ""
+    description = ""
+
+    def add_arguments(self, parser):
+        """Add the script's own arguments."""
+
+    def run(self, args, config, period):
+        """Do the work; return an exit code."""
+        raise NotImplementedError
+
+    def parser(self):
+        parser = ChineseArgumentParser(prog=self.prog, description=self.description,
+                                       formatter_class=argparse.RawDescriptionHelpFormatter)
+        parser.add_argument("--config", metavar="PATH", default=None,
+                            help=f"配置文件 config.ini 的路径（默认：{DEFAULT_CONFIG.name}，在工具文件夹中）")
+        parser.add_argument("--period", metavar="YYYY-MM", default=None,
+                            help="期次（年-月），例如 2010-11；默认为本月")
+        parser.add_argument("-v", "--verbose", action="store_true", help="出错时显示详细信息（供维护人员排查）")
+        self.add_arguments(parser)
+        return parser
+
+
+def main(command, argv=None, today=None):
+    """Run ``command`` as a script: parse, load config, call, map errors to exit codes.
+
+    Args:
+        command: a :class:`Command`.
+        argv: arguments (default: sys.argv[1:]).
+        today: the date that decides the default period (default: today).
+
+    Returns:
+        The exit code.
+    """
+    setup_console()
+    verbose = "-v" in (argv if argv is not None else sys.argv[1:]) or "--verbose" in (argv or sys.argv[1:])
+    try:
+        args = command.parser().parse_args(argv)
+        verbose = args.verbose
+        logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                            format="%(levelname)s %(name)s: %(message)s")
+        period = Period.parse(args.period) if args.period else Period.of(today or dt.date.today())
+        config = load_config(args.config)
+        return command.run(args, config, period)
+    except DutyTableError as exc:
+        if verbose:
+            traceback.print_exc()
+        for line in exc.lines():
+            echo(line, err=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        echo("已中断。", err=True)
+        return 130
+    except Exception as exc:  # the last line of defence: one line, never a traceback without -v
+        if verbose:
+            traceback.print_exc()
+        echo(f"出现意外错误（{type(exc).__name__}: {exc}）。请加 -v 重新运行，并把显示的内容发给维护人员。", err=True)
+        return 1
+
+
+def report_collectives(table, departments):
+    """Say once per unexpanded collective that config.ini can expand it."""
+    named = []
+    for task in table.tasks:
+        for name in task.leads + task.partners:
+            if departments.is_unexpanded_collective(name) and name not in named:
+                named.append(name)
+    for name in named:
+        echo(f"提示：“{name}”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，请在 config.ini 的 [groups] 中列出，例如“{name} = 单位甲、单位乙”。")
+    return named
+
+
+# ---------------------------------------------------------------------------
+# The commands
+
+class ImportTable(Command):
+    prog = "import_table.py"
+    description = ("把收到的目标任务责任分解表（Word 附件 .docx、Word 导出的文本 .txt，或 Excel .xlsx）\n"
+                   "导入为主表（config.ini 中 [paths] table 指定的文件）。")
+
+    def add_arguments(self, parser):
+        parser.add_argument("source", metavar="SOURCE", help="收到的责任分解表文件")
+        parser.add_argument("--output", metavar="PATH", help="写到哪里（默认：config.ini 中的主表路径）")
+        parser.add_argument("--force", action="store_true", help="主表已存在时替换它（旧文件先备份）")
+
+    def run(self, args, config, period):
+        from pathlib import Path
+
+        from . import files
+        from .errors import OutputError
+        from .table import import_source, write_table
+
+        table = import_source(args.source, config.departments)
+        target = Path(args.output) if args.output else config.table
+        if target.exists():
+            if not args.force:
+                raise OutputError(f"{target} 已存在，为免覆盖未写入：如要用 {Path(args.source).name} 替换它，请加 --force（旧文件会先备份）。")
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            backup = files.move_no_clobber(target, target.with_name(f"{target.stem}.备份-{stamp}{target.suffix}"))
+            echo(f"原主表已备份为 {backup.name}。")
+        write_table(table, target)
+        recipients = table.recipients(config.departments)
+        echo(f"已导入 {len(table.tasks)} 项工作内容（{len(table.categories)} 个类别），"
+             f"共 {len(recipients)} 个填报单位，写入 {target}。")
+        report_collectives(table, config.departments)
+        return 0

@@ -1,0 +1,170 @@
+"""config.ini: reading, checking, and the values every stage uses.
+
+Paths in the file are relative to the file's own folder, so the tool works wherever
+the clerk unpacked it. A missing or malformed file raises ConfigError with one line of
+Chinese naming the section and key.
+"""
+
+import calendar
+import configparser
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .departments import Departments, split_list
+from .errors import ConfigError
+
+DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.ini"
+_TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+@dataclass
+class Config:
+    """Everything config.ini says, checked and typed."""
+
+    path: Path
+    table: Path
+    inbox: Path
+    outbox: Path
+    ledger: Path
+    word_template: Path
+    subject: str
+    year: int
+    office: str
+    attachment: str
+    generate_day: int
+    deadline_day: int
+    report_day: int
+    run_time: dt.time
+    password: str
+    return_note: str
+    departments: Departments
+
+    def deadline(self, period):
+        """The period's deadline; a day past the month's end means its last day."""
+        return clamp_day(period.year, period.month, self.deadline_day)
+
+    def period_dir(self, period):
+        """outbox/<YYYY-MM>/, where everything about one month is written."""
+        return self.outbox / str(period)
+
+    def form_title(self, period):
+        """2010年11月区质量振兴工作推进情况填报表."""
+        return f"{period.label}{self.subject}推进情况填报表"
+
+    def report_title(self, period):
+        """2010年区质量振兴工作目标任务推进情况 (the consolidated and report names add to it)."""
+        return f"{period.year}年{self.subject}目标任务推进情况"
+
+
+def clamp_day(year, month, day):
+    """date(year, month, day), with a day past the month's end moved to its last day."""
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def load_config(path=None):
+    """Read and check config.ini.
+
+    Args:
+        path: the file; the repository's config.ini when None.
+
+    Returns:
+        A :class:`Config`.
+
+    Raises:
+        ConfigError: the file is missing, unreadable, malformed, or a value is wrong.
+    """
+    path = Path(path) if path else DEFAULT_CONFIG
+    if not path.is_file():
+        raise ConfigError(f"找不到配置文件 {path}：请用 --config 指定 config.ini 的位置。")
+    parser = configparser.ConfigParser(interpolation=None, delimiters=("=",))
+    parser.optionxform = str  # department names are case-sensitive keys
+    try:
+        # utf-8-sig: Windows Notepad may save a BOM.
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"配置文件 {path} 不是 UTF-8 编码：请用记事本打开，“另存为”时编码选 UTF-8。") from None
+    except OSError as exc:
+        raise ConfigError(f"无法读取配置文件 {path}（{exc.strerror}）：请检查文件是否存在、是否有权限。") from None
+    try:
+        parser.read_string(text, source=str(path))
+    except configparser.Error as exc:
+        line = getattr(exc, "lineno", None)
+        where = f"第{line}行" if line else ""
+        raise ConfigError(
+            f"配置文件 {path} {where}格式错误：每一节以 [节名] 开头，每项写成“名称 = 值”，且不能重复。"
+        ) from None
+    reader = _Reader(parser, path)
+    base = path.resolve().parent
+
+    def rel(key, default):
+        value = reader.text("paths", key, default)
+        p = Path(value)
+        return p if p.is_absolute() else base / p
+
+    aliases = dict(parser.items("aliases")) if parser.has_section("aliases") else {}
+    for name, target in aliases.items():
+        if not target.strip():
+            raise ConfigError(f"配置文件 {path} 的 [aliases] 中“{name}”没有写对应的名称：请写成“{name} = 规范名称”。")
+    groups = {}
+    if parser.has_section("groups"):
+        for name, members in parser.items("groups"):
+            names = split_list(members)
+            if not names:
+                raise ConfigError(
+                    f"配置文件 {path} 的 [groups] 中“{name}”没有列出任何单位：请用顿号分隔列出，或删除这一行。")
+            groups[name] = names
+
+    return Config(
+        path=path,
+        table=rel("table", "templates/责任分解表.xlsx"),
+        inbox=rel("inbox", "inbox"),
+        outbox=rel("outbox", "outbox"),
+        ledger=rel("ledger", "outbox/收文台账.sqlite3"),
+        word_template=rel("word_template", "templates/附件模板.docx"),
+        subject=reader.text("report", "subject", "区质量振兴工作"),
+        year=reader.integer("report", "year", 2010, 1900, 9999),
+        office=reader.text("report", "office", "区质量振兴工作领导小组办公室"),
+        attachment=reader.text("report", "attachment", "1"),
+        generate_day=reader.integer("schedule", "generate_day", 1, 1, 31),
+        deadline_day=reader.integer("schedule", "deadline_day", 25, 1, 31),
+        report_day=reader.integer("schedule", "report_day", 28, 1, 31),
+        run_time=reader.time("schedule", "time", "08:30"),
+        password=reader.text("workbook", "password", "", allow_empty=True),
+        return_note=reader.text("workbook", "return_note", "请在截止日期前将填好的表格发回。"),
+        departments=Departments(aliases, groups),
+    )
+
+
+class _Reader:
+    """Typed access to config values with Chinese messages naming section and key."""
+
+    def __init__(self, parser, path):
+        self.parser = parser
+        self.path = path
+
+    def text(self, section, key, default, allow_empty=False):
+        value = self.parser.get(section, key, fallback=default).strip()
+        if not value and not allow_empty:
+            raise ConfigError(f"配置文件 {self.path} 的 [{section}] {key} 为空：请填写，例如“{key} = {default}”。")
+        return value
+
+    def integer(self, section, key, default, low, high):
+        raw = self.parser.get(section, key, fallback=str(default)).strip()
+        try:
+            value = int(raw)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            raise ConfigError(
+                f"配置文件 {self.path} 的 [{section}] {key} = {raw} 无效：应为 {low} 到 {high} 之间的整数，例如 {default}。")
+        return value
+
+    def time(self, section, key, default):
+        raw = self.parser.get(section, key, fallback=default).strip()
+        match = _TIME_RE.match(raw)
+        if not match:
+            raise ConfigError(
+                f"配置文件 {self.path} 的 [{section}] {key} = {raw} 无效：应写成“时:分”（24小时制），例如 {default}。")
+        return dt.time(int(match.group(1)), int(match.group(2)))

@@ -1,0 +1,118 @@
+"""File-system helpers: atomic writes, never-overwrite moves, Windows-safe names."""
+
+import hashlib
+import os
+import re
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import OutputError
+
+# Characters Windows forbids in file names, plus control characters.
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+# Leave room in a 260-character Windows path for the folders above the file.
+MAX_NAME_CHARS = 80
+
+
+def safe_filename(name, suffix=""):
+    """A file name that is valid on Windows for any text, e.g. a department name.
+
+    Reserved characters become "_", reserved device names (CON, NUL, COM1 …) get a
+    trailing underscore, trailing dots and spaces go, and the stem is cut so that the
+    whole name stays short.
+    """
+    stem = _UNSAFE.sub("_", name).strip().rstrip(". ")
+    if not stem:
+        stem = "_"
+    if stem.split(".")[0].upper() in _RESERVED:
+        stem += "_"
+    stem = stem[: MAX_NAME_CHARS - len(suffix)]
+    return stem + suffix
+
+
+def sha256_bytes(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@contextmanager
+def atomic_path(target):
+    """Yield a temporary path beside ``target``; on success it replaces ``target``.
+
+    A crash leaves either the old file or the new one, never half of one. The
+    temporary file is removed when the block fails.
+
+    Raises:
+        OutputError: the target is locked (open in Excel or Word on Windows).
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~tmp-", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp)
+    try:
+        yield tmp
+        _fsync(tmp)
+        try:
+            os.replace(tmp, target)
+        except PermissionError:
+            raise OutputError(
+                f"无法写入 {target}：文件可能正在被 Excel、WPS 或 Word 打开，请关闭后重试。") from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def atomic_write_bytes(target, data):
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+
+
+def _fsync(path):
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())
+
+
+def free_name(path):
+    """``path`` if nothing is there, else the first ``stem(2).ext``, ``stem(3).ext`` … that is free."""
+    path = Path(path)
+    if not path.exists():
+        return path
+    n = 2
+    while True:
+        candidate = path.with_name(f"{path.stem}({n}){path.suffix}")
+        if not candidate.exists():
+            return candidate
+        n += 1
+
+
+def move_no_clobber(src, dest):
+    """Move ``src`` to ``dest`` without ever replacing an existing file; returns where it went.
+
+    os.link + unlink is atomic and fails rather than overwrite; where hard links are not
+    available (some network or FAT drives) it falls back to a checked rename.
+    """
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        dest = free_name(dest)
+        try:
+            os.link(src, dest)
+        except FileExistsError:
+            continue
+        except OSError:
+            if dest.exists():
+                continue
+            os.replace(src, dest)
+            return dest
+        os.unlink(src)
+        return dest

@@ -1,0 +1,51 @@
+"""Shared fixtures: the repository, the shipped config, a scratch copy of the tool, script runner."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dutytable.config import load_config
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEED = FIXTURES / "seed_2010.txt"
+
+
+@pytest.fixture(scope="session")
+def shipped_config():
+    return load_config(ROOT / "config.ini")
+
+
+@pytest.fixture
+def workdir(tmp_path):
+    """A scratch copy of config.ini, templates/ and empty inbox/ outbox/: scripts run against it."""
+    shutil.copy(ROOT / "config.ini", tmp_path / "config.ini")
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "outbox").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def config(workdir):
+    return load_config(workdir / "config.ini")
+
+
+def run_script(name, *args, cwd=None):
+    """Run scripts/<name> as a clerk would, in a subprocess; returns CompletedProcess (text)."""
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / name), *map(str, args)],
+                          capture_output=True, text=True, encoding="utf-8", cwd=cwd or ROOT, env=env,
+                          timeout=600)
+
+
+def soffice():
+    """The LibreOffice binary, or None."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+needs_libreoffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice 未安装（Debian: libreoffice-calc-nogui / libreoffice-writer-nogui），跳过转换与另存检查")
