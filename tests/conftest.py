@@ -49,3 +49,20 @@ def soffice():
 
 
 needs_libreoffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice 未安装（Debian: libreoffice-calc-nogui / libreoffice-writer-nogui），跳过转换与另存检查")
+
+
+def libreoffice_convert(src, target_format, outdir):
+    """Re-save ``src`` through LibreOffice (xlsx, xls, ods, pdf); returns the new file.
+
+    A private profile folder lets tests run while another LibreOffice is open.
+    """
+    import subprocess as sp
+    outdir.mkdir(parents=True, exist_ok=True)
+    filters = {"xlsx": 'xlsx:"Calc MS Excel 2007 XML"', "xls": 'xls:"MS Excel 97"', "ods": "ods", "pdf": "pdf"}
+    profile = (outdir / ".lo-profile").resolve().as_uri()
+    cmd = [soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to",
+           filters[target_format].replace('"', ""), "--outdir", str(outdir), str(src)]
+    sp.run(cmd, check=True, capture_output=True, timeout=180)
+    out = outdir / (Path(src).stem + "." + target_format)
+    assert out.exists(), f"LibreOffice wrote nothing for {src}"
+    return out

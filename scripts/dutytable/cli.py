@@ -170,3 +170,25 @@ class ImportTable(Command):
              f"共 {len(recipients)} 个填报单位，写入 {target}。")
         report_collectives(table, config.departments)
         return 0
+
+
+class Generate(Command):
+    prog = "generate.py"
+    description = ("为每个填报单位生成本期的填报表，写到 outbox/<期次>/分发/，并生成 分发清单.xlsx。\n"
+                   "已生成过的期次不会被覆盖，除非加 --force。")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="重新生成已有的填报表（旧的移到“分发.旧版-时间”文件夹）")
+
+    def run(self, args, config, period):
+        from .forms import generate
+        from .table import load_table
+
+        table = load_table(config.table, config.departments)
+        result = generate(table, config, period, force=args.force)
+        if result.moved_aside:
+            echo(f"原有的填报表已移到 {result.moved_aside}。")
+        echo(f"已生成 {period} 填报表 {len(result.files)} 份：{result.folder}")
+        echo(f"分发清单：{result.list_path}")
+        report_collectives(table, config.departments)
+        return 0

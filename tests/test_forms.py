@@ -1,0 +1,197 @@
+"""Stage 2: one fill-in workbook per recipient, exactly its tasks and roles, readable after Excel/WPS/LibreOffice."""
+
+import datetime as dt
+import json
+
+import openpyxl
+import pytest
+
+from conftest import libreoffice_convert, needs_libreoffice, run_script
+from dutytable.config import load_config
+from dutytable.forms import (FORM_COLUMNS, META_SHEET, build_form, generate, read_form, specs_for)
+from dutytable.table import load_table
+from dutytable.workbooks import open_workbook
+from expected_table import EXPECTED
+
+TOWNS = ["春江镇", "孟河镇", "新桥镇", "薛家镇", "罗溪镇", "西夏墅镇", "三井街道", "河海街道", "龙虎塘街道"]
+
+
+def expected_assignments():
+    """Recipient -> [(task_id, role)], derived from EXPECTED independently of the code under test."""
+    result = {}
+    for task_id, _, _, _, leads, partners in EXPECTED:
+        for role, names in (("牵头", leads), ("配合", partners)):
+            for name in names:
+                for member in (TOWNS if name == "各镇、街道" else [name]):
+                    pairs = result.setdefault(member, [])
+                    if task_id not in [p[0] for p in pairs]:
+                        pairs.append((task_id, role))
+    return result
+
+
+@pytest.fixture
+def generated(config):
+    table = load_table(config.table, config.departments)
+    from dutytable.model import Period
+    return generate(table, config, Period(2010, 11))
+
+
+def test_every_recipient_gets_exactly_its_tasks_and_roles(generated):
+    expected = expected_assignments()
+    assert sorted(r for r, _ in generated.files) == sorted(expected)
+    assert len(generated.files) == 24
+    for recipient, path in generated.files:
+        assert path.name == f"{recipient}_2010-11填报表.xlsx"
+        _, sheets = open_workbook(path)
+        form = read_form(sheets, path.name)
+        assert form.unit == recipient
+        assert [(r["任务编号"], r["职责"]) for r in form.rows] == expected[recipient], recipient
+        assert form.meta["recipient"] == recipient and form.meta["period"] == "2010-11"
+        assert json.loads(form.meta["tasks"]) == [list(p) for p in expected[recipient]]
+        assert form.locked_fingerprint() == form.meta["fingerprint"]
+        assert all(r["完成状态"] == r["推进情况"] == "" for r in form.rows)
+
+
+def test_form_structure_protection_validation_and_print_setup(generated):
+    path = dict(generated.files)["质监分局"]
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["填报表", "填表说明", "表单信息"]
+    ws = wb["填报表"]
+    assert ws["A1"].value == "2010年11月区质量振兴工作推进情况填报表"
+    assert ws["A2"].value == "填报单位：质监分局"
+    assert (ws["D2"].value, ws["G2"].value, ws["D3"].value) == ("填报人：", "联系电话：", "填报日期：")
+    assert ws["A3"].value == "报送截止日期：2010年11月25日"
+    assert [c.value for c in ws[5]] == [name for name, _ in FORM_COLUMNS]
+    assert [ws.cell(r, 1).value for r in range(6, ws.max_row + 1)] == [
+        "T0101", "T0103", "T0201", "T0202", "T0203", "T0204", "T0205", "T0206", "T0301", "T0303", "T0402"]
+    assert ws["C6"].value.startswith("确保不发生食品等重要产品的质量安全责任事故")
+    # protection: structure locked, inputs unlocked and shaded, text wraps, rows tall
+    assert ws.protection.sheet is True
+    for col in "ABCD":
+        assert ws[f"{col}6"].protection.locked is True
+    for col in "EFGH":
+        cell = ws[f"{col}6"]
+        assert cell.protection.locked is False and cell.fill.fgColor.rgb == "FFFFF2CC" and cell.alignment.wrap_text
+    for ref in ("F2", "H2", "F3"):
+        assert ws[ref].protection.locked is False
+    assert ws.row_dimensions[6].height >= 75
+    # the dropdown
+    dv = [d for d in ws.data_validations.dataValidation if "E6" in d.sqref][0]
+    assert dv.type == "list" and dv.formula1 == '"已完成,正常推进,进度滞后,未启动"'
+    assert str(dv.sqref) == "E6:E16"
+    assert dv.promptTitle == "完成状态" and dv.prompt == "请从下拉列表中选择：已完成、正常推进、进度滞后、未启动"
+    assert dv.error == "完成状态只能是：已完成、正常推进、进度滞后、未启动。请从下拉列表中选择。"
+    # printing
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    # one page wide (fitToWidth left out means 1 in OOXML), as many pages tall as needed
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws.page_setup.fitToWidth is None and ws.page_setup.fitToHeight == 0
+    assert ws.print_title_rows == "$5:$5"
+    assert ws.oddFooter.left.text == "填报单位：质监分局" and ws.oddFooter.right.text == "第 &P 页，共 &N 页"
+    assert wb[META_SHEET].sheet_state == "hidden"
+    notes = [c.value for c in wb["填表说明"]["A"]]
+    assert notes[2] == "报送截止日期：2010年11月25日"
+    assert notes[10].startswith("7. 交回方式：请在截止日期前将填好的表格")
+
+
+def test_a_form_filled_with_openpyxl_reads_back(generated, tmp_path):
+    path = dict(generated.files)["环保局"]
+    wb = openpyxl.load_workbook(path)
+    ws = wb["填报表"]
+    ws["F2"], ws["H2"], ws["F3"] = "李四", "0519-85001234", dt.datetime(2010, 11, 22)
+    ws["E6"], ws["F6"], ws["G6"], ws["H6"] = "正常推进", "化学需氧量已削减65吨。\n二氧化硫削减360吨。", "无", "继续推进"
+    wb.save(tmp_path / "环保局-已填.xlsx")
+    _, sheets = open_workbook(tmp_path / "环保局-已填.xlsx")
+    form = read_form(sheets, "环保局-已填.xlsx")
+    assert (form.filler, form.phone, form.date) == ("李四", "0519-85001234", "2010-11-22")
+    row = form.rows[0]
+    assert (row["任务编号"], row["完成状态"], row["推进情况"], row["存在问题"], row["下步打算"]) == (
+        "T0104", "正常推进", "化学需氧量已削减65吨。\n二氧化硫削减360吨。", "无", "继续推进")
+    assert form.ref(row.rownum, "完成状态") == "E6"
+    assert form.locked_fingerprint() == form.meta["fingerprint"]
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods"])
+def test_a_form_resaved_by_libreoffice_keeps_every_field_and_the_hidden_sheet(generated, tmp_path, fmt):
+    path = dict(generated.files)["农业局"]
+    wb = openpyxl.load_workbook(path)
+    ws = wb["填报表"]
+    ws["F2"], ws["E6"], ws["F6"] = "王五", "已完成", "新增无公害农产品5只"
+    filled = tmp_path / "农业局.xlsx"
+    wb.save(filled)
+    resaved = libreoffice_convert(filled, fmt, tmp_path / "lo")
+    kind, sheets = open_workbook(resaved)
+    assert kind == fmt
+    assert [(s.name, s.visible) for s in sheets] == [("填报表", True), ("填表说明", True), ("表单信息", False)]
+    form = read_form(sheets, resaved.name)
+    assert form.unit == "农业局" and form.filler == "王五" and form.meta["recipient"] == "农业局"
+    assert [(r["任务编号"], r["职责"], r["完成状态"], r["推进情况"]) for r in form.rows] == [
+        ("T0202", "牵头", "已完成", "新增无公害农产品5只")]
+    assert form.locked_fingerprint() == form.meta["fingerprint"]
+
+
+def test_rerun_does_not_overwrite_and_force_moves_old_forms_aside(workdir):
+    first = run_script("generate.py", "--config", workdir / "config.ini", "--period", "2010-11")
+    assert first.returncode == 0, first.stderr
+    folder = workdir / "outbox" / "2010-11" / "分发"
+    assert first.stdout.splitlines()[:2] == [f"已生成 2010-11 填报表 24 份：{folder}",
+                                             f"分发清单：{workdir / 'outbox' / '2010-11' / '分发清单.xlsx'}"]
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    again = run_script("generate.py", "--config", workdir / "config.ini", "--period", "2010-11")
+    assert again.returncode == 4
+    assert again.stderr == (f"2010-11 的填报表已经生成过（{folder}，共 24 份），为免覆盖未重新生成："
+                            "如责任分解表有改动需要重新生成，请加 --force（旧的填报表会移到“分发.旧版-时间”文件夹）。\n")
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    forced = run_script("generate.py", "--config", workdir / "config.ini", "--period", "2010-11", "--force")
+    assert forced.returncode == 0, forced.stderr
+    aside = [p for p in folder.parent.iterdir() if p.name.startswith("分发.旧版-")]
+    assert len(aside) == 1
+    assert forced.stdout.splitlines()[0] == f"原有的填报表已移到 {aside[0]}。"
+    assert {p.name: p.read_bytes() for p in aside[0].iterdir() if p.suffix == ".xlsx" and p.name != "分发清单.xlsx"} == before
+    assert (aside[0] / "分发清单.xlsx").exists() and (folder.parent / "分发清单.xlsx").exists()
+    assert len(list(folder.glob("*.xlsx"))) == 24
+
+
+def test_distribution_list(generated):
+    ws = openpyxl.load_workbook(generated.list_path)["分发清单"]
+    assert [c.value for c in ws[1]] == ["序号", "填报单位", "文件名", "牵头任务数", "配合任务数", "任务编号",
+                                        "报送截止日期", "发出日期", "备注"]
+    rows = {r[1]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert len(rows) == 24
+    assert rows["质监分局"][2:7] == ("质监分局_2010-11填报表.xlsx", 10, 1,
+                                    "T0101、T0103、T0201、T0202、T0203、T0204、T0205、T0206、T0301、T0303、T0402",
+                                    "2010年11月25日")
+    assert rows["罗溪镇"][3:5] == (2, 16)
+
+
+def test_unsafe_recipient_names_become_safe_distinct_files(workdir):
+    text = (workdir / "config.ini").read_text(encoding="utf-8")
+    text = text.replace("区相关部门 = 区有关部门", "区相关部门 = 区有关部门\n区有关部门 = 区有关部门")
+    text = text.replace("[groups]\n", "[groups]\n区有关部门 = 财政/审计局、CON、财政?审计局、" + "超长单位名" * 20 + "\n")
+    (workdir / "config.ini").write_text(text, encoding="utf-8")
+    config = load_config(workdir / "config.ini")
+    from dutytable.model import Period
+    result = generate(load_table(config.table, config.departments), config, Period(2010, 12))
+    names = {r: p.name for r, p in result.files}
+    assert names["财政/审计局"] == "财政_审计局_2010-12填报表.xlsx"
+    assert names["财政?审计局"] == "财政_审计局(2)_2010-12填报表.xlsx"
+    assert names["CON"] == "CON__2010-12填报表.xlsx"
+    assert len(names["超长单位名" * 20]) == 80
+    for recipient, path in result.files:
+        _, sheets = open_workbook(path)
+        assert read_form(sheets, path.name).meta["recipient"] == recipient
+
+
+def test_process_pool_builds_the_same_forms(config):
+    from dutytable.model import Period
+    table = load_table(config.table, config.departments)
+    specs = specs_for(table, config, Period(2010, 11))
+    serial = generate(table, config, Period(2011, 1), workers=1)
+    pooled = generate(table, config, Period(2011, 2), workers=2)
+    for (r1, p1), (r2, p2) in zip(serial.files, pooled.files):
+        assert r1 == r2
+        f1 = read_form(open_workbook(p1)[1], p1.name)
+        f2 = read_form(open_workbook(p2)[1], p2.name)
+        assert [r.values for r in f1.rows] == [r.values for r in f2.rows]
+    assert len(build_form(specs[0])) > 5000
