@@ -192,3 +192,19 @@ class Generate(Command):
         echo(f"分发清单：{result.list_path}")
         report_collectives(table, config.departments)
         return 0
+
+
+class Collect(Command):
+    prog = "collect.py"
+    description = ("收取 inbox/ 中各单位交回的表格：核对、登记台账、归档原文件；有问题的退回或标为待补正。\n"
+                   "可以反复运行：已收取的文件不会重复登记，原文件不会被删除或覆盖。")
+
+    def run(self, args, config, period):
+        from .inbox import Collector, progress_printer, summary_lines
+        from .table import load_table
+
+        table = load_table(config.table, config.departments)
+        result = Collector(config, table, progress=progress_printer()).run(period)
+        for line in summary_lines(result):
+            echo(line)
+        return 0

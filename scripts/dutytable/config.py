@@ -28,6 +28,8 @@ class Config:
     inbox: Path
     outbox: Path
     ledger: Path
+    archive: Path
+    rejected: Path
     word_template: Path
     subject: str
     year: int
@@ -39,6 +41,7 @@ class Config:
     run_time: dt.time
     password: str
     return_note: str
+    settle_seconds: int
     departments: Departments
 
     def deadline(self, period):
@@ -122,6 +125,8 @@ def load_config(path=None):
         inbox=rel("inbox", "inbox"),
         outbox=rel("outbox", "outbox"),
         ledger=rel("ledger", "outbox/收文台账.sqlite3"),
+        archive=rel("archive", "inbox/已归档"),
+        rejected=rel("rejected", "inbox/退回"),
         word_template=rel("word_template", "templates/附件模板.docx"),
         subject=reader.text("report", "subject", "区质量振兴工作"),
         year=reader.integer("report", "year", 2010, 1900, 9999),
@@ -133,6 +138,7 @@ def load_config(path=None):
         run_time=reader.time("schedule", "time", "08:30"),
         password=reader.text("workbook", "password", "", allow_empty=True),
         return_note=reader.text("workbook", "return_note", "请在截止日期前将填好的表格发回。"),
+        settle_seconds=reader.integer("collect", "settle_seconds", 3, 0, 600),
         departments=Departments(aliases, groups),
     )
 

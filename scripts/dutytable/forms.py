@@ -51,6 +51,7 @@ INPUT_COLUMNS = (COL_STATUS, COL_PROGRESS, COL_PROBLEMS, COL_PLANS)
 UNIT_LABEL = "填报单位："
 FILLER_LABEL, PHONE_LABEL, DATE_LABEL = "填报人：", "联系电话：", "填报日期："
 HEADER_ROW = 4  # 0-based: title, unit line, date line, blank, header
+HEADER_INPUTS = {(1, 5): FILLER_LABEL, (1, 7): PHONE_LABEL, (2, 5): DATE_LABEL}  # 0-based cell -> label
 DIST_DIR = "分发"
 DIST_LIST = "分发清单.xlsx"
 POOL_THRESHOLD = 64  # below this many forms a process pool costs more than it saves
@@ -71,6 +72,9 @@ class FormSpec:
     return_note: str
     password: str
     rows: tuple  # ((task_id, item, target, role), ...)
+    # For a copy sent back for correction: the department's own answers and the cells at fault.
+    prefill: dict = field(default_factory=dict)  # task_id or "header" -> {column: text}
+    marks: dict = field(default_factory=dict)  # (task_id or "header", column) -> message
 
 
 def fingerprint(rows):
@@ -115,12 +119,11 @@ def build_form(spec):
     ws.merge_range(1, 0, 1, 2, UNIT_LABEL + spec.recipient, f["label"])
     # Label/input pairs: the label over 职责+完成状态, inputs in the wide columns.
     ws.merge_range(1, 3, 1, 4, FILLER_LABEL, f["label_right"])
-    ws.write_blank(1, 5, None, f["input_line"])
     ws.write_string(1, 6, PHONE_LABEL, f["label_right"])
-    ws.write_blank(1, 7, None, f["input_line"])
     ws.merge_range(2, 0, 2, 2, f"报送截止日期：{spec.deadline}", f["note"])
     ws.merge_range(2, 3, 2, 4, DATE_LABEL, f["label_right"])
-    ws.write_blank(2, 5, None, f["input_date"])
+    for (r, c), label in HEADER_INPUTS.items():
+        _write_input(ws, r, c, "header", label, spec, f["input_date"] if label == DATE_LABEL else f["input_line"], f)
     ws.write_string(3, 0, "黄色单元格为填写处；完成状态请从下拉列表中选择。", f["note"])
     for c, (name, _) in enumerate(FORM_COLUMNS):
         ws.write_string(HEADER_ROW, c, name, f["head"])
@@ -132,7 +135,7 @@ def build_form(spec):
         ws.write_string(r, 2, target, f["locked"])
         ws.write_string(r, 3, role, f["locked_center"])
         for c in range(4, len(FORM_COLUMNS)):
-            ws.write_blank(r, c, None, f["input"])
+            _write_input(ws, r, c, task_id, FORM_COLUMNS[c][0], spec, f["input"], f)
     last = first + len(spec.rows) - 1
     if spec.rows:
         ws.data_validation(first, 4, last, 4, {
@@ -164,6 +167,19 @@ def build_form(spec):
     meta.protect(spec.password)
     wb.close()
     return buffer.getvalue()
+
+
+def _write_input(ws, r, c, key, column, spec, fmt, formats):
+    """An input cell: blank, or the department's own text (always as text, never a formula), marked if at fault."""
+    value = spec.prefill.get(key, {}).get(column, "")
+    message = spec.marks.get((key, column))
+    if message:
+        fmt = formats["marked_date" if fmt is formats["input_date"] else "marked"]
+        ws.write_comment(r, c, message, {"author": spec.office, "x_scale": 2, "y_scale": 1.5})
+    if value:
+        ws.write_string(r, c, value, fmt)
+    else:
+        ws.write_blank(r, c, None, fmt)
 
 
 def meta_items(spec):
@@ -200,6 +216,9 @@ def _formats(wb):
         "input_line": fmt(bottom=1, bg_color="#FFF2CC", locked=False, valign="vcenter"),
         "input_date": fmt(bottom=1, bg_color="#FFF2CC", locked=False, valign="vcenter", num_format="yyyy-mm-dd",
                           align="left"),
+        "marked": fmt(border=2, border_color="#C00000", bg_color="#F8CBAD", locked=False),
+        "marked_date": fmt(border=2, border_color="#C00000", bg_color="#F8CBAD", locked=False, num_format="yyyy-mm-dd",
+                           align="left"),
     }
 
 
@@ -363,11 +382,13 @@ class FormData:
     """What a returned workbook says, read by header names."""
 
     sheet: str
+    title: str  # the first row's text: 2010年11月…填报表
     meta: dict  # the hidden sheet's keys; empty when the sheet is gone
     unit: str  # the 填报单位 cell's recipient
     filler: str
     phone: str
     date: str
+    header_refs: dict  # label (填报人：…) -> A1 reference of its input cell
     rows: list
     columns: dict  # header name -> 0-based column
     header_row: int  # 1-based
@@ -413,9 +434,12 @@ def read_form(sheets, label):
             if any(values.values()):
                 rows.append(FormRow(r + 1, values))
         top = sheet.rows[:r0]
-        return FormData(sheet=sheet.name, meta=meta, unit=_labelled(top, UNIT_LABEL, same_cell=True),
-                        filler=_labelled(top, FILLER_LABEL), phone=_labelled(top, PHONE_LABEL),
-                        date=_labelled(top, DATE_LABEL), rows=rows, columns=columns, header_row=r0 + 1)
+        found = {label: _labelled(top, label) for label in (FILLER_LABEL, PHONE_LABEL, DATE_LABEL)}
+        title = next((_clean(v) for row in top[:2] for v in row if _clean(v)), "")
+        return FormData(sheet=sheet.name, title=title, meta=meta, unit=_labelled(top, UNIT_LABEL, same_cell=True)[0],
+                        filler=found[FILLER_LABEL][0], phone=found[PHONE_LABEL][0], date=found[DATE_LABEL][0],
+                        header_refs={label: ref for label, (_, ref) in found.items()},
+                        rows=rows, columns=columns, header_row=r0 + 1)
     raise NotAFormError(f"{label}：不是本工具生成的填报表（找不到“{COL_ID}”“{COL_STATUS}”等表头），"
                         "请对方使用下发的填报表填写后重新发送。")
 
@@ -434,21 +458,29 @@ def _find_form_header(sheet):
 
 
 def _labelled(rows, label, same_cell=False):
-    """The value after a label such as 填报人： in the rows above the header."""
+    """The value after a label such as 填报人： above the header, and the A1 reference of its input.
+
+    Returns:
+        (text, ref); ref is "" when the label is not there.
+    """
     bare = label.rstrip("：")
-    for row in rows:
+    labels = {lbl.rstrip("：") for lbl in (FILLER_LABEL, PHONE_LABEL, DATE_LABEL)}
+    for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            text = _norm(value).replace(":", "：") if value is not None else ""
+            text = _norm(value).replace(":", "：")
             if not text.startswith(bare):
                 continue
             rest = text[len(bare):].lstrip("：").strip()
             if same_cell or rest:
-                return rest
-            labels = {lbl.rstrip("：") for lbl in (FILLER_LABEL, PHONE_LABEL, DATE_LABEL)}
-            for later in row[c + 1:]:
-                later_text = _clean(later)
+                return rest, f"{col_letter(c)}{r + 1}"
+            input_ref = ""
+            for c2 in range(c + 1, len(row)):
+                later_text = _clean(row[c2])
+                if later_text.rstrip("：:") in labels:
+                    break  # the next label: this one's input was left empty
+                if not input_ref and (c2, r) in {(k[1], k[0]) for k in HEADER_INPUTS}:
+                    input_ref = f"{col_letter(c2)}{r + 1}"
                 if later_text:
-                    # the next label means this one's input was left empty
-                    return "" if later_text.rstrip("：:") in labels else later_text
-            return ""
-    return ""
+                    return later_text, f"{col_letter(c2)}{r + 1}"
+            return "", input_ref or f"{col_letter(c + 1)}{r + 1}"
+    return "", ""

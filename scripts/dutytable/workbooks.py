@@ -36,7 +36,7 @@ class EncryptedFileError(InputError):
 
 
 def sniff(path):
-    """The kind of a file by its content: xlsx, xlsm, xls, ods, docx, zip, or None.
+    """The kind of a file by its content: xlsx, xlsm, xls, ods, docx, zip, damaged (a broken zip), or None.
 
     An encrypted Office file is an OLE2 container with an EncryptionInfo stream;
     it is reported as "encrypted".
@@ -66,7 +66,7 @@ def sniff(path):
                     return "ods"
             return "zip"
     except (zipfile.BadZipFile, OSError):
-        return None
+        return "damaged"
 
 
 def check_zip(path, label=None):
@@ -134,6 +134,8 @@ def open_workbook(path, label=None):
     kind = sniff(path)
     if kind == "encrypted":
         raise EncryptedFileError(f"{label}：文件设置了打开密码，无法读取。请对方取消密码（文件→信息→保护工作簿）后重新发送。")
+    if kind == "damaged":
+        raise InputError(f"{label}：文件已损坏，无法打开，请对方重新发送。")
     if kind not in ("xlsx", "xlsm", "xls", "ods"):
         raise InputError(f"{label}：不是 Excel、WPS 或 OpenDocument 表格文件，无法读取。请发送 .xlsx 格式的填报表。")
     if kind != "xls":

@@ -1,0 +1,557 @@
+"""Stage 3, collecting returns: inbox/ into the archive and the ledger, never losing a file.
+
+For each file, in order of arrival:
+
+1. :func:`examine` reads and validates it (pure: runs in a worker process when there
+   are many) and decides 有效, 待补正 or 退回;
+2. the original bytes are linked or copied to a deterministic place in the archive
+   (or the 退回 folder, with a note beside it);
+3. the ledger records it as ``pending`` in one transaction;
+4. the inbox file is removed, and the ledger row marked ``done``.
+
+A crash between any two steps is completed by the next run (:meth:`Collector.recover`),
+and nothing is recorded twice: the ledger knows every content hash it has seen.
+"""
+
+import dataclasses
+import datetime as dt
+import hashlib
+import logging
+import os
+import re
+import stat
+import sys
+import time
+import unicodedata
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from . import files
+from .errors import InputError
+from .forms import (COL_ID, COL_ITEM, COL_PLANS, COL_PROBLEMS, COL_PROGRESS, COL_ROLE, COL_STATUS, COL_TARGET,
+                    DATE_LABEL, FILLER_LABEL, PHONE_LABEL, NotAFormError, build_form, read_form, specs_for)
+from .ledger import STATUS_FIX, STATUS_REJECTED, STATUS_UNPACKED, STATUS_VALID, Ledger
+from .model import ROLE_LEAD, STATUSES, Period
+from .workbooks import open_workbook, sniff
+
+log = logging.getLogger(__name__)
+
+IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", "ehthumbs.db"}
+IGNORED_SUFFIXES = (".tmp", ".crdownload", ".part", ".partial")
+UNPACK_DIR = ".解压"
+DUPLICATE_DIR = "重复"
+ZIP_DIR = "压缩包"
+FIX_DIR = "待补正"
+POOL_THRESHOLD = 48
+# Limits for a zip attachment's members.
+ZIP_MAX_MEMBERS = 500
+ZIP_MAX_TOTAL = 200 * 1024 * 1024
+ZIP_MAX_RATIO = 200
+_TITLE_PERIOD = re.compile(r"(\d{4})年(\d{1,2})月")
+STATUS_LIST = "、".join(STATUSES)
+
+
+@dataclass
+class Examined:
+    """What one file turned out to be, and what to do with it."""
+
+    path: str
+    original_name: str
+    sha256: str
+    size: int
+    mtime: float
+    received_at: str
+    kind: str = None
+    status: str = STATUS_REJECTED
+    recipient: str = None
+    period: str = None
+    identified_by: str = None
+    problems: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    answers: list = field(default_factory=list)
+    filler: str = ""
+    phone: str = ""
+    fill_date: str = ""
+    marks: dict = field(default_factory=dict)
+    prefill: dict = field(default_factory=dict)
+
+
+@dataclass
+class Expectations:
+    """What a return must match, picklable for worker processes."""
+
+    recipients: dict  # name -> ((task_id, item, target, role), ...)
+    period: str  # the period being collected, used when a return does not say its own
+
+
+def examine(path, original_name, expectations):
+    """Read and validate one file; never raises for bad content.
+
+    Returns:
+        An :class:`Examined` with status 有效, 待补正, 退回, or kind "zip" for the caller to unpack.
+    """
+    path = Path(path)
+    data = path.read_bytes()
+    st = path.stat()
+    ex = Examined(path=str(path), original_name=original_name, sha256=hashlib.sha256(data).hexdigest(),
+                  size=len(data), mtime=st.st_mtime,
+                  received_at=dt.datetime.fromtimestamp(st.st_mtime).isoformat(timespec="seconds"))
+    label = original_name
+    ex.kind = sniff(path)
+    if ex.kind == "zip":
+        ex.status = STATUS_UNPACKED
+        return ex
+    try:
+        _, sheets = open_workbook(path, label=label)
+        form = read_form(sheets, label)
+    except InputError as exc:  # unreadable, encrypted, unsafe, not a form: all rejected with their reason
+        return _reject(ex, str(exc))
+    _validate(ex, form, expectations)
+    return ex
+
+
+def _reject(ex, reason):
+    ex.status = STATUS_REJECTED
+    ex.problems = [reason]
+    return ex
+
+
+def _validate(ex, form, expectations):
+    where = f"工作表“{form.sheet}”"
+    recipient = form.meta.get("recipient", "")
+    if recipient:
+        ex.identified_by = "表单信息"
+    elif form.unit:
+        recipient = form.unit
+        ex.identified_by = "填报单位单元格"
+        ex.notes.append(f"未找到隐藏的“表单信息”工作表（可能复制到了新文件中填写），已按“填报单位”单元格识别为“{recipient}”。")
+    else:
+        _reject(ex, f"{ex.original_name}：无法识别填报单位（没有“表单信息”工作表，“填报单位”也是空的），请对方使用下发的填报表填写后重新发送。")
+        return
+    if recipient not in expectations.recipients:
+        _reject(ex, f"{ex.original_name}：填报单位“{recipient}”不在填报单位名单中，请核对单位名称；"
+                    "如确属新增单位，请先在责任分解表或 config.ini 中加入，再把此文件放回 inbox 重新收取。")
+        ex.recipient = recipient
+        return
+    ex.recipient = recipient
+    ex.period = form.meta.get("period", "")
+    if not ex.period:
+        match = _TITLE_PERIOD.search(form.title)
+        ex.period = str(Period(int(match.group(1)), int(match.group(2)))) if match else expectations.period
+        if not match:
+            ex.notes.append(f"表格中没有写明期次，按本次收取的期次 {expectations.period} 处理。")
+    ex.filler, ex.phone, ex.fill_date = form.filler, form.phone, form.date
+    problems = []
+    for label, value in ((FILLER_LABEL, form.filler), (PHONE_LABEL, form.phone)):
+        if not value:
+            ref = form.header_refs.get(label, "")
+            problems.append(f"{where}{ref}：{label.rstrip('：')}未填写，请补填。")
+            ex.marks[("header", label)] = f"{label.rstrip('：')}未填写，请补填。"
+    expected = {row[0]: row for row in expectations.recipients[recipient]}
+    rows_reported = False  # a duplicated, foreign or missing row already explains a fingerprint change
+    got = {}
+    for row in form.rows:
+        task_id = row[COL_ID]
+        if task_id in got:
+            rows_reported = True
+            problems.append(f"{where}第{row.rownum}行：任务编号“{task_id}”与第{got[task_id].rownum}行重复，已只采用第一行，请删除重复的行。")
+            continue
+        got[task_id] = row
+    for task_id in got:
+        if task_id not in expected:
+            rows_reported = True
+            problems.append(f"{where}第{got[task_id].rownum}行：任务编号“{task_id}”不是本单位的任务，已忽略该行，请不要在填报表中增加行。")
+    fingerprint_ok = form.meta.get("fingerprint") in (None, form.locked_fingerprint())
+    locked_changed = False
+    for task_id, (_, item, target, role) in expected.items():
+        row = got.get(task_id)
+        if row is None:
+            rows_reported = True
+            problems.append(f"{where}：缺少任务 {task_id}（{item}）的行，请不要删除填报表中的行，补上后重新发送。")
+            ex.marks[(task_id, COL_STATUS)] = "这一行在交回的表格中被删除了，请补填。"
+            continue
+        for column, wanted in ((COL_ITEM, item), (COL_TARGET, target), (COL_ROLE, role)):
+            if column in form.columns and _nfkc(row[column]) != _nfkc(wanted):
+                locked_changed = True
+                problems.append(f"{where}{form.ref(row.rownum, column)}：{column}被改动，锁定的内容不能修改，已按责任分解表原文处理。")
+        status = normalize_status(row[COL_STATUS])
+        status_ref = form.ref(row.rownum, COL_STATUS) if COL_STATUS in form.columns else ""
+        if not row[COL_STATUS]:
+            problems.append(f"{where}{status_ref}（{item}）：完成状态未填写，请从下拉列表中选择 {STATUS_LIST} 之一。")
+            ex.marks[(task_id, COL_STATUS)] = f"完成状态未填写，请从下拉列表中选择：{STATUS_LIST}。"
+        elif status is None:
+            problems.append(f"{where}{status_ref}（{item}）：完成状态“{row[COL_STATUS]}”不是可选值，请改为 {STATUS_LIST} 之一。")
+            ex.marks[(task_id, COL_STATUS)] = f"“{row[COL_STATUS]}”不是可选值，请改为：{STATUS_LIST}。"
+        if role == ROLE_LEAD and not row[COL_PROGRESS]:
+            ref = form.ref(row.rownum, COL_PROGRESS) if COL_PROGRESS in form.columns else ""
+            problems.append(f"{where}{ref}（{item}）：推进情况未填写，本单位牵头的任务必须填写推进情况。")
+            ex.marks[(task_id, COL_PROGRESS)] = "本单位牵头的任务，推进情况必须填写。"
+        ex.answers.append({"task_id": task_id, "role": role, "status": status or "", "progress": row[COL_PROGRESS],
+                           "problems": row[COL_PROBLEMS], "plans": row[COL_PLANS], "rownum": row.rownum})
+        ex.prefill[task_id] = {COL_STATUS: row[COL_STATUS], COL_PROGRESS: row[COL_PROGRESS],
+                               COL_PROBLEMS: row[COL_PROBLEMS], COL_PLANS: row[COL_PLANS]}
+    ex.prefill["header"] = {FILLER_LABEL: form.filler, PHONE_LABEL: form.phone, DATE_LABEL: form.date}
+    if not fingerprint_ok and not locked_changed and not rows_reported:
+        problems.append(f"{where}：锁定内容与下发时不一致（行的顺序或内容被调整），已按任务编号对应处理，请核对。")
+    ex.problems = problems
+    ex.status = STATUS_FIX if problems else STATUS_VALID
+
+
+def _nfkc(text):
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+def normalize_status(text):
+    """One of the four statuses, tolerating spaces and full-width characters; None if it is none of them."""
+    value = _nfkc(text)
+    return value if value in STATUSES else None
+
+
+# ---------------------------------------------------------------------------
+# The run
+
+@dataclass
+class CollectResult:
+    """What one run did, for the summary and the tests."""
+
+    period: Period
+    processed: list = field(default_factory=list)  # Examined, in order (zip containers excluded)
+    duplicates: list = field(default_factory=list)  # Examined
+    unpacked: list = field(default_factory=list)  # Examined of zip containers
+    skipped_busy: list = field(default_factory=list)  # names of files still being written
+    recovered: int = 0
+    missing: list = field(default_factory=list)  # recipients with no accepted return for the period
+    reported: list = field(default_factory=list)
+    marked_copies: list = field(default_factory=list)
+
+    def count(self, status):
+        return sum(1 for e in self.processed if e.status == status)
+
+
+class Collector:
+    """Collects inbox/ for one table and config. The clock and the settle time are parameters."""
+
+    def __init__(self, config, table, now=None, settle_seconds=None, workers=None, progress=None):
+        self.config = config
+        self.table = table
+        self.now = now or dt.datetime.now
+        self.settle = config.settle_seconds if settle_seconds is None else settle_seconds
+        self.workers = workers
+        self.progress = progress
+        self.inbox = config.inbox
+        self.archive = config.archive
+        self.rejected = config.rejected
+        self.unpack = config.inbox / UNPACK_DIR
+        self._specs = {}  # period -> recipient -> FormSpec, for marked copies
+
+    # -- scanning ------------------------------------------------------------
+    def candidates(self):
+        """Files in inbox/ and its subfolders to process, oldest first; ignored and own folders left out."""
+        own = {self.archive.resolve(), self.rejected.resolve()}
+        found = []
+        for dirpath, dirnames, filenames in os.walk(self.inbox):
+            here = Path(dirpath)
+            dirnames[:] = sorted(d for d in dirnames
+                                 if (here / d).resolve() not in own
+                                 and (not d.startswith(".") or (here / d) == self.unpack))
+            for name in filenames:
+                path = here / name
+                if self._ignored(path):
+                    continue
+                try:
+                    st = path.stat()
+                except OSError:
+                    continue
+                found.append((st.st_mtime, str(path), path))
+        found.sort()
+        return [p for _, _, p in found]
+
+    @staticmethod
+    def _ignored(path):
+        name = path.name
+        if name.startswith(("~$", ".")) or name.lower() in IGNORED_NAMES or name.lower().endswith(IGNORED_SUFFIXES):
+            return True
+        attrs = getattr(path.stat(), "st_file_attributes", 0)
+        return bool(attrs & (getattr(stat, "FILE_ATTRIBUTE_HIDDEN", 2) | getattr(stat, "FILE_ATTRIBUTE_SYSTEM", 4)))
+
+    def stable(self, paths):
+        """Split into (ready, busy): files modified within the settle time are watched once for change."""
+        if self.settle <= 0:
+            return paths, []
+        young = {}
+        now = time.time()
+        for p in paths:
+            st = p.stat()
+            if now - st.st_mtime < self.settle:
+                young[p] = (st.st_size, st.st_mtime)
+        if young:
+            time.sleep(self.settle)
+        ready, busy = [], []
+        for p in paths:
+            if p in young:
+                try:
+                    st = p.stat()
+                    with open(p, "rb"):
+                        pass  # Windows refuses this while another program is writing the file
+                except OSError:
+                    busy.append(p)
+                    continue
+                if (st.st_size, st.st_mtime) != young[p]:
+                    busy.append(p)
+                    continue
+            ready.append(p)
+        return ready, busy
+
+    # -- the run -------------------------------------------------------------
+    def run(self, period):
+        result = CollectResult(period=period)
+        recipients = self.table.recipients(self.config.departments)
+        self._specs[period] = {s.recipient: s for s in specs_for(self.table, self.config, period)}
+        expectations = Expectations({name: spec.rows for name, spec in self._specs[period].items()}, str(period))
+        with Ledger(self.config.ledger, self.config.path.parent) as ledger:
+            result.recovered = self.recover(ledger)
+            for _round in range(3):  # zips unpack into inbox/.解压, whose members are taken next round
+                ready, busy = self.stable(self.candidates())
+                result.skipped_busy = [self._name(p) for p in busy]
+                if not ready:
+                    break
+                examined = self._examine_all(ready, expectations)
+                unpacked_any = False
+                for i, ex in enumerate(examined, start=1):
+                    unpacked_any |= self._place(ledger, ex, result, expectations)
+                    if self.progress:
+                        self.progress(i, len(examined))
+                if not unpacked_any:
+                    break
+            latest = ledger.latest_returns(period)
+        result.reported = [r.name for r in recipients if r.name in latest]
+        result.missing = [r.name for r in recipients if r.name not in latest]
+        self._cleanup_unpack_dir()
+        return result
+
+    def _name(self, path):
+        path = Path(path)
+        try:
+            rel = path.relative_to(self.unpack)
+            parts = rel.parts
+            # .解压/<zip sha12>_<zip name>/member -> zip name/member
+            return "/".join((parts[0].split("_", 1)[-1],) + parts[1:])
+        except ValueError:
+            return path.relative_to(self.inbox).as_posix()
+
+    def _examine_all(self, paths, expectations):
+        names = [self._name(p) for p in paths]
+        workers = self.workers
+        if workers is None:
+            workers = min(2, os.cpu_count() or 1) if len(paths) >= POOL_THRESHOLD else 1
+        if workers <= 1:
+            return [examine(p, n, expectations) for p, n in zip(paths, names)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(examine, paths, names, [expectations] * len(paths),
+                                 chunksize=max(1, len(paths) // (workers * 8))))
+
+    def _place(self, ledger, ex, result, expectations):
+        source = Path(ex.path)
+        stamp = dt.datetime.fromtimestamp(ex.mtime).strftime("%Y%m%d-%H%M%S")
+        base_name = files.safe_filename(PurePosixPath(ex.original_name).name)
+        duplicate = ledger.known(ex.sha256) is not None
+        marked = None
+        if not duplicate and ex.status == STATUS_UNPACKED:
+            if self._unpack(source, ex):
+                result.unpacked.append(ex)
+            # else: _unpack rejected it; it goes to 退回 below
+        if duplicate:
+            tag = hashlib.sha256(ex.original_name.encode("utf-8")).hexdigest()[:6]
+            dest = self.archive / DUPLICATE_DIR / f"{stamp}_{ex.sha256[:12]}_{tag}_{base_name}"
+            result.duplicates.append(ex)
+        elif ex.status == STATUS_UNPACKED:
+            dest = self.archive / ZIP_DIR / f"{stamp}_{ex.sha256[:12]}_{base_name}"
+        elif ex.status == STATUS_REJECTED:
+            dest = self.rejected / f"{stamp}_{ex.sha256[:12]}_{base_name}"
+            self._write_note(dest, ex)
+            result.processed.append(ex)
+        else:
+            folder = files.safe_filename(ex.recipient)
+            dest = self.archive / ex.period / folder / f"{stamp}_{ex.sha256[:12]}_{base_name}"
+            if ex.status == STATUS_FIX:
+                marked = self._marked_copy(ex, expectations)
+                result.marked_copies.append(marked)
+            result.processed.append(ex)
+        dest = self._put(source, dest, ex.sha256)
+        drop = ledger.record(ex, dest, source, self.now().isoformat(timespec="seconds"), duplicate, marked)
+        _unlink_same(source, ex.sha256)
+        ledger.mark_done(drop)
+        return ex.status == STATUS_UNPACKED and not duplicate
+
+    def _put(self, source, dest, sha):
+        """Link (or copy) ``source`` to ``dest``; an identical file already there counts as done."""
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            if dest.exists():
+                if files.sha256_file(dest) == sha:
+                    return dest
+                dest = files.free_name(dest)
+                continue
+            try:
+                os.link(source, dest)
+            except FileExistsError:
+                continue
+            except OSError:
+                with files.atomic_path(dest) as tmp:
+                    tmp.write_bytes(source.read_bytes())
+            return dest
+
+    def recover(self, ledger):
+        """Finish what a crashed run recorded but did not complete; returns how many."""
+        done = 0
+        for drop_id, sha, source_rel, stored_rel in ledger.pending_drops():
+            source, stored = ledger.abs(source_rel), ledger.abs(stored_rel)
+            if stored.exists() and files.sha256_file(stored) == sha:
+                _unlink_same(source, sha)
+            elif source.exists():
+                self._put(source, stored, sha)
+                _unlink_same(source, sha)
+            ledger.mark_done(drop_id)
+            done += 1
+        return done
+
+    def _write_note(self, dest, ex):
+        note = dest.with_name(dest.name + ".退回说明.txt")
+        lines = [
+            "退回说明",
+            f"文件：{ex.original_name}",
+            f"收到时间：{ex.received_at.replace('T', ' ')}",
+            "原因：" + "；".join(ex.problems),
+            "处理：请按上述原因联系报送单位，请对方使用下发的填报表（.xlsx）重新填写后发回；"
+            "重新发回的文件放进 inbox 文件夹即可，本文件已保存在此，不会被删除。",
+        ]
+        if not note.exists():
+            files.atomic_write_bytes(note, ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"))
+
+    def _marked_copy(self, ex, expectations):
+        """The department's own form, refilled with its answers, problem cells highlighted and commented."""
+        period = Period.parse(ex.period)
+        if period not in self._specs:
+            self._specs[period] = {s.recipient: s for s in specs_for(self.table, self.config, period)}
+        spec = dataclasses.replace(self._specs[period][ex.recipient], prefill=ex.prefill, marks=ex.marks)
+        folder = self.config.period_dir(Period.parse(ex.period)) / FIX_DIR
+        path = folder / files.safe_filename(ex.recipient, f"_{ex.period}填报表_待补正_{ex.sha256[:8]}.xlsx")
+        if not path.exists():
+            files.atomic_write_bytes(path, build_form(spec))
+        return path
+
+    def _unpack(self, source, ex):
+        """Extract a zip's members into inbox/.解压/; False (and ``ex`` rejected) when it is unsafe."""
+        target = self.unpack / f"{ex.sha256[:12]}_{files.safe_filename(Path(ex.original_name).stem)}"
+        try:
+            with zipfile.ZipFile(source) as z:
+                infos = [i for i in z.infolist() if not i.is_dir()]
+                total = sum(i.file_size for i in infos)
+                if len(infos) > ZIP_MAX_MEMBERS or total > ZIP_MAX_TOTAL or any(
+                        i.file_size > 1024 * 1024 and i.file_size / max(i.compress_size, 1) > ZIP_MAX_RATIO
+                        for i in infos):
+                    _reject(ex, f"{ex.original_name}：压缩包解压后体积异常（压缩炸弹），为保护本机已拒收，请对方直接发送填报表。")
+                    return False
+                for info in infos:
+                    if info.flag_bits & 0x1:
+                        _reject(ex, f"{ex.original_name}：压缩包设置了密码，无法解压，请对方去掉密码或直接发送填报表。")
+                        return False
+                for info in infos:
+                    parts = [files.safe_filename(p) for p in PurePosixPath(_member_name(info)).parts
+                             if p not in ("", ".", "..", "/")]
+                    if not parts or any(p.startswith("~$") for p in parts):
+                        continue
+                    out = target.joinpath(*parts)
+                    if out.exists() and out.stat().st_size == info.file_size:
+                        continue  # a crashed run extracted it already
+                    with z.open(info) as member:
+                        data = member.read(ZIP_MAX_TOTAL + 1)
+                    files.atomic_write_bytes(out, data)
+                    os.utime(out, (ex.mtime, ex.mtime))
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+            _reject(ex, f"{ex.original_name}：压缩包已损坏，无法解压，请对方重新发送。")
+            return False
+        return True
+
+    def _cleanup_unpack_dir(self):
+        if not self.unpack.exists():
+            return
+        for dirpath, _, _ in sorted(os.walk(self.unpack), key=lambda t: -len(t[0])):
+            try:
+                os.rmdir(dirpath)  # only empty folders go; a member not yet taken stays
+            except OSError:
+                pass
+
+
+def _member_name(info):
+    """A zip member's name: UTF-8 when flagged, else the GBK that Chinese Windows zips use."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gbk")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def _unlink_same(path, sha):
+    """Remove an inbox file once its bytes are safe elsewhere; only if it is still the same content."""
+    path = Path(path)
+    if path.exists() and files.sha256_file(path) == sha:
+        path.unlink()
+
+
+def summary_lines(result):
+    """The Chinese summary a clerk reads after collecting."""
+    n = len(result.processed) + len(result.duplicates)
+    lines = [f"收到 {n} 份：有效 {result.count(STATUS_VALID)}，待补正 {result.count(STATUS_FIX)}，"
+             f"退回 {result.count(STATUS_REJECTED)}，重复 {len(result.duplicates)}"]
+    if result.recovered:
+        lines.append(f"已完成上次中断时未完成的 {result.recovered} 个文件的归档。")
+    if result.unpacked:
+        lines.append(f"已解压压缩包 {len(result.unpacked)} 个：" + "、".join(e.original_name for e in result.unpacked))
+    other = {}
+    for e in result.processed:
+        if e.period and e.period != str(result.period) and e.status != STATUS_REJECTED:
+            other.setdefault(e.period, []).append(e)
+    for p, items in sorted(other.items()):
+        lines.append(f"其中 {len(items)} 份属于 {p}，已归入该期次：" + "、".join(f"{e.recipient}（{e.original_name}）" for e in items))
+    for e in result.processed:
+        for note in e.notes:
+            lines.append(f"注意：{e.original_name}：{note}")
+        if e.status == STATUS_FIX:
+            lines.append(f"待补正：{e.original_name}（{e.recipient}）")
+            lines.extend(f"  · {problem}" for problem in e.problems)
+        elif e.status == STATUS_REJECTED:
+            lines.append(f"退回：{e.problems[0]}")
+    if result.marked_copies:
+        lines.append(f"已为待补正的单位生成标注了问题的表格，可直接发回：{result.marked_copies[0].parent}")
+    if result.skipped_busy:
+        lines.append("以下文件可能仍在写入，本次未处理，下次运行时再处理：" + "、".join(result.skipped_busy))
+    total = len(result.missing) + len(result.reported)
+    if result.missing:
+        lines.append(f"{result.period} 已报送 {len(result.reported)}/{total} 个单位；尚未报送（{len(result.missing)} 个）："
+                     + "、".join(result.missing))
+    else:
+        lines.append(f"{result.period} 全部 {total} 个单位均已报送。")
+    return lines
+
+
+def progress_printer(stream=None):
+    """A one-line progress bar on a terminal; nothing when output is redirected."""
+    stream = stream or sys.stderr
+    if not getattr(stream, "isatty", lambda: False)():
+        return None
+
+    def show(done, total):
+        if total < 20:
+            return
+        width = 30
+        filled = width * done // total
+        stream.write(f"\r处理中 [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done == total:
+            stream.write("\n")
+        stream.flush()
+
+    return show

@@ -1,0 +1,36 @@
+"""Run the collector and die with os._exit (as kill -9 would) right after the Nth call of one step.
+
+Usage: python crash_driver.py CONFIG PERIOD STEP N
+STEP is one of: _put (bytes placed in the archive), record (ledger row committed as pending),
+_unlink_same (inbox file removed, ledger row not yet marked done).
+"""
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+
+from dutytable import inbox, ledger  # noqa: E402
+from dutytable.config import load_config  # noqa: E402
+from dutytable.model import Period  # noqa: E402
+from dutytable.table import load_table  # noqa: E402
+
+config_path, period, step, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+owners = {"_put": inbox.Collector, "record": ledger.Ledger, "_unlink_same": inbox}
+calls = 0
+original = getattr(owners[step], step)
+
+
+def dying(*args, **kwargs):
+    global calls
+    result = original(*args, **kwargs)
+    calls += 1
+    if calls == n:
+        os._exit(137)
+    return result
+
+
+setattr(owners[step], step, dying)
+config = load_config(config_path)
+inbox.Collector(config, load_table(config.table, config.departments), settle_seconds=0).run(Period.parse(period))
+sys.exit(0)

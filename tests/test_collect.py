@@ -1,0 +1,412 @@
+"""Stage 3: collecting inbox/. Each bad input has its exact outcome, and every file is kept where promised."""
+
+import datetime as dt
+import hashlib
+import io
+import json
+import sqlite3
+import threading
+import time
+import zipfile
+
+import msoffcrypto.format.ooxml
+import openpyxl
+import pytest
+import xlsxwriter
+
+from conftest import libreoffice_convert, needs_libreoffice, run_script
+from dutytable.inbox import Collector, normalize_status, summary_lines
+from dutytable.ledger import Ledger
+from dutytable.model import Period
+from returns import OLD, age, drop, fill, prepare, tree
+
+STAMP = dt.datetime.fromtimestamp(OLD).strftime("%Y%m%d-%H%M%S")
+P = Period(2010, 11)
+ALL_STATUSES = "已完成、正常推进、进度滞后、未启动"
+
+
+def sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def env(workdir):
+    config, table, forms = prepare(workdir)
+    return config, table, forms, workdir / "inbox"
+
+
+def collect(config, table, **kw):
+    return Collector(config, table, settle_seconds=kw.pop("settle_seconds", 0), **kw).run(P)
+
+
+def returns_rows(config):
+    db = sqlite3.connect(config.ledger)
+    return db.execute("SELECT original_name, recipient, period, status, problems, stored_path FROM returns"
+                      " ORDER BY id").fetchall()
+
+
+def test_a_valid_return_is_archived_with_its_original_bytes_and_recorded(env):
+    config, table, forms, inbox = env
+    src = fill(forms["环保局"], inbox / "环保局 回复 改了名.xlsx", progress="化学需氧量削减65吨。")
+    original = src.read_bytes()
+    result = collect(config, table)
+    assert summary_lines(result)[0] == "收到 1 份：有效 1，待补正 0，退回 0，重复 0"
+    kept = inbox / "已归档" / "2010-11" / "环保局" / f"{STAMP}_{hashlib.sha256(original).hexdigest()[:12]}_环保局 回复 改了名.xlsx"
+    assert kept.read_bytes() == original
+    assert not src.exists()
+    assert returns_rows(config) == [("环保局 回复 改了名.xlsx", "环保局", "2010-11", "有效", "[]",
+                                     kept.relative_to(config.path.parent).as_posix())]
+    with Ledger(config.ledger, config.path.parent) as ledger:
+        latest = ledger.latest_returns(P)["环保局"]
+    assert latest.filler == "张三" and latest.phone == "0519-85000000" and latest.fill_date == "2010-11-20"
+    assert latest.answers["T0104"] == {"role": "牵头", "status": "正常推进", "progress": "化学需氧量削减65吨。",
+                                       "problems": "", "plans": ""}
+    assert list(latest.answers) == ["T0104", "T0206", "T0301", "T0302"]
+    assert result.missing[:3] == ["质监分局", "药监分局", "园区办"] and len(result.missing) == 23
+
+
+def test_running_twice_changes_nothing_the_second_time(env):
+    config, table, forms, inbox = env
+    fill(forms["环保局"], inbox / "a.xlsx")
+    drop(inbox / "a.xlsx", inbox, "副本.xlsx")
+    (inbox / "说明.txt").write_text("请查收", encoding="utf-8")
+    age(inbox / "说明.txt")
+    collect(config, table)
+    before = tree(config.path.parent)
+    second = collect(config, table)
+    assert summary_lines(second)[0] == "收到 0 份：有效 0，待补正 0，退回 0，重复 0"
+    after = tree(config.path.parent)
+    assert {k: v for k, v in after.items() if "sqlite3" not in k} == {k: v for k, v in before.items() if "sqlite3" not in k}
+    assert len(returns_rows(config)) == 2
+
+
+def test_same_bytes_twice_is_a_duplicate_recorded_once_and_kept(env):
+    config, table, forms, inbox = env
+    src = fill(forms["农业局"], inbox / "农业局.xlsx")
+    age(drop(src, inbox / "再发一次", "农业局(1).xlsx"), OLD + 60)  # sent again an hour later
+    result = collect(config, table)
+    assert summary_lines(result)[0] == "收到 2 份：有效 1，待补正 0，退回 0，重复 1"
+    assert len(returns_rows(config)) == 1
+    dups = list((inbox / "已归档" / "重复").iterdir())
+    assert len(dups) == 1 and dups[0].name.endswith("_农业局(1).xlsx")
+    with Ledger(config.ledger, config.path.parent) as ledger:
+        assert ledger.counts() == (1, 2)
+    # a third copy later is still a duplicate
+    drop(dups[0], inbox, "农业局-第三次.xlsx")
+    third = collect(config, table)
+    assert summary_lines(third)[0] == "收到 1 份：有效 0，待补正 0，退回 0，重复 1"
+    assert len(list((inbox / "已归档" / "重复").iterdir())) == 2
+
+
+def test_a_newer_return_supersedes_the_older_and_both_stay_archived(env):
+    config, table, forms, inbox = env
+    fill(forms["药监分局"], inbox / "药监-初稿.xlsx", progress="初稿")
+    collect(config, table)
+    later = fill(forms["药监分局"], inbox / "药监-终稿.xlsx", progress="终稿")
+    age(later, OLD + 3600)
+    collect(config, table)
+    with Ledger(config.ledger, config.path.parent) as ledger:
+        assert ledger.latest_returns(P)["药监分局"].answers["T0101"]["progress"] == "终稿"
+    assert len(list((inbox / "已归档" / "2010-11" / "药监分局").iterdir())) == 2
+
+
+def test_a_return_for_another_month_is_filed_under_that_month(env, workdir):
+    config, table, forms, inbox = env
+    from dutytable.forms import generate
+    october = dict(generate(table, config, Period(2010, 10)).files)
+    fill(october["城建局"], inbox / "城建局.xlsx")
+    result = collect(config, table)
+    assert returns_rows(config)[0][2] == "2010-10"
+    assert (inbox / "已归档" / "2010-10" / "城建局").is_dir()
+    assert "城建局" in result.missing  # not mixed into 2010-11
+    assert "其中 1 份属于 2010-10，已归入该期次：城建局（城建局.xlsx）" in summary_lines(result)
+
+
+def test_soft_problems_accept_the_return_marked_and_write_a_marked_copy(env):
+    config, table, forms, inbox = env
+
+    def edit(ws):
+        ws["C7"] = "改过的目标"  # a locked target changed (T0103 for 质监分局)
+
+    fill(forms["质监分局"], inbox / "质监.xlsx", phone=None,
+         rows={"T0101": {"完成状态": "进行中"}, "T0201": {"完成状态": None},
+               "T0202": {"推进情况": None}, "T0203": {"完成状态": " 已 完成 "}, "T0204": {"完成状态": "正常推进\u3000"}},
+         edit=edit)
+    result = collect(config, table)
+    ex = result.processed[0]
+    assert ex.status == "待补正"
+    assert ex.problems == [
+        "工作表“填报表”H2：联系电话未填写，请补填。",
+        f"工作表“填报表”E6（产品质量）：完成状态“进行中”不是可选值，请改为 {ALL_STATUSES} 之一。",
+        "工作表“填报表”C7：工作目标被改动，锁定的内容不能修改，已按责任分解表原文处理。",
+        f"工作表“填报表”E8（工业标准化）：完成状态未填写，请从下拉列表中选择 {ALL_STATUSES} 之一。",
+        "工作表“填报表”F9（农业标准化）：推进情况未填写，本单位牵头的任务必须填写推进情况。",
+    ]
+    with Ledger(config.ledger, config.path.parent) as ledger:
+        latest = ledger.latest_returns(P)["质监分局"]
+    assert latest.status == "待补正" and latest.problems == ex.problems
+    assert latest.answers["T0203"]["status"] == "已完成" and latest.answers["T0204"]["status"] == "正常推进"
+    assert latest.answers["T0101"]["status"] == ""
+    # the marked copy: the department's own answers, each problem cell shaded and commented
+    marked = config.outbox / "2010-11" / "待补正" / f"质监分局_2010-11填报表_待补正_{ex.sha256[:8]}.xlsx"
+    assert result.marked_copies == [marked]
+    ws = openpyxl.load_workbook(marked)["填报表"]
+    assert ws["E6"].value == "进行中" and ws["E6"].comment.text == f"“进行中”不是可选值，请改为：{ALL_STATUSES}。"
+    assert ws["E8"].comment.text == f"完成状态未填写，请从下拉列表中选择：{ALL_STATUSES}。"
+    assert ws["F9"].comment.text == "本单位牵头的任务，推进情况必须填写。"
+    assert ws["H2"].comment.text == "联系电话未填写，请补填。"
+    assert ws["E6"].fill.fgColor.rgb == "FFF8CBAD" and ws["F6"].fill.fgColor.rgb == "FFFFF2CC"
+    assert ws["F6"].value == "本月已按计划推进。" and ws["F2"].value == "张三"
+    assert ws["C7"].value != "改过的目标"  # the copy carries the table's own target
+    assert ws.protection.sheet is True
+
+
+def test_status_normalisation():
+    assert normalize_status("已完成") == "已完成"
+    assert normalize_status(" 正常\u3000推进 ") == "正常推进"
+    assert normalize_status("进度 滞后") == "进度滞后"
+    assert normalize_status("完成") is None
+    assert normalize_status("") is None
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_marked_copy(env):
+    config, table, forms, inbox = env
+    def as_text(ws):  # typed with a leading apostrophe in Excel: stored as text, not a formula
+        for ref, value in (("F6", '=HYPERLINK("http://x","点我")'), ("G6", "+1-2"), ("H6", "@SUM(A1)")):
+            ws[ref].value = value
+            ws[ref].data_type = "s"
+
+    fill(forms["药监分局"], inbox / "药监.xlsx", filler=None, edit=as_text)
+    result = collect(config, table)
+    ws = openpyxl.load_workbook(result.marked_copies[0])["填报表"]
+    assert ws["F6"].value == "=HYPERLINK(\"http://x\",\"点我\")" and ws["F6"].data_type == "s"
+    assert (ws["G6"].value, ws["G6"].data_type, ws["H6"].value, ws["H6"].data_type) == ("+1-2", "s", "@SUM(A1)", "s")
+
+
+# --- hard problems: rejected, kept in 退回 with a note ------------------------------------
+
+def _rejected(inbox, name):
+    files = [p for p in (inbox / "退回").iterdir() if p.name.endswith("_" + name)]
+    assert len(files) == 1, list((inbox / "退回").iterdir())
+    note = files[0].with_name(files[0].name + ".退回说明.txt")
+    return files[0], note.read_text(encoding="utf-8-sig")
+
+
+def _bomb_xlsx(path):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (60 * 1024 * 1024))
+    path.write_bytes(buf.getvalue())
+    return path
+
+
+def _entity_xlsx(path, form):
+    with zipfile.ZipFile(form) as src, zipfile.ZipFile(path, "w") as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/sharedStrings.xml":
+                data = data.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>', 1)
+            out.writestr(info, data)
+    return path
+
+
+def _encrypted(path, form, tmp_path):
+    filled = fill(form, tmp_path / "plain.xlsx")
+    out = io.BytesIO()
+    msoffcrypto.format.ooxml.OOXMLFile(open(filled, "rb")).encrypt("123456", out)
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def _not_a_form(path):
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("Sheet1").write_row(0, 0, ["姓名", "电话"])
+    wb.close()
+    return path
+
+
+HARD = {
+    "说明.pdf": (lambda p, f, t: (p.write_bytes(b"%PDF-1.4\n%..."), p)[1],
+                "说明.pdf：不是 Excel、WPS 或 OpenDocument 表格文件，无法读取。请发送 .xlsx 格式的填报表。"),
+    "改了扩展名.xlsx": (lambda p, f, t: (p.write_text("这不是表格", encoding="utf-8"), p)[1],
+                   "改了扩展名.xlsx：不是 Excel、WPS 或 OpenDocument 表格文件，无法读取。请发送 .xlsx 格式的填报表。"),
+    "加密.xlsx": (lambda p, f, t: _encrypted(p, f, t),
+                "加密.xlsx：文件设置了打开密码，无法读取。请对方取消密码（文件→信息→保护工作簿）后重新发送。"),
+    "通讯录.xlsx": (lambda p, f, t: _not_a_form(p),
+                 "通讯录.xlsx：不是本工具生成的填报表（找不到“任务编号”“完成状态”等表头），请对方使用下发的填报表填写后重新发送。"),
+    "炸弹.xlsx": (lambda p, f, t: _bomb_xlsx(p),
+                "炸弹.xlsx：解压后体积异常（压缩炸弹），为保护本机已拒收，请对方重新导出正常的表格后再发。"),
+    "实体.xlsx": (lambda p, f, t: _entity_xlsx(p, f),
+                "实体.xlsx：内部文件 xl/sharedStrings.xml 含有 XML 实体声明，可能是恶意文件，已拒收。"),
+    "截断.xlsx": (lambda p, f, t: (p.write_bytes(f.read_bytes()[:3000]), p)[1],
+                "截断.xlsx：文件已损坏，无法打开，请对方重新发送。"),
+}
+
+
+@pytest.mark.parametrize("name", list(HARD))
+def test_hard_problems_reject_the_file_with_a_note(env, tmp_path, name):
+    config, table, forms, inbox = env
+    make, reason = HARD[name]
+    src = age(make(inbox / name, forms["环保局"], tmp_path))
+    original = src.read_bytes()
+    result = collect(config, table)
+    assert summary_lines(result)[0] == "收到 1 份：有效 0，待补正 0，退回 1，重复 0"
+    assert summary_lines(result)[1] == f"退回：{reason}"
+    kept, note = _rejected(inbox, name)
+    assert kept.read_bytes() == original and not src.exists()
+    assert note.splitlines()[1:4] == [f"文件：{name}", f"收到时间：{dt.datetime.fromtimestamp(OLD).isoformat(sep=' ')}",
+                                      f"原因：{reason}"]
+    assert returns_rows(config)[0][3:5] == ("退回", json.dumps([reason], ensure_ascii=False))
+
+
+def test_unknown_recipient_is_rejected(env, workdir):
+    config, table, forms, inbox = env
+
+    def edit(ws):
+        ws.parent["表单信息"]["B3"] = "不存在局"
+
+    fill(forms["环保局"], inbox / "x.xlsx", edit=edit)
+    collect(config, table)
+    _, note = _rejected(inbox, "x.xlsx")
+    assert note.splitlines()[3] == ("原因：x.xlsx：填报单位“不存在局”不在填报单位名单中，请核对单位名称；"
+                                    "如确属新增单位，请先在责任分解表或 config.ini 中加入，再把此文件放回 inbox 重新收取。")
+
+
+def test_copied_into_a_new_workbook_falls_back_to_the_unit_cell_and_says_so(env):
+    config, table, forms, inbox = env
+    filled = fill(forms["城建局"], inbox / "tmp.xlsx")
+    wb = openpyxl.load_workbook(filled)
+    del wb["表单信息"]
+    wb["填报表"].title = "Sheet1"
+    wb.save(inbox / "城建局-新文件.xlsx")
+    filled.unlink()
+    age(inbox / "城建局-新文件.xlsx")
+    result = collect(config, table)
+    ex = result.processed[0]
+    assert (ex.status, ex.recipient, ex.period, ex.identified_by) == ("有效", "城建局", "2010-11", "填报单位单元格")
+    assert ("注意：城建局-新文件.xlsx：未找到隐藏的“表单信息”工作表（可能复制到了新文件中填写），已按“填报单位”单元格识别为“城建局”。"
+            in summary_lines(result))
+
+
+def test_deleted_and_added_rows_are_problems(env):
+    config, table, forms, inbox = env
+
+    def edit(ws):
+        ws["A7"] = "T9999"  # T0206's row now claims another task
+
+    fill(forms["环保局"], inbox / "环保.xlsx", edit=edit)
+    ex = collect(config, table).processed[0]
+    assert ex.status == "待补正"
+    assert ex.problems == [
+        "工作表“填报表”第7行：任务编号“T9999”不是本单位的任务，已忽略该行，请不要在填报表中增加行。",
+        "工作表“填报表”：缺少任务 T0206（能源计量）的行，请不要删除填报表中的行，补上后重新发送。",
+    ]
+
+
+# --- zips, ignored files, files being written -------------------------------------------------
+
+def test_zip_with_gbk_and_utf8_names_and_a_path_escape_is_unpacked_safely(env, tmp_path):
+    config, table, forms, inbox = env
+    a = fill(forms["农业局"], tmp_path / "a.xlsx")
+    b = fill(forms["城建局"], tmp_path / "b.xlsx")
+    zpath = inbox / "各单位回复.zip"
+    with zipfile.ZipFile(zpath, "w") as z:
+        z.writestr(GbkZipInfo("农业局回复.xlsx"), a.read_bytes())
+        utf = zipfile.ZipInfo("../../城建局回复.xlsx")
+        utf.flag_bits |= 0x800
+        z.writestr(utf, b.read_bytes())
+    age(zpath)
+    result = collect(config, table)
+    assert summary_lines(result)[:2] == ["收到 2 份：有效 2，待补正 0，退回 0，重复 0", "已解压压缩包 1 个：各单位回复.zip"]
+    assert sorted(e.original_name for e in result.processed) == ["各单位回复/农业局回复.xlsx", "各单位回复/城建局回复.xlsx"]
+    assert not (config.path.parent / "城建局回复.xlsx").exists() and not (inbox.parent / "城建局回复.xlsx").exists()
+    assert [p.name for p in (inbox / "已归档" / "压缩包").iterdir()] == [f"{STAMP}_{sha_of(result.unpacked[0])}_各单位回复.zip"]
+    assert not (inbox / ".解压").exists()
+    assert sorted(p.name for p in inbox.iterdir()) == ["已归档"]
+
+
+class GbkZipInfo(zipfile.ZipInfo):
+    """A member named in GBK without the UTF-8 flag, as Chinese Windows' built-in zipper writes it."""
+
+    def _encodeFilenameFlags(self):
+        return self.filename.encode("gbk"), self.flag_bits
+
+
+def sha_of(ex):
+    return ex.sha256[:12]
+
+
+def test_zip_bomb_attachment_is_rejected(env):
+    config, table, forms, inbox = env
+    zpath = inbox / "大文件.zip"
+    with zipfile.ZipFile(zpath, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("a.xlsx", b"\0" * (60 * 1024 * 1024))
+    age(zpath)
+    result = collect(config, table)
+    assert summary_lines(result)[1] == "退回：大文件.zip：压缩包解压后体积异常（压缩炸弹），为保护本机已拒收，请对方直接发送填报表。"
+    assert not (inbox / ".解压").exists()
+
+
+def test_ignored_files_are_left_untouched(env):
+    config, table, forms, inbox = env
+    names = ["~$环保局.xlsx", "Thumbs.db", "desktop.ini", ".DS_Store", ".隐藏.xlsx"]
+    for n in names:
+        (inbox / n).write_bytes(b"owner file")
+        age(inbox / n)
+    result = collect(config, table)
+    assert summary_lines(result)[0] == "收到 0 份：有效 0，待补正 0，退回 0，重复 0"
+    assert sorted(p.name for p in inbox.iterdir()) == sorted(names)
+
+
+def test_a_file_still_being_written_is_left_for_the_next_run(env):
+    config, table, forms, inbox = env
+    growing = inbox / "正在保存.xlsx"
+    growing.write_bytes(b"PK\x03\x04partial")
+    stop = threading.Event()
+
+    def writer():
+        while not stop.is_set():
+            with open(growing, "ab") as f:
+                f.write(b"more")
+            time.sleep(0.1)
+
+    t = threading.Thread(target=writer)
+    t.start()
+    try:
+        result = collect(config, table, settle_seconds=1)
+    finally:
+        stop.set()
+        t.join()
+    assert result.skipped_busy == ["正在保存.xlsx"]
+    assert "以下文件可能仍在写入，本次未处理，下次运行时再处理：正在保存.xlsx" in summary_lines(result)
+    assert growing.exists() and returns_rows(config) == []
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods"])
+def test_returns_resaved_by_libreoffice_are_accepted_with_the_same_values(env, tmp_path, fmt):
+    config, table, forms, inbox = env
+    filled = fill(forms["质监分局"], tmp_path / "质监分局.xlsx", progress="抽检合格率93%",
+                  rows={"T0103": {"完成状态": "进度滞后", "存在问题": "人手不足", "下步打算": "增加人员"}})
+    resaved = libreoffice_convert(filled, fmt, tmp_path / "lo")
+    drop(resaved, inbox, f"质监分局回复.{fmt}")
+    result = collect(config, table)
+    assert summary_lines(result)[0] == "收到 1 份：有效 1，待补正 0，退回 0，重复 0"
+    with Ledger(config.ledger, config.path.parent) as ledger:
+        latest = ledger.latest_returns(P)["质监分局"]
+    assert latest.answers["T0103"] == {"role": "配合", "status": "进度滞后", "progress": "抽检合格率93%",
+                                       "problems": "人手不足", "plans": "增加人员"}
+    assert latest.fill_date == "2010-11-20" and latest.filler == "张三"
+    assert returns_rows(config)[0][0] == f"质监分局回复.{fmt}"
+
+
+def test_the_collect_script_prints_the_summary(env):
+    config, table, forms, inbox = env
+    fill(forms["药监分局"], inbox / "药监.xlsx")
+    result = run_script("collect.py", "--config", config.path, "--period", "2010-11")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "收到 1 份：有效 1，待补正 0，退回 0，重复 0"
+    assert lines[1].startswith("2010-11 已报送 1/24 个单位；尚未报送（23 个）：质监分局、园区办、春江镇")

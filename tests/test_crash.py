@@ -1,0 +1,111 @@
+"""A collector killed at any moment loses no file and leaves no half-recorded return; a rerun completes."""
+
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from returns import OLD, age, drop, fill, prepare, quick_returns
+
+DRIVER = Path(__file__).with_name("crash_driver.py")
+
+
+def digest(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def _inbox_batch(inbox, forms, tmp_path, recipients):
+    """Different returns for ``recipients``, one duplicate and one non-spreadsheet; returns their contents."""
+    contents = []
+    for i, name in enumerate(recipients):
+        path = fill(forms[name], inbox / f"{name}回复.xlsx", progress=f"第{i}份")
+        age(path, OLD + i)
+        contents.append(path.read_bytes())
+    dup = drop(inbox / f"{recipients[0]}回复.xlsx", inbox / "再发", "重发.xlsx")
+    age(dup, OLD + 1000)
+    (inbox / "说明.txt").write_text("附件请查收", encoding="utf-8")
+    age(inbox / "说明.txt", OLD + 1001)
+    contents += [dup.read_bytes(), (inbox / "说明.txt").read_bytes()]
+    return contents
+
+
+def _assert_complete(config, inbox, contents, recipients):
+    left = [p for p in inbox.rglob("*") if p.is_file() and not p.is_relative_to(inbox / "已归档")
+            and not p.is_relative_to(inbox / "退回")]
+    assert left == [], left
+    kept = {digest(p.read_bytes()) for p in inbox.rglob("*") if p.is_file() and not p.name.endswith(".退回说明.txt")}
+    assert {digest(c) for c in contents} <= kept, "a file was lost"
+    db = sqlite3.connect(config.ledger)
+    assert db.execute("SELECT COUNT(*), COUNT(DISTINCT sha256) FROM returns").fetchone() == (
+        len({digest(c) for c in contents}),) * 2
+    assert db.execute("SELECT COUNT(*) FROM drops").fetchone()[0] == len(contents)
+    assert db.execute("SELECT COUNT(*) FROM drops WHERE state != 'done'").fetchone()[0] == 0
+    answers = db.execute("SELECT COUNT(DISTINCT return_id) FROM answers").fetchone()[0]
+    assert answers == len(recipients)
+    reported = {r[0] for r in db.execute("SELECT recipient FROM returns WHERE status = '有效'")}
+    assert reported == set(recipients)
+
+
+def _collect(config):
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "collect.py"), "--config", str(config.path),
+                           "--period", "2010-11"], capture_output=True, text=True, encoding="utf-8", timeout=300)
+
+
+@pytest.mark.parametrize("step", ["_put", "record", "_unlink_same"])
+@pytest.mark.parametrize("n", [1, 3])
+def test_a_crash_after_any_step_is_completed_by_the_next_run(workdir, tmp_path, step, n):
+    config, table, forms = prepare(workdir)
+    inbox = workdir / "inbox"
+    recipients = ["环保局", "农业局", "城建局"]
+    contents = _inbox_batch(inbox, forms, tmp_path, recipients)
+    crashed = subprocess.run([sys.executable, str(DRIVER), str(config.path), "2010-11", step, str(n)],
+                             capture_output=True, text=True, timeout=300)
+    assert crashed.returncode == 137, crashed.stderr
+    rerun = _collect(config)
+    assert rerun.returncode == 0, rerun.stderr
+    _assert_complete(config, inbox, contents, recipients)
+    if step != "_put":
+        assert "已完成上次中断时未完成的 1 个文件的归档。" in rerun.stdout.splitlines()
+
+
+def test_kill_9_at_varied_moments_loses_nothing(workdir, tmp_path):
+    config, table, forms = prepare(workdir)
+    inbox = workdir / "inbox"
+    recipients = sorted(forms)
+    contents = _inbox_batch(inbox, forms, tmp_path, recipients)
+    # 16 more returns from each recipient: 410 files in all, enough for kills to land mid-batch
+    contents += [p.read_bytes() for p in quick_returns(config, table, inbox / "第二批", 16, start=OLD + 5000)]
+    mid_way = 0  # kills that landed with part of the batch recorded
+    delay = 0.1
+    for _ in range(150):  # kill ever later until a run finishes by itself
+        proc = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "collect.py"), "--config", str(config.path),
+                                 "--period", "2010-11"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        if proc.poll() is not None:
+            break
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        try:  # killed while the ledger was being created: nothing recorded yet
+            drops = sqlite3.connect(config.ledger).execute("SELECT COUNT(*) FROM drops").fetchone()[0]
+        except sqlite3.OperationalError:
+            drops = 0
+        mid_way += 0 < drops < len(contents)
+        delay += 0.02
+    final = _collect(config)
+    assert final.returncode == 0, final.stderr
+    assert mid_way >= 1, "no kill landed mid-batch: nothing was tested"
+    db = sqlite3.connect(config.ledger)
+    assert db.execute("SELECT COUNT(*) FROM returns").fetchone()[0] == len({digest(c) for c in contents})
+    assert db.execute("SELECT COUNT(*) FROM drops").fetchone()[0] == len(contents)
+    assert db.execute("SELECT COUNT(*) FROM drops WHERE state != 'done'").fetchone()[0] == 0
+    kept = {digest(p.read_bytes()) for p in inbox.rglob("*") if p.is_file() and not p.name.endswith(".退回说明.txt")}
+    assert {digest(c) for c in contents} <= kept
+    assert [p for p in inbox.rglob("*") if p.is_file() and not p.is_relative_to(inbox / "已归档")
+            and not p.is_relative_to(inbox / "退回")] == []
