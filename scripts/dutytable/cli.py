@@ -208,3 +208,30 @@ class Collect(Command):
         for line in summary_lines(result):
             echo(line)
         return 0
+
+
+class Consolidate(Command):
+    prog = "consolidate.py"
+    description = ("根据台账中各单位最新的有效报送，生成本期汇总表（汇总、明细、报送情况、统计四个工作表），\n"
+                   "写到 outbox/<期次>/。")
+
+    def run(self, args, config, period):
+        from .consolidate import consolidate
+        from .table import load_table
+
+        table = load_table(config.table, config.departments)
+        path, summary, note = consolidate(config, table, period)
+        if note:
+            echo(note)
+        echo(f"已生成汇总表：{path}")
+        echo(consolidation_line(summary))
+        return 0
+
+
+def consolidation_line(summary):
+    """One line: tasks by status and who has not reported."""
+    counts = summary.status_counts
+    parts = "，".join(f"{k}{v}项" for k, v in counts.items() if v)
+    missing = summary.not_reported
+    tail = (f"尚未报送（{len(missing)} 个）：" + "、".join(r.name for r in missing)) if missing else "全部单位均已报送"
+    return f"共 {len(summary.tasks)} 项任务：{parts}；{tail}。"

@@ -1,0 +1,353 @@
+"""Stage 4, consolidation: the latest accepted return of each recipient, merged per task.
+
+:func:`summarize` computes everything from the ledger (returns are read once, by the
+collector; nothing here opens a returned file) and is shared by the consolidated
+workbook and the Word report. :func:`write_workbook` writes the four sheets.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+import pandas as pd
+import xlsxwriter
+
+from . import files
+from .errors import OutputError
+from .ledger import STATUS_FIX, Ledger
+from .model import ROLE_LEAD, STATUSES
+
+log = logging.getLogger(__name__)
+
+NOT_REPORTED = "未报送"
+REPORTED = "已报送"
+EXCEL_CELL_LIMIT = 32767
+TOO_LONG = "……（内容过长，其余见“明细”工作表）"
+STATUS_COLORS = {"已完成": ("#C6EFCE", "#006100"), "正常推进": ("#F2F2F2", "#000000"),
+                 "进度滞后": ("#FFEB9C", "#9C5700"), "未启动": ("#FFC7CE", "#9C0006"),
+                 NOT_REPORTED: ("#D9D9D9", "#595959")}
+
+
+@dataclass
+class TaskSummary:
+    task: object  # model.Task
+    status: str  # one of STATUSES, or 未报送 when no lead has a status
+    lead_statuses: str  # "质监分局：已完成；药监分局：正常推进" when leads disagree, else ""
+    progress: str
+    problems: str
+    plans: str
+    missing: list  # recipients of this task with no accepted return
+
+
+@dataclass
+class RecipientState:
+    name: str
+    state: str  # 已报送, 待补正, 未报送
+    received_at: str = ""
+    file: str = ""
+    filler: str = ""
+    phone: str = ""
+    problems: list = field(default_factory=list)
+    tasks: int = 0
+
+
+@dataclass
+class Summary:
+    period: object
+    title: str
+    tasks: list  # TaskSummary in table order
+    recipients: list  # RecipientState in recipient order
+    detail: pd.DataFrame  # one row per (task, recipient)
+
+    @property
+    def status_counts(self):
+        """{status: number of tasks}, 未报送 included, in display order."""
+        counts = {s: 0 for s in STATUSES + (NOT_REPORTED,)}
+        for t in self.tasks:
+            counts[t.status] += 1
+        return counts
+
+    @property
+    def reported(self):
+        return [r for r in self.recipients if r.state != NOT_REPORTED]
+
+    @property
+    def not_reported(self):
+        return [r for r in self.recipients if r.state == NOT_REPORTED]
+
+
+def summarize(table, config, period, latest=None):
+    """Merge the latest accepted returns of ``period`` per task.
+
+    Args:
+        latest: recipient -> ledger.LatestReturn; read from the ledger when None.
+
+    Returns:
+        A :class:`Summary`.
+    """
+    if latest is None:
+        with Ledger(config.ledger, config.path.parent) as ledger:
+            latest = ledger.latest_returns(period)
+    recipients = table.recipients(config.departments)
+    order = {r.name: i for i, r in enumerate(recipients)}
+
+    assignments = pd.DataFrame(
+        [{"task_id": a.task.task_id, "recipient": r.name, "role": a.role, "order": order[r.name]}
+         for r in recipients for a in r.assignments],
+        columns=["task_id", "recipient", "role", "order"])
+    answers = pd.DataFrame(
+        [{"task_id": task_id, "recipient": name, "status": ans["status"], "progress": ans["progress"],
+          "problems": ans["problems"], "plans": ans["plans"], "file": lr.original_name,
+          "received_at": lr.received_at, "return_status": lr.status, "filler": lr.filler, "phone": lr.phone}
+         for name, lr in latest.items() for task_id, ans in lr.answers.items()],
+        columns=["task_id", "recipient", "status", "progress", "problems", "plans", "file", "received_at",
+                 "return_status", "filler", "phone"])
+    detail = assignments.merge(answers, on=["task_id", "recipient"], how="left")
+    detail["reported"] = detail["recipient"].isin(list(latest))
+    detail = detail.fillna("")
+    # Leads first (in the table's order of its lead departments, expanded), then partners.
+    lead_rank = {}
+    for task in table.tasks:
+        names = [m for n in task.leads + task.partners for m in config.departments.expand(n)]
+        for i, name in enumerate(names):
+            lead_rank.setdefault((task.task_id, name), i)
+    detail["rank"] = [lead_rank.get((t, r), 9999) for t, r in zip(detail["task_id"], detail["recipient"])]
+    detail["role_rank"] = (detail["role"] != ROLE_LEAD).astype(int)
+    detail = detail.sort_values(["task_id", "role_rank", "rank"], kind="stable")
+
+    by_task = {task_id: group for task_id, group in detail.groupby("task_id", sort=False)}
+    summaries = []
+    for task in table.tasks:
+        group = by_task.get(task.task_id, detail.iloc[0:0])
+        leads = group[(group["role"] == ROLE_LEAD) & (group["status"] != "")]
+        statuses = list(leads["status"])
+        status = max(statuses, key=STATUSES.index) if statuses else NOT_REPORTED
+        lead_statuses = ""
+        if len(set(statuses)) > 1:
+            lead_statuses = "；".join(f"{r}：{s}" for r, s in zip(leads["recipient"], leads["status"]))
+        summaries.append(TaskSummary(
+            task=task, status=status, lead_statuses=lead_statuses,
+            progress=_combine(group, "progress"), problems=_combine(group, "problems"), plans=_combine(group, "plans"),
+            missing=list(group.loc[~group["reported"], "recipient"])))
+
+    states = []
+    for r in recipients:
+        lr = latest.get(r.name)
+        if lr is None:
+            states.append(RecipientState(r.name, NOT_REPORTED, tasks=len(r.assignments)))
+        else:
+            states.append(RecipientState(
+                r.name, STATUS_FIX if lr.status == STATUS_FIX else REPORTED, lr.received_at.replace("T", " "),
+                lr.original_name, lr.filler, lr.phone, lr.problems, len(r.assignments)))
+    return Summary(period=period, title=config.report_title(period), tasks=summaries, recipients=states,
+                   detail=detail)
+
+
+def _combine(group, column):
+    """"质监分局：…；药监分局：…" for the recipients with something to say, leads first."""
+    parts = [f"{name}：{text}" for name, text in zip(group["recipient"], group[column]) if str(text).strip()]
+    return "；".join(parts)
+
+
+def _fit(text):
+    """Excel keeps at most 32,767 characters in a cell."""
+    if len(text) <= EXCEL_CELL_LIMIT:
+        return text
+    return text[:EXCEL_CELL_LIMIT - len(TOO_LONG)] + TOO_LONG
+
+
+# ---------------------------------------------------------------------------
+# The workbook
+
+def workbook_path(config, period):
+    return config.period_dir(period) / f"{config.report_title(period)}汇总表.xlsx"
+
+
+def consolidate(config, table, period, now=None):
+    """Summarize and write the consolidated workbook.
+
+    If the previous workbook is open in Excel (locked on Windows), it is written under a
+    new name instead.
+
+    Returns:
+        (path written, :class:`Summary`, a note for the clerk or "").
+    """
+    summary = summarize(table, config, period)
+    target = workbook_path(config, period)
+    note = ""
+    try:
+        write_workbook(summary, target)
+    except OutputError:
+        stamp = (now or dt.datetime.now()).strftime("%H%M%S")
+        other = files.free_name(target.with_name(f"{target.stem}_{stamp}{target.suffix}"))
+        write_workbook(summary, other)
+        note = f"{target.name} 正被其他程序（如 Excel）打开，无法替换，本次汇总表已另存为 {other.name}。"
+        target = other
+    return target, summary, note
+
+
+def write_workbook(summary, path):
+    """Write the consolidated workbook atomically: 汇总, 明细, 报送情况, 统计."""
+    with files.atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
+                                            "strings_to_urls": False})
+        wb.set_properties({"title": summary.title + "汇总表", "comments": f"期次 {summary.period}"})
+        f = _formats(wb)
+        _sheet_summary(wb, f, summary)
+        _sheet_detail(wb, f, summary)
+        _sheet_submissions(wb, f, summary)
+        _sheet_stats(wb, f, summary)
+        wb.close()
+
+
+def _formats(wb):
+    base = {"font_name": "宋体", "font_size": 10, "valign": "top", "text_wrap": True, "border": 1}
+    f = {
+        "title": wb.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter",
+                                "font_name": "黑体"}),
+        "head": wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "align": "center", "valign": "vcenter"}),
+        "cell": wb.add_format(base),
+        "center": wb.add_format({**base, "align": "center"}),
+        "missing": wb.add_format({**base, "bg_color": "#FFC7CE", "font_color": "#9C0006"}),
+        "fix": wb.add_format({**base, "bg_color": "#FFEB9C"}),
+        "pct": wb.add_format({**base, "num_format": "0.0%", "align": "center"}),
+        "num": wb.add_format({**base, "align": "center"}),
+        "bold": wb.add_format({**base, "bold": True}),
+    }
+    for status, (bg, fg) in STATUS_COLORS.items():
+        f["cf_" + status] = wb.add_format({"bg_color": bg, "font_color": fg})
+    return f
+
+
+def row_height(values, widths, line=13.5):
+    """A row height that shows wrapped text whole: a CJK character is about 1.8 width units."""
+    lines = 1
+    for value, width in zip(values, widths):
+        text = str(value)
+        if text:
+            per_line = max(int(width / 1.8), 1)
+            lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in text.split("\n")))
+    return min(line * lines + 3, 409)  # Excel's highest row
+
+
+def _table_sheet(wb, f, name, title, headers, rows, status_col=None, row_format=None):
+    """A sheet with a title row, a frozen and filtered header row, printable on A4 landscape."""
+    ws = wb.add_worksheet(name)
+    ws.set_row(0, 26)
+    ws.merge_range(0, 0, 0, len(headers) - 1, title, f["title"])
+    for c, (header, width) in enumerate(headers):
+        ws.set_column(c, c, width)
+        ws.write_string(1, c, header, f["head"])
+    widths = [w for _, w in headers]
+    for r, values in enumerate(rows, start=2):
+        fmt = row_format(values) if row_format else None
+        ws.set_row(r, row_height(values, widths))
+        for c, value in enumerate(values):
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                ws.write_number(r, c, value, fmt or f["num"])
+            elif value == "":
+                ws.write_blank(r, c, None, fmt or f["cell"])
+            else:
+                ws.write_string(r, c, _fit(str(value)), fmt or f["cell"])
+    last = max(len(rows) + 1, 2)
+    ws.freeze_panes(2, 0)
+    ws.autofilter(1, 0, last, len(headers) - 1)
+    if status_col is not None and rows:
+        for status in STATUS_COLORS:
+            ws.conditional_format(2, status_col, last, status_col, {
+                "type": "cell", "criteria": "==", "value": f'"{status}"', "format": f["cf_" + status]})
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(1)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    return ws
+
+
+SUMMARY_HEADERS = (("序号", 5), ("类别", 10), ("工作内容", 10), ("工作目标", 36), ("牵头部门", 12), ("配合部门", 18),
+                   ("完成状态", 9), ("各牵头单位状态", 16), ("推进情况", 44), ("存在问题", 24), ("下步打算", 24),
+                   ("未报送单位", 16))
+
+
+def _sheet_summary(wb, f, s):
+    rows = [(t.task.seq, t.task.category, t.task.item, t.task.target, t.task.leads_text, t.task.partners_text,
+             t.status, t.lead_statuses, t.progress, t.problems, t.plans, "、".join(t.missing)) for t in s.tasks]
+    _table_sheet(wb, f, "汇总", f"{s.title}汇总表（{s.period.label}）", SUMMARY_HEADERS, rows, status_col=6)
+
+
+DETAIL_HEADERS = (("任务编号", 8), ("类别", 10), ("工作内容", 10), ("填报单位", 12), ("职责", 5), ("报送状态", 8),
+                  ("完成状态", 9), ("推进情况", 40), ("存在问题", 22), ("下步打算", 22), ("填报人", 8),
+                  ("联系电话", 12), ("来源文件", 24), ("收到时间", 16))
+
+
+def _sheet_detail(wb, f, s):
+    tasks = {t.task.task_id: t.task for t in s.tasks}
+    rows = []
+    for rec in s.detail.itertuples():
+        task = tasks[rec.task_id]
+        state = NOT_REPORTED if not rec.reported else (STATUS_FIX if rec.return_status == STATUS_FIX else REPORTED)
+        rows.append((rec.task_id, task.category, task.item, rec.recipient, rec.role, state, rec.status, rec.progress,
+                     rec.problems, rec.plans, rec.filler, rec.phone, rec.file, str(rec.received_at).replace("T", " ")))
+    order = {t.task.task_id: i for i, t in enumerate(s.tasks)}
+    rows.sort(key=lambda r: order[r[0]])
+    _table_sheet(wb, f, "明细", f"{s.title}明细（{s.period.label}）", DETAIL_HEADERS, rows, status_col=6,
+                 row_format=lambda v: f["missing"] if v[5] == NOT_REPORTED else None)
+
+
+SUBMISSION_HEADERS = (("序号", 5), ("填报单位", 14), ("报送情况", 9), ("任务数", 7), ("收到时间", 17), ("文件", 30),
+                      ("填报人", 9), ("联系电话", 13), ("问题", 60))
+
+
+def _sheet_submissions(wb, f, s):
+    rows = [(i, r.name, r.state, r.tasks, r.received_at, r.file, r.filler, r.phone, "；".join(r.problems))
+            for i, r in enumerate(s.recipients, start=1)]
+    _table_sheet(wb, f, "报送情况", f"{s.title}报送情况（{s.period.label}）", SUBMISSION_HEADERS, rows,
+                 row_format=lambda v: f["missing"] if v[2] == NOT_REPORTED else f["fix"] if v[2] == STATUS_FIX else None)
+
+
+def _sheet_stats(wb, f, s):
+    ws = wb.add_worksheet("统计")
+    statuses = list(STATUSES) + [NOT_REPORTED]
+    frame = pd.DataFrame([(t.task.category, t.status) for t in s.tasks], columns=["category", "status"])
+    table = pd.crosstab(frame["category"], frame["status"]).reindex(
+        index=list(dict.fromkeys(frame["category"])), columns=statuses, fill_value=0)
+    ws.set_column(0, 0, 18)
+    ws.set_column(1, len(statuses) + 1, 10)
+    ws.merge_range(0, 0, 0, len(statuses) + 1, f"{s.title}统计（{s.period.label}）", f["title"])
+    ws.write_string(1, 0, "类别", f["head"])
+    for c, status in enumerate(statuses, start=1):
+        ws.write_string(1, c, status, f["head"])
+    ws.write_string(1, len(statuses) + 1, "合计", f["head"])
+    for r, (category, counts) in enumerate(table.iterrows(), start=2):
+        ws.write_string(r, 0, category, f["cell"])
+        for c, status in enumerate(statuses, start=1):
+            ws.write_number(r, c, int(counts[status]), f["num"])
+        ws.write_number(r, len(statuses) + 1, int(counts.sum()), f["num"])
+    total_row = 2 + len(table)
+    ws.write_string(total_row, 0, "合计", f["bold"])
+    for c, status in enumerate(statuses, start=1):
+        ws.write_number(total_row, c, int(table[status].sum()), f["num"])
+    ws.write_number(total_row, len(statuses) + 1, int(table.values.sum()), f["num"])
+
+    r = total_row + 2
+    due, done = len(s.recipients), len(s.reported)
+    for label, value, fmt in (("应报送单位", due, f["num"]), ("已报送单位", done, f["num"]),
+                              ("未报送单位", due - done, f["num"]),
+                              ("报送率", done / due if due else 0.0, f["pct"])):
+        ws.write_string(r, 0, label, f["bold"])
+        ws.write_number(r, 1, value, fmt)
+        r += 1
+
+    chart = wb.add_chart({"type": "column", "subtype": "stacked"})
+    for c, status in enumerate(statuses, start=1):
+        chart.add_series({"name": ["统计", 1, c], "categories": ["统计", 2, 0, total_row - 1, 0],
+                          "values": ["统计", 2, c, total_row - 1, c],
+                          "fill": {"color": STATUS_COLORS[status][0]}, "border": {"color": "#7F7F7F"}})
+    chart.set_title({"name": "各类别任务完成状态"})
+    chart.set_y_axis({"name": "任务数", "major_gridlines": {"visible": True}})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 720, "height": 360})
+    ws.insert_chart(r + 1, 0, chart)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 1)

@@ -1,0 +1,230 @@
+"""Stage 4: the consolidated workbook, row by row against filled returns."""
+
+import os
+import zipfile
+
+import openpyxl
+import pytest
+
+from conftest import run_script
+from dutytable import files
+from dutytable.consolidate import consolidate, summarize, workbook_path
+from dutytable.inbox import Collector
+from dutytable.model import Period
+from returns import OLD, age, fill, prepare
+from test_forms import TOWNS
+
+P = Period(2010, 11)
+
+
+def _text(ws, ref, value):
+    ws[ref].value = value
+    ws[ref].data_type = "s"  # typed as text (a leading apostrophe in Excel)
+
+
+@pytest.fixture(scope="module")
+def cycle(tmp_path_factory):
+    """Returns from every recipient but 安监局 and 龙虎塘街道; 环保局 twice; 科技局 待补正."""
+    import shutil
+
+    from conftest import ROOT
+    workdir = tmp_path_factory.mktemp("cycle")
+    shutil.copy(ROOT / "config.ini", workdir / "config.ini")
+    shutil.copytree(ROOT / "templates", workdir / "templates")
+    (workdir / "inbox").mkdir()
+    config, table, forms = prepare(workdir)
+    inbox = workdir / "inbox"
+    when = OLD
+    for name, form in forms.items():
+        if name in ("安监局", "龙虎塘街道", "环保局"):
+            continue
+        rows, edit, phone = {}, None, "0519-85000000"
+        if name == "质监分局":
+            rows = {"T0101": {"完成状态": "已完成", "推进情况": "抽检合格率93%", "存在问题": "检测设备老化"}}
+        elif name == "药监分局":
+            rows = {"T0101": {"完成状态": "进度滞后", "推进情况": "食品抽检合格率88%", "下步打算": "加大抽检"}}
+        elif name == "园区办":
+            rows = {"T0101": {"推进情况": "配合抽检"}}
+
+            def edit(ws):
+                _text(ws, "F7", "=SUM(1,2)")  # T0102, formula-like text
+                _text(ws, "G7", "@cmd|' /c calc'!A0")
+        elif name == "科技局":
+            phone = None
+        fill(form, inbox / f"{name}.xlsx", progress=f"{name}已推进", rows=rows, phone=phone,
+             edit=_partners_quiet(rows, edit))
+        age(inbox / f"{name}.xlsx", when)
+        when += 1
+    fill(forms["环保局"], inbox / "环保局-初稿.xlsx", status="未启动", progress="初稿")
+    age(inbox / "环保局-初稿.xlsx", when)
+    Collector(config, table, settle_seconds=0).run(P)
+    fill(forms["环保局"], inbox / "环保局-终稿.xlsx", progress="终稿")
+    age(inbox / "环保局-终稿.xlsx", when + 100)
+    Collector(config, table, settle_seconds=0).run(P)
+    path, summary, note = consolidate(config, table, P)
+    return config, table, path, summary, note
+
+
+def _partners_quiet(rows, then=None):
+    """Partners leave 推进情况 empty unless the test says otherwise, as most do."""
+    def edit(ws):
+        for r in range(6, ws.max_row + 1):
+            if ws[f"D{r}"].value == "配合" and "推进情况" not in rows.get(ws[f"A{r}"].value, {}):
+                ws[f"F{r}"] = None
+        if then:
+            then(ws)
+    return edit
+
+
+def _summary_rows(path):
+    ws = openpyxl.load_workbook(path)["汇总"]
+    header = [c.value for c in ws[2]]
+    return header, {r[2]: dict(zip(header, r)) for r in ws.iter_rows(min_row=3, values_only=True)}
+
+
+EXPECTED_STATUS = {  # task item -> (完成状态, 各牵头单位状态, 未报送单位)
+    "产品质量": ("进度滞后", "质监分局：已完成；药监分局：进度滞后", "龙虎塘街道"),
+    "工程质量": ("正常推进", None, "龙虎塘街道"),
+    "服务质量": ("正常推进", None, "龙虎塘街道"),
+    "环境质量": ("正常推进", None, "龙虎塘街道"),
+    "工业标准化": ("正常推进", None, "龙虎塘街道"),
+    "农业标准化": ("正常推进", None, "龙虎塘街道"),
+    "服务标准化": ("正常推进", None, "龙虎塘街道"),
+    "工业计量": ("正常推进", None, "龙虎塘街道"),
+    "民生计量": ("正常推进", None, "龙虎塘街道"),
+    "能源计量": ("正常推进", None, "龙虎塘街道"),
+    "名牌创建": ("正常推进", None, "龙虎塘街道"),
+    "商标创建": ("正常推进", None, "龙虎塘街道"),
+    "质量管理": ("正常推进", None, "龙虎塘街道"),
+    "打假治劣": ("正常推进", None, "龙虎塘街道"),
+    "确保安全生产": ("正常推进", None, "安监局、龙虎塘街道"),
+    "长效管理": ("正常推进", None, "龙虎塘街道"),
+    "宣传": ("正常推进", None, "龙虎塘街道"),
+    "培训": ("正常推进", None, "龙虎塘街道"),
+}
+
+TOWNS_REPORTING = [t for t in TOWNS if t != "龙虎塘街道"]
+EXPECTED_PROGRESS = {
+    "产品质量": "质监分局：抽检合格率93%；药监分局：食品抽检合格率88%；园区办：配合抽检",
+    "工程质量": "城建局：城建局已推进；园区办：=SUM(1,2)",
+    "环境质量": "环保局：终稿",  # the newer return superseded 初稿
+    "农业标准化": "农业局：农业局已推进；质监分局：质监分局已推进",
+    "打假治劣": "区有关部门：区有关部门已推进",
+    "确保安全生产": "质监分局：质监分局已推进",
+    "宣传": "；".join(f"{n}：{n}已推进" for n in ["区有关部门"] + TOWNS_REPORTING),
+}
+
+
+def test_every_task_row_of_the_summary_sheet(cycle):
+    config, table, path, summary, note = cycle
+    assert path == config.outbox / "2010-11" / "2010年区质量振兴工作目标任务推进情况汇总表.xlsx"
+    assert note == ""
+    header, rows = _summary_rows(path)
+    assert header == ["序号", "类别", "工作内容", "工作目标", "牵头部门", "配合部门", "完成状态", "各牵头单位状态",
+                      "推进情况", "存在问题", "下步打算", "未报送单位"]
+    assert list(rows) == list(EXPECTED_STATUS)
+    for item, (status, leads, missing) in EXPECTED_STATUS.items():
+        assert (rows[item]["完成状态"], rows[item]["各牵头单位状态"], rows[item]["未报送单位"]) == (status, leads, missing), item
+    for item, progress in EXPECTED_PROGRESS.items():
+        assert rows[item]["推进情况"] == progress, item
+    first = rows["产品质量"]
+    assert (first["序号"], first["类别"], first["牵头部门"], first["配合部门"]) == (1, "提高质量水平", "质监分局、药监分局",
+                                                                      "园区办、各镇、街道")
+    assert first["存在问题"] == "质监分局：检测设备老化" and first["下步打算"] == "药监分局：加大抽检"
+    assert rows["工程质量"]["存在问题"] == "园区办：@cmd|' /c calc'!A0"
+    assert rows["农业标准化"]["配合部门"] == "各镇政府、街道办事处、园区办"  # the table's own wording
+
+
+def test_formula_like_text_stays_text_in_the_file(cycle):
+    config, table, path, summary, note = cycle
+    ws = openpyxl.load_workbook(path)["明细"]
+    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] in ("=", "@", "+", "-")]
+    assert {c.value for c in cells} >= {"=SUM(1,2)", "@cmd|' /c calc'!A0"}
+    assert all(c.data_type == "s" for c in cells)
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in z.read(name), name
+
+
+def test_detail_submissions_and_stats_sheets(cycle):
+    config, table, path, summary, note = cycle
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["汇总", "明细", "报送情况", "统计"]
+    detail = list(wb["明细"].iter_rows(min_row=3, values_only=True))
+    # 12+11+16+11 + 12+12+12+11+13+13 + 17+14+12 + 10+12+10 + 10+10 (task by task, 各镇、街道 = 9 towns)
+    assert len(detail) == sum(len(r.assignments) for r in table.recipients(config.departments)) == 218
+    row = next(r for r in detail if r[0] == "T0101" and r[3] == "药监分局")
+    assert row[:10] == ("T0101", "提高质量水平", "产品质量", "药监分局", "牵头", "已报送", "进度滞后", "食品抽检合格率88%",
+                        None, "加大抽检")
+    assert row[12] == "药监分局.xlsx" and row[13].startswith("2010-11-0")
+    env_row = next(r for r in detail if r[0] == "T0104" and r[3] == "环保局")
+    assert env_row[7] == "终稿" and env_row[12] == "环保局-终稿.xlsx"
+    missing_row = next(r for r in detail if r[0] == "T0402" and r[3] == "安监局")
+    assert missing_row[5:8] == ("未报送", None, None)
+    sub = {r[1]: r for r in wb["报送情况"].iter_rows(min_row=3, values_only=True)}
+    assert len(sub) == 24
+    assert sub["安监局"][2:6] == ("未报送", 1, None, None) and sub["龙虎塘街道"][2] == "未报送"
+    assert sub["科技局"][2] == "待补正" and sub["科技局"][8] == "工作表“填报表”H2：联系电话未填写，请补填。"
+    assert sub["质监分局"][2:4] == ("已报送", 11)
+    ws = wb["报送情况"]
+    missing_cells = [r for r in range(3, ws.max_row + 1) if ws[f"C{r}"].value == "未报送"]
+    assert all(ws[f"B{r}"].fill.fgColor.rgb == "FFFFC7CE" for r in missing_cells) and len(missing_cells) == 2
+    stats = list(wb["统计"].iter_rows(min_row=2, max_row=8, values_only=True))
+    assert stats[0] == ("类别", "已完成", "正常推进", "进度滞后", "未启动", "未报送", "合计")
+    assert stats[1] == ("提高质量水平", 0, 3, 1, 0, 0, 4)
+    assert stats[6] == ("合计", 0, 17, 1, 0, 0, 18)
+    tail = {r[0]: r[1] for r in wb["统计"].iter_rows(min_row=9, max_row=13, values_only=True) if r[0]}
+    assert tail == {"应报送单位": 24, "已报送单位": 22, "未报送单位": 2, "报送率": pytest.approx(22 / 24)}
+    assert len(wb["统计"]._charts) == 1
+
+
+def test_status_colours_freeze_filter_and_print_setup(cycle):
+    config, table, path, summary, note = cycle
+    ws = openpyxl.load_workbook(path)["汇总"]
+    rules = {r.formula[0]: r.dxf.fill.bgColor.rgb for rng in ws.conditional_formatting for r in rng.rules}
+    assert rules == {'"已完成"': "FFC6EFCE", '"正常推进"': "FFF2F2F2", '"进度滞后"': "FFFFEB9C", '"未启动"': "FFFFC7CE",
+                     '"未报送"': "FFD9D9D9"}
+    assert [str(rng.sqref) for rng in ws.conditional_formatting][0] == "G3:G20"
+    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:L20"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9 and ws.print_title_rows == "$2:$2"
+    assert ws["A1"].value == "2010年区质量振兴工作目标任务推进情况汇总表（2010年11月）"
+
+
+def test_locked_workbook_is_written_under_a_new_name(cycle, monkeypatch):
+    config, table, path, summary, note = cycle
+    real_replace = files._replace
+
+    def locked(src, dst):
+        if str(dst) == str(path):
+            raise PermissionError(13, "locked by Excel")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(files, "_replace", locked)
+    import datetime as dt
+    before = path.read_bytes()
+    new_path, _, new_note = consolidate(config, table, P, now=dt.datetime(2010, 11, 28, 9, 30, 0))
+    assert new_path.name == "2010年区质量振兴工作目标任务推进情况汇总表_093000.xlsx"
+    assert new_note == ("2010年区质量振兴工作目标任务推进情况汇总表.xlsx 正被其他程序（如 Excel）打开，无法替换，"
+                        "本次汇总表已另存为 2010年区质量振兴工作目标任务推进情况汇总表_093000.xlsx。")
+    assert path.read_bytes() == before and new_path.exists()
+    new_path.unlink()
+
+
+def test_the_consolidate_script(cycle):
+    config, table, path, summary, note = cycle
+    result = run_script("consolidate.py", "--config", config.path, "--period", "2010-11")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"已生成汇总表：{path}",
+        "共 18 项任务：正常推进17项，进度滞后1项；尚未报送（2 个）：龙虎塘街道、安监局。",
+    ]
+
+
+def test_no_returns_at_all(workdir):
+    config, table, forms = prepare(workdir)
+    summary = summarize(table, config, P)
+    assert {t.status for t in summary.tasks} == {"未报送"}
+    assert len(summary.not_reported) == 24
+    path, _, _ = consolidate(config, table, P)
+    assert path == workbook_path(config, P) and path.exists()
