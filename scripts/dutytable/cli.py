@@ -235,3 +235,43 @@ def consolidation_line(summary):
     missing = summary.not_reported
     tail = (f"尚未报送（{len(missing)} 个）：" + "、".join(r.name for r in missing)) if missing else "全部单位均已报送"
     return f"共 {len(summary.tasks)} 项任务：{parts}；{tail}。"
+
+
+class Report(Command):
+    prog = "report.py"
+    description = ("生成本期 Word 汇总报告（附件格式，GB/T 9704-2012）和催报通知，写到 outbox/<期次>/；\n"
+                   "装有 LibreOffice 时同时生成 PDF。")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-pdf", action="store_true", help="不生成 PDF")
+
+    def run(self, args, config, period):
+        from .report import make_report
+        from .table import load_table
+
+        table = load_table(config.table, config.departments)
+        summary, written, notes = make_report(config, table, period, pdf=not args.no_pdf)
+        for path in written:
+            echo(f"已生成：{path}")
+        for note in notes:
+            echo(note)
+        echo(consolidation_line(summary))
+        return 0
+
+
+class BuildWordTemplate(Command):
+    prog = "build_word_template.py"
+    description = "重新生成 Word 模板（config.ini 中 [paths] word_template），已有的模板先备份。"
+
+    def run(self, args, config, period):
+        from . import files
+        from .report import build_template
+
+        target = config.word_template
+        if target.exists():
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            backup = files.move_no_clobber(target, target.with_name(f"{target.stem}.备份-{stamp}{target.suffix}"))
+            echo(f"原模板已备份为 {backup.name}。")
+        build_template(target)
+        echo(f"已生成 Word 模板：{target}")
+        return 0
