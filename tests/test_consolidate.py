@@ -105,13 +105,13 @@ EXPECTED_STATUS = {  # task item -> (完成状态, 各牵头单位状态, 未报
 
 TOWNS_REPORTING = [t for t in TOWNS if t != "龙虎塘街道"]
 EXPECTED_PROGRESS = {
-    "产品质量": "质监分局：抽检合格率93%；药监分局：食品抽检合格率88%；园区办：配合抽检",
-    "工程质量": "城建局：城建局已推进；园区办：=SUM(1,2)",
-    "环境质量": "环保局：终稿",  # the newer return superseded 初稿
-    "农业标准化": "农业局：农业局已推进；质监分局：质监分局已推进",
-    "打假治劣": "区有关部门：区有关部门已推进",
-    "确保安全生产": "质监分局：质监分局已推进",
-    "宣传": "；".join(f"{n}：{n}已推进" for n in ["区有关部门"] + TOWNS_REPORTING),
+    "产品质量": "质监分局：抽检合格率93%；药监分局：食品抽检合格率88%；园区办：配合抽检。",
+    "工程质量": "城建局：城建局已推进；园区办：=SUM(1,2)。",
+    "环境质量": "环保局：终稿。",  # the newer return superseded 初稿
+    "农业标准化": "农业局：农业局已推进；质监分局：质监分局已推进。",
+    "打假治劣": "区有关部门：区有关部门已推进。",
+    "确保安全生产": "质监分局：质监分局已推进。",
+    "宣传": "；".join(f"{n}：{n}已推进" for n in ["区有关部门"] + TOWNS_REPORTING) + "。",
 }
 
 
@@ -130,8 +130,8 @@ def test_every_task_row_of_the_summary_sheet(cycle):
     first = rows["产品质量"]
     assert (first["序号"], first["类别"], first["牵头部门"], first["配合部门"]) == (1, "提高质量水平", "质监分局、药监分局",
                                                                       "园区办、各镇、街道")
-    assert first["存在问题"] == "质监分局：检测设备老化" and first["下步打算"] == "药监分局：加大抽检"
-    assert rows["工程质量"]["存在问题"] == "园区办：@cmd|' /c calc'!A0"
+    assert first["存在问题"] == "质监分局：检测设备老化。" and first["下步打算"] == "药监分局：加大抽检。"
+    assert rows["工程质量"]["存在问题"] == "园区办：@cmd|' /c calc'!A0。"
     assert rows["农业标准化"]["配合部门"] == "各镇政府、街道办事处、园区办"  # the table's own wording
 
 
@@ -165,8 +165,9 @@ def test_detail_submissions_and_stats_sheets(cycle):
     sub = {r[1]: r for r in wb["报送情况"].iter_rows(min_row=3, values_only=True)}
     assert len(sub) == 24
     assert sub["安监局"][2:6] == ("未报送", 1, None, None) and sub["龙虎塘街道"][2] == "未报送"
-    assert sub["科技局"][2] == "待补正" and sub["科技局"][8] == "工作表“填报表”H2：联系电话未填写，请补填。"
+    assert sub["科技局"][2] == "待补正" and sub["科技局"][9] == "工作表“填报表”H2：联系电话未填写，请补填。"
     assert sub["质监分局"][2:4] == ("已报送", 11)
+    assert sub["质监分局"][5] is None  # received 2010-11-05, before the deadline of the 25th
     ws = wb["报送情况"]
     missing_cells = [r for r in range(3, ws.max_row + 1) if ws[f"C{r}"].value == "未报送"]
     assert all(ws[f"B{r}"].fill.fgColor.rgb == "FFFFC7CE" for r in missing_cells) and len(missing_cells) == 2

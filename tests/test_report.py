@@ -124,7 +124,7 @@ def test_table_header_repeats_rows_do_not_split_and_categories_merge(reported):
     texts = [["".join(t.text for t in tc.iter(f"{W}t")) for tc in r.findall(f"{W}tc")] for r in rows[1:]]
     assert [t[2] for t in texts] == [e[3] for e in EXPECTED]
     assert texts[0][:2] == ["1", "提高质量水平"] and texts[0][7] == "进度滞后（质监分局：已完成；药监分局：进度滞后）"
-    assert texts[0][6] == "质监分局：合格率93%；药监分局：合格率88%"
+    assert texts[0][6] == "质监分局：合格率93%；药监分局：合格率88%。"
     assert texts[3][7] == "未启动"
     widths = [int(g.get(W + "w")) for g in tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")]
     type_area = Mm(297 - 35 - 37).twips

@@ -275,3 +275,72 @@ class BuildWordTemplate(Command):
         build_template(target)
         echo(f"已生成 Word 模板：{target}")
         return 0
+
+
+class Monthly(Command):
+    prog = "monthly.py"
+    description = ("完成一个月的全部工作：生成填报表（本期还没有时）→ 收取 → 汇总 → Word 报告（及 PDF）。\n"
+                   "可以反复运行；有单位未报送属于正常情况，不算失败。")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-pdf", action="store_true", help="不生成 PDF")
+
+    def run(self, args, config, period):
+        from .scheduling import LOCK_FILE, RunLock, run_steps, setup_logging
+
+        log_path = setup_logging(config, dt.date.today(), args.verbose)
+        say = logging.getLogger("dutytable.run").info
+        with RunLock(config.outbox / LOCK_FILE):
+            missing = run_steps(config, period, ("generate", "collect", "consolidate", "report"), dt.date.today(),
+                                say, pdf=not args.no_pdf)
+        if missing:
+            say(f"{period} 尚未报送的单位（{len(missing)} 个）：" + "、".join(missing))
+        else:
+            say(f"{period} 所有单位均已报送。")
+        say(f"日志：{log_path}")
+        return 0
+
+
+class Scheduler(Command):
+    prog = "scheduler.py"
+    description = ("按 config.ini [schedule] 的日期每天定时运行：生成日生成填报表，截止日发催报通知，\n"
+                   "报告日生成 Word 报告，其间每天收取并更新汇总。电脑关机错过的事项会在下次启动时补做，且不会重复。")
+
+    def add_arguments(self, parser):
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument("--list", action="store_true", help="列出接下来要做的事项及日期")
+        group.add_argument("--once", action="store_true", help="只做今天该做的事（含补做）然后退出，供 Windows 任务计划程序或 cron 调用")
+
+    def run(self, args, config, period):
+        from .scheduling import LOCK_FILE, NAMES, STATE_FILE, RunLock, State, run_due, serve, setup_logging, upcoming
+
+        today = dt.date.today()
+        if args.list:
+            for day, p, name in upcoming(config, today):
+                echo(f"{day.isoformat()}  {p}  {NAMES[name]}")
+            return 0
+        setup_logging(config, today, args.verbose)
+        if args.once:
+            with RunLock(config.outbox / LOCK_FILE):
+                outcomes = run_due(config, today, State(config.outbox / STATE_FILE),
+                                   logging.getLogger("dutytable.run").info)
+            return 1 if any(not ok for _, _, ok in outcomes) else 0
+        serve(config)
+        return 0
+
+
+class Demo(Command):
+    prog = "demo.py"
+    description = ("演示用：按各单位的方式填好本期填报表（明显的示例数据），放进 inbox/。\n"
+                   "其中一个单位逾期报送，一个单位的表格有待补正的问题。之后运行 monthly.py 即可看到完整流程。")
+
+    def run(self, args, config, period):
+        from .demo import FAULTY, LATE, fill_demo
+        from .table import load_table
+
+        table = load_table(config.table, config.departments)
+        written = fill_demo(config, table, period)
+        echo(f"已把 {len(written)} 个示例文件放进 {config.inbox}（内容均为【示例】数据）；"
+             f"其中{LATE}逾期报送，{FAULTY}的表格缺少推进情况，将被标为待补正。")
+        echo(f"下一步：python scripts/monthly.py --period {period}")
+        return 0

@@ -119,7 +119,7 @@ def load_config(path=None):
                     f"配置文件 {path} 的 [groups] 中“{name}”没有列出任何单位：请用顿号分隔列出，或删除这一行。")
             groups[name] = names
 
-    return Config(
+    config = Config(
         path=path,
         table=rel("table", "templates/责任分解表.xlsx"),
         inbox=rel("inbox", "inbox"),
@@ -141,6 +141,11 @@ def load_config(path=None):
         settle_seconds=reader.integer("collect", "settle_seconds", 3, 0, 600),
         departments=Departments(aliases, groups),
     )
+    if not config.generate_day <= config.deadline_day <= config.report_day:
+        raise ConfigError(
+            f"配置文件 {path} 的 [schedule] 日期顺序不对：应为 generate_day ≤ deadline_day ≤ report_day"
+            f"（现为 {config.generate_day}、{config.deadline_day}、{config.report_day}）。")
+    return config
 
 
 class _Reader:

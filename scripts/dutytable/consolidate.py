@@ -49,6 +49,7 @@ class RecipientState:
     phone: str = ""
     problems: list = field(default_factory=list)
     tasks: int = 0
+    late: bool = False  # received after the period's deadline
 
 
 @dataclass
@@ -130,6 +131,7 @@ def summarize(table, config, period, latest=None):
             progress=_combine(group, "progress"), problems=_combine(group, "problems"), plans=_combine(group, "plans"),
             missing=list(group.loc[~group["reported"], "recipient"])))
 
+    deadline = config.deadline(period).isoformat()
     states = []
     for r in recipients:
         lr = latest.get(r.name)
@@ -138,15 +140,20 @@ def summarize(table, config, period, latest=None):
         else:
             states.append(RecipientState(
                 r.name, STATUS_FIX if lr.status == STATUS_FIX else REPORTED, lr.received_at.replace("T", " "),
-                lr.original_name, lr.filler, lr.phone, lr.problems, len(r.assignments)))
+                lr.original_name, lr.filler, lr.phone, lr.problems, len(r.assignments),
+                late=lr.received_at[:10] > deadline))
     return Summary(period=period, title=config.report_title(period), tasks=summaries, recipients=states,
                    detail=detail)
 
 
 def _combine(group, column):
-    """"质监分局：…；药监分局：…" for the recipients with something to say, leads first."""
-    parts = [f"{name}：{text}" for name, text in zip(group["recipient"], group[column]) if str(text).strip()]
-    return "；".join(parts)
+    """"质监分局：…；药监分局：…。" for the recipients with something to say, leads first.
+
+    Each part's own closing stop goes, so that the parts read as one sentence.
+    """
+    parts = [f"{name}：{str(text).strip().rstrip('。；;.')}" for name, text in zip(group["recipient"], group[column])
+             if str(text).strip().rstrip("。；;.")]
+    return "；".join(parts) + "。" if parts else ""
 
 
 def _fit(text):
@@ -294,12 +301,13 @@ def _sheet_detail(wb, f, s):
                  row_format=lambda v: f["missing"] if v[5] == NOT_REPORTED else None)
 
 
-SUBMISSION_HEADERS = (("序号", 5), ("填报单位", 14), ("报送情况", 9), ("任务数", 7), ("收到时间", 17), ("文件", 30),
-                      ("填报人", 9), ("联系电话", 13), ("问题", 60))
+SUBMISSION_HEADERS = (("序号", 5), ("填报单位", 14), ("报送情况", 9), ("任务数", 7), ("收到时间", 17), ("逾期", 6),
+                      ("文件", 30), ("填报人", 9), ("联系电话", 13), ("问题", 56))
 
 
 def _sheet_submissions(wb, f, s):
-    rows = [(i, r.name, r.state, r.tasks, r.received_at, r.file, r.filler, r.phone, "；".join(r.problems))
+    rows = [(i, r.name, r.state, r.tasks, r.received_at, "逾期" if r.late else "", r.file, r.filler, r.phone,
+             "；".join(r.problems))
             for i, r in enumerate(s.recipients, start=1)]
     _table_sheet(wb, f, "报送情况", f"{s.title}报送情况（{s.period.label}）", SUBMISSION_HEADERS, rows,
                  row_format=lambda v: f["missing"] if v[2] == NOT_REPORTED else f["fix"] if v[2] == STATUS_FIX else None)

@@ -1,0 +1,309 @@
+"""Stage 6, the monthly cycle: what each day calls for, catch-up, one run at a time.
+
+Each period has three milestones, on days set in config.ini (a day past the month's
+end means its last day): forms are generated, the deadline (reminder), the report.
+Between generation and the report, every day collects and refreshes the summary.
+A milestone is recorded in a state file only after it succeeded, so a day the machine
+was off is caught up at the next start, and nothing is done twice. The ``schedule``
+library only ticks once a day; everything about months is decided here, with the
+date passed in so that tests can walk across month ends.
+"""
+
+import datetime as dt
+import json
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import files
+from .config import clamp_day
+from .errors import DutyTableError, OutputError
+from .model import Period
+
+log = logging.getLogger("dutytable.run")
+
+GENERATE, DEADLINE, REPORT, DAILY = "generate", "deadline", "report", "daily"
+MILESTONES = (GENERATE, DEADLINE, REPORT)
+NAMES = {GENERATE: "生成并下发填报表", DEADLINE: "截止日：收取、汇总并生成催报通知",
+         REPORT: "收取、汇总并生成 Word 报告", DAILY: "收取并更新汇总"}
+STEPS = {GENERATE: ("generate",), DEADLINE: ("collect", "consolidate", "report"),
+         REPORT: ("collect", "consolidate", "report"), DAILY: ("collect", "consolidate")}
+STATE_FILE = "scheduler-state.json"
+LOCK_FILE = ".run.lock"
+
+
+def milestone_dates(config, period):
+    """{milestone: date} of ``period``; days past the month's end fall on its last day."""
+    return {GENERATE: clamp_day(period.year, period.month, config.generate_day),
+            DEADLINE: clamp_day(period.year, period.month, config.deadline_day),
+            REPORT: clamp_day(period.year, period.month, config.report_day)}
+
+
+def due(config, today, state):
+    """What to do on ``today``: [(period, action)], overdue milestones first, in order.
+
+    Milestones of the previous and the current period that fell on or before today, on
+    or after the day the schedule started, and are not recorded as done are due
+    (catch-up). On a day between generation and the report with no milestone, the
+    daily refresh is due.
+    """
+    since = state.since or today
+    current = Period.of(today)
+    previous = Period(current.year - (current.month == 1), 12 if current.month == 1 else current.month - 1)
+    actions = []
+    for period in (previous, current):
+        dates = milestone_dates(config, period)
+        for name in MILESTONES:
+            if since <= dates[name] <= today and not state.done(period, name):
+                actions.append((period, name))
+    dates = milestone_dates(config, current)
+    collects = any(p == current and n != GENERATE for p, n in actions)  # a milestone that collects anyway
+    if dates[GENERATE] < today < dates[REPORT] and not collects and not state.done(current, DAILY, today):
+        actions.append((current, DAILY))
+    return actions
+
+
+def upcoming(config, today, days=62):
+    """[(date, period, action)] for the next ``days`` days, for --list."""
+    result = []
+    for offset in range(days):
+        day = today + dt.timedelta(days=offset)
+        period = Period.of(day)
+        dates = milestone_dates(config, period)
+        names = [n for n in MILESTONES if dates[n] == day]
+        if not names and dates[GENERATE] < day < dates[REPORT]:
+            names = [DAILY]
+        result.extend((day, period, n) for n in names)
+    return result
+
+
+class State:
+    """The scheduler's memory: which milestones of which period are done, and when."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.data = {}
+        if self.path.exists():
+            try:
+                self.data = json.loads(self.path.read_text(encoding="utf-8"))
+            except (ValueError, OSError):
+                # A damaged state file must not stop the schedule: keep it aside and start afresh.
+                aside = files.move_no_clobber(self.path, self.path.with_name(self.path.name + ".damaged"))
+                log.warning("状态文件已损坏，已另存为 %s，重新开始记录。", aside.name)
+                self.data = {}
+
+    @property
+    def since(self):
+        """The first day the schedule ran: milestones before it are not caught up."""
+        value = self.data.get("since")
+        return dt.date.fromisoformat(value) if value else None
+
+    def start(self, day):
+        """Record the first day, once."""
+        if self.since is None:
+            self.data["since"] = day.isoformat()
+            self._save()
+
+    def done(self, period, name, day=None):
+        entry = self.data.get("done", {}).get(str(period), {}).get(name)
+        if name == DAILY:
+            return entry == (day.isoformat() if day else entry)
+        return entry is not None
+
+    def mark(self, period, name, day):
+        self.data.setdefault("done", {}).setdefault(str(period), {})[name] = day.isoformat()
+        self._save()
+
+    def _save(self):
+        files.atomic_write_bytes(self.path, json.dumps(self.data, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+class RunLock:
+    """One run at a time: an OS lock on a file, released by the OS if the process dies.
+
+    A crashed run therefore never leaves it stuck, unlike a lock file checked for existence.
+    """
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.handle = None
+
+    def acquire(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.path, "a+b")
+        try:
+            if sys.platform == "win32":
+                import msvcrt
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()} {dt.datetime.now().isoformat(timespec='seconds')}\n".encode("ascii"))
+        handle.flush()
+        self.handle = handle
+        return True
+
+    def release(self):
+        if self.handle is not None:
+            if sys.platform == "win32":
+                import msvcrt
+                self.handle.seek(0)
+                try:
+                    msvcrt.locking(self.handle.fileno(), msvcrt.LK_UNLCK, 1)
+                except OSError:
+                    pass
+            self.handle.close()
+            self.handle = None
+
+    def __enter__(self):
+        if not self.acquire():
+            raise BusyError(f"另一个任务正在运行（锁文件 {self.path}），本次不重复运行；请等它结束后再试。")
+        return self
+
+    def __exit__(self, *exc):
+        self.release()
+
+
+class BusyError(OutputError):
+    """Another run holds the lock."""
+
+    exit_code = 5
+
+
+# ---------------------------------------------------------------------------
+# Doing the work
+
+@dataclass
+class StepResult:
+    lines: list
+    missing: list
+
+
+def run_steps(config, period, steps, today, say, pdf=True):
+    """Run stages in order for ``period``; ``say`` receives each line for the clerk.
+
+    ``generate`` does nothing when the period's forms exist already.
+
+    Returns:
+        The names of the recipients that have not reported (after consolidation), or None.
+    """
+    from .consolidate import consolidate
+    from .forms import existing_forms, generate
+    from .inbox import Collector, summary_lines
+    from .report import make_report
+    from .table import load_table
+
+    table = load_table(config.table, config.departments)
+    missing = None
+    for step in steps:
+        if step == "generate":
+            old = existing_forms(config, period)
+            if old:
+                say(f"{period} 的填报表已有 {len(old)} 份，不再重新生成。")
+            else:
+                result = generate(table, config, period)
+                say(f"已生成 {period} 填报表 {len(result.files)} 份：{result.folder}")
+        elif step == "collect":
+            for line in summary_lines(Collector(config, table).run(period)):
+                say(line)
+        elif step == "consolidate":
+            path, summary, note = consolidate(config, table, period)
+            if note:
+                say(note)
+            say(f"已生成汇总表：{path}")
+            missing = [r.name for r in summary.not_reported]
+        elif step == "report":
+            summary, written, notes = make_report(config, table, period, today=today, pdf=pdf)
+            for path in written:
+                say(f"已生成：{path}")
+            for note in notes:
+                say(note)
+            missing = [r.name for r in summary.not_reported]
+    return missing
+
+
+def run_due(config, today, state, say, execute=None):
+    """Do what ``today`` calls for; a failing action is logged with its traceback and the rest go on.
+
+    Args:
+        execute: ``execute(period, steps)``; defaults to :func:`run_steps`. Tests pass their own.
+
+    Returns:
+        [(period, action, ok)].
+    """
+    execute = execute or (lambda period, steps: run_steps(config, period, steps, today, say))
+    state.start(today)
+    outcomes = []
+    for period, name in due(config, today, state):
+        say(f"—— {today.isoformat()} {period} {NAMES[name]} ——")
+        try:
+            execute(period, STEPS[name])
+        except Exception:  # noqa: BLE001 - a failed job must not stop the schedule
+            log.exception("%s %s 失败，将在下次运行时重试。", period, NAMES[name])
+            say(f"{period} {NAMES[name]} 失败，详见日志；下次运行时会重试。")
+            outcomes.append((period, name, False))
+            continue
+        state.mark(period, name, today)
+        outcomes.append((period, name, True))
+    if not outcomes:
+        say(f"{today.isoformat()} 没有需要处理的事项。")
+    return outcomes
+
+
+def setup_logging(config, today, verbose=False):
+    """Chinese log lines to the console and to outbox/logs/<YYYY-MM>.log; returns the file's path."""
+    logs = config.outbox / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    path = logs / f"{today.year:04d}-{today.month:02d}.log"
+    logger = logging.getLogger("dutytable")
+    for handler in list(logger.handlers):
+        if getattr(handler, "_dutytable", False):
+            logger.removeHandler(handler)
+            handler.close()
+    file_handler = logging.FileHandler(path, encoding="utf-8")
+    file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+    file_handler._dutytable = True
+    console = logging.StreamHandler(sys.stdout)
+    console.setFormatter(logging.Formatter("%(message)s"))
+    console._dutytable = True
+    logger.addHandler(file_handler)
+    logger.addHandler(console)
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
+    return path
+
+
+def serve(config, clock=dt.datetime.now, sleep=time.sleep, stop=lambda: False):
+    """Run forever: catch up now, then every day at the configured time. Ctrl+C ends it."""
+    import schedule
+
+    state = State(config.outbox / STATE_FILE)
+
+    def job():
+        today = clock().date()
+        setup_logging(config, today)
+        try:
+            with RunLock(config.outbox / LOCK_FILE):
+                run_due(config, today, state, log.info)
+        except DutyTableError as exc:
+            log.warning("%s", exc)
+        except Exception:  # noqa: BLE001
+            log.exception("本次运行失败，明天同一时间会再试。")
+
+    scheduler = schedule.Scheduler()
+    scheduler.every().day.at(config.run_time.strftime("%H:%M")).do(job)
+    log.info("定时任务已启动：每天 %s 运行；按 Ctrl+C 结束。", config.run_time.strftime("%H:%M"))
+    job()  # catch up at start
+    while not stop():
+        scheduler.run_pending()
+        sleep(30)
+    return scheduler

@@ -1,0 +1,7 @@
+"""定时运行：python scripts/scheduler.py [--list | --once]"""
+import sys
+
+from dutytable.cli import Scheduler, main
+
+if __name__ == "__main__":
+    sys.exit(main(Scheduler()))

@@ -1,0 +1,234 @@
+"""Stage 6: the monthly schedule driven by an injected clock; the monthly run and the demo end to end."""
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import openpyxl
+import pytest
+
+from conftest import ROOT, run_script
+from dutytable.config import load_config
+from dutytable.model import Period
+from dutytable.scheduling import (DAILY, DEADLINE, GENERATE, REPORT, BusyError, RunLock, State, due, run_due,
+                                  setup_logging, upcoming)
+
+D = dt.date
+
+
+def _config(workdir, generate=1, deadline=30, report=31):
+    path = workdir / "config.ini"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("generate_day = 1", f"generate_day = {generate}")
+    text = text.replace("deadline_day = 25", f"deadline_day = {deadline}")
+    text = text.replace("report_day = 28", f"report_day = {report}")
+    path.write_text(text, encoding="utf-8")
+    return load_config(path)
+
+
+class Recorder:
+    """Stands in for the real work: records (period, steps) and can fail on demand."""
+
+    def __init__(self, fail=None):
+        self.calls = []
+        self.fail = fail or (lambda period, steps: None)
+
+    def __call__(self, period, steps):
+        self.fail(period, steps)
+        self.calls.append((str(period), steps))
+
+
+def _walk(config, state, start, end, skip=()):
+    """Run each day from start to end (except ``skip``); returns [(date, period, action)] done."""
+    done, day = [], start
+    while day <= end:
+        if day not in skip:
+            for period, name, ok in run_due(config, day, state, lambda line: None, Recorder()):
+                if ok:
+                    done.append((day.isoformat(), str(period), name))
+        day += dt.timedelta(days=1)
+    return done
+
+
+def _milestones(done):
+    return [d for d in done if d[2] != DAILY]
+
+
+def test_month_ends_january_31_to_february_28(workdir):
+    config = _config(workdir, generate=1, deadline=30, report=31)
+    state = State(workdir / "outbox" / "state.json")
+    done = _walk(config, state, D(2011, 1, 25), D(2011, 3, 2))
+    assert _milestones(done) == [
+        ("2011-01-30", "2011-01", DEADLINE), ("2011-01-31", "2011-01", REPORT),
+        ("2011-02-01", "2011-02", GENERATE),
+        ("2011-02-28", "2011-02", DEADLINE), ("2011-02-28", "2011-02", REPORT),  # 30 and 31 fall on the 28th
+        ("2011-03-01", "2011-03", GENERATE),
+    ]
+    daily = [d[0] for d in done if d[2] == DAILY]
+    assert daily[:5] == ["2011-01-25", "2011-01-26", "2011-01-27", "2011-01-28", "2011-01-29"]
+    assert "2011-02-01" not in daily and "2011-02-02" in daily and "2011-02-27" in daily and "2011-02-28" not in daily
+    assert daily[-1] == "2011-03-02"
+
+
+def test_leap_february_29(workdir):
+    config = _config(workdir, generate=29, deadline=30, report=31)
+    state = State(workdir / "outbox" / "state.json")
+    done = _walk(config, state, D(2012, 2, 27), D(2012, 3, 1))
+    assert _milestones(done) == [("2012-02-29", "2012-02", GENERATE), ("2012-02-29", "2012-02", DEADLINE),
+                                 ("2012-02-29", "2012-02", REPORT)]
+
+
+def test_a_missed_due_day_is_caught_up_at_the_next_start_and_never_twice(workdir):
+    config = _config(workdir, generate=1, deadline=25, report=28)
+    state = State(workdir / "outbox" / "state.json")
+    off = {D(2010, 11, 26) + dt.timedelta(days=i) for i in range(10)}  # machine off 26 Nov to 5 Dec
+    done = _walk(config, state, D(2010, 11, 20), D(2010, 12, 8), skip=off)
+    assert _milestones(done) == [
+        ("2010-11-25", "2010-11", DEADLINE),
+        ("2010-12-06", "2010-11", REPORT),  # caught up: the report of 28 Nov
+        ("2010-12-06", "2010-12", GENERATE),  # and the forms of 1 Dec
+    ]
+    assert [(d[0], d[2]) for d in done if d[0] == "2010-12-06"] == [
+        ("2010-12-06", REPORT), ("2010-12-06", GENERATE), ("2010-12-06", DAILY)]
+    # a restart on the last day walked does nothing again
+    assert due(config, D(2010, 12, 8), state) == []
+    reloaded = State(workdir / "outbox" / "state.json")
+    assert reloaded.done(Period(2010, 11), REPORT) and reloaded.done(Period(2010, 12), GENERATE)
+
+
+def test_the_first_start_does_not_catch_up_what_came_before_it(workdir):
+    config = _config(workdir, generate=1, deadline=25, report=28)
+    state = State(workdir / "outbox" / "state.json")
+    assert run_due(config, D(2010, 11, 20), state, lambda line: None, Recorder()) == [(Period(2010, 11), DAILY, True)]
+    assert state.since == D(2010, 11, 20)
+
+
+def test_a_crash_mid_run_is_redone_next_time(workdir):
+    config = _config(workdir, generate=1, deadline=25, report=28)
+    state = State(workdir / "outbox" / "state.json")
+    state.start(D(2010, 11, 1))
+
+    first = Recorder()
+
+    def crash(period, steps):
+        if len(first.calls) == 2:  # during the third action, the report
+            raise KeyboardInterrupt  # stands for the process dying: nothing after it runs
+
+    first.fail = crash
+    with pytest.raises(KeyboardInterrupt):
+        run_due(config, D(2010, 11, 28), state, lambda line: None, first)
+    assert not state.done(Period(2010, 11), REPORT)
+    assert state.done(Period(2010, 11), GENERATE) and state.done(Period(2010, 11), DEADLINE)
+    again = Recorder()
+    outcomes = run_due(config, D(2010, 11, 28), State(workdir / "outbox" / "state.json"), lambda line: None, again)
+    assert outcomes == [(Period(2010, 11), REPORT, True)]
+    assert again.calls == [("2010-11", ("collect", "consolidate", "report"))]
+
+
+def test_a_failing_job_is_logged_with_its_traceback_and_the_rest_goes_on(workdir):
+    config = _config(workdir, generate=1, deadline=25, report=28)
+    state = State(workdir / "outbox" / "state.json")
+    state.start(D(2010, 11, 1))
+    log_path = setup_logging(config, D(2010, 11, 25))
+
+    def boom(period, steps):
+        if steps == ("generate",):
+            raise ValueError("模拟的故障")
+
+    lines = []
+    outcomes = run_due(config, D(2010, 11, 25), state, lines.append, Recorder(boom))
+    assert outcomes == [(Period(2010, 11), GENERATE, False), (Period(2010, 11), DEADLINE, True)]
+    assert "2010-11 生成并下发填报表 失败，详见日志；下次运行时会重试。" in lines
+    text = log_path.read_text(encoding="utf-8")
+    assert log_path.name == "2010-11.log"
+    assert "2010-11 生成并下发填报表 失败，将在下次运行时重试。" in text and "Traceback" in text and "ValueError: 模拟的故障" in text
+    assert due(config, D(2010, 11, 26), state)[0] == (Period(2010, 11), GENERATE)  # retried
+
+
+def test_upcoming_lists_dates_and_actions(workdir):
+    config = _config(workdir, generate=1, deadline=25, report=28)
+    plan = upcoming(config, D(2010, 11, 24), days=10)
+    assert [(d.isoformat(), str(p), n) for d, p, n in plan] == [
+        ("2010-11-24", "2010-11", DAILY), ("2010-11-25", "2010-11", DEADLINE), ("2010-11-26", "2010-11", DAILY),
+        ("2010-11-27", "2010-11", DAILY), ("2010-11-28", "2010-11", REPORT), ("2010-12-01", "2010-12", GENERATE),
+        ("2010-12-02", "2010-12", DAILY), ("2010-12-03", "2010-12", DAILY)]
+
+
+def test_the_list_option(workdir):
+    result = run_script("scheduler.py", "--config", workdir / "config.ini", "--list")
+    assert result.returncode == 0, result.stderr
+    expected = [f"{d.isoformat()}  {p}  {name}" for d, p, name in
+                [(d, p, {"generate": "生成并下发填报表", "deadline": "截止日：收取、汇总并生成催报通知",
+                         "report": "收取、汇总并生成 Word 报告", "daily": "收取并更新汇总"}[n])
+                 for d, p, n in upcoming(load_config(workdir / "config.ini"), dt.date.today())]]
+    assert result.stdout.splitlines() == expected and len(expected) > 30
+
+
+def test_schedule_days_out_of_order_is_a_config_error(workdir):
+    path = workdir / "config.ini"
+    path.write_text(path.read_text(encoding="utf-8").replace("deadline_day = 25", "deadline_day = 30"), encoding="utf-8")
+    result = run_script("scheduler.py", "--config", path, "--list")
+    assert result.returncode == 2
+    assert result.stderr == (f"配置文件 {path} 的 [schedule] 日期顺序不对：应为 generate_day ≤ deadline_day ≤ report_day"
+                             "（现为 1、30、28）。\n")
+
+
+def test_a_second_instance_does_not_run_and_a_killed_one_leaves_no_stuck_lock(workdir):
+    lock = workdir / "outbox" / ".run.lock"
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; sys.path.insert(0, sys.argv[1]);"
+        "from dutytable.scheduling import RunLock; l = RunLock(sys.argv[2]); assert l.acquire();"
+        "print('held', flush=True); time.sleep(60)"), str(ROOT / "scripts"), str(lock)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        result = run_script("scheduler.py", "--config", workdir / "config.ini", "--once")
+        assert result.returncode == 5
+        assert result.stderr == f"另一个任务正在运行（锁文件 {lock}），本次不重复运行；请等它结束后再试。\n"
+        with pytest.raises(BusyError):
+            with RunLock(lock):
+                pass
+    finally:
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait()
+    with RunLock(lock):  # the dead holder's lock went with it
+        pass
+
+
+def test_demo_then_monthly_shows_every_department_reported(workdir):
+    demo = run_script("demo.py", "--config", workdir / "config.ini", "--period", "2010-11")
+    assert demo.returncode == 0, demo.stderr
+    assert demo.stdout.splitlines() == [
+        f"已把 23 个示例文件放进 {workdir / 'inbox'}（内容均为【示例】数据）；其中园区办逾期报送，药监分局的表格缺少推进情况，将被标为待补正。",
+        "下一步：python scripts/monthly.py --period 2010-11"]
+    result = run_script("monthly.py", "--config", workdir / "config.ini", "--period", "2010-11")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "2010-11 的填报表已有 24 份，不再重新生成。"
+    assert lines[1] == "收到 24 份：有效 23，待补正 1，退回 0，重复 0"
+    assert "2010-11 全部 24 个单位均已报送。" in lines and lines[-2] == "2010-11 所有单位均已报送。"
+    out = workdir / "outbox" / "2010-11"
+    assert len(list((out / "分发").glob("*.xlsx"))) == 24
+    book = out / "2010年区质量振兴工作目标任务推进情况汇总表.xlsx"
+    subs = {r[1]: r for r in openpyxl.load_workbook(book)["报送情况"].iter_rows(min_row=3, values_only=True)}
+    assert len(subs) == 24 and {r[2] for r in subs.values()} == {"已报送", "待补正"}
+    assert subs["药监分局"][2] == "待补正" and subs["园区办"][5] == "逾期"
+    assert (out / "附件1_2010年区质量振兴工作目标任务推进情况汇总表.docx").exists()
+    assert (workdir / "outbox" / "logs" / f"{dt.date.today():%Y-%m}.log").exists()
+    again = run_script("monthly.py", "--config", workdir / "config.ini", "--period", "2010-11", "--no-pdf")
+    assert again.returncode == 0 and again.stdout.splitlines()[1] == "收到 0 份：有效 0，待补正 0，退回 0，重复 0"
+
+
+def test_console_output_survives_a_gbk_code_page(workdir):
+    path = workdir / "config.ini"
+    text = path.read_text(encoding="utf-8").replace("区相关部门 = 区有关部门", "区相关部门 = 区有关部门😀")
+    path.write_text(text, encoding="utf-8")
+    env = dict(os.environ, PYTHONIOENCODING="gbk")
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "generate.py"), "--config", str(path),
+                             "--period", "2010-11"], capture_output=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr.decode("gbk", "replace")
+    out = result.stdout.decode("gbk")
+    assert "提示：“区有关部门?”是集体名称" in out
