@@ -410,3 +410,17 @@ def test_the_collect_script_prints_the_summary(env):
     lines = result.stdout.splitlines()
     assert lines[0] == "收到 1 份：有效 1，待补正 0，退回 0，重复 0"
     assert lines[1].startswith("2010-11 已报送 1/24 个单位；尚未报送（23 个）：质监分局、园区办、春江镇")
+
+
+@pytest.mark.parametrize("xml, declared", [
+    (b'<?xml version="1.0"?><worksheet/>', False),
+    (b'<?xml version="1.0"?><!-- note --><worksheet><!DOCTYPE in body is text/></worksheet>', False),
+    (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><worksheet/>', True),
+    (b'<?xml version="1.0"?>' + b"<!-- pad -->" * 1000 + b'<!DOCTYPE x><worksheet/>', True),
+    (b"<?xml version='1.0'?>" + b" " * 70000 + b"<worksheet/>", True),
+    ('\ufeff<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x><worksheet/>'.encode("utf-16"), True),
+    ('<?xml version="1.0" encoding="UTF-16"?><worksheet/>'.encode("utf-16"), False),
+])
+def test_dtd_detection_reads_the_whole_prolog(xml, declared):
+    from dutytable.workbooks import declares_dtd
+    assert declares_dtd(io.BytesIO(xml)) is declared

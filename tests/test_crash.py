@@ -58,9 +58,11 @@ def _collect(config):
                            "--period", "2010-11"], capture_output=True, text=True, encoding="utf-8", timeout=300)
 
 
-@pytest.mark.parametrize("step", ["_put", "record", "_unlink_same"])
-@pytest.mark.parametrize("n", [1, 3])
-def test_a_crash_after_any_step_is_completed_by_the_next_run(workdir, tmp_path, step, n):
+# _put runs per file (1st, 3rd: before the batch is recorded); record_many once per batch of
+# files (all 5 here), leaving them pending; _unlink_same per file, after the batch is recorded.
+@pytest.mark.parametrize("step, n, recovered", [("_put", 1, 0), ("_put", 3, 0), ("record_many", 1, 5),
+                                                ("_unlink_same", 1, 5), ("_unlink_same", 3, 5)])
+def test_a_crash_after_any_step_is_completed_by_the_next_run(workdir, tmp_path, step, n, recovered):
     config, table, forms = prepare(workdir)
     inbox = workdir / "inbox"
     recipients = ["环保局", "农业局", "城建局"]
@@ -71,8 +73,10 @@ def test_a_crash_after_any_step_is_completed_by_the_next_run(workdir, tmp_path, 
     rerun = _collect(config)
     assert rerun.returncode == 0, rerun.stderr
     _assert_complete(config, inbox, contents, recipients)
-    if step != "_put":
-        assert "已完成上次中断时未完成的 1 个文件的归档。" in rerun.stdout.splitlines()
+    if recovered:
+        assert f"已完成上次中断时未完成的 {recovered} 个文件的归档。" in rerun.stdout.splitlines()
+    else:
+        assert "已完成上次中断时" not in rerun.stdout
 
 
 def test_kill_9_at_varied_moments_loses_nothing(workdir, tmp_path):
@@ -82,9 +86,9 @@ def test_kill_9_at_varied_moments_loses_nothing(workdir, tmp_path):
     contents = _inbox_batch(inbox, forms, tmp_path, recipients)
     # 16 more returns from each recipient: 410 files in all, enough for kills to land mid-batch
     contents += [p.read_bytes() for p in quick_returns(config, table, inbox / "第二批", 16, start=OLD + 5000)]
-    mid_way = 0  # kills that landed with part of the batch recorded
+    mid_way = 0  # kills that landed with part of the files archived and part still waiting in inbox/
     delay = 0.1
-    for _ in range(150):  # kill ever later until a run finishes by itself
+    for _ in range(300):  # kill ever later until a run finishes by itself
         proc = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "collect.py"), "--config", str(config.path),
                                  "--period", "2010-11"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
@@ -92,12 +96,10 @@ def test_kill_9_at_varied_moments_loses_nothing(workdir, tmp_path):
             break
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
-        try:  # killed while the ledger was being created: nothing recorded yet
-            drops = sqlite3.connect(config.ledger).execute("SELECT COUNT(*) FROM drops").fetchone()[0]
-        except sqlite3.OperationalError:
-            drops = 0
-        mid_way += 0 < drops < len(contents)
-        delay += 0.02
+        archived = sum(1 for p in (inbox / "已归档").rglob("*") if p.is_file()) if (inbox / "已归档").exists() else 0
+        waiting = sum(1 for p in inbox.rglob("*.xlsx") if not p.is_relative_to(inbox / "已归档"))
+        mid_way += archived > 0 and waiting > 0
+        delay += 0.01
     final = _collect(config)
     assert final.returncode == 0, final.stderr
     assert mid_way >= 1, "no kill landed mid-batch: nothing was tested"

@@ -116,20 +116,22 @@ def summarize(table, config, period, latest=None):
     detail["role_rank"] = (detail["role"] != ROLE_LEAD).astype(int)
     detail = detail.sort_values(["task_id", "role_rank", "rank"], kind="stable")
 
-    by_task = {task_id: group for task_id, group in detail.groupby("task_id", sort=False)}
+    # One pass over the joined rows; per-task DataFrame filtering costs far more at scale.
+    by_task = {}
+    for rec in detail[["task_id", "recipient", "role", "status", "progress", "problems", "plans",
+                       "reported"]].itertuples(index=False):
+        by_task.setdefault(rec.task_id, []).append(rec)
     summaries = []
     for task in table.tasks:
-        group = by_task.get(task.task_id, detail.iloc[0:0])
-        leads = group[(group["role"] == ROLE_LEAD) & (group["status"] != "")]
-        statuses = list(leads["status"])
+        group = by_task.get(task.task_id, [])
+        leads = [(g.recipient, g.status) for g in group if g.role == ROLE_LEAD and g.status]
+        statuses = [st for _, st in leads]
         status = max(statuses, key=STATUSES.index) if statuses else NOT_REPORTED
-        lead_statuses = ""
-        if len(set(statuses)) > 1:
-            lead_statuses = "；".join(f"{r}：{s}" for r, s in zip(leads["recipient"], leads["status"]))
+        lead_statuses = "；".join(f"{r}：{st}" for r, st in leads) if len(set(statuses)) > 1 else ""
         summaries.append(TaskSummary(
             task=task, status=status, lead_statuses=lead_statuses,
             progress=_combine(group, "progress"), problems=_combine(group, "problems"), plans=_combine(group, "plans"),
-            missing=list(group.loc[~group["reported"], "recipient"])))
+            missing=[g.recipient for g in group if not g.reported]))
 
     deadline = config.deadline(period).isoformat()
     states = []
@@ -151,8 +153,8 @@ def _combine(group, column):
 
     Each part's own closing stop goes, so that the parts read as one sentence.
     """
-    parts = [f"{name}：{str(text).strip().rstrip('。；;.')}" for name, text in zip(group["recipient"], group[column])
-             if str(text).strip().rstrip("。；;.")]
+    parts = [f"{g.recipient}：{text}" for g in group
+             if (text := str(getattr(g, column)).strip().rstrip("。；;."))]
     return "；".join(parts) + "。" if parts else ""
 
 
@@ -237,8 +239,11 @@ def row_height(values, widths, line=13.5):
     return min(line * lines + 3, 409)  # Excel's highest row
 
 
-def _table_sheet(wb, f, name, title, headers, rows, status_col=None, row_format=None):
-    """A sheet with a title row, a frozen and filtered header row, printable on A4 landscape."""
+def _table_sheet(wb, f, name, title, headers, rows, status_col=None, row_format=None, text_cols=None):
+    """A sheet with a title row, a frozen and filtered header row, printable on A4 landscape.
+
+    ``text_cols`` are the columns whose length sets a row's height (default: all).
+    """
     ws = wb.add_worksheet(name)
     ws.set_row(0, 26)
     ws.merge_range(0, 0, 0, len(headers) - 1, title, f["title"])
@@ -246,9 +251,11 @@ def _table_sheet(wb, f, name, title, headers, rows, status_col=None, row_format=
         ws.set_column(c, c, width)
         ws.write_string(1, c, header, f["head"])
     widths = [w for _, w in headers]
+    cols = text_cols or range(len(headers))
+    col_widths = [widths[c] for c in cols]
     for r, values in enumerate(rows, start=2):
         fmt = row_format(values) if row_format else None
-        ws.set_row(r, row_height(values, widths))
+        ws.set_row(r, row_height([values[c] for c in cols], col_widths))
         for c, value in enumerate(values):
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 ws.write_number(r, c, value, fmt or f["num"])
@@ -298,7 +305,7 @@ def _sheet_detail(wb, f, s):
     order = {t.task.task_id: i for i, t in enumerate(s.tasks)}
     rows.sort(key=lambda r: order[r[0]])
     _table_sheet(wb, f, "明细", f"{s.title}明细（{s.period.label}）", DETAIL_HEADERS, rows, status_col=6,
-                 row_format=lambda v: f["missing"] if v[5] == NOT_REPORTED else None)
+                 row_format=lambda v: f["missing"] if v[5] == NOT_REPORTED else None, text_cols=(7, 8, 9))
 
 
 SUBMISSION_HEADERS = (("序号", 5), ("填报单位", 14), ("报送情况", 9), ("任务数", 7), ("收到时间", 17), ("逾期", 6),

@@ -87,7 +87,10 @@ def fingerprint(rows):
 
 
 def _norm(value):
-    return unicodedata.normalize("NFKC", text_of(value)).strip()
+    text = text_of(value)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.strip()
 
 
 def specs_for(table, config, period):
@@ -408,6 +411,13 @@ def col_letter(index):
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+def form_sheets(names):
+    """The sheets a return is read from: the form and the hidden sheet, or every sheet if the form is renamed."""
+    if FORM_SHEET in names:
+        return [n for n in names if n in (FORM_SHEET, META_SHEET)]
+    return names
 
 
 def read_form(sheets, label):

@@ -30,7 +30,7 @@ from pathlib import Path, PurePosixPath
 
 from . import files
 from .errors import InputError
-from .forms import (COL_ID, COL_ITEM, COL_PLANS, COL_PROBLEMS, COL_PROGRESS, COL_ROLE, COL_STATUS, COL_TARGET,
+from .forms import (COL_ID, form_sheets, COL_ITEM, COL_PLANS, COL_PROBLEMS, COL_PROGRESS, COL_ROLE, COL_STATUS, COL_TARGET,
                     DATE_LABEL, FILLER_LABEL, PHONE_LABEL, NotAFormError, build_form, read_form, specs_for)
 from .ledger import STATUS_FIX, STATUS_REJECTED, STATUS_UNPACKED, STATUS_VALID, Ledger
 from .model import ROLE_LEAD, STATUSES, Period
@@ -45,6 +45,7 @@ DUPLICATE_DIR = "重复"
 ZIP_DIR = "压缩包"
 FIX_DIR = "待补正"
 POOL_THRESHOLD = 48
+BATCH = 64  # files recorded per ledger transaction
 # Limits for a zip attachment's members.
 ZIP_MAX_MEMBERS = 500
 ZIP_MAX_TOTAL = 200 * 1024 * 1024
@@ -99,17 +100,29 @@ def examine(path, original_name, expectations):
                   size=len(data), mtime=st.st_mtime,
                   received_at=dt.datetime.fromtimestamp(st.st_mtime).isoformat(timespec="seconds"))
     label = original_name
-    ex.kind = sniff(path)
+    ex.kind = sniff(data)
     if ex.kind == "zip":
         ex.status = STATUS_UNPACKED
         return ex
     try:
-        _, sheets = open_workbook(path, label=label)
+        _, sheets = open_workbook(path, label=label, data=data, wanted=form_sheets)
         form = read_form(sheets, label)
     except InputError as exc:  # unreadable, encrypted, unsafe, not a form: all rejected with their reason
         return _reject(ex, str(exc))
     _validate(ex, form, expectations)
     return ex
+
+
+_WORKER_EXPECTATIONS = None
+
+
+def _set_worker_expectations(expectations):
+    global _WORKER_EXPECTATIONS
+    _WORKER_EXPECTATIONS = expectations
+
+
+def _examine_in_worker(path, name):
+    return examine(path, name, _WORKER_EXPECTATIONS)
 
 
 def _reject(ex, reason):
@@ -173,7 +186,7 @@ def _validate(ex, form, expectations):
             ex.marks[(task_id, COL_STATUS)] = "这一行在交回的表格中被删除了，请补填。"
             continue
         for column, wanted in ((COL_ITEM, item), (COL_TARGET, target), (COL_ROLE, role)):
-            if column in form.columns and _nfkc(row[column]) != _nfkc(wanted):
+            if column in form.columns and row[column] != wanted and _nfkc(row[column]) != _nfkc(wanted):
                 locked_changed = True
                 problems.append(f"{where}{form.ref(row.rownum, column)}：{column}被改动，锁定的内容不能修改，已按责任分解表原文处理。")
         status = normalize_status(row[COL_STATUS])
@@ -200,11 +213,16 @@ def _validate(ex, form, expectations):
 
 
 def _nfkc(text):
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    text = text or ""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"\s+", "", text)
 
 
 def normalize_status(text):
     """One of the four statuses, tolerating spaces and full-width characters; None if it is none of them."""
+    if text in STATUSES:
+        return text
     value = _nfkc(text)
     return value if value in STATUSES else None
 
@@ -318,11 +336,12 @@ class Collector:
                 if not ready:
                     break
                 examined = self._examine_all(ready, expectations)
-                unpacked_any = False
-                for i, ex in enumerate(examined, start=1):
-                    unpacked_any |= self._place(ledger, ex, result, expectations)
+                unpacked_any, seen = False, set()
+                for start in range(0, len(examined), BATCH):
+                    unpacked_any |= self._place_batch(ledger, examined[start:start + BATCH], result, expectations,
+                                                      seen)
                     if self.progress:
-                        self.progress(i, len(examined))
+                        self.progress(min(start + BATCH, len(examined)), len(examined))
                 if not unpacked_any:
                     break
             latest = ledger.latest_returns(period)
@@ -348,18 +367,42 @@ class Collector:
             workers = min(2, os.cpu_count() or 1) if len(paths) >= POOL_THRESHOLD else 1
         if workers <= 1:
             return [examine(p, n, expectations) for p, n in zip(paths, names)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(examine, paths, names, [expectations] * len(paths),
-                                 chunksize=max(1, len(paths) // (workers * 8))))
+        # The expectations go to each worker once, not with every file.
+        with ProcessPoolExecutor(max_workers=workers, initializer=_set_worker_expectations,
+                                 initargs=(expectations,)) as pool:
+            return list(pool.map(_examine_in_worker, paths, names, chunksize=max(1, len(paths) // (workers * 8))))
 
-    def _place(self, ledger, ex, result, expectations):
-        source = Path(ex.path)
+    def _place_batch(self, ledger, batch, result, expectations, seen):
+        """Archive a batch: link every file into place, record them in one transaction, then unlink.
+
+        Per file the order is the one a crash can be recovered from: bytes placed, ledger
+        row committed as pending, inbox file removed, row marked done.
+
+        Returns:
+            True if a zip was unpacked (its members wait in inbox/.解压 for the next round).
+        """
+        placed, unpacked_any = [], False
+        for ex in batch:
+            dest, duplicate, marked = self._decide(ledger, ex, result, expectations, seen)
+            unpacked_any |= ex.status == STATUS_UNPACKED and not duplicate
+            placed.append((ex, self._put(Path(ex.path), dest, ex.sha256), duplicate, marked))
+            seen.add(ex.sha256)
+        seen_at = self.now().isoformat(timespec="seconds")
+        drops = ledger.record_many([(ex, dest, Path(ex.path), seen_at, duplicate, marked)
+                                    for ex, dest, duplicate, marked in placed])
+        for ex, *_ in placed:
+            _unlink_same(ex.path, ex.sha256)
+        ledger.mark_done_many(drops)
+        return unpacked_any
+
+    def _decide(self, ledger, ex, result, expectations, seen):
+        """Where a file goes, whether it is a duplicate, and its marked copy if any."""
         stamp = dt.datetime.fromtimestamp(ex.mtime).strftime("%Y%m%d-%H%M%S")
         base_name = files.safe_filename(PurePosixPath(ex.original_name).name)
-        duplicate = ledger.known(ex.sha256) is not None
+        duplicate = ex.sha256 in seen or ledger.known(ex.sha256) is not None
         marked = None
         if not duplicate and ex.status == STATUS_UNPACKED:
-            if self._unpack(source, ex):
+            if self._unpack(Path(ex.path), ex):
                 result.unpacked.append(ex)
             # else: _unpack rejected it; it goes to 退回 below
         if duplicate:
@@ -379,11 +422,7 @@ class Collector:
                 marked = self._marked_copy(ex, expectations)
                 result.marked_copies.append(marked)
             result.processed.append(ex)
-        dest = self._put(source, dest, ex.sha256)
-        drop = ledger.record(ex, dest, source, self.now().isoformat(timespec="seconds"), duplicate, marked)
-        _unlink_same(source, ex.sha256)
-        ledger.mark_done(drop)
-        return ex.status == STATUS_UNPACKED and not duplicate
+        return dest, duplicate, marked
 
     def _put(self, source, dest, sha):
         """Link (or copy) ``source`` to ``dest``; an identical file already there counts as done."""

@@ -8,6 +8,7 @@ removed and marked ``done`` after, so that a crash in between is completed next 
 """
 
 import json
+import os
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -81,6 +82,7 @@ class Ledger:
     def __init__(self, path, base):
         self.path = Path(path)
         self.base = Path(base)
+        self._base_abs = os.path.abspath(self.base)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -107,11 +109,11 @@ class Ledger:
         self.db.execute("COMMIT")
 
     def rel(self, path):
-        path = Path(path)
-        try:
-            return path.resolve().relative_to(self.base.resolve()).as_posix()
-        except ValueError:
-            return str(path)
+        """``path`` relative to the tool folder, with / separators; absolute when outside it."""
+        full = os.path.abspath(path)
+        if os.path.commonpath([full, self._base_abs]) != self._base_abs:
+            return full
+        return Path(os.path.relpath(full, self._base_abs)).as_posix()
 
     def abs(self, stored):
         p = Path(stored)
@@ -126,38 +128,48 @@ class Ledger:
         return self.db.execute(
             "SELECT id, sha256, source_path, stored_path FROM drops WHERE state = 'pending'").fetchall()
 
-    def mark_done(self, drop_id):
-        self.db.execute("UPDATE drops SET state = 'done' WHERE id = ?", (drop_id,))
+    def mark_done_many(self, drop_ids):
+        with self.transaction() as db:
+            db.executemany("UPDATE drops SET state = 'done' WHERE id = ?", [(i,) for i in drop_ids])
 
-    def record(self, examined, stored_path, source_path, seen_at, duplicate, marked_copy=None):
-        """Record one file in one transaction: its returns row (unless a duplicate), answers, and the drop.
+    def mark_done(self, drop_id):
+        self.mark_done_many([drop_id])
+
+    def record_many(self, items):
+        """Record files in one transaction: each one's returns row (unless a duplicate), answers, and drop.
+
+        Args:
+            items: (examined, stored_path, source_path, seen_at, duplicate, marked_copy) tuples.
 
         Returns:
-            The drop's id (still ``pending``).
+            The drops' ids, still ``pending``.
         """
+        ids = []
         with self.transaction() as db:
-            if not duplicate:
+            for examined, stored_path, source_path, seen_at, duplicate, marked_copy in items:
+                if not duplicate:
+                    cur = db.execute(
+                        "INSERT INTO returns (sha256, original_name, received_at, size, kind, recipient, period,"
+                        " status, problems, identified_by, filler, phone, fill_date, stored_path, marked_copy)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (examined.sha256, examined.original_name, examined.received_at, examined.size, examined.kind,
+                         examined.recipient, examined.period, examined.status,
+                         json.dumps(examined.problems, ensure_ascii=False), examined.identified_by,
+                         examined.filler, examined.phone, examined.fill_date, self.rel(stored_path),
+                         self.rel(marked_copy) if marked_copy else None))
+                    if examined.status in ACCEPTED:
+                        db.executemany(
+                            "INSERT INTO answers (return_id, task_id, role, status, progress, problems, plans, rownum)"
+                            " VALUES (?,?,?,?,?,?,?,?)",
+                            [(cur.lastrowid, a["task_id"], a["role"], a["status"], a["progress"], a["problems"],
+                              a["plans"], a["rownum"]) for a in examined.answers])
                 cur = db.execute(
-                    "INSERT INTO returns (sha256, original_name, received_at, size, kind, recipient, period, status,"
-                    " problems, identified_by, filler, phone, fill_date, stored_path, marked_copy)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (examined.sha256, examined.original_name, examined.received_at, examined.size, examined.kind,
-                     examined.recipient, examined.period, examined.status,
-                     json.dumps(examined.problems, ensure_ascii=False), examined.identified_by,
-                     examined.filler, examined.phone, examined.fill_date, self.rel(stored_path),
-                     self.rel(marked_copy) if marked_copy else None))
-                if examined.status in ACCEPTED:
-                    db.executemany(
-                        "INSERT INTO answers (return_id, task_id, role, status, progress, problems, plans, rownum)"
-                        " VALUES (?,?,?,?,?,?,?,?)",
-                        [(cur.lastrowid, a["task_id"], a["role"], a["status"], a["progress"], a["problems"],
-                          a["plans"], a["rownum"]) for a in examined.answers])
-            cur = db.execute(
-                "INSERT INTO drops (sha256, original_name, source_path, stored_path, seen_at, duplicate, state)"
-                " VALUES (?,?,?,?,?,?, 'pending')",
-                (examined.sha256, examined.original_name, self.rel(source_path), self.rel(stored_path), seen_at,
-                 int(duplicate)))
-            return cur.lastrowid
+                    "INSERT INTO drops (sha256, original_name, source_path, stored_path, seen_at, duplicate, state)"
+                    " VALUES (?,?,?,?,?,?, 'pending')",
+                    (examined.sha256, examined.original_name, self.rel(source_path), self.rel(stored_path), seen_at,
+                     int(duplicate)))
+                ids.append(cur.lastrowid)
+        return ids
 
     def latest_returns(self, period):
         """recipient -> :class:`LatestReturn`: the newest accepted return of each recipient for ``period``."""

@@ -8,7 +8,6 @@ into :class:`model.Table`.
 """
 
 import re
-import zipfile
 from pathlib import Path
 
 import xlsxwriter
@@ -17,7 +16,7 @@ from . import files
 from .errors import InputError, TableError
 from .model import (COL_CATEGORY, COL_ID, COL_ITEM, COL_LEADS, COL_PARTNERS, COL_SEQ, COL_TARGET,
                     TABLE_COLUMNS, Table, Task)
-from .workbooks import open_workbook, sniff, text_of
+from .workbooks import check_zip, open_workbook, sniff, text_of
 
 TABLE_SHEET = "责任分解表"
 HELP_SHEET = "填表说明"
@@ -262,9 +261,7 @@ def _docx_rows(path):
     import docx  # python-docx; imported here so the other stages start faster
 
     try:
-        zipfile.ZipFile(path).close()
-        from .workbooks import check_zip
-        check_zip(path)
+        check_zip(path, path.name)
         document = docx.Document(str(path))
     except InputError:
         raise

@@ -6,6 +6,7 @@ Every workbook this tool reads, the master table and every return, passes throug
 """
 
 import datetime as dt
+import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,9 @@ ZIP_MAGIC = b"PK\x03\x04"
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 200
 MAX_MEMBERS = 5000
-_PROLOG_BYTES = 4096
+# A DOCTYPE can only stand in an XML file's prolog, before the root element; a prolog
+# longer than this (comments, whitespace) is itself a sign of tampering.
+_PROLOG_LIMIT = 64 * 1024
 
 KIND_NAMES = {"xlsx": "Excel 工作簿", "xlsm": "启用宏的 Excel 工作簿", "xls": "Excel 97-2003 工作簿",
               "ods": "OpenDocument 表格", "zip": "压缩包", "docx": "Word 文档"}
@@ -35,26 +38,40 @@ class EncryptedFileError(InputError):
     """The workbook is password-protected against opening."""
 
 
-def sniff(path):
+def _source(path_or_bytes):
+    """A seekable binary stream over a path or over bytes already read."""
+    if isinstance(path_or_bytes, (bytes, bytearray)):
+        return io.BytesIO(path_or_bytes)
+    return open(path_or_bytes, "rb")
+
+
+def sniff(path_or_bytes):
     """The kind of a file by its content: xlsx, xlsm, xls, ods, docx, zip, damaged (a broken zip), or None.
 
     An encrypted Office file is an OLE2 container with an EncryptionInfo stream;
     it is reported as "encrypted".
     """
-    path = Path(path)
-    with open(path, "rb") as f:
+    with _source(path_or_bytes) as f:
         head = f.read(8)
-    if head == OLE2_MAGIC:
-        data = path.read_bytes()
-        if "EncryptionInfo".encode("utf-16-le") in data:
-            return "encrypted"
-        if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
-            return "xls"
-        return None
-    if head[:4] != ZIP_MAGIC:
-        return None
+        f.seek(0)
+        if head == OLE2_MAGIC:
+            return _sniff_ole(f.read())
+        if head[:4] != ZIP_MAGIC:
+            return None
+        return _sniff_zip(f)
+
+
+def _sniff_ole(data):
+    if "EncryptionInfo".encode("utf-16-le") in data:
+        return "encrypted"
+    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+        return "xls"
+    return None
+
+
+def _sniff_zip(f):
     try:
-        with zipfile.ZipFile(path) as z:
+        with zipfile.ZipFile(f) as z:
             names = set(z.namelist())
             if "xl/workbook.xml" in names:
                 return "xlsm" if "xl/vbaProject.bin" in names else "xlsx"
@@ -69,7 +86,7 @@ def sniff(path):
         return "damaged"
 
 
-def check_zip(path, label=None):
+def check_zip(path_or_bytes, label):
     """Refuse a zip container that would expand too far or declares XML entities.
 
     Runs before any parser sees the file. ``label`` names the file in messages.
@@ -77,9 +94,8 @@ def check_zip(path, label=None):
     Raises:
         UnsafeFileError: with a one-line Chinese reason.
     """
-    label = label or Path(path).name
     try:
-        with zipfile.ZipFile(path) as z:
+        with _source(path_or_bytes) as f, zipfile.ZipFile(f) as z:
             infos = z.infolist()
             if len(infos) > MAX_MEMBERS:
                 raise UnsafeFileError(f"{label}：包含 {len(infos)} 个内部文件，远超正常表格，疑似恶意文件，已拒收。")
@@ -91,14 +107,42 @@ def check_zip(path, label=None):
                     raise UnsafeFileError(
                         f"{label}：解压后体积异常（压缩炸弹），为保护本机已拒收，请对方重新导出正常的表格后再发。")
             for info in infos:
-                if info.filename.lower().endswith((".xml", ".rels", ".vml")) or info.filename == "content.xml":
+                if info.filename.lower().endswith((".xml", ".rels", ".vml")):
                     with z.open(info) as member:
-                        prolog = member.read(_PROLOG_BYTES)
-                    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-                        raise UnsafeFileError(
-                            f"{label}：内部文件 {info.filename} 含有 XML 实体声明，可能是恶意文件，已拒收。")
+                        if declares_dtd(member):
+                            raise UnsafeFileError(
+                                f"{label}：内部文件 {info.filename} 含有 XML 实体声明，可能是恶意文件，已拒收。")
     except zipfile.BadZipFile:
         raise InputError(f"{label}：文件已损坏，无法打开，请对方重新发送。") from None
+
+
+def declares_dtd(stream):
+    """True if an XML stream has a DOCTYPE (or any <!…> declaration) before its root element.
+
+    Reads only the prolog: comments and processing instructions are skipped, UTF-16 is
+    decoded by its byte-order mark, and a prolog past 64 KB counts as a declaration.
+    """
+    data = stream.read(_PROLOG_LIMIT)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="ignore")
+    else:
+        text = data.decode("utf-8", errors="ignore").lstrip("\ufeff")
+    i = 0
+    while True:
+        i = text.find("<", i)
+        if i < 0:
+            return len(data) >= _PROLOG_LIMIT  # no root element in sight: too long a prolog
+        if text.startswith("<?", i):
+            end = text.find("?>", i)
+        elif text.startswith("<!--", i):
+            end = text.find("-->", i)
+        elif text.startswith("<!", i):
+            return True  # <!DOCTYPE, <!ENTITY and the like
+        else:
+            return False  # the root element: the prolog is over
+        if end < 0:
+            return True
+        i = end + 2
 
 
 @dataclass
@@ -116,12 +160,14 @@ class Sheet:
         return None
 
 
-def open_workbook(path, label=None):
-    """Read every sheet of a spreadsheet file, after the safety checks.
+def open_workbook(path, label=None, data=None, wanted=None):
+    """Read the sheets of a spreadsheet file, after the safety checks.
 
     Args:
         path: the file.
         label: how messages name the file (default: its name).
+        data: the file's bytes, when the caller has read them already.
+        wanted: ``wanted(names)`` picks the sheet names to read (default: all).
 
     Returns:
         A tuple ``(kind, sheets)``: the kind from :func:`sniff` and a list of :class:`Sheet`.
@@ -131,7 +177,8 @@ def open_workbook(path, label=None):
     """
     path = Path(path)
     label = label or path.name
-    kind = sniff(path)
+    data = path.read_bytes() if data is None else data
+    kind = sniff(data)
     if kind == "encrypted":
         raise EncryptedFileError(f"{label}：文件设置了打开密码，无法读取。请对方取消密码（文件→信息→保护工作簿）后重新发送。")
     if kind == "damaged":
@@ -139,14 +186,17 @@ def open_workbook(path, label=None):
     if kind not in ("xlsx", "xlsm", "xls", "ods"):
         raise InputError(f"{label}：不是 Excel、WPS 或 OpenDocument 表格文件，无法读取。请发送 .xlsx 格式的填报表。")
     if kind != "xls":
-        check_zip(path, label)
+        check_zip(data, label)
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
+        names = set(wanted([m.name for m in book.sheets_metadata])) if wanted else None
         for meta in book.sheets_metadata:
-            data = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            if names is not None and meta.name not in names:
+                continue
+            values = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
             visible = meta.visible == python_calamine.SheetVisibleEnum.Visible
-            sheets.append(Sheet(meta.name, [list(r) for r in data], visible))
+            sheets.append(Sheet(meta.name, [list(r) for r in values], visible))
     except Exception as exc:  # calamine raises several error types for broken files
         raise InputError(f"{label}：文件内容已损坏，无法读取（{type(exc).__name__}）。请对方用 Excel 或 WPS 重新保存后发送。") from None
     return kind, sheets
