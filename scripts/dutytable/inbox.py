@@ -16,6 +16,7 @@ and nothing is recorded twice: the ledger knows every content hash it has seen.
 import dataclasses
 import datetime as dt
 import hashlib
+import itertools
 import logging
 import os
 import re
@@ -336,12 +337,12 @@ class Collector:
                 if not ready:
                     break
                 examined = self._examine_all(ready, expectations)
-                unpacked_any, seen = False, set()
-                for start in range(0, len(examined), BATCH):
-                    unpacked_any |= self._place_batch(ledger, examined[start:start + BATCH], result, expectations,
-                                                      seen)
+                unpacked_any, seen, done = False, set(), 0
+                while batch := list(itertools.islice(examined, BATCH)):
+                    unpacked_any |= self._place_batch(ledger, batch, result, expectations, seen)
+                    done += len(batch)
                     if self.progress:
-                        self.progress(min(start + BATCH, len(examined)), len(examined))
+                        self.progress(done, len(ready))
                 if not unpacked_any:
                     break
             latest = ledger.latest_returns(period)
@@ -361,16 +362,18 @@ class Collector:
             return path.relative_to(self.inbox).as_posix()
 
     def _examine_all(self, paths, expectations):
+        """Examined files in order, as they are ready: placing overlaps examining when a pool is used."""
         names = [self._name(p) for p in paths]
         workers = self.workers
         if workers is None:
             workers = min(2, os.cpu_count() or 1) if len(paths) >= POOL_THRESHOLD else 1
         if workers <= 1:
-            return [examine(p, n, expectations) for p, n in zip(paths, names)]
+            yield from (examine(p, n, expectations) for p, n in zip(paths, names))
+            return
         # The expectations go to each worker once, not with every file.
         with ProcessPoolExecutor(max_workers=workers, initializer=_set_worker_expectations,
                                  initargs=(expectations,)) as pool:
-            return list(pool.map(_examine_in_worker, paths, names, chunksize=max(1, len(paths) // (workers * 8))))
+            yield from pool.map(_examine_in_worker, paths, names, chunksize=16)
 
     def _place_batch(self, ledger, batch, result, expectations, seen):
         """Archive a batch: link every file into place, record them in one transaction, then unlink.
