@@ -87,6 +87,7 @@ def fill_returns(workdir, period):
         prefill = {row[0]: {"完成状态": "正常推进", "推进情况": f"{spec.recipient}：本月推进{row[0]}，完成80%。",
                             "存在问题": "", "下步打算": "继续推进"} for row in spec.rows}
         prefill["header"] = {FILLER_LABEL: "张三", PHONE_LABEL: "0519-85000000"}
+        prefill.update({ind[0]: {"截至本月累计完成值": "93%"} for ind in spec.indicators})
         path = config.inbox / f"{spec.recipient}_{period}填报表.xlsx"
         path.write_bytes(build_form(dataclasses.replace(spec, prefill=prefill)))
         os.utime(path, (old + n, old + n))

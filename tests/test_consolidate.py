@@ -150,7 +150,7 @@ def test_formula_like_text_stays_text_in_the_file(cycle):
 def test_detail_submissions_and_stats_sheets(cycle):
     config, table, path, summary, note = cycle
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["汇总", "明细", "报送情况", "统计"]
+    assert wb.sheetnames == ["汇总", "明细", "报送情况", "统计", "指标"]
     detail = list(wb["明细"].iter_rows(min_row=3, values_only=True))
     # 12+11+16+11 + 12+12+12+11+13+13 + 17+14+12 + 10+12+10 + 10+10 (task by task, 各镇、街道 = 9 towns)
     assert len(detail) == sum(len(r.assignments) for r in table.recipients(config.departments)) == 218

@@ -55,7 +55,7 @@ def test_every_recipient_gets_exactly_its_tasks_and_roles(generated):
 def test_form_structure_protection_validation_and_print_setup(generated):
     path = dict(generated.files)["质监分局"]
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["填报表", "填表说明", "表单信息"]
+    assert wb.sheetnames == ["填报表", "指标填报", "填表说明", "表单信息"]
     ws = wb["填报表"]
     assert ws["A1"].value == "2010年11月区质量振兴工作推进情况填报表"
     assert ws["A2"].value == "填报单位：质监分局"
@@ -123,7 +123,8 @@ def test_a_form_resaved_by_libreoffice_keeps_every_field_and_the_hidden_sheet(ge
     resaved = libreoffice_convert(filled, fmt, tmp_path / "lo")
     kind, sheets = open_workbook(resaved)
     assert kind == fmt
-    assert [(s.name, s.visible) for s in sheets] == [("填报表", True), ("填表说明", True), ("表单信息", False)]
+    assert [(s.name, s.visible) for s in sheets] == [("填报表", True), ("指标填报", True), ("填表说明", True),
+                                                     ("表单信息", False)]
     form = read_form(sheets, resaved.name)
     assert form.unit == "农业局" and form.filler == "王五" and form.meta["recipient"] == "农业局"
     assert [(r["任务编号"], r["职责"], r["完成状态"], r["推进情况"]) for r in form.rows] == [

@@ -49,11 +49,22 @@ def test_outputs_and_overview(reported):
         ("附件标题", "2010年区质量振兴工作目标任务推进情况汇总表"),
         # 质监分局 leads 9 tasks (正常推进); T0101's leads disagree (进度滞后); 环保局's T0104 未启动;
         # the leads of the other 7 have not reported.
+        # Indicators: 质监分局 owns 17 and 环保局 5, all filled with 1 (a 1 in a % cell is 100%): the
+        # % targets, =100% and the at-least-1 targets are met (10), the rest not (12); 19 are unreported.
         ("公文正文", "截至2010年11月28日，共18项目标任务，已完成0项，正常推进9项，进度滞后1项，未启动1项，牵头单位尚未报送7项；"
-                   "应报送24个单位，已报送3个，未报送：园区办、春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、"
+                   "量化指标41项，已达标10项，未达标12项，未填报19项；应报送24个单位，已报送3个，未报送：园区办、春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、"
                    "河海街道、龙虎塘街道、城建局、经发局、社会事业局、工商分局、交通分局、科技局、农业局、国税局、地税四分局、"
                    "区有关部门、安监局。"),
+        ("附件标记", "附件2"),
+        ("附件标题", "2010年区质量振兴工作目标任务推进情况量化指标完成情况表"),
     ]
+    assert document.paragraphs[3].paragraph_format.page_break_before is True
+    rows = document.tables[1].rows
+    assert len(rows) == 42
+    assert [c.text for c in rows[2].cells] == ["2", "产品质量", "工业产品生产许可证产品抽检平均合格率", "≥92%", "100%", "达标",
+                                               "质监分局"]
+    assert [c.text for c in rows[1].cells][3:6] == ["零发生", "1起", "未达标"]
+    assert [c.text for c in rows[41].cells][5:] == ["未填报", "安监局"]
 
 
 def test_overview_after_the_month_and_with_unreported_tasks(reported):
@@ -62,7 +73,7 @@ def test_overview_after_the_month_and_with_unreported_tasks(reported):
     assert as_of(P, dt.date(2026, 11, 25)) == dt.date(2010, 11, 30)
     summary.tasks[0].status = "未报送"
     assert overview(summary, dt.date(2010, 11, 30)).startswith(
-        "截至2010年11月30日，共18项目标任务，已完成0项，正常推进9项，进度滞后0项，未启动1项，牵头单位尚未报送8项；")
+        "截至2010年11月30日，共18项目标任务，已完成0项，正常推进9项，进度滞后0项，未启动1项，牵头单位尚未报送8项；量化指标41项，")
 
 
 def test_fonts_are_east_asian_and_no_theme_font_overrides(reported):

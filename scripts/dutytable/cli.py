@@ -159,6 +159,7 @@ class ImportTable(Command):
         table = import_source(args.source, config.departments)
         target = Path(args.output) if args.output else config.table
         if target.exists():
+            _keep_clerk_indicators(table, target, config)
             if not args.force:
                 raise OutputError(f"{target} 已存在，为免覆盖未写入：如要用 {Path(args.source).name} 替换它，请加 --force（旧文件会先备份）。")
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -170,6 +171,20 @@ class ImportTable(Command):
              f"共 {len(recipients)} 个填报单位，写入 {target}。")
         report_collectives(table, config.departments)
         return 0
+
+
+def _keep_clerk_indicators(table, existing, config):
+    """Carry the 指标 rows of the master table being replaced over to the new one, where targets are unchanged."""
+    from . import indicators
+    from .errors import InputError
+    from .workbooks import open_workbook
+
+    try:
+        _, sheets = open_workbook(existing)
+        rows, record = indicators.read_sheet(sheets, table, existing.name)
+    except InputError:
+        return  # an unreadable old table: its indicators cannot be kept, extraction stands
+    table.indicators, table.indicator_record = indicators.merge(table, config.departments, rows, record)
 
 
 class Generate(Command):

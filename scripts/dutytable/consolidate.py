@@ -14,12 +14,16 @@ import xlsxwriter
 
 from . import files
 from .errors import OutputError
+from .indicators import MET, NOT_MET
+from .indicators import NOT_REPORTED as IND_NOT_REPORTED
 from .ledger import STATUS_FIX, Ledger
 from .model import ROLE_LEAD, STATUSES
 
 log = logging.getLogger(__name__)
 
 NOT_REPORTED = "未报送"
+INDICATOR_COLORS = {MET: ("#C6EFCE", "#006100"), NOT_MET: ("#FFEB9C", "#9C5700"),
+                    IND_NOT_REPORTED: ("#D9D9D9", "#595959")}
 REPORTED = "已报送"
 EXCEL_CELL_LIMIT = 32767
 TOO_LONG = "……（内容过长，其余见“明细”工作表）"
@@ -53,12 +57,32 @@ class RecipientState:
 
 
 @dataclass
+class IndicatorSummary:
+    indicator: object  # indicators.Indicator
+    item: str  # the task's 工作内容
+    actual: float  # None when not reported or unreadable
+    raw: str
+    note: str
+    status: str  # 达标, 未达标, 未填报
+    series: dict  # period "YYYY-MM" -> value (None where not reported)
+
+
+@dataclass
 class Summary:
     period: object
     title: str
     tasks: list  # TaskSummary in table order
     recipients: list  # RecipientState in recipient order
     detail: pd.DataFrame  # one row per (task, recipient)
+    indicators: list = field(default_factory=list)  # IndicatorSummary in table order
+    periods: list = field(default_factory=list)  # "YYYY-MM" of the series, up to this period
+
+    @property
+    def indicator_counts(self):
+        counts = {MET: 0, NOT_MET: 0, IND_NOT_REPORTED: 0}
+        for i in self.indicators:
+            counts[i.status] += 1
+        return counts
 
     @property
     def status_counts(self):
@@ -77,18 +101,16 @@ class Summary:
         return [r for r in self.recipients if r.state == NOT_REPORTED]
 
 
-def summarize(table, config, period, latest=None):
-    """Merge the latest accepted returns of ``period`` per task.
-
-    Args:
-        latest: recipient -> ledger.LatestReturn; read from the ledger when None.
+def summarize(table, config, period):
+    """Merge the latest accepted returns of ``period`` per task, and the indicators' series.
 
     Returns:
         A :class:`Summary`.
     """
-    if latest is None:
-        with Ledger(config.ledger, config.path.parent) as ledger:
-            latest = ledger.latest_returns(period)
+    with Ledger(config.ledger, config.path.parent) as ledger:
+        latest = ledger.latest_returns(period)
+        periods = [p for p in ledger.periods() if p <= str(period)]
+        history = {p: (latest if p == str(period) else ledger.latest_returns(p)) for p in periods}
     recipients = table.recipients(config.departments)
     order = {r.name: i for i, r in enumerate(recipients)}
 
@@ -144,8 +166,18 @@ def summarize(table, config, period, latest=None):
                 r.name, STATUS_FIX if lr.status == STATUS_FIX else REPORTED, lr.received_at.replace("T", " "),
                 lr.original_name, lr.filler, lr.phone, lr.problems, len(r.assignments),
                 late=lr.received_at[:10] > deadline))
+    items = {t.task_id: t.item for t in table.tasks}
+    scored = []
+    for ind in table.indicators:
+        mine = latest.get(ind.owner)
+        found = (mine.indicators or {}).get(ind.indicator_id, {}) if mine else {}
+        actual = found.get("value")
+        series = {p: ((history[p].get(ind.owner).indicators or {}).get(ind.indicator_id, {}).get("value")
+                      if history[p].get(ind.owner) else None) for p in periods}
+        scored.append(IndicatorSummary(ind, items.get(ind.task_id, ""), actual, found.get("raw", ""),
+                                       found.get("note", ""), ind.score(actual), series))
     return Summary(period=period, title=config.report_title(period), tasks=summaries, recipients=states,
-                   detail=detail)
+                   detail=detail, indicators=scored, periods=periods)
 
 
 def _combine(group, column):
@@ -206,6 +238,8 @@ def write_workbook(summary, path):
         _sheet_detail(wb, f, summary)
         _sheet_submissions(wb, f, summary)
         _sheet_stats(wb, f, summary)
+        if summary.indicators:
+            _sheet_indicators(wb, f, summary)
         wb.close()
 
 
@@ -223,7 +257,7 @@ def _formats(wb):
         "num": wb.add_format({**base, "align": "center"}),
         "bold": wb.add_format({**base, "bold": True}),
     }
-    for status, (bg, fg) in STATUS_COLORS.items():
+    for status, (bg, fg) in list(STATUS_COLORS.items()) + list(INDICATOR_COLORS.items()):
         f["cf_" + status] = wb.add_format({"bg_color": bg, "font_color": fg})
     return f
 
@@ -318,6 +352,39 @@ def _sheet_submissions(wb, f, s):
             for i, r in enumerate(s.recipients, start=1)]
     _table_sheet(wb, f, "报送情况", f"{s.title}报送情况（{s.period.label}）", SUBMISSION_HEADERS, rows,
                  row_format=lambda v: f["missing"] if v[2] == NOT_REPORTED else f["fix"] if v[2] == STATUS_FIX else None)
+
+
+INDICATOR_HEADERS = (("指标编号", 10), ("工作内容", 10), ("指标名称", 34), ("目标", 10), ("填报单位", 12),
+                     ("截至本月完成值", 12), ("达标情况", 9), ("说明", 30))
+
+
+def _sheet_indicators(wb, f, s):
+    """Target, actual and 达标 for every indicator, the month-by-month series, and a line chart."""
+    headers = INDICATOR_HEADERS + tuple((p, 9) for p in s.periods)
+    rows = []
+    for i in s.indicators:
+        ind = i.indicator
+        actual = i.actual if i.actual is not None else (i.raw or "")
+        rows.append((ind.indicator_id, i.item, ind.name, ind.target_text, ind.owner, actual, i.status, i.note)
+                    + tuple("" if i.series[p] is None else i.series[p] for p in s.periods))
+    ws = _table_sheet(wb, f, "指标", f"{s.title}量化指标完成情况（{s.period.label}）", headers, rows)
+    last = len(rows) + 1
+    for status in INDICATOR_COLORS:
+        ws.conditional_format(2, 6, last, 6, {"type": "cell", "criteria": "==", "value": f'"{status}"',
+                                              "format": f["cf_" + status]})
+    percent = [r for r, i in enumerate(s.indicators, start=2) if i.indicator.unit == "%"]
+    if s.periods and percent:
+        first_col = len(INDICATOR_HEADERS)
+        chart = wb.add_chart({"type": "line"})
+        for r in percent[:12]:  # a chart stays readable with a dozen lines
+            chart.add_series({"name": ["指标", r, 2], "categories": ["指标", 1, first_col, 1, first_col + len(s.periods) - 1],
+                              "values": ["指标", r, first_col, r, first_col + len(s.periods) - 1],
+                              "marker": {"type": "circle"}})
+        chart.set_title({"name": "百分比指标逐月累计完成值"})
+        chart.set_y_axis({"name": "%"})
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 900, "height": 420})
+        ws.insert_chart(last + 2, 2, chart)
 
 
 def _sheet_stats(wb, f, s):

@@ -8,13 +8,14 @@ corrected (a lead task without 推进情况); two arrive together in a zip.
 import datetime as dt
 import hashlib
 import os
+import re
 import zipfile
 from pathlib import Path
 
 import openpyxl
 
 from . import files
-from .forms import FORM_SHEET, existing_forms, generate
+from .forms import FORM_SHEET, INDICATOR_FORM_SHEET, existing_forms, generate
 from .model import ROLE_LEAD
 
 LATE = "园区办"
@@ -46,6 +47,26 @@ def _pick(key, choices):
 
 def _number(key, low, high):
     return low + int(hashlib.sha256(key.encode("utf-8")).hexdigest(), 16) % (high - low + 1)
+
+
+def _fill_indicators(ws, key):
+    """Values to date as a department would type them: "93%", plain numbers, 0 for no accidents."""
+    for r in range(2, ws.max_row + 1):
+        ind_id, target, unit = ws[f"A{r}"].value, ws[f"D{r}"].value or "", ws[f"E{r}"].value or ""
+        if not ind_id:
+            continue
+        goal = re.findall(r"\d+(?:\.\d+)?", target)
+        goal = float(goal[0]) if goal else 0.0
+        share = _number(key + ind_id, 55, 110) / 100
+        if target == "零发生":
+            ws[f"F{r}"] = 0
+        elif unit == "%":
+            ws[f"F{r}"] = f"{min(100.0, round(goal * (0.9 + share / 10), 1)):g}%"
+        elif goal < 1:
+            ws[f"F{r}"] = round(goal * share, 2)
+        else:
+            ws[f"F{r}"] = int(round(goal * share))
+        ws[f"G{r}"] = "【示例】截至本月累计数。"
 
 
 def fill_demo(config, table, period, now=None):
@@ -88,6 +109,8 @@ def fill_demo(config, table, period, now=None):
                 ws[f"H{r}"] = PLANS.get(status)
             if recipient == FAULTY and role == ROLE_LEAD:
                 ws[f"F{r}"] = None  # the problem to be corrected: a lead task without 推进情况
+        if INDICATOR_FORM_SHEET in wb.sheetnames:
+            _fill_indicators(wb[INDICATOR_FORM_SHEET], f"{period}{recipient}")
         name = f"{recipient}_{period}填报表（已填）.xlsx"
         when = dt.datetime(day.year, day.month, day.day, 9 + _number(recipient + "h", 0, 8), _number(recipient, 0, 59))
         when = min(when, now - dt.timedelta(minutes=5))

@@ -52,6 +52,10 @@ UNIT_LABEL = "填报单位："
 FILLER_LABEL, PHONE_LABEL, DATE_LABEL = "填报人：", "联系电话：", "填报日期："
 HEADER_ROW = 4  # 0-based: title, unit line, date line, blank, header
 HEADER_INPUTS = {(1, 5): FILLER_LABEL, (1, 7): PHONE_LABEL, (2, 5): DATE_LABEL}  # 0-based cell -> label
+INDICATOR_FORM_SHEET = "指标填报"
+COL_IND_ID, COL_IND_VALUE, COL_IND_NOTE = "指标编号", "截至本月累计完成值", "说明"
+INDICATOR_FORM_COLUMNS = ((COL_IND_ID, 10), ("任务编号", 9), ("指标名称", 36), ("目标", 12), ("单位", 7),
+                          (COL_IND_VALUE, 16), (COL_IND_NOTE, 40))
 DIST_DIR = "分发"
 DIST_LIST = "分发清单.xlsx"
 POOL_THRESHOLD = 64  # below this many forms a process pool costs more than it saves
@@ -73,8 +77,9 @@ class FormSpec:
     password: str
     rows: tuple  # ((task_id, item, target, role), ...)
     # For a copy sent back for correction: the department's own answers and the cells at fault.
-    prefill: dict = field(default_factory=dict)  # task_id or "header" -> {column: text}
-    marks: dict = field(default_factory=dict)  # (task_id or "header", column) -> message
+    prefill: dict = field(default_factory=dict)  # task_id, "header" or indicator_id -> {column: text}
+    marks: dict = field(default_factory=dict)  # (task_id, "header" or indicator_id, column) -> message
+    indicators: tuple = ()  # ((indicator_id, task_id, name, target_text, unit), ...) this recipient reports
 
 
 def fingerprint(rows):
@@ -96,13 +101,18 @@ def _norm(value):
 def specs_for(table, config, period):
     """One :class:`FormSpec` per recipient of ``table``, in recipient order."""
     deadline = config.deadline(period)
+    owned = {}
+    for ind in table.indicators:
+        owned.setdefault(ind.owner, []).append(
+            (ind.indicator_id, ind.task_id, ind.name, ind.target_text, ind.unit))
     specs = []
     for rec in table.recipients(config.departments):
         specs.append(FormSpec(
             recipient=rec.name, period=str(period), title=config.form_title(period),
             deadline=f"{deadline.year}年{deadline.month}月{deadline.day}日", office=config.office,
             return_note=config.return_note, password=config.password,
-            rows=tuple((a.task.task_id, a.task.item, a.task.target, a.role) for a in rec.assignments)))
+            rows=tuple((a.task.task_id, a.task.item, a.task.target, a.role) for a in rec.assignments),
+            indicators=tuple(owned.get(rec.name, ()))))
     return specs
 
 
@@ -161,6 +171,8 @@ def build_form(spec):
     ws.set_footer(f"&L{UNIT_LABEL}{_footer_text(spec.recipient)}&R第 &P 页，共 &N 页")
     ws.activate()
 
+    if spec.indicators:
+        _write_indicator_sheet(wb, spec, f)
     _write_help(wb, spec, f)
     meta = wb.add_worksheet(META_SHEET)
     for r, (key, value) in enumerate(meta_items(spec)):
@@ -170,6 +182,34 @@ def build_form(spec):
     meta.protect(spec.password)
     wb.close()
     return buffer.getvalue()
+
+
+def _write_indicator_sheet(wb, spec, f):
+    """One input row per indicator this recipient reports: the value to date and a note."""
+    ws = wb.add_worksheet(INDICATOR_FORM_SHEET)
+    for c, (name, width) in enumerate(INDICATOR_FORM_COLUMNS):
+        ws.set_column(c, c, width)
+        ws.write_string(0, c, name, f["head"])
+    for r, (ind_id, task_id, name, target, unit) in enumerate(spec.indicators, start=1):
+        ws.set_row(r, 33)
+        for c, value in enumerate((ind_id, task_id, name, target, unit)):
+            ws.write_string(r, c, value, f["locked_center"] if c in (0, 1, 4) else f["locked"])
+        _write_input(ws, r, 5, ind_id, COL_IND_VALUE, spec, f["input"], f)
+        _write_input(ws, r, 6, ind_id, COL_IND_NOTE, spec, f["input"], f)
+        hint = "请填写百分数，例如 92%" if unit == "%" else (
+            "没有发生请填 0" if target == "零发生" else f"请填写数字（单位：{unit or '无'}），例如 12")
+        ws.data_validation(r, 5, r, 5, {
+            "validate": "decimal", "criteria": ">=", "value": 0, "error_type": "warning",
+            "input_title": "截至本月累计完成值", "input_message": hint,
+            "error_title": "请填写数字", "error_message": hint + "。确实无法用数字表示的，请在“说明”中写明。"})
+    ws.freeze_panes(1, 0)
+    ws.protect(spec.password, {"format_rows": True, "format_columns": True, "select_locked_cells": True,
+                               "select_unlocked_cells": True})
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.set_footer(f"&L{UNIT_LABEL}{_footer_text(spec.recipient)}&R第 &P 页，共 &N 页")
 
 
 def _write_input(ws, r, c, key, column, spec, fmt, formats):
@@ -193,6 +233,7 @@ def meta_items(spec):
         ("recipient", spec.recipient),
         ("tasks", json.dumps([[r[0], r[3]] for r in spec.rows], ensure_ascii=False)),
         ("fingerprint", fingerprint(spec.rows)),
+        ("indicators", json.dumps([i[0] for i in spec.indicators], ensure_ascii=False)),
         ("tool", f"dutytable {__version__}"),
     )
 
@@ -237,7 +278,9 @@ def _write_help(wb, spec, f):
         "2. 每一行是本单位负责的一项工作；“职责”列为“牵头”的，由本单位牵头，必须填写“推进情况”。",
         "3. 完成状态：从下拉列表中选择 " + "、".join(STATUSES) + " 之一。",
         "4. 推进情况：写明本月截至目前的工作进展、数据和成效；存在问题、下步打算：如实填写，没有可不填。",
-        "5. 请同时填写表头的填报人、联系电话和填报日期。",
+        "5. 请同时填写表头的填报人、联系电话和填报日期。"
+        + ("“指标填报”工作表中的量化指标，请填写截至本月的累计完成值（数字，百分数如 92%），并可在“说明”中补充。"
+           if spec.indicators else ""),
         "6. 请不要增删行、列或工作表，不要复制到新文件中填写，也不要修改隐藏的工作表；表格可以改名后发回。",
         f"7. 交回方式：{spec.return_note}",
         f"如有疑问，请联系{spec.office}。",
@@ -392,6 +435,7 @@ class FormData:
     phone: str
     date: str
     header_refs: dict  # label (填报人：…) -> A1 reference of its input cell
+    indicator_rows: dict  # indicator_id -> (sheet row, raw value as read, note, A1 reference of the value)
     rows: list
     columns: dict  # header name -> 0-based column
     header_row: int  # 1-based
@@ -414,9 +458,9 @@ def col_letter(index):
 
 
 def form_sheets(names):
-    """The sheets a return is read from: the form and the hidden sheet, or every sheet if the form is renamed."""
+    """The sheets a return is read from: form, indicators and hidden sheet, or every sheet if the form is renamed."""
     if FORM_SHEET in names:
-        return [n for n in names if n in (FORM_SHEET, META_SHEET)]
+        return [n for n in names if n in (FORM_SHEET, META_SHEET, INDICATOR_FORM_SHEET)]
     return names
 
 
@@ -446,12 +490,31 @@ def read_form(sheets, label):
         top = sheet.rows[:r0]
         found = {label: _labelled(top, label) for label in (FILLER_LABEL, PHONE_LABEL, DATE_LABEL)}
         title = next((_clean(v) for row in top[:2] for v in row if _clean(v)), "")
-        return FormData(sheet=sheet.name, title=title, meta=meta, unit=_labelled(top, UNIT_LABEL, same_cell=True)[0],
+        return FormData(sheet=sheet.name, title=title, meta=meta, indicator_rows=_indicator_rows(sheets), unit=_labelled(top, UNIT_LABEL, same_cell=True)[0],
                         filler=found[FILLER_LABEL][0], phone=found[PHONE_LABEL][0], date=found[DATE_LABEL][0],
                         header_refs={label: ref for label, (_, ref) in found.items()},
                         rows=rows, columns=columns, header_row=r0 + 1)
     raise NotAFormError(f"{label}：不是本工具生成的填报表（找不到“{COL_ID}”“{COL_STATUS}”等表头），"
                         "请对方使用下发的填报表填写后重新发送。")
+
+
+def _indicator_rows(sheets):
+    sheet = next((s for s in sheets if s.name == INDICATOR_FORM_SHEET), None)
+    rows = {}
+    if sheet is None or not sheet.rows:
+        return rows
+    header = [_norm(v) for v in sheet.rows[0]]
+    if COL_IND_ID not in header or COL_IND_VALUE not in header:
+        return rows
+    c_id, c_value = header.index(COL_IND_ID), header.index(COL_IND_VALUE)
+    c_note = header.index(COL_IND_NOTE) if COL_IND_NOTE in header else None
+    for r in range(1, len(sheet.rows)):
+        ind_id = _clean(sheet.cell(r, c_id))
+        if ind_id:
+            raw = sheet.cell(r, c_value)
+            rows[ind_id] = (r + 1, raw if raw != "" else None,
+                            _clean(sheet.cell(r, c_note)) if c_note is not None else "", f"{col_letter(c_value)}{r + 1}")
+    return rows
 
 
 def _clean(value):

@@ -31,11 +31,12 @@ from pathlib import Path, PurePosixPath
 
 from . import files
 from .errors import InputError
-from .forms import (COL_ID, form_sheets, COL_ITEM, COL_PLANS, COL_PROBLEMS, COL_PROGRESS, COL_ROLE, COL_STATUS, COL_TARGET,
+from .forms import (COL_ID, COL_IND_NOTE, COL_IND_VALUE, INDICATOR_FORM_SHEET, form_sheets, COL_ITEM, COL_PLANS, COL_PROBLEMS, COL_PROGRESS, COL_ROLE, COL_STATUS, COL_TARGET,
                     DATE_LABEL, FILLER_LABEL, PHONE_LABEL, NotAFormError, build_form, read_form, specs_for)
+from .indicators import reported_value
 from .ledger import STATUS_FIX, STATUS_REJECTED, STATUS_UNPACKED, STATUS_VALID, Ledger
 from .model import ROLE_LEAD, STATUSES, Period
-from .workbooks import open_workbook, sniff
+from .workbooks import open_workbook, sniff, text_of
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ class Examined:
     fill_date: str = ""
     marks: dict = field(default_factory=dict)
     prefill: dict = field(default_factory=dict)
+    indicator_values: list = field(default_factory=list)  # {"indicator_id", "value", "raw", "note"}
 
 
 @dataclass
@@ -86,6 +88,7 @@ class Expectations:
 
     recipients: dict  # name -> ((task_id, item, target, role), ...)
     period: str  # the period being collected, used when a return does not say its own
+    indicators: dict = field(default_factory=dict)  # name -> ((indicator_id, task_id, name, target, unit), ...)
 
 
 def examine(path, original_name, expectations):
@@ -207,10 +210,37 @@ def _validate(ex, form, expectations):
         ex.prefill[task_id] = {COL_STATUS: row[COL_STATUS], COL_PROGRESS: row[COL_PROGRESS],
                                COL_PROBLEMS: row[COL_PROBLEMS], COL_PLANS: row[COL_PLANS]}
     ex.prefill["header"] = {FILLER_LABEL: form.filler, PHONE_LABEL: form.phone, DATE_LABEL: form.date}
+    if "indicators" in form.meta or form.indicator_rows:  # forms made before indicators existed have none
+        problems.extend(_validate_indicators(ex, form, expectations.indicators.get(recipient, ())))
     if not fingerprint_ok and not locked_changed and not rows_reported:
         problems.append(f"{where}：锁定内容与下发时不一致（行的顺序或内容被调整），已按任务编号对应处理，请核对。")
     ex.problems = problems
     ex.status = STATUS_FIX if problems else STATUS_VALID
+
+
+def _validate_indicators(ex, form, expected):
+    """Read each indicator's value to date; what cannot be read is a problem naming its cell."""
+    where = f"工作表“{INDICATOR_FORM_SHEET}”"
+    problems = []
+    for ind_id, _task_id, name, target, unit in expected:
+        found = form.indicator_rows.get(ind_id)
+        if found is None:
+            problems.append(f"{where}：缺少指标 {ind_id}（{name}）的行，请不要删除“指标填报”中的行，补上后重新发送。")
+            ex.marks[(ind_id, COL_IND_VALUE)] = "这一行在交回的表格中被删除了，请补填。"
+            continue
+        _rownum, raw, note, ref = found
+        ex.prefill[ind_id] = {COL_IND_VALUE: text_of(raw), COL_IND_NOTE: note}
+        example = "92%" if unit == "%" else "0" if target == "零发生" else "12"
+        if raw is None:
+            problems.append(f"{where}{ref}（{name}）：截至本月累计完成值未填写，请填写数字，例如 {example}。")
+            ex.marks[(ind_id, COL_IND_VALUE)] = f"请填写截至本月的累计完成值（数字），例如 {example}。"
+            continue
+        value = reported_value(raw, unit)
+        if value is None:
+            problems.append(f"{where}{ref}（{name}）：完成值“{text_of(raw)}”无法识别为数字，请改为数字，例如 {example}。")
+            ex.marks[(ind_id, COL_IND_VALUE)] = f"“{text_of(raw)}”不是数字，请改为数字，例如 {example}；文字说明请写在“说明”中。"
+        ex.indicator_values.append({"indicator_id": ind_id, "value": value, "raw": text_of(raw), "note": note})
+    return problems
 
 
 def _nfkc(text):
@@ -328,7 +358,8 @@ class Collector:
         result = CollectResult(period=period)
         recipients = self.table.recipients(self.config.departments)
         self._specs[period] = {s.recipient: s for s in specs_for(self.table, self.config, period)}
-        expectations = Expectations({name: spec.rows for name, spec in self._specs[period].items()}, str(period))
+        expectations = Expectations({name: spec.rows for name, spec in self._specs[period].items()}, str(period),
+                                    {name: spec.indicators for name, spec in self._specs[period].items()})
         with Ledger(self.config.ledger, self.config.path.parent) as ledger:
             result.recovered = self.recover(ledger)
             for _round in range(3):  # zips unpack into inbox/.解压, whose members are taken next round

@@ -44,6 +44,12 @@ CREATE TABLE IF NOT EXISTS answers (
     role TEXT, status TEXT, progress TEXT, problems TEXT, plans TEXT, rownum INTEGER,
     PRIMARY KEY (return_id, task_id)
 );
+CREATE TABLE IF NOT EXISTS indicator_values (
+    return_id INTEGER NOT NULL REFERENCES returns(id),
+    indicator_id TEXT NOT NULL,
+    value REAL, raw TEXT, note TEXT,
+    PRIMARY KEY (return_id, indicator_id)
+);
 CREATE TABLE IF NOT EXISTS drops (
     id INTEGER PRIMARY KEY,
     sha256 TEXT NOT NULL,
@@ -74,6 +80,7 @@ class LatestReturn:
     phone: str
     fill_date: str
     answers: dict  # task_id -> {"status", "progress", "problems", "plans", "role"}
+    indicators: dict = None  # indicator_id -> {"value", "raw", "note"}
 
 
 class Ledger:
@@ -163,6 +170,10 @@ class Ledger:
                             " VALUES (?,?,?,?,?,?,?,?)",
                             [(cur.lastrowid, a["task_id"], a["role"], a["status"], a["progress"], a["problems"],
                               a["plans"], a["rownum"]) for a in examined.answers])
+                        db.executemany(
+                            "INSERT INTO indicator_values (return_id, indicator_id, value, raw, note) VALUES (?,?,?,?,?)",
+                            [(cur.lastrowid, v["indicator_id"], v["value"], v["raw"], v["note"])
+                             for v in examined.indicator_values])
                 cur = db.execute(
                     "INSERT INTO drops (sha256, original_name, source_path, stored_path, seen_at, duplicate, state)"
                     " VALUES (?,?,?,?,?,?, 'pending')",
@@ -186,9 +197,17 @@ class Ledger:
                        for a in self.db.execute(
                            "SELECT task_id, role, status, progress, problems, plans FROM answers WHERE return_id = ?"
                            " ORDER BY rownum", (r[0],))}
+            values = {v[0]: {"value": v[1], "raw": v[2], "note": v[3]} for v in self.db.execute(
+                "SELECT indicator_id, value, raw, note FROM indicator_values WHERE return_id = ?", (r[0],))}
             result[r[1]] = LatestReturn(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6], r[7],
-                                        r[8] or "", r[9] or "", r[10] or "", answers)
+                                        r[8] or "", r[9] or "", r[10] or "", answers, values)
         return result
+
+    def periods(self):
+        """Every period with an accepted return, in order."""
+        return [row[0] for row in self.db.execute(
+            "SELECT DISTINCT period FROM returns WHERE status IN (?, ?) AND period IS NOT NULL ORDER BY period",
+            ACCEPTED)]
 
     def counts(self):
         """(returns rows, drops rows): what tests and the bench compare across runs."""

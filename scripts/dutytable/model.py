@@ -121,6 +121,8 @@ class Table:
     tasks: list
     source: str = ""
     title: str = ""
+    indicators: list = field(default_factory=list)  # indicators.Indicator, in table order
+    indicator_record: dict = field(default_factory=dict)  # task_id -> target fingerprint at extraction
 
     def task(self, task_id):
         for t in self.tasks:

@@ -180,9 +180,19 @@ def overview(summary, day):
     if counts[NOT_REPORTED]:
         parts += f"，牵头单位尚未报送{counts[NOT_REPORTED]}项"
     missing = [r.name for r in summary.not_reported]
-    return (f"截至{day.year}年{day.month}月{day.day}日，共{len(summary.tasks)}项目标任务，{parts}；"
+    measured = ""
+    if summary.indicators:
+        ic = summary.indicator_counts
+        measured = (f"量化指标{len(summary.indicators)}项，已达标{ic['达标']}项，未达标{ic['未达标']}项，"
+                    f"未填报{ic['未填报']}项；")
+    return (f"截至{day.year}年{day.month}月{day.day}日，共{len(summary.tasks)}项目标任务，{parts}；{measured}"
             f"应报送{len(summary.recipients)}个单位，已报送{len(summary.reported)}个，"
             f"未报送：{'、'.join(missing) if missing else '无'}。")
+
+
+def _next_attachment(number):
+    """The attachment after this one: 1 -> 2; a number that is not a plain integer gets "之二"."""
+    return str(int(number) + 1) if str(number).isdigit() else f"{number}之二"
 
 
 def report_paths(config, period):
@@ -223,6 +233,12 @@ def write_report(summary, config, today):
     # Word may give Chinese style names IDs such as "a3" when a clerk re-saves the template.
     ids = {style.name: style.style_id for style in document.styles}
     document.element.body.insert(len(document.element.body) - 1, parse_xml(_table_xml(summary, ids)))
+    if summary.indicators:
+        mark = document.add_paragraph(f"附件{_next_attachment(config.attachment)}", style=STYLE_MARK)
+        mark.paragraph_format.page_break_before = True
+        document.add_paragraph(f"{summary.title}量化指标完成情况表", style=STYLE_TITLE)
+        document.element.body.insert(len(document.element.body) - 1,
+                                     parse_xml(_indicator_table_xml(summary, ids)))
     path, _ = report_paths(config, summary.period)
     with files.atomic_path(path) as tmp:
         document.save(str(tmp))
@@ -274,6 +290,12 @@ def _table_xml(summary, ids):
                   center=True),
         ]
         rows.append(f'<w:tr>{row_props.format("")}{"".join(cells)}</w:tr>')
+    return _tbl(widths, rows)
+
+
+def _tbl(widths, rows):
+    """A bordered, fixed-layout, centred table of the given column widths (mm) around row XML."""
+    grid = "".join(f'<w:gridCol w:w="{int(w * 56.7)}"/>' for w in widths)
     borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                       for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     total = int(sum(widths) * 56.7)
@@ -281,6 +303,26 @@ def _table_xml(summary, ids):
             f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
             f'<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
             f'</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{"".join(rows)}</w:tbl>')
+
+
+INDICATOR_COLUMNS = (("序号", 10), ("工作内容", 22), ("指标名称", 70), ("目标", 25), ("截至本月完成", 28),
+                     ("达标情况", 20), ("填报单位", 50))
+
+
+def _indicator_table_xml(summary, ids):
+    """附件2: every quantitative indicator with its target, value to date and 达标情况."""
+    cell_style, head_style = ids[STYLE_CELL], ids[STYLE_HEAD]
+    widths = [w for _, w in INDICATOR_COLUMNS]
+    row_props = "<w:trPr><w:cantSplit/>{}</w:trPr>"
+    head = "".join(_cell(name, w, head_style, center=True) for name, w in INDICATOR_COLUMNS)
+    rows = [f'<w:tr>{row_props.format("<w:tblHeader/>")}{head}</w:tr>']
+    for n, i in enumerate(summary.indicators, start=1):
+        ind = i.indicator
+        actual = "" if i.actual is None else f"{i.actual:g}{'个行政村' if ind.unit == '行政村' else ind.unit}"
+        values = (str(n), i.item, ind.name, ind.target_text, actual or i.raw, i.status, ind.owner)
+        cells = "".join(_cell(v, w, cell_style, center=c in (0, 3, 4, 5)) for c, (v, w) in enumerate(zip(values, widths)))
+        rows.append(f'<w:tr>{row_props.format("")}{cells}</w:tr>')
+    return _tbl(widths, rows)
 
 
 def write_reminder(summary, config, today):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from . import files
+from . import files, indicators
 from .errors import InputError, TableError
 from .model import (COL_CATEGORY, COL_ID, COL_ITEM, COL_LEADS, COL_PARTNERS, COL_SEQ, COL_TARGET,
                     TABLE_COLUMNS, Table, Task)
@@ -133,7 +133,11 @@ def load_table(path, departments):
                           leads_text=v[COL_LEADS], partners_text=v[COL_PARTNERS], row=rownum))
     if problems:
         raise TableError(problems[0], problems[1:])
-    return Table(tasks=tasks, source=str(path))
+    table = Table(tasks=tasks, source=str(path))
+    rows, record = indicators.read_sheet(sheets, table, path.name)
+    table.indicators, table.indicator_record = indicators.merge(table, departments, rows, record)
+    indicators.check_owners(table, departments, path.name)
+    return table
 
 
 def _find_header(rows):
@@ -210,7 +214,9 @@ def import_source(path, departments):
     else:
         raise InputError(f"{path.name}：不是 Word 表格、文本或 Excel 表格，无法导入。请提供 .docx、.txt 或 .xlsx 文件。")
     tasks = _rows_to_tasks(rows, departments, where)
-    return Table(tasks=tasks, source=str(path), title=title)
+    table = Table(tasks=tasks, source=str(path), title=title)
+    table.indicators, table.indicator_record = indicators.merge(table, departments)
+    return table
 
 
 def _is_binary(path):
@@ -393,11 +399,47 @@ def write_table(table, path):
         ws.set_paper(9)
         ws.repeat_rows(0)
         ws.fit_to_pages(1, 0)
+        _write_indicators(wb, table, head, body, center)
         notes = wb.add_worksheet(HELP_SHEET)
         notes.set_column(0, 0, 100)
         for r, line in enumerate(_TABLE_HELP):
             notes.write_string(r, 0, line)
+        record = wb.add_worksheet(indicators.RECORD_SHEET)
+        record.write_row(0, 0, ["任务编号", "提取时的工作目标指纹"])
+        for r, (task_id, fp) in enumerate(sorted(table.indicator_record.items()), start=1):
+            record.write_string(r, 0, task_id)
+            record.write_string(r, 1, fp)
+        record.hide()
         wb.close()
+
+
+def _write_indicators(wb, table, head, body, center):
+    """The editable 指标 sheet: one row per indicator, in table order."""
+    ws = wb.add_worksheet(indicators.INDICATOR_SHEET)
+    widths = (11, 9, 12, 40, 7, 9, 9, 8, 14, 9)
+    items = {t.task_id: t.item for t in table.tasks}
+    for c, (name, width) in enumerate(zip(indicators.INDICATOR_COLUMNS, widths)):
+        ws.set_column(c, c, width)
+        ws.write_string(0, c, name, head)
+    for r, ind in enumerate(table.indicators, start=1):
+        ws.write_string(r, 0, ind.indicator_id, center)
+        ws.write_string(r, 1, ind.task_id, center)
+        ws.write_string(r, 2, items.get(ind.task_id, ""), body)
+        ws.write_string(r, 3, ind.name, body)
+        ws.write_string(r, 4, ind.comparison, center)
+        ws.write_number(r, 5, ind.value, center)
+        if ind.upper is None:
+            ws.write_blank(r, 6, None, center)
+        else:
+            ws.write_number(r, 6, ind.upper, center)
+        ws.write_string(r, 7, ind.unit, center)
+        ws.write_string(r, 8, ind.owner, body)
+        ws.write_string(r, 9, ind.source, center)
+    last = max(len(table.indicators), 1)
+    ws.data_validation(1, 4, last + 200, 4, {"validate": "list", "source": list(indicators.COMPARISONS),
+                                             "error_message": "请从下拉列表中选择。"})
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, last, len(indicators.INDICATOR_COLUMNS) - 1)
 
 
 _TABLE_HELP = (
@@ -406,5 +448,7 @@ _TABLE_HELP = (
     "2. 任务编号是每项工作的固定编号，填报表和汇总表都靠它对应，已有的编号请不要修改；新增一行时，填一个未用过的编号，如 T0106。",
     "3. 序号是该项所属类别的序号，类别是“提高质量水平”这样的大项名称。",
     "4. 牵头部门、配合部门可以填多个，用顿号“、”分隔；“各镇、街道”作为一个整体填写，会按 config.ini 的 [groups] 展开到各单位。",
-    "5. 改完保存后，运行 python scripts/generate.py 重新生成填报表。",
+    "5. “指标”工作表列出从工作目标中自动提取的量化指标，可以修改、增加或删除；改过的内容以您的为准。"
+    "自己增加的行，“来源”请填“人工”。只有新增的任务或工作目标改动过的任务才会重新自动提取。",
+    "6. 改完保存后，运行 python scripts/generate.py 重新生成填报表。",
 )

@@ -1,0 +1,292 @@
+"""Quantitative indicators: extracted from the target text, kept in the master table, scored.
+
+"工业产品生产许可证产品抽检平均合格率≥92%" becomes an :class:`Indicator` named
+工业产品生产许可证产品抽检平均合格率 with comparison ≥, value 92 and unit %. The
+extracted indicators are written to the master table's 指标 sheet, where a clerk may
+correct, add or delete any; a hidden sheet remembers each task's target as it was when
+extracted, so that only new or changed targets are extracted again and the clerk's
+rows always win.
+"""
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+
+from .errors import TableError
+from .workbooks import text_of
+
+GE, LE, EQ, AT_LEAST, RANGE, ZERO = "≥", "≤", "=", "至少", "区间", "零发生"
+COMPARISONS = (GE, LE, EQ, AT_LEAST, RANGE, ZERO)
+SOURCE_AUTO, SOURCE_CLERK = "自动提取", "人工"
+MET, NOT_MET, NOT_REPORTED = "达标", "未达标", "未填报"
+
+INDICATOR_SHEET = "指标"
+RECORD_SHEET = "指标记录"
+INDICATOR_COLUMNS = ("指标编号", "任务编号", "工作内容", "指标名称", "比较", "目标值", "目标上限", "单位", "填报单位", "来源")
+
+_UNITS = ("个行政村", "万元", "亿元", "%", "吨", "家", "只", "个", "项", "起", "人", "次", "件", "台", "所", "批", "场")
+_UNIT_NAMES = {"个行政村": "行政村"}
+_NUMBER = re.compile(
+    r"(?P<sym>≥|≤|>=|<=)?(?P<a>\d+(?:\.\d+)?)(?:[-~～至](?P<b>\d+(?:\.\d+)?))?(?P<unit>"
+    + "|".join(re.escape(u) for u in _UNITS) + ")?")
+_ZERO = re.compile(r"^(?:确保)?(?:不发生|无)(?P<name>[^\d]+?(?:事故|行为|事件))$")
+_LE_BEFORE = re.compile(r"(不超过|不高于|低于|控制在)$")
+_GE_BEFORE = re.compile(r"(达到|达|不低于|超过)$")
+_AT_LEAST_VERBS = re.compile(r"力争|争取|争创|新增|新创|申报|完成|建设|培育|确保|创建|实现")
+_MODAL = re.compile(r"^(确保|力争|争取|争创|积极|年内|全年|全区|重点对|组织|大力|继续)+")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One measurable indicator of a task."""
+
+    indicator_id: str
+    task_id: str
+    name: str
+    comparison: str  # one of COMPARISONS
+    value: float
+    unit: str
+    upper: float = None  # the top of a range
+    owner: str = ""  # the recipient that reports it
+    source: str = SOURCE_AUTO
+
+    @property
+    def target_text(self):
+        """How the target reads: ≥92%, 至少3只, 1–2家, 零发生."""
+        if self.comparison == ZERO:
+            return "零发生"
+        unit = "个行政村" if self.unit == "行政村" else self.unit
+        if self.comparison == RANGE:
+            return f"{_num(self.value)}–{_num(self.upper)}{unit}"
+        prefix = {GE: "≥", LE: "≤", EQ: "", AT_LEAST: "至少"}[self.comparison]
+        return f"{prefix}{_num(self.value)}{unit}"
+
+    def score(self, actual):
+        """达标, 未达标, or 未填报 when ``actual`` is None. Values are cumulative to date."""
+        if actual is None:
+            return NOT_REPORTED
+        if self.comparison == ZERO:
+            ok = actual == 0
+        elif self.comparison == LE:
+            ok = actual <= self.value
+        else:  # ≥, at least, =, and the bottom of a range: reached
+            ok = actual >= self.value
+        return MET if ok else NOT_MET
+
+
+def _num(value):
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def extract(task_id, target):
+    """The indicators in one target text, numbered T0101-1, T0101-2, …"""
+    found = []
+    for sentence in re.split(r"[。]", target):
+        inherited = None
+        for clause in re.split(r"[，；;,]", sentence):
+            clause = clause.strip()
+            if not clause:
+                continue
+            zero = _ZERO.match(clause)
+            if zero:
+                found.append((zero.group("name"), ZERO, 0.0, None, "起"))
+                continue
+            matches = list(_NUMBER.finditer(clause))
+            start = 0
+            for m in matches:
+                before = clause[start:m.start()].lstrip("、")
+                rest = clause[m.end():]
+                cut = rest.find("、")
+                after = rest if cut < 0 else rest[:cut]
+                if after and matches[-1] is not m and _NUMBER.search(after):
+                    after = ""  # the next number's name, not this one's
+                comparison = _comparison(m, before, after, inherited)
+                if comparison in (AT_LEAST, GE, LE):
+                    inherited = comparison
+                name = _clean_name(re.sub(r"(不超过|不高于|低于|控制在|达到|达|不低于|超过)$", "", before),
+                                   after[2:] if after.startswith(("以上", "以下", "以内")) else after)
+                unit = _UNIT_NAMES.get(m.group("unit"), m.group("unit") or "")
+                upper = float(m.group("b")) if m.group("b") else None
+                for part in _split_rates(name):
+                    found.append((part, comparison, float(m.group("a")), upper, unit))
+                start = m.end() + (len(after) if after else 0)
+    return [Indicator(f"{task_id}-{i}", task_id, name, comparison, value, unit, upper)
+            for i, (name, comparison, value, upper, unit) in enumerate(found, start=1)]
+
+
+def _comparison(m, before, after, inherited):
+    sym = m.group("sym")
+    if sym in ("≥", ">="):
+        return GE
+    if sym in ("≤", "<="):
+        return LE
+    if m.group("b"):
+        return RANGE
+    if _LE_BEFORE.search(before) or after.startswith(("以下", "以内")):
+        return LE
+    if _GE_BEFORE.search(before) or after.startswith("以上"):
+        return GE
+    if _AT_LEAST_VERBS.search(before):
+        return AT_LEAST
+    return inherited or EQ
+
+
+def _clean_name(before, after):
+    name = (before + after).strip("、 ")
+    name = _MODAL.sub("", name)
+    return name.strip("、 ")
+
+
+def _split_rates(name):
+    """"万台设备事故率、死亡率" names two rates; "中国名牌、江苏名牌产品企业…培训率" names one."""
+    parts = name.split("、")
+    if len(parts) > 1 and all(p.endswith("率") for p in parts):
+        return parts
+    return [name]
+
+
+def fingerprint(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+# ---------------------------------------------------------------------------
+# The 指标 sheet: the clerk's rows win
+
+def default_owner(task, departments):
+    """The task's first lead; a collective lead's first member."""
+    return departments.expand(task.leads[0])[0] if task.leads else ""
+
+
+def merge(table, departments, rows=None, record=None):
+    """The indicators to use: the clerk's 指标 sheet where it covers a task's current target, extraction elsewhere.
+
+    Args:
+        rows: indicators read from the 指标 sheet (None when the sheet is absent).
+        record: task_id -> fingerprint of the target when it was last extracted.
+
+    Returns:
+        (indicators in table order, the updated record).
+    """
+    rows = rows or []
+    record = dict(record or {})
+    tasks = {t.task_id: t for t in table.tasks}
+    by_task = {}
+    for ind in rows:
+        # An owner left empty is the default; one named as a collective is its first member.
+        owner = departments.expand(ind.owner)[0] if ind.owner else default_owner(tasks[ind.task_id], departments)
+        by_task.setdefault(ind.task_id, []).append(replace(ind, owner=owner))
+    result = []
+    for task in table.tasks:
+        fp = fingerprint(task.target)
+        if record.get(task.task_id) == fp:
+            result.extend(by_task.get(task.task_id, []))  # as the clerk left it, deletions included
+            continue
+        kept = [i for i in by_task.get(task.task_id, []) if i.source == SOURCE_CLERK]
+        owner = default_owner(task, departments)
+        fresh = [replace(i, owner=owner) for i in extract(task.task_id, task.target)]
+        taken = {i.indicator_id for i in kept}
+        fresh = [i if i.indicator_id not in taken else replace(i, indicator_id=i.indicator_id + "a") for i in fresh]
+        result.extend(fresh + kept)
+        record[task.task_id] = fp
+    return result, record
+
+
+def read_sheet(sheets, table, label):
+    """Indicators and the extraction record from the master table's sheets, checked row by row.
+
+    Returns:
+        (rows or None when there is no 指标 sheet, record dict).
+
+    Raises:
+        TableError: one row-precise line per problem.
+    """
+    by_name = {s.name: s for s in sheets}
+    record = {}
+    if RECORD_SHEET in by_name:
+        for row in by_name[RECORD_SHEET].rows[1:]:
+            if len(row) >= 2 and text_of(row[0]):
+                record[text_of(row[0])] = text_of(row[1])
+    sheet = by_name.get(INDICATOR_SHEET)
+    if sheet is None:
+        return None, record
+    where = f"{label} 工作表“{INDICATOR_SHEET}”"
+    header = [text_of(v) for v in (sheet.rows[0] if sheet.rows else [])]
+    missing = [c for c in INDICATOR_COLUMNS if c not in header]
+    if missing:
+        raise TableError(f"{where}第1行：缺少“{missing[0]}”列，请恢复该列，表头必须是：{'、'.join(INDICATOR_COLUMNS)}。")
+    col = {name: header.index(name) for name in INDICATOR_COLUMNS}
+    tasks = {t.task_id for t in table.tasks}
+    rows, problems, seen = [], [], {}
+    for r, raw in enumerate(sheet.rows[1:], start=2):
+        v = {name: text_of(raw[i]) if i < len(raw) else "" for name, i in col.items()}
+        if not any(v.values()):
+            continue
+        at = f"{where}第{r}行" + (f"（{v['指标名称']}）" if v["指标名称"] else "")
+        if v["任务编号"] not in tasks:
+            problems.append(f"{at}：任务编号“{v['任务编号']}”不在责任分解表中，请改为该指标所属任务的编号。")
+            continue
+        if not v["指标名称"]:
+            problems.append(f"{at}：指标名称为空，请填写。")
+            continue
+        if v["比较"] not in COMPARISONS:
+            problems.append(f"{at}：比较“{v['比较']}”无效，请填写 {'、'.join(COMPARISONS)} 之一。")
+            continue
+        value = parse_number(v["目标值"]) if v["比较"] != ZERO else 0.0
+        upper = parse_number(v["目标上限"]) if v["比较"] == RANGE else None
+        if value is None or (v["比较"] == RANGE and upper is None):
+            problems.append(f"{at}：目标值不是数字，请填写数字，例如 92。")
+            continue
+        # A row the clerk added without an ID gets one from its name: stable however the sheet is sorted.
+        ident = v["指标编号"] or f"{v['任务编号']}-R{fingerprint(v['指标名称'])[:6]}"
+        if ident in seen:
+            problems.append(f"{at}：指标编号“{ident}”与第{seen[ident]}行重复，请改用一个新的编号。")
+            continue
+        seen[ident] = r
+        source = SOURCE_AUTO if v["来源"] == SOURCE_AUTO else SOURCE_CLERK
+        rows.append(Indicator(ident, v["任务编号"], v["指标名称"], v["比较"], value, v["单位"], upper,
+                              v["填报单位"], source))
+    if problems:
+        raise TableError(problems[0], problems[1:])
+    return rows, record
+
+
+# ---------------------------------------------------------------------------
+# Reading a reported value
+
+_NUMBER_TEXT = re.compile(r"^[+]?(\d+(?:\.\d+)?)\s*(%|‰)?\s*$")
+
+
+def parse_number(value):
+    """A number from a cell: 92, "92", "92%", "９２％", "1,234", "71吨"; None if it is not one."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "").replace("，", "")
+    text = re.sub(r"(" + "|".join(re.escape(u) for u in _UNITS if u != "%") + r"|行政村)$", "", text).strip()
+    m = _NUMBER_TEXT.match(text)
+    return float(m.group(1)) if m else None
+
+
+def reported_value(raw, unit):
+    """The value in the indicator's unit, or None if unreadable.
+
+    A percentage typed as "92%" in Excel is stored as 0.92: a number of at most 1 in a %
+    cell is read as a fraction. Text keeps its own number: "92%" and "92" both mean 92.
+    """
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        value = float(raw)
+        return value * 100 if unit == "%" and 0 < value <= 1 else value
+    return parse_number(raw)
+
+
+def check_owners(table, departments, label):
+    """Every indicator's 填报单位 must be a recipient; raises TableError naming the indicator."""
+    names = {r.name for r in table.recipients(departments)}
+    problems = [f"{label} 工作表“{INDICATOR_SHEET}”（{i.indicator_id} {i.name}）：填报单位“{i.owner}”不在填报单位名单中，"
+                f"请改为该任务的牵头或配合单位之一。" for i in table.indicators if i.owner not in names]
+    if problems:
+        raise TableError(problems[0], problems[1:])

@@ -1,0 +1,218 @@
+"""Quantitative indicators: extraction from the seed, the clerk's 指标 sheet, values round-tripped and scored."""
+
+import datetime as dt
+
+import docx
+import openpyxl
+import pytest
+
+from conftest import ROOT, SEED
+from dutytable.consolidate import consolidate
+from dutytable.errors import TableError
+from dutytable.forms import generate
+from dutytable.indicators import extract, fingerprint, parse_number, reported_value
+from dutytable.inbox import Collector
+from dutytable.model import Period
+from dutytable.report import make_report
+from dutytable.table import import_source, load_table
+from returns import OLD, age, fill, prepare
+
+EXPECTED_INDICATORS = [  # (id, name, comparison, value, upper, unit)
+    ("T0101-1", "食品等重要产品的质量安全责任事故", "零发生", 0, None, "起"),
+    ("T0101-2", "工业产品生产许可证产品抽检平均合格率", "≥", 92, None, "%"),
+    ("T0101-3", "食品抽检平均合格率", "≥", 90, None, "%"),
+    ("T0101-4", "不合格产品生产企业整改率", "≥", 100, None, "%"),
+    ("T0102-1", "重特大建筑工程质量事故", "零发生", 0, None, "起"),
+    ("T0102-2", "工程一次验收合格率", "=", 100, None, "%"),
+    ("T0103-1", "申报省级现代服务业集聚区", "至少", 1, None, "家"),
+    ("T0103-2", "申报市级物流示范基地", "至少", 2, None, "家"),
+    ("T0104-1", "完成年度化学需氧量削减任务", "至少", 71, None, "吨"),
+    ("T0104-2", "二氧化硫削减任务", "至少", 398, None, "吨"),
+    ("T0104-3", "建设生活污水处理设施", "至少", 6, None, "行政村"),
+    ("T0104-4", "小康断面水质达到相应考核指标要求", "至少", 3, None, "个"),
+    ("T0104-5", "省运会比赛有影响的企业废气整治", "=", 21, None, "家"),
+    ("T0201-1", "申报省级标准化良好行为企业试点", "至少", 5, None, "家"),
+    ("T0201-2", "省级高新技术企业标准化试点", "至少", 1, None, "家"),
+    ("T0201-3", "省级循环经济标准化试点", "至少", 1, None, "家"),
+    ("T0201-4", "完成产品通过采标验收", "至少", 40, None, "只"),
+    ("T0202-1", "新增无公害农产品", "至少", 5, None, "只"),
+    ("T0202-2", "绿色食品", "至少", 2, None, "只"),
+    ("T0203-1", "申报省级以上服务标准化试点企业", "至少", 1, None, "家"),
+    ("T0204-1", "完成“计量确认”任务", "至少", 10, None, "家"),
+    ("T0204-2", "新增定量包装商品生产企业达到使用“C”标志", "至少", 2, None, "家"),
+    ("T0205-1", "集贸市场、村卫生室和计生服务站在用计量器具接受免费检定", "=", 100, None, "%"),
+    ("T0301-1", "新创江苏名牌产品", "至少", 3, None, "只"),
+    ("T0301-2", "常州市名牌", "至少", 5, None, "只"),
+    ("T0302-1", "省著名商标", "至少", 2, None, "只"),
+    ("T0302-2", "市知名商标", "至少", 8, None, "只"),
+    ("T0303-1", "中国名牌、江苏名牌产品企业卓越绩效管理培训率", "≥", 90, None, "%"),
+    ("T0303-2", "省级名牌企业全面启动质量信用评价工作", "≥", 50, None, "%"),
+    ("T0303-3", "江苏省和常州市质量奖", "区间", 1, 2, "家"),
+    ("T0401-1", "区域性和严重影响新北形象和声誉的制假售假行为", "零发生", 0, None, "起"),
+    ("T0402-1", "重特大安全生产事故", "零发生", 0, None, "起"),
+    ("T0402-2", "万台设备事故率", "≤", 0.45, None, ""),
+    ("T0402-3", "死亡率", "≤", 0.45, None, ""),
+    ("T0402-4", "新增特种设备依法注册登记率", "≥", 100, None, "%"),
+    ("T0402-5", "新增特种设备使用单位安全责任告知率", "≥", 100, None, "%"),
+    ("T0402-6", "重大事故隐患整改督查率", "≥", 100, None, "%"),
+    ("T0402-7", "特种设备定期检验完成率", "≥", 100, None, "%"),
+    ("T0402-8", "重点监控设备现场监察率", "≥", 100, None, "%"),
+    ("T0402-9", "注册登记率", "≥", 100, None, "%"),
+    ("T0402-10", "人员持证上岗率", "≥", 100, None, "%"),
+]
+
+
+def test_every_quantitative_indicator_of_the_seed_and_none_from_qualitative_targets(shipped_config):
+    table = import_source(SEED, shipped_config.departments)
+    found = [(i.indicator_id, i.name, i.comparison, i.value, i.upper, i.unit)
+             for t in table.tasks for i in extract(t.task_id, t.target)]
+    assert found == EXPECTED_INDICATORS
+    for qualitative in ("T0206", "T0403", "T0501", "T0502"):  # 能源计量, 长效管理, 宣传, 培训
+        assert extract(qualitative, table.task(qualitative).target) == []
+
+
+def test_target_texts_and_scores():
+    a, b, c, d = extract("T1", "力争新创名牌产品3只，1-2家争创质量奖，合格率≥92%，事故率不超过0.45。")
+    zero = extract("T2", "无重特大安全生产事故")[0]
+    assert [i.target_text for i in (a, b, c, d, zero)] == ["至少3只", "1–2家", "≥92%", "≤0.45", "零发生"]
+    assert (a.score(3), a.score(2.0), a.score(None)) == ("达标", "未达标", "未填报")
+    assert (b.score(1), d.score(0.5), d.score(0.45), zero.score(0), zero.score(1)) == (
+        "达标", "未达标", "达标", "达标", "未达标")
+
+
+@pytest.mark.parametrize("raw, unit, value", [
+    ("92%", "%", 92), (0.92, "%", 92), ("９２％", "%", 92), ("92.5", "%", 92.5), (92, "%", 92),
+    ("1,234", "吨", 1234), ("71吨", "吨", 71), ("6个行政村", "行政村", 6), (0, "起", 0), ("０", "起", 0),
+    ("约七十吨", "吨", None), ("大部分", "%", None), ("", "家", None), ("92%%", "%", None),
+])
+def test_reported_values_are_read_leniently(raw, unit, value):
+    assert reported_value(raw, unit) == value
+
+
+def test_parse_number_rejects_words():
+    assert parse_number("十二") is None and parse_number("12家") == 12
+
+
+# --- the 指标 sheet of the master table ----------------------------------------------------
+
+def test_the_shipped_table_carries_the_indicators(shipped_config):
+    table = load_table(ROOT / "templates" / "责任分解表.xlsx", shipped_config.departments)
+    assert [(i.indicator_id, i.name, i.comparison, i.value, i.upper, i.unit) for i in table.indicators] == \
+        EXPECTED_INDICATORS
+    owners = {i.indicator_id: i.owner for i in table.indicators}
+    assert owners["T0101-1"] == "质监分局" and owners["T0202-1"] == "农业局" and owners["T0401-1"] == "区有关部门"
+    ws = openpyxl.load_workbook(ROOT / "templates" / "责任分解表.xlsx")["指标"]
+    assert [c.value for c in ws[1]] == ["指标编号", "任务编号", "工作内容", "指标名称", "比较", "目标值", "目标上限", "单位",
+                                        "填报单位", "来源"]
+    assert [c.value for c in ws[31]] == ["T0303-3", "T0303", "质量管理", "江苏省和常州市质量奖", "区间", 1, 2, "家", "质监分局",
+                                         "自动提取"]
+
+
+def _edit(path, edit_indicators=None, edit_tasks=None):
+    wb = openpyxl.load_workbook(path)
+    if edit_indicators:
+        edit_indicators(wb["指标"])
+    if edit_tasks:
+        edit_tasks(wb["责任分解表"])
+    wb.save(path)
+
+
+def test_what_the_clerk_wrote_wins_and_changed_targets_are_extracted_again(config):
+    def indicators(ws):
+        ws["F3"] = 95  # T0101-2: 92 -> 95
+        ws["I3"] = "药监分局"  # reported by another unit
+        ws.delete_rows(26)  # T0301-2 常州市名牌 deleted
+        ws.append(["", "T0104", "环境质量", "新增污水管网", "至少", 12, None, "公里", "", "人工"])
+
+    def tasks(ws):
+        ws["E5"] = "完成年度化学需氧量削减任务80吨。"  # T0104's target changed
+
+    _edit(config.table, indicators, tasks)
+    table = load_table(config.table, config.departments)
+    by_id = {i.indicator_id: i for i in table.indicators}
+    assert (by_id["T0101-2"].value, by_id["T0101-2"].owner) == (95, "药监分局")
+    assert "T0301-2" not in by_id
+    t0104 = [(i.indicator_id, i.name, i.value, i.unit, i.owner, i.source) for i in table.indicators
+             if i.task_id == "T0104"]
+    assert t0104 == [("T0104-1", "完成年度化学需氧量削减任务", 80, "吨", "环保局", "自动提取"),
+                     ("T0104-R" + fingerprint("新增污水管网")[:6], "新增污水管网", 12, "公里", "环保局", "人工")]
+    assert len(table.indicators) == 41 - 1 - 5 + 1 + 1
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda ws: setattr(ws["E3"], "value", "大于"),
+     "责任分解表.xlsx 工作表“指标”第3行（工业产品生产许可证产品抽检平均合格率）：比较“大于”无效，请填写 ≥、≤、=、至少、区间、零发生 之一。"),
+    (lambda ws: setattr(ws["F3"], "value", "九十二"),
+     "责任分解表.xlsx 工作表“指标”第3行（工业产品生产许可证产品抽检平均合格率）：目标值不是数字，请填写数字，例如 92。"),
+    (lambda ws: setattr(ws["B3"], "value", "T9999"),
+     "责任分解表.xlsx 工作表“指标”第3行（工业产品生产许可证产品抽检平均合格率）：任务编号“T9999”不在责任分解表中，请改为该指标所属任务的编号。"),
+    (lambda ws: setattr(ws["A3"], "value", "T0101-1"),
+     "责任分解表.xlsx 工作表“指标”第3行（工业产品生产许可证产品抽检平均合格率）：指标编号“T0101-1”与第2行重复，请改用一个新的编号。"),
+    (lambda ws: setattr(ws["I3"], "value", "不存在局"),
+     "责任分解表.xlsx 工作表“指标”（T0101-2 工业产品生产许可证产品抽检平均合格率）：填报单位“不存在局”不在填报单位名单中，"
+     "请改为该任务的牵头或配合单位之一。"),
+])
+def test_bad_indicator_rows_name_the_row(config, edit, message):
+    _edit(config.table, edit)
+    with pytest.raises(TableError) as info:
+        load_table(config.table, config.departments)
+    assert info.value.lines() == [message]
+
+
+# --- round trip: forms, collector, consolidated workbook, report ------------------------------
+
+def _fill_zhijian(form, dest, values):
+    return fill(form, dest, indicators=values)
+
+
+def test_values_round_trip_to_the_indicator_sheet_and_the_report(workdir):
+    config, table, forms = prepare(workdir, period=Period(2010, 10))
+    october = forms
+    november = dict(generate(table, config, Period(2010, 11)).files)
+    ws = openpyxl.load_workbook(november["质监分局"])["指标填报"]
+    assert [c.value for c in ws[1]] == ["指标编号", "任务编号", "指标名称", "目标", "单位", "截至本月累计完成值", "说明"]
+    assert [c.value for c in ws[3]][:5] == ["T0101-2", "T0101", "工业产品生产许可证产品抽检平均合格率", "≥92%", "%"]
+    assert ws["F3"].protection.locked is False and ws.max_row == 18  # 17 indicators of 质监分局
+    inbox = workdir / "inbox"
+    age(_fill_zhijian(october["质监分局"], inbox / "十月.xlsx", {"T0101-2": "90%", "T0201-1": 2}), OLD)
+    Collector(config, table, settle_seconds=0).run(Period(2010, 10))
+
+    def percent_cell(ws):  # 0.93 formatted as a percentage, as Excel stores "93%"
+        sheet = ws.parent["指标填报"]
+        sheet["F4"] = 0.93
+        sheet["F4"].number_format = "0%"
+
+    age(fill(november["质监分局"], inbox / "十一月.xlsx", edit=percent_cell,
+             indicators={"T0101-1": 0, "T0101-2": "９３％", "T0201-1": "6家", "T0201-4": "约四十只", "T0303-3": "1"}),
+        OLD + 3600)
+    result = Collector(config, table, settle_seconds=0).run(Period(2010, 11))
+    ex = result.processed[0]
+    assert ex.status == "待补正"
+    assert ex.problems == ["工作表“指标填报”F9（完成产品通过采标验收）：完成值“约四十只”无法识别为数字，请改为数字，例如 12。"]
+    marked = openpyxl.load_workbook(result.marked_copies[0])["指标填报"]
+    assert marked["F9"].value == "约四十只" and marked["F9"].comment.text.startswith("“约四十只”不是数字")
+
+    path, summary, _ = consolidate(config, table, Period(2010, 11))
+    sheet = openpyxl.load_workbook(path)["指标"]
+    header = [c.value for c in sheet[2]]
+    assert header == ["指标编号", "工作内容", "指标名称", "目标", "填报单位", "截至本月完成值", "达标情况", "说明",
+                      "2010-10", "2010-11"]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
+    assert rows["T0101-1"][5:7] == (0, "达标")
+    assert rows["T0101-2"][5:7] == (93, "达标") and rows["T0101-2"][8:] == (90, 93)
+    assert rows["T0101-3"][5:7] == (93, "达标")  # 0.93 formatted as a percentage
+    assert rows["T0201-1"][5:7] == (6, "达标") and rows["T0201-1"][8:] == (2, 6)
+    assert rows["T0201-4"][5:7] == ("约四十只", "未填报")
+    assert rows["T0201-2"][5:7] == (1, "达标") and rows["T0301-1"][5:7] == (1, "未达标")
+    assert rows["T0402-2"][4:7] == ("安监局", None, "未填报")
+    assert len(sheet._charts) == 1
+    counts = summary.indicator_counts
+    assert counts == {"达标": 12, "未达标": 4, "未填报": 25}
+
+    _, written, _ = make_report(config, table, Period(2010, 11), today=dt.date(2010, 11, 28), pdf=False)
+    d = docx.Document(str(written[0]))
+    assert "量化指标41项，已达标12项，未达标4项，未填报25项；" in d.paragraphs[2].text
+    cells = {r.cells[2].text: [c.text for c in r.cells] for r in d.tables[1].rows[1:]}
+    assert cells["工业产品生产许可证产品抽检平均合格率"][3:6] == ["≥92%", "93%", "达标"]
+    assert cells["申报省级标准化良好行为企业试点"][3:6] == ["至少5家", "6家", "达标"]
+    assert cells["完成产品通过采标验收"][3:6] == ["至少40只", "约四十只", "未填报"]
