@@ -216,3 +216,27 @@ def test_values_round_trip_to_the_indicator_sheet_and_the_report(workdir):
     assert cells["工业产品生产许可证产品抽检平均合格率"][3:6] == ["≥92%", "93%", "达标"]
     assert cells["申报省级标准化良好行为企业试点"][3:6] == ["至少5家", "6家", "达标"]
     assert cells["完成产品通过采标验收"][3:6] == ["至少40只", "约四十只", "未填报"]
+
+
+def test_refresh_writes_the_merged_indicators_back_after_a_backup(config):
+    from conftest import run_script
+
+    def indicators(ws):
+        ws["F3"] = 95
+
+    def tasks(ws):
+        ws["E5"] = "完成年度化学需氧量削减任务80吨。"
+
+    _edit(config.table, indicators, tasks)
+    before = config.table.read_bytes()
+    result = run_script("refresh_indicators.py", "--config", config.path)
+    assert result.returncode == 0, result.stderr
+    backups = list(config.table.parent.glob("责任分解表.备份-*.xlsx"))
+    assert len(backups) == 1 and backups[0].read_bytes() == before
+    assert result.stdout.splitlines() == [f"主表已备份为 {backups[0].name}。",
+                                          f"“指标”工作表现有 37 项量化指标：{config.table}"]
+    rows = {r[0]: r for r in openpyxl.load_workbook(config.table)["指标"].iter_rows(min_row=2, values_only=True)}
+    assert rows["T0101-2"][5] == 95
+    assert rows["T0104-1"][3:6] == ("完成年度化学需氧量削减任务", "至少", 80) and "T0104-2" not in rows
+    again = load_table(config.table, config.departments)
+    assert again.indicator_record["T0104"] == fingerprint("完成年度化学需氧量削减任务80吨。")

@@ -359,3 +359,23 @@ class Demo(Command):
              f"其中{LATE}逾期报送，{FAULTY}的表格缺少推进情况，将被标为待补正。")
         echo(f"下一步：python scripts/monthly.py --period {period}")
         return 0
+
+
+class RefreshIndicators(Command):
+    prog = "refresh_indicators.py"
+    description = ("修改了责任分解表的工作目标后，重新整理主表的“指标”工作表：新增或改过目标的任务重新自动提取指标，\n"
+                   "您在“指标”中改过、增加、删除的内容保留不变。主表会先备份再改写。")
+
+    def run(self, args, config, period):
+        from . import files
+        from .table import load_table, write_table
+
+        table = load_table(config.table, config.departments)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = config.table
+        backup = files.free_name(target.with_name(f"{target.stem}.备份-{stamp}{target.suffix}"))
+        files.atomic_write_bytes(backup, target.read_bytes())  # a copy: the clerk's file is replaced only after
+        write_table(table, target)
+        echo(f"主表已备份为 {backup.name}。")
+        echo(f"“指标”工作表现有 {len(table.indicators)} 项量化指标：{target}")
+        return 0

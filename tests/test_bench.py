@@ -1,0 +1,20 @@
+"""The bench stays runnable: a tiny run of bench/bench.py in the suite (figures are not asserted)."""
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_bench_smoke_run_prints_every_stage_and_ratio():
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "bench.py"), "--tasks", "12", "--recipients", "6",
+                             "--per-recipient", "4", "--quick"], capture_output=True, text=True, encoding="utf-8",
+                            timeout=600)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1] == "table: 12 tasks, 6 recipients × 4 tasks; returns: 6 files, " + lines[1].split("files, ")[1]
+    stages = [line.split("  ")[0].strip() for line in lines[4:11]]
+    assert stages == ["generate 6 forms", "naive: pandas.read_excel × 6", "python-calamine alone × 6",
+                      "collect 6 returns", "collect again, nothing new", "consolidate", "report (12 tasks, Word)"]
+    assert any(line.strip().startswith(("ok", "MISS")) and "naive read / (collect + consolidate)" in line for line in lines)
+    assert lines[-1].startswith("targets met: ") and lines[-1].endswith(" of 5")
