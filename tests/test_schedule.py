@@ -232,3 +232,17 @@ def test_console_output_survives_a_gbk_code_page(workdir):
     assert result.returncode == 0, result.stderr.decode("gbk", "replace")
     out = result.stdout.decode("gbk")
     assert "提示：“区有关部门?”是集体名称" in out
+
+
+def test_a_closed_console_is_not_a_traceback(workdir):
+    run_script("demo.py", "--config", workdir / "config.ini", "--period", "2010-11")
+    proc = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "monthly.py"), "--config",
+                             str(workdir / "config.ini"), "--period", "2010-11", "--no-pdf"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()  # like `| head -1`
+    err = proc.stderr.read().decode("utf-8", "replace")
+    assert proc.wait(timeout=300) == 0
+    assert "Traceback" not in err and "Logging error" not in err
+    log = (workdir / "outbox" / "logs" / f"{dt.date.today():%Y-%m}.log").read_text(encoding="utf-8")
+    assert "2010-11 所有单位均已报送。" in log

@@ -38,8 +38,11 @@ def setup_console():
 
 
 def echo(text="", err=False):
-    """Print one line for the clerk."""
-    print(text, file=sys.stderr if err else sys.stdout, flush=True)
+    """Print one line for the clerk; a closed console (broken pipe) is not an error."""
+    try:
+        print(text, file=sys.stderr if err else sys.stdout, flush=True)
+    except BrokenPipeError:
+        pass
 
 
 _ARGPARSE_MESSAGES = (

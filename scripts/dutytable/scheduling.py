@@ -259,6 +259,15 @@ def run_due(config, today, state, say, execute=None):
     return outcomes
 
 
+class _ConsoleHandler(logging.StreamHandler):
+    """The console: a closed window or a broken pipe must not turn into tracebacks; the log file keeps every line."""
+
+    def handleError(self, record):
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handleError(record)
+
+
 def setup_logging(config, today, verbose=False):
     """Chinese log lines to the console and to outbox/logs/<YYYY-MM>.log; returns the file's path."""
     logs = config.outbox / "logs"
@@ -272,7 +281,7 @@ def setup_logging(config, today, verbose=False):
     file_handler = logging.FileHandler(path, encoding="utf-8")
     file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S"))
     file_handler._dutytable = True
-    console = logging.StreamHandler(sys.stdout)
+    console = _ConsoleHandler(sys.stdout)
     console.setFormatter(logging.Formatter("%(message)s"))
     console._dutytable = True
     logger.addHandler(file_handler)
