@@ -127,7 +127,7 @@ def main(command, argv=None, today=None):
         return 1
 
 
-def report_collectives(table, departments):
+def report_collectives(table, departments, say=echo):
     """Say once per unexpanded collective that config.ini can expand it."""
     named = []
     for task in table.tasks:
@@ -135,7 +135,7 @@ def report_collectives(table, departments):
             if departments.is_unexpanded_collective(name) and name not in named:
                 named.append(name)
     for name in named:
-        echo(f"提示：“{name}”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，请在 config.ini 的 [groups] 中列出，例如“{name} = 单位甲、单位乙”。")
+        say(f"提示：“{name}”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，请在 config.ini 的 [groups] 中列出，例如“{name} = 单位甲、单位乙”。")
     return named
 
 
@@ -199,16 +199,10 @@ class Generate(Command):
         parser.add_argument("--force", action="store_true", help="重新生成已有的填报表（旧的移到“分发.旧版-时间”文件夹）")
 
     def run(self, args, config, period):
-        from .forms import generate
+        from .scheduling import step_generate
         from .table import load_table
 
-        table = load_table(config.table, config.departments)
-        result = generate(table, config, period, force=args.force)
-        if result.moved_aside:
-            echo(f"原有的填报表已移到 {result.moved_aside}。")
-        echo(f"已生成 {period} 填报表 {len(result.files)} 份：{result.folder}")
-        echo(f"分发清单：{result.list_path}")
-        report_collectives(table, config.departments)
+        step_generate(config, load_table(config.table, config.departments), period, echo, force=args.force)
         return 0
 
 
@@ -218,13 +212,11 @@ class Collect(Command):
                    "可以反复运行：已收取的文件不会重复登记，原文件不会被删除或覆盖。")
 
     def run(self, args, config, period):
-        from .inbox import Collector, progress_printer, summary_lines
+        from .inbox import progress_printer
+        from .scheduling import step_collect
         from .table import load_table
 
-        table = load_table(config.table, config.departments)
-        result = Collector(config, table, progress=progress_printer()).run(period)
-        for line in summary_lines(result):
-            echo(line)
+        step_collect(config, load_table(config.table, config.departments), period, echo, progress_printer())
         return 0
 
 
@@ -234,25 +226,11 @@ class Consolidate(Command):
                    "写到 outbox/<期次>/。")
 
     def run(self, args, config, period):
-        from .consolidate import consolidate
+        from .scheduling import step_consolidate
         from .table import load_table
 
-        table = load_table(config.table, config.departments)
-        path, summary, note = consolidate(config, table, period)
-        if note:
-            echo(note)
-        echo(f"已生成汇总表：{path}")
-        echo(consolidation_line(summary))
+        step_consolidate(config, load_table(config.table, config.departments), period, echo)
         return 0
-
-
-def consolidation_line(summary):
-    """One line: tasks by status and who has not reported."""
-    counts = summary.status_counts
-    parts = "，".join(f"{k}{v}项" for k, v in counts.items() if v)
-    missing = summary.not_reported
-    tail = (f"尚未报送（{len(missing)} 个）：" + "、".join(r.name for r in missing)) if missing else "全部单位均已报送"
-    return f"共 {len(summary.tasks)} 项任务：{parts}；{tail}。"
 
 
 class Report(Command):
@@ -264,16 +242,11 @@ class Report(Command):
         parser.add_argument("--no-pdf", action="store_true", help="不生成 PDF")
 
     def run(self, args, config, period):
-        from .report import make_report
+        from .scheduling import step_report
         from .table import load_table
 
-        table = load_table(config.table, config.departments)
-        summary, written, notes = make_report(config, table, period, pdf=not args.no_pdf)
-        for path in written:
-            echo(f"已生成：{path}")
-        for note in notes:
-            echo(note)
-        echo(consolidation_line(summary))
+        step_report(config, load_table(config.table, config.departments), period, echo, dt.date.today(),
+                    pdf=not args.no_pdf)
         return 0
 
 

@@ -197,6 +197,15 @@ def _fit(text):
     return text[:EXCEL_CELL_LIMIT - len(TOO_LONG)] + TOO_LONG
 
 
+def consolidation_line(summary):
+    """One line: tasks by status and who has not reported."""
+    counts = summary.status_counts
+    parts = "，".join(f"{k}{v}项" for k, v in counts.items() if v)
+    missing = summary.not_reported
+    tail = (f"尚未报送（{len(missing)} 个）：" + "、".join(r.name for r in missing)) if missing else "全部单位均已报送"
+    return f"共 {len(summary.tasks)} 项任务：{parts}；{tail}。"
+
+
 # ---------------------------------------------------------------------------
 # The workbook
 

@@ -15,7 +15,6 @@ import logging
 import os
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import files
@@ -182,10 +181,53 @@ class BusyError(OutputError):
 # ---------------------------------------------------------------------------
 # Doing the work
 
-@dataclass
-class StepResult:
-    lines: list
-    missing: list
+def step_generate(config, table, period, say, force=False, keep_existing=False):
+    """Generate the period's forms; with ``keep_existing`` an existing set is left as it is."""
+    from .cli import report_collectives
+    from .forms import existing_forms, generate
+
+    old = existing_forms(config, period)
+    if old and keep_existing:
+        say(f"{period} 的填报表已有 {len(old)} 份，不再重新生成。")
+        return
+    result = generate(table, config, period, force=force)
+    if result.moved_aside:
+        say(f"原有的填报表已移到 {result.moved_aside}。")
+    say(f"已生成 {period} 填报表 {len(result.files)} 份：{result.folder}")
+    say(f"分发清单：{result.list_path}")
+    report_collectives(table, config.departments, say)
+
+
+def step_collect(config, table, period, say, progress=None):
+    from .inbox import Collector, summary_lines
+
+    for line in summary_lines(Collector(config, table, progress=progress).run(period)):
+        say(line)
+
+
+def step_consolidate(config, table, period, say):
+    from .consolidate import consolidate, consolidation_line
+
+    path, summary, note = consolidate(config, table, period)
+    if note:
+        say(note)
+    say(f"已生成汇总表：{path}")
+    say(consolidation_line(summary))
+    return summary
+
+
+def step_report(config, table, period, say, today, pdf=True, summary_line=True):
+    from .consolidate import consolidation_line
+    from .report import make_report
+
+    summary, written, notes = make_report(config, table, period, today=today, pdf=pdf)
+    for path in written:
+        say(f"已生成：{path}")
+    for note in notes:
+        say(note)
+    if summary_line:
+        say(consolidation_line(summary))
+    return summary
 
 
 def run_steps(config, period, steps, today, say, pdf=True):
@@ -196,39 +238,20 @@ def run_steps(config, period, steps, today, say, pdf=True):
     Returns:
         The names of the recipients that have not reported (after consolidation), or None.
     """
-    from .consolidate import consolidate
-    from .forms import existing_forms, generate
-    from .inbox import Collector, summary_lines
-    from .report import make_report
     from .table import load_table
 
     table = load_table(config.table, config.departments)
-    missing = None
+    summary = None
     for step in steps:
         if step == "generate":
-            old = existing_forms(config, period)
-            if old:
-                say(f"{period} 的填报表已有 {len(old)} 份，不再重新生成。")
-            else:
-                result = generate(table, config, period)
-                say(f"已生成 {period} 填报表 {len(result.files)} 份：{result.folder}")
+            step_generate(config, table, period, say, keep_existing=True)
         elif step == "collect":
-            for line in summary_lines(Collector(config, table).run(period)):
-                say(line)
+            step_collect(config, table, period, say)
         elif step == "consolidate":
-            path, summary, note = consolidate(config, table, period)
-            if note:
-                say(note)
-            say(f"已生成汇总表：{path}")
-            missing = [r.name for r in summary.not_reported]
+            summary = step_consolidate(config, table, period, say)
         elif step == "report":
-            summary, written, notes = make_report(config, table, period, today=today, pdf=pdf)
-            for path in written:
-                say(f"已生成：{path}")
-            for note in notes:
-                say(note)
-            missing = [r.name for r in summary.not_reported]
-    return missing
+            summary = step_report(config, table, period, say, today, pdf=pdf, summary_line=summary is None)
+    return None if summary is None else [r.name for r in summary.not_reported]
 
 
 def run_due(config, today, state, say, execute=None):
