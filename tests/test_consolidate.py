@@ -1,6 +1,5 @@
 """Stage 4: the consolidated workbook, row by row against filled returns."""
 
-import os
 import zipfile
 
 import openpyxl

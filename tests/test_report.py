@@ -15,7 +15,7 @@ from dutytable.inbox import Collector
 from dutytable.model import Period
 from dutytable.report import build_template, make_report, overview
 from expected_table import EXPECTED
-from returns import OLD, age, fill, prepare
+from returns import fill, prepare
 
 P = Period(2010, 11)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -165,9 +165,7 @@ class ImportTable(Command):
             _keep_clerk_indicators(table, target, config)
             if not args.force:
                 raise OutputError(f"{target} 已存在，为免覆盖未写入：如要用 {Path(args.source).name} 替换它，请加 --force（旧文件会先备份）。")
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            backup = files.move_no_clobber(target, target.with_name(f"{target.stem}.备份-{stamp}{target.suffix}"))
-            echo(f"原主表已备份为 {backup.name}。")
+            echo(f"原主表已备份为 {files.backup(target).name}。")
         write_table(table, target)
         recipients = table.recipients(config.departments)
         echo(f"已导入 {len(table.tasks)} 项工作内容（{len(table.categories)} 个类别），"
@@ -260,9 +258,7 @@ class BuildWordTemplate(Command):
 
         target = config.word_template
         if target.exists():
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            backup = files.move_no_clobber(target, target.with_name(f"{target.stem}.备份-{stamp}{target.suffix}"))
-            echo(f"原模板已备份为 {backup.name}。")
+            echo(f"原模板已备份为 {files.backup(target).name}。")
         build_template(target)
         echo(f"已生成 Word 模板：{target}")
         return 0
@@ -347,10 +343,8 @@ class RefreshIndicators(Command):
         from .table import load_table, write_table
 
         table = load_table(config.table, config.departments)
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         target = config.table
-        backup = files.free_name(target.with_name(f"{target.stem}.备份-{stamp}{target.suffix}"))
-        files.atomic_write_bytes(backup, target.read_bytes())  # a copy: the clerk's file is replaced only after
+        backup = files.backup(target, move=False)  # a copy: the clerk's file is replaced only once it is safe
         write_table(table, target)
         echo(f"主表已备份为 {backup.name}。")
         echo(f"“指标”工作表现有 {len(table.indicators)} 项量化指标：{target}")

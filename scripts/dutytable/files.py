@@ -118,3 +118,24 @@ def move_no_clobber(src, dest):
             return dest
         os.unlink(src)
         return dest
+
+
+def backup(path, move=True, now=None):
+    """Keep ``path`` as ``<stem>.备份-<time><suffix>`` beside it, never replacing another backup.
+
+    Args:
+        move: move the file (it is about to be written anew); False keeps a copy.
+
+    Returns:
+        The backup's path.
+    """
+    import datetime as dt
+
+    path = Path(path)
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.备份-{stamp}{path.suffix}")
+    if move:
+        return move_no_clobber(path, target)
+    target = free_name(target)
+    atomic_write_bytes(target, path.read_bytes())
+    return target

@@ -32,7 +32,7 @@ from pathlib import Path, PurePosixPath
 from . import files
 from .errors import InputError
 from .forms import (COL_ID, COL_IND_NOTE, COL_IND_VALUE, INDICATOR_FORM_SHEET, form_sheets, COL_ITEM, COL_PLANS, COL_PROBLEMS, COL_PROGRESS, COL_ROLE, COL_STATUS, COL_TARGET,
-                    DATE_LABEL, FILLER_LABEL, PHONE_LABEL, NotAFormError, build_form, read_form, specs_for)
+                    DATE_LABEL, FILLER_LABEL, PHONE_LABEL, build_form, read_form, specs_for)
 from .indicators import reported_value
 from .ledger import STATUS_FIX, STATUS_REJECTED, STATUS_UNPACKED, STATUS_VALID, Ledger
 from .model import ROLE_LEAD, STATUSES, Period

@@ -265,7 +265,6 @@ def _cell(text, width_mm, style_id, merge=None, span=1, center=False):
 def _table_xml(summary, ids):
     """The whole table as WordprocessingML: header repeated, rows kept whole, 序号 and 类别 merged."""
     cell_style, head_style = ids[STYLE_CELL], ids[STYLE_HEAD]
-    grid = "".join(f'<w:gridCol w:w="{int(w * 56.7)}"/>' for _, w in COLUMNS)
     widths = [w for _, w in COLUMNS]
     row_props = "<w:trPr><w:cantSplit/>{}</w:trPr>"
     head = [_cell("序号", widths[0], head_style, center=True),
