@@ -424,3 +424,29 @@ def test_the_collect_script_prints_the_summary(env):
 def test_dtd_detection_reads_the_whole_prolog(xml, declared):
     from dutytable.workbooks import declares_dtd
     assert declares_dtd(io.BytesIO(xml)) is declared
+
+
+def test_a_return_open_in_excel_is_archived_and_removed_by_a_later_run(env, monkeypatch):
+    config, table, forms, inbox = env
+    src = fill(forms["环保局"], inbox / "环保局.xlsx")
+    real_unlink = type(src).unlink
+
+    def locked(self, *args, **kwargs):  # Windows refuses to delete a file open in Excel
+        if self.name == "环保局.xlsx":
+            raise PermissionError(13, "used by another process")
+        return real_unlink(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(src), "unlink", locked)
+    first = collect(config, table)
+    assert summary_lines(first)[0] == "收到 1 份：有效 1，待补正 0，退回 0，重复 0"
+    assert ("以下文件已归档，但正被其他程序（如 Excel）打开，暂未从 inbox 移走；关闭后再运行一次即可：环保局.xlsx"
+            in summary_lines(first))
+    assert src.exists() and len(list((inbox / "已归档" / "2010-11" / "环保局").iterdir())) == 1
+    still = collect(config, table)  # still open: not taken again, not a duplicate
+    assert summary_lines(still)[0] == "收到 0 份：有效 0，待补正 0，退回 0，重复 0"
+    monkeypatch.setattr(type(src), "unlink", real_unlink)
+    closed = collect(config, table)
+    assert "已完成上次中断时未完成的 1 个文件的归档。" in summary_lines(closed)
+    assert not src.exists()
+    with Ledger(config.ledger, config.path.parent) as ledger:
+        assert ledger.counts() == (1, 1) and ledger.pending_drops() == []

@@ -270,6 +270,7 @@ class CollectResult:
     duplicates: list = field(default_factory=list)  # Examined
     unpacked: list = field(default_factory=list)  # Examined of zip containers
     skipped_busy: list = field(default_factory=list)  # names of files still being written
+    in_use: list = field(default_factory=list)  # archived, but open elsewhere: not yet removed from inbox/
     recovered: int = 0
     missing: list = field(default_factory=list)  # recipients with no accepted return for the period
     reported: list = field(default_factory=list)
@@ -294,6 +295,7 @@ class Collector:
         self.rejected = config.rejected
         self.unpack = config.inbox / UNPACK_DIR
         self._specs = {}  # period -> recipient -> FormSpec, for marked copies
+        self._pending_sources = set()  # inbox files archived but still open elsewhere
 
     # -- scanning ------------------------------------------------------------
     def candidates(self):
@@ -307,7 +309,7 @@ class Collector:
                                  and (not d.startswith(".") or (here / d) == self.unpack))
             for name in filenames:
                 path = here / name
-                if self._ignored(path):
+                if self._ignored(path) or os.path.abspath(path) in self._pending_sources:
                     continue
                 try:
                     st = path.stat()
@@ -424,9 +426,13 @@ class Collector:
         seen_at = self.now().isoformat(timespec="seconds")
         drops = ledger.record_many([(ex, dest, Path(ex.path), seen_at, duplicate, marked)
                                     for ex, dest, duplicate, marked in placed])
-        for ex, *_ in placed:
-            _unlink_same(ex.path, ex.sha256)
-        ledger.mark_done_many(drops)
+        done = []
+        for (ex, *_), drop in zip(placed, drops):
+            if _unlink_same(ex.path, ex.sha256):
+                done.append(drop)
+            else:  # archived, but open in Excel: stays pending, finished by a later run
+                result.in_use.append(ex.original_name)
+        ledger.mark_done_many(done)
         return unpacked_any
 
     def _decide(self, ledger, ex, result, expectations, seen):
@@ -479,13 +485,14 @@ class Collector:
     def recover(self, ledger):
         """Finish what a crashed run recorded but did not complete; returns how many."""
         done = 0
+        self._pending_sources = set()
         for drop_id, sha, source_rel, stored_rel in ledger.pending_drops():
             source, stored = ledger.abs(source_rel), ledger.abs(stored_rel)
-            if stored.exists() and files.sha256_file(stored) == sha:
-                _unlink_same(source, sha)
-            elif source.exists():
+            if not (stored.exists() and files.sha256_file(stored) == sha) and source.exists():
                 self._put(source, stored, sha)
-                _unlink_same(source, sha)
+            if not _unlink_same(source, sha):
+                self._pending_sources.add(os.path.abspath(source))  # still open: leave it for next time
+                continue
             ledger.mark_done(drop_id)
             done += 1
         return done
@@ -569,10 +576,18 @@ def _member_name(info):
 
 
 def _unlink_same(path, sha):
-    """Remove an inbox file once its bytes are safe elsewhere; only if it is still the same content."""
+    """Remove an inbox file once its bytes are safe elsewhere; only if it is still the same content.
+
+    Returns:
+        False when the file is open in another program (Windows refuses to delete it), else True.
+    """
     path = Path(path)
-    if path.exists() and files.sha256_file(path) == sha:
-        path.unlink()
+    try:
+        if path.exists() and files.sha256_file(path) == sha:
+            path.unlink()
+    except PermissionError:
+        return False
+    return True
 
 
 def summary_lines(result):
@@ -600,6 +615,8 @@ def summary_lines(result):
             lines.append(f"退回：{e.problems[0]}")
     if result.marked_copies:
         lines.append(f"已为待补正的单位生成标注了问题的表格，可直接发回：{result.marked_copies[0].parent}")
+    if result.in_use:
+        lines.append("以下文件已归档，但正被其他程序（如 Excel）打开，暂未从 inbox 移走；关闭后再运行一次即可：" + "、".join(result.in_use))
     if result.skipped_busy:
         lines.append("以下文件可能仍在写入，本次未处理，下次运行时再处理：" + "、".join(result.skipped_busy))
     total = len(result.missing) + len(result.reported)
