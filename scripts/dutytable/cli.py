@@ -102,7 +102,8 @@ def main(command, argv=None, today=None):
         The exit code.
     """
     setup_console()
-    verbose = "-v" in (argv if argv is not None else sys.argv[1:]) or "--verbose" in (argv or sys.argv[1:])
+    argv = sys.argv[1:] if argv is None else argv
+    verbose = "-v" in argv or "--verbose" in argv  # known before parsing, for errors raised while parsing
     try:
         args = command.parser().parse_args(argv)
         verbose = args.verbose

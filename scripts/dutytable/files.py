@@ -34,10 +34,6 @@ def safe_filename(name, suffix=""):
     return stem + suffix
 
 
-def sha256_bytes(data):
-    return hashlib.sha256(data).hexdigest()
-
-
 def sha256_file(path):
     h = hashlib.sha256()
     with open(path, "rb") as f:

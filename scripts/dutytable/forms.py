@@ -46,8 +46,6 @@ COL_PLANS = "下步打算"
 # (header, width); the first four are locked, the rest are filled in.
 FORM_COLUMNS = ((COL_ID, 9), (COL_ITEM, 11), (COL_TARGET, 42), (COL_ROLE, 6),
                 (COL_STATUS, 11), (COL_PROGRESS, 42), (COL_PROBLEMS, 26), (COL_PLANS, 26))
-LOCKED_COLUMNS = (COL_ID, COL_ITEM, COL_TARGET, COL_ROLE)
-INPUT_COLUMNS = (COL_STATUS, COL_PROGRESS, COL_PROBLEMS, COL_PLANS)
 UNIT_LABEL = "填报单位："
 FILLER_LABEL, PHONE_LABEL, DATE_LABEL = "填报人：", "联系电话：", "填报日期："
 HEADER_ROW = 4  # 0-based: title, unit line, date line, blank, header

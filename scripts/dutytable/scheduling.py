@@ -107,10 +107,9 @@ class State:
             self._save()
 
     def done(self, period, name, day=None):
+        """Whether ``name`` of ``period`` is recorded; with ``day``, recorded on that day (the daily refresh)."""
         entry = self.data.get("done", {}).get(str(period), {}).get(name)
-        if name == DAILY:
-            return entry == (day.isoformat() if day else entry)
-        return entry is not None
+        return entry == day.isoformat() if day is not None else entry is not None
 
     def mark(self, period, name, day):
         self.data.setdefault("done", {}).setdefault(str(period), {})[name] = day.isoformat()
