@@ -19,7 +19,6 @@ import dataclasses
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -34,7 +33,11 @@ TARGETS = {"naive_ratio": 8.0, "calamine_ratio": 3.0, "generate_s": 5.0, "report
 
 
 def peak_mb():
-    """Peak resident memory of this process and its finished children, in MB (Linux: KB units)."""
+    """Peak resident memory of this process and its finished children, in MB; NaN where not measurable."""
+    try:
+        import resource  # POSIX only
+    except ImportError:
+        return float("nan")
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     scale = 1024 * 1024 if sys.platform == "darwin" else 1024
