@@ -109,7 +109,7 @@ def examine(path, original_name, expectations):
         ex.status = STATUS_UNPACKED
         return ex
     try:
-        _, sheets = open_workbook(path, label=label, data=data, wanted=form_sheets)
+        _, sheets = open_workbook(path, label=label, data=data, wanted=form_sheets, kind=ex.kind)
         form = read_form(sheets, label)
     except InputError as exc:  # unreadable, encrypted, unsafe, not a form: all rejected with their reason
         return _reject(ex, str(exc))

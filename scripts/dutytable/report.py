@@ -382,8 +382,11 @@ def to_pdf(docx_path, timeout=240):
     return target, ""
 
 
-def make_report(config, table, period, today=None, pdf=True):
-    """Summarize, write the 附件 and the 催报通知, and PDFs where LibreOffice is installed.
+def make_report(config, table, period, today=None, pdf=True, summary=None):
+    """Write the 附件 and the 催报通知, and PDFs where LibreOffice is installed.
+
+    Args:
+        summary: the period's :class:`consolidate.Summary` when the caller has just made it.
 
     Returns:
         (summary, [paths written], [notes]).
@@ -391,7 +394,7 @@ def make_report(config, table, period, today=None, pdf=True):
     from .consolidate import summarize
 
     today = today or dt.date.today()
-    summary = summarize(table, config, period)
+    summary = summary or summarize(table, config, period)
     written = [write_report(summary, config, today), write_reminder(summary, config, today)]
     notes = []
     if pdf:

@@ -215,16 +215,18 @@ def step_consolidate(config, table, period, say):
     return summary
 
 
-def step_report(config, table, period, say, today, pdf=True, summary_line=True):
+def step_report(config, table, period, say, today, pdf=True, summary=None):
+    """Write the report; ``summary`` is the one consolidation just made (then its line is not said again)."""
     from .consolidate import consolidation_line
     from .report import make_report
 
-    summary, written, notes = make_report(config, table, period, today=today, pdf=pdf)
+    fresh = summary is None
+    summary, written, notes = make_report(config, table, period, today=today, pdf=pdf, summary=summary)
     for path in written:
         say(f"已生成：{path}")
     for note in notes:
         say(note)
-    if summary_line:
+    if fresh:
         say(consolidation_line(summary))
     return summary
 
@@ -249,7 +251,7 @@ def run_steps(config, period, steps, today, say, pdf=True):
         elif step == "consolidate":
             summary = step_consolidate(config, table, period, say)
         elif step == "report":
-            summary = step_report(config, table, period, say, today, pdf=pdf, summary_line=summary is None)
+            summary = step_report(config, table, period, say, today, pdf=pdf, summary=summary)
     return None if summary is None else [r.name for r in summary.not_reported]
 
 

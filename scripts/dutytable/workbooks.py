@@ -160,7 +160,7 @@ class Sheet:
         return None
 
 
-def open_workbook(path, label=None, data=None, wanted=None):
+def open_workbook(path, label=None, data=None, wanted=None, kind=None):
     """Read the sheets of a spreadsheet file, after the safety checks.
 
     Args:
@@ -168,6 +168,7 @@ def open_workbook(path, label=None, data=None, wanted=None):
         label: how messages name the file (default: its name).
         data: the file's bytes, when the caller has read them already.
         wanted: ``wanted(names)`` picks the sheet names to read (default: all).
+        kind: the file's kind when the caller has sniffed it already.
 
     Returns:
         A tuple ``(kind, sheets)``: the kind from :func:`sniff` and a list of :class:`Sheet`.
@@ -178,7 +179,7 @@ def open_workbook(path, label=None, data=None, wanted=None):
     path = Path(path)
     label = label or path.name
     data = path.read_bytes() if data is None else data
-    kind = sniff(data)
+    kind = kind or sniff(data)
     if kind == "encrypted":
         raise EncryptedFileError(f"{label}：文件设置了打开密码，无法读取。请对方取消密码（文件→信息→保护工作簿）后重新发送。")
     if kind == "damaged":
