@@ -31,12 +31,13 @@ from pathlib import Path, PurePosixPath
 
 from . import files
 from .errors import InputError
-from .forms import (COL_ID, COL_IND_NOTE, COL_IND_VALUE, INDICATOR_FORM_SHEET, form_sheets, COL_ITEM, COL_PLANS, COL_PROBLEMS, COL_PROGRESS, COL_ROLE, COL_STATUS, COL_TARGET,
-                    DATE_LABEL, FILLER_LABEL, PHONE_LABEL, build_form, read_form, specs_for)
+from .forms import (COL_ID, COL_IND_NOTE, COL_IND_VALUE, COL_ITEM, COL_PLANS, COL_PROBLEMS, COL_PROGRESS, COL_ROLE,
+                    COL_STATUS, COL_TARGET, DATE_LABEL, FILLER_LABEL, INDICATOR_FORM_SHEET, PHONE_LABEL, build_form,
+                    form_sheets, read_form, specs_for)
 from .indicators import reported_value
 from .ledger import STATUS_FIX, STATUS_REJECTED, STATUS_UNPACKED, STATUS_VALID, Ledger
 from .model import ROLE_LEAD, STATUSES, Period
-from .workbooks import open_workbook, sniff, text_of
+from .workbooks import MAX_UNCOMPRESSED, expands_too_far, open_workbook, sniff, text_of
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +50,7 @@ FIX_DIR = "待补正"
 POOL_THRESHOLD = 48
 BATCH = 64  # files recorded per ledger transaction
 # Limits for a zip attachment's members.
-ZIP_MAX_MEMBERS = 500
-ZIP_MAX_TOTAL = 200 * 1024 * 1024
-ZIP_MAX_RATIO = 200
+ZIP_MAX_MEMBERS = 500  # members of a zip attachment; sizes are checked by workbooks.expands_too_far
 _TITLE_PERIOD = re.compile(r"(\d{4})年(\d{1,2})月")
 STATUS_LIST = "、".join(STATUSES)
 
@@ -528,10 +527,7 @@ class Collector:
         try:
             with zipfile.ZipFile(source) as z:
                 infos = [i for i in z.infolist() if not i.is_dir()]
-                total = sum(i.file_size for i in infos)
-                if len(infos) > ZIP_MAX_MEMBERS or total > ZIP_MAX_TOTAL or any(
-                        i.file_size > 1024 * 1024 and i.file_size / max(i.compress_size, 1) > ZIP_MAX_RATIO
-                        for i in infos):
+                if len(infos) > ZIP_MAX_MEMBERS or expands_too_far(infos):
                     _reject(ex, f"{ex.original_name}：压缩包解压后体积异常（压缩炸弹），为保护本机已拒收，请对方直接发送填报表。")
                     return False
                 for info in infos:
@@ -547,7 +543,7 @@ class Collector:
                     if out.exists() and out.stat().st_size == info.file_size:
                         continue  # a crashed run extracted it already
                     with z.open(info) as member:
-                        data = member.read(ZIP_MAX_TOTAL + 1)
+                        data = member.read(MAX_UNCOMPRESSED + 1)
                     files.atomic_write_bytes(out, data)
                     os.utime(out, (ex.mtime, ex.mtime))
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):

@@ -26,9 +26,6 @@ MAX_MEMBERS = 5000
 # longer than this (comments, whitespace) is itself a sign of tampering.
 _PROLOG_LIMIT = 64 * 1024
 
-KIND_NAMES = {"xlsx": "Excel 工作簿", "xlsm": "启用宏的 Excel 工作簿", "xls": "Excel 97-2003 工作簿",
-              "ods": "OpenDocument 表格", "zip": "压缩包", "docx": "Word 文档"}
-
 
 class UnsafeFileError(InputError):
     """The file is a zip bomb or carries XML entity declarations; it is not parsed."""
@@ -86,6 +83,17 @@ def _sniff_zip(f):
         return "damaged"
 
 
+def expands_too_far(infos):
+    """True if zip members would expand past MAX_UNCOMPRESSED in all, or one large member is compressed suspiciously well."""
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if total > MAX_UNCOMPRESSED or (info.file_size > 1024 * 1024
+                                        and info.file_size / max(info.compress_size, 1) > MAX_RATIO):
+            return True
+    return False
+
+
 def check_zip(path_or_bytes, label):
     """Refuse a zip container that would expand too far or declares XML entities.
 
@@ -99,13 +107,9 @@ def check_zip(path_or_bytes, label):
             infos = z.infolist()
             if len(infos) > MAX_MEMBERS:
                 raise UnsafeFileError(f"{label}：包含 {len(infos)} 个内部文件，远超正常表格，疑似恶意文件，已拒收。")
-            total = 0
-            for info in infos:
-                total += info.file_size
-                ratio = info.file_size / max(info.compress_size, 1)
-                if total > MAX_UNCOMPRESSED or (info.file_size > 1024 * 1024 and ratio > MAX_RATIO):
-                    raise UnsafeFileError(
-                        f"{label}：解压后体积异常（压缩炸弹），为保护本机已拒收，请对方重新导出正常的表格后再发。")
+            if expands_too_far(infos):
+                raise UnsafeFileError(
+                    f"{label}：解压后体积异常（压缩炸弹），为保护本机已拒收，请对方重新导出正常的表格后再发。")
             for info in infos:
                 if info.filename.lower().endswith((".xml", ".rels", ".vml")):
                     with z.open(info) as member:
