@@ -15,6 +15,7 @@ against the targets. Run it from the repository root:
 """
 
 import argparse
+import datetime as dt
 import dataclasses
 import json
 import os
@@ -79,7 +80,8 @@ def build_workdir(workdir, tasks, recipients, per_recipient):
 def fill_returns(workdir, period):
     """Every recipient's form, filled (built with its answers), dropped into inbox/ and aged."""
     from dutytable.config import load_config
-    from dutytable.forms import FILLER_LABEL, PHONE_LABEL, build_form, specs_for
+    from dutytable.forms import FILLER_LABEL, PHONE_LABEL, FormFill, build_form, specs_for
+    from dutytable.schema import H_IND_VALUE
     from dutytable.table import load_table
 
     config = load_config(workdir / "config.ini")
@@ -87,12 +89,12 @@ def fill_returns(workdir, period):
     old = time.time() - 3600
     paths = []
     for n, spec in enumerate(specs_for(table, config, period)):
-        prefill = {row[0]: {"完成状态": "正常推进", "推进情况": f"{spec.recipient}：本月推进{row[0]}，完成80%。",
-                            "存在问题": "", "下步打算": "继续推进"} for row in spec.rows}
-        prefill["header"] = {FILLER_LABEL: "张三", PHONE_LABEL: "0519-85000000"}
-        prefill.update({ind[0]: {"截至本月累计完成值": "93%"} for ind in spec.indicators})
+        fill = FormFill(header={FILLER_LABEL: "张三", PHONE_LABEL: "0519-85000000"},
+                        rows={row.task_id: {"status": "正常推进", "progress": f"{spec.recipient}：本月推进{row.task_id}，完成80%。",
+                                            "problems": "", "plans": "继续推进"} for row in spec.rows},
+                        indicators={ind[0]: {H_IND_VALUE: "93%"} for ind in spec.indicators})
         path = config.inbox / f"{spec.recipient}_{period}填报表.xlsx"
-        path.write_bytes(build_form(dataclasses.replace(spec, prefill=prefill)))
+        path.write_bytes(build_form(dataclasses.replace(spec, fill=fill)))
         os.utime(path, (old + n, old + n))
         paths.append(path)
     return paths
@@ -127,7 +129,7 @@ def stage(name, workdir, period):
     elif name == "consolidate":
         consolidate(config, table, period)
     elif name == "report":
-        make_report(config, table, period, pdf=False)
+        make_report(config, table, period, today=dt.date.today(), pdf=False)
     elif name == "naive":
         for path in sorted(Path(os.environ["BENCH_FILES"]).glob("*.xlsx")):
             pd.read_excel(path, sheet_name=None)

@@ -8,11 +8,16 @@ from pathlib import Path
 import openpyxl
 
 from dutytable.config import load_config
-from dutytable.forms import generate
+from dutytable.forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, FormFill, build_form, form_cells, generate, specs_for
 from dutytable.model import Period
+from dutytable.schema import DEFAULT, FORM, H_IND_VALUE, INDICATOR_FORM_COLUMNS
 from dutytable.table import load_table
+from dutytable.xlsx import col_letter
 
-COLUMNS = {"完成状态": "E", "推进情况": "F", "存在问题": "G", "下步打算": "H"}
+# Where a department types: column letters by header, from the declared schema.
+LETTERS, INPUTS, FIRST_ROW = form_cells(DEFAULT)
+COLUMNS = {c.header: LETTERS[c.key] for c in DEFAULT.at(FORM) if c.is_input}
+IND_VALUE = col_letter([h for h, _ in INDICATOR_FORM_COLUMNS].index(H_IND_VALUE))
 OLD = 1289000000  # 2010-11-05 23:33:20 UTC: files dropped long ago are stable
 
 
@@ -38,9 +43,10 @@ def fill(form, dest, status="正常推进", progress="本月已按计划推进�
     """
     wb = openpyxl.load_workbook(form)
     ws = wb["填报表"]
-    ws["F2"], ws["H2"], ws["F3"] = filler, phone, dt.datetime(2010, 11, 20)
-    for r in range(6, ws.max_row + 1):
-        task_id = ws[f"A{r}"].value
+    ws[INPUTS[FILLER_LABEL]], ws[INPUTS[PHONE_LABEL]] = filler, phone
+    ws[INPUTS[DATE_LABEL]] = dt.datetime(2010, 11, 20)
+    for r in range(FIRST_ROW, ws.max_row + 1):
+        task_id = ws[f"{LETTERS['task_id']}{r}"].value
         if not task_id:
             continue
         values = {"完成状态": status, "推进情况": f"{progress}" if progress else None,
@@ -53,7 +59,7 @@ def fill(form, dest, status="正常推进", progress="本月已按计划推进�
         for r in range(2, sheet.max_row + 1):
             ind_id = sheet[f"A{r}"].value
             if ind_id:
-                sheet[f"F{r}"] = (indicators or {}).get(ind_id, 1)
+                sheet[f"{IND_VALUE}{r}"] = (indicators or {}).get(ind_id, 1)
     if edit:
         edit(ws)
     dest = Path(dest)
@@ -89,18 +95,17 @@ def quick_returns(config, table, folder, variants, period=Period(2010, 11), star
     """
     import dataclasses
 
-    from dutytable.forms import FILLER_LABEL, PHONE_LABEL, build_form, specs_for
-
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths, when = [], start
     for v in range(variants):
         for spec in specs_for(table, config, period):
-            prefill = {row[0]: {"完成状态": "正常推进", "推进情况": f"{spec.recipient}第{v}次报送"} for row in spec.rows}
-            prefill.update({ind[0]: {"截至本月累计完成值": "1"} for ind in spec.indicators})
-            prefill["header"] = {FILLER_LABEL: "张三", PHONE_LABEL: "0519-85000000"}
+            fill = FormFill(header={FILLER_LABEL: "张三", PHONE_LABEL: "0519-85000000"},
+                            rows={row.task_id: {"status": "正常推进", "progress": f"{spec.recipient}第{v}次报送"}
+                                  for row in spec.rows},
+                            indicators={ind[0]: {H_IND_VALUE: "1"} for ind in spec.indicators})
             path = folder / f"{spec.recipient}_{v}.xlsx"
-            path.write_bytes(build_form(dataclasses.replace(spec, prefill=prefill)))
+            path.write_bytes(build_form(dataclasses.replace(spec, fill=fill)))
             paths.append(age(path, when))
             when += 1
     return paths

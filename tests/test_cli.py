@@ -76,7 +76,7 @@ def test_default_period_is_the_current_month(tmp_path, capsys):
         def add_arguments(self, parser):
             pass
 
-        def run(self, args, config, period):
+        def run(self, args, config, period, today):
             print(period)
             return 0
 

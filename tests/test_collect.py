@@ -15,7 +15,9 @@ import pytest
 import xlsxwriter
 
 from conftest import libreoffice_convert, needs_libreoffice, run_script
-from dutytable.inbox import Collector, normalize_status, summary_lines
+from dutytable.model import Answer
+from dutytable.inbox import Collector, normalize_choice, summary_lines
+from dutytable.vocab import COMPLETION
 from dutytable.ledger import Ledger
 from dutytable.model import Period
 from returns import OLD, age, drop, fill, prepare, tree
@@ -41,7 +43,7 @@ def collect(config, table, **kw):
 
 def returns_rows(config):
     db = sqlite3.connect(config.ledger)
-    return db.execute("SELECT original_name, recipient, period, status, problems, stored_path FROM returns"
+    return db.execute("SELECT original_name, recipient, period, verdict, problems, stored_path FROM returns"
                       " ORDER BY id").fetchall()
 
 
@@ -59,8 +61,8 @@ def test_a_valid_return_is_archived_with_its_original_bytes_and_recorded(env):
     with Ledger(config.ledger, config.path.parent) as ledger:
         latest = ledger.latest_returns(P)["环保局"]
     assert latest.filler == "张三" and latest.phone == "0519-85000000" and latest.fill_date == "2010-11-20"
-    assert latest.answers["T0104"] == {"role": "牵头", "status": "正常推进", "progress": "化学需氧量削减65吨。",
-                                       "problems": "", "plans": ""}
+    assert latest.answers["T0104"] == Answer("T0104", "牵头", {"status": "正常推进", "progress": "化学需氧量削减65吨。",
+                                                              "problems": "", "plans": ""}, 6)
     assert list(latest.answers) == ["T0104", "T0206", "T0301", "T0302"]
     assert result.missing[:3] == ["质监分局", "药监分局", "园区办"] and len(result.missing) == 23
 
@@ -106,7 +108,7 @@ def test_a_newer_return_supersedes_the_older_and_both_stay_archived(env):
     age(later, OLD + 3600)
     collect(config, table)
     with Ledger(config.ledger, config.path.parent) as ledger:
-        assert ledger.latest_returns(P)["药监分局"].answers["T0101"]["progress"] == "终稿"
+        assert ledger.latest_returns(P)["药监分局"].answers["T0101"].progress == "终稿"
     assert len(list((inbox / "已归档" / "2010-11" / "药监分局").iterdir())) == 2
 
 
@@ -134,7 +136,7 @@ def test_soft_problems_accept_the_return_marked_and_write_a_marked_copy(env):
          edit=edit)
     result = collect(config, table)
     ex = result.processed[0]
-    assert ex.status == "待补正"
+    assert ex.verdict == "待补正"
     assert ex.problems == [
         "工作表“填报表”H2：联系电话未填写，请补填。",
         f"工作表“填报表”E6（产品质量）：完成状态“进行中”不是可选值，请改为 {ALL_STATUSES} 之一。",
@@ -144,9 +146,9 @@ def test_soft_problems_accept_the_return_marked_and_write_a_marked_copy(env):
     ]
     with Ledger(config.ledger, config.path.parent) as ledger:
         latest = ledger.latest_returns(P)["质监分局"]
-    assert latest.status == "待补正" and latest.problems == ex.problems
-    assert latest.answers["T0203"]["status"] == "已完成" and latest.answers["T0204"]["status"] == "正常推进"
-    assert latest.answers["T0101"]["status"] == ""
+    assert latest.verdict == "待补正" and latest.problems == ex.problems
+    assert latest.answers["T0203"].status == "已完成" and latest.answers["T0204"].status == "正常推进"
+    assert latest.answers["T0101"].status == ""
     # the marked copy: the department's own answers, each problem cell shaded and commented
     marked = config.outbox / "2010-11" / "待补正" / f"质监分局_2010-11填报表_待补正_{ex.sha256[:8]}.xlsx"
     assert result.marked_copies == [marked]
@@ -162,11 +164,11 @@ def test_soft_problems_accept_the_return_marked_and_write_a_marked_copy(env):
 
 
 def test_status_normalisation():
-    assert normalize_status("已完成") == "已完成"
-    assert normalize_status(" 正常\u3000推进 ") == "正常推进"
-    assert normalize_status("进度 滞后") == "进度滞后"
-    assert normalize_status("完成") is None
-    assert normalize_status("") is None
+    assert normalize_choice("已完成", COMPLETION) == "已完成"
+    assert normalize_choice(" 正常\u3000推进 ", COMPLETION) == "正常推进"
+    assert normalize_choice("进度 滞后", COMPLETION) == "进度滞后"
+    assert normalize_choice("完成", COMPLETION) is None
+    assert normalize_choice("", COMPLETION) is None
 
 
 def test_text_that_looks_like_a_formula_stays_text_in_the_marked_copy(env):
@@ -285,7 +287,7 @@ def test_copied_into_a_new_workbook_falls_back_to_the_unit_cell_and_says_so(env)
     age(inbox / "城建局-新文件.xlsx")
     result = collect(config, table)
     ex = result.processed[0]
-    assert (ex.status, ex.recipient, ex.period, ex.identified_by) == ("有效", "城建局", "2010-11", "填报单位单元格")
+    assert (ex.verdict, ex.recipient, ex.period, ex.identified_by) == ("有效", "城建局", "2010-11", "填报单位单元格")
     assert ("注意：城建局-新文件.xlsx：未找到隐藏的“表单信息”工作表（可能复制到了新文件中填写），已按“填报单位”单元格识别为“城建局”。"
             in summary_lines(result))
 
@@ -298,7 +300,7 @@ def test_deleted_and_added_rows_are_problems(env):
 
     fill(forms["环保局"], inbox / "环保.xlsx", edit=edit)
     ex = collect(config, table).processed[0]
-    assert ex.status == "待补正"
+    assert ex.verdict == "待补正"
     assert ex.problems == [
         "工作表“填报表”第7行：任务编号“T9999”不是本单位的任务，已忽略该行，请不要在填报表中增加行。",
         "工作表“填报表”：缺少任务 T0206（能源计量）的行，请不要删除填报表中的行，补上后重新发送。",
@@ -396,8 +398,9 @@ def test_returns_resaved_by_libreoffice_are_accepted_with_the_same_values(env, t
     assert summary_lines(result)[0] == "收到 1 份：有效 1，待补正 0，退回 0，重复 0"
     with Ledger(config.ledger, config.path.parent) as ledger:
         latest = ledger.latest_returns(P)["质监分局"]
-    assert latest.answers["T0103"] == {"role": "配合", "status": "进度滞后", "progress": "抽检合格率93%",
-                                       "problems": "人手不足", "plans": "增加人员"}
+    answer = latest.answers["T0103"]
+    assert (answer.role, answer.values) == ("配合", {"status": "进度滞后", "progress": "抽检合格率93%",
+                                                    "problems": "人手不足", "plans": "增加人员"})
     assert latest.fill_date == "2010-11-20" and latest.filler == "张三"
     assert returns_rows(config)[0][0] == f"质监分局回复.{fmt}"
 

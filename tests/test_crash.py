@@ -49,7 +49,7 @@ def _assert_complete(config, inbox, contents, recipients):
     assert db.execute("SELECT COUNT(*) FROM drops WHERE state != 'done'").fetchone()[0] == 0
     answers = db.execute("SELECT COUNT(DISTINCT return_id) FROM answers").fetchone()[0]
     assert answers == len(recipients)
-    reported = {r[0] for r in db.execute("SELECT recipient FROM returns WHERE status = '有效'")}
+    reported = {r[0] for r in db.execute("SELECT recipient FROM returns WHERE verdict = '有效'")}
     assert reported == set(recipients)
 
 

@@ -187,7 +187,7 @@ def test_values_round_trip_to_the_indicator_sheet_and_the_report(workdir):
         OLD + 3600)
     result = Collector(config, table, settle_seconds=0).run(Period(2010, 11))
     ex = result.processed[0]
-    assert ex.status == "待补正"
+    assert ex.verdict == "待补正"
     assert ex.problems == ["工作表“指标填报”F9（完成产品通过采标验收）：完成值“约四十只”无法识别为数字，请改为数字，例如 12。"]
     marked = openpyxl.load_workbook(result.marked_copies[0])["指标填报"]
     assert marked["F9"].value == "约四十只" and marked["F9"].comment.text.startswith("“约四十只”不是数字")

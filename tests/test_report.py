@@ -13,7 +13,8 @@ from docx.shared import Mm
 from conftest import ROOT, needs_libreoffice, run_script
 from dutytable.inbox import Collector
 from dutytable.model import Period
-from dutytable.report import build_template, make_report, overview
+from dutytable.report import make_report, overview
+from dutytable.wordml import build_template
 from expected_table import EXPECTED
 from returns import fill, prepare
 

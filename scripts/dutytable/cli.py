@@ -10,9 +10,12 @@ into the core and returns an exit code:
 2     bad arguments or config.ini
 3     bad input: the table or a source file is wrong
 4     an output cannot be written (exists, or open in Excel/Word)
+5     another run is busy (the run lock is held)
 130   interrupted (Ctrl+C)
 ====  =========================================================
 """
+
+from __future__ import annotations
 
 import argparse
 import datetime as dt
@@ -20,15 +23,21 @@ import logging
 import re
 import sys
 import traceback
+from pathlib import Path
 
+from . import files, indicators, pipeline
 from .config import DEFAULT_CONFIG, load_config
-from .errors import DutyTableError, UsageError
-from .model import Period
+from .demo import FAULTY, LATE, fill_demo
+from .errors import DutyTableError, InputError, OutputError, UsageError
+from .inbox import progress_printer
+from .scheduling import LOCK_FILE, NAMES, STATE_FILE, RunLock, State, run_due, serve, setup_logging, upcoming
+from .table import import_source, load_table, write_table
+from .vocab import Period
+from .wordml import build_template
+from .workbooks import open_workbook
 
-log = logging.getLogger(__name__)
 
-
-def setup_console():
+def setup_console() -> None:
     """Make printing never fail: a Chinese Windows console (GBK) cannot show every character."""
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -37,7 +46,7 @@ def setup_console():
             pass
 
 
-def echo(text="", err=False):
+def echo(text: str = "", err: bool = False) -> None:
     """Print one line for the clerk; a closed console (broken pipe) is not an error."""
     try:
         print(text, file=sys.stderr if err else sys.stdout, flush=True)
@@ -74,8 +83,8 @@ class Command:
     def add_arguments(self, parser):
         """Add the script's own arguments."""
 
-    def run(self, args, config, period):
-        """Do the work; return an exit code."""
+    def run(self, args, config, period: Period, today: dt.date) -> int:
+        """Do the work; return an exit code. ``today`` is the clock's date, passed in."""
         raise NotImplementedError
 
     def parser(self):
@@ -90,7 +99,7 @@ class Command:
         return parser
 
 
-def main(command, argv=None, today=None):
+def main(command: Command, argv: list | None = None, today: dt.date | None = None) -> int:
     """Run ``command`` as a script: parse, load config, call, map errors to exit codes.
 
     Args:
@@ -109,9 +118,10 @@ def main(command, argv=None, today=None):
         verbose = args.verbose
         logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
                             format="%(levelname)s %(name)s: %(message)s")
-        period = Period.parse(args.period) if args.period else Period.of(today or dt.date.today())
+        today = today or dt.date.today()
+        period = Period.parse(args.period) if args.period else Period.of(today)
         config = load_config(args.config)
-        return command.run(args, config, period)
+        return command.run(args, config, period, today)
     except DutyTableError as exc:
         if verbose:
             traceback.print_exc()
@@ -128,18 +138,6 @@ def main(command, argv=None, today=None):
         return 1
 
 
-def report_collectives(table, departments, say=echo):
-    """Say once per unexpanded collective that config.ini can expand it."""
-    named = []
-    for task in table.tasks:
-        for name in task.leads + task.partners:
-            if departments.is_unexpanded_collective(name) and name not in named:
-                named.append(name)
-    for name in named:
-        say(f"提示：“{name}”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，请在 config.ini 的 [groups] 中列出，例如“{name} = 单位甲、单位乙”。")
-    return named
-
-
 # ---------------------------------------------------------------------------
 # The commands
 
@@ -153,13 +151,7 @@ class ImportTable(Command):
         parser.add_argument("--output", metavar="PATH", help="写到哪里（默认：config.ini 中的主表路径）")
         parser.add_argument("--force", action="store_true", help="主表已存在时替换它（旧文件先备份）")
 
-    def run(self, args, config, period):
-        from pathlib import Path
-
-        from . import files
-        from .errors import OutputError
-        from .table import import_source, write_table
-
+    def run(self, args, config, period, today):
         table = import_source(args.source, config.departments)
         target = Path(args.output) if args.output else config.table
         if target.exists():
@@ -171,16 +163,12 @@ class ImportTable(Command):
         recipients = table.recipients(config.departments)
         echo(f"已导入 {len(table.tasks)} 项工作内容（{len(table.categories)} 个类别），"
              f"共 {len(recipients)} 个填报单位，写入 {target}。")
-        report_collectives(table, config.departments)
+        pipeline.report_collectives(table, config.departments, echo)
         return 0
 
 
 def _keep_clerk_indicators(table, existing, config):
     """Carry the 指标 rows of the master table being replaced over to the new one, where targets are unchanged."""
-    from . import indicators
-    from .errors import InputError
-    from .workbooks import open_workbook
-
     try:
         _, sheets = open_workbook(existing)
         rows, record = indicators.read_sheet(sheets, table, existing.name)
@@ -197,11 +185,8 @@ class Generate(Command):
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="重新生成已有的填报表（旧的移到“分发.旧版-时间”文件夹）")
 
-    def run(self, args, config, period):
-        from .scheduling import step_generate
-        from .table import load_table
-
-        step_generate(config, load_table(config.table, config.departments), period, echo, force=args.force)
+    def run(self, args, config, period, today):
+        pipeline.step_generate(config, load_table(config.table, config.departments), period, echo, force=args.force)
         return 0
 
 
@@ -210,12 +195,8 @@ class Collect(Command):
     description = ("收取 inbox/ 中各单位交回的表格：核对、登记台账、归档原文件；有问题的退回或标为待补正。\n"
                    "可以反复运行：已收取的文件不会重复登记，原文件不会被删除或覆盖。")
 
-    def run(self, args, config, period):
-        from .inbox import progress_printer
-        from .scheduling import step_collect
-        from .table import load_table
-
-        step_collect(config, load_table(config.table, config.departments), period, echo, progress_printer())
+    def run(self, args, config, period, today):
+        pipeline.step_collect(config, load_table(config.table, config.departments), period, echo, progress_printer())
         return 0
 
 
@@ -224,11 +205,8 @@ class Consolidate(Command):
     description = ("根据台账中各单位最新的有效报送，生成本期汇总表（汇总、明细、报送情况、统计四个工作表），\n"
                    "写到 outbox/<期次>/。")
 
-    def run(self, args, config, period):
-        from .scheduling import step_consolidate
-        from .table import load_table
-
-        step_consolidate(config, load_table(config.table, config.departments), period, echo)
+    def run(self, args, config, period, today):
+        pipeline.step_consolidate(config, load_table(config.table, config.departments), period, echo)
         return 0
 
 
@@ -240,12 +218,9 @@ class Report(Command):
     def add_arguments(self, parser):
         parser.add_argument("--no-pdf", action="store_true", help="不生成 PDF")
 
-    def run(self, args, config, period):
-        from .scheduling import step_report
-        from .table import load_table
-
-        step_report(config, load_table(config.table, config.departments), period, echo, dt.date.today(),
-                    pdf=not args.no_pdf)
+    def run(self, args, config, period, today):
+        pipeline.step_report(config, load_table(config.table, config.departments), period, echo, today,
+                             pdf=not args.no_pdf)
         return 0
 
 
@@ -253,10 +228,7 @@ class BuildWordTemplate(Command):
     prog = "build_word_template.py"
     description = "重新生成 Word 模板（config.ini 中 [paths] word_template），已有的模板先备份。"
 
-    def run(self, args, config, period):
-        from . import files
-        from .report import build_template
-
+    def run(self, args, config, period, today):
         target = config.word_template
         if target.exists():
             echo(f"原模板已备份为 {files.backup(target).name}。")
@@ -273,14 +245,12 @@ class Monthly(Command):
     def add_arguments(self, parser):
         parser.add_argument("--no-pdf", action="store_true", help="不生成 PDF")
 
-    def run(self, args, config, period):
-        from .scheduling import LOCK_FILE, RunLock, run_steps, setup_logging
-
-        log_path = setup_logging(config, dt.date.today(), args.verbose)
+    def run(self, args, config, period, today):
+        log_path = setup_logging(config, today, args.verbose)
         say = logging.getLogger("dutytable.run").info
         with RunLock(config.outbox / LOCK_FILE):
-            missing = run_steps(config, period, ("generate", "collect", "consolidate", "report"), dt.date.today(),
-                                say, pdf=not args.no_pdf)
+            missing = pipeline.run_steps(config, period, (pipeline.GENERATE, pipeline.COLLECT, pipeline.CONSOLIDATE,
+                                                          pipeline.REPORT), today, say, pdf=not args.no_pdf)
         if missing:
             say(f"{period} 尚未报送的单位（{len(missing)} 个）：" + "、".join(missing))
         else:
@@ -299,10 +269,7 @@ class Scheduler(Command):
         group.add_argument("--list", action="store_true", help="列出接下来要做的事项及日期")
         group.add_argument("--once", action="store_true", help="只做今天该做的事（含补做）然后退出，供 Windows 任务计划程序或 cron 调用")
 
-    def run(self, args, config, period):
-        from .scheduling import LOCK_FILE, NAMES, STATE_FILE, RunLock, State, run_due, serve, setup_logging, upcoming
-
-        today = dt.date.today()
+    def run(self, args, config, period, today):
         if args.list:
             for day, p, name in upcoming(config, today):
                 echo(f"{day.isoformat()}  {p}  {NAMES[name]}")
@@ -322,10 +289,7 @@ class Demo(Command):
     description = ("演示用：按各单位的方式填好本期填报表（明显的示例数据），放进 inbox/。\n"
                    "其中一个单位逾期报送，一个单位的表格有待补正的问题。之后运行 monthly.py 即可看到完整流程。")
 
-    def run(self, args, config, period):
-        from .demo import FAULTY, LATE, fill_demo
-        from .table import load_table
-
+    def run(self, args, config, period, today):
         table = load_table(config.table, config.departments)
         written = fill_demo(config, table, period)
         echo(f"已把 {len(written)} 个示例文件放进 {config.inbox}（内容均为【示例】数据）；"
@@ -339,10 +303,7 @@ class RefreshIndicators(Command):
     description = ("修改了责任分解表的工作目标后，重新整理主表的“指标”工作表：新增或改过目标的任务重新自动提取指标，\n"
                    "您在“指标”中改过、增加、删除的内容保留不变。主表会先备份再改写。")
 
-    def run(self, args, config, period):
-        from . import files
-        from .table import load_table, write_table
-
+    def run(self, args, config, period, today):
         table = load_table(config.table, config.departments)
         target = config.table
         backup = files.backup(target, move=False)  # a copy: the clerk's file is replaced only once it is safe

@@ -5,42 +5,49 @@ collector; nothing here opens a returned file) and is shared by the consolidated
 workbook and the Word report. :func:`write_workbook` writes the four sheets.
 """
 
+from __future__ import annotations
+
 import datetime as dt
-import logging
 from dataclasses import dataclass, field
 
 import pandas as pd
-import xlsxwriter
 
 from . import files
 from .errors import OutputError
-from .indicators import MET, NOT_MET
-from .indicators import NOT_REPORTED as IND_NOT_REPORTED
-from .ledger import STATUS_FIX, Ledger
-from .model import ROLE_LEAD, STATUSES
+from .ledger import Ledger
+from .schema import (ANSWER, COMPUTED, DETAIL, EXTRA, H_ATTAINMENT, H_CATEGORY, H_FILLER, H_ID, H_IND_ACTUAL,
+                     H_IND_ID, H_IND_NAME, H_IND_TARGET, H_ITEM, H_NOTE, H_PHONE, H_RECEIVED, H_SEQ, H_SUBMISSIONS,
+                     H_TASKS, H_TOTAL, H_UNIT, ROLE, SUMMARY, TASK)
+from .vocab import (ATTAINMENT, ATTAINMENT_COLORS, COMPLETION, COMPLETION_COLORS, DETAIL_SHEET, FILE_STAMP,
+                    INDICATOR_SHEET, LATE, MET, NOT_FILLED, NOT_MET, NOT_REPORTED, REPORTED, ROLE_LEAD, STATS_SHEET,
+                    SUBMISSIONS_SHEET, SUMMARY_SHEET, TO_FIX)
+from .xlsx import BODY, HEAD, new_workbook, print_a4
 
-log = logging.getLogger(__name__)
-
-NOT_REPORTED = "未报送"
-INDICATOR_COLORS = {MET: ("#C6EFCE", "#006100"), NOT_MET: ("#FFEB9C", "#9C5700"),
-                    IND_NOT_REPORTED: ("#D9D9D9", "#595959")}
-REPORTED = "已报送"
 EXCEL_CELL_LIMIT = 32767
-TOO_LONG = "……（内容过长，其余见“明细”工作表）"
-STATUS_COLORS = {"已完成": ("#C6EFCE", "#006100"), "正常推进": ("#F2F2F2", "#000000"),
-                 "进度滞后": ("#FFEB9C", "#9C5700"), "未启动": ("#FFC7CE", "#9C0006"),
-                 NOT_REPORTED: ("#D9D9D9", "#595959")}
+TOO_LONG = f"……（内容过长，其余见“{DETAIL_SHEET}”工作表）"
 
 
 @dataclass
 class TaskSummary:
     task: object  # model.Task
-    status: str  # one of STATUSES, or 未报送 when no lead has a status
+    status: str  # a completion status, or 未报送 when no lead has a status
     lead_statuses: str  # "质监分局：已完成；药监分局：正常推进" when leads disagree, else ""
-    progress: str
-    problems: str
-    plans: str
+    combined: dict  # answer column key -> "质监分局：…；药监分局：…。" (leads first)
     missing: list  # recipients of this task with no accepted return
+
+    @property
+    def progress(self) -> str:
+        return self.combined.get("progress", "")
+
+    def value(self, column):
+        """The text of ``column`` (a schema.Column) for this task in 汇总 and the 附件."""
+        if column.source == TASK:
+            return getattr(self.task, column.key)  # 序号 stays a number in the workbook
+        if column.source == EXTRA:
+            return column.task_value(self.task)
+        if column.source == ANSWER:
+            return self.status if column.choices else self.combined.get(column.key, "")
+        return {"lead_statuses": self.lead_statuses, "missing": "、".join(self.missing)}.get(column.key, "")
 
 
 @dataclass
@@ -60,7 +67,7 @@ class RecipientState:
 class IndicatorSummary:
     indicator: object  # indicators.Indicator
     item: str  # the task's 工作内容
-    actual: float  # None when not reported or unreadable
+    actual: float | None  # None when not reported or unreadable
     raw: str
     note: str
     status: str  # 达标, 未达标, 未填报
@@ -71,6 +78,7 @@ class IndicatorSummary:
 class Summary:
     period: object
     title: str
+    schema: object  # schema.Schema
     tasks: list  # TaskSummary in table order
     recipients: list  # RecipientState in recipient order
     detail: pd.DataFrame  # one row per (task, recipient)
@@ -78,30 +86,30 @@ class Summary:
     periods: list = field(default_factory=list)  # "YYYY-MM" of the series, up to this period
 
     @property
-    def indicator_counts(self):
-        counts = {MET: 0, NOT_MET: 0, IND_NOT_REPORTED: 0}
+    def indicator_counts(self) -> dict:
+        counts = {s: 0 for s in ATTAINMENT}
         for i in self.indicators:
             counts[i.status] += 1
         return counts
 
     @property
-    def status_counts(self):
+    def status_counts(self) -> dict:
         """{status: number of tasks}, 未报送 included, in display order."""
-        counts = {s: 0 for s in STATUSES + (NOT_REPORTED,)}
+        counts = {s: 0 for s in COMPLETION + (NOT_REPORTED,)}
         for t in self.tasks:
             counts[t.status] += 1
         return counts
 
     @property
-    def reported(self):
+    def reported(self) -> list:
         return [r for r in self.recipients if r.state != NOT_REPORTED]
 
     @property
-    def not_reported(self):
+    def not_reported(self) -> list:
         return [r for r in self.recipients if r.state == NOT_REPORTED]
 
 
-def summarize(table, config, period):
+def summarize(table, config, period) -> Summary:
     """Merge the latest accepted returns of ``period`` per task, and the indicators' series.
 
     Returns:
@@ -111,6 +119,10 @@ def summarize(table, config, period):
         latest = ledger.latest_returns(period)
         periods = [p for p in ledger.periods() if p <= str(period)]
         history = {p: (latest if p == str(period) else ledger.latest_returns(p)) for p in periods}
+    schema = table.schema
+    kept = [c.key for c in schema.ledger_columns]
+    texts = [c.key for c in schema.answer_columns if not c.choices]
+    choice = next((c.key for c in schema.answer_columns if c.choices), None)
     recipients = table.recipients(config.departments)
     order = {r.name: i for i, r in enumerate(recipients)}
 
@@ -118,13 +130,11 @@ def summarize(table, config, period):
         [{"task_id": a.task.task_id, "recipient": r.name, "role": a.role, "order": order[r.name]}
          for r in recipients for a in r.assignments],
         columns=["task_id", "recipient", "role", "order"])
+    extra = ["file", "received_at", "verdict", "filler", "phone"]
     answers = pd.DataFrame(
-        [{"task_id": task_id, "recipient": name, "status": ans["status"], "progress": ans["progress"],
-          "problems": ans["problems"], "plans": ans["plans"], "file": lr.original_name,
-          "received_at": lr.received_at, "return_status": lr.status, "filler": lr.filler, "phone": lr.phone}
+        [[task_id, name] + [ans[k] for k in kept] + [lr.original_name, lr.received_at, lr.verdict, lr.filler, lr.phone]
          for name, lr in latest.items() for task_id, ans in lr.answers.items()],
-        columns=["task_id", "recipient", "status", "progress", "problems", "plans", "file", "received_at",
-                 "return_status", "filler", "phone"])
+        columns=["task_id", "recipient"] + kept + extra)
     detail = assignments.merge(answers, on=["task_id", "recipient"], how="left")
     detail["reported"] = detail["recipient"].isin(list(latest))
     detail = detail.fillna("")
@@ -140,19 +150,18 @@ def summarize(table, config, period):
 
     # One pass over the joined rows; per-task DataFrame filtering costs far more at scale.
     by_task = {}
-    for rec in detail[["task_id", "recipient", "role", "status", "progress", "problems", "plans",
-                       "reported"]].itertuples(index=False):
+    for rec in detail[["task_id", "recipient", "role", "reported"] + kept].itertuples(index=False):
         by_task.setdefault(rec.task_id, []).append(rec)
     summaries = []
     for task in table.tasks:
         group = by_task.get(task.task_id, [])
-        leads = [(g.recipient, g.status) for g in group if g.role == ROLE_LEAD and g.status]
+        leads = [(g.recipient, getattr(g, choice)) for g in group if g.role == ROLE_LEAD and getattr(g, choice)]
         statuses = [st for _, st in leads]
-        status = max(statuses, key=STATUSES.index) if statuses else NOT_REPORTED
+        status = max(statuses, key=COMPLETION.index) if statuses else NOT_REPORTED
         lead_statuses = "；".join(f"{r}：{st}" for r, st in leads) if len(set(statuses)) > 1 else ""
         summaries.append(TaskSummary(
             task=task, status=status, lead_statuses=lead_statuses,
-            progress=_combine(group, "progress"), problems=_combine(group, "problems"), plans=_combine(group, "plans"),
+            combined={key: _combine(group, key) for key in texts},
             missing=[g.recipient for g in group if not g.reported]))
 
     deadline = config.deadline(period).isoformat()
@@ -163,7 +172,7 @@ def summarize(table, config, period):
             states.append(RecipientState(r.name, NOT_REPORTED, tasks=len(r.assignments)))
         else:
             states.append(RecipientState(
-                r.name, STATUS_FIX if lr.status == STATUS_FIX else REPORTED, lr.received_at.replace("T", " "),
+                r.name, TO_FIX if lr.verdict == TO_FIX else REPORTED, lr.received_at.replace("T", " "),
                 lr.original_name, lr.filler, lr.phone, lr.problems, len(r.assignments),
                 late=lr.received_at[:10] > deadline))
     items = {t.task_id: t.item for t in table.tasks}
@@ -176,28 +185,28 @@ def summarize(table, config, period):
                       if history[p].get(ind.owner) else None) for p in periods}
         scored.append(IndicatorSummary(ind, items.get(ind.task_id, ""), actual, found.get("raw", ""),
                                        found.get("note", ""), ind.score(actual), series))
-    return Summary(period=period, title=config.report_title(period), tasks=summaries, recipients=states,
-                   detail=detail, indicators=scored, periods=periods)
+    return Summary(period=period, title=config.report_title(period), schema=schema, tasks=summaries,
+                   recipients=states, detail=detail, indicators=scored, periods=periods)
 
 
-def _combine(group, column):
+def _combine(group, key: str) -> str:
     """"质监分局：…；药监分局：…。" for the recipients with something to say, leads first.
 
     Each part's own closing stop goes, so that the parts read as one sentence.
     """
     parts = [f"{g.recipient}：{text}" for g in group
-             if (text := str(getattr(g, column)).strip().rstrip("。；;."))]
+             if (text := str(getattr(g, key)).strip().rstrip("。；;."))]
     return "；".join(parts) + "。" if parts else ""
 
 
-def _fit(text):
+def _fit(text: str) -> str:
     """Excel keeps at most 32,767 characters in a cell."""
     if len(text) <= EXCEL_CELL_LIMIT:
         return text
     return text[:EXCEL_CELL_LIMIT - len(TOO_LONG)] + TOO_LONG
 
 
-def consolidation_line(summary):
+def consolidation_line(summary: Summary) -> str:
     """One line: tasks by status and who has not reported."""
     counts = summary.status_counts
     parts = "，".join(f"{k}{v}项" for k, v in counts.items() if v)
@@ -213,7 +222,7 @@ def workbook_path(config, period):
     return config.period_dir(period) / f"{config.report_title(period)}汇总表.xlsx"
 
 
-def consolidate(config, table, period, now=None):
+def consolidate(config, table, period, now=None) -> tuple:
     """Summarize and write the consolidated workbook.
 
     If the previous workbook is open in Excel (locked on Windows), it is written under a
@@ -228,7 +237,7 @@ def consolidate(config, table, period, now=None):
     try:
         write_workbook(summary, target)
     except OutputError:
-        stamp = (now or dt.datetime.now()).strftime("%H%M%S")
+        stamp = (now or dt.datetime.now()).strftime(FILE_STAMP)[-6:]
         other = files.free_name(target.with_name(f"{target.stem}_{stamp}{target.suffix}"))
         write_workbook(summary, other)
         note = f"{target.name} 正被其他程序（如 Excel）打开，无法替换，本次汇总表已另存为 {other.name}。"
@@ -236,11 +245,10 @@ def consolidate(config, table, period, now=None):
     return target, summary, note
 
 
-def write_workbook(summary, path):
-    """Write the consolidated workbook atomically: 汇总, 明细, 报送情况, 统计."""
+def write_workbook(summary: Summary, path) -> None:
+    """Write the consolidated workbook atomically: 汇总, 明细, 报送情况, 统计 (and 指标)."""
     with files.atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                            "strings_to_urls": False})
+        wb = new_workbook(tmp)
         wb.set_properties({"title": summary.title + "汇总表", "comments": f"期次 {summary.period}"})
         f = _formats(wb)
         _sheet_summary(wb, f, summary)
@@ -253,11 +261,11 @@ def write_workbook(summary, path):
 
 
 def _formats(wb):
-    base = {"font_name": "宋体", "font_size": 10, "valign": "top", "text_wrap": True, "border": 1}
+    base = {**BODY, "font_name": "宋体", "font_size": 10}
     f = {
         "title": wb.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter",
                                 "font_name": "黑体"}),
-        "head": wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "align": "center", "valign": "vcenter"}),
+        "head": wb.add_format({**base, **HEAD}),
         "cell": wb.add_format(base),
         "center": wb.add_format({**base, "align": "center"}),
         "missing": wb.add_format({**base, "bg_color": "#FFC7CE", "font_color": "#9C0006"}),
@@ -266,12 +274,12 @@ def _formats(wb):
         "num": wb.add_format({**base, "align": "center"}),
         "bold": wb.add_format({**base, "bold": True}),
     }
-    for status, (bg, fg) in list(STATUS_COLORS.items()) + list(INDICATOR_COLORS.items()):
+    for status, (bg, fg) in list(COMPLETION_COLORS.items()) + list(ATTAINMENT_COLORS.items()):
         f["cf_" + status] = wb.add_format({"bg_color": bg, "font_color": fg})
     return f
 
 
-def row_height(values, widths, line=13.5):
+def row_height(values, widths, line: float = 13.5) -> float:
     """A row height that shows wrapped text whole: a CJK character is about 1.8 width units."""
     lines = 1
     for value, width in zip(values, widths):
@@ -310,61 +318,72 @@ def _table_sheet(wb, f, name, title, headers, rows, status_col=None, row_format=
     ws.freeze_panes(2, 0)
     ws.autofilter(1, 0, last, len(headers) - 1)
     if status_col is not None and rows:
-        for status in STATUS_COLORS:
+        for status in COMPLETION_COLORS:
             ws.conditional_format(2, status_col, last, status_col, {
                 "type": "cell", "criteria": "==", "value": f'"{status}"', "format": f["cf_" + status]})
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(1)
-    ws.set_footer("&C第 &P 页，共 &N 页")
+    print_a4(ws, repeat_row=1)
     return ws
 
 
-SUMMARY_HEADERS = (("序号", 5), ("类别", 10), ("工作内容", 10), ("工作目标", 36), ("牵头部门", 12), ("配合部门", 18),
-                   ("完成状态", 9), ("各牵头单位状态", 16), ("推进情况", 44), ("存在问题", 24), ("下步打算", 24),
-                   ("未报送单位", 16))
+def _headers(columns, place):
+    return tuple((c.header, c.width(place)) for c in columns)
+
+
+def _status_col(columns):
+    return next((i for i, c in enumerate(columns) if c.choices), None)
 
 
 def _sheet_summary(wb, f, s):
-    rows = [(t.task.seq, t.task.category, t.task.item, t.task.target, t.task.leads_text, t.task.partners_text,
-             t.status, t.lead_statuses, t.progress, t.problems, t.plans, "、".join(t.missing)) for t in s.tasks]
-    _table_sheet(wb, f, "汇总", f"{s.title}汇总表（{s.period.label}）", SUMMARY_HEADERS, rows, status_col=6)
-
-
-DETAIL_HEADERS = (("任务编号", 8), ("类别", 10), ("工作内容", 10), ("填报单位", 12), ("职责", 5), ("报送状态", 8),
-                  ("完成状态", 9), ("推进情况", 40), ("存在问题", 22), ("下步打算", 22), ("填报人", 8),
-                  ("联系电话", 12), ("来源文件", 24), ("收到时间", 16))
+    columns = s.schema.at(SUMMARY)
+    rows = [tuple(t.value(c) for c in columns) for t in s.tasks]
+    _table_sheet(wb, f, SUMMARY_SHEET, f"{s.title}汇总表（{s.period.label}）", _headers(columns, SUMMARY), rows,
+                 status_col=_status_col(columns))
 
 
 def _sheet_detail(wb, f, s):
+    columns = s.schema.at(DETAIL)
     tasks = {t.task.task_id: t.task for t in s.tasks}
+    submission = next((i for i, c in enumerate(columns) if c.key == "submission"), None)
     rows = []
     for rec in s.detail.itertuples():
         task = tasks[rec.task_id]
-        state = NOT_REPORTED if not rec.reported else (STATUS_FIX if rec.return_status == STATUS_FIX else REPORTED)
-        rows.append((rec.task_id, task.category, task.item, rec.recipient, rec.role, state, rec.status, rec.progress,
-                     rec.problems, rec.plans, rec.filler, rec.phone, rec.file, str(rec.received_at).replace("T", " ")))
+        state = NOT_REPORTED if not rec.reported else (TO_FIX if rec.verdict == TO_FIX else REPORTED)
+        computed = {"recipient": rec.recipient, "submission": state, "filler": rec.filler, "phone": rec.phone,
+                    "file": rec.file, "received_at": str(rec.received_at).replace("T", " ")}
+        values = []
+        for c in columns:
+            if c.source == COMPUTED:
+                values.append(computed.get(c.key, ""))
+            elif c.source == ROLE:
+                values.append(rec.role)
+            elif c.source == ANSWER or (c.ledger and rec.reported):
+                values.append(getattr(rec, c.key))
+            else:
+                values.append(c.task_value(task))
+        rows.append((rec.task_id, values))
     order = {t.task.task_id: i for i, t in enumerate(s.tasks)}
     rows.sort(key=lambda r: order[r[0]])
-    _table_sheet(wb, f, "明细", f"{s.title}明细（{s.period.label}）", DETAIL_HEADERS, rows, status_col=6,
-                 row_format=lambda v: f["missing"] if v[5] == NOT_REPORTED else None, text_cols=(7, 8, 9))
+    text_cols = [i for i, c in enumerate(columns) if c.source == ANSWER and not c.choices]
+    _table_sheet(wb, f, DETAIL_SHEET, f"{s.title}{DETAIL_SHEET}（{s.period.label}）", _headers(columns, DETAIL),
+                 [v for _, v in rows], status_col=_status_col(columns),
+                 row_format=(lambda v: f["missing"] if v[submission] == NOT_REPORTED else None)
+                 if submission is not None else None, text_cols=text_cols or None)
 
 
-SUBMISSION_HEADERS = (("序号", 5), ("填报单位", 14), ("报送情况", 9), ("任务数", 7), ("收到时间", 17), ("逾期", 6),
-                      ("文件", 30), ("填报人", 9), ("联系电话", 13), ("问题", 56))
+SUBMISSION_HEADERS = ((H_SEQ, 5), (H_UNIT, 14), (H_SUBMISSIONS, 9), (H_TASKS, 7), (H_RECEIVED, 17), (LATE, 6),
+                      ("文件", 30), (H_FILLER, 9), (H_PHONE, 13), ("问题", 56))
 
 
 def _sheet_submissions(wb, f, s):
-    rows = [(i, r.name, r.state, r.tasks, r.received_at, "逾期" if r.late else "", r.file, r.filler, r.phone,
+    rows = [(i, r.name, r.state, r.tasks, r.received_at, LATE if r.late else "", r.file, r.filler, r.phone,
              "；".join(r.problems))
             for i, r in enumerate(s.recipients, start=1)]
-    _table_sheet(wb, f, "报送情况", f"{s.title}报送情况（{s.period.label}）", SUBMISSION_HEADERS, rows,
-                 row_format=lambda v: f["missing"] if v[2] == NOT_REPORTED else f["fix"] if v[2] == STATUS_FIX else None)
+    _table_sheet(wb, f, SUBMISSIONS_SHEET, f"{s.title}{SUBMISSIONS_SHEET}（{s.period.label}）", SUBMISSION_HEADERS,
+                 rows, row_format=lambda v: f["missing"] if v[2] == NOT_REPORTED else f["fix"] if v[2] == TO_FIX else None)
 
 
-INDICATOR_HEADERS = (("指标编号", 10), ("工作内容", 10), ("指标名称", 34), ("目标", 10), ("填报单位", 12),
-                     ("截至本月完成值", 12), ("达标情况", 9), ("说明", 30))
+INDICATOR_HEADERS = ((H_IND_ID, 10), (H_ITEM, 10), (H_IND_NAME, 34), (H_IND_TARGET, 10), (H_UNIT, 12),
+                     (H_IND_ACTUAL, 12), (H_ATTAINMENT, 9), (H_NOTE, 30))
 
 
 def _sheet_indicators(wb, f, s):
@@ -376,18 +395,20 @@ def _sheet_indicators(wb, f, s):
         actual = i.actual if i.actual is not None else (i.raw or "")
         rows.append((ind.indicator_id, i.item, ind.name, ind.target_text, ind.owner, actual, i.status, i.note)
                     + tuple("" if i.series[p] is None else i.series[p] for p in s.periods))
-    ws = _table_sheet(wb, f, "指标", f"{s.title}量化指标完成情况（{s.period.label}）", headers, rows)
+    ws = _table_sheet(wb, f, INDICATOR_SHEET, f"{s.title}量化指标完成情况（{s.period.label}）", headers, rows)
     last = len(rows) + 1
-    for status in INDICATOR_COLORS:
+    for status in ATTAINMENT_COLORS:
         ws.conditional_format(2, 6, last, 6, {"type": "cell", "criteria": "==", "value": f'"{status}"',
                                               "format": f["cf_" + status]})
     percent = [r for r, i in enumerate(s.indicators, start=2) if i.indicator.unit == "%"]
     if s.periods and percent:
         first_col = len(INDICATOR_HEADERS)
+        last_col = first_col + len(s.periods) - 1
         chart = wb.add_chart({"type": "line"})
         for r in percent[:12]:  # a chart stays readable with a dozen lines
-            chart.add_series({"name": ["指标", r, 2], "categories": ["指标", 1, first_col, 1, first_col + len(s.periods) - 1],
-                              "values": ["指标", r, first_col, r, first_col + len(s.periods) - 1],
+            chart.add_series({"name": [INDICATOR_SHEET, r, 2],
+                              "categories": [INDICATOR_SHEET, 1, first_col, 1, last_col],
+                              "values": [INDICATOR_SHEET, r, first_col, r, last_col],
                               "marker": {"type": "circle"}})
         chart.set_title({"name": "百分比指标逐月累计完成值"})
         chart.set_y_axis({"name": "%"})
@@ -397,33 +418,33 @@ def _sheet_indicators(wb, f, s):
 
 
 def _sheet_stats(wb, f, s):
-    ws = wb.add_worksheet("统计")
-    statuses = list(STATUSES) + [NOT_REPORTED]
+    ws = wb.add_worksheet(STATS_SHEET)
+    statuses = list(COMPLETION) + [NOT_REPORTED]
     frame = pd.DataFrame([(t.task.category, t.status) for t in s.tasks], columns=["category", "status"])
     table = pd.crosstab(frame["category"], frame["status"]).reindex(
         index=list(dict.fromkeys(frame["category"])), columns=statuses, fill_value=0)
     ws.set_column(0, 0, 18)
     ws.set_column(1, len(statuses) + 1, 10)
-    ws.merge_range(0, 0, 0, len(statuses) + 1, f"{s.title}统计（{s.period.label}）", f["title"])
-    ws.write_string(1, 0, "类别", f["head"])
+    ws.merge_range(0, 0, 0, len(statuses) + 1, f"{s.title}{STATS_SHEET}（{s.period.label}）", f["title"])
+    ws.write_string(1, 0, H_CATEGORY, f["head"])
     for c, status in enumerate(statuses, start=1):
         ws.write_string(1, c, status, f["head"])
-    ws.write_string(1, len(statuses) + 1, "合计", f["head"])
+    ws.write_string(1, len(statuses) + 1, H_TOTAL, f["head"])
     for r, (category, counts) in enumerate(table.iterrows(), start=2):
         ws.write_string(r, 0, category, f["cell"])
         for c, status in enumerate(statuses, start=1):
             ws.write_number(r, c, int(counts[status]), f["num"])
         ws.write_number(r, len(statuses) + 1, int(counts.sum()), f["num"])
     total_row = 2 + len(table)
-    ws.write_string(total_row, 0, "合计", f["bold"])
+    ws.write_string(total_row, 0, H_TOTAL, f["bold"])
     for c, status in enumerate(statuses, start=1):
         ws.write_number(total_row, c, int(table[status].sum()), f["num"])
     ws.write_number(total_row, len(statuses) + 1, int(table.values.sum()), f["num"])
 
     r = total_row + 2
     due, done = len(s.recipients), len(s.reported)
-    for label, value, fmt in (("应报送单位", due, f["num"]), ("已报送单位", done, f["num"]),
-                              ("未报送单位", due - done, f["num"]),
+    for label, value, fmt in (("应报送单位", due, f["num"]), (f"{REPORTED}单位", done, f["num"]),
+                              (f"{NOT_REPORTED}单位", due - done, f["num"]),
                               ("报送率", done / due if due else 0.0, f["pct"])):
         ws.write_string(r, 0, label, f["bold"])
         ws.write_number(r, 1, value, fmt)
@@ -431,14 +452,12 @@ def _sheet_stats(wb, f, s):
 
     chart = wb.add_chart({"type": "column", "subtype": "stacked"})
     for c, status in enumerate(statuses, start=1):
-        chart.add_series({"name": ["统计", 1, c], "categories": ["统计", 2, 0, total_row - 1, 0],
-                          "values": ["统计", 2, c, total_row - 1, c],
-                          "fill": {"color": STATUS_COLORS[status][0]}, "border": {"color": "#7F7F7F"}})
+        chart.add_series({"name": [STATS_SHEET, 1, c], "categories": [STATS_SHEET, 2, 0, total_row - 1, 0],
+                          "values": [STATS_SHEET, 2, c, total_row - 1, c],
+                          "fill": {"color": COMPLETION_COLORS[status][0]}, "border": {"color": "#7F7F7F"}})
     chart.set_title({"name": "各类别任务完成状态"})
     chart.set_y_axis({"name": "任务数", "major_gridlines": {"visible": True}})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 720, "height": 360})
     ws.insert_chart(r + 1, 0, chart)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 1)
+    print_a4(ws, one_page=True, footer=None)

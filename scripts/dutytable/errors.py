@@ -3,6 +3,15 @@
 Every message is one line of Chinese for the clerk: it names the file, sheet, row or
 cell and says how to fix it. The command-line layer prints ``str(error)`` and exits
 with ``error.exit_code``; the traceback is shown only with ``-v``.
+
+====  =========================================================
+1     unexpected failure (a bug): one line, traceback with -v
+2     UsageError, ConfigError: bad arguments or config.ini
+3     InputError: bad input (the table, a source file, the Word template)
+4     OutputError: an output cannot be written (exists, or open in Excel/Word)
+5     BusyError: another run holds the run lock
+130   interrupted (Ctrl+C)
+====  =========================================================
 """
 
 
@@ -11,12 +20,12 @@ class DutyTableError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message, problems=None):
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
         super().__init__(message)
         #: Further one-line messages when one error stands for several findings.
         self.problems = list(problems or [])
 
-    def lines(self):
+    def lines(self) -> list[str]:
         """All lines to print: the message, then each problem."""
         return [str(self)] + self.problems
 
@@ -47,3 +56,21 @@ class OutputError(DutyTableError):
     """An output cannot be written: it exists already, or it is locked by another program."""
 
     exit_code = 4
+
+
+class BusyError(OutputError):
+    """Another run holds the run lock (exit code 5): the clerk waits for it to end."""
+
+    exit_code = 5
+
+
+class NotAFormError(InputError):
+    """A returned workbook has no sheet with the fill-in form's header row."""
+
+
+class UnsafeFileError(InputError):
+    """The file is a zip bomb or carries XML entity declarations; it is not parsed."""
+
+
+class EncryptedFileError(InputError):
+    """The workbook is password-protected against opening."""

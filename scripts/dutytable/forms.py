@@ -9,57 +9,77 @@ form version, period, recipient, task IDs and roles, and a fingerprint of the lo
 content, so that an edited target or a swapped row is noticed.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 import hashlib
 import io
 import json
-import logging
 import os
 import shutil
-import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import xlsxwriter
-
 from . import __version__, files
-from .errors import InputError, OutputError
-from .model import STATUSES
+from .errors import NotAFormError, OutputError
+from .schema import (FORM, H_DATE, H_SEQ, H_DEADLINE, H_FILLER, H_ID, H_IND_ID, H_IND_UNIT, H_IND_VALUE, H_NOTE, H_PHONE,
+                     H_REMARKS, H_TASKS, H_UNIT, INDICATOR_FORM_COLUMNS, Schema)
+from .schema import DEFAULT
+from .vocab import (COMPLETION, DIST_SHEET, FILE_STAMP, FORM_SHEET, HELP_SHEET, INDICATOR_FORM_SHEET, META_SHEET,
+                    ROLE_LEAD, ROLE_PARTNER, cn_date, nfkc)
 from .workbooks import text_of
-
-log = logging.getLogger(__name__)
+from .xlsx import BODY, HEAD, col_letter, footer_text, new_workbook, print_a4
 
 FORM_VERSION = 1
-FORM_SHEET = "填报表"
-HELP_SHEET = "填表说明"
-META_SHEET = "表单信息"
-
-COL_ID = "任务编号"
-COL_ITEM = "工作内容"
-COL_TARGET = "工作目标"
-COL_ROLE = "职责"
-COL_STATUS = "完成状态"
-COL_PROGRESS = "推进情况"
-COL_PROBLEMS = "存在问题"
-COL_PLANS = "下步打算"
-# (header, width); the first four are locked, the rest are filled in.
-FORM_COLUMNS = ((COL_ID, 9), (COL_ITEM, 11), (COL_TARGET, 42), (COL_ROLE, 6),
-                (COL_STATUS, 11), (COL_PROGRESS, 42), (COL_PROBLEMS, 26), (COL_PLANS, 26))
-UNIT_LABEL = "填报单位："
-FILLER_LABEL, PHONE_LABEL, DATE_LABEL = "填报人：", "联系电话：", "填报日期："
+UNIT_LABEL = H_UNIT + "："
+FILLER_LABEL, PHONE_LABEL, DATE_LABEL = H_FILLER + "：", H_PHONE + "：", H_DATE + "："
 HEADER_ROW = 4  # 0-based: title, unit line, date line, blank, header
-HEADER_INPUTS = {(1, 5): FILLER_LABEL, (1, 7): PHONE_LABEL, (2, 5): DATE_LABEL}  # 0-based cell -> label
-INDICATOR_FORM_SHEET = "指标填报"
-COL_IND_ID, COL_IND_VALUE, COL_IND_NOTE = "指标编号", "截至本月累计完成值", "说明"
-INDICATOR_FORM_COLUMNS = ((COL_IND_ID, 10), ("任务编号", 9), ("指标名称", 36), ("目标", 12), ("单位", 7),
-                          (COL_IND_VALUE, 16), (COL_IND_NOTE, 40))
 DIST_DIR = "分发"
-DIST_LIST = "分发清单.xlsx"
+DIST_LIST = DIST_SHEET + ".xlsx"
 POOL_THRESHOLD = 64  # below this many forms a process pool costs more than it saves
 
-_WRITE_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
-                  "strings_to_urls": False}
+
+def header_inputs(width: int) -> dict:
+    """{(row, col): label} of the 填报人, 联系电话 and 填报日期 inputs of a form ``width`` columns wide.
+
+    They take the last three columns (the wide answer columns): 填报人 and 填报日期 in the
+    third from the right, 联系电话 in the last, each label just before its input.
+    """
+    return {(1, width - 3): FILLER_LABEL, (1, width - 1): PHONE_LABEL, (2, width - 3): DATE_LABEL}
+
+
+def form_cells(schema: Schema) -> tuple[dict, dict, int]:
+    """Where things stand on a form of ``schema``, for code that fills one in as a department would.
+
+    Returns:
+        ({column key: column letter}, {header input label: A1 reference}, the first task row, 1-based).
+    """
+    columns = schema.at(FORM)
+    letters = {c.key: col_letter(i) for i, c in enumerate(columns)}
+    inputs = {label: f"{col_letter(c)}{r + 1}" for (r, c), label in header_inputs(len(columns)).items()}
+    return letters, inputs, HEADER_ROW + 2
+
+
+@dataclass(frozen=True)
+class LockedRow:
+    """A task as one recipient's form shows it: the read-only columns' values, in the form's order."""
+
+    task_id: str
+    role: str
+    values: tuple
+
+
+@dataclass
+class FormFill:
+    """A department's own answers, and the cells at fault, for a copy sent back for correction."""
+
+    header: dict = field(default_factory=dict)  # FILLER_LABEL / PHONE_LABEL / DATE_LABEL -> text
+    rows: dict = field(default_factory=dict)  # task_id -> {column key -> text}
+    indicators: dict = field(default_factory=dict)  # indicator_id -> {H_IND_VALUE / H_NOTE -> text}
+    header_marks: dict = field(default_factory=dict)  # label -> message
+    row_marks: dict = field(default_factory=dict)  # (task_id, column key) -> message
+    indicator_marks: dict = field(default_factory=dict)  # (indicator_id, header) -> message
 
 
 @dataclass(frozen=True)
@@ -73,15 +93,23 @@ class FormSpec:
     office: str
     return_note: str
     password: str
-    rows: tuple  # ((task_id, item, target, role), ...)
-    # For a copy sent back for correction: the department's own answers and the cells at fault.
-    prefill: dict = field(default_factory=dict)  # task_id, "header" or indicator_id -> {column: text}
-    marks: dict = field(default_factory=dict)  # (task_id, "header" or indicator_id, column) -> message
+    schema: Schema
+    rows: tuple  # LockedRow, in task order
+    fill: FormFill = field(default_factory=FormFill)  # for a copy sent back for correction
     indicators: tuple = ()  # ((indicator_id, task_id, name, target_text, unit), ...) this recipient reports
 
+    @property
+    def columns(self) -> list:
+        return self.schema.at(FORM)
 
-def fingerprint(rows):
-    """A short hash of the locked content: task IDs, names, targets and roles, in order."""
+
+def locked_columns(schema: Schema) -> list:
+    """The form's read-only columns, in order: what the fingerprint covers."""
+    return [c for c in schema.at(FORM) if c.locked]
+
+
+def fingerprint(rows) -> str:
+    """A short hash of the locked content (task IDs, names, targets, roles, …), row by row in order."""
     h = hashlib.sha256()
     for row in rows:
         h.update("\x1f".join(_norm(v) for v in row).encode("utf-8"))
@@ -89,16 +117,14 @@ def fingerprint(rows):
     return h.hexdigest()[:16]
 
 
-def _norm(value):
-    text = text_of(value)
-    if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    return text.strip()
+def _norm(value) -> str:
+    return nfkc(text_of(value)).strip()
 
 
-def specs_for(table, config, period):
+def specs_for(table, config, period) -> list:
     """One :class:`FormSpec` per recipient of ``table``, in recipient order."""
-    deadline = config.deadline(period)
+    deadline = cn_date(config.deadline(period))
+    locked = locked_columns(table.schema)
     owned = {}
     for ind in table.indicators:
         owned.setdefault(ind.owner, []).append(
@@ -106,67 +132,74 @@ def specs_for(table, config, period):
     specs = []
     for rec in table.recipients(config.departments):
         specs.append(FormSpec(
-            recipient=rec.name, period=str(period), title=config.form_title(period),
-            deadline=f"{deadline.year}年{deadline.month}月{deadline.day}日", office=config.office,
-            return_note=config.return_note, password=config.password,
-            rows=tuple((a.task.task_id, a.task.item, a.task.target, a.role) for a in rec.assignments),
+            recipient=rec.name, period=str(period), title=config.form_title(period), deadline=deadline,
+            office=config.office, return_note=config.return_note, password=config.password, schema=table.schema,
+            rows=tuple(LockedRow(a.task.task_id, a.role, tuple(c.task_value(a.task, a.role) for c in locked))
+                       for a in rec.assignments),
             indicators=tuple(owned.get(rec.name, ()))))
     return specs
 
 
-def build_form(spec):
+def build_form(spec: FormSpec) -> bytes:
     """The .xlsx bytes of one recipient's form."""
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, _WRITE_OPTIONS)
+    wb = new_workbook(buffer, in_memory=True)
     wb.set_properties({"title": spec.title, "subject": spec.recipient, "author": spec.office,
-                       "comments": "由目标任务责任分解表工具生成，请勿删除隐藏的“表单信息”工作表。"})
+                       "comments": f"由目标任务责任分解表工具生成，请勿删除隐藏的“{META_SHEET}”工作表。"})
     f = _formats(wb)
     ws = wb.add_worksheet(FORM_SHEET)
-    last_col = len(FORM_COLUMNS) - 1
-    for c, (_, width) in enumerate(FORM_COLUMNS):
-        ws.set_column(c, c, width)
+    columns = spec.columns
+    width = len(columns)
+    last_col = width - 1
+    for c, column in enumerate(columns):
+        ws.set_column(c, c, column.width(FORM))
+    inputs = header_inputs(width)
+    (filler_at, phone_at, date_at) = inputs
     ws.set_row(0, 30)
     ws.merge_range(0, 0, 0, last_col, spec.title, f["title"])
     ws.merge_range(1, 0, 1, 2, UNIT_LABEL + spec.recipient, f["label"])
-    # Label/input pairs: the label over 职责+完成状态, inputs in the wide columns.
-    ws.merge_range(1, 3, 1, 4, FILLER_LABEL, f["label_right"])
-    ws.write_string(1, 6, PHONE_LABEL, f["label_right"])
-    ws.merge_range(2, 0, 2, 2, f"报送截止日期：{spec.deadline}", f["note"])
-    ws.merge_range(2, 3, 2, 4, DATE_LABEL, f["label_right"])
-    for (r, c), label in HEADER_INPUTS.items():
-        _write_input(ws, r, c, "header", label, spec, f["input_date"] if label == DATE_LABEL else f["input_line"], f)
-    ws.write_string(3, 0, "黄色单元格为填写处；完成状态请从下拉列表中选择。", f["note"])
-    for c, (name, _) in enumerate(FORM_COLUMNS):
-        ws.write_string(HEADER_ROW, c, name, f["head"])
+    # Label/input pairs: each label just before its input, in the wide answer columns.
+    ws.merge_range(1, filler_at[1] - 2, 1, filler_at[1] - 1, FILLER_LABEL, f["label_right"])
+    ws.write_string(1, phone_at[1] - 1, PHONE_LABEL, f["label_right"])
+    ws.merge_range(2, 0, 2, 2, f"{H_DEADLINE}：{spec.deadline}", f["note"])
+    ws.merge_range(2, date_at[1] - 2, 2, date_at[1] - 1, DATE_LABEL, f["label_right"])
+    for (r, c), label in inputs.items():
+        fmt = f["input_date"] if label == DATE_LABEL else f["input_line"]
+        _write_input(ws, r, c, spec.fill.header.get(label, ""), spec.fill.header_marks.get(label), fmt, spec, f)
+    choice_columns = [c for c in columns if c.choices]
+    first_choice = choice_columns[0].header if choice_columns else ""
+    ws.write_string(3, 0, f"黄色单元格为填写处；{first_choice}请从下拉列表中选择。", f["note"])
+    for c, column in enumerate(columns):
+        ws.write_string(HEADER_ROW, c, column.header, f["head"])
     first = HEADER_ROW + 1
-    for r, (task_id, item, target, role) in enumerate(spec.rows, start=first):
-        ws.set_row(r, max(75, 15 * (len(target) // 20 + 1)))
-        ws.write_string(r, 0, task_id, f["locked_center"])
-        ws.write_string(r, 1, item, f["locked"])
-        ws.write_string(r, 2, target, f["locked"])
-        ws.write_string(r, 3, role, f["locked_center"])
-        for c in range(4, len(FORM_COLUMNS)):
-            _write_input(ws, r, c, task_id, FORM_COLUMNS[c][0], spec, f["input"], f)
+    locked_at = [c for c, column in enumerate(columns) if column.locked]
+    for r, row in enumerate(spec.rows, start=first):
+        longest = max((len(v) for v in row.values), default=0)
+        ws.set_row(r, max(75, 15 * (longest // 20 + 1)))
+        for c, value in zip(locked_at, row.values):
+            ws.write_string(r, c, value, f["locked_center"] if columns[c].width(FORM) <= 9 else f["locked"])
+        answers = spec.fill.rows.get(row.task_id, {})
+        for c, column in enumerate(columns):
+            if column.is_input:
+                _write_input(ws, r, c, answers.get(column.key, ""), spec.fill.row_marks.get((row.task_id, column.key)),
+                             f["input"], spec, f)
     last = first + len(spec.rows) - 1
-    if spec.rows:
-        ws.data_validation(first, 4, last, 4, {
-            "validate": "list", "source": list(STATUSES),
-            "input_title": "完成状态", "input_message": "请从下拉列表中选择：" + "、".join(STATUSES),
-            "error_title": "输入有误", "error_message": "完成状态只能是：" + "、".join(STATUSES) + "。请从下拉列表中选择。",
-        })
-    ws.data_validation(2, 5, 2, 5, {
+    for c, column in enumerate(columns):
+        if spec.rows and column.choices:
+            listed = "、".join(column.choices)
+            ws.data_validation(first, c, last, c, {
+                "validate": "list", "source": list(column.choices),
+                "input_title": column.header, "input_message": "请从下拉列表中选择：" + listed,
+                "error_title": "输入有误", "error_message": f"{column.header}只能是：{listed}。请从下拉列表中选择。",
+            })
+    ws.data_validation(date_at[0], date_at[1], date_at[0], date_at[1], {
         "validate": "date", "criteria": ">=", "value": dt.date(2000, 1, 1),
-        "input_title": "填报日期", "input_message": "请填写日期，例如 2010-11-20",
+        "input_title": H_DATE, "input_message": "请填写日期，例如 2010-11-20",
         "error_title": "日期有误", "error_message": "请填写日期，例如 2010-11-20。", "error_type": "warning"})
     ws.freeze_panes(first, 0)
-    ws.protect(spec.password, {"format_rows": True, "format_columns": True, "select_locked_cells": True,
-                               "select_unlocked_cells": True})
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(HEADER_ROW)
-    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
-    ws.set_footer(f"&L{UNIT_LABEL}{_footer_text(spec.recipient)}&R第 &P 页，共 &N 页")
+    _protect(ws, spec)
+    print_a4(ws, repeat_row=HEADER_ROW, margins={"left": 0.5, "right": 0.5, "top": 0.6, "bottom": 0.7},
+             footer=f"&L{UNIT_LABEL}{footer_text(spec.recipient)}&R第 &P 页，共 &N 页")
     ws.activate()
 
     if spec.indicators:
@@ -182,38 +215,38 @@ def build_form(spec):
     return buffer.getvalue()
 
 
+def _protect(ws, spec: FormSpec) -> None:
+    ws.protect(spec.password, {"format_rows": True, "format_columns": True, "select_locked_cells": True,
+                               "select_unlocked_cells": True})
+
+
 def _write_indicator_sheet(wb, spec, f):
     """One input row per indicator this recipient reports: the value to date and a note."""
     ws = wb.add_worksheet(INDICATOR_FORM_SHEET)
     for c, (name, width) in enumerate(INDICATOR_FORM_COLUMNS):
         ws.set_column(c, c, width)
         ws.write_string(0, c, name, f["head"])
+    value_at = [h for h, _ in INDICATOR_FORM_COLUMNS].index(H_IND_VALUE)
     for r, (ind_id, task_id, name, target, unit) in enumerate(spec.indicators, start=1):
         ws.set_row(r, 33)
         for c, value in enumerate((ind_id, task_id, name, target, unit)):
             ws.write_string(r, c, value, f["locked_center"] if c in (0, 1, 4) else f["locked"])
-        _write_input(ws, r, 5, ind_id, COL_IND_VALUE, spec, f["input"], f)
-        _write_input(ws, r, 6, ind_id, COL_IND_NOTE, spec, f["input"], f)
+        for c, header in ((value_at, H_IND_VALUE), (value_at + 1, H_NOTE)):
+            _write_input(ws, r, c, spec.fill.indicators.get(ind_id, {}).get(header, ""),
+                         spec.fill.indicator_marks.get((ind_id, header)), f["input"], spec, f)
         hint = "请填写百分数，例如 92%" if unit == "%" else (
             "没有发生请填 0" if target == "零发生" else f"请填写数字（单位：{unit or '无'}），例如 12")
-        ws.data_validation(r, 5, r, 5, {
+        ws.data_validation(r, value_at, r, value_at, {
             "validate": "decimal", "criteria": ">=", "value": 0, "error_type": "warning",
-            "input_title": "截至本月累计完成值", "input_message": hint,
-            "error_title": "请填写数字", "error_message": hint + "。确实无法用数字表示的，请在“说明”中写明。"})
+            "input_title": H_IND_VALUE, "input_message": hint,
+            "error_title": "请填写数字", "error_message": hint + f"。确实无法用数字表示的，请在“{H_NOTE}”中写明。"})
     ws.freeze_panes(1, 0)
-    ws.protect(spec.password, {"format_rows": True, "format_columns": True, "select_locked_cells": True,
-                               "select_unlocked_cells": True})
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0)
-    ws.set_footer(f"&L{UNIT_LABEL}{_footer_text(spec.recipient)}&R第 &P 页，共 &N 页")
+    _protect(ws, spec)
+    print_a4(ws, repeat_row=0, footer=f"&L{UNIT_LABEL}{footer_text(spec.recipient)}&R第 &P 页，共 &N 页")
 
 
-def _write_input(ws, r, c, key, column, spec, fmt, formats):
+def _write_input(ws, r, c, value, message, fmt, spec, formats):
     """An input cell: blank, or the department's own text (always as text, never a formula), marked if at fault."""
-    value = spec.prefill.get(key, {}).get(column, "")
-    message = spec.marks.get((key, column))
     if message:
         fmt = formats["marked_date" if fmt is formats["input_date"] else "marked"]
         ws.write_comment(r, c, message, {"author": spec.office, "x_scale": 2, "y_scale": 1.5})
@@ -223,21 +256,17 @@ def _write_input(ws, r, c, key, column, spec, fmt, formats):
         ws.write_blank(r, c, None, fmt)
 
 
-def meta_items(spec):
+def meta_items(spec: FormSpec) -> tuple:
     """The hidden sheet's key/value rows."""
     return (
         ("form_version", str(FORM_VERSION)),
         ("period", spec.period),
         ("recipient", spec.recipient),
-        ("tasks", json.dumps([[r[0], r[3]] for r in spec.rows], ensure_ascii=False)),
-        ("fingerprint", fingerprint(spec.rows)),
+        ("tasks", json.dumps([[r.task_id, r.role] for r in spec.rows], ensure_ascii=False)),
+        ("fingerprint", fingerprint([r.values for r in spec.rows])),
         ("indicators", json.dumps([i[0] for i in spec.indicators], ensure_ascii=False)),
         ("tool", f"dutytable {__version__}"),
     )
-
-
-def _footer_text(text):
-    return text.replace("&", "&&")
 
 
 def _formats(wb):
@@ -251,7 +280,7 @@ def _formats(wb):
         "label": fmt(bold=True, valign="vcenter"),
         "label_right": fmt(align="right", valign="vcenter"),
         "note": fmt(font_color="#595959", font_size=10, valign="vcenter", text_wrap=False),
-        "head": fmt(bold=True, bg_color="#D9E1F2", border=1, align="center", valign="vcenter"),
+        "head": fmt(**HEAD),
         "locked": fmt(border=1),
         "locked_center": fmt(border=1, align="center"),
         "input": fmt(border=1, bg_color="#FFF2CC", locked=False),
@@ -264,7 +293,7 @@ def _formats(wb):
     }
 
 
-def _write_help(wb, spec, f):
+def _write_help(wb, spec: FormSpec, f: dict):
     ws = wb.add_worksheet(HELP_SHEET)
     ws.set_column(0, 0, 100)
     lines = [
@@ -274,7 +303,7 @@ def _write_help(wb, spec, f):
         "",
         "1. 请在“填报表”工作表的黄色单元格中填写，其他单元格已锁定，不能修改。",
         "2. 每一行是本单位负责的一项工作；“职责”列为“牵头”的，由本单位牵头，必须填写“推进情况”。",
-        "3. 完成状态：从下拉列表中选择 " + "、".join(STATUSES) + " 之一。",
+        "3. 完成状态：从下拉列表中选择 " + "、".join(COMPLETION) + " 之一。",
         "4. 推进情况：写明本月截至目前的工作进展、数据和成效；存在问题、下步打算：如实填写，没有可不填。",
         "5. 请同时填写表头的填报人、联系电话和填报日期。"
         + ("“指标填报”工作表中的量化指标，请填写截至本月的累计完成值（数字，百分数如 92%），并可在“说明”中补充。"
@@ -301,7 +330,7 @@ class Generated:
     moved_aside: Path = None
 
 
-def form_filename(recipient, period, taken):
+def form_filename(recipient: str, period, taken: set) -> str:
     """质监分局_2010-11填报表.xlsx, safe on Windows and unique within ``taken``."""
     name = files.safe_filename(recipient, f"_{period}填报表.xlsx")
     n = 2
@@ -313,12 +342,12 @@ def form_filename(recipient, period, taken):
     return name
 
 
-def existing_forms(config, period):
+def existing_forms(config, period) -> list:
     folder = config.period_dir(period) / DIST_DIR
     return sorted(folder.glob("*.xlsx")) if folder.is_dir() else []
 
 
-def generate(table, config, period, force=False, workers=None, now=None):
+def generate(table, config, period, force: bool = False, workers: int | None = None, now=None) -> Generated:
     """Write every recipient's form for ``period`` into outbox/<period>/分发/ and the 分发清单.
 
     Forms are built in a temporary folder that replaces 分发/ only when all are written,
@@ -351,7 +380,7 @@ def generate(table, config, period, force=False, workers=None, now=None):
         (tmp / name).write_bytes(data)
         result.files.append((spec.recipient, folder / name))
     if folder.exists():
-        stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+        stamp = (now or dt.datetime.now()).strftime(FILE_STAMP)
         result.moved_aside = files.free_name(period_dir / f"{DIST_DIR}.旧版-{stamp}")
         os.replace(folder, result.moved_aside)
     os.replace(tmp, folder)
@@ -373,52 +402,45 @@ def _build_all(specs, workers):
 
 def _write_list(path, specs, names, config, period):
     with files.atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {k: v for k, v in _WRITE_OPTIONS.items() if k != "in_memory"})
-        head = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "align": "center"})
-        cell = wb.add_format({"border": 1, "text_wrap": True, "valign": "top"})
-        ws = wb.add_worksheet("分发清单")
-        headers = (("序号", 6), ("填报单位", 16), ("文件名", 34), ("牵头任务数", 10), ("配合任务数", 10),
-                   ("任务编号", 50), ("报送截止日期", 14), ("发出日期", 12), ("备注", 20))
+        wb = new_workbook(tmp)
+        head = wb.add_format(HEAD)
+        cell = wb.add_format(BODY)
+        ws = wb.add_worksheet(DIST_SHEET)
+        headers = ((H_SEQ, 6), (H_UNIT, 16), ("文件名", 34), (ROLE_LEAD + H_TASKS, 10), (ROLE_PARTNER + H_TASKS, 10),
+                   (H_ID, 50), (H_DEADLINE, 14), ("发出日期", 12), (H_REMARKS, 20))
         for c, (h, w) in enumerate(headers):
             ws.set_column(c, c, w)
             ws.write_string(0, c, h, head)
         for r, (spec, name) in enumerate(zip(specs, names), start=1):
-            leads = sum(1 for row in spec.rows if row[3] == "牵头")
+            leads = sum(1 for row in spec.rows if row.role == ROLE_LEAD)
             ws.write_number(r, 0, r, cell)
             ws.write_string(r, 1, spec.recipient, cell)
             ws.write_string(r, 2, name, cell)
             ws.write_number(r, 3, leads, cell)
             ws.write_number(r, 4, len(spec.rows) - leads, cell)
-            ws.write_string(r, 5, "、".join(row[0] for row in spec.rows), cell)
+            ws.write_string(r, 5, "、".join(row.task_id for row in spec.rows), cell)
             ws.write_string(r, 6, spec.deadline, cell)
             ws.write_blank(r, 7, None, cell)
             ws.write_blank(r, 8, None, cell)
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, len(specs), len(headers) - 1)
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(0)
-        ws.set_header(f"&C{config.form_title(period).replace('填报表', '')}填报表分发清单")
+        print_a4(ws, repeat_row=0, footer=None)
+        ws.set_header(f"&C{footer_text(config.form_title(period))}{DIST_SHEET}")
         wb.close()
 
 
 # ---------------------------------------------------------------------------
 # Reading a return
 
-class NotAFormError(InputError):
-    """The workbook has no sheet with the form's header row."""
-
-
 @dataclass
 class FormRow:
     """One task row of a return, as text; ``rownum`` is the sheet's 1-based row."""
 
     rownum: int
-    values: dict  # header name -> text
+    values: dict  # header -> text
 
-    def __getitem__(self, column):
-        return self.values.get(column, "")
+    def __getitem__(self, header: str) -> str:
+        return self.values.get(header, "")
 
 
 @dataclass
@@ -435,35 +457,28 @@ class FormData:
     header_refs: dict  # label (填报人：…) -> A1 reference of its input cell
     indicator_rows: dict  # indicator_id -> (sheet row, raw value as read, note, A1 reference of the value)
     rows: list
-    columns: dict  # header name -> 0-based column
+    columns: dict  # header -> 0-based column
     header_row: int  # 1-based
+    schema: Schema
 
-    def ref(self, row, column):
-        """The A1 reference of ``column`` (a header name) in sheet row ``row``: E7."""
-        return f"{col_letter(self.columns[column])}{row}"
+    def ref(self, row: int, header: str) -> str:
+        """The A1 reference of the column headed ``header`` in sheet row ``row``: E7; "" when it is missing."""
+        return f"{col_letter(self.columns[header])}{row}" if header in self.columns else ""
 
-    def locked_fingerprint(self):
-        return fingerprint([(r[COL_ID], r[COL_ITEM], r[COL_TARGET], r[COL_ROLE]) for r in self.rows])
-
-
-def col_letter(index):
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    def locked_fingerprint(self) -> str:
+        locked = locked_columns(self.schema)
+        return fingerprint([tuple(r[c.header] for c in locked) for r in self.rows])
 
 
-def form_sheets(names):
+def form_sheets(names: list) -> list:
     """The sheets a return is read from: form, indicators and hidden sheet, or every sheet if the form is renamed."""
     if FORM_SHEET in names:
         return [n for n in names if n in (FORM_SHEET, META_SHEET, INDICATOR_FORM_SHEET)]
     return names
 
 
-def read_form(sheets, label):
-    """Interpret a workbook's sheets (from :func:`workbooks.open_workbook`) as a return.
+def read_form(sheets: list, label: str, schema: Schema = DEFAULT) -> FormData:
+    """Interpret a workbook's sheets (from :func:`workbooks.open_workbook`) as a return of ``schema``'s form.
 
     Raises:
         NotAFormError: no sheet has the form's header row.
@@ -474,9 +489,11 @@ def read_form(sheets, label):
         for row in meta_sheet.rows:
             if len(row) >= 2 and text_of(row[0]):
                 meta[text_of(row[0])] = text_of(row[1])
+    headers = [c.header for c in schema.at(FORM)]
+    key_headers = (schema.column("task_id").header, schema.column("status").header)
     ordered = sorted(sheets, key=lambda s: s.name != FORM_SHEET)
     for sheet in ordered:
-        header = _find_form_header(sheet)
+        header = _find_form_header(sheet, headers, key_headers)
         if header is None:
             continue
         r0, columns = header
@@ -486,13 +503,15 @@ def read_form(sheets, label):
             if any(values.values()):
                 rows.append(FormRow(r + 1, values))
         top = sheet.rows[:r0]
-        found = {label: _labelled(top, label) for label in (FILLER_LABEL, PHONE_LABEL, DATE_LABEL)}
+        inputs = header_inputs(len(headers))
+        found = {label: _labelled(top, label, inputs) for label in (FILLER_LABEL, PHONE_LABEL, DATE_LABEL)}
         title = next((_clean(v) for row in top[:2] for v in row if _clean(v)), "")
-        return FormData(sheet=sheet.name, title=title, meta=meta, indicator_rows=_indicator_rows(sheets), unit=_labelled(top, UNIT_LABEL, same_cell=True)[0],
+        return FormData(sheet=sheet.name, title=title, meta=meta, indicator_rows=_indicator_rows(sheets),
+                        unit=_labelled(top, UNIT_LABEL, inputs, same_cell=True)[0],
                         filler=found[FILLER_LABEL][0], phone=found[PHONE_LABEL][0], date=found[DATE_LABEL][0],
                         header_refs={label: ref for label, (_, ref) in found.items()},
-                        rows=rows, columns=columns, header_row=r0 + 1)
-    raise NotAFormError(f"{label}：不是本工具生成的填报表（找不到“{COL_ID}”“{COL_STATUS}”等表头），"
+                        rows=rows, columns=columns, header_row=r0 + 1, schema=schema)
+    raise NotAFormError(f"{label}：不是本工具生成的填报表（找不到“{key_headers[0]}”“{key_headers[1]}”等表头），"
                         "请对方使用下发的填报表填写后重新发送。")
 
 
@@ -502,10 +521,10 @@ def _indicator_rows(sheets):
     if sheet is None or not sheet.rows:
         return rows
     header = [_norm(v) for v in sheet.rows[0]]
-    if COL_IND_ID not in header or COL_IND_VALUE not in header:
+    if H_IND_ID not in header or H_IND_VALUE not in header:
         return rows
-    c_id, c_value = header.index(COL_IND_ID), header.index(COL_IND_VALUE)
-    c_note = header.index(COL_IND_NOTE) if COL_IND_NOTE in header else None
+    c_id, c_value = header.index(H_IND_ID), header.index(H_IND_VALUE)
+    c_note = header.index(H_NOTE) if H_NOTE in header else None
     for r in range(1, len(sheet.rows)):
         ind_id = _clean(sheet.cell(r, c_id))
         if ind_id:
@@ -515,20 +534,20 @@ def _indicator_rows(sheets):
     return rows
 
 
-def _clean(value):
+def _clean(value) -> str:
     text = text_of(value)
     return text.replace("\r\n", "\n").strip()
 
 
-def _find_form_header(sheet):
+def _find_form_header(sheet, headers, key_headers):
     for r, row in enumerate(sheet.rows[:30]):
         names = {_norm(v): c for c, v in enumerate(row) if text_of(v)}
-        if COL_ID in names and COL_STATUS in names:
-            return r, {name: names[name] for name, _ in FORM_COLUMNS if name in names}
+        if all(h in names for h in key_headers):
+            return r, {name: names[name] for name in headers if name in names}
     return None
 
 
-def _labelled(rows, label, same_cell=False):
+def _labelled(rows, label, inputs, same_cell=False):
     """The value after a label such as 填报人： above the header, and the A1 reference of its input.
 
     Returns:
@@ -549,7 +568,7 @@ def _labelled(rows, label, same_cell=False):
                 later_text = _clean(row[c2])
                 if later_text.rstrip("：:") in labels:
                     break  # the next label: this one's input was left empty
-                if not input_ref and (c2, r) in {(k[1], k[0]) for k in HEADER_INPUTS}:
+                if not input_ref and (r, c2) in inputs:
                     input_ref = f"{col_letter(c2)}{r + 1}"
                 if later_text:
                     return later_text, f"{col_letter(c2)}{r + 1}"

@@ -13,17 +13,17 @@ A crash between any two steps is completed by the next run (:meth:`Collector.rec
 and nothing is recorded twice: the ledger knows every content hash it has seen.
 """
 
+from __future__ import annotations
+
 import dataclasses
 import datetime as dt
 import hashlib
 import itertools
-import logging
 import os
 import re
 import stat
 import sys
 import time
-import unicodedata
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -31,28 +31,25 @@ from pathlib import Path, PurePosixPath
 
 from . import files
 from .errors import InputError
-from .forms import (COL_ID, COL_IND_NOTE, COL_IND_VALUE, COL_ITEM, COL_PLANS, COL_PROBLEMS, COL_PROGRESS, COL_ROLE,
-                    COL_STATUS, COL_TARGET, DATE_LABEL, FILLER_LABEL, INDICATOR_FORM_SHEET, PHONE_LABEL, build_form,
-                    form_sheets, read_form, specs_for)
+from .forms import (DATE_LABEL, FILLER_LABEL, PHONE_LABEL, FormFill, build_form, form_sheets, locked_columns,
+                    read_form, specs_for)
 from .indicators import reported_value
-from .ledger import STATUS_FIX, STATUS_REJECTED, STATUS_UNPACKED, STATUS_VALID, Ledger
-from .model import ROLE_LEAD, STATUSES, Period
+from .ledger import Ledger, split_reported
+from .model import Answer
+from .schema import FORM, H_IND_VALUE, H_NOTE
+from .vocab import FILE_STAMP, INDICATOR_FORM_SHEET, REJECTED, TO_FIX, UNPACKED, VALID, Period, nfkc
 from .workbooks import MAX_UNCOMPRESSED, expands_too_far, open_workbook, sniff, text_of
-
-log = logging.getLogger(__name__)
 
 IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", "ehthumbs.db"}
 IGNORED_SUFFIXES = (".tmp", ".crdownload", ".part", ".partial")
 UNPACK_DIR = ".解压"
 DUPLICATE_DIR = "重复"
 ZIP_DIR = "压缩包"
-FIX_DIR = "待补正"
+FIX_DIR = TO_FIX
 POOL_THRESHOLD = 48
 BATCH = 64  # files recorded per ledger transaction
 # Limits for a zip attachment's members.
 ZIP_MAX_MEMBERS = 500  # members of a zip attachment; sizes are checked by workbooks.expands_too_far
-_TITLE_PERIOD = re.compile(r"(\d{4})年(\d{1,2})月")
-STATUS_LIST = "、".join(STATUSES)
 
 
 @dataclass
@@ -65,32 +62,42 @@ class Examined:
     size: int
     mtime: float
     received_at: str
-    kind: str = None
-    status: str = STATUS_REJECTED
-    recipient: str = None
-    period: str = None
-    identified_by: str = None
+    kind: str | None = None
+    verdict: str = REJECTED  # vocab.VALID, TO_FIX, REJECTED or UNPACKED
+    recipient: str | None = None
+    period: str | None = None
+    identified_by: str | None = None
     problems: list = field(default_factory=list)
     notes: list = field(default_factory=list)
-    answers: list = field(default_factory=list)
+    answers: list = field(default_factory=list)  # model.Answer, in the form's order
     filler: str = ""
     phone: str = ""
     fill_date: str = ""
-    marks: dict = field(default_factory=dict)
-    prefill: dict = field(default_factory=dict)
-    indicator_values: list = field(default_factory=list)  # {"indicator_id", "value", "raw", "note"}
+    fill: FormFill = field(default_factory=FormFill)  # what the form said and the cells at fault
+    indicator_values: list = field(default_factory=list)  # IndicatorValue
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """An indicator's value to date as a return states it; ``value`` is None when unreadable."""
+
+    indicator_id: str
+    value: float | None
+    raw: str
+    note: str
 
 
 @dataclass
 class Expectations:
     """What a return must match, picklable for worker processes."""
 
-    recipients: dict  # name -> ((task_id, item, target, role), ...)
+    schema: object  # schema.Schema of the table
+    recipients: dict  # name -> (forms.LockedRow, ...)
     period: str  # the period being collected, used when a return does not say its own
     indicators: dict = field(default_factory=dict)  # name -> ((indicator_id, task_id, name, target, unit), ...)
 
 
-def examine(path, original_name, expectations):
+def examine(path, original_name: str, expectations: Expectations) -> Examined:
     """Read and validate one file; never raises for bad content.
 
     Returns:
@@ -105,11 +112,11 @@ def examine(path, original_name, expectations):
     label = original_name
     ex.kind = sniff(data)
     if ex.kind == "zip":
-        ex.status = STATUS_UNPACKED
+        ex.verdict = UNPACKED
         return ex
     try:
         _, sheets = open_workbook(path, label=label, data=data, wanted=form_sheets, kind=ex.kind)
-        form = read_form(sheets, label)
+        form = read_form(sheets, label, expectations.schema)
     except InputError as exc:  # unreadable, encrypted, unsafe, not a form: all rejected with their reason
         return _reject(ex, str(exc))
     _validate(ex, form, expectations)
@@ -129,7 +136,7 @@ def _examine_in_worker(path, name):
 
 
 def _reject(ex, reason):
-    ex.status = STATUS_REJECTED
+    ex.verdict = REJECTED
     ex.problems = [reason]
     return ex
 
@@ -154,107 +161,121 @@ def _validate(ex, form, expectations):
     ex.recipient = recipient
     ex.period = form.meta.get("period", "")
     if not ex.period:
-        match = _TITLE_PERIOD.search(form.title)
-        ex.period = str(Period(int(match.group(1)), int(match.group(2)))) if match else expectations.period
-        if not match:
+        titled = Period.from_label(form.title)
+        ex.period = str(titled) if titled else expectations.period
+        if not titled:
             ex.notes.append(f"表格中没有写明期次，按本次收取的期次 {expectations.period} 处理。")
     ex.filler, ex.phone, ex.fill_date = form.filler, form.phone, form.date
+    fill = ex.fill
     problems = []
     for label, value in ((FILLER_LABEL, form.filler), (PHONE_LABEL, form.phone)):
         if not value:
             ref = form.header_refs.get(label, "")
             problems.append(f"{where}{ref}：{label.rstrip('：')}未填写，请补填。")
-            ex.marks[("header", label)] = f"{label.rstrip('：')}未填写，请补填。"
-    expected = {row[0]: row for row in expectations.recipients[recipient]}
+            fill.header_marks[label] = f"{label.rstrip('：')}未填写，请补填。"
+    schema = expectations.schema
+    columns = schema.at(FORM)
+    locked = locked_columns(schema)
+    id_header = schema.column("task_id").header
+    first_choice = next((c for c in columns if c.choices), columns[0])
+    expected = {row.task_id: row for row in expectations.recipients[recipient]}
     rows_reported = False  # a duplicated, foreign or missing row already explains a fingerprint change
     got = {}
     for row in form.rows:
-        task_id = row[COL_ID]
+        task_id = row[id_header]
         if task_id in got:
             rows_reported = True
-            problems.append(f"{where}第{row.rownum}行：任务编号“{task_id}”与第{got[task_id].rownum}行重复，已只采用第一行，请删除重复的行。")
+            problems.append(f"{where}第{row.rownum}行：{id_header}“{task_id}”与第{got[task_id].rownum}行重复，已只采用第一行，请删除重复的行。")
             continue
         got[task_id] = row
     for task_id in got:
         if task_id not in expected:
             rows_reported = True
-            problems.append(f"{where}第{got[task_id].rownum}行：任务编号“{task_id}”不是本单位的任务，已忽略该行，请不要在填报表中增加行。")
+            problems.append(f"{where}第{got[task_id].rownum}行：{id_header}“{task_id}”不是本单位的任务，已忽略该行，请不要在填报表中增加行。")
     fingerprint_ok = form.meta.get("fingerprint") in (None, form.locked_fingerprint())
     locked_changed = False
-    for task_id, (_, item, target, role) in expected.items():
+    for task_id, want in expected.items():
+        shown = {c.key: v for c, v in zip(locked, want.values)}
+        item = shown.get("item", task_id)
         row = got.get(task_id)
         if row is None:
             rows_reported = True
             problems.append(f"{where}：缺少任务 {task_id}（{item}）的行，请不要删除填报表中的行，补上后重新发送。")
-            ex.marks[(task_id, COL_STATUS)] = "这一行在交回的表格中被删除了，请补填。"
+            fill.row_marks[(task_id, first_choice.key)] = "这一行在交回的表格中被删除了，请补填。"
             continue
-        for column, wanted in ((COL_ITEM, item), (COL_TARGET, target), (COL_ROLE, role)):
-            if column in form.columns and row[column] != wanted and _nfkc(row[column]) != _nfkc(wanted):
+        for column, wanted in zip(locked, want.values):
+            if column.key == "task_id" or column.header not in form.columns:
+                continue
+            if row[column.header] != wanted and _squash(row[column.header]) != _squash(wanted):
                 locked_changed = True
-                problems.append(f"{where}{form.ref(row.rownum, column)}：{column}被改动，锁定的内容不能修改，已按责任分解表原文处理。")
-        status = normalize_status(row[COL_STATUS])
-        status_ref = form.ref(row.rownum, COL_STATUS) if COL_STATUS in form.columns else ""
-        if not row[COL_STATUS]:
-            problems.append(f"{where}{status_ref}（{item}）：完成状态未填写，请从下拉列表中选择 {STATUS_LIST} 之一。")
-            ex.marks[(task_id, COL_STATUS)] = f"完成状态未填写，请从下拉列表中选择：{STATUS_LIST}。"
-        elif status is None:
-            problems.append(f"{where}{status_ref}（{item}）：完成状态“{row[COL_STATUS]}”不是可选值，请改为 {STATUS_LIST} 之一。")
-            ex.marks[(task_id, COL_STATUS)] = f"“{row[COL_STATUS]}”不是可选值，请改为：{STATUS_LIST}。"
-        if role == ROLE_LEAD and not row[COL_PROGRESS]:
-            ref = form.ref(row.rownum, COL_PROGRESS) if COL_PROGRESS in form.columns else ""
-            problems.append(f"{where}{ref}（{item}）：推进情况未填写，本单位牵头的任务必须填写推进情况。")
-            ex.marks[(task_id, COL_PROGRESS)] = "本单位牵头的任务，推进情况必须填写。"
-        ex.answers.append({"task_id": task_id, "role": role, "status": status or "", "progress": row[COL_PROGRESS],
-                           "problems": row[COL_PROBLEMS], "plans": row[COL_PLANS], "rownum": row.rownum})
-        ex.prefill[task_id] = {COL_STATUS: row[COL_STATUS], COL_PROGRESS: row[COL_PROGRESS],
-                               COL_PROBLEMS: row[COL_PROBLEMS], COL_PLANS: row[COL_PLANS]}
-    ex.prefill["header"] = {FILLER_LABEL: form.filler, PHONE_LABEL: form.phone, DATE_LABEL: form.date}
+                problems.append(f"{where}{form.ref(row.rownum, column.header)}：{column.header}被改动，锁定的内容不能修改，已按责任分解表原文处理。")
+        values = {c.key: wanted for c, wanted in zip(locked, want.values) if c.ledger}
+        for column in schema.answer_columns:
+            text = row[column.header]
+            ref = form.ref(row.rownum, column.header)
+            if column.choices:
+                choice = normalize_choice(text, column.choices)
+                listed = "、".join(column.choices)
+                if not text and want.role in column.required:
+                    problems.append(f"{where}{ref}（{item}）：{column.header}未填写，请从下拉列表中选择 {listed} 之一。")
+                    fill.row_marks[(task_id, column.key)] = f"{column.header}未填写，请从下拉列表中选择：{listed}。"
+                elif text and choice is None:
+                    problems.append(f"{where}{ref}（{item}）：{column.header}“{text}”不是可选值，请改为 {listed} 之一。")
+                    fill.row_marks[(task_id, column.key)] = f"“{text}”不是可选值，请改为：{listed}。"
+                values[column.key] = choice or ""
+            else:
+                if not text and want.role in column.required:
+                    problems.append(f"{where}{ref}（{item}）：{column.header}未填写，本单位{want.role}的任务必须填写{column.header}。")
+                    fill.row_marks[(task_id, column.key)] = f"本单位{want.role}的任务，{column.header}必须填写。"
+                values[column.key] = text
+        ex.answers.append(Answer(task_id, want.role, values, row.rownum))
+        fill.rows[task_id] = {c.key: row[c.header] for c in schema.answer_columns}
+    fill.header.update({FILLER_LABEL: form.filler, PHONE_LABEL: form.phone, DATE_LABEL: form.date})
     if "indicators" in form.meta or form.indicator_rows:  # forms made before indicators existed have none
         problems.extend(_validate_indicators(ex, form, expectations.indicators.get(recipient, ())))
     if not fingerprint_ok and not locked_changed and not rows_reported:
         problems.append(f"{where}：锁定内容与下发时不一致（行的顺序或内容被调整），已按任务编号对应处理，请核对。")
     ex.problems = problems
-    ex.status = STATUS_FIX if problems else STATUS_VALID
+    ex.verdict = TO_FIX if problems else VALID
 
 
 def _validate_indicators(ex, form, expected):
     """Read each indicator's value to date; what cannot be read is a problem naming its cell."""
     where = f"工作表“{INDICATOR_FORM_SHEET}”"
+    marks = ex.fill.indicator_marks
     problems = []
     for ind_id, _task_id, name, target, unit in expected:
         found = form.indicator_rows.get(ind_id)
         if found is None:
-            problems.append(f"{where}：缺少指标 {ind_id}（{name}）的行，请不要删除“指标填报”中的行，补上后重新发送。")
-            ex.marks[(ind_id, COL_IND_VALUE)] = "这一行在交回的表格中被删除了，请补填。"
+            problems.append(f"{where}：缺少指标 {ind_id}（{name}）的行，请不要删除“{INDICATOR_FORM_SHEET}”中的行，补上后重新发送。")
+            marks[(ind_id, H_IND_VALUE)] = "这一行在交回的表格中被删除了，请补填。"
             continue
         _rownum, raw, note, ref = found
-        ex.prefill[ind_id] = {COL_IND_VALUE: text_of(raw), COL_IND_NOTE: note}
+        ex.fill.indicators[ind_id] = {H_IND_VALUE: text_of(raw), H_NOTE: note}
         example = "92%" if unit == "%" else "0" if target == "零发生" else "12"
         if raw is None:
-            problems.append(f"{where}{ref}（{name}）：截至本月累计完成值未填写，请填写数字，例如 {example}。")
-            ex.marks[(ind_id, COL_IND_VALUE)] = f"请填写截至本月的累计完成值（数字），例如 {example}。"
+            problems.append(f"{where}{ref}（{name}）：{H_IND_VALUE}未填写，请填写数字，例如 {example}。")
+            marks[(ind_id, H_IND_VALUE)] = f"请填写截至本月的累计完成值（数字），例如 {example}。"
             continue
         value = reported_value(raw, unit)
         if value is None:
             problems.append(f"{where}{ref}（{name}）：完成值“{text_of(raw)}”无法识别为数字，请改为数字，例如 {example}。")
-            ex.marks[(ind_id, COL_IND_VALUE)] = f"“{text_of(raw)}”不是数字，请改为数字，例如 {example}；文字说明请写在“说明”中。"
-        ex.indicator_values.append({"indicator_id": ind_id, "value": value, "raw": text_of(raw), "note": note})
+            marks[(ind_id, H_IND_VALUE)] = f"“{text_of(raw)}”不是数字，请改为数字，例如 {example}；文字说明请写在“{H_NOTE}”中。"
+        ex.indicator_values.append(IndicatorValue(ind_id, value, text_of(raw), note))
     return problems
 
 
-def _nfkc(text):
-    text = text or ""
-    if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"\s+", "", text)
+def _squash(text: str) -> str:
+    """Text compared leniently: full-width forms as ordinary ones, no white space."""
+    return re.sub(r"\s+", "", nfkc(text))
 
 
-def normalize_status(text):
-    """One of the four statuses, tolerating spaces and full-width characters; None if it is none of them."""
-    if text in STATUSES:
+def normalize_choice(text: str, choices: tuple) -> str | None:
+    """One of ``choices``, tolerating spaces and full-width characters; None if it is none of them."""
+    if text in choices:
         return text
-    value = _nfkc(text)
-    return value if value in STATUSES else None
+    value = _squash(text)
+    return value if value in choices else None
 
 
 # ---------------------------------------------------------------------------
@@ -275,14 +296,15 @@ class CollectResult:
     reported: list = field(default_factory=list)
     marked_copies: list = field(default_factory=list)
 
-    def count(self, status):
-        return sum(1 for e in self.processed if e.status == status)
+    def count(self, verdict: str) -> int:
+        return sum(1 for e in self.processed if e.verdict == verdict)
 
 
 class Collector:
     """Collects inbox/ for one table and config. The clock and the settle time are parameters."""
 
-    def __init__(self, config, table, now=None, settle_seconds=None, workers=None, progress=None):
+    def __init__(self, config, table, now=None, settle_seconds: int | None = None, workers: int | None = None,
+                 progress=None):
         self.config = config
         self.table = table
         self.now = now or dt.datetime.now
@@ -331,7 +353,7 @@ class Collector:
         if self.settle <= 0:
             return paths, []
         young = {}
-        now = time.time()
+        now = self.now().timestamp()
         for p in paths:
             st = p.stat()
             if now - st.st_mtime < self.settle:
@@ -355,12 +377,12 @@ class Collector:
         return ready, busy
 
     # -- the run -------------------------------------------------------------
-    def run(self, period):
+    def run(self, period: Period) -> CollectResult:
         result = CollectResult(period=period)
         recipients = self.table.recipients(self.config.departments)
         self._specs[period] = {s.recipient: s for s in specs_for(self.table, self.config, period)}
-        expectations = Expectations({name: spec.rows for name, spec in self._specs[period].items()}, str(period),
-                                    {name: spec.indicators for name, spec in self._specs[period].items()})
+        expectations = Expectations(self.table.schema, {name: spec.rows for name, spec in self._specs[period].items()},
+                                    str(period), {name: spec.indicators for name, spec in self._specs[period].items()})
         with Ledger(self.config.ledger, self.config.path.parent) as ledger:
             result.recovered = self.recover(ledger)
             for _round in range(3):  # zips unpack into inbox/.解压, whose members are taken next round
@@ -377,9 +399,9 @@ class Collector:
                         self.progress(done, len(ready))
                 if not unpacked_any:
                     break
-            latest = ledger.latest_returns(period)
-        result.reported = [r.name for r in recipients if r.name in latest]
-        result.missing = [r.name for r in recipients if r.name not in latest]
+            reported, missing = split_reported(recipients, ledger.reporters(period))
+        result.reported = [r.name for r in reported]
+        result.missing = [r.name for r in missing]
         self._cleanup_unpack_dir()
         return result
 
@@ -419,7 +441,7 @@ class Collector:
         placed, unpacked_any = [], False
         for ex in batch:
             dest, duplicate, marked = self._decide(ledger, ex, result, expectations, seen)
-            unpacked_any |= ex.status == STATUS_UNPACKED and not duplicate
+            unpacked_any |= ex.verdict == UNPACKED and not duplicate
             placed.append((ex, self._put(Path(ex.path), dest, ex.sha256), duplicate, marked))
             seen.add(ex.sha256)
         seen_at = self.now().isoformat(timespec="seconds")
@@ -436,11 +458,11 @@ class Collector:
 
     def _decide(self, ledger, ex, result, expectations, seen):
         """Where a file goes, whether it is a duplicate, and its marked copy if any."""
-        stamp = dt.datetime.fromtimestamp(ex.mtime).strftime("%Y%m%d-%H%M%S")
+        stamp = dt.datetime.fromtimestamp(ex.mtime).strftime(FILE_STAMP)
         base_name = files.safe_filename(PurePosixPath(ex.original_name).name)
         duplicate = ex.sha256 in seen or ledger.known(ex.sha256) is not None
         marked = None
-        if not duplicate and ex.status == STATUS_UNPACKED:
+        if not duplicate and ex.verdict == UNPACKED:
             if self._unpack(Path(ex.path), ex):
                 result.unpacked.append(ex)
             # else: _unpack rejected it; it goes to 退回 below
@@ -448,16 +470,16 @@ class Collector:
             tag = hashlib.sha256(ex.original_name.encode("utf-8")).hexdigest()[:6]
             dest = self.archive / DUPLICATE_DIR / f"{stamp}_{ex.sha256[:12]}_{tag}_{base_name}"
             result.duplicates.append(ex)
-        elif ex.status == STATUS_UNPACKED:
+        elif ex.verdict == UNPACKED:
             dest = self.archive / ZIP_DIR / f"{stamp}_{ex.sha256[:12]}_{base_name}"
-        elif ex.status == STATUS_REJECTED:
+        elif ex.verdict == REJECTED:
             dest = self.rejected / f"{stamp}_{ex.sha256[:12]}_{base_name}"
             self._write_note(dest, ex)
             result.processed.append(ex)
         else:
             folder = files.safe_filename(ex.recipient)
             dest = self.archive / ex.period / folder / f"{stamp}_{ex.sha256[:12]}_{base_name}"
-            if ex.status == STATUS_FIX:
+            if ex.verdict == TO_FIX:
                 marked = self._marked_copy(ex, expectations)
                 result.marked_copies.append(marked)
             result.processed.append(ex)
@@ -492,7 +514,7 @@ class Collector:
             if not _unlink_same(source, sha):
                 self._pending_sources.add(os.path.abspath(source))  # still open: leave it for next time
                 continue
-            ledger.mark_done(drop_id)
+            ledger.mark_done_many([drop_id])
             done += 1
         return done
 
@@ -514,7 +536,7 @@ class Collector:
         period = Period.parse(ex.period)
         if period not in self._specs:
             self._specs[period] = {s.recipient: s for s in specs_for(self.table, self.config, period)}
-        spec = dataclasses.replace(self._specs[period][ex.recipient], prefill=ex.prefill, marks=ex.marks)
+        spec = dataclasses.replace(self._specs[period][ex.recipient], fill=ex.fill)
         folder = self.config.period_dir(Period.parse(ex.period)) / FIX_DIR
         path = folder / files.safe_filename(ex.recipient, f"_{ex.period}填报表_待补正_{ex.sha256[:8]}.xlsx")
         if not path.exists():
@@ -589,25 +611,25 @@ def _unlink_same(path, sha):
 def summary_lines(result):
     """The Chinese summary a clerk reads after collecting."""
     n = len(result.processed) + len(result.duplicates)
-    lines = [f"收到 {n} 份：有效 {result.count(STATUS_VALID)}，待补正 {result.count(STATUS_FIX)}，"
-             f"退回 {result.count(STATUS_REJECTED)}，重复 {len(result.duplicates)}"]
+    lines = [f"收到 {n} 份：有效 {result.count(VALID)}，待补正 {result.count(TO_FIX)}，"
+             f"退回 {result.count(REJECTED)}，重复 {len(result.duplicates)}"]
     if result.recovered:
         lines.append(f"已完成上次中断时未完成的 {result.recovered} 个文件的归档。")
     if result.unpacked:
         lines.append(f"已解压压缩包 {len(result.unpacked)} 个：" + "、".join(e.original_name for e in result.unpacked))
     other = {}
     for e in result.processed:
-        if e.period and e.period != str(result.period) and e.status != STATUS_REJECTED:
+        if e.period and e.period != str(result.period) and e.verdict != REJECTED:
             other.setdefault(e.period, []).append(e)
     for p, items in sorted(other.items()):
         lines.append(f"其中 {len(items)} 份属于 {p}，已归入该期次：" + "、".join(f"{e.recipient}（{e.original_name}）" for e in items))
     for e in result.processed:
         for note in e.notes:
             lines.append(f"注意：{e.original_name}：{note}")
-        if e.status == STATUS_FIX:
+        if e.verdict == TO_FIX:
             lines.append(f"待补正：{e.original_name}（{e.recipient}）")
             lines.extend(f"  · {problem}" for problem in e.problems)
-        elif e.status == STATUS_REJECTED:
+        elif e.verdict == REJECTED:
             lines.append(f"退回：{e.problems[0]}")
     if result.marked_copies:
         lines.append(f"已为待补正的单位生成标注了问题的表格，可直接发回：{result.marked_copies[0].parent}")

@@ -14,16 +14,15 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from .errors import TableError
+from .schema import (H_COMPARISON, H_ID, H_IND_ID, H_IND_NAME, H_IND_UNIT, H_SOURCE, H_TARGET_UPPER, H_TARGET_VALUE,
+                     H_UNIT, INDICATOR_COLUMNS)
+from .vocab import INDICATOR_SHEET, MET, NOT_FILLED, NOT_MET, RECORD_SHEET  # noqa: F401 - used by table.py
 from .workbooks import text_of
 
 GE, LE, EQ, AT_LEAST, RANGE, ZERO = "≥", "≤", "=", "至少", "区间", "零发生"
 COMPARISONS = (GE, LE, EQ, AT_LEAST, RANGE, ZERO)
 SOURCE_AUTO, SOURCE_CLERK = "自动提取", "人工"
-MET, NOT_MET, NOT_REPORTED = "达标", "未达标", "未填报"
-
-INDICATOR_SHEET = "指标"
-RECORD_SHEET = "指标记录"
-INDICATOR_COLUMNS = ("指标编号", "任务编号", "工作内容", "指标名称", "比较", "目标值", "目标上限", "单位", "填报单位", "来源")
+NOT_REPORTED = NOT_FILLED  # an indicator with no value this period
 
 _UNITS = ("个行政村", "万元", "亿元", "%", "吨", "家", "只", "个", "项", "起", "人", "次", "件", "台", "所", "批", "场")
 _UNIT_NAMES = {"个行政村": "行政村"}
@@ -222,30 +221,30 @@ def read_sheet(sheets, table, label):
         v = {name: text_of(raw[i]) if i < len(raw) else "" for name, i in col.items()}
         if not any(v.values()):
             continue
-        at = f"{where}第{r}行" + (f"（{v['指标名称']}）" if v["指标名称"] else "")
-        if v["任务编号"] not in tasks:
-            problems.append(f"{at}：任务编号“{v['任务编号']}”不在责任分解表中，请改为该指标所属任务的编号。")
+        at = f"{where}第{r}行" + (f"（{v[H_IND_NAME]}）" if v[H_IND_NAME] else "")
+        if v[H_ID] not in tasks:
+            problems.append(f"{at}：任务编号“{v[H_ID]}”不在责任分解表中，请改为该指标所属任务的编号。")
             continue
-        if not v["指标名称"]:
+        if not v[H_IND_NAME]:
             problems.append(f"{at}：指标名称为空，请填写。")
             continue
-        if v["比较"] not in COMPARISONS:
-            problems.append(f"{at}：比较“{v['比较']}”无效，请填写 {'、'.join(COMPARISONS)} 之一。")
+        if v[H_COMPARISON] not in COMPARISONS:
+            problems.append(f"{at}：比较“{v[H_COMPARISON]}”无效，请填写 {'、'.join(COMPARISONS)} 之一。")
             continue
-        value = parse_number(v["目标值"]) if v["比较"] != ZERO else 0.0
-        upper = parse_number(v["目标上限"]) if v["比较"] == RANGE else None
-        if value is None or (v["比较"] == RANGE and upper is None):
+        value = parse_number(v[H_TARGET_VALUE]) if v[H_COMPARISON] != ZERO else 0.0
+        upper = parse_number(v[H_TARGET_UPPER]) if v[H_COMPARISON] == RANGE else None
+        if value is None or (v[H_COMPARISON] == RANGE and upper is None):
             problems.append(f"{at}：目标值不是数字，请填写数字，例如 92。")
             continue
         # A row the clerk added without an ID gets one from its name: stable however the sheet is sorted.
-        ident = v["指标编号"] or f"{v['任务编号']}-R{fingerprint(v['指标名称'])[:6]}"
+        ident = v[H_IND_ID] or f"{v[H_ID]}-R{fingerprint(v[H_IND_NAME])[:6]}"
         if ident in seen:
             problems.append(f"{at}：指标编号“{ident}”与第{seen[ident]}行重复，请改用一个新的编号。")
             continue
         seen[ident] = r
-        source = SOURCE_AUTO if v["来源"] == SOURCE_AUTO else SOURCE_CLERK
-        rows.append(Indicator(ident, v["任务编号"], v["指标名称"], v["比较"], value, v["单位"], upper,
-                              v["填报单位"], source))
+        source = SOURCE_AUTO if v[H_SOURCE] == SOURCE_AUTO else SOURCE_CLERK
+        rows.append(Indicator(ident, v[H_ID], v[H_IND_NAME], v[H_COMPARISON], value, v[H_IND_UNIT], upper,
+                              v[H_UNIT], source))
     if problems:
         raise TableError(problems[0], problems[1:])
     return rows, record

@@ -1,26 +1,31 @@
 """The ledger: every file the collector has seen, in SQLite.
 
 ``returns`` holds one row per distinct content (sha256): who sent it, for which period,
-its status and problems, where the original bytes are kept. ``answers`` holds the
-task rows of accepted returns. ``drops`` records every physical file taken out of
+the collector's verdict and the problems found, where the original bytes are kept.
+``answers`` holds the task rows of accepted returns, each row's columns (see
+:mod:`schema`) as one JSON object. ``drops`` records every physical file taken out of
 inbox/, duplicates included. A row is written as ``pending`` before the inbox file is
 removed and marked ``done`` after, so that a crash in between is completed next run.
+
+The layout carries a version (``PRAGMA user_version``); :data:`MIGRATIONS` brings a
+ledger written by any earlier version of the tool up to date when it is opened, in one
+transaction per step, without changing what it says.
 """
+
+from __future__ import annotations
 
 import json
 import os
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-STATUS_VALID = "有效"
-STATUS_FIX = "待补正"
-STATUS_REJECTED = "退回"
-STATUS_UNPACKED = "已解压"
-ACCEPTED = (STATUS_VALID, STATUS_FIX)
+from .model import Answer
+from .vocab import ACCEPTED
 
-SCHEMA = """
+# Version 1: the layout of the first release, answers in fixed columns.
+_V1 = """
 CREATE TABLE IF NOT EXISTS returns (
     id INTEGER PRIMARY KEY,
     sha256 TEXT NOT NULL UNIQUE,
@@ -63,6 +68,23 @@ CREATE TABLE IF NOT EXISTS drops (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
 
+# Version 2: each answer's columns as one JSON object, so that a declared column needs no
+# new SQL; the collector's decision is called a verdict; the unused meta table goes.
+_V2 = """
+ALTER TABLE answers ADD COLUMN fields TEXT NOT NULL DEFAULT '{}';
+UPDATE answers SET fields = json_object('status', coalesce(status, ''), 'progress', coalesce(progress, ''),
+                                        'problems', coalesce(problems, ''), 'plans', coalesce(plans, ''));
+ALTER TABLE answers DROP COLUMN status;
+ALTER TABLE answers DROP COLUMN progress;
+ALTER TABLE answers DROP COLUMN problems;
+ALTER TABLE answers DROP COLUMN plans;
+ALTER TABLE returns RENAME COLUMN status TO verdict;
+DROP TABLE IF EXISTS meta;
+"""
+
+MIGRATIONS = (_V1, _V2)  # MIGRATIONS[n - 1] brings version n - 1 to version n
+VERSION = len(MIGRATIONS)
+
 
 @dataclass
 class LatestReturn:
@@ -71,7 +93,7 @@ class LatestReturn:
     id: int
     recipient: str
     period: str
-    status: str
+    verdict: str
     problems: list
     original_name: str
     received_at: str
@@ -79,14 +101,43 @@ class LatestReturn:
     filler: str
     phone: str
     fill_date: str
-    answers: dict  # task_id -> {"status", "progress", "problems", "plans", "role"}
-    indicators: dict = None  # indicator_id -> {"value", "raw", "note"}
+    answers: dict  # task_id -> model.Answer, in the form's order
+    indicators: dict = field(default_factory=dict)  # indicator_id -> {"value", "raw", "note"}
+
+
+def split_reported(recipients: list, reporters: set) -> tuple[list, list]:
+    """(those of ``recipients`` that have reported, those that have not), each in order."""
+    return [r for r in recipients if r.name in reporters], [r for r in recipients if r.name not in reporters]
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Bring the ledger's layout to :data:`VERSION`; returns the version it had."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version == 0 and db.execute("SELECT 1 FROM sqlite_master WHERE name = 'returns'").fetchone():
+        version = 1  # written before the layout carried a version
+    start = version
+    for number in range(version + 1, VERSION + 1):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            current = db.execute("PRAGMA user_version").fetchone()[0]
+            if current >= number:  # another run migrated it meanwhile
+                db.execute("ROLLBACK")
+                continue
+            for statement in MIGRATIONS[number - 1].split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version = {number}")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+    return start
 
 
 class Ledger:
     """The SQLite ledger; paths stored relative to ``base`` so the folder can move."""
 
-    def __init__(self, path, base):
+    def __init__(self, path, base) -> None:
         self.path = Path(path)
         self.base = Path(base)
         self._base_abs = os.path.abspath(self.base)
@@ -94,15 +145,15 @@ class Ledger:
         self.db = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(SCHEMA)
+        migrate(self.db)
 
-    def close(self):
+    def close(self) -> None:
         self.db.close()
 
-    def __enter__(self):
+    def __enter__(self) -> Ledger:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc) -> None:
         self.close()
 
     @contextmanager
@@ -115,34 +166,30 @@ class Ledger:
             raise
         self.db.execute("COMMIT")
 
-    def rel(self, path):
+    def rel(self, path) -> str:
         """``path`` relative to the tool folder, with / separators; absolute when outside it."""
         full = os.path.abspath(path)
         if os.path.commonpath([full, self._base_abs]) != self._base_abs:
             return full
         return Path(os.path.relpath(full, self._base_abs)).as_posix()
 
-    def abs(self, stored):
+    def abs(self, stored: str) -> Path:
         p = Path(stored)
         return p if p.is_absolute() else self.base / p
 
-    def known(self, sha):
-        """The returns row id and status for this content, or None."""
-        row = self.db.execute("SELECT id, status FROM returns WHERE sha256 = ?", (sha,)).fetchone()
-        return row
+    def known(self, sha: str):
+        """The returns row id and verdict for this content, or None."""
+        return self.db.execute("SELECT id, verdict FROM returns WHERE sha256 = ?", (sha,)).fetchone()
 
-    def pending_drops(self):
+    def pending_drops(self) -> list:
         return self.db.execute(
             "SELECT id, sha256, source_path, stored_path FROM drops WHERE state = 'pending'").fetchall()
 
-    def mark_done_many(self, drop_ids):
+    def mark_done_many(self, drop_ids) -> None:
         with self.transaction() as db:
             db.executemany("UPDATE drops SET state = 'done' WHERE id = ?", [(i,) for i in drop_ids])
 
-    def mark_done(self, drop_id):
-        self.mark_done_many([drop_id])
-
-    def record_many(self, items):
+    def record_many(self, items) -> list:
         """Record files in one transaction: each one's returns row (unless a duplicate), answers, and drop.
 
         Args:
@@ -157,22 +204,21 @@ class Ledger:
                 if not duplicate:
                     cur = db.execute(
                         "INSERT INTO returns (sha256, original_name, received_at, size, kind, recipient, period,"
-                        " status, problems, identified_by, filler, phone, fill_date, stored_path, marked_copy)"
+                        " verdict, problems, identified_by, filler, phone, fill_date, stored_path, marked_copy)"
                         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         (examined.sha256, examined.original_name, examined.received_at, examined.size, examined.kind,
-                         examined.recipient, examined.period, examined.status,
+                         examined.recipient, examined.period, examined.verdict,
                          json.dumps(examined.problems, ensure_ascii=False), examined.identified_by,
                          examined.filler, examined.phone, examined.fill_date, self.rel(stored_path),
                          self.rel(marked_copy) if marked_copy else None))
-                    if examined.status in ACCEPTED:
+                    if examined.verdict in ACCEPTED:
                         db.executemany(
-                            "INSERT INTO answers (return_id, task_id, role, status, progress, problems, plans, rownum)"
-                            " VALUES (?,?,?,?,?,?,?,?)",
-                            [(cur.lastrowid, a["task_id"], a["role"], a["status"], a["progress"], a["problems"],
-                              a["plans"], a["rownum"]) for a in examined.answers])
+                            "INSERT INTO answers (return_id, task_id, role, rownum, fields) VALUES (?,?,?,?,?)",
+                            [(cur.lastrowid, a.task_id, a.role, a.rownum, json.dumps(a.values, ensure_ascii=False))
+                             for a in examined.answers])
                         db.executemany(
                             "INSERT INTO indicator_values (return_id, indicator_id, value, raw, note) VALUES (?,?,?,?,?)",
-                            [(cur.lastrowid, v["indicator_id"], v["value"], v["raw"], v["note"])
+                            [(cur.lastrowid, v.indicator_id, v.value, v.raw, v.note)
                              for v in examined.indicator_values])
                 cur = db.execute(
                     "INSERT INTO drops (sha256, original_name, source_path, stored_path, seen_at, duplicate, state)"
@@ -182,34 +228,38 @@ class Ledger:
                 ids.append(cur.lastrowid)
         return ids
 
-    def latest_returns(self, period):
+    def reporters(self, period) -> set:
+        """The recipients with an accepted return for ``period``."""
+        return {row[0] for row in self.db.execute(
+            "SELECT DISTINCT recipient FROM returns WHERE period = ? AND verdict IN (?, ?)",
+            (str(period), *ACCEPTED))}
+
+    def latest_returns(self, period) -> dict:
         """recipient -> :class:`LatestReturn`: the newest accepted return of each recipient for ``period``."""
         rows = self.db.execute(
-            "SELECT id, recipient, period, status, problems, original_name, received_at, stored_path,"
-            " filler, phone, fill_date FROM returns WHERE period = ? AND status IN (?, ?) ORDER BY id",
+            "SELECT id, recipient, period, verdict, problems, original_name, received_at, stored_path,"
+            " filler, phone, fill_date FROM returns WHERE period = ? AND verdict IN (?, ?) ORDER BY id",
             (str(period), *ACCEPTED)).fetchall()
         latest = {}
         for r in rows:
             latest[r[1]] = r  # later ids supersede earlier ones
         result = {}
         for r in latest.values():
-            answers = {a[0]: {"role": a[1], "status": a[2], "progress": a[3], "problems": a[4], "plans": a[5]}
-                       for a in self.db.execute(
-                           "SELECT task_id, role, status, progress, problems, plans FROM answers WHERE return_id = ?"
-                           " ORDER BY rownum", (r[0],))}
+            answers = {a[0]: Answer(a[0], a[1], json.loads(a[2]), a[3]) for a in self.db.execute(
+                "SELECT task_id, role, fields, rownum FROM answers WHERE return_id = ? ORDER BY rownum", (r[0],))}
             values = {v[0]: {"value": v[1], "raw": v[2], "note": v[3]} for v in self.db.execute(
                 "SELECT indicator_id, value, raw, note FROM indicator_values WHERE return_id = ?", (r[0],))}
             result[r[1]] = LatestReturn(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6], r[7],
                                         r[8] or "", r[9] or "", r[10] or "", answers, values)
         return result
 
-    def periods(self):
+    def periods(self) -> list:
         """Every period with an accepted return, in order."""
         return [row[0] for row in self.db.execute(
-            "SELECT DISTINCT period FROM returns WHERE status IN (?, ?) AND period IS NOT NULL ORDER BY period",
+            "SELECT DISTINCT period FROM returns WHERE verdict IN (?, ?) AND period IS NOT NULL ORDER BY period",
             ACCEPTED)]
 
-    def counts(self):
+    def counts(self) -> tuple:
         """(returns rows, drops rows): what tests and the bench compare across runs."""
         return (self.db.execute("SELECT COUNT(*) FROM returns").fetchone()[0],
                 self.db.execute("SELECT COUNT(*) FROM drops").fetchone()[0])

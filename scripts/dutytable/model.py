@@ -1,64 +1,23 @@
 """The one data model every stage shares: periods, tasks, the table, recipients.
 
-Column names that clerks see are defined here once, so that the table, the forms, the
-collector and the reports cannot drift apart.
+Column names and the words clerks see are defined in :mod:`schema` and :mod:`vocab`;
+this module holds the structures built from them.
 """
 
-import re
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 
-from .errors import UsageError
-
-# Columns of the master responsibility table, in order.
-COL_ID = "任务编号"
-COL_SEQ = "序号"
-COL_CATEGORY = "类别"
-COL_ITEM = "工作内容"
-COL_TARGET = "工作目标"
-COL_LEADS = "牵头部门"
-COL_PARTNERS = "配合部门"
-TABLE_COLUMNS = (COL_ID, COL_SEQ, COL_CATEGORY, COL_ITEM, COL_TARGET, COL_LEADS, COL_PARTNERS)
-
-ROLE_LEAD = "牵头"
-ROLE_PARTNER = "配合"
-
-# The four values of 完成状态, most advanced first.
-STATUSES = ("已完成", "正常推进", "进度滞后", "未启动")
-
-_PERIOD_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
-
-
-@dataclass(frozen=True, order=True)
-class Period:
-    """A reporting month, written ``YYYY-MM``."""
-
-    year: int
-    month: int
-
-    @classmethod
-    def parse(cls, text):
-        """Parse ``YYYY-MM``; raise UsageError with a Chinese message otherwise."""
-        match = _PERIOD_RE.match(text or "")
-        if not match or not 1 <= int(match.group(2)) <= 12 or not 1900 <= int(match.group(1)) <= 9999:
-            raise UsageError(f"期次“{text}”无效：请写成“年-月”，例如 2010-11。")
-        return cls(int(match.group(1)), int(match.group(2)))
-
-    @classmethod
-    def of(cls, day):
-        """The period a date falls in."""
-        return cls(day.year, day.month)
-
-    def __str__(self):
-        return f"{self.year:04d}-{self.month:02d}"
-
-    @property
-    def label(self):
-        """How the period reads in Chinese text: 2010年11月."""
-        return f"{self.year}年{self.month}月"
-
-    def next(self):
-        """The following month."""
-        return Period(self.year + self.month // 12, self.month % 12 + 1)
+from . import schema
+from .schema import H_CATEGORY as COL_CATEGORY  # noqa: F401 - the table's column names, for table.py
+from .schema import H_ID as COL_ID  # noqa: F401
+from .schema import H_ITEM as COL_ITEM  # noqa: F401
+from .schema import H_LEADS as COL_LEADS  # noqa: F401
+from .schema import H_PARTNERS as COL_PARTNERS  # noqa: F401
+from .schema import H_SEQ as COL_SEQ  # noqa: F401
+from .schema import H_TARGET as COL_TARGET  # noqa: F401
+from .schema import TABLE_COLUMNS  # noqa: F401
+from .vocab import ROLE_LEAD, ROLE_PARTNER, Period  # noqa: F401 - Period is part of the model
 
 
 @dataclass(frozen=True)
@@ -80,9 +39,10 @@ class Task:
     leads_text: str = ""  # the table's own wording, shown in summaries
     partners_text: str = ""
     row: int = 0  # where it was read from, for messages; 0 when not from a sheet
+    extras: tuple = ()  # ((header, value), ...): the table's own extra columns (完成时限, 责任领导, …), in order
 
     @property
-    def label(self):
+    def label(self) -> str:
         """Short human label: 产品质量（T0101）."""
         return f"{self.item}（{self.task_id}）"
 
@@ -92,7 +52,7 @@ class Assignment:
     """A task as one recipient answers for it."""
 
     task: Task
-    role: str  # ROLE_LEAD or ROLE_PARTNER
+    role: str  # vocab.ROLE_LEAD or vocab.ROLE_PARTNER
 
 
 @dataclass
@@ -104,10 +64,10 @@ class Recipient:
     collective: bool = False  # an unexpanded collective such as 区有关部门
 
     @property
-    def task_ids(self):
+    def task_ids(self) -> list:
         return [a.task.task_id for a in self.assignments]
 
-    def role_of(self, task_id):
+    def role_of(self, task_id: str) -> str | None:
         for a in self.assignments:
             if a.task.task_id == task_id:
                 return a.role
@@ -123,15 +83,21 @@ class Table:
     title: str = ""
     indicators: list = field(default_factory=list)  # indicators.Indicator, in table order
     indicator_record: dict = field(default_factory=dict)  # task_id -> target fingerprint at extraction
+    extra_columns: tuple = ()  # headers of the table's own extra columns, in order
+    schema: schema.Schema = None  # the declared columns; default: schema.DEFAULT with the extra columns
 
-    def task(self, task_id):
+    def __post_init__(self) -> None:
+        if self.schema is None:
+            self.schema = schema.DEFAULT.with_extras(self.extra_columns)
+
+    def task(self, task_id: str) -> Task:
         for t in self.tasks:
             if t.task_id == task_id:
                 return t
         raise KeyError(task_id)
 
     @property
-    def categories(self):
+    def categories(self) -> list:
         """Category names in table order, each once."""
         seen = []
         for t in self.tasks:
@@ -139,7 +105,7 @@ class Table:
                 seen.append(t.category)
         return seen
 
-    def recipients(self, departments):
+    def recipients(self, departments) -> list:
         """Every recipient with its tasks and roles, in order of first appearance.
 
         Args:
@@ -162,3 +128,28 @@ class Table:
                         if rec.role_of(task.task_id) is None:
                             rec.assignments.append(Assignment(task, role))
         return list(by_name.values())
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What one unit said of one task in one return.
+
+    ``values`` holds, by column key (see :mod:`schema`), every column the ledger keeps:
+    the unit's answers (status, progress, …) and read-only columns as the form showed them.
+    """
+
+    task_id: str
+    role: str
+    values: dict
+    rownum: int = 0
+
+    def __getitem__(self, key: str) -> str:
+        return self.values.get(key, "")
+
+    @property
+    def status(self) -> str:
+        return self["status"]
+
+    @property
+    def progress(self) -> str:
+        return self["progress"]

@@ -9,6 +9,8 @@ library only ticks once a day; everything about months is decided here, with the
 date passed in so that tests can walk across month ends.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 import json
 import logging
@@ -17,10 +19,15 @@ import sys
 import time
 from pathlib import Path
 
+import schedule
+
 from . import files
 from .config import clamp_day
-from .errors import DutyTableError, OutputError
-from .model import Period
+from .errors import BusyError, DutyTableError
+from .pipeline import COLLECT, CONSOLIDATE, run_steps
+from .pipeline import GENERATE as STEP_GENERATE
+from .pipeline import REPORT as STEP_REPORT
+from .vocab import Period
 
 log = logging.getLogger("dutytable.run")
 
@@ -28,20 +35,20 @@ GENERATE, DEADLINE, REPORT, DAILY = "generate", "deadline", "report", "daily"
 MILESTONES = (GENERATE, DEADLINE, REPORT)
 NAMES = {GENERATE: "生成并下发填报表", DEADLINE: "截止日：收取、汇总并生成催报通知",
          REPORT: "收取、汇总并生成 Word 报告", DAILY: "收取并更新汇总"}
-STEPS = {GENERATE: ("generate",), DEADLINE: ("collect", "consolidate", "report"),
-         REPORT: ("collect", "consolidate", "report"), DAILY: ("collect", "consolidate")}
+STEPS = {GENERATE: (STEP_GENERATE,), DEADLINE: (COLLECT, CONSOLIDATE, STEP_REPORT),
+         REPORT: (COLLECT, CONSOLIDATE, STEP_REPORT), DAILY: (COLLECT, CONSOLIDATE)}
 STATE_FILE = "scheduler-state.json"
 LOCK_FILE = ".run.lock"
 
 
-def milestone_dates(config, period):
+def milestone_dates(config, period: Period) -> dict:
     """{milestone: date} of ``period``; days past the month's end fall on its last day."""
     return {GENERATE: clamp_day(period.year, period.month, config.generate_day),
             DEADLINE: clamp_day(period.year, period.month, config.deadline_day),
             REPORT: clamp_day(period.year, period.month, config.report_day)}
 
 
-def due(config, today, state):
+def due(config, today: dt.date, state: State) -> list:
     """What to do on ``today``: [(period, action)], overdue milestones first, in order.
 
     Milestones of the previous and the current period that fell on or before today, on
@@ -51,7 +58,7 @@ def due(config, today, state):
     """
     since = state.since or today
     current = Period.of(today)
-    previous = Period(current.year - (current.month == 1), 12 if current.month == 1 else current.month - 1)
+    previous = current.previous()
     actions = []
     for period in (previous, current):
         dates = milestone_dates(config, period)
@@ -65,7 +72,7 @@ def due(config, today, state):
     return actions
 
 
-def upcoming(config, today, days=62):
+def upcoming(config, today: dt.date, days: int = 62) -> list:
     """[(date, period, action)] for the next ``days`` days, for --list."""
     result = []
     for offset in range(days):
@@ -134,11 +141,13 @@ class RunLock:
         handle = open(self.path, "a+b")
         try:
             if sys.platform == "win32":
-                import msvcrt
+                import msvcrt  # Windows only
+
                 handle.seek(0)
                 msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
             else:
-                import fcntl
+                import fcntl  # POSIX only
+
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             handle.close()
@@ -153,7 +162,8 @@ class RunLock:
     def release(self):
         if self.handle is not None:
             if sys.platform == "win32":
-                import msvcrt
+                import msvcrt  # Windows only
+
                 self.handle.seek(0)
                 try:
                     msvcrt.locking(self.handle.fileno(), msvcrt.LK_UNLCK, 1)
@@ -171,91 +181,7 @@ class RunLock:
         self.release()
 
 
-class BusyError(OutputError):
-    """Another run holds the lock."""
-
-    exit_code = 5
-
-
-# ---------------------------------------------------------------------------
-# Doing the work
-
-def step_generate(config, table, period, say, force=False, keep_existing=False):
-    """Generate the period's forms; with ``keep_existing`` an existing set is left as it is."""
-    from .cli import report_collectives
-    from .forms import existing_forms, generate
-
-    old = existing_forms(config, period)
-    if old and keep_existing:
-        say(f"{period} 的填报表已有 {len(old)} 份，不再重新生成。")
-        return
-    result = generate(table, config, period, force=force)
-    if result.moved_aside:
-        say(f"原有的填报表已移到 {result.moved_aside}。")
-    say(f"已生成 {period} 填报表 {len(result.files)} 份：{result.folder}")
-    say(f"分发清单：{result.list_path}")
-    report_collectives(table, config.departments, say)
-
-
-def step_collect(config, table, period, say, progress=None):
-    from .inbox import Collector, summary_lines
-
-    for line in summary_lines(Collector(config, table, progress=progress).run(period)):
-        say(line)
-
-
-def step_consolidate(config, table, period, say):
-    from .consolidate import consolidate, consolidation_line
-
-    path, summary, note = consolidate(config, table, period)
-    if note:
-        say(note)
-    say(f"已生成汇总表：{path}")
-    say(consolidation_line(summary))
-    return summary
-
-
-def step_report(config, table, period, say, today, pdf=True, summary=None):
-    """Write the report; ``summary`` is the one consolidation just made (then its line is not said again)."""
-    from .consolidate import consolidation_line
-    from .report import make_report
-
-    fresh = summary is None
-    summary, written, notes = make_report(config, table, period, today=today, pdf=pdf, summary=summary)
-    for path in written:
-        say(f"已生成：{path}")
-    for note in notes:
-        say(note)
-    if fresh:
-        say(consolidation_line(summary))
-    return summary
-
-
-def run_steps(config, period, steps, today, say, pdf=True):
-    """Run stages in order for ``period``; ``say`` receives each line for the clerk.
-
-    ``generate`` does nothing when the period's forms exist already.
-
-    Returns:
-        The names of the recipients that have not reported (after consolidation), or None.
-    """
-    from .table import load_table
-
-    table = load_table(config.table, config.departments)
-    summary = None
-    for step in steps:
-        if step == "generate":
-            step_generate(config, table, period, say, keep_existing=True)
-        elif step == "collect":
-            step_collect(config, table, period, say)
-        elif step == "consolidate":
-            summary = step_consolidate(config, table, period, say)
-        elif step == "report":
-            summary = step_report(config, table, period, say, today, pdf=pdf, summary=summary)
-    return None if summary is None else [r.name for r in summary.not_reported]
-
-
-def run_due(config, today, state, say, execute=None):
+def run_due(config, today: dt.date, state: State, say, execute=None) -> list:
     """Do what ``today`` calls for; a failing action is logged with its traceback and the rest go on.
 
     Args:
@@ -292,7 +218,7 @@ class _ConsoleHandler(logging.StreamHandler):
         super().handleError(record)
 
 
-def setup_logging(config, today, verbose=False):
+def setup_logging(config, today: dt.date, verbose: bool = False) -> Path:
     """Chinese log lines to the console and to outbox/logs/<YYYY-MM>.log; returns the file's path."""
     logs = config.outbox / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -317,8 +243,6 @@ def setup_logging(config, today, verbose=False):
 
 def serve(config, clock=dt.datetime.now, sleep=time.sleep, stop=lambda: False):
     """Run forever: catch up now, then every day at the configured time. Ctrl+C ends it."""
-    import schedule
-
     state = State(config.outbox / STATE_FILE)
 
     def job():

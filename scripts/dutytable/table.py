@@ -10,16 +10,14 @@ into :class:`model.Table`.
 import re
 from pathlib import Path
 
-import xlsxwriter
-
 from . import files, indicators
 from .errors import InputError, TableError
 from .model import (COL_CATEGORY, COL_ID, COL_ITEM, COL_LEADS, COL_PARTNERS, COL_SEQ, COL_TARGET,
                     TABLE_COLUMNS, Table, Task)
+from .vocab import HELP_SHEET, TABLE_SHEET
 from .workbooks import check_zip, open_workbook, sniff, text_of
+from .xlsx import BODY, HEAD, new_workbook, print_a4
 
-TABLE_SHEET = "责任分解表"
-HELP_SHEET = "填表说明"
 _DEPT_SEPARATOR_RUN = re.compile(r"[\s\u3000]*、[\s\u3000、]*")
 
 
@@ -375,12 +373,10 @@ def _rows_to_tasks(rows, departments, where):
 def write_table(table, path):
     """Write the master table atomically as an .xlsx a clerk can sort, filter and edit."""
     with files.atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                            "strings_to_urls": False})
+        wb = new_workbook(tmp)
         wb.set_properties({"title": table.title or TABLE_SHEET, "comments": "目标任务责任分解表（主表）"})
-        head = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "align": "center",
-                              "valign": "vcenter", "text_wrap": True})
-        body = wb.add_format({"border": 1, "valign": "top", "text_wrap": True})
+        head = wb.add_format(HEAD)
+        body = wb.add_format(BODY)
         center = wb.add_format({"border": 1, "valign": "top", "align": "center"})
         ws = wb.add_worksheet(TABLE_SHEET)
         widths = {COL_ID: 9, COL_SEQ: 6, COL_CATEGORY: 14, COL_ITEM: 12, COL_TARGET: 60, COL_LEADS: 18,
@@ -395,17 +391,14 @@ def write_table(table, path):
                 ws.write_string(r, c, value, body)
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(len(table.tasks), 1), len(TABLE_COLUMNS) - 1)
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.repeat_rows(0)
-        ws.fit_to_pages(1, 0)
+        print_a4(ws, repeat_row=0, footer=None)
         _write_indicators(wb, table, head, body, center)
         notes = wb.add_worksheet(HELP_SHEET)
         notes.set_column(0, 0, 100)
         for r, line in enumerate(_TABLE_HELP):
             notes.write_string(r, 0, line)
         record = wb.add_worksheet(indicators.RECORD_SHEET)
-        record.write_row(0, 0, ["任务编号", "提取时的工作目标指纹"])
+        record.write_row(0, 0, [COL_ID, "提取时的工作目标指纹"])
         for r, (task_id, fp) in enumerate(sorted(table.indicator_record.items()), start=1):
             record.write_string(r, 0, task_id)
             record.write_string(r, 1, fp)

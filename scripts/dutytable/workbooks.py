@@ -13,7 +13,7 @@ from pathlib import Path
 
 import python_calamine
 
-from .errors import InputError
+from .errors import EncryptedFileError, InputError, UnsafeFileError
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -25,14 +25,6 @@ MAX_MEMBERS = 5000
 # A DOCTYPE can only stand in an XML file's prolog, before the root element; a prolog
 # longer than this (comments, whitespace) is itself a sign of tampering.
 _PROLOG_LIMIT = 64 * 1024
-
-
-class UnsafeFileError(InputError):
-    """The file is a zip bomb or carries XML entity declarations; it is not parsed."""
-
-
-class EncryptedFileError(InputError):
-    """The workbook is password-protected against opening."""
 
 
 def _source(path_or_bytes):

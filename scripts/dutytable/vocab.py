@@ -1,0 +1,133 @@
+"""The words every stage shares: roles, the status sets, sheet names, periods, dates.
+
+Each word a clerk reads is written here once. "Status" means four different things in
+this tool, so each has its own set:
+
+- completion (完成状态): what a unit says of a task, the form's dropdown;
+- submission (报送情况): whether a unit has reported this period;
+- verdict (收取结果): what the collector decided about one returned file;
+- attainment (达标情况): how an indicator stands against its target.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .errors import UsageError
+
+# -- roles -------------------------------------------------------------------
+ROLE_LEAD = "牵头"
+ROLE_PARTNER = "配合"
+
+# -- completion: the four values of 完成状态, most advanced first ----------------
+DONE = "已完成"
+ON_TRACK = "正常推进"
+BEHIND = "进度滞后"
+NOT_STARTED = "未启动"
+COMPLETION = (DONE, ON_TRACK, BEHIND, NOT_STARTED)
+NOT_REPORTED = "未报送"  # no lead has said anything of a task; also a unit that has not reported
+# (fill, font) of each completion status in the consolidated workbook, 未报送 last.
+COMPLETION_COLORS = {DONE: ("#C6EFCE", "#006100"), ON_TRACK: ("#F2F2F2", "#000000"),
+                     BEHIND: ("#FFEB9C", "#9C5700"), NOT_STARTED: ("#FFC7CE", "#9C0006"),
+                     NOT_REPORTED: ("#D9D9D9", "#595959")}
+
+# -- submission: how a unit stands this period --------------------------------
+REPORTED = "已报送"
+TO_FIX = "待补正"  # reported, with problems to correct
+SUBMISSION = (REPORTED, TO_FIX, NOT_REPORTED)
+LATE = "逾期"
+
+# -- verdict: what the collector made of one file ------------------------------
+VALID = "有效"
+REJECTED = "退回"
+UNPACKED = "已解压"  # a zip attachment, its members taken one by one
+ACCEPTED = (VALID, TO_FIX)  # verdicts whose answers count
+
+# -- attainment of an indicator ------------------------------------------------
+MET = "达标"
+NOT_MET = "未达标"
+NOT_FILLED = "未填报"
+ATTAINMENT = (MET, NOT_MET, NOT_FILLED)
+ATTAINMENT_COLORS = {MET: ("#C6EFCE", "#006100"), NOT_MET: ("#FFEB9C", "#9C5700"),
+                     NOT_FILLED: ("#D9D9D9", "#595959")}
+
+# -- sheet names -----------------------------------------------------------------
+TABLE_SHEET = "责任分解表"  # the master table
+HELP_SHEET = "填表说明"  # in the master table and in every form
+INDICATOR_SHEET = "指标"  # the master table's editable indicators, and the consolidated sheet
+RECORD_SHEET = "指标记录"  # hidden: each task's target as it was when its indicators were extracted
+FORM_SHEET = "填报表"
+META_SHEET = "表单信息"  # hidden: what identifies a return
+INDICATOR_FORM_SHEET = "指标填报"
+DIST_SHEET = "分发清单"
+SUMMARY_SHEET = "汇总"
+DETAIL_SHEET = "明细"
+SUBMISSIONS_SHEET = "报送情况"
+STATS_SHEET = "统计"
+
+# -- time ----------------------------------------------------------------------
+TIMESTAMP = "%Y-%m-%d %H:%M:%S"  # log lines
+FILE_STAMP = "%Y%m%d-%H%M%S"  # in file and folder names
+
+
+def cn_date(day: dt.date) -> str:
+    """A date as Chinese text reads it: 2010年11月25日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def nfkc(text: str) -> str:
+    """Full-width letters, digits and punctuation as their ordinary forms (９２％ → 92%)."""
+    text = text or ""
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
+_PERIOD_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+_LABEL_RE = re.compile(r"(\d{4})年(\d{1,2})月")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A reporting month, written ``YYYY-MM``; the ledger stores it as that text."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """Parse ``YYYY-MM``; raise UsageError with a Chinese message otherwise."""
+        match = _PERIOD_RE.match(text or "")
+        if not match or not 1 <= int(match.group(2)) <= 12 or not 1900 <= int(match.group(1)) <= 9999:
+            raise UsageError(f"期次“{text}”无效：请写成“年-月”，例如 2010-11。")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def from_label(cls, text: str) -> Period | None:
+        """The first 2010年11月 in ``text`` (a form's title), or None."""
+        match = _LABEL_RE.search(text or "")
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            return None
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def of(cls, day: dt.date) -> Period:
+        """The period a date falls in."""
+        return cls(day.year, day.month)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        """How the period reads in Chinese text: 2010年11月."""
+        return f"{self.year}年{self.month}月"
+
+    def next(self) -> Period:
+        """The following month."""
+        return Period(self.year + self.month // 12, self.month % 12 + 1)
+
+    def previous(self) -> Period:
+        """The month before."""
+        return Period(self.year - (self.month == 1), 12 if self.month == 1 else self.month - 1)

@@ -1,0 +1,229 @@
+"""The house style of the Word outputs (the 附件 and the 通知): template, page, table XML, PDF.
+
+Styles and page setup come from templates/附件模板.docx, built by
+:func:`build_template` (scripts/build_word_template.py) and free for a clerk to restyle
+in Word: the code uses the styles by name only. Tables are written as one piece of
+WordprocessingML, parsed once: python-docx's cell-by-cell access is far too slow for
+hundreds of rows.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm, Pt
+
+from . import files
+from .errors import InputError
+
+# Style names: the contract between the template and the code.
+STYLE_MARK = "附件标记"  # 附件1: 黑体 三号, top left
+STYLE_TITLE = "附件标题"  # 方正小标宋简体 二号, centred
+STYLE_BODY = "公文正文"  # 仿宋_GB2312 三号, two-character first-line indent
+STYLE_CELL = "表格文字"  # 仿宋_GB2312 五号
+STYLE_HEAD = "表格表头"  # 黑体 五号, centred
+STYLE_PAGE = "公文页码"  # 宋体 四号
+STYLE_SIGN = "公文落款"  # 仿宋_GB2312 三号, right
+
+LATIN = "Times New Roman"
+PT_2 = Pt(22)  # 二号
+PT_3 = Pt(16)  # 三号
+PT_4 = Pt(14)  # 四号
+PT_5 = Pt(10.5)  # 五号
+LINE = Pt(28.95)  # 22 lines in the 225 mm type area
+# GB/T 9704 portrait margins; a landscape page is the portrait page turned clockwise, so the
+# binding edge (left, 28 mm) becomes the top.
+PORTRAIT = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+LANDSCAPE = {"top": 28, "right": 37, "bottom": 26, "left": 35}
+def build_template(path) -> None:
+    """Write the Word template: named styles with East Asian fonts, A4 landscape, odd/even page numbers."""
+    document = docx.Document()
+    _strip_theme_fonts(document)
+    styles = document.styles
+    normal = styles["Normal"]
+    _font(normal, "仿宋_GB2312", PT_3)
+    spec = (
+        (STYLE_MARK, "黑体", PT_3, WD_ALIGN_PARAGRAPH.LEFT, None, False),
+        (STYLE_TITLE, "方正小标宋简体", PT_2, WD_ALIGN_PARAGRAPH.CENTER, None, False),
+        (STYLE_BODY, "仿宋_GB2312", PT_3, WD_ALIGN_PARAGRAPH.JUSTIFY, PT_3 * 2, False),
+        (STYLE_CELL, "仿宋_GB2312", PT_5, WD_ALIGN_PARAGRAPH.LEFT, None, True),
+        (STYLE_HEAD, "黑体", PT_5, WD_ALIGN_PARAGRAPH.CENTER, None, True),
+        (STYLE_PAGE, "宋体", PT_4, WD_ALIGN_PARAGRAPH.RIGHT, None, False),
+        (STYLE_SIGN, "仿宋_GB2312", PT_3, WD_ALIGN_PARAGRAPH.RIGHT, None, False),
+    )
+    for name, face, size, align, indent, tight in spec:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        style.quick_style = True
+        _font(style, face, size)
+        fmt = style.paragraph_format
+        fmt.alignment = align
+        fmt.space_before = fmt.space_after = Pt(0)
+        if indent is not None:
+            fmt.first_line_indent = indent
+        if tight:
+            fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        else:
+            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            fmt.line_spacing = LINE
+    styles[STYLE_TITLE].paragraph_format.space_after = LINE
+    styles[STYLE_TITLE].paragraph_format.line_spacing = Pt(36)
+    styles[STYLE_MARK].paragraph_format.space_after = Pt(0)
+
+    section = document.sections[0]
+    page(section, landscape=True)
+    section.footer_distance = Mm(12)
+    document.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
+    _page_number(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
+    document.core_properties.title = "附件模板"
+    document.core_properties.comments = "目标任务责任分解表工具的 Word 模板：可在 Word 中修改样式，样式名称请勿修改。"
+    for p in list(document.element.body):
+        if p.tag == qn("w:p"):
+            document.element.body.remove(p)
+    with files.atomic_path(path) as tmp:
+        document.save(str(tmp))
+
+
+def _strip_theme_fonts(document):
+    """Remove theme font references, which would override the explicit Chinese fonts."""
+    for element in (document.styles.element, document.element):
+        for rfonts in element.iter(qn("w:rFonts")):
+            for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+                rfonts.attrib.pop(qn(f"w:{attr}"), None)
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
+        if rpr is not None:
+            fonts = rpr.find(qn("w:rFonts"))
+            if fonts is None:
+                fonts = rpr.makeelement(qn("w:rFonts"), {})
+                rpr.insert(0, fonts)
+            for attr, value in (("ascii", LATIN), ("hAnsi", LATIN), ("eastAsia", "仿宋_GB2312"), ("cs", LATIN)):
+                fonts.set(qn(f"w:{attr}"), value)
+            lang = rpr.find(qn("w:lang"))
+            if lang is not None:
+                lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _font(style, east_asia, size):
+    style.font.name = LATIN  # w:ascii and w:hAnsi: digits and Latin text
+    style.font.size = size
+    rfonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    rfonts.set(qn("w:eastAsia"), east_asia)
+    rfonts.set(qn("w:cs"), LATIN)
+
+
+def page(section, landscape: bool) -> None:
+    margins = LANDSCAPE if landscape else PORTRAIT
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+    section.top_margin, section.bottom_margin = Mm(margins["top"]), Mm(margins["bottom"])
+    section.left_margin, section.right_margin = Mm(margins["left"]), Mm(margins["right"])
+
+
+def _page_number(footer, alignment):
+    """"— 1 —" in 宋体 四号, one character in from the edge (GB/T 9704 7.5)."""
+    footer.is_linked_to_previous = False
+    p = footer.paragraphs[0]
+    p.style = STYLE_PAGE
+    p.alignment = alignment
+    if alignment == WD_ALIGN_PARAGRAPH.RIGHT:
+        p.paragraph_format.right_indent = PT_4
+    else:
+        p.paragraph_format.left_indent = PT_4
+    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:t xml:space="preserve">— </w:t></w:r>'))
+    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>'))
+    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'))
+    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>'))
+    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:t>1</w:t></w:r>'))
+    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
+    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:t xml:space="preserve"> —</w:t></w:r>'))
+
+
+def open_template(config) -> docx.document.Document:
+    if not config.word_template.is_file():
+        raise InputError(f"找不到 Word 模板 {config.word_template}：请运行 python scripts/build_word_template.py 重新生成，"
+                         "或检查 config.ini 中 [paths] word_template 的设置。")
+    try:
+        document = docx.Document(str(config.word_template))
+    except Exception:
+        raise InputError(f"Word 模板 {config.word_template} 已损坏，无法打开：请运行 python scripts/build_word_template.py 重新生成。") from None
+    missing = [s for s in (STYLE_MARK, STYLE_TITLE, STYLE_BODY, STYLE_CELL, STYLE_HEAD, STYLE_SIGN)
+               if s not in [st.name for st in document.styles]]
+    if missing:
+        raise InputError(f"Word 模板 {config.word_template} 中缺少样式“{'、'.join(missing)}”：修改模板时请不要删除或改名这些样式，"
+                         "或运行 python scripts/build_word_template.py 重新生成。")
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    return document
+
+
+def cell_xml(text: str, width_mm: float, style_id: str, merge: str | None = None, span: int = 1,
+             center: bool = False) -> str:
+    """One table cell as WordprocessingML; each line of ``text`` a paragraph of the given style."""
+    props = f'<w:tcW w:w="{int(width_mm * 56.7)}" w:type="dxa"/>'
+    if span > 1:
+        props += f'<w:gridSpan w:val="{span}"/>'
+    if merge:
+        props += '<w:vMerge w:val="restart"/>' if merge == "restart" else "<w:vMerge/>"
+    if center:
+        props += '<w:vAlign w:val="center"/>'
+    jc = '<w:jc w:val="center"/>' if center else ""
+    paragraphs = "".join(
+        f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{jc}</w:pPr>'
+        + (f'<w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r>' if line else "") + "</w:p>"
+        for line in (text.split("\n") if text else [""]))
+    return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraphs}</w:tc>"
+
+
+def table_xml(widths, rows):
+    """A bordered, fixed-layout, centred table of the given column widths (mm) around row XML."""
+    grid = "".join(f'<w:gridCol w:w="{int(w * 56.7)}"/>' for w in widths)
+    borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    total = int(sum(widths) * 56.7)
+    return (f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{total}" w:type="dxa"/><w:jc w:val="center"/>'
+            f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+            f'<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+            f'</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{"".join(rows)}</w:tbl>')
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def to_pdf(docx_path, timeout: int = 240) -> tuple:
+    """A PDF beside ``docx_path`` through LibreOffice; None (and why) when it cannot be made."""
+    binary = soffice()
+    if binary is None:
+        return None, "未安装 LibreOffice，未生成 PDF（安装后会自动生成）。"
+    docx_path = Path(docx_path)
+    with tempfile.TemporaryDirectory() as tmp:
+        profile = Path(tmp, "profile").as_uri()
+        try:
+            subprocess.run([binary, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                            "--outdir", tmp, str(docx_path)], check=True, capture_output=True, timeout=timeout)
+        except (subprocess.SubprocessError, OSError) as exc:
+            return None, f"LibreOffice 转换 PDF 失败（{type(exc).__name__}），未生成 PDF。"
+        made = Path(tmp, docx_path.stem + ".pdf")
+        if not made.exists():
+            return None, "LibreOffice 未能生成 PDF。"
+        target = docx_path.with_suffix(".pdf")
+        with files.atomic_path(target) as out:
+            shutil.copyfile(made, out)
+    return target, ""
+
+

@@ -1,0 +1,63 @@
+"""The house style of every workbook the tool writes (master table, forms, 分发清单, 汇总表).
+
+One place for the options that keep text from returns as text (never a formula, number
+or link), the A4 print setup and the formats shared across workbooks.
+"""
+
+from __future__ import annotations
+
+import xlsxwriter
+
+# Text from returns is written as text: never a formula, a number or a link.
+SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+A4 = 9  # xlsxwriter's paper code
+A3 = 8
+HEAD_FILL = "#D9E1F2"
+# The header cell of every table the tool writes.
+HEAD = {"bold": True, "bg_color": HEAD_FILL, "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True}
+# A bordered, wrapped body cell.
+BODY = {"border": 1, "valign": "top", "text_wrap": True}
+PAGE_FOOTER = "&C第 &P 页，共 &N 页"
+
+
+def new_workbook(target, in_memory: bool = False) -> xlsxwriter.Workbook:
+    """An xlsxwriter workbook with the safe options; ``target`` is a path or a BytesIO."""
+    options = dict(SAFE_OPTIONS)
+    if in_memory:
+        options["in_memory"] = True
+    return xlsxwriter.Workbook(target if not hasattr(target, "__fspath__") else str(target), options)
+
+
+def print_a4(ws, landscape: bool = True, fit_width: bool = True, repeat_row: int | None = None,
+             footer: str | None = PAGE_FOOTER, margins: dict | None = None, one_page: bool = False) -> None:
+    """A4 print setup: orientation, one page wide (or one page), the header row repeated, a page footer."""
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_paper(A4)
+    if one_page:
+        ws.fit_to_pages(1, 1)
+    elif fit_width:
+        ws.fit_to_pages(1, 0)
+    if repeat_row is not None:
+        ws.repeat_rows(repeat_row)
+    if margins:
+        ws.set_margins(**margins)
+    if footer:
+        ws.set_footer(footer)
+
+
+def footer_text(text: str) -> str:
+    """Text for a header or footer: "&" is a control character there."""
+    return text.replace("&", "&&")
+
+
+def col_letter(index: int) -> str:
+    """The letters of a 0-based column: 0 -> A, 27 -> AB."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
