@@ -23,11 +23,11 @@ import logging
 import re
 import sys
 import traceback
+from functools import partial
 from pathlib import Path
 
 from . import files, indicators, pipeline
 from .config import DEFAULT_CONFIG, load_config
-from .demo import FAULTY, LATE, fill_demo
 from .errors import DutyTableError, InputError, OutputError, UsageError
 from .inbox import progress_printer
 from .scheduling import LOCK_FILE, NAMES, STATE_FILE, RunLock, State, run_due, serve, setup_logging, upcoming
@@ -75,13 +75,19 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
 
 class Command:
-    """One script's behaviour. Subclasses set ``prog`` and ``description`` and implement :meth:`run`."""
+    """One script's behaviour. Subclasses set ``prog`` and ``description`` and implement :meth:`run`.
+
+    ``arguments`` declares the script's own arguments as (flags, argparse keywords) pairs.
+    """
 
     prog = ""
     description = ""
+    arguments: tuple = ()
 
     def add_arguments(self, parser):
         """Add the script's own arguments."""
+        for flags, options in self.arguments:
+            parser.add_argument(*flags, **options)
 
     def run(self, args, config, period: Period, today: dt.date) -> int:
         """Do the work; return an exit code. ``today`` is the clock's date, passed in."""
@@ -146,10 +152,9 @@ class ImportTable(Command):
     description = ("把收到的目标任务责任分解表（Word 附件 .docx、Word 导出的文本 .txt，或 Excel .xlsx）\n"
                    "导入为主表（config.ini 中 [paths] table 指定的文件）。")
 
-    def add_arguments(self, parser):
-        parser.add_argument("source", metavar="SOURCE", help="收到的责任分解表文件")
-        parser.add_argument("--output", metavar="PATH", help="写到哪里（默认：config.ini 中的主表路径）")
-        parser.add_argument("--force", action="store_true", help="主表已存在时替换它（旧文件先备份）")
+    arguments = ((("source",), {"metavar": "SOURCE", "help": "收到的责任分解表文件"}),
+                 (("--output",), {"metavar": "PATH", "help": "写到哪里（默认：config.ini 中的主表路径）"}),
+                 (("--force",), {"action": "store_true", "help": "主表已存在时替换它（旧文件先备份）"}))
 
     def run(self, args, config, period, today):
         table = import_source(args.source, config.departments)
@@ -177,51 +182,43 @@ def _keep_clerk_indicators(table, existing, config):
     table.indicators, table.indicator_record = indicators.merge(table, config.departments, rows, record)
 
 
-class Generate(Command):
-    prog = "generate.py"
-    description = ("为每个填报单位生成本期的填报表，写到 outbox/<期次>/分发/，并生成 分发清单.xlsx。\n"
-                   "已生成过的期次不会被覆盖，除非加 --force。")
+class Stage(Command):
+    """A single-stage script: load the master table and run one pipeline step."""
+
+    step = ""
+    force_option = False  # --force: replace what the stage wrote before
+    pdf_option = False  # --no-pdf
+
+    def __init__(self, prog: str = "", description: str = "", step: str = "", force_option: bool = False,
+                 pdf_option: bool = False) -> None:
+        self.prog = prog or self.prog
+        self.description = description or self.description
+        self.step = step or self.step
+        self.force_option = force_option or self.force_option
+        self.pdf_option = pdf_option or self.pdf_option
 
     def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true", help="重新生成已有的填报表（旧的移到“分发.旧版-时间”文件夹）")
+        if self.force_option:
+            parser.add_argument("--force", action="store_true", help="重新生成已有的填报表（旧的移到“分发.旧版-时间”文件夹）")
+        if self.pdf_option:
+            parser.add_argument("--no-pdf", action="store_true", help="不生成 PDF")
 
     def run(self, args, config, period, today):
-        pipeline.step_generate(config, load_table(config.table, config.departments), period, echo, force=args.force)
+        table = load_table(config.table, config.departments)
+        pipeline.run_step(self.step, config, table, period, echo, today, force=getattr(args, "force", False),
+                          pdf=not getattr(args, "no_pdf", False), progress=progress_printer())
         return 0
 
 
-class Collect(Command):
-    prog = "collect.py"
-    description = ("收取 inbox/ 中各单位交回的表格：核对、登记台账、归档原文件；有问题的退回或标为待补正。\n"
-                   "可以反复运行：已收取的文件不会重复登记，原文件不会被删除或覆盖。")
-
-    def run(self, args, config, period, today):
-        pipeline.step_collect(config, load_table(config.table, config.departments), period, echo, progress_printer())
-        return 0
-
-
-class Consolidate(Command):
-    prog = "consolidate.py"
-    description = ("根据台账中各单位最新的有效报送，生成本期汇总表（汇总、明细、报送情况、统计四个工作表），\n"
-                   "写到 outbox/<期次>/。")
-
-    def run(self, args, config, period, today):
-        pipeline.step_consolidate(config, load_table(config.table, config.departments), period, echo)
-        return 0
-
-
-class Report(Command):
-    prog = "report.py"
-    description = ("生成本期 Word 汇总报告（附件格式，GB/T 9704-2012）和催报通知，写到 outbox/<期次>/；\n"
-                   "装有 LibreOffice 时同时生成 PDF。")
-
-    def add_arguments(self, parser):
-        parser.add_argument("--no-pdf", action="store_true", help="不生成 PDF")
-
-    def run(self, args, config, period, today):
-        pipeline.step_report(config, load_table(config.table, config.departments), period, echo, today,
-                             pdf=not args.no_pdf)
-        return 0
+# The single-stage scripts: generate.py, collect.py, consolidate.py and report.py.
+Generate = partial(Stage, "generate.py", "为每个填报单位生成本期的填报表，写到 outbox/<期次>/分发/，并生成 分发清单.xlsx。\n"
+                   "已生成过的期次不会被覆盖，除非加 --force。", pipeline.GENERATE, force_option=True)
+Collect = partial(Stage, "collect.py", "收取 inbox/ 中各单位交回的表格：核对、登记台账、归档原文件；有问题的退回或标为待补正。\n"
+                  "可以反复运行：已收取的文件不会重复登记，原文件不会被删除或覆盖。", pipeline.COLLECT)
+Consolidate = partial(Stage, "consolidate.py", "根据台账中各单位最新的有效报送，生成本期汇总表（汇总、明细、报送情况、统计四个工作表），\n"
+                      "写到 outbox/<期次>/。", pipeline.CONSOLIDATE)
+Report = partial(Stage, "report.py", "生成本期 Word 汇总报告（附件格式，GB/T 9704-2012）和催报通知，写到 outbox/<期次>/；\n"
+                 "装有 LibreOffice 时同时生成 PDF。", pipeline.REPORT, pdf_option=True)
 
 
 class BuildWordTemplate(Command):
@@ -237,13 +234,11 @@ class BuildWordTemplate(Command):
         return 0
 
 
-class Monthly(Command):
+class Monthly(Stage):
     prog = "monthly.py"
     description = ("完成一个月的全部工作：生成填报表（本期还没有时）→ 收取 → 汇总 → Word 报告（及 PDF）。\n"
                    "可以反复运行；有单位未报送属于正常情况，不算失败。")
-
-    def add_arguments(self, parser):
-        parser.add_argument("--no-pdf", action="store_true", help="不生成 PDF")
+    pdf_option = True
 
     def run(self, args, config, period, today):
         log_path = setup_logging(config, today, args.verbose)
@@ -284,30 +279,19 @@ class Scheduler(Command):
         return 0
 
 
-class Demo(Command):
-    prog = "demo.py"
-    description = ("演示用：按各单位的方式填好本期填报表（明显的示例数据），放进 inbox/。\n"
-                   "其中一个单位逾期报送，一个单位的表格有待补正的问题。之后运行 monthly.py 即可看到完整流程。")
+class Action(Command):
+    """A script that makes one call into the pipeline: ``action(config, period, say)``."""
+
+    def __init__(self, prog: str, description: str, action) -> None:
+        self.prog, self.description, self.action = prog, description, action
 
     def run(self, args, config, period, today):
-        table = load_table(config.table, config.departments)
-        written = fill_demo(config, table, period)
-        echo(f"已把 {len(written)} 个示例文件放进 {config.inbox}（内容均为【示例】数据）；"
-             f"其中{LATE}逾期报送，{FAULTY}的表格缺少推进情况，将被标为待补正。")
-        echo(f"下一步：python scripts/monthly.py --period {period}")
+        self.action(config, period, echo)
         return 0
 
 
-class RefreshIndicators(Command):
-    prog = "refresh_indicators.py"
-    description = ("修改了责任分解表的工作目标后，重新整理主表的“指标”工作表：新增或改过目标的任务重新自动提取指标，\n"
-                   "您在“指标”中改过、增加、删除的内容保留不变。主表会先备份再改写。")
-
-    def run(self, args, config, period, today):
-        table = load_table(config.table, config.departments)
-        target = config.table
-        backup = files.backup(target, move=False)  # a copy: the clerk's file is replaced only once it is safe
-        write_table(table, target)
-        echo(f"主表已备份为 {backup.name}。")
-        echo(f"“指标”工作表现有 {len(table.indicators)} 项量化指标：{target}")
-        return 0
+Demo = partial(Action, "demo.py", "演示用：按各单位的方式填好本期填报表（明显的示例数据），放进 inbox/。\n"
+               "其中一个单位逾期报送，一个单位的表格有待补正的问题。之后运行 monthly.py 即可看到完整流程。", pipeline.demo)
+RefreshIndicators = partial(
+    Action, "refresh_indicators.py", "修改了责任分解表的工作目标后，重新整理主表的“指标”工作表：新增或改过目标的任务重新自动提取指标，\n"
+    "您在“指标”中改过、增加、删除的内容保留不变。主表会先备份再改写。", pipeline.refresh_indicators)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
+from . import files
 from .consolidate import Summary, consolidate, consolidation_line
+from .demo import FAULTY, LATE, fill_demo
 from .forms import existing_forms, generate
 from .inbox import Collector, summary_lines
 from .report import make_report
-from .table import load_table
+from .table import load_table, write_table
 from .vocab import Period
 
 GENERATE, COLLECT, CONSOLIDATE, REPORT = "generate", "collect", "consolidate", "report"
@@ -74,6 +76,20 @@ def step_report(config, table, period: Period, say: Say, today: dt.date, pdf: bo
     return summary
 
 
+def run_step(step: str, config, table, period: Period, say: Say, today: dt.date, summary: Summary | None = None,
+             force: bool = False, keep_existing: bool = False, pdf: bool = True, progress=None) -> Summary | None:
+    """Run one stage; returns the summary the stage made or was given (consolidate and report make one)."""
+    if step == GENERATE:
+        step_generate(config, table, period, say, force=force, keep_existing=keep_existing)
+    elif step == COLLECT:
+        step_collect(config, table, period, say, progress=progress)
+    elif step == CONSOLIDATE:
+        return step_consolidate(config, table, period, say)
+    elif step == REPORT:
+        return step_report(config, table, period, say, today, pdf=pdf, summary=summary)
+    return summary
+
+
 def run_steps(config, period: Period, steps, today: dt.date, say: Say, pdf: bool = True) -> list | None:
     """Run stages in order for ``period``; ``say`` receives each line for the clerk.
 
@@ -85,12 +101,23 @@ def run_steps(config, period: Period, steps, today: dt.date, say: Say, pdf: bool
     table = load_table(config.table, config.departments)
     summary = None
     for step in steps:
-        if step == GENERATE:
-            step_generate(config, table, period, say, keep_existing=True)
-        elif step == COLLECT:
-            step_collect(config, table, period, say)
-        elif step == CONSOLIDATE:
-            summary = step_consolidate(config, table, period, say)
-        elif step == REPORT:
-            summary = step_report(config, table, period, say, today, pdf=pdf, summary=summary)
+        summary = run_step(step, config, table, period, say, today, summary, keep_existing=True, pdf=pdf)
     return None if summary is None else [r.name for r in summary.not_reported]
+
+
+def demo(config, period: Period, say: Say) -> list:
+    """Fill every form of ``period`` with sample answers into inbox/ (see :mod:`demo`); returns the files."""
+    written = fill_demo(config, load_table(config.table, config.departments), period)
+    say(f"已把 {len(written)} 个示例文件放进 {config.inbox}（内容均为【示例】数据）；"
+        f"其中{LATE}逾期报送，{FAULTY}的表格缺少推进情况，将被标为待补正。")
+    say(f"下一步：python scripts/monthly.py --period {period}")
+    return written
+
+
+def refresh_indicators(config, period: Period, say: Say) -> None:
+    """Rewrite the master table with its 指标 sheet merged anew, after a backup copy (any period)."""
+    table = load_table(config.table, config.departments)
+    backup = files.backup(config.table, move=False)  # a copy: the clerk's file is replaced only once it is safe
+    write_table(table, config.table)
+    say(f"主表已备份为 {backup.name}。")
+    say(f"“指标”工作表现有 {len(table.indicators)} 项量化指标：{config.table}")
