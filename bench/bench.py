@@ -15,8 +15,8 @@ against the targets. Run it from the repository root:
 """
 
 import argparse
-import datetime as dt
 import dataclasses
+import datetime as dt
 import json
 import os
 import platform
@@ -104,18 +104,16 @@ def fill_returns(workdir, period):
 # Stages, each run in a fresh process
 
 def stage(name, workdir, period):
-    from dutytable.config import load_config
-    from dutytable.model import Period
-    from dutytable.table import load_table
-
     # Imports first, outside the timing: every stage is timed on its work alone.
     import pandas as pd
     import python_calamine
-
+    from dutytable.config import load_config
     from dutytable.consolidate import consolidate
     from dutytable.forms import generate
     from dutytable.inbox import Collector
+    from dutytable.model import Period
     from dutytable.report import make_report
+    from dutytable.table import load_table
 
     period = Period.parse(period)
     config = load_config(workdir / "config.ini")

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from dutytable.config import load_config
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import openpyxl
-
 from dutytable.config import load_config
 from dutytable.forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, FormFill, build_form, form_cells, generate, specs_for
 from dutytable.model import Period

@@ -3,10 +3,8 @@
 import re
 
 import pytest
-
 from conftest import ROOT, run_script
-from dutytable.cli import main
-from dutytable.cli import ImportTable
+from dutytable.cli import ImportTable, main
 from dutytable.config import clamp_day, load_config
 from dutytable.errors import ConfigError, UsageError
 from dutytable.files import safe_filename

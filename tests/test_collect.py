@@ -13,13 +13,11 @@ import msoffcrypto.format.ooxml
 import openpyxl
 import pytest
 import xlsxwriter
-
 from conftest import libreoffice_convert, needs_libreoffice, run_script
-from dutytable.model import Answer
 from dutytable.inbox import Collector, normalize_choice, summary_lines
-from dutytable.vocab import COMPLETION
 from dutytable.ledger import Ledger
-from dutytable.model import Period
+from dutytable.model import Answer, Period
+from dutytable.vocab import COMPLETION
 from returns import OLD, age, drop, fill, prepare, tree
 
 STAMP = dt.datetime.fromtimestamp(OLD).strftime("%Y%m%d-%H%M%S")

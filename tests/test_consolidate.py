@@ -4,7 +4,6 @@ import zipfile
 
 import openpyxl
 import pytest
-
 from conftest import run_script
 from dutytable import files
 from dutytable.consolidate import consolidate, summarize, workbook_path

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 from returns import OLD, age, drop, fill, prepare, quick_returns
 

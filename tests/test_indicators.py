@@ -5,13 +5,12 @@ import datetime as dt
 import docx
 import openpyxl
 import pytest
-
 from conftest import ROOT, SEED
 from dutytable.consolidate import consolidate
 from dutytable.errors import TableError
 from dutytable.forms import generate
-from dutytable.indicators import extract, fingerprint, parse_number, reported_value
 from dutytable.inbox import Collector
+from dutytable.indicators import extract, fingerprint, parse_number, reported_value
 from dutytable.model import Period
 from dutytable.report import make_report
 from dutytable.table import import_source, load_table

@@ -8,9 +8,8 @@ import zipfile
 
 import docx
 import pytest
-from docx.shared import Mm
-
 from conftest import ROOT, needs_libreoffice, run_script
+from docx.shared import Mm
 from dutytable.inbox import Collector
 from dutytable.model import Period
 from dutytable.report import make_report, overview

@@ -8,12 +8,22 @@ import sys
 
 import openpyxl
 import pytest
-
 from conftest import ROOT, run_script
 from dutytable.config import load_config
 from dutytable.model import Period
-from dutytable.scheduling import (DAILY, DEADLINE, GENERATE, REPORT, BusyError, RunLock, State, due, run_due,
-                                  setup_logging, upcoming)
+from dutytable.scheduling import (
+    DAILY,
+    DEADLINE,
+    GENERATE,
+    REPORT,
+    BusyError,
+    RunLock,
+    State,
+    due,
+    run_due,
+    setup_logging,
+    upcoming,
+)
 
 D = dt.date
 

@@ -2,7 +2,6 @@
 
 import openpyxl
 import pytest
-
 from builders import build_docx, build_word_layout_xlsx, seed_rows
 from conftest import ROOT, SEED, run_script
 from dutytable.departments import Departments

@@ -15,12 +15,48 @@ import pandas as pd
 from . import files
 from .errors import OutputError
 from .ledger import Ledger
-from .schema import (ANSWER, COMPUTED, DETAIL, EXTRA, H_ATTAINMENT, H_CATEGORY, H_FILLER, H_ID, H_IND_ACTUAL,
-                     H_IND_ID, H_IND_NAME, H_IND_TARGET, H_ITEM, H_NOTE, H_PHONE, H_RECEIVED, H_SEQ, H_SUBMISSIONS,
-                     H_TASKS, H_TOTAL, H_UNIT, ROLE, SUMMARY, TASK)
-from .vocab import (ATTAINMENT, ATTAINMENT_COLORS, COMPLETION, COMPLETION_COLORS, DETAIL_SHEET, FILE_STAMP,
-                    INDICATOR_SHEET, LATE, MET, NOT_FILLED, NOT_MET, NOT_REPORTED, REPORTED, ROLE_LEAD, STATS_SHEET,
-                    SUBMISSIONS_SHEET, SUMMARY_SHEET, TO_FIX)
+from .schema import (
+    ANSWER,
+    COMPUTED,
+    DETAIL,
+    EXTRA,
+    H_ATTAINMENT,
+    H_CATEGORY,
+    H_FILLER,
+    H_IND_ACTUAL,
+    H_IND_ID,
+    H_IND_NAME,
+    H_IND_TARGET,
+    H_ITEM,
+    H_NOTE,
+    H_PHONE,
+    H_RECEIVED,
+    H_SEQ,
+    H_SUBMISSIONS,
+    H_TASKS,
+    H_TOTAL,
+    H_UNIT,
+    ROLE,
+    SUMMARY,
+    TASK,
+)
+from .vocab import (
+    ATTAINMENT,
+    ATTAINMENT_COLORS,
+    COMPLETION,
+    COMPLETION_COLORS,
+    DETAIL_SHEET,
+    FILE_STAMP,
+    INDICATOR_SHEET,
+    LATE,
+    NOT_REPORTED,
+    REPORTED,
+    ROLE_LEAD,
+    STATS_SHEET,
+    SUBMISSIONS_SHEET,
+    SUMMARY_SHEET,
+    TO_FIX,
+)
 from .xlsx import BODY, HEAD, new_workbook, print_a4
 
 EXCEL_CELL_LIMIT = 32767

@@ -23,11 +23,37 @@ from pathlib import Path
 
 from . import __version__, files
 from .errors import NotAFormError, OutputError
-from .schema import (FORM, H_DATE, H_SEQ, H_DEADLINE, H_FILLER, H_ID, H_IND_ID, H_IND_UNIT, H_IND_VALUE, H_NOTE, H_PHONE,
-                     H_REMARKS, H_TASKS, H_UNIT, INDICATOR_FORM_COLUMNS, Schema)
-from .schema import DEFAULT
-from .vocab import (COMPLETION, DIST_SHEET, FILE_STAMP, FORM_SHEET, HELP_SHEET, INDICATOR_FORM_SHEET, META_SHEET,
-                    ROLE_LEAD, ROLE_PARTNER, cn_date, nfkc)
+from .schema import (
+    DEFAULT,
+    FORM,
+    H_DATE,
+    H_DEADLINE,
+    H_FILLER,
+    H_ID,
+    H_IND_ID,
+    H_IND_VALUE,
+    H_NOTE,
+    H_PHONE,
+    H_REMARKS,
+    H_SEQ,
+    H_TASKS,
+    H_UNIT,
+    INDICATOR_FORM_COLUMNS,
+    Schema,
+)
+from .vocab import (
+    COMPLETION,
+    DIST_SHEET,
+    FILE_STAMP,
+    FORM_SHEET,
+    HELP_SHEET,
+    INDICATOR_FORM_SHEET,
+    META_SHEET,
+    ROLE_LEAD,
+    ROLE_PARTNER,
+    cn_date,
+    nfkc,
+)
 from .workbooks import text_of
 from .xlsx import BODY, HEAD, col_letter, footer_text, new_workbook, print_a4
 

@@ -31,8 +31,17 @@ from pathlib import Path, PurePosixPath
 
 from . import files
 from .errors import InputError
-from .forms import (DATE_LABEL, FILLER_LABEL, PHONE_LABEL, FormFill, build_form, form_sheets, locked_columns,
-                    read_form, specs_for)
+from .forms import (
+    DATE_LABEL,
+    FILLER_LABEL,
+    PHONE_LABEL,
+    FormFill,
+    build_form,
+    form_sheets,
+    locked_columns,
+    read_form,
+    specs_for,
+)
 from .indicators import reported_value
 from .ledger import Ledger, split_reported
 from .model import Answer

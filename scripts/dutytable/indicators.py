@@ -14,8 +14,18 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from .errors import TableError
-from .schema import (H_COMPARISON, H_ID, H_IND_ID, H_IND_NAME, H_IND_UNIT, H_SOURCE, H_TARGET_UPPER, H_TARGET_VALUE,
-                     H_UNIT, INDICATOR_COLUMNS)
+from .schema import (
+    H_COMPARISON,
+    H_ID,
+    H_IND_ID,
+    H_IND_NAME,
+    H_IND_UNIT,
+    H_SOURCE,
+    H_TARGET_UPPER,
+    H_TARGET_VALUE,
+    H_UNIT,
+    INDICATOR_COLUMNS,
+)
 from .vocab import INDICATOR_SHEET, MET, NOT_FILLED, NOT_MET, RECORD_SHEET  # noqa: F401 - used by table.py
 from .workbooks import text_of
 

@@ -8,7 +8,7 @@ console and the log read the same.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 from . import files
 from .consolidate import Summary, consolidate, consolidation_line

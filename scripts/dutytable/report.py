@@ -14,11 +14,21 @@ from docx.shared import Pt
 from . import files
 from .config import clamp_day
 from .consolidate import Summary, summarize
-from .schema import (H_ATTAINMENT, H_IND_NAME, H_IND_TARGET, H_ITEM, H_SEQ, H_UNIT, REPORT)
-from .vocab import ATTAINMENT, COMPLETION, MET, NOT_FILLED, NOT_MET, NOT_REPORTED, cn_date
-from .wordml import (STYLE_BODY, STYLE_CELL, STYLE_HEAD, STYLE_MARK, STYLE_SIGN, STYLE_TITLE, cell_xml, open_template,
-                     page, table_xml, to_pdf)
-
+from .schema import H_ATTAINMENT, H_IND_NAME, H_IND_TARGET, H_ITEM, H_SEQ, H_UNIT, REPORT
+from .vocab import COMPLETION, MET, NOT_FILLED, NOT_MET, NOT_REPORTED, cn_date
+from .wordml import (
+    STYLE_BODY,
+    STYLE_CELL,
+    STYLE_HEAD,
+    STYLE_MARK,
+    STYLE_SIGN,
+    STYLE_TITLE,
+    cell_xml,
+    open_template,
+    page,
+    table_xml,
+    to_pdf,
+)
 
 
 def as_of(period, today: dt.date) -> dt.date:

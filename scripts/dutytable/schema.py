@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from .vocab import COMPLETION, ROLE_LEAD, ROLE_PARTNER
+from .vocab import COMPLETION, ROLE_LEAD, ROLE_PARTNER, SUBMISSIONS_SHEET
 
 # -- header words, each written once ------------------------------------------------
 H_ID = "任务编号"
@@ -38,7 +38,7 @@ H_DATE = "填报日期"
 H_LEAD_STATUSES = "各牵头单位状态"
 H_MISSING = "未报送单位"
 H_SUBMISSION = "报送状态"
-H_SUBMISSIONS = "报送情况"
+H_SUBMISSIONS = SUBMISSIONS_SHEET  # the sheet and its column share the word
 H_FILE = "来源文件"
 H_RECEIVED = "收到时间"
 H_TASKS = "任务数"

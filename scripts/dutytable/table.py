@@ -12,8 +12,18 @@ from pathlib import Path
 
 from . import files, indicators
 from .errors import InputError, TableError
-from .model import (COL_CATEGORY, COL_ID, COL_ITEM, COL_LEADS, COL_PARTNERS, COL_SEQ, COL_TARGET,
-                    TABLE_COLUMNS, Table, Task)
+from .model import (
+    COL_CATEGORY,
+    COL_ID,
+    COL_ITEM,
+    COL_LEADS,
+    COL_PARTNERS,
+    COL_SEQ,
+    COL_TARGET,
+    TABLE_COLUMNS,
+    Table,
+    Task,
+)
 from .vocab import HELP_SHEET, TABLE_SHEET
 from .workbooks import check_zip, open_workbook, sniff, text_of
 from .xlsx import BODY, HEAD, new_workbook, print_a4
