@@ -90,8 +90,8 @@ def fill_returns(workdir, period):
     paths = []
     for n, spec in enumerate(specs_for(table, config, period)):
         fill = FormFill(header={FILLER_LABEL: "张三", PHONE_LABEL: "0519-85000000"},
-                        rows={row.task_id: {"status": "正常推进", "progress": f"{spec.recipient}：本月推进{row.task_id}，完成80%。",
-                                            "problems": "", "plans": "继续推进"} for row in spec.rows},
+                        rows={row.task_id: {"status": "正常推进", "progress": f"{spec.recipient}：本月推进{row.task_id}，"
+                                            "完成80%。", "problems": "", "plans": "继续推进"} for row in spec.rows},
                         indicators={ind[0]: {H_IND_VALUE: "93%"} for ind in spec.indicators})
         path = config.inbox / f"{spec.recipient}_{period}填报表.xlsx"
         path.write_bytes(build_form(dataclasses.replace(spec, fill=fill)))
@@ -208,16 +208,18 @@ def main():
     calamine_ratio = both / results["calamine"]["seconds"]
     print()
     print(f"collect + consolidate: {both:.2f} s")
+    secs = {name: results[name]["seconds"] for name in results}
     checks = [
         (f"naive read / (collect + consolidate) = {naive_ratio:.1f}×", naive_ratio >= TARGETS["naive_ratio"],
          f"target ≥ {TARGETS['naive_ratio']:.0f}×"),
-        (f"(collect + consolidate) / calamine alone = {calamine_ratio:.2f}×", calamine_ratio <= TARGETS["calamine_ratio"],
+        (f"(collect + consolidate) / calamine alone = {calamine_ratio:.2f}×",
+         calamine_ratio <= TARGETS["calamine_ratio"],
          f"target ≤ {TARGETS['calamine_ratio']:.0f}×"),
-        (f"generate {r} forms = {results['generate']['seconds']:.2f} s", results["generate"]["seconds"] < TARGETS["generate_s"],
+        (f"generate {r} forms = {secs['generate']:.2f} s", secs["generate"] < TARGETS["generate_s"],
          f"target < {TARGETS['generate_s']:.0f} s"),
-        (f"report of {args.tasks} tasks = {results['report']['seconds']:.2f} s", results["report"]["seconds"] < TARGETS["report_s"],
+        (f"report of {args.tasks} tasks = {secs['report']:.2f} s", secs["report"] < TARGETS["report_s"],
          f"target < {TARGETS['report_s']:.0f} s"),
-        (f"collect again = {results['recollect']['seconds']:.3f} s", results["recollect"]["seconds"] < TARGETS["recollect_s"],
+        (f"collect again = {secs['recollect']:.3f} s", secs["recollect"] < TARGETS["recollect_s"],
          f"target < {TARGETS['recollect_s']:.0f} s"),
     ]
     if memory:

@@ -141,3 +141,13 @@ def test_a_ledger_written_by_the_first_release_opens_unchanged_in_meaning(tmp_pa
     with Ledger(path, tmp_path) as again:  # opening twice migrates once
         assert json.loads(again.db.execute("SELECT fields FROM answers WHERE task_id = 'T0104'").fetchone()[0])[
             "progress"] == "削减65吨"
+
+
+def test_ruff_passes_with_the_project_configuration():
+    import subprocess
+    import sys
+
+    root = PACKAGE.parents[1]
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", str(root)], capture_output=True,
+                            text=True, encoding="utf-8", cwd=root, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:]

@@ -162,7 +162,8 @@ class ImportTable(Command):
         if target.exists():
             _keep_clerk_indicators(table, target, config)
             if not args.force:
-                raise OutputError(f"{target} 已存在，为免覆盖未写入：如要用 {Path(args.source).name} 替换它，请加 --force（旧文件会先备份）。")
+                raise OutputError(f"{target} 已存在，为免覆盖未写入：如要用 {Path(args.source).name} 替换它，请加 "
+                                  "--force（旧文件会先备份）。")
             echo(f"原主表已备份为 {files.backup(target).name}。")
         write_table(table, target)
         recipients = table.recipients(config.departments)
@@ -199,7 +200,8 @@ class Stage(Command):
 
     def add_arguments(self, parser):
         if self.force_option:
-            parser.add_argument("--force", action="store_true", help="重新生成已有的填报表（旧的移到“分发.旧版-时间”文件夹）")
+            parser.add_argument("--force", action="store_true", help="重新生成已有的填报表（旧的移到“分发.旧版-"
+                                                                     "时间”文件夹）")
         if self.pdf_option:
             parser.add_argument("--no-pdf", action="store_true", help="不生成 PDF")
 
@@ -211,13 +213,17 @@ class Stage(Command):
 
 
 # The single-stage scripts: generate.py, collect.py, consolidate.py and report.py.
-Generate = partial(Stage, "generate.py", "为每个填报单位生成本期的填报表，写到 outbox/<期次>/分发/，并生成 分发清单.xlsx。\n"
+Generate = partial(Stage, "generate.py", "为每个填报单位生成本期的填报表，写到 outbox/<期次>/分发/，并生成 分发清单"
+                                         ".xlsx。\n"
                    "已生成过的期次不会被覆盖，除非加 --force。", pipeline.GENERATE, force_option=True)
-Collect = partial(Stage, "collect.py", "收取 inbox/ 中各单位交回的表格：核对、登记台账、归档原文件；有问题的退回或标为待补正。\n"
+Collect = partial(Stage, "collect.py", "收取 inbox/ 中各单位交回的表格：核对、登记台账、归档原文件；"
+                                       "有问题的退回或标为待补正。\n"
                   "可以反复运行：已收取的文件不会重复登记，原文件不会被删除或覆盖。", pipeline.COLLECT)
-Consolidate = partial(Stage, "consolidate.py", "根据台账中各单位最新的有效报送，生成本期汇总表（汇总、明细、报送情况、统计四个工作表），\n"
+Consolidate = partial(Stage, "consolidate.py", "根据台账中各单位最新的有效报送，生成本期汇总表（汇总、明细、报送情况、"
+                                               "统计四个工作表），\n"
                       "写到 outbox/<期次>/。", pipeline.CONSOLIDATE)
-Report = partial(Stage, "report.py", "生成本期 Word 汇总报告（附件格式，GB/T 9704-2012）和催报通知，写到 outbox/<期次>/；\n"
+Report = partial(Stage, "report.py", "生成本期 Word 汇总报告（附件格式，GB/T 9704-2012）和催报通知，写到 outbox/<期次>/"
+                                     "；\n"
                  "装有 LibreOffice 时同时生成 PDF。", pipeline.REPORT, pdf_option=True)
 
 
@@ -262,7 +268,8 @@ class Scheduler(Command):
     def add_arguments(self, parser):
         group = parser.add_mutually_exclusive_group()
         group.add_argument("--list", action="store_true", help="列出接下来要做的事项及日期")
-        group.add_argument("--once", action="store_true", help="只做今天该做的事（含补做）然后退出，供 Windows 任务计划程序或 cron 调用")
+        group.add_argument("--once", action="store_true", help="只做今天该做的事（含补做）然后退出，供 Windows "
+                                                               "任务计划程序或 cron 调用")
 
     def run(self, args, config, period, today):
         if args.list:
@@ -291,7 +298,9 @@ class Action(Command):
 
 
 Demo = partial(Action, "demo.py", "演示用：按各单位的方式填好本期填报表（明显的示例数据），放进 inbox/。\n"
-               "其中一个单位逾期报送，一个单位的表格有待补正的问题。之后运行 monthly.py 即可看到完整流程。", pipeline.demo)
+               "其中一个单位逾期报送，一个单位的表格有待补正的问题。之后运行 monthly.py 即可看到完整流程。",
+               pipeline.demo)
 RefreshIndicators = partial(
-    Action, "refresh_indicators.py", "修改了责任分解表的工作目标后，重新整理主表的“指标”工作表：新增或改过目标的任务重新自动提取指标，\n"
+    Action, "refresh_indicators.py", "修改了责任分解表的工作目标后，重新整理主表的“指标”工作表："
+                                     "新增或改过目标的任务重新自动提取指标，\n"
     "您在“指标”中改过、增加、删除的内容保留不变。主表会先备份再改写。", pipeline.refresh_indicators)

@@ -414,8 +414,9 @@ def _sheet_submissions(wb, f, s):
     rows = [(i, r.name, r.state, r.tasks, r.received_at, LATE if r.late else "", r.file, r.filler, r.phone,
              "；".join(r.problems))
             for i, r in enumerate(s.recipients, start=1)]
+    fills = {NOT_REPORTED: f["missing"], TO_FIX: f["fix"]}
     _table_sheet(wb, f, SUBMISSIONS_SHEET, f"{s.title}{SUBMISSIONS_SHEET}（{s.period.label}）", SUBMISSION_HEADERS,
-                 rows, row_format=lambda v: f["missing"] if v[2] == NOT_REPORTED else f["fix"] if v[2] == TO_FIX else None)
+                 rows, row_format=lambda v: fills.get(v[2]))
 
 
 INDICATOR_HEADERS = ((H_IND_ID, 10), (H_ITEM, 10), (H_IND_NAME, 34), (H_IND_TARGET, 10), (H_UNIT, 12),

@@ -555,8 +555,8 @@ def _indicator_rows(sheets):
         ind_id = _clean(sheet.cell(r, c_id))
         if ind_id:
             raw = sheet.cell(r, c_value)
-            rows[ind_id] = (r + 1, raw if raw != "" else None,
-                            _clean(sheet.cell(r, c_note)) if c_note is not None else "", f"{col_letter(c_value)}{r + 1}")
+            note = _clean(sheet.cell(r, c_note)) if c_note is not None else ""
+            rows[ind_id] = (r + 1, raw if raw != "" else None, note, f"{col_letter(c_value)}{r + 1}")
     return rows
 
 

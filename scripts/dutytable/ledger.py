@@ -217,7 +217,8 @@ class Ledger:
                             [(cur.lastrowid, a.task_id, a.role, a.rownum, json.dumps(a.values, ensure_ascii=False))
                              for a in examined.answers])
                         db.executemany(
-                            "INSERT INTO indicator_values (return_id, indicator_id, value, raw, note) VALUES (?,?,?,?,?)",
+                            "INSERT INTO indicator_values (return_id, indicator_id, value, raw, note) VALUES "
+                            "(?,?,?,?,?)",
                             [(cur.lastrowid, v.indicator_id, v.value, v.raw, v.note)
                              for v in examined.indicator_values])
                 cur = db.execute(

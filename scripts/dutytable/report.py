@@ -146,7 +146,8 @@ def _indicator_table_xml(summary: Summary, ids: dict) -> str:
         ind = i.indicator
         actual = "" if i.actual is None else f"{i.actual:g}{'个行政村' if ind.unit == '行政村' else ind.unit}"
         values = (str(n), i.item, ind.name, ind.target_text, actual or i.raw, i.status, ind.owner)
-        cells = "".join(cell_xml(v, w, cell_style, center=c in (0, 3, 4, 5)) for c, (v, w) in enumerate(zip(values, widths)))
+        cells = "".join(cell_xml(v, w, cell_style, center=c in (0, 3, 4, 5))
+                        for c, (v, w) in enumerate(zip(values, widths)))
         rows.append(f'<w:tr>{row_props.format("")}{cells}</w:tr>')
     return table_xml(widths, rows)
 

@@ -153,16 +153,19 @@ def _page_number(footer, alignment):
 
 def open_template(config) -> docx.document.Document:
     if not config.word_template.is_file():
-        raise InputError(f"找不到 Word 模板 {config.word_template}：请运行 python scripts/build_word_template.py 重新生成，"
+        raise InputError(f"找不到 Word 模板 {config.word_template}：请运行 python scripts/build_word_template.py "
+                         "重新生成，"
                          "或检查 config.ini 中 [paths] word_template 的设置。")
     try:
         document = docx.Document(str(config.word_template))
     except Exception:
-        raise InputError(f"Word 模板 {config.word_template} 已损坏，无法打开：请运行 python scripts/build_word_template.py 重新生成。") from None
+        raise InputError(f"Word 模板 {config.word_template} 已损坏，无法打开：请运行 python "
+                         "scripts/build_word_template.py 重新生成。") from None
     missing = [s for s in (STYLE_MARK, STYLE_TITLE, STYLE_BODY, STYLE_CELL, STYLE_HEAD, STYLE_SIGN)
                if s not in [st.name for st in document.styles]]
     if missing:
-        raise InputError(f"Word 模板 {config.word_template} 中缺少样式“{'、'.join(missing)}”：修改模板时请不要删除或改名这些样式，"
+        raise InputError(f"Word 模板 {config.word_template} 中缺少样式“{'、'.join(missing)}”："
+                         "修改模板时请不要删除或改名这些样式，"
                          "或运行 python scripts/build_word_template.py 重新生成。")
     body = document.element.body
     for child in list(body):

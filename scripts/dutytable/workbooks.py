@@ -76,7 +76,8 @@ def _sniff_zip(f):
 
 
 def expands_too_far(infos):
-    """True if zip members would expand past MAX_UNCOMPRESSED in all, or one large member is compressed suspiciously well."""
+    """True if zip members would expand past MAX_UNCOMPRESSED in all, or one large member is compressed suspiciously "
+      "well."""
     total = 0
     for info in infos:
         total += info.file_size
@@ -177,7 +178,8 @@ def open_workbook(path, label=None, data=None, wanted=None, kind=None):
     data = path.read_bytes() if data is None else data
     kind = kind or sniff(data)
     if kind == "encrypted":
-        raise EncryptedFileError(f"{label}：文件设置了打开密码，无法读取。请对方取消密码（文件→信息→保护工作簿）后重新发送。")
+        raise EncryptedFileError(f"{label}：文件设置了打开密码，无法读取。请对方取消密码（文件→信息→保护工作簿）"
+                                 "后重新发送。")
     if kind == "damaged":
         raise InputError(f"{label}：文件已损坏，无法打开，请对方重新发送。")
     if kind not in ("xlsx", "xlsm", "xls", "ods"):
@@ -195,7 +197,8 @@ def open_workbook(path, label=None, data=None, wanted=None, kind=None):
             visible = meta.visible == python_calamine.SheetVisibleEnum.Visible
             sheets.append(Sheet(meta.name, [list(r) for r in values], visible))
     except Exception as exc:  # calamine raises several error types for broken files
-        raise InputError(f"{label}：文件内容已损坏，无法读取（{type(exc).__name__}）。请对方用 Excel 或 WPS 重新保存后发送。") from None
+        raise InputError(f"{label}：文件内容已损坏，无法读取（{type(exc).__name__}）。请对方用 Excel 或 WPS "
+                         "重新保存后发送。") from None
     return kind, sheets
 
 
