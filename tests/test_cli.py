@@ -166,3 +166,96 @@ def test_period_and_month_ends():
 def test_safe_filename(name, safe):
     assert safe_filename(name, ".xlsx") == safe + ".xlsx"
     assert not re.search(r'[<>:"/\\|?*]', safe_filename(name))
+
+
+# --- settings no stage reads: a warning, never silence -------------------------------------------
+
+def _config_text(tmp_path, text):
+    path = tmp_path / "config.ini"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_shipped_config_has_no_warnings(shipped_config):
+    assert shipped_config.warnings == []
+
+
+@pytest.mark.parametrize("section, line, warning", [
+    ("schedule", "deadine_day = 20", "[schedule] deadine_day：不认识的设置，是不是 deadline_day？这一项没有起作用。"),
+    ("schedule", "Deadline_Day = 20", "[schedule] Deadline_Day：不认识的设置，是不是 deadline_day？这一项没有起作用。"),
+    ("report", "deadline_day = 20", "[report] deadline_day：这一项应写在 [schedule] 中，写在这里没有起作用。"),
+    ("collect", "颜色 = 红",
+     "[collect] 颜色：不认识的设置（[collect] 可用的设置：settle_seconds），这一项没有起作用。"),
+])
+def test_an_unknown_key_is_a_warning_naming_the_nearest_valid_one(tmp_path, section, line, warning):
+    path = _config_with(tmp_path, section, line)
+    config = load_config(path)
+    assert config.warnings == [f"配置文件 {path} 的 {warning}"]
+    assert config.deadline_day == 25  # the misspelt value is not used
+
+
+@pytest.mark.parametrize("header, warning", [
+    ("[shedule]", "[shedule]：不认识的节，是不是 [schedule]？这一节中的设置都没有起作用。"),
+    ("[DEFAULT]", "[DEFAULT]：不认识的节，可用的节：[paths]、[report]、[schedule]、[workbook]、[collect]、[aliases]、"
+                  "[groups]、[columns]、[assessment]；这一节中的设置都没有起作用。"),
+])
+def test_an_unknown_section_is_a_warning(tmp_path, header, warning):
+    text = (ROOT / "config.ini").read_text(encoding="utf-8") + f"\n{header}\ndeadline_day = 20\n"
+    path = _config_text(tmp_path, text)
+    config = load_config(path)
+    assert config.warnings == [f"配置文件 {path} 的 {warning}"]
+    assert config.deadline_day == 25 and "deadline_day" not in config.departments.groups
+
+
+def test_settings_for_other_stages_are_accepted_silently(tmp_path):
+    text = (ROOT / "config.ini").read_text(encoding="utf-8").replace(
+        "[report]\n", "[report]\nstatus_rule = 严格\ncontact = 李四\nphone = 0519-85000001\n", 1)
+    text += "\n[columns]\n推进情况 = 进展\n\n[assessment]\n权重 = 10\n"
+    assert load_config(_config_text(tmp_path, text)).warnings == []
+
+
+def test_config_warnings_reach_the_console_once_and_the_command_still_runs(workdir):
+    path = workdir / "config.ini"
+    path.write_text(path.read_text(encoding="utf-8").replace("deadline_day = 25", "deadine_day = 20"), encoding="utf-8")
+    result = run_script("scheduler.py", "--list", "--config", path)
+    assert result.returncode == 0
+    assert result.stderr == (f"配置文件 {path} 的 [schedule] deadine_day：不认识的设置，是不是 deadline_day？"
+                             "这一项没有起作用。\n")
+    assert "截止" in result.stdout
+
+
+@pytest.mark.parametrize("groups", ["", "[groups]\n; 没有展开任何集体名称\n"])
+def test_a_missing_or_empty_groups_section_gets_the_collective_note_every_monthly_run(workdir, groups):
+    from dutytable.scheduling import step_generate
+    from dutytable.table import load_table
+
+    path = workdir / "config.ini"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:text.index("[groups]")] + groups, encoding="utf-8")
+    config = load_config(path)
+    table = load_table(config.table, config.departments)
+    note = ("提示：“各镇、街道”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，"
+            "请在 config.ini 的 [groups] 中列出，例如“各镇、街道 = 单位甲、单位乙”。")
+    first, second = [], []
+    step_generate(config, table, Period(2010, 11), first.append)
+    step_generate(config, table, Period(2010, 11), second.append, keep_existing=True)
+    assert first[2] == second[1] == note
+    assert second == ["2010-11 的填报表已有 16 份，不再重新生成。", note, note.replace("各镇、街道", "区有关部门")]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "geteuid"), reason="文件权限位只在 Linux/macOS 上有意义")
+def test_outputs_get_ordinary_permissions(workdir):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        result = run_script("generate.py", "--config", workdir / "config.ini", "--period", "2010-11")
+        from dutytable.files import atomic_write_bytes
+        atomic_write_bytes(workdir / "outbox" / "一个文件.txt", b"x")
+    finally:
+        os.umask(old)
+    assert result.returncode == 0, result.stderr
+    written = [p for p in (workdir / "outbox").rglob("*") if p.is_file()]
+    assert len(written) == 26  # 24 forms, the distribution list, the file above
+    assert {stat.S_IMODE(p.stat().st_mode) for p in written} == {0o644}

@@ -111,6 +111,8 @@ def main(command, argv=None, today=None):
                             format="%(levelname)s %(name)s: %(message)s")
         period = Period.parse(args.period) if args.period else Period.of(today or dt.date.today())
         config = load_config(args.config)
+        for line in config.warnings:
+            echo(line, err=True)
         return command.run(args, config, period)
     except DutyTableError as exc:
         if verbose:

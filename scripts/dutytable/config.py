@@ -8,8 +8,9 @@ Chinese naming the section and key.
 import calendar
 import configparser
 import datetime as dt
+import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .departments import Departments, split_list
@@ -17,6 +18,22 @@ from .errors import ConfigError
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.ini"
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+# Every section and key config.ini may hold. None: the section's keys are free (names of units,
+# columns). Some keys are accepted before any stage reads them, so a config written for a newer
+# version does not warn.
+KNOWN_KEYS = {
+    "paths": ("table", "inbox", "outbox", "ledger", "archive", "rejected", "word_template"),
+    "report": ("subject", "year", "office", "attachment", "status_rule", "contact", "phone"),
+    "schedule": ("generate_day", "deadline_day", "report_day", "time"),
+    "workbook": ("password", "return_note"),
+    "collect": ("settle_seconds",),
+    "aliases": None,
+    "groups": None,
+    "columns": None,
+    "assessment": None,
+}
+# configparser's DEFAULT section would copy its keys into every section; no name a clerk can type.
+_NO_DEFAULT_SECTION = "\0"
 
 
 @dataclass
@@ -43,6 +60,8 @@ class Config:
     return_note: str
     settle_seconds: int
     departments: Departments
+    #: One line each for the clerk: settings that were ignored (unknown key or section). cli.main prints them.
+    warnings: list = field(default_factory=list)
 
     def deadline(self, period):
         """The period's deadline; a day past the month's end means its last day."""
@@ -81,7 +100,7 @@ def load_config(path=None):
     path = Path(path) if path else DEFAULT_CONFIG
     if not path.is_file():
         raise ConfigError(f"找不到配置文件 {path}：请用 --config 指定 config.ini 的位置。")
-    parser = configparser.ConfigParser(interpolation=None, delimiters=("=",))
+    parser = configparser.ConfigParser(interpolation=None, delimiters=("=",), default_section=_NO_DEFAULT_SECTION)
     parser.optionxform = str  # department names are case-sensitive keys
     try:
         # utf-8-sig: Windows Notepad may save a BOM.
@@ -140,12 +159,51 @@ def load_config(path=None):
         return_note=reader.text("workbook", "return_note", "请在截止日期前将填好的表格发回。"),
         settle_seconds=reader.integer("collect", "settle_seconds", 3, 0, 600),
         departments=Departments(aliases, groups),
+        warnings=unknown_settings(parser, path),
     )
     if not config.generate_day <= config.deadline_day <= config.report_day:
         raise ConfigError(
             f"配置文件 {path} 的 [schedule] 日期顺序不对：应为 generate_day ≤ deadline_day ≤ report_day"
             f"（现为 {config.generate_day}、{config.deadline_day}、{config.report_day}）。")
     return config
+
+
+def unknown_settings(parser: configparser.ConfigParser, path: Path) -> list[str]:
+    """One warning per section or key config.ini holds that no stage reads, naming the nearest valid one.
+
+    A misspelt key (deadine_day) would otherwise be ignored in silence and its default used.
+    """
+    warnings = []
+    for section in parser.sections():
+        if section not in KNOWN_KEYS:
+            near = _nearest(section, KNOWN_KEYS)
+            hint = (f"是不是 [{near}]？" if near
+                    else f"可用的节：{'、'.join(f'[{s}]' for s in KNOWN_KEYS)}；")
+            warnings.append(f"配置文件 {path} 的 [{section}]：不认识的节，{hint}这一节中的设置都没有起作用。")
+            continue
+        keys = KNOWN_KEYS[section]
+        if keys is None:
+            continue
+        for key in parser[section]:
+            if key in keys:
+                continue
+            home = next((s for s, k in KNOWN_KEYS.items() if k and key in k), None)
+            near = _nearest(key, keys)
+            if home:
+                hint = f"这一项应写在 [{home}] 中，写在这里"
+            elif near:
+                hint = f"不认识的设置，是不是 {near}？这一项"
+            else:
+                hint = f"不认识的设置（[{section}] 可用的设置：{'、'.join(keys)}），这一项"
+            warnings.append(f"配置文件 {path} 的 [{section}] {key}：{hint}没有起作用。")
+    return warnings
+
+
+def _nearest(name, choices):
+    """The choice closest to ``name`` (case and a letter or two aside), or None."""
+    by_lower = {c.lower(): c for c in choices}
+    found = difflib.get_close_matches(name.strip().lower(), list(by_lower), n=1, cutoff=0.7)
+    return by_lower[found[0]] if found else None
 
 
 class _Reader:

@@ -59,6 +59,8 @@ def atomic_path(target):
     tmp = Path(tmp)
     try:
         yield tmp
+        # mkstemp makes the file private (0600); an output is for colleagues on a shared folder too.
+        os.chmod(tmp, 0o666 & ~_umask())
         _fsync(tmp)
         try:
             _replace(tmp, target)
@@ -68,6 +70,13 @@ def atomic_path(target):
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _umask():
+    """The process umask, which a plain open() applies to a new file (there is no way to read it without setting it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_bytes(target, data):
