@@ -225,22 +225,16 @@ def test_config_warnings_reach_the_console_once_and_the_command_still_runs(workd
 
 
 @pytest.mark.parametrize("groups", ["", "[groups]\n; 没有展开任何集体名称\n"])
-def test_a_missing_or_empty_groups_section_gets_the_collective_note_every_monthly_run(workdir, groups):
-    from dutytable.scheduling import step_generate
-    from dutytable.table import load_table
-
+def test_a_missing_or_empty_groups_section_gets_the_collective_note(workdir, groups):
     path = workdir / "config.ini"
     text = path.read_text(encoding="utf-8")
     path.write_text(text[:text.index("[groups]")] + groups, encoding="utf-8")
-    config = load_config(path)
-    table = load_table(config.table, config.departments)
-    note = ("提示：“各镇、街道”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，"
-            "请在 config.ini 的 [groups] 中列出，例如“各镇、街道 = 单位甲、单位乙”。")
-    first, second = [], []
-    step_generate(config, table, Period(2010, 11), first.append)
-    step_generate(config, table, Period(2010, 11), second.append, keep_existing=True)
-    assert first[2] == second[1] == note
-    assert second == ["2010-11 的填报表已有 16 份，不再重新生成。", note, note.replace("各镇、街道", "区有关部门")]
+    assert load_config(path).warnings == []
+    result = run_script("generate.py", "--config", path, "--period", "2010-11")
+    assert result.returncode == 0, result.stderr
+    note = ("提示：“{}”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，"
+            "请在 config.ini 的 [groups] 中列出，例如“{} = 单位甲、单位乙”。")
+    assert result.stdout.splitlines()[2:] == [note.format("各镇、街道", "各镇、街道"), note.format("区有关部门", "区有关部门")]
 
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "geteuid"), reason="文件权限位只在 Linux/macOS 上有意义")

@@ -188,7 +188,6 @@ def step_generate(config, table, period, say, force=False, keep_existing=False):
     old = existing_forms(config, period)
     if old and keep_existing:
         say(f"{period} 的填报表已有 {len(old)} 份，不再重新生成。")
-        report_collectives(table, config.departments, say)  # a [groups] deleted since is not merged in silence
         return
     result = generate(table, config, period, force=force)
     if result.moved_aside:
