@@ -158,7 +158,7 @@ def test_period_and_month_ends():
     ("各镇、街道", "各镇、街道"),
     ('a/b\\c:d*e?f"g<h>i|j', "a_b_c_d_e_f_g_h_i_j"),
     ("CON", "CON_"),
-    ("nul.txt", "nul.txt_"),
+    ("nul.txt", "nul_.txt"),
     ("单位. ", "单位"),
     ("", "_"),
     ("局" * 200, "局" * 75),
@@ -234,7 +234,8 @@ def test_a_missing_or_empty_groups_section_gets_the_collective_note(workdir, gro
     assert result.returncode == 0, result.stderr
     note = ("提示：“{}”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，"
             "请在 config.ini 的 [groups] 中列出，例如“{} = 单位甲、单位乙”。")
-    assert result.stdout.splitlines()[2:] == [note.format("各镇、街道", "各镇、街道"), note.format("区有关部门", "区有关部门")]
+    assert result.stdout.splitlines()[2:] == [note.format("各镇、街道", "各镇、街道"),
+                                              note.format("区有关部门", "区有关部门")]
 
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "geteuid"), reason="文件权限位只在 Linux/macOS 上有意义")
@@ -253,3 +254,27 @@ def test_outputs_get_ordinary_permissions(workdir):
     written = [p for p in (workdir / "outbox").rglob("*") if p.is_file()]
     assert len(written) == 26  # 24 forms, the distribution list, the file above
     assert {stat.S_IMODE(p.stat().st_mode) for p in written} == {0o644}
+
+
+@pytest.mark.parametrize("name, prefix, safe", [
+    ("CON.xlsx", "", "CON_.xlsx"),
+    ("NUL.xls", "", "NUL_.xls"),
+    ("aux.ods", "", "aux_.ods"),
+    ("com1 .tar.gz", "", "com1 _.tar.gz"),
+    ("CON.xlsx", "20101105-233320_", "20101105-233320_CON.xlsx"),  # behind a prefix it is no device name
+    (" . .. ", "", "_"),
+    (" . .. ", "p_", "p__"),
+    ("局" * 90 + ".xlsx", "", "局" * 75 + ".xlsx"),  # the extension survives the cut
+    ("局" * 90 + ".xlsx", "20101105-233320_0123456789ab_", "20101105-233320_0123456789ab_" + "局" * 65 + ".xlsx"),
+    ("报告." + "局" * 90, "", "报告." + "局" * 74),  # a Chinese tail is no extension
+    ("a" * 100 + ".xlsx", "", "a" * 75 + ".xlsx"),
+])
+def test_safe_filename_keeps_the_extension_and_fits_255_bytes(name, prefix, safe):
+    made = safe_filename(name, prefix=prefix)
+    assert made == safe
+    assert len((made + "(99).退回说明.txt").encode("utf-8")) <= 255
+
+
+def test_a_long_department_name_fits_with_the_marked_copys_suffix():
+    made = safe_filename("局" * 90, "_2010-11填报表_待补正_0123abcd.xlsx")
+    assert made == "局" * 51 + "_2010-11填报表_待补正_0123abcd.xlsx"

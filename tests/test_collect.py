@@ -450,3 +450,44 @@ def test_a_return_open_in_excel_is_archived_and_removed_by_a_later_run(env, monk
     assert not src.exists()
     with Ledger(config.ledger, config.path.parent) as ledger:
         assert ledger.counts() == (1, 1) and ledger.pending_drops() == []
+
+
+# --- names taken from input: they fit 255 bytes and keep their extension --------------------------
+
+NAME_76 = ("关于二〇一〇年十一月区质量振兴工作目标任务推进情况的报告" * 3)[:76]
+NAME_120 = ("环境保护局关于化学需氧量削减任务和二氧化硫削减任务完成情况的说明材料" * 4)[:120]
+
+
+def test_long_reserved_and_empty_names_are_archived_with_their_extension(env, tmp_path):
+    config, table, forms, inbox = env
+    long76 = fill(forms["环保局"], inbox / f"{NAME_76}.xlsx")
+    con = drop(long76, inbox / "又发一次", "CON.xlsx")  # the same bytes again: a duplicate
+    dots = fill(forms["农业局"], inbox / " . .. ")
+    nul = inbox / "NUL.xls"
+    nul.write_text("不是表格", encoding="utf-8")
+    aux = inbox / "aux.ods"
+    aux.write_text("也不是表格", encoding="utf-8")
+    zpath = inbox / "附件.zip"  # a name over 255 bytes can only arrive inside a zip
+    with zipfile.ZipFile(zpath, "w") as z:
+        member = zipfile.ZipInfo(f"{NAME_120}.xlsx")
+        member.flag_bits |= 0x800
+        z.writestr(member, fill(forms["城建局"], tmp_path / "城建局.xlsx").read_bytes())
+    for path in (nul, aux, zpath):
+        age(path)
+    shas = {p.name: sha(p)[:12] for p in (long76, dots, nul, aux, zpath)}
+    member_sha = sha(tmp_path / "城建局.xlsx")[:12]
+    result = collect(config, table)
+    assert summary_lines(result)[0] == "收到 6 份：有效 3，待补正 0，退回 2，重复 1"
+    archived = inbox / "已归档"
+    assert [p.name for p in (archived / "2010-11" / "环保局").iterdir()] == [
+        f"{STAMP}_{shas[long76.name]}_{NAME_76[:65]}.xlsx"]
+    assert [p.name for p in (archived / "2010-11" / "城建局").iterdir()] == [
+        f"{STAMP}_{member_sha}_{NAME_120[:65]}.xlsx"]
+    assert [p.name for p in (archived / "2010-11" / "农业局").iterdir()] == [f"{STAMP}_{shas[dots.name]}__"]
+    tag = hashlib.sha256("又发一次/CON.xlsx".encode("utf-8")).hexdigest()[:6]
+    assert [p.name for p in (archived / "重复").iterdir()] == [f"{STAMP}_{shas[long76.name]}_{tag}_CON.xlsx"]
+    assert [p.name for p in (archived / "压缩包").iterdir()] == [f"{STAMP}_{shas[zpath.name]}_附件.zip"]
+    assert {p.name for p in (inbox / "退回").iterdir()} == {
+        f"{STAMP}_{shas[nul.name]}_NUL.xls", f"{STAMP}_{shas[nul.name]}_NUL.xls.退回说明.txt",
+        f"{STAMP}_{shas[aux.name]}_aux.ods", f"{STAMP}_{shas[aux.name]}_aux.ods.退回说明.txt"}
+    assert not con.exists() and {p.name for p in inbox.iterdir()} == {"已归档", "又发一次", "退回"}

@@ -437,7 +437,10 @@ class Collector:
     def _decide(self, ledger, ex, result, expectations, seen):
         """Where a file goes, whether it is a duplicate, and its marked copy if any."""
         stamp = dt.datetime.fromtimestamp(ex.mtime).strftime("%Y%m%d-%H%M%S")
-        base_name = files.safe_filename(PurePosixPath(ex.original_name).name)
+        own_name = PurePosixPath(ex.original_name).name
+
+        def name(prefix):  # the file's own name behind a prefix, cut to fit with its extension kept
+            return files.safe_filename(own_name, prefix=prefix)
         duplicate = ex.sha256 in seen or ledger.known(ex.sha256) is not None
         marked = None
         if not duplicate and ex.status == STATUS_UNPACKED:
@@ -446,17 +449,17 @@ class Collector:
             # else: _unpack rejected it; it goes to 退回 below
         if duplicate:
             tag = hashlib.sha256(ex.original_name.encode("utf-8")).hexdigest()[:6]
-            dest = self.archive / DUPLICATE_DIR / f"{stamp}_{ex.sha256[:12]}_{tag}_{base_name}"
+            dest = self.archive / DUPLICATE_DIR / name(f"{stamp}_{ex.sha256[:12]}_{tag}_")
             result.duplicates.append(ex)
         elif ex.status == STATUS_UNPACKED:
-            dest = self.archive / ZIP_DIR / f"{stamp}_{ex.sha256[:12]}_{base_name}"
+            dest = self.archive / ZIP_DIR / name(f"{stamp}_{ex.sha256[:12]}_")
         elif ex.status == STATUS_REJECTED:
-            dest = self.rejected / f"{stamp}_{ex.sha256[:12]}_{base_name}"
+            dest = self.rejected / name(f"{stamp}_{ex.sha256[:12]}_")
             self._write_note(dest, ex)
             result.processed.append(ex)
         else:
             folder = files.safe_filename(ex.recipient)
-            dest = self.archive / ex.period / folder / f"{stamp}_{ex.sha256[:12]}_{base_name}"
+            dest = self.archive / ex.period / folder / name(f"{stamp}_{ex.sha256[:12]}_")
             if ex.status == STATUS_FIX:
                 marked = self._marked_copy(ex, expectations)
                 result.marked_copies.append(marked)
@@ -523,7 +526,7 @@ class Collector:
 
     def _unpack(self, source, ex):
         """Extract a zip's members into inbox/.解压/; False (and ``ex`` rejected) when it is unsafe."""
-        target = self.unpack / f"{ex.sha256[:12]}_{files.safe_filename(Path(ex.original_name).stem)}"
+        target = self.unpack / files.safe_filename(Path(ex.original_name).stem, prefix=f"{ex.sha256[:12]}_")
         try:
             with zipfile.ZipFile(source) as z:
                 infos = [i for i in z.infolist() if not i.is_dir()]
