@@ -79,6 +79,7 @@ class Examined:
     marks: dict = field(default_factory=dict)
     prefill: dict = field(default_factory=dict)
     indicator_values: list = field(default_factory=list)  # {"indicator_id", "value", "raw", "note"}
+    repeats: str = None  # for a duplicate, the original name of the file it repeats
 
 
 @dataclass
@@ -369,7 +370,7 @@ class Collector:
                 if not ready:
                     break
                 examined = self._examine_all(ready, expectations)
-                unpacked_any, seen, done = False, set(), 0
+                unpacked_any, seen, done = False, {}, 0  # seen: sha256 -> name, of files not rejected
                 while batch := list(itertools.islice(examined, BATCH)):
                     unpacked_any |= self._place_batch(ledger, batch, result, expectations, seen)
                     done += len(batch)
@@ -421,7 +422,8 @@ class Collector:
             dest, duplicate, marked = self._decide(ledger, ex, result, expectations, seen)
             unpacked_any |= ex.status == STATUS_UNPACKED and not duplicate
             placed.append((ex, self._put(Path(ex.path), dest, ex.sha256), duplicate, marked))
-            seen.add(ex.sha256)
+            if ex.status != STATUS_REJECTED:  # a rejection is no original: the same bytes are examined again
+                seen.setdefault(ex.sha256, ex.original_name)
         seen_at = self.now().isoformat(timespec="seconds")
         drops = ledger.record_many([(ex, dest, Path(ex.path), seen_at, duplicate, marked)
                                     for ex, dest, duplicate, marked in placed])
@@ -441,7 +443,12 @@ class Collector:
 
         def name(prefix):  # the file's own name behind a prefix, cut to fit with its extension kept
             return files.safe_filename(own_name, prefix=prefix)
-        duplicate = ex.sha256 in seen or ledger.known(ex.sha256) is not None
+        ex.repeats = seen.get(ex.sha256)
+        if ex.repeats is None:
+            known = ledger.known(ex.sha256)
+            if known is not None and known[1] != STATUS_REJECTED:  # a rejected file put back is examined again
+                ex.repeats = known[2]
+        duplicate = ex.repeats is not None
         marked = None
         if not duplicate and ex.status == STATUS_UNPACKED:
             if self._unpack(Path(ex.path), ex):
@@ -612,6 +619,8 @@ def summary_lines(result):
             lines.extend(f"  · {problem}" for problem in e.problems)
         elif e.status == STATUS_REJECTED:
             lines.append(f"退回：{e.problems[0]}")
+    for e in result.duplicates:
+        lines.append(f"重复：{e.original_name}（与已收到的“{e.repeats}”内容完全相同，只登记一次）")
     if result.marked_copies:
         lines.append(f"已为待补正的单位生成标注了问题的表格，可直接发回：{result.marked_copies[0].parent}")
     if result.in_use:

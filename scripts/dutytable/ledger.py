@@ -127,8 +127,8 @@ class Ledger:
         return p if p.is_absolute() else self.base / p
 
     def known(self, sha):
-        """The returns row id and status for this content, or None."""
-        row = self.db.execute("SELECT id, status FROM returns WHERE sha256 = ?", (sha,)).fetchone()
+        """The returns row id, status and original name for this content, or None."""
+        row = self.db.execute("SELECT id, status, original_name FROM returns WHERE sha256 = ?", (sha,)).fetchone()
         return row
 
     def pending_drops(self):
@@ -155,6 +155,8 @@ class Ledger:
         with self.transaction() as db:
             for examined, stored_path, source_path, seen_at, duplicate, marked_copy in items:
                 if not duplicate:
+                    # A rejected file put back is examined anew: its new verdict replaces the rejection.
+                    db.execute("DELETE FROM returns WHERE sha256 = ? AND status = ?", (examined.sha256, STATUS_REJECTED))
                     cur = db.execute(
                         "INSERT INTO returns (sha256, original_name, received_at, size, kind, recipient, period,"
                         " status, problems, identified_by, filler, phone, fill_date, stored_path, marked_copy)"
