@@ -156,7 +156,8 @@ class Ledger:
             for examined, stored_path, source_path, seen_at, duplicate, marked_copy in items:
                 if not duplicate:
                     # A rejected file put back is examined anew: its new verdict replaces the rejection.
-                    db.execute("DELETE FROM returns WHERE sha256 = ? AND status = ?", (examined.sha256, STATUS_REJECTED))
+                    db.execute("DELETE FROM returns WHERE sha256 = ? AND status = ?",
+                               (examined.sha256, STATUS_REJECTED))
                     cur = db.execute(
                         "INSERT INTO returns (sha256, original_name, received_at, size, kind, recipient, period,"
                         " status, problems, identified_by, filler, phone, fill_date, stored_path, marked_copy)"
