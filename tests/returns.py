@@ -34,7 +34,7 @@ def fill(form, dest, status="正常推进", progress="本月已按计划推进�
     Args:
         rows: {task_id: {column name: value}} overriding the defaults for some rows.
         edit: a function called with the 填报表 worksheet before saving, for odd changes.
-        indicators: {indicator_id: value} for the 指标填报 sheet; every other indicator gets 1.
+        indicators: {indicator_id: value} for the 指标填报 sheet; every other indicator gets 1 (100 for a %).
     """
     wb = openpyxl.load_workbook(form)
     ws = wb["填报表"]
@@ -53,7 +53,7 @@ def fill(form, dest, status="正常推进", progress="本月已按计划推进�
         for r in range(2, sheet.max_row + 1):
             ind_id = sheet[f"A{r}"].value
             if ind_id:
-                sheet[f"F{r}"] = (indicators or {}).get(ind_id, 1)
+                sheet[f"F{r}"] = (indicators or {}).get(ind_id, 100 if sheet[f"E{r}"].value == "%" else 1)
     if edit:
         edit(ws)
     dest = Path(dest)
@@ -97,7 +97,7 @@ def quick_returns(config, table, folder, variants, period=Period(2010, 11), star
     for v in range(variants):
         for spec in specs_for(table, config, period):
             prefill = {row[0]: {"完成状态": "正常推进", "推进情况": f"{spec.recipient}第{v}次报送"} for row in spec.rows}
-            prefill.update({ind[0]: {"截至本月累计完成值": "1"} for ind in spec.indicators})
+            prefill.update({ind[0]: {"截至本月累计完成值": "100" if ind[4] == "%" else "1"} for ind in spec.indicators})
             prefill["header"] = {FILLER_LABEL: "张三", PHONE_LABEL: "0519-85000000"}
             path = folder / f"{spec.recipient}_{v}.xlsx"
             path.write_bytes(build_form(dataclasses.replace(spec, prefill=prefill)))

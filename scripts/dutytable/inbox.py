@@ -34,7 +34,7 @@ from .errors import InputError
 from .forms import (COL_ID, COL_IND_NOTE, COL_IND_VALUE, COL_ITEM, COL_PLANS, COL_PROBLEMS, COL_PROGRESS, COL_ROLE,
                     COL_STATUS, COL_TARGET, DATE_LABEL, FILLER_LABEL, INDICATOR_FORM_SHEET, PHONE_LABEL, build_form,
                     form_sheets, read_form, specs_for)
-from .indicators import reported_value
+from .indicators import check_reported
 from .ledger import STATUS_FIX, STATUS_REJECTED, STATUS_UNPACKED, STATUS_VALID, Ledger
 from .model import ROLE_LEAD, STATUSES, Period
 from .workbooks import MAX_UNCOMPRESSED, expands_too_far, open_workbook, sniff, text_of
@@ -235,8 +235,11 @@ def _validate_indicators(ex, form, expected):
             problems.append(f"{where}{ref}（{name}）：截至本月累计完成值未填写，请填写数字，例如 {example}。")
             ex.marks[(ind_id, COL_IND_VALUE)] = f"请填写截至本月的累计完成值（数字），例如 {example}。"
             continue
-        value = reported_value(raw, unit)
-        if value is None:
+        value, doubt = check_reported(raw, target, unit)
+        if doubt:  # a number the indicator cannot take: not scored until the department confirms it
+            problems.append(f"{where}{ref}（{name}）：{doubt}")
+            ex.marks[(ind_id, COL_IND_VALUE)] = doubt
+        elif value is None:
             problems.append(f"{where}{ref}（{name}）：完成值“{text_of(raw)}”无法识别为数字，请改为数字，例如 {example}。")
             ex.marks[(ind_id, COL_IND_VALUE)] = f"“{text_of(raw)}”不是数字，请改为数字，例如 {example}；文字说明请写在“说明”中。"
         ex.indicator_values.append({"indicator_id": ind_id, "value": value, "raw": text_of(raw), "note": note})
