@@ -109,6 +109,11 @@ def _config_with(tmp_path, section, line):
     ("schedule", "time = 8点半", "[schedule] time = 8点半 无效：应写成“时:分”（24小时制），例如 08:30。"),
     ("report", "year = 二〇一〇", "[report] year = 二〇一〇 无效：应为 1900 到 9999 之间的整数，例如 2010。"),
     ("report", "subject =", "[report] subject 为空：请填写，例如“subject = 区质量振兴工作”。"),
+    ("report", "subject = 质量/振兴", "[report] subject = 质量/振兴 无效：它是输出文件名的一部分，不能超过 40 个字，"
+                                    "也不能含有 \\ / : * ? \" < > | 这些字符，例如“subject = 区质量振兴工作”。"),
+    ("report", "attachment = " + "一" * 41,
+     f"[report] attachment = {'一' * 41} 无效：它是输出文件名的一部分，不能超过 40 个字，"
+     "也不能含有 \\ / : * ? \" < > | 这些字符，例如“attachment = 1”。"),
     ("groups", "各镇、街道 =", "[groups] 中“各镇、街道”没有列出任何单位：请用顿号分隔列出，或删除这一行。"),
     ("aliases", "区相关部门 =", "[aliases] 中“区相关部门”没有写对应的名称：请写成“区相关部门 = 规范名称”。"),
 ])

@@ -18,6 +18,9 @@ from .errors import ConfigError
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.ini"
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+# [report] subject and attachment become part of file names: 附件1_2010年<subject>目标任务推进情况汇总表.docx.
+MAX_NAME_PART = 40
+_UNSAFE_IN_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 # Every section and key config.ini may hold. None: the section's keys are free (names of units,
 # columns). Some keys are accepted before any stage reads them, so a config written for a newer
 # version does not warn.
@@ -147,10 +150,10 @@ def load_config(path=None):
         archive=rel("archive", "inbox/已归档"),
         rejected=rel("rejected", "inbox/退回"),
         word_template=rel("word_template", "templates/附件模板.docx"),
-        subject=reader.text("report", "subject", "区质量振兴工作"),
+        subject=reader.name_part("report", "subject", "区质量振兴工作"),
         year=reader.integer("report", "year", 2010, 1900, 9999),
         office=reader.text("report", "office", "区质量振兴工作领导小组办公室"),
-        attachment=reader.text("report", "attachment", "1"),
+        attachment=reader.name_part("report", "attachment", "1"),
         generate_day=reader.integer("schedule", "generate_day", 1, 1, 31),
         deadline_day=reader.integer("schedule", "deadline_day", 25, 1, 31),
         report_day=reader.integer("schedule", "report_day", 28, 1, 31),
@@ -217,6 +220,15 @@ class _Reader:
         value = self.parser.get(section, key, fallback=default).strip()
         if not value and not allow_empty:
             raise ConfigError(f"配置文件 {self.path} 的 [{section}] {key} 为空：请填写，例如“{key} = {default}”。")
+        return value
+
+    def name_part(self, section, key, default):
+        """Text that becomes part of output file names (the report's and the consolidation's)."""
+        value = self.text(section, key, default)
+        if len(value) > MAX_NAME_PART or _UNSAFE_IN_NAME.search(value):
+            raise ConfigError(
+                f"配置文件 {self.path} 的 [{section}] {key} = {value} 无效：它是输出文件名的一部分，"
+                f"不能超过 {MAX_NAME_PART} 个字，也不能含有 \\ / : * ? \" < > | 这些字符，例如“{key} = {default}”。")
         return value
 
     def integer(self, section, key, default, low, high):
