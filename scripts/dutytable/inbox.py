@@ -446,6 +446,7 @@ class Collector:
 
         def name(prefix):  # the file's own name behind a prefix, cut to fit with its extension kept
             return files.safe_filename(own_name, prefix=prefix)
+
         ex.repeats = seen.get(ex.sha256)
         if ex.repeats is None:
             known = ledger.known(ex.sha256)

@@ -303,12 +303,11 @@ def reported_value(raw, unit):
     are 92 %, and 0.92 and "0.92" are 0.92 %. "‰" is a tenth of a percent.
     """
     written = _written(raw)
-    if written in (None, _AMBIGUOUS):
-        return None
-    number, sign = written
-    if sign and unit == "%":
-        return number / 10 if sign == "‰" else number
-    return number
+    return None if written in (None, _AMBIGUOUS) else _in_unit(*written, unit)
+
+
+def _in_unit(number, sign, unit):
+    return number / 10 if sign == "‰" and unit == "%" else number
 
 
 def check_reported(raw, target: str, unit: str) -> tuple[float | None, str | None]:
@@ -332,7 +331,7 @@ def check_reported(raw, target: str, unit: str) -> tuple[float | None, str | Non
     if written is None:
         return None, None
     number, sign = written
-    value = reported_value(raw, unit)
+    value = _in_unit(number, sign, unit)
     low, high = _target_bounds(target)
     if sign and unit != "%":
         return None, f"完成值“{shown}”带有“{sign}”，但该指标的目标是“{target}”，不是百分比，请核实后填写数字。"
@@ -344,7 +343,7 @@ def check_reported(raw, target: str, unit: str) -> tuple[float | None, str | Non
         return None, f"完成值“{shown}”超过 100%，而目标是“{target}”，请核实。"
     if unit == "%" and not sign and 0 < value <= 1 and low is not None and low > 1:
         percent = _num(round(value * 100, 8))
-        return None, (f"完成值“{shown}”按 {shown}% 计，与目标“{target}”相差很大，请核实："
+        return None, (f"完成值“{shown}”按 {_num(value)}% 计，与目标“{target}”相差很大，请核实："
                       f"如果是 {percent}%，请写成 {percent}%。")
     if high and value > MAX_TIMES_TARGET * high:
         return None, f"完成值“{shown}”超过目标“{target}”的 {MAX_TIMES_TARGET} 倍，请核实。"
