@@ -338,3 +338,13 @@ def test_a_percent_format_is_read_from_xlsx_and_ods_and_an_xls_number_is_to_be_c
     assert read["xlsx"] == read["ods"] == ((93, None), (None, doubt))
     assert read["xls"] == ((None, "完成值“0.93”按 0.93% 计，与目标“≥92%”相差很大，请核实：如果是 93%，请写成 93%。"),
                            (None, doubt))
+
+
+def test_a_target_typed_as_a_percentage_in_the_master_table_is_read_as_written(config):
+    def indicators(ws):  # the clerk types 95% over 92: Excel stores 0.95 with a percent format
+        ws["F3"] = 0.95
+        ws["F3"].number_format = "0%"
+
+    _edit(config.table, indicators)
+    by_id = {i.indicator_id: i for i in load_table(config.table, config.departments).indicators}
+    assert (by_id["T0101-2"].value, by_id["T0101-2"].target_text) == (95, "≥95%")
