@@ -90,8 +90,9 @@ def fill_returns(workdir, period):
     paths = []
     for n, spec in enumerate(specs_for(table, config, period)):
         fill = FormFill(header={FILLER_LABEL: "张三", PHONE_LABEL: "0519-85000000"},
-                        rows={row.task_id: {"status": "正常推进", "progress": f"{spec.recipient}：本月推进{row.task_id}，"
-                                            "完成80%。", "problems": "", "plans": "继续推进"} for row in spec.rows},
+                        rows={row.task_id: {"status": "正常推进", "problems": "", "plans": "继续推进",
+                                            "progress": f"{spec.recipient}：本月推进{row.task_id}，完成80%。"}
+                              for row in spec.rows},
                         indicators={ind[0]: {H_IND_VALUE: "93%"} for ind in spec.indicators})
         path = config.inbox / f"{spec.recipient}_{period}填报表.xlsx"
         path.write_bytes(build_form(dataclasses.replace(spec, fill=fill)))

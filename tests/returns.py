@@ -9,7 +9,7 @@ import openpyxl
 from dutytable.config import load_config
 from dutytable.forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, FormFill, build_form, form_cells, generate, specs_for
 from dutytable.model import Period
-from dutytable.schema import DEFAULT, FORM, H_IND_VALUE, INDICATOR_FORM_COLUMNS
+from dutytable.schema import DEFAULT, FORM, H_IND_UNIT, H_IND_VALUE, INDICATOR_FORM_COLUMNS
 from dutytable.table import load_table
 from dutytable.xlsx import col_letter
 
@@ -17,6 +17,7 @@ from dutytable.xlsx import col_letter
 LETTERS, INPUTS, FIRST_ROW = form_cells(DEFAULT)
 COLUMNS = {c.header: LETTERS[c.key] for c in DEFAULT.at(FORM) if c.is_input}
 IND_VALUE = col_letter([h for h, _ in INDICATOR_FORM_COLUMNS].index(H_IND_VALUE))
+IND_UNIT = col_letter([h for h, _ in INDICATOR_FORM_COLUMNS].index(H_IND_UNIT))
 OLD = 1289000000  # 2010-11-05 23:33:20 UTC: files dropped long ago are stable
 
 
@@ -38,7 +39,7 @@ def fill(form, dest, status="正常推进", progress="本月已按计划推进�
     Args:
         rows: {task_id: {column name: value}} overriding the defaults for some rows.
         edit: a function called with the 填报表 worksheet before saving, for odd changes.
-        indicators: {indicator_id: value} for the 指标填报 sheet; every other indicator gets 1.
+        indicators: {indicator_id: value} for the 指标填报 sheet; every other indicator gets 1 (100 for a %).
     """
     wb = openpyxl.load_workbook(form)
     ws = wb["填报表"]
@@ -58,7 +59,7 @@ def fill(form, dest, status="正常推进", progress="本月已按计划推进�
         for r in range(2, sheet.max_row + 1):
             ind_id = sheet[f"A{r}"].value
             if ind_id:
-                sheet[f"{IND_VALUE}{r}"] = (indicators or {}).get(ind_id, 1)
+                sheet[f"{IND_VALUE}{r}"] = (indicators or {}).get(ind_id, 100 if sheet[f"{IND_UNIT}{r}"].value == "%" else 1)
     if edit:
         edit(ws)
     dest = Path(dest)
@@ -102,7 +103,7 @@ def quick_returns(config, table, folder, variants, period=Period(2010, 11), star
             fill = FormFill(header={FILLER_LABEL: "张三", PHONE_LABEL: "0519-85000000"},
                             rows={row.task_id: {"status": "正常推进", "progress": f"{spec.recipient}第{v}次报送"}
                                   for row in spec.rows},
-                            indicators={ind[0]: {H_IND_VALUE: "1"} for ind in spec.indicators})
+                            indicators={ind[0]: {H_IND_VALUE: "100" if ind[4] == "%" else "1"} for ind in spec.indicators})
             path = folder / f"{spec.recipient}_{v}.xlsx"
             path.write_bytes(build_form(dataclasses.replace(spec, fill=fill)))
             paths.append(age(path, when))

@@ -107,6 +107,11 @@ def _config_with(tmp_path, section, line):
     ("schedule", "time = 8点半", "[schedule] time = 8点半 无效：应写成“时:分”（24小时制），例如 08:30。"),
     ("report", "year = 二〇一〇", "[report] year = 二〇一〇 无效：应为 1900 到 9999 之间的整数，例如 2010。"),
     ("report", "subject =", "[report] subject 为空：请填写，例如“subject = 区质量振兴工作”。"),
+    ("report", "subject = 质量/振兴", "[report] subject = 质量/振兴 无效：它是输出文件名的一部分，不能超过 40 个字，"
+                                    "也不能含有 \\ / : * ? \" < > | 这些字符，例如“subject = 区质量振兴工作”。"),
+    ("report", "attachment = " + "一" * 41,
+     f"[report] attachment = {'一' * 41} 无效：它是输出文件名的一部分，不能超过 40 个字，"
+     "也不能含有 \\ / : * ? \" < > | 这些字符，例如“attachment = 1”。"),
     ("groups", "各镇、街道 =", "[groups] 中“各镇、街道”没有列出任何单位：请用顿号分隔列出，或删除这一行。"),
     ("aliases", "区相关部门 =", "[aliases] 中“区相关部门”没有写对应的名称：请写成“区相关部门 = 规范名称”。"),
 ])
@@ -156,7 +161,7 @@ def test_period_and_month_ends():
     ("各镇、街道", "各镇、街道"),
     ('a/b\\c:d*e?f"g<h>i|j', "a_b_c_d_e_f_g_h_i_j"),
     ("CON", "CON_"),
-    ("nul.txt", "nul.txt_"),
+    ("nul.txt", "nul_.txt"),
     ("单位. ", "单位"),
     ("", "_"),
     ("局" * 200, "局" * 75),
@@ -164,3 +169,115 @@ def test_period_and_month_ends():
 def test_safe_filename(name, safe):
     assert safe_filename(name, ".xlsx") == safe + ".xlsx"
     assert not re.search(r'[<>:"/\\|?*]', safe_filename(name))
+
+
+# --- settings no stage reads: a warning, never silence -------------------------------------------
+
+def _config_text(tmp_path, text):
+    path = tmp_path / "config.ini"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_shipped_config_has_no_warnings(shipped_config):
+    assert shipped_config.warnings == []
+
+
+@pytest.mark.parametrize("section, line, warning", [
+    ("schedule", "deadine_day = 20", "[schedule] deadine_day：不认识的设置，是不是 deadline_day？这一项没有起作用。"),
+    ("schedule", "Deadline_Day = 20", "[schedule] Deadline_Day：不认识的设置，是不是 deadline_day？这一项没有起作用。"),
+    ("report", "deadline_day = 20", "[report] deadline_day：这一项应写在 [schedule] 中，写在这里没有起作用。"),
+    ("collect", "颜色 = 红",
+     "[collect] 颜色：不认识的设置（[collect] 可用的设置：settle_seconds），这一项没有起作用。"),
+])
+def test_an_unknown_key_is_a_warning_naming_the_nearest_valid_one(tmp_path, section, line, warning):
+    path = _config_with(tmp_path, section, line)
+    config = load_config(path)
+    assert config.warnings == [f"配置文件 {path} 的 {warning}"]
+    assert config.deadline_day == 25  # the misspelt value is not used
+
+
+@pytest.mark.parametrize("header, warning", [
+    ("[shedule]", "[shedule]：不认识的节，是不是 [schedule]？这一节中的设置都没有起作用。"),
+    ("[DEFAULT]", "[DEFAULT]：不认识的节，可用的节：[paths]、[report]、[schedule]、[workbook]、[collect]、[aliases]、"
+                  "[groups]、[columns]、[assessment]；这一节中的设置都没有起作用。"),
+])
+def test_an_unknown_section_is_a_warning(tmp_path, header, warning):
+    text = (ROOT / "config.ini").read_text(encoding="utf-8") + f"\n{header}\ndeadline_day = 20\n"
+    path = _config_text(tmp_path, text)
+    config = load_config(path)
+    assert config.warnings == [f"配置文件 {path} 的 {warning}"]
+    assert config.deadline_day == 25 and "deadline_day" not in config.departments.groups
+
+
+def test_settings_for_other_stages_are_accepted_silently(tmp_path):
+    text = (ROOT / "config.ini").read_text(encoding="utf-8").replace(
+        "[report]\n", "[report]\nstatus_rule = 严格\ncontact = 李四\nphone = 0519-85000001\n", 1)
+    text += "\n[columns]\n推进情况 = 进展\n\n[assessment]\n权重 = 10\n"
+    assert load_config(_config_text(tmp_path, text)).warnings == []
+
+
+def test_config_warnings_reach_the_console_once_and_the_command_still_runs(workdir):
+    path = workdir / "config.ini"
+    path.write_text(path.read_text(encoding="utf-8").replace("deadline_day = 25", "deadine_day = 20"), encoding="utf-8")
+    result = run_script("scheduler.py", "--list", "--config", path)
+    assert result.returncode == 0
+    assert result.stderr == (f"配置文件 {path} 的 [schedule] deadine_day：不认识的设置，是不是 deadline_day？"
+                             "这一项没有起作用。\n")
+    assert "截止" in result.stdout
+
+
+@pytest.mark.parametrize("groups", ["", "[groups]\n; 没有展开任何集体名称\n"])
+def test_a_missing_or_empty_groups_section_gets_the_collective_note(workdir, groups):
+    path = workdir / "config.ini"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:text.index("[groups]")] + groups, encoding="utf-8")
+    assert load_config(path).warnings == []
+    result = run_script("generate.py", "--config", path, "--period", "2010-11")
+    assert result.returncode == 0, result.stderr
+    note = ("提示：“{}”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，"
+            "请在 config.ini 的 [groups] 中列出，例如“{} = 单位甲、单位乙”。")
+    assert result.stdout.splitlines()[2:] == [note.format("各镇、街道", "各镇、街道"),
+                                              note.format("区有关部门", "区有关部门")]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "geteuid"), reason="文件权限位只在 Linux/macOS 上有意义")
+def test_outputs_get_ordinary_permissions(workdir):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        result = run_script("generate.py", "--config", workdir / "config.ini", "--period", "2010-11")
+        from dutytable.files import atomic_write_bytes
+        atomic_write_bytes(workdir / "outbox" / "一个文件.txt", b"x")
+    finally:
+        os.umask(old)
+    assert result.returncode == 0, result.stderr
+    written = [p for p in (workdir / "outbox").rglob("*") if p.is_file()]
+    assert len(written) == 26  # 24 forms, the distribution list, the file above
+    assert {stat.S_IMODE(p.stat().st_mode) for p in written} == {0o644}
+
+
+@pytest.mark.parametrize("name, prefix, safe", [
+    ("CON.xlsx", "", "CON_.xlsx"),
+    ("NUL.xls", "", "NUL_.xls"),
+    ("aux.ods", "", "aux_.ods"),
+    ("com1 .tar.gz", "", "com1 _.tar.gz"),
+    ("CON.xlsx", "20101105-233320_", "20101105-233320_CON.xlsx"),  # behind a prefix it is no device name
+    (" . .. ", "", "_"),
+    (" . .. ", "p_", "p__"),
+    ("局" * 90 + ".xlsx", "", "局" * 75 + ".xlsx"),  # the extension survives the cut
+    ("局" * 90 + ".xlsx", "20101105-233320_0123456789ab_", "20101105-233320_0123456789ab_" + "局" * 65 + ".xlsx"),
+    ("报告." + "局" * 90, "", "报告." + "局" * 74),  # a Chinese tail is no extension
+    ("a" * 100 + ".xlsx", "", "a" * 75 + ".xlsx"),
+])
+def test_safe_filename_keeps_the_extension_and_fits_255_bytes(name, prefix, safe):
+    made = safe_filename(name, prefix=prefix)
+    assert made == safe
+    assert len((made + "(99).退回说明.txt").encode("utf-8")) <= 255
+
+
+def test_a_long_department_name_fits_with_the_marked_copys_suffix():
+    made = safe_filename("局" * 90, "_2010-11填报表_待补正_0123abcd.xlsx")
+    assert made == "局" * 51 + "_2010-11填报表_待补正_0123abcd.xlsx"

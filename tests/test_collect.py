@@ -86,6 +86,7 @@ def test_same_bytes_twice_is_a_duplicate_recorded_once_and_kept(env):
     age(drop(src, inbox / "再发一次", "农业局(1).xlsx"), OLD + 60)  # sent again an hour later
     result = collect(config, table)
     assert summary_lines(result)[0] == "收到 2 份：有效 1，待补正 0，退回 0，重复 1"
+    assert "重复：再发一次/农业局(1).xlsx（与已收到的“农业局.xlsx”内容完全相同，只登记一次）" in summary_lines(result)
     assert len(returns_rows(config)) == 1
     dups = list((inbox / "已归档" / "重复").iterdir())
     assert len(dups) == 1 and dups[0].name.endswith("_农业局(1).xlsx")
@@ -94,7 +95,8 @@ def test_same_bytes_twice_is_a_duplicate_recorded_once_and_kept(env):
     # a third copy later is still a duplicate
     drop(dups[0], inbox, "农业局-第三次.xlsx")
     third = collect(config, table)
-    assert summary_lines(third)[0] == "收到 1 份：有效 0，待补正 0，退回 0，重复 1"
+    assert summary_lines(third)[:2] == ["收到 1 份：有效 0，待补正 0，退回 0，重复 1",
+                                        "重复：农业局-第三次.xlsx（与已收到的“农业局.xlsx”内容完全相同，只登记一次）"]
     assert len(list((inbox / "已归档" / "重复").iterdir())) == 2
 
 
@@ -451,3 +453,92 @@ def test_a_return_open_in_excel_is_archived_and_removed_by_a_later_run(env, monk
     assert not src.exists()
     with Ledger(config.ledger, config.path.parent) as ledger:
         assert ledger.counts() == (1, 1) and ledger.pending_drops() == []
+
+
+# --- names taken from input: they fit 255 bytes and keep their extension --------------------------
+
+NAME_76 = ("关于二〇一〇年十一月区质量振兴工作目标任务推进情况的报告" * 3)[:76]
+NAME_120 = ("环境保护局关于化学需氧量削减任务和二氧化硫削减任务完成情况的说明材料" * 4)[:120]
+
+
+def test_long_reserved_and_empty_names_are_archived_with_their_extension(env, tmp_path):
+    config, table, forms, inbox = env
+    long76 = fill(forms["环保局"], inbox / f"{NAME_76}.xlsx")
+    con = drop(long76, inbox / "又发一次", "CON.xlsx")  # the same bytes again: a duplicate
+    dots = fill(forms["农业局"], inbox / " . .. ")
+    nul = inbox / "NUL.xls"
+    nul.write_text("不是表格", encoding="utf-8")
+    aux = inbox / "aux.ods"
+    aux.write_text("也不是表格", encoding="utf-8")
+    zpath = inbox / "附件.zip"  # a name over 255 bytes can only arrive inside a zip
+    with zipfile.ZipFile(zpath, "w") as z:
+        member = zipfile.ZipInfo(f"{NAME_120}.xlsx")
+        member.flag_bits |= 0x800
+        z.writestr(member, fill(forms["城建局"], tmp_path / "城建局.xlsx").read_bytes())
+    for path in (nul, aux, zpath):
+        age(path)
+    shas = {p.name: sha(p)[:12] for p in (long76, dots, nul, aux, zpath)}
+    member_sha = sha(tmp_path / "城建局.xlsx")[:12]
+    result = collect(config, table)
+    assert summary_lines(result)[0] == "收到 6 份：有效 3，待补正 0，退回 2，重复 1"
+    archived = inbox / "已归档"
+    assert [p.name for p in (archived / "2010-11" / "环保局").iterdir()] == [
+        f"{STAMP}_{shas[long76.name]}_{NAME_76[:65]}.xlsx"]
+    assert [p.name for p in (archived / "2010-11" / "城建局").iterdir()] == [
+        f"{STAMP}_{member_sha}_{NAME_120[:65]}.xlsx"]
+    assert [p.name for p in (archived / "2010-11" / "农业局").iterdir()] == [f"{STAMP}_{shas[dots.name]}__"]
+    tag = hashlib.sha256("又发一次/CON.xlsx".encode()).hexdigest()[:6]
+    assert [p.name for p in (archived / "重复").iterdir()] == [f"{STAMP}_{shas[long76.name]}_{tag}_CON.xlsx"]
+    assert [p.name for p in (archived / "压缩包").iterdir()] == [f"{STAMP}_{shas[zpath.name]}_附件.zip"]
+    assert {p.name for p in (inbox / "退回").iterdir()} == {
+        f"{STAMP}_{shas[nul.name]}_NUL.xls", f"{STAMP}_{shas[nul.name]}_NUL.xls.退回说明.txt",
+        f"{STAMP}_{shas[aux.name]}_aux.ods", f"{STAMP}_{shas[aux.name]}_aux.ods.退回说明.txt"}
+    assert not con.exists() and {p.name for p in inbox.iterdir()} == {"已归档", "又发一次", "退回"}
+
+
+# --- a rejection is not a duplicate -----------------------------------------------------------------
+
+def test_a_rejected_file_put_back_after_fixing_config_is_examined_again(env):
+    config, table, forms, inbox = env
+    from dutytable.config import load_config
+    from dutytable.table import load_table
+
+    fixed = config.path.read_text(encoding="utf-8")
+    config.path.write_text(fixed.replace("、龙虎塘街道", ""), encoding="utf-8")  # the clerk's slip
+    slipped = load_config(config.path)
+    fill(forms["龙虎塘街道"], inbox / "龙虎塘.xlsx")
+    first = collect(slipped, load_table(slipped.table, slipped.departments))
+    assert summary_lines(first)[:2] == [
+        "收到 1 份：有效 0，待补正 0，退回 1，重复 0",
+        "退回：龙虎塘.xlsx：填报单位“龙虎塘街道”不在填报单位名单中，请核对单位名称；"
+        "如确属新增单位，请先在责任分解表或 config.ini 中加入，再把此文件放回 inbox 重新收取。"]
+    rejected, _note = _rejected(inbox, "龙虎塘.xlsx")
+    config.path.write_text(fixed, encoding="utf-8")  # fixed, and the file put back as the note says
+    drop(rejected, inbox, "龙虎塘.xlsx")
+    second = collect(config, table)
+    assert summary_lines(second)[0] == "收到 1 份：有效 1，待补正 0，退回 0，重复 0"
+    assert "龙虎塘街道" in second.reported
+    assert [row[:4] for row in returns_rows(config)] == [("龙虎塘.xlsx", "龙虎塘街道", "2010-11", "有效")]
+    with Ledger(config.ledger, config.path.parent) as ledger:
+        assert ledger.counts() == (1, 2)
+    drop(rejected, inbox, "龙虎塘-再发.xlsx")  # accepted now: the same bytes again are a duplicate
+    third = collect(config, table)
+    assert summary_lines(third)[:2] == ["收到 1 份：有效 0，待补正 0，退回 0，重复 1",
+                                        "重复：龙虎塘-再发.xlsx（与已收到的“龙虎塘.xlsx”内容完全相同，只登记一次）"]
+
+
+def test_two_units_empty_files_are_each_rejected_not_one_a_duplicate(env):
+    config, table, forms, inbox = env
+    for name in ("环保局.xlsx", "农业局.xlsx"):
+        (inbox / name).write_bytes(b"")
+        age(inbox / name)
+    result = collect(config, table)
+    lines = summary_lines(result)
+    assert lines[0] == "收到 2 份：有效 0，待补正 0，退回 2，重复 0"
+    assert sorted(lines[1:3]) == sorted(
+        f"退回：{name}：不是 Excel、WPS 或 OpenDocument 表格文件，无法读取。请发送 .xlsx 格式的填报表。"
+        for name in ("环保局.xlsx", "农业局.xlsx"))
+    for name in ("环保局.xlsx", "农业局.xlsx"):
+        kept, note = _rejected(inbox, name)
+        assert kept.read_bytes() == b"" and note.splitlines()[1] == f"文件：{name}"
+    assert not (inbox / "已归档" / "重复").exists()

@@ -7,14 +7,13 @@ import sqlite3
 from pathlib import Path
 
 import openpyxl
-from returns import OLD, age, prepare
-
 from dutytable.consolidate import consolidate
 from dutytable.forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, form_cells
 from dutytable.inbox import Collector
 from dutytable.ledger import VERSION, Ledger
 from dutytable.model import Answer, Period
 from dutytable.schema import DETAIL, EXTRA, FORM, Column
+from returns import OLD, age, prepare
 
 PACKAGE = Path(__file__).resolve().parents[1] / "scripts" / "dutytable"
 P = Period(2010, 11)

@@ -5,15 +5,16 @@ import datetime as dt
 import docx
 import openpyxl
 import pytest
-from conftest import ROOT, SEED
+from conftest import ROOT, SEED, libreoffice_convert, needs_libreoffice
 from dutytable.consolidate import consolidate
 from dutytable.errors import TableError
 from dutytable.forms import generate
 from dutytable.inbox import Collector
-from dutytable.indicators import extract, fingerprint, parse_number, reported_value
+from dutytable.indicators import check_reported, extract, fingerprint, parse_number, reported_value
 from dutytable.model import Period
 from dutytable.report import make_report
 from dutytable.table import import_source, load_table
+from dutytable.workbooks import Percent
 from returns import OLD, age, fill, prepare
 
 EXPECTED_INDICATORS = [  # (id, name, comparison, value, upper, unit)
@@ -80,16 +81,45 @@ def test_target_texts_and_scores():
 
 
 @pytest.mark.parametrize("raw, unit, value", [
-    ("92%", "%", 92), (0.92, "%", 92), ("９２％", "%", 92), ("92.5", "%", 92.5), (92, "%", 92),
-    ("1,234", "吨", 1234), ("71吨", "吨", 71), ("6个行政村", "行政村", 6), (0, "起", 0), ("０", "起", 0),
-    ("约七十吨", "吨", None), ("大部分", "%", None), ("", "家", None), ("92%%", "%", None),
+    ("92%", "%", 92), (Percent(0.92), "%", 92), ("９２％", "%", 92), ("92.5", "%", 92.5), (92, "%", 92),
+    ("92", "%", 92), (0.92, "%", 0.92), ("0.92", "%", 0.92), ("5‰", "%", 0.5),  # one rule for text and numbers
+    ("1,234", "吨", 1234), ("1,234.5", "吨", 1234.5), ("71吨", "吨", 71), ("6个行政村", "行政村", 6), (0, "起", 0),
+    ("０", "起", 0), ("−5吨", "吨", -5), ("92,5", "%", None), ("1,2345", "吨", None),
+    ("约七十吨", "吨", None), ("大部分", "%", None), ("", "家", None), ("92%%", "%", None), (True, "家", None),
 ])
 def test_reported_values_are_read_leniently(raw, unit, value):
     assert reported_value(raw, unit) == value
 
 
-def test_parse_number_rejects_words():
-    assert parse_number("十二") is None and parse_number("12家") == 12
+@pytest.mark.parametrize("raw, target, unit, value, doubt", [
+    (92, "≥92%", "%", 92, None),
+    (Percent(0.93), "≥92%", "%", 93, None),
+    (7100, "至少71吨", "吨", 7100, None),  # a hundred times the target is still believed
+    (0, "零发生", "起", 0, None),
+    (3, "零发生", "起", 3, None),
+    (2.5, "至少71吨", "吨", 2.5, None),
+    ("−5吨", "至少71吨", "吨", None, "完成值“−5吨”是负数，截至本月的累计完成值不会小于 0，请核实。"),
+    (-5, "至少71吨", "吨", None, "完成值“-5”是负数，截至本月的累计完成值不会小于 0，请核实。"),
+    (1e9, "至少71吨", "吨", None, "完成值“1000000000”超过目标“至少71吨”的 100 倍，请核实。"),
+    (7101, "至少71吨", "吨", None, "完成值“7101”超过目标“至少71吨”的 100 倍，请核实。"),
+    (300, "1–2家", "家", None, "完成值“300”超过目标“1–2家”的 100 倍，请核实。"),
+    ("150%", "至少5家", "家", None, "完成值“150%”带有“%”，但该指标的目标是“至少5家”，不是百分比，请核实后填写数字。"),
+    (Percent(0.5), "≤0.45", "", None, "完成值“50%”带有“%”，但该指标的目标是“≤0.45”，不是百分比，请核实后填写数字。"),
+    ("2.5", "至少5家", "家", None, "完成值“2.5”不是整数，该指标以“家”计数，请核实。"),
+    ("150%", "≥92%", "%", None, "完成值“150%”超过 100%，而目标是“≥92%”，请核实。"),
+    (150, "100%", "%", None, "完成值“150”超过 100%，而目标是“100%”，请核实。"),
+    ("0.92", "≥92%", "%", None, "完成值“0.92”按 0.92% 计，与目标“≥92%”相差很大，请核实：如果是 92%，请写成 92%。"),
+    (0.92, "≥92%", "%", None, "完成值“0.92”按 0.92% 计，与目标“≥92%”相差很大，请核实：如果是 92%，请写成 92%。"),
+    ("92,5", "≥92%", "%", None,
+     "完成值“92,5”中的逗号不知是小数点还是千位分隔符，请核实：小数请用小数点（如 92.5），千位请写成 1,234。"),
+    ("约七十吨", "至少71吨", "吨", None, None),
+])
+def test_a_value_the_indicator_cannot_take_is_to_be_checked(raw, target, unit, value, doubt):
+    assert check_reported(raw, target, unit) == (value, doubt)
+
+
+def test_parse_number_rejects_words_and_an_ambiguous_comma():
+    assert parse_number("十二") is None and parse_number("12家") == 12 and parse_number("92,5") is None
 
 
 # --- the 指标 sheet of the master table ----------------------------------------------------
@@ -239,3 +269,81 @@ def test_refresh_writes_the_merged_indicators_back_after_a_backup(config):
     assert rows["T0104-1"][3:6] == ("完成年度化学需氧量削减任务", "至少", 80) and "T0104-2" not in rows
     again = load_table(config.table, config.departments)
     assert again.indicator_record["T0104"] == fingerprint("完成年度化学需氧量削减任务80吨。")
+
+
+# --- values the indicator cannot take, through a real collect run ------------------------------------
+
+def test_impossible_values_are_to_be_checked_naming_their_cell(workdir, tmp_path):
+    config, table, forms = prepare(workdir)
+    inbox = workdir / "inbox"
+
+    def percent_cells(ws):  # typed as 93% in Excel: 0.93 with a percentage format
+        for ref in ("F6", "F17"):
+            ws.parent["指标填报"][ref] = 0.93
+            ws.parent["指标填报"][ref].number_format = "0%"
+
+    fill(forms["环保局"], inbox / "环保局.xlsx",
+         indicators={"T0104-1": "−5吨", "T0104-2": 1e9, "T0104-3": 2.5, "T0104-4": "150%", "T0104-5": "92,5"})
+    fill(forms["质监分局"], inbox / "质监分局.xlsx", edit=percent_cells,
+         indicators={"T0101-2": "0.92", "T0101-3": 0.92, "T0101-4": "150%", "T0303-1": 92})
+    result = Collector(config, table, settle_seconds=0).run(Period(2010, 11))
+    by_unit = {ex.recipient: ex for ex in result.processed}
+    at = "工作表“指标填报”"
+    assert by_unit["环保局"].problems == [
+        f"{at}F2（完成年度化学需氧量削减任务）：完成值“−5吨”是负数，截至本月的累计完成值不会小于 0，请核实。",
+        f"{at}F3（二氧化硫削减任务）：完成值“1000000000”超过目标“至少398吨”的 100 倍，请核实。",
+        f"{at}F4（建设生活污水处理设施）：完成值“2.5”不是整数，该指标以“行政村”计数，请核实。",
+        f"{at}F5（小康断面水质达到相应考核指标要求）："
+        "完成值“150%”带有“%”，但该指标的目标是“至少3个”，"
+        "不是百分比，请核实后填写数字。",
+        f"{at}F6（省运会比赛有影响的企业废气整治）：完成值“92,5”中的逗号不知是小数点还是千位分隔符，"
+        "请核实：小数请用小数点（如 92.5），千位请写成 1,234。",
+    ]
+    assert by_unit["质监分局"].problems == [
+        f"{at}F3（工业产品生产许可证产品抽检平均合格率）：完成值“0.92”按 0.92% 计，与目标“≥92%”相差很大，"
+        "请核实：如果是 92%，请写成 92%。",
+        f"{at}F4（食品抽检平均合格率）：完成值“0.92”按 0.92% 计，与目标“≥90%”相差很大，"
+        "请核实：如果是 92%，请写成 92%。",
+        f"{at}F5（不合格产品生产企业整改率）：完成值“150%”超过 100%，而目标是“≥100%”，请核实。",
+        f"{at}F6（申报省级标准化良好行为企业试点）："
+        "完成值“93%”带有“%”，但该指标的目标是“至少5家”，"
+        "不是百分比，请核实后填写数字。",
+    ]
+    assert {ex.verdict for ex in result.processed} == {"待补正"}
+    values = {v.indicator_id: (v.value, v.raw) for v in by_unit["质监分局"].indicator_values}
+    assert values["T0101-2"] == (None, "0.92") and values["T0101-4"] == (None, "150%")
+    assert values["T0303-2"] == (93, "93%") and values["T0303-1"] == (92, "92")  # F17 formatted, F16 bare
+    marked = openpyxl.load_workbook(next(p for p in result.marked_copies if "环保局" in p.name))["指标填报"]
+    assert marked["F2"].value == "−5吨"
+    assert marked["F2"].comment.text == "完成值“−5吨”是负数，截至本月的累计完成值不会小于 0，请核实。"
+
+
+@needs_libreoffice
+def test_a_percent_format_is_read_from_xlsx_and_ods_and_an_xls_number_is_to_be_checked(tmp_path):
+    from dutytable.workbooks import open_workbook
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "指标填报"
+    ws["F3"], ws["F4"] = 0.93, 0.5
+    ws["F3"].number_format, ws["F4"].number_format = "0%", '0.0"%"'  # the second only shows a % as text
+    wb.save(tmp_path / "p.xlsx")
+    read = {}
+    for fmt in ("xlsx", "ods", "xls"):
+        path = tmp_path / "p.xlsx" if fmt == "xlsx" else libreoffice_convert(tmp_path / "p.xlsx", fmt, tmp_path / fmt)
+        rows = open_workbook(path)[1][0].rows
+        read[fmt] = (check_reported(rows[2][5], "≥92%", "%"), check_reported(rows[3][5], "≥92%", "%"))
+    doubt = "完成值“0.5”按 0.5% 计，与目标“≥92%”相差很大，请核实：如果是 50%，请写成 50%。"
+    assert read["xlsx"] == read["ods"] == ((93, None), (None, doubt))
+    assert read["xls"] == ((None, "完成值“0.93”按 0.93% 计，与目标“≥92%”相差很大，请核实：如果是 93%，请写成 93%。"),
+                           (None, doubt))
+
+
+def test_a_target_typed_as_a_percentage_in_the_master_table_is_read_as_written(config):
+    def indicators(ws):  # the clerk types 95% over 92: Excel stores 0.95 with a percent format
+        ws["F3"] = 0.95
+        ws["F3"].number_format = "0%"
+
+    _edit(config.table, indicators)
+    by_id = {i.indicator_id: i for i in load_table(config.table, config.departments).indicators}
+    assert (by_id["T0101-2"].value, by_id["T0101-2"].target_text) == (95, "≥95%")

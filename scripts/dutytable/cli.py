@@ -127,6 +127,8 @@ def main(command: Command, argv: list | None = None, today: dt.date | None = Non
         today = today or dt.date.today()
         period = Period.parse(args.period) if args.period else Period.of(today)
         config = load_config(args.config)
+        for line in config.warnings:
+            echo(line, err=True)
         return command.run(args, config, period, today)
     except DutyTableError as exc:
         if verbose:

@@ -8,8 +8,9 @@ Chinese naming the section and key.
 import calendar
 import configparser
 import datetime as dt
+import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .departments import Departments, split_list
@@ -17,6 +18,25 @@ from .errors import ConfigError
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.ini"
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+# [report] subject and attachment become part of file names: 附件1_2010年<subject>目标任务推进情况汇总表.docx.
+MAX_NAME_PART = 40
+_UNSAFE_IN_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+# Every section and key config.ini may hold. None: the section's keys are free (names of units,
+# columns). Some keys are accepted before any stage reads them, so a config written for a newer
+# version does not warn.
+KNOWN_KEYS = {
+    "paths": ("table", "inbox", "outbox", "ledger", "archive", "rejected", "word_template"),
+    "report": ("subject", "year", "office", "attachment", "status_rule", "contact", "phone"),
+    "schedule": ("generate_day", "deadline_day", "report_day", "time"),
+    "workbook": ("password", "return_note"),
+    "collect": ("settle_seconds",),
+    "aliases": None,
+    "groups": None,
+    "columns": None,
+    "assessment": None,
+}
+# configparser's DEFAULT section would copy its keys into every section; no name a clerk can type.
+_NO_DEFAULT_SECTION = "\0"
 
 
 @dataclass
@@ -43,6 +63,8 @@ class Config:
     return_note: str
     settle_seconds: int
     departments: Departments
+    #: One line each for the clerk: settings that were ignored (unknown key or section). cli.main prints them.
+    warnings: list = field(default_factory=list)
 
     def deadline(self, period):
         """The period's deadline; a day past the month's end means its last day."""
@@ -81,7 +103,7 @@ def load_config(path=None):
     path = Path(path) if path else DEFAULT_CONFIG
     if not path.is_file():
         raise ConfigError(f"找不到配置文件 {path}：请用 --config 指定 config.ini 的位置。")
-    parser = configparser.ConfigParser(interpolation=None, delimiters=("=",))
+    parser = configparser.ConfigParser(interpolation=None, delimiters=("=",), default_section=_NO_DEFAULT_SECTION)
     parser.optionxform = str  # department names are case-sensitive keys
     try:
         # utf-8-sig: Windows Notepad may save a BOM.
@@ -128,10 +150,10 @@ def load_config(path=None):
         archive=rel("archive", "inbox/已归档"),
         rejected=rel("rejected", "inbox/退回"),
         word_template=rel("word_template", "templates/附件模板.docx"),
-        subject=reader.text("report", "subject", "区质量振兴工作"),
+        subject=reader.name_part("report", "subject", "区质量振兴工作"),
         year=reader.integer("report", "year", 2010, 1900, 9999),
         office=reader.text("report", "office", "区质量振兴工作领导小组办公室"),
-        attachment=reader.text("report", "attachment", "1"),
+        attachment=reader.name_part("report", "attachment", "1"),
         generate_day=reader.integer("schedule", "generate_day", 1, 1, 31),
         deadline_day=reader.integer("schedule", "deadline_day", 25, 1, 31),
         report_day=reader.integer("schedule", "report_day", 28, 1, 31),
@@ -140,12 +162,51 @@ def load_config(path=None):
         return_note=reader.text("workbook", "return_note", "请在截止日期前将填好的表格发回。"),
         settle_seconds=reader.integer("collect", "settle_seconds", 3, 0, 600),
         departments=Departments(aliases, groups),
+        warnings=unknown_settings(parser, path),
     )
     if not config.generate_day <= config.deadline_day <= config.report_day:
         raise ConfigError(
             f"配置文件 {path} 的 [schedule] 日期顺序不对：应为 generate_day ≤ deadline_day ≤ report_day"
             f"（现为 {config.generate_day}、{config.deadline_day}、{config.report_day}）。")
     return config
+
+
+def unknown_settings(parser: configparser.ConfigParser, path: Path) -> list[str]:
+    """One warning per section or key config.ini holds that no stage reads, naming the nearest valid one.
+
+    A misspelt key (deadine_day) would otherwise be ignored in silence and its default used.
+    """
+    warnings = []
+    for section in parser.sections():
+        if section not in KNOWN_KEYS:
+            near = _nearest(section, KNOWN_KEYS)
+            hint = (f"是不是 [{near}]？" if near
+                    else f"可用的节：{'、'.join(f'[{s}]' for s in KNOWN_KEYS)}；")
+            warnings.append(f"配置文件 {path} 的 [{section}]：不认识的节，{hint}这一节中的设置都没有起作用。")
+            continue
+        keys = KNOWN_KEYS[section]
+        if keys is None:
+            continue
+        for key in parser[section]:
+            if key in keys:
+                continue
+            home = next((s for s, k in KNOWN_KEYS.items() if k and key in k), None)
+            near = _nearest(key, keys)
+            if home:
+                hint = f"这一项应写在 [{home}] 中，写在这里"
+            elif near:
+                hint = f"不认识的设置，是不是 {near}？这一项"
+            else:
+                hint = f"不认识的设置（[{section}] 可用的设置：{'、'.join(keys)}），这一项"
+            warnings.append(f"配置文件 {path} 的 [{section}] {key}：{hint}没有起作用。")
+    return warnings
+
+
+def _nearest(name, choices):
+    """The choice closest to ``name`` (case and a letter or two aside), or None."""
+    by_lower = {c.lower(): c for c in choices}
+    found = difflib.get_close_matches(name.strip().lower(), list(by_lower), n=1, cutoff=0.7)
+    return by_lower[found[0]] if found else None
 
 
 class _Reader:
@@ -161,6 +222,15 @@ class _Reader:
             raise ConfigError(f"配置文件 {self.path} 的 [{section}] {key} 为空：请填写，例如“{key} = {default}”。")
         return value
 
+    def name_part(self, section, key, default):
+        """Text that becomes part of output file names (the report's and the consolidation's)."""
+        value = self.text(section, key, default)
+        if len(value) > MAX_NAME_PART or _UNSAFE_IN_NAME.search(value):
+            raise ConfigError(
+                f"配置文件 {self.path} 的 [{section}] {key} = {value} 无效：它是输出文件名的一部分，"
+                f"不能超过 {MAX_NAME_PART} 个字，也不能含有 \\ / : * ? \" < > | 这些字符，例如“{key} = {default}”。")
+        return value
+
     def integer(self, section, key, default, low, high):
         raw = self.parser.get(section, key, fallback=str(default)).strip()
         try:
@@ -169,7 +239,8 @@ class _Reader:
             value = None
         if value is None or not low <= value <= high:
             raise ConfigError(
-                f"配置文件 {self.path} 的 [{section}] {key} = {raw} 无效：应为 {low} 到 {high} 之间的整数，例如 {default}。")
+                f"配置文件 {self.path} 的 [{section}] {key} = {raw} 无效：应为 {low} 到 {high} 之间的整数，例如"
+                f" {default}。")
         return value
 
     def time(self, section, key, default):

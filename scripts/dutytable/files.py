@@ -14,24 +14,46 @@ _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 # The rename that publishes a finished file; a name of its own so a test can play a locked file.
 _replace = os.replace
-# Leave room in a 260-character Windows path for the folders above the file.
+# Leave room in a 260-character Windows path for the folders above the file: the part of a name
+# that comes from input (a department, a file's own name) is cut to this many characters.
 MAX_NAME_CHARS = 80
+# Linux and macOS take 255 bytes of UTF-8 per name. Room is left for the "(2)" that free_name adds
+# and the ".退回说明.txt" written beside a rejected file.
+MAX_NAME_BYTES = 255 - 24
+# What counts as a file's extension, kept whole whatever happens to the rest of its name.
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}$")
 
 
-def safe_filename(name, suffix=""):
-    """A file name that is valid on Windows for any text, e.g. a department name.
+def safe_filename(name: str, suffix: str = "", prefix: str = "") -> str:
+    """A file name that is valid on Windows and Linux for any text: a department name, a file's own name.
 
-    Reserved characters become "_", reserved device names (CON, NUL, COM1 …) get a
-    trailing underscore, trailing dots and spaces go, and the stem is cut so that the
-    whole name stays short.
+    Reserved characters become "_", a reserved device name (CON, NUL, COM1 …, also as CON.xlsx)
+    gets an underscore after it, trailing dots and spaces go. The part taken from ``name`` is cut
+    to MAX_NAME_CHARS characters and the whole name to MAX_NAME_BYTES bytes of UTF-8; the cut
+    never touches ``prefix``, ``suffix`` or, when there is no suffix, ``name``'s own extension.
+
+    Args:
+        name: the text the name is made from.
+        suffix: fixed text after it, e.g. "_2010-11填报表.xlsx"; ``name``'s extension then counts as text.
+        prefix: fixed text before it, e.g. the archive's "<time>_<hash>_".
     """
     stem = _UNSAFE.sub("_", name).strip().rstrip(". ")
-    if not stem:
-        stem = "_"
-    if stem.split(".")[0].upper() in _RESERVED:
-        stem += "_"
+    if not suffix:
+        match = _EXTENSION.search(stem)
+        if match and match.start() > 0:
+            stem, suffix = stem[:match.start()], match.group()
+    stem = stem or "_"
+    if not prefix:
+        device, dot, rest = stem.partition(".")
+        if device.rstrip(" ").upper() in _RESERVED:
+            stem = device + "_" + dot + rest
+    room = MAX_NAME_BYTES - len((prefix + suffix).encode("utf-8"))
     stem = stem[: MAX_NAME_CHARS - len(suffix)]
-    return stem + suffix
+    while len(stem.encode("utf-8")) > room:
+        stem = stem[:-1]
+    if not suffix:
+        stem = stem.rstrip(". ")  # Windows drops them, and a cut may have left some at the end
+    return prefix + (stem or "_") + suffix
 
 
 def sha256_file(path):
@@ -59,6 +81,8 @@ def atomic_path(target):
     tmp = Path(tmp)
     try:
         yield tmp
+        # mkstemp makes the file private (0600); an output is for colleagues on a shared folder too.
+        os.chmod(tmp, 0o666 & ~_umask())
         _fsync(tmp)
         try:
             _replace(tmp, target)
@@ -68,6 +92,13 @@ def atomic_path(target):
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _umask():
+    """The process umask, which a plain open() applies to a new file (there is no way to read it without setting it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_bytes(target, data):

@@ -42,7 +42,7 @@ from .forms import (
     read_form,
     specs_for,
 )
-from .indicators import reported_value
+from .indicators import check_reported
 from .ledger import Ledger, split_reported
 from .model import Answer
 from .schema import FORM, H_IND_VALUE, H_NOTE
@@ -94,6 +94,7 @@ class IndicatorValue:
     value: float | None
     raw: str
     note: str
+    repeats: str | None = None  # for a duplicate, the original name of the file it repeats
 
 
 @dataclass
@@ -160,7 +161,8 @@ def _validate(ex, form, expectations):
         ex.identified_by = "填报单位单元格"
         ex.notes.append(f"未找到隐藏的“表单信息”工作表（可能复制到了新文件中填写），已按“填报单位”单元格识别为“{recipient}”。")
     else:
-        _reject(ex, f"{ex.original_name}：无法识别填报单位（没有“表单信息”工作表，“填报单位”也是空的），请对方使用下发的填报表填写后重新发送。")
+        _reject(ex, f"{ex.original_name}：无法识别填报单位（没有“表单信息”工作表，“填报单位”也是空的），"
+                    "请对方使用下发的填报表填写后重新发送。")
         return
     if recipient not in expectations.recipients:
         _reject(ex, f"{ex.original_name}：填报单位“{recipient}”不在填报单位名单中，请核对单位名称；"
@@ -217,7 +219,8 @@ def _validate(ex, form, expectations):
                 continue
             if row[column.header] != wanted and _squash(row[column.header]) != _squash(wanted):
                 locked_changed = True
-                problems.append(f"{where}{form.ref(row.rownum, column.header)}：{column.header}被改动，锁定的内容不能修改，已按责任分解表原文处理。")
+                problems.append(f"{where}{form.ref(row.rownum, column.header)}：{column.header}被改动，"
+                                "锁定的内容不能修改，已按责任分解表原文处理。")
         values = {c.key: wanted for c, wanted in zip(locked, want.values) if c.ledger}
         for column in schema.answer_columns:
             text = row[column.header]
@@ -226,10 +229,12 @@ def _validate(ex, form, expectations):
                 choice = normalize_choice(text, column.choices)
                 listed = "、".join(column.choices)
                 if not text and want.role in column.required:
-                    problems.append(f"{where}{ref}（{item}）：{column.header}未填写，请从下拉列表中选择 {listed} 之一。")
+                    problems.append(f"{where}{ref}（{item}）：{column.header}未填写，"
+                                    f"请从下拉列表中选择 {listed} 之一。")
                     fill.row_marks[(task_id, column.key)] = f"{column.header}未填写，请从下拉列表中选择：{listed}。"
                 elif text and choice is None:
-                    problems.append(f"{where}{ref}（{item}）：{column.header}“{text}”不是可选值，请改为 {listed} 之一。")
+                    problems.append(f"{where}{ref}（{item}）：{column.header}“{text}”不是可选值，"
+                                    f"请改为 {listed} 之一。")
                     fill.row_marks[(task_id, column.key)] = f"“{text}”不是可选值，请改为：{listed}。"
                 values[column.key] = choice or ""
             else:
@@ -256,7 +261,8 @@ def _validate_indicators(ex, form, expected):
     for ind_id, _task_id, name, target, unit in expected:
         found = form.indicator_rows.get(ind_id)
         if found is None:
-            problems.append(f"{where}：缺少指标 {ind_id}（{name}）的行，请不要删除“{INDICATOR_FORM_SHEET}”中的行，补上后重新发送。")
+            problems.append(f"{where}：缺少指标 {ind_id}（{name}）的行，请不要删除“{INDICATOR_FORM_SHEET}”中的行，"
+                            "补上后重新发送。")
             marks[(ind_id, H_IND_VALUE)] = "这一行在交回的表格中被删除了，请补填。"
             continue
         _rownum, raw, note, ref = found
@@ -266,10 +272,15 @@ def _validate_indicators(ex, form, expected):
             problems.append(f"{where}{ref}（{name}）：{H_IND_VALUE}未填写，请填写数字，例如 {example}。")
             marks[(ind_id, H_IND_VALUE)] = f"请填写截至本月的累计完成值（数字），例如 {example}。"
             continue
-        value = reported_value(raw, unit)
-        if value is None:
-            problems.append(f"{where}{ref}（{name}）：完成值“{text_of(raw)}”无法识别为数字，请改为数字，例如 {example}。")
-            marks[(ind_id, H_IND_VALUE)] = f"“{text_of(raw)}”不是数字，请改为数字，例如 {example}；文字说明请写在“{H_NOTE}”中。"
+        value, doubt = check_reported(raw, target, unit)
+        if doubt:  # a number the indicator cannot take: not scored until the department confirms it
+            problems.append(f"{where}{ref}（{name}）：{doubt}")
+            marks[(ind_id, H_IND_VALUE)] = doubt
+        elif value is None:
+            problems.append(f"{where}{ref}（{name}）：完成值“{text_of(raw)}”无法识别为数字，"
+                            f"请改为数字，例如 {example}。")
+            marks[(ind_id, H_IND_VALUE)] = (f"“{text_of(raw)}”不是数字，请改为数字，例如 {example}；"
+                                            f"文字说明请写在“{H_NOTE}”中。")
         ex.indicator_values.append(IndicatorValue(ind_id, value, text_of(raw), note))
     return problems
 
@@ -400,7 +411,7 @@ class Collector:
                 if not ready:
                     break
                 examined = self._examine_all(ready, expectations)
-                unpacked_any, seen, done = False, set(), 0
+                unpacked_any, seen, done = False, {}, 0  # seen: sha256 -> name, of files not rejected
                 while batch := list(itertools.islice(examined, BATCH)):
                     unpacked_any |= self._place_batch(ledger, batch, result, expectations, seen)
                     done += len(batch)
@@ -452,7 +463,8 @@ class Collector:
             dest, duplicate, marked = self._decide(ledger, ex, result, expectations, seen)
             unpacked_any |= ex.verdict == UNPACKED and not duplicate
             placed.append((ex, self._put(Path(ex.path), dest, ex.sha256), duplicate, marked))
-            seen.add(ex.sha256)
+            if ex.verdict != REJECTED:  # a rejection is no original: the same bytes are examined again
+                seen.setdefault(ex.sha256, ex.original_name)
         seen_at = self.now().isoformat(timespec="seconds")
         drops = ledger.record_many([(ex, dest, Path(ex.path), seen_at, duplicate, marked)
                                     for ex, dest, duplicate, marked in placed])
@@ -468,8 +480,17 @@ class Collector:
     def _decide(self, ledger, ex, result, expectations, seen):
         """Where a file goes, whether it is a duplicate, and its marked copy if any."""
         stamp = dt.datetime.fromtimestamp(ex.mtime).strftime(FILE_STAMP)
-        base_name = files.safe_filename(PurePosixPath(ex.original_name).name)
-        duplicate = ex.sha256 in seen or ledger.known(ex.sha256) is not None
+        own_name = PurePosixPath(ex.original_name).name
+
+        def name(prefix):  # the file's own name behind a prefix, cut to fit with its extension kept
+            return files.safe_filename(own_name, prefix=prefix)
+
+        ex.repeats = seen.get(ex.sha256)
+        if ex.repeats is None:
+            known = ledger.known(ex.sha256)
+            if known is not None and known[1] != REJECTED:  # a rejected file put back is examined again
+                ex.repeats = known[2]
+        duplicate = ex.repeats is not None
         marked = None
         if not duplicate and ex.verdict == UNPACKED:
             if self._unpack(Path(ex.path), ex):
@@ -477,17 +498,17 @@ class Collector:
             # else: _unpack rejected it; it goes to 退回 below
         if duplicate:
             tag = hashlib.sha256(ex.original_name.encode("utf-8")).hexdigest()[:6]
-            dest = self.archive / DUPLICATE_DIR / f"{stamp}_{ex.sha256[:12]}_{tag}_{base_name}"
+            dest = self.archive / DUPLICATE_DIR / name(f"{stamp}_{ex.sha256[:12]}_{tag}_")
             result.duplicates.append(ex)
         elif ex.verdict == UNPACKED:
-            dest = self.archive / ZIP_DIR / f"{stamp}_{ex.sha256[:12]}_{base_name}"
+            dest = self.archive / ZIP_DIR / name(f"{stamp}_{ex.sha256[:12]}_")
         elif ex.verdict == REJECTED:
-            dest = self.rejected / f"{stamp}_{ex.sha256[:12]}_{base_name}"
+            dest = self.rejected / name(f"{stamp}_{ex.sha256[:12]}_")
             self._write_note(dest, ex)
             result.processed.append(ex)
         else:
             folder = files.safe_filename(ex.recipient)
-            dest = self.archive / ex.period / folder / f"{stamp}_{ex.sha256[:12]}_{base_name}"
+            dest = self.archive / ex.period / folder / name(f"{stamp}_{ex.sha256[:12]}_")
             if ex.verdict == TO_FIX:
                 marked = self._marked_copy(ex, expectations)
                 result.marked_copies.append(marked)
@@ -554,12 +575,13 @@ class Collector:
 
     def _unpack(self, source, ex):
         """Extract a zip's members into inbox/.解压/; False (and ``ex`` rejected) when it is unsafe."""
-        target = self.unpack / f"{ex.sha256[:12]}_{files.safe_filename(Path(ex.original_name).stem)}"
+        target = self.unpack / files.safe_filename(Path(ex.original_name).stem, prefix=f"{ex.sha256[:12]}_")
         try:
             with zipfile.ZipFile(source) as z:
                 infos = [i for i in z.infolist() if not i.is_dir()]
                 if len(infos) > ZIP_MAX_MEMBERS or expands_too_far(infos):
-                    _reject(ex, f"{ex.original_name}：压缩包解压后体积异常（压缩炸弹），为保护本机已拒收，请对方直接发送填报表。")
+                    _reject(ex, f"{ex.original_name}：压缩包解压后体积异常（压缩炸弹），为保护本机已拒收，"
+                                "请对方直接发送填报表。")
                     return False
                 for info in infos:
                     if info.flag_bits & 0x1:
@@ -631,7 +653,8 @@ def summary_lines(result):
         if e.period and e.period != str(result.period) and e.verdict != REJECTED:
             other.setdefault(e.period, []).append(e)
     for p, items in sorted(other.items()):
-        lines.append(f"其中 {len(items)} 份属于 {p}，已归入该期次：" + "、".join(f"{e.recipient}（{e.original_name}）" for e in items))
+        named = "、".join(f"{e.recipient}（{e.original_name}）" for e in items)
+        lines.append(f"其中 {len(items)} 份属于 {p}，已归入该期次：{named}")
     for e in result.processed:
         for note in e.notes:
             lines.append(f"注意：{e.original_name}：{note}")
@@ -640,15 +663,19 @@ def summary_lines(result):
             lines.extend(f"  · {problem}" for problem in e.problems)
         elif e.verdict == REJECTED:
             lines.append(f"退回：{e.problems[0]}")
+    for e in result.duplicates:
+        lines.append(f"重复：{e.original_name}（与已收到的“{e.repeats}”内容完全相同，只登记一次）")
     if result.marked_copies:
         lines.append(f"已为待补正的单位生成标注了问题的表格，可直接发回：{result.marked_copies[0].parent}")
     if result.in_use:
-        lines.append("以下文件已归档，但正被其他程序（如 Excel）打开，暂未从 inbox 移走；关闭后再运行一次即可：" + "、".join(result.in_use))
+        lines.append("以下文件已归档，但正被其他程序（如 Excel）打开，暂未从 inbox 移走；关闭后再运行一次即可："
+                     + "、".join(result.in_use))
     if result.skipped_busy:
         lines.append("以下文件可能仍在写入，本次未处理，下次运行时再处理：" + "、".join(result.skipped_busy))
     total = len(result.missing) + len(result.reported)
     if result.missing:
-        lines.append(f"{result.period} 已报送 {len(result.reported)}/{total} 个单位；尚未报送（{len(result.missing)} 个）："
+        lines.append(f"{result.period} 已报送 {len(result.reported)}/{total} 个单位；尚未报送（{len(result.missing)} "
+                     "个）："
                      + "、".join(result.missing))
     else:
         lines.append(f"{result.period} 全部 {total} 个单位均已报送。")

@@ -27,7 +27,7 @@ from .schema import (
     INDICATOR_COLUMNS,
 )
 from .vocab import INDICATOR_SHEET, MET, NOT_FILLED, NOT_MET, RECORD_SHEET  # noqa: F401 - used by table.py
-from .workbooks import text_of
+from .workbooks import Percent, text_of
 
 GE, LE, EQ, AT_LEAST, RANGE, ZERO = "≥", "≤", "=", "至少", "区间", "零发生"
 COMPARISONS = (GE, LE, EQ, AT_LEAST, RANGE, ZERO)
@@ -223,7 +223,8 @@ def read_sheet(sheets, table, label):
     header = [text_of(v) for v in (sheet.rows[0] if sheet.rows else [])]
     missing = [c for c in INDICATOR_COLUMNS if c not in header]
     if missing:
-        raise TableError(f"{where}第1行：缺少“{missing[0]}”列，请恢复该列，表头必须是：{'、'.join(INDICATOR_COLUMNS)}。")
+        raise TableError(f"{where}第1行：缺少“{missing[0]}”列，请恢复该列，"
+                         f"表头必须是：{'、'.join(INDICATOR_COLUMNS)}。")
     col = {name: header.index(name) for name in INDICATOR_COLUMNS}
     tasks = {t.task_id for t in table.tasks}
     rows, problems, seen = [], [], {}
@@ -263,39 +264,121 @@ def read_sheet(sheets, table, label):
 # ---------------------------------------------------------------------------
 # Reading a reported value
 
-_NUMBER_TEXT = re.compile(r"^[+]?(\d+(?:\.\d+)?)\s*(%|‰)?\s*$")
+_NUMBER_TEXT = re.compile(r"^([+-]?)(\d+(?:\.\d+)?)\s*(%|‰)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*(?:%|‰)?$")
+# Units that count whole things: a fraction of one is a slip.
+COUNT_UNITS = ("个行政村", "行政村", "家", "只", "个", "项", "起", "人", "次", "件", "台", "所", "批", "场")
+# A value this many times its target is taken for a slip (an extra zero or two, 1e9).
+MAX_TIMES_TARGET = 100
+_AMBIGUOUS = "ambiguous"
+
+
+def _written(value):
+    """A cell as written: (number, sign) with sign "%", "‰" or ""; None if it is not a number.
+
+    Returns _AMBIGUOUS for a comma that is no thousands separator ("92,5": 92.5 or 925?).
+    A number cell formatted as a percentage (:class:`workbooks.Percent`) is written with "%".
+    """
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    if isinstance(value, Percent):
+        return round(float(value) * 100, 10), "%"
+    if isinstance(value, (int, float)):
+        return float(value), ""
+    text = unicodedata.normalize("NFKC", str(value)).strip().replace("\u2212", "-")
+    text = re.sub(r"(" + "|".join(re.escape(u) for u in _UNITS if u != "%") + r"|行政村)$", "", text).strip()
+    if "," in text:
+        if not _GROUPED.match(text):
+            return _AMBIGUOUS
+        text = text.replace(",", "")
+    m = _NUMBER_TEXT.match(text)
+    if not m:
+        return None
+    number = float(m.group(2))
+    return (-number if m.group(1) == "-" else number), m.group(3) or ""
 
 
 def parse_number(value):
-    """A number from a cell: 92, "92", "92%", "９２％", "1,234", "71吨"; None if it is not one."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "").replace("，", "")
-    text = re.sub(r"(" + "|".join(re.escape(u) for u in _UNITS if u != "%") + r"|行政村)$", "", text).strip()
-    m = _NUMBER_TEXT.match(text)
-    return float(m.group(1)) if m else None
+    """A number from a cell: 92, "92", "92%", "９２％", "1,234", "71吨"; None if it is not one (or "92,5")."""
+    written = _written(value)
+    return None if written in (None, _AMBIGUOUS) else written[0]
 
 
 def reported_value(raw, unit):
     """The value in the indicator's unit, or None if unreadable.
 
-    A percentage typed as "92%" in Excel is stored as 0.92: a number of at most 1 in a %
-    cell is read as a fraction. Text keeps its own number: "92%" and "92" both mean 92.
+    One rule for text and numbers alike: a value written with "%" (typed as 92%, or a number
+    cell formatted as a percentage, which Excel stores as 0.92) is a percentage; a bare
+    number is taken as written, in the indicator's unit, so 92 and "92" in a % indicator
+    are 92 %, and 0.92 and "0.92" are 0.92 %. "‰" is a tenth of a percent.
     """
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        value = float(raw)
-        return value * 100 if unit == "%" and 0 < value <= 1 else value
-    return parse_number(raw)
+    written = _written(raw)
+    return None if written in (None, _AMBIGUOUS) else _in_unit(*written, unit)
+
+
+def _in_unit(number, sign, unit):
+    return number / 10 if sign == "‰" and unit == "%" else number
+
+
+def check_reported(raw, target: str, unit: str) -> tuple[float | None, str | None]:
+    """Read a reported value and check that the indicator can take it.
+
+    Args:
+        raw: the cell as read.
+        target: the indicator's target as the form shows it (:attr:`Indicator.target_text`: ≥92%, 至少71吨).
+        unit: the indicator's unit.
+
+    Returns:
+        (value, None) for a value to score; (None, doubt) for one the clerk must check, where
+        ``doubt`` is one sentence of Chinese saying why and ending in 请核实; (None, None) when
+        ``raw`` is not a number at all.
+    """
+    shown = text_of(raw)
+    written = _written(raw)
+    if written == _AMBIGUOUS:
+        return None, (f"完成值“{shown}”中的逗号不知是小数点还是千位分隔符，"
+                      "请核实：小数请用小数点（如 92.5），千位请写成 1,234。")
+    if written is None:
+        return None, None
+    number, sign = written
+    value = _in_unit(number, sign, unit)
+    low, high = _target_bounds(target)
+    if sign and unit != "%":
+        return None, f"完成值“{shown}”带有“{sign}”，但该指标的目标是“{target}”，不是百分比，请核实后填写数字。"
+    if value < 0:
+        return None, f"完成值“{shown}”是负数，截至本月的累计完成值不会小于 0，请核实。"
+    if unit in COUNT_UNITS and not value.is_integer():
+        return None, f"完成值“{shown}”不是整数，该指标以“{unit}”计数，请核实。"
+    if unit == "%" and value > 100 and high is not None and high <= 100:
+        return None, f"完成值“{shown}”超过 100%，而目标是“{target}”，请核实。"
+    if unit == "%" and not sign and 0 < value <= 1 and low is not None and low > 1:
+        percent = _num(round(value * 100, 8))
+        return None, (f"完成值“{shown}”按 {_num(value)}% 计，与目标“{target}”相差很大，请核实："
+                      f"如果是 {percent}%，请写成 {percent}%。")
+    if high and value > MAX_TIMES_TARGET * high:
+        return None, f"完成值“{shown}”超过目标“{target}”的 {MAX_TIMES_TARGET} 倍，请核实。"
+    return value, None
+
+
+_TARGET = re.compile(r"^(?:≥|≤|至少)?(\d+(?:\.\d+)?)(?:–(\d+(?:\.\d+)?))?")
+
+
+def _target_bounds(target):
+    """(low, high) of a target as :attr:`Indicator.target_text` writes it; (0, 0) for 零发生, Nones if unknown."""
+    if target == "零发生":
+        return 0.0, 0.0
+    m = _TARGET.match(target or "")
+    if not m:
+        return None, None
+    low = float(m.group(1))
+    return low, float(m.group(2)) if m.group(2) else low
 
 
 def check_owners(table, departments, label):
     """Every indicator's 填报单位 must be a recipient; raises TableError naming the indicator."""
     names = {r.name for r in table.recipients(departments)}
-    problems = [f"{label} 工作表“{INDICATOR_SHEET}”（{i.indicator_id} {i.name}）：填报单位“{i.owner}”不在填报单位名单中，"
+    problems = [f"{label} 工作表“{INDICATOR_SHEET}”（{i.indicator_id} {i.name}）：填报单位“{i.owner}"
+                "”不在填报单位名单中，"
                 f"请改为该任务的牵头或配合单位之一。" for i in table.indicators if i.owner not in names]
     if problems:
         raise TableError(problems[0], problems[1:])

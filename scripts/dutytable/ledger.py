@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Answer
-from .vocab import ACCEPTED
+from .vocab import ACCEPTED, REJECTED
 
 # Version 1: the layout of the first release, answers in fixed columns.
 _V1 = """
@@ -178,8 +178,8 @@ class Ledger:
         return p if p.is_absolute() else self.base / p
 
     def known(self, sha: str):
-        """The returns row id and verdict for this content, or None."""
-        return self.db.execute("SELECT id, verdict FROM returns WHERE sha256 = ?", (sha,)).fetchone()
+        """The returns row id, verdict and original name for this content, or None."""
+        return self.db.execute("SELECT id, verdict, original_name FROM returns WHERE sha256 = ?", (sha,)).fetchone()
 
     def pending_drops(self) -> list:
         return self.db.execute(
@@ -202,6 +202,8 @@ class Ledger:
         with self.transaction() as db:
             for examined, stored_path, source_path, seen_at, duplicate, marked_copy in items:
                 if not duplicate:
+                    # A rejected file put back is examined anew: its new verdict replaces the rejection.
+                    db.execute("DELETE FROM returns WHERE sha256 = ? AND verdict = ?", (examined.sha256, REJECTED))
                     cur = db.execute(
                         "INSERT INTO returns (sha256, original_name, received_at, size, kind, recipient, period,"
                         " verdict, problems, identified_by, filler, phone, fill_date, stored_path, marked_copy)"

@@ -7,9 +7,12 @@ Every workbook this tool reads, the master table and every return, passes throug
 
 import datetime as dt
 import io
+import posixpath
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import python_calamine
 
@@ -25,6 +28,12 @@ MAX_MEMBERS = 5000
 # A DOCTYPE can only stand in an XML file's prolog, before the root element; a prolog
 # longer than this (comments, whitespace) is itself a sign of tampering.
 _PROLOG_LIMIT = 64 * 1024
+
+
+class Percent(float):
+    """A number cell formatted as a percentage: 0.93 shown as 93%. Everything else sees a plain float."""
+
+    __slots__ = ()
 
 
 def _source(path_or_bytes):
@@ -199,7 +208,103 @@ def open_workbook(path, label=None, data=None, wanted=None, kind=None):
     except Exception as exc:  # calamine raises several error types for broken files
         raise InputError(f"{label}：文件内容已损坏，无法读取（{type(exc).__name__}）。请对方用 Excel 或 WPS "
                          "重新保存后发送。") from None
+    _mark_percentages(data, kind, sheets)
     return kind, sheets
+
+
+# ---------------------------------------------------------------------------
+# Percent-formatted cells. calamine gives values only, but "93%" typed in Excel is stored as
+# 0.93 with a percent format; the format is read from the file so that 0.93 means 93 % only
+# where the clerk saw 93 %. Read for .xlsx/.xlsm and .ods; an .xls keeps plain numbers.
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_BUILTIN_PERCENT = {9, 10}  # 0% and 0.00%
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^]]*\]')  # literal text, escapes and [colour] in a format code
+_A1 = re.compile(r"^([A-Z]+)(\d+)$")
+_TEXT_TYPES = {"s", "str", "inlineStr", "b", "e"}
+
+
+def _mark_percentages(data, kind, sheets):
+    """Replace each percent-formatted number in ``sheets`` with a :class:`Percent` of the same value."""
+    if kind not in ("xlsx", "xlsm", "ods") or not sheets:
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            cells = _xlsx_percent_cells(z, {s.name for s in sheets}) if kind != "ods" else _ods_percent_cells(z)
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, ValueError):
+        return  # an odd package: its values stand as read, without formats
+    for sheet in sheets:
+        for row, col in cells.get(sheet.name, ()):
+            value = sheet.cell(row, col)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                sheet.rows[row][col] = Percent(value)
+
+
+def _xlsx_percent_cells(z, names):
+    """{sheet name: [(row, col), ...]} of numeric cells whose style has a percent format (0-based)."""
+    styles = ElementTree.fromstring(z.read("xl/styles.xml"))
+    percent_formats = set(_BUILTIN_PERCENT)
+    for fmt in styles.iter(f"{_MAIN}numFmt"):
+        if "%" in _QUOTED.sub("", fmt.get("formatCode", "")):
+            percent_formats.add(int(fmt.get("numFmtId")))
+    cell_xfs = styles.find(f"{_MAIN}cellXfs")
+    xfs = [] if cell_xfs is None else list(cell_xfs)
+    percent_styles = {str(i) for i, xf in enumerate(xfs) if int(xf.get("numFmtId", "0")) in percent_formats}
+    if not percent_styles:
+        return {}
+    book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{_PKG_REL}Relationship")}
+    found = {}
+    for sheet in book.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_REL}id"))
+        if sheet.get("name") not in names or not target:
+            continue
+        member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        cells = found.setdefault(sheet.get("name"), [])
+        with z.open(member) as f:
+            for _, c in ElementTree.iterparse(f):
+                if c.tag == f"{_MAIN}c":
+                    match = _A1.match(c.get("r", ""))
+                    if match and c.get("s") in percent_styles and c.get("t", "n") not in _TEXT_TYPES:
+                        cells.append((int(match.group(2)) - 1, _column_index(match.group(1))))
+                    c.clear()
+    return found
+
+
+def _column_index(letters):
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+def _ods_percent_cells(z):
+    """{sheet name: [(row, col), ...]} of cells an .ods stores with value-type percentage (0-based)."""
+    found = {}
+    with z.open("content.xml") as f:
+        name, row, col = None, 0, 0
+        for event, el in ElementTree.iterparse(f, events=("start", "end")):
+            if event == "start":
+                if el.tag == f"{_TABLE}table":
+                    name, row = el.get(f"{_TABLE}name"), 0
+                elif el.tag == f"{_TABLE}table-row":
+                    col = 0
+                continue
+            if el.tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
+                repeat = int(el.get(f"{_TABLE}number-columns-repeated", "1"))
+                if el.get(f"{_OFFICE}value-type") == "percentage":
+                    found.setdefault(name, []).extend((row, col + i) for i in range(min(repeat, 1024)))
+                col += repeat
+                el.clear()
+            elif el.tag == f"{_TABLE}table-row":
+                row += int(el.get(f"{_TABLE}number-rows-repeated", "1"))
+                el.clear()
+    return found
 
 
 def text_of(value):
@@ -208,6 +313,8 @@ def text_of(value):
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, Percent):
+        return text_of(round(value * 100, 10)) + "%"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, dt.datetime):
