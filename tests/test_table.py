@@ -96,7 +96,10 @@ def test_unexpanded_collective_is_mentioned_once(workdir):
     lines = result.stdout.splitlines()
     assert lines[0] == "原主表已备份为 " + lines[0][len("原主表已备份为 "):]  # a backup was made first
     assert lines[1] == f"已导入 18 项工作内容（5 个类别），共 24 个填报单位，写入 {workdir / 'templates' / '责任分解表.xlsx'}。"
-    assert lines[2:] == ["提示：“区有关部门”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，"
+    assert lines[2] == ("表中的单位（16 个）：“质监分局”“药监分局”“园区办”“各镇、街道”（集体，展开为 9 个单位）“城建局”"
+                        "“经发局”“社会事业局”“工商分局”“交通分局”“环保局”“科技局”“农业局”“国税局”“地税四分局”"
+                        "“区有关部门”（集体）“安监局”。")
+    assert lines[3:] == ["提示：“区有关部门”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，"
                          "请在 config.ini 的 [groups] 中列出，例如“区有关部门 = 单位甲、单位乙”。"]
     backups = list((workdir / "templates").glob("责任分解表.备份-*.xlsx"))
     assert len(backups) == 1 and backups[0].name == lines[0][len("原主表已备份为 "):-1]

@@ -9,13 +9,16 @@ import calendar
 import configparser
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .departments import Departments, split_list
 from .errors import ConfigError
+from .table import ImportOptions, check_column_config
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.ini"
+_YES = ("是", "yes", "true", "1")
+_NO = ("否", "no", "false", "0")
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -43,6 +46,7 @@ class Config:
     return_note: str
     settle_seconds: int
     departments: Departments
+    import_options: ImportOptions = field(default_factory=ImportOptions)  # [columns] and [import]
 
     def deadline(self, period):
         """The period's deadline; a day past the month's end means its last day."""
@@ -119,6 +123,13 @@ def load_config(path=None):
                     f"配置文件 {path} 的 [groups] 中“{name}”没有列出任何单位：请用顿号分隔列出，或删除这一行。")
             groups[name] = names
 
+    columns = {}
+    if parser.has_section("columns"):
+        columns = check_column_config({k: tuple(split_list(v)) for k, v in parser.items("columns")}, path)
+    first_listed = reader.text("import", "first_listed_lead", "否").lower()
+    if first_listed not in _YES + _NO:
+        raise ConfigError(f"配置文件 {path} 的 [import] first_listed_lead = {first_listed} 无效：请写“是”或“否”。")
+
     config = Config(
         path=path,
         table=rel("table", "templates/责任分解表.xlsx"),
@@ -140,6 +151,7 @@ def load_config(path=None):
         return_note=reader.text("workbook", "return_note", "请在截止日期前将填好的表格发回。"),
         settle_seconds=reader.integer("collect", "settle_seconds", 3, 0, 600),
         departments=Departments(aliases, groups),
+        import_options=ImportOptions(columns=columns, first_listed_lead=first_listed in _YES),
     )
     if not config.generate_day <= config.deadline_day <= config.report_day:
         raise ConfigError(
