@@ -577,7 +577,7 @@ def _choose_grid(grids, name, options):
         else:
             break
     if others:
-        listed = "；".join(f"{g.where}（{'、'.join(t for t in _texts(g.rows[_find_import_header(g, words)][1]) if t)}）"
+        listed = "；".join(f"{g.where}（{'、'.join(t for t in _header_labels(g, _find_import_header(g, words), words)[0] if t)}）"
                           for g in [first] + others)
         raise InputError(f"{name} 中有 {len(others) + 1} 个像责任分解表的表格：{listed}。"
                          "请加 --table 序号 指定导入第几个表格，例如 --table 1。")
