@@ -17,8 +17,8 @@ from dutytable.config import load_config
 from dutytable.departments import Departments
 from dutytable.errors import ConfigError, InputError, TableError
 from dutytable.model import ROLE_LEAD, ROLE_PARTNER
-from dutytable.table import (LEADS, ImportOptions, deadline_column, import_source, load_table, parse_deadline, read_source,
-                             short_item, write_table)
+from dutytable.table import (LEADS, ImportOptions, deadline_column, import_source, load_table, parse_deadline,
+                             read_source, short_item, write_table)
 from shapes import LEFT, SHAPES, SHAPES_BY_NAME, TOWNS, Shape, build_docx, build_xlsx, summary
 
 GROUPS = {TOWNS: ["甲镇", "乙街道"]}
@@ -168,8 +168,8 @@ def test_no_lead_column_is_one_line_listing_the_header_and_the_accepted_words(tm
                          ["2", "开展诚信宣传", "区发改局", ""]]], [])
     with pytest.raises(InputError) as info:
         import_source(build_docx(tmp_path / "附件.docx", shape), departments)
-    assert info.value.lines() == [f"附件.docx 表格：表头有：序号、重点工作任务、负责科室、备注；没有找到牵头单位列。"
-                                  f"牵头单位列可以写作：{LEAD_WORDS}；也可以在 config.ini 的 [columns] 中添加。"]
+    assert info.value.lines() == [(f"附件.docx 表格：表头有：序号、重点工作任务、负责科室、备注；没有找到牵头单位列。"
+                                   f"牵头单位列可以写作：{LEAD_WORDS}；也可以在 config.ini 的 [columns] 中添加。")]
 
 
 def test_a_header_word_added_in_config_is_accepted(tmp_path, departments):
@@ -183,8 +183,8 @@ def test_no_task_column_is_one_line(tmp_path, departments):
     shape = Shape("x", [[["序号", "工作举措", "牵头单位"], ["1", "开展信用体系建设", "区发改局"]]], [])
     with pytest.raises(InputError) as info:
         import_source(build_xlsx(tmp_path / "附件.xlsx", shape, messy=False), departments)
-    assert info.value.lines() == [f"附件.xlsx 工作表“Sheet1”：表头有：序号、工作举措、牵头单位；没有找到任务内容列。"
-                                  f"任务内容列可以写作：{TEXT_WORDS}；也可以在 config.ini 的 [columns] 中添加。"]
+    assert info.value.lines() == [(f"附件.xlsx 工作表“Sheet1”：表头有：序号、工作举措、牵头单位；没有找到任务内容列。"
+                                   f"任务内容列可以写作：{TEXT_WORDS}；也可以在 config.ini 的 [columns] 中添加。")]
 
 
 def test_one_responsibility_column_without_marks_is_one_line_for_all_rows(tmp_path, departments):
@@ -192,27 +192,30 @@ def test_one_responsibility_column_without_marks_is_one_line_for_all_rows(tmp_pa
     path = build_docx(tmp_path / "附件.docx", shape)
     with pytest.raises(TableError) as info:
         import_source(path, departments)
-    assert info.value.lines() == ["附件.docx 表格第2、3行：责任单位中没有标明牵头单位。请在牵头单位名称后加“（牵头）”，"
-                                  "或者在 config.ini 的 [import] 中写“first_listed_lead = 是”（列第一位的为牵头单位）。"]
+    assert info.value.lines() == [("附件.docx 表格第2、3行：责任单位中没有标明牵头单位。请在牵头单位名称后加“（牵头）”，"
+                                   "或者在 config.ini 的 [import] 中写“first_listed_lead = 是”（列第一位的为牵头单位）。")]
     table = import_source(path, departments, ImportOptions(first_listed_lead=True))
     assert summary(table) == SHAPES_BY_NAME["one_column_first_listed_by_note"].expected
 
 
 def test_chinese_numeral_category_rows_are_not_errors_and_missing_leads_are_one_line(tmp_path, departments):
     rows = [["序号", "重点工作任务", "主要责任单位", "协同配合单位"], ["一、", "优化营商环境", "", ""],
-            ["1", "开展信用体系建设", "", "区人民银行"], ["2", "开展诚信宣传", "", "区文明办"], ["3", "压缩开办时间", "区政务服务中心", ""]]
+            ["1", "开展信用体系建设", "", "区人民银行"], ["2", "开展诚信宣传", "", "区文明办"],
+            ["3", "压缩开办时间", "区政务服务中心", ""]]
     with pytest.raises(TableError) as info:
         import_source(build_docx(tmp_path / "附件.docx", Shape("x", [rows], [])), departments)
     assert info.value.lines() == ["附件.docx 表格第3、4行：没有牵头单位，请至少填写一个牵头单位。"]
 
 
 def test_several_candidate_tables_ask_which_one(tmp_path, departments):
-    two = Shape("x", [SHAPES_BY_NAME["two_row_header"].tables[0], SHAPES_BY_NAME["one_column_lead_marked"].tables[0]], [])
+    two = Shape("x", [SHAPES_BY_NAME["two_row_header"].tables[0],
+                      SHAPES_BY_NAME["one_column_lead_marked"].tables[0]], [])
     path = build_docx(tmp_path / "两表.docx", two)
     with pytest.raises(InputError) as info:
         import_source(path, departments)
-    assert info.value.lines() == ["两表.docx 中有 2 个像责任分解表的表格：两表.docx 第1个表格（序号、工作任务、牵头单位、配合单位、完成时限）；"
-                                  "两表.docx 第2个表格（序号、工作任务、责任单位、完成时限）。请加 --table 序号 指定导入第几个表格，例如 --table 1。"]
+    assert info.value.lines() == [("两表.docx 中有 2 个像责任分解表的表格：两表.docx 第1个表格"
+                                   "（序号、工作任务、牵头单位、配合单位、完成时限）；两表.docx 第2个表格"
+                                   "（序号、工作任务、责任单位、完成时限）。请加 --table 序号 指定导入第几个表格，例如 --table 1。")]
     second = import_source(path, departments, ImportOptions(table_number=2))
     assert summary(second) == SHAPES_BY_NAME["one_column_lead_marked"].expected
     with pytest.raises(InputError) as info:
@@ -303,12 +306,13 @@ def test_check_prints_what_would_be_imported_and_writes_nothing(workdir, tmp_pat
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "检查 附件.docx 表格（只检查，没有写入任何文件）：",
-        "各列：序号 → 序号；工作任务 → 工作内容、工作目标；牵头负责领导 → 其他列（保留）；牵头责任单位 → 牵头部门；"
-        "协同责任单位 → 配合部门；完成时限 → 其他列（保留）；备注 → 其他列（保留）。",
+        ("各列：序号 → 序号；工作任务 → 工作内容、工作目标；牵头负责领导 → 其他列（保留）；牵头责任单位 → 牵头部门；"
+         "协同责任单位 → 配合部门；完成时限 → 其他列（保留）；备注 → 其他列（保留）。"),
         "类别（2 个）：壮大实体经济；提升城市品质。",
         "工作内容（3 项）：",
         "  T0101 新增规上工业企业15家：牵头 区工信局；配合 各镇、街道；牵头负责领导 王副区长；完成时限 年底前",
-        "  T0102★ 招引亿元以上项目30个：牵头 区投促局；配合 区发改局、区工信局；牵头负责领导 李副区长；完成时限 全年；备注 每季度通报",
+        ("  T0102★ 招引亿元以上项目30个：牵头 区投促局；配合 区发改局、区工信局；牵头负责领导 李副区长；"
+         "完成时限 全年；备注 每季度通报"),
         "  T0201 完成背街小巷整治50条：牵头 区城管局；配合 各镇、街道；牵头负责领导 张副区长；完成时限 长期坚持",
         "表中的单位（5 个）：“区工信局”“各镇、街道”（集体，展开为 9 个单位）“区投促局”“区发改局”“区城管局”。",
         "其他列：牵头负责领导、完成时限、备注。",
@@ -326,8 +330,8 @@ def test_import_prints_units_and_kept_columns(workdir, tmp_path):
         f"已导入 3 项工作内容（2 个类别），共 6 个填报单位，写入 {out}。",
         "表中的单位（6 个）：“区发改局”“区统计局”“区财政局”“区住建局”“各乡镇（街道）”（集体）“区人社局”。",
         "保留了表格中的其他列：责任人。",
-        "提示：“各乡镇（街道）”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，"
-        "请在 config.ini 的 [groups] 中列出，例如“各乡镇（街道） = 单位甲、单位乙”。",
+        ("提示：“各乡镇（街道）”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，"
+         "请在 config.ini 的 [groups] 中列出，例如“各乡镇（街道） = 单位甲、单位乙”。"),
     ]
 
 
@@ -351,8 +355,8 @@ def test_config_columns_and_first_listed_lead(tmp_path):
 
 @pytest.mark.parametrize("edit, message", [
     (("[columns]\n", "[columns]\n牵头 = 负责科室\n"),
-     "配置文件 {ini} 的 [columns] 中“牵头”无效：左边应写以下之一：序号、类别、任务内容、牵头单位、配合单位、责任单位、完成时限，"
-     "例如“牵头单位 = 牵头科室、主抓单位”。"),
+     ("配置文件 {ini} 的 [columns] 中“牵头”无效：左边应写以下之一：序号、类别、任务内容、牵头单位、配合单位、责任单位、"
+      "完成时限，例如“牵头单位 = 牵头科室、主抓单位”。")),
     (("first_listed_lead = 否", "first_listed_lead = 也许"),
      "配置文件 {ini} 的 [import] first_listed_lead = 也许 无效：请写“是”或“否”。"),
 ])
@@ -388,7 +392,8 @@ def test_reimport_after_a_unit_was_renamed_sets_stale_indicators_aside(workdir, 
     aside = openpyxl.load_workbook(master)["移出的指标"]
     assert [[c.value for c in row] for row in aside.iter_rows(min_row=2)] == [
         ["T0601-1", "T0601", "旧指标", "≥", "≥5个", "个", "经发局", "人工", "任务编号“T0601”在新表中已不存在"],
-        ["T0101-R1", "T0101", "抽检企业数", "至少", "至少30家", "家", "质监分局", "人工", "填报单位“质监分局”在新表中已不存在"],
+        ["T0101-R1", "T0101", "抽检企业数", "至少", "至少30家", "家", "质监分局", "人工",
+         "填报单位“质监分局”在新表中已不存在"],
     ]
     generate = run_script("generate.py", "--period", "2010-11", "--config", workdir / "config.ini")
     assert generate.returncode == 0, generate.stderr

@@ -365,7 +365,17 @@ class Scheduler(Command):
         group.add_argument("--once", action="store_true", help="只做今天该做的事（含补做）然后退出，供 Windows 任务计划程序或 cron 调用")
 
     def run(self, args, config, period):
-        from .scheduling import LOCK_FILE, NAMES, STATE_FILE, RunLock, State, run_due, serve, setup_logging, upcoming
+        from .scheduling import (
+            LOCK_FILE,
+            NAMES,
+            STATE_FILE,
+            RunLock,
+            State,
+            run_due,
+            serve,
+            setup_logging,
+            upcoming,
+        )
 
         today = dt.date.today()
         if args.list:

@@ -19,8 +19,20 @@ import xlsxwriter
 
 from . import convert, files, indicators
 from .errors import ConfigError, InputError, TableError
-from .model import (COL_CATEGORY, COL_ID, COL_ITEM, COL_LEADS, COL_PARTNERS, COL_SEQ, COL_TARGET, ROLE_LEAD,
-                    ROLE_PARTNER, TABLE_COLUMNS, Table, Task)
+from .model import (
+    COL_CATEGORY,
+    COL_ID,
+    COL_ITEM,
+    COL_LEADS,
+    COL_PARTNERS,
+    COL_SEQ,
+    COL_TARGET,
+    ROLE_LEAD,
+    ROLE_PARTNER,
+    TABLE_COLUMNS,
+    Table,
+    Task,
+)
 from .workbooks import OLE2_MAGIC, check_zip, open_workbook, sniff, text_of
 
 TABLE_SHEET = "责任分解表"
@@ -573,12 +585,12 @@ def _choose_grid(grids, name, options):
         elif h is not None and tuple(_texts(grid.rows[h][1])) in heads:
             merged.extend(grid.rows)
         elif h is not None:
-            others.append(grid)
+            others.append((grid, h))
         else:
             break
     if others:
-        listed = "；".join(f"{g.where}（{'、'.join(t for t in _header_labels(g, _find_import_header(g, words), words)[0] if t)}）"
-                          for g in [first] + others)
+        listed = "；".join(f"{g.where}（{'、'.join(t for t in _header_labels(g, h, words)[0] if t)}）"
+                          for g, h in [(first, header)] + others)
         raise InputError(f"{name} 中有 {len(others) + 1} 个像责任分解表的表格：{listed}。"
                          "请加 --table 序号 指定导入第几个表格，例如 --table 1。")
     return _Grid(first.where, merged, first.title, first.note), header
