@@ -19,7 +19,7 @@ from dutytable.errors import ConfigError, InputError, TableError
 from dutytable.model import ROLE_LEAD, ROLE_PARTNER
 from dutytable.table import (LEADS, ImportOptions, deadline_column, import_source, load_table, parse_deadline,
                              read_source, short_item, write_table)
-from shapes import LEFT, SHAPES, SHAPES_BY_NAME, TOWNS, Shape, build_docx, build_xlsx, summary
+from shapes import LEFT, SHAPES, SHAPES_BY_NAME, TOWNS, UP, Shape, build_docx, build_xlsx, summary
 
 GROUPS = {TOWNS: ["甲镇", "乙街道"]}
 BUILDERS = {"docx": build_docx, "xlsx": build_xlsx}
@@ -410,3 +410,36 @@ def test_band_rows_spanning_the_row_in_xlsx_need_no_numbering(tmp_path, departme
     rows = [["序号", "工作任务", "牵头单位"], ["产业发展", LEFT, LEFT], ["1", "培育规上企业10家", "区工信局"]]
     table = import_source(build_xlsx(tmp_path / "附件.xlsx", Shape("x", [rows], [])), departments)
     assert summary(table) == [("产业发展", "培育规上企业10家", "培育规上企业10家", ("区工信局",), (), ())]
+
+
+# --- the seed's own layout with columns added: nothing shifts ------------------------------
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx"])
+def test_the_seed_layout_with_a_leader_column_and_deadline_and_remarks_appended(tmp_path, shipped_config, kind):
+    from builders import seed_rows
+    from expected_table import EXPECTED
+    from expected_table import summary as seed_summary
+
+    rows = [["序号", "工作内容", LEFT, "责任领导", "工作目标", ["牵头部门", "（责任部门）"], "配合部门（单位）", "完成时限", "备注"]]
+    first_of = {}
+    for n, (seq, cat, item, target, leads, partners) in enumerate(seed_rows(SEED, shipped_config.departments)):
+        new = seq not in first_of
+        first_of.setdefault(seq, n)
+        rows.append([seq if new else UP, cat if new else UP, item, "王副区长", target, leads, partners,
+                     "2010年12月底", "全年" if n % 2 else "长期坚持"])
+    table = import_source(BUILDERS[kind](tmp_path / f"附件.{kind}", Shape("seed", [rows], [])),
+                          shipped_config.departments)
+    assert seed_summary(table) == EXPECTED
+    assert table.extra_columns == ("责任领导", "完成时限", "备注")
+    assert table.task("T0101").extras == (("责任领导", "王副区长"), ("完成时限", "2010年12月底"), ("备注", "长期坚持"))
+    assert table.task("T0101").target.startswith("确保不发生食品等重要产品的质量安全责任事故")
+    assert all(t.target != "王副区长" and "2010年12月底" not in t.partners_text for t in table.tasks)
+    assert deadline_column(table) == "完成时限"
+
+
+def test_the_readme_lists_every_header_word():
+    from dutytable.table import COLUMN_WORDS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for label, words in COLUMN_WORDS.values():
+        assert f"| {label} | {'、'.join(dict.fromkeys(words))} |" in readme
