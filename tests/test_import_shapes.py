@@ -159,7 +159,7 @@ def test_a_pdf_is_refused_asking_for_the_word_file(tmp_path, departments):
 LEAD_WORDS = ("牵头部门、牵头单位、牵头责任单位、牵头责任部门、牵头处室、主要责任单位、主要责任部门、牵头、主办单位、"
               "主责单位、主责部门、责任牵头单位")
 TEXT_WORDS = ("工作内容、工作目标、目标任务、目标与任务、重点工作任务、工作任务、任务内容、事项、工作事项、主要任务、重点任务、"
-              "具体任务、任务、工作要点、重点工作、主要工作、目标、内容、工作目标任务、任务名称、具体工作、工作措施、主要内容、"
+              "具体任务、任务、工作要点、重点工作、主要工作、内容、工作目标任务、任务名称、具体工作、工作措施、主要内容、"
               "重点事项")
 
 
@@ -443,3 +443,22 @@ def test_the_readme_lists_every_header_word():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for label, words in COLUMN_WORDS.values():
         assert f"| {label} | {'、'.join(dict.fromkeys(words))} |" in readme
+
+
+def test_a_short_phrase_alone_in_the_task_column_after_a_finished_sentence_is_a_category(tmp_path, departments):
+    rows = [["序号", "工作任务", "牵头单位", "配合单位"],
+            ["", "产业发展", "", ""],
+            ["1", "培育规上企业10家。", "区工信局", ""],
+            ["", "城市建设", "", ""],
+            ["2", "完成老旧小区改造12个，", "区住建局", "区财政局"],
+            ["", "惠及居民3000户。", "", ""]]
+    table = import_source(build_docx(tmp_path / "附件.docx", Shape("x", [rows], [])), departments)
+    assert summary(table) == [
+        ("产业发展", "培育规上企业10家", "培育规上企业10家。", ("区工信局",), (), ()),
+        ("城市建设", "完成老旧小区改造12个", "完成老旧小区改造12个，惠及居民3000户。", ("区住建局",), ("区财政局",), ()),
+    ]
+
+
+def test_check_on_a_master_table_lists_its_columns(tmp_path, shipped_config):
+    imported = read_source(ROOT / "templates" / "责任分解表.xlsx", shipped_config.departments)
+    assert imported.columns == [(c, c) for c in ("任务编号", "序号", "类别", "工作内容", "工作目标", "牵头部门", "配合部门")]

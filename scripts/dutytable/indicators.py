@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from .errors import TableError
+from .model import COL_ID, COL_ITEM
 from .workbooks import text_of
 
 GE, LE, EQ, AT_LEAST, RANGE, ZERO = "≥", "≤", "=", "至少", "区间", "零发生"
@@ -23,7 +24,7 @@ MET, NOT_MET, NOT_REPORTED = "达标", "未达标", "未填报"
 
 INDICATOR_SHEET = "指标"
 RECORD_SHEET = "指标记录"
-INDICATOR_COLUMNS = ("指标编号", "任务编号", "工作内容", "指标名称", "比较", "目标值", "目标上限", "单位", "填报单位", "来源")
+INDICATOR_COLUMNS = ("指标编号", COL_ID, COL_ITEM, "指标名称", "比较", "目标值", "目标上限", "单位", "填报单位", "来源")
 
 _UNITS = ("个行政村", "万元", "亿元", "%", "吨", "家", "只", "个", "项", "起", "人", "次", "件", "台", "所", "批", "场")
 _UNIT_NAMES = {"个行政村": "行政村"}
@@ -227,13 +228,13 @@ def read_sheet(sheets, table, label, unknown=None):
         if not any(v.values()):
             continue
         at = f"{where}第{r}行" + (f"（{v['指标名称']}）" if v["指标名称"] else "")
-        if v["任务编号"] not in tasks and unknown is not None and v["指标名称"]:
-            unknown.append(Indicator(v["指标编号"], v["任务编号"], v["指标名称"], v["比较"], parse_number(v["目标值"]) or 0.0,
-                                     v["单位"], parse_number(v["目标上限"]), v["填报单位"],
-                                     SOURCE_AUTO if v["来源"] == SOURCE_AUTO else SOURCE_CLERK))
+        if v[COL_ID] not in tasks and unknown is not None and v["指标名称"]:
+            unknown.append(Indicator(v["指标编号"], v[COL_ID], v["指标名称"], v["比较"],
+                                     parse_number(v["目标值"]) or 0.0, v["单位"], parse_number(v["目标上限"]),
+                                     v["填报单位"], SOURCE_AUTO if v["来源"] == SOURCE_AUTO else SOURCE_CLERK))
             continue
-        if v["任务编号"] not in tasks:
-            problems.append(f"{at}：任务编号“{v['任务编号']}”不在责任分解表中，请改为该指标所属任务的编号。")
+        if v[COL_ID] not in tasks:
+            problems.append(f"{at}：任务编号“{v[COL_ID]}”不在责任分解表中，请改为该指标所属任务的编号。")
             continue
         if not v["指标名称"]:
             problems.append(f"{at}：指标名称为空，请填写。")
@@ -247,13 +248,13 @@ def read_sheet(sheets, table, label, unknown=None):
             problems.append(f"{at}：目标值不是数字，请填写数字，例如 92。")
             continue
         # A row the clerk added without an ID gets one from its name: stable however the sheet is sorted.
-        ident = v["指标编号"] or f"{v['任务编号']}-R{fingerprint(v['指标名称'])[:6]}"
+        ident = v["指标编号"] or f"{v[COL_ID]}-R{fingerprint(v['指标名称'])[:6]}"
         if ident in seen:
             problems.append(f"{at}：指标编号“{ident}”与第{seen[ident]}行重复，请改用一个新的编号。")
             continue
         seen[ident] = r
         source = SOURCE_AUTO if v["来源"] == SOURCE_AUTO else SOURCE_CLERK
-        rows.append(Indicator(ident, v["任务编号"], v["指标名称"], v["比较"], value, v["单位"], upper,
+        rows.append(Indicator(ident, v[COL_ID], v["指标名称"], v["比较"], value, v["单位"], upper,
                               v["填报单位"], source))
     if problems:
         raise TableError(problems[0], problems[1:])

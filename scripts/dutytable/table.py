@@ -213,7 +213,7 @@ COLUMN_WORDS = {
     SEQ: (COL_SEQ, (COL_SEQ, "编号", "序")),
     CATEGORY: (COL_CATEGORY, (COL_CATEGORY, "分类", "类型", "任务类别", "工作类别", "项目类别", "领域", "板块")),
     TEXT: ("任务内容", (COL_ITEM, COL_TARGET, "目标任务", "目标与任务", "重点工作任务", "工作任务", "任务内容", "事项",
-                     "工作事项", "主要任务", "重点任务", "具体任务", "任务", "工作要点", "重点工作", "主要工作", "目标",
+                     "工作事项", "主要任务", "重点任务", "具体任务", "任务", "工作要点", "重点工作", "主要工作",
                      "内容", "工作目标任务", "任务名称", "具体工作", "工作措施", "主要内容", "重点事项")),
     LEADS: ("牵头单位", (COL_LEADS, "牵头单位", "牵头责任单位", "牵头责任部门", "牵头处室", "主要责任单位",
                      "主要责任部门", ROLE_LEAD, "主办单位", "主责单位", "主责部门", "责任牵头单位")),
@@ -415,7 +415,7 @@ def read_source(path, departments, options: ImportOptions | None = None) -> Impo
 
 
 def _kind(path):
-    data = path.read_bytes()[:1 << 20]
+    data = path.read_bytes()
     if data.startswith(b"%PDF"):
         return "pdf"
     if data.startswith(b"{\\rtf"):
@@ -441,7 +441,8 @@ def _read_kind(path, kind, departments, options, original):
         if sheet is not None and any(text_of(v) == COL_ID for row in sheet.rows[:10] for v in row):
             table = load_table(path, departments)  # already in the master layout
             table.source = str(original)
-            return Imported(table, f"{name} 工作表“{sheet.name}”")
+            shown = [(c, c) for c in TABLE_COLUMNS] + [(c, "其他列（保留）") for c in table.extra_columns]
+            return Imported(table, f"{name} 工作表“{sheet.name}”", shown)
         grids = [_sheet_grid(s, name) for s in sheets if s.visible and s.rows]
     elif kind == "text":
         grids = [_text_grid(_read_text(path), name)]
@@ -711,6 +712,7 @@ _NUMBERING = re.compile(r"^\s*(?:\d{1,3}\s*[.、．](?!\d)|[（(]\s*\d{1,3}\s*[�
 _NOTE_ROW = re.compile(r"^\s*(?:注|备注|说明)\s*[：:\d]")
 _FIRST_IS_LEAD = re.compile(r"第一[位个].{0,6}牵头|排[在名]?第一.{0,6}牵头|首位.{0,6}牵头")
 _ITEM_CUT = re.compile(r"[，,：:；;。！!？?]")
+_SENTENCE_ENDS = ("。", "；", ";", "！", "!", "）", ")")
 
 
 def _inline_pattern(words):
@@ -740,8 +742,12 @@ def short_item(text: str) -> str:
     return text if len(text) <= 20 else text[:18] + "…"
 
 
-def _heading(texts, cols, band, units):
-    """(level, name) when a row heads a category ("一、…", "（一）…", a 序号 of 一, a band across the row)."""
+def _heading(texts, cols, band, units, previous):
+    """(level, name) when a row heads a category ("一、…", "（一）…", a 序号 of 一, a band across the row).
+
+    A short phrase alone in the task column, after a task whose text ends a sentence, heads a
+    category too; text that carries on a sentence is the previous task continued after a page break.
+    """
     if units:
         return None
     filled = [(c, t) for c, t in enumerate(texts) if t]
@@ -758,6 +764,9 @@ def _heading(texts, cols, band, units):
         return (2 if m.group("l2") else 1), first
     text_cols = cols.item or cols.target
     if len({t for _, t in filled}) == 1 and (band or (text_cols and first_col < text_cols[0])):
+        return 1, first
+    if (len(filled) == 1 and first_col in text_cols and len(first) <= 20 and not _ITEM_CUT.search(first)
+            and not seq and (previous is None or previous.endswith(_SENTENCE_ENDS))):
         return 1, first
     return None
 
@@ -824,7 +833,8 @@ def _interpret(grid, header_index, departments, options, original):
         target_text = "".join(texts[c] for c in cols.target)
         if not units and inline.search(target_text):
             units = True
-        heading = _heading(texts, cols, band, units)
+        previous = join_text(current["target"]) if current is not None else None
+        heading = _heading(texts, cols, band, units, previous)
         if heading:
             level, name = heading
             if level == 1:
