@@ -462,3 +462,25 @@ def test_a_short_phrase_alone_in_the_task_column_after_a_finished_sentence_is_a_
 def test_check_on_a_master_table_lists_its_columns(tmp_path, shipped_config):
     imported = read_source(ROOT / "templates" / "责任分解表.xlsx", shipped_config.departments)
     assert imported.columns == [(c, c) for c in ("任务编号", "序号", "类别", "工作内容", "工作目标", "牵头部门", "配合部门")]
+
+
+def test_a_header_with_only_the_task_column_known_names_the_missing_lead(tmp_path, departments):
+    shape = Shape("x", [[["重点工作任务", "负责科室", "备注"], ["开展信用体系建设", "区发改局", ""]]], [])
+    with pytest.raises(InputError) as info:
+        import_source(build_docx(tmp_path / "附件.docx", shape), departments)
+    assert str(info.value) == (f"附件.docx 表格：表头有：重点工作任务、负责科室、备注；没有找到牵头单位列。"
+                               f"牵头单位列可以写作：{LEAD_WORDS}；也可以在 config.ini 的 [columns] 中添加。")
+
+
+def test_other_sheets_of_a_workbook_are_not_read_as_more_rows(tmp_path, departments):
+    import xlsxwriter
+
+    path = tmp_path / "附件.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("分解表")
+    for r, row in enumerate([["序号", "工作任务", "牵头单位"], ["1", "培育规上企业10家", "区工信局"]]):
+        ws.write_row(r, 0, row)
+    wb.add_worksheet("说明").write_row(0, 0, ["请于每月5日前报送", "联系人", "电话"])
+    wb.close()
+    assert summary(import_source(path, departments)) == [
+        ("全部任务", "培育规上企业10家", "培育规上企业10家", ("区工信局",), (), ())]

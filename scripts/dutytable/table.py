@@ -381,6 +381,7 @@ class _Grid:
     rows: list  # (row number, [paragraphs of each cell], True when one cell spans the whole row)
     title: str = ""
     note: str = ""
+    paged: bool = False  # a Word table: the next table without a header may continue it after a page break
 
 
 _CONVERTIBLE = {"doc": "docx", "wps": "docx", "rtf": "docx", "et": "xlsx", "xls": "xlsx"}
@@ -530,7 +531,7 @@ def _docx_grids(path, name):
                 cells.extend([] for _ in range(tc.grid_span - 1))
             rows.append((number, cells, len(tcs) == 1 and len(table.columns) > 1))
         where = f"{name} 第{n}个表格" if len(tables) > 1 else f"{name} 表格"
-        grids.append(_Grid(where, _pad(rows), title, note))
+        grids.append(_Grid(where, _pad(rows), title, note, paged=True))
     return grids
 
 
@@ -552,9 +553,17 @@ def _header_like(labels, words):
 
 
 def _find_import_header(grid, words):
-    """Index of the header row within the first fifteen rows, or None."""
+    """Index of the header row within the first fifteen rows, or None.
+
+    The header names the task text and one more known column; failing that, the first row
+    that names the task text among at least three cells (its other columns are then unknown).
+    """
     for i, (_, cells, _) in enumerate(grid.rows[:15]):
         if _header_like(_texts(cells), words):
+            return i
+    for i, (_, cells, _) in enumerate(grid.rows[:15]):
+        labels = [t for t in _texts(cells) if t]
+        if len(labels) >= 3 and any(_meaning(t, words) == TEXT for t in labels):
             return i
     return None
 
@@ -581,7 +590,7 @@ def _choose_grid(grids, name, options):
     start = grids.index(first)
     for grid in grids[start + 1:]:
         h = _find_import_header(grid, words)
-        if h is None and len(grid.rows[0][1]) == len(first.rows[0][1]):
+        if h is None and first.paged and len(grid.rows[0][1]) == len(first.rows[0][1]):
             merged.extend(grid.rows)  # a table Word split at a page break: more rows of the same table
         elif h is not None and tuple(_texts(grid.rows[h][1])) in heads:
             merged.extend(grid.rows)
