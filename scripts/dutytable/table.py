@@ -1,10 +1,11 @@
 """Stage 1, the responsibility table: import from Word, text or Excel; load; validate; write.
 
 The master table in templates/ is an ordinary workbook a clerk may sort, filter and
-edit: one complete row per sub-item, headed by :data:`model.TABLE_COLUMNS`. Tables
-received from elsewhere arrive in the layout of the Word 附件 (序号 and 类别 merged over
-their sub-items, the header repeated on each page); :func:`import_source` turns those
-into :class:`model.Table`.
+edit: one complete row per task, headed by :data:`model.TABLE_COLUMNS` and followed by the
+received table's own further columns (完成时限, 备注 …). Tables received from elsewhere
+come in many layouts; :func:`import_source` finds their columns by meaning
+(:data:`COLUMN_WORDS`, the one list of accepted header words), their categories as a merged
+column, band rows ("一、…") or numbering, and turns them into :class:`model.Table`.
 """
 
 import calendar
@@ -653,7 +654,7 @@ def _header_labels(grid, index, words):
     return labels, index + 1
 
 
-def _map_import_columns(labels, words, name_of):
+def _map_import_columns(labels, words):
     """Meanings of the header's columns; a blank header continues the one on its left (a merged header)."""
     groups = []
     for c, label in enumerate(labels):
@@ -698,7 +699,7 @@ def _map_import_columns(labels, words, name_of):
             cols.shown.append((label, COL_PARTNERS))
         elif meaning == RESPONSIBLE:
             cols.responsible += where
-            cols.shown.append((label, name_of(RESPONSIBLE)))
+            cols.shown.append((label, f"{COL_LEADS}、{COL_PARTNERS}"))
         else:
             cols.extras.append((label, where))
             cols.shown.append((label, "其他列（保留）"))
@@ -810,7 +811,7 @@ def _interpret(grid, header_index, departments, options, original):
     words = options.words()
     labels, first_row = _header_labels(grid, header_index, words)
     header_texts = [t for t in labels if t]
-    cols = _map_import_columns(labels, words, lambda m: f"{COL_LEADS}、{COL_PARTNERS}")
+    cols = _map_import_columns(labels, words)
     inline = _inline_pattern(words)
     body = grid.rows[first_row:]
     has_inline = any(inline.search(join_text(p)) for _, cells, _ in body for c in cols.target for p in [cells[c]])
@@ -884,6 +885,11 @@ def _interpret(grid, header_index, departments, options, original):
 
 
 def _records_to_tasks(records, cols, departments, where, first_listed, words, inline):
+    """Tasks from the rows gathered under each task: text cleaned (★, numbering, inline units), units by role.
+
+    Categories are numbered in order of appearance and tasks within each, as T0102; problems
+    are grouped by cause, one line each, naming every row.
+    """
     problems = _Problems(where)
     tasks, seen, counts, category_seq = [], {}, {}, {}
     for r in records:
