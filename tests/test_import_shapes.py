@@ -484,3 +484,10 @@ def test_other_sheets_of_a_workbook_are_not_read_as_more_rows(tmp_path, departme
     wb.close()
     assert summary(import_source(path, departments)) == [
         ("全部任务", "培育规上企业10家", "培育规上企业10家", ("区工信局",), (), ())]
+
+
+def test_a_pdf_from_the_script_is_one_line_and_exit_3(workdir, tmp_path):
+    (tmp_path / "附件.pdf").write_bytes(b"%PDF-1.7\n")
+    result = run_script("import_table.py", tmp_path / "附件.pdf", "--config", workdir / "config.ini")
+    assert result.returncode == 3
+    assert result.stderr == "附件.pdf：是 PDF 文件，无法读取其中的表格。请向发文单位索取 Word 原文件（.docx 或 .doc）后再导入。\n"

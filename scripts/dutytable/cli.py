@@ -143,7 +143,7 @@ def report_collectives(table, departments, say=echo):
 # ---------------------------------------------------------------------------
 # The commands
 
-def describe_units(table, departments):
+def describe_units(table, departments) -> str:
     """One line naming every unit of the table once, collectives marked, so a wrong name shows at once."""
     names = []
     for task in table.tasks:
@@ -161,7 +161,7 @@ def describe_units(table, departments):
     return f"表中的单位（{len(names)} 个）：{''.join(shown)}。"
 
 
-def describe_import(imported, departments):
+def describe_import(imported, departments) -> list[str]:
     """What ``import_table.py --check`` prints: columns, categories, tasks, units, extra columns."""
     table = imported.table
     lines = [f"检查 {imported.where}（只检查，没有写入任何文件）：",

@@ -55,7 +55,7 @@ class Departments:
                 names.append(name)
         return names
 
-    def tokens(self, text):
+    def tokens(self, text: str) -> list[tuple[str, bool]]:
         """The names of a cell as written (before aliases), each with True when marked "（牵头）".
 
         A trailing 。, 等 or 及 and the marks themselves are removed; separators inside

@@ -293,7 +293,7 @@ def reported_value(raw, unit):
     return parse_number(raw)
 
 
-def carry_over(table, departments, sheets, label):
+def carry_over(table, departments, sheets: list, label: str) -> list[tuple[Indicator, str]]:
     """On re-import, keep the replaced table's 指标 rows that still fit the new table.
 
     A row whose task is gone, or a clerk's row whose 填报单位 is no longer a unit of the new

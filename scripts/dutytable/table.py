@@ -963,7 +963,7 @@ def _records_to_tasks(records, cols, departments, where, first_listed, words, in
 # ---------------------------------------------------------------------------
 # Writing the master table
 
-def write_table(table, path, set_aside=()):
+def write_table(table, path, set_aside: tuple | list = ()) -> None:
     """Write the master table atomically as an .xlsx a clerk can sort, filter and edit.
 
     The table's extra columns (完成时限, 备注 …) follow 配合部门 under their own headers, then a
