@@ -491,3 +491,15 @@ def test_a_pdf_from_the_script_is_one_line_and_exit_3(workdir, tmp_path):
     result = run_script("import_table.py", tmp_path / "附件.pdf", "--config", workdir / "config.ini")
     assert result.returncode == 3
     assert result.stderr == "附件.pdf：是 PDF 文件，无法读取其中的表格。请向发文单位索取 Word 原文件（.docx 或 .doc）后再导入。\n"
+
+
+def test_replacing_the_table_with_another_lists_the_set_aside_indicators_briefly(workdir, tmp_path):
+    source = build_docx(tmp_path / "附件.docx", SHAPES_BY_NAME["two_row_header"])
+    result = run_script("import_table.py", source, "--force", "--config", workdir / "config.ini")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[4] == (
+        "原主表“指标”工作表中有 35 项指标的任务或填报单位在新表中已不存在：T0103-1、T0103-2、T0104-1、T0104-2、T0104-3等，"
+        "已移到新主表的“移出的指标”工作表，请核对后把需要的指标重新填入“指标”工作表。")
+    master = workdir / "templates" / "责任分解表.xlsx"
+    assert openpyxl.load_workbook(master)["移出的指标"].max_row == 36
+    assert run_script("generate.py", "--period", "2021-03", "--config", workdir / "config.ini").returncode == 0

@@ -226,8 +226,8 @@ class ImportTable(Command):
             echo(f"保留了表格中的其他列：{'、'.join(table.extra_columns)}。")
         if set_aside:
             from .table import SET_ASIDE_SHEET
-            echo(f"原主表“指标”工作表中有 {len(set_aside)} 项指标的任务或填报单位在新表中已不存在："
-                 f"{'、'.join(i.indicator_id or i.name for i, _ in set_aside)}，"
+            named = "、".join(i.indicator_id or i.name for i, _ in set_aside[:5]) + ("等" if len(set_aside) > 5 else "")
+            echo(f"原主表“指标”工作表中有 {len(set_aside)} 项指标的任务或填报单位在新表中已不存在：{named}，"
                  f"已移到新主表的“{SET_ASIDE_SHEET}”工作表，请核对后把需要的指标重新填入“指标”工作表。")
         report_collectives(table, config.departments)
         return 0
