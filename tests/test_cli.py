@@ -200,7 +200,7 @@ def test_an_unknown_key_is_a_warning_naming_the_nearest_valid_one(tmp_path, sect
 @pytest.mark.parametrize("header, warning", [
     ("[shedule]", "[shedule]：不认识的节，是不是 [schedule]？这一节中的设置都没有起作用。"),
     ("[DEFAULT]", "[DEFAULT]：不认识的节，可用的节：[paths]、[report]、[schedule]、[workbook]、[collect]、[aliases]、"
-                  "[groups]、[columns]、[assessment]；这一节中的设置都没有起作用。"),
+                  "[groups]、[columns]、[import]、[assessment]；这一节中的设置都没有起作用。"),
 ])
 def test_an_unknown_section_is_a_warning(tmp_path, header, warning):
     text = (ROOT / "config.ini").read_text(encoding="utf-8") + f"\n{header}\ndeadline_day = 20\n"
@@ -213,7 +213,7 @@ def test_an_unknown_section_is_a_warning(tmp_path, header, warning):
 def test_settings_for_other_stages_are_accepted_silently(tmp_path):
     text = (ROOT / "config.ini").read_text(encoding="utf-8").replace(
         "[report]\n", "[report]\nstatus_rule = 严格\ncontact = 李四\nphone = 0519-85000001\n", 1)
-    text += "\n[columns]\n推进情况 = 进展\n\n[assessment]\n权重 = 10\n"
+    text = text.replace("[columns]\n", "[columns]\n牵头单位 = 主抓单位\n", 1) + "\n[assessment]\n权重 = 10\n"
     assert load_config(_config_text(tmp_path, text)).warnings == []
 
 

@@ -95,7 +95,10 @@ def test_unexpanded_collective_is_mentioned_once(workdir):
     lines = result.stdout.splitlines()
     assert lines[0] == "原主表已备份为 " + lines[0][len("原主表已备份为 "):]  # a backup was made first
     assert lines[1] == f"已导入 18 项工作内容（5 个类别），共 24 个填报单位，写入 {workdir / 'templates' / '责任分解表.xlsx'}。"
-    assert lines[2:] == ["提示：“区有关部门”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，"
+    assert lines[2] == ("表中的单位（16 个）：“质监分局”“药监分局”“园区办”“各镇、街道”（集体，展开为 9 个单位）“城建局”"
+                        "“经发局”“社会事业局”“工商分局”“交通分局”“环保局”“科技局”“农业局”“国税局”“地税四分局”"
+                        "“区有关部门”（集体）“安监局”。")
+    assert lines[3:] == ["提示：“区有关部门”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，"
                          "请在 config.ini 的 [groups] 中列出，例如“区有关部门 = 单位甲、单位乙”。"]
     backups = list((workdir / "templates").glob("责任分解表.备份-*.xlsx"))
     assert len(backups) == 1 and backups[0].name == lines[0][len("原主表已备份为 "):-1]
@@ -174,19 +177,26 @@ def test_docx_without_a_table_is_refused(tmp_path, shipped_config):
     d.save(tmp_path / "通知.docx")
     with pytest.raises(InputError) as info:
         import_source(tmp_path / "通知.docx", shipped_config.departments)
-    assert str(info.value) == "通知.docx：没有找到含“工作目标”表头的表格，请确认这是目标任务责任分解表。"
+    assert str(info.value) == "通知.docx：文件中没有表格，请确认这是目标任务责任分解表。"
 
 
 def test_binary_source_is_refused(tmp_path, shipped_config):
     (tmp_path / "图片.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     with pytest.raises(InputError) as info:
         import_source(tmp_path / "图片.png", shipped_config.departments)
-    assert str(info.value) == "图片.png：不是 Word 表格、文本或 Excel 表格，无法导入。请提供 .docx、.txt 或 .xlsx 文件。"
+    assert str(info.value) == ("图片.png：不是 Word 表格、文本或 Excel 表格，无法导入。"
+                               "请提供 .docx、.doc、.wps、.txt、.xlsx 或 .xls 文件。")
 
 
-def test_text_export_row_with_bad_seq_names_its_line(tmp_path, shipped_config):
-    text = SEED.read_text(encoding="utf-8").replace("\t3\n", "\t三\n")
+def test_text_export_rows_without_a_lead_are_named_in_one_line(tmp_path, shipped_config):
+    text = SEED.read_text(encoding="utf-8").replace("\t城建局\n", "\t\n").replace("\t环保局\n", "\t\n")
     (tmp_path / "表.txt").write_text(text, encoding="utf-8")
     with pytest.raises(TableError) as info:
         import_source(tmp_path / "表.txt", shipped_config.departments)
-    assert info.value.lines() == ["表.txt 文本第131行：序号“三”不是数字，请改为类别的序号，例如 1。"]
+    assert info.value.lines() == ["表.txt 文本第28、46行：没有牵头单位，请至少填写一个牵头单位。"]
+
+
+def test_text_export_category_numbers_need_not_be_digits(tmp_path, shipped_config):
+    text = SEED.read_text(encoding="utf-8").replace("\t3\n", "\t三\n")
+    (tmp_path / "表.txt").write_text(text, encoding="utf-8")
+    assert summary(import_source(tmp_path / "表.txt", shipped_config.departments)) == EXPECTED

@@ -18,6 +18,7 @@ into the core and returns an exit code:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -31,7 +32,7 @@ from .config import DEFAULT_CONFIG, load_config
 from .errors import DutyTableError, InputError, OutputError, UsageError
 from .inbox import progress_printer
 from .scheduling import LOCK_FILE, NAMES, STATE_FILE, RunLock, State, run_due, serve, setup_logging, upcoming
-from .table import import_source, load_table, write_table
+from .table import SET_ASIDE_SHEET, load_table, read_source, write_table
 from .vocab import Period
 from .wordml import build_template
 from .workbooks import open_workbook
@@ -149,40 +150,103 @@ def main(command: Command, argv: list | None = None, today: dt.date | None = Non
 # ---------------------------------------------------------------------------
 # The commands
 
+def describe_units(table, departments) -> str:
+    """One line naming every unit of the table once, collectives marked, so a wrong name shows at once."""
+    names = []
+    for task in table.tasks:
+        for name in task.leads + task.partners:
+            if name not in names:
+                names.append(name)
+    shown = []
+    for name in names:
+        if name in departments.groups:
+            shown.append(f"“{name}”（集体，展开为 {len(departments.groups[name])} 个单位）")
+        elif departments.is_unexpanded_collective(name):
+            shown.append(f"“{name}”（集体）")
+        else:
+            shown.append(f"“{name}”")
+    return f"表中的单位（{len(names)} 个）：{''.join(shown)}。"
+
+
+def describe_import(imported, departments) -> list[str]:
+    """What ``import_table.py --check`` prints: columns, categories, tasks, units, extra columns."""
+    table = imported.table
+    lines = [f"检查 {imported.where}（只检查，没有写入任何文件）：",
+             "各列：" + "；".join(f"{header} → {meaning}" for header, meaning in imported.columns) + "。"]
+    if imported.first_listed_lead:
+        lines.append("牵头单位：取责任单位中列第一位的单位。")
+    lines.append(f"类别（{len(table.categories)} 个）：" + "；".join(table.categories) + "。")
+    lines.append(f"工作内容（{len(table.tasks)} 项）：")
+    for t in table.tasks:
+        line = f"  {t.task_id}{'★' if t.key else ''} {t.item}：牵头 {'、'.join(t.leads)}"
+        if t.partners:
+            line += f"；配合 {'、'.join(t.partners)}"
+        lines.append(line + "".join(f"；{h} {v}" for h, v in t.extras if v))
+    lines.append(describe_units(table, departments))
+    lines.append("其他列：" + ("、".join(table.extra_columns) if table.extra_columns else "无") + "。")
+    return lines
+
+
 class ImportTable(Command):
     prog = "import_table.py"
-    description = ("把收到的目标任务责任分解表（Word 附件 .docx、Word 导出的文本 .txt，或 Excel .xlsx）\n"
-                   "导入为主表（config.ini 中 [paths] table 指定的文件）。")
+    description = ("把收到的目标任务责任分解表（Word 附件 .docx/.doc/.wps、Word 导出的文本 .txt，\n"
+                   "或 Excel .xlsx/.xls）导入为主表（config.ini 中 [paths] table 指定的文件）。\n"
+                   "表头按含义识别（见 README.md“表头的写法”），不认识的列原样保留。")
 
-    arguments = ((("source",), {"metavar": "SOURCE", "help": "收到的责任分解表文件"}),
-                 (("--output",), {"metavar": "PATH", "help": "写到哪里（默认：config.ini 中的主表路径）"}),
-                 (("--force",), {"action": "store_true", "help": "主表已存在时替换它（旧文件先备份）"}))
+    def add_arguments(self, parser):
+        parser.add_argument("source", metavar="SOURCE", help="收到的责任分解表文件")
+        parser.add_argument("--output", metavar="PATH", help="写到哪里（默认：config.ini 中的主表路径）")
+        parser.add_argument("--force", action="store_true", help="主表已存在时替换它（旧文件先备份）")
+        parser.add_argument("--check", action="store_true",
+                            help="只显示将导入的内容（各列、类别、任务、单位），不写入任何文件")
+        parser.add_argument("--table", metavar="N", type=_positive, default=0,
+                            help="文件中有几个表格时，导入第 N 个")
 
     def run(self, args, config, period, today):
-        table = import_source(args.source, config.departments)
+        options = dataclasses.replace(config.import_options, table_number=args.table)
+        imported = read_source(args.source, config.departments, options)
+        table = imported.table
+        if args.check:
+            for line in describe_import(imported, config.departments):
+                echo(line)
+            pipeline.report_collectives(table, config.departments, echo)
+            return 0
         target = Path(args.output) if args.output else config.table
+        set_aside = []
         if target.exists():
-            _keep_clerk_indicators(table, target, config)
+            set_aside = _keep_clerk_indicators(table, target, config)
             if not args.force:
-                raise OutputError(f"{target} 已存在，为免覆盖未写入：如要用 {Path(args.source).name} 替换它，请加 "
-                                  "--force（旧文件会先备份）。")
+                raise OutputError(f"{target} 已存在，为免覆盖未写入：如要用 {Path(args.source).name} 替换它，"
+                                  "请加 --force（旧文件会先备份）。")
             echo(f"原主表已备份为 {files.backup(target).name}。")
-        write_table(table, target)
+        write_table(table, target, set_aside)
         recipients = table.recipients(config.departments)
         echo(f"已导入 {len(table.tasks)} 项工作内容（{len(table.categories)} 个类别），"
              f"共 {len(recipients)} 个填报单位，写入 {target}。")
+        echo(describe_units(table, config.departments))
+        if table.extra_columns:
+            echo(f"保留了表格中的其他列：{'、'.join(table.extra_columns)}。")
+        if set_aside:
+            named = "、".join(i.indicator_id or i.name for i, _ in set_aside[:5]) + ("等" if len(set_aside) > 5 else "")
+            echo(f"原主表“指标”工作表中有 {len(set_aside)} 项指标的任务或填报单位在新表中已不存在：{named}，"
+                 f"已移到新主表的“{SET_ASIDE_SHEET}”工作表，请核对后把需要的指标重新填入“指标”工作表。")
         pipeline.report_collectives(table, config.departments, echo)
         return 0
 
 
-def _keep_clerk_indicators(table, existing, config):
-    """Carry the 指标 rows of the master table being replaced over to the new one, where targets are unchanged."""
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise UsageError(f"参数错误：--table 后面要写表格的序号（1、2、3……），“{text}”无效。")
+    return int(text)
+
+
+def _keep_clerk_indicators(table, existing, config) -> list:
+    """Carry the 指标 rows of the master table being replaced over to the new one; returns the rows set aside."""
     try:
         _, sheets = open_workbook(existing)
-        rows, record = indicators.read_sheet(sheets, table, existing.name)
+        return indicators.carry_over(table, config.departments, sheets, existing.name)
     except InputError:
-        return  # an unreadable old table: its indicators cannot be kept, extraction stands
-    table.indicators, table.indicator_record = indicators.merge(table, config.departments, rows, record)
+        return []  # an unreadable old table: its indicators cannot be kept, extraction stands
 
 
 class Stage(Command):

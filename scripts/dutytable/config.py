@@ -15,8 +15,11 @@ from pathlib import Path
 
 from .departments import Departments, split_list
 from .errors import ConfigError
+from .table import ImportOptions, check_column_config
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.ini"
+_YES = ("是", "yes", "true", "1")
+_NO = ("否", "no", "false", "0")
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 # [report] subject and attachment become part of file names: 附件1_2010年<subject>目标任务推进情况汇总表.docx.
 MAX_NAME_PART = 40
@@ -33,6 +36,7 @@ KNOWN_KEYS = {
     "aliases": None,
     "groups": None,
     "columns": None,
+    "import": ("first_listed_lead",),
     "assessment": None,
 }
 # configparser's DEFAULT section would copy its keys into every section; no name a clerk can type.
@@ -65,6 +69,7 @@ class Config:
     departments: Departments
     #: One line each for the clerk: settings that were ignored (unknown key or section). cli.main prints them.
     warnings: list = field(default_factory=list)
+    import_options: ImportOptions = field(default_factory=ImportOptions)  # [columns] and [import]
 
     def deadline(self, period):
         """The period's deadline; a day past the month's end means its last day."""
@@ -141,6 +146,13 @@ def load_config(path=None):
                     f"配置文件 {path} 的 [groups] 中“{name}”没有列出任何单位：请用顿号分隔列出，或删除这一行。")
             groups[name] = names
 
+    columns = {}
+    if parser.has_section("columns"):
+        columns = check_column_config({k: tuple(split_list(v)) for k, v in parser.items("columns")}, path)
+    first_listed = reader.text("import", "first_listed_lead", "否").lower()
+    if first_listed not in _YES + _NO:
+        raise ConfigError(f"配置文件 {path} 的 [import] first_listed_lead = {first_listed} 无效：请写“是”或“否”。")
+
     config = Config(
         path=path,
         table=rel("table", "templates/责任分解表.xlsx"),
@@ -163,6 +175,7 @@ def load_config(path=None):
         settle_seconds=reader.integer("collect", "settle_seconds", 3, 0, 600),
         departments=Departments(aliases, groups),
         warnings=unknown_settings(parser, path),
+        import_options=ImportOptions(columns=columns, first_listed_lead=first_listed in _YES),
     )
     if not config.generate_day <= config.deadline_day <= config.report_day:
         raise ConfigError(

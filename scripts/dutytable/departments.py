@@ -9,11 +9,19 @@ whatever is not an alias or a group stays a recipient of its own.
 
 import re
 
-# Separators between department names: 、 and commas, line breaks, any white space.
+# Separators between department names: 、 and commas, semicolons, line breaks, any white space.
 _SEPARATORS = re.compile(r"[、，,；;\s\u3000]+")
-# Collectives whose name contains a separator; always known, config may add more.
-BUILTIN_COMPOUNDS = ("各镇、街道",)
+_OPEN, _CLOSE = "（(", "）)"
+# Collectives whose name contains a separator outside brackets; always known, config may add more.
+# (各乡镇（街道）, 各县（市、区）政府 and the like need no entry: a bracket keeps its 、.)
+BUILTIN_COMPOUNDS = ("各镇、街道", "各乡镇、街道", "各镇人民政府、街道办事处", "各乡镇人民政府、街道办事处",
+                     "各县、市、区政府", "各县、市、区人民政府", "各县、市、区", "各市、县、区")
 _COLLECTIVE_HINT = re.compile(r"^各|有关|相关|、")
+# "（牵头）" after a name in a list makes that unit the lead; "（配合）" only repeats the column's role.
+_LEAD_MARK = re.compile(r"[（(]\s*牵头[^）)]{0,2}\s*[）)]")
+_OTHER_MARK = re.compile(r"[（(]\s*(?:配合|协办|协助|参与)[^）)]{0,2}\s*[）)]")
+# Words that end a list in prose: 园区办。 / 经发局等 / 科技局等有关部门 / 园区办及
+_TRAILING = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位)?|及)?[。.]*$")
 
 
 class Departments:
@@ -40,12 +48,27 @@ class Departments:
         >>> Departments({"各镇政府、街道办事处": "各镇、街道"}).split("各镇政府、街道办事处、园区办")
         ['各镇、街道', '园区办']
         """
+        names = []
+        for token, _ in self.tokens(text):
+            name = self.aliases.get(token, token)
+            if name not in names:
+                names.append(name)
+        return names
+
+    def tokens(self, text: str) -> list[tuple[str, bool]]:
+        """The names of a cell as written (before aliases), each with True when marked "（牵头）".
+
+        A trailing 。, 等 or 及 and the marks themselves are removed; separators inside
+        brackets (各县（市、区）政府) and in known collectives (各镇、街道) do not split.
+
+        >>> Departments().tokens("质监分局（牵头）、园区办等。")
+        [('质监分局', True), ('园区办', False)]
+        """
         text = (text or "").strip()
         if not text:
             return []
-        tokens = []
-        # Protect compound names by cutting the text around them.
         pieces = [text]
+        # Protect compound names by cutting the text around them.
         for compound in self._compounds:
             next_pieces = []
             for piece in pieces:
@@ -58,17 +81,20 @@ class Departments:
                         next_pieces.append(_Whole(compound))
                     next_pieces.append(part)
             pieces = next_pieces
+        raw = []
         for piece in pieces:
             if isinstance(piece, _Whole):
-                tokens.append(str(piece))
+                raw.append(str(piece))
             else:
-                tokens.extend(p for p in _SEPARATORS.split(piece) if p)
-        names = []
-        for token in tokens:
-            name = self.aliases.get(token, token)
-            if name not in names:
-                names.append(name)
-        return names
+                raw.extend(_split_outside_brackets(piece))
+        tokens = []
+        for token in raw:
+            lead = bool(_LEAD_MARK.search(token))
+            token = _OTHER_MARK.sub("", _LEAD_MARK.sub("", token))
+            token = _TRAILING.sub("", token).strip()
+            if token:
+                tokens.append((token, lead))
+        return tokens
 
     def expand(self, name):
         """The recipients a name stands for: its group's members, or the name itself."""
@@ -77,6 +103,23 @@ class Departments:
     def is_unexpanded_collective(self, name):
         """True for a name that looks collective (各…, …有关部门) and has no group."""
         return name not in self.groups and bool(_COLLECTIVE_HINT.search(name))
+
+
+def _split_outside_brackets(text):
+    """Split on separators that stand outside （…）: 各县（市、区）政府 stays one name."""
+    parts, current, depth = [], [], 0
+    for char in text:
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth = max(depth - 1, 0)
+        if depth == 0 and _SEPARATORS.fullmatch(char):
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [p for p in parts if p]
 
 
 class _Whole(str):

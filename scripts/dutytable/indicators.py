@@ -201,8 +201,12 @@ def merge(table, departments, rows=None, record=None):
     return result, record
 
 
-def read_sheet(sheets, table, label):
+def read_sheet(sheets, table, label, unknown=None):
     """Indicators and the extraction record from the master table's sheets, checked row by row.
+
+    Args:
+        unknown: a list that collects the rows whose task is not in ``table`` (re-import)
+            instead of reporting them as problems.
 
     Returns:
         (rows or None when there is no 指标 sheet, record dict).
@@ -233,6 +237,12 @@ def read_sheet(sheets, table, label):
         if not any(v.values()):
             continue
         at = f"{where}第{r}行" + (f"（{v[H_IND_NAME]}）" if v[H_IND_NAME] else "")
+        if v[H_ID] not in tasks and unknown is not None and v[H_IND_NAME]:
+            unknown.append(Indicator(v[H_IND_ID], v[H_ID], v[H_IND_NAME], v[H_COMPARISON],
+                                     parse_number(v[H_TARGET_VALUE]) or 0.0, v[H_IND_UNIT],
+                                     parse_number(v[H_TARGET_UPPER]), v[H_UNIT],
+                                     SOURCE_AUTO if v[H_SOURCE] == SOURCE_AUTO else SOURCE_CLERK))
+            continue
         if v[H_ID] not in tasks:
             problems.append(f"{at}：任务编号“{v[H_ID]}”不在责任分解表中，请改为该指标所属任务的编号。")
             continue
@@ -372,6 +382,38 @@ def _target_bounds(target):
         return None, None
     low = float(m.group(1))
     return low, float(m.group(2)) if m.group(2) else low
+
+
+def carry_over(table, departments, sheets: list, label: str) -> list[tuple[Indicator, str]]:
+    """On re-import, keep the replaced table's 指标 rows that still fit the new table.
+
+    A row whose task is gone, or a clerk's row whose 填报单位 is no longer a unit of the new
+    table, is set aside rather than left to fail the next generate. An extracted row whose
+    unit was renamed is extracted again for its task, with the task's current first lead.
+
+    Returns:
+        (indicator, reason) pairs set aside, in sheet order; ``table`` holds the merged indicators.
+
+    Raises:
+        TableError: a kept row is malformed (the clerk's own edit), naming the row.
+    """
+    unknown = []
+    rows, record = read_sheet(sheets, table, label, unknown)
+    set_aside = [(i, f"任务编号“{i.task_id}”在新表中已不存在") for i in unknown]
+    if rows is not None:
+        names = {r.name for r in table.recipients(departments)} | set(departments.groups)
+        kept = []
+        for ind in rows:
+            if not ind.owner or ind.owner in names:
+                kept.append(ind)
+            elif ind.source == SOURCE_AUTO:
+                record.pop(ind.task_id, None)  # extract this task's indicators again, for its current units
+            else:
+                set_aside.append((ind, f"填报单位“{ind.owner}”在新表中已不存在"))
+        stale = {i.task_id for i in rows if i.task_id not in record}
+        rows = [i for i in kept if not (i.task_id in stale and i.source == SOURCE_AUTO)]
+    table.indicators, table.indicator_record = merge(table, departments, rows, record)
+    return set_aside
 
 
 def check_owners(table, departments, label):

@@ -39,7 +39,8 @@ class Task:
     leads_text: str = ""  # the table's own wording, shown in summaries
     partners_text: str = ""
     row: int = 0  # where it was read from, for messages; 0 when not from a sheet
-    extras: tuple = ()  # ((header, value), ...): the table's own extra columns (完成时限, 责任领导, …), in order
+    extras: tuple = ()  # (header, value) per extra column of the table, in its column order; "" when empty
+    key: bool = False  # a key task, marked ★ in the table (the ★ itself is not kept in the text)
 
     @property
     def label(self) -> str:
@@ -83,7 +84,7 @@ class Table:
     title: str = ""
     indicators: list = field(default_factory=list)  # indicators.Indicator, in table order
     indicator_record: dict = field(default_factory=dict)  # task_id -> target fingerprint at extraction
-    extra_columns: tuple = ()  # headers of the table's own extra columns, in order
+    extra_columns: tuple = ()  # headers of the table's own further columns (完成时限, 备注 …), in order
     schema: schema.Schema = None  # the declared columns; default: schema.DEFAULT with the extra columns
 
     def __post_init__(self) -> None:

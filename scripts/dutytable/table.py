@@ -1,17 +1,23 @@
 """Stage 1, the responsibility table: import from Word, text or Excel; load; validate; write.
 
 The master table in templates/ is an ordinary workbook a clerk may sort, filter and
-edit: one complete row per sub-item, headed by :data:`model.TABLE_COLUMNS`. Tables
-received from elsewhere arrive in the layout of the Word 附件 (序号 and 类别 merged over
-their sub-items, the header repeated on each page); :func:`import_source` turns those
-into :class:`model.Table`.
+edit: one complete row per task, headed by :data:`model.TABLE_COLUMNS` and followed by the
+received table's own further columns (完成时限, 备注 …). Tables received from elsewhere
+come in many layouts; :func:`import_source` finds their columns by meaning
+(:data:`COLUMN_WORDS`, the one list of accepted header words), their categories as a merged
+column, band rows ("一、…") or numbering, and turns them into :class:`model.Table`.
 """
 
+import calendar
+import datetime as dt
 import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import files, indicators
-from .errors import InputError, TableError
+from . import convert, files, indicators
+from .errors import ConfigError, InputError, TableError
 from .model import (
     COL_CATEGORY,
     COL_ID,
@@ -20,12 +26,15 @@ from .model import (
     COL_PARTNERS,
     COL_SEQ,
     COL_TARGET,
+    ROLE_LEAD,
+    ROLE_PARTNER,
     TABLE_COLUMNS,
     Table,
     Task,
 )
+from .schema import H_COMPARISON, H_ID, H_IND_ID, H_IND_NAME, H_IND_UNIT, H_SOURCE, H_TARGET_VALUE, H_UNIT
 from .vocab import HELP_SHEET, TABLE_SHEET
-from .workbooks import check_zip, open_workbook, sniff, text_of
+from .workbooks import OLE2_MAGIC, check_zip, open_workbook, sniff, text_of
 from .xlsx import BODY, HEAD, new_workbook, print_a4
 
 _DEPT_SEPARATOR_RUN = re.compile(r"[\s\u3000]*、[\s\u3000、]*")
@@ -75,7 +84,8 @@ def load_table(path, departments):
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"找不到责任分解表 {path}：请检查 config.ini 中 [paths] table 的设置，或用 import_table.py 导入。")
+        raise InputError(f"找不到责任分解表 {path}：请检查 config.ini 中 [paths] table 的设置，或用 import_table.py "
+                         "导入。")
     _, sheets = open_workbook(path, label=f"责任分解表 {path.name}")
     sheet = next((s for s in sheets if s.name == TABLE_SHEET), sheets[0] if sheets else None)
     where = f"{path.name} 工作表“{sheet.name if sheet else TABLE_SHEET}”"
@@ -87,6 +97,9 @@ def load_table(path, departments):
     if problems:
         raise TableError(problems[0], problems[1:])
 
+    extra_columns = [(name, i) for i, name in enumerate(header) if name and name not in TABLE_COLUMNS]
+    key_column = next((i for name, i in extra_columns if name == KEY_COLUMN), None)
+    extra_columns = [(name, i) for name, i in extra_columns if i != key_column]
     tasks, problems = [], []
     seen_ids, seen_items = {}, {}
     records = []
@@ -94,6 +107,8 @@ def load_table(path, departments):
         values = {col: text_of(sheet.cell(r, i)) for col, i in columns.items()}
         if not any(values.values()):
             continue
+        values["extras"] = tuple((name, text_of(sheet.cell(r, i))) for name, i in extra_columns)
+        values["key"] = key_column is not None and bool(text_of(sheet.cell(r, key_column)))
         records.append((r + 1, values))
     if not records:
         raise TableError(f"{where} 中没有任何任务：请从第{header_index + 2}行起每行填写一项工作内容。")
@@ -124,7 +139,8 @@ def load_table(path, departments):
             row_problems.append(f"{at}：任务编号为空，请填写一个未用过的编号，例如 {_free_id(used_ids, seq)}。")
         elif task_id in seen_ids:
             row_problems.append(
-                f"{at}：任务编号“{task_id}”与第{seen_ids[task_id]}行重复，每行的编号必须不同，请改为 {_free_id(used_ids, seq)}。")
+                f"{at}：任务编号“{task_id}”与第{seen_ids[task_id]}行重复，每行的编号必须不同，请改为"
+                f" {_free_id(used_ids, seq)}。")
         else:
             seen_ids[task_id] = rownum
         key = (v[COL_CATEGORY], item)
@@ -138,10 +154,11 @@ def load_table(path, departments):
             continue
         tasks.append(Task(task_id=task_id, seq=seq, category=v[COL_CATEGORY], item=item, target=v[COL_TARGET],
                           leads=tuple(leads), partners=tuple(departments.split(v[COL_PARTNERS])),
-                          leads_text=v[COL_LEADS], partners_text=v[COL_PARTNERS], row=rownum))
+                          leads_text=v[COL_LEADS], partners_text=v[COL_PARTNERS], row=rownum,
+                          extras=v["extras"], key=v["key"]))
     if problems:
         raise TableError(problems[0], problems[1:])
-    table = Table(tasks=tasks, source=str(path))
+    table = Table(tasks=tasks, source=str(path), extra_columns=tuple(name for name, _ in extra_columns))
     rows, record = indicators.read_sheet(sheets, table, path.name)
     table.indicators, table.indicator_record = indicators.merge(table, departments, rows, record)
     indicators.check_owners(table, departments, path.name)
@@ -188,47 +205,256 @@ def _free_id(used, seq):
 
 
 # ---------------------------------------------------------------------------
+# Column meanings: every header word the import accepts, in this one table
+
+SEQ, CATEGORY, TEXT, LEADS, PARTNERS, RESPONSIBLE, DEADLINE = (
+    "seq", "category", "text", "leads", "partners", "responsible", "deadline")
+
+COLUMN_WORDS = {
+    # meaning: (its name for clerks, also its key in config.ini [columns]; the header words that mean it)
+    SEQ: (COL_SEQ, (COL_SEQ, "编号", "序")),
+    CATEGORY: (COL_CATEGORY, (COL_CATEGORY, "分类", "类型", "任务类别", "工作类别", "项目类别", "领域", "板块")),
+    TEXT: ("任务内容", (COL_ITEM, COL_TARGET, "目标任务", "目标与任务", "重点工作任务", "工作任务", "任务内容", "事项",
+                     "工作事项", "主要任务", "重点任务", "具体任务", "任务", "工作要点", "重点工作", "主要工作",
+                     "内容", "工作目标任务", "任务名称", "具体工作", "工作措施", "主要内容", "重点事项")),
+    LEADS: ("牵头单位", (COL_LEADS, "牵头单位", "牵头责任单位", "牵头责任部门", "牵头处室", "主要责任单位",
+                     "主要责任部门", ROLE_LEAD, "主办单位", "主责单位", "主责部门", "责任牵头单位")),
+    PARTNERS: ("配合单位", (COL_PARTNERS, "配合单位", "协同配合单位", "协同责任单位", "协同单位", "协同部门",
+                        "协办单位", "协办部门", "参与单位", "参与部门", ROLE_PARTNER, "配合责任单位", "其他责任单位")),
+    RESPONSIBLE: ("责任单位", ("责任单位", "责任部门", "责任主体", "承办单位", "落实单位")),
+    DEADLINE: ("完成时限", ("完成时限", "时间节点", "完成时间", "时限要求", "时限", "完成期限", "时间要求",
+                        "进度安排", "完成时间节点")),
+}
+"""Header words by meaning. 责任单位 alone lists every unit (the lead marked （牵头）, or listed first
+when config.ini says so); beside a lead column it lists the cooperating units. 完成时限 and the
+other words of DEADLINE name an extra column that holds the deadline. Any other header is an extra
+column kept under its own name."""
+
+COLUMN_LABELS = {label: meaning for meaning, (label, _) in COLUMN_WORDS.items()}
+KEY_COLUMN = "重点"  # the master table's column for ★ key tasks, written only when there are any
+KEY_MARK = "★"
+SET_ASIDE_SHEET = "移出的指标"
+NO_CATEGORY = "全部任务"  # the category of a table that has none
+_BRACKET_TAIL = re.compile(r"\([^()]*\)$")
+
+
+def normalise_header(text: str) -> str:
+    """A header cell as matched: full-width forms folded, spaces and line breaks gone, 牵 头 单 位 → 牵头单位."""
+    text = unicodedata.normalize("NFKC", text or "")
+    return re.sub(r"[\s*★:]+", "", text)
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How tables are read: config.ini's [columns] and [import], and the table chosen on the command line.
+
+    Attributes:
+        columns: meaning label (a key of :data:`COLUMN_LABELS`) -> further header words.
+        first_listed_lead: a single 责任单位 column names the lead first.
+        table_number: which table of a document to import, 1-based; 0 finds it.
+        soffice: the LibreOffice program; None looks for it, "" means it is not installed.
+    """
+
+    columns: dict = field(default_factory=dict)
+    first_listed_lead: bool = False
+    table_number: int = 0
+    soffice: str | None = None
+
+    def words(self):
+        """meaning -> set of normalised header words, the built-in ones and config.ini's."""
+        result = {}
+        for meaning, (label, words) in COLUMN_WORDS.items():
+            extra = tuple(self.columns.get(label, ()))
+            result[meaning] = {normalise_header(w) for w in words + extra}
+        return result
+
+    def accepted(self, meaning):
+        """The header words of a meaning as a clerk reads them: 牵头部门、牵头单位、…"""
+        label, words = COLUMN_WORDS[meaning]
+        return "、".join(dict.fromkeys(words + tuple(self.columns.get(label, ()))))
+
+
+def check_column_config(columns: dict, path) -> dict:
+    """config.ini [columns] checked: every key one of :data:`COLUMN_LABELS`; raises ConfigError."""
+    for key in columns:
+        if key not in COLUMN_LABELS:
+            raise ConfigError(f"配置文件 {path} 的 [columns] 中“{key}”无效：左边应写以下之一："
+                              f"{'、'.join(COLUMN_LABELS)}，例如“牵头单位 = 牵头科室、主抓单位”。")
+    return columns
+
+
+def _meaning(label, words):
+    key = normalise_header(label)
+    for candidate in (key, _BRACKET_TAIL.sub("", key)):
+        for meaning, accepted in words.items():
+            if candidate and candidate in accepted:
+                return meaning
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Deadlines
+
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+_YEAR_END_OF = re.compile(r"(\d{4})年(?:底|末|内)")
+_YEAR_END = re.compile(r"全年|年底|年末|年内|年度内|四季度|下半年")
+_HALVES = ((re.compile(r"上半年|二季度|第二季度"), 6), (re.compile(r"一季度|第一季度"), 3),
+           (re.compile(r"三季度|第三季度|前三季度"), 9))
+_DATE = re.compile(r"(?:(?P<y>\d{4})\s*[年.\-/])?\s*(?P<m>\d{1,2})\s*(?:月|(?=[.\-/]\d)|$)"
+                   r"(?:\s*[.\-/]?\s*(?P<d>\d{1,2})\s*日?)?")
+
+
+def _cn_number(text):
+    """一 → 1, 十二 → 12, 十 → 10; digits pass through."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    return _CN_DIGITS.get(text, 0)
+
+
+def parse_deadline(text: str, year: int) -> dt.date | None:
+    """The date a deadline cell means, or None.
+
+    "6月底前", "6月底", "6月" → 30 June of ``year``; "年底前", "全年", "年内" → 31 December;
+    "2021年6月30日", "2021.6.30" → that day; "2021.6" → 30 June 2021; "上半年" → 30 June,
+    "三季度" → 30 September. "长期", "长期坚持", "持续推进" have no deadline (None), nor has
+    text without a date. Where a cell names several dates the latest counts.
+    """
+    text = unicodedata.normalize("NFKC", text or "").replace(" ", "")
+    if not text:
+        return None
+    text = re.sub(r"[〇一二三四五六七八九十两]{1,3}(?=月)", lambda m: str(_cn_number(m.group())), text)
+    found = []
+    for m in _DATE.finditer(text):
+        y = int(m.group("y")) if m.group("y") else year
+        month = int(m.group("m"))
+        if not 1 <= month <= 12 or not 1900 <= y <= 9999:
+            continue
+        last = calendar.monthrange(y, month)[1]
+        day = int(m.group("d")) if m.group("d") else last
+        if 1 <= day <= last:
+            found.append(dt.date(y, month, day))
+    if found:
+        return max(found)
+    m = _YEAR_END_OF.search(text)
+    if m:
+        return dt.date(int(m.group(1)), 12, 31)
+    for pattern, month in _HALVES:
+        if pattern.search(text):
+            return dt.date(year, month, calendar.monthrange(year, month)[1])
+    if _YEAR_END.search(text):
+        return dt.date(year, 12, 31)
+    return None  # 长期, 长期坚持, 持续推进, or no date at all
+
+
+def deadline_column(table: Table) -> str | None:
+    """The extra column that holds deadlines (完成时限, 时间节点 …), or None."""
+    words = ImportOptions().words()[DEADLINE]
+    return next((h for h in table.extra_columns if normalise_header(h) in words), None)
+
+
+# ---------------------------------------------------------------------------
 # Importing a table received as a Word 附件, its text export, or a workbook
 
-def import_source(path, departments):
-    """Read a responsibility table received as .docx, .txt (Word's text export) or .xlsx/.xls/.ods.
+@dataclass
+class Imported:
+    """A table as imported, with what the clerk is shown about how it was read.
+
+    Attributes:
+        table: the :class:`model.Table`.
+        where: the document and table it came from, as messages name it.
+        columns: (header as written, what it became) in column order.
+        first_listed_lead: the lead was taken as the first unit of 责任单位.
+    """
+
+    table: Table
+    where: str = ""
+    columns: list = field(default_factory=list)
+    first_listed_lead: bool = False
+
+
+@dataclass
+class _Grid:
+    """One table of a document: rows of cells, each cell its paragraphs, every row as wide as the table."""
+
+    where: str
+    rows: list  # (row number, [paragraphs of each cell], True when one cell spans the whole row)
+    title: str = ""
+    note: str = ""
+    paged: bool = False  # a Word table: the next table without a header may continue it after a page break
+
+
+_CONVERTIBLE = {"doc": "docx", "wps": "docx", "rtf": "docx", "et": "xlsx", "xls": "xlsx"}
+
+
+def import_source(path, departments, options: ImportOptions | None = None) -> Table:
+    """Read a responsibility table received as .docx/.doc/.wps, .txt (Word's text export) or a workbook.
 
     Returns:
         A :class:`model.Table` with task IDs assigned by category and position.
 
     Raises:
-        InputError: the source is not a table of the expected shape; the message names the row.
+        InputError: the source is not a table of a known shape; one line names what was found and the fix.
     """
+    return read_source(path, departments, options).table
+
+
+def read_source(path, departments, options: ImportOptions | None = None) -> Imported:
+    """:func:`import_source`, also saying how the columns were read (for ``import_table.py --check``)."""
+    options = options or ImportOptions()
     path = Path(path)
     if not path.is_file():
         raise InputError(f"找不到要导入的文件 {path}：请检查路径。")
+    kind = _kind(path)
+    if kind == "pdf":
+        raise InputError(f"{path.name}：是 PDF 文件，无法读取其中的表格。请向发文单位索取 Word 原文件（.docx 或 .doc）"
+                         "后再导入。")
+    if kind in ("doc", "wps", "rtf", "et"):
+        with tempfile.TemporaryDirectory() as tmp:
+            made = convert.convert(path, _CONVERTIBLE[kind], Path(tmp), options.soffice)
+            return _read_kind(made, _kind(made), departments, options, path)
+    return _read_kind(path, kind, departments, options, path)
+
+
+def _kind(path):
+    data = path.read_bytes()
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"{\\rtf"):
+        return "rtf"
+    if data.startswith(OLE2_MAGIC):
+        if "WordDocument".encode("utf-16-le") in data:
+            return "wps" if path.suffix.lower() == ".wps" else "doc"
+        if path.suffix.lower() == ".et":
+            return "et"
     kind = sniff(path)
+    if kind is None and b"\x00" not in data[:4096]:
+        return "text"
+    return kind
+
+
+def _read_kind(path, kind, departments, options, original):
+    name = original.name
     if kind == "docx":
-        title, rows = _docx_rows(path)
-        where = f"{path.name} 表格"
+        grids = _docx_grids(path, name)
     elif kind in ("xlsx", "xlsm", "xls", "ods"):
-        _, sheets = open_workbook(path)
-        sheet = next((s for s in sheets if s.name == TABLE_SHEET), sheets[0])
-        if any(text_of(v) == COL_ID for row in sheet.rows[:10] for v in row):
+        _, sheets = open_workbook(path, label=name)
+        sheet = next((s for s in sheets if s.name == TABLE_SHEET), sheets[0] if sheets else None)
+        if sheet is not None and any(text_of(v) == COL_ID for row in sheet.rows[:10] for v in row):
             table = load_table(path, departments)  # already in the master layout
-            return table
-        title = ""
-        # A line break inside a cell is a paragraph break, as in Word.
-        rows = [(n, [text_of(v).splitlines() for v in row]) for n, row in enumerate(sheet.rows, start=1)]
-        where = f"{path.name} 工作表“{sheet.name}”"
-    elif kind is None and not _is_binary(path):
-        title, rows = _text_rows(_read_text(path))
-        where = f"{path.name} 文本"
+            table.source = str(original)
+            shown = [(c, c) for c in TABLE_COLUMNS] + [(c, "其他列（保留）") for c in table.extra_columns]
+            return Imported(table, f"{name} 工作表“{sheet.name}”", shown)
+        grids = [_sheet_grid(s, name) for s in sheets if s.visible and s.rows]
+    elif kind == "text":
+        grids = [_text_grid(_read_text(path), name)]
     else:
-        raise InputError(f"{path.name}：不是 Word 表格、文本或 Excel 表格，无法导入。请提供 .docx、.txt 或 .xlsx 文件。")
-    tasks = _rows_to_tasks(rows, departments, where)
-    table = Table(tasks=tasks, source=str(path), title=title)
-    table.indicators, table.indicator_record = indicators.merge(table, departments)
-    return table
-
-
-def _is_binary(path):
-    return b"\x00" in path.read_bytes()[:4096]
+        raise InputError(f"{name}：不是 Word 表格、文本或 Excel 表格，无法导入。"
+                         "请提供 .docx、.doc、.wps、.txt、.xlsx 或 .xls 文件。")
+    grid, header = _choose_grid(grids, name, options)
+    return _interpret(grid, header, departments, options, original)
 
 
 def _read_text(path):
@@ -241,14 +467,11 @@ def _read_text(path):
     raise InputError(f"{path.name}：无法识别文本编码，请用 UTF-8 编码另存后再导入。")
 
 
-def _text_rows(text):
-    """Rows of Word's text export: a line starting with a tab opens a cell; other lines continue it.
+def _text_grid(text, name):
+    """Word's text export: a line starting with a tab opens a cell; other lines continue it.
 
     The export loses row boundaries, so rows are rebuilt from the column count: the
     header names 工作内容 once over two columns (5 cells up to 配合部门), data rows have 6.
-
-    Returns:
-        (title, rows), each row ``(line number of its first cell, cells)``.
     """
     title, cells = "", []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -263,115 +486,478 @@ def _text_rows(text):
         width = 6
         if join_text(cells[i][1]) == COL_SEQ:
             width = 1
-            while i + width < len(cells) and not join_text(cells[i + width - 1][1]).startswith("配合"):
+            while i + width < len(cells) and not join_text(cells[i + width - 1][1]).startswith(ROLE_PARTNER):
                 width += 1
-        rows.append((cells[i][0], [c for _, c in cells[i:i + width]]))
+        row = [c for _, c in cells[i:i + width]]
+        if width == 5:
+            row.insert(2, [])  # 工作内容 spans 类别 and 子项
+        rows.append((cells[i][0], row, False))
         i += width
-    return title, rows
+    return _Grid(f"{name} 文本", _pad(rows), title)
 
 
-def _docx_rows(path):
-    """Rows of the first table of a .docx with a 工作目标 header: ``(row number, cells of paragraphs)``."""
+def _sheet_grid(sheet, name):
+    """A worksheet pasted from Word: a line break inside a cell is a paragraph break."""
+    rows = [(n, [text_of(v).splitlines() for v in row], False) for n, row in enumerate(sheet.rows, start=1)]
+    title = next((join_text(c) for _, r, _ in rows[:5] for c in r if "表" in join_text(c)), "")
+    return _Grid(f"{name} 工作表“{sheet.name}”", _pad(rows), title)
+
+
+def _docx_grids(path, name):
+    """Every top-level table of a .docx on its layout grid: spanned and merged-down cells come back blank."""
     import docx  # python-docx; imported here so the other stages start faster
+    from docx.table import _Cell
 
     try:
-        check_zip(path, path.name)
+        check_zip(path, name)
         document = docx.Document(str(path))
     except InputError:
         raise
     except Exception:
-        raise InputError(f"{path.name}：Word 文件已损坏，无法打开。请用 Word 重新保存后再导入。") from None
-    title = next((p.text.strip() for p in document.paragraphs if "表" in p.text and p.text.strip()), "")
-    for table in document.tables:
+        raise InputError(f"{name}：Word 文件已损坏，无法打开。请用 Word 重新保存后再导入。") from None
+    texts = [p.text.strip() for p in document.paragraphs if p.text.strip()]
+    title = next((t for t in texts if "表" in t), "")
+    note = "\n".join(texts)
+    tables = document.tables
+    if not tables:
+        raise InputError(f"{name}：文件中没有表格，请确认这是目标任务责任分解表。")
+    grids = []
+    for n, table in enumerate(tables, start=1):
         rows = []
         for number, row in enumerate(table.rows, start=1):
-            cells, previous = [], None
-            for cell in row.cells:
-                if previous is not None and cell._tc is previous._tc:
-                    continue  # a horizontally merged cell appears once per grid column
-                previous = cell
-                cells.append([p.text for p in cell.paragraphs])
-            rows.append((number, cells))
-        if any(COL_TARGET in join_text(c) for _, r in rows[:3] for c in r):
-            return title, rows
-    raise InputError(f"{path.name}：没有找到含“{COL_TARGET}”表头的表格，请确认这是目标任务责任分解表。")
+            tr = row._tr
+            cells = [[] for _ in range(tr.grid_before)]
+            tcs = tr.tc_lst
+            for tc in tcs:
+                paragraphs = [] if tc.vMerge == "continue" else [p.text for p in _Cell(tc, table).paragraphs]
+                cells.append(paragraphs)
+                cells.extend([] for _ in range(tc.grid_span - 1))
+            rows.append((number, cells, len(tcs) == 1 and len(table.columns) > 1))
+        where = f"{name} 第{n}个表格" if len(tables) > 1 else f"{name} 表格"
+        grids.append(_Grid(where, _pad(rows), title, note, paged=True))
+    return grids
 
 
-def _is_header(row):
-    texts = [join_text(c) for c in row]
-    return COL_TARGET in texts and any(t.startswith("牵头") for t in texts)
+def _pad(rows):
+    width = max((len(cells) for _, cells, _ in rows), default=0)
+    return [(n, cells + [[] for _ in range(width - len(cells))], band) for n, cells, band in rows]
 
 
-def _rows_to_tasks(rows, departments, where):
-    """Interpret ``(row number, cells)`` in the Word layout: 序号, 类别, 子项, 工作目标, 牵头部门, 配合部门.
+# --- finding the header and the table --------------------------------------------------------
 
-    Merged cells arrive blank or repeated: 序号 and 类别 carry forward. A row with no
-    sub-item but other text continues the previous sub-item across a page break.
-    Repeated header rows are skipped.
+def _texts(cells):
+    return [join_text(c) for c in cells]
+
+
+def _header_like(labels, words):
+    """True for a row of header words: the task text and at least one more known column."""
+    meanings = [_meaning(t, words) for t in labels if t]
+    return TEXT in meanings and sum(1 for m in meanings if m) >= 2
+
+
+def _find_import_header(grid, words):
+    """Index of the header row within the first fifteen rows, or None.
+
+    The header names the task text and one more known column; failing that, the first row
+    that names the task text among at least three cells (its other columns are then unknown).
     """
-    tasks, problems = [], []
-    seq, category = None, ""
-    seen_header = False
-    counts = {}
-    current = None  # [seq, category, item, target_parts, lead_parts, partner_parts, rownum]
-    finished = []
-    for rownum, row in rows:
-        if _is_header(row):
-            seen_header = True
+    for i, (_, cells, _) in enumerate(grid.rows[:15]):
+        if _header_like(_texts(cells), words):
+            return i
+    for i, (_, cells, _) in enumerate(grid.rows[:15]):
+        labels = [t for t in _texts(cells) if t]
+        if len(labels) >= 3 and any(_meaning(t, words) == TEXT for t in labels):
+            return i
+    return None
+
+
+def _choose_grid(grids, name, options):
+    """The grid holding the responsibility table (tables with the same header continue it) and its header row."""
+    words = options.words()
+    if options.table_number:
+        if options.table_number > len(grids):
+            raise InputError(f"{name} 中只有 {len(grids)} 个表格，--table {options.table_number} 无效："
+                             f"请写 1 到 {len(grids)} 之间的数字。")
+        grid = grids[options.table_number - 1]
+        header = _find_import_header(grid, words)
+        if header is None:
+            raise InputError(_no_text_column(grid, options))
+        return grid, header
+    found = [(g, h) for g, h in ((g, _find_import_header(g, words)) for g in grids) if h is not None]
+    if not found:
+        raise InputError(_no_text_column(grids[0], options))
+    first, header = found[0]
+    heads = {tuple(_texts(first.rows[header][1]))}
+    others = []
+    merged = list(first.rows)
+    start = grids.index(first)
+    for grid in grids[start + 1:]:
+        h = _find_import_header(grid, words)
+        if h is None and first.paged and len(grid.rows[0][1]) == len(first.rows[0][1]):
+            merged.extend(grid.rows)  # a table Word split at a page break: more rows of the same table
+        elif h is not None and tuple(_texts(grid.rows[h][1])) in heads:
+            merged.extend(grid.rows)
+        elif h is not None:
+            others.append((grid, h))
+        else:
+            break
+    if others:
+        listed = "；".join(f"{g.where}（{'、'.join(t for t in _header_labels(g, h, words)[0] if t)}）"
+                          for g, h in [(first, header)] + others)
+        raise InputError(f"{name} 中有 {len(others) + 1} 个像责任分解表的表格：{listed}。"
+                         "请加 --table 序号 指定导入第几个表格，例如 --table 1。")
+    return _Grid(first.where, merged, first.title, first.note), header
+
+
+def _presumed_header(grid):
+    for _, cells, _ in grid.rows[:15]:
+        labels = [t for t in _texts(cells) if t]
+        if len(labels) >= 2:
+            return labels
+    return []
+
+
+def _no_text_column(grid, options):
+    labels = _presumed_header(grid)
+    found = f"表头有：{'、'.join(dict.fromkeys(labels))}；" if labels else "没有找到表头；"
+    return (f"{grid.where}：{found}没有找到任务内容列。任务内容列可以写作：{options.accepted(TEXT)}；"
+            f"也可以在 config.ini 的 [columns] 中添加。")
+
+
+# --- reading the columns ---------------------------------------------------------------------
+
+@dataclass
+class _Columns:
+    """Grid columns by meaning; each meaning may span several grid columns."""
+
+    seq: list = field(default_factory=list)
+    category: list = field(default_factory=list)
+    item: list = field(default_factory=list)
+    target: list = field(default_factory=list)
+    leads: list = field(default_factory=list)
+    partners: list = field(default_factory=list)
+    responsible: list = field(default_factory=list)
+    extras: list = field(default_factory=list)  # (header, [columns])
+    shown: list = field(default_factory=list)  # (header, what it became)
+
+
+def _header_labels(grid, index, words):
+    """The header's labels by grid column, a second header row (牵头单位 | 配合单位 under 责任单位) folded in.
+
+    Returns:
+        (labels, index of the first data row).
+    """
+    labels = _texts(grid.rows[index][1])
+    if index + 1 < len(grid.rows):
+        below = _texts(grid.rows[index + 1][1])
+        filled = [t for t in below if t]
+        if filled and all(_meaning(t, words) or t in labels for t in filled):
+            return [b or a for a, b in zip(labels, below)], index + 2
+    return labels, index + 1
+
+
+def _map_import_columns(labels, words):
+    """Meanings of the header's columns; a blank header continues the one on its left (a merged header)."""
+    groups = []
+    for c, label in enumerate(labels):
+        if not label:
+            if groups:
+                groups[-1][2].append(c)
             continue
-        if not seen_header or not any(join_text(c) for c in row):
-            continue
-        if len(row) < 6:
-            problems.append(f"{where}第{rownum}行：只有{len(row)}列，应有 序号、类别、工作内容、工作目标、牵头部门、配合部门 6列。请检查该行是否有单元格被合并或删除。")
-            continue
-        seq_text, cat_text, item_text = join_text(row[0]), join_text(row[1]), join_text(row[2])
-        target_p, lead_p, partner_p = row[-3], row[-2], row[-1]
-        # Merged 序号/类别 cells come back blank (text export) or repeated (Word): either way
-        # a row without a sub-item under the same 序号 continues the previous sub-item.
-        if not item_text and current is not None and seq_text in ("", str(current[0])):
-            current[3].extend(target_p)
-            current[4].extend(lead_p)
-            current[5].extend(partner_p)
-            continue
-        if seq_text:
-            try:
-                seq = int(float(seq_text))
-            except ValueError:
-                problems.append(f"{where}第{rownum}行：序号“{seq_text}”不是数字，请改为类别的序号，例如 1。")
-                continue
-        if cat_text:
-            category = cat_text
-        if seq is None:
-            problems.append(f"{where}第{rownum}行：缺少序号，请在第一项工作内容前填写序号 1。")
-            continue
-        if current is not None:
-            finished.append(current)
-        current = [seq, category, item_text, list(target_p), list(lead_p), list(partner_p), rownum]
-    if current is not None:
-        finished.append(current)
-    if not seen_header:
-        problems.append(f"{where}：没有找到表头行（序号、工作内容、{COL_TARGET}、牵头部门、配合部门），请确认这是目标任务责任分解表。")
+        groups.append([re.sub(r"\s+", "", label), _meaning(label, words), [c]])
+    cols = _Columns()
+    has_lead = any(m == LEADS for _, m, _ in groups)
+    has_category = any(m == CATEGORY for _, m, _ in groups)
+    text_groups = [id(g) for g in groups if g[1] == TEXT]
+    for group in groups:
+        label, meaning, where = group
+        if meaning == SEQ and not cols.seq:
+            cols.seq = where
+            cols.shown.append((label, COL_SEQ))
+        elif meaning == CATEGORY and not cols.category:
+            cols.category = where
+            cols.shown.append((label, COL_CATEGORY))
+        elif meaning == TEXT and id(group) in text_groups[:2]:
+            two = len(text_groups) >= 2
+            if id(group) == text_groups[0] and len(where) >= 2 and not has_category:
+                cols.category, where = where[:-1], where[-1:]  # 工作内容 over 类别 | 子项, as in the seed
+                if two:
+                    cols.item = where
+                    cols.shown.append((label, f"{COL_CATEGORY}、{COL_ITEM}"))
+                else:
+                    cols.target = where
+                    cols.shown.append((label, f"{COL_CATEGORY}、{COL_ITEM}、{COL_TARGET}"))
+            elif id(group) == text_groups[0] and two:
+                cols.item = where
+                cols.shown.append((label, COL_ITEM))
+            else:
+                cols.target = where
+                cols.shown.append((label, COL_TARGET if two else f"{COL_ITEM}、{COL_TARGET}"))
+        elif meaning == LEADS:
+            cols.leads += where
+            cols.shown.append((label, COL_LEADS))
+        elif meaning == PARTNERS or (meaning == RESPONSIBLE and has_lead):
+            cols.partners += where
+            cols.shown.append((label, COL_PARTNERS))
+        elif meaning == RESPONSIBLE:
+            cols.responsible += where
+            cols.shown.append((label, f"{COL_LEADS}、{COL_PARTNERS}"))
+        else:
+            cols.extras.append((label, where))
+            cols.shown.append((label, "其他列（保留）"))
     seen = {}
-    for seq, category, item, target_p, lead_p, partner_p, rownum in finished:
-        at = f"{where}第{rownum}行" + (f"（{item}）" if item else "")
-        target = join_text(target_p)
-        leads_text, partners_text = join_departments(lead_p), join_departments(partner_p)
-        if not item:
-            problems.append(f"{at}：工作内容为空，请填写该项的名称。")
+    for i, (label, where) in enumerate(cols.extras):  # two columns both headed 备注 stay apart
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            cols.extras[i] = (f"{label}{seen[label]}", where)
+    return cols
+
+
+# --- rows ------------------------------------------------------------------------------------
+
+_CN = "一二三四五六七八九十百零〇两"
+_HEADING = re.compile(rf"^\s*(?:(?P<l1>[{_CN}]{{1,3}})\s*[、.．，,]|[（(]\s*(?P<l2>[{_CN}]{{1,3}})\s*[）)]"
+                      rf"|第(?P<l1b>[{_CN}]{{1,3}})(?:部分|类|章|篇|项)?[、：:，,\s]*)")
+_SEQ_HEADING = re.compile(rf"^(?:[（(](?P<l2>[{_CN}]{{1,3}})[）)]|(?P<l1>[{_CN}]{{1,3}})[、.．]?)$")
+_LEADER_NOTE = re.compile(r"[（(][^（）()]*(?:领导|分管|负责人)[^（）()]*[）)]")
+_NUMBERING = re.compile(r"^\s*(?:\d{1,3}\s*[.、．](?!\d)|[（(]\s*\d{1,3}\s*[）)]|\d{1,3}\s+)\s*")
+_NOTE_ROW = re.compile(r"^\s*(?:注|备注|说明)\s*[：:\d]")
+_FIRST_IS_LEAD = re.compile(r"第一[位个].{0,6}牵头|排[在名]?第一.{0,6}牵头|首位.{0,6}牵头")
+_ITEM_CUT = re.compile(r"[，,：:；;。！!？?]")
+_SENTENCE_ENDS = ("。", "；", ";", "！", "!", "）", ")")
+
+
+def _inline_pattern(words):
+    labels = sorted(words[LEADS] | words[PARTNERS] | words[RESPONSIBLE], key=len, reverse=True)
+    return re.compile(r"[（(]?\s*(" + "|".join(re.escape(w) for w in labels) + r")\s*[：:]")
+
+
+def _inline_units(text, words, pattern):
+    """Split "…工作。（牵头单位：甲；责任单位：乙、丙）" into the task text and {meaning: units}."""
+    matches = list(pattern.finditer(text))
+    if not matches:
+        return text, {}
+    found = {}
+    for m, following in zip(matches, matches[1:] + [None]):
+        value = text[m.end():following.start() if following else len(text)]
+        meaning = _meaning(m.group(1), words)
+        found[meaning] = (found.get(meaning, "") + "、" + value.strip(" ；;。）)")).strip("、")
+    return text[:matches[0].start()].rstrip(" ，,；;"), found
+
+
+def short_item(text: str) -> str:
+    """The short 工作内容 label of a task known only by one text: its first clause when 2–20 characters
+    long ("加快产业转型升级，…" → "加快产业转型升级"), else its first 18 characters and "…"."""
+    first = _ITEM_CUT.split(text, maxsplit=1)[0].strip()
+    if 2 <= len(first) <= 20:
+        return first
+    return text if len(text) <= 20 else text[:18] + "…"
+
+
+def _heading(texts, cols, band, units, previous):
+    """(level, name) when a row heads a category ("一、…", "（一）…", a 序号 of 一, a band across the row).
+
+    A short phrase alone in the task column, after a task whose text ends a sentence, heads a
+    category too; text that carries on a sentence is the previous task continued after a page break.
+    """
+    if units:
+        return None
+    filled = [(c, t) for c, t in enumerate(texts) if t]
+    if not filled:
+        return None
+    seq = "".join(texts[c] for c in cols.seq)
+    m = _SEQ_HEADING.match(seq) if seq else None
+    if m:
+        name = next((t for c, t in filled if c not in cols.seq), "")
+        return (2 if m.group("l2") else 1), name
+    first_col, first = filled[0]
+    m = _HEADING.match(first)
+    if m:
+        return (2 if m.group("l2") else 1), first
+    text_cols = cols.item or cols.target
+    if len({t for _, t in filled}) == 1 and (band or (text_cols and first_col < text_cols[0])):
+        return 1, first
+    if (len(filled) == 1 and first_col in text_cols and len(first) <= 20 and not _ITEM_CUT.search(first)
+            and not seq and (previous is None or previous.endswith(_SENTENCE_ENDS))):
+        return 1, first
+    return None
+
+
+def _clean_heading(name):
+    """一、加快产业发展工作目标（牵头领导：王副区长） → 加快产业发展工作目标."""
+    name = _HEADING.sub("", name.replace(KEY_MARK, ""), count=1)
+    name = _LEADER_NOTE.sub("", name)
+    return name.strip(" ：:。；;")
+
+
+class _Problems:
+    """Problems grouped by cause: one line per cause naming every row it applies to."""
+
+    def __init__(self, where):
+        self.where = where
+        self.causes = {}
+
+    def add(self, rownum, cause):
+        self.causes.setdefault(cause, []).append(rownum)
+
+    def lines(self):
+        result = []
+        for cause, rows in self.causes.items():
+            shown = "、".join(str(r) for r in rows[:10]) + (f"等 {len(rows)} 行" if len(rows) > 10 else "")
+            result.append(f"{self.where}第{shown}行：{cause}")
+        return result
+
+
+def _interpret(grid, header_index, departments, options, original):
+    """Tasks from the grid's rows below the header, by the meanings of its columns."""
+    words = options.words()
+    labels, first_row = _header_labels(grid, header_index, words)
+    header_texts = [t for t in labels if t]
+    cols = _map_import_columns(labels, words)
+    inline = _inline_pattern(words)
+    body = grid.rows[first_row:]
+    has_inline = any(inline.search(join_text(p)) for _, cells, _ in body for c in cols.target for p in [cells[c]])
+    if not cols.leads and not cols.responsible and not has_inline:
+        raise InputError(f"{grid.where}：表头有：{'、'.join(dict.fromkeys(header_texts))}；没有找到牵头单位列。"
+                         f"牵头单位列可以写作：{options.accepted(LEADS)}；也可以在 config.ini 的 [columns] 中添加。")
+    first_listed = options.first_listed_lead
+    records = []  # dicts of paragraphs per meaning
+    top = sub = ""
+    current = None
+    notes = [grid.note]
+    for rownum, cells, band in body:
+        texts = _texts(cells)
+        if not any(texts):
             continue
-        if (category, item) in seen:
-            problems.append(f"{at}：与第{seen[(category, item)]}行重复（类别“{category}”下已有“{item}”），请删除重复的一行。")
+        filled = [t for t in texts if t]
+        if _header_like(texts, words) or (len(filled) >= 2 and all(_meaning(t, words) for t in filled)):
+            continue  # the header repeated after a page break
+        if len(filled) >= 3 and all(t == str(i + 1) for i, t in enumerate(t for t in texts if t)):
+            continue  # a row numbering the columns 1 2 3 …
+        if _NOTE_ROW.match(filled[0]) and len(set(filled)) == 1:
+            notes.append(filled[0])
             continue
-        seen[(category, item)] = rownum
-        if not target:
-            problems.append(f"{at}：工作目标为空，请填写该项的工作目标。")
-        if not departments.split(leads_text):
-            problems.append(f"{at}：没有牵头部门，请至少填写一个牵头部门。")
+
+        def paragraphs(where, cells=cells):
+            return [p for c in where for p in cells[c]]
+
+        units = any(texts[c] for c in cols.leads + cols.partners + cols.responsible)
+        target_text = "".join(texts[c] for c in cols.target)
+        if not units and inline.search(target_text):
+            units = True
+        previous = join_text(current["target"]) if current is not None else None
+        heading = _heading(texts, cols, band, units, previous)
+        if heading:
+            level, name = heading
+            if level == 1:
+                top, sub = _clean_heading(name), ""
+            else:
+                sub = _clean_heading(name)
+            current = None
+            continue
+        category_text = "".join(texts[c] for c in cols.category)
+        if category_text:
+            top, sub = _clean_heading(category_text) or category_text, ""
+        if cols.item:
+            new = bool("".join(texts[c] for c in cols.item))
+        elif cols.seq:
+            new = bool("".join(texts[c] for c in cols.seq)) or units
+        else:
+            new = units
+        if not new and current is not None:
+            for key, where in (("target", cols.target), ("leads", cols.leads), ("partners", cols.partners),
+                               ("responsible", cols.responsible)):
+                current[key].extend(paragraphs(where))
+            for i, (_, where) in enumerate(cols.extras):
+                current["extras"][i].extend(paragraphs(where))
+            continue
+        current = {"row": rownum, "category": sub or top, "seq": "".join(texts[c] for c in cols.seq),
+                   "item": join_text(paragraphs(cols.item)), "target": paragraphs(cols.target),
+                   "leads": paragraphs(cols.leads), "partners": paragraphs(cols.partners),
+                   "responsible": paragraphs(cols.responsible),
+                   "extras": [paragraphs(where) for _, where in cols.extras]}
+        records.append(current)
+    if any(_FIRST_IS_LEAD.search(n) for n in notes):
+        first_listed = True
+    tasks = _records_to_tasks(records, cols, departments, grid.where, first_listed, words, inline)
+    table = Table(tasks=tasks, source=str(original), title=grid.title,
+                  extra_columns=tuple(label for label, _ in cols.extras))
+    table.indicators, table.indicator_record = indicators.merge(table, departments)
+    return Imported(table, grid.where, cols.shown, first_listed and bool(cols.responsible or has_inline))
+
+
+def _records_to_tasks(records, cols, departments, where, first_listed, words, inline):
+    """Tasks from the rows gathered under each task: text cleaned (★, numbering, inline units), units by role.
+
+    Categories are numbered in order of appearance and tasks within each, as T0102; problems
+    are grouped by cause, one line each, naming every row.
+    """
+    problems = _Problems(where)
+    tasks, seen, counts, category_seq = [], {}, {}, {}
+    for r in records:
+        text = join_text(r["target"])
+        key = KEY_MARK in text or KEY_MARK in r["seq"] or KEY_MARK in r["item"]
+        text = text.replace(KEY_MARK, "").strip()
+        text, found = _inline_units(text, words, inline)
+        text = _NUMBERING.sub("", text).strip()
+        leads_raw = join_departments(r["leads"]) or found.get(LEADS, "")
+        partners_raw = join_departments(r["partners"]) or found.get(PARTNERS, "")
+        responsible_raw = join_departments(r["responsible"]) or ("" if leads_raw else found.get(RESPONSIBLE, ""))
+        if found.get(RESPONSIBLE) and leads_raw and not partners_raw:
+            partners_raw = found[RESPONSIBLE]  # 牵头单位：甲；责任单位：乙 — 责任单位 beside a lead
+        lead_tokens = [t for t, _ in departments.tokens(leads_raw)]
+        partner_tokens = []
+        for token, marked in departments.tokens(partners_raw):
+            (lead_tokens if marked else partner_tokens).append(token)
+        if responsible_raw:
+            listed = departments.tokens(responsible_raw)
+            marked = [t for t, m in listed if m]
+            if marked:
+                lead_tokens += marked
+                partner_tokens += [t for t, m in listed if not m]
+            elif first_listed:
+                lead_tokens.append(listed[0][0])
+                partner_tokens += [t for t, _ in listed[1:]]
+            else:
+                partner_tokens += [t for t, _ in listed]
+                problems.add(r["row"], "责任单位中没有标明牵头单位。请在牵头单位名称后加“（牵头）”，"
+                                       "或者在 config.ini 的 [import] 中写“first_listed_lead = "
+                                       "是”（列第一位的为牵头单位）。")
+                continue
+        leads = list(dict.fromkeys(departments.aliases.get(t, t) for t in lead_tokens))
+        lead_tokens = list(dict.fromkeys(lead_tokens))
+        partner_tokens = [t for t in dict.fromkeys(partner_tokens) if departments.aliases.get(t, t) not in leads]
+        partners = list(dict.fromkeys(departments.aliases.get(t, t) for t in partner_tokens))
+        item = r["item"].replace(KEY_MARK, "").strip()
+        if not text:
+            problems.add(r["row"], f"{COL_TARGET}为空，请填写该项的任务内容。")
+            continue
+        if not leads:
+            problems.add(r["row"], "没有牵头单位，请至少填写一个牵头单位。")
+            continue
+        category = r["category"] or NO_CATEGORY
+        if cols.item:
+            item = _NUMBERING.sub("", item)
+            if (category, item) in seen:
+                problems.add(r["row"], f"与第{seen[(category, item)]}行重复（类别“{category}”下已有“{item}”），"
+                                       "请删除重复的一行。")
+                continue
+        else:
+            base = item = short_item(text)
+            n = 1
+            while (category, item) in seen:
+                n += 1
+                item = f"{base}（{n}）"
+        seen[(category, item)] = r["row"]
+        seq = category_seq.setdefault(category, len(category_seq) + 1)
         counts[seq] = counts.get(seq, 0) + 1
-        tasks.append(make_task(departments, task_id_for(seq, counts[seq]), seq, category, item, target,
-                               leads_text, partners_text, row=rownum))
-    if problems:
-        raise TableError(problems[0], problems[1:])
+        extras = tuple((label, join_text(p)) for (label, _), p in zip(cols.extras, r["extras"]))
+        tasks.append(Task(task_id=task_id_for(seq, counts[seq]), seq=seq, category=category, item=item, target=text,
+                          leads=tuple(leads), partners=tuple(partners), leads_text="、".join(lead_tokens),
+                          partners_text="、".join(partner_tokens), row=r["row"], extras=extras, key=key))
+    lines = problems.lines()
+    if lines:
+        raise TableError(lines[0], lines[1:])
     if not tasks:
         raise TableError(f"{where}：表格中没有任何工作内容，请确认这是目标任务责任分解表。")
     return tasks
@@ -380,8 +966,16 @@ def _rows_to_tasks(rows, departments, where):
 # ---------------------------------------------------------------------------
 # Writing the master table
 
-def write_table(table, path):
-    """Write the master table atomically as an .xlsx a clerk can sort, filter and edit."""
+def write_table(table, path, set_aside: tuple | list = ()) -> None:
+    """Write the master table atomically as an .xlsx a clerk can sort, filter and edit.
+
+    The table's extra columns (完成时限, 备注 …) follow 配合部门 under their own headers, then a
+    重点 column when any task is marked ★.
+
+    Args:
+        set_aside: (indicator, reason) pairs of the replaced table's 指标 sheet that no longer fit;
+            written to a sheet of their own so that nothing the clerk typed is lost.
+    """
     with files.atomic_path(path) as tmp:
         wb = new_workbook(tmp)
         wb.set_properties({"title": table.title or TABLE_SHEET, "comments": "目标任务责任分解表（主表）"})
@@ -391,16 +985,25 @@ def write_table(table, path):
         ws = wb.add_worksheet(TABLE_SHEET)
         widths = {COL_ID: 9, COL_SEQ: 6, COL_CATEGORY: 14, COL_ITEM: 12, COL_TARGET: 60, COL_LEADS: 18,
                   COL_PARTNERS: 30}
-        for c, name in enumerate(TABLE_COLUMNS):
-            ws.set_column(c, c, widths[name])
+        headers = list(TABLE_COLUMNS) + list(table.extra_columns)
+        keys = any(t.key for t in table.tasks)
+        if keys:
+            headers.append(KEY_COLUMN)
+        for c, name in enumerate(headers):
+            ws.set_column(c, c, widths.get(name, 6 if name == KEY_COLUMN else 14))
             ws.write_string(0, c, name, head)
         for r, t in enumerate(table.tasks, start=1):
             ws.write_string(r, 0, t.task_id, center)
             ws.write_number(r, 1, t.seq, center)
-            for c, value in enumerate((t.category, t.item, t.target, t.leads_text, t.partners_text), start=2):
+            extras = dict(t.extras)
+            values = [t.category, t.item, t.target, t.leads_text, t.partners_text]
+            values += [extras.get(h, "") for h in table.extra_columns]
+            for c, value in enumerate(values, start=2):
                 ws.write_string(r, c, value, body)
+            if keys:
+                ws.write_string(r, len(headers) - 1, KEY_MARK if t.key else "", center)
         ws.freeze_panes(1, 0)
-        ws.autofilter(0, 0, max(len(table.tasks), 1), len(TABLE_COLUMNS) - 1)
+        ws.autofilter(0, 0, max(len(table.tasks), 1), len(headers) - 1)
         print_a4(ws, repeat_row=0, footer=None)
         _write_indicators(wb, table, head, body, center)
         notes = wb.add_worksheet(HELP_SHEET)
@@ -413,7 +1016,22 @@ def write_table(table, path):
             record.write_string(r, 0, task_id)
             record.write_string(r, 1, fp)
         record.hide()
+        if set_aside:
+            _write_set_aside(wb, set_aside, head, body)
         wb.close()
+
+
+def _write_set_aside(wb, set_aside, head, body):
+    """指标 rows of the replaced table whose task or unit is gone, with the reason; not read back."""
+    ws = wb.add_worksheet(SET_ASIDE_SHEET)
+    columns = (H_IND_ID, H_ID, H_IND_NAME, H_COMPARISON, H_TARGET_VALUE, H_IND_UNIT, H_UNIT, H_SOURCE, "移出原因")
+    for c, name in enumerate(columns):
+        ws.set_column(c, c, 40 if c in (2, 8) else 11)
+        ws.write_string(0, c, name, head)
+    for r, (ind, reason) in enumerate(set_aside, start=1):
+        for c, value in enumerate((ind.indicator_id, ind.task_id, ind.name, ind.comparison, ind.target_text,
+                                   ind.unit, ind.owner, ind.source, reason)):
+            ws.write_string(r, c, value, body)
 
 
 def _write_indicators(wb, table, head, body, center):
@@ -448,9 +1066,11 @@ def _write_indicators(wb, table, head, body, center):
 _TABLE_HELP = (
     "目标任务责任分解表（主表）填写说明",
     "1. 每行一项工作内容（子项），各列都要填写完整，不要合并单元格，这样才能排序和筛选。",
-    "2. 任务编号是每项工作的固定编号，填报表和汇总表都靠它对应，已有的编号请不要修改；新增一行时，填一个未用过的编号，如 T0106。",
+    "2. 任务编号是每项工作的固定编号，填报表和汇总表都靠它对应，已有的编号请不要修改；新增一行时，填一个未用过的编号，"
+    "如 T0106。",
     "3. 序号是该项所属类别的序号，类别是“提高质量水平”这样的大项名称。",
-    "4. 牵头部门、配合部门可以填多个，用顿号“、”分隔；“各镇、街道”作为一个整体填写，会按 config.ini 的 [groups] 展开到各单位。",
+    "4. 牵头部门、配合部门可以填多个，用顿号“、”分隔；“各镇、街道”作为一个整体填写，会按 config.ini 的 [groups] "
+    "展开到各单位。",
     "5. “指标”工作表列出从工作目标中自动提取的量化指标，可以修改、增加或删除；改过的内容以您的为准。"
     "自己增加的行，“来源”请填“人工”。只有新增的任务或工作目标改动过的任务才会重新自动提取。",
     "6. 改完保存后，运行 python scripts/generate.py 重新生成填报表。",
