@@ -32,7 +32,7 @@ from .config import DEFAULT_CONFIG, load_config
 from .errors import DutyTableError, InputError, OutputError, UsageError
 from .inbox import progress_printer
 from .scheduling import LOCK_FILE, NAMES, STATE_FILE, RunLock, State, run_due, serve, setup_logging, upcoming
-from .table import SET_ASIDE_SHEET, load_table, read_source, write_table
+from .table import SET_ASIDE_SHEET, read_source, write_table
 from .vocab import Period
 from .wordml import build_template
 from .workbooks import open_workbook
@@ -272,7 +272,7 @@ class Stage(Command):
             parser.add_argument("--no-pdf", action="store_true", help="不生成 PDF")
 
     def run(self, args, config, period, today):
-        table = load_table(config.table, config.departments)
+        table = pipeline.load(config)
         pipeline.run_step(self.step, config, table, period, echo, today, force=getattr(args, "force", False),
                           pdf=not getattr(args, "no_pdf", False), progress=progress_printer())
         return 0

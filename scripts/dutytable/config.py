@@ -29,7 +29,7 @@ _UNSAFE_IN_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 # version does not warn.
 KNOWN_KEYS = {
     "paths": ("table", "inbox", "outbox", "ledger", "archive", "rejected", "word_template"),
-    "report": ("subject", "year", "office", "attachment", "status_rule", "contact", "phone"),
+    "report": ("subject", "year", "office", "attachment", "status_rule", "contact", "phone", "report_columns"),
     "schedule": ("generate_day", "deadline_day", "report_day", "time"),
     "workbook": ("password", "return_note"),
     "collect": ("settle_seconds",),
@@ -59,6 +59,7 @@ class Config:
     year: int
     office: str
     attachment: str
+    report_columns: tuple  # the table's own extra columns printed in the 附件 (besides the deadline column)
     generate_day: int
     deadline_day: int
     report_day: int
@@ -166,6 +167,7 @@ def load_config(path=None):
         year=reader.integer("report", "year", 2010, 1900, 9999),
         office=reader.text("report", "office", "区质量振兴工作领导小组办公室"),
         attachment=reader.name_part("report", "attachment", "1"),
+        report_columns=tuple(split_list(reader.text("report", "report_columns", "", allow_empty=True))),
         generate_day=reader.integer("schedule", "generate_day", 1, 1, 31),
         deadline_day=reader.integer("schedule", "deadline_day", 25, 1, 31),
         report_day=reader.integer("schedule", "report_day", 28, 1, 31),

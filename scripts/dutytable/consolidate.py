@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import files
+from .config import clamp_day
 from .errors import OutputError
 from .ledger import Ledger
 from .schema import (
@@ -40,16 +41,19 @@ from .schema import (
     SUMMARY,
     TASK,
 )
+from .table import deadline_column, parse_deadline
 from .vocab import (
     ATTAINMENT,
     ATTAINMENT_COLORS,
     COMPLETION,
     COMPLETION_COLORS,
     DETAIL_SHEET,
+    DONE,
     FILE_STAMP,
     INDICATOR_SHEET,
     LATE,
     NOT_REPORTED,
+    OVERDUE,
     REPORTED,
     ROLE_LEAD,
     STATS_SHEET,
@@ -64,12 +68,31 @@ TOO_LONG = f"……（内容过长，其余见“{DETAIL_SHEET}”工作表）"
 
 
 @dataclass
+class UnitAnswer:
+    """What one unit of a task said this period; ``status`` is 未报送 when it has not reported."""
+
+    recipient: str
+    role: str
+    reported: bool
+    status: str
+    texts: dict  # answer column key (without choices) -> text
+
+
+@dataclass
 class TaskSummary:
     task: object  # model.Task
     status: str  # a completion status, or 未报送 when no lead has a status
     lead_statuses: str  # "质监分局：已完成；药监分局：正常推进" when leads disagree, else ""
     combined: dict  # answer column key -> "质监分局：…；药监分局：…。" (leads first)
     missing: list  # recipients of this task with no accepted return
+    units: list = field(default_factory=list)  # UnitAnswer, leads first in the table's order, then partners
+    deadline: dt.date | None = None  # from the table's deadline column (完成时限 …), if it has one
+    overdue: bool = False  # the deadline fell before the period's end and the task is not 已完成
+
+    @property
+    def shown_status(self) -> str:
+        """The status as 汇总 and the 附件 print it: 逾期未完成 first when the deadline has passed."""
+        return f"{OVERDUE}（{self.status}）" if self.overdue else self.status
 
     @property
     def progress(self) -> str:
@@ -82,7 +105,7 @@ class TaskSummary:
         if column.source == EXTRA:
             return column.task_value(self.task)
         if column.source == ANSWER:
-            return self.status if column.choices else self.combined.get(column.key, "")
+            return self.shown_status if column.choices else self.combined.get(column.key, "")
         return {"lead_statuses": self.lead_statuses, "missing": "、".join(self.missing)}.get(column.key, "")
 
 
@@ -189,16 +212,22 @@ def summarize(table, config, period) -> Summary:
     for rec in detail[["task_id", "recipient", "role", "reported"] + kept].itertuples(index=False):
         by_task.setdefault(rec.task_id, []).append(rec)
     summaries = []
+    deadline_header = deadline_column(table)
+    period_end = clamp_day(period.year, period.month, 31)
     for task in table.tasks:
         group = by_task.get(task.task_id, [])
         leads = [(g.recipient, getattr(g, choice)) for g in group if g.role == ROLE_LEAD and getattr(g, choice)]
         statuses = [st for _, st in leads]
         status = max(statuses, key=COMPLETION.index) if statuses else NOT_REPORTED
         lead_statuses = "；".join(f"{r}：{st}" for r, st in leads) if len(set(statuses)) > 1 else ""
+        deadline = parse_deadline(dict(task.extras).get(deadline_header, ""), period.year) if deadline_header else None
         summaries.append(TaskSummary(
             task=task, status=status, lead_statuses=lead_statuses,
             combined={key: _combine(group, key) for key in texts},
-            missing=[g.recipient for g in group if not g.reported]))
+            missing=[g.recipient for g in group if not g.reported],
+            units=[UnitAnswer(g.recipient, g.role, g.reported, getattr(g, choice) if g.reported else NOT_REPORTED,
+                               {key: getattr(g, key) for key in texts}) for g in group],
+            deadline=deadline, overdue=deadline is not None and deadline < period_end and status != DONE))
 
     deadline = config.deadline(period).isoformat()
     states = []

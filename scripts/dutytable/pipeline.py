@@ -15,12 +15,30 @@ from .consolidate import Summary, consolidate, consolidation_line
 from .demo import FAULTY, LATE, fill_demo
 from .forms import existing_forms, generate
 from .inbox import Collector, summary_lines
+from .model import Table
 from .report import make_report
-from .table import load_table, write_table
+from .schema import DEFAULT, DETAIL, FORM, SUMMARY
+from .schema import REPORT as REPORT_PLACE
+from .table import deadline_column, load_table, write_table
 from .vocab import Period
 
 GENERATE, COLLECT, CONSOLIDATE, REPORT = "generate", "collect", "consolidate", "report"
 Say = Callable[[str], None]
+
+
+def load(config) -> Table:
+    """The master table, its own extra columns placed as config.ini says.
+
+    Extra columns (完成时限, 责任领导, …) show read-only on the forms and in 汇总 and 明细; in
+    the 附件 the deadline column shows, and those listed in ``[report] report_columns``.
+    """
+    table = load_table(config.table, config.departments)
+    deadline = deadline_column(table)
+    places = {h: {FORM: 12, SUMMARY: 12, DETAIL: 12, **({REPORT_PLACE: 20} if h == deadline or h in
+                                                         config.report_columns else {})}
+              for h in table.extra_columns}
+    table.schema = DEFAULT.with_extras(table.extra_columns, places)
+    return table
 
 
 def report_collectives(table, departments, say: Say) -> list:
@@ -99,7 +117,7 @@ def run_steps(config, period: Period, steps, today: dt.date, say: Say, pdf: bool
     Returns:
         The names of the recipients that have not reported (after consolidation), or None.
     """
-    table = load_table(config.table, config.departments)
+    table = load(config)
     summary = None
     for step in steps:
         summary = run_step(step, config, table, period, say, today, summary, keep_existing=True, pdf=pdf)
@@ -108,7 +126,7 @@ def run_steps(config, period: Period, steps, today: dt.date, say: Say, pdf: bool
 
 def demo(config, period: Period, say: Say) -> list:
     """Fill every form of ``period`` with sample answers into inbox/ (see :mod:`demo`); returns the files."""
-    written = fill_demo(config, load_table(config.table, config.departments), period)
+    written = fill_demo(config, load(config), period)
     say(f"已把 {len(written)} 个示例文件放进 {config.inbox}（内容均为【示例】数据）；"
         f"其中{LATE}逾期报送，{FAULTY}的表格缺少推进情况，将被标为待补正。")
     say(f"下一步：python scripts/monthly.py --period {period}")

@@ -166,13 +166,13 @@ class Schema:
 
         Args:
             headers: the extra columns' headers, in the table's order.
-            places: header -> {place: width}; default: the form and 明细 (width 12).
+            places: header -> {place: width}; default: the form, 汇总 and 明细 (width 12).
         """
         if not headers:
             return self
         columns = []
         for n, header in enumerate(headers, start=1):
-            widths = (places or {}).get(header, {FORM: 12, DETAIL: 12})
+            widths = (places or {}).get(header, {FORM: 12, SUMMARY: 12, DETAIL: 12})
             columns.append(Column(f"extra{n}", header, EXTRA, widths, ledger=True))
         return self.with_columns(*columns)
 

@@ -28,6 +28,7 @@ ON_TRACK = "正常推进"
 BEHIND = "进度滞后"
 NOT_STARTED = "未启动"
 COMPLETION = (DONE, ON_TRACK, BEHIND, NOT_STARTED)
+OVERDUE = "逾期未完成"  # past the table's deadline (完成时限) and not 已完成
 NOT_REPORTED = "未报送"  # no lead has said anything of a task; also a unit that has not reported
 # (fill, font) of each completion status in the consolidated workbook, 未报送 last.
 COMPLETION_COLORS = {DONE: ("#C6EFCE", "#006100"), ON_TRACK: ("#F2F2F2", "#000000"),
