@@ -220,7 +220,7 @@ def summarize(table, config, period) -> Summary:
         statuses = [st for _, st in leads]
         status = max(statuses, key=COMPLETION.index) if statuses else NOT_REPORTED
         lead_statuses = "；".join(f"{r}：{st}" for r, st in leads) if len(set(statuses)) > 1 else ""
-        deadline = parse_deadline(dict(task.extras).get(deadline_header, ""), period.year) if deadline_header else None
+        deadline = parse_deadline(dict(task.extras).get(deadline_header, ""), config.year) if deadline_header else None
         summaries.append(TaskSummary(
             task=task, status=status, lead_statuses=lead_statuses,
             combined={key: _combine(group, key) for key in texts},
