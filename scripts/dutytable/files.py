@@ -1,5 +1,6 @@
 """File-system helpers: atomic writes, never-overwrite moves, Windows-safe names."""
 
+import datetime as dt
 import hashlib
 import os
 import re
@@ -8,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import OutputError
+from .vocab import FILE_STAMP
 
 # Characters Windows forbids in file names, plus control characters.
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
@@ -156,10 +158,8 @@ def backup(path, move=True, now=None):
     Returns:
         The backup's path.
     """
-    import datetime as dt
-
     path = Path(path)
-    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    stamp = (now or dt.datetime.now()).strftime(FILE_STAMP)
     target = path.with_name(f"{path.stem}.备份-{stamp}{path.suffix}")
     if move:
         return move_no_clobber(path, target)
