@@ -78,6 +78,19 @@ def test_a_crash_after_any_step_is_completed_by_the_next_run(workdir, tmp_path, 
         assert "已完成上次中断时" not in rerun.stdout
 
 
+def _children(pid):
+    """The processes whose parent is ``pid`` (Linux /proc); empty where /proc is not there."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def test_kill_9_at_varied_moments_loses_nothing(workdir, tmp_path):
     config, table, forms = prepare(workdir)
     inbox = workdir / "inbox"
@@ -86,6 +99,7 @@ def test_kill_9_at_varied_moments_loses_nothing(workdir, tmp_path):
     # 16 more returns from each recipient: 410 files in all, enough for kills to land mid-batch
     contents += [p.read_bytes() for p in quick_returns(config, table, inbox / "第二批", 16, start=OLD + 5000)]
     mid_way = 0  # kills that landed with part of the files archived and part still waiting in inbox/
+    left_behind = set()  # worker processes of killed runs: each must end by itself
     delay = 0.1
     for _ in range(300):  # kill ever later until a run finishes by itself
         proc = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "collect.py"), "--config", str(config.path),
@@ -93,14 +107,20 @@ def test_kill_9_at_varied_moments_loses_nothing(workdir, tmp_path):
         time.sleep(delay)
         if proc.poll() is not None:
             break
+        workers = _children(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
+        left_behind.update(workers)
         archived = sum(1 for p in (inbox / "已归档").rglob("*") if p.is_file()) if (inbox / "已归档").exists() else 0
         waiting = sum(1 for p in inbox.rglob("*.xlsx") if not p.is_relative_to(inbox / "已归档"))
         mid_way += archived > 0 and waiting > 0
         delay += 0.01
     final = _collect(config)
     assert final.returncode == 0, final.stderr
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in left_behind):
+        time.sleep(0.2)
+    assert [pid for pid in left_behind if Path(f"/proc/{pid}").exists()] == [], "a killed run left workers behind"
     assert mid_way >= 1, "no kill landed mid-batch: nothing was tested"
     db = sqlite3.connect(config.ledger)
     assert db.execute("SELECT COUNT(*) FROM returns").fetchone()[0] == len({digest(c) for c in contents})

@@ -17,12 +17,12 @@ import io
 import json
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, files
 from .errors import NotAFormError, OutputError
+from .pool import worker_pool
 from .schema import (
     DEFAULT,
     FORM,
@@ -422,7 +422,7 @@ def _build_all(specs, workers):
         workers = min(2, os.cpu_count() or 1) if len(specs) >= POOL_THRESHOLD else 1
     if workers <= 1:
         return [build_form(s) for s in specs]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with worker_pool(workers) as pool:
         return list(pool.map(build_form, specs, chunksize=max(1, len(specs) // (workers * 4))))
 
 

@@ -25,7 +25,6 @@ import stat
 import sys
 import time
 import zipfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -45,6 +44,7 @@ from .forms import (
 from .indicators import check_reported
 from .ledger import Ledger, split_reported
 from .model import Answer
+from .pool import worker_pool
 from .schema import FORM, H_IND_VALUE, H_NOTE
 from .vocab import FILE_STAMP, INDICATOR_FORM_SHEET, REJECTED, TO_FIX, UNPACKED, VALID, Period, nfkc
 from .workbooks import MAX_UNCOMPRESSED, expands_too_far, open_workbook, sniff, text_of
@@ -445,8 +445,7 @@ class Collector:
             yield from (examine(p, n, expectations) for p, n in zip(paths, names))
             return
         # The expectations go to each worker once, not with every file.
-        with ProcessPoolExecutor(max_workers=workers, initializer=_set_worker_expectations,
-                                 initargs=(expectations,)) as pool:
+        with worker_pool(workers, _set_worker_expectations, (expectations,)) as pool:
             yield from pool.map(_examine_in_worker, paths, names, chunksize=16)
 
     def _place_batch(self, ledger, batch, result, expectations, seen):
