@@ -243,5 +243,46 @@ def test_a_bad_year_is_one_line(workdir, value):
 
 
 def test_summary_counts_only_the_year(year):
-    config, table, annual = year[0], year[1], summarize_year(year[1], year[0], 2009)
+    annual = summarize_year(year[1], year[0], 2009)
     assert (annual.periods, annual.units[0].months, annual.units[0].score) == ([], {}, 0)
+
+
+def _drop_task(workdir, task_id, renamed=None):
+    """The shipped master table without ``task_id``'s row, as a clerk would delete it in Excel.
+
+    ``renamed`` (old, new): the unit's new name as the 指标 sheet's 填报单位.
+    """
+    wb = openpyxl.load_workbook(ROOT / "templates" / "责任分解表.xlsx")
+    ws = wb["责任分解表"]
+    ws.delete_rows(next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == task_id))
+    for row in wb["指标"].iter_rows(min_row=2):
+        if renamed and row[8].value == renamed[0]:
+            row[8].value = renamed[1]
+    wb.save(workdir / "templates" / "责任分解表.xlsx")
+
+
+def test_a_table_changed_during_the_year_is_shown_as_such(tmp_path_factory):
+    """September's table lacks T0502; November's lacks T0501, 安监局 is renamed and 春江镇 leaves [groups]."""
+    workdir = _fresh(tmp_path_factory, "changed")
+    _drop_task(workdir, "T0502")
+    run_year(workdir, [(dt.datetime(2010, 9, 20, 9), SEP, "孟河镇", {}), (dt.datetime(2010, 9, 20, 10), SEP, "春江镇", {}),
+                       (dt.datetime(2010, 9, 21, 9), SEP, "安监局", {})])
+    _drop_task(workdir, "T0501", ("安监局", "区应急管理局"))
+    path = workdir / "config.ini"
+    path.write_text(path.read_text(encoding="utf-8").replace("[aliases]\n", "[aliases]\n安监局 = 区应急管理局\n")
+                    .replace("= 春江镇、", "= "), encoding="utf-8")
+    config, table = run_year(workdir, [(dt.datetime(2010, 11, 20, 9), NOV, "孟河镇", {}),
+                                       (dt.datetime(2010, 11, 22, 9), NOV, "区应急管理局", {})])
+    annual, written = make_annual(config, table, 2010)
+    tasks = _rows(written[0], "任务进度")
+    body = {r[0]: r for r in tasks[2:20]}
+    assert body["T0502"] == ["T0502", "培训", "区有关部门、各镇、街道", "当期未列入", "无数据", "正常推进",
+                             "孟河镇：本月已按计划推进。", 0, 0, None]
+    assert body["T0501"] == ["T0501", None, None, None, "无数据", None, None, None, None, "已从主表移除；9月有报送"]
+    units = _rows(written[0], "单位报送")
+    assert units[24] == [23, "区应急管理局", "按时", "无数据", "按时", 1, 0, 20, 1, None]
+    assert units[25] == [24, "春江镇", "按时", "无数据", "待核实", 1, 0, None, None,
+                         "不在当前主表中（可能已改名或撤销），不参与排名"]
+    d = docx.Document(str(written[1]))
+    last = [c.text for c in d.tables[0].rows[-1].cells]
+    assert last == ["24", "春江镇（不在当前主表中）", "按时", "无数据", "待核实", "100.0%", "0", "", ""]

@@ -114,10 +114,15 @@ class UnitYear:
 
     @property
     def on_time_rate(self) -> float | None:
-        """Returns by the deadline over the periods with data (None when there is none)."""
-        if not self.months:
+        """Returns by the deadline over the periods with data (None when there is none).
+
+        For a unit the present table does not list, only the months it reported count: whether it owed
+        a return in the others is not known.
+        """
+        known = [m for m in self.months.values() if self.listed or m.reported]
+        if not known:
             return None
-        return sum(m.reported and not m.days_late for m in self.months.values()) / len(self.months)
+        return sum(m.reported and not m.days_late for m in known) / len(known)
 
     def cell(self, period: str, data_periods: list) -> str:
         if period not in data_periods:
