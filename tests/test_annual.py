@@ -1,18 +1,22 @@
 """Stage 7: the 年度汇总 over three periods run through generate, returns and collect."""
 
 import datetime as dt
+import re
 import shutil
+import subprocess
 
 import docx
 import openpyxl
 import pytest
-from conftest import ROOT, run_script
+from conftest import ROOT, needs_libreoffice, run_script
 from docx.shared import Mm
 from dutytable import pipeline
 from dutytable.annual import UnitMonth, make_annual, report_path, summarize_year, workbook_path
 from dutytable.config import Assessment, load_config
 from dutytable.inbox import Collector
 from dutytable.model import Period
+from dutytable.scheduling import REPORT, STEPS
+from dutytable.wordml import to_pdf
 from returns import age, fill, prepare
 
 SEP, OCT, NOV = Period(2010, 9), Period(2010, 10), Period(2010, 11)
@@ -161,10 +165,16 @@ def test_the_word_attachment_prints_like_attachment_1(year):
     assert styles == {"表格表头", "表格文字"}
 
 
+def _assessment(path, lines):
+    """config.ini's [assessment] with only ``lines`` in it."""
+    text = path.read_text(encoding="utf-8")
+    start = text.index("[assessment]\n")
+    path.write_text(text[:start] + "[assessment]\n" + lines + text[text.index("[collect]"):], encoding="utf-8")
+
+
 def test_the_score_follows_config(workdir):
     path = workdir / "config.ini"
-    path.write_text(path.read_text(encoding="utf-8") + "\n[assessment]\non_time = 5\nlate = 3\nto_fix = 2\n",
-                    encoding="utf-8")
+    _assessment(path, "on_time = 5\nlate = 3\nto_fix = 2\n")
     config = load_config(path)
     assert config.assessment == Assessment(on_time=5, late=3, to_fix=2, missing=0)
     assert config.warnings == []
@@ -181,7 +191,7 @@ def test_the_score_follows_config(workdir):
 ])
 def test_a_bad_score_in_config_is_one_line(workdir, line, message):
     path = workdir / "config.ini"
-    path.write_text(path.read_text(encoding="utf-8") + f"\n[assessment]\n{line}\n", encoding="utf-8")
+    _assessment(path, line + "\n")
     result = run_script("annual.py", "--config", path, "--year", "2010")
     assert result.returncode == 2
     assert result.stderr == f"配置文件 {path} {message}\n"
@@ -189,7 +199,7 @@ def test_a_bad_score_in_config_is_one_line(workdir, line, message):
 
 def test_an_unknown_assessment_key_is_a_warning(workdir):
     path = workdir / "config.ini"
-    path.write_text(path.read_text(encoding="utf-8") + "\n[assessment]\non_tme = 8\n", encoding="utf-8")
+    _assessment(path, "on_tme = 8\n")
     assert load_config(path).warnings == [
         f"配置文件 {path} 的 [assessment] on_tme：不认识的设置，是不是 on_time？这一项没有起作用。"]
 
@@ -286,3 +296,31 @@ def test_a_table_changed_during_the_year_is_shown_as_such(tmp_path_factory):
     d = docx.Document(str(written[1]))
     last = [c.text for c in d.tables[0].rows[-1].cells]
     assert last == ["24", "春江镇（不在当前主表中）", "按时", "无数据", "待核实", "100.0%", "0", "", ""]
+
+
+def test_report_day_of_the_monthly_cycle_writes_the_year(year):
+    config, table, annual, written = year
+    for path in written:
+        path.unlink()
+    said = []
+    pipeline.run_steps(config, NOV, STEPS[REPORT], dt.date(2010, 11, 28), said.append, pdf=False)
+    assert STEPS[REPORT][-1] == pipeline.ANNUAL
+    assert said[-3:] == [f"已生成：{written[0]}", f"已生成：{written[1]}",
+                         "2010年共 3 期有报送（9月、10月、11月）；得分第一：质监分局、环保局。"]
+    assert all(path.exists() for path in written)
+
+
+@needs_libreoffice
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext 未安装（Debian: poppler-utils），无法读取 PDF 文字")
+def test_the_word_attachment_prints_landscape_with_every_unit(year):
+    config, table, annual, written = year
+    pdf, why = to_pdf(written[1])
+    assert why == ""
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    sizes = re.findall(r"Page size:\s+([\d.]+) x ([\d.]+)", info)
+    assert sizes and all(float(w) > float(h) for w, h in sizes), info
+    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True,
+                                             text=True).stdout)
+    for unit in [r.name for r in table.recipients(config.departments)]:
+        assert unit in text, unit
+    assert "附件1" in text and "逾期3天" in text and "按时，已补正" in text
