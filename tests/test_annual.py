@@ -98,9 +98,9 @@ def test_units_sheet_cell_by_cell_with_rates_scores_and_ranks(year):
     for name in UNREPORTED:
         assert body[name][2:] == ["未报送", "未报送", "未报送", 0, 0, 0, 5, None], name
     assert [r[1] for r in rows[2:26]] == [r.name for r in table.recipients(config.departments)]
-    assert rows[27][0] == ("评分规则（config.ini [assessment]）：每期按时报送得10分，逾期报送得6分，报送后仍待补正得4分"
+    assert rows[27][0] == ("评分规则：每期按时报送得10分，逾期报送得6分，报送后仍待补正得4分"
                            "（逾期且待补正取两者中较低的），未报送得0分；按时与否以该期第一份有效报送的收到日期与截止日期比较；"
-                           "无数据的月份不计分。")
+                           "无数据的月份不计分。（分值在 config.ini 的 [assessment] 中设置）")
     ws = openpyxl.load_workbook(written[0])["单位报送"]
     assert ws["F4"].number_format == "0.0%" and ws["F4"].data_type == "n"  # a number, shown as 33.3%
 
@@ -143,8 +143,10 @@ def test_indicators_sheet_with_values_per_period_and_a_chart(year):
 def test_the_word_attachment_prints_like_attachment_1(year):
     config, table, annual, written = year
     d = docx.Document(str(written[1]))
-    assert [(p.style.name, p.text) for p in d.paragraphs][:2] == [
-        ("附件标记", "附件1"), ("附件标题", "2010年区质量振兴工作单位报送情况年度汇总表")]
+    assert [(p.style.name, p.text) for p in d.paragraphs] == [
+        ("附件标记", "附件1"), ("附件标题", "2010年区质量振兴工作单位报送情况年度汇总表"),
+        ("公文正文", "评分规则：每期按时报送得10分，逾期报送得6分，报送后仍待补正得4分（逾期且待补正取两者中较低的），"
+                 "未报送得0分；按时与否以该期第一份有效报送的收到日期与截止日期比较；无数据的月份不计分。")]
     s = d.sections[0]
     assert (s.orientation, round(s.page_width.mm), round(s.page_height.mm)) == (1, 297, 210)
     assert [round(m.mm) for m in (s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)] == [28, 26, 35, 37]

@@ -257,7 +257,7 @@ def _indicators(summaries: dict, data_periods: list) -> list:
 
 def score_rule(rule: Assessment) -> str:
     """The rule in one sentence, as the workbook and the 附件 print it."""
-    return (f"评分规则（config.ini [assessment]）：每期按时报送得{rule.on_time}分，逾期报送得{rule.late}分，"
+    return (f"评分规则：每期按时报送得{rule.on_time}分，逾期报送得{rule.late}分，"
             f"报送后仍待补正得{rule.to_fix}分（逾期且待补正取两者中较低的），未报送得{rule.missing}分；"
             f"按时与否以该期第一份有效报送的收到日期与截止日期比较；{NO_DATA}的月份不计分。")
 
@@ -309,6 +309,7 @@ def _sheet(wb, f, name: str, title: str, headers: list, rows: list, text_cols=()
     for c, (header, width) in enumerate(headers):
         ws.set_column(c, c, width)
         ws.write_string(1, c, header, f["head"])
+    ws.set_row(1, 30)  # two lines: 进度滞后期数 and the like wrap
     for r, cells in enumerate(rows, start=2):
         ws.set_row(r, row_height([cells[c][0] for c in text_cols], [headers[c][1] for c in text_cols]))
         for c, (value, fmt) in enumerate(cells):
@@ -382,7 +383,7 @@ def _sheet_units(wb, f, s: AnnualSummary) -> None:
         rows.append(cells)
     ws = _sheet(wb, f, UNIT_YEAR_SHEET, f"{s.title}{UNIT_YEAR_SHEET}（{s.year}年）", headers, rows,
                 text_cols=[1, len(headers) - 1])
-    _notes(ws, f, s, len(rows) + 3, len(headers), [score_rule(s.rule)])
+    _notes(ws, f, s, len(rows) + 3, len(headers), [score_rule(s.rule) + "（分值在 config.ini 的 [assessment] 中设置）"])
 
 
 def _sheet_indicators(wb, f, s: AnnualSummary) -> None:
@@ -443,7 +444,7 @@ def _chart(wb, ws, s: AnnualSummary, row: int) -> None:
 # The Word 附件
 
 TYPE_AREA_MM = 297 - 35 - 37  # the landscape page's text width (GB/T 9704, as 附件1)
-FIXED_COLUMNS = ((H_SEQ, 10), (H_UNIT, 34), (H_ON_TIME_RATE, 18), (H_FIX_COUNT, 14), (H_SCORE, 12), (H_RANK, 12))
+FIXED_COLUMNS = ((H_SEQ, 10), (H_UNIT, 34), (H_ON_TIME_RATE, 20), (H_FIX_COUNT, 14), (H_SCORE, 12), (H_RANK, 12))
 
 
 def word_columns(periods: list) -> list:
