@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from docx.oxml import parse_xml
 
@@ -286,11 +287,11 @@ def score_rule(rule: Assessment) -> str:
 # ---------------------------------------------------------------------------
 # The workbook
 
-def workbook_path(config, year: int):
+def workbook_path(config, year: int) -> Path:
     return config.outbox / f"{year}年度汇总.xlsx"
 
 
-def report_path(config, year: int):
+def report_path(config, year: int) -> Path:
     return config.outbox / f"附件{config.attachment_annual}_{year}年{config.subject}单位报送情况年度汇总表.docx"
 
 
@@ -475,7 +476,7 @@ def word_columns(periods: list) -> list:
     return list(FIXED_COLUMNS[:2]) + [(month_header(p), month) for p in periods] + list(FIXED_COLUMNS[2:])
 
 
-def write_report(s: AnnualSummary, config) -> object:
+def write_report(s: AnnualSummary, config) -> Path:
     """The 单位报送 table as a Word 附件 in the house style of 附件1; returns its path."""
     document = open_template(config)
     title = f"{s.title}单位报送情况年度汇总表"
