@@ -10,8 +10,9 @@ import openpyxl
 import pytest
 from conftest import ROOT, needs_libreoffice, run_script
 from docx.shared import Mm
-from dutytable import pipeline
+from dutytable import files, pipeline
 from dutytable.annual import UnitMonth, make_annual, report_path, summarize_year, workbook_path
+from dutytable.cli import Annual, main
 from dutytable.config import Assessment, load_config
 from dutytable.inbox import Collector
 from dutytable.model import Period
@@ -354,3 +355,21 @@ def test_a_deadline_column_adds_overdue_and_the_attachment_number_comes_from_con
     assert rows[3] == ["T0102", "工程质量", "城建局", "未报送", None, 0, 0, None, None]
     assert written[1].name == "附件3_2010年区质量振兴工作单位报送情况年度汇总表.docx"
     assert docx.Document(str(written[1])).paragraphs[0].text == "附件3"
+
+
+def test_a_workbook_open_in_excel_is_left_alone_with_one_line(year, monkeypatch, capsys):
+    config, table, annual, written = year
+    make_annual(config, table, 2010)
+    real_replace = files._replace
+
+    def locked(src, dst):
+        if str(dst) == str(written[0]):
+            raise PermissionError(13, "locked by Excel")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(files, "_replace", locked)
+    before = written[0].read_bytes()
+    assert main(Annual(), ["--config", str(config.path), "--year", "2010"]) == 4
+    assert capsys.readouterr().err == f"无法写入 {written[0]}：文件可能正在被 Excel、WPS 或 Word 打开，请关闭后重试。\n"
+    assert written[0].read_bytes() == before
+    assert sorted(p.name for p in written[0].parent.glob(".~tmp-*")) == []
