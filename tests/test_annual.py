@@ -281,6 +281,11 @@ def test_a_table_changed_during_the_year_is_shown_as_such(tmp_path_factory):
     run_year(workdir, [(dt.datetime(2010, 9, 20, 9), SEP, "孟河镇", {}), (dt.datetime(2010, 9, 20, 10), SEP, "春江镇", {}),
                        (dt.datetime(2010, 9, 21, 9), SEP, "安监局", {})])
     _drop_task(workdir, "T0501", ("安监局", "区应急管理局"))
+    wb = openpyxl.load_workbook(workdir / "templates" / "责任分解表.xlsx")  # 区教育局 joins T0502 in November
+    ws = wb["责任分解表"]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "T0502")
+    ws.cell(row, 6).value += "、区教育局"
+    wb.save(workdir / "templates" / "责任分解表.xlsx")
     path = workdir / "config.ini"
     path.write_text(path.read_text(encoding="utf-8").replace("[aliases]\n", "[aliases]\n安监局 = 区应急管理局\n")
                     .replace("= 春江镇、", "= "), encoding="utf-8")
@@ -290,20 +295,22 @@ def test_a_table_changed_during_the_year_is_shown_as_such(tmp_path_factory):
     annual, written = make_annual(config, table, 2010)
     tasks = _rows(written[0], "任务进度")
     body = {r[0]: r for r in tasks[2:20]}
-    assert body["T0502"] == ["T0502", "培训", "区有关部门、各镇、街道", "当期未列入", "无数据", "正常推进", None, 0, 0, None]
+    assert body["T0502"] == ["T0502", "培训", "区有关部门、各镇、街道、区教育局", "当期未列入", "无数据", "正常推进", None, 0, 0, None]
     # A return filed under the former name is not matched to the task by that month's summary: said so.
     assert body["T0402"] == ["T0402", "确保安全生产", "区应急管理局、质监分局", "未报送（待核实）", "无数据", "正常推进",
                              "区应急管理局：本月已按计划推进。", 0, 0, "9月“安监局”（现名“区应急管理局”）的报送未计入该月状态"]
     # Nothing said of progress in November: September's, with its month.
     assert body["T0403"][3:7] == ["未报送", "无数据", "未报送", "（9月）孟河镇：本月已按计划推进。"]
     assert body["T0501"] == ["T0501", None, None, None, "无数据", None, None, None, None, "已从主表移除；9月有报送"]
-    units = _rows(written[0], "单位报送")
-    assert units[24] == [23, "区应急管理局", "按时", "无数据", "按时", 1, 0, 20, 1, None]
-    assert units[25] == [24, "春江镇", "按时", "无数据", "待核实", 1, 0, None, None,
-                         "不在当前主表中（可能已改名或撤销），不参与排名"]
+    units = {r[1]: r[1:] for r in _rows(written[0], "单位报送")[2:27]}
+    assert units["区应急管理局"] == ["区应急管理局", "按时", "无数据", "按时", 1, 0, 20, 1, None]
+    # Not asked in September: neither 未报送 nor counted in the rate.
+    assert units["区教育局"] == ["区教育局", "当期未列入", "无数据", "未报送", 0, 0, 0, 3, None]
+    assert units["春江镇"] == ["春江镇", "按时", "无数据", "待核实", 1, 0, None, None,
+                             "不在当前主表中（可能已改名或撤销），不参与排名"]
     d = docx.Document(str(written[1]))
     last = [c.text for c in d.tables[0].rows[-1].cells]
-    assert last == ["24", "春江镇（不在当前主表中）", "按时", "无数据", "待核实", "100.0%", "0", "", ""]
+    assert last == ["25", "春江镇（不在当前主表中）", "按时", "无数据", "待核实", "100.0%", "0", "", ""]
 
 
 def test_report_day_of_the_monthly_cycle_writes_the_year(year):

@@ -78,6 +78,7 @@ class UnitMonth:
     days_late: int = 0
     fixes: int = 0  # returns of the period judged 待补正
     still_to_fix: bool = False  # its latest return is 待补正
+    on_forms: bool = True  # False: none of the unit's present tasks was on that month's forms (added later)
 
     @property
     def reported(self) -> bool:
@@ -87,16 +88,16 @@ class UnitMonth:
     def text(self) -> str:
         """按时, 逾期3天, 待补正（逾期3天）, 按时，已补正, 未报送."""
         if not self.reported:
-            return NOT_REPORTED
+            return NOT_REPORTED if self.on_forms else NOT_LISTED
         timing = f"{LATE}{self.days_late}天" if self.days_late else ON_TIME
         if self.still_to_fix:
             return TO_FIX + (f"（{timing}）" if self.days_late else "")
         return timing + (f"，{CORRECTED}" if self.fixes else "")
 
     def points(self, rule: Assessment) -> int:
-        """The period's points: a late return still 待补正 earns the lower of the two."""
+        """The period's points: a late return still 待补正 earns the lower of the two; none when not owed."""
         if not self.reported:
-            return rule.missing
+            return rule.missing if self.on_forms else 0
         timing = rule.late if self.days_late else rule.on_time
         return min(timing, rule.to_fix) if self.still_to_fix else timing
 
@@ -118,9 +119,9 @@ class UnitYear:
         """Returns by the deadline over the periods with data (None when there is none).
 
         For a unit the present table does not list, only the months it reported count: whether it owed
-        a return in the others is not known.
+        a return in the others is not known. Months before any of its tasks was on the forms do not count.
         """
-        known = [m for m in self.months.values() if self.listed or m.reported]
+        known = [m for m in self.months.values() if m.reported or (self.listed and m.on_forms)]
         if not known:
             return None
         return sum(m.reported and not m.days_late for m in known) / len(known)
@@ -182,10 +183,11 @@ def summarize_year(table, config, year: int) -> AnnualSummary:
             periods.append(str(p))
             p = p.next()
     summaries = {p: summarize(table, config, Period.parse(p)) for p in data_periods}
+    tasks = _tasks(table, config, summaries, answered, _renamed(config, returns))
+    unlisted = {p: {t.task_id for t in tasks if t.cells.get(p) == NOT_LISTED} for p in data_periods}
     return AnnualSummary(
         year=year, title=f"{year}年{config.subject}", periods=periods, data_periods=data_periods,
-        tasks=_tasks(table, config, summaries, answered, _renamed(config, returns)),
-        units=_units(table, config, returns, data_periods),
+        tasks=tasks, units=_units(table, config, returns, data_periods, unlisted),
         indicators=_indicators(summaries, data_periods),
         rule=config.assessment,
         has_deadline=any(t.deadline for s in summaries.values() for t in s.tasks))
@@ -239,14 +241,19 @@ def _tasks(table, config, summaries: dict, answered: dict, renamed: dict) -> lis
     return rows
 
 
-def _units(table, config, returns: list, data_periods: list) -> list:
-    """Each unit's months from its accepted returns; scores and ranks for the units of the present table."""
+def _units(table, config, returns: list, data_periods: list, unlisted: dict) -> list:
+    """Each unit's months from its accepted returns; scores and ranks for the units of the present table.
+
+    ``unlisted``: {period: the tasks that month's forms did not list}; a unit all of whose tasks are
+    among them was not asked that month (当期未列入), rather than 未报送.
+    """
     aliases = config.departments.aliases
     by_unit = {}
     for recipient, period, verdict, received_at in returns:
         name = aliases.get(recipient, recipient)  # a unit renamed through [aliases] is one unit
         by_unit.setdefault(name, {}).setdefault(period, []).append((verdict, received_at))
-    names = [r.name for r in table.recipients(config.departments)]
+    tasks_of = {r.name: set(r.task_ids) for r in table.recipients(config.departments)}
+    names = list(tasks_of)
     listed = set(names)
     units = []
     for name in names + [n for n in by_unit if n not in listed]:
@@ -254,7 +261,7 @@ def _units(table, config, returns: list, data_periods: list) -> list:
         for p in data_periods:
             got = by_unit.get(name, {}).get(p, [])
             if not got:
-                months[p] = UnitMonth(None)
+                months[p] = UnitMonth(None, on_forms=not (name in listed and tasks_of[name] <= unlisted[p]))
                 continue
             first = dt.date.fromisoformat(got[0][1][:10])
             deadline = config.deadline(Period.parse(p))
@@ -394,7 +401,7 @@ def _sheet_units(wb, f, s: AnnualSummary) -> None:
         cells = [(n, f["center"]), (u.name, f["cell"])]
         for p in s.periods:
             text = u.cell(p, s.data_periods)
-            fmt = {NO_DATA: f[None], UNKNOWN: f[None], NOT_REPORTED: f[NOT_STARTED]}.get(text)
+            fmt = {NO_DATA: f[None], UNKNOWN: f[None], NOT_LISTED: f[None], NOT_REPORTED: f[NOT_STARTED]}.get(text)
             if fmt is None:
                 fmt = f[TO_FIX] if text.startswith(TO_FIX) else f[BEHIND] if text.startswith(LATE) else f["center"]
             cells.append((text, fmt))
