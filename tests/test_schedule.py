@@ -134,7 +134,7 @@ def test_a_crash_mid_run_is_redone_next_time(workdir):
     again = Recorder()
     outcomes = run_due(config, D(2010, 11, 28), State(workdir / "outbox" / "state.json"), lambda line: None, again)
     assert outcomes == [(Period(2010, 11), REPORT, True)]
-    assert again.calls == [("2010-11", ("collect", "consolidate", "report"))]
+    assert again.calls == [("2010-11", ("collect", "consolidate", "report", "annual"))]
 
 
 def test_a_failing_job_is_logged_with_its_traceback_and_the_rest_goes_on(workdir):
@@ -171,7 +171,7 @@ def test_the_list_option(workdir):
     assert result.returncode == 0, result.stderr
     expected = [f"{d.isoformat()}  {p}  {name}" for d, p, name in
                 [(d, p, {"generate": "生成并下发填报表", "deadline": "截止日：收取、汇总并生成催报通知",
-                         "report": "收取、汇总并生成 Word 报告", "daily": "收取并更新汇总"}[n])
+                         "report": "收取、汇总并生成 Word 报告和年度汇总", "daily": "收取并更新汇总"}[n])
                  for d, p, n in upcoming(load_config(workdir / "config.ini"), dt.date.today())]]
     assert result.stdout.splitlines() == expected and len(expected) > 30
 

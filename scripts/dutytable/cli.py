@@ -240,6 +240,12 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _year(text: str) -> int:
+    if not (text.isdigit() and len(text) == 4 and int(text) >= 1900):
+        raise UsageError(f"参数错误：--year 后面要写四位数的年度，例如 2010，“{text}”无效。")
+    return int(text)
+
+
 def _keep_clerk_indicators(table, existing, config) -> list:
     """Carry the 指标 rows of the master table being replaced over to the new one; returns the rows set aside."""
     try:
@@ -291,6 +297,20 @@ Consolidate = partial(Stage, "consolidate.py", "根据台账中各单位最新�
 Report = partial(Stage, "report.py", "生成本期 Word 汇总报告（附件格式，GB/T 9704-2012）和催报通知，写到 outbox/<期次>/"
                                      "；\n"
                  "装有 LibreOffice 时同时生成 PDF。", pipeline.REPORT, pdf_option=True)
+
+
+class Annual(Command):
+    prog = "annual.py"
+    description = ("根据台账生成一年的年度汇总表 outbox/<年>年度汇总.xlsx（任务进度、单位报送、指标三个工作表）\n"
+                   "和单位报送情况的 Word 附件（编号见 config.ini [report] attachment_annual），供年终目标考核使用。\n"
+                   "得分规则见 config.ini [assessment] 和 README.md。")
+    arguments = ((("--year",), {"metavar": "YYYY", "type": _year, "default": None,
+                                "help": "年度，例如 2010；默认为 --period 所在的年度（即今年）"}),)
+
+    def run(self, args, config, period, today):
+        year = args.year if args.year is not None else period.year
+        pipeline.step_annual(config, pipeline.load(config), year, echo)
+        return 0
 
 
 class BuildWordTemplate(Command):

@@ -29,7 +29,8 @@ _UNSAFE_IN_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 # version does not warn.
 KNOWN_KEYS = {
     "paths": ("table", "inbox", "outbox", "ledger", "archive", "rejected", "word_template"),
-    "report": ("subject", "year", "office", "attachment", "status_rule", "contact", "phone", "report_columns"),
+    "report": ("subject", "year", "office", "attachment", "attachment_annual", "status_rule", "contact", "phone",
+               "report_columns"),
     "schedule": ("generate_day", "deadline_day", "report_day", "time"),
     "workbook": ("password", "return_note"),
     "collect": ("settle_seconds",),
@@ -37,10 +38,20 @@ KNOWN_KEYS = {
     "groups": None,
     "columns": None,
     "import": ("first_listed_lead",),
-    "assessment": None,
+    "assessment": ("on_time", "late", "to_fix", "missing"),
 }
 # configparser's DEFAULT section would copy its keys into every section; no name a clerk can type.
 _NO_DEFAULT_SECTION = "\0"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """[assessment]: the points a unit earns for each period of the year, by how it reported."""
+
+    on_time: int = 10  # reported by the deadline, nothing to correct
+    late: int = 6  # reported after the deadline
+    to_fix: int = 4  # its return still 待补正 (late and 待补正: the lower of the two)
+    missing: int = 0  # nothing received
 
 
 @dataclass
@@ -71,6 +82,8 @@ class Config:
     #: One line each for the clerk: settings that were ignored (unknown key or section). cli.main prints them.
     warnings: list = field(default_factory=list)
     import_options: ImportOptions = field(default_factory=ImportOptions)  # [columns] and [import]
+    assessment: Assessment = field(default_factory=Assessment)  # [assessment]: the 年度汇总's score
+    attachment_annual: str = "1"  # [report] attachment_annual: the number of the year's Word 附件
 
     def deadline(self, period):
         """The period's deadline; a day past the month's end means its last day."""
@@ -178,6 +191,9 @@ def load_config(path=None):
         departments=Departments(aliases, groups),
         warnings=unknown_settings(parser, path),
         import_options=ImportOptions(columns=columns, first_listed_lead=first_listed in _YES),
+        assessment=Assessment(**{key: reader.integer("assessment", key, getattr(Assessment, key), 0, 100)
+                                 for key in KNOWN_KEYS["assessment"]}),
+        attachment_annual=reader.name_part("report", "attachment_annual", "1"),
     )
     if not config.generate_day <= config.deadline_day <= config.report_day:
         raise ConfigError(

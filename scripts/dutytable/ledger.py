@@ -266,3 +266,15 @@ class Ledger:
         """(returns rows, drops rows): what tests and the bench compare across runs."""
         return (self.db.execute("SELECT COUNT(*) FROM returns").fetchone()[0],
                 self.db.execute("SELECT COUNT(*) FROM drops").fetchone()[0])
+
+    def accepted_in_year(self, year: int) -> list[tuple[str, str, str, str]]:
+        """(recipient, period, verdict, received_at) of every accepted return of ``year``, oldest first."""
+        return [tuple(row) for row in self.db.execute(
+            "SELECT recipient, period, verdict, received_at FROM returns WHERE period LIKE ? AND verdict IN (?, ?)"
+            " ORDER BY id", (f"{year:04d}-%", *ACCEPTED))]
+
+    def answered_tasks(self, period) -> set[str]:
+        """The task IDs that any accepted return of ``period`` answers: the tasks its forms listed."""
+        return {row[0] for row in self.db.execute(
+            "SELECT DISTINCT a.task_id FROM answers a JOIN returns r ON r.id = a.return_id"
+            " WHERE r.period = ? AND r.verdict IN (?, ?)", (str(period), *ACCEPTED))}

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from . import files
+from .annual import annual_line, make_annual
 from .consolidate import Summary, consolidate, consolidation_line
 from .demo import FAULTY, LATE, fill_demo
 from .forms import existing_forms, generate
@@ -22,7 +23,7 @@ from .schema import REPORT as REPORT_PLACE
 from .table import deadline_column, load_table, write_table
 from .vocab import Period
 
-GENERATE, COLLECT, CONSOLIDATE, REPORT = "generate", "collect", "consolidate", "report"
+GENERATE, COLLECT, CONSOLIDATE, REPORT, ANNUAL = "generate", "collect", "consolidate", "report", "annual"
 Say = Callable[[str], None]
 
 
@@ -95,6 +96,14 @@ def step_report(config, table, period: Period, say: Say, today: dt.date, pdf: bo
     return summary
 
 
+def step_annual(config, table, year: int, say: Say) -> None:
+    """Write the year's 年度汇总 workbook and its Word 附件 (from the ledger alone)."""
+    annual, written = make_annual(config, table, year)
+    for path in written:
+        say(f"已生成：{path}")
+    say(annual_line(annual))
+
+
 def run_step(step: str, config, table, period: Period, say: Say, today: dt.date, summary: Summary | None = None,
              force: bool = False, keep_existing: bool = False, pdf: bool = True, progress=None) -> Summary | None:
     """Run one stage; returns the summary the stage made or was given (consolidate and report make one)."""
@@ -106,6 +115,8 @@ def run_step(step: str, config, table, period: Period, say: Say, today: dt.date,
         return step_consolidate(config, table, period, say)
     elif step == REPORT:
         return step_report(config, table, period, say, today, pdf=pdf, summary=summary)
+    elif step == ANNUAL:
+        step_annual(config, table, period.year, say)
     return summary
 
 

@@ -24,7 +24,7 @@ import schedule
 from . import files
 from .config import clamp_day
 from .errors import BusyError, DutyTableError
-from .pipeline import COLLECT, CONSOLIDATE, run_steps
+from .pipeline import ANNUAL, COLLECT, CONSOLIDATE, run_steps
 from .pipeline import GENERATE as STEP_GENERATE
 from .pipeline import REPORT as STEP_REPORT
 from .vocab import Period
@@ -34,9 +34,9 @@ log = logging.getLogger("dutytable.run")
 GENERATE, DEADLINE, REPORT, DAILY = "generate", "deadline", "report", "daily"
 MILESTONES = (GENERATE, DEADLINE, REPORT)
 NAMES = {GENERATE: "生成并下发填报表", DEADLINE: "截止日：收取、汇总并生成催报通知",
-         REPORT: "收取、汇总并生成 Word 报告", DAILY: "收取并更新汇总"}
+         REPORT: "收取、汇总并生成 Word 报告和年度汇总", DAILY: "收取并更新汇总"}
 STEPS = {GENERATE: (STEP_GENERATE,), DEADLINE: (COLLECT, CONSOLIDATE, STEP_REPORT),
-         REPORT: (COLLECT, CONSOLIDATE, STEP_REPORT), DAILY: (COLLECT, CONSOLIDATE)}
+         REPORT: (COLLECT, CONSOLIDATE, STEP_REPORT, ANNUAL), DAILY: (COLLECT, CONSOLIDATE)}
 STATE_FILE = "scheduler-state.json"
 LOCK_FILE = ".run.lock"
 

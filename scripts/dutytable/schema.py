@@ -58,6 +58,15 @@ H_COMPARISON = "比较"
 H_TARGET_VALUE = "目标值"
 H_TARGET_UPPER = "目标上限"
 H_SOURCE = "来源"
+# The 年度汇总 (annual.py)
+H_LAST_PROGRESS = "最近一期推进情况"
+H_BEHIND_PERIODS = "进度滞后期数"
+H_NOT_STARTED_PERIODS = "未启动期数"
+H_ON_TIME_RATE = "按时报送率"
+H_FIX_COUNT = "补正次数"
+H_SCORE = "得分"
+H_RANK = "排名"
+H_LAST_ACTUAL = "最近一期完成值"
 
 # -- where a column's value comes from ----------------------------------------------
 TASK = "task"  # an attribute of model.Task (read-only on the form)

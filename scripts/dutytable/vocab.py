@@ -68,6 +68,14 @@ SUMMARY_SHEET = "汇总"
 DETAIL_SHEET = "明细"
 SUBMISSIONS_SHEET = "报送情况"
 STATS_SHEET = "统计"
+TASK_YEAR_SHEET = "任务进度"  # the 年度汇总: each task's status period by period
+UNIT_YEAR_SHEET = "单位报送"  # the 年度汇总: each unit's reporting period by period, and its score
+
+# -- the year at a glance (annual.py) -----------------------------------------------
+ON_TIME = "按时"
+NO_DATA = "无数据"  # a period of the year with no accepted return at all
+CORRECTED = "已补正"  # a 待补正 return replaced by a valid one
+NOT_LISTED = "当期未列入"  # a task added to the table later in the year
 
 # -- time ----------------------------------------------------------------------
 TIMESTAMP = "%Y-%m-%d %H:%M:%S"  # log lines

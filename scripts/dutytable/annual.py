@@ -1,0 +1,541 @@
+"""Stage 7, the year at a glance: the 年度汇总 workbook and the Word 附件 of the 单位报送 table.
+
+Everything comes from the ledger: the tasks' statuses through :func:`consolidate.summarize`,
+called once per period that has data, and each unit's returns of the year through
+:meth:`Ledger.accepted_in_year`. Nothing is re-read from archived files.
+
+Every cell says what is known: a month of the year with no accepted return at all is
+无数据, a task the forms did not list that month (added later) is 当期未列入, a unit the
+ledger knows but the present table does not is named as such and is not ranked. Rates and
+scores are numbers computed here, so a reader that does not recalculate shows them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx.oxml import parse_xml
+
+from . import files
+from .config import Assessment
+from .consolidate import row_height, summarize
+from .ledger import Ledger
+from .schema import (
+    H_ATTAINMENT,
+    H_BEHIND_PERIODS,
+    H_FIX_COUNT,
+    H_ID,
+    H_IND_ID,
+    H_IND_NAME,
+    H_IND_TARGET,
+    H_ITEM,
+    H_LAST_ACTUAL,
+    H_LAST_PROGRESS,
+    H_LEADS,
+    H_NOT_STARTED_PERIODS,
+    H_NOTE,
+    H_ON_TIME_RATE,
+    H_RANK,
+    H_SCORE,
+    H_SEQ,
+    H_UNIT,
+)
+from .vocab import (
+    ATTAINMENT_COLORS,
+    BEHIND,
+    COMPLETION_COLORS,
+    CORRECTED,
+    INDICATOR_SHEET,
+    LATE,
+    NO_DATA,
+    NOT_FILLED,
+    NOT_LISTED,
+    NOT_REPORTED,
+    NOT_STARTED,
+    ON_TIME,
+    OVERDUE,
+    TASK_YEAR_SHEET,
+    TO_FIX,
+    UNIT_YEAR_SHEET,
+    Period,
+)
+from .wordml import STYLE_BODY, STYLE_CELL, STYLE_HEAD, STYLE_MARK, STYLE_TITLE, cell_xml, open_template, table_xml
+from .xlsx import BODY, HEAD, new_workbook, print_a4
+
+UNKNOWN = "待核实"  # a unit the present table does not list, in a month it sent nothing
+NOT_IN_TABLE = "不在当前主表中（可能已改名或撤销），不参与排名"
+REMOVED = "已从主表移除"
+GREY = ("#D9D9D9", "#595959")
+
+
+@dataclass
+class UnitMonth:
+    """How one unit reported in one period: its first accepted return decides lateness."""
+
+    received: dt.date | None  # the day its first accepted return arrived; None: nothing received
+    days_late: int = 0
+    fixes: int = 0  # returns of the period judged 待补正
+    still_to_fix: bool = False  # its latest return is 待补正
+    on_forms: bool = True  # False: none of the unit's present tasks was on that month's forms (added later)
+
+    @property
+    def reported(self) -> bool:
+        return self.received is not None
+
+    @property
+    def text(self) -> str:
+        """按时, 逾期3天, 待补正（逾期3天）, 按时，已补正, 未报送."""
+        if not self.reported:
+            return NOT_REPORTED if self.on_forms else NOT_LISTED
+        timing = f"{LATE}{self.days_late}天" if self.days_late else ON_TIME
+        if self.still_to_fix:
+            return TO_FIX + (f"（{timing}）" if self.days_late else "")
+        return timing + (f"，{CORRECTED}" if self.fixes else "")
+
+    def points(self, rule: Assessment) -> int:
+        """The period's points: a late return still 待补正 earns the lower of the two; none when not owed."""
+        if not self.reported:
+            return rule.missing if self.on_forms else 0
+        timing = rule.late if self.days_late else rule.on_time
+        return min(timing, rule.to_fix) if self.still_to_fix else timing
+
+
+@dataclass
+class UnitYear:
+    name: str
+    months: dict  # period "YYYY-MM" -> UnitMonth, for the periods with data
+    listed: bool = True  # in the present table
+    score: int | None = None
+    rank: int | None = None
+
+    @property
+    def fixes(self) -> int:
+        return sum(m.fixes for m in self.months.values())
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Returns by the deadline over the periods with data (None when there is none).
+
+        For a unit the present table does not list, only the months it reported count: whether it owed
+        a return in the others is not known. Months before any of its tasks was on the forms do not count.
+        """
+        known = [m for m in self.months.values() if m.reported or (self.listed and m.on_forms)]
+        if not known:
+            return None
+        return sum(m.reported and not m.days_late for m in known) / len(known)
+
+    def cell(self, period: str, data_periods: list) -> str:
+        if period not in data_periods:
+            return NO_DATA
+        month = self.months[period]
+        return UNKNOWN if not self.listed and not month.reported else month.text
+
+
+@dataclass
+class TaskYear:
+    task_id: str
+    item: str
+    leads: str
+    cells: dict  # period "YYYY-MM" -> what 任务进度 shows (a status, 逾期未完成（…）, 当期未列入)
+    colours: dict  # period -> the status whose colour the cell takes
+    last_progress: str = ""
+    behind: int = 0
+    not_started: int = 0
+    overdue: str = ""  # 逾期未完成 when the table's deadline has passed at the last period
+    note: str = ""
+
+
+@dataclass
+class AnnualSummary:
+    year: int
+    title: str
+    periods: list  # "YYYY-MM" from the first period with data to the last, gaps included
+    data_periods: list  # those with at least one accepted return
+    tasks: list  # TaskYear in table order, then those removed from the table
+    units: list  # UnitYear in recipient order, then the ones the ledger alone knows
+    indicators: list  # IndicatorSummary of the last period, series limited to the year
+    rule: Assessment
+    has_deadline: bool = False
+    notes: list = field(default_factory=list)
+
+    @property
+    def no_data(self) -> list:
+        return [p for p in self.periods if p not in self.data_periods]
+
+
+def month_header(period: str) -> str:
+    """A period column's header: 9月."""
+    return f"{int(period[5:])}月"
+
+
+def summarize_year(table, config, year: int) -> AnnualSummary:
+    """Everything the 年度汇总 shows, from the ledger alone."""
+    with Ledger(config.ledger, config.path.parent) as ledger:
+        returns = ledger.accepted_in_year(year)
+        data_periods = sorted({p for _, p, _, _ in returns})
+        answered = {p: ledger.answered_tasks(p) for p in data_periods}
+    periods = []
+    if data_periods:
+        p = Period.parse(data_periods[0])
+        while str(p) <= data_periods[-1]:
+            periods.append(str(p))
+            p = p.next()
+    summaries = {p: summarize(table, config, Period.parse(p)) for p in data_periods}
+    tasks = _tasks(table, config, summaries, answered, _renamed(config, returns))
+    unlisted = {p: {t.task_id for t in tasks if t.cells.get(p) == NOT_LISTED} for p in data_periods}
+    return AnnualSummary(
+        year=year, title=f"{year}年{config.subject}", periods=periods, data_periods=data_periods,
+        tasks=tasks, units=_units(table, config, returns, data_periods, unlisted),
+        indicators=_indicators(summaries, data_periods),
+        rule=config.assessment,
+        has_deadline=any(t.deadline for s in summaries.values() for t in s.tasks))
+
+
+def _renamed(config, returns: list) -> dict:
+    """{period: {name in the ledger: present name}} for the units renamed through [aliases]."""
+    found = {}
+    for recipient, period, _, _ in returns:
+        if config.departments.aliases.get(recipient, recipient) != recipient:
+            found.setdefault(period, {})[recipient] = config.departments.aliases[recipient]
+    return found
+
+
+def _tasks(table, config, summaries: dict, answered: dict, renamed: dict) -> list:
+    """One TaskYear per task of the table, then one per task the year's returns answered that it lacks.
+
+    A month's status leaves out a return filed under a unit's former name (the period's summary matches
+    names as they are now): that cell says 待核实 and the 说明 names the return.
+    """
+    recipients = table.recipients(config.departments)
+    reporters = {p: {r.name for r in s.reported} for p, s in summaries.items()}
+    last = list(summaries)[-1] if summaries else None
+    rows = []
+    for i, task in enumerate(table.tasks):
+        assigned = {r.name for r in recipients if task.task_id in r.task_ids}
+        row = TaskYear(task.task_id, task.item, "、".join(task.leads), {}, {})
+        notes = []
+        for p, s in summaries.items():
+            ts = s.tasks[i]
+            if task.task_id not in answered[p] and assigned & reporters[p]:
+                # Units that owe this task reported, and no return listed it: it was not on that month's forms.
+                row.cells[p], row.colours[p] = NOT_LISTED, None
+                continue
+            row.cells[p], row.colours[p] = ts.shown_status, ts.status
+            former = sorted(old for old, new in renamed.get(p, {}).items() if new in assigned)
+            if former:
+                row.cells[p] += f"（{UNKNOWN}）"
+                notes += [f"{month_header(p)}“{old}”（现名“{renamed[p][old]}”）的报送未计入该月状态" for old in former]
+            row.behind += ts.status == BEHIND
+            row.not_started += ts.status == NOT_STARTED
+            if ts.progress:
+                row.last_progress = ts.progress if p == last else f"（{month_header(p)}）{ts.progress}"
+            row.overdue = OVERDUE if ts.overdue else ""
+        row.note = "；".join(notes)
+        rows.append(row)
+    known = {t.task_id for t in table.tasks}
+    for task_id in sorted({t for ids in answered.values() for t in ids} - known):
+        shown = [p for p, ids in answered.items() if task_id in ids]
+        rows.append(TaskYear(task_id, "", "", {}, {}, note=f"{REMOVED}；{'、'.join(map(month_header, shown))}有报送"))
+    return rows
+
+
+def _units(table, config, returns: list, data_periods: list, unlisted: dict) -> list:
+    """Each unit's months from its accepted returns; scores and ranks for the units of the present table.
+
+    ``unlisted``: {period: the tasks that month's forms did not list}; a unit all of whose tasks are
+    among them was not asked that month (当期未列入), rather than 未报送.
+    """
+    aliases = config.departments.aliases
+    by_unit = {}
+    for recipient, period, verdict, received_at in returns:
+        name = aliases.get(recipient, recipient)  # a unit renamed through [aliases] is one unit
+        by_unit.setdefault(name, {}).setdefault(period, []).append((verdict, received_at))
+    tasks_of = {r.name: set(r.task_ids) for r in table.recipients(config.departments)}
+    names = list(tasks_of)
+    listed = set(names)
+    units = []
+    for name in names + [n for n in by_unit if n not in listed]:
+        months = {}
+        for p in data_periods:
+            got = by_unit.get(name, {}).get(p, [])
+            if not got:
+                months[p] = UnitMonth(None, on_forms=not (name in listed and tasks_of[name] <= unlisted[p]))
+                continue
+            first = dt.date.fromisoformat(got[0][1][:10])
+            deadline = config.deadline(Period.parse(p))
+            months[p] = UnitMonth(first, max((first - deadline).days, 0), sum(v == TO_FIX for v, _ in got),
+                                  got[-1][0] == TO_FIX)
+        unit = UnitYear(name, months, listed=name in listed)
+        if unit.listed:
+            unit.score = sum(m.points(config.assessment) for m in months.values())
+        units.append(unit)
+    scores = sorted((u.score for u in units if u.listed), reverse=True)
+    for u in units:
+        if u.listed:
+            u.rank = scores.index(u.score) + 1  # equal scores share a rank: 1, 2, 2, 4
+    return units
+
+
+def _indicators(summaries: dict, data_periods: list) -> list:
+    if not data_periods:
+        return []
+    return summaries[data_periods[-1]].indicators
+
+
+def score_rule(rule: Assessment) -> str:
+    """The rule in one sentence, as the workbook and the 附件 print it."""
+    return (f"评分规则：每期按时报送得{rule.on_time}分，逾期报送得{rule.late}分，"
+            f"报送后仍待补正得{rule.to_fix}分（逾期且待补正取两者中较低的），未报送得{rule.missing}分；"
+            f"按时与否以该期第一份有效报送的收到日期与截止日期比较；{NO_DATA}的月份不计分。")
+
+
+# ---------------------------------------------------------------------------
+# The workbook
+
+def workbook_path(config, year: int) -> Path:
+    return config.outbox / f"{year}年度汇总.xlsx"
+
+
+def report_path(config, year: int) -> Path:
+    return config.outbox / f"附件{config.attachment_annual}_{year}年{config.subject}单位报送情况年度汇总表.docx"
+
+
+def write_workbook(s: AnnualSummary, path) -> None:
+    """Write 任务进度, 单位报送 and 指标 atomically."""
+    with files.atomic_path(path) as tmp:
+        wb = new_workbook(tmp)
+        wb.set_properties({"title": f"{s.title}年度汇总", "comments": f"{s.year}年 {len(s.data_periods)} 期"})
+        f = _formats(wb)
+        _sheet_tasks(wb, f, s)
+        _sheet_units(wb, f, s)
+        _sheet_indicators(wb, f, s)
+        wb.close()
+
+
+def _formats(wb) -> dict:
+    base = {**BODY, "font_name": "宋体", "font_size": 10}
+    f = {"title": wb.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter",
+                                 "font_name": "黑体"}),
+         "head": wb.add_format({**base, **HEAD}),
+         "cell": wb.add_format(base),
+         "center": wb.add_format({**base, "align": "center"}),
+         "pct": wb.add_format({**base, "num_format": "0.0%", "align": "center"}),
+         "note": wb.add_format({"font_name": "宋体", "font_size": 10, "text_wrap": True, "valign": "top"}),
+         None: wb.add_format({**base, "align": "center", "bg_color": GREY[0], "font_color": GREY[1]})}
+    for status, (bg, fg) in list(COMPLETION_COLORS.items()) + list(ATTAINMENT_COLORS.items()):
+        f[status] = wb.add_format({**base, "align": "center", "bg_color": bg, "font_color": fg})
+    f[TO_FIX] = wb.add_format({**base, "align": "center", "bg_color": "#FFEB9C"})
+    return f
+
+
+def _sheet(wb, f, name: str, title: str, headers: list, rows: list, text_cols=()) -> object:
+    """A sheet with a title row and a frozen, filtered header row; each cell a (value, format) pair."""
+    ws = wb.add_worksheet(name)
+    ws.set_row(0, 26)
+    ws.merge_range(0, 0, 0, len(headers) - 1, title, f["title"])
+    for c, (header, width) in enumerate(headers):
+        ws.set_column(c, c, width)
+        ws.write_string(1, c, header, f["head"])
+    ws.set_row(1, 30)  # two lines: 进度滞后期数 and the like wrap
+    for r, cells in enumerate(rows, start=2):
+        ws.set_row(r, row_height([cells[c][0] for c in text_cols], [headers[c][1] for c in text_cols]))
+        for c, (value, fmt) in enumerate(cells):
+            if value is None or value == "":
+                ws.write_blank(r, c, None, fmt)
+            elif isinstance(value, (int, float)):
+                ws.write_number(r, c, value, fmt)
+            else:
+                ws.write_string(r, c, str(value), fmt)
+    ws.freeze_panes(2, 0)
+    ws.autofilter(1, 0, max(len(rows) + 1, 2), len(headers) - 1)
+    print_a4(ws, repeat_row=1)
+    return ws
+
+
+def _notes(ws, f, s: AnnualSummary, row: int, width: int, lines: list) -> None:
+    if s.no_data:
+        lines = lines + [f"{'、'.join(map(month_header, s.no_data))}没有收到任何单位的报送，标为“{NO_DATA}”，不是零。"]
+    for line in lines:
+        ws.merge_range(row, 0, row, width - 1, line, f["note"])
+        ws.set_row(row, 30)
+        row += 1
+
+
+def _sheet_tasks(wb, f, s: AnnualSummary) -> None:
+    headers = [(H_ID, 9), (H_ITEM, 14), (H_LEADS, 16)] + [(month_header(p), 11) for p in s.periods]
+    headers += [(H_LAST_PROGRESS, 40), (H_BEHIND_PERIODS, 8), (H_NOT_STARTED_PERIODS, 8)]
+    if s.has_deadline:
+        headers.append((OVERDUE, 10))
+    headers.append((H_NOTE, 16))
+    rows = []
+    for t in s.tasks:
+        cells = [(t.task_id, f["center"]), (t.item, f["cell"]), (t.leads, f["cell"])]
+        for p in s.periods:
+            if p not in s.data_periods:
+                cells.append((NO_DATA, f[None]))
+            elif p in t.cells:
+                cells.append((t.cells[p], f[t.colours[p]]))
+            else:
+                cells.append(("", f["cell"]))
+        removed = not t.cells and t.note
+        cells += [(t.last_progress, f["cell"]), ("" if removed else t.behind, f["center"]),
+                  ("" if removed else t.not_started, f["center"])]
+        if s.has_deadline:
+            cells.append((t.overdue, f[NOT_STARTED] if t.overdue else f["center"]))
+        cells.append((t.note, f["cell"]))
+        rows.append(cells)
+    last = len(headers) - (3 if s.has_deadline else 2) - 2
+    ws = _sheet(wb, f, TASK_YEAR_SHEET, f"{s.title}{TASK_YEAR_SHEET}（{s.year}年）", headers, rows,
+                text_cols=[1, 2, last])
+    _notes(ws, f, s, len(rows) + 3, len(headers),
+           [f"各月为该期汇总表的完成状态（牵头单位中进度最慢的）；{NOT_LISTED}：当月填报表中没有这项任务。"])
+
+
+def _sheet_units(wb, f, s: AnnualSummary) -> None:
+    headers = ([(H_SEQ, 5), (H_UNIT, 14)] + [(month_header(p), 11) for p in s.periods]
+               + [(H_ON_TIME_RATE, 9), (H_FIX_COUNT, 8), (H_SCORE, 7), (H_RANK, 6), (H_NOTE, 20)])
+    rows = []
+    for n, u in enumerate(s.units, start=1):
+        cells = [(n, f["center"]), (u.name, f["cell"])]
+        for p in s.periods:
+            text = u.cell(p, s.data_periods)
+            fmt = {NO_DATA: f[None], UNKNOWN: f[None], NOT_LISTED: f[None], NOT_REPORTED: f[NOT_STARTED]}.get(text)
+            if fmt is None:
+                fmt = f[TO_FIX] if text.startswith(TO_FIX) else f[BEHIND] if text.startswith(LATE) else f["center"]
+            cells.append((text, fmt))
+        rate = u.on_time_rate
+        cells += [(rate if rate is not None else "", f["pct"]), (u.fixes, f["center"]),
+                  (u.score if u.score is not None else "", f["center"]), (u.rank or "", f["center"]),
+                  ("" if u.listed else NOT_IN_TABLE, f["cell"])]
+        rows.append(cells)
+    ws = _sheet(wb, f, UNIT_YEAR_SHEET, f"{s.title}{UNIT_YEAR_SHEET}（{s.year}年）", headers, rows,
+                text_cols=[1, len(headers) - 1])
+    _notes(ws, f, s, len(rows) + 3, len(headers), [score_rule(s.rule) + "（分值在 config.ini 的 [assessment] 中设置）"])
+
+
+def _sheet_indicators(wb, f, s: AnnualSummary) -> None:
+    headers = ([(H_IND_ID, 10), (H_ITEM, 10), (H_IND_NAME, 34), (H_IND_TARGET, 10), (H_UNIT, 12)]
+               + [(month_header(p), 9) for p in s.periods] + [(H_LAST_ACTUAL, 12), (H_ATTAINMENT, 9)])
+    rows = []
+    for i in s.indicators:
+        ind = i.indicator
+        cells = [(ind.indicator_id, f["center"]), (i.item, f["cell"]), (ind.name, f["cell"]),
+                 (ind.target_text, f["center"]), (ind.owner, f["cell"])]
+        for p in s.periods:
+            if p not in s.data_periods:
+                cells.append((NO_DATA, f[None]))
+            elif i.series.get(p) is None:
+                cells.append((NOT_FILLED, f[None]))
+            else:
+                cells.append((i.series[p], f["center"]))
+        cells += [(i.actual if i.actual is not None else i.raw, f["center"]), (i.status, f[i.status])]
+        rows.append(cells)
+    ws = _sheet(wb, f, INDICATOR_SHEET, f"{s.title}量化指标逐月完成情况（{s.year}年）", headers, rows,
+                text_cols=[2])
+    _chart(wb, ws, s, len(rows) + 3)
+
+
+def _chart(wb, ws, s: AnnualSummary, row: int) -> None:
+    """A line chart of the percentage indicators, only with two periods of data or more.
+
+    A missing value is an empty cell in a hidden block below the table, plotted as a gap, never as zero.
+    """
+    if len(s.data_periods) < 2:
+        return
+    percent = [i for i in s.indicators if i.indicator.unit == "%"][:12]  # a dozen lines stay readable
+    if not percent:
+        return
+    first = 5
+    for r, i in enumerate(percent, start=row):
+        ws.set_row(r, None, None, {"hidden": True})
+        ws.write_string(r, 0, i.indicator.name)
+        for c, p in enumerate(s.periods, start=first):
+            value = i.series.get(p)
+            if value is not None:
+                ws.write_number(r, c, value)
+    chart = wb.add_chart({"type": "line"})
+    for r in range(row, row + len(percent)):
+        chart.add_series({"name": [INDICATOR_SHEET, r, 0],
+                          "categories": [INDICATOR_SHEET, 1, first, 1, first + len(s.periods) - 1],
+                          "values": [INDICATOR_SHEET, r, first, r, first + len(s.periods) - 1],
+                          "marker": {"type": "circle"}})
+    chart.show_blanks_as("gap")
+    chart.set_title({"name": "百分比指标逐月累计完成值"})
+    chart.set_y_axis({"name": "%"})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 900, "height": 420})
+    ws.insert_chart(row + len(percent) + 1, 2, chart)
+
+
+# ---------------------------------------------------------------------------
+# The Word 附件
+
+TYPE_AREA_MM = 297 - 35 - 37  # the landscape page's text width (GB/T 9704, as 附件1)
+FIXED_COLUMNS = ((H_SEQ, 10), (H_UNIT, 34), (H_ON_TIME_RATE, 20), (H_FIX_COUNT, 14), (H_SCORE, 12), (H_RANK, 12))
+
+
+def word_columns(periods: list) -> list:
+    """(header, width mm) of the 附件's table: the months share what the fixed columns leave."""
+    fixed = sum(w for _, w in FIXED_COLUMNS)
+    month = (TYPE_AREA_MM - fixed) / max(len(periods), 1)
+    return list(FIXED_COLUMNS[:2]) + [(month_header(p), month) for p in periods] + list(FIXED_COLUMNS[2:])
+
+
+def write_report(s: AnnualSummary, config) -> Path:
+    """The 单位报送 table as a Word 附件 in the house style of 附件1; returns its path."""
+    document = open_template(config)
+    title = f"{s.title}单位报送情况年度汇总表"
+    document.core_properties.title = title
+    document.core_properties.author = config.office
+    document.add_paragraph(f"附件{config.attachment_annual}", style=STYLE_MARK)
+    document.add_paragraph(title, style=STYLE_TITLE)
+    document.add_paragraph(score_rule(s.rule), style=STYLE_BODY)
+    ids = {style.name: style.style_id for style in document.styles}
+    document.element.body.insert(len(document.element.body) - 1, parse_xml(_table_xml(s, ids)))
+    path = report_path(config, s.year)
+    with files.atomic_path(path) as tmp:
+        document.save(str(tmp))
+    return path
+
+
+def _table_xml(s: AnnualSummary, ids: dict) -> str:
+    cell_style, head_style = ids[STYLE_CELL], ids[STYLE_HEAD]
+    columns = word_columns(s.periods)
+    widths = [w for _, w in columns]
+    row_props = "<w:trPr><w:cantSplit/>{}</w:trPr>"
+    head = "".join(cell_xml(name, w, head_style, center=True) for name, w in columns)
+    rows = [f'<w:tr>{row_props.format("<w:tblHeader/>")}{head}</w:tr>']
+    for n, u in enumerate(s.units, start=1):
+        rate = u.on_time_rate
+        values = ([str(n), u.name + ("（不在当前主表中）" if not u.listed else "")]
+                  + [u.cell(p, s.data_periods) for p in s.periods]
+                  + ["" if rate is None else f"{rate:.1%}", str(u.fixes),
+                     "" if u.score is None else str(u.score), "" if u.rank is None else str(u.rank)])
+        cells = "".join(cell_xml(v, w, cell_style, center=c != 1) for c, (v, w) in enumerate(zip(values, widths)))
+        rows.append(f'<w:tr>{row_props.format("")}{cells}</w:tr>')
+    return table_xml(widths, rows)
+
+
+def annual_line(s: AnnualSummary) -> str:
+    """One line for the clerk: the periods covered and the first-ranked units."""
+    if not s.data_periods:
+        return f"{s.year}年台账中还没有任何有效报送，年度汇总表各栏为空。"
+    top = [u.name for u in s.units if u.rank == 1]
+    gap = f"；{'、'.join(map(month_header, s.no_data))}{NO_DATA}" if s.no_data else ""
+    return (f"{s.year}年共 {len(s.data_periods)} 期有报送（{'、'.join(map(month_header, s.data_periods))}）{gap}；"
+            f"得分第一：{'、'.join(top)}。")
+
+
+def make_annual(config, table, year: int) -> tuple:
+    """Write the 年度汇总 workbook and its Word 附件.
+
+    Returns:
+        (:class:`AnnualSummary`, [paths written]).
+    """
+    s = summarize_year(table, config, year)
+    workbook = workbook_path(config, year)
+    write_workbook(s, workbook)
+    return s, [workbook, write_report(s, config)]
+
