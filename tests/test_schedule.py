@@ -196,7 +196,7 @@ def test_a_second_instance_does_not_run_and_a_killed_one_leaves_no_stuck_lock(wo
         assert holder.stdout.readline().strip() == "held"
         result = run_script("scheduler.py", "--config", workdir / "config.ini", "--once")
         assert result.returncode == 5
-        assert result.stderr == f"另一个任务正在运行（锁文件 {lock}），本次不重复运行；请等它结束后再试。\n"
+        assert result.stderr == f"另一个任务（收取、汇总、报告或定时任务）正在运行（锁文件 {lock}），本次没有运行；请等它结束后再试。\n"
         with pytest.raises(BusyError):
             with RunLock(lock):
                 pass

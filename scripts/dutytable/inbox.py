@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import files
-from .errors import InputError
+from .errors import InputError, OutputError, UsageError
 from .forms import (
     DATE_LABEL,
     FILLER_LABEL,
@@ -46,7 +46,20 @@ from .indicators import check_reported
 from .ledger import Ledger, split_reported
 from .model import Answer
 from .schema import FORM, H_IND_VALUE, H_NOTE
-from .vocab import FILE_STAMP, INDICATOR_FORM_SHEET, REJECTED, TO_FIX, UNPACKED, VALID, Period, nfkc
+from .vocab import (
+    EMPTY,
+    FILE_STAMP,
+    HELD,
+    INDICATOR_FORM_SHEET,
+    META_SHEET,
+    REJECTED,
+    TO_FIX,
+    UNCLEAR,
+    UNPACKED,
+    VALID,
+    Period,
+    nfkc,
+)
 from .workbooks import MAX_UNCOMPRESSED, expands_too_far, open_workbook, sniff, text_of
 
 IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", "ehthumbs.db"}
@@ -70,7 +83,7 @@ class Examined:
     sha256: str
     size: int
     mtime: float
-    received_at: str
+    received_at: str  # when the collector first saw it (a zip's members: the zip's); set when placed
     kind: str | None = None
     verdict: str = REJECTED  # vocab.VALID, TO_FIX, REJECTED or UNPACKED
     recipient: str | None = None
@@ -84,6 +97,14 @@ class Examined:
     fill_date: str = ""
     fill: FormFill = field(default_factory=FormFill)  # what the form said and the cells at fault
     indicator_values: list = field(default_factory=list)  # IndicatorValue
+    answered: int = 0  # task rows with at least one answer
+    standing: str = ""  # vocab.HELD when it waits for the clerk instead of replacing an earlier return
+    replaces: str = ""  # original name of the return of the unit that counted before this one
+
+    @property
+    def file_time(self) -> str:
+        """When the file says it was saved (its modification time)."""
+        return dt.datetime.fromtimestamp(self.mtime).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -117,8 +138,7 @@ def examine(path, original_name: str, expectations: Expectations) -> Examined:
     data = path.read_bytes()
     st = path.stat()
     ex = Examined(path=str(path), original_name=original_name, sha256=hashlib.sha256(data).hexdigest(),
-                  size=len(data), mtime=st.st_mtime,
-                  received_at=dt.datetime.fromtimestamp(st.st_mtime).isoformat(timespec="seconds"))
+                  size=len(data), mtime=st.st_mtime, received_at="")
     label = original_name
     ex.kind = sniff(data)
     if ex.kind == "zip":
@@ -142,7 +162,23 @@ def _set_worker_expectations(expectations):
 
 
 def _examine_in_worker(path, name):
-    return examine(path, name, _WORKER_EXPECTATIONS)
+    return examine_safely(path, name, _WORKER_EXPECTATIONS)
+
+
+def examine_safely(path, original_name: str, expectations: Expectations) -> Examined:
+    """:func:`examine`, but a file that breaks the examiner is 退回 with its reason: no file stops a run."""
+    try:
+        return examine(path, original_name, expectations)
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others being collected
+        try:
+            data = Path(path).read_bytes()
+            st = Path(path).stat()
+        except OSError:
+            data, st = b"", None
+        ex = Examined(path=str(path), original_name=original_name, sha256=hashlib.sha256(data).hexdigest(),
+                      size=len(data), mtime=st.st_mtime if st else time.time(), received_at="")
+        return _reject(ex, f"{original_name}：无法读取（{type(exc).__name__}），已退回；"
+                           "请对方用下发的填报表重新填写后发回。")
 
 
 def _reject(ex, reason):
@@ -170,15 +206,21 @@ def _validate(ex, form, expectations):
         ex.recipient = recipient
         return
     ex.recipient = recipient
-    ex.period = form.meta.get("period", "")
-    if not ex.period:
+    problems = []
+    written = form.meta.get("period", "")
+    if written:
+        ex.period = _period_of(written)
+        if ex.period is None:  # never used as written: it becomes part of the archive's path
+            ex.period = expectations.period
+            problems.append(f"工作表“{META_SHEET}”：期次“{written}”无效（应为“年-月”，例如 2010-11），"
+                            f"已按本次收取的期次 {expectations.period} 处理，请核对。")
+    else:
         titled = Period.from_label(form.title)
         ex.period = str(titled) if titled else expectations.period
         if not titled:
             ex.notes.append(f"表格中没有写明期次，按本次收取的期次 {expectations.period} 处理。")
     ex.filler, ex.phone, ex.fill_date = form.filler, form.phone, form.date
     fill = ex.fill
-    problems = []
     for label, value in ((FILLER_LABEL, form.filler), (PHONE_LABEL, form.phone)):
         if not value:
             ref = form.header_refs.get(label, "")
@@ -236,13 +278,15 @@ def _validate(ex, form, expectations):
                     problems.append(f"{where}{ref}（{item}）：{column.header}“{text}”不是可选值，"
                                     f"请改为 {listed} 之一。")
                     fill.row_marks[(task_id, column.key)] = f"“{text}”不是可选值，请改为：{listed}。"
-                values[column.key] = choice or ""
+                # A word not in the list is kept as written, marked: never lost, never read as 未报送.
+                values[column.key] = choice or (f"{text}（{UNCLEAR}）" if text else "")
             else:
                 if not text and want.role in column.required:
                     problems.append(f"{where}{ref}（{item}）：{column.header}未填写，本单位{want.role}的任务必须填写{column.header}。")
                     fill.row_marks[(task_id, column.key)] = f"本单位{want.role}的任务，{column.header}必须填写。"
                 values[column.key] = text
         ex.answers.append(Answer(task_id, want.role, values, row.rownum))
+        ex.answered += any(row[c.header] for c in schema.answer_columns)
         fill.rows[task_id] = {c.key: row[c.header] for c in schema.answer_columns}
     fill.header.update({FILLER_LABEL: form.filler, PHONE_LABEL: form.phone, DATE_LABEL: form.date})
     if "indicators" in form.meta or form.indicator_rows:  # forms made before indicators existed have none
@@ -251,6 +295,9 @@ def _validate(ex, form, expectations):
         problems.append(f"{where}：锁定内容与下发时不一致（行的顺序或内容被调整），已按任务编号对应处理，请核对。")
     ex.problems = problems
     ex.verdict = TO_FIX if problems else VALID
+    if not ex.answered and expected:  # sent back as it was sent out: not a report
+        ex.verdict = EMPTY
+        ex.problems = [f"{where}：表格交回时没有填写任何任务的内容（{EMPTY}），不算报送，请填写后重新发送。"]
 
 
 def _validate_indicators(ex, form, expected):
@@ -283,6 +330,16 @@ def _validate_indicators(ex, form, expected):
                                             f"文字说明请写在“{H_NOTE}”中。")
         ex.indicator_values.append(IndicatorValue(ind_id, value, text_of(raw), note))
     return problems
+
+
+def _period_of(text: str) -> str | None:
+    """``YYYY-MM`` as written in a form's hidden sheet, checked; None when it is anything else."""
+    if not re.fullmatch(r"\d{4}-\d{2}", text):
+        return None
+    try:
+        return str(Period.parse(text))
+    except UsageError:
+        return None
 
 
 def _squash(text: str) -> str:
@@ -399,6 +456,11 @@ class Collector:
     # -- the run -------------------------------------------------------------
     def run(self, period: Period) -> CollectResult:
         result = CollectResult(period=period)
+        self._run_at = self.now().isoformat(timespec="seconds")
+        for folder in (self.inbox, self.archive, self.rejected, self.config.ledger.parent):
+            if folder.exists() and not os.access(folder, os.W_OK):
+                raise OutputError(f"文件夹 {folder} 不允许写入，本次没有收取任何文件。"
+                                  "请在文件夹“属性”中取消“只读”或请管理员开放写入权限后再运行。")
         recipients = self.table.recipients(self.config.departments)
         self._specs[period] = {s.recipient: s for s in specs_for(self.table, self.config, period)}
         expectations = Expectations(self.table.schema, {name: spec.rows for name, spec in self._specs[period].items()},
@@ -442,7 +504,7 @@ class Collector:
         if workers is None:
             workers = min(2, os.cpu_count() or 1) if len(paths) >= POOL_THRESHOLD else 1
         if workers <= 1:
-            yield from (examine(p, n, expectations) for p, n in zip(paths, names))
+            yield from (examine_safely(p, n, expectations) for p, n in zip(paths, names))
             return
         # The expectations go to each worker once, not with every file.
         with ProcessPoolExecutor(max_workers=workers, initializer=_set_worker_expectations,
@@ -479,6 +541,7 @@ class Collector:
 
     def _decide(self, ledger, ex, result, expectations, seen):
         """Where a file goes, whether it is a duplicate, and its marked copy if any."""
+        ex.received_at = self._received_at(ledger, ex)
         stamp = dt.datetime.fromtimestamp(ex.mtime).strftime(FILE_STAMP)
         own_name = PurePosixPath(ex.original_name).name
 
@@ -509,11 +572,20 @@ class Collector:
         else:
             folder = files.safe_filename(ex.recipient)
             dest = self.archive / ex.period / folder / name(f"{stamp}_{ex.sha256[:12]}_")
-            if ex.verdict == TO_FIX:
+            if ex.verdict in (TO_FIX, EMPTY):
                 marked = self._marked_copy(ex, expectations)
                 result.marked_copies.append(marked)
             result.processed.append(ex)
         return dest, duplicate, marked
+
+    def _received_at(self, ledger, ex) -> str:
+        """When the collector first saw ``ex``: this run, or for a zip's member the time the zip was received."""
+        try:
+            folder = Path(ex.path).relative_to(self.unpack).parts[0]
+        except ValueError:
+            return self._run_at
+        zipped = ledger.received(folder.split("_", 1)[0])
+        return zipped or self._run_at
 
     def _put(self, source, dest, sha):
         """Link (or copy) ``source`` to ``dest``; an identical file already there counts as done."""
@@ -629,12 +701,18 @@ def _unlink_same(path, sha):
 
     Returns:
         False when the file is open in another program (Windows refuses to delete it), else True.
+
+    Raises:
+        OutputError: the folder holding it cannot be written, so no file there can be taken out.
     """
     path = Path(path)
     try:
         if path.exists() and files.sha256_file(path) == sha:
             path.unlink()
     except PermissionError:
+        if not os.access(path.parent, os.W_OK):
+            raise OutputError(f"无法从文件夹 {path.parent} 中移走已收取的文件：该文件夹不允许写入。"
+                              "请在文件夹“属性”中取消“只读”或请管理员开放写入权限后再运行。") from None
         return False
     return True
 
@@ -643,7 +721,8 @@ def summary_lines(result):
     """The Chinese summary a clerk reads after collecting."""
     n = len(result.processed) + len(result.duplicates)
     lines = [f"收到 {n} 份：有效 {result.count(VALID)}，待补正 {result.count(TO_FIX)}，"
-             f"退回 {result.count(REJECTED)}，重复 {len(result.duplicates)}"]
+             f"退回 {result.count(REJECTED)}，重复 {len(result.duplicates)}"
+             + (f"，{EMPTY} {result.count(EMPTY)}" if result.count(EMPTY) else "")]
     if result.recovered:
         lines.append(f"已完成上次中断时未完成的 {result.recovered} 个文件的归档。")
     if result.unpacked:
@@ -663,6 +742,12 @@ def summary_lines(result):
             lines.extend(f"  · {problem}" for problem in e.problems)
         elif e.verdict == REJECTED:
             lines.append(f"退回：{e.problems[0]}")
+        elif e.verdict == EMPTY:
+            lines.append(f"{EMPTY}：{e.original_name}（{e.recipient}）交回的表格是空的，不算报送，仍在催报名单中。")
+        if e.standing == HELD:
+            lines.append(f"{HELD}：{e.original_name}（{e.recipient}）填写的任务比已收到的“{e.replaces}”少，"
+                         "或与之同时收到，暂不替换；如确应以它为准，请运行 "
+                         f"python scripts/collect.py --accept \"{PurePosixPath(e.original_name).name}\"。")
     for e in result.duplicates:
         lines.append(f"重复：{e.original_name}（与已收到的“{e.repeats}”内容完全相同，只登记一次）")
     if result.marked_copies:

@@ -15,6 +15,7 @@ from .consolidate import Summary, consolidate, consolidation_line
 from .demo import FAULTY, LATE, fill_demo
 from .forms import existing_forms, generate
 from .inbox import Collector, summary_lines
+from .ledger import Ledger
 from .model import Table
 from .report import make_report
 from .schema import DEFAULT, DETAIL, FORM, SUMMARY
@@ -70,6 +71,12 @@ def step_collect(config, table, period: Period, say: Say, progress=None, now=Non
     """Collect inbox/ for ``period``; ``now`` is the clock (a function returning a datetime)."""
     for line in summary_lines(Collector(config, table, now=now, progress=progress).run(period)):
         say(line)
+
+
+def accept(config, name: str) -> list:
+    """Let the held return(s) named ``name`` count; returns [(original name, recipient, period)]."""
+    with Ledger(config.ledger, config.path.parent) as ledger:
+        return ledger.accept(name)
 
 
 def step_consolidate(config, table, period: Period, say: Say, now: dt.datetime | None = None) -> Summary:
