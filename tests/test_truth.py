@@ -260,3 +260,63 @@ def test_a_file_that_breaks_the_examiner_is_returned_and_the_others_are_collecte
     assert summary_lines(result)[:2] == [
         "收到 2 份：有效 1，待补正 0，退回 1，重复 0",
         "退回：农业局.xlsx：无法读取（KeyError），已退回；请对方用下发的填报表重新填写后发回。"]
+
+
+# -- finding 6: the form's own sheet; a renamed column named as such ------------------------------------
+
+def _rename_form_and_add_draft(form, change_draft):
+    wb = openpyxl.load_workbook(form)
+    ws = wb["填报表"]
+    draft = wb.copy_worksheet(ws)
+    draft.title = "草稿"
+    wb.move_sheet("草稿", offset=-wb.sheetnames.index("草稿"))  # the draft comes first
+    ws.title = "本月"
+    for r in range(6, draft.max_row + 1):
+        if draft[f"F{r}"].value:
+            draft[f"F{r}"] = "草稿内容"
+    if change_draft:
+        draft["C6"] = "去年的目标"
+    wb.save(form)
+    return age(form)
+
+
+def test_a_renamed_form_is_read_not_a_draft_sheet_before_it(env):
+    config, table, forms, inbox = env
+    _rename_form_and_add_draft(fill(forms["环保局"], inbox / "环保局.xlsx", progress="正式内容"), change_draft=True)
+    result = collect(config, table)
+    assert summary_lines(result)[0] == "收到 1 份：有效 1，待补正 0，退回 0，重复 0"
+    assert sheet(config, table, "汇总")["环境质量"]["推进情况"] == "环保局：正式内容。"
+
+
+def test_two_sheets_that_cannot_be_told_apart_are_returned_naming_both(env):
+    config, table, forms, inbox = env
+    _rename_form_and_add_draft(fill(forms["环保局"], inbox / "环保局.xlsx"), change_draft=False)
+    result = collect(config, table)
+    assert summary_lines(result)[1] == ("退回：环保局.xlsx：有 2 个工作表（“草稿”“本月”）都像填报表，无法判断哪个是交回的，"
+                                        "请对方只保留填好的那一个后重新发送。")
+    assert "环保局" in result.missing
+
+
+def test_a_renamed_column_is_reported_as_such_not_as_every_row_unfilled(env):
+    config, table, forms, inbox = env
+    fill(forms["环保局"], inbox / "环保局.xlsx", edit=lambda ws: ws.cell(5, 6, "进展情况"))
+    result = collect(config, table)
+    assert summary_lines(result)[1:3] == [
+        "待补正：环保局.xlsx（环保局）",
+        "  · 工作表“填报表”：找不到“推进情况”列（表头被改动或删除），这一列的内容没有收到，请把第5行的表头恢复为“推进情况”后重新发送。"]
+    assert not [line for line in summary_lines(result) if "推进情况未填写" in line]
+
+
+# -- finding 3: a return filled on another unit's form -------------------------------------------------
+
+def test_a_return_on_another_units_form_is_not_credited_silently(env):
+    config, table, forms, inbox = env
+    fill(forms["环保局"], inbox / "工商分局报送.xlsx", filler="工商分局小王")
+    result = collect(config, table)
+    assert summary_lines(result)[1:3] == [
+        "待补正：工商分局报送.xlsx（环保局）",
+        "  · 工商分局报送.xlsx：这是环保局的填报表，但文件名“工商分局报送.xlsx”写的是工商分局，像是工商分局用环保局的表填报的；"
+        "已暂按环保局登记为待补正，工商分局仍算未报送，请向两个单位核实。"]
+    assert "工商分局" in result.missing
+    assert ledger_rows(config)[0][1:3] == ("环保局", "待补正")
+    assert sheet(config, table, "报送情况")["环保局"]["报送情况"] == "待补正"

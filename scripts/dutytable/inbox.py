@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import files
-from .errors import InputError, OutputError, UsageError
+from .errors import InputError, NotAFormError, OutputError, UsageError
 from .forms import (
     DATE_LABEL,
     FILLER_LABEL,
@@ -49,6 +49,7 @@ from .schema import FORM, H_IND_VALUE, H_NOTE
 from .vocab import (
     EMPTY,
     FILE_STAMP,
+    FORM_SHEET,
     HELD,
     INDICATOR_FORM_SHEET,
     META_SHEET,
@@ -146,11 +147,40 @@ def examine(path, original_name: str, expectations: Expectations) -> Examined:
         return ex
     try:
         _, sheets = open_workbook(path, label=label, data=data, wanted=form_sheets, kind=ex.kind)
-        form = read_form(sheets, label, expectations.schema)
+        form = _the_form(sheets, label, expectations.schema)
     except InputError as exc:  # unreadable, encrypted, unsafe, not a form: all rejected with their reason
         return _reject(ex, str(exc))
     _validate(ex, form, expectations)
     return ex
+
+
+def _the_form(sheets: list, label: str, schema) -> object:
+    """The form a return is read from: the 填报表 sheet, else the one sheet with the form's header that
+    matches the hidden identity's fingerprint, else the one sheet with the form's header.
+
+    Raises:
+        NotAFormError: no sheet has the form's header, or several do and none can be told apart.
+    """
+    aux = [s for s in sheets if s.name in (META_SHEET, INDICATOR_FORM_SHEET)]
+    found = []
+    for sheet in sheets:
+        if sheet in aux:
+            continue
+        try:
+            found.append(read_form([sheet] + aux, label, schema))
+        except NotAFormError:
+            continue
+    if not found:
+        return read_form(sheets, label, schema)  # raises, naming the headers it looked for
+    named = [f for f in found if f.sheet == FORM_SHEET]
+    if named or len(found) == 1:
+        return (named or found)[0]
+    matching = [f for f in found if f.meta.get("fingerprint") == f.locked_fingerprint()]
+    if len(matching) == 1:
+        return matching[0]
+    listed = "".join(f"“{f.sheet}”" for f in found)
+    raise NotAFormError(f"{label}：有 {len(found)} 个工作表（{listed}）都像填报表，无法判断哪个是交回的，"
+                        "请对方只保留填好的那一个后重新发送。")
 
 
 _WORKER_EXPECTATIONS = None
@@ -220,6 +250,7 @@ def _validate(ex, form, expectations):
         if not titled:
             ex.notes.append(f"表格中没有写明期次，按本次收取的期次 {expectations.period} 处理。")
     ex.filler, ex.phone, ex.fill_date = form.filler, form.phone, form.date
+    problems.extend(_sender_doubts(ex.original_name, form.filler, recipient, expectations.recipients))
     fill = ex.fill
     for label, value in ((FILLER_LABEL, form.filler), (PHONE_LABEL, form.phone)):
         if not value:
@@ -232,6 +263,10 @@ def _validate(ex, form, expectations):
     id_header = schema.column("task_id").header
     first_choice = next((c for c in columns if c.choices), columns[0])
     expected = {row.task_id: row for row in expectations.recipients[recipient]}
+    lost = [c for c in schema.answer_columns if c.header not in form.columns]
+    for column in lost:  # renamed or deleted: said once, not as every row's 未填写
+        problems.append(f"{where}：找不到“{column.header}”列（表头被改动或删除），这一列的内容没有收到，"
+                        f"请把第{form.header_row}行的表头恢复为“{column.header}”后重新发送。")
     rows_reported = False  # a duplicated, foreign or missing row already explains a fingerprint change
     got = {}
     for row in form.rows:
@@ -266,6 +301,9 @@ def _validate(ex, form, expectations):
         values = {c.key: wanted for c, wanted in zip(locked, want.values) if c.ledger}
         for column in schema.answer_columns:
             text = row[column.header]
+            if column in lost:
+                values[column.key] = ""
+                continue
             ref = form.ref(row.rownum, column.header)
             if column.choices:
                 choice = normalize_choice(text, column.choices)
@@ -330,6 +368,17 @@ def _validate_indicators(ex, form, expected):
                                             f"文字说明请写在“{H_NOTE}”中。")
         ex.indicator_values.append(IndicatorValue(ind_id, value, text_of(raw), note))
     return problems
+
+
+def _sender_doubts(name: str, filler: str, owner: str, units) -> list:
+    """One line when the file's (or its zip's) name or the 填报人 cell names a known unit other than the owner."""
+    for source, text in ((f"文件名“{name}”", name), (f"{FILLER_LABEL.rstrip('：')}“{filler}”", filler)):
+        others = [u for u in sorted(units, key=len, reverse=True) if u != owner and u in text and u not in owner]
+        if others:
+            other = others[0]
+            return [f"{name}：这是{owner}的填报表，但{source}写的是{other}，像是{other}用{owner}的表填报的；"
+                    f"已暂按{owner}登记为待补正，{other}仍算未报送，请向两个单位核实。"]
+    return []
 
 
 def _period_of(text: str) -> str | None:
