@@ -320,3 +320,18 @@ def test_a_return_on_another_units_form_is_not_credited_silently(env):
     assert "工商分局" in result.missing
     assert ledger_rows(config)[0][1:3] == ("环保局", "待补正")
     assert sheet(config, table, "报送情况")["环保局"]["报送情况"] == "待补正"
+
+
+# -- 迟到: a return for a period whose report is out ----------------------------------------------------
+
+def test_a_return_for_a_period_already_reported_is_named_late_and_changes_nothing_until_run_again(env):
+    config, table, forms, inbox = env
+    from dutytable.forms import generate
+    october = dict(generate(table, config, Period(2010, 10)).files)
+    fill(october["城建局"], inbox / "城建局10月.xlsx")
+    result = collect(config, table, at(2010, 11, 3, 9, 0))  # October's report day was the 28th
+    assert ("迟到：城建局（城建局10月.xlsx）是 2010-10 的报送，收到时该期的报告日已过；已登记，该期的汇总表和报告没有改动，"
+            "如需更新请运行 python scripts/monthly.py --period 2010-10。") in summary_lines(result)
+    assert "城建局" in result.missing  # not counted for 2010-11
+    assert ledger_rows(config)[0][:3] == ("城建局10月.xlsx", "城建局", "有效")
+    assert not (config.outbox / "2010-10").joinpath("2010年区质量振兴工作目标任务推进情况汇总表.xlsx").exists()

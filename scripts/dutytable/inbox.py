@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import files
+from .config import clamp_day
 from .errors import InputError, NotAFormError, OutputError, UsageError
 from .forms import (
     DATE_LABEL,
@@ -47,6 +48,7 @@ from .ledger import Ledger, split_reported
 from .model import Answer
 from .schema import FORM, H_IND_VALUE, H_NOTE
 from .vocab import (
+    AFTER_REPORT,
     EMPTY,
     FILE_STAMP,
     FORM_SHEET,
@@ -421,6 +423,7 @@ class CollectResult:
     missing: list = field(default_factory=list)  # recipients with no accepted return for the period
     reported: list = field(default_factory=list)
     marked_copies: list = field(default_factory=list)
+    after_report: list = field(default_factory=list)  # Examined for another period whose report day had passed
 
     def count(self, verdict: str) -> int:
         return sum(1 for e in self.processed if e.verdict == verdict)
@@ -506,6 +509,7 @@ class Collector:
     def run(self, period: Period) -> CollectResult:
         result = CollectResult(period=period)
         self._run_at = self.now().isoformat(timespec="seconds")
+        self._period = period
         for folder in (self.inbox, self.archive, self.rejected, self.config.ledger.parent):
             if folder.exists() and not os.access(folder, os.W_OK):
                 raise OutputError(f"文件夹 {folder} 不允许写入，本次没有收取任何文件。"
@@ -619,6 +623,8 @@ class Collector:
             self._write_note(dest, ex)
             result.processed.append(ex)
         else:
+            if ex.period != str(self._period) and ex.received_at[:10] > self._report_day(ex.period):
+                result.after_report.append(ex)
             folder = files.safe_filename(ex.recipient)
             dest = self.archive / ex.period / folder / name(f"{stamp}_{ex.sha256[:12]}_")
             if ex.verdict in (TO_FIX, EMPTY):
@@ -626,6 +632,11 @@ class Collector:
                 result.marked_copies.append(marked)
             result.processed.append(ex)
         return dest, duplicate, marked
+
+    def _report_day(self, period: str) -> str:
+        """The report day of ``period`` (a checked "YYYY-MM"), as an ISO date."""
+        p = Period.parse(period)
+        return clamp_day(p.year, p.month, self.config.report_day).isoformat()
 
     def _received_at(self, ledger, ex) -> str:
         """When the collector first saw ``ex``: this run, or for a zip's member the time the zip was received."""
@@ -783,6 +794,10 @@ def summary_lines(result):
     for p, items in sorted(other.items()):
         named = "、".join(f"{e.recipient}（{e.original_name}）" for e in items)
         lines.append(f"其中 {len(items)} 份属于 {p}，已归入该期次：{named}")
+    for e in result.after_report:
+        lines.append(f"{AFTER_REPORT}：{e.recipient}（{e.original_name}）是 {e.period} 的报送，收到时该期的报告日已过；"
+                     "已登记，该期的汇总表和报告没有改动，"
+                     f"如需更新请运行 python scripts/monthly.py --period {e.period}。")
     for e in result.processed:
         for note in e.notes:
             lines.append(f"注意：{e.original_name}：{note}")

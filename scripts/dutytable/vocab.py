@@ -41,6 +41,7 @@ REPORTED = "已报送"
 TO_FIX = "待补正"  # reported, with problems to correct
 SUBMISSION = (REPORTED, TO_FIX, NOT_REPORTED)
 LATE = "逾期"
+AFTER_REPORT = "迟到"  # a return for a period whose report day had passed when it was received
 
 # -- verdict: what the collector made of one file ------------------------------
 VALID = "有效"
