@@ -335,3 +335,26 @@ def test_a_return_for_a_period_already_reported_is_named_late_and_changes_nothin
     assert "城建局" in result.missing  # not counted for 2010-11
     assert ledger_rows(config)[0][:3] == ("城建局10月.xlsx", "城建局", "有效")
     assert not (config.outbox / "2010-10").joinpath("2010年区质量振兴工作目标任务推进情况汇总表.xlsx").exists()
+
+
+def test_a_file_in_a_folder_that_cannot_be_written_is_not_said_to_be_open_in_excel(env, monkeypatch):
+    config, table, forms, inbox = env
+    fill(forms["环保局"], inbox / "只读" / "环保局.xlsx")
+    from dutytable import inbox as module
+    real_access, real_unlink = module.os.access, module.Path.unlink
+    locked = inbox / "只读"
+
+    def unlink(self, *a, **kw):
+        if self.parent == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_unlink(self, *a, **kw)
+
+    monkeypatch.setattr(module.Path, "unlink", unlink)
+    monkeypatch.setattr(module.os, "access", lambda p, m: False if str(p) == str(locked) else real_access(p, m))
+    result = collect(config, table)
+    lines = summary_lines(result)
+    assert lines[0] == "收到 1 份：有效 1，待补正 0，退回 0，重复 0"
+    assert ("以下文件已归档，但所在文件夹不允许写入，无法从 inbox 移走；请取消该文件夹的“只读”后再运行一次："
+            "只读/环保局.xlsx") in lines
+    assert not [line for line in lines if "Excel" in line]
+    assert result.reported == ["环保局"]

@@ -419,6 +419,7 @@ class CollectResult:
     unpacked: list = field(default_factory=list)  # Examined of zip containers
     skipped_busy: list = field(default_factory=list)  # names of files still being written
     in_use: list = field(default_factory=list)  # archived, but open elsewhere: not yet removed from inbox/
+    read_only: list = field(default_factory=list)  # archived, but in a folder that cannot be written
     recovered: int = 0
     missing: list = field(default_factory=list)  # recipients with no accepted return for the period
     reported: list = field(default_factory=list)
@@ -585,8 +586,11 @@ class Collector:
                                     for ex, dest, duplicate, marked in placed])
         done = []
         for (ex, *_), drop in zip(placed, drops):
-            if _unlink_same(ex.path, ex.sha256):
+            removed = _unlink_same(ex.path, ex.sha256)
+            if removed:
                 done.append(drop)
+            elif removed is None:  # archived, in a folder that cannot be written: stays pending
+                result.read_only.append(ex.original_name)
             else:  # archived, but open in Excel: stays pending, finished by a later run
                 result.in_use.append(ex.original_name)
         ledger.mark_done_many(done)
@@ -760,20 +764,15 @@ def _unlink_same(path, sha):
     """Remove an inbox file once its bytes are safe elsewhere; only if it is still the same content.
 
     Returns:
-        False when the file is open in another program (Windows refuses to delete it), else True.
-
-    Raises:
-        OutputError: the folder holding it cannot be written, so no file there can be taken out.
+        True when removed; False when the file is open in another program (Windows refuses to
+        delete it); None when the folder holding it cannot be written.
     """
     path = Path(path)
     try:
         if path.exists() and files.sha256_file(path) == sha:
             path.unlink()
     except PermissionError:
-        if not os.access(path.parent, os.W_OK):
-            raise OutputError(f"无法从文件夹 {path.parent} 中移走已收取的文件：该文件夹不允许写入。"
-                              "请在文件夹“属性”中取消“只读”或请管理员开放写入权限后再运行。") from None
-        return False
+        return False if os.access(path.parent, os.W_OK) else None
     return True
 
 
@@ -819,6 +818,9 @@ def summary_lines(result):
     if result.in_use:
         lines.append("以下文件已归档，但正被其他程序（如 Excel）打开，暂未从 inbox 移走；关闭后再运行一次即可："
                      + "、".join(result.in_use))
+    if result.read_only:
+        lines.append("以下文件已归档，但所在文件夹不允许写入，无法从 inbox 移走；请取消该文件夹的“只读”后再运行一次："
+                     + "、".join(result.read_only))
     if result.skipped_busy:
         lines.append("以下文件可能仍在写入，本次未处理，下次运行时再处理：" + "、".join(result.skipped_busy))
     total = len(result.missing) + len(result.reported)
