@@ -393,7 +393,8 @@ class Action(Command):
 
 
 Demo = partial(Action, "demo.py", "演示用：按各单位的方式填好本期填报表（明显的示例数据），放进 inbox/。\n"
-               "其中一个单位逾期报送，一个单位的表格有待补正的问题。之后运行 monthly.py 即可看到完整流程。",
+               "其中一个单位的文件时间在截止日之后，一个单位的表格有待补正的问题。"
+               "之后运行 monthly.py 即可看到完整流程。",
                pipeline.demo)
 RefreshIndicators = partial(
     Action, "refresh_indicators.py", "修改了责任分解表的工作目标后，重新整理主表的“指标”工作表："

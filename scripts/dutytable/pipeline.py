@@ -135,7 +135,7 @@ def demo(config, period: Period, say: Say) -> list:
     """Fill every form of ``period`` with sample answers into inbox/ (see :mod:`demo`); returns the files."""
     written = fill_demo(config, load(config), period)
     say(f"已把 {len(written)} 个示例文件放进 {config.inbox}（内容均为【示例】数据）；"
-        f"其中{LATE}逾期报送，{FAULTY}的表格缺少推进情况，将被标为待补正。")
+        f"其中{LATE}的文件时间在截止日之后（是否逾期按收取时的收到时间判断），{FAULTY}的表格缺少推进情况，将被标为待补正。")
     say(f"下一步：python scripts/monthly.py --period {period}")
     return written
 
