@@ -358,3 +358,28 @@ def test_a_file_in_a_folder_that_cannot_be_written_is_not_said_to_be_open_in_exc
             "只读/环保局.xlsx") in lines
     assert not [line for line in lines if "Excel" in line]
     assert result.reported == ["环保局"]
+
+
+def test_a_zips_members_take_the_zips_receipt_time_even_when_taken_by_a_later_run(env, monkeypatch):
+    config, table, forms, inbox = env
+    import zipfile
+
+    form = fill(forms["环保局"], config.path.parent / "环保局.xlsx")
+    with zipfile.ZipFile(inbox / "各单位.zip", "w") as z:
+        z.write(form, "环保局.xlsx")
+    age(inbox / "各单位.zip")
+    real_stable, rounds = Collector.stable, []
+
+    def first_round_only(self, paths):  # the run ends (as a crash would) before the members are taken
+        rounds.append(1)
+        return real_stable(self, paths) if len(rounds) == 1 else ([], [])
+
+    monkeypatch.setattr(Collector, "stable", first_round_only)
+    collect(config, table, at(2010, 11, 24, 17, 0))
+    monkeypatch.setattr(Collector, "stable", real_stable)
+    collect(config, table, at(2010, 11, 26, 9, 0))  # after the deadline
+    assert [r[:4] for r in ledger_rows(config)] == [
+        ("各单位.zip", None, "已解压", "2010-11-24T17:00:00"),
+        ("各单位/环保局.xlsx", "环保局", "有效", "2010-11-24T17:00:00")]
+    row = sheet(config, table, "报送情况")["环保局"]
+    assert (row["收到时间"], row["逾期"]) == ("2010-11-24 17:00:00", None)
