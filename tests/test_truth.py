@@ -383,3 +383,18 @@ def test_a_zips_members_take_the_zips_receipt_time_even_when_taken_by_a_later_ru
         ("各单位/环保局.xlsx", "环保局", "有效", "2010-11-24T17:00:00")]
     row = sheet(config, table, "报送情况")["环保局"]
     assert (row["收到时间"], row["逾期"]) == ("2010-11-24 17:00:00", None)
+
+
+def test_last_months_form_sent_again_says_which_real_return_it_replaces(env):
+    config, table, forms, inbox = env
+    from dutytable.forms import generate
+    october = dict(generate(table, config, Period(2010, 10)).files)
+    fill(october["城建局"], inbox / "城建局10月.xlsx", progress="十月")
+    Collector(config, table, settle_seconds=0, now=at(2010, 10, 20, 9, 0)).run(Period(2010, 10))
+    fill(october["城建局"], inbox / "城建局（本月）.xlsx", progress="十一月的内容")
+    result = collect(config, table, at(2010, 11, 20, 9, 0))
+    assert ("迟到：城建局（城建局（本月）.xlsx，代替先收到的“城建局10月.xlsx”）是 2010-10 的报送，收到时该期的报告日已过；"
+            "已登记，该期的汇总表和报告没有改动，如需更新请运行 python scripts/monthly.py --period 2010-10。"
+            ) in summary_lines(result)
+    assert "其中 1 份属于 2010-10，已归入该期次：城建局（城建局（本月）.xlsx，代替先收到的“城建局10月.xlsx”）" \
+        in summary_lines(result)

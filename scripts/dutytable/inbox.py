@@ -791,10 +791,10 @@ def summary_lines(result):
         if e.period and e.period != str(result.period) and e.verdict != REJECTED:
             other.setdefault(e.period, []).append(e)
     for p, items in sorted(other.items()):
-        named = "、".join(f"{e.recipient}（{e.original_name}）" for e in items)
+        named = "、".join(f"{e.recipient}（{_replacing(e)}）" for e in items)
         lines.append(f"其中 {len(items)} 份属于 {p}，已归入该期次：{named}")
     for e in result.after_report:
-        lines.append(f"{AFTER_REPORT}：{e.recipient}（{e.original_name}）是 {e.period} 的报送，收到时该期的报告日已过；"
+        lines.append(f"{AFTER_REPORT}：{e.recipient}（{_replacing(e)}）是 {e.period} 的报送，收到时该期的报告日已过；"
                      "已登记，该期的汇总表和报告没有改动，"
                      f"如需更新请运行 python scripts/monthly.py --period {e.period}。")
     for e in result.processed:
@@ -831,6 +831,13 @@ def summary_lines(result):
     else:
         lines.append(f"{result.period} 全部 {total} 个单位均已报送。")
     return lines
+
+
+def _replacing(e) -> str:
+    """A file's name, and the earlier return of its unit and period that it now stands in for."""
+    if e.replaces and e.standing != HELD:
+        return f"{e.original_name}，代替先收到的“{e.replaces}”"
+    return e.original_name
 
 
 def progress_printer(stream=None):
