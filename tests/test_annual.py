@@ -117,7 +117,8 @@ def test_tasks_sheet_cell_by_cell(year):
                              "质监分局：抽检合格率93%；药监分局：本月已按计划推进。", 2, 0, None]
     assert body["T0104"] == ["T0104", "环境质量", "环保局", "正常推进", "正常推进", "正常推进",
                              "环保局：本月已按计划推进。", 0, 0, None]
-    assert body["T0402"] == ["T0402", "确保安全生产", "安监局、质监分局", "正常推进", "正常推进", "正常推进",
+    # 安监局, the first lead, skipped October: by the default status_rule (main_lead) that month is 未报送
+    assert body["T0402"] == ["T0402", "确保安全生产", "安监局、质监分局", "正常推进", "未报送", "正常推进",
                              "安监局：本月已按计划推进；质监分局：本月已按计划推进。", 0, 0, None]
     assert body["T0102"] == ["T0102", "工程质量", "城建局", "未报送", "未报送", "未报送", None, 0, 0, None]
     assert len(rows) == 2 + 18 + 2  # the tasks, a blank row, the note
@@ -295,7 +296,8 @@ def test_a_table_changed_during_the_year_is_shown_as_such(tmp_path_factory):
     annual, written = make_annual(config, table, 2010)
     tasks = _rows(written[0], "任务进度")
     body = {r[0]: r for r in tasks[2:20]}
-    assert body["T0502"] == ["T0502", "培训", "区有关部门、各镇、街道、区教育局", "当期未列入", "无数据", "正常推进", None, 0, 0, None]
+    # 区有关部门, T0502's first lead, never reports: by the default status_rule (main_lead) November is 未报送
+    assert body["T0502"] == ["T0502", "培训", "区有关部门、各镇、街道、区教育局", "当期未列入", "无数据", "未报送", None, 0, 0, None]
     # A return filed under the former name is not matched to the task by that month's summary: said so.
     assert body["T0402"] == ["T0402", "确保安全生产", "区应急管理局、质监分局", "未报送（待核实）", "无数据", "正常推进",
                              "区应急管理局：本月已按计划推进。", 0, 0, "9月“安监局”（现名“区应急管理局”）的报送未计入该月状态"]

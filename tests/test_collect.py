@@ -148,7 +148,7 @@ def test_soft_problems_accept_the_return_marked_and_write_a_marked_copy(env):
         latest = ledger.latest_returns(P)["质监分局"]
     assert latest.verdict == "待补正" and latest.problems == ex.problems
     assert latest.answers["T0203"].status == "已完成" and latest.answers["T0204"].status == "正常推进"
-    assert latest.answers["T0101"].status == ""
+    assert latest.answers["T0101"].status == "进行中（待核实）"  # kept as written, marked, never lost
     # the marked copy: the department's own answers, each problem cell shaded and commented
     marked = config.outbox / "2010-11" / "待补正" / f"质监分局_2010-11填报表_待补正_{ex.sha256[:8]}.xlsx"
     assert result.marked_copies == [marked]
@@ -253,12 +253,12 @@ def test_hard_problems_reject_the_file_with_a_note(env, tmp_path, name):
     make, reason = HARD[name]
     src = age(make(inbox / name, forms["环保局"], tmp_path))
     original = src.read_bytes()
-    result = collect(config, table)
+    result = collect(config, table, now=lambda: dt.datetime(2010, 11, 22, 9, 30))
     assert summary_lines(result)[0] == "收到 1 份：有效 0，待补正 0，退回 1，重复 0"
     assert summary_lines(result)[1] == f"退回：{reason}"
     kept, note = _rejected(inbox, name)
     assert kept.read_bytes() == original and not src.exists()
-    assert note.splitlines()[1:4] == [f"文件：{name}", f"收到时间：{dt.datetime.fromtimestamp(OLD).isoformat(sep=' ')}",
+    assert note.splitlines()[1:4] == [f"文件：{name}", "收到时间：2010-11-22 09:30:00",  # when the tool saw it
                                       f"原因：{reason}"]
     assert returns_rows(config)[0][3:5] == ("退回", json.dumps([reason], ensure_ascii=False))
 

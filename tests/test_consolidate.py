@@ -1,5 +1,6 @@
 """Stage 4: the consolidated workbook, row by row against filled returns."""
 
+import datetime as dt
 import zipfile
 
 import openpyxl
@@ -55,10 +56,10 @@ def cycle(tmp_path_factory):
         when += 1
     fill(forms["环保局"], inbox / "环保局-初稿.xlsx", status="未启动", progress="初稿")
     age(inbox / "环保局-初稿.xlsx", when)
-    Collector(config, table, settle_seconds=0).run(P)
+    Collector(config, table, settle_seconds=0, now=lambda: dt.datetime(2010, 11, 5, 10, 0)).run(P)
     fill(forms["环保局"], inbox / "环保局-终稿.xlsx", progress="终稿")
     age(inbox / "环保局-终稿.xlsx", when + 100)
-    Collector(config, table, settle_seconds=0).run(P)
+    Collector(config, table, settle_seconds=0, now=lambda: dt.datetime(2010, 11, 6, 10, 0)).run(P)
     path, summary, note = consolidate(config, table, P)
     return config, table, path, summary, note
 
@@ -80,8 +81,11 @@ def _summary_rows(path):
     return header, {r[2]: dict(zip(header, r)) for r in ws.iter_rows(min_row=3, values_only=True)}
 
 
+TOWN_LEADS = ("区有关部门：正常推进；春江镇：正常推进；孟河镇：正常推进；新桥镇：正常推进；薛家镇：正常推进；"
+              "罗溪镇：正常推进；西夏墅镇：正常推进；三井街道：正常推进；河海街道：正常推进；龙虎塘街道：未报送")
 EXPECTED_STATUS = {  # task item -> (完成状态, 各牵头单位状态, 未报送单位)
-    "产品质量": ("进度滞后", "质监分局：已完成；药监分局：进度滞后", "龙虎塘街道"),
+    # status_rule = main_lead: the first lead listed, each lead's own status beside it
+    "产品质量": ("已完成", "质监分局：已完成；药监分局：进度滞后", "龙虎塘街道"),
     "工程质量": ("正常推进", None, "龙虎塘街道"),
     "服务质量": ("正常推进", None, "龙虎塘街道"),
     "环境质量": ("正常推进", None, "龙虎塘街道"),
@@ -95,10 +99,10 @@ EXPECTED_STATUS = {  # task item -> (完成状态, 各牵头单位状态, 未报
     "商标创建": ("正常推进", None, "龙虎塘街道"),
     "质量管理": ("正常推进", None, "龙虎塘街道"),
     "打假治劣": ("正常推进", None, "龙虎塘街道"),
-    "确保安全生产": ("正常推进", None, "安监局、龙虎塘街道"),
+    "确保安全生产": ("未报送", "安监局：未报送；质监分局：正常推进", "安监局、龙虎塘街道"),  # its first lead is silent
     "长效管理": ("正常推进", None, "龙虎塘街道"),
-    "宣传": ("正常推进", None, "龙虎塘街道"),
-    "培训": ("正常推进", None, "龙虎塘街道"),
+    "宣传": ("正常推进", TOWN_LEADS, "龙虎塘街道"),
+    "培训": ("正常推进", TOWN_LEADS, "龙虎塘街道"),
 }
 
 TOWNS_REPORTING = [t for t in TOWNS if t != "龙虎塘街道"]
@@ -163,7 +167,7 @@ def test_detail_submissions_and_stats_sheets(cycle):
     sub = {r[1]: r for r in wb["报送情况"].iter_rows(min_row=3, values_only=True)}
     assert len(sub) == 24
     assert sub["安监局"][2:6] == ("未报送", 1, None, None) and sub["龙虎塘街道"][2] == "未报送"
-    assert sub["科技局"][2] == "待补正" and sub["科技局"][9] == "工作表“填报表”H2：联系电话未填写，请补填。"
+    assert sub["科技局"][2] == "待补正" and sub["科技局"][11] == "工作表“填报表”H2：联系电话未填写，请补填。"
     assert sub["质监分局"][2:4] == ("已报送", 11)
     assert sub["质监分局"][5] is None  # received 2010-11-05, before the deadline of the 25th
     ws = wb["报送情况"]
@@ -171,8 +175,9 @@ def test_detail_submissions_and_stats_sheets(cycle):
     assert all(ws[f"B{r}"].fill.fgColor.rgb == "FFFFC7CE" for r in missing_cells) and len(missing_cells) == 2
     stats = list(wb["统计"].iter_rows(min_row=2, max_row=8, values_only=True))
     assert stats[0] == ("类别", "已完成", "正常推进", "进度滞后", "未启动", "未报送", "合计")
-    assert stats[1] == ("提高质量水平", 0, 3, 1, 0, 0, 4)
-    assert stats[6] == ("合计", 0, 17, 1, 0, 0, 18)
+    assert stats[1] == ("提高质量水平", 1, 3, 0, 0, 0, 4)
+    assert stats[4] == ("严格质量监管", 0, 2, 0, 0, 1, 3)
+    assert stats[6] == ("合计", 1, 16, 0, 0, 1, 18)
     tail = {r[0]: r[1] for r in wb["统计"].iter_rows(min_row=9, max_row=13, values_only=True) if r[0]}
     assert tail == {"应报送单位": 24, "已报送单位": 22, "未报送单位": 2, "报送率": pytest.approx(22 / 24)}
     assert len(wb["统计"]._charts) == 1
@@ -216,7 +221,7 @@ def test_the_consolidate_script(cycle):
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         f"已生成汇总表：{path}",
-        "共 18 项任务：正常推进17项，进度滞后1项；尚未报送（2 个）：龙虎塘街道、安监局。",
+        "共 18 项任务：已完成1项，正常推进16项，未报送1项；尚未报送（2 个）：龙虎塘街道、安监局。",
     ]
 
 

@@ -47,11 +47,12 @@ def test_outputs_and_overview(reported):
     assert paragraphs == [
         ("附件标记", "附件1"),
         ("附件标题", "2010年区质量振兴工作目标任务推进情况汇总表"),
-        # 质监分局 leads 9 tasks (正常推进); T0101's leads disagree (进度滞后); 环保局's T0104 未启动;
-        # the leads of the other 7 have not reported.
+        # status_rule = main_lead: 质监分局 is the first lead of 8 tasks: T0101 已完成 (药监分局 beside it
+        # says 进度滞后), 7 正常推进; 环保局's T0104 未启动; the first leads of the other 9 have not reported
+        # (two of them list 质监分局 second: they are 未报送, not hidden behind its 正常推进).
         # Indicators: 质监分局 owns 17 and 环保局 5, all filled with 1 (a 1 in a % cell is 100%): the
         # % targets, =100% and the at-least-1 targets are met (10), the rest not (12); 19 are unreported.
-        ("公文正文", "截至2010年11月28日，共18项目标任务，已完成0项，正常推进9项，进度滞后1项，未启动1项，牵头单位尚未报送7项；"
+        ("公文正文", "截至2010年11月28日，共18项目标任务，已完成1项，正常推进7项，进度滞后0项，未启动1项，牵头单位尚未报送9项；"
                    "量化指标41项，已达标10项，未达标12项，未填报19项；应报送24个单位，已报送3个，未报送：园区办、春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、"
                    "河海街道、龙虎塘街道、城建局、经发局、社会事业局、工商分局、交通分局、科技局、农业局、国税局、地税四分局、"
                    "区有关部门、安监局。"),
@@ -73,7 +74,7 @@ def test_overview_after_the_month_and_with_unreported_tasks(reported):
     assert as_of(P, dt.date(2026, 11, 25)) == dt.date(2010, 11, 30)
     summary.tasks[0].status = "未报送"
     assert overview(summary, dt.date(2010, 11, 30)).startswith(
-        "截至2010年11月30日，共18项目标任务，已完成0项，正常推进9项，进度滞后0项，未启动1项，牵头单位尚未报送8项；量化指标41项，")
+        "截至2010年11月30日，共18项目标任务，已完成0项，正常推进7项，进度滞后0项，未启动1项，牵头单位尚未报送10项；量化指标41项，")
 
 
 def test_fonts_are_east_asian_and_no_theme_font_overrides(reported):
@@ -134,7 +135,7 @@ def test_table_header_repeats_rows_do_not_split_and_categories_merge(reported):
                         "restart", "continue"]
     texts = [["".join(t.text for t in tc.iter(f"{W}t")) for tc in r.findall(f"{W}tc")] for r in rows[1:]]
     assert [t[2] for t in texts] == [e[3] for e in EXPECTED]
-    assert texts[0][:2] == ["1", "提高质量水平"] and texts[0][7] == "进度滞后（质监分局：已完成；药监分局：进度滞后）"
+    assert texts[0][:2] == ["1", "提高质量水平"] and texts[0][7] == "已完成（质监分局：已完成；药监分局：进度滞后）"
     assert texts[0][6] == "质监分局：合格率93%；药监分局：合格率88%。"
     assert texts[3][7] == "未启动"
     widths = [int(g.get(W + "w")) for g in tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")]

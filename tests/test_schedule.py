@@ -196,7 +196,7 @@ def test_a_second_instance_does_not_run_and_a_killed_one_leaves_no_stuck_lock(wo
         assert holder.stdout.readline().strip() == "held"
         result = run_script("scheduler.py", "--config", workdir / "config.ini", "--once")
         assert result.returncode == 5
-        assert result.stderr == f"另一个任务正在运行（锁文件 {lock}），本次不重复运行；请等它结束后再试。\n"
+        assert result.stderr == f"另一个任务（收取、汇总、报告或定时任务）正在运行（锁文件 {lock}），本次没有运行；请等它结束后再试。\n"
         with pytest.raises(BusyError):
             with RunLock(lock):
                 pass
@@ -211,7 +211,8 @@ def test_demo_then_monthly_shows_every_department_reported(workdir):
     demo = run_script("demo.py", "--config", workdir / "config.ini", "--period", "2010-11")
     assert demo.returncode == 0, demo.stderr
     assert demo.stdout.splitlines() == [
-        f"已把 23 个示例文件放进 {workdir / 'inbox'}（内容均为【示例】数据）；其中园区办逾期报送，药监分局的表格缺少推进情况，将被标为待补正。",
+        f"已把 23 个示例文件放进 {workdir / 'inbox'}（内容均为【示例】数据）；其中园区办的文件时间在截止日之后（是否逾期按收取时的收到时间判断），"
+        "药监分局的表格缺少推进情况，将被标为待补正。",
         "下一步：python scripts/monthly.py --period 2010-11"]
     result = run_script("monthly.py", "--config", workdir / "config.ini", "--period", "2010-11")
     assert result.returncode == 0, result.stderr
@@ -224,7 +225,9 @@ def test_demo_then_monthly_shows_every_department_reported(workdir):
     book = out / "2010年区质量振兴工作目标任务推进情况汇总表.xlsx"
     subs = {r[1]: r for r in openpyxl.load_workbook(book)["报送情况"].iter_rows(min_row=3, values_only=True)}
     assert len(subs) == 24 and {r[2] for r in subs.values()} == {"已报送", "待补正"}
-    assert subs["药监分局"][2] == "待补正" and subs["园区办"][5] == "逾期"
+    assert subs["药监分局"][2] == "待补正" and subs["园区办"][7].startswith("2010-11-27")  # its file time
+    # received today, years after the deadline: every unit is 逾期, by receipt time, as is true
+    assert {r[5] for r in subs.values()} == {"逾期"}
     assert (out / "附件1_2010年区质量振兴工作目标任务推进情况汇总表.docx").exists()
     assert (workdir / "outbox" / "logs" / f"{dt.date.today():%Y-%m}.log").exists()
     again = run_script("monthly.py", "--config", workdir / "config.ini", "--period", "2010-11", "--no-pdf")

@@ -390,7 +390,8 @@ def _sheet_tasks(wb, f, s: AnnualSummary) -> None:
     ws = _sheet(wb, f, TASK_YEAR_SHEET, f"{s.title}{TASK_YEAR_SHEET}（{s.year}年）", headers, rows,
                 text_cols=[1, 2, last])
     _notes(ws, f, s, len(rows) + 3, len(headers),
-           [f"各月为该期汇总表的完成状态（牵头单位中进度最慢的）；{NOT_LISTED}：当月填报表中没有这项任务。"])
+           [f"各月为该期汇总表的完成状态（有几个牵头单位的任务，按 config.ini 的 status_rule 定）；"
+            f"{NOT_LISTED}：当月填报表中没有这项任务。"])
 
 
 def _sheet_units(wb, f, s: AnnualSummary) -> None:

@@ -18,6 +18,7 @@ into the core and returns an exit code:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import logging
@@ -31,7 +32,7 @@ from . import files, indicators, pipeline
 from .config import DEFAULT_CONFIG, load_config
 from .errors import DutyTableError, InputError, OutputError, UsageError
 from .inbox import progress_printer
-from .scheduling import LOCK_FILE, NAMES, STATE_FILE, RunLock, State, run_due, serve, setup_logging, upcoming
+from .scheduling import NAMES, STATE_FILE, State, run_due, run_lock, serve, setup_logging, upcoming
 from .table import SET_ASIDE_SHEET, read_source, write_table
 from .vocab import Period
 from .wordml import build_template
@@ -140,6 +141,14 @@ def main(command: Command, argv: list | None = None, today: dt.date | None = Non
     except KeyboardInterrupt:
         echo("已中断。", err=True)
         return 130
+    except PermissionError as exc:  # a read-only folder or file: the clerk can fix it
+        if verbose:
+            traceback.print_exc()
+        where = Path(exc.filename) if exc.filename else None
+        folder = where if where is None or where.is_dir() else where.parent
+        echo(f"无法写入 {folder or '输出文件夹'}：没有写入权限。请在文件夹“属性”中取消“只读”"
+             "或请管理员开放写入权限后再运行。", err=True)
+        return OutputError.exit_code
     except Exception as exc:  # the last line of defence: one line, never a traceback without -v
         if verbose:
             traceback.print_exc()
@@ -279,8 +288,31 @@ class Stage(Command):
 
     def run(self, args, config, period, today):
         table = pipeline.load(config)
-        pipeline.run_step(self.step, config, table, period, echo, today, force=getattr(args, "force", False),
-                          pdf=not getattr(args, "no_pdf", False), progress=progress_printer())
+        with run_lock(config) if self.step != pipeline.GENERATE else contextlib.nullcontext():
+            pipeline.run_step(self.step, config, table, period, echo, today, force=getattr(args, "force", False),
+                              pdf=not getattr(args, "no_pdf", False), progress=progress_printer())
+        return 0
+
+
+class Collect(Stage):
+    prog = "collect.py"
+    description = ("收取 inbox/ 中各单位交回的表格：核对、登记台账、归档原文件；有问题的退回或标为待补正。\n"
+                   "可以反复运行：已收取的文件不会重复登记，原文件不会被删除或覆盖。\n"
+                   "--accept 文件名：让一份“待确认”的报送（比已收到的那份填得少）代替原来那份。")
+    step = pipeline.COLLECT
+
+    def add_arguments(self, parser):
+        parser.add_argument("--accept", metavar="FILE", help="确认以这份“待确认”的报送为准（写交回时的文件名）")
+
+    def run(self, args, config, period, today):
+        if not args.accept:
+            return super().run(args, config, period, today)
+        with run_lock(config):
+            accepted = pipeline.accept(config, args.accept)
+        if not accepted:
+            raise UsageError(f"没有名为“{args.accept}”的待确认报送：请照收取结果中“待确认”一行写出的文件名填写。")
+        for name, recipient, p in accepted:
+            echo(f"已确认：{name} 作为{recipient} {p} 的报送，汇总时以它为准；请重新运行汇总。")
         return 0
 
 
@@ -288,9 +320,6 @@ class Stage(Command):
 Generate = partial(Stage, "generate.py", "为每个填报单位生成本期的填报表，写到 outbox/<期次>/分发/，并生成 分发清单"
                                          ".xlsx。\n"
                    "已生成过的期次不会被覆盖，除非加 --force。", pipeline.GENERATE, force_option=True)
-Collect = partial(Stage, "collect.py", "收取 inbox/ 中各单位交回的表格：核对、登记台账、归档原文件；"
-                                       "有问题的退回或标为待补正。\n"
-                  "可以反复运行：已收取的文件不会重复登记，原文件不会被删除或覆盖。", pipeline.COLLECT)
 Consolidate = partial(Stage, "consolidate.py", "根据台账中各单位最新的有效报送，生成本期汇总表（汇总、明细、报送情况、"
                                                "统计四个工作表），\n"
                       "写到 outbox/<期次>/。", pipeline.CONSOLIDATE)
@@ -335,7 +364,7 @@ class Monthly(Stage):
     def run(self, args, config, period, today):
         log_path = setup_logging(config, today, args.verbose)
         say = logging.getLogger("dutytable.run").info
-        with RunLock(config.outbox / LOCK_FILE):
+        with run_lock(config):
             missing = pipeline.run_steps(config, period, (pipeline.GENERATE, pipeline.COLLECT, pipeline.CONSOLIDATE,
                                                           pipeline.REPORT), today, say, pdf=not args.no_pdf)
         if missing:
@@ -364,7 +393,7 @@ class Scheduler(Command):
             return 0
         setup_logging(config, today, args.verbose)
         if args.once:
-            with RunLock(config.outbox / LOCK_FILE):
+            with run_lock(config):
                 outcomes = run_due(config, today, State(config.outbox / STATE_FILE),
                                    logging.getLogger("dutytable.run").info)
             return 1 if any(not ok for _, _, ok in outcomes) else 0
@@ -384,7 +413,8 @@ class Action(Command):
 
 
 Demo = partial(Action, "demo.py", "演示用：按各单位的方式填好本期填报表（明显的示例数据），放进 inbox/。\n"
-               "其中一个单位逾期报送，一个单位的表格有待补正的问题。之后运行 monthly.py 即可看到完整流程。",
+               "其中一个单位的文件时间在截止日之后，一个单位的表格有待补正的问题。"
+               "之后运行 monthly.py 即可看到完整流程。",
                pipeline.demo)
 RefreshIndicators = partial(
     Action, "refresh_indicators.py", "修改了责任分解表的工作目标后，重新整理主表的“指标”工作表："

@@ -44,6 +44,13 @@ KNOWN_KEYS = {
 _NO_DEFAULT_SECTION = "\0"
 
 
+# [report] status_rule: the status of a task with several leads, each lead's own shown beside it.
+STATUS_MAIN_LEAD = "main_lead"  # the first lead listed in the table (default)
+STATUS_WORST = "worst"  # the least advanced status of the leads that reported
+STATUS_MAJORITY = "majority"  # the commonest status of the leads that reported
+STATUS_RULES = (STATUS_MAIN_LEAD, STATUS_WORST, STATUS_MAJORITY)
+
+
 @dataclass(frozen=True)
 class Assessment:
     """[assessment]: the points a unit earns for each period of the year, by how it reported."""
@@ -71,6 +78,7 @@ class Config:
     office: str
     attachment: str
     report_columns: tuple  # the table's own extra columns printed in the 附件 (besides the deadline column)
+    status_rule: str  # how a task with several leads gets its status: one of STATUS_RULES
     generate_day: int
     deadline_day: int
     report_day: int
@@ -181,6 +189,7 @@ def load_config(path=None):
         office=reader.text("report", "office", "区质量振兴工作领导小组办公室"),
         attachment=reader.name_part("report", "attachment", "1"),
         report_columns=tuple(split_list(reader.text("report", "report_columns", "", allow_empty=True))),
+        status_rule=reader.choice("report", "status_rule", STATUS_MAIN_LEAD, STATUS_RULES),
         generate_day=reader.integer("schedule", "generate_day", 1, 1, 31),
         deadline_day=reader.integer("schedule", "deadline_day", 25, 1, 31),
         report_day=reader.integer("schedule", "report_day", 28, 1, 31),
@@ -260,6 +269,13 @@ class _Reader:
             raise ConfigError(
                 f"配置文件 {self.path} 的 [{section}] {key} = {value} 无效：它是输出文件名的一部分，"
                 f"不能超过 {MAX_NAME_PART} 个字，也不能含有 \\ / : * ? \" < > | 这些字符，例如“{key} = {default}”。")
+        return value
+
+    def choice(self, section, key, default, choices):
+        value = self.text(section, key, default).strip().lower()
+        if value not in choices:
+            raise ConfigError(f"配置文件 {self.path} 的 [{section}] {key} = {value} 无效：请写 "
+                              + "、".join(choices) + " 之一。")
         return value
 
     def integer(self, section, key, default, low, high):

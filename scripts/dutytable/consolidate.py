@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import files
-from .config import clamp_day
+from .config import STATUS_MAIN_LEAD, STATUS_WORST, clamp_day
 from .errors import OutputError
 from .ledger import Ledger
 from .schema import (
@@ -23,7 +23,9 @@ from .schema import (
     EXTRA,
     H_ATTAINMENT,
     H_CATEGORY,
+    H_FILE_TIME,
     H_FILLER,
+    H_HELD,
     H_IND_ACTUAL,
     H_IND_ID,
     H_IND_NAME,
@@ -49,6 +51,7 @@ from .vocab import (
     COMPLETION_COLORS,
     DETAIL_SHEET,
     DONE,
+    EMPTY,
     FILE_STAMP,
     INDICATOR_SHEET,
     LATE,
@@ -60,6 +63,7 @@ from .vocab import (
     SUBMISSIONS_SHEET,
     SUMMARY_SHEET,
     TO_FIX,
+    UNCLEAR,
 )
 from .xlsx import BODY, HEAD, new_workbook, print_a4
 
@@ -81,8 +85,8 @@ class UnitAnswer:
 @dataclass
 class TaskSummary:
     task: object  # model.Task
-    status: str  # a completion status, or 未报送 when no lead has a status
-    lead_statuses: str  # "质监分局：已完成；药监分局：正常推进" when leads disagree, else ""
+    status: str  # by config.status_rule from the leads' statuses: a completion status, "完成（待核实）", or 未报送
+    lead_statuses: str  # "质监分局：已完成；药监分局：未报送" when leads differ (未报送 included), else ""
     combined: dict  # answer column key -> "质监分局：…；药监分局：…。" (leads first)
     missing: list  # recipients of this task with no accepted return
     units: list = field(default_factory=list)  # UnitAnswer, leads first in the table's order, then partners
@@ -113,13 +117,16 @@ class TaskSummary:
 class RecipientState:
     name: str
     state: str  # 已报送, 待补正, 未报送
-    received_at: str = ""
+    received_at: str = ""  # when the collector first saw the return that counts
+    file_time: str = ""  # when that file says it was saved
     file: str = ""
     filler: str = ""
     phone: str = ""
     problems: list = field(default_factory=list)
     tasks: int = 0
     late: bool = False  # received after the period's deadline
+    held: list = field(default_factory=list)  # later versions waiting as 待确认 (original names)
+    empty: str = ""  # original name of a form sent back with no answer (未填报), when nothing else counts
 
 
 @dataclass
@@ -156,7 +163,8 @@ class Summary:
         """{status: number of tasks}, 未报送 included, in display order."""
         counts = {s: 0 for s in COMPLETION + (NOT_REPORTED,)}
         for t in self.tasks:
-            counts[t.status] += 1
+            key = t.status if t.status in counts else UNCLEAR  # a status written outside the list
+            counts[key] = counts.get(key, 0) + 1
         return counts
 
     @property
@@ -176,6 +184,7 @@ def summarize(table, config, period) -> Summary:
     """
     with Ledger(config.ledger, config.path.parent) as ledger:
         latest = ledger.latest_returns(period)
+        empty = ledger.empty_returns(period)
         periods = [p for p in ledger.periods() if p <= str(period)]
         history = {p: (latest if p == str(period) else ledger.latest_returns(p)) for p in periods}
     schema = table.schema
@@ -216,16 +225,16 @@ def summarize(table, config, period) -> Summary:
     period_end = clamp_day(period.year, period.month, 31)
     for task in table.tasks:
         group = by_task.get(task.task_id, [])
-        leads = [(g.recipient, getattr(g, choice)) for g in group if g.role == ROLE_LEAD and getattr(g, choice)]
+        leads = [(g.recipient, _unit_status(g, choice)) for g in group if g.role == ROLE_LEAD]
         statuses = [st for _, st in leads]
-        status = max(statuses, key=COMPLETION.index) if statuses else NOT_REPORTED
+        status = task_status(statuses, config.status_rule)
         lead_statuses = "；".join(f"{r}：{st}" for r, st in leads) if len(set(statuses)) > 1 else ""
         deadline = parse_deadline(dict(task.extras).get(deadline_header, ""), config.year) if deadline_header else None
         summaries.append(TaskSummary(
             task=task, status=status, lead_statuses=lead_statuses,
             combined={key: _combine(group, key) for key in texts},
             missing=[g.recipient for g in group if not g.reported],
-            units=[UnitAnswer(g.recipient, g.role, g.reported, getattr(g, choice) if g.reported else NOT_REPORTED,
+            units=[UnitAnswer(g.recipient, g.role, g.reported, _unit_status(g, choice),
                                {key: getattr(g, key) for key in texts}) for g in group],
             deadline=deadline, overdue=deadline is not None and deadline < period_end and status != DONE))
 
@@ -234,12 +243,12 @@ def summarize(table, config, period) -> Summary:
     for r in recipients:
         lr = latest.get(r.name)
         if lr is None:
-            states.append(RecipientState(r.name, NOT_REPORTED, tasks=len(r.assignments)))
+            states.append(RecipientState(r.name, NOT_REPORTED, tasks=len(r.assignments), empty=empty.get(r.name, "")))
         else:
             states.append(RecipientState(
                 r.name, TO_FIX if lr.verdict == TO_FIX else REPORTED, lr.received_at.replace("T", " "),
-                lr.original_name, lr.filler, lr.phone, lr.problems, len(r.assignments),
-                late=lr.received_at[:10] > deadline))
+                lr.file_time.replace("T", " "), lr.original_name, lr.filler, lr.phone, lr.problems,
+                len(r.assignments), late=lr.received_at[:10] > deadline, held=lr.held))
     items = {t.task_id: t.item for t in table.tasks}
     scored = []
     for ind in table.indicators:
@@ -252,6 +261,37 @@ def summarize(table, config, period) -> Summary:
                                        found.get("note", ""), ind.score(actual), series))
     return Summary(period=period, title=config.report_title(period), schema=schema, tasks=summaries,
                    recipients=states, detail=detail, indicators=scored, periods=periods)
+
+
+def _unit_status(g, choice) -> str:
+    """A unit's status of a task: as it reported it, 未报送, or "未填写（待核实）" for a reported blank."""
+    if not g.reported:
+        return NOT_REPORTED
+    return getattr(g, choice) or f"未填写（{UNCLEAR}）"
+
+
+def task_status(statuses: list, rule: str) -> str:
+    """A task's status from its leads' statuses (table order, 未报送 for a lead that has not reported).
+
+    ``main_lead``: the first lead's, 未报送 included. ``worst``: the least advanced of those that
+    reported (a status to verify counts as least advanced). ``majority``: the commonest among those
+    that reported, a tie going to the less advanced. 未报送 when no lead has reported.
+    """
+    if not statuses:
+        return NOT_REPORTED
+    if rule == STATUS_MAIN_LEAD:
+        return statuses[0]
+    said = [s for s in statuses if s != NOT_REPORTED]
+    if not said:
+        return NOT_REPORTED
+
+    def rank(status):
+        return COMPLETION.index(status) if status in COMPLETION else len(COMPLETION)
+
+    if rule == STATUS_WORST:
+        return max(said, key=rank)
+    counts = {s: said.count(s) for s in said}
+    return max(counts, key=lambda s: (counts[s], rank(s)))
 
 
 def _combine(group, key: str) -> str:
@@ -436,12 +476,13 @@ def _sheet_detail(wb, f, s):
 
 
 SUBMISSION_HEADERS = ((H_SEQ, 5), (H_UNIT, 14), (H_SUBMISSIONS, 9), (H_TASKS, 7), (H_RECEIVED, 17), (LATE, 6),
-                      ("文件", 30), (H_FILLER, 9), (H_PHONE, 13), ("问题", 56))
+                      ("文件", 30), (H_FILE_TIME, 17), (H_HELD, 30), (H_FILLER, 9), (H_PHONE, 13), ("问题", 56))
 
 
 def _sheet_submissions(wb, f, s):
-    rows = [(i, r.name, r.state, r.tasks, r.received_at, LATE if r.late else "", r.file, r.filler, r.phone,
-             "；".join(r.problems))
+    rows = [(i, r.name, r.state, r.tasks, r.received_at, LATE if r.late else "", r.file, r.file_time,
+             "、".join(r.held), r.filler, r.phone,
+             "；".join(r.problems or ([f"“{r.empty}”交回时没有填写任何内容（{EMPTY}）"] if r.empty else [])))
             for i, r in enumerate(s.recipients, start=1)]
     fills = {NOT_REPORTED: f["missing"], TO_FIX: f["fix"]}
     _table_sheet(wb, f, SUBMISSIONS_SHEET, f"{s.title}{SUBMISSIONS_SHEET}（{s.period.label}）", SUBMISSION_HEADERS,

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import files
-from .errors import InputError
+from .config import clamp_day
+from .errors import InputError, NotAFormError, OutputError, UsageError
 from .forms import (
     DATE_LABEL,
     FILLER_LABEL,
@@ -46,7 +47,22 @@ from .ledger import Ledger, split_reported
 from .model import Answer
 from .pool import worker_pool
 from .schema import FORM, H_IND_VALUE, H_NOTE
-from .vocab import FILE_STAMP, INDICATOR_FORM_SHEET, REJECTED, TO_FIX, UNPACKED, VALID, Period, nfkc
+from .vocab import (
+    AFTER_REPORT,
+    EMPTY,
+    FILE_STAMP,
+    FORM_SHEET,
+    HELD,
+    INDICATOR_FORM_SHEET,
+    META_SHEET,
+    REJECTED,
+    TO_FIX,
+    UNCLEAR,
+    UNPACKED,
+    VALID,
+    Period,
+    nfkc,
+)
 from .workbooks import MAX_UNCOMPRESSED, expands_too_far, open_workbook, sniff, text_of
 
 IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", "ehthumbs.db"}
@@ -70,7 +86,7 @@ class Examined:
     sha256: str
     size: int
     mtime: float
-    received_at: str
+    received_at: str  # when the collector first saw it (a zip's members: the zip's); set when placed
     kind: str | None = None
     verdict: str = REJECTED  # vocab.VALID, TO_FIX, REJECTED or UNPACKED
     recipient: str | None = None
@@ -84,6 +100,14 @@ class Examined:
     fill_date: str = ""
     fill: FormFill = field(default_factory=FormFill)  # what the form said and the cells at fault
     indicator_values: list = field(default_factory=list)  # IndicatorValue
+    answered: int = 0  # task rows with at least one answer
+    standing: str = ""  # vocab.HELD when it waits for the clerk instead of replacing an earlier return
+    replaces: str = ""  # original name of the return of the unit that counted before this one
+
+    @property
+    def file_time(self) -> str:
+        """When the file says it was saved (its modification time)."""
+        return dt.datetime.fromtimestamp(self.mtime).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -117,8 +141,7 @@ def examine(path, original_name: str, expectations: Expectations) -> Examined:
     data = path.read_bytes()
     st = path.stat()
     ex = Examined(path=str(path), original_name=original_name, sha256=hashlib.sha256(data).hexdigest(),
-                  size=len(data), mtime=st.st_mtime,
-                  received_at=dt.datetime.fromtimestamp(st.st_mtime).isoformat(timespec="seconds"))
+                  size=len(data), mtime=st.st_mtime, received_at="")
     label = original_name
     ex.kind = sniff(data)
     if ex.kind == "zip":
@@ -126,11 +149,40 @@ def examine(path, original_name: str, expectations: Expectations) -> Examined:
         return ex
     try:
         _, sheets = open_workbook(path, label=label, data=data, wanted=form_sheets, kind=ex.kind)
-        form = read_form(sheets, label, expectations.schema)
+        form = _the_form(sheets, label, expectations.schema)
     except InputError as exc:  # unreadable, encrypted, unsafe, not a form: all rejected with their reason
         return _reject(ex, str(exc))
     _validate(ex, form, expectations)
     return ex
+
+
+def _the_form(sheets: list, label: str, schema) -> object:
+    """The form a return is read from: the 填报表 sheet, else the one sheet with the form's header that
+    matches the hidden identity's fingerprint, else the one sheet with the form's header.
+
+    Raises:
+        NotAFormError: no sheet has the form's header, or several do and none can be told apart.
+    """
+    aux = [s for s in sheets if s.name in (META_SHEET, INDICATOR_FORM_SHEET)]
+    found = []
+    for sheet in sheets:
+        if sheet in aux:
+            continue
+        try:
+            found.append(read_form([sheet] + aux, label, schema))
+        except NotAFormError:
+            continue
+    if not found:
+        return read_form(sheets, label, schema)  # raises, naming the headers it looked for
+    named = [f for f in found if f.sheet == FORM_SHEET]
+    if named or len(found) == 1:
+        return (named or found)[0]
+    matching = [f for f in found if f.meta.get("fingerprint") == f.locked_fingerprint()]
+    if len(matching) == 1:
+        return matching[0]
+    listed = "".join(f"“{f.sheet}”" for f in found)
+    raise NotAFormError(f"{label}：有 {len(found)} 个工作表（{listed}）都像填报表，无法判断哪个是交回的，"
+                        "请对方只保留填好的那一个后重新发送。")
 
 
 _WORKER_EXPECTATIONS = None
@@ -142,7 +194,23 @@ def _set_worker_expectations(expectations):
 
 
 def _examine_in_worker(path, name):
-    return examine(path, name, _WORKER_EXPECTATIONS)
+    return examine_safely(path, name, _WORKER_EXPECTATIONS)
+
+
+def examine_safely(path, original_name: str, expectations: Expectations) -> Examined:
+    """:func:`examine`, but a file that breaks the examiner is 退回 with its reason: no file stops a run."""
+    try:
+        return examine(path, original_name, expectations)
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others being collected
+        try:
+            data = Path(path).read_bytes()
+            st = Path(path).stat()
+        except OSError:
+            data, st = b"", None
+        ex = Examined(path=str(path), original_name=original_name, sha256=hashlib.sha256(data).hexdigest(),
+                      size=len(data), mtime=st.st_mtime if st else time.time(), received_at="")
+        return _reject(ex, f"{original_name}：无法读取（{type(exc).__name__}），已退回；"
+                           "请对方用下发的填报表重新填写后发回。")
 
 
 def _reject(ex, reason):
@@ -170,15 +238,22 @@ def _validate(ex, form, expectations):
         ex.recipient = recipient
         return
     ex.recipient = recipient
-    ex.period = form.meta.get("period", "")
-    if not ex.period:
+    problems = []
+    written = form.meta.get("period", "")
+    if written:
+        ex.period = _period_of(written)
+        if ex.period is None:  # never used as written: it becomes part of the archive's path
+            ex.period = expectations.period
+            problems.append(f"工作表“{META_SHEET}”：期次“{written}”无效（应为“年-月”，例如 2010-11），"
+                            f"已按本次收取的期次 {expectations.period} 处理，请核对。")
+    else:
         titled = Period.from_label(form.title)
         ex.period = str(titled) if titled else expectations.period
         if not titled:
             ex.notes.append(f"表格中没有写明期次，按本次收取的期次 {expectations.period} 处理。")
     ex.filler, ex.phone, ex.fill_date = form.filler, form.phone, form.date
+    problems.extend(_sender_doubts(ex.original_name, form.filler, recipient, expectations.recipients))
     fill = ex.fill
-    problems = []
     for label, value in ((FILLER_LABEL, form.filler), (PHONE_LABEL, form.phone)):
         if not value:
             ref = form.header_refs.get(label, "")
@@ -190,6 +265,10 @@ def _validate(ex, form, expectations):
     id_header = schema.column("task_id").header
     first_choice = next((c for c in columns if c.choices), columns[0])
     expected = {row.task_id: row for row in expectations.recipients[recipient]}
+    lost = [c for c in schema.answer_columns if c.header not in form.columns]
+    for column in lost:  # renamed or deleted: said once, not as every row's 未填写
+        problems.append(f"{where}：找不到“{column.header}”列（表头被改动或删除），这一列的内容没有收到，"
+                        f"请把第{form.header_row}行的表头恢复为“{column.header}”后重新发送。")
     rows_reported = False  # a duplicated, foreign or missing row already explains a fingerprint change
     got = {}
     for row in form.rows:
@@ -224,6 +303,9 @@ def _validate(ex, form, expectations):
         values = {c.key: wanted for c, wanted in zip(locked, want.values) if c.ledger}
         for column in schema.answer_columns:
             text = row[column.header]
+            if column in lost:
+                values[column.key] = ""
+                continue
             ref = form.ref(row.rownum, column.header)
             if column.choices:
                 choice = normalize_choice(text, column.choices)
@@ -236,13 +318,15 @@ def _validate(ex, form, expectations):
                     problems.append(f"{where}{ref}（{item}）：{column.header}“{text}”不是可选值，"
                                     f"请改为 {listed} 之一。")
                     fill.row_marks[(task_id, column.key)] = f"“{text}”不是可选值，请改为：{listed}。"
-                values[column.key] = choice or ""
+                # A word not in the list is kept as written, marked: never lost, never read as 未报送.
+                values[column.key] = choice or (f"{text}（{UNCLEAR}）" if text else "")
             else:
                 if not text and want.role in column.required:
                     problems.append(f"{where}{ref}（{item}）：{column.header}未填写，本单位{want.role}的任务必须填写{column.header}。")
                     fill.row_marks[(task_id, column.key)] = f"本单位{want.role}的任务，{column.header}必须填写。"
                 values[column.key] = text
         ex.answers.append(Answer(task_id, want.role, values, row.rownum))
+        ex.answered += any(row[c.header] for c in schema.answer_columns)
         fill.rows[task_id] = {c.key: row[c.header] for c in schema.answer_columns}
     fill.header.update({FILLER_LABEL: form.filler, PHONE_LABEL: form.phone, DATE_LABEL: form.date})
     if "indicators" in form.meta or form.indicator_rows:  # forms made before indicators existed have none
@@ -251,6 +335,9 @@ def _validate(ex, form, expectations):
         problems.append(f"{where}：锁定内容与下发时不一致（行的顺序或内容被调整），已按任务编号对应处理，请核对。")
     ex.problems = problems
     ex.verdict = TO_FIX if problems else VALID
+    if not ex.answered and expected:  # sent back as it was sent out: not a report
+        ex.verdict = EMPTY
+        ex.problems = [f"{where}：表格交回时没有填写任何任务的内容（{EMPTY}），不算报送，请填写后重新发送。"]
 
 
 def _validate_indicators(ex, form, expected):
@@ -285,6 +372,27 @@ def _validate_indicators(ex, form, expected):
     return problems
 
 
+def _sender_doubts(name: str, filler: str, owner: str, units) -> list:
+    """One line when the file's (or its zip's) name or the 填报人 cell names a known unit other than the owner."""
+    for source, text in ((f"文件名“{name}”", name), (f"{FILLER_LABEL.rstrip('：')}“{filler}”", filler)):
+        others = [u for u in sorted(units, key=len, reverse=True) if u != owner and u in text and u not in owner]
+        if others:
+            other = others[0]
+            return [f"{name}：这是{owner}的填报表，但{source}写的是{other}，像是{other}用{owner}的表填报的；"
+                    f"已暂按{owner}登记为待补正，{other}仍算未报送，请向两个单位核实。"]
+    return []
+
+
+def _period_of(text: str) -> str | None:
+    """``YYYY-MM`` as written in a form's hidden sheet, checked; None when it is anything else."""
+    if not re.fullmatch(r"\d{4}-\d{2}", text):
+        return None
+    try:
+        return str(Period.parse(text))
+    except UsageError:
+        return None
+
+
 def _squash(text: str) -> str:
     """Text compared leniently: full-width forms as ordinary ones, no white space."""
     return re.sub(r"\s+", "", nfkc(text))
@@ -311,10 +419,12 @@ class CollectResult:
     unpacked: list = field(default_factory=list)  # Examined of zip containers
     skipped_busy: list = field(default_factory=list)  # names of files still being written
     in_use: list = field(default_factory=list)  # archived, but open elsewhere: not yet removed from inbox/
+    read_only: list = field(default_factory=list)  # archived, but in a folder that cannot be written
     recovered: int = 0
     missing: list = field(default_factory=list)  # recipients with no accepted return for the period
     reported: list = field(default_factory=list)
     marked_copies: list = field(default_factory=list)
+    after_report: list = field(default_factory=list)  # Examined for another period whose report day had passed
 
     def count(self, verdict: str) -> int:
         return sum(1 for e in self.processed if e.verdict == verdict)
@@ -399,6 +509,12 @@ class Collector:
     # -- the run -------------------------------------------------------------
     def run(self, period: Period) -> CollectResult:
         result = CollectResult(period=period)
+        self._run_at = self.now().isoformat(timespec="seconds")
+        self._period = period
+        for folder in (self.inbox, self.archive, self.rejected, self.config.ledger.parent):
+            if folder.exists() and not os.access(folder, os.W_OK):
+                raise OutputError(f"文件夹 {folder} 不允许写入，本次没有收取任何文件。"
+                                  "请在文件夹“属性”中取消“只读”或请管理员开放写入权限后再运行。")
         recipients = self.table.recipients(self.config.departments)
         self._specs[period] = {s.recipient: s for s in specs_for(self.table, self.config, period)}
         expectations = Expectations(self.table.schema, {name: spec.rows for name, spec in self._specs[period].items()},
@@ -442,7 +558,7 @@ class Collector:
         if workers is None:
             workers = min(2, os.cpu_count() or 1) if len(paths) >= POOL_THRESHOLD else 1
         if workers <= 1:
-            yield from (examine(p, n, expectations) for p, n in zip(paths, names))
+            yield from (examine_safely(p, n, expectations) for p, n in zip(paths, names))
             return
         # The expectations go to each worker once, not with every file.
         with worker_pool(workers, _set_worker_expectations, (expectations,)) as pool:
@@ -469,8 +585,11 @@ class Collector:
                                     for ex, dest, duplicate, marked in placed])
         done = []
         for (ex, *_), drop in zip(placed, drops):
-            if _unlink_same(ex.path, ex.sha256):
+            removed = _unlink_same(ex.path, ex.sha256)
+            if removed:
                 done.append(drop)
+            elif removed is None:  # archived, in a folder that cannot be written: stays pending
+                result.read_only.append(ex.original_name)
             else:  # archived, but open in Excel: stays pending, finished by a later run
                 result.in_use.append(ex.original_name)
         ledger.mark_done_many(done)
@@ -478,6 +597,7 @@ class Collector:
 
     def _decide(self, ledger, ex, result, expectations, seen):
         """Where a file goes, whether it is a duplicate, and its marked copy if any."""
+        ex.received_at = self._received_at(ledger, ex)
         stamp = dt.datetime.fromtimestamp(ex.mtime).strftime(FILE_STAMP)
         own_name = PurePosixPath(ex.original_name).name
 
@@ -506,13 +626,29 @@ class Collector:
             self._write_note(dest, ex)
             result.processed.append(ex)
         else:
+            if ex.period != str(self._period) and ex.received_at[:10] > self._report_day(ex.period):
+                result.after_report.append(ex)
             folder = files.safe_filename(ex.recipient)
             dest = self.archive / ex.period / folder / name(f"{stamp}_{ex.sha256[:12]}_")
-            if ex.verdict == TO_FIX:
+            if ex.verdict in (TO_FIX, EMPTY):
                 marked = self._marked_copy(ex, expectations)
                 result.marked_copies.append(marked)
             result.processed.append(ex)
         return dest, duplicate, marked
+
+    def _report_day(self, period: str) -> str:
+        """The report day of ``period`` (a checked "YYYY-MM"), as an ISO date."""
+        p = Period.parse(period)
+        return clamp_day(p.year, p.month, self.config.report_day).isoformat()
+
+    def _received_at(self, ledger, ex) -> str:
+        """When the collector first saw ``ex``: this run, or for a zip's member the time the zip was received."""
+        try:
+            folder = Path(ex.path).relative_to(self.unpack).parts[0]
+        except ValueError:
+            return self._run_at
+        zipped = ledger.received(folder.split("_", 1)[0])
+        return zipped or self._run_at
 
     def _put(self, source, dest, sha):
         """Link (or copy) ``source`` to ``dest``; an identical file already there counts as done."""
@@ -627,14 +763,15 @@ def _unlink_same(path, sha):
     """Remove an inbox file once its bytes are safe elsewhere; only if it is still the same content.
 
     Returns:
-        False when the file is open in another program (Windows refuses to delete it), else True.
+        True when removed; False when the file is open in another program (Windows refuses to
+        delete it); None when the folder holding it cannot be written.
     """
     path = Path(path)
     try:
         if path.exists() and files.sha256_file(path) == sha:
             path.unlink()
     except PermissionError:
-        return False
+        return False if os.access(path.parent, os.W_OK) else None
     return True
 
 
@@ -642,7 +779,8 @@ def summary_lines(result):
     """The Chinese summary a clerk reads after collecting."""
     n = len(result.processed) + len(result.duplicates)
     lines = [f"收到 {n} 份：有效 {result.count(VALID)}，待补正 {result.count(TO_FIX)}，"
-             f"退回 {result.count(REJECTED)}，重复 {len(result.duplicates)}"]
+             f"退回 {result.count(REJECTED)}，重复 {len(result.duplicates)}"
+             + (f"，{EMPTY} {result.count(EMPTY)}" if result.count(EMPTY) else "")]
     if result.recovered:
         lines.append(f"已完成上次中断时未完成的 {result.recovered} 个文件的归档。")
     if result.unpacked:
@@ -652,8 +790,12 @@ def summary_lines(result):
         if e.period and e.period != str(result.period) and e.verdict != REJECTED:
             other.setdefault(e.period, []).append(e)
     for p, items in sorted(other.items()):
-        named = "、".join(f"{e.recipient}（{e.original_name}）" for e in items)
+        named = "、".join(f"{e.recipient}（{_replacing(e)}）" for e in items)
         lines.append(f"其中 {len(items)} 份属于 {p}，已归入该期次：{named}")
+    for e in result.after_report:
+        lines.append(f"{AFTER_REPORT}：{e.recipient}（{_replacing(e)}）是 {e.period} 的报送，收到时该期的报告日已过；"
+                     "已登记，该期的汇总表和报告没有改动，"
+                     f"如需更新请运行 python scripts/monthly.py --period {e.period}。")
     for e in result.processed:
         for note in e.notes:
             lines.append(f"注意：{e.original_name}：{note}")
@@ -662,6 +804,12 @@ def summary_lines(result):
             lines.extend(f"  · {problem}" for problem in e.problems)
         elif e.verdict == REJECTED:
             lines.append(f"退回：{e.problems[0]}")
+        elif e.verdict == EMPTY:
+            lines.append(f"{EMPTY}：{e.original_name}（{e.recipient}）交回的表格是空的，不算报送，仍在催报名单中。")
+        if e.standing == HELD:
+            lines.append(f"{HELD}：{e.original_name}（{e.recipient}）填写的任务比已收到的“{e.replaces}”少，"
+                         "或与之同时收到，暂不替换；如确应以它为准，请运行 "
+                         f"python scripts/collect.py --accept \"{PurePosixPath(e.original_name).name}\"。")
     for e in result.duplicates:
         lines.append(f"重复：{e.original_name}（与已收到的“{e.repeats}”内容完全相同，只登记一次）")
     if result.marked_copies:
@@ -669,6 +817,9 @@ def summary_lines(result):
     if result.in_use:
         lines.append("以下文件已归档，但正被其他程序（如 Excel）打开，暂未从 inbox 移走；关闭后再运行一次即可："
                      + "、".join(result.in_use))
+    if result.read_only:
+        lines.append("以下文件已归档，但所在文件夹不允许写入，无法从 inbox 移走；请取消该文件夹的“只读”后再运行一次："
+                     + "、".join(result.read_only))
     if result.skipped_busy:
         lines.append("以下文件可能仍在写入，本次未处理，下次运行时再处理：" + "、".join(result.skipped_busy))
     total = len(result.missing) + len(result.reported)
@@ -679,6 +830,13 @@ def summary_lines(result):
     else:
         lines.append(f"{result.period} 全部 {total} 个单位均已报送。")
     return lines
+
+
+def _replacing(e) -> str:
+    """A file's name, and the earlier return of its unit and period that it now stands in for."""
+    if e.replaces and e.standing != HELD:
+        return f"{e.original_name}，代替先收到的“{e.replaces}”"
+    return e.original_name
 
 
 def progress_printer(stream=None):

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Answer
-from .vocab import ACCEPTED, REJECTED
+from .vocab import ACCEPTED, CONFIRMED, EMPTY, HELD, REJECTED
 
 # Version 1: the layout of the first release, answers in fixed columns.
 _V1 = """
@@ -82,7 +82,19 @@ ALTER TABLE returns RENAME COLUMN status TO verdict;
 DROP TABLE IF EXISTS meta;
 """
 
-MIGRATIONS = (_V1, _V2)  # MIGRATIONS[n - 1] brings version n - 1 to version n
+# Version 3: when the file itself says it was saved (file_time; received_at becomes the time the collector
+# first saw it), how many task rows it answered, and its standing against the unit's other versions
+# ('' counts in order of receipt, 待确认 waits for the clerk, 已确认 was accepted by the clerk).
+_V3 = """
+ALTER TABLE returns ADD COLUMN file_time TEXT NOT NULL DEFAULT '';
+ALTER TABLE returns ADD COLUMN answered INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE returns ADD COLUMN standing TEXT NOT NULL DEFAULT '';
+UPDATE returns SET file_time = received_at;
+UPDATE returns SET answered = (SELECT COUNT(*) FROM answers WHERE answers.return_id = returns.id
+                                AND EXISTS (SELECT 1 FROM json_each(answers.fields) WHERE json_each.value != ''));
+"""
+
+MIGRATIONS = (_V1, _V2, _V3)  # MIGRATIONS[n - 1] brings version n - 1 to version n
 VERSION = len(MIGRATIONS)
 
 
@@ -103,6 +115,8 @@ class LatestReturn:
     fill_date: str
     answers: dict  # task_id -> model.Answer, in the form's order
     indicators: dict = field(default_factory=dict)  # indicator_id -> {"value", "raw", "note"}
+    file_time: str = ""  # when the file says it was saved
+    held: list = field(default_factory=list)  # original names of later versions waiting as 待确认
 
 
 def split_reported(recipients: list, reporters: set) -> tuple[list, list]:
@@ -145,6 +159,7 @@ class Ledger:
         self.db = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        self._recorded = set()  # returns ids recorded through this connection: one run's files
         migrate(self.db)
 
     def close(self) -> None:
@@ -181,6 +196,12 @@ class Ledger:
         """The returns row id, verdict and original name for this content, or None."""
         return self.db.execute("SELECT id, verdict, original_name FROM returns WHERE sha256 = ?", (sha,)).fetchone()
 
+    def received(self, sha_prefix: str) -> str | None:
+        """When the zip whose content hash starts with ``sha_prefix`` was received, or None."""
+        row = self.db.execute("SELECT received_at FROM returns WHERE kind = 'zip' AND substr(sha256, 1, ?) = ?",
+                              (len(sha_prefix), sha_prefix)).fetchone()
+        return row[0] if row else None
+
     def pending_drops(self) -> list:
         return self.db.execute(
             "SELECT id, sha256, source_path, stored_path FROM drops WHERE state = 'pending'").fetchall()
@@ -204,15 +225,20 @@ class Ledger:
                 if not duplicate:
                     # A rejected file put back is examined anew: its new verdict replaces the rejection.
                     db.execute("DELETE FROM returns WHERE sha256 = ? AND verdict = ?", (examined.sha256, REJECTED))
+                    if examined.verdict in ACCEPTED:
+                        examined.standing, examined.replaces = self._standing(examined)
                     cur = db.execute(
                         "INSERT INTO returns (sha256, original_name, received_at, size, kind, recipient, period,"
-                        " verdict, problems, identified_by, filler, phone, fill_date, stored_path, marked_copy)"
-                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        " verdict, problems, identified_by, filler, phone, fill_date, stored_path, marked_copy,"
+                        " file_time, answered, standing)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         (examined.sha256, examined.original_name, examined.received_at, examined.size, examined.kind,
                          examined.recipient, examined.period, examined.verdict,
                          json.dumps(examined.problems, ensure_ascii=False), examined.identified_by,
                          examined.filler, examined.phone, examined.fill_date, self.rel(stored_path),
-                         self.rel(marked_copy) if marked_copy else None))
+                         self.rel(marked_copy) if marked_copy else None, examined.file_time, examined.answered,
+                         examined.standing))
+                    self._recorded.add(cur.lastrowid)
                     if examined.verdict in ACCEPTED:
                         db.executemany(
                             "INSERT INTO answers (return_id, task_id, role, rownum, fields) VALUES (?,?,?,?,?)",
@@ -231,6 +257,43 @@ class Ledger:
                 ids.append(cur.lastrowid)
         return ids
 
+    def _counting(self, recipient: str, period: str):
+        """(id, original_name, answered, received_at) of the return that counts now, or None."""
+        return self.db.execute(
+            "SELECT id, original_name, answered, received_at FROM returns WHERE recipient = ? AND period = ?"
+            " AND verdict IN (?, ?) AND standing != ? ORDER BY received_at DESC, id DESC LIMIT 1",
+            (recipient, period, *ACCEPTED, HELD)).fetchone()
+
+    def _standing(self, examined) -> tuple[str, str]:
+        """(standing, original name of the return it would replace) of a new accepted return.
+
+        A return with fewer answered rows than the one that counts now, or one received at the
+        same run (two versions found together: which came later cannot be told), waits as 待确认.
+        """
+        now = self._counting(examined.recipient, examined.period)
+        if now is None:
+            return "", ""
+        if examined.answered < now[2] or now[0] in self._recorded:
+            return HELD, now[1]
+        return "", now[1]
+
+    def accept(self, name: str) -> list:
+        """Let the held returns whose original name (or archived name) is ``name`` count; returns their rows.
+
+        Each row is (original_name, recipient, period). Later receipt makes them count, so
+        the confirmed one takes the receipt time of the moment it is confirmed.
+        """
+        rows = [r for r in self.db.execute(
+            "SELECT id, original_name, recipient, period, stored_path FROM returns WHERE standing = ?", (HELD,))
+            if name in (r[1], Path(r[1]).name, Path(r[4]).name)]
+        with self.transaction() as db:
+            for r in rows:
+                latest = db.execute("SELECT max(received_at) FROM returns WHERE recipient = ? AND period = ?",
+                                    (r[2], r[3])).fetchone()[0]
+                db.execute("UPDATE returns SET standing = ?, received_at = max(received_at, ?) WHERE id = ?",
+                           (CONFIRMED, latest, r[0]))
+        return [(r[1], r[2], r[3]) for r in rows]
+
     def reporters(self, period) -> set:
         """The recipients with an accepted return for ``period``."""
         return {row[0] for row in self.db.execute(
@@ -241,11 +304,14 @@ class Ledger:
         """recipient -> :class:`LatestReturn`: the newest accepted return of each recipient for ``period``."""
         rows = self.db.execute(
             "SELECT id, recipient, period, verdict, problems, original_name, received_at, stored_path,"
-            " filler, phone, fill_date FROM returns WHERE period = ? AND verdict IN (?, ?) ORDER BY id",
-            (str(period), *ACCEPTED)).fetchall()
-        latest = {}
+            " filler, phone, fill_date, file_time, standing FROM returns WHERE period = ? AND verdict IN (?, ?)"
+            " ORDER BY received_at, id", (str(period), *ACCEPTED)).fetchall()
+        latest, held = {}, {}
         for r in rows:
-            latest[r[1]] = r  # later ids supersede earlier ones
+            if r[12] == HELD:
+                held.setdefault(r[1], []).append(r[5])
+            else:
+                latest[r[1]] = r  # later receipt supersedes earlier; never the file's own time or name
         result = {}
         for r in latest.values():
             answers = {a[0]: Answer(a[0], a[1], json.loads(a[2]), a[3]) for a in self.db.execute(
@@ -253,8 +319,15 @@ class Ledger:
             values = {v[0]: {"value": v[1], "raw": v[2], "note": v[3]} for v in self.db.execute(
                 "SELECT indicator_id, value, raw, note FROM indicator_values WHERE return_id = ?", (r[0],))}
             result[r[1]] = LatestReturn(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6], r[7],
-                                        r[8] or "", r[9] or "", r[10] or "", answers, values)
+                                        r[8] or "", r[9] or "", r[10] or "", answers, values, r[11],
+                                        held.get(r[1], []))
         return result
+
+    def empty_returns(self, period) -> dict:
+        """recipient -> original name of its latest form sent back with no answer (未填报) for ``period``."""
+        return {row[0]: row[1] for row in self.db.execute(
+            "SELECT recipient, original_name FROM returns WHERE period = ? AND verdict = ? ORDER BY received_at, id",
+            (str(period), EMPTY))}
 
     def periods(self) -> list:
         """Every period with an accepted return, in order."""

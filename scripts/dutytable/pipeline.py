@@ -16,6 +16,7 @@ from .consolidate import Summary, consolidate, consolidation_line
 from .demo import FAULTY, LATE, fill_demo
 from .forms import existing_forms, generate
 from .inbox import Collector, summary_lines
+from .ledger import Ledger
 from .model import Table
 from .report import make_report
 from .schema import DEFAULT, DETAIL, FORM, SUMMARY
@@ -71,6 +72,12 @@ def step_collect(config, table, period: Period, say: Say, progress=None, now=Non
     """Collect inbox/ for ``period``; ``now`` is the clock (a function returning a datetime)."""
     for line in summary_lines(Collector(config, table, now=now, progress=progress).run(period)):
         say(line)
+
+
+def accept(config, name: str) -> list:
+    """Let the held return(s) named ``name`` count; returns [(original name, recipient, period)]."""
+    with Ledger(config.ledger, config.path.parent) as ledger:
+        return ledger.accept(name)
 
 
 def step_consolidate(config, table, period: Period, say: Say, now: dt.datetime | None = None) -> Summary:
@@ -139,7 +146,7 @@ def demo(config, period: Period, say: Say) -> list:
     """Fill every form of ``period`` with sample answers into inbox/ (see :mod:`demo`); returns the files."""
     written = fill_demo(config, load(config), period)
     say(f"已把 {len(written)} 个示例文件放进 {config.inbox}（内容均为【示例】数据）；"
-        f"其中{LATE}逾期报送，{FAULTY}的表格缺少推进情况，将被标为待补正。")
+        f"其中{LATE}的文件时间在截止日之后（是否逾期按收取时的收到时间判断），{FAULTY}的表格缺少推进情况，将被标为待补正。")
     say(f"下一步：python scripts/monthly.py --period {period}")
     return written
 

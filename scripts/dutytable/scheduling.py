@@ -39,6 +39,12 @@ STEPS = {GENERATE: (STEP_GENERATE,), DEADLINE: (COLLECT, CONSOLIDATE, STEP_REPOR
          REPORT: (COLLECT, CONSOLIDATE, STEP_REPORT, ANNUAL), DAILY: (COLLECT, CONSOLIDATE)}
 STATE_FILE = "scheduler-state.json"
 LOCK_FILE = ".run.lock"
+LOCK_WAIT = 5  # seconds a run waits for another one to end before saying it is busy
+
+
+def run_lock(config) -> RunLock:
+    """The one lock that collect, consolidate, report, monthly and the scheduler share."""
+    return RunLock(config.outbox / LOCK_FILE, wait=LOCK_WAIT)
 
 
 def milestone_dates(config, period: Period) -> dict:
@@ -132,11 +138,21 @@ class RunLock:
     A crashed run therefore never leaves it stuck, unlike a lock file checked for existence.
     """
 
-    def __init__(self, path):
+    def __init__(self, path, wait: float = 0.0):
         self.path = Path(path)
+        self.wait = wait  # seconds to wait for another run to end before giving up
         self.handle = None
 
     def acquire(self):
+        """Take the lock, waiting up to ``wait`` seconds; False if another run still holds it."""
+        deadline = time.monotonic() + self.wait
+        while not self._try():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.2)
+        return True
+
+    def _try(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(self.path, "a+b")
         try:
@@ -148,7 +164,9 @@ class RunLock:
             else:
                 import fcntl  # POSIX only
 
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                # A POSIX record lock belongs to this process alone: the collector's worker processes
+                # (forked) do not inherit it, so a run killed mid-way never leaves it held by orphans.
+                fcntl.lockf(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             handle.close()
             return False
@@ -174,7 +192,8 @@ class RunLock:
 
     def __enter__(self):
         if not self.acquire():
-            raise BusyError(f"另一个任务正在运行（锁文件 {self.path}），本次不重复运行；请等它结束后再试。")
+            raise BusyError(f"另一个任务（收取、汇总、报告或定时任务）正在运行（锁文件 {self.path}），"
+                            "本次没有运行；请等它结束后再试。")
         return self
 
     def __exit__(self, *exc):
@@ -249,7 +268,7 @@ def serve(config, clock=dt.datetime.now, sleep=time.sleep, stop=lambda: False):
         today = clock().date()
         setup_logging(config, today)
         try:
-            with RunLock(config.outbox / LOCK_FILE):
+            with run_lock(config):
                 run_due(config, today, state, log.info)
         except DutyTableError as exc:
             log.warning("%s", exc)

@@ -30,6 +30,7 @@ NOT_STARTED = "未启动"
 COMPLETION = (DONE, ON_TRACK, BEHIND, NOT_STARTED)
 OVERDUE = "逾期未完成"  # past the table's deadline (完成时限) and not 已完成
 NOT_REPORTED = "未报送"  # no lead has said anything of a task; also a unit that has not reported
+UNCLEAR = "待核实"  # marks a status a return wrote that is not one of COMPLETION: "完成（待核实）"
 # (fill, font) of each completion status in the consolidated workbook, 未报送 last.
 COMPLETION_COLORS = {DONE: ("#C6EFCE", "#006100"), ON_TRACK: ("#F2F2F2", "#000000"),
                      BEHIND: ("#FFEB9C", "#9C5700"), NOT_STARTED: ("#FFC7CE", "#9C0006"),
@@ -40,12 +41,17 @@ REPORTED = "已报送"
 TO_FIX = "待补正"  # reported, with problems to correct
 SUBMISSION = (REPORTED, TO_FIX, NOT_REPORTED)
 LATE = "逾期"
+AFTER_REPORT = "迟到"  # a return for a period whose report day had passed when it was received
 
 # -- verdict: what the collector made of one file ------------------------------
 VALID = "有效"
 REJECTED = "退回"
 UNPACKED = "已解压"  # a zip attachment, its members taken one by one
+EMPTY = "未填报"  # a form sent back with no answer at all: not reported, its sender gets the marked copy
 ACCEPTED = (VALID, TO_FIX)  # verdicts whose answers count
+# -- standing of an accepted return against the unit's other versions ------------
+HELD = "待确认"  # a later return with fewer answers than the one it would replace: waits for the clerk
+CONFIRMED = "已确认"  # a held return the clerk accepted (collect.py --accept)
 
 # -- attainment of an indicator ------------------------------------------------
 MET = "达标"

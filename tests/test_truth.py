@@ -1,0 +1,400 @@
+"""Issue 14: what the 汇总 and the 附件 say is true, and no single file stops a run.
+
+Each test reproduces one finding and checks the new behaviour in the collector's summary,
+the ledger and the consolidated workbook read back with openpyxl.
+"""
+
+import datetime as dt
+import sqlite3
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+from conftest import ROOT, run_script
+from dutytable.config import load_config
+from dutytable.consolidate import consolidate, summarize, task_status
+from dutytable.errors import ConfigError
+from dutytable.inbox import Collector, summary_lines
+from dutytable.model import Period
+from returns import OLD, age, fill, prepare
+
+P = Period(2010, 11)
+ALL_STATUSES = "已完成、正常推进、进度滞后、未启动"
+
+
+def at(*when):
+    """A frozen clock for the collector: the moment the files are first seen."""
+    return lambda: dt.datetime(*when)
+
+
+@pytest.fixture
+def env(workdir):
+    config, table, forms = prepare(workdir)
+    return config, table, forms, workdir / "inbox"
+
+
+def collect(config, table, now=at(2010, 11, 20, 9, 0)):
+    return Collector(config, table, settle_seconds=0, now=now).run(P)
+
+
+def ledger_rows(config):
+    db = sqlite3.connect(config.ledger)
+    return db.execute("SELECT original_name, recipient, verdict, received_at, file_time, answered, standing"
+                      " FROM returns ORDER BY id").fetchall()
+
+
+def sheet(config, table, name):
+    path, _, _ = consolidate(config, table, P)
+    ws = openpyxl.load_workbook(path)[name]
+    header = [c.value for c in ws[2]]
+    return {r[header.index("工作内容") if "工作内容" in header else 1]: dict(zip(header, r))
+            for r in ws.iter_rows(min_row=3, values_only=True)}
+
+
+# -- finding 1: a status outside the list is kept, marked; a blank form is not a report ----------------
+
+def test_a_status_outside_the_list_is_kept_as_written_and_marked_never_read_as_not_reported(env):
+    config, table, forms, inbox = env
+    fill(forms["质监分局"], inbox / "质监.xlsx", rows={"T0101": {"完成状态": "完成"}, "T0201": {"完成状态": "基本完成"}})
+    result = collect(config, table)
+    assert summary_lines(result)[:4] == [
+        "收到 1 份：有效 0，待补正 1，退回 0，重复 0",
+        "待补正：质监.xlsx（质监分局）",
+        f"  · 工作表“填报表”E6（产品质量）：完成状态“完成”不是可选值，请改为 {ALL_STATUSES} 之一。",
+        f"  · 工作表“填报表”E8（工业标准化）：完成状态“基本完成”不是可选值，请改为 {ALL_STATUSES} 之一。",
+    ]
+    assert "质监分局" in result.reported
+    summary = sheet(config, table, "汇总")
+    assert summary["产品质量"]["完成状态"] == "完成（待核实）"
+    assert summary["产品质量"]["各牵头单位状态"] == "质监分局：完成（待核实）；药监分局：未报送"
+    assert summary["工业标准化"]["完成状态"] == "基本完成（待核实）"
+    counts = summarize(table, config, P).status_counts
+    assert counts["待核实"] == 2 and counts["未报送"] == 10  # 质监分局 is the first lead of 8 tasks
+
+
+def test_a_form_sent_back_blank_is_not_a_report_stays_chased_and_gets_a_marked_copy(env):
+    config, table, forms, inbox = env
+    fill(forms["环保局"], inbox / "环保局.xlsx", status=None, progress=None)
+    result = collect(config, table)
+    lines = summary_lines(result)
+    assert lines[0] == "收到 1 份：有效 0，待补正 0，退回 0，重复 0，未填报 1"
+    assert "未填报：环保局.xlsx（环保局）交回的表格是空的，不算报送，仍在催报名单中。" in lines
+    assert "环保局" in result.missing and "环保局" not in result.reported
+    assert ledger_rows(config) == [("环保局.xlsx", "环保局", "未填报", "2010-11-20T09:00:00",
+                                    dt.datetime.fromtimestamp(OLD).isoformat(), 0, "")]
+    marked = config.outbox / "2010-11" / "待补正"
+    assert [p.name.startswith("环保局_2010-11填报表_待补正_") for p in marked.iterdir()] == [True]
+    sub = sheet(config, table, "报送情况")
+    assert sub["环保局"]["报送情况"] == "未报送"
+    assert sub["环保局"]["问题"] == "“环保局.xlsx”交回时没有填写任何内容（未填报）"
+
+
+# -- finding 11: several leads, one documented rule, each lead's status beside it --------------------
+
+def test_status_rules_for_several_leads():
+    leads = ["未报送", "已完成", "正常推进", "正常推进"]
+    assert task_status(leads, "main_lead") == "未报送"
+    assert task_status(leads, "worst") == "正常推进"
+    assert task_status(leads, "majority") == "正常推进"
+    assert task_status(["已完成", "进度滞后"], "majority") == "进度滞后"  # a tie goes to the less advanced
+    assert task_status(["正常推进", "完成（待核实）"], "worst") == "完成（待核实）"
+    assert task_status(["未报送", "未报送"], "worst") == "未报送"
+    assert task_status([], "majority") == "未报送"
+
+
+def test_a_first_lead_that_has_not_reported_is_not_hidden_behind_another_leads_done(env):
+    config, table, forms, inbox = env
+    fill(forms["药监分局"], inbox / "药监.xlsx", status="已完成")
+    collect(config, table)
+    row = sheet(config, table, "汇总")["产品质量"]
+    assert (row["完成状态"], row["各牵头单位状态"]) == ("未报送", "质监分局：未报送；药监分局：已完成")
+    text = (config.path.read_text(encoding="utf-8")
+            .replace("status_rule = main_lead", "status_rule = worst"))
+    config.path.write_text(text, encoding="utf-8")
+    worst = load_config(config.path)
+    assert summarize(table, worst, P).tasks[0].status == "已完成"
+    config.path.write_text(text.replace("status_rule = worst", "status_rule = 严格"), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(config.path)
+    assert str(err.value) == (f"配置文件 {config.path} 的 [report] status_rule = 严格 无效："
+                              "请写 main_lead、worst、majority 之一。")
+
+
+# -- finding 2: receipt time decides; a thinner later version waits for the clerk ----------------------
+
+def test_a_later_return_with_fewer_answers_waits_as_held_until_the_clerk_accepts_it(env):
+    config, table, forms, inbox = env
+    fill(forms["质监分局"], inbox / "质监-终稿.xlsx", progress="终稿")
+    collect(config, table, at(2010, 11, 20, 9, 0))
+    fill(forms["质监分局"], inbox / "质监-草稿.xlsx", status=None, progress=None,
+         rows={"T0101": {"完成状态": "未启动", "推进情况": "草稿"}})
+    result = collect(config, table, at(2010, 11, 21, 9, 0))
+    assert summary_lines(result)[-3] == (
+        "待确认：质监-草稿.xlsx（质监分局）填写的任务比已收到的“质监-终稿.xlsx”少，或与之同时收到，暂不替换；"
+        "如确应以它为准，请运行 python scripts/collect.py --accept \"质监-草稿.xlsx\"。")
+    assert [r[6] for r in ledger_rows(config)] == ["", "待确认"]
+    row = sheet(config, table, "报送情况")["质监分局"]
+    assert (row["文件"], row["待确认版本"], row["收到时间"]) == ("质监-终稿.xlsx", "质监-草稿.xlsx", "2010-11-20 09:00:00")
+    assert sheet(config, table, "汇总")["产品质量"]["推进情况"].startswith("质监分局：终稿")
+    done = run_script("collect.py", "--config", config.path, "--period", "2010-11", "--accept", "质监-草稿.xlsx")
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0, "已确认：质监-草稿.xlsx 作为质监分局 2010-11 的报送，汇总时以它为准；请重新运行汇总。\n", "")
+    assert sheet(config, table, "汇总")["产品质量"]["推进情况"].startswith("质监分局：草稿")
+    again = run_script("collect.py", "--config", config.path, "--period", "2010-11", "--accept", "质监-草稿.xlsx")
+    assert (again.returncode, again.stderr) == (
+        2, "没有名为“质监-草稿.xlsx”的待确认报送：请照收取结果中“待确认”一行写出的文件名填写。\n")
+
+
+def test_two_versions_found_together_are_not_ranked_by_name_or_file_time(env):
+    config, table, forms, inbox = env
+    fill(forms["城建局"], inbox / "城建局（修改后）.xlsx", progress="修改后")
+    fill(forms["城建局"], inbox / "城建局（已填）.xlsx", progress="已填")
+    result = collect(config, table)
+    assert [e.original_name for e in result.processed if e.standing == "待确认"] == ["城建局（已填）.xlsx"]
+    assert sheet(config, table, "报送情况")["城建局"]["待确认版本"] == "城建局（已填）.xlsx"
+
+
+def test_an_older_file_that_arrives_later_counts_by_when_it_arrived(env):
+    config, table, forms, inbox = env
+    age(fill(forms["农业局"], inbox / "农业局-新.xlsx", progress="新"), OLD + 86400)
+    collect(config, table, at(2010, 11, 20, 9, 0))
+    age(fill(forms["农业局"], inbox / "农业局-后到.xlsx", progress="后到"), OLD)
+    collect(config, table, at(2010, 11, 21, 9, 0))
+    assert sheet(config, table, "汇总")["农业标准化"]["推进情况"].startswith("农业局：后到")
+
+
+# -- finding 9: lateness by receipt time; both times shown -----------------------------------------------
+
+def test_lateness_is_judged_by_receipt_time_and_both_times_are_shown(env):
+    config, table, forms, inbox = env
+    saved = dt.datetime(2010, 11, 30, 18, 0)  # a clock set wrong on the sender's machine
+    age(fill(forms["科技局"], inbox / "科技局.xlsx"), saved.timestamp())
+    collect(config, table, at(2010, 11, 24, 16, 30))
+    row = sheet(config, table, "报送情况")["科技局"]
+    assert (row["收到时间"], row["文件时间"], row["逾期"]) == ("2010-11-24 16:30:00", "2010-11-30 18:00:00", None)
+    age(fill(forms["交通分局"], inbox / "交通.xlsx"), OLD)
+    collect(config, table, at(2010, 11, 26, 8, 0))
+    assert sheet(config, table, "报送情况")["交通分局"]["逾期"] == "逾期"
+
+
+# -- finding 5: the hidden sheet's period is checked, never a path -----------------------------------------
+
+@pytest.mark.parametrize("written", ["../../../outbox/2010-11", "2010年11月", "2010.11"])
+def test_a_period_that_is_not_a_period_is_never_used(env, written):
+    config, table, forms, inbox = env
+    form = fill(forms["环保局"], inbox / "环保局.xlsx", phone=None)
+    wb = openpyxl.load_workbook(form)
+    meta = wb["表单信息"]
+    for row in meta.iter_rows():
+        if row[0].value == "period":
+            row[1].value = written
+    wb.save(form)
+    age(form)
+    done = run_script("collect.py", "--config", config.path, "--period", "2010-11")
+    assert done.returncode == 0, done.stderr
+    assert f"  · 工作表“表单信息”：期次“{written}”无效（应为“年-月”，例如 2010-11），已按本次收取的期次 2010-11 处理，请核对。" \
+        in done.stdout.splitlines()
+    archived = [p for p in config.path.parent.rglob("*环保局.xlsx")]
+    assert [p.relative_to(config.path.parent).parts[:4] for p in archived] == [("inbox", "已归档", "2010-11", "环保局")]
+    assert sheet(config, table, "报送情况")["环保局"]["报送情况"] == "待补正"
+
+
+# -- finding 8: one run at a time, shared; a folder that cannot be written ----------------------------------
+
+def test_three_collects_at_once_give_one_consistent_result(env):
+    config, table, forms, inbox = env
+    for name in ("环保局", "农业局", "城建局", "质监分局"):
+        fill(forms[name], inbox / f"{name}.xlsx")
+    procs = [subprocess.Popen([sys.executable, str(ROOT / "scripts" / "collect.py"), "--config", str(config.path),
+                               "--period", "2010-11"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              encoding="utf-8", env={**__import__("os").environ, "PYTHONIOENCODING": "utf-8"})
+             for _ in range(3)]
+    outs = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in procs]
+    for p in procs:
+        p.stdout.close()
+        p.stderr.close()
+    assert all("Traceback" not in out + err and "意外" not in err for _, out, err in outs)
+    assert sorted(code for code, _, _ in outs)[0] == 0 and {code for code, _, _ in outs} <= {0, 5}
+    busy = [err for code, _, err in outs if code == 5]
+    assert all(err.startswith("另一个任务（收取、汇总、报告或定时任务）正在运行（锁文件 ") for err in busy)
+    received = [out.splitlines()[0] for code, out, _ in outs if code == 0]
+    assert sorted(received)[-1] == "收到 4 份：有效 4，待补正 0，退回 0，重复 0"
+    assert all(line in ("收到 4 份：有效 4，待补正 0，退回 0，重复 0", "收到 0 份：有效 0，待补正 0，退回 0，重复 0")
+               for line in received)
+    assert sorted(r[1] for r in ledger_rows(config)) == ["农业局", "城建局", "环保局", "质监分局"]
+    assert [p.name for p in inbox.iterdir() if p.is_file()] == []
+
+
+def test_an_inbox_that_cannot_be_written_is_one_line_naming_it(env, monkeypatch, capsys):
+    config, table, forms, inbox = env
+    fill(forms["环保局"], inbox / "环保局.xlsx")
+    from dutytable import cli
+    from dutytable import inbox as module
+    real = module.os.access
+    # Read-only as Windows sets it; tests may run as root, whom chmod does not stop.
+    monkeypatch.setattr(module.os, "access", lambda path, mode: False if str(path) == str(inbox) else real(path, mode))
+    code = cli.main(cli.Collect(), ["--config", str(config.path), "--period", "2010-11"])
+    out, err = capsys.readouterr()
+    assert (code, out, err) == (
+        4, "", f"文件夹 {inbox} 不允许写入，本次没有收取任何文件。请在文件夹“属性”中取消“只读”或请管理员开放写入权限后再运行。\n")
+    assert (inbox / "环保局.xlsx").exists() and not config.ledger.exists()
+
+
+# -- no single file stops a run -----------------------------------------------------------------------------
+
+def test_a_file_that_breaks_the_examiner_is_returned_and_the_others_are_collected(env, monkeypatch):
+    config, table, forms, inbox = env
+    fill(forms["环保局"], inbox / "环保局.xlsx")
+    fill(forms["农业局"], inbox / "农业局.xlsx")
+    from dutytable import inbox as module
+    real = module._validate
+
+    def breaks(ex, form, expectations):
+        if ex.original_name == "农业局.xlsx":
+            raise KeyError("boom")
+        return real(ex, form, expectations)
+
+    monkeypatch.setattr(module, "_validate", breaks)
+    result = collect(config, table)
+    assert summary_lines(result)[:2] == [
+        "收到 2 份：有效 1，待补正 0，退回 1，重复 0",
+        "退回：农业局.xlsx：无法读取（KeyError），已退回；请对方用下发的填报表重新填写后发回。"]
+
+
+# -- finding 6: the form's own sheet; a renamed column named as such ------------------------------------
+
+def _rename_form_and_add_draft(form, change_draft):
+    wb = openpyxl.load_workbook(form)
+    ws = wb["填报表"]
+    draft = wb.copy_worksheet(ws)
+    draft.title = "草稿"
+    wb.move_sheet("草稿", offset=-wb.sheetnames.index("草稿"))  # the draft comes first
+    ws.title = "本月"
+    for r in range(6, draft.max_row + 1):
+        if draft[f"F{r}"].value:
+            draft[f"F{r}"] = "草稿内容"
+    if change_draft:
+        draft["C6"] = "去年的目标"
+    wb.save(form)
+    return age(form)
+
+
+def test_a_renamed_form_is_read_not_a_draft_sheet_before_it(env):
+    config, table, forms, inbox = env
+    _rename_form_and_add_draft(fill(forms["环保局"], inbox / "环保局.xlsx", progress="正式内容"), change_draft=True)
+    result = collect(config, table)
+    assert summary_lines(result)[0] == "收到 1 份：有效 1，待补正 0，退回 0，重复 0"
+    assert sheet(config, table, "汇总")["环境质量"]["推进情况"] == "环保局：正式内容。"
+
+
+def test_two_sheets_that_cannot_be_told_apart_are_returned_naming_both(env):
+    config, table, forms, inbox = env
+    _rename_form_and_add_draft(fill(forms["环保局"], inbox / "环保局.xlsx"), change_draft=False)
+    result = collect(config, table)
+    assert summary_lines(result)[1] == ("退回：环保局.xlsx：有 2 个工作表（“草稿”“本月”）都像填报表，无法判断哪个是交回的，"
+                                        "请对方只保留填好的那一个后重新发送。")
+    assert "环保局" in result.missing
+
+
+def test_a_renamed_column_is_reported_as_such_not_as_every_row_unfilled(env):
+    config, table, forms, inbox = env
+    fill(forms["环保局"], inbox / "环保局.xlsx", edit=lambda ws: ws.cell(5, 6, "进展情况"))
+    result = collect(config, table)
+    assert summary_lines(result)[1:3] == [
+        "待补正：环保局.xlsx（环保局）",
+        "  · 工作表“填报表”：找不到“推进情况”列（表头被改动或删除），这一列的内容没有收到，请把第5行的表头恢复为“推进情况”后重新发送。"]
+    assert not [line for line in summary_lines(result) if "推进情况未填写" in line]
+
+
+# -- finding 3: a return filled on another unit's form -------------------------------------------------
+
+def test_a_return_on_another_units_form_is_not_credited_silently(env):
+    config, table, forms, inbox = env
+    fill(forms["环保局"], inbox / "工商分局报送.xlsx", filler="工商分局小王")
+    result = collect(config, table)
+    assert summary_lines(result)[1:3] == [
+        "待补正：工商分局报送.xlsx（环保局）",
+        "  · 工商分局报送.xlsx：这是环保局的填报表，但文件名“工商分局报送.xlsx”写的是工商分局，像是工商分局用环保局的表填报的；"
+        "已暂按环保局登记为待补正，工商分局仍算未报送，请向两个单位核实。"]
+    assert "工商分局" in result.missing
+    assert ledger_rows(config)[0][1:3] == ("环保局", "待补正")
+    assert sheet(config, table, "报送情况")["环保局"]["报送情况"] == "待补正"
+
+
+# -- 迟到: a return for a period whose report is out ----------------------------------------------------
+
+def test_a_return_for_a_period_already_reported_is_named_late_and_changes_nothing_until_run_again(env):
+    config, table, forms, inbox = env
+    from dutytable.forms import generate
+    october = dict(generate(table, config, Period(2010, 10)).files)
+    fill(october["城建局"], inbox / "城建局10月.xlsx")
+    result = collect(config, table, at(2010, 11, 3, 9, 0))  # October's report day was the 28th
+    assert ("迟到：城建局（城建局10月.xlsx）是 2010-10 的报送，收到时该期的报告日已过；已登记，该期的汇总表和报告没有改动，"
+            "如需更新请运行 python scripts/monthly.py --period 2010-10。") in summary_lines(result)
+    assert "城建局" in result.missing  # not counted for 2010-11
+    assert ledger_rows(config)[0][:3] == ("城建局10月.xlsx", "城建局", "有效")
+    assert not (config.outbox / "2010-10").joinpath("2010年区质量振兴工作目标任务推进情况汇总表.xlsx").exists()
+
+
+def test_a_file_in_a_folder_that_cannot_be_written_is_not_said_to_be_open_in_excel(env, monkeypatch):
+    config, table, forms, inbox = env
+    fill(forms["环保局"], inbox / "只读" / "环保局.xlsx")
+    from dutytable import inbox as module
+    real_access, real_unlink = module.os.access, module.Path.unlink
+    locked = inbox / "只读"
+
+    def unlink(self, *a, **kw):
+        if self.parent == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_unlink(self, *a, **kw)
+
+    monkeypatch.setattr(module.Path, "unlink", unlink)
+    monkeypatch.setattr(module.os, "access", lambda p, m: False if str(p) == str(locked) else real_access(p, m))
+    result = collect(config, table)
+    lines = summary_lines(result)
+    assert lines[0] == "收到 1 份：有效 1，待补正 0，退回 0，重复 0"
+    assert ("以下文件已归档，但所在文件夹不允许写入，无法从 inbox 移走；请取消该文件夹的“只读”后再运行一次："
+            "只读/环保局.xlsx") in lines
+    assert not [line for line in lines if "Excel" in line]
+    assert result.reported == ["环保局"]
+
+
+def test_a_zips_members_take_the_zips_receipt_time_even_when_taken_by_a_later_run(env, monkeypatch):
+    config, table, forms, inbox = env
+    import zipfile
+
+    form = fill(forms["环保局"], config.path.parent / "环保局.xlsx")
+    with zipfile.ZipFile(inbox / "各单位.zip", "w") as z:
+        z.write(form, "环保局.xlsx")
+    age(inbox / "各单位.zip")
+    real_stable, rounds = Collector.stable, []
+
+    def first_round_only(self, paths):  # the run ends (as a crash would) before the members are taken
+        rounds.append(1)
+        return real_stable(self, paths) if len(rounds) == 1 else ([], [])
+
+    monkeypatch.setattr(Collector, "stable", first_round_only)
+    collect(config, table, at(2010, 11, 24, 17, 0))
+    monkeypatch.setattr(Collector, "stable", real_stable)
+    collect(config, table, at(2010, 11, 26, 9, 0))  # after the deadline
+    assert [r[:4] for r in ledger_rows(config)] == [
+        ("各单位.zip", None, "已解压", "2010-11-24T17:00:00"),
+        ("各单位/环保局.xlsx", "环保局", "有效", "2010-11-24T17:00:00")]
+    row = sheet(config, table, "报送情况")["环保局"]
+    assert (row["收到时间"], row["逾期"]) == ("2010-11-24 17:00:00", None)
+
+
+def test_last_months_form_sent_again_says_which_real_return_it_replaces(env):
+    config, table, forms, inbox = env
+    from dutytable.forms import generate
+    october = dict(generate(table, config, Period(2010, 10)).files)
+    fill(october["城建局"], inbox / "城建局10月.xlsx", progress="十月")
+    Collector(config, table, settle_seconds=0, now=at(2010, 10, 20, 9, 0)).run(Period(2010, 10))
+    fill(october["城建局"], inbox / "城建局（本月）.xlsx", progress="十一月的内容")
+    result = collect(config, table, at(2010, 11, 20, 9, 0))
+    assert ("迟到：城建局（城建局（本月）.xlsx，代替先收到的“城建局10月.xlsx”）是 2010-10 的报送，收到时该期的报告日已过；"
+            "已登记，该期的汇总表和报告没有改动，如需更新请运行 python scripts/monthly.py --period 2010-10。"
+            ) in summary_lines(result)
+    assert "其中 1 份属于 2010-10，已归入该期次：城建局（城建局（本月）.xlsx，代替先收到的“城建局10月.xlsx”）" \
+        in summary_lines(result)
