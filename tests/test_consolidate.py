@@ -115,7 +115,7 @@ EXPECTED_PROGRESS = {
 
 def test_every_task_row_of_the_summary_sheet(cycle):
     config, table, path, summary, note = cycle
-    assert path == config.outbox / "2010-11" / "2010年区质量振兴工作目标任务推进情况汇总表.xlsx"
+    assert path == config.outbox / "2010-11" / "2010年区质量振兴工作目标任务推进情况汇总表_2010-11.xlsx"
     assert note == ""
     header, rows = _summary_rows(path)
     assert header == ["序号", "类别", "工作内容", "工作目标", "牵头部门", "配合部门", "完成状态", "各牵头单位状态",
@@ -203,9 +203,9 @@ def test_locked_workbook_is_written_under_a_new_name(cycle, monkeypatch):
     import datetime as dt
     before = path.read_bytes()
     new_path, _, new_note = consolidate(config, table, P, now=dt.datetime(2010, 11, 28, 9, 30, 0))
-    assert new_path.name == "2010年区质量振兴工作目标任务推进情况汇总表_093000.xlsx"
-    assert new_note == ("2010年区质量振兴工作目标任务推进情况汇总表.xlsx 正被其他程序（如 Excel）打开，无法替换，"
-                        "本次汇总表已另存为 2010年区质量振兴工作目标任务推进情况汇总表_093000.xlsx。")
+    assert new_path.name == "2010年区质量振兴工作目标任务推进情况汇总表_2010-11_093000.xlsx"
+    assert new_note == ("2010年区质量振兴工作目标任务推进情况汇总表_2010-11.xlsx 正被其他程序（如 Excel）打开，无法替换，"
+                        "本次汇总表已另存为 2010年区质量振兴工作目标任务推进情况汇总表_2010-11_093000.xlsx。")
     assert path.read_bytes() == before and new_path.exists()
     new_path.unlink()
 

@@ -240,8 +240,8 @@ def test_values_round_trip_to_the_indicator_sheet_and_the_report(workdir):
 
     _, written, _ = make_report(config, table, Period(2010, 11), today=dt.date(2010, 11, 28), pdf=False)
     d = docx.Document(str(written[0]))
-    assert "量化指标41项，已达标12项，未达标4项，未填报25项；" in d.paragraphs[2].text
-    cells = {r.cells[2].text: [c.text for c in r.cells] for r in d.tables[1].rows[1:]}
+    assert "量化指标41项，已达标12项、未达标4项、未填报25项；" in d.paragraphs[3].text
+    cells = {r.cells[2].text: [c.text for c in r.cells] for r in docx.Document(str(written[1])).tables[0].rows[1:]}
     assert cells["工业产品生产许可证产品抽检平均合格率"][3:6] == ["≥92%", "93%", "达标"]
     assert cells["申报省级标准化良好行为企业试点"][3:6] == ["至少5家", "6家", "达标"]
     assert cells["完成产品通过采标验收"][3:6] == ["至少40只", "约四十只", "未填报"]

@@ -284,7 +284,8 @@ def consolidation_line(summary: Summary) -> str:
 # The workbook
 
 def workbook_path(config, period):
-    return config.period_dir(period) / f"{config.report_title(period)}汇总表.xlsx"
+    """outbox/<period>/2010年…汇总表_2010-11.xlsx: the period in the name, a stem apart from the 附件's."""
+    return config.period_dir(period) / f"{config.report_title(period)}汇总表_{period}.xlsx"
 
 
 def consolidate(config, table, period, now=None) -> tuple:
