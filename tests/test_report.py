@@ -241,9 +241,10 @@ def test_reminder_is_a_proper_notice_with_a_new_deadline_and_the_signature_inden
     assert texts[24] == "21．安监局（应报任务1项）"
     assert texts[-2:] == ["区质量振兴工作领导小组办公室", "2010年11月28日"]
     # §7.3.5.2 without a seal: the 署名 two characters in from the right, the date's first character
-    # two right of the 署名's first: 14 characters of 署名, 7 of date -> 2 and 7 characters of 三号 (16 pt).
+    # two right of the 署名's first: the type area is 442.2 pt; 14 characters of 三号 (16 pt) and 2 to spare.
     name, date = d.paragraphs[-2], d.paragraphs[-1]
-    assert (name.paragraph_format.right_indent.pt, date.paragraph_format.right_indent.pt) == (32, 112)
+    assert (name.paragraph_format.left_indent.pt, date.paragraph_format.left_indent.pt) == (186.2, 218.2)
+    assert name.alignment == date.alignment == 0  # left: the date starts where it should whatever its digits' width
     assert name.style.name == date.style.name == "公文落款"
 
 
@@ -360,3 +361,21 @@ def test_in_the_demo_each_progress_cell_begins_with_its_lead(demo_outputs):
     for row in rows:
         lead = leads[row[1]]
         assert row[4].startswith(f"{lead}（牵头"), row[4][:40]
+
+
+@needs_libreoffice
+@needs_pdftotext
+def test_the_printed_reminder_signs_as_the_standard_says(reported):
+    from dutytable.wordml import to_pdf
+    config, table, summary, written = reported
+    pdf, why = to_pdf(written[2])
+    assert why == ""
+    words = [w for _, _, page in pdf_pages(pdf) for w in page]
+    name = next(w for w in words if w[4] == "区质量振兴工作领导小组办公室")
+    date = next(w for w in words if w[4] == "2010" and w[1] > name[3])  # on the next line
+    right_edge = (210 - 26) * MM
+    assert abs(right_edge - name[2] - 32) < 2  # two characters of 三号 in from the right
+    assert abs(date[0] - name[0] - 32) < 2  # the date's first character two right of the 署名's
+    assert date[1] - name[3] < 16
+    number = [w for w in words if re.fullmatch(r"\d+", w[4]) and w[1] > (297 - 35) * MM]
+    assert number and all(5 * MM < w[1] - (297 - 35) * MM < 9 * MM for w in number)  # 7 mm below the text

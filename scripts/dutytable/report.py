@@ -10,7 +10,9 @@ import datetime as dt
 import math
 import re
 
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 from docx.shared import Pt
 
 from . import files
@@ -33,6 +35,7 @@ from .wordml import (
     TABLE_LINE,
     TABLE_ROOM_MM,
     TYPE_WIDTH_LANDSCAPE,
+    TYPE_WIDTH_PORTRAIT_PT,
     cell_xml,
     open_template,
     page,
@@ -336,16 +339,20 @@ def title_lines(words, chars_per_line: float) -> list:
 
 
 def signature_indents(office: str, date_text: str) -> tuple:
-    """Right indents (in characters) of the 署名 and the date, GB/T 9704 §7.3.5.2 (no seal).
+    """Left indents (pt) of the 署名 and the date, GB/T 9704 §7.3.5.2 (no seal).
 
     The 署名 stands two characters in from the right edge, and the date's first character
     two characters right of the 署名's first; a date longer than that stands two in from the
-    edge and the 署名 moves left.
+    edge and the 署名 moves left. Left indents, so that where the date starts does not
+    depend on how wide a printer's font sets its digits.
     """
-    name, date = text_width(office), text_width(date_text)
-    if name - 2 >= date:
-        return 2.0, 2.0 + name - 2 - date
-    return 2.0 + date + 2 - name, 2.0
+    char = PT_3.pt
+    name_left = TYPE_WIDTH_PORTRAIT_PT - char * (2 + text_width(office))
+    date_left = name_left + 2 * char
+    if date_left + char * (text_width(date_text) + 2) > TYPE_WIDTH_PORTRAIT_PT:
+        date_left = TYPE_WIDTH_PORTRAIT_PT - char * (2 + text_width(date_text))
+        name_left = date_left - 2 * char
+    return round(name_left, 1), round(date_left, 1)
 
 
 def reminder_deadline(config, period, today: dt.date) -> tuple:
@@ -392,13 +399,15 @@ def write_reminder(summary: Summary, config, today: dt.date):
                                    f"联系电话：{config.phone}" if config.phone else "") if x)
     if contact:
         document.add_paragraph(f"{contact}。", style=STYLE_BODY)
-    document.add_paragraph("", style=STYLE_BODY)
-    document.add_paragraph("", style=STYLE_BODY)
+    document.add_paragraph("", style=STYLE_BODY)  # one blank line above the 署名 (§7.3.5.2)
     date_text = cn_date(today)
     name_indent, date_indent = signature_indents(config.office, date_text)
     for text, indent in ((config.office, name_indent), (date_text, date_indent)):
         p = document.add_paragraph(text, style=STYLE_SIGN)
-        p.paragraph_format.right_indent = Pt(PT_3.pt * indent)
+        p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        p.paragraph_format.left_indent = Pt(indent)
+        # No extra space between Chinese and digits, so that the date is as wide as counted.
+        p._p.get_or_add_pPr().append(parse_xml(f'<w:autoSpaceDN {nsdecls("w")} w:val="0"/>'))
     return _save(document, report_paths(config, summary.period)[2])
 
 

@@ -52,6 +52,7 @@ LINE = Pt(28.95)  # 22 lines in the 225 mm type area
 PORTRAIT = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 LANDSCAPE = {"top": 28, "right": 37, "bottom": 26, "left": 35}
 TYPE_WIDTH_LANDSCAPE = 297 - 35 - 37  # mm
+TYPE_WIDTH_PORTRAIT_PT = (210 - 28 - 26) * 72 / 25.4
 TYPE_HEIGHT_LANDSCAPE = 210 - 28 - 26  # mm
 TABLE_ROOM_MM = TYPE_HEIGHT_LANDSCAPE - 16  # below the repeated header and band rows
 CELL_PADDING_MM = 2  # a cell's left and right margins (57 twips each) and a little slack
