@@ -19,7 +19,7 @@ from . import files
 from .config import PARTNER_COLLAPSE, PARTNER_OMIT, clamp_day
 from .consolidate import Summary, TaskSummary, summarize
 from .schema import H_ATTAINMENT, H_IND_NAME, H_IND_TARGET, H_ITEM, H_PROGRESS, H_RESPONSIBLE, H_SEQ, H_UNIT, REPORT
-from .vocab import COMPLETION, MET, NOT_FILLED, NOT_MET, NOT_REPORTED, ROLE_LEAD, TO_FIX, cn_date
+from .vocab import COMPLETION, MET, NOT_FILLED, NOT_MET, NOT_REPORTED, ROLE_LEAD, TO_FIX, cn_date, text_width
 from .wordml import (
     CELL_PADDING_MM,
     FOOTER_PORTRAIT,
@@ -42,7 +42,6 @@ from .wordml import (
     set_properties,
     spacer_xml,
     table_xml,
-    text_width,
     to_pdf,
 )
 

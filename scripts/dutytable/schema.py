@@ -184,27 +184,27 @@ def _c(key, header, source, required=(), choices=(), ledger=None, **widths):
 
 DEFAULT = Schema(
     columns=(
-        _c("task_id", H_ID, TASK, form=9, detail=8),
+        _c("task_id", H_ID, TASK, form=9, detail=7),
         _c("seq", H_SEQ, TASK, summary=5, report=10),
-        _c("category", H_CATEGORY, TASK, summary=10, detail=10),  # the 附件 prints it as a band row
-        _c("item", H_ITEM, TASK, form=11, summary=10, detail=10, report=21),
-        _c("target", H_TARGET, TASK, form=42, summary=36, report=45),
-        _c("leads_text", H_LEADS, TASK, summary=12, report=28),  # the 附件's 责任单位: 牵头 and 配合
-        _c("partners_text", H_PARTNERS, TASK, summary=18),
-        _c("recipient", H_UNIT, COMPUTED, detail=12),
+        _c("category", H_CATEGORY, TASK, summary=8, detail=8),  # the 附件 prints it as a band row
+        _c("item", H_ITEM, TASK, form=11, summary=12, detail=8, report=21),
+        _c("target", H_TARGET, TASK, form=42, summary=27, report=45),
+        _c("leads_text", H_LEADS, TASK, summary=10, report=28),  # the 附件's 责任单位: 牵头 and 配合
+        _c("partners_text", H_PARTNERS, TASK, summary=14),
+        _c("recipient", H_UNIT, COMPUTED, detail=10),
         _c("role", H_ROLE, ROLE, form=6, detail=5),
-        _c("submission", H_SUBMISSION, COMPUTED, detail=8),
-        _c("status", H_STATUS, ANSWER, (ROLE_LEAD, ROLE_PARTNER), COMPLETION, form=11, summary=9, detail=9,
+        _c("submission", H_SUBMISSION, COMPUTED, detail=7),
+        _c("status", H_STATUS, ANSWER, (ROLE_LEAD, ROLE_PARTNER), COMPLETION, form=11, summary=12, detail=8,
            report=19),
         _c("lead_statuses", H_LEAD_STATUSES, COMPUTED, summary=16),
-        _c("progress", H_PROGRESS, ANSWER, (ROLE_LEAD,), form=42, summary=44, detail=40, report=102),
-        _c("problems", H_PROBLEMS, ANSWER, form=26, summary=24, detail=22),
-        _c("plans", H_PLANS, ANSWER, form=26, summary=24, detail=22),
-        _c("missing", H_MISSING, COMPUTED, summary=16),
-        _c("filler", H_FILLER, COMPUTED, detail=8),
-        _c("phone", H_PHONE, COMPUTED, detail=12),
-        _c("file", H_FILE, COMPUTED, detail=24),
-        _c("received_at", H_RECEIVED, COMPUTED, detail=16),
+        _c("progress", H_PROGRESS, ANSWER, (ROLE_LEAD,), form=42, summary=37, detail=30, report=102),
+        _c("problems", H_PROBLEMS, ANSWER, form=26, summary=16, detail=16),
+        _c("plans", H_PLANS, ANSWER, form=26, summary=16, detail=16),
+        _c("missing", H_MISSING, COMPUTED, summary=12),
+        _c("filler", H_FILLER, COMPUTED, detail=7),
+        _c("phone", H_PHONE, COMPUTED, detail=11),
+        _c("file", H_FILE, COMPUTED, detail=14),
+        _c("received_at", H_RECEIVED, COMPUTED, detail=17),
     ),
     layouts={
         FORM: ("task_id", "item", "target", EXTRAS, "role", "status", "progress", "problems", "plans"),

@@ -13,7 +13,6 @@ import datetime as dt
 import shutil
 import subprocess
 import tempfile
-import unicodedata
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -144,11 +143,6 @@ def set_properties(document, title: str, author: str, day: dt.date) -> None:
     props.author = props.last_modified_by = author
     props.created = props.modified = dt.datetime(day.year, day.month, day.day)
     props.revision = 1
-
-
-def text_width(text: str) -> float:
-    """Width in character widths: a CJK character is 1, a digit or Latin letter 0.5."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
 
 
 def _strip_theme_fonts(document):
