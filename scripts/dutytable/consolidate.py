@@ -568,9 +568,11 @@ def _sheet_stats(wb, f, s):
         chart.add_series({"name": [STATS_SHEET, 1, c], "categories": [STATS_SHEET, 2, 0, total_row - 1, 0],
                           "values": [STATS_SHEET, 2, c, total_row - 1, c], **COMPLETION_CHART_FILLS[status],
                           "border": {"color": "#000000", "width": 0.75}, "gap": 60,
-                          "data_labels": {"value": True, "num_format": "0;;;",
+                          # on a white box, readable on every fill and pattern
+                          "data_labels": {"value": True, "num_format": "0;;;", "fill": {"color": "#FFFFFF"},
+                                          "border": {"color": "#000000"},
                                           "font": {"bold": True, "color": "#000000", "size": 11}}})
-    chart.set_title({"name": f"{s.title}各类别任务完成状态（{s.period.label}）"})
+    chart.set_title({"name": f"各类别任务完成状态（{s.period.label}）"})
     chart.set_y_axis({"name": "任务数", "major_gridlines": {"visible": True}})
     chart.set_legend({"position": "bottom", "font": {"size": 11}})
     sheet = wb.add_chartsheet(STATS_CHART_SHEET)
