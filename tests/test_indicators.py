@@ -234,7 +234,9 @@ def test_values_round_trip_to_the_indicator_sheet_and_the_report(workdir):
     assert rows["T0201-4"][5:7] == ("约四十只", "未填报")
     assert rows["T0201-2"][5:7] == (1, "达标") and rows["T0301-1"][5:7] == (1, "未达标")
     assert rows["T0402-2"][4:7] == ("安监局", None, "未填报")
-    assert len(sheet._charts) == 1
+    # two periods: the trend chart, on a sheet of its own after the table
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[-2:] == ["指标", "指标趋势"] and len(book["指标趋势"]._charts) == 1
     counts = summary.indicator_counts
     assert counts == {"达标": 12, "未达标": 4, "未填报": 25}
 

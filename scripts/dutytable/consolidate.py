@@ -8,7 +8,6 @@ workbook and the Word report. :func:`write_workbook` writes the four sheets.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -64,9 +63,9 @@ from .vocab import (
     SUMMARY_SHEET,
     TO_FIX,
     TREND_SHEET,
-    text_width,
 )
-from .xlsx import A3, A4, BODY, HEAD, PX_PER_IN, column_px, new_workbook, print_landscape
+from .xlsx import A3, A4, BODY, HEAD, new_workbook, print_landscape
+from .xlsx import row_height as xlsx_row_height
 
 EXCEL_CELL_LIMIT = 32767
 TOO_LONG = f"……（内容过长，其余见“{DETAIL_SHEET}”工作表）"
@@ -338,7 +337,6 @@ def write_workbook(summary: Summary, path, paper: str = "A4") -> None:
 
 FONT = "宋体"
 FONT_PT = 10
-LINE_PT = 14  # a line of 宋体 10 pt as Excel and LibreOffice set it, with its leading
 
 
 def _formats(wb):
@@ -360,18 +358,9 @@ def _formats(wb):
     return f
 
 
-def text_lines(text: str, width: float, font_pt: float = FONT_PT) -> int:
-    """Lines ``text`` takes in a wrapped cell ``width`` units wide: CJK characters are a full em, others half."""
-    room = column_px(width) - 6  # the cell's inner padding
-    em = font_pt * PX_PER_IN / 72
-    per_line = max(room / em, 1.0)
-    return sum(max(math.ceil(text_width(part) / per_line), 1) for part in str(text).split("\n"))
-
-
-def row_height(values, widths, line: float = LINE_PT) -> float:
-    """A row height that shows every wrapped cell whole, from its text's width (CJK-aware)."""
-    lines = max([text_lines(v, w) for v, w in zip(values, widths) if str(v)] or [1])
-    return min(line * lines + 4, 409)  # Excel's highest row
+def row_height(values, widths) -> float:
+    """A row height that shows every wrapped cell of the 汇总表 whole."""
+    return xlsx_row_height(values, widths, FONT_PT)
 
 
 def _table_sheet(wb, f, name, title, headers, rows, status_col=None, row_format=None, paper=A4):

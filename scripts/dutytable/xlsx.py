@@ -6,7 +6,11 @@ or link), the A4 print setup and the formats shared across workbooks.
 
 from __future__ import annotations
 
+import math
+
 import xlsxwriter
+
+from .vocab import text_width
 
 # Text from returns is written as text: never a formula, a number or a link.
 SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
@@ -89,6 +93,19 @@ def print_landscape(ws, widths, paper: int = A4, repeat_row: int | None = None,
     if footer:
         ws.set_footer(footer)
     return scale
+
+
+def text_lines(text: str, width: float, font_pt: float) -> int:
+    """Lines ``text`` takes in a wrapped cell ``width`` units wide: CJK characters a full em, others half."""
+    room = column_px(width) - 6  # the cell's inner padding
+    per_line = max(room / (font_pt * PX_PER_IN / 72), 1.0)
+    return sum(max(math.ceil(text_width(part) / per_line), 1) for part in str(text).split("\n"))
+
+
+def row_height(values, widths, font_pt: float = 10, least_lines: int = 1) -> float:
+    """A row height (pt) that shows every wrapped cell whole, from its text's width; at least ``least_lines``."""
+    lines = max([text_lines(v, w, font_pt) for v, w in zip(values, widths) if str(v)] + [least_lines])
+    return min(font_pt * 1.4 * lines + 4, 409)  # a line with its leading; 409 is Excel's highest row
 
 
 def footer_text(text: str) -> str:
