@@ -210,7 +210,7 @@ def test_print_layout_rows_deadline_help_sheet_and_indicator_header(generated):
     help_sheet = wb["填表说明"]
     assert help_sheet.page_setup.orientation == "portrait" and help_sheet.page_setup.paperSize == 9
     assert help_sheet.sheet_properties.pageSetUpPr.fitToPage is True
-    assert round(help_sheet.column_dimensions["A"].width) == 81  # 80 characters and Excel's padding
+    assert round(help_sheet.column_dimensions["A"].width) == 65  # 64 characters and Excel's padding
     assert all(help_sheet[f"A{r}"].alignment.wrap_text and help_sheet[f"A{r}"].font.name == "宋体"
                for r in range(1, help_sheet.max_row + 1) if help_sheet[f"A{r}"].value)
     indicators = wb["指标填报"]

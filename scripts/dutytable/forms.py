@@ -65,7 +65,7 @@ DIST_DIR = "分发"
 DIST_LIST = DIST_SHEET + ".xlsx"
 FORM_FONT_PT = 11
 ANSWER_LINES = 8  # an input row holds about 150 characters of 推进情况 before it grows
-HELP_WIDTH = 80  # 填表说明: one column, wrapped, a portrait A4 page wide
+HELP_WIDTH = 64  # 填表说明: one column, wrapped, within a portrait A4 page whatever the printer's default font
 POOL_THRESHOLD = 64  # below this many forms a process pool costs more than it saves
 
 
