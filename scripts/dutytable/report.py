@@ -285,7 +285,7 @@ def _task_text(t: TaskSummary, c, n: int, partner_text: str) -> str:
     return str(t.value(c))
 
 
-INDICATOR_COLUMNS = ((H_SEQ, 10), (H_ITEM, 28), (H_IND_NAME, 0), (H_IND_TARGET, 26), ("截至本月完成", 26),
+INDICATOR_COLUMNS = ((H_SEQ, 11), (H_ITEM, 28), (H_IND_NAME, 0), (H_IND_TARGET, 26), ("截至本月完成", 26),
                      (H_ATTAINMENT, 18), (H_UNIT, 24))
 _RANGE_DASH = re.compile(r"(?<=\d)[–\-~](?=\d)")
 
@@ -300,13 +300,15 @@ def _indicator_table_xml(summary: Summary, ids: dict) -> str:
     cell_style, head_style = ids[STYLE_CELL], ids[STYLE_HEAD]
     widths = [w for _, w in INDICATOR_COLUMNS]
     widths[2] = TYPE_WIDTH_LANDSCAPE - sum(widths)
-    head = "".join(cell_xml(name, w, head_style, center=True) for (name, _), w in zip(INDICATOR_COLUMNS, widths))
+    # 五号: one line a row, so that the list runs on few pages and each name stays on its line.
+    head = "".join(cell_xml(name, w, head_style, center=True, small=True)
+                   for (name, _), w in zip(INDICATOR_COLUMNS, widths))
     rows = [f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>']
     for n, i in enumerate(summary.indicators, start=1):
         ind = i.indicator
         actual = "" if i.actual is None else f"{i.actual:g}{'个行政村' if ind.unit == '行政村' else ind.unit}"
         values = (str(n), i.item, ind.name, printed_target(ind.target_text), actual or i.raw, i.status, ind.owner)
-        cells = "".join(cell_xml(v, w, cell_style, center=c != 2)
+        cells = "".join(cell_xml(v, w, cell_style, center=c != 2, small=True)
                         for c, (v, w) in enumerate(zip(values, widths)))
         rows.append(f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>')
     return table_xml(widths, rows)
