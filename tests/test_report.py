@@ -266,11 +266,14 @@ def test_no_reminder_when_every_unit_has_reported(reported):
     config, table, summary, written = reported
     for r in summary.recipients:
         r.state = "已报送"
-    (config.outbox / "2010-11" / "催报通知_2010-11.docx").unlink()
     _, written, notes = make_report(config, table, P, today=TODAY, pdf=False, summary=summary)
     assert [p.name for p in written] == [A1, A2]
+    # The notice an earlier run wrote is no longer true: kept under a name that says it was replaced.
+    kept = list((config.outbox / "2010-11").glob("催报通知_2010-11.备份-*.docx"))
+    assert len(kept) == 1 and not (config.outbox / "2010-11" / "催报通知_2010-11.docx").exists()
+    assert notes == ["全部单位均已报送，无需催报。", f"原有的 催报通知_2010-11.docx 已改名为 {kept[0].name}，不必再发。"]
+    _, _, notes = make_report(config, table, P, today=TODAY, pdf=False, summary=summary)
     assert notes == ["全部单位均已报送，无需催报。"]
-    assert not (config.outbox / "2010-11" / "催报通知_2010-11.docx").exists()
 
 
 def test_a_template_restyled_in_word_is_used_by_style_name(workdir, reported):

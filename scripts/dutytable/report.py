@@ -431,6 +431,10 @@ def make_report(config, table, period, today: dt.date, pdf: bool = True, summary
     reminder = write_reminder(summary, config, today)
     if reminder is None:
         notes.append(ALL_REPORTED)
+        stale = report_paths(config, period)[2]
+        if stale.exists():  # an earlier run's notice, no longer true: kept, under a name that says so
+            moved = files.backup(stale)
+            notes.append(f"原有的 {stale.name} 已改名为 {moved.name}，不必再发。")
     elif not (config.contact and config.phone):
         notes.append(NO_CONTACT)
     written = attachments + ([reminder] if reminder else [])
