@@ -213,6 +213,16 @@ def test_partner_text_include_collapse_or_omit(reported):
     assert progress_lines(t, "omit") == lead_lines + [silent]
 
 
+def test_extra_columns_leave_progress_its_share():
+    from dutytable.report import report_widths
+    from dutytable.schema import DEFAULT, REPORT
+    columns = DEFAULT.with_extras(["完成时限", "责任领导"], {"完成时限": {REPORT: 20}, "责任领导": {REPORT: 20}}).at(REPORT)
+    assert [c.header for c in columns] == ["序号", "工作内容", "工作目标", "牵头部门", "完成时限", "责任领导", "推进情况", "完成状态"]
+    widths = report_widths(columns)
+    assert abs(sum(widths) - 225) < 0.5 and widths[6] >= 0.45 * 225 - 0.1
+    assert report_widths(DEFAULT.at(REPORT)) == [10, 21, 45, 28, 102, 19]  # no extras: as the schema says
+
+
 def test_a_crowded_table_goes_down_to_wuhao_never_below(reported):
     from dutytable.report import row_lines, table_size
     from dutytable.wordml import PT_5, PT_S4

@@ -2,7 +2,7 @@
 
 :func:`summarize` computes everything from the ledger (returns are read once, by the
 collector; nothing here opens a returned file) and is shared by the consolidated
-workbook and the Word report. :func:`write_workbook` writes the four sheets.
+workbook and the Word report. :func:`write_workbook` writes the sheets and the charts.
 """
 
 from __future__ import annotations

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
-from docx.shared import Pt
+from docx.shared import Length, Pt
 
 from . import files
 from .config import PARTNER_COLLAPSE, PARTNER_OMIT, clamp_day
@@ -49,7 +50,7 @@ ALL_REPORTED = "全部单位均已报送，无需催报。"
 NO_CONTACT = "催报通知中没有联系人和电话：请在 config.ini 的 [report] 中填写 contact 和 phone。"
 #: 推进情况's least share of the 附件1 table; the narrowest 工作目标 before the table text goes down to 五号.
 PROGRESS_SHARE = 0.45
-MIN_TARGET_MM = 32
+MIN_TARGET_MM = 30
 CN_DIGITS = "零一二三四五六七八九"
 FEW_RECIPIENTS = 5  # a 催报通知 to more units is addressed to 各有关单位, above the list of their names
 
@@ -105,7 +106,7 @@ def overview(summary: Summary, day: dt.date) -> str:
     return text + (f"，其中{'，'.join(notes)}" if notes else "") + "。"
 
 
-def report_paths(config, period) -> tuple:
+def report_paths(config, period) -> tuple[Path, Path, Path]:
     """(附件1, 附件2, 催报通知): each name carries the period, so months cannot be confused."""
     folder = config.period_dir(period)
     title = config.report_title(period)
@@ -128,7 +129,7 @@ def _save(document, path):
     return path
 
 
-def write_report(summary: Summary, config, today: dt.date):
+def write_report(summary: Summary, config, today: dt.date) -> Path:
     """Write 附件1 (the tasks); returns its path."""
     document = open_template(config)
     _heading(document, config, config.attachment, summary.title + "汇总表", today)
@@ -143,7 +144,7 @@ def write_report(summary: Summary, config, today: dt.date):
     return _save(document, report_paths(config, summary.period)[0])
 
 
-def write_indicator_report(summary: Summary, config, today: dt.date):
+def write_indicator_report(summary: Summary, config, today: dt.date) -> Path:
     """Write 附件2 (the quantitative indicators) in its own file; returns its path."""
     document = open_template(config)
     _heading(document, config, config.attachment2, f"{summary.title}量化指标完成情况表", today)
@@ -155,8 +156,9 @@ def write_indicator_report(summary: Summary, config, today: dt.date):
 def report_widths(columns) -> list:
     """Column widths (mm) filling the landscape type area.
 
-    推进情况 takes at least :data:`PROGRESS_SHARE` of the width; 工作目标 gives way to it
-    down to :data:`MIN_TARGET_MM`.
+    推进情况 takes at least :data:`PROGRESS_SHARE` of the width: 工作目标 gives way to it first,
+    down to :data:`MIN_TARGET_MM`; if that is not enough (many extra columns), the other columns
+    narrow in proportion.
     """
     widths = [c.width(REPORT) for c in columns]
     keys = [c.key for c in columns]
@@ -165,7 +167,11 @@ def report_widths(columns) -> list:
     rest = TYPE_WIDTH_LANDSCAPE - sum(w for i, w in enumerate(widths) if i != progress)
     if rest < least:
         widths[target] = max(MIN_TARGET_MM, widths[target] - (least - rest))
-    widths[progress] = TYPE_WIDTH_LANDSCAPE - sum(w for i, w in enumerate(widths) if i != progress)
+        others = sum(w for i, w in enumerate(widths) if i != progress)
+        if TYPE_WIDTH_LANDSCAPE - others < least:
+            shrink = (TYPE_WIDTH_LANDSCAPE - least) / others
+            widths = [w if i == progress else round(w * shrink, 1) for i, w in enumerate(widths)]
+    widths[progress] = round(TYPE_WIDTH_LANDSCAPE - sum(w for i, w in enumerate(widths) if i != progress), 1)
     return widths
 
 
@@ -179,7 +185,7 @@ def row_lines(texts, widths, size_pt: float) -> int:
     return most
 
 
-def table_size(rows, widths) -> object:
+def table_size(rows, widths) -> Length:
     """小四 when the rows at 小四 average at most a third of the page's table room (three tasks a page
     or more), else 五号: a larger size would leave a reader two tasks a page, or one."""
     if not rows:
@@ -364,7 +370,7 @@ def reminder_deadline(config, period, today: dt.date) -> tuple:
     return today + dt.timedelta(days=config.remind_days), True
 
 
-def write_reminder(summary: Summary, config, today: dt.date):
+def write_reminder(summary: Summary, config, today: dt.date) -> Path | None:
     """The 催报通知 to the units that have not reported: portrait A4, a proper 通知. None when all have."""
     missing = summary.not_reported
     if not missing:
