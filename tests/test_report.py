@@ -221,6 +221,9 @@ def test_extra_columns_leave_progress_its_share():
     widths = report_widths(columns)
     assert abs(sum(widths) - 225) < 0.5 and widths[6] >= 0.45 * 225 - 0.1
     assert report_widths(DEFAULT.at(REPORT)) == [10, 21, 45, 28, 102, 19]  # no extras: as the schema says
+    # 工作内容 widens for its longest name: "确保安全生产", 6 characters of 五号 (3.7 mm) and the padding
+    assert report_widths(DEFAULT.at(REPORT), 6, 10.5) == [10, 24.7, 42.0, 28, 101.3, 19]
+    assert report_widths(DEFAULT.at(REPORT), 20, 12)[1] == 30  # at most 30 mm
 
 
 def test_a_crowded_table_goes_down_to_wuhao_never_below(reported):

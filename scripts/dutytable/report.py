@@ -51,6 +51,7 @@ NO_CONTACT = "催报通知中没有联系人和电话：请在 config.ini 的 [r
 #: 推进情况's least share of the 附件1 table; the narrowest 工作目标 before the table text goes down to 五号.
 PROGRESS_SHARE = 0.45
 MIN_TARGET_MM = 30
+MAX_ITEM_MM = 30  # 工作内容 no wider than this, for a long name (it then wraps)
 CN_DIGITS = "零一二三四五六七八九"
 FEW_RECIPIENTS = 5  # a 催报通知 to more units is addressed to 各有关单位, above the list of their names
 
@@ -153,8 +154,11 @@ def write_indicator_report(summary: Summary, config, today: dt.date) -> Path:
     return _save(document, report_paths(config, summary.period)[1])
 
 
-def report_widths(columns) -> list:
+def report_widths(columns, longest_item: float = 0, size_pt: float = PT_S4.pt) -> list:
     """Column widths (mm) filling the landscape type area.
+
+    工作内容 widens (up to :data:`MAX_ITEM_MM`) so that its longest name, ``longest_item``
+    characters at ``size_pt``, stays on one line.
 
     推进情况 takes at least :data:`PROGRESS_SHARE` of the width: 工作目标 gives way to it first,
     down to :data:`MIN_TARGET_MM`; if that is not enough (many extra columns), the other columns
@@ -163,10 +167,14 @@ def report_widths(columns) -> list:
     widths = [c.width(REPORT) for c in columns]
     keys = [c.key for c in columns]
     progress, target = keys.index("progress"), keys.index("target")
+    if "item" in keys:
+        item = keys.index("item")
+        needed = longest_item * size_pt * 25.4 / 72 + CELL_PADDING_MM + 0.5
+        widths[item] = max(widths[item], min(MAX_ITEM_MM, round(needed, 1)))
     least = TYPE_WIDTH_LANDSCAPE * PROGRESS_SHARE
     rest = TYPE_WIDTH_LANDSCAPE - sum(w for i, w in enumerate(widths) if i != progress)
     if rest < least:
-        widths[target] = max(MIN_TARGET_MM, widths[target] - (least - rest))
+        widths[target] = max(MIN_TARGET_MM, math.floor((widths[target] - (least - rest)) * 10) / 10)
         others = sum(w for i, w in enumerate(widths) if i != progress)
         if TYPE_WIDTH_LANDSCAPE - others < least:
             shrink = (TYPE_WIDTH_LANDSCAPE - least) / others
@@ -247,9 +255,10 @@ def _table_xml(summary: Summary, ids: dict, partner_text: str = PARTNER_COLLAPSE
     """
     cell_style, head_style = ids[STYLE_CELL], ids[STYLE_HEAD]
     columns = summary.schema.at(REPORT)
-    widths = report_widths(columns)
     texts = [[_task_text(t, c, n, partner_text) for c in columns] for n, t in enumerate(summary.tasks, start=1)]
-    small = table_size(texts, widths) == PT_5
+    longest = max((text_width(t.task.item) for t in summary.tasks), default=0)
+    small = table_size(texts, report_widths(columns, longest)) == PT_5
+    widths = report_widths(columns, longest, (PT_5 if small else PT_S4).pt)
     head = "".join(cell_xml(H_RESPONSIBLE if c.key == "leads_text" else c.header, w, head_style, center=True,
                             small=small) for c, w in zip(columns, widths))
     header = f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>'
