@@ -112,6 +112,10 @@ def _config_with(tmp_path, section, line):
     ("report", "attachment = " + "一" * 41,
      f"[report] attachment = {'一' * 41} 无效：它是输出文件名的一部分，不能超过 40 个字，"
      "也不能含有 \\ / : * ? \" < > | 这些字符，例如“attachment = 1”。"),
+    ("report", "partner_text = 合并", "[report] partner_text = 合并 无效：应为 include / collapse / omit 之一，"
+                                    "例如“partner_text = collapse”。"),
+    ("report", "paper = A5", "[report] paper = A5 无效：应为 A4 / A3 之一，例如“paper = A4”。"),
+    ("report", "remind_days = 0", "[report] remind_days = 0 无效：应为 1 到 60 之间的整数，例如 3。"),
     ("groups", "各镇、街道 =", "[groups] 中“各镇、街道”没有列出任何单位：请用顿号分隔列出，或删除这一行。"),
     ("aliases", "区相关部门 =", "[aliases] 中“区相关部门”没有写对应的名称：请写成“区相关部门 = 规范名称”。"),
 ])
@@ -120,6 +124,20 @@ def test_bad_config_values(tmp_path, section, line, message):
     with pytest.raises(ConfigError) as info:
         load_config(path)
     assert str(info.value) == f"配置文件 {path} 的 {message}"
+
+
+def test_report_settings_for_the_notice_and_the_print(tmp_path):
+    path = tmp_path / "config.ini"
+    text = (ROOT / "config.ini").read_text(encoding="utf-8").replace(
+        "attachment = 1\n", "attachment = 1\nattachment2 = 3\ncontact = 张三\nphone = 0519-85123456\n"
+                            "partner_text = omit\nremind_days = 5\npaper = A3\n")
+    path.write_text(text, encoding="utf-8")
+    config = load_config(path)
+    assert (config.attachment2, config.contact, config.phone, config.partner_text, config.remind_days,
+            config.paper, config.warnings) == ("3", "张三", "0519-85123456", "omit", 5, "A3", [])
+    defaults = load_config(ROOT / "config.ini")
+    assert (defaults.attachment2, defaults.contact, defaults.partner_text, defaults.remind_days, defaults.paper) == (
+        "2", "", "collapse", 3, "A4")
 
 
 def test_config_with_bom_and_relative_paths(tmp_path):

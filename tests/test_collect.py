@@ -150,17 +150,39 @@ def test_soft_problems_accept_the_return_marked_and_write_a_marked_copy(env):
     assert latest.answers["T0203"].status == "已完成" and latest.answers["T0204"].status == "正常推进"
     assert latest.answers["T0101"].status == "进行中（待核实）"  # kept as written, marked, never lost
     # the marked copy: the department's own answers, each problem cell shaded and commented
-    marked = config.outbox / "2010-11" / "待补正" / f"质监分局_2010-11填报表_待补正_{ex.sha256[:8]}.xlsx"
+    marked = config.outbox / "2010-11" / "待补正" / "质监分局_2010-11填报表_待补正.xlsx"
     assert result.marked_copies == [marked]
     ws = openpyxl.load_workbook(marked)["填报表"]
     assert ws["E6"].value == "进行中" and ws["E6"].comment.text == f"“进行中”不是可选值，请改为：{ALL_STATUSES}。"
     assert ws["E8"].comment.text == f"完成状态未填写，请从下拉列表中选择：{ALL_STATUSES}。"
     assert ws["F9"].comment.text == "本单位牵头的任务，推进情况必须填写。"
     assert ws["H2"].comment.text == "联系电话未填写，请补填。"
-    assert ws["E6"].fill.fgColor.rgb == "FFF8CBAD" and ws["F6"].fill.fgColor.rgb == "FFFFF2CC"
+    # a thick dark border and a dotted fill: the mark shows in black-and-white print
+    assert (ws["E6"].fill.patternType, ws["E6"].fill.fgColor.rgb, ws["E6"].fill.bgColor.rgb) == (
+        "gray0625", "FFC00000", "FFF8CBAD")
+    assert ws["E6"].border.left.style == "thick" and ws["F6"].fill.fgColor.rgb == "FFFFF2CC"
+    # and the red banner above the table says in words what is wrong
+    assert ws["A4"].value == (f"请更正以下问题（红色粗框单元格，改好后重新发回）：H2：联系电话未填写，请补填；"
+                              f"E6：“进行中”不是可选值，请改为：{ALL_STATUSES}；"
+                              f"E8：完成状态未填写，请从下拉列表中选择：{ALL_STATUSES}；F9：本单位牵头的任务，推进情况必须填写。")
     assert ws["F6"].value == "本月已按计划推进。" and ws["F2"].value == "张三"
     assert ws["C7"].value != "改过的目标"  # the copy carries the table's own target
     assert ws.protection.sheet is True
+
+
+def test_a_second_faulty_return_replaces_the_marked_copy_and_moves_the_old_one_aside(env):
+    import datetime as dt
+
+    config, table, forms, inbox = env
+    fill(forms["质监分局"], inbox / "质监.xlsx", phone=None)
+    collect(config, table, now=lambda: dt.datetime(2010, 11, 20, 9, 0, 0))
+    fill(forms["质监分局"], inbox / "质监2.xlsx", phone=None, progress="第二版")
+    collect(config, table, now=lambda: dt.datetime(2010, 11, 21, 10, 30, 0))
+    folder = config.outbox / "2010-11" / "待补正"
+    assert sorted(p.name for p in folder.iterdir()) == ["旧版", "质监分局_2010-11填报表_待补正.xlsx"]
+    assert [p.name for p in (folder / "旧版").iterdir()] == ["质监分局_2010-11填报表_待补正_20101121-103000.xlsx"]
+    current = openpyxl.load_workbook(folder / "质监分局_2010-11填报表_待补正.xlsx")["填报表"]
+    assert current["F6"].value == "第二版"
 
 
 def test_status_normalisation():

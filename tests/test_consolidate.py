@@ -83,9 +83,9 @@ def _summary_rows(path):
 
 TOWN_LEADS = ("区有关部门：正常推进；春江镇：正常推进；孟河镇：正常推进；新桥镇：正常推进；薛家镇：正常推进；"
               "罗溪镇：正常推进；西夏墅镇：正常推进；三井街道：正常推进；河海街道：正常推进；龙虎塘街道：未报送")
-EXPECTED_STATUS = {  # task item -> (完成状态, 各牵头单位状态, 未报送单位)
+EXPECTED_STATUS = {  # task item -> (完成状态 with each lead's own beside it, -, 未报送单位)
     # status_rule = main_lead: the first lead listed, each lead's own status beside it
-    "产品质量": ("已完成", "质监分局：已完成；药监分局：进度滞后", "龙虎塘街道"),
+    "产品质量": ("已完成（质监分局：已完成；药监分局：进度滞后）", None, "龙虎塘街道"),
     "工程质量": ("正常推进", None, "龙虎塘街道"),
     "服务质量": ("正常推进", None, "龙虎塘街道"),
     "环境质量": ("正常推进", None, "龙虎塘街道"),
@@ -99,10 +99,10 @@ EXPECTED_STATUS = {  # task item -> (完成状态, 各牵头单位状态, 未报
     "商标创建": ("正常推进", None, "龙虎塘街道"),
     "质量管理": ("正常推进", None, "龙虎塘街道"),
     "打假治劣": ("正常推进", None, "龙虎塘街道"),
-    "确保安全生产": ("未报送", "安监局：未报送；质监分局：正常推进", "安监局、龙虎塘街道"),  # its first lead is silent
+    "确保安全生产": ("未报送（安监局：未报送；质监分局：正常推进）", None, "安监局、龙虎塘街道"),  # its first lead is silent
     "长效管理": ("正常推进", None, "龙虎塘街道"),
-    "宣传": ("正常推进", TOWN_LEADS, "龙虎塘街道"),
-    "培训": ("正常推进", TOWN_LEADS, "龙虎塘街道"),
+    "宣传": (f"正常推进（{TOWN_LEADS}）", None, "龙虎塘街道"),
+    "培训": (f"正常推进（{TOWN_LEADS}）", None, "龙虎塘街道"),
 }
 
 TOWNS_REPORTING = [t for t in TOWNS if t != "龙虎塘街道"]
@@ -119,14 +119,16 @@ EXPECTED_PROGRESS = {
 
 def test_every_task_row_of_the_summary_sheet(cycle):
     config, table, path, summary, note = cycle
-    assert path == config.outbox / "2010-11" / "2010年区质量振兴工作目标任务推进情况汇总表.xlsx"
+    assert path == config.outbox / "2010-11" / "2010年区质量振兴工作目标任务推进情况汇总表_2010-11.xlsx"
     assert note == ""
     header, rows = _summary_rows(path)
-    assert header == ["序号", "类别", "工作内容", "工作目标", "牵头部门", "配合部门", "完成状态", "各牵头单位状态",
+    # The leads' own statuses are folded into 完成状态 when they disagree: no column of its own.
+    assert header == ["序号", "类别", "工作内容", "工作目标", "牵头部门", "配合部门", "完成状态",
                       "推进情况", "存在问题", "下步打算", "未报送单位"]
     assert list(rows) == list(EXPECTED_STATUS)
     for item, (status, leads, missing) in EXPECTED_STATUS.items():
-        assert (rows[item]["完成状态"], rows[item]["各牵头单位状态"], rows[item]["未报送单位"]) == (status, leads, missing), item
+        assert (rows[item]["完成状态"], rows[item]["未报送单位"]) == (status, missing), item
+    assert [r["序号"] for r in rows.values()] == list(range(1, 19))  # 序号 per task
     for item, progress in EXPECTED_PROGRESS.items():
         assert rows[item]["推进情况"] == progress, item
     first = rows["产品质量"]
@@ -152,7 +154,7 @@ def test_formula_like_text_stays_text_in_the_file(cycle):
 def test_detail_submissions_and_stats_sheets(cycle):
     config, table, path, summary, note = cycle
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["汇总", "明细", "报送情况", "统计", "指标"]
+    assert wb.sheetnames == ["汇总", "明细", "报送情况", "统计", "统计图", "指标"]  # one period: no trend chart
     detail = list(wb["明细"].iter_rows(min_row=3, values_only=True))
     # 12+11+16+11 + 12+12+12+11+13+13 + 17+14+12 + 10+12+10 + 10+10 (task by task, 各镇、街道 = 9 towns)
     assert len(detail) == sum(len(r.assignments) for r in table.recipients(config.departments)) == 218
@@ -167,7 +169,9 @@ def test_detail_submissions_and_stats_sheets(cycle):
     sub = {r[1]: r for r in wb["报送情况"].iter_rows(min_row=3, values_only=True)}
     assert len(sub) == 24
     assert sub["安监局"][2:6] == ("未报送", 1, None, None) and sub["龙虎塘街道"][2] == "未报送"
-    assert sub["科技局"][2] == "待补正" and sub["科技局"][11] == "工作表“填报表”H2：联系电话未填写，请补填。"
+    assert [c.value for c in wb["报送情况"][2]] == ["序号", "填报单位", "报送情况", "任务数", "收到时间", "逾期", "文件",
+                                                 "文件时间", "填报人", "联系电话", "问题"]  # no version is held: no 待确认版本
+    assert sub["科技局"][2] == "待补正" and sub["科技局"][10] == "工作表“填报表”H2：联系电话未填写，请补填。"
     assert sub["质监分局"][2:4] == ("已报送", 11)
     assert sub["质监分局"][5] is None  # received 2010-11-05, before the deadline of the 25th
     ws = wb["报送情况"]
@@ -180,17 +184,18 @@ def test_detail_submissions_and_stats_sheets(cycle):
     assert stats[6] == ("合计", 1, 16, 0, 0, 1, 18)
     tail = {r[0]: r[1] for r in wb["统计"].iter_rows(min_row=9, max_row=13, values_only=True) if r[0]}
     assert tail == {"应报送单位": 24, "已报送单位": 22, "未报送单位": 2, "报送率": pytest.approx(22 / 24)}
-    assert len(wb["统计"]._charts) == 1
+    assert len(wb["统计图"]._charts) == 1 and len(wb["统计"]._charts) == 0
 
 
 def test_status_colours_freeze_filter_and_print_setup(cycle):
     config, table, path, summary, note = cycle
     ws = openpyxl.load_workbook(path)["汇总"]
     rules = {r.formula[0]: r.dxf.fill.bgColor.rgb for rng in ws.conditional_formatting for r in rng.rules}
-    assert rules == {'"已完成"': "FFC6EFCE", '"正常推进"': "FFF2F2F2", '"进度滞后"': "FFFFEB9C", '"未启动"': "FFFFC7CE",
-                     '"未报送"': "FFD9D9D9"}
+    # "begins with": a status folded with the leads' own is coloured as its first word
+    assert rules == {'LEFT(G3,3)="已完成"': "FFC6EFCE", 'LEFT(G3,4)="正常推进"': "FFF2F2F2",
+                     'LEFT(G3,4)="进度滞后"': "FFFFEB9C", 'LEFT(G3,3)="未启动"': "FFFFC7CE", 'LEFT(G3,3)="未报送"': "FFD9D9D9"}
     assert [str(rng.sqref) for rng in ws.conditional_formatting][0] == "G3:G20"
-    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:L20"
+    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:K20"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9 and ws.print_title_rows == "$2:$2"
     assert ws["A1"].value == "2010年区质量振兴工作目标任务推进情况汇总表（2010年11月）"
 
@@ -208,9 +213,9 @@ def test_locked_workbook_is_written_under_a_new_name(cycle, monkeypatch):
     import datetime as dt
     before = path.read_bytes()
     new_path, _, new_note = consolidate(config, table, P, now=dt.datetime(2010, 11, 28, 9, 30, 0))
-    assert new_path.name == "2010年区质量振兴工作目标任务推进情况汇总表_093000.xlsx"
-    assert new_note == ("2010年区质量振兴工作目标任务推进情况汇总表.xlsx 正被其他程序（如 Excel）打开，无法替换，"
-                        "本次汇总表已另存为 2010年区质量振兴工作目标任务推进情况汇总表_093000.xlsx。")
+    assert new_path.name == "2010年区质量振兴工作目标任务推进情况汇总表_2010-11_093000.xlsx"
+    assert new_note == ("2010年区质量振兴工作目标任务推进情况汇总表_2010-11.xlsx 正被其他程序（如 Excel）打开，无法替换，"
+                        "本次汇总表已另存为 2010年区质量振兴工作目标任务推进情况汇总表_2010-11_093000.xlsx。")
     assert path.read_bytes() == before and new_path.exists()
     new_path.unlink()
 
@@ -232,3 +237,45 @@ def test_no_returns_at_all(workdir):
     assert len(summary.not_reported) == 24
     path, _, _ = consolidate(config, table, P)
     assert path == workbook_path(config, P) and path.exists()
+
+
+def test_every_sheet_prints_at_85_percent_and_no_row_is_shorter_than_its_text(cycle):
+    import math
+    import re
+
+    config, table, path, summary, note = cycle
+    wb = openpyxl.load_workbook(path)
+    with zipfile.ZipFile(path) as z:
+        workbook = z.read("xl/workbook.xml").decode("utf-8")
+        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+        targets = dict(re.findall(r'Id="(rId\d+)"[^>]*Target="([^"]+)"', rels))
+        sheets = {name: z.read("xl/" + targets[rid]).decode("utf-8")
+                  for name, rid in re.findall(r'<sheet name="([^"]+)" sheetId="\d+" r:id="(rId\d+)"', workbook)}
+    for name in ("汇总", "明细", "报送情况", "统计", "指标"):
+        setup = re.search(r"<pageSetup [^>]*/>", sheets[name]).group(0)
+        scale = int(re.search(r'scale="(\d+)"', setup).group(1)) if "scale=" in setup else 100
+        assert scale >= 85 and 'orientation="landscape"' in setup and 'paperSize="9"' in setup, (name, setup)
+        ws = wb[name]
+        widths = {c: ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width for c in range(1, ws.max_column + 1)}
+        for row in ws.iter_rows(min_row=3):
+            if all(c.value is None for c in row):
+                continue
+            lines = 1
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value:
+                    per_line = (widths[cell.column] * 7 - 1) / (10 * 96 / 72)  # 宋体 10 pt in a cell of 7-px units
+                    cjk = [sum(1 if ord(ch) > 0x2E80 else 0.5 for ch in part) for part in cell.value.split("\n")]
+                    lines = max(lines, sum(max(math.ceil(w / per_line), 1) for w in cjk))
+            height = ws.row_dimensions[row[0].row].height
+            assert height is not None and height >= 13.5 * lines, (name, row[0].row, height, lines)
+    # The chart on a sheet of its own, sized to the page; no trend line for one month.
+    assert wb.sheetnames[4] == "统计图" and "指标趋势" not in wb.sheetnames
+
+
+def test_the_summary_prints_on_a3_when_config_says(cycle, tmp_path):
+    from dutytable.consolidate import write_workbook
+
+    config, table, path, summary, note = cycle
+    write_workbook(summary, tmp_path / "a3.xlsx", "A3")
+    ws = openpyxl.load_workbook(tmp_path / "a3.xlsx")["汇总"]
+    assert ws.page_setup.paperSize == 8 and ws.page_setup.scale in (None, 100)  # 100 % is not written

@@ -195,3 +195,39 @@ def test_process_pool_builds_the_same_forms(config):
         f2 = read_form(open_workbook(p2)[1], p2.name)
         assert [r.values for r in f1.rows] == [r.values for r in f2.rows]
     assert len(build_form(specs[0])) > 5000
+
+
+def test_print_layout_rows_deadline_help_sheet_and_indicator_header(generated):
+    path = dict(generated.files)["质监分局"]
+    wb = openpyxl.load_workbook(path)
+    ws = wb["填报表"]
+    # input rows hold a realistic answer: 8 lines of 宋体 11 pt (about 150 characters of 推进情况)
+    heights = [ws.row_dimensions[r].height for r in range(6, ws.max_row + 1)]
+    assert heights and min(heights) >= 8 * 15
+    deadline = ws["A3"]
+    assert deadline.value == "报送截止日期：2010年11月25日"
+    assert (deadline.font.sz, deadline.font.color.theme, deadline.font.b) == (11, 1, True)  # black (theme text 1), bold
+    help_sheet = wb["填表说明"]
+    assert help_sheet.page_setup.orientation == "portrait" and help_sheet.page_setup.paperSize == 9
+    assert help_sheet.sheet_properties.pageSetUpPr.fitToPage is True
+    assert round(help_sheet.column_dimensions["A"].width) == 65  # 64 characters and Excel's padding
+    assert all(help_sheet[f"A{r}"].alignment.wrap_text and help_sheet[f"A{r}"].font.name == "宋体"
+               for r in range(1, help_sheet.max_row + 1) if help_sheet[f"A{r}"].value)
+    indicators = wb["指标填报"]
+    # the title and the unit print above the header row (which stays the sheet's first row, as returns are read)
+    assert indicators.HeaderFooter.oddHeader.center.text == (
+        "2010年11月区质量振兴工作推进情况填报表（量化指标）\n填报单位：质监分局    报送截止日期：2010年11月25日")
+
+
+def test_a_long_answer_written_back_makes_its_row_taller(config):
+    import dataclasses
+    import io
+
+    from dutytable.forms import FormFill
+    from dutytable.model import Period
+    table = load_table(config.table, config.departments)
+    spec = next(s for s in specs_for(table, config, Period(2010, 11)) if s.recipient == "质监分局")
+    long = "本月完成抽检任务，" * 30  # 270 characters
+    copy = build_form(dataclasses.replace(spec, fill=FormFill(rows={spec.rows[0].task_id: {"progress": long}})))
+    ws = openpyxl.load_workbook(io.BytesIO(copy))["填报表"]
+    assert ws.row_dimensions[6].height > ws.row_dimensions[7].height >= 8 * 15

@@ -234,14 +234,16 @@ def test_values_round_trip_to_the_indicator_sheet_and_the_report(workdir):
     assert rows["T0201-4"][5:7] == ("约四十只", "未填报")
     assert rows["T0201-2"][5:7] == (1, "达标") and rows["T0301-1"][5:7] == (1, "未达标")
     assert rows["T0402-2"][4:7] == ("安监局", None, "未填报")
-    assert len(sheet._charts) == 1
+    # two periods: the trend chart, on a sheet of its own after the table
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[-2:] == ["指标", "指标趋势"] and len(book["指标趋势"]._charts) == 1
     counts = summary.indicator_counts
     assert counts == {"达标": 12, "未达标": 4, "未填报": 25}
 
     _, written, _ = make_report(config, table, Period(2010, 11), today=dt.date(2010, 11, 28), pdf=False)
     d = docx.Document(str(written[0]))
-    assert "量化指标41项，已达标12项，未达标4项，未填报25项；" in d.paragraphs[2].text
-    cells = {r.cells[2].text: [c.text for c in r.cells] for r in d.tables[1].rows[1:]}
+    assert "量化指标41项，已达标12项、未达标4项、未填报25项；" in d.paragraphs[3].text
+    cells = {r.cells[2].text: [c.text for c in r.cells] for r in docx.Document(str(written[1])).tables[0].rows[1:]}
     assert cells["工业产品生产许可证产品抽检平均合格率"][3:6] == ["≥92%", "93%", "达标"]
     assert cells["申报省级标准化良好行为企业试点"][3:6] == ["至少5家", "6家", "达标"]
     assert cells["完成产品通过采标验收"][3:6] == ["至少40只", "约四十只", "未填报"]

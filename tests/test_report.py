@@ -29,7 +29,7 @@ def reported(workdir):
     fill(forms["质监分局"], inbox / "质监.xlsx", rows={"T0101": {"完成状态": "已完成", "推进情况": "合格率93%"}})
     fill(forms["药监分局"], inbox / "药监.xlsx", rows={"T0101": {"完成状态": "进度滞后", "推进情况": "合格率88%"}})
     fill(forms["环保局"], inbox / "环保.xlsx", status="未启动")
-    Collector(config, table, settle_seconds=0).run(P)
+    Collector(config, table, settle_seconds=0, now=lambda: dt.datetime(2010, 11, 20, 9)).run(P)  # received on time
     summary, written, notes = make_report(config, table, P, today=TODAY, pdf=False)
     return config, table, summary, written
 
@@ -39,33 +39,67 @@ def xml(path, member):
         return z.read(member).decode("utf-8")
 
 
+A1 = "附件1_2010年区质量振兴工作目标任务推进情况汇总表_2010-11.docx"
+A2 = "附件2_2010年区质量振兴工作目标任务推进情况量化指标完成情况表_2010-11.docx"
+
+
+def cell_texts(row):
+    return ["\n".join("".join(t.text for t in p.iter(f"{W}t")) for p in tc.findall(f"{W}p"))
+            for tc in row.findall(f"{W}tc")]
+
+
 def test_outputs_and_overview(reported):
     config, table, summary, written = reported
-    assert [p.name for p in written] == ["附件1_2010年区质量振兴工作目标任务推进情况汇总表.docx", "催报通知_2010-11.docx"]
+    assert [p.name for p in written] == [A1, A2, "催报通知_2010-11.docx"]
     document = docx.Document(str(written[0]))
-    paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
+    paragraphs = [(p.style.name, p.text) for p in document.paragraphs if p.style.name != "Normal"]
     assert paragraphs == [
         ("附件标记", "附件1"),
+        ("公文正文", ""),  # the title stands on the third line
         ("附件标题", "2010年区质量振兴工作目标任务推进情况汇总表"),
-        # status_rule = main_lead: 质监分局 is the first lead of 8 tasks: T0101 已完成 (药监分局 beside it
-        # says 进度滞后), 7 正常推进; 环保局's T0104 未启动; the first leads of the other 9 have not reported
-        # (two of them list 质监分局 second: they are 未报送, not hidden behind its 正常推进).
+        # status_rule = main_lead: 质监分局 is the first lead of 8 tasks: T0101 已完成 (药监分局 beside it says
+        # 进度滞后), 7 正常推进; 环保局's T0104 未启动; the first leads of the other 9 have not reported (two of
+        # them list 质监分局 second: they are 未报送, not hidden behind its 正常推进); 进度滞后 is 0 and not said.
         # Indicators: 质监分局 owns 17 and 环保局 5, all filled with 1 (a 1 in a % cell is 100%): the
         # % targets, =100% and the at-least-1 targets are met (10), the rest not (12); 19 are unreported.
-        ("公文正文", "截至2010年11月28日，共18项目标任务，已完成1项，正常推进7项，进度滞后0项，未启动1项，牵头单位尚未报送9项；"
-                   "量化指标41项，已达标10项，未达标12项，未填报19项；应报送24个单位，已报送3个，未报送：园区办、春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、"
-                   "河海街道、龙虎塘街道、城建局、经发局、社会事业局、工商分局、交通分局、科技局、农业局、国税局、地税四分局、"
-                   "区有关部门、安监局。"),
-        ("附件标记", "附件2"),
-        ("附件标题", "2010年区质量振兴工作目标任务推进情况量化指标完成情况表"),
+        ("公文正文", "截至2010年11月28日，共18项目标任务，其中已完成1项、正常推进7项、未启动1项、牵头单位尚未报送9项；"
+                   "量化指标41项，已达标10项、未达标12项、未填报19项；应报送24个单位，已报送3个，未报送21个（园区办、春江镇、"
+                   "孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道、城建局、经发局、社会事业局、工商分局、"
+                   "交通分局、科技局、农业局、国税局、地税四分局、区有关部门、安监局）。"),
     ]
-    assert document.paragraphs[3].paragraph_format.page_break_before is True
-    rows = document.tables[1].rows
+    second = docx.Document(str(written[1]))
+    assert [(p.style.name, p.text) for p in second.paragraphs] == [
+        ("附件标记", "附件2"), ("公文正文", ""), ("附件标题", "2010年区质量振兴工作目标任务推进情况量化指标完成情况表")]
+    rows = second.tables[0].rows
     assert len(rows) == 42
     assert [c.text for c in rows[2].cells] == ["2", "产品质量", "工业产品生产许可证产品抽检平均合格率", "≥92%", "100%", "达标",
                                                "质监分局"]
     assert [c.text for c in rows[1].cells][3:6] == ["零发生", "1起", "未达标"]
     assert [c.text for c in rows[41].cells][5:] == ["未填报", "安监局"]
+
+
+def test_the_overview_reads_as_a_secretary_writes_it(reported):
+    config, table, summary, written = reported
+    for r in summary.recipients:
+        r.state, r.late = "已报送", r.name in ("园区办", "春江镇")
+    summary.recipients[5].state = "待补正"
+    for i in summary.indicators:
+        i.status = "达标"
+    for t in summary.tasks:
+        t.status = "正常推进"
+    assert overview(summary, dt.date(2010, 11, 30)) == (
+        "截至2010年11月30日，共18项目标任务，其中正常推进18项；41项量化指标均已填报，已达标41项；"
+        "24个单位均已报送，其中逾期2个（园区办、春江镇），待补正1个（新桥镇）。")
+
+
+def test_cn_numbers_range_dashes_and_title_lines():
+    from dutytable.report import cn_number, printed_target, title_lines
+    assert [cn_number(n) for n in (1, 9, 10, 11, 20, 35)] == ["一", "九", "十", "十一", "二十", "三十五"]
+    assert printed_target("1–2家") == "1～2家" and printed_target("≥92%") == "≥92%"
+    # Broken between words, the first line the shorter (a 梯形), each within 20 characters of 二号.
+    assert title_lines(["关于", "催报", "2010年11月", "区质量振兴工作", "推进情况", "的", "通知"], 20) == [
+        "关于催报2010年11月", "区质量振兴工作推进情况的通知"]
+    assert title_lines(["关于", "催报", "通知"], 20) == ["关于催报通知"]
 
 
 def test_overview_after_the_month_and_with_unreported_tasks(reported):
@@ -74,7 +108,7 @@ def test_overview_after_the_month_and_with_unreported_tasks(reported):
     assert as_of(P, dt.date(2026, 11, 25)) == dt.date(2010, 11, 30)
     summary.tasks[0].status = "未报送"
     assert overview(summary, dt.date(2010, 11, 30)).startswith(
-        "截至2010年11月30日，共18项目标任务，已完成0项，正常推进7项，进度滞后0项，未启动1项，牵头单位尚未报送10项；量化指标41项，")
+        "截至2010年11月30日，共18项目标任务，其中正常推进7项、未启动1项、牵头单位尚未报送10项；量化指标41项，")
 
 
 def test_fonts_are_east_asian_and_no_theme_font_overrides(reported):
@@ -84,16 +118,32 @@ def test_fonts_are_east_asian_and_no_theme_font_overrides(reported):
     assert not re.search(r"w:(ascii|hAnsi|eastAsia|cs)Theme=", styles + document)
     d = docx.Document(str(written[0]))
     expected = {"附件标记": ("黑体", 16), "附件标题": ("方正小标宋简体", 22), "公文正文": ("仿宋_GB2312", 16),
-                "表格文字": ("仿宋_GB2312", 10.5), "表格表头": ("黑体", 10.5), "公文页码": ("宋体", 14),
+                "表格文字": ("仿宋_GB2312", 12), "表格表头": ("黑体", 12), "公文页码": ("宋体", 14),
                 "公文落款": ("仿宋_GB2312", 16)}
     for name, (east_asia, size) in expected.items():
         style = d.styles[name]
         fonts = style.element.rPr.rFonts
+        latin = "黑体" if name == "附件标记" else "Times New Roman"  # the whole "附件1" in 黑体
         assert (fonts.get(W + "eastAsia"), fonts.get(W + "ascii"), fonts.get(W + "hAnsi")) == (
-            east_asia, "Times New Roman", "Times New Roman"), name
+            east_asia, latin, latin), name
         assert style.font.size.pt == size, name
     defaults = d.styles.element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts")
     assert defaults.get(W + "eastAsia") == "仿宋_GB2312" and defaults.get(W + "ascii") == "Times New Roman"
+
+
+def test_no_compatibility_mode_chinese_theme_clean_fonts_and_properties(reported):
+    config, table, summary, written = reported
+    for path in written:
+        settings = xml(path, "word/settings.xml")
+        assert re.findall(r'w:name="compatibilityMode" w:uri="[^"]+" w:val="(\d+)"', settings) == ["15"]
+        assert '<w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/>' in settings
+        assert re.findall(r'<w:font w:name="([^"]+)"', xml(path, "word/fontTable.xml")) == [
+            "Times New Roman", "仿宋_GB2312", "黑体", "方正小标宋简体", "宋体"]
+        props = docx.Document(str(path)).core_properties
+        assert (props.author, props.created.date(), props.modified.date()) == (
+            "区质量振兴工作领导小组办公室", TODAY, TODAY)
+    assert docx.Document(str(written[0])).core_properties.title == "2010年区质量振兴工作目标任务推进情况汇总表"
+    assert docx.Document(str(written[2])).core_properties.title == "关于催报2010年11月区质量振兴工作推进情况的通知"
 
 
 def test_page_is_a4_landscape_with_turned_margins_and_footers(reported):
@@ -114,48 +164,130 @@ def test_page_is_a4_landscape_with_turned_margins_and_footers(reported):
             "begin", "separate", "end"]
 
 
-def test_table_header_repeats_rows_do_not_split_and_categories_merge(reported):
+def test_one_table_per_category_whose_header_names_it_and_rows_may_split(reported):
     config, table, summary, written = reported
     d = docx.Document(str(written[0]))
-    tbl = d.tables[0]._tbl
-    rows = tbl.findall(f"{W}tr")
-    assert len(rows) == 19
-    assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
-    assert all(r.find(f"{W}trPr/{W}tblHeader") is None for r in rows[1:])
-    assert all(r.find(f"{W}trPr/{W}cantSplit") is not None for r in rows)
-    head = rows[0].findall(f"{W}tc")
-    assert ["".join(t.text for t in tc.iter(f"{W}t")) for tc in head] == [
-        "序号", "工作内容", "工作目标", "牵头部门", "配合部门", "推进情况", "完成状态"]
-    assert head[1].find(f"{W}tcPr/{W}gridSpan").get(W + "val") == "2"
-    for col in (0, 1):  # 序号 and 类别: merged over each category's sub-items
-        marks = [r.findall(f"{W}tc")[col].find(f"{W}tcPr/{W}vMerge") for r in rows[1:]]
-        vals = ["restart" if m is not None and m.get(W + "val") == "restart" else "continue" for m in marks]
-        assert vals == ["restart", "continue", "continue", "continue", "restart", "continue", "continue", "continue",
-                        "continue", "continue", "restart", "continue", "continue", "restart", "continue", "continue",
-                        "restart", "continue"]
-    texts = [["".join(t.text for t in tc.iter(f"{W}t")) for tc in r.findall(f"{W}tc")] for r in rows[1:]]
-    assert [t[2] for t in texts] == [e[3] for e in EXPECTED]
-    assert texts[0][:2] == ["1", "提高质量水平"] and texts[0][7] == "已完成（质监分局：已完成；药监分局：进度滞后）"
-    assert texts[0][6] == "质监分局：合格率93%；药监分局：合格率88%。"
-    assert texts[3][7] == "未启动"
-    widths = [int(g.get(W + "w")) for g in tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")]
-    type_area = Mm(297 - 35 - 37).twips
-    assert type_area - 20 <= sum(widths) <= type_area
+    tables = [t._tbl for t in d.tables]
+    assert len(tables) == 5
+    heads = ["序号", "工作内容", "工作目标", "责任单位", "推进情况", "完成状态"]
+    bands = []
+    body = []
+    for tbl in tables:
+        rows = tbl.findall(f"{W}tr")
+        # The column heads and the band row repeat on every page the category's rows reach.
+        assert [r.find(f"{W}trPr/{W}tblHeader") is not None for r in rows] == [True, True] + [False] * (len(rows) - 2)
+        assert all(r.find(f"{W}trPr/{W}cantSplit") is None for r in rows[2:])
+        assert cell_texts(rows[0]) == heads
+        band = rows[1].findall(f"{W}tc")
+        assert len(band) == 1 and band[0].find(f"{W}tcPr/{W}gridSpan").get(W + "val") == "6"
+        bands.append(cell_texts(rows[1])[0])
+        body += [cell_texts(r) for r in rows[2:]]
+        widths = [int(g.get(W + "w")) for g in tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")]
+        type_area = Mm(297 - 35 - 37).twips
+        assert type_area - 20 <= sum(widths) <= type_area
+        assert widths[4] >= 0.45 * sum(widths)  # 推进情况, the widest
+    assert bands == ["一、提高质量水平", "二、夯实标准计量基础", "三、推进品牌建设", "四、严格质量监管", "五、加强宣传培训"]
+    assert [b[0] for b in body] == [str(n) for n in range(1, 19)]
+    assert [b[1] for b in body] == [e[3] for e in EXPECTED]
+    assert body[0][3] == "牵头：质监分局、药监分局\n配合：园区办、各镇、街道"
+    # The leads first, named; leads that disagree each say their status; the silent partners in one line.
+    assert body[0][4] == ("质监分局（牵头，已完成）：合格率93%。\n药监分局（牵头，进度滞后）：合格率88%。\n"
+                          "园区办、春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道（配合）：未报送。")
+    assert body[0][5] == "已完成"  # status_rule = main_lead: 质监分局, listed first
+    assert body[1][4].startswith("城建局（牵头）：未报送。\n") and body[1][5] == "未报送"
+    assert body[2][4].split("\n")[:2] == ["经发局（牵头）：未报送。", "质监分局（配合）：本月已按计划推进。"]
+    assert body[3][5] == "未启动"
 
 
-def test_reminder_lists_the_missing_with_the_deadline(reported):
+def test_partner_text_include_collapse_or_omit(reported):
+    from dutytable.report import progress_lines
     config, table, summary, written = reported
-    d = docx.Document(str(written[1]))
+    t = summary.tasks[0]
+    for u in t.units[2:5]:
+        u.reported, u.status, u.texts = True, "正常推进", {"progress": "积极配合。"}
+    t.units[3].texts = {"progress": "已开展抽检"}
+    lead_lines = ["质监分局（牵头，已完成）：合格率93%。", "药监分局（牵头，进度滞后）：合格率88%。"]
+    silent = "新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道（配合）：未报送。"
+    assert progress_lines(t, "collapse") == lead_lines + ["园区办、孟河镇（配合）：积极配合。", "春江镇（配合）：已开展抽检。", silent]
+    assert progress_lines(t, "include") == lead_lines + [
+        "园区办（配合）：积极配合。", "春江镇（配合）：已开展抽检。", "孟河镇（配合）：积极配合。", silent]
+    assert progress_lines(t, "omit") == lead_lines + [silent]
+
+
+def test_extra_columns_leave_progress_its_share():
+    from dutytable.report import report_widths
+    from dutytable.schema import DEFAULT, REPORT
+    columns = DEFAULT.with_extras(["完成时限", "责任领导"], {"完成时限": {REPORT: 20}, "责任领导": {REPORT: 20}}).at(REPORT)
+    assert [c.header for c in columns] == ["序号", "工作内容", "工作目标", "牵头部门", "完成时限", "责任领导", "推进情况", "完成状态"]
+    widths = report_widths(columns)
+    assert abs(sum(widths) - 225) < 0.5 and widths[6] >= 0.45 * 225 - 0.1
+    assert report_widths(DEFAULT.at(REPORT)) == [10, 21, 45, 28, 102, 19]  # no extras: as the schema says
+    # 工作内容 widens for its longest name: "确保安全生产", 6 characters of 五号 (3.7 mm) and the padding
+    assert report_widths(DEFAULT.at(REPORT), 6, 10.5) == [10, 24.7, 42.0, 28, 101.3, 19]
+    assert report_widths(DEFAULT.at(REPORT), 20, 12)[1] == 30  # at most 30 mm
+
+
+def test_a_crowded_table_goes_down_to_wuhao_never_below(reported):
+    from dutytable.report import row_lines, table_size
+    from dutytable.wordml import PT_5, PT_S4
+    assert row_lines(["一二三四五六七八九十" * 3, "短"], [45, 20], 12) == 3  # 10 characters a line at 小四
+    assert row_lines(["一二三四五六七八九十" * 3, "短"], [44, 20], 12) == 4  # 9 in 44 mm
+    assert row_lines(["a\nb\n", ""], [45, 20], 12) == 3
+    assert table_size([["字" * 30]] * 3, [45]) == PT_S4  # 3 lines a row: many rows a page
+    assert table_size([["字" * 300]] * 3, [45]) == PT_5  # 30 lines a row: one or two a page
+
+
+def test_reminder_is_a_proper_notice_with_a_new_deadline_and_the_signature_indented(reported):
+    config, table, summary, written = reported
+    d = docx.Document(str(written[2]))
     s = d.sections[0]
     assert (s.orientation, round(s.page_width.mm)) == (0, 210)
     assert [round(m.mm) for m in (s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)] == [37, 35, 28, 26]
+    assert round(s.footer_distance.mm) == 21  # the page number 7 mm below the type area
     texts = [p.text for p in d.paragraphs]
-    assert texts[0] == "关于报送2010年11月区质量振兴工作推进情况的催报通知"
+    assert texts[0] == "关于催报2010年11月\n区质量振兴工作推进情况的通知"
+    assert texts[1] == "各有关单位："
     assert texts[2] == ("2010年11月区质量振兴工作推进情况填报表的报送截止日期为2010年11月25日。截至2010年11月28日，"
-                        "以下21个单位尚未报送，请抓紧按要求填写下发的填报表，尽快报送：")
-    assert texts[3] == "1．园区办（应报任务14项）"
-    assert texts[23] == "21．安监局（应报任务1项）"
+                        "仍有21个单位尚未报送。报送截止日期已过，请于2010年12月1日前按要求填写下发的填报表，"
+                        "报送区质量振兴工作领导小组办公室。")
+    assert texts[3] == "尚未报送的单位及应报任务数如下："
+    assert texts[4] == "1．园区办（应报任务14项）"
+    assert texts[24] == "21．安监局（应报任务1项）"
     assert texts[-2:] == ["区质量振兴工作领导小组办公室", "2010年11月28日"]
+    # §7.3.5.2 without a seal: the 署名 two characters in from the right, the date's first character
+    # two right of the 署名's first: the type area is 442.2 pt; 14 characters of 三号 (16 pt) and 2 to spare.
+    name, date = d.paragraphs[-2], d.paragraphs[-1]
+    assert (name.paragraph_format.left_indent.pt, date.paragraph_format.left_indent.pt) == (186.2, 218.2)
+    assert name.alignment == date.alignment == 0  # left: the date starts where it should whatever its digits' width
+    assert name.style.name == date.style.name == "公文落款"
+
+
+def test_reminder_before_the_deadline_keeps_it_names_few_units_and_gives_the_contact(workdir, reported):
+    config, table, summary, written = reported
+    from dutytable.report import write_reminder
+    config.contact, config.phone = "张三", "0519-85123456"
+    summary.recipients = summary.not_reported[:2]
+    path = write_reminder(summary, config, dt.date(2010, 11, 20))
+    texts = [p.text for p in docx.Document(str(path)).paragraphs]
+    assert texts[1] == "园区办、春江镇："
+    assert texts[2] == ("2010年11月区质量振兴工作推进情况填报表的报送截止日期为2010年11月25日。截至2010年11月20日，"
+                        "仍有2个单位尚未报送。请于2010年11月25日前按要求填写下发的填报表，报送区质量振兴工作领导小组办公室。")
+    assert texts[6] == "联系人：张三，联系电话：0519-85123456。"
+    assert texts[-1] == "2010年11月20日"
+
+
+def test_no_reminder_when_every_unit_has_reported(reported):
+    config, table, summary, written = reported
+    for r in summary.recipients:
+        r.state = "已报送"
+    _, written, notes = make_report(config, table, P, today=TODAY, pdf=False, summary=summary)
+    assert [p.name for p in written] == [A1, A2]
+    # The notice an earlier run wrote is no longer true: kept under a name that says it was replaced.
+    kept = list((config.outbox / "2010-11").glob("催报通知_2010-11.备份-*.docx"))
+    assert len(kept) == 1 and not (config.outbox / "2010-11" / "催报通知_2010-11.docx").exists()
+    assert notes == ["全部单位均已报送，无需催报。", f"原有的 催报通知_2010-11.docx 已改名为 {kept[0].name}，不必再发。"]
+    _, _, notes = make_report(config, table, P, today=TODAY, pdf=False, summary=summary)
+    assert notes == ["全部单位均已报送，无需催报。"]
 
 
 def test_a_template_restyled_in_word_is_used_by_style_name(workdir, reported):
@@ -166,7 +298,7 @@ def test_a_template_restyled_in_word_is_used_by_style_name(workdir, reported):
     d.save(str(config.word_template))
     _, written, _ = make_report(config, table, P, today=TODAY, pdf=False)
     out = docx.Document(str(written[0]))
-    cell = out.tables[0].rows[1].cells[3].paragraphs[0]
+    cell = out.tables[0].rows[2].cells[3].paragraphs[0]
     assert cell.style.name == "表格文字" and cell.style.font.size.pt == 12
 
 
@@ -185,18 +317,82 @@ def test_the_shipped_template_is_what_the_build_script_makes(tmp_path):
         assert xml(tmp_path / "t.docx", member) == xml(ROOT / "templates" / "附件模板.docx", member), member
 
 
+MM = 72 / 25.4  # PDF points per millimetre
+needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                     reason="pdftotext 未安装（Debian: poppler-utils），无法读取 PDF 文字")
+
+
+def pdf_pages(pdf):
+    """[(width, height, [(xMin, yMin, xMax, yMax, word)])] of each page, from pdftotext -bbox."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
+    pages = []
+    for size, height, body in re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
+        words = [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', body)]
+        pages.append((float(size), float(height), words))
+    return pages
+
+
+@pytest.fixture(scope="module")
+def demo_outputs(tmp_path_factory):
+    """The demo's month, run once for the module: its 附件 as .docx and as PDF (LibreOffice)."""
+    root = tmp_path_factory.mktemp("demo")
+    shutil.copy(ROOT / "config.ini", root / "config.ini")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    for args in (("demo.py",), ("monthly.py",)):
+        result = run_script(*args, "--config", root / "config.ini", "--period", "2010-11")
+        assert result.returncode == 0, result.stderr
+    return root / "outbox" / "2010-11", result.stdout.splitlines()
+
+
 @needs_libreoffice
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext 未安装（Debian: poppler-utils），无法读取 PDF 文字")
-def test_the_report_prints_landscape_with_every_sub_item(reported):
-    config, table, summary, written = reported
-    _, written, notes = make_report(config, table, P, today=TODAY, pdf=True)
-    pdf = written[2]
-    assert pdf.name == "附件1_2010年区质量振兴工作目标任务推进情况汇总表.pdf" and notes == []
-    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "99", str(pdf)], capture_output=True, text=True).stdout
-    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)
-    assert sizes and all(float(w) > float(h) for w, h in sizes), info
-    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True,
-                                             text=True).stdout)
+@needs_pdftotext
+def test_the_demo_attachment_prints_on_few_full_pages_each_naming_its_category(demo_outputs):
+    out, lines = demo_outputs
+    assert "全部单位均已报送，无需催报。" in lines and not (out / "催报通知_2010-11.docx").exists()
+    pages = pdf_pages(out / A1.replace(".docx", ".pdf"))
+    assert 1 <= len(pages) <= 8
+    bands = ["一、提高质量水平", "二、夯实标准计量基础", "三、推进品牌建设", "四、严格质量监管", "五、加强宣传培训"]
+    table_bottom = (210 - 26) * MM  # the type area's bottom edge: the table ends above it
+    for n, (width, height, words) in enumerate(pages, start=1):
+        assert width > height
+        body = [w for w in words if not re.fullmatch(r"[—\d]+", w[4])]  # all but the page number "— 1 —"
+        lowest = max(w[3] for w in body)
+        assert lowest <= table_bottom + 1, f"page {n}: text at {lowest / MM:.0f} mm, below the table"
+        if n < len(pages):
+            full = (lowest - 28 * MM) / ((210 - 28 - 26) * MM)
+            assert full >= 0.6, f"page {n} is {full:.0%} full"
+        text = "".join(w[4] for w in words)
+        assert any(b in text for b in bands), f"page {n} does not name its 大项"
+    text = "".join(w[4] for _, _, words in pages for w in words)
     for task_id, seq, category, item, *_ in EXPECTED:
         assert item in text, item
-    assert "附件1" in text and "2010年区质量振兴工作目标任务推进情况汇总表" in text
+
+
+def test_in_the_demo_each_progress_cell_begins_with_its_lead(demo_outputs):
+    out, _ = demo_outputs
+    d = docx.Document(str(out / A1))
+    leads = {e[3]: e[4][0] for e in EXPECTED}
+    rows = [cell_texts(r) for t in d.tables for r in t._tbl.findall(f"{W}tr")[2:]]
+    assert len(rows) == 18
+    for row in rows:
+        lead = leads[row[1]]
+        assert row[4].startswith(f"{lead}（牵头"), row[4][:40]
+
+
+@needs_libreoffice
+@needs_pdftotext
+def test_the_printed_reminder_signs_as_the_standard_says(reported):
+    from dutytable.wordml import to_pdf
+    config, table, summary, written = reported
+    pdf, why = to_pdf(written[2])
+    assert why == ""
+    words = [w for _, _, page in pdf_pages(pdf) for w in page]
+    name = next(w for w in words if w[4] == "区质量振兴工作领导小组办公室")
+    date = next(w for w in words if w[4] == "2010" and w[1] > name[3])  # on the next line
+    right_edge = (210 - 26) * MM
+    assert abs(right_edge - name[2] - 32) < 2  # two characters of 三号 in from the right
+    assert abs(date[0] - name[0] - 32) < 2  # the date's first character two right of the 署名's
+    assert date[1] - name[3] < 16
+    number = [w for w in words if re.fullmatch(r"\d+", w[4]) and w[1] > (297 - 35) * MM]
+    assert number and all(5 * MM < w[1] - (297 - 35) * MM < 9 * MM for w in number)  # 7 mm below the text

@@ -222,13 +222,13 @@ def test_demo_then_monthly_shows_every_department_reported(workdir):
     assert "2010-11 全部 24 个单位均已报送。" in lines and lines[-2] == "2010-11 所有单位均已报送。"
     out = workdir / "outbox" / "2010-11"
     assert len(list((out / "分发").glob("*.xlsx"))) == 24
-    book = out / "2010年区质量振兴工作目标任务推进情况汇总表.xlsx"
+    book = out / "2010年区质量振兴工作目标任务推进情况汇总表_2010-11.xlsx"
     subs = {r[1]: r for r in openpyxl.load_workbook(book)["报送情况"].iter_rows(min_row=3, values_only=True)}
     assert len(subs) == 24 and {r[2] for r in subs.values()} == {"已报送", "待补正"}
     assert subs["药监分局"][2] == "待补正" and subs["园区办"][7].startswith("2010-11-27")  # its file time
     # received today, years after the deadline: every unit is 逾期, by receipt time, as is true
     assert {r[5] for r in subs.values()} == {"逾期"}
-    assert (out / "附件1_2010年区质量振兴工作目标任务推进情况汇总表.docx").exists()
+    assert (out / "附件1_2010年区质量振兴工作目标任务推进情况汇总表_2010-11.docx").exists()
     assert (workdir / "outbox" / "logs" / f"{dt.date.today():%Y-%m}.log").exists()
     again = run_script("monthly.py", "--config", workdir / "config.ini", "--period", "2010-11", "--no-pdf")
     assert again.returncode == 0 and again.stdout.splitlines()[1] == "收到 0 份：有效 0，待补正 0，退回 0，重复 0"

@@ -21,16 +21,19 @@ DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.ini"
 _YES = ("是", "yes", "true", "1")
 _NO = ("否", "no", "false", "0")
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-# [report] subject and attachment become part of file names: 附件1_2010年<subject>目标任务推进情况汇总表.docx.
+# [report] subject and attachment become part of file names: 附件1_2010年<subject>目标任务推进情况汇总表_2010-11.docx。
 MAX_NAME_PART = 40
+# [report] partner_text: each 配合 unit's text, identical texts in one line naming the units, or none.
+PARTNER_INCLUDE, PARTNER_COLLAPSE, PARTNER_OMIT = "include", "collapse", "omit"
+PAPERS = ("A4", "A3")
 _UNSAFE_IN_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 # Every section and key config.ini may hold. None: the section's keys are free (names of units,
 # columns). Some keys are accepted before any stage reads them, so a config written for a newer
 # version does not warn.
 KNOWN_KEYS = {
     "paths": ("table", "inbox", "outbox", "ledger", "archive", "rejected", "word_template"),
-    "report": ("subject", "year", "office", "attachment", "attachment_annual", "status_rule", "contact", "phone",
-               "report_columns"),
+    "report": ("subject", "year", "office", "attachment", "attachment2", "attachment_annual", "status_rule", "contact",
+               "phone", "report_columns", "partner_text", "remind_days", "paper"),
     "schedule": ("generate_day", "deadline_day", "report_day", "time"),
     "workbook": ("password", "return_note"),
     "collect": ("settle_seconds",),
@@ -92,6 +95,12 @@ class Config:
     import_options: ImportOptions = field(default_factory=ImportOptions)  # [columns] and [import]
     assessment: Assessment = field(default_factory=Assessment)  # [assessment]: the 年度汇总's score
     attachment_annual: str = "1"  # [report] attachment_annual: the number of the year's Word 附件
+    attachment2: str = "2"  # the number of the 量化指标 附件
+    contact: str = ""  # 联系人 of the 催报通知
+    phone: str = ""  # 联系电话 of the 催报通知
+    partner_text: str = PARTNER_COLLAPSE  # what the 附件 prints of the 配合 units' text
+    remind_days: int = 3  # days a 催报通知 allows when the deadline has passed
+    paper: str = "A4"  # the 汇总表's paper
 
     def deadline(self, period):
         """The period's deadline; a day past the month's end means its last day."""
@@ -203,6 +212,13 @@ def load_config(path=None):
         assessment=Assessment(**{key: reader.integer("assessment", key, getattr(Assessment, key), 0, 100)
                                  for key in KNOWN_KEYS["assessment"]}),
         attachment_annual=reader.name_part("report", "attachment_annual", "1"),
+        attachment2=reader.name_part("report", "attachment2", "2"),
+        contact=reader.text("report", "contact", "", allow_empty=True),
+        phone=reader.text("report", "phone", "", allow_empty=True),
+        partner_text=reader.choice("report", "partner_text", PARTNER_COLLAPSE,
+                                   (PARTNER_INCLUDE, PARTNER_COLLAPSE, PARTNER_OMIT)),
+        remind_days=reader.integer("report", "remind_days", 3, 1, 60),
+        paper=reader.choice("report", "paper", "A4", PAPERS),
     )
     if not config.generate_day <= config.deadline_day <= config.report_day:
         raise ConfigError(
@@ -272,10 +288,11 @@ class _Reader:
         return value
 
     def choice(self, section, key, default, choices):
-        value = self.text(section, key, default).strip().lower()
-        if value not in choices:
-            raise ConfigError(f"配置文件 {self.path} 的 [{section}] {key} = {value} 无效：请写 "
-                              + "、".join(choices) + " 之一。")
+        text = self.text(section, key, default)
+        value = next((c for c in choices if c.lower() == text.lower()), None)
+        if value is None:
+            raise ConfigError(f"配置文件 {self.path} 的 [{section}] {key} = {text} 无效：应为 "
+                              f"{' / '.join(choices)} 之一，例如“{key} = {default}”。")
         return value
 
     def integer(self, section, key, default, low, high):

@@ -2,7 +2,7 @@
 
 :func:`summarize` computes everything from the ledger (returns are read once, by the
 collector; nothing here opens a returned file) and is shared by the consolidated
-workbook and the Word report. :func:`write_workbook` writes the four sheets.
+workbook and the Word report. :func:`write_workbook` writes the sheets and the charts.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ from .vocab import (
     ATTAINMENT,
     ATTAINMENT_COLORS,
     COMPLETION,
+    COMPLETION_CHART_FILLS,
     COMPLETION_COLORS,
     DETAIL_SHEET,
     DONE,
@@ -59,13 +60,16 @@ from .vocab import (
     OVERDUE,
     REPORTED,
     ROLE_LEAD,
+    STATS_CHART_SHEET,
     STATS_SHEET,
     SUBMISSIONS_SHEET,
     SUMMARY_SHEET,
     TO_FIX,
+    TREND_SHEET,
     UNCLEAR,
 )
-from .xlsx import BODY, HEAD, new_workbook, print_a4
+from .xlsx import A3, A4, BODY, HEAD, new_workbook, print_landscape
+from .xlsx import row_height as xlsx_row_height
 
 EXCEL_CELL_LIMIT = 32767
 TOO_LONG = f"……（内容过长，其余见“{DETAIL_SHEET}”工作表）"
@@ -324,7 +328,8 @@ def consolidation_line(summary: Summary) -> str:
 # The workbook
 
 def workbook_path(config, period):
-    return config.period_dir(period) / f"{config.report_title(period)}汇总表.xlsx"
+    """outbox/<period>/2010年…汇总表_2010-11.xlsx: the period in the name, a stem apart from the 附件's."""
+    return config.period_dir(period) / f"{config.report_title(period)}汇总表_{period}.xlsx"
 
 
 def consolidate(config, table, period, now=None) -> tuple:
@@ -340,33 +345,42 @@ def consolidate(config, table, period, now=None) -> tuple:
     target = workbook_path(config, period)
     note = ""
     try:
-        write_workbook(summary, target)
+        write_workbook(summary, target, config.paper)
     except OutputError:
         stamp = (now or dt.datetime.now()).strftime(FILE_STAMP)[-6:]
         other = files.free_name(target.with_name(f"{target.stem}_{stamp}{target.suffix}"))
-        write_workbook(summary, other)
+        write_workbook(summary, other, config.paper)
         note = f"{target.name} 正被其他程序（如 Excel）打开，无法替换，本次汇总表已另存为 {other.name}。"
         target = other
     return target, summary, note
 
 
-def write_workbook(summary: Summary, path) -> None:
-    """Write the consolidated workbook atomically: 汇总, 明细, 报送情况, 统计 (and 指标)."""
+def write_workbook(summary: Summary, path, paper: str = "A4") -> None:
+    """Write the consolidated workbook atomically: 汇总, 明细, 报送情况, 统计 and its chart (and 指标).
+
+    Every table sheet prints landscape on ``paper`` (A4 or A3) at the scale that fits its
+    width, which its columns keep at 85 % or more on A4.
+    """
+    code = A3 if paper == "A3" else A4
     with files.atomic_path(path) as tmp:
-        wb = new_workbook(tmp)
+        wb = new_workbook(tmp, font={"font_name": FONT, "font_size": FONT_PT})
         wb.set_properties({"title": summary.title + "汇总表", "comments": f"期次 {summary.period}"})
         f = _formats(wb)
-        _sheet_summary(wb, f, summary)
-        _sheet_detail(wb, f, summary)
-        _sheet_submissions(wb, f, summary)
+        _sheet_summary(wb, f, summary, code)
+        _sheet_detail(wb, f, summary, code)
+        _sheet_submissions(wb, f, summary, code)
         _sheet_stats(wb, f, summary)
         if summary.indicators:
-            _sheet_indicators(wb, f, summary)
+            _sheet_indicators(wb, f, summary, code)
         wb.close()
 
 
+FONT = "宋体"
+FONT_PT = 10
+
+
 def _formats(wb):
-    base = {**BODY, "font_name": "宋体", "font_size": 10}
+    base = {**BODY, "font_name": FONT, "font_size": FONT_PT}
     f = {
         "title": wb.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter",
                                 "font_name": "黑体"}),
@@ -384,34 +398,27 @@ def _formats(wb):
     return f
 
 
-def row_height(values, widths, line: float = 13.5) -> float:
-    """A row height that shows wrapped text whole: a CJK character is about 1.8 width units."""
-    lines = 1
-    for value, width in zip(values, widths):
-        text = str(value)
-        if text:
-            per_line = max(int(width / 1.8), 1)
-            lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in text.split("\n")))
-    return min(line * lines + 3, 409)  # Excel's highest row
+def row_height(values, widths) -> float:
+    """A row height that shows every wrapped cell of the 汇总表 whole."""
+    return xlsx_row_height(values, widths, FONT_PT)
 
 
-def _table_sheet(wb, f, name, title, headers, rows, status_col=None, row_format=None, text_cols=None):
-    """A sheet with a title row, a frozen and filtered header row, printable on A4 landscape.
+def _table_sheet(wb, f, name, title, headers, rows, status_col=None, row_format=None, paper=A4):
+    """A sheet with a title row, a frozen and filtered header row, printable landscape at 85 % or more.
 
-    ``text_cols`` are the columns whose length sets a row's height (default: all).
+    Each row is as tall as its longest text needs.
     """
     ws = wb.add_worksheet(name)
     ws.set_row(0, 26)
     ws.merge_range(0, 0, 0, len(headers) - 1, title, f["title"])
+    widths = [w for _, w in headers]
+    ws.set_row(1, row_height([h for h, _ in headers], widths))
     for c, (header, width) in enumerate(headers):
         ws.set_column(c, c, width)
         ws.write_string(1, c, header, f["head"])
-    widths = [w for _, w in headers]
-    cols = text_cols or range(len(headers))
-    col_widths = [widths[c] for c in cols]
     for r, values in enumerate(rows, start=2):
         fmt = row_format(values) if row_format else None
-        ws.set_row(r, row_height([values[c] for c in cols], col_widths))
+        ws.set_row(r, row_height([_fit(str(v)) for v in values], widths))
         for c, value in enumerate(values):
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 ws.write_number(r, c, value, fmt or f["num"])
@@ -423,10 +430,10 @@ def _table_sheet(wb, f, name, title, headers, rows, status_col=None, row_format=
     ws.freeze_panes(2, 0)
     ws.autofilter(1, 0, last, len(headers) - 1)
     if status_col is not None and rows:
-        for status in COMPLETION_COLORS:
+        for status in COMPLETION_COLORS:  # a status folded with the leads' own starts with it
             ws.conditional_format(2, status_col, last, status_col, {
-                "type": "cell", "criteria": "==", "value": f'"{status}"', "format": f["cf_" + status]})
-    print_a4(ws, repeat_row=1)
+                "type": "text", "criteria": "begins with", "value": status, "format": f["cf_" + status]})
+    print_landscape(ws, widths, paper, repeat_row=1)
     return ws
 
 
@@ -438,14 +445,33 @@ def _status_col(columns):
     return next((i for i, c in enumerate(columns) if c.choices), None)
 
 
-def _sheet_summary(wb, f, s):
-    columns = s.schema.at(SUMMARY)
-    rows = [tuple(t.value(c) for c in columns) for t in s.tasks]
+def _shown(columns, rows, always=lambda c: c.key in ("seq", "item") or bool(c.choices)):
+    """The columns with something to show (a column empty in every row is left out, unless ``always`` keeps it),
+    and the rows cut to them."""
+    kept = [i for i, c in enumerate(columns) if always(c) or any(r[i] != "" for r in rows)]
+    return [columns[i] for i in kept], [tuple(r[i] for i in kept) for r in rows]
+
+
+def _sheet_summary(wb, f, s, paper=A4):
+    """One row a task; 序号 runs 1…n; the leads' own statuses folded into 完成状态 when they disagree."""
+    columns = [c for c in s.schema.at(SUMMARY) if c.key != "lead_statuses"]
+    rows = []
+    for n, t in enumerate(s.tasks, start=1):
+        values = []
+        for c in columns:
+            if c.key == "seq":
+                values.append(n)
+            elif c.choices:
+                values.append(t.shown_status + (f"（{t.lead_statuses}）" if t.lead_statuses else ""))
+            else:
+                values.append(t.value(c))
+        rows.append(tuple(values))
+    columns, rows = _shown(columns, rows)
     _table_sheet(wb, f, SUMMARY_SHEET, f"{s.title}汇总表（{s.period.label}）", _headers(columns, SUMMARY), rows,
-                 status_col=_status_col(columns))
+                 status_col=_status_col(columns), paper=paper)
 
 
-def _sheet_detail(wb, f, s):
+def _sheet_detail(wb, f, s, paper=A4):
     columns = s.schema.at(DETAIL)
     tasks = {t.task.task_id: t.task for t in s.tasks}
     submission = next((i for i, c in enumerate(columns) if c.key == "submission"), None)
@@ -468,81 +494,91 @@ def _sheet_detail(wb, f, s):
         rows.append((rec.task_id, values))
     order = {t.task.task_id: i for i, t in enumerate(s.tasks)}
     rows.sort(key=lambda r: order[r[0]])
-    text_cols = [i for i, c in enumerate(columns) if c.source == ANSWER and not c.choices]
     _table_sheet(wb, f, DETAIL_SHEET, f"{s.title}{DETAIL_SHEET}（{s.period.label}）", _headers(columns, DETAIL),
                  [v for _, v in rows], status_col=_status_col(columns),
                  row_format=(lambda v: f["missing"] if v[submission] == NOT_REPORTED else None)
-                 if submission is not None else None, text_cols=text_cols or None)
+                 if submission is not None else None, paper=paper)
 
 
-SUBMISSION_HEADERS = ((H_SEQ, 5), (H_UNIT, 14), (H_SUBMISSIONS, 9), (H_TASKS, 7), (H_RECEIVED, 17), (LATE, 6),
-                      ("文件", 30), (H_FILE_TIME, 17), (H_HELD, 30), (H_FILLER, 9), (H_PHONE, 13), ("问题", 56))
+SUBMISSION_HEADERS = ((H_SEQ, 5), (H_UNIT, 12), (H_SUBMISSIONS, 8), (H_TASKS, 6), (H_RECEIVED, 17), (LATE, 5),
+                      ("文件", 26), (H_FILE_TIME, 16), (H_HELD, 24), (H_FILLER, 8), (H_PHONE, 13), ("问题", 48))
 
 
-def _sheet_submissions(wb, f, s):
+def _sheet_submissions(wb, f, s, paper=A4):
     rows = [(i, r.name, r.state, r.tasks, r.received_at, LATE if r.late else "", r.file, r.file_time,
              "、".join(r.held), r.filler, r.phone,
              "；".join(r.problems or ([f"“{r.empty}”交回时没有填写任何内容（{EMPTY}）"] if r.empty else [])))
             for i, r in enumerate(s.recipients, start=1)]
     fills = {NOT_REPORTED: f["missing"], TO_FIX: f["fix"]}
-    _table_sheet(wb, f, SUBMISSIONS_SHEET, f"{s.title}{SUBMISSIONS_SHEET}（{s.period.label}）", SUBMISSION_HEADERS,
-                 rows, row_format=lambda v: fills.get(v[2]))
+    headers, rows = _shown(SUBMISSION_HEADERS, rows, always=lambda h: h[0] not in (H_FILE_TIME, H_HELD))
+    _table_sheet(wb, f, SUBMISSIONS_SHEET, f"{s.title}{SUBMISSIONS_SHEET}（{s.period.label}）", tuple(headers),
+                 rows, row_format=lambda v: fills.get(v[2]), paper=paper)
 
 
-INDICATOR_HEADERS = ((H_IND_ID, 10), (H_ITEM, 10), (H_IND_NAME, 34), (H_IND_TARGET, 10), (H_UNIT, 12),
-                     (H_IND_ACTUAL, 12), (H_ATTAINMENT, 9), (H_NOTE, 30))
+INDICATOR_HEADERS = ((H_IND_ID, 9), (H_ITEM, 9), (H_IND_NAME, 30), (H_IND_TARGET, 10), (H_UNIT, 10),
+                     (H_IND_ACTUAL, 11), (H_ATTAINMENT, 8), (H_NOTE, 24))
+MAX_TREND_LINES = 12  # a chart stays readable with a dozen lines
 
 
-def _sheet_indicators(wb, f, s):
-    """Target, actual and 达标 for every indicator, the month-by-month series, and a line chart."""
-    headers = INDICATOR_HEADERS + tuple((p, 9) for p in s.periods)
+def _sheet_indicators(wb, f, s, paper=A4):
+    """Target, actual and 达标 for every indicator and the month-by-month series; the trend chart on its own
+    sheet once there are two periods to draw a line between."""
+    headers = INDICATOR_HEADERS + tuple((p, 8) for p in s.periods)
     rows = []
     for i in s.indicators:
         ind = i.indicator
         actual = i.actual if i.actual is not None else (i.raw or "")
         rows.append((ind.indicator_id, i.item, ind.name, ind.target_text, ind.owner, actual, i.status, i.note)
                     + tuple("" if i.series[p] is None else i.series[p] for p in s.periods))
-    ws = _table_sheet(wb, f, INDICATOR_SHEET, f"{s.title}量化指标完成情况（{s.period.label}）", headers, rows)
+    ws = _table_sheet(wb, f, INDICATOR_SHEET, f"{s.title}量化指标完成情况（{s.period.label}）", headers, rows,
+                      paper=paper)
     last = len(rows) + 1
     for status in ATTAINMENT_COLORS:
         ws.conditional_format(2, 6, last, 6, {"type": "cell", "criteria": "==", "value": f'"{status}"',
                                               "format": f["cf_" + status]})
     percent = [r for r, i in enumerate(s.indicators, start=2) if i.indicator.unit == "%"]
-    if s.periods and percent:
+    if len(s.periods) >= 2 and percent:
         first_col = len(INDICATOR_HEADERS)
         last_col = first_col + len(s.periods) - 1
         chart = wb.add_chart({"type": "line"})
-        for r in percent[:12]:  # a chart stays readable with a dozen lines
+        for r in percent[:MAX_TREND_LINES]:
             chart.add_series({"name": [INDICATOR_SHEET, r, 2],
                               "categories": [INDICATOR_SHEET, 1, first_col, 1, last_col],
                               "values": [INDICATOR_SHEET, r, first_col, r, last_col],
-                              "marker": {"type": "circle"}})
+                              "marker": {"type": "automatic", "size": 7}, "line": {"width": 2.25},
+                              "data_labels": {"value": True, "position": "above"}})
         chart.set_title({"name": "百分比指标逐月累计完成值"})
         chart.set_y_axis({"name": "%"})
         chart.set_legend({"position": "bottom"})
-        chart.set_size({"width": 900, "height": 420})
-        ws.insert_chart(last + 2, 2, chart)
+        sheet = wb.add_chartsheet(TREND_SHEET)
+        sheet.set_chart(chart)
+        sheet.set_landscape()
+        sheet.set_paper(paper)
 
 
 def _sheet_stats(wb, f, s):
+    """Tasks by category and status, the submission counts, and the status chart on a sheet of its own."""
     ws = wb.add_worksheet(STATS_SHEET)
     statuses = list(COMPLETION) + [NOT_REPORTED]
     frame = pd.DataFrame([(t.task.category, t.status) for t in s.tasks], columns=["category", "status"])
     table = pd.crosstab(frame["category"], frame["status"]).reindex(
         index=list(dict.fromkeys(frame["category"])), columns=statuses, fill_value=0)
-    ws.set_column(0, 0, 18)
-    ws.set_column(1, len(statuses) + 1, 10)
+    widths = [18] + [10] * (len(statuses) + 1)
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, w)
     ws.merge_range(0, 0, 0, len(statuses) + 1, f"{s.title}{STATS_SHEET}（{s.period.label}）", f["title"])
     ws.write_string(1, 0, H_CATEGORY, f["head"])
     for c, status in enumerate(statuses, start=1):
         ws.write_string(1, c, status, f["head"])
     ws.write_string(1, len(statuses) + 1, H_TOTAL, f["head"])
     for r, (category, counts) in enumerate(table.iterrows(), start=2):
+        ws.set_row(r, row_height([category], widths[:1]))
         ws.write_string(r, 0, category, f["cell"])
         for c, status in enumerate(statuses, start=1):
             ws.write_number(r, c, int(counts[status]), f["num"])
         ws.write_number(r, len(statuses) + 1, int(counts.sum()), f["num"])
     total_row = 2 + len(table)
+    ws.set_row(total_row, row_height([H_TOTAL], widths[:1]))
     ws.write_string(total_row, 0, H_TOTAL, f["bold"])
     for c, status in enumerate(statuses, start=1):
         ws.write_number(total_row, c, int(table[status].sum()), f["num"])
@@ -553,18 +589,25 @@ def _sheet_stats(wb, f, s):
     for label, value, fmt in (("应报送单位", due, f["num"]), (f"{REPORTED}单位", done, f["num"]),
                               (f"{NOT_REPORTED}单位", due - done, f["num"]),
                               ("报送率", done / due if due else 0.0, f["pct"])):
+        ws.set_row(r, row_height([label], widths[:1]))
         ws.write_string(r, 0, label, f["bold"])
         ws.write_number(r, 1, value, fmt)
         r += 1
+    print_landscape(ws, widths, footer=None)
 
     chart = wb.add_chart({"type": "column", "subtype": "stacked"})
     for c, status in enumerate(statuses, start=1):
         chart.add_series({"name": [STATS_SHEET, 1, c], "categories": [STATS_SHEET, 2, 0, total_row - 1, 0],
-                          "values": [STATS_SHEET, 2, c, total_row - 1, c],
-                          "fill": {"color": COMPLETION_COLORS[status][0]}, "border": {"color": "#7F7F7F"}})
-    chart.set_title({"name": "各类别任务完成状态"})
+                          "values": [STATS_SHEET, 2, c, total_row - 1, c], **COMPLETION_CHART_FILLS[status],
+                          "border": {"color": "#000000", "width": 0.75}, "gap": 60,
+                          # on a white box, readable on every fill and pattern
+                          "data_labels": {"value": True, "num_format": "0;;;", "fill": {"color": "#FFFFFF"},
+                                          "border": {"color": "#000000"},
+                                          "font": {"bold": True, "color": "#000000", "size": 11}}})
+    chart.set_title({"name": f"各类别任务完成状态（{s.period.label}）"})
     chart.set_y_axis({"name": "任务数", "major_gridlines": {"visible": True}})
-    chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": 720, "height": 360})
-    ws.insert_chart(r + 1, 0, chart)
-    print_a4(ws, one_page=True, footer=None)
+    chart.set_legend({"position": "bottom", "font": {"size": 11}})
+    sheet = wb.add_chartsheet(STATS_CHART_SHEET)
+    sheet.set_chart(chart)
+    sheet.set_landscape()
+    sheet.set_paper(A4)

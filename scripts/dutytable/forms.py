@@ -55,7 +55,7 @@ from .vocab import (
     nfkc,
 )
 from .workbooks import text_of
-from .xlsx import BODY, HEAD, col_letter, footer_text, new_workbook, print_a4
+from .xlsx import BODY, HEAD, col_letter, footer_text, new_workbook, print_a4, row_height
 
 FORM_VERSION = 1
 UNIT_LABEL = H_UNIT + "："
@@ -63,6 +63,9 @@ FILLER_LABEL, PHONE_LABEL, DATE_LABEL = H_FILLER + "：", H_PHONE + "：", H_DAT
 HEADER_ROW = 4  # 0-based: title, unit line, date line, blank, header
 DIST_DIR = "分发"
 DIST_LIST = DIST_SHEET + ".xlsx"
+FORM_FONT_PT = 11
+ANSWER_LINES = 8  # an input row holds about 150 characters of 推进情况 before it grows
+HELP_WIDTH = 64  # 填表说明: one column, wrapped, within a portrait A4 page whatever the printer's default font
 POOL_THRESHOLD = 64  # below this many forms a process pool costs more than it saves
 
 
@@ -177,6 +180,7 @@ def build_form(spec: FormSpec) -> bytes:
     columns = spec.columns
     width = len(columns)
     last_col = width - 1
+    widths = [column.width(FORM) for column in columns]
     for c, column in enumerate(columns):
         ws.set_column(c, c, column.width(FORM))
     inputs = header_inputs(width)
@@ -187,24 +191,31 @@ def build_form(spec: FormSpec) -> bytes:
     # Label/input pairs: each label just before its input, in the wide answer columns.
     ws.merge_range(1, filler_at[1] - 2, 1, filler_at[1] - 1, FILLER_LABEL, f["label_right"])
     ws.write_string(1, phone_at[1] - 1, PHONE_LABEL, f["label_right"])
-    ws.merge_range(2, 0, 2, 2, f"{H_DEADLINE}：{spec.deadline}", f["note"])
+    ws.merge_range(2, 0, 2, 2, f"{H_DEADLINE}：{spec.deadline}", f["deadline"])
     ws.merge_range(2, date_at[1] - 2, 2, date_at[1] - 1, DATE_LABEL, f["label_right"])
     for (r, c), label in inputs.items():
         fmt = f["input_date"] if label == DATE_LABEL else f["input_line"]
         _write_input(ws, r, c, spec.fill.header.get(label, ""), spec.fill.header_marks.get(label), fmt, spec, f)
     choice_columns = [c for c in columns if c.choices]
     first_choice = choice_columns[0].header if choice_columns else ""
-    ws.write_string(3, 0, f"黄色单元格为填写处；{first_choice}请从下拉列表中选择。", f["note"])
+    problems = _problems(spec)
+    if problems:  # the copy sent back for correction says in words, in print too, what is to be corrected
+        banner = "请更正以下问题（红色粗框单元格，改好后重新发回）：" + "；".join(problems) + "。"
+        ws.set_row(3, row_height([banner], [sum(widths)], FORM_FONT_PT))
+        ws.merge_range(3, 0, 3, last_col, banner, f["banner"])
+    else:
+        ws.write_string(3, 0, f"黄色单元格为填写处；{first_choice}请从下拉列表中选择。", f["note"])
     for c, column in enumerate(columns):
         ws.write_string(HEADER_ROW, c, column.header, f["head"])
     first = HEADER_ROW + 1
     locked_at = [c for c, column in enumerate(columns) if column.locked]
     for r, row in enumerate(spec.rows, start=first):
-        longest = max((len(v) for v in row.values), default=0)
-        ws.set_row(r, max(75, 15 * (longest // 20 + 1)))
+        answers = spec.fill.rows.get(row.task_id, {})
+        shown = dict(zip(locked_at, row.values))
+        texts = [shown.get(c, answers.get(column.key, "")) for c, column in enumerate(columns)]
+        ws.set_row(r, row_height(texts, widths, FORM_FONT_PT, ANSWER_LINES))
         for c, value in zip(locked_at, row.values):
             ws.write_string(r, c, value, f["locked_center"] if columns[c].width(FORM) <= 9 else f["locked"])
-        answers = spec.fill.rows.get(row.task_id, {})
         for c, column in enumerate(columns):
             if column.is_input:
                 _write_input(ws, r, c, answers.get(column.key, ""), spec.fill.row_marks.get((row.task_id, column.key)),
@@ -241,6 +252,23 @@ def build_form(spec: FormSpec) -> bytes:
     return buffer.getvalue()
 
 
+def _problems(spec: FormSpec) -> list:
+    """The problems of a copy sent back for correction, each with its cell, in the order of the sheet."""
+    columns = spec.columns
+    letters = {c.key: col_letter(i) for i, c in enumerate(columns)}
+    at_input = {label: f"{col_letter(c)}{r + 1}" for (r, c), label in header_inputs(len(columns)).items()}
+    rows = {row.task_id: n for n, row in enumerate(spec.rows, start=HEADER_ROW + 2)}
+    indicator_rows = {ind[0]: n for n, ind in enumerate(spec.indicators, start=2)}
+    value_letter = col_letter([h for h, _ in INDICATOR_FORM_COLUMNS].index(H_IND_VALUE))
+    fill = spec.fill
+    found = [f"{at_input.get(label, label)}：{m}" for label, m in fill.header_marks.items()]
+    found += [f"{letters.get(key, '')}{rows.get(task_id, '')}：{m}"
+              for (task_id, key), m in sorted(fill.row_marks.items(), key=lambda i: rows.get(i[0][0], 0))]
+    found += [f"“{INDICATOR_FORM_SHEET}”{value_letter if header == H_IND_VALUE else ''}"
+              f"{indicator_rows.get(ind_id, '')}：{m}" for (ind_id, header), m in fill.indicator_marks.items()]
+    return [line.rstrip("。") for line in found]
+
+
 def _protect(ws, spec: FormSpec) -> None:
     ws.protect(spec.password, {"format_rows": True, "format_columns": True, "select_locked_cells": True,
                                "select_unlocked_cells": True})
@@ -249,12 +277,16 @@ def _protect(ws, spec: FormSpec) -> None:
 def _write_indicator_sheet(wb, spec, f):
     """One input row per indicator this recipient reports: the value to date and a note."""
     ws = wb.add_worksheet(INDICATOR_FORM_SHEET)
+    head = 0  # the header on the first row, as returns are read; the title and the unit print above it
+    widths = [w for _, w in INDICATOR_FORM_COLUMNS]
     for c, (name, width) in enumerate(INDICATOR_FORM_COLUMNS):
         ws.set_column(c, c, width)
-        ws.write_string(0, c, name, f["head"])
+        ws.write_string(head, c, name, f["head"])
     value_at = [h for h, _ in INDICATOR_FORM_COLUMNS].index(H_IND_VALUE)
-    for r, (ind_id, task_id, name, target, unit) in enumerate(spec.indicators, start=1):
-        ws.set_row(r, 33)
+    for r, (ind_id, task_id, name, target, unit) in enumerate(spec.indicators, start=head + 1):
+        given = spec.fill.indicators.get(ind_id, {})
+        ws.set_row(r, row_height([ind_id, task_id, name, target, unit, given.get(H_IND_VALUE, ""),
+                                  given.get(H_NOTE, "")], widths, FORM_FONT_PT, 2))
         for c, value in enumerate((ind_id, task_id, name, target, unit)):
             ws.write_string(r, c, value, f["locked_center"] if c in (0, 1, 4) else f["locked"])
         for c, header in ((value_at, H_IND_VALUE), (value_at + 1, H_NOTE)):
@@ -266,16 +298,21 @@ def _write_indicator_sheet(wb, spec, f):
             "validate": "decimal", "criteria": ">=", "value": 0, "error_type": "warning",
             "input_title": H_IND_VALUE, "input_message": hint,
             "error_title": "请填写数字", "error_message": hint + f"。确实无法用数字表示的，请在“{H_NOTE}”中写明。"})
-    ws.freeze_panes(1, 0)
+    ws.freeze_panes(head + 1, 0)
     _protect(ws, spec)
-    print_a4(ws, repeat_row=0, footer=f"&L{UNIT_LABEL}{footer_text(spec.recipient)}&R第 &P 页，共 &N 页")
+    print_a4(ws, repeat_row=head, footer=f"&L{UNIT_LABEL}{footer_text(spec.recipient)}&R第 &P 页，共 &N 页")
+    # The size before the font: "&14" followed by the title's "2010" would read as size 142010.
+    ws.set_header(f'&C&14&"黑体,常规"{footer_text(spec.title)}（量化指标）\n'
+                  f'&11&"宋体,常规"{UNIT_LABEL}{footer_text(spec.recipient)}    '
+                  f'{H_DEADLINE}：{footer_text(spec.deadline)}', {"margin": 0.3})
 
 
 def _write_input(ws, r, c, value, message, fmt, spec, formats):
     """An input cell: blank, or the department's own text (always as text, never a formula), marked if at fault."""
     if message:
         fmt = formats["marked_date" if fmt is formats["input_date"] else "marked"]
-        ws.write_comment(r, c, message, {"author": spec.office, "x_scale": 2, "y_scale": 1.5})
+        ws.write_comment(r, c, message, {"author": spec.office, "x_scale": 2, "y_scale": 1.5,
+                                         "font_name": "宋体", "font_size": 10.5})
     if value:
         ws.write_string(r, c, value, fmt)
     else:
@@ -296,7 +333,7 @@ def meta_items(spec: FormSpec) -> tuple:
 
 
 def _formats(wb):
-    base = {"font_name": "宋体", "font_size": 11, "valign": "top", "text_wrap": True}
+    base = {"font_name": "宋体", "font_size": FORM_FONT_PT, "valign": "top", "text_wrap": True}
 
     def fmt(**kw):
         return wb.add_format({**base, **kw})
@@ -306,6 +343,9 @@ def _formats(wb):
         "label": fmt(bold=True, valign="vcenter"),
         "label_right": fmt(align="right", valign="vcenter"),
         "note": fmt(font_color="#595959", font_size=10, valign="vcenter", text_wrap=False),
+        "deadline": fmt(bold=True, valign="vcenter", text_wrap=False),  # black 11 pt: a date not to miss
+        "banner": fmt(bold=True, font_color="#FFFFFF", bg_color="#C00000", valign="vcenter", border=2),
+        "help": fmt(valign="vcenter"),
         "head": fmt(**HEAD),
         "locked": fmt(border=1),
         "locked_center": fmt(border=1, align="center"),
@@ -313,15 +353,17 @@ def _formats(wb):
         "input_line": fmt(bottom=1, bg_color="#FFF2CC", locked=False, valign="vcenter"),
         "input_date": fmt(bottom=1, bg_color="#FFF2CC", locked=False, valign="vcenter", num_format="yyyy-mm-dd",
                           align="left"),
-        "marked": fmt(border=2, border_color="#C00000", bg_color="#F8CBAD", locked=False),
-        "marked_date": fmt(border=2, border_color="#C00000", bg_color="#F8CBAD", locked=False, num_format="yyyy-mm-dd",
-                           align="left"),
+        # A thick dark border and a dotted fill: a problem cell shows in black-and-white print too.
+        "marked": fmt(border=5, border_color="#C00000", pattern=18, fg_color="#C00000", bg_color="#F8CBAD",
+                      locked=False),
+        "marked_date": fmt(border=5, border_color="#C00000", pattern=18, fg_color="#C00000", bg_color="#F8CBAD",
+                           locked=False, num_format="yyyy-mm-dd", align="left"),
     }
 
 
 def _write_help(wb, spec: FormSpec, f: dict):
     ws = wb.add_worksheet(HELP_SHEET)
-    ws.set_column(0, 0, 100)
+    ws.set_column(0, 0, HELP_WIDTH)
     lines = [
         f"{spec.title}  填表说明",
         f"填报单位：{spec.recipient}",
@@ -339,7 +381,10 @@ def _write_help(wb, spec: FormSpec, f: dict):
         f"如有疑问，请联系{spec.office}。",
     ]
     for r, line in enumerate(lines):
-        ws.write_string(r, 0, line, f["label"] if r == 0 else None)
+        ws.set_row(r, row_height([line], [HELP_WIDTH], FORM_FONT_PT))
+        if line:
+            ws.write_string(r, 0, line, f["label"] if r == 0 else f["help"])
+    print_a4(ws, landscape=False, footer=None, margins={"left": 0.7, "right": 0.7, "top": 0.8, "bottom": 0.8})
     return ws
 
 

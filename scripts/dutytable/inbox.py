@@ -71,6 +71,7 @@ UNPACK_DIR = ".解压"
 DUPLICATE_DIR = "重复"
 ZIP_DIR = "压缩包"
 FIX_DIR = TO_FIX
+FIX_OLD_DIR = "旧版"  # 待补正/旧版/: the copies a newer return of the same unit replaced
 POOL_THRESHOLD = 48
 BATCH = 64  # files recorded per ledger transaction
 # Limits for a zip attachment's members.
@@ -703,9 +704,13 @@ class Collector:
             self._specs[period] = {s.recipient: s for s in specs_for(self.table, self.config, period)}
         spec = dataclasses.replace(self._specs[period][ex.recipient], fill=ex.fill)
         folder = self.config.period_dir(Period.parse(ex.period)) / FIX_DIR
-        path = folder / files.safe_filename(ex.recipient, f"_{ex.period}填报表_待补正_{ex.sha256[:8]}.xlsx")
-        if not path.exists():
-            files.atomic_write_bytes(path, build_form(spec))
+        # One current copy per unit under a plain name; an older one goes to 旧版/ with the time it was replaced.
+        path = folder / files.safe_filename(ex.recipient, f"_{ex.period}填报表_待补正.xlsx")
+        if path.exists():
+            stamp = self.now().strftime(FILE_STAMP)
+            old = files.safe_filename(ex.recipient, f"_{ex.period}填报表_待补正_{stamp}.xlsx")
+            files.move_no_clobber(path, folder / FIX_OLD_DIR / old)
+        files.atomic_write_bytes(path, build_form(spec))
         return path
 
     def _unpack(self, source, ex):

@@ -1,4 +1,4 @@
-"""Stage 5, the Word summary as an official 附件 (GB/T 9704-2012), and the 催报通知.
+"""Stage 5, the Word summary as official 附件 (GB/T 9704-2012), and the 催报通知.
 
 The house style (template, styles, page setup, table XML, PDF) is :mod:`wordml`; this
 module says what the documents contain. The table's columns are the schema's REPORT place.
@@ -7,28 +7,53 @@ module says what the documents contain. The table's columns are the schema's REP
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
+from pathlib import Path
 
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
-from docx.shared import Pt
+from docx.oxml.ns import nsdecls
+from docx.shared import Length, Pt
 
 from . import files
-from .config import clamp_day
-from .consolidate import Summary, summarize
-from .schema import H_ATTAINMENT, H_IND_NAME, H_IND_TARGET, H_ITEM, H_SEQ, H_UNIT, REPORT
-from .vocab import COMPLETION, MET, NOT_FILLED, NOT_MET, NOT_REPORTED, cn_date
+from .config import PARTNER_COLLAPSE, PARTNER_OMIT, clamp_day
+from .consolidate import Summary, TaskSummary, summarize
+from .schema import H_ATTAINMENT, H_IND_NAME, H_IND_TARGET, H_ITEM, H_PROGRESS, H_RESPONSIBLE, H_SEQ, H_UNIT, REPORT
+from .vocab import COMPLETION, MET, NOT_FILLED, NOT_MET, NOT_REPORTED, ROLE_LEAD, TO_FIX, cn_date, text_width
 from .wordml import (
+    CELL_PADDING_MM,
+    FOOTER_PORTRAIT,
+    PT_3,
+    PT_5,
+    PT_S4,
     STYLE_BODY,
     STYLE_CELL,
     STYLE_HEAD,
     STYLE_MARK,
     STYLE_SIGN,
     STYLE_TITLE,
+    TABLE_LINE,
+    TABLE_ROOM_MM,
+    TYPE_WIDTH_LANDSCAPE,
+    TYPE_WIDTH_PORTRAIT_PT,
     cell_xml,
     open_template,
     page,
+    set_properties,
+    spacer_xml,
     table_xml,
     to_pdf,
 )
+
+ALL_REPORTED = "全部单位均已报送，无需催报。"
+NO_CONTACT = "催报通知中没有联系人和电话：请在 config.ini 的 [report] 中填写 contact 和 phone。"
+#: 推进情况's least share of the 附件1 table; the narrowest 工作目标 before the table text goes down to 五号.
+PROGRESS_SHARE = 0.45
+MIN_TARGET_MM = 30
+MAX_ITEM_MM = 30  # 工作内容 no wider than this, for a long name (it then wraps)
+CN_DIGITS = "零一二三四五六七八九"
+FEW_RECIPIENTS = 5  # a 催报通知 to more units is addressed to 各有关单位, above the list of their names
 
 
 def as_of(period, today: dt.date) -> dt.date:
@@ -37,155 +62,375 @@ def as_of(period, today: dt.date) -> dt.date:
     return min(today, end)
 
 
+def cn_number(n: int) -> str:
+    """一, 二, … 十, 十一, … 九十九, as the 大项 of a table are numbered."""
+    if n < 10:
+        return CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+
+
+def _names(recipients) -> str:
+    return "、".join(r.name for r in recipients)
+
+
 def overview(summary: Summary, day: dt.date) -> str:
-    """截至…，共…项目标任务，已完成…项，…；应报送…个单位，已报送…个，未报送：…。"""
+    """The sentence above the table, as a 文秘 writes it: counts that are zero are left out.
+
+    截至2010年11月30日，共18项目标任务，其中已完成2项、正常推进8项…；41项量化指标均已填报，…；
+    24个单位均已报送，其中逾期1个（园区办），待补正1个（药监分局）。
+    """
     counts = summary.status_counts
-    parts = "，".join(f"{s}{counts[s]}项" for s in COMPLETION)
+    parts = [f"{s}{counts[s]}项" for s in COMPLETION if counts[s]]
     if counts[NOT_REPORTED]:
-        parts += f"，牵头单位尚未报送{counts[NOT_REPORTED]}项"
-    missing = [r.name for r in summary.not_reported]
-    measured = ""
+        parts.append(f"牵头单位尚未报送{counts[NOT_REPORTED]}项")
+    text = f"截至{cn_date(day)}，共{len(summary.tasks)}项目标任务，其中{'、'.join(parts)}；"
     if summary.indicators:
         ic = summary.indicator_counts
-        measured = (f"量化指标{len(summary.indicators)}项，已{MET}{ic[MET]}项，{NOT_MET}{ic[NOT_MET]}项，"
-                    f"{NOT_FILLED}{ic[NOT_FILLED]}项；")
-    return (f"截至{cn_date(day)}，共{len(summary.tasks)}项目标任务，{parts}；{measured}"
-            f"应报送{len(summary.recipients)}个单位，已报送{len(summary.reported)}个，"
-            f"{NOT_REPORTED}：{'、'.join(missing) if missing else '无'}。")
+        scored = "、".join(f"{label}{ic[s]}项" for s, label in ((MET, f"已{MET}"), (NOT_MET, NOT_MET)) if ic[s])
+        if ic[NOT_FILLED]:
+            scored += "、" if scored else ""
+            text += f"量化指标{len(summary.indicators)}项，{scored}{NOT_FILLED}{ic[NOT_FILLED]}项；"
+        else:
+            text += f"{len(summary.indicators)}项量化指标均已填报，{scored}；"
+    missing = summary.not_reported
+    due = len(summary.recipients)
+    if missing:
+        text += (f"应报送{due}个单位，已报送{len(summary.reported)}个，"
+                 f"{NOT_REPORTED}{len(missing)}个（{_names(missing)}）")
+    else:
+        text += f"{due}个单位均已报送"
+    late = [r for r in summary.reported if r.late]
+    fix = [r for r in summary.reported if r.state == TO_FIX]
+    notes = ([f"逾期{len(late)}个（{_names(late)}）"] if late else []) + (
+        [f"{TO_FIX}{len(fix)}个（{_names(fix)}）"] if fix else [])
+    return text + (f"，其中{'，'.join(notes)}" if notes else "") + "。"
 
 
-def _next_attachment(number):
-    """The attachment after this one: 1 -> 2; a number that is not a plain integer gets "之二"."""
-    return str(int(number) + 1) if str(number).isdigit() else f"{number}之二"
-
-
-def report_paths(config, period):
-    title = config.report_title(period) + "汇总表"
+def report_paths(config, period) -> tuple[Path, Path, Path]:
+    """(附件1, 附件2, 催报通知): each name carries the period, so months cannot be confused."""
     folder = config.period_dir(period)
-    return (folder / f"附件{config.attachment}_{title}.docx", folder / f"催报通知_{period}.docx")
+    title = config.report_title(period)
+    return (folder / f"附件{config.attachment}_{title}汇总表_{period}.docx",
+            folder / f"附件{config.attachment2}_{title}量化指标完成情况表_{period}.docx",
+            folder / f"催报通知_{period}.docx")
 
 
-def write_report(summary: Summary, config, today: dt.date):
-    """Write 附件N_<title>.docx; returns its path."""
-    document = open_template(config)
-    title = summary.title + "汇总表"
-    document.core_properties.title = title
-    document.core_properties.author = config.office
-    document.add_paragraph(f"附件{config.attachment}", style=STYLE_MARK)
+def _heading(document, config, number: str, title: str, today: dt.date) -> None:
+    """附件N on the first line, a blank line, the title on the third (GB/T 9704 附件 layout)."""
+    set_properties(document, title, config.office, today)
+    document.add_paragraph(f"附件{number}", style=STYLE_MARK)
+    document.add_paragraph("", style=STYLE_BODY)
     document.add_paragraph(title, style=STYLE_TITLE)
+
+
+def _save(document, path):
+    with files.atomic_path(path) as tmp:
+        document.save(str(tmp))
+    return path
+
+
+def write_report(summary: Summary, config, today: dt.date) -> Path:
+    """Write 附件1 (the tasks); returns its path."""
+    document = open_template(config)
+    _heading(document, config, config.attachment, summary.title + "汇总表", today)
     document.add_paragraph(overview(summary, as_of(summary.period, today)), style=STYLE_BODY)
     # Word may give Chinese style names IDs such as "a3" when a clerk re-saves the template.
     ids = {style.name: style.style_id for style in document.styles}
-    document.element.body.insert(len(document.element.body) - 1, parse_xml(_table_xml(summary, ids)))
-    if summary.indicators:
-        mark = document.add_paragraph(f"附件{_next_attachment(config.attachment)}", style=STYLE_MARK)
-        mark.paragraph_format.page_break_before = True
-        document.add_paragraph(f"{summary.title}量化指标完成情况表", style=STYLE_TITLE)
-        document.element.body.insert(len(document.element.body) - 1,
-                                     parse_xml(_indicator_table_xml(summary, ids)))
-    path, _ = report_paths(config, summary.period)
-    with files.atomic_path(path) as tmp:
-        document.save(str(tmp))
-    return path
+    body = document.element.body
+    for i, table in enumerate(_table_xml(summary, ids, config.partner_text)):
+        if i:
+            body.insert(len(body) - 1, parse_xml(spacer_xml()))
+        body.insert(len(body) - 1, parse_xml(table))
+    return _save(document, report_paths(config, summary.period)[0])
 
 
-def _table_xml(summary: Summary, ids: dict) -> str:
-    """The whole table as WordprocessingML: header repeated, rows kept whole, 序号 and 类别 merged.
+def write_indicator_report(summary: Summary, config, today: dt.date) -> Path:
+    """Write 附件2 (the quantitative indicators) in its own file; returns its path."""
+    document = open_template(config)
+    _heading(document, config, config.attachment2, f"{summary.title}量化指标完成情况表", today)
+    ids = {style.name: style.style_id for style in document.styles}
+    document.element.body.insert(len(document.element.body) - 1, parse_xml(_indicator_table_xml(summary, ids)))
+    return _save(document, report_paths(config, summary.period)[1])
 
-    The columns are the schema's REPORT place; 类别 and 工作内容 stand under one header.
+
+def report_widths(columns, longest_item: float = 0, size_pt: float = PT_S4.pt) -> list:
+    """Column widths (mm) filling the landscape type area.
+
+    工作内容 widens (up to :data:`MAX_ITEM_MM`) so that its longest name, ``longest_item``
+    characters at ``size_pt``, stays on one line.
+
+    推进情况 takes at least :data:`PROGRESS_SHARE` of the width: 工作目标 gives way to it first,
+    down to :data:`MIN_TARGET_MM`; if that is not enough (many extra columns), the other columns
+    narrow in proportion.
+    """
+    widths = [c.width(REPORT) for c in columns]
+    keys = [c.key for c in columns]
+    progress, target = keys.index("progress"), keys.index("target")
+    if "item" in keys:
+        item = keys.index("item")
+        needed = longest_item * size_pt * 25.4 / 72 + CELL_PADDING_MM + 0.5
+        widths[item] = max(widths[item], min(MAX_ITEM_MM, round(needed, 1)))
+    least = TYPE_WIDTH_LANDSCAPE * PROGRESS_SHARE
+    rest = TYPE_WIDTH_LANDSCAPE - sum(w for i, w in enumerate(widths) if i != progress)
+    if rest < least:
+        widths[target] = max(MIN_TARGET_MM, math.floor((widths[target] - (least - rest)) * 10) / 10)
+        others = sum(w for i, w in enumerate(widths) if i != progress)
+        if TYPE_WIDTH_LANDSCAPE - others < least:
+            shrink = (TYPE_WIDTH_LANDSCAPE - least) / others
+            widths = [w if i == progress else round(w * shrink, 1) for i, w in enumerate(widths)]
+    widths[progress] = round(TYPE_WIDTH_LANDSCAPE - sum(w for i, w in enumerate(widths) if i != progress), 1)
+    return widths
+
+
+def row_lines(texts, widths, size_pt: float) -> int:
+    """How many lines the tallest cell of a row takes at ``size_pt`` (each text's lines wrap at its width)."""
+    char_mm = size_pt * 25.4 / 72
+    most = 1
+    for text, width in zip(texts, widths):
+        per_line = max(int((width - CELL_PADDING_MM) / char_mm), 1)
+        most = max(most, sum(max(math.ceil(text_width(line) / per_line), 1) for line in text.split("\n")))
+    return most
+
+
+def table_size(rows, widths) -> Length:
+    """小四 when the rows at 小四 average at most a third of the page's table room (three tasks a page
+    or more), else 五号: a larger size would leave a reader two tasks a page, or one."""
+    if not rows:
+        return PT_S4
+    line_mm = TABLE_LINE.pt * 25.4 / 72
+    average = sum(row_lines(r, widths, PT_S4.pt) for r in rows) * line_mm / len(rows)
+    return PT_S4 if average <= TABLE_ROOM_MM / 3 else PT_5
+
+
+def progress_lines(t: TaskSummary, partner_text: str = PARTNER_COLLAPSE) -> list:
+    """The 推进情况 of one task, one line per unit: the leads first, named, then the partners.
+
+    A lead that has not reported says so; leads that disagree on the status each say theirs;
+    partners with the same text share one line naming them all.
+    """
+    lines = []
+    leads = [u for u in t.units if u.role == ROLE_LEAD]
+    partners = [u for u in t.units if u.role != ROLE_LEAD]
+    for u in leads:
+        role = f"{u.role}，{u.status}" if t.lead_statuses and u.reported else u.role
+        text = _sentence(u.texts.get("progress", "")) if u.reported else f"{NOT_REPORTED}。"
+        lines.append(f"{u.recipient}（{role}）：{text or '未填写推进情况。'}")
+    if partner_text != PARTNER_OMIT:
+        said = {}
+        for u in partners:
+            text = _sentence(u.texts.get("progress", "")) if u.reported else ""
+            if text:
+                key = text if partner_text == PARTNER_COLLAPSE else f"{u.recipient}\0{text}"
+                said.setdefault(key, []).append(u.recipient)
+        for key, names in said.items():
+            lines.append(f"{'、'.join(names)}（{partners[0].role}）：{key.split(chr(0))[-1]}")
+    silent = [u.recipient for u in partners if not u.reported]
+    if silent:
+        lines.append(f"{'、'.join(silent)}（{partners[0].role}）：{NOT_REPORTED}。")
+    return lines
+
+
+def _sentence(text: str) -> str:
+    """A unit's text as one sentence ending in 。 ("" when it said nothing)."""
+    text = str(text).strip().rstrip("。；;.")
+    return f"{text}。" if text else ""
+
+
+def responsible(t: TaskSummary) -> str:
+    """责任单位: "牵头：…" and, when the task has partners, "配合：…" on the next line."""
+    lines = [f"牵头：{t.task.leads_text}"]
+    if t.task.partners_text:
+        lines.append(f"配合：{t.task.partners_text}")
+    return "\n".join(lines)
+
+
+def _table_xml(summary: Summary, ids: dict, partner_text: str = PARTNER_COLLAPSE) -> list:
+    """附件1's table as WordprocessingML, one table per 大项; 序号 runs 1…n over all of them.
+
+    Each table's repeated header is the column heads and the 大项's band row
+    ("一、提高质量水平"), so every page names the 大项 its rows belong to, wherever Word or
+    LibreOffice breaks the pages. Body rows may break across pages: no row is taller than a
+    page, and no page is left half empty.
     """
     cell_style, head_style = ids[STYLE_CELL], ids[STYLE_HEAD]
     columns = summary.schema.at(REPORT)
-    keys = [c.key for c in columns]
-    widths = [c.width(REPORT) for c in columns]
-    row_props = "<w:trPr><w:cantSplit/>{}</w:trPr>"
-    head, skip = [], False
-    for i, (c, w) in enumerate(zip(columns, widths)):
-        if skip:
-            skip = False
-            continue
-        if c.key == "category" and i + 1 < len(keys) and keys[i + 1] == "item":
-            head.append(cell_xml(H_ITEM, w + widths[i + 1], head_style, span=2, center=True))
-            skip = True
-        else:
-            head.append(cell_xml(c.header, w, head_style, center=True))
-    rows = [f'<w:tr>{row_props.format("<w:tblHeader/>")}{"".join(head)}</w:tr>']
-    previous = None
+    texts = [[_task_text(t, c, n, partner_text) for c in columns] for n, t in enumerate(summary.tasks, start=1)]
+    longest = max((text_width(t.task.item) for t in summary.tasks), default=0)
+    small = table_size(texts, report_widths(columns, longest)) == PT_5
+    widths = report_widths(columns, longest, (PT_5 if small else PT_S4).pt)
+    head = "".join(cell_xml(H_RESPONSIBLE if c.key == "leads_text" else c.header, w, head_style, center=True,
+                            small=small) for c, w in zip(columns, widths))
+    header = f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>'
+    groups = []
     for t in summary.tasks:
-        first = t.task.category != previous
-        previous = t.task.category
-        merge = "restart" if first else "continue"
-        cells = []
-        for c, w in zip(columns, widths):
-            text = str(t.value(c))
-            if c.key in ("seq", "category"):
-                cells.append(cell_xml(text if first else "", w, cell_style, merge=merge, center=True))
-            elif c.choices:
-                cells.append(cell_xml(text + (f"\n（{t.lead_statuses}）" if t.lead_statuses else ""), w, cell_style,
-                                  center=True))
-            elif c.key == "item":
-                cells.append(cell_xml(text, w, cell_style, center=True))
-            else:
-                cells.append(cell_xml(text.replace("；", "；\n") if c.source == "answer" else text, w, cell_style))
-        rows.append(f'<w:tr>{row_props.format("")}{"".join(cells)}</w:tr>')
-    return table_xml(widths, rows)
+        if not groups or t.task.category != groups[-1][0]:
+            groups.append((t.task.category, []))
+        groups[-1][1].append(t)
+    tables, n, band = [], 0, 0
+    for category, tasks in groups:
+        rows = [header]
+        if category:
+            band += 1
+            cell = cell_xml(f"{cn_number(band)}、{category}", sum(widths), head_style, span=len(widths), left=True,
+                            small=small)
+            rows.append(f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{cell}</w:tr>')
+        for _ in tasks:
+            cells = "".join(cell_xml(text, w, cell_style, center=c.key in CENTRED or bool(c.choices), small=small)
+                            for text, c, w in zip(texts[n], columns, widths))
+            rows.append(f"<w:tr>{cells}</w:tr>")
+            n += 1
+        tables.append(table_xml(widths, rows))
+    return tables
 
 
-INDICATOR_COLUMNS = ((H_SEQ, 10), (H_ITEM, 22), (H_IND_NAME, 70), (H_IND_TARGET, 25), ("截至本月完成", 28),
-                     (H_ATTAINMENT, 20), (H_UNIT, 50))
+CENTRED = ("seq", "item")
+
+
+def _task_text(t: TaskSummary, c, n: int, partner_text: str) -> str:
+    """The text of one cell of a task's row in 附件1."""
+    if c.key == "seq":
+        return str(n)
+    if c.key == "leads_text":
+        return responsible(t)
+    if c.key == "progress":
+        return "\n".join(progress_lines(t, partner_text))
+    if c.choices:
+        return t.shown_status
+    return str(t.value(c))
+
+
+INDICATOR_COLUMNS = ((H_SEQ, 11), (H_ITEM, 28), (H_IND_NAME, 0), (H_IND_TARGET, 26), ("截至本月完成", 26),
+                     (H_ATTAINMENT, 18), (H_UNIT, 24))
+_RANGE_DASH = re.compile(r"(?<=\d)[–\-~](?=\d)")
+
+
+def printed_target(text: str) -> str:
+    """A target as an official table prints a range: 1～2家 (not 1–2家)."""
+    return _RANGE_DASH.sub("～", text)
 
 
 def _indicator_table_xml(summary: Summary, ids: dict) -> str:
-    """附件2: every quantitative indicator with its target, value to date and 达标情况."""
+    """附件2: every quantitative indicator with its target, value to date and 达标情况; 指标名称 takes the rest."""
     cell_style, head_style = ids[STYLE_CELL], ids[STYLE_HEAD]
     widths = [w for _, w in INDICATOR_COLUMNS]
-    row_props = "<w:trPr><w:cantSplit/>{}</w:trPr>"
-    head = "".join(cell_xml(name, w, head_style, center=True) for name, w in INDICATOR_COLUMNS)
-    rows = [f'<w:tr>{row_props.format("<w:tblHeader/>")}{head}</w:tr>']
+    widths[2] = TYPE_WIDTH_LANDSCAPE - sum(widths)
+    # 五号: one line a row, so that the list runs on few pages and each name stays on its line.
+    head = "".join(cell_xml(name, w, head_style, center=True, small=True)
+                   for (name, _), w in zip(INDICATOR_COLUMNS, widths))
+    rows = [f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>']
     for n, i in enumerate(summary.indicators, start=1):
         ind = i.indicator
         actual = "" if i.actual is None else f"{i.actual:g}{'个行政村' if ind.unit == '行政村' else ind.unit}"
-        values = (str(n), i.item, ind.name, ind.target_text, actual or i.raw, i.status, ind.owner)
-        cells = "".join(cell_xml(v, w, cell_style, center=c in (0, 3, 4, 5))
+        values = (str(n), i.item, ind.name, printed_target(ind.target_text), actual or i.raw, i.status, ind.owner)
+        cells = "".join(cell_xml(v, w, cell_style, center=c != 2, small=True)
                         for c, (v, w) in enumerate(zip(values, widths)))
-        rows.append(f'<w:tr>{row_props.format("")}{cells}</w:tr>')
+        rows.append(f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>')
     return table_xml(widths, rows)
 
 
-def write_reminder(summary: Summary, config, today: dt.date):
-    """The 催报通知: the recipients that have not reported, with the deadline. Portrait A4."""
-    document = open_template(config)
-    page(document.sections[0], landscape=False)
-    deadline = config.deadline(summary.period)
-    label = summary.period.label
-    document.core_properties.title = f"关于报送{label}{config.subject}推进情况的催报通知"
-    document.add_paragraph(f"关于报送{label}{config.subject}推进情况的催报通知", style=STYLE_TITLE)
+def reminder_title(label: str, subject: str) -> str:
+    """关于催报2010年11月区质量振兴工作推进情况的通知."""
+    return f"关于催报{label}{subject}{H_PROGRESS}的通知"
+
+
+def title_lines(words, chars_per_line: float) -> list:
+    """The title's words in lines of at most ``chars_per_line`` character widths, as a 梯形.
+
+    Lines break between words only; of the ways that fit, the one whose first line is
+    shortest while not longer than the next (a trapezoid standing on its long side).
+    """
+    words = [w for w in words if w]
+    if text_width("".join(words)) <= chars_per_line:
+        return ["".join(words)]
+    best = None
+    for cut in range(1, len(words)):
+        first, second = "".join(words[:cut]), "".join(words[cut:])
+        if text_width(first) > chars_per_line or text_width(second) > chars_per_line:
+            continue
+        score = (text_width(first) > text_width(second), abs(text_width(second) - text_width(first)))
+        if best is None or score < best[0]:
+            best = (score, [first, second])
+    return best[1] if best else ["".join(words)]
+
+
+def signature_indents(office: str, date_text: str) -> tuple:
+    """Left indents (pt) of the 署名 and the date, GB/T 9704 §7.3.5.2 (no seal).
+
+    The 署名 stands two characters in from the right edge, and the date's first character
+    two characters right of the 署名's first; a date longer than that stands two in from the
+    edge and the 署名 moves left. Left indents, so that where the date starts does not
+    depend on how wide a printer's font sets its digits.
+    """
+    char = PT_3.pt
+    name_left = TYPE_WIDTH_PORTRAIT_PT - char * (2 + text_width(office))
+    date_left = name_left + 2 * char
+    if date_left + char * (text_width(date_text) + 2) > TYPE_WIDTH_PORTRAIT_PT:
+        date_left = TYPE_WIDTH_PORTRAIT_PT - char * (2 + text_width(date_text))
+        name_left = date_left - 2 * char
+    return round(name_left, 1), round(date_left, 1)
+
+
+def reminder_deadline(config, period, today: dt.date) -> tuple:
+    """(the deadline the notice gives, whether it is a new one): the old one, or today plus remind_days."""
+    deadline = config.deadline(period)
+    if today <= deadline:
+        return deadline, False
+    return today + dt.timedelta(days=config.remind_days), True
+
+
+def write_reminder(summary: Summary, config, today: dt.date) -> Path | None:
+    """The 催报通知 to the units that have not reported: portrait A4, a proper 通知. None when all have."""
     missing = summary.not_reported
-    p = document.add_paragraph("各有关单位：", style=STYLE_BODY)
+    if not missing:
+        return None
+    document = open_template(config)
+    section = document.sections[0]
+    page(section, landscape=False)
+    section.footer_distance = FOOTER_PORTRAIT
+    label = summary.period.label
+    title = reminder_title(label, config.subject)
+    set_properties(document, title, config.office, today)
+    p = document.add_paragraph("", style=STYLE_TITLE)
+    lines = title_lines(["关于", "催报", label, config.subject, H_PROGRESS, "的", "通知"], 20)
+    for i, line in enumerate(lines):
+        run = p.add_run(line)
+        if i < len(lines) - 1:
+            run.add_break()
+    # 主送: the units by name when they are few; "各有关单位" above a list when they are many.
+    to = _names(missing) if len(missing) <= FEW_RECIPIENTS else "各有关单位"
+    p = document.add_paragraph(f"{to}：", style=STYLE_BODY)
     p.paragraph_format.first_line_indent = Pt(0)
-    day = as_of(summary.period, today)
-    if missing:
-        text = (f"{label}{config.subject}推进情况填报表的报送截止日期为{cn_date(deadline)}。"
-                f"截至{cn_date(day)}，以下{len(missing)}个单位尚未报送，"
-                "请抓紧按要求填写下发的填报表，尽快报送：")
-    else:
-        text = f"截至{cn_date(day)}，各单位均已报送{label}推进情况，特此通知。"
+    old = config.deadline(summary.period)
+    deadline, extended = reminder_deadline(config, summary.period, today)
+    text = (f"{label}{config.subject}{H_PROGRESS}填报表的报送截止日期为{cn_date(old)}。截至{cn_date(today)}，"
+            f"仍有{len(missing)}个单位尚未报送。")
+    text += (f"报送截止日期已过，请于{cn_date(deadline)}前" if extended else f"请于{cn_date(deadline)}前") + (
+        f"按要求填写下发的填报表，报送{config.office}。")
     document.add_paragraph(text, style=STYLE_BODY)
+    document.add_paragraph("尚未报送的单位及应报任务数如下：", style=STYLE_BODY)
     for i, r in enumerate(missing, start=1):
         document.add_paragraph(f"{i}．{r.name}（应报任务{r.tasks}项）", style=STYLE_BODY)
-    if missing:
-        document.add_paragraph(config.return_note, style=STYLE_BODY)
-    document.add_paragraph("", style=STYLE_BODY)
-    document.add_paragraph(config.office, style=STYLE_SIGN)
-    document.add_paragraph(cn_date(today), style=STYLE_SIGN)
-    _, path = report_paths(config, summary.period)
-    with files.atomic_path(path) as tmp:
-        document.save(str(tmp))
-    return path
+    contact = "，".join(x for x in (f"联系人：{config.contact}" if config.contact else "",
+                                   f"联系电话：{config.phone}" if config.phone else "") if x)
+    if contact:
+        document.add_paragraph(f"{contact}。", style=STYLE_BODY)
+    document.add_paragraph("", style=STYLE_BODY)  # one blank line above the 署名 (§7.3.5.2)
+    date_text = cn_date(today)
+    name_indent, date_indent = signature_indents(config.office, date_text)
+    for text, indent in ((config.office, name_indent), (date_text, date_indent)):
+        p = document.add_paragraph(text, style=STYLE_SIGN)
+        p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        p.paragraph_format.left_indent = Pt(indent)
+        # No extra space between Chinese and digits, so that the date is as wide as counted.
+        p._p.get_or_add_pPr().append(parse_xml(f'<w:autoSpaceDN {nsdecls("w")} w:val="0"/>'))
+    return _save(document, report_paths(config, summary.period)[2])
 
 
 def make_report(config, table, period, today: dt.date, pdf: bool = True, summary: Summary | None = None) -> tuple:
-    """Write the 附件 and the 催报通知, and PDFs where LibreOffice is installed.
+    """Write 附件1, 附件2 (when the table has indicators) and the 催报通知 (when a unit is missing).
+
+    PDFs of the 附件 are made where LibreOffice is installed.
 
     Args:
         summary: the period's :class:`consolidate.Summary` when the caller has just made it.
@@ -194,12 +439,26 @@ def make_report(config, table, period, today: dt.date, pdf: bool = True, summary
         (summary, [paths written], [notes]).
     """
     summary = summary or summarize(table, config, period)
-    written = [write_report(summary, config, today), write_reminder(summary, config, today)]
+    attachments = [write_report(summary, config, today)]
+    if summary.indicators:
+        attachments.append(write_indicator_report(summary, config, today))
     notes = []
+    reminder = write_reminder(summary, config, today)
+    if reminder is None:
+        notes.append(ALL_REPORTED)
+        stale = report_paths(config, period)[2]
+        if stale.exists():  # an earlier run's notice, no longer true: kept, under a name that says so
+            moved = files.backup(stale)
+            notes.append(f"原有的 {stale.name} 已改名为 {moved.name}，不必再发。")
+    elif not (config.contact and config.phone):
+        notes.append(NO_CONTACT)
+    written = attachments + ([reminder] if reminder else [])
     if pdf:
-        made, why = to_pdf(written[0])
-        if made:
-            written.append(made)
-        else:
-            notes.append(why)
+        for path in attachments:
+            made, why = to_pdf(path)
+            if made:
+                written.append(made)
+            else:
+                notes.append(why)
+                break
     return summary, written, notes

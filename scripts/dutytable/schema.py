@@ -26,6 +26,7 @@ H_ITEM = "工作内容"
 H_TARGET = "工作目标"
 H_LEADS = "牵头部门"
 H_PARTNERS = "配合部门"
+H_RESPONSIBLE = "责任单位"  # the 附件's one column for 牵头 and 配合
 H_ROLE = "职责"
 H_STATUS = "完成状态"
 H_PROGRESS = "推进情况"
@@ -194,27 +195,27 @@ def _c(key, header, source, required=(), choices=(), ledger=None, **widths):
 
 DEFAULT = Schema(
     columns=(
-        _c("task_id", H_ID, TASK, form=9, detail=8),
+        _c("task_id", H_ID, TASK, form=9, detail=7),
         _c("seq", H_SEQ, TASK, summary=5, report=10),
-        _c("category", H_CATEGORY, TASK, summary=10, detail=10, report=14),
-        _c("item", H_ITEM, TASK, form=11, summary=10, detail=10, report=15),
-        _c("target", H_TARGET, TASK, form=42, summary=36, report=52),
-        _c("leads_text", H_LEADS, TASK, summary=12, report=20),
-        _c("partners_text", H_PARTNERS, TASK, summary=18, report=28),
-        _c("recipient", H_UNIT, COMPUTED, detail=12),
+        _c("category", H_CATEGORY, TASK, summary=8, detail=8),  # the 附件 prints it as a band row
+        _c("item", H_ITEM, TASK, form=11, summary=12, detail=8, report=21),
+        _c("target", H_TARGET, TASK, form=42, summary=27, report=45),
+        _c("leads_text", H_LEADS, TASK, summary=10, report=28),  # the 附件's 责任单位: 牵头 and 配合
+        _c("partners_text", H_PARTNERS, TASK, summary=14),
+        _c("recipient", H_UNIT, COMPUTED, detail=10),
         _c("role", H_ROLE, ROLE, form=6, detail=5),
-        _c("submission", H_SUBMISSION, COMPUTED, detail=8),
-        _c("status", H_STATUS, ANSWER, (ROLE_LEAD, ROLE_PARTNER), COMPLETION, form=11, summary=9, detail=9,
-           report=17),
+        _c("submission", H_SUBMISSION, COMPUTED, detail=7),
+        _c("status", H_STATUS, ANSWER, (ROLE_LEAD, ROLE_PARTNER), COMPLETION, form=11, summary=12, detail=8,
+           report=19),
         _c("lead_statuses", H_LEAD_STATUSES, COMPUTED, summary=16),
-        _c("progress", H_PROGRESS, ANSWER, (ROLE_LEAD,), form=42, summary=44, detail=40, report=69),
-        _c("problems", H_PROBLEMS, ANSWER, form=26, summary=24, detail=22),
-        _c("plans", H_PLANS, ANSWER, form=26, summary=24, detail=22),
-        _c("missing", H_MISSING, COMPUTED, summary=16),
-        _c("filler", H_FILLER, COMPUTED, detail=8),
-        _c("phone", H_PHONE, COMPUTED, detail=12),
-        _c("file", H_FILE, COMPUTED, detail=24),
-        _c("received_at", H_RECEIVED, COMPUTED, detail=16),
+        _c("progress", H_PROGRESS, ANSWER, (ROLE_LEAD,), form=42, summary=37, detail=30, report=102),
+        _c("problems", H_PROBLEMS, ANSWER, form=26, summary=16, detail=16),
+        _c("plans", H_PLANS, ANSWER, form=26, summary=16, detail=16),
+        _c("missing", H_MISSING, COMPUTED, summary=12),
+        _c("filler", H_FILLER, COMPUTED, detail=7),
+        _c("phone", H_PHONE, COMPUTED, detail=11),
+        _c("file", H_FILE, COMPUTED, detail=14),
+        _c("received_at", H_RECEIVED, COMPUTED, detail=17),
     ),
     layouts={
         FORM: ("task_id", "item", "target", EXTRAS, "role", "status", "progress", "problems", "plans"),
@@ -222,7 +223,8 @@ DEFAULT = Schema(
                   "lead_statuses", "progress", "problems", "plans", "missing"),
         DETAIL: ("task_id", "category", "item", EXTRAS, "recipient", "role", "submission", "status", "progress",
                  "problems", "plans", "filler", "phone", "file", "received_at"),
-        REPORT: ("seq", "category", "item", "target", "leads_text", "partners_text", EXTRAS, "progress", "status"),
+        # 推进情况 takes what the others leave of the type area (report.report_widths).
+        REPORT: ("seq", "item", "target", "leads_text", EXTRAS, "progress", "status"),
     },
 )
 

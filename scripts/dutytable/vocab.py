@@ -35,6 +35,14 @@ UNCLEAR = "待核实"  # marks a status a return wrote that is not one of COMPLE
 COMPLETION_COLORS = {DONE: ("#C6EFCE", "#006100"), ON_TRACK: ("#F2F2F2", "#000000"),
                      BEHIND: ("#FFEB9C", "#9C5700"), NOT_STARTED: ("#FFC7CE", "#9C0006"),
                      NOT_REPORTED: ("#D9D9D9", "#595959")}
+# Chart fills that stay apart in black and white: dark, light, two patterns, mid grey.
+COMPLETION_CHART_FILLS = {
+    DONE: {"fill": {"color": "#1E6B3A"}},
+    ON_TRACK: {"fill": {"color": "#9DC3E6"}},
+    BEHIND: {"pattern": {"pattern": "wide_upward_diagonal", "fg_color": "#C55A11", "bg_color": "#FFFFFF"}},
+    NOT_STARTED: {"pattern": {"pattern": "small_grid", "fg_color": "#C00000", "bg_color": "#FFFFFF"}},
+    NOT_REPORTED: {"fill": {"color": "#7F7F7F"}},
+}
 
 # -- submission: how a unit stands this period --------------------------------
 REPORTED = "已报送"
@@ -82,6 +90,8 @@ ON_TIME = "按时"
 NO_DATA = "无数据"  # a period of the year with no accepted return at all
 CORRECTED = "已补正"  # a 待补正 return replaced by a valid one
 NOT_LISTED = "当期未列入"  # a task added to the table later in the year
+STATS_CHART_SHEET = "统计图"  # the status chart, on a sheet of its own sized to a page
+TREND_SHEET = "指标趋势"  # the indicators' month-by-month chart, once there are two periods
 
 # -- time ----------------------------------------------------------------------
 TIMESTAMP = "%Y-%m-%d %H:%M:%S"  # log lines
@@ -91,6 +101,11 @@ FILE_STAMP = "%Y%m%d-%H%M%S"  # in file and folder names
 def cn_date(day: dt.date) -> str:
     """A date as Chinese text reads it: 2010年11月25日."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def text_width(text: str) -> float:
+    """Width in character widths: a CJK character is 1, a digit or Latin letter 0.5."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
 
 
 def nfkc(text: str) -> str:

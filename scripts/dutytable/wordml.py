@@ -9,6 +9,7 @@ hundreds of rows.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import tempfile
@@ -19,6 +20,7 @@ import docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
@@ -30,8 +32,8 @@ from .errors import InputError
 STYLE_MARK = "附件标记"  # 附件1: 黑体 三号, top left
 STYLE_TITLE = "附件标题"  # 方正小标宋简体 二号, centred
 STYLE_BODY = "公文正文"  # 仿宋_GB2312 三号, two-character first-line indent
-STYLE_CELL = "表格文字"  # 仿宋_GB2312 五号
-STYLE_HEAD = "表格表头"  # 黑体 五号, centred
+STYLE_CELL = "表格文字"  # 仿宋_GB2312 小四 (a crowded table's runs go down to 五号)
+STYLE_HEAD = "表格表头"  # 黑体 小四, centred; also the 大项 band rows
 STYLE_PAGE = "公文页码"  # 宋体 四号
 STYLE_SIGN = "公文落款"  # 仿宋_GB2312 三号, right
 
@@ -39,12 +41,24 @@ LATIN = "Times New Roman"
 PT_2 = Pt(22)  # 二号
 PT_3 = Pt(16)  # 三号
 PT_4 = Pt(14)  # 四号
+PT_S4 = Pt(12)  # 小四
 PT_5 = Pt(10.5)  # 五号
+TABLE_LINE = Pt(15)  # 小四 text's line
+TABLE_LINE_SMALL = Pt(13)  # 五号 text's line
 LINE = Pt(28.95)  # 22 lines in the 225 mm type area
 # GB/T 9704 portrait margins; a landscape page is the portrait page turned clockwise, so the
 # binding edge (left, 28 mm) becomes the top.
 PORTRAIT = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 LANDSCAPE = {"top": 28, "right": 37, "bottom": 26, "left": 35}
+TYPE_WIDTH_LANDSCAPE = 297 - 35 - 37  # mm
+TYPE_WIDTH_PORTRAIT_PT = (210 - 28 - 26) * 72 / 25.4
+TYPE_HEIGHT_LANDSCAPE = 210 - 28 - 26  # mm
+TABLE_ROOM_MM = TYPE_HEIGHT_LANDSCAPE - 16  # below the repeated header and band rows
+CELL_PADDING_MM = 2  # a cell's left and right margins (57 twips each) and a little slack
+# The page number's top 7 mm below the type area (GB/T 9704 7.5): footer distance = bottom margin - 7 - its height.
+FOOTER_LANDSCAPE = Mm(12)
+FOOTER_PORTRAIT = Mm(21)
+OFFICIAL_FACES = ("仿宋_GB2312", "黑体", "方正小标宋简体", "宋体")
 def build_template(path) -> None:
     """Write the Word template: named styles with East Asian fonts, A4 landscape, odd/even page numbers."""
     document = docx.Document()
@@ -56,8 +70,8 @@ def build_template(path) -> None:
         (STYLE_MARK, "黑体", PT_3, WD_ALIGN_PARAGRAPH.LEFT, None, False),
         (STYLE_TITLE, "方正小标宋简体", PT_2, WD_ALIGN_PARAGRAPH.CENTER, None, False),
         (STYLE_BODY, "仿宋_GB2312", PT_3, WD_ALIGN_PARAGRAPH.JUSTIFY, PT_3 * 2, False),
-        (STYLE_CELL, "仿宋_GB2312", PT_5, WD_ALIGN_PARAGRAPH.LEFT, None, True),
-        (STYLE_HEAD, "黑体", PT_5, WD_ALIGN_PARAGRAPH.CENTER, None, True),
+        (STYLE_CELL, "仿宋_GB2312", PT_S4, WD_ALIGN_PARAGRAPH.LEFT, None, True),
+        (STYLE_HEAD, "黑体", PT_S4, WD_ALIGN_PARAGRAPH.CENTER, None, True),
         (STYLE_PAGE, "宋体", PT_4, WD_ALIGN_PARAGRAPH.RIGHT, None, False),
         (STYLE_SIGN, "仿宋_GB2312", PT_3, WD_ALIGN_PARAGRAPH.RIGHT, None, False),
     )
@@ -71,18 +85,23 @@ def build_template(path) -> None:
         fmt.space_before = fmt.space_after = Pt(0)
         if indent is not None:
             fmt.first_line_indent = indent
-        if tight:
-            fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        if tight:  # table text: 固定值 a quarter above the size, as office tables are set
+            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            fmt.line_spacing = TABLE_LINE
         else:
             fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
             fmt.line_spacing = LINE
     styles[STYLE_TITLE].paragraph_format.space_after = LINE
     styles[STYLE_TITLE].paragraph_format.line_spacing = Pt(36)
     styles[STYLE_MARK].paragraph_format.space_after = Pt(0)
+    # The whole "附件1" in 黑体: its digit too (GB/T 9704 7.4.1).
+    mark_fonts = styles[STYLE_MARK].element.rPr.rFonts
+    for attr in ("ascii", "hAnsi"):
+        mark_fonts.set(qn(f"w:{attr}"), "黑体")
 
     section = document.sections[0]
     page(section, landscape=True)
-    section.footer_distance = Mm(12)
+    section.footer_distance = FOOTER_LANDSCAPE
     document.settings.odd_and_even_pages_header_footer = True
     _page_number(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
     _page_number(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
@@ -91,8 +110,39 @@ def build_template(path) -> None:
     for p in list(document.element.body):
         if p.tag == qn("w:p"):
             document.element.body.remove(p)
+    _chinese_settings(document)
+    set_properties(document, "附件模板", "", dt.date(2026, 1, 1))
     with files.atomic_path(path) as tmp:
         document.save(str(tmp))
+
+
+def _font_table() -> bytes:
+    """A font table naming only the faces the styles use (python-docx's default lists ＭＳ 明朝 and Cambria)."""
+    faces = "".join(f'<w:font w:name="{face}"><w:charset w:val="86"/><w:family w:val="auto"/>'
+                    '<w:pitch w:val="variable"/></w:font>' for face in OFFICIAL_FACES)
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:fonts {nsdecls("w")}>'
+            f'<w:font w:name="{LATIN}"><w:charset w:val="00"/><w:family w:val="roman"/>'
+            f'<w:pitch w:val="variable"/></w:font>{faces}</w:fonts>').encode()
+
+
+def _chinese_settings(document) -> None:
+    """Word 2013+ layout (no [兼容模式]), Chinese theme language, a clean font table."""
+    settings = document.settings.element
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
+    for lang in settings.iter(qn("w:themeFontLang")):
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    document.part.part_related_by(RT.FONT_TABLE)._blob = _font_table()
+
+
+def set_properties(document, title: str, author: str, day: dt.date) -> None:
+    """File properties as Word shows them: title, author, and the day it was written."""
+    props = document.core_properties
+    props.title = title
+    props.author = props.last_modified_by = author
+    props.created = props.modified = dt.datetime(day.year, day.month, day.day)
+    props.revision = 1
 
 
 def _strip_theme_fonts(document):
@@ -175,8 +225,12 @@ def open_template(config) -> docx.document.Document:
 
 
 def cell_xml(text: str, width_mm: float, style_id: str, merge: str | None = None, span: int = 1,
-             center: bool = False) -> str:
-    """One table cell as WordprocessingML; each line of ``text`` a paragraph of the given style."""
+             center: bool = False, left: bool = False, keep_next: bool = False, small: bool = False) -> str:
+    """One table cell as WordprocessingML; each line of ``text`` a paragraph of the given style.
+
+    ``left`` aligns a (centred) style to the left; ``keep_next`` keeps the row with the next;
+    ``small`` sets the text in 五号 whatever the style's size.
+    """
     props = f'<w:tcW w:w="{int(width_mm * 56.7)}" w:type="dxa"/>'
     if span > 1:
         props += f'<w:gridSpan w:val="{span}"/>'
@@ -184,12 +238,22 @@ def cell_xml(text: str, width_mm: float, style_id: str, merge: str | None = None
         props += '<w:vMerge w:val="restart"/>' if merge == "restart" else "<w:vMerge/>"
     if center:
         props += '<w:vAlign w:val="center"/>'
-    jc = '<w:jc w:val="center"/>' if center else ""
+    jc = '<w:jc w:val="center"/>' if center else '<w:jc w:val="left"/>' if left else ""
+    keep = "<w:keepNext/>" if keep_next else ""
+    size = int(PT_5.pt * 2)
+    rpr = f'<w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>' if small else ""
+    spacing = f'<w:spacing w:line="{int(TABLE_LINE_SMALL.pt * 20)}" w:lineRule="exact"/>' if small else ""
     paragraphs = "".join(
-        f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{jc}</w:pPr>'
-        + (f'<w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r>' if line else "") + "</w:p>"
+        f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{keep}{spacing}{jc}</w:pPr>'
+        + (f'<w:r>{rpr}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>' if line else "") + "</w:p>"
         for line in (text.split("\n") if text else [""]))
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraphs}</w:tc>"
+
+
+def spacer_xml() -> str:
+    """A 1-pt paragraph: what keeps two tables apart (Word joins adjacent tables into one)."""
+    return (f'<w:p {nsdecls("w")}><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+            '<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>')
 
 
 def table_xml(widths, rows):

@@ -6,7 +6,11 @@ or link), the A4 print setup and the formats shared across workbooks.
 
 from __future__ import annotations
 
+import math
+
 import xlsxwriter
+
+from .vocab import text_width
 
 # Text from returns is written as text: never a formula, a number or a link.
 SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
@@ -20,9 +24,15 @@ BODY = {"border": 1, "valign": "top", "text_wrap": True}
 PAGE_FOOTER = "&C第 &P 页，共 &N 页"
 
 
-def new_workbook(target, in_memory: bool = False) -> xlsxwriter.Workbook:
-    """An xlsxwriter workbook with the safe options; ``target`` is a path or a BytesIO."""
+def new_workbook(target, in_memory: bool = False, font: dict | None = None) -> xlsxwriter.Workbook:
+    """An xlsxwriter workbook with the safe options; ``target`` is a path or a BytesIO.
+
+    ``font`` ({"font_name": …, "font_size": …}) is the workbook's default font, which also sets
+    the width of a column unit (its digits' width).
+    """
     options = dict(SAFE_OPTIONS)
+    if font:
+        options["default_format_properties"] = font
     if in_memory:
         options["in_memory"] = True
     return xlsxwriter.Workbook(target if not hasattr(target, "__fspath__") else str(target), options)
@@ -46,6 +56,56 @@ def print_a4(ws, landscape: bool = True, fit_width: bool = True, repeat_row: int
         ws.set_margins(**margins)
     if footer:
         ws.set_footer(footer)
+
+
+# Printable width (inches) of a landscape sheet with 0.3-inch side margins, and Excel's pixels an inch.
+PAPER_WIDTH_IN = {A4: 297 / 25.4, A3: 420 / 25.4}
+SIDE_MARGIN_IN = 0.3
+PX_PER_IN = 96
+LEAST_SCALE = 85  # below this a printed sheet's text is too small to read comfortably
+
+
+def column_px(width: float) -> int:
+    """A column's width in pixels as Excel sets it (Calibri 11: 7 pixels a unit and 5 of padding)."""
+    return int(width * 7 + 5)
+
+
+def print_scale(widths, paper: int = A4) -> int:
+    """The print scale (%) that puts columns of these widths on one landscape page width, 100 at most."""
+    room = (PAPER_WIDTH_IN[paper] - 2 * SIDE_MARGIN_IN) * PX_PER_IN
+    return max(10, min(100, int(room * 100 / sum(column_px(w) for w in widths))))
+
+
+def print_landscape(ws, widths, paper: int = A4, repeat_row: int | None = None,
+                    footer: str | None = PAGE_FOOTER) -> int:
+    """Landscape print setup at the scale that fits ``widths`` to the page width; returns the scale.
+
+    The columns are chosen so that the scale is :data:`LEAST_SCALE` or more.
+    """
+    ws.set_landscape()
+    ws.set_paper(paper)
+    ws.set_margins(left=SIDE_MARGIN_IN, right=SIDE_MARGIN_IN, top=0.5, bottom=0.6)
+    scale = print_scale(widths, paper)
+    ws.set_print_scale(scale)
+    ws.fit_to_pages(1, 0)  # and never wider than the page, whatever a printer's fonts make of the columns
+    if repeat_row is not None:
+        ws.repeat_rows(repeat_row)
+    if footer:
+        ws.set_footer(footer)
+    return scale
+
+
+def text_lines(text: str, width: float, font_pt: float) -> int:
+    """Lines ``text`` takes in a wrapped cell ``width`` units wide: CJK characters a full em, others half."""
+    room = column_px(width) - 6  # the cell's inner padding
+    per_line = max(room / (font_pt * PX_PER_IN / 72), 1.0)
+    return sum(max(math.ceil(text_width(part) / per_line), 1) for part in str(text).split("\n"))
+
+
+def row_height(values, widths, font_pt: float = 10, least_lines: int = 1) -> float:
+    """A row height (pt) that shows every wrapped cell whole, from its text's width; at least ``least_lines``."""
+    lines = max([text_lines(v, w, font_pt) for v, w in zip(values, widths) if str(v)] + [least_lines])
+    return min(font_pt * 1.4 * lines + 4, 409)  # a line with its leading; 409 is Excel's highest row
 
 
 def footer_text(text: str) -> str:
