@@ -15,6 +15,7 @@ from dutytable import convert
 from dutytable.config import load_config
 from dutytable.departments import Departments
 from dutytable.errors import ConfigError, InputError, TableError
+from dutytable.forms import generate, read_form
 from dutytable.model import ROLE_LEAD, ROLE_PARTNER
 from dutytable.table import (
     LEADS,
@@ -27,6 +28,8 @@ from dutytable.table import (
     short_item,
     write_table,
 )
+from dutytable.vocab import Period
+from dutytable.workbooks import open_workbook
 from shapes import LEFT, SHAPES, SHAPES_BY_NAME, TOWNS, UP, Shape, build_docx, build_xlsx, summary
 
 GROUPS = {TOWNS: ["甲镇", "乙街道"]}
@@ -74,6 +77,26 @@ def test_each_unit_gets_exactly_its_tasks_and_roles(tmp_path, departments, shape
                     expected.setdefault(member, []).append((task.task_id, role))
     got = {r.name: [(a.task.task_id, a.role) for a in r.assignments] for r in table.recipients(departments)}
     assert got == expected
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=[s.name for s in SHAPES])
+def test_generate_gives_each_unit_its_tasks_and_roles_with_the_extra_columns_shown(tmp_path, workdir, shape):
+    config = load_config(workdir / "config.ini")
+    table = import_source(_build(tmp_path, shape, "docx"), config.departments)
+    forms = dict(generate(table, config, Period(2021, 11)).files)
+    recipients = table.recipients(config.departments)
+    assert sorted(forms) == sorted(r.name for r in recipients)
+    extras = list(shape.extra_columns)
+    for rec in recipients:
+        _, sheets = open_workbook(forms[rec.name])
+        form = read_form(sheets, forms[rec.name].name, table.schema)
+        header = [h for h, _ in sorted(form.columns.items(), key=lambda kv: kv[1])]
+        assert header == ["任务编号", "工作内容", "工作目标", *extras, "职责", "完成状态", "推进情况", "存在问题",
+                          "下步打算"], rec.name
+        assert [(r["任务编号"], r["职责"]) for r in form.rows] == [(a.task.task_id, a.role) for a in rec.assignments]
+        for row, a in zip(form.rows, rec.assignments):
+            assert [row[h] for h in extras] == [v for _, v in a.task.extras], (rec.name, a.task.task_id)
+            assert row["工作目标"] == a.task.target and row["工作内容"] == a.task.item
 
 
 def test_recipients_of_the_band_row_shape_spelled_out(tmp_path, departments):

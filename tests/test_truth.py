@@ -17,6 +17,7 @@ from dutytable.consolidate import consolidate, summarize, task_status
 from dutytable.errors import ConfigError
 from dutytable.inbox import Collector, summary_lines
 from dutytable.model import Period
+from dutytable.report import overview
 from returns import OLD, age, fill, prepare
 
 P = Period(2010, 11)
@@ -69,8 +70,18 @@ def test_a_status_outside_the_list_is_kept_as_written_and_marked_never_read_as_n
     # each lead's own status is folded into 完成状态 beside the task's
     assert summary["产品质量"]["完成状态"] == "完成（待核实）（质监分局：完成（待核实）；药监分局：未报送）"
     assert summary["工业标准化"]["完成状态"] == "基本完成（待核实）"
-    counts = summarize(table, config, P).status_counts
+    summarized = summarize(table, config, P)
+    counts = summarized.status_counts
     assert counts["待核实"] == 2 and counts["未报送"] == 10  # 质监分局 is the first lead of 8 tasks
+    path, _, _ = consolidate(config, table, P)
+    ws = openpyxl.load_workbook(path)["统计"]  # by category: 待核实 has a column of its own and counts in 合计
+    header = [c.value for c in ws[2]]
+    assert header == ["类别", "已完成", "正常推进", "进度滞后", "未启动", "待核实", "未报送", "合计"]
+    stats = {r[0]: dict(zip(header, r)) for r in ws.iter_rows(min_row=3, max_row=8, values_only=True)}
+    assert stats["提高质量水平"]["待核实"] == 1 and stats["提高质量水平"]["合计"] == 4
+    assert stats["夯实标准计量基础"]["待核实"] == 1 and stats["合计"]["合计"] == 18
+    assert overview(summarized, dt.date(2010, 11, 28)).startswith(
+        "截至2010年11月28日，共18项目标任务，其中正常推进6项、完成状态待核实2项、牵头单位尚未报送10项；")
 
 
 def test_a_form_sent_back_blank_is_not_a_report_stays_chased_and_gets_a_marked_copy(env):

@@ -559,8 +559,10 @@ def _sheet_indicators(wb, f, s, paper=A4):
 def _sheet_stats(wb, f, s):
     """Tasks by category and status, the submission counts, and the status chart on a sheet of its own."""
     ws = wb.add_worksheet(STATS_SHEET)
-    statuses = list(COMPLETION) + [NOT_REPORTED]
-    frame = pd.DataFrame([(t.task.category, t.status) for t in s.tasks], columns=["category", "status"])
+    # A status written outside the list (完成（待核实）) is counted as 待核实, never dropped from the totals.
+    counted = [(t.task.category, t.status if t.status in COMPLETION + (NOT_REPORTED,) else UNCLEAR) for t in s.tasks]
+    statuses = list(COMPLETION) + ([UNCLEAR] if any(st == UNCLEAR for _, st in counted) else []) + [NOT_REPORTED]
+    frame = pd.DataFrame(counted, columns=["category", "status"])
     table = pd.crosstab(frame["category"], frame["status"]).reindex(
         index=list(dict.fromkeys(frame["category"])), columns=statuses, fill_value=0)
     widths = [18] + [10] * (len(statuses) + 1)

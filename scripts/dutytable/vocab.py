@@ -42,6 +42,7 @@ COMPLETION_CHART_FILLS = {
     BEHIND: {"pattern": {"pattern": "wide_upward_diagonal", "fg_color": "#C55A11", "bg_color": "#FFFFFF"}},
     NOT_STARTED: {"pattern": {"pattern": "small_grid", "fg_color": "#C00000", "bg_color": "#FFFFFF"}},
     NOT_REPORTED: {"fill": {"color": "#7F7F7F"}},
+    UNCLEAR: {"pattern": {"pattern": "dark_vertical", "fg_color": "#7030A0", "bg_color": "#FFFFFF"}},
 }
 
 # -- submission: how a unit stands this period --------------------------------
