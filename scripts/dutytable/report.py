@@ -19,7 +19,18 @@ from docx.shared import Length, Pt
 from . import files
 from .config import PARTNER_COLLAPSE, PARTNER_OMIT, clamp_day
 from .consolidate import Summary, TaskSummary, summarize
-from .schema import H_ATTAINMENT, H_IND_NAME, H_IND_TARGET, H_ITEM, H_PROGRESS, H_RESPONSIBLE, H_SEQ, H_UNIT, REPORT
+from .schema import (
+    H_ATTAINMENT,
+    H_IND_NAME,
+    H_IND_TARGET,
+    H_ITEM,
+    H_PROGRESS,
+    H_RESPONSIBLE,
+    H_SEQ,
+    H_STATUS,
+    H_UNIT,
+    REPORT,
+)
 from .vocab import COMPLETION, MET, NOT_FILLED, NOT_MET, NOT_REPORTED, ROLE_LEAD, TO_FIX, UNCLEAR, cn_date, text_width
 from .wordml import (
     CELL_PADDING_MM,
@@ -83,7 +94,7 @@ def overview(summary: Summary, day: dt.date) -> str:
     counts = summary.status_counts
     parts = [f"{s}{counts[s]}项" for s in COMPLETION if counts[s]]
     if counts.get(UNCLEAR):  # statuses written outside the list, kept as written with a mark
-        parts.append(f"完成状态{UNCLEAR}{counts[UNCLEAR]}项")
+        parts.append(f"{H_STATUS}{UNCLEAR}{counts[UNCLEAR]}项")
     if counts[NOT_REPORTED]:
         parts.append(f"牵头单位尚未报送{counts[NOT_REPORTED]}项")
     text = f"截至{cn_date(day)}，共{len(summary.tasks)}项目标任务，其中{'、'.join(parts)}；"
