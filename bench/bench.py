@@ -102,7 +102,7 @@ def fill_returns(workdir, period, faulty=False):
                         rows={row.task_id: {"status": "正常推进", "problems": "", "plans": "继续推进",
                                             "progress": f"{spec.recipient}：本月推进{row.task_id}，完成80%。"}
                               for row in spec.rows},
-                        indicators={ind[0]: {H_IND_VALUE: "93%"} for ind in spec.indicators})
+                        indicators={ind[0]: {H_IND_VALUE: "93%" if ind[4] == "%" else "1"} for ind in spec.indicators})
         path = config.inbox / f"{spec.recipient}_{period}填报表.xlsx"
         path.write_bytes(build_form(dataclasses.replace(spec, fill=fill)))
         os.utime(path, (old + n, old + n))

@@ -8,9 +8,8 @@ workbook and the Word report. :func:`write_workbook` writes the sheets and the c
 from __future__ import annotations
 
 import datetime as dt
+from collections import namedtuple
 from dataclasses import dataclass, field
-
-import pandas as pd
 
 from . import files
 from .config import STATUS_MAIN_LEAD, STATUS_WORST, clamp_day
@@ -68,7 +67,7 @@ from .vocab import (
     TREND_SHEET,
     UNCLEAR,
 )
-from .xlsx import A3, A4, BODY, HEAD, new_workbook, print_landscape
+from .xlsx import A3, A4, BODY, HEAD, gc_paused, new_workbook, print_landscape
 from .xlsx import row_height as xlsx_row_height
 
 EXCEL_CELL_LIMIT = 32767
@@ -151,7 +150,7 @@ class Summary:
     schema: object  # schema.Schema
     tasks: list  # TaskSummary in table order
     recipients: list  # RecipientState in recipient order
-    detail: pd.DataFrame  # one row per (task, recipient)
+    detail: list  # one DetailRow (a namedtuple) per (task, recipient), leads first within a task
     indicators: list = field(default_factory=list)  # IndicatorSummary in table order
     periods: list = field(default_factory=list)  # "YYYY-MM" of the series, up to this period
 
@@ -196,33 +195,27 @@ def summarize(table, config, period) -> Summary:
     texts = [c.key for c in schema.answer_columns if not c.choices]
     choice = next((c.key for c in schema.answer_columns if c.choices), None)
     recipients = table.recipients(config.departments)
-    order = {r.name: i for i, r in enumerate(recipients)}
 
-    assignments = pd.DataFrame(
-        [{"task_id": a.task.task_id, "recipient": r.name, "role": a.role, "order": order[r.name]}
-         for r in recipients for a in r.assignments],
-        columns=["task_id", "recipient", "role", "order"])
+    # One row per (task, recipient): the recipient's answer from its latest return, or blanks.
     extra = ["file", "received_at", "verdict", "filler", "phone"]
-    answers = pd.DataFrame(
-        [[task_id, name] + [ans[k] for k in kept] + [lr.original_name, lr.received_at, lr.verdict, lr.filler, lr.phone]
-         for name, lr in latest.items() for task_id, ans in lr.answers.items()],
-        columns=["task_id", "recipient"] + kept + extra)
-    detail = assignments.merge(answers, on=["task_id", "recipient"], how="left")
-    detail["reported"] = detail["recipient"].isin(list(latest))
-    detail = detail.fillna("")
-    # Leads first (in the table's order of its lead departments, expanded), then partners.
-    lead_rank = {}
+    Row = namedtuple("DetailRow", ["task_id", "recipient", "role", "reported", *kept, *extra])
+    lead_rank = {}  # leads first (in the table's order of its lead departments, expanded), then partners
     for task in table.tasks:
         names = [m for n in task.leads + task.partners for m in config.departments.expand(n)]
         for i, name in enumerate(names):
             lead_rank.setdefault((task.task_id, name), i)
-    detail["rank"] = [lead_rank.get((t, r), 9999) for t, r in zip(detail["task_id"], detail["recipient"])]
-    detail["role_rank"] = (detail["role"] != ROLE_LEAD).astype(int)
-    detail = detail.sort_values(["task_id", "role_rank", "rank"], kind="stable")
-
-    # One pass over the joined rows; per-task DataFrame filtering costs far more at scale.
+    blank = ("",) * (len(kept) + len(extra))
+    detail = []
+    for r in recipients:
+        lr = latest.get(r.name)
+        for a in r.assignments:
+            ans = lr.answers.get(a.task.task_id) if lr is not None else None
+            values = blank if ans is None else (*(ans[k] for k in kept), lr.original_name, lr.received_at,
+                                                lr.verdict, lr.filler, lr.phone)
+            detail.append(Row(a.task.task_id, r.name, a.role, lr is not None, *values))
+    detail.sort(key=lambda d: (d.task_id, d.role != ROLE_LEAD, lead_rank.get((d.task_id, d.recipient), 9999)))
     by_task = {}
-    for rec in detail[["task_id", "recipient", "role", "reported"] + kept].itertuples(index=False):
+    for rec in detail:
         by_task.setdefault(rec.task_id, []).append(rec)
     summaries = []
     deadline_header = deadline_column(table)
@@ -362,7 +355,8 @@ def write_workbook(summary: Summary, path, paper: str = "A4") -> None:
     width, which its columns keep at 85 % or more on A4.
     """
     code = A3 if paper == "A3" else A4
-    with files.atomic_path(path) as tmp:
+    # Hundreds of thousands of cell objects, none of them in a cycle: the cyclic collector only costs time here.
+    with files.atomic_path(path) as tmp, gc_paused():
         wb = new_workbook(tmp, font={"font_name": FONT, "font_size": FONT_PT})
         wb.set_properties({"title": summary.title + "汇总表", "comments": f"期次 {summary.period}"})
         f = _formats(wb)
@@ -476,7 +470,7 @@ def _sheet_detail(wb, f, s, paper=A4):
     tasks = {t.task.task_id: t.task for t in s.tasks}
     submission = next((i for i, c in enumerate(columns) if c.key == "submission"), None)
     rows = []
-    for rec in s.detail.itertuples():
+    for rec in s.detail:
         task = tasks[rec.task_id]
         state = NOT_REPORTED if not rec.reported else (TO_FIX if rec.verdict == TO_FIX else REPORTED)
         computed = {"recipient": rec.recipient, "submission": state, "filler": rec.filler, "phone": rec.phone,
@@ -562,9 +556,10 @@ def _sheet_stats(wb, f, s):
     # A status written outside the list (完成（待核实）) is counted as 待核实, never dropped from the totals.
     counted = [(t.task.category, t.status if t.status in COMPLETION + (NOT_REPORTED,) else UNCLEAR) for t in s.tasks]
     statuses = list(COMPLETION) + ([UNCLEAR] if any(st == UNCLEAR for _, st in counted) else []) + [NOT_REPORTED]
-    frame = pd.DataFrame(counted, columns=["category", "status"])
-    table = pd.crosstab(frame["category"], frame["status"]).reindex(
-        index=list(dict.fromkeys(frame["category"])), columns=statuses, fill_value=0)
+    table = {}  # category -> {status: tasks}, categories in table order
+    for category, status in counted:
+        row = table.setdefault(category, dict.fromkeys(statuses, 0))
+        row[status] += 1
     widths = [18] + [10] * (len(statuses) + 1)
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
@@ -573,18 +568,18 @@ def _sheet_stats(wb, f, s):
     for c, status in enumerate(statuses, start=1):
         ws.write_string(1, c, status, f["head"])
     ws.write_string(1, len(statuses) + 1, H_TOTAL, f["head"])
-    for r, (category, counts) in enumerate(table.iterrows(), start=2):
+    for r, (category, counts) in enumerate(table.items(), start=2):
         ws.set_row(r, row_height([category], widths[:1]))
         ws.write_string(r, 0, category, f["cell"])
         for c, status in enumerate(statuses, start=1):
-            ws.write_number(r, c, int(counts[status]), f["num"])
-        ws.write_number(r, len(statuses) + 1, int(counts.sum()), f["num"])
+            ws.write_number(r, c, counts[status], f["num"])
+        ws.write_number(r, len(statuses) + 1, sum(counts.values()), f["num"])
     total_row = 2 + len(table)
     ws.set_row(total_row, row_height([H_TOTAL], widths[:1]))
     ws.write_string(total_row, 0, H_TOTAL, f["bold"])
     for c, status in enumerate(statuses, start=1):
-        ws.write_number(total_row, c, int(table[status].sum()), f["num"])
-    ws.write_number(total_row, len(statuses) + 1, int(table.values.sum()), f["num"])
+        ws.write_number(total_row, c, sum(row[status] for row in table.values()), f["num"])
+    ws.write_number(total_row, len(statuses) + 1, len(counted), f["num"])
 
     r = total_row + 2
     due, done = len(s.recipients), len(s.reported)

@@ -15,6 +15,7 @@ the layout's :data:`EXTRAS` mark: that is where the table's own extra columns (å
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from .vocab import COMPLETION, ROLE_LEAD, ROLE_PARTNER, SUBMISSIONS_SHEET
 
@@ -148,7 +149,13 @@ class Schema:
         return any(c.key == key for c in self.columns)
 
     def at(self, place: str) -> list:
-        """The columns shown at ``place``, in its order."""
+        """The columns shown at ``place``, in its order (worked out once per schema and place)."""
+        cache = self.__dict__.setdefault("_places", {})  # a frozen dataclass: the cache bypasses __setattr__
+        if place not in cache:
+            cache[place] = self._at(place)
+        return list(cache[place])
+
+    def _at(self, place: str) -> list:
         shown = [c for c in self.columns if c.width(place) is not None]
         layout = self.layouts.get(place, (EXTRAS,))
         named = {c.key: c for c in shown if c.key in layout}
@@ -161,11 +168,11 @@ class Schema:
                 result.append(named[key])
         return result
 
-    @property
+    @cached_property
     def ledger_columns(self) -> list:
         return [c for c in self.columns if c.ledger]
 
-    @property
+    @cached_property
     def answer_columns(self) -> list:
         return [c for c in self.columns if c.is_input]
 

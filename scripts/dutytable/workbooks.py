@@ -232,6 +232,8 @@ def _mark_percentages(data, kind, sheets):
     """Replace each percent-formatted number in ``sheets`` with a :class:`Percent` of the same value."""
     if kind not in ("xlsx", "xlsm", "ods") or not sheets:
         return
+    if not any(type(v) in (int, float) for sheet in sheets for row in sheet.rows for v in row):
+        return  # no number anywhere: no format to look up (the styles are not parsed)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             cells = _xlsx_percent_cells(z, {s.name for s in sheets}) if kind != "ods" else _ods_percent_cells(z)

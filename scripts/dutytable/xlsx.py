@@ -6,7 +6,10 @@ or link), the A4 print setup and the formats shared across workbooks.
 
 from __future__ import annotations
 
+import gc
 import math
+from contextlib import contextmanager
+from functools import lru_cache
 
 import xlsxwriter
 
@@ -95,6 +98,7 @@ def print_landscape(ws, widths, paper: int = A4, repeat_row: int | None = None,
     return scale
 
 
+@lru_cache(maxsize=1 << 16)
 def text_lines(text: str, width: float, font_pt: float) -> int:
     """Lines ``text`` takes in a wrapped cell ``width`` units wide: CJK characters a full em, others half."""
     room = column_px(width) - 6  # the cell's inner padding
@@ -104,8 +108,20 @@ def text_lines(text: str, width: float, font_pt: float) -> int:
 
 def row_height(values, widths, font_pt: float = 10, least_lines: int = 1) -> float:
     """A row height (pt) that shows every wrapped cell whole, from its text's width; at least ``least_lines``."""
-    lines = max([text_lines(v, w, font_pt) for v, w in zip(values, widths) if str(v)] + [least_lines])
+    lines = max([text_lines(str(v), w, font_pt) for v, w in zip(values, widths) if str(v)] + [least_lines])
     return min(font_pt * 1.4 * lines + 4, 409)  # a line with its leading; 409 is Excel's highest row
+
+
+@contextmanager
+def gc_paused():
+    """Pause Python's cyclic garbage collector while a large workbook is built (it finds nothing to free there)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def footer_text(text: str) -> str:
