@@ -445,6 +445,10 @@ def test_the_collect_script_prints_the_summary(env):
     (b"<?xml version='1.0'?>" + b" " * 70000 + b"<worksheet/>", True),
     ('\ufeff<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x><worksheet/>'.encode("utf-16"), True),
     ('<?xml version="1.0" encoding="UTF-16"?><worksheet/>'.encode("utf-16"), False),
+    # the first read is 4 KB: a declaration or the root element straddling its end
+    (b"<!--" + b"x" * (4096 - 8) + b"-->" + b"<!DOCTYPE x><worksheet/>", True),
+    (b"<!--" + b"x" * (4096 - 8) + b"-->" + b"<worksheet/>", False),
+    (b"<!--" + b"x" * (4096 - 5) + b"-->" + b"<!DOCTYPE x><worksheet/>", True),
 ])
 def test_dtd_detection_reads_the_whole_prolog(xml, declared):
     from dutytable.workbooks import declares_dtd

@@ -607,7 +607,7 @@ def _indicator_rows(sheets):
 
 def _clean(value) -> str:
     text = text_of(value)
-    return text.replace("\r\n", "\n").strip()
+    return text.replace("\r\n", "\n").strip() if "\r" in text else text
 
 
 def _find_form_header(sheet, headers, key_headers):

@@ -28,6 +28,7 @@ MAX_MEMBERS = 5000
 # A DOCTYPE can only stand in an XML file's prolog, before the root element; a prolog
 # longer than this (comments, whitespace) is itself a sign of tampering.
 _PROLOG_LIMIT = 64 * 1024
+_FIRST_READ = 4 * 1024
 
 
 class Percent(float):
@@ -126,9 +127,19 @@ def declares_dtd(stream):
     """True if an XML stream has a DOCTYPE (or any <!…> declaration) before its root element.
 
     Reads only the prolog: comments and processing instructions are skipped, UTF-16 is
-    decoded by its byte-order mark, and a prolog past 64 KB counts as a declaration.
+    decoded by its byte-order mark, and a prolog past 64 KB counts as a declaration. The
+    first 4 KB settle almost every file; more is read only when the prolog runs past them.
     """
-    data = stream.read(_PROLOG_LIMIT)
+    data = stream.read(_FIRST_READ)
+    verdict = _prolog_verdict(data, complete=len(data) < _FIRST_READ)
+    if verdict is None:
+        data += stream.read(_PROLOG_LIMIT - len(data))
+        verdict = _prolog_verdict(data, complete=True)
+    return verdict
+
+
+def _prolog_verdict(data, complete):
+    """True (a declaration), False (the root element comes first), or None (``data`` ends inside the prolog)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16", errors="ignore")
     else:
@@ -137,17 +148,19 @@ def declares_dtd(stream):
     while True:
         i = text.find("<", i)
         if i < 0:
-            return len(data) >= _PROLOG_LIMIT  # no root element in sight: too long a prolog
+            return (len(data) >= _PROLOG_LIMIT) if complete else None  # no root element in sight
         if text.startswith("<?", i):
             end = text.find("?>", i)
         elif text.startswith("<!--", i):
             end = text.find("-->", i)
         elif text.startswith("<!", i):
             return True  # <!DOCTYPE, <!ENTITY and the like
-        else:
+        elif complete or len(text) - i >= 2:
             return False  # the root element: the prolog is over
+        else:
+            return None
         if end < 0:
-            return True
+            return True if complete else None
         i = end + 2
 
 
@@ -311,6 +324,8 @@ def _ods_percent_cells(z):
 
 def text_of(value):
     """A cell value as the text a clerk sees: numbers without a spurious .0, dates as 2010-11-25."""
+    if type(value) is str:  # by far the commonest: first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
