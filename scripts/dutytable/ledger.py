@@ -119,6 +119,11 @@ class LatestReturn:
     held: list = field(default_factory=list)  # original names of later versions waiting as 待确认
 
 
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
 def split_reported(recipients: list, reporters: set) -> tuple[list, list]:
     """(those of ``recipients`` that have reported, those that have not), each in order."""
     return [r for r in recipients if r.name in reporters], [r for r in recipients if r.name not in reporters]
@@ -312,16 +317,20 @@ class Ledger:
                 held.setdefault(r[1], []).append(r[5])
             else:
                 latest[r[1]] = r  # later receipt supersedes earlier; never the file's own time or name
-        result = {}
-        for r in latest.values():
-            answers = {a[0]: Answer(a[0], a[1], json.loads(a[2]), a[3]) for a in self.db.execute(
-                "SELECT task_id, role, fields, rownum FROM answers WHERE return_id = ? ORDER BY rownum", (r[0],))}
-            values = {v[0]: {"value": v[1], "raw": v[2], "note": v[3]} for v in self.db.execute(
-                "SELECT indicator_id, value, raw, note FROM indicator_values WHERE return_id = ?", (r[0],))}
-            result[r[1]] = LatestReturn(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6], r[7],
-                                        r[8] or "", r[9] or "", r[10] or "", answers, values, r[11],
-                                        held.get(r[1], []))
-        return result
+        # Two queries for all the returns that count, not two per return.
+        ids = {r[0]: r[1] for r in latest.values()}
+        answers, values = {name: {} for name in latest}, {name: {} for name in latest}
+        for chunk in _chunks(list(ids), 900):  # SQLite's limit on parameters in one statement
+            marks = ",".join("?" * len(chunk))
+            for a in self.db.execute(f"SELECT return_id, task_id, role, fields, rownum FROM answers"
+                                     f" WHERE return_id IN ({marks}) ORDER BY return_id, rownum", chunk):
+                answers[ids[a[0]]][a[1]] = Answer(a[1], a[2], json.loads(a[3]), a[4])
+            for v in self.db.execute(f"SELECT return_id, indicator_id, value, raw, note FROM indicator_values"
+                                     f" WHERE return_id IN ({marks})", chunk):
+                values[ids[v[0]]][v[1]] = {"value": v[2], "raw": v[3], "note": v[4]}
+        return {r[1]: LatestReturn(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6], r[7], r[8] or "", r[9] or "",
+                                   r[10] or "", answers[r[1]], values[r[1]], r[11], held.get(r[1], []))
+                for r in latest.values()}
 
     def empty_returns(self, period) -> dict:
         """recipient -> original name of its latest form sent back with no answer (未填报) for ``period``."""
