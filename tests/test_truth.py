@@ -409,3 +409,42 @@ def test_last_months_form_sent_again_says_which_real_return_it_replaces(env):
             ) in summary_lines(result)
     assert "其中 1 份属于 2010-10，已归入该期次：城建局（城建局（本月）.xlsx，代替先收到的“城建局10月.xlsx”）" \
         in summary_lines(result)
+
+
+# -- the Word 附件 and 催报通知 say the same as the workbook (findings 1, 2, 9, 11) ------------------------
+
+def _attachment_rows(path):
+    import docx
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    rows = {}
+    for tbl in docx.Document(str(path)).tables:
+        for tr in tbl._tbl.findall(f"{w}tr")[2:]:  # after the column heads and the 大项 band row
+            cells = ["\n".join("".join(t.text for t in p.iter(f"{w}t")) for p in tc.findall(f"{w}p"))
+                     for tc in tr.findall(f"{w}tc")]
+            rows[cells[1]] = cells
+    return rows
+
+
+def test_the_word_attachment_and_reminder_tell_the_truth_of_each_unit(env):
+    import docx
+    from dutytable.report import make_report
+
+    config, table, forms, inbox = env
+    fill(forms["质监分局"], inbox / "质监.xlsx", rows={"T0101": {"完成状态": "完成"}})  # a status outside the list
+    fill(forms["环保局"], inbox / "环保局.xlsx", status=None, progress=None)  # sent back blank
+    collect(config, table)
+    fill(forms["城建局"], inbox / "城建局.xlsx")  # saved on the 5th, first seen on the 26th: late
+    collect(config, table, at(2010, 11, 26, 9, 0))
+    summary, written, _ = make_report(config, table, P, today=dt.date(2010, 11, 28), pdf=False)
+    rows = _attachment_rows(written[0])
+    product = rows["产品质量"]
+    assert product[-1] == "完成（待核实）"  # as written, marked; never 未报送
+    assert product[-2] == ("质监分局（牵头，完成（待核实））：本月已按计划推进。\n药监分局（牵头）：未报送。\n"
+                           "园区办、春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道（配合）：未报送。")
+    assert rows["环境质量"][-1] == "未报送" and rows["环境质量"][-2].startswith("环保局（牵头）：未报送。")
+    text = "\n".join(p.text for p in docx.Document(str(written[0])).paragraphs)
+    assert "其中逾期1个（城建局），待补正1个（质监分局）。" in text
+    reminder = next(p for p in written if p.name.startswith("催报通知"))
+    body = "\n".join(p.text for p in docx.Document(str(reminder)).paragraphs)
+    assert "环保局" in body and "质监分局" not in body and "城建局" not in body
