@@ -245,8 +245,11 @@ def test_values_round_trip_to_the_indicator_sheet_and_the_report(workdir):
     assert "量化指标41项，已达标12项、未达标4项、未填报25项；" in d.paragraphs[3].text
     cells = {r.cells[2].text: [c.text for c in r.cells] for r in docx.Document(str(written[1])).tables[0].rows[1:]}
     assert cells["工业产品生产许可证产品抽检平均合格率"][3:6] == ["≥92%", "93%", "达标"]
-    assert cells["申报省级标准化良好行为企业试点"][3:6] == ["至少5家", "6家", "达标"]
-    assert cells["完成产品通过采标验收"][3:6] == ["至少40只", "约四十只", "未填报"]
+    # targets as the table wrote them: "申报…企业试点5家", "达100%", "1-2家" printed as 1～2家
+    assert cells["申报省级标准化良好行为企业试点"][3:6] == ["5家", "6家", "达标"]
+    assert cells["完成产品通过采标验收"][3:6] == ["40只", "约四十只", "未填报"]
+    assert cells["江苏省和常州市质量奖"][3] == "1～2家"
+    assert cells["不合格产品生产企业整改率"][3] == "达100%" and cells["中国名牌、江苏名牌产品企业卓越绩效管理培训率"][3] == "达90%"
 
 
 def test_refresh_writes_the_merged_indicators_back_after_a_backup(config):

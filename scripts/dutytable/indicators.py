@@ -124,6 +124,30 @@ def extract(task_id, target):
             for i, (name, comparison, value, upper, unit) in enumerate(found, start=1)]
 
 
+_WRITTEN_BEFORE = re.compile(r"(不超过|不高于|低于|控制在|达到|达|不低于|超过|至少)$")
+
+
+def written_target(indicator: Indicator, target: str) -> str:
+    """The indicator's target as the table wrote it ("达100%", "≥92%", "71吨", "1-2家"); else :attr:`target_text`.
+
+    The number is looked for in the task's target text with its unit and the comparison word just before
+    it (and 以上/以下/以内 just after); an indicator a clerk added whose number the text lacks keeps
+    the tool's own wording.
+    """
+    if indicator.comparison == ZERO:
+        return indicator.target_text
+    unit = "个行政村" if indicator.unit == "行政村" else indicator.unit
+    for m in _NUMBER.finditer(target or ""):
+        same_unit = (m.group("unit") or "") == unit
+        same_upper = (float(m.group("b")) if m.group("b") else None) == indicator.upper
+        if float(m.group("a")) == indicator.value and same_unit and same_upper:
+            word = _WRITTEN_BEFORE.search(target[:m.start()])
+            tail = target[m.end():m.end() + 2]
+            return ((word.group(1) if word else "") + m.group(0)
+                    + (tail if tail in ("以上", "以下", "以内") else ""))
+    return indicator.target_text
+
+
 def _comparison(m, before, after, inherited):
     sym = m.group("sym")
     if sym in ("≥", ">="):

@@ -19,6 +19,7 @@ from docx.shared import Length, Pt
 from . import files
 from .config import PARTNER_COLLAPSE, PARTNER_OMIT, clamp_day
 from .consolidate import Summary, TaskSummary, summarize
+from .indicators import written_target
 from .schema import (
     H_ATTAINMENT,
     H_IND_NAME,
@@ -332,10 +333,12 @@ def _indicator_table_xml(summary: Summary, ids: dict) -> str:
     head = "".join(cell_xml(name, w, head_style, center=True, small=True)
                    for (name, _), w in zip(INDICATOR_COLUMNS, widths))
     rows = [f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>']
+    targets = {t.task.task_id: t.task.target for t in summary.tasks}
     for n, i in enumerate(summary.indicators, start=1):
         ind = i.indicator
         actual = "" if i.actual is None else f"{i.actual:g}{'个行政村' if ind.unit == '行政村' else ind.unit}"
-        values = (str(n), i.item, ind.name, printed_target(ind.target_text), actual or i.raw, i.status, ind.owner)
+        written = printed_target(written_target(ind, targets.get(ind.task_id, "")))  # as the table wrote it
+        values = (str(n), i.item, ind.name, written, actual or i.raw, i.status, ind.owner)
         cells = "".join(cell_xml(v, w, cell_style, center=c != 2, small=True)
                         for c, (v, w) in enumerate(zip(values, widths)))
         rows.append(f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>')
