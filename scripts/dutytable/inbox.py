@@ -605,6 +605,8 @@ class Collector:
             else:  # archived, but open in Excel: stays pending, finished by a later run
                 result.in_use.append(ex.original_name)
         ledger.mark_done_many(done)
+        for ex, *_ in placed:  # the ledger has them now: the run's result keeps what its summary says
+            ex.answers, ex.fill, ex.marked = [], FormFill(), b""
         return unpacked_any
 
     def _decide(self, ledger, ex, result, expectations, seen):
