@@ -273,7 +273,7 @@ def test_outputs_get_ordinary_permissions(workdir):
         os.umask(old)
     assert result.returncode == 0, result.stderr
     written = [p for p in (workdir / "outbox").rglob("*") if p.is_file()]
-    assert len(written) == 26  # 24 forms, the distribution list, the file above
+    assert len(written) == 27  # 24 forms, the distribution list, the run lock, the file above
     assert {stat.S_IMODE(p.stat().st_mode) for p in written} == {0o644}
 
 

@@ -130,3 +130,17 @@ def test_kill_9_at_varied_moments_loses_nothing(workdir, tmp_path):
     assert {digest(c) for c in contents} <= kept
     assert [p for p in inbox.rglob("*") if p.is_file() and not p.is_relative_to(inbox / "已归档")
             and not p.is_relative_to(inbox / "退回")] == []
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
+def test_pool_workers_live_as_long_as_their_run_under_every_start_method(method):
+    """Under forkserver a worker's OS parent is the fork server, not the run: that must not end it."""
+    code = ("import multiprocessing as mp, sys, time\n"
+            f"mp.set_start_method({method!r})\n"
+            "from dutytable.pool import worker_pool\n"
+            "if __name__ == '__main__':\n"
+            "    with worker_pool(2) as pool:\n"
+            "        print(list(pool.map(time.sleep, [1.3] * 4)))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")})
+    assert (result.returncode, result.stdout) == (0, "[None, None, None, None]\n"), result.stderr[-800:]

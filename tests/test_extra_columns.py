@@ -73,3 +73,15 @@ def test_report_columns_in_config_add_extra_columns_to_the_report(workdir):
     _, written, _ = make_report(config, table, P, today=dt.date(2021, 11, 28), pdf=False)
     cells = [c.text for c in docx.Document(str(written[0])).tables[0].rows[0].cells]
     assert "完成时限" in cells and "牵头负责领导" in cells and "备注" not in cells
+
+
+def test_overdue_is_judged_as_of_the_day_the_summary_speaks_of(workdir):
+    from dutytable.consolidate import summarize
+
+    config, table = _imported(workdir)
+    june = Period(2021, 6)
+    as_of = {day: [t.overdue for t in summarize(table, config, june, dt.date(2021, 6, day)).tasks] for day in (20, 30)}
+    # 6月底前 is 30 June: not yet overdue on the 20th, nor on the 30th itself; overdue in July
+    assert as_of == {20: [False, False, False], 30: [False, False, False]}
+    assert [t.overdue for t in summarize(table, config, Period(2021, 7), dt.date(2021, 7, 1)).tasks] == [
+        True, False, False]

@@ -448,3 +448,20 @@ def test_the_word_attachment_and_reminder_tell_the_truth_of_each_unit(env):
     reminder = next(p for p in written if p.name.startswith("催报通知"))
     body = "\n".join(p.text for p in docx.Document(str(reminder)).paragraphs)
     assert "环保局" in body and "质监分局" not in body and "城建局" not in body
+
+
+def test_a_file_dropped_on_the_deadline_day_and_collected_next_morning_arrived_on_time(workdir):
+    """Receipt is when the file was put into inbox/ (its creation there), not the run that found it."""
+    today = dt.date.today()
+    path = workdir / "config.ini"
+    path.write_text(path.read_text(encoding="utf-8").replace("deadline_day = 25", f"deadline_day = {today.day}")
+                    .replace("report_day = 28", "report_day = 31"), encoding="utf-8")
+    period = Period.of(today)
+    config, table, forms = prepare(workdir, period=period)
+    fill(forms["环保局"], workdir / "inbox" / "环保局.xlsx")  # put into inbox/ now, on the deadline day
+    next_morning = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(8, 30))
+    Collector(config, table, settle_seconds=0, now=lambda: next_morning).run(period)
+    received = ledger_rows(config)[0][3]
+    assert received[:10] == today.isoformat() and received <= next_morning.isoformat()
+    state = next(r for r in summarize(table, config, period).recipients if r.name == "环保局")
+    assert (state.state, state.late) == ("已报送", False)

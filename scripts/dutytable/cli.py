@@ -18,7 +18,6 @@ into the core and returns an exit code:
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import datetime as dt
 import logging
@@ -288,7 +287,7 @@ class Stage(Command):
 
     def run(self, args, config, period, today):
         table = pipeline.load(config)
-        with run_lock(config) if self.step != pipeline.GENERATE else contextlib.nullcontext():
+        with run_lock(config):  # generate too: a monthly run may be generating the same forms
             pipeline.run_step(self.step, config, table, period, echo, today, force=getattr(args, "force", False),
                               pdf=not getattr(args, "no_pdf", False), progress=progress_printer())
         return 0

@@ -179,7 +179,7 @@ class Summary:
         return [r for r in self.recipients if r.state == NOT_REPORTED]
 
 
-def summarize(table, config, period) -> Summary:
+def summarize(table, config, period, today: dt.date | None = None) -> Summary:
     """Merge the latest accepted returns of ``period`` per task, and the indicators' series.
 
     Returns:
@@ -219,7 +219,9 @@ def summarize(table, config, period) -> Summary:
         by_task.setdefault(rec.task_id, []).append(rec)
     summaries = []
     deadline_header = deadline_column(table)
+    # 逾期未完成 is judged as of the day the summary speaks of: the period's last day, or ``today`` within it.
     period_end = clamp_day(period.year, period.month, 31)
+    as_of = min(period_end, today) if today else period_end
     for task in table.tasks:
         group = by_task.get(task.task_id, [])
         leads = [(g.recipient, _unit_status(g, choice)) for g in group if g.role == ROLE_LEAD]
@@ -233,7 +235,7 @@ def summarize(table, config, period) -> Summary:
             missing=[g.recipient for g in group if not g.reported],
             units=[UnitAnswer(g.recipient, g.role, g.reported, _unit_status(g, choice),
                                {key: getattr(g, key) for key in texts}) for g in group],
-            deadline=deadline, overdue=deadline is not None and deadline < period_end and status != DONE))
+            deadline=deadline, overdue=deadline is not None and deadline < as_of and status != DONE))
 
     deadline = config.deadline(period).isoformat()
     states = []
@@ -325,7 +327,7 @@ def workbook_path(config, period):
     return config.period_dir(period) / f"{config.report_title(period)}汇总表_{period}.xlsx"
 
 
-def consolidate(config, table, period, now=None) -> tuple:
+def consolidate(config, table, period, now=None, today: dt.date | None = None) -> tuple:
     """Summarize and write the consolidated workbook.
 
     If the previous workbook is open in Excel (locked on Windows), it is written under a
@@ -334,7 +336,7 @@ def consolidate(config, table, period, now=None) -> tuple:
     Returns:
         (path written, :class:`Summary`, a note for the clerk or "").
     """
-    summary = summarize(table, config, period)
+    summary = summarize(table, config, period, today)
     target = workbook_path(config, period)
     note = ""
     try:

@@ -475,34 +475,39 @@ class Collector:
                                  and (not d.startswith(".") or (here / d) == self.unpack))
             for name in filenames:
                 path = here / name
-                if self._ignored(path) or os.path.abspath(path) in self._pending_sources:
-                    continue
                 try:
                     st = path.stat()
-                except OSError:
+                except OSError:  # gone (moved or renamed) since the folder was listed
+                    continue
+                if self._ignored(path, st) or os.path.abspath(path) in self._pending_sources:
                     continue
                 found.append((st.st_mtime, str(path), path))
         found.sort()
         return [p for _, _, p in found]
 
     @staticmethod
-    def _ignored(path):
+    def _ignored(path, st):
         name = path.name
         if name.startswith(("~$", ".")) or name.lower() in IGNORED_NAMES or name.lower().endswith(IGNORED_SUFFIXES):
             return True
-        attrs = getattr(path.stat(), "st_file_attributes", 0)
+        attrs = getattr(st, "st_file_attributes", 0)
         return bool(attrs & (getattr(stat, "FILE_ATTRIBUTE_HIDDEN", 2) | getattr(stat, "FILE_ATTRIBUTE_SYSTEM", 4)))
 
     def stable(self, paths):
         """Split into (ready, busy): files modified within the settle time are watched once for change."""
         if self.settle <= 0:
             return paths, []
-        young = {}
+        young, present = {}, []
         now = self.now().timestamp()
         for p in paths:
-            st = p.stat()
+            try:
+                st = p.stat()
+            except OSError:  # gone since it was listed: nothing to collect
+                continue
+            present.append(p)
             if now - st.st_mtime < self.settle:
                 young[p] = (st.st_size, st.st_mtime)
+        paths = present
         if young:
             time.sleep(self.settle)
         ready, busy = [], []
@@ -661,11 +666,20 @@ class Collector:
         return clamp_day(p.year, p.month, self.config.report_day).isoformat()
 
     def _received_at(self, ledger, ex) -> str:
-        """When the collector first saw ``ex``: this run, or for a zip's member the time the zip was received."""
+        """When ``ex`` arrived: the moment the file was put into inbox/ (its creation there, as the file
+        system records it), at the latest this run; for a zip's member, the time the zip was received.
+
+        A file dropped into inbox/ on the deadline day and collected by the next morning's run arrived on time.
+        """
         try:
             folder = Path(ex.path).relative_to(self.unpack).parts[0]
         except ValueError:
-            return self._run_at
+            try:
+                st = os.stat(ex.path)
+            except OSError:
+                return self._run_at
+            created = getattr(st, "st_birthtime", st.st_ctime)  # Windows: creation; POSIX: the move or copy in
+            return min(self._run_at, dt.datetime.fromtimestamp(created).isoformat(timespec="seconds"))
         zipped = ledger.received(folder.split("_", 1)[0])
         return zipped or self._run_at
 

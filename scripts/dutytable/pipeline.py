@@ -80,8 +80,9 @@ def accept(config, name: str) -> list:
         return ledger.accept(name)
 
 
-def step_consolidate(config, table, period: Period, say: Say, now: dt.datetime | None = None) -> Summary:
-    path, summary, note = consolidate(config, table, period, now=now)
+def step_consolidate(config, table, period: Period, say: Say, now: dt.datetime | None = None,
+                     today: dt.date | None = None) -> Summary:
+    path, summary, note = consolidate(config, table, period, now=now, today=today)
     if note:
         say(note)
     say(f"已生成汇总表：{path}")
@@ -119,7 +120,7 @@ def run_step(step: str, config, table, period: Period, say: Say, today: dt.date,
     elif step == COLLECT:
         step_collect(config, table, period, say, progress=progress)
     elif step == CONSOLIDATE:
-        return step_consolidate(config, table, period, say)
+        return step_consolidate(config, table, period, say, today=today)
     elif step == REPORT:
         return step_report(config, table, period, say, today, pdf=pdf, summary=summary)
     elif step == ANNUAL:

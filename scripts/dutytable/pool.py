@@ -20,13 +20,15 @@ def _exit_with_parent() -> None:
     parent = multiprocessing.parent_process()
     if parent is None:
         return
+    # The OS parent at start: the run itself under fork and spawn, the fork server under forkserver.
+    first_ppid = os.getppid()
 
     def watch() -> None:
         while True:
             parent.join(_POLL_SECONDS)  # returns early when the parent's sentinel closes
             gone = not parent.is_alive()
             if hasattr(os, "getppid") and os.name != "nt":
-                gone = gone or os.getppid() != parent.pid  # POSIX: an orphan is adopted by another process
+                gone = gone or os.getppid() != first_ppid  # POSIX: an orphan is adopted by another process
             if gone:
                 os._exit(1)
 

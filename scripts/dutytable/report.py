@@ -454,7 +454,7 @@ def make_report(config, table, period, today: dt.date, pdf: bool = True, summary
     Returns:
         (summary, [paths written], [notes]).
     """
-    summary = summary or summarize(table, config, period)
+    summary = summary or summarize(table, config, period, today)
     attachments = [write_report(summary, config, today)]
     if summary.indicators:
         attachments.append(write_indicator_report(summary, config, today))
