@@ -153,3 +153,13 @@ def test_ruff_passes_with_the_project_configuration():
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", str(root)], capture_output=True,
                             text=True, encoding="utf-8", cwd=root, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_an_extra_column_keeps_its_ledger_key_when_the_table_moves_it():
+    from dutytable.schema import DEFAULT
+
+    before = {c.header: c.key for c in DEFAULT.with_extras(("责任领导", "完成时限")).columns}
+    after = {c.header: c.key for c in DEFAULT.with_extras(("备注", "完成时限", "责任领导")).columns}
+    assert before["完成时限"] == after["完成时限"] and before["责任领导"] == after["责任领导"]
+    assert len({after["备注"], after["完成时限"], after["责任领导"]}) == 3
+    assert all(key.isidentifier() for key in after.values())

@@ -14,6 +14,7 @@ the layout's :data:`EXTRAS` mark: that is where the table's own extra columns (�
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -190,10 +191,16 @@ class Schema:
         if not headers:
             return self
         columns = []
-        for n, header in enumerate(headers, start=1):
+        for header in headers:
             widths = (places or {}).get(header, {FORM: 12, SUMMARY: 12, DETAIL: 12})
-            columns.append(Column(f"extra{n}", header, EXTRA, widths, ledger=True))
+            columns.append(Column(extra_key(header), header, EXTRA, widths, ledger=True))
         return self.with_columns(*columns)
+
+
+def extra_key(header: str) -> str:
+    """The ledger's key of an extra column: from its header, so that a column moved or inserted in the table
+    leaves what earlier returns said under the right header (an identifier: 明细 rows are named tuples)."""
+    return "extra_" + hashlib.sha256(header.encode("utf-8")).hexdigest()[:10]
 
 
 def _c(key, header, source, required=(), choices=(), ledger=None, **widths):
