@@ -465,3 +465,20 @@ def test_a_file_dropped_on_the_deadline_day_and_collected_next_morning_arrived_o
     assert received[:10] == today.isoformat() and received <= next_morning.isoformat()
     state = next(r for r in summarize(table, config, period).recipients if r.name == "环保局")
     assert (state.state, state.late) == ("已报送", False)
+
+
+def test_an_accepted_version_keeps_its_real_receipt_time_and_a_superseded_one_is_not_listed(env):
+    config, table, forms, inbox = env
+    fill(forms["质监分局"], inbox / "A.xlsx", progress="初稿")
+    collect(config, table, at(2010, 11, 5, 9, 0))
+    fill(forms["质监分局"], inbox / "B.xlsx", status=None, progress=None, rows={"T0101": {"完成状态": "未启动"}})
+    collect(config, table, at(2010, 11, 12, 9, 0))  # fewer answers: held
+    fill(forms["质监分局"], inbox / "C.xlsx", progress="终稿")
+    collect(config, table, at(2010, 11, 27, 9, 0))  # counts, after the deadline of the 25th
+    row = sheet(config, table, "报送情况")["质监分局"]
+    assert (row["文件"], row["收到时间"], row["逾期"]) == ("C.xlsx", "2010-11-27 09:00:00", "逾期")
+    assert "待确认版本" not in row  # B was held before C came: superseded, no longer waiting
+    done = run_script("collect.py", "--config", config.path, "--period", "2010-11", "--accept", "B.xlsx")
+    assert done.returncode == 0, done.stderr
+    row = sheet(config, table, "报送情况")["质监分局"]
+    assert (row["文件"], row["收到时间"], row["逾期"]) == ("B.xlsx", "2010-11-12 09:00:00", None)  # when it arrived

@@ -94,7 +94,13 @@ UPDATE returns SET answered = (SELECT COUNT(*) FROM answers WHERE answers.return
                                 AND EXISTS (SELECT 1 FROM json_each(answers.fields) WHERE json_each.value != ''));
 """
 
-MIGRATIONS = (_V1, _V2, _V3)  # MIGRATIONS[n - 1] brings version n - 1 to version n
+# Version 4: the moment a held return was accepted by the clerk (counted_at) orders it after the others,
+# while received_at stays when it really arrived (lateness is judged by that).
+_V4 = """
+ALTER TABLE returns ADD COLUMN counted_at TEXT;
+"""
+
+MIGRATIONS = (_V1, _V2, _V3, _V4)  # MIGRATIONS[n - 1] brings version n - 1 to version n
 VERSION = len(MIGRATIONS)
 
 
@@ -266,7 +272,9 @@ class Ledger:
         """(id, original_name, answered, received_at) of the return that counts now, or None."""
         return self.db.execute(
             "SELECT id, original_name, answered, received_at FROM returns WHERE recipient = ? AND period = ?"
-            " AND verdict IN (?, ?) AND standing != ? ORDER BY received_at DESC, id DESC LIMIT 1",
+            " AND verdict IN (?, ?) AND standing != ? ORDER BY coalesce(counted_at, received_at) DESC,"
+            " counted_at IS NOT NULL DESC, id DESC"
+            " LIMIT 1",
             (recipient, period, *ACCEPTED, HELD)).fetchone()
 
     def _standing(self, examined) -> tuple[str, str]:
@@ -285,18 +293,18 @@ class Ledger:
     def accept(self, name: str) -> list:
         """Let the held returns whose original name (or archived name) is ``name`` count; returns their rows.
 
-        Each row is (original_name, recipient, period). Later receipt makes them count, so
-        the confirmed one takes the receipt time of the moment it is confirmed.
+        Each row is (original_name, recipient, period). The confirmed one counts from now on: it is
+        ordered after every return of its unit and period so far (counted_at), and keeps its real
+        receipt time, by which its lateness is judged.
         """
         rows = [r for r in self.db.execute(
             "SELECT id, original_name, recipient, period, stored_path FROM returns WHERE standing = ?", (HELD,))
             if name in (r[1], Path(r[1]).name, Path(r[4]).name)]
         with self.transaction() as db:
             for r in rows:
-                latest = db.execute("SELECT max(received_at) FROM returns WHERE recipient = ? AND period = ?",
-                                    (r[2], r[3])).fetchone()[0]
-                db.execute("UPDATE returns SET standing = ?, received_at = max(received_at, ?) WHERE id = ?",
-                           (CONFIRMED, latest, r[0]))
+                latest = db.execute("SELECT max(coalesce(counted_at, received_at)) FROM returns"
+                                    " WHERE recipient = ? AND period = ?", (r[2], r[3])).fetchone()[0]
+                db.execute("UPDATE returns SET standing = ?, counted_at = ? WHERE id = ?", (CONFIRMED, latest, r[0]))
         return [(r[1], r[2], r[3]) for r in rows]
 
     def reporters(self, period) -> set:
@@ -310,13 +318,15 @@ class Ledger:
         rows = self.db.execute(
             "SELECT id, recipient, period, verdict, problems, original_name, received_at, stored_path,"
             " filler, phone, fill_date, file_time, standing FROM returns WHERE period = ? AND verdict IN (?, ?)"
-            " ORDER BY received_at, id", (str(period), *ACCEPTED)).fetchall()
+            " ORDER BY coalesce(counted_at, received_at), counted_at IS NOT NULL, id",  # the clerk's choice wins ties
+            (str(period), *ACCEPTED)).fetchall()
         latest, held = {}, {}
         for r in rows:
             if r[12] == HELD:
                 held.setdefault(r[1], []).append(r[5])
             else:
                 latest[r[1]] = r  # later receipt supersedes earlier; never the file's own time or name
+                held[r[1]] = []  # a version held before a later return came is superseded, not waiting
         # Two queries for all the returns that count, not two per return.
         ids = {r[0]: r[1] for r in latest.values()}
         answers, values = {name: {} for name in latest}, {name: {} for name in latest}
