@@ -280,8 +280,8 @@ class Stage(Command):
 
     def add_arguments(self, parser):
         if self.force_option:
-            parser.add_argument("--force", action="store_true", help="重新生成已有的填报表（旧的移到“分发.旧版-"
-                                                                     "时间”文件夹）")
+            parser.add_argument("--force", action="store_true",
+                                help="重新生成已有的填报表（旧的移到“分发.旧版-时间”文件夹）")
         if self.pdf_option:
             parser.add_argument("--no-pdf", action="store_true", help="不生成 PDF")
 
@@ -316,15 +316,13 @@ class Collect(Stage):
 
 
 # The single-stage scripts: generate.py, collect.py, consolidate.py and report.py.
-Generate = partial(Stage, "generate.py", "为每个填报单位生成本期的填报表，写到 outbox/<期次>/分发/，并生成 分发清单"
-                                         ".xlsx。\n"
-                   "已生成过的期次不会被覆盖，除非加 --force。", pipeline.GENERATE, force_option=True)
-Consolidate = partial(Stage, "consolidate.py", "根据台账中各单位最新的有效报送，生成本期汇总表（汇总、明细、报送情况、"
-                                               "统计四个工作表），\n"
-                      "写到 outbox/<期次>/。", pipeline.CONSOLIDATE)
-Report = partial(Stage, "report.py", "生成本期 Word 汇总报告（附件格式，GB/T 9704-2012）和催报通知，写到 outbox/<期次>/"
-                                     "；\n"
-                 "装有 LibreOffice 时同时生成 PDF。", pipeline.REPORT, pdf_option=True)
+Generate = partial(Stage, "generate.py", "为每个填报单位生成本期的填报表，写到 outbox/<期次>/分发/，\n"
+                   "并生成 分发清单.xlsx。已生成过的期次不会被覆盖，除非加 --force。", pipeline.GENERATE,
+                   force_option=True)
+Consolidate = partial(Stage, "consolidate.py", "根据台账中各单位最新的有效报送，生成本期汇总表\n"
+                      "（汇总、明细、报送情况、统计四个工作表），写到 outbox/<期次>/。", pipeline.CONSOLIDATE)
+Report = partial(Stage, "report.py", "生成本期 Word 汇总报告（附件格式，GB/T 9704-2012）和催报通知，\n"
+                 "写到 outbox/<期次>/；装有 LibreOffice 时同时生成 PDF。", pipeline.REPORT, pdf_option=True)
 
 
 class Annual(Command):

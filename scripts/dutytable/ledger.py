@@ -273,8 +273,7 @@ class Ledger:
         return self.db.execute(
             "SELECT id, original_name, answered, received_at FROM returns WHERE recipient = ? AND period = ?"
             " AND verdict IN (?, ?) AND standing != ? ORDER BY coalesce(counted_at, received_at) DESC,"
-            " counted_at IS NOT NULL DESC, id DESC"
-            " LIMIT 1",
+            " counted_at IS NOT NULL DESC, id DESC LIMIT 1",
             (recipient, period, *ACCEPTED, HELD)).fetchone()
 
     def _standing(self, examined) -> tuple[str, str]:

@@ -47,9 +47,8 @@ def report_collectives(table, departments, say: Say) -> list:
     """Say once per unexpanded collective that config.ini can expand it; returns their names."""
     named = [r.name for r in table.recipients(departments) if r.collective]
     for name in named:
-        say(f"提示：“{name}”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，请在 config.ini 的 [groups] "
-            "中列出，"
-            f"例如“{name} = 单位甲、单位乙”。")
+        say(f"提示：“{name}”是集体名称，将作为一个单位接收填报表；"
+            f"如需发给其中每个单位，请在 config.ini 的 [groups] 中列出，例如“{name} = 单位甲、单位乙”。")
     return named
 
 
