@@ -437,7 +437,7 @@ def test_the_collect_script_prints_the_summary(env):
     assert lines[1].startswith("2010-11 已报送 1/24 个单位；尚未报送（23 个）：质监分局、园区办、春江镇")
 
 
-@pytest.mark.parametrize("xml, declared", [
+DTD_CASES = [
     (b'<?xml version="1.0"?><worksheet/>', False),
     (b'<?xml version="1.0"?><!-- note --><worksheet><!DOCTYPE in body is text/></worksheet>', False),
     (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><worksheet/>', True),
@@ -449,10 +449,33 @@ def test_the_collect_script_prints_the_summary(env):
     (b"<!--" + b"x" * (4096 - 8) + b"-->" + b"<!DOCTYPE x><worksheet/>", True),
     (b"<!--" + b"x" * (4096 - 8) + b"-->" + b"<worksheet/>", False),
     (b"<!--" + b"x" * (4096 - 5) + b"-->" + b"<!DOCTYPE x><worksheet/>", True),
-])
+]
+
+
+@pytest.mark.parametrize("xml, declared", DTD_CASES)
 def test_dtd_detection_reads_the_whole_prolog(xml, declared):
     from dutytable.workbooks import declares_dtd
     assert declares_dtd(io.BytesIO(xml)) is declared
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+@pytest.mark.parametrize("xml, declared", DTD_CASES)
+def test_the_zip_check_judges_each_members_prolog_as_the_stream_check_does(tmp_path, xml, declared, compression):
+    """From bytes each member's head is read directly, from a path as a stream: the verdict is the same."""
+    from dutytable.errors import UnsafeFileError
+    from dutytable.workbooks import check_zip
+
+    path = tmp_path / "表.xlsx"
+    with zipfile.ZipFile(path, "w", compression) as z:
+        z.writestr("xl/workbook.xml", b'<?xml version="1.0"?><workbook/>')
+        z.writestr("xl/worksheets/sheet1.xml", xml)
+    for source in (path.read_bytes(), path):
+        if declared:
+            with pytest.raises(UnsafeFileError) as caught:
+                check_zip(source, "表.xlsx")
+            assert str(caught.value) == "表.xlsx：内部文件 xl/worksheets/sheet1.xml 含有 XML 实体声明，可能是恶意文件，已拒收。"
+        else:
+            check_zip(source, "表.xlsx")  # no error
 
 
 def test_a_return_open_in_excel_is_archived_and_removed_by_a_later_run(env, monkeypatch):

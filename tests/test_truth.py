@@ -482,3 +482,21 @@ def test_an_accepted_version_keeps_its_real_receipt_time_and_a_superseded_one_is
     assert done.returncode == 0, done.stderr
     row = sheet(config, table, "报送情况")["质监分局"]
     assert (row["文件"], row["收到时间"], row["逾期"]) == ("B.xlsx", "2010-11-12 09:00:00", None)  # when it arrived
+
+
+def test_the_sender_check_names_the_longest_unit_then_the_first_in_the_table():
+    from dutytable.inbox import Expectations, _sender_doubts
+
+    exp = Expectations(schema=None, recipients={"环保局": (), "城建局": (), "城建局规划科": (), "质监分局": ()},
+                       period="2010-11")
+    assert _sender_doubts("城建局规划科_环保局.xlsx", "", "质监分局", exp) == [
+        "城建局规划科_环保局.xlsx：这是质监分局的填报表，但文件名“城建局规划科_环保局.xlsx”写的是城建局规划科，"
+        "像是城建局规划科用质监分局的表填报的；已暂按质监分局登记为待补正，城建局规划科仍算未报送，请向两个单位核实。"]
+    # two names as long: the one earlier in the table, wherever it stands in the text
+    assert _sender_doubts("城建局和环保局.xlsx", "", "质监分局", exp)[0].startswith(
+        "城建局和环保局.xlsx：这是质监分局的填报表，但文件名“城建局和环保局.xlsx”写的是环保局，")
+    assert _sender_doubts("表.xlsx", "城建局张三", "质监分局", exp) == [
+        "表.xlsx：这是质监分局的填报表，但填报人“城建局张三”写的是城建局，像是城建局用质监分局的表填报的；"
+        "已暂按质监分局登记为待补正，城建局仍算未报送，请向两个单位核实。"]
+    # the owner's own name, and a unit whose name is part of the owner's, raise no doubt
+    assert _sender_doubts("城建局规划科.xlsx", "城建局规划科", "城建局规划科", exp) == []

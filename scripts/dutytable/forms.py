@@ -150,22 +150,31 @@ def _norm(value) -> str:
     return nfkc(text_of(value)).strip()
 
 
-def specs_for(table, config, period) -> list:
-    """One :class:`FormSpec` per recipient of ``table``, in recipient order."""
-    deadline = cn_date(config.deadline(period))
+def specs_for(table, config, period, recipients=None) -> list:
+    """One :class:`FormSpec` per recipient of ``table`` (``recipients``, if worked out already), in recipient order.
+
+    A task's locked row is one object, shared by every recipient with the same role in it.
+    """
+    deadline, title = cn_date(config.deadline(period)), config.form_title(period)
     locked = locked_columns(table.schema)
     owned = {}
     for ind in table.indicators:
         owned.setdefault(ind.owner, []).append(
             (ind.indicator_id, ind.task_id, ind.name, ind.target_text, ind.unit))
+    shared = {}
+
+    def locked_row(a):
+        key = (a.task.task_id, a.role)
+        if key not in shared:
+            shared[key] = LockedRow(a.task.task_id, a.role, tuple(c.task_value(a.task, a.role) for c in locked))
+        return shared[key]
+
     specs = []
-    for rec in table.recipients(config.departments):
+    for rec in recipients if recipients is not None else table.recipients(config.departments):
         specs.append(FormSpec(
-            recipient=rec.name, period=str(period), title=config.form_title(period), deadline=deadline,
+            recipient=rec.name, period=str(period), title=title, deadline=deadline,
             office=config.office, return_note=config.return_note, password=config.password, schema=table.schema,
-            rows=tuple(LockedRow(a.task.task_id, a.role, tuple(c.task_value(a.task, a.role) for c in locked))
-                       for a in rec.assignments),
-            indicators=tuple(owned.get(rec.name, ()))))
+            rows=tuple(locked_row(a) for a in rec.assignments), indicators=tuple(owned.get(rec.name, ()))))
     return specs
 
 
@@ -568,9 +577,10 @@ def read_form(sheets: list, label: str, schema: Schema = DEFAULT) -> FormData:
         if header is None:
             continue
         r0, columns = header
-        rows = []
+        rows, wanted = [], tuple(columns.items())
         for r in range(r0 + 1, len(sheet.rows)):
-            values = {name: _clean(sheet.cell(r, c)) for name, c in columns.items()}
+            cells = sheet.rows[r]
+            values = {name: _clean(cells[c]) if c < len(cells) else "" for name, c in wanted}
             if any(values.values()):
                 rows.append(FormRow(r + 1, values))
         top = sheet.rows[:r0]

@@ -137,6 +137,10 @@ class Expectations:
     indicators: dict = field(default_factory=dict)  # name -> ((indicator_id, task_id, name, target, unit), ...)
     specs: dict = field(default_factory=dict)  # name -> forms.FormSpec of ``period``, for marked copies
 
+    def __post_init__(self):
+        self.positions = {name: i for i, name in enumerate(self.recipients)}  # name -> place in the table's order
+        self.name_lengths = tuple(sorted({len(name) for name in self.recipients}, reverse=True))
+
 
 def examine(path, original_name: str, expectations: Expectations) -> Examined:
     """Read and validate one file; never raises for bad content.
@@ -263,7 +267,7 @@ def _validate(ex, form, expectations):
         if not titled:
             ex.notes.append(f"表格中没有写明期次，按本次收取的期次 {expectations.period} 处理。")
     ex.filler, ex.phone, ex.fill_date = form.filler, form.phone, form.date
-    problems.extend(_sender_doubts(ex.original_name, form.filler, recipient, expectations.recipients))
+    problems.extend(_sender_doubts(ex.original_name, form.filler, recipient, expectations))
     fill = ex.fill
     for label, value in ((FILLER_LABEL, form.filler), (PHONE_LABEL, form.phone)):
         if not value:
@@ -321,25 +325,25 @@ def _validate(ex, form, expectations):
             if column in lost:
                 values[column.key] = ""
                 continue
-            ref = form.ref(row.rownum, column.header)
+            problem = mark = ""
             if column.choices:
                 choice = normalize_choice(text, column.choices)
-                listed = "、".join(column.choices)
                 if not text and want.role in column.required:
-                    problems.append(f"{where}{ref}（{item}）：{column.header}未填写，"
-                                    f"请从下拉列表中选择 {listed} 之一。")
-                    fill.row_marks[(task_id, column.key)] = f"{column.header}未填写，请从下拉列表中选择：{listed}。"
+                    problem = f"{column.header}未填写，请从下拉列表中选择 {_listed(column)} 之一。"
+                    mark = f"{column.header}未填写，请从下拉列表中选择：{_listed(column)}。"
                 elif text and choice is None:
-                    problems.append(f"{where}{ref}（{item}）：{column.header}“{text}”不是可选值，"
-                                    f"请改为 {listed} 之一。")
-                    fill.row_marks[(task_id, column.key)] = f"“{text}”不是可选值，请改为：{listed}。"
+                    problem = f"{column.header}“{text}”不是可选值，请改为 {_listed(column)} 之一。"
+                    mark = f"“{text}”不是可选值，请改为：{_listed(column)}。"
                 # A word not in the list is kept as written, marked: never lost, never read as 未报送.
                 values[column.key] = choice or (f"{text}（{UNCLEAR}）" if text else "")
             else:
                 if not text and want.role in column.required:
-                    problems.append(f"{where}{ref}（{item}）：{column.header}未填写，本单位{want.role}的任务必须填写{column.header}。")
-                    fill.row_marks[(task_id, column.key)] = f"本单位{want.role}的任务，{column.header}必须填写。"
+                    problem = f"{column.header}未填写，本单位{want.role}的任务必须填写{column.header}。"
+                    mark = f"本单位{want.role}的任务，{column.header}必须填写。"
                 values[column.key] = text
+            if problem:  # the cell is named only when something is wrong with it
+                problems.append(f"{where}{form.ref(row.rownum, column.header)}（{item}）：{problem}")
+                fill.row_marks[(task_id, column.key)] = mark
         ex.answers.append(Answer(task_id, want.role, values, row.rownum))
         ex.answered += any(row[c.header] for c in schema.answer_columns)
         fill.rows[task_id] = {c.key: row[c.header] for c in schema.answer_columns}
@@ -353,6 +357,11 @@ def _validate(ex, form, expectations):
     if not ex.answered and expected:  # sent back as it was sent out: not a report
         ex.verdict = EMPTY
         ex.problems = [f"{where}：表格交回时没有填写任何任务的内容（{EMPTY}），不算报送，请填写后重新发送。"]
+
+
+def _listed(column) -> str:
+    """A column's choices as a message lists them: 已完成、正常推进、…"""
+    return "、".join(column.choices)
 
 
 def _validate_indicators(ex, form, expected):
@@ -387,12 +396,18 @@ def _validate_indicators(ex, form, expected):
     return problems
 
 
-def _sender_doubts(name: str, filler: str, owner: str, units) -> list:
-    """One line when the file's (or its zip's) name or the 填报人 cell names a known unit other than the owner."""
+def _sender_doubts(name: str, filler: str, owner: str, expectations) -> list:
+    """One line when the file's (or its zip's) name or the 填报人 cell names a known unit other than the owner.
+
+    The longest unit name found counts; among names as long, the one earlier in the table.
+    """
+    units, lengths = expectations.positions, expectations.name_lengths
     for source, text in ((f"文件名“{name}”", name), (f"{FILLER_LABEL.rstrip('：')}“{filler}”", filler)):
-        others = [u for u in sorted(units, key=len, reverse=True) if u != owner and u in text and u not in owner]
+        # Every piece of the text as long as some unit's name: as quick with 10,000 units as with 10.
+        others = {piece for n in lengths for i in range(len(text) - n + 1)
+                  if (piece := text[i:i + n]) in units and piece != owner and piece not in owner}
         if others:
-            other = others[0]
+            other = min(others, key=lambda u: (-len(u), units[u]))
             return [f"{name}：这是{owner}的填报表，但{source}写的是{other}，像是{other}用{owner}的表填报的；"
                     f"已暂按{owner}登记为待补正，{other}仍算未报送，请向两个单位核实。"]
     return []
@@ -536,7 +551,7 @@ class Collector:
                 raise OutputError(f"文件夹 {folder} 不允许写入，本次没有收取任何文件。"
                                   "请在文件夹“属性”中取消“只读”或请管理员开放写入权限后再运行。")
         recipients = self.table.recipients(self.config.departments)
-        self._specs[period] = {s.recipient: s for s in specs_for(self.table, self.config, period)}
+        self._specs[period] = {s.recipient: s for s in specs_for(self.table, self.config, period, recipients)}
         specs = self._specs[period]
         expectations = Expectations(self.table.schema, {name: spec.rows for name, spec in specs.items()}, str(period),
                                     {name: spec.indicators for name, spec in specs.items()}, specs)

@@ -39,6 +39,7 @@ _UNIT_NAMES = {"个行政村": "行政村"}
 _NUMBER = re.compile(
     r"(?P<sym>≥|≤|>=|<=)?(?P<a>\d+(?:\.\d+)?)(?:[-~～至](?P<b>\d+(?:\.\d+)?))?(?P<unit>"
     + "|".join(re.escape(u) for u in _UNITS) + ")?")
+_TRAILING_UNIT = re.compile(r"(" + "|".join(re.escape(u) for u in _UNITS if u != "%") + r"|行政村)$")  # "71吨" -> 71
 _ZERO = re.compile(r"^(?:确保)?(?:不发生|无)(?P<name>[^\d]+?(?:事故|行为|事件))$")
 _LE_BEFORE = re.compile(r"(不超过|不高于|低于|控制在)$")
 _GE_BEFORE = re.compile(r"(达到|达|不低于|超过)$")
@@ -320,7 +321,7 @@ def _written(value):
     if isinstance(value, (int, float)):
         return float(value), ""
     text = unicodedata.normalize("NFKC", str(value)).strip().replace("\u2212", "-")
-    text = re.sub(r"(" + "|".join(re.escape(u) for u in _UNITS if u != "%") + r"|行政村)$", "", text).strip()
+    text = _TRAILING_UNIT.sub("", text).strip()
     if "," in text:
         if not _GROUPED.match(text):
             return _AMBIGUOUS

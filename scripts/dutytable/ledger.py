@@ -102,6 +102,8 @@ ALTER TABLE returns ADD COLUMN counted_at TEXT;
 
 MIGRATIONS = (_V1, _V2, _V3, _V4)  # MIGRATIONS[n - 1] brings version n - 1 to version n
 VERSION = len(MIGRATIONS)
+# One encoder for every row: json.dumps with an option builds a new encoder at each call.
+to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass
@@ -166,6 +168,7 @@ class Ledger:
         self.path = Path(path)
         self.base = Path(base)
         self._base_abs = os.path.abspath(self.base)
+        self._base_prefix = os.path.join(self._base_abs, "")  # with its trailing separator
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -195,6 +198,8 @@ class Ledger:
     def rel(self, path) -> str:
         """``path`` relative to the tool folder, with / separators; absolute when outside it."""
         full = os.path.abspath(path)
+        if full.startswith(self._base_prefix):  # the common case, without commonpath's and relpath's work
+            return full[len(self._base_prefix):].replace(os.sep, "/")
         if os.path.commonpath([full, self._base_abs]) != self._base_abs:
             return full
         return Path(os.path.relpath(full, self._base_abs)).as_posix()
@@ -245,7 +250,7 @@ class Ledger:
                         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         (examined.sha256, examined.original_name, examined.received_at, examined.size, examined.kind,
                          examined.recipient, examined.period, examined.verdict,
-                         json.dumps(examined.problems, ensure_ascii=False), examined.identified_by,
+                         to_json(examined.problems), examined.identified_by,
                          examined.filler, examined.phone, examined.fill_date, self.rel(stored_path),
                          self.rel(marked_copy) if marked_copy else None, examined.file_time, examined.answered,
                          examined.standing))
@@ -253,7 +258,7 @@ class Ledger:
                     if examined.verdict in ACCEPTED:
                         db.executemany(
                             "INSERT INTO answers (return_id, task_id, role, rownum, fields) VALUES (?,?,?,?,?)",
-                            [(cur.lastrowid, a.task_id, a.role, a.rownum, json.dumps(a.values, ensure_ascii=False))
+                            [(cur.lastrowid, a.task_id, a.role, a.rownum, to_json(a.values))
                              for a in examined.answers])
                         db.executemany(
                             "INSERT INTO indicator_values (return_id, indicator_id, value, raw, note) VALUES "

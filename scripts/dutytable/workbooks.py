@@ -9,7 +9,9 @@ import datetime as dt
 import io
 import posixpath
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
@@ -113,14 +115,43 @@ def check_zip(path_or_bytes, label):
             if expands_too_far(infos):
                 raise UnsafeFileError(
                     f"{label}：解压后体积异常（压缩炸弹），为保护本机已拒收，请对方重新导出正常的表格后再发。")
+            data = path_or_bytes if isinstance(path_or_bytes, (bytes, bytearray)) else None
             for info in infos:
                 if info.filename.lower().endswith((".xml", ".rels", ".vml")):
-                    with z.open(info) as member:
-                        if declares_dtd(member):
+                    verdict = _head_verdict(data, info) if data is not None else None
+                    if verdict is None:  # not settled by the member's first bytes: read it as a stream
+                        with z.open(info) as member:
+                            verdict = declares_dtd(member)
+                    if verdict:
                             raise UnsafeFileError(
                                 f"{label}：内部文件 {info.filename} 含有 XML 实体声明，可能是恶意文件，已拒收。")
     except zipfile.BadZipFile:
         raise InputError(f"{label}：文件已损坏，无法打开，请对方重新发送。") from None
+
+
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, then the name's and the extra field's lengths
+_HEAD_BYTES = 1024  # compressed bytes read from a member to settle its prolog (xlsx prologs are ~60 bytes)
+
+
+def _head_verdict(data, info):
+    """:func:`declares_dtd` from the first bytes of a stored or deflated member of the zip ``data``, read
+    without opening a stream (a tenth of the time); None when they do not settle it or the member is unusual."""
+    if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return None
+    start = info.header_offset
+    header = data[start:start + _LOCAL_HEADER.size]
+    if len(header) < _LOCAL_HEADER.size:
+        return None
+    signature, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+    if signature != b"PK\x03\x04":
+        return None
+    start += _LOCAL_HEADER.size + name_length + extra_length
+    raw = data[start:start + min(info.compress_size, _HEAD_BYTES)]
+    try:
+        head = raw if info.compress_type == zipfile.ZIP_STORED else zlib.decompressobj(-15).decompress(raw, _FIRST_READ)
+    except zlib.error:
+        return None  # damaged: the stream read says so
+    return _prolog_verdict(head, complete=len(head) >= info.file_size)
 
 
 def declares_dtd(stream):
