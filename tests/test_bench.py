@@ -20,4 +20,6 @@ def test_bench_smoke_run_prints_every_stage_and_ratio():
     verdicts = [line.strip()[:4] for line in lines if line.strip().startswith(("PASS", "FAIL"))]
     assert len(verdicts) == 5
     assert any("(collect + consolidate) / floor = " in line for line in lines)
+    memory = next(line for line in lines if line.startswith("consolidate memory: peak "))
+    assert memory.endswith(" kB per 明细 row (24 rows)")
     assert lines[-1].startswith("targets met: ") and lines[-1].endswith(" of 5")

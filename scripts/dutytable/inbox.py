@@ -46,7 +46,7 @@ from .forms import (
 from .indicators import check_reported
 from .ledger import Ledger, split_reported
 from .model import Answer
-from .pool import worker_pool
+from .pool import ordered_map, worker_pool
 from .schema import FORM, H_IND_VALUE, H_NOTE
 from .vocab import (
     AFTER_REPORT,
@@ -82,7 +82,7 @@ BATCH = 64  # files recorded per ledger transaction
 ZIP_MAX_MEMBERS = 500  # members of a zip attachment; sizes are checked by workbooks.expands_too_far
 
 
-@dataclass
+@dataclass(slots=True)  # thousands are kept for the run's summary: no dict each
 class Examined:
     """What one file turned out to be, and what to do with it."""
 
@@ -103,7 +103,8 @@ class Examined:
     filler: str = ""
     phone: str = ""
     fill_date: str = ""
-    fill: FormFill = field(default_factory=FormFill)  # what the form said and the cells at fault
+    # What the form said and the cells at fault; None once no marked copy is still to be made from it.
+    fill: FormFill | None = field(default_factory=FormFill)
     indicator_values: list = field(default_factory=list)  # IndicatorValue
     answered: int = 0  # task rows with at least one answer
     standing: str = ""  # vocab.HELD when it waits for the clerk instead of replacing an earlier return
@@ -168,6 +169,8 @@ def examine(path, original_name: str, expectations: Expectations) -> Examined:
     if ex.verdict in (TO_FIX, EMPTY) and spec is not None and ex.period == expectations.period:
         # Built here, in the worker: building a thousand marked copies one by one in the parent kept both workers idle.
         ex.marked = build_form(dataclasses.replace(spec, fill=ex.fill))
+    if ex.marked or ex.verdict not in (TO_FIX, EMPTY):
+        ex.fill = None  # needed only for a marked copy still to be made: not sent back to the run
     return ex
 
 
@@ -599,7 +602,7 @@ class Collector:
             return
         # The expectations go to each worker once, not with every file.
         with worker_pool(workers, _set_worker_expectations, (expectations,)) as pool:
-            yield from pool.map(_examine_in_worker, paths, names, chunksize=16)
+            yield from ordered_map(pool, _examine_in_worker, paths, names, chunksize=16, ahead=2 * workers + 2)
 
     def _place_batch(self, ledger, batch, result, expectations, seen):
         """Archive a batch: link every file into place, record them in one transaction, then unlink.
@@ -631,7 +634,7 @@ class Collector:
                 result.in_use.append(ex.original_name)
         ledger.mark_done_many(done)
         for ex, *_ in placed:  # the ledger has them now: the run's result keeps what its summary says
-            ex.answers, ex.fill, ex.marked = [], FormFill(), b""
+            ex.answers, ex.indicator_values, ex.fill, ex.marked = (), (), None, b""
         return unpacked_any
 
     def _decide(self, ledger, ex, result, expectations, seen):

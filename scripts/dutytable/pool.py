@@ -8,9 +8,11 @@ exits as soon as the parent is gone.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import threading
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 
 _POLL_SECONDS = 1.0
@@ -44,3 +46,30 @@ def _start(initializer, initargs) -> None:
 def worker_pool(workers: int, initializer=None, initargs: tuple = ()) -> ProcessPoolExecutor:
     """A ProcessPoolExecutor whose workers exit when this process dies; ``initializer`` runs in each first."""
     return ProcessPoolExecutor(max_workers=workers, initializer=_start, initargs=(initializer, initargs))
+
+
+def _run_chunk(fn, chunk):
+    return [fn(*args) for args in chunk]
+
+
+def ordered_map(pool: ProcessPoolExecutor, fn, *iterables, chunksize: int = 16, ahead: int = 4):
+    """``pool.map(fn, *iterables)``'s results in order, with at most ``ahead`` chunks given out and not yet taken.
+
+    ``pool.map`` hands every item out at once: when the caller is slower than the workers (it
+    writes each result to disk), their results pile up in memory. Here a chunk is given out
+    only as an earlier one is taken, so memory stays flat however many items there are.
+    """
+    items = zip(*iterables)
+    given = deque()
+
+    def give() -> None:
+        chunk = list(itertools.islice(items, chunksize))
+        if chunk:
+            given.append(pool.submit(_run_chunk, fn, chunk))
+
+    for _ in range(ahead):
+        give()
+    while given:
+        results = given.popleft().result()
+        give()
+        yield from results
