@@ -11,6 +11,7 @@ from dutytable.errors import TableError
 from dutytable.forms import generate
 from dutytable.inbox import Collector
 from dutytable.indicators import check_reported, extract, fingerprint, parse_number, reported_value
+from dutytable.ledger import Ledger
 from dutytable.model import Period
 from dutytable.report import make_report
 from dutytable.table import import_source, load_table
@@ -315,7 +316,9 @@ def test_impossible_values_are_to_be_checked_naming_their_cell(workdir, tmp_path
         "不是百分比，请核实后填写数字。",
     ]
     assert {ex.verdict for ex in result.processed} == {"待补正"}
-    values = {v.indicator_id: (v.value, v.raw) for v in by_unit["质监分局"].indicator_values}
+    with Ledger(config.ledger, config.path.parent) as ledger:  # kept as read, not scored until confirmed
+        recorded = ledger.latest_returns(result.period)["质监分局"].indicators
+    values = {ind_id: (v["value"], v["raw"]) for ind_id, v in recorded.items()}
     assert values["T0101-2"] == (None, "0.92") and values["T0101-4"] == (None, "150%")
     assert values["T0303-2"] == (93, "93%") and values["T0303-1"] == (92, "92")  # F17 formatted, F16 bare
     marked = openpyxl.load_workbook(next(p for p in result.marked_copies if "环保局" in p.name))["指标填报"]
