@@ -591,3 +591,31 @@ def test_two_units_empty_files_are_each_rejected_not_one_a_duplicate(env):
         kept, note = _rejected(inbox, name)
         assert kept.read_bytes() == b"" and note.splitlines()[1] == f"文件：{name}"
     assert not (inbox / "已归档" / "重复").exists()
+
+
+def test_a_return_saved_again_while_being_collected_is_left_for_the_next_run(env, monkeypatch):
+    """The archive never holds other bytes than those examined: a file saved again after it was read is not
+    placed, recorded or removed, and the next run collects its new content."""
+    config, table, forms, inbox = env
+    src = fill(forms["环保局"], inbox / "环保局.xlsx", progress="初稿")
+    real = Collector._destination
+    saved = []
+
+    def saved_again(self, ledger, ex, result, seen):  # the department's clerk saves once more, just after the read
+        if not saved:
+            saved.append(fill(forms["环保局"], src, progress="终稿").read_bytes())
+        return real(self, ledger, ex, result, seen)
+
+    monkeypatch.setattr(Collector, "_destination", saved_again)
+    first = collect(config, table)
+    assert summary_lines(first)[:2] == [
+        "收到 0 份：有效 0，待补正 0，退回 0，重复 0",
+        "以下文件在收取过程中又被保存过，本次未收取，下次运行时按新内容收取：环保局.xlsx"]
+    assert src.read_bytes() == saved[0] and returns_rows(config) == []
+    assert not (inbox / "已归档" / "2010-11" / "环保局").exists() or not any((inbox / "已归档" / "2010-11" / "环保局").iterdir())
+    second = collect(config, table)
+    assert summary_lines(second)[0] == "收到 1 份：有效 1，待补正 0，退回 0，重复 0"
+    (archived,) = (inbox / "已归档" / "2010-11" / "环保局").iterdir()
+    assert archived.read_bytes() == saved[0] and not src.exists()
+    with Ledger(config.ledger, config.path.parent) as ledger:
+        assert ledger.latest_returns(P)["环保局"].answers["T0104"].progress == "终稿"

@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from . import __version__, files
@@ -141,9 +142,14 @@ def fingerprint(rows) -> str:
     """A short hash of the locked content (task IDs, names, targets, roles, …), row by row in order."""
     h = hashlib.sha256()
     for row in rows:
-        h.update("\x1f".join(_norm(v) for v in row).encode("utf-8"))
-        h.update(b"\x1e")
+        h.update(_row_bytes(tuple(row)))
     return h.hexdigest()[:16]
+
+
+@lru_cache(maxsize=1 << 14)
+def _row_bytes(values: tuple) -> bytes:
+    """One row's part of the fingerprint; remembered, as every recipient of a task shows the same row."""
+    return "\x1f".join(_norm(v) for v in values).encode("utf-8") + b"\x1e"
 
 
 def _norm(value) -> str:

@@ -453,6 +453,7 @@ class CollectResult:
     skipped_busy: list = field(default_factory=list)  # names of files still being written
     in_use: list = field(default_factory=list)  # archived, but open elsewhere: not yet removed from inbox/
     read_only: list = field(default_factory=list)  # archived, but in a folder that cannot be written
+    changed: list = field(default_factory=list)  # names of files saved again while being collected: left for next run
     recovered: int = 0
     missing: list = field(default_factory=list)  # recipients with no accepted return for the period
     reported: list = field(default_factory=list)
@@ -615,9 +616,14 @@ class Collector:
         """
         placed, unpacked_any = [], False
         for ex in batch:
-            dest, duplicate, marked = self._decide(ledger, ex, result, expectations, seen)
+            dest, duplicate = self._destination(ledger, ex, result, seen)
+            stored = self._put(Path(ex.path), dest, ex.sha256)
+            if stored is None:  # saved again since it was examined: the new version is examined next run
+                result.changed.append(ex.original_name)
+                continue
+            marked = self._consequences(ex, stored, duplicate, result, expectations)
             unpacked_any |= ex.verdict == UNPACKED and not duplicate
-            placed.append((ex, self._put(Path(ex.path), dest, ex.sha256), duplicate, marked))
+            placed.append((ex, stored, duplicate, marked))
             if ex.verdict != REJECTED:  # a rejection is no original: the same bytes are examined again
                 seen.setdefault(ex.sha256, ex.original_name)
         seen_at = self.now().isoformat(timespec="seconds")
@@ -637,8 +643,8 @@ class Collector:
             ex.answers, ex.indicator_values, ex.fill, ex.marked = (), (), None, b""
         return unpacked_any
 
-    def _decide(self, ledger, ex, result, expectations, seen):
-        """Where a file goes, whether it is a duplicate, and its marked copy if any."""
+    def _destination(self, ledger, ex, result, seen):
+        """Where a file goes, and whether it is a duplicate; a zip's members are unpacked here."""
         ex.received_at = self._received_at(ledger, ex)
         stamp = dt.datetime.fromtimestamp(ex.mtime).strftime(FILE_STAMP)
         own_name = PurePosixPath(ex.original_name).name
@@ -652,31 +658,39 @@ class Collector:
             if known is not None and known[1] != REJECTED:  # a rejected file put back is examined again
                 ex.repeats = known[2]
         duplicate = ex.repeats is not None
-        marked = None
         if not duplicate and ex.verdict == UNPACKED:
             if self._unpack(Path(ex.path), ex):
                 result.unpacked.append(ex)
             # else: _unpack rejected it; it goes to 退回 below
         if duplicate:
             tag = hashlib.sha256(ex.original_name.encode("utf-8")).hexdigest()[:6]
-            dest = self.archive / DUPLICATE_DIR / name(f"{stamp}_{ex.sha256[:12]}_{tag}_")
+            return self.archive / DUPLICATE_DIR / name(f"{stamp}_{ex.sha256[:12]}_{tag}_"), True
+        if ex.verdict == UNPACKED:
+            return self.archive / ZIP_DIR / name(f"{stamp}_{ex.sha256[:12]}_"), False
+        if ex.verdict == REJECTED:
+            return self.rejected / name(f"{stamp}_{ex.sha256[:12]}_"), False
+        return self.archive / ex.period / files.safe_filename(ex.recipient) / name(f"{stamp}_{ex.sha256[:12]}_"), False
+
+    def _consequences(self, ex, stored, duplicate, result, expectations):
+        """What follows from a file placed at ``stored``: its note or marked copy, and its place in the result.
+
+        Returns:
+            The marked copy's path, or None.
+        """
+        marked = None
+        if duplicate:
             result.duplicates.append(ex)
-        elif ex.verdict == UNPACKED:
-            dest = self.archive / ZIP_DIR / name(f"{stamp}_{ex.sha256[:12]}_")
         elif ex.verdict == REJECTED:
-            dest = self.rejected / name(f"{stamp}_{ex.sha256[:12]}_")
-            self._write_note(dest, ex)
+            self._write_note(stored, ex)
             result.processed.append(ex)
-        else:
+        elif ex.verdict != UNPACKED:
             if ex.period != str(self._period) and ex.received_at[:10] > self._report_day(ex.period):
                 result.after_report.append(ex)
-            folder = files.safe_filename(ex.recipient)
-            dest = self.archive / ex.period / folder / name(f"{stamp}_{ex.sha256[:12]}_")
             if ex.verdict in (TO_FIX, EMPTY):
                 marked = self._marked_copy(ex, expectations)
                 result.marked_copies.append(marked)
             result.processed.append(ex)
-        return dest, duplicate, marked
+        return marked
 
     def _report_day(self, period: str) -> str:
         """The report day of ``period`` (a checked "YYYY-MM"), as an ISO date."""
@@ -702,7 +716,12 @@ class Collector:
         return zipped or self._run_at
 
     def _put(self, source, dest, sha):
-        """Link (or copy) ``source`` to ``dest``; an identical file already there counts as done."""
+        """Link (or copy) ``source`` to ``dest``; an identical file already there counts as done.
+
+        Returns:
+            Where the bytes are; None when ``source`` no longer has the content ``sha`` (saved again since it
+            was examined): nothing is placed, and the file stays in inbox/ for the next run.
+        """
         dest.parent.mkdir(parents=True, exist_ok=True)
         while True:
             if dest.exists():
@@ -714,9 +733,16 @@ class Collector:
                 os.link(source, dest)
             except FileExistsError:
                 continue
-            except OSError:
+            except OSError:  # no hard links here (FAT, some network shares): a copy of the bytes examined
+                data = source.read_bytes()
+                if hashlib.sha256(data).hexdigest() != sha:
+                    return None
                 with files.atomic_path(dest) as tmp:
-                    tmp.write_bytes(source.read_bytes())
+                    tmp.write_bytes(data)
+                return dest
+            if files.sha256_file(dest) != sha:  # the link holds what the file is now, not what was examined
+                dest.unlink()
+                return None
             return dest
 
     def recover(self, ledger):
@@ -877,6 +903,8 @@ def summary_lines(result):
                      + "、".join(result.read_only))
     if result.skipped_busy:
         lines.append("以下文件可能仍在写入，本次未处理，下次运行时再处理：" + "、".join(result.skipped_busy))
+    if result.changed:
+        lines.append("以下文件在收取过程中又被保存过，本次未收取，下次运行时按新内容收取：" + "、".join(result.changed))
     total = len(result.missing) + len(result.reported)
     if result.missing:
         lines.append(f"{result.period} 已报送 {len(result.reported)}/{total} 个单位；尚未报送（{len(result.missing)} "
