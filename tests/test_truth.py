@@ -18,7 +18,7 @@ from dutytable.errors import ConfigError
 from dutytable.inbox import Collector, summary_lines
 from dutytable.model import Period
 from dutytable.report import overview
-from returns import OLD, age, fill, prepare
+from returns import COLUMNS, FIRST_ROW, OLD, age, fill, prepare
 
 P = Period(2010, 11)
 ALL_STATUSES = "已完成、正常推进、进度滞后、未启动"
@@ -500,3 +500,30 @@ def test_the_sender_check_names_the_longest_unit_then_the_first_in_the_table():
         "已暂按质监分局登记为待补正，城建局仍算未报送，请向两个单位核实。"]
     # the owner's own name, and a unit whose name is part of the owner's, raise no doubt
     assert _sender_doubts("城建局规划科.xlsx", "城建局规划科", "城建局规划科", exp) == []
+
+
+def test_accept_refuses_a_name_held_for_two_units_and_takes_the_archived_name(env):
+    config, table, forms, inbox = env
+    for unit in ("质监分局", "城建局"):
+        (inbox / unit).mkdir()
+        fill(forms[unit], inbox / unit / "终稿.xlsx", progress="终稿")
+    collect(config, table, at(2010, 11, 20, 9, 0))
+    def first_row_only(ws):  # one task row answered: fewer than the 终稿 counted
+        ws[f"{COLUMNS['完成状态']}{FIRST_ROW}"] = "未启动"
+
+    for unit in ("质监分局", "城建局"):
+        fill(forms[unit], inbox / unit / "回复.xlsx", status=None, progress=None, edit=first_row_only)
+    collect(config, table, at(2010, 11, 21, 9, 0))  # fewer answers: both held
+    stored = {r[0]: r[1] for r in sqlite3.connect(config.ledger).execute(
+        "SELECT recipient, stored_path FROM returns WHERE standing = '待确认'")}
+    names = {unit: stored[unit].rsplit("/", 1)[1] for unit in ("质监分局", "城建局")}
+    both = run_script("collect.py", "--config", config.path, "--period", "2010-11", "--accept", "回复.xlsx")
+    assert (both.returncode, both.stdout, both.stderr) == (
+        2, "", f"有 2 份待确认的报送都叫“回复.xlsx”，分别是 城建局 2010-11 的“{names['城建局']}”、"
+               f"质监分局 2010-11 的“{names['质监分局']}”（已归档文件夹中的文件名），"
+               f"请改用其中一个文件名，例如 --accept \"{names['城建局']}\"。\n")
+    assert [r[6] for r in ledger_rows(config)].count("待确认") == 2  # nothing confirmed
+    one = run_script("collect.py", "--config", config.path, "--period", "2010-11", "--accept", names["质监分局"])
+    assert (one.returncode, one.stdout) == (
+        0, "已确认：质监分局/回复.xlsx 作为质监分局 2010-11 的报送，汇总时以它为准；请重新运行汇总。\n")
+    assert [(r[1], r[6]) for r in ledger_rows(config) if r[6]] == [("城建局", "待确认"), ("质监分局", "已确认")]

@@ -294,16 +294,19 @@ class Ledger:
             return HELD, now[1]
         return "", now[1]
 
-    def accept(self, name: str) -> list:
-        """Let the held returns whose original name (or archived name) is ``name`` count; returns their rows.
+    def held_named(self, name: str) -> list:
+        """The held returns whose original name (or archived name) is ``name``:
+        (id, original_name, recipient, period, stored_path) rows."""
+        return [r for r in self.db.execute(
+            "SELECT id, original_name, recipient, period, stored_path FROM returns WHERE standing = ? ORDER BY id",
+            (HELD,)) if name in (r[1], Path(r[1]).name, Path(r[4]).name)]
 
-        Each row is (original_name, recipient, period). The confirmed one counts from now on: it is
-        ordered after every return of its unit and period so far (counted_at), and keeps its real
-        receipt time, by which its lateness is judged.
+    def accept(self, rows: list) -> list:
+        """Let held returns (rows of :meth:`held_named`) count; returns their (original_name, recipient, period).
+
+        The confirmed one counts from now on: it is ordered after every return of its unit and period
+        so far (counted_at), and keeps its real receipt time, by which its lateness is judged.
         """
-        rows = [r for r in self.db.execute(
-            "SELECT id, original_name, recipient, period, stored_path FROM returns WHERE standing = ?", (HELD,))
-            if name in (r[1], Path(r[1]).name, Path(r[4]).name)]
         with self.transaction() as db:
             for r in rows:
                 latest = db.execute("SELECT max(coalesce(counted_at, received_at)) FROM returns"

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 from . import files
 from .annual import annual_line, make_annual
 from .consolidate import Summary, consolidate, consolidation_line
 from .demo import FAULTY, LATE, fill_demo
+from .errors import UsageError
 from .forms import existing_forms, generate
 from .inbox import Collector, summary_lines
 from .ledger import Ledger
@@ -74,9 +76,19 @@ def step_collect(config, table, period: Period, say: Say, progress=None, now=Non
 
 
 def accept(config, name: str) -> list:
-    """Let the held return(s) named ``name`` count; returns [(original name, recipient, period)]."""
+    """Let the held return(s) named ``name`` count; returns [(original name, recipient, period)].
+
+    Raises:
+        UsageError: held returns of more than one unit or period have that name (each is named by its
+            archived name instead, which is unique).
+    """
     with Ledger(config.ledger, config.path.parent) as ledger:
-        return ledger.accept(name)
+        rows = ledger.held_named(name)
+        if len({(r[2], r[3]) for r in rows}) > 1:
+            listed = "、".join(f"{r[2]} {r[3]} 的“{Path(r[4]).name}”" for r in rows)
+            raise UsageError(f"有 {len(rows)} 份待确认的报送都叫“{name}”，分别是 {listed}（已归档文件夹中的文件名），"
+                             f"请改用其中一个文件名，例如 --accept \"{Path(rows[0][4]).name}\"。")
+        return ledger.accept(rows)
 
 
 def step_consolidate(config, table, period: Period, say: Say, now: dt.datetime | None = None,
