@@ -279,3 +279,22 @@ def test_the_summary_prints_on_a3_when_config_says(cycle, tmp_path):
     write_workbook(summary, tmp_path / "a3.xlsx", "A3")
     ws = openpyxl.load_workbook(tmp_path / "a3.xlsx")["汇总"]
     assert ws.page_setup.paperSize == 8 and ws.page_setup.scale in (None, 100)  # 100 % is not written
+
+
+def test_a_text_longer_than_a_cell_holds_is_cut_with_a_pointer_and_its_row_is_the_highest(cycle, tmp_path):
+    import dataclasses
+
+    from dutytable.consolidate import TOO_LONG, write_workbook
+
+    config, table, path, summary, note = cycle
+    first = next(i for i, d in enumerate(summary.detail) if d.reported)
+    detail = list(summary.detail)
+    detail[first] = detail[first]._replace(progress="进" * 40000, plans=12)  # a number in a text column
+    write_workbook(dataclasses.replace(summary, detail=detail), tmp_path / "long.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "long.xlsx")["明细"]
+    headers = [c.value for c in ws[2]]
+    row = next(r for r in ws.iter_rows(min_row=3) if str(r[headers.index("推进情况")].value).startswith("进进"))
+    assert row[headers.index("推进情况")].value == "进" * (32767 - len(TOO_LONG)) + TOO_LONG
+    assert row[headers.index("下步打算")].value == 12 and row[headers.index("下步打算")].data_type == "n"
+    assert ws.row_dimensions[row[0].row].height == 408.75  # 409 pt, in the whole pixels the file keeps
+    assert sum(1 for r in ws.iter_rows(min_row=3) if ws.row_dimensions[r[0].row].height == 408.75) == 1

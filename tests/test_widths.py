@@ -1,8 +1,10 @@
-"""Text widths, from which every workbook sizes its rows: the fast count agrees with Unicode's widths."""
+"""Text widths and the row heights made from them: the fast ways give Unicode's widths and the same heights."""
 
 import unicodedata
 
+import pytest
 from dutytable.vocab import text_width
+from dutytable.xlsx import row_height, row_heights
 
 measure = text_width.__wrapped__  # past the cache: each text measured afresh
 
@@ -33,3 +35,26 @@ def test_characters_beyond_the_basic_plane_measure_as_unicode_says():
         text = f"中{chr(code)}a，"
         assert measure(text) == _by_definition(text), hex(code)
     assert measure("进度😀ok") == 4.0  # the emoji is wide: 1 + 1 + 1 + 0.5 + 0.5
+
+
+# Columns 10 and 4 units wide hold 5.175 and 2.025 full-em characters a line at 10 pt.
+WIDTHS = [10, 4]
+ROWS = [["质监分局", "是"],  # 1 line each
+        ["质监分局质监分局质监分局", ""],  # 12 characters: 3 lines
+        ["a\nb\nc", "是"],  # three paragraphs: 3 lines
+        ["", "四个汉字"],  # 2 lines
+        ["", ""],  # nothing: the least lines
+        ["质监分局", "是"]]
+
+
+@pytest.mark.parametrize(("rows", "least", "heights"), [
+    (ROWS, 1, [18.0, 46.0, 46.0, 32.0, 18.0, 18.0]),
+    (ROWS, 2, [32.0, 46.0, 46.0, 32.0, 32.0, 32.0]),
+    ([["质监分局", "四个汉字"], ["质监分局质监分局质监分局", "四个汉字"]], 1, [32.0, 46.0]),  # 2 lines at least
+    ([["质监分局", "四个汉字"]] * 3, 1, [32.0] * 3),  # no column taller than another's shortest cell
+    ([["a" * 2000, ""]], 1, [409]),  # Excel's highest row
+    ([], 1, []),
+])
+def test_the_heights_of_a_table_are_those_of_its_rows_one_by_one(rows, least, heights):
+    assert row_heights(rows, WIDTHS, 10, least) == heights
+    assert [row_height(r, WIDTHS, 10, least) for r in rows] == heights

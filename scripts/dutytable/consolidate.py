@@ -69,6 +69,7 @@ from .vocab import (
 )
 from .xlsx import A3, A4, BODY, HEAD, gc_paused, new_workbook, print_landscape
 from .xlsx import row_height as xlsx_row_height
+from .xlsx import row_heights as xlsx_row_heights
 
 EXCEL_CELL_LIMIT = 32767
 TOO_LONG = f"……（内容过长，其余见“{DETAIL_SHEET}”工作表）"
@@ -412,16 +413,22 @@ def _table_sheet(wb, f, name, title, headers, rows, status_col=None, row_format=
     for c, (header, width) in enumerate(headers):
         ws.set_column(c, c, width)
         ws.write_string(1, c, header, f["head"])
-    for r, values in enumerate(rows, start=2):
+    texts = []  # each cell's text once, for its row's height and its cell
+    for values in rows:
+        cells = list(map(str, values))
+        texts.append(cells if max(map(len, cells), default=0) <= EXCEL_CELL_LIMIT else [_fit(t) for t in cells])
+    cell, number = f["cell"], f["num"]
+    for r, (values, cells, height) in enumerate(zip(rows, texts, xlsx_row_heights(texts, widths, FONT_PT)), start=2):
         fmt = row_format(values) if row_format else None
-        ws.set_row(r, row_height([_fit(str(v)) for v in values], widths))
-        for c, value in enumerate(values):
+        ws.set_row(r, height)
+        text_format, number_format = fmt or cell, fmt or number
+        for c, (value, text) in enumerate(zip(values, cells)):
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                ws.write_number(r, c, value, fmt or f["num"])
-            elif value == "":
-                ws.write_blank(r, c, None, fmt or f["cell"])
+                ws.write_number(r, c, value, number_format)
+            elif text:
+                ws.write_string(r, c, text, text_format)
             else:
-                ws.write_string(r, c, _fit(str(value)), fmt or f["cell"])
+                ws.write_blank(r, c, None, text_format)
     last = max(len(rows) + 1, 2)
     ws.freeze_panes(2, 0)
     ws.autofilter(1, 0, last, len(headers) - 1)
