@@ -15,7 +15,7 @@ import pytest
 import xlsxwriter
 from conftest import libreoffice_convert, needs_libreoffice, run_script
 from dutytable.inbox import Collector, normalize_choice, summary_lines
-from dutytable.ledger import Ledger
+from dutytable.ledger import Ledger, json_each
 from dutytable.model import Answer, Period
 from dutytable.vocab import COMPLETION
 from returns import OLD, age, drop, fill, prepare, tree
@@ -568,3 +568,14 @@ def test_two_units_empty_files_are_each_rejected_not_one_a_duplicate(env):
         kept, note = _rejected(inbox, name)
         assert kept.read_bytes() == b"" and note.splitlines()[1] == f"文件：{name}"
     assert not (inbox / "已归档" / "重复").exists()
+
+
+def test_the_ledger_decodes_a_column_of_json_texts_as_each_one_alone():
+    texts = ['{"status": "已完成", "progress": "完成80%，"}', "{}", '{"n": 1.5, "list": [1, "二"]}', "null", '"文"']
+    assert json_each(texts) == [{"status": "已完成", "progress": "完成80%，"}, {}, {"n": 1.5, "list": [1, "二"]},
+                                None, "文"]
+    assert json_each([]) == []
+    # Texts that are not one JSON value each fail as json.loads fails, never shift their neighbours.
+    for bad in (["1, 2", "{}"], ["1, 2", " ", "{}"], ["{}", ""], ['{"a": 1', "}"]):
+        with pytest.raises(json.JSONDecodeError):
+            json_each(bad)
