@@ -180,6 +180,7 @@ class Summary:
         return [r for r in self.recipients if r.state == NOT_REPORTED]
 
 
+@gc_paused()  # tens of thousands of rows and answers, none in a cycle: the cyclic collector only costs time here
 def summarize(table, config, period, today: dt.date | None = None) -> Summary:
     """Merge the latest accepted returns of ``period`` per task, and the indicators' series.
 

@@ -149,7 +149,8 @@ def lines_height(lines: int, font_pt: float = 10) -> float:
 
 @contextmanager
 def gc_paused():
-    """Pause Python's cyclic garbage collector while a large workbook is built (it finds nothing to free there)."""
+    """Pause Python's cyclic garbage collector while a large workbook or summary is built (it finds nothing to
+    free there). Also a decorator: ``@gc_paused()``."""
     enabled = gc.isenabled()
     gc.disable()
     try:
