@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import namedtuple
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from . import files
 from .config import STATUS_MAIN_LEAD, STATUS_WORST, clamp_day
@@ -480,33 +481,55 @@ def _sheet_summary(wb, f, s, paper=A4):
                  status_col=_status_col(columns), paper=paper)
 
 
+# The 明细 cells worked out from a detail row.
+DETAIL_COMPUTED = ("recipient", "submission", "filler", "phone", "file", "received_at")
+
+
 def _sheet_detail(wb, f, s, paper=A4):
+    """One row a unit and task, in the table's order of tasks (leads first, as the summary has them)."""
     columns = s.schema.at(DETAIL)
-    tasks = {t.task.task_id: t.task for t in s.tasks}
     submission = next((i for i, c in enumerate(columns) if c.key == "submission"), None)
+    # A task's own cells from the table are the same in each of its rows: read once a task.
+    own = [c for c in columns if c.source not in (COMPUTED, ROLE, ANSWER)]
     rows = []
-    for rec in s.detail:
-        task = tasks[rec.task_id]
-        state = NOT_REPORTED if not rec.reported else (TO_FIX if rec.verdict == TO_FIX else REPORTED)
-        computed = {"recipient": rec.recipient, "submission": state, "filler": rec.filler, "phone": rec.phone,
-                    "file": rec.file, "received_at": str(rec.received_at).replace("T", " ")}
-        values = []
-        for c in columns:
-            if c.source == COMPUTED:
-                values.append(computed.get(c.key, ""))
-            elif c.source == ROLE:
-                values.append(rec.role)
-            elif c.source == ANSWER or (c.ledger and rec.reported):
-                values.append(getattr(rec, c.key))
-            else:
-                values.append(c.task_value(task))
-        rows.append((rec.task_id, values))
-    order = {t.task.task_id: i for i, t in enumerate(s.tasks)}
-    rows.sort(key=lambda r: order[r[0]])
+    if s.detail:
+        pick = _detail_picks(columns, s.detail[0]._fields, own)
+        by_task = {}
+        for rec in s.detail:
+            by_task.setdefault(rec.task_id, []).append(rec)
+        for t in s.tasks:
+            cells = tuple(c.task_value(t.task) for c in own)
+            for rec in by_task.get(t.task.task_id, ()):
+                state = NOT_REPORTED if not rec.reported else (TO_FIX if rec.verdict == TO_FIX else REPORTED)
+                rows.append(pick[rec.reported]((*rec, rec.recipient, state, rec.filler, rec.phone, rec.file,
+                                                str(rec.received_at).replace("T", " "), "", *cells)))
     _table_sheet(wb, f, DETAIL_SHEET, f"{s.title}{DETAIL_SHEET}（{s.period.label}）", _headers(columns, DETAIL),
-                 [v for _, v in rows], status_col=_status_col(columns),
+                 rows, status_col=_status_col(columns),
                  row_format=(lambda v: f["missing"] if v[submission] == NOT_REPORTED else None)
                  if submission is not None else None, paper=paper)
+
+
+def _detail_picks(columns, fields, own) -> dict:
+    """{reported: a function that picks a 明细 row's cells}, at C speed, from the tuple made of the row:
+    the detail row's ``fields``, the values of :data:`DETAIL_COMPUTED`, "" (any other computed column),
+    then the task's cells of the ``own`` columns. A unit's return, once it has reported, overrides the
+    table's read-only columns that the ledger keeps."""
+    computed, rest = len(fields), len(fields) + len(DETAIL_COMPUTED) + 1
+
+    def position(c, reported):
+        if c.source == COMPUTED:
+            return computed + (DETAIL_COMPUTED.index(c.key) if c.key in DETAIL_COMPUTED else len(DETAIL_COMPUTED))
+        if c.source == ROLE:
+            return fields.index("role")
+        if c.source == ANSWER or (c.ledger and reported):
+            return fields.index(c.key)
+        return rest + own.index(c)
+
+    picks = {}
+    for reported in (True, False):
+        get = itemgetter(*(position(c, reported) for c in columns))
+        picks[reported] = get if len(columns) > 1 else (lambda row, get=get: (get(row),))  # one index: no tuple
+    return picks
 
 
 SUBMISSION_HEADERS = ((H_SEQ, 5), (H_UNIT, 12), (H_SUBMISSIONS, 8), (H_TASKS, 6), (H_RECEIVED, 17), (LATE, 5),
