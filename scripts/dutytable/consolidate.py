@@ -425,17 +425,19 @@ def _table_sheet(wb, f, name, title, headers, rows, status_col=None, row_format=
         cells = list(map(str, values))
         texts.append(cells if max(map(len, cells), default=0) <= EXCEL_CELL_LIMIT else [_fit(t) for t in cells])
     cell, number = f["cell"], f["num"]
+    write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
     for r, (values, cells, height) in enumerate(zip(rows, texts, xlsx_row_heights(texts, widths, FONT_PT)), start=2):
         fmt = row_format(values) if row_format else None
         ws.set_row(r, height)
         text_format, number_format = fmt or cell, fmt or number
         for c, (value, text) in enumerate(zip(values, cells)):
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                ws.write_number(r, c, value, number_format)
+            # A str is its own text: only other values need the check for a number.
+            if value is not text and isinstance(value, (int, float)) and not isinstance(value, bool):
+                write_number(r, c, value, number_format)
             elif text:
-                ws.write_string(r, c, text, text_format)
+                write_string(r, c, text, text_format)
             else:
-                ws.write_blank(r, c, None, text_format)
+                write_blank(r, c, None, text_format)
     last = max(len(rows) + 1, 2)
     ws.freeze_panes(2, 0)
     ws.autofilter(1, 0, last, len(headers) - 1)

@@ -110,13 +110,13 @@ _BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
 
 
 @lru_cache(maxsize=1)
-def _narrow_bmp() -> re.Pattern:
-    """A character class of the Basic Multilingual Plane's characters that are not wide, read from unicodedata.
-
-    Counting with it runs at C speed, where a Python loop over each character's width does not.
+def _narrow_past_ascii() -> re.Pattern:
+    """A character class of the Basic Multilingual Plane's characters past ASCII that are not wide (“ ” · — …),
+    read from unicodedata. Counting with it runs at C speed, where a Python loop over each character's width
+    does not; in Chinese text it matches few characters.
     """
     ranges, start = [], None
-    for code in range(0x10001):  # one past the plane, to close the last range
+    for code in range(0x80, 0x10001):  # one past the plane, to close the last range
         narrow = code < 0x10000 and unicodedata.east_asian_width(chr(code)) not in WIDE_WIDTHS
         if narrow and start is None:
             start = code
@@ -136,7 +136,9 @@ def text_width(text: str) -> float:
         return len(text) / 2
     if _BEYOND_BMP.search(text):  # rare (emoji, rare CJK): each character's width looked up
         return sum(1.0 if unicodedata.east_asian_width(ch) in WIDE_WIDTHS else 0.5 for ch in text)
-    return len(text) - len(_narrow_bmp().findall(text)) / 2  # every character 1, less half for each narrow one
+    # Every character 1, less half for each narrow one: ASCII (all narrow), and those past it.
+    narrow = len(text.encode("ascii", "ignore")) + len(_narrow_past_ascii().findall(text))
+    return len(text) - narrow / 2
 
 
 def nfkc(text: str) -> str:
