@@ -68,7 +68,7 @@ from .vocab import (
     TREND_SHEET,
     UNCLEAR,
 )
-from .xlsx import A3, A4, BODY, HEAD, gc_paused, new_workbook, print_landscape
+from .xlsx import A3, A4, BODY, HEAD, cell_writers, gc_paused, new_workbook, print_landscape
 from .xlsx import row_height as xlsx_row_height
 from .xlsx import row_heights as xlsx_row_heights
 
@@ -425,7 +425,7 @@ def _table_sheet(wb, f, name, title, headers, rows, status_col=None, row_format=
         cells = list(map(str, values))
         texts.append(cells if max(map(len, cells), default=0) <= EXCEL_CELL_LIMIT else [_fit(t) for t in cells])
     cell, number = f["cell"], f["num"]
-    write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
+    write_string, write_number, write_blank = cell_writers(ws)
     for r, (values, cells, height) in enumerate(zip(rows, texts, xlsx_row_heights(texts, widths, FONT_PT)), start=2):
         fmt = row_format(values) if row_format else None
         ws.set_row(r, height)
