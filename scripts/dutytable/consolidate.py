@@ -516,16 +516,18 @@ def _detail_picks(columns, fields, own) -> dict:
     the detail row's ``fields``, the values of :data:`DETAIL_COMPUTED`, "" (any other computed column),
     then the task's cells of the ``own`` columns. A unit's return, once it has reported, overrides the
     table's read-only columns that the ledger keeps."""
-    computed, rest = len(fields), len(fields) + len(DETAIL_COMPUTED) + 1
+    computed_at = len(fields)
+    own_at = computed_at + len(DETAIL_COMPUTED) + 1
 
     def position(c, reported):
         if c.source == COMPUTED:
-            return computed + (DETAIL_COMPUTED.index(c.key) if c.key in DETAIL_COMPUTED else len(DETAIL_COMPUTED))
+            known = c.key in DETAIL_COMPUTED
+            return computed_at + (DETAIL_COMPUTED.index(c.key) if known else len(DETAIL_COMPUTED))
         if c.source == ROLE:
             return fields.index("role")
         if c.source == ANSWER or (c.ledger and reported):
             return fields.index(c.key)
-        return rest + own.index(c)
+        return own_at + own.index(c)
 
     picks = {}
     for reported in (True, False):

@@ -120,11 +120,11 @@ def _lines(text: str, per_line: float) -> int:
 def row_height(values, widths, font_pt: float = 10, least_lines: int = 1) -> float:
     """A row height (pt) that shows every wrapped cell whole, from its text's width; at least ``least_lines``."""
     lines = max([text_lines(str(v), w, font_pt) for v, w in zip(values, widths) if str(v)] + [least_lines])
-    return lines_height(lines, font_pt)
+    return _lines_height(lines, font_pt)
 
 
 def row_heights(rows, widths, font_pt: float = 10, least_lines: int = 1) -> list:
-    """:func:`row_height` of each row of a table, the same numbers; its rows are lists of texts (str), all as long.
+    """:func:`row_height` of each row of a table, the same numbers; its rows are texts (str), all of one length.
 
     A table of tens of thousands of rows repeats its names, statuses and dates in every row: each distinct
     text of a column is measured once, and the rows' tallest cells are found at C speed.
@@ -138,11 +138,11 @@ def row_heights(rows, widths, font_pt: float = 10, least_lines: int = 1) -> list
     # A column whose cells never take more lines than that floor cannot make a row taller.
     taller = [map(lines.__getitem__, texts) for texts, lines in columns if max(lines.values()) > floor]
     if not taller:
-        return [lines_height(floor, font_pt)] * len(rows)
-    return [lines_height(n, font_pt) for n in map(max, repeat(floor), *taller)]
+        return [_lines_height(floor, font_pt)] * len(rows)
+    return [_lines_height(n, font_pt) for n in map(max, repeat(floor), *taller)]
 
 
-def lines_height(lines: int, font_pt: float = 10) -> float:
+def _lines_height(lines: int, font_pt: float = 10) -> float:
     """The height (pt) of a row of ``lines`` lines of text."""
     return min(font_pt * 1.4 * lines + 4, 409)  # a line with its leading; 409 is Excel's highest row
 
@@ -151,8 +151,8 @@ def cell_writers(ws) -> tuple:
     """``ws``'s (write_string, write_number, write_blank), for cells given by 0-based row and column only.
 
     Each public writer of XlsxWriter first tries its arguments for A1 notation, through a decorator, then calls
-    its undecorated twin (``_write_string`` …); for a sheet of hundreds of thousands of cells that check is a
-    third of the time of writing them. The twins are used where the XlsxWriter pinned in requirements.txt has
+    its undecorated twin (``_write_string`` …); for a sheet of hundreds of thousands of cells that check is nearly
+    a third of the time of writing them. The twins are used where the XlsxWriter pinned in requirements.txt has
     them (tests compare the cells they write with the public writers'), the public writers otherwise.
     """
     twins = tuple(getattr(ws, f"_write_{kind}", None) for kind in ("string", "number", "blank"))
