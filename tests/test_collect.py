@@ -15,7 +15,7 @@ import pytest
 import xlsxwriter
 from conftest import libreoffice_convert, needs_libreoffice, run_script
 from dutytable.inbox import Collector, normalize_choice, summary_lines
-from dutytable.ledger import Ledger
+from dutytable.ledger import Ledger, json_each
 from dutytable.model import Answer, Period
 from dutytable.vocab import COMPLETION
 from returns import OLD, age, drop, fill, prepare, tree
@@ -619,3 +619,14 @@ def test_a_return_saved_again_while_being_collected_is_left_for_the_next_run(env
     assert archived.read_bytes() == saved[0] and not src.exists()
     with Ledger(config.ledger, config.path.parent) as ledger:
         assert ledger.latest_returns(P)["环保局"].answers["T0104"].progress == "终稿"
+
+
+def test_the_ledger_decodes_a_column_of_json_texts_as_each_one_alone():
+    texts = ['{"status": "已完成", "progress": "完成80%，"}', "{}", '{"n": 1.5, "list": [1, "二"]}', "null", '"文"']
+    assert json_each(texts) == [{"status": "已完成", "progress": "完成80%，"}, {}, {"n": 1.5, "list": [1, "二"]},
+                                None, "文"]
+    assert json_each([]) == []
+    # Texts that are not one JSON value each fail as json.loads fails, never shift their neighbours.
+    for bad in (["1, 2", "{}"], ["1, 2", " ", "{}"], ["{}", ""], ['{"a": 1', "}"]):
+        with pytest.raises(json.JSONDecodeError):
+            json_each(bad)

@@ -279,3 +279,65 @@ def test_the_summary_prints_on_a3_when_config_says(cycle, tmp_path):
     write_workbook(summary, tmp_path / "a3.xlsx", "A3")
     ws = openpyxl.load_workbook(tmp_path / "a3.xlsx")["汇总"]
     assert ws.page_setup.paperSize == 8 and ws.page_setup.scale in (None, 100)  # 100 % is not written
+
+
+def test_a_text_longer_than_a_cell_holds_is_cut_with_a_pointer_and_its_row_is_the_highest(cycle, tmp_path):
+    import dataclasses
+
+    from dutytable.consolidate import TOO_LONG, write_workbook
+
+    config, table, path, summary, note = cycle
+    first = next(i for i, d in enumerate(summary.detail) if d.reported)
+    detail = list(summary.detail)
+    detail[first] = detail[first]._replace(progress="进" * 40000, plans=12)  # a number in a text column
+    write_workbook(dataclasses.replace(summary, detail=detail), tmp_path / "long.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "long.xlsx")["明细"]
+    headers = [c.value for c in ws[2]]
+    row = next(r for r in ws.iter_rows(min_row=3) if str(r[headers.index("推进情况")].value).startswith("进进"))
+    assert row[headers.index("推进情况")].value == "进" * (32767 - len(TOO_LONG)) + TOO_LONG
+    assert row[headers.index("下步打算")].value == 12 and row[headers.index("下步打算")].data_type == "n"
+    assert ws.row_dimensions[row[0].row].height == 408.75  # 409 pt, in the whole pixels the file keeps
+    assert sum(1 for r in ws.iter_rows(min_row=3) if ws.row_dimensions[r[0].row].height == 408.75) == 1
+
+
+def test_detail_cells_are_picked_from_the_row_what_is_worked_out_from_it_and_its_tasks_cells():
+    from collections import namedtuple
+
+    from dutytable.consolidate import _detail_picks
+    from dutytable.schema import ANSWER, COMPUTED, DEFAULT, DETAIL, ROLE, Column, extra_key
+
+    schema = DEFAULT.with_extras(("完成时限",))
+    columns = schema.at(DETAIL)
+    own = [c for c in columns if c.source not in (COMPUTED, ROLE, ANSWER)]
+    kept = [c.key for c in schema.ledger_columns]
+    Row = namedtuple("DetailRow", ["task_id", "recipient", "role", "reported", *kept,
+                                   "file", "received_at", "verdict", "filler", "phone"])
+    said = {"status": "正常推进", "progress": "按计划推进", "problems": "", "plans": "继续", extra_key("完成时限"): "1月底"}
+    row = Row("T0101", "环保局", "牵头", True, *(said[k] for k in kept), "环保局.xlsx", "2010-11-20T09:00:00", "有效",
+              "张三", "0519")
+    table_cells = {"task_id": "T0101", "category": "提高质量水平", "item": "产品质量", extra_key("完成时限"): "6月底前"}
+    made = (*row, "环保局", "已报送", "张三", "0519", "环保局.xlsx", "2010-11-20 09:00:00", "",
+            *(table_cells[c.key] for c in own))
+    picks = _detail_picks(columns, Row._fields, own)
+    assert [c.header for c in columns] == ["任务编号", "类别", "工作内容", "完成时限", "填报单位", "职责", "报送状态",
+                                           "完成状态", "推进情况", "存在问题", "下步打算", "填报人", "联系电话",
+                                           "来源文件", "收到时间"]
+    assert picks[True](made) == ("T0101", "提高质量水平", "产品质量", "1月底", "环保局", "牵头", "已报送", "正常推进",
+                                 "按计划推进", "", "继续", "张三", "0519", "环保局.xlsx", "2010-11-20 09:00:00")
+    # Not reported: the table's own cell stands where the return's would
+    assert picks[False](made)[3] == "6月底前" and picks[False](made)[:3] == picks[True](made)[:3]
+    # A computed column the sheet knows nothing of is empty; a single column still gives a row
+    stray = Column("lead_statuses", "牵头单位状态", COMPUTED, {DETAIL: 10})
+    assert _detail_picks([stray, columns[4]], Row._fields, [])[True](made) == ("", "环保局")
+    assert _detail_picks([columns[5]], Row._fields, [])[False](made) == ("牵头",)
+
+
+def test_detail_rows_follow_the_tables_tasks_leads_first(cycle):
+    import itertools
+
+    config, table, path, summary, note = cycle
+    detail = list(openpyxl.load_workbook(path)["明细"].iter_rows(min_row=3, values_only=True))
+    assert [task for task, _ in itertools.groupby(r[0] for r in detail)] == [t.task_id for t in table.tasks]
+    for _, group in itertools.groupby(detail, key=lambda r: r[0]):
+        roles = [r[4] for r in group]
+        assert roles == sorted(roles, key=lambda role: role != "牵头") and "牵头" in roles

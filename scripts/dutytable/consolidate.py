@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import namedtuple
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from . import files
 from .config import STATUS_MAIN_LEAD, STATUS_WORST, clamp_day
@@ -67,8 +68,9 @@ from .vocab import (
     TREND_SHEET,
     UNCLEAR,
 )
-from .xlsx import A3, A4, BODY, HEAD, gc_paused, new_workbook, print_landscape
+from .xlsx import A3, A4, BODY, HEAD, cell_writers, gc_paused, new_workbook, print_landscape
 from .xlsx import row_height as xlsx_row_height
+from .xlsx import row_heights as xlsx_row_heights
 
 EXCEL_CELL_LIMIT = 32767
 TOO_LONG = f"……（内容过长，其余见“{DETAIL_SHEET}”工作表）"
@@ -179,6 +181,7 @@ class Summary:
         return [r for r in self.recipients if r.state == NOT_REPORTED]
 
 
+@gc_paused()  # tens of thousands of rows and answers, none in a cycle: the cyclic collector only costs time here
 def summarize(table, config, period, today: dt.date | None = None) -> Summary:
     """Merge the latest accepted returns of ``period`` per task, and the indicators' series.
 
@@ -208,11 +211,15 @@ def summarize(table, config, period, today: dt.date | None = None) -> Summary:
     detail = []
     for r in recipients:
         lr = latest.get(r.name)
+        if lr is None:
+            detail.extend(Row(a.task.task_id, r.name, a.role, False, *blank) for a in r.assignments)
+            continue
+        of_return = (lr.original_name, lr.received_at, lr.verdict, lr.filler, lr.phone)
         for a in r.assignments:
-            ans = lr.answers.get(a.task.task_id) if lr is not None else None
-            values = blank if ans is None else (*(ans[k] for k in kept), lr.original_name, lr.received_at,
-                                                lr.verdict, lr.filler, lr.phone)
-            detail.append(Row(a.task.task_id, r.name, a.role, lr is not None, *values))
+            ans = lr.answers.get(a.task.task_id)
+            # ans[k] for each kept column, read from its values at C speed
+            values = blank if ans is None else (*map(ans.values.get, kept, blank), *of_return)
+            detail.append(Row(a.task.task_id, r.name, a.role, True, *values))
     detail.sort(key=lambda d: (d.task_id, d.role != ROLE_LEAD, lead_rank.get((d.task_id, d.recipient), 9999)))
     by_task = {}
     for rec in detail:
@@ -224,7 +231,8 @@ def summarize(table, config, period, today: dt.date | None = None) -> Summary:
     as_of = min(period_end, today) if today else period_end
     for task in table.tasks:
         group = by_task.get(task.task_id, [])
-        leads = [(g.recipient, _unit_status(g, choice)) for g in group if g.role == ROLE_LEAD]
+        unit_statuses = [_unit_status(g, choice) for g in group]
+        leads = [(g.recipient, st) for g, st in zip(group, unit_statuses) if g.role == ROLE_LEAD]
         statuses = [st for _, st in leads]
         status = task_status(statuses, config.status_rule)
         lead_statuses = "；".join(f"{r}：{st}" for r, st in leads) if len(set(statuses)) > 1 else ""
@@ -233,8 +241,8 @@ def summarize(table, config, period, today: dt.date | None = None) -> Summary:
             task=task, status=status, lead_statuses=lead_statuses,
             combined={key: _combine(group, key) for key in texts},
             missing=[g.recipient for g in group if not g.reported],
-            units=[UnitAnswer(g.recipient, g.role, g.reported, _unit_status(g, choice),
-                               {key: getattr(g, key) for key in texts}) for g in group],
+            units=[UnitAnswer(g.recipient, g.role, g.reported, st, {key: getattr(g, key) for key in texts})
+                   for g, st in zip(group, unit_statuses)],
             deadline=deadline, overdue=deadline is not None and deadline < as_of and status != DONE))
 
     deadline = config.deadline(period).isoformat()
@@ -412,16 +420,24 @@ def _table_sheet(wb, f, name, title, headers, rows, status_col=None, row_format=
     for c, (header, width) in enumerate(headers):
         ws.set_column(c, c, width)
         ws.write_string(1, c, header, f["head"])
-    for r, values in enumerate(rows, start=2):
+    texts = []  # each cell's text once, for its row's height and its cell
+    for values in rows:
+        cells = list(map(str, values))
+        texts.append(cells if max(map(len, cells), default=0) <= EXCEL_CELL_LIMIT else [_fit(t) for t in cells])
+    cell, number = f["cell"], f["num"]
+    write_string, write_number, write_blank = cell_writers(ws)
+    for r, (values, cells, height) in enumerate(zip(rows, texts, xlsx_row_heights(texts, widths, FONT_PT)), start=2):
         fmt = row_format(values) if row_format else None
-        ws.set_row(r, row_height([_fit(str(v)) for v in values], widths))
-        for c, value in enumerate(values):
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                ws.write_number(r, c, value, fmt or f["num"])
-            elif value == "":
-                ws.write_blank(r, c, None, fmt or f["cell"])
+        ws.set_row(r, height)
+        text_format, number_format = fmt or cell, fmt or number
+        for c, (value, text) in enumerate(zip(values, cells)):
+            # A str is its own text: only other values need the check for a number.
+            if value is not text and isinstance(value, (int, float)) and not isinstance(value, bool):
+                write_number(r, c, value, number_format)
+            elif text:
+                write_string(r, c, text, text_format)
             else:
-                ws.write_string(r, c, _fit(str(value)), fmt or f["cell"])
+                write_blank(r, c, None, text_format)
     last = max(len(rows) + 1, 2)
     ws.freeze_panes(2, 0)
     ws.autofilter(1, 0, last, len(headers) - 1)
@@ -467,33 +483,57 @@ def _sheet_summary(wb, f, s, paper=A4):
                  status_col=_status_col(columns), paper=paper)
 
 
+# The 明细 cells worked out from a detail row.
+DETAIL_COMPUTED = ("recipient", "submission", "filler", "phone", "file", "received_at")
+
+
 def _sheet_detail(wb, f, s, paper=A4):
+    """One row a unit and task, in the table's order of tasks (leads first, as the summary has them)."""
     columns = s.schema.at(DETAIL)
-    tasks = {t.task.task_id: t.task for t in s.tasks}
     submission = next((i for i, c in enumerate(columns) if c.key == "submission"), None)
+    # A task's own cells from the table are the same in each of its rows: read once a task.
+    own = [c for c in columns if c.source not in (COMPUTED, ROLE, ANSWER)]
     rows = []
-    for rec in s.detail:
-        task = tasks[rec.task_id]
-        state = NOT_REPORTED if not rec.reported else (TO_FIX if rec.verdict == TO_FIX else REPORTED)
-        computed = {"recipient": rec.recipient, "submission": state, "filler": rec.filler, "phone": rec.phone,
-                    "file": rec.file, "received_at": str(rec.received_at).replace("T", " ")}
-        values = []
-        for c in columns:
-            if c.source == COMPUTED:
-                values.append(computed.get(c.key, ""))
-            elif c.source == ROLE:
-                values.append(rec.role)
-            elif c.source == ANSWER or (c.ledger and rec.reported):
-                values.append(getattr(rec, c.key))
-            else:
-                values.append(c.task_value(task))
-        rows.append((rec.task_id, values))
-    order = {t.task.task_id: i for i, t in enumerate(s.tasks)}
-    rows.sort(key=lambda r: order[r[0]])
+    if s.detail:
+        pick = _detail_picks(columns, s.detail[0]._fields, own)
+        by_task = {}
+        for rec in s.detail:
+            by_task.setdefault(rec.task_id, []).append(rec)
+        for t in s.tasks:
+            cells = tuple(c.task_value(t.task) for c in own)
+            for rec in by_task.get(t.task.task_id, ()):
+                state = NOT_REPORTED if not rec.reported else (TO_FIX if rec.verdict == TO_FIX else REPORTED)
+                rows.append(pick[rec.reported]((*rec, rec.recipient, state, rec.filler, rec.phone, rec.file,
+                                                str(rec.received_at).replace("T", " "), "", *cells)))
     _table_sheet(wb, f, DETAIL_SHEET, f"{s.title}{DETAIL_SHEET}（{s.period.label}）", _headers(columns, DETAIL),
-                 [v for _, v in rows], status_col=_status_col(columns),
+                 rows, status_col=_status_col(columns),
                  row_format=(lambda v: f["missing"] if v[submission] == NOT_REPORTED else None)
                  if submission is not None else None, paper=paper)
+
+
+def _detail_picks(columns, fields, own) -> dict:
+    """{reported: a function that picks a 明细 row's cells}, at C speed, from the tuple made of the row:
+    the detail row's ``fields``, the values of :data:`DETAIL_COMPUTED`, "" (any other computed column),
+    then the task's cells of the ``own`` columns. A unit's return, once it has reported, overrides the
+    table's read-only columns that the ledger keeps."""
+    computed_at = len(fields)
+    own_at = computed_at + len(DETAIL_COMPUTED) + 1
+
+    def position(c, reported):
+        if c.source == COMPUTED:
+            known = c.key in DETAIL_COMPUTED
+            return computed_at + (DETAIL_COMPUTED.index(c.key) if known else len(DETAIL_COMPUTED))
+        if c.source == ROLE:
+            return fields.index("role")
+        if c.source == ANSWER or (c.ledger and reported):
+            return fields.index(c.key)
+        return own_at + own.index(c)
+
+    picks = {}
+    for reported in (True, False):
+        get = itemgetter(*(position(c, reported) for c in columns))
+        picks[reported] = get if len(columns) > 1 else (lambda row, get=get: (get(row),))  # one index: no tuple
+    return picks
 
 
 SUBMISSION_HEADERS = ((H_SEQ, 5), (H_UNIT, 12), (H_SUBMISSIONS, 8), (H_TASKS, 6), (H_RECEIVED, 17), (LATE, 5),

@@ -117,7 +117,7 @@ class Table:
             A list of :class:`Recipient`; a recipient named as lead and as partner of
             the same task is its lead.
         """
-        by_name = {}
+        by_name, assigned = {}, set()
         for task in self.tasks:
             for role, names in ((ROLE_LEAD, task.leads), (ROLE_PARTNER, task.partners)):
                 for name in names:
@@ -126,7 +126,8 @@ class Table:
                         if rec is None:
                             rec = by_name[member] = Recipient(
                                 member, collective=departments.is_unexpanded_collective(member))
-                        if rec.role_of(task.task_id) is None:
+                        if (member, task.task_id) not in assigned:  # its first role of the task stays
+                            assigned.add((member, task.task_id))
                             rec.assignments.append(Assignment(task, role))
         return list(by_name.values())
 

@@ -10,6 +10,7 @@ import gc
 import math
 from contextlib import contextmanager
 from functools import lru_cache
+from itertools import repeat
 
 import xlsxwriter
 
@@ -101,20 +102,67 @@ def print_landscape(ws, widths, paper: int = A4, repeat_row: int | None = None,
 @lru_cache(maxsize=1 << 16)
 def text_lines(text: str, width: float, font_pt: float) -> int:
     """Lines ``text`` takes in a wrapped cell ``width`` units wide: CJK characters a full em, others half."""
+    return _lines(str(text), _per_line(width, font_pt))
+
+
+def _per_line(width: float, font_pt: float) -> float:
+    """How many full-em characters a line of a wrapped cell ``width`` units wide holds."""
     room = column_px(width) - 6  # the cell's inner padding
-    per_line = max(room / (font_pt * PX_PER_IN / 72), 1.0)
-    return sum(max(math.ceil(text_width(part) / per_line), 1) for part in str(text).split("\n"))
+    return max(room / (font_pt * PX_PER_IN / 72), 1.0)
+
+
+def _lines(text: str, per_line: float) -> int:
+    if "\n" in text:  # each paragraph starts a line
+        return sum(_lines(part, per_line) for part in text.split("\n"))
+    return max(math.ceil(text_width(text) / per_line), 1)
 
 
 def row_height(values, widths, font_pt: float = 10, least_lines: int = 1) -> float:
     """A row height (pt) that shows every wrapped cell whole, from its text's width; at least ``least_lines``."""
     lines = max([text_lines(str(v), w, font_pt) for v, w in zip(values, widths) if str(v)] + [least_lines])
+    return _lines_height(lines, font_pt)
+
+
+def row_heights(rows, widths, font_pt: float = 10, least_lines: int = 1) -> list:
+    """:func:`row_height` of each row of a table, the same numbers; its rows are texts (str), all of one length.
+
+    A table of tens of thousands of rows repeats its names, statuses and dates in every row: each distinct
+    text of a column is measured once, and the rows' tallest cells are found at C speed.
+    """
+    columns, floor = [], least_lines
+    for texts, width in zip(zip(*rows), widths):
+        per_line = _per_line(width, font_pt)
+        lines = {text: _lines(text, per_line) if text else least_lines for text in set(texts)}
+        floor = max(floor, min(lines.values()))  # every row is at least as tall as any column's shortest cell
+        columns.append((texts, lines))
+    # A column whose cells never take more lines than that floor cannot make a row taller.
+    taller = [map(lines.__getitem__, texts) for texts, lines in columns if max(lines.values()) > floor]
+    if not taller:
+        return [_lines_height(floor, font_pt)] * len(rows)
+    return [_lines_height(n, font_pt) for n in map(max, repeat(floor), *taller)]
+
+
+def _lines_height(lines: int, font_pt: float = 10) -> float:
+    """The height (pt) of a row of ``lines`` lines of text."""
     return min(font_pt * 1.4 * lines + 4, 409)  # a line with its leading; 409 is Excel's highest row
+
+
+def cell_writers(ws) -> tuple:
+    """``ws``'s (write_string, write_number, write_blank), for cells given by 0-based row and column only.
+
+    Each public writer of XlsxWriter first tries its arguments for A1 notation, through a decorator, then calls
+    its undecorated twin (``_write_string`` …); for a sheet of hundreds of thousands of cells that check is nearly
+    a third of the time of writing them. The twins are used where the XlsxWriter pinned in requirements.txt has
+    them (tests compare the cells they write with the public writers'), the public writers otherwise.
+    """
+    twins = tuple(getattr(ws, f"_write_{kind}", None) for kind in ("string", "number", "blank"))
+    return twins if all(twins) else (ws.write_string, ws.write_number, ws.write_blank)
 
 
 @contextmanager
 def gc_paused():
-    """Pause Python's cyclic garbage collector while a large workbook is built (it finds nothing to free there)."""
+    """Pause Python's cyclic garbage collector while a large workbook or summary is built (it finds nothing to
+    free there). Also a decorator: ``@gc_paused()``."""
     enabled = gc.isenabled()
     gc.disable()
     try:
