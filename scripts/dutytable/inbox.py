@@ -73,10 +73,10 @@ DUPLICATE_DIR = "重复"
 ZIP_DIR = "压缩包"
 FIX_DIR = TO_FIX
 FIX_OLD_DIR = "旧版"  # 待补正/旧版/: the copies a newer return of the same unit replaced
-# Files below which examining in the parent beats a pool of two (bench/bench.py, 2 cores): with fork the
-# pool gains from about 256 returns (512: 0.65 s against 0.93 s); spawned workers, as on Windows, start
-# slowly and still lose at 512 (1.12 s).
-POOL_THRESHOLD = {"fork": 256, "forkserver": 256, "spawn": 1024}
+# Files below which examining in the parent beats a pool of two (bench/bench.py, 2 cores, 2026-11-26): with
+# fork the pool gains from about 128 returns (128: 0.22 s against 0.26 s; 48: 0.13 against 0.11); spawned
+# workers, as on Windows, start slowly and still only draw level at 512 (0.63 s against 0.61 s).
+POOL_THRESHOLD = {"fork": 128, "forkserver": 128, "spawn": 1024}
 BATCH = 64  # files recorded per ledger transaction
 # Limits for a zip attachment's members.
 ZIP_MAX_MEMBERS = 500  # members of a zip attachment; sizes are checked by workbooks.expands_too_far
