@@ -44,7 +44,7 @@ from .forms import (
     specs_for,
 )
 from .indicators import check_reported
-from .ledger import Ledger, split_reported
+from .ledger import Ledger, answer_row, split_reported
 from .model import Answer
 from .pool import ordered_map, worker_pool
 from .schema import FORM, H_IND_VALUE, H_NOTE
@@ -99,7 +99,9 @@ class Examined:
     identified_by: str | None = None
     problems: list = field(default_factory=list)
     notes: list = field(default_factory=list)
-    answers: list = field(default_factory=list)  # model.Answer, in the form's order
+    # What each task row said, as the ledger keeps it (ledger.answer_row of a model.Answer), in the form's order;
+    # made where the file is examined, in a worker when there are many.
+    answers: list = field(default_factory=list)
     filler: str = ""
     phone: str = ""
     fill_date: str = ""
@@ -347,7 +349,7 @@ def _validate(ex, form, expectations):
             if problem:  # the cell is named only when something is wrong with it
                 problems.append(f"{where}{form.ref(row.rownum, column.header)}（{item}）：{problem}")
                 fill.row_marks[(task_id, column.key)] = mark
-        ex.answers.append(Answer(task_id, want.role, values, row.rownum))
+        ex.answers.append(answer_row(Answer(task_id, want.role, values, row.rownum)))
         ex.answered += any(row[c.header] for c in schema.answer_columns)
         fill.rows[task_id] = {c.key: row[c.header] for c in schema.answer_columns}
     fill.header.update({FILLER_LABEL: form.filler, PHONE_LABEL: form.phone, DATE_LABEL: form.date})

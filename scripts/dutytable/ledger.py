@@ -106,6 +106,11 @@ VERSION = len(MIGRATIONS)
 to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
+def answer_row(answer: Answer) -> tuple:
+    """(task_id, role, rownum, fields) of an answer, as the answers table keeps it."""
+    return answer.task_id, answer.role, answer.rownum, to_json(answer.values)
+
+
 @dataclass
 class LatestReturn:
     """A recipient's latest accepted return for a period, with its answers by task ID."""
@@ -269,8 +274,7 @@ class Ledger:
                     if examined.verdict in ACCEPTED:
                         db.executemany(
                             "INSERT INTO answers (return_id, task_id, role, rownum, fields) VALUES (?,?,?,?,?)",
-                            [(cur.lastrowid, a.task_id, a.role, a.rownum, to_json(a.values))
-                             for a in examined.answers])
+                            [(cur.lastrowid, *row) for row in examined.answers])
                         db.executemany(
                             "INSERT INTO indicator_values (return_id, indicator_id, value, raw, note) VALUES "
                             "(?,?,?,?,?)",
