@@ -43,14 +43,24 @@ NEEDED_SHEETS = ("填报表", "指标填报", "表单信息")  # what the collec
 
 
 def peak_mb():
-    """Peak resident memory of this process and its finished children, in MB; NaN where not measurable."""
+    """Peak resident memory of this process and its finished children, in MB; NaN where not measurable.
+
+    This process's own peak is read from /proc where there is one: Linux keeps ``ru_maxrss`` across
+    exec, so there it would include the bench's own memory at the moment it started the stage.
+    """
     try:
         import resource  # POSIX only
     except ImportError:
         return float("nan")
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            own = next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))  # kB
+        scale = 1024
+    except (OSError, StopIteration):
+        pass
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return max(own, kids) / scale
 
 
