@@ -352,6 +352,11 @@ def main():
         for row in pools:
             print(f"  {row['returns']:>6} {row['fork-1']:>8.2f} {row['fork-2']:>8.2f} {row['spawn-2']:>8.2f}")
     fix_ratio = fix["collect"]["seconds"] / results["collect"]["seconds"]
+    extra = fix["collect"]["seconds"] - results["collect"]["seconds"]
+    print(f"first round: each marked copy adds {1000 * extra / r:.2f} ms to collect (wall, 2 workers); "
+          f"generating a form takes {1000 * secs['generate'] / r:.2f} ms; first round = "
+          f"{fix['collect']['seconds'] / (results['collect']['seconds'] + secs['generate']):.2f}× "
+          "(clean collect + generating the same forms)")
     checks = [
         (f"(collect + consolidate) / floor = {both / floor:.2f}×", both / floor <= TARGETS["floor_ratio"],
          f"target ≤ {TARGETS['floor_ratio']}×"),

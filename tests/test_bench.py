@@ -22,4 +22,6 @@ def test_bench_smoke_run_prints_every_stage_and_ratio():
     assert any("(collect + consolidate) / floor = " in line for line in lines)
     memory = next(line for line in lines if line.startswith("consolidate memory: peak "))
     assert memory.endswith(" kB per 明细 row (24 rows)")
+    first = next(line for line in lines if line.startswith("first round: each marked copy adds "))
+    assert first.endswith("× (clean collect + generating the same forms)")
     assert lines[-1].startswith("targets met: ") and lines[-1].endswith(" of 5")
