@@ -211,8 +211,8 @@ def test_demo_then_monthly_shows_every_department_reported(workdir):
     demo = run_script("demo.py", "--config", workdir / "config.ini", "--period", "2010-11")
     assert demo.returncode == 0, demo.stderr
     assert demo.stdout.splitlines() == [
-        f"已把 23 个示例文件放进 {workdir / 'inbox'}（内容均为【示例】数据）；其中园区办的文件时间在截止日之后（是否逾期按收取时的收到时间判断），"
-        "药监分局的表格缺少推进情况，将被标为待补正。",
+        f"已把 23 个示例文件放进 {workdir / 'inbox'}（内容均为【示例】数据）；2010-11 的报送截止日（2010年11月25日）已过，"
+        "示例文件今天才放进 inbox，按收到时间判断，各单位都将记为逾期；药监分局的表格缺少推进情况，将被标为待补正。",
         "下一步：python scripts/monthly.py --period 2010-11"]
     result = run_script("monthly.py", "--config", workdir / "config.ini", "--period", "2010-11")
     assert result.returncode == 0, result.stderr
@@ -258,3 +258,12 @@ def test_a_closed_console_is_not_a_traceback(workdir):
     assert "Traceback" not in err and "Logging error" not in err
     log = (workdir / "outbox" / "logs" / f"{dt.date.today():%Y-%m}.log").read_text(encoding="utf-8")
     assert "2010-11 所有单位均已报送。" in log
+
+
+def test_the_demo_says_one_unit_is_late_only_while_the_deadline_is_still_ahead(workdir):
+    from dutytable.pipeline import demo
+
+    config, said = load_config(workdir / "config.ini"), []
+    demo(config, Period(2010, 11), said.append, today=dt.date(2010, 11, 10))
+    assert said[0] == (f"已把 23 个示例文件放进 {workdir / 'inbox'}（内容均为【示例】数据）；其中园区办的文件时间在截止日之后"
+                       "（是否逾期按收取时的收到时间判断）；药监分局的表格缺少推进情况，将被标为待补正。")

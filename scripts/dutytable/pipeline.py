@@ -24,7 +24,7 @@ from .report import make_report
 from .schema import DEFAULT, DETAIL, FORM, SUMMARY
 from .schema import REPORT as REPORT_PLACE
 from .table import deadline_column, load_table, write_table
-from .vocab import Period
+from .vocab import Period, cn_date
 
 GENERATE, COLLECT, CONSOLIDATE, REPORT, ANNUAL = "generate", "collect", "consolidate", "report", "annual"
 Say = Callable[[str], None]
@@ -154,11 +154,17 @@ def run_steps(config, period: Period, steps, today: dt.date, say: Say, pdf: bool
     return None if summary is None else [r.name for r in summary.not_reported]
 
 
-def demo(config, period: Period, say: Say) -> list:
+def demo(config, period: Period, say: Say, today: dt.date | None = None) -> list:
     """Fill every form of ``period`` with sample answers into inbox/ (see :mod:`demo`); returns the files."""
     written = fill_demo(config, load(config), period)
+    deadline = config.deadline(period)
+    if deadline < (today or dt.date.today()):  # lateness is judged by when a file arrives: today, for these
+        timing = (f"{period} 的报送截止日（{cn_date(deadline)}）已过，示例文件今天才放进 inbox，"
+                  "按收到时间判断，各单位都将记为逾期")
+    else:
+        timing = f"其中{LATE}的文件时间在截止日之后（是否逾期按收取时的收到时间判断）"
     say(f"已把 {len(written)} 个示例文件放进 {config.inbox}（内容均为【示例】数据）；"
-        f"其中{LATE}的文件时间在截止日之后（是否逾期按收取时的收到时间判断），{FAULTY}的表格缺少推进情况，将被标为待补正。")
+        f"{timing}；{FAULTY}的表格缺少推进情况，将被标为待补正。")
     say(f"下一步：python scripts/monthly.py --period {period}")
     return written
 
