@@ -142,12 +142,14 @@ def fingerprint(rows) -> str:
     """A short hash of the locked content (task IDs, names, targets, roles, …), row by row in order."""
     h = hashlib.sha256()
     for row in rows:
-        h.update(_row_bytes(tuple(row)))
+        row = tuple(row)
+        # Keyed with the values' types: 1, 1.0 and True are equal keys but not the same text.
+        h.update(_row_bytes(row, tuple(map(type, row))))
     return h.hexdigest()[:16]
 
 
 @lru_cache(maxsize=1 << 14)
-def _row_bytes(values: tuple) -> bytes:
+def _row_bytes(values: tuple, _types: tuple) -> bytes:
     """One row's part of the fingerprint; remembered, as every recipient of a task shows the same row."""
     return "\x1f".join(_norm(v) for v in values).encode("utf-8") + b"\x1e"
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import io
 import itertools
 import multiprocessing
 import os
@@ -577,6 +578,8 @@ class Collector:
                         self.progress(done, len(ready))
                 if not unpacked_any:
                     break
+            taken = {e.original_name for e in result.processed + result.duplicates}
+            result.changed = [n for n in dict.fromkeys(result.changed) if n not in taken]
             reported, missing = split_reported(recipients, ledger.reporters(period))
         result.reported = [r.name for r in reported]
         result.missing = [r.name for r in missing]
@@ -735,8 +738,13 @@ class Collector:
                 os.link(source, dest)
             except FileExistsError:
                 continue
+            except FileNotFoundError:  # moved or deleted since it was examined: nothing to place
+                return None
             except OSError:  # no hard links here (FAT, some network shares): a copy of the bytes examined
-                data = source.read_bytes()
+                try:
+                    data = source.read_bytes()
+                except FileNotFoundError:
+                    return None
                 if hashlib.sha256(data).hexdigest() != sha:
                     return None
                 with files.atomic_path(dest) as tmp:
@@ -792,10 +800,17 @@ class Collector:
         return path
 
     def _unpack(self, source, ex):
-        """Extract a zip's members into inbox/.解压/; False (and ``ex`` rejected) when it is unsafe."""
+        """Extract a zip's members into inbox/.解压/; False (and ``ex`` rejected) when it is unsafe, None when
+        it no longer has the content examined (nothing extracted)."""
         target = self.unpack / files.safe_filename(Path(ex.original_name).stem, prefix=f"{ex.sha256[:12]}_")
         try:
-            with zipfile.ZipFile(source) as z:
+            data = source.read_bytes()
+        except OSError:
+            return None  # gone or unreadable since examined: _put finds it so and leaves it
+        if hashlib.sha256(data).hexdigest() != ex.sha256:
+            return None  # saved again since examined: not unpacked; _put leaves it for the next run
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
                 infos = [i for i in z.infolist() if not i.is_dir()]
                 if len(infos) > ZIP_MAX_MEMBERS or expands_too_far(infos):
                     _reject(ex, f"{ex.original_name}：压缩包解压后体积异常（压缩炸弹），为保护本机已拒收，"
