@@ -4,10 +4,13 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import sqlite3
+import struct
 import threading
 import time
 import zipfile
+import zlib
 
 import msoffcrypto.format.ooxml
 import openpyxl
@@ -610,7 +613,7 @@ def test_a_return_saved_again_while_being_collected_is_left_for_the_next_run(env
     first = collect(config, table)
     assert summary_lines(first)[:2] == [
         "收到 0 份：有效 0，待补正 0，退回 0，重复 0",
-        "以下文件在收取过程中又被保存过，本次未收取，下次运行时按新内容收取：环保局.xlsx"]
+        "以下文件在收取过程中又被保存过或被移走，本次未收取；仍在 inbox 中的，下次运行时按新内容收取：环保局.xlsx"]
     assert src.read_bytes() == saved[0] and returns_rows(config) == []
     assert not (inbox / "已归档" / "2010-11" / "环保局").exists() or not any((inbox / "已归档" / "2010-11" / "环保局").iterdir())
     second = collect(config, table)
@@ -630,3 +633,160 @@ def test_the_ledger_decodes_a_column_of_json_texts_as_each_one_alone():
     for bad in (["1, 2", "{}"], ["1, 2", " ", "{}"], ["{}", ""], ['{"a": 1', "}"]):
         with pytest.raises(json.JSONDecodeError):
             json_each(bad)
+
+
+def test_a_return_moved_away_after_being_examined_is_left_and_the_run_goes_on(env, monkeypatch):
+    """The clerk drags a file out of inbox/ while the run is collecting: the others are still collected."""
+    config, table, forms, inbox = env
+    fill(forms["环保局"], inbox / "环保局.xlsx")
+    fill(forms["园区办"], inbox / "园区办.xlsx")
+    real = Collector._destination
+
+    def moved(self, ledger, ex, result, seen):
+        if ex.original_name == "环保局.xlsx":
+            os.unlink(ex.path)
+        return real(self, ledger, ex, result, seen)
+
+    monkeypatch.setattr(Collector, "_destination", moved)
+    result = collect(config, table)
+    assert result.changed == ["环保局.xlsx"] and [e.original_name for e in result.processed] == ["园区办.xlsx"]
+    assert summary_lines(result)[:2] == [
+        "收到 1 份：有效 1，待补正 0，退回 0，重复 0",
+        "以下文件在收取过程中又被保存过或被移走，本次未收取；仍在 inbox 中的，下次运行时按新内容收取：环保局.xlsx"]
+    assert [r[1] for r in returns_rows(config)] == ["园区办"]
+
+
+def test_a_zip_saved_again_after_being_examined_is_not_unpacked_until_the_next_run(env, monkeypatch):
+    config, table, forms, inbox = env
+    member = fill(forms["环保局"], inbox.parent / "环保局.xlsx")
+    z = inbox / "附件.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.write(member, "环保局.xlsx")
+    age(z)
+    real = Collector._destination
+    saved = []
+
+    def saved_again(self, ledger, ex, result, seen):
+        if ex.original_name == "附件.zip" and not saved:
+            saved.append(True)
+            with zipfile.ZipFile(z, "a") as zf:  # saved again with one more member
+                zf.writestr("说明.txt", "见附件")
+        return real(self, ledger, ex, result, seen)
+
+    monkeypatch.setattr(Collector, "_destination", saved_again)
+    first = collect(config, table)
+    assert (first.changed, first.unpacked, returns_rows(config)) == (["附件.zip"], [], [])
+    assert not any(p.is_file() for p in (inbox / ".解压").rglob("*"))
+    monkeypatch.setattr(Collector, "_destination", real)
+    later = dt.datetime.now() + dt.timedelta(days=3)
+    second = collect(config, table, now=lambda: later)
+    assert [e.original_name for e in second.unpacked] == ["附件.zip"]
+    received = dict(sqlite3.connect(config.ledger).execute("SELECT original_name, received_at FROM returns"))
+    assert received["附件/环保局.xlsx"] == received["附件.zip"] < later.isoformat()  # arrived when its zip did
+
+
+def test_a_file_saved_again_and_collected_in_the_runs_next_round_is_not_listed_as_left(env, monkeypatch):
+    config, table, forms, inbox = env
+    member = fill(forms["园区办"], inbox.parent / "园区办.xlsx")
+    with zipfile.ZipFile(inbox / "a附件.zip", "w") as zf:  # a zip: the run takes a second round
+        zf.write(member, "园区办.xlsx")
+    age(inbox / "a附件.zip")
+    src = fill(forms["环保局"], inbox / "环保局.xlsx")
+    real = Collector._destination
+    saved = []
+
+    def saved_again(self, ledger, ex, result, seen):
+        if ex.original_name == "环保局.xlsx" and not saved:
+            saved.append(fill(forms["环保局"], src, progress="终稿"))
+        return real(self, ledger, ex, result, seen)
+
+    monkeypatch.setattr(Collector, "_destination", saved_again)
+    result = collect(config, table)
+    assert "环保局.xlsx" in [e.original_name for e in result.processed] and not src.exists()
+    assert result.changed == [] and not any("本次未收取" in line for line in summary_lines(result))
+
+
+def test_recovery_names_a_recorded_file_whose_bytes_can_no_longer_be_archived(env, monkeypatch):
+    """A crash after the ledger row is committed; before the next run the archived copy is removed and the
+    inbox file saved again: the examined bytes are gone, and the clerk is told so."""
+    config, table, forms, inbox = env
+    src = fill(forms["环保局"], inbox / "环保局.xlsx", progress="初稿")
+    import dutytable.inbox as inbox_module
+
+    def crash(path, sha):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(inbox_module, "_unlink_same", crash)
+    with pytest.raises(KeyboardInterrupt):
+        collect(config, table)
+    monkeypatch.undo()
+    db = sqlite3.connect(config.ledger)
+    (stored,) = db.execute("SELECT stored_path FROM drops WHERE state = 'pending'").fetchone()
+    (config.path.parent / stored).unlink()  # e.g. an antivirus quarantined it
+    fill(forms["环保局"], src, progress="终稿")
+    result = collect(config, table)
+    assert (result.recovered, result.lost) == (1, ["环保局.xlsx"])
+    assert summary_lines(result)[:3] == [
+        "收到 1 份：有效 1，待补正 0，退回 0，重复 0",
+        "已完成上次中断时未完成的 1 个文件的归档。",
+        "上次中断时已登记、未归档的文件已找不回原样（归档副本已不在，inbox 中的文件已被移走或改动）：环保局.xlsx；"
+        "台账保留了当时读到的内容，inbox 中改动后的文件按新的报送收取。"]
+    with Ledger(config.ledger, config.path.parent) as ledger:
+        assert ledger.latest_returns(P)["环保局"].answers["T0104"].progress == "终稿"
+    assert db.execute("SELECT count(*) FROM drops WHERE state = 'pending'").fetchone() == (0,)
+
+
+def test_the_fingerprint_tells_apart_equal_values_of_other_types():
+    from dutytable.forms import _row_bytes, fingerprint
+
+    _row_bytes.cache_clear()
+    one = fingerprint([("T1", 1)])
+    assert fingerprint([("T1", True)]) != one  # True == 1, but reads 是, not 1
+    assert fingerprint([("T1", 1)]) == one
+
+
+def _tampered(data: bytes, name: str, file_size=None, crc=None, local_name=None) -> bytes:
+    """``data`` (a zip) with member ``name``'s stated size and checksum (both directories) or local name changed."""
+    b = bytearray(data)
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(name)
+    at = b.find(b"PK\x01\x02")
+    while at >= 0:  # the central directory's entry of the member
+        if bytes(b[at + 46:at + 46 + len(name.encode())]) == name.encode():
+            if file_size is not None:
+                struct.pack_into("<I", b, at + 24, file_size)
+            if crc is not None:
+                struct.pack_into("<I", b, at + 16, crc)
+        at = b.find(b"PK\x01\x02", at + 4)
+    if file_size is not None:
+        struct.pack_into("<I", b, info.header_offset + 22, file_size)
+    if crc is not None:
+        struct.pack_into("<I", b, info.header_offset + 14, crc)
+    if local_name is not None:
+        b[info.header_offset + 30:info.header_offset + 30 + len(local_name)] = local_name
+    return bytes(b)
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+@pytest.mark.parametrize("tamper, outcome", [
+    ({}, None),
+    ({"file_size": 26, "crc": zlib.crc32(b'<?xml version="1.0"?><!-- ')}, "含有 XML 实体声明"),  # cut in a comment
+    ({"crc": 0}, "文件已损坏"),
+    ({"local_name": b"xl/worksheets/sheetX.xml"}, "文件已损坏"),
+])
+def test_the_zip_check_from_bytes_agrees_with_the_stream_on_a_tampered_member(tmp_path, compression, tamper, outcome):
+    from dutytable.errors import InputError
+    from dutytable.workbooks import check_zip
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as z:
+        z.writestr("xl/workbook.xml", b"<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b'<?xml version="1.0"?><!-- c --><worksheet/>')
+    data = _tampered(buffer.getvalue(), "xl/worksheets/sheet1.xml", **tamper)
+    (tmp_path / "表.xlsx").write_bytes(data)
+    for source in (data, tmp_path / "表.xlsx"):
+        if outcome is None:
+            check_zip(source, "表.xlsx")  # no error
+        else:
+            with pytest.raises(InputError) as caught:
+                check_zip(source, "表.xlsx")
+            assert outcome in str(caught.value)

@@ -144,3 +144,21 @@ def test_pool_workers_live_as_long_as_their_run_under_every_start_method(method)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")})
     assert (result.returncode, result.stdout) == (0, "[None, None, None, None]\n"), result.stderr[-800:]
+
+
+def test_ordered_map_gives_results_in_order_and_only_a_few_chunks_ahead():
+    from dutytable.pool import ordered_map, worker_pool
+
+    with worker_pool(2) as pool:
+        assert list(ordered_map(pool, divmod, range(40), [7] * 40, chunksize=3, ahead=2)) == [
+            divmod(n, 7) for n in range(40)]
+        with pytest.raises(ZeroDivisionError):  # a worker's error reaches the caller
+            list(ordered_map(pool, divmod, [1, 2, 3], [1, 0, 1], chunksize=1))
+        given = []
+        real = pool.submit
+        pool.submit = lambda *a: given.append(real(*a)) or given[-1]
+        results = ordered_map(pool, time.sleep, [0.2] * 100, chunksize=1, ahead=12)
+        assert next(results) is None and len(given) == 13  # twelve chunks ahead, one more as the first is taken
+        results.close()  # the caller stops: chunks given out and not yet started are cancelled, not worked on
+        # Of the 12 not taken, at most 1 more finished, 2 running and 3 queued for the 2 workers.
+        assert sum(f.cancelled() for f in given) >= 6

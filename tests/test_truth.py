@@ -527,3 +527,27 @@ def test_accept_refuses_a_name_held_for_two_units_and_takes_the_archived_name(en
     assert (one.returncode, one.stdout) == (
         0, "已确认：质监分局/回复.xlsx 作为质监分局 2010-11 的报送，汇总时以它为准；请重新运行汇总。\n")
     assert [(r[1], r[6]) for r in ledger_rows(config) if r[6]] == [("城建局", "待确认"), ("质监分局", "已确认")]
+
+
+def test_accept_refuses_a_name_two_held_versions_of_one_unit_share(env):
+    config, table, forms, inbox = env
+    fill(forms["质监分局"], inbox / "终稿.xlsx", progress="终稿")
+    collect(config, table, at(2010, 11, 20, 9, 0))
+
+    def first_row(status):
+        def edit(ws):  # one task row answered: fewer than the 终稿 counted
+            ws[f"{COLUMNS['完成状态']}{FIRST_ROW}"] = status
+        return edit
+
+    for day, status in ((21, "未启动"), (22, "进度滞后")):  # the same name, sent twice with other content
+        fill(forms["质监分局"], inbox / "回复.xlsx", status=None, progress=None, edit=first_row(status))
+        collect(config, table, at(2010, 11, day, 9, 0))
+    stored = [r[0].rsplit("/", 1)[1] for r in sqlite3.connect(config.ledger).execute(
+        "SELECT stored_path FROM returns WHERE standing = '待确认' ORDER BY id")]
+    both = run_script("collect.py", "--config", config.path, "--period", "2010-11", "--accept", "回复.xlsx")
+    assert (both.returncode, both.stderr) == (
+        2, f"有 2 份待确认的报送都叫“回复.xlsx”，分别是 质监分局 2010-11 的“{stored[0]}”、质监分局 2010-11 的“{stored[1]}”"
+           f"（已归档文件夹中的文件名），请改用其中一个文件名，例如 --accept \"{stored[0]}\"。\n")
+    one = run_script("collect.py", "--config", config.path, "--period", "2010-11", "--accept", stored[0])
+    assert one.returncode == 0, one.stderr
+    assert [r[6] for r in ledger_rows(config)] == ["", "已确认", "待确认"]

@@ -457,6 +457,7 @@ class CollectResult:
     in_use: list = field(default_factory=list)  # archived, but open elsewhere: not yet removed from inbox/
     read_only: list = field(default_factory=list)  # archived, but in a folder that cannot be written
     changed: list = field(default_factory=list)  # names of files saved again while being collected: left for next run
+    lost: list = field(default_factory=list)  # names of files a crashed run recorded whose bytes could not be archived
     recovered: int = 0
     missing: list = field(default_factory=list)  # recipients with no accepted return for the period
     reported: list = field(default_factory=list)
@@ -563,7 +564,7 @@ class Collector:
         expectations = Expectations(self.table.schema, {name: spec.rows for name, spec in specs.items()}, str(period),
                                     {name: spec.indicators for name, spec in specs.items()}, specs)
         with Ledger(self.config.ledger, self.config.path.parent) as ledger:
-            result.recovered = self.recover(ledger)
+            result.recovered = self.recover(ledger, result)
             for _round in range(3):  # zips unpack into inbox/.解压, whose members are taken next round
                 ready, busy = self.stable(self.candidates())
                 result.skipped_busy = [self._name(p) for p in busy]
@@ -755,20 +756,29 @@ class Collector:
                 return None
             return dest
 
-    def recover(self, ledger):
-        """Finish what a crashed run recorded but did not complete; returns how many."""
+    def recover(self, ledger, result):
+        """Finish what a crashed run recorded but did not complete; returns how many.
+
+        A file whose bytes can no longer be placed (its archived copy gone, and the inbox file moved or saved
+        again since) is finished all the same and named in ``result.lost``: the ledger keeps what was read.
+        """
         done = 0
         self._pending_sources = set()
         for drop_id, sha, source_rel, stored_rel in ledger.pending_drops():
             source, stored = ledger.abs(source_rel), ledger.abs(stored_rel)
-            if not (stored.exists() and files.sha256_file(stored) == sha) and source.exists():
-                self._put(source, stored, sha)
+            if not (stored.exists() and files.sha256_file(stored) == sha):
+                if not (source.exists() and self._put(source, stored, sha) is not None):
+                    result.lost.append(self._name(source) if self._inside(source) else source.name)
             if not _unlink_same(source, sha):
                 self._pending_sources.add(os.path.abspath(source))  # still open: leave it for next time
                 continue
             ledger.mark_done_many([drop_id])
             done += 1
         return done
+
+    def _inside(self, path) -> bool:
+        """True if ``path`` is in inbox/ (or its unpacking folder)."""
+        return os.path.abspath(path).startswith(os.path.join(os.path.abspath(self.inbox), ""))
 
     def _write_note(self, dest, ex):
         note = dest.with_name(dest.name + ".退回说明.txt")
@@ -881,6 +891,9 @@ def summary_lines(result):
              + (f"，{EMPTY} {result.count(EMPTY)}" if result.count(EMPTY) else "")]
     if result.recovered:
         lines.append(f"已完成上次中断时未完成的 {result.recovered} 个文件的归档。")
+    if result.lost:
+        lines.append("上次中断时已登记、未归档的文件已找不回原样（归档副本已不在，inbox 中的文件已被移走或改动）："
+                     + "、".join(result.lost) + "；台账保留了当时读到的内容，inbox 中改动后的文件按新的报送收取。")
     if result.unpacked:
         lines.append(f"已解压压缩包 {len(result.unpacked)} 个：" + "、".join(e.original_name for e in result.unpacked))
     other = {}
@@ -921,7 +934,8 @@ def summary_lines(result):
     if result.skipped_busy:
         lines.append("以下文件可能仍在写入，本次未处理，下次运行时再处理：" + "、".join(result.skipped_busy))
     if result.changed:
-        lines.append("以下文件在收取过程中又被保存过，本次未收取，下次运行时按新内容收取：" + "、".join(result.changed))
+        lines.append("以下文件在收取过程中又被保存过或被移走，本次未收取；仍在 inbox 中的，下次运行时按新内容收取："
+                     + "、".join(result.changed))
     total = len(result.missing) + len(result.reported)
     if result.missing:
         lines.append(f"{result.period} 已报送 {len(result.reported)}/{total} 个单位；尚未报送（{len(result.missing)} "

@@ -79,12 +79,12 @@ def accept(config, name: str) -> list:
     """Let the held return(s) named ``name`` count; returns [(original name, recipient, period)].
 
     Raises:
-        UsageError: held returns of more than one unit or period have that name (each is named by its
-            archived name instead, which is unique).
+        UsageError: more than one held return has that name (two units', or two versions of one unit's):
+            each is named by its archived name instead, which is unique.
     """
     with Ledger(config.ledger, config.path.parent) as ledger:
         rows = ledger.held_named(name)
-        if len({(r[2], r[3]) for r in rows}) > 1:
+        if len(rows) > 1:
             listed = "、".join(f"{r[2]} {r[3]} 的“{Path(r[4]).name}”" for r in rows)
             raise UsageError(f"有 {len(rows)} 份待确认的报送都叫“{name}”，分别是 {listed}（已归档文件夹中的文件名），"
                              f"请改用其中一个文件名，例如 --accept \"{Path(rows[0][4]).name}\"。")

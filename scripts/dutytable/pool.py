@@ -69,7 +69,11 @@ def ordered_map(pool: ProcessPoolExecutor, fn, *iterables, chunksize: int = 16, 
 
     for _ in range(ahead):
         give()
-    while given:
-        results = given.popleft().result()
-        give()
-        yield from results
+    try:
+        while given:
+            results = given.popleft().result()
+            give()
+            yield from results
+    finally:  # the caller stopped early (an error, Ctrl+C): chunks not yet started are not worked on
+        for future in given:
+            future.cancel()

@@ -135,7 +135,11 @@ _HEAD_BYTES = 1024  # compressed bytes read from a member to settle its prolog (
 
 def _head_verdict(data, info):
     """:func:`declares_dtd` from the first bytes of a stored or deflated member of the zip ``data``, read
-    without opening a stream (a tenth of the time); None when they do not settle it or the member is unusual."""
+    without opening a stream (a tenth of the time); None when they do not settle it or the member is unusual.
+
+    The bytes are those a stream would give: cut at the member's stated size, under the name the directory
+    gives it, and checked against its checksum when they are the whole member (else the stream says 已损坏).
+    """
     if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         return None
     start = info.header_offset
@@ -143,15 +147,22 @@ def _head_verdict(data, info):
     if len(header) < _LOCAL_HEADER.size:
         return None
     signature, name_length, extra_length = _LOCAL_HEADER.unpack(header)
-    if signature != b"PK\x03\x04":
+    start += _LOCAL_HEADER.size
+    name = data[start:start + name_length]
+    if signature != b"PK\x03\x04" or name != info.orig_filename.encode(
+            "utf-8" if info.flag_bits & 0x800 else "cp437", errors="replace"):
         return None
-    start += _LOCAL_HEADER.size + name_length + extra_length
+    start += name_length + extra_length
     raw = data[start:start + min(info.compress_size, _HEAD_BYTES)]
     try:
         head = raw if info.compress_type == zipfile.ZIP_STORED else zlib.decompressobj(-15).decompress(raw, _FIRST_READ)
     except zlib.error:
         return None  # damaged: the stream read says so
-    return _prolog_verdict(head, complete=len(head) >= info.file_size)
+    head = head[:info.file_size]
+    complete = len(head) >= info.file_size
+    if complete and zlib.crc32(head) != info.CRC:
+        return None
+    return _prolog_verdict(head, complete=complete)
 
 
 def declares_dtd(stream):
