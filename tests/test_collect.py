@@ -790,3 +790,23 @@ def test_the_zip_check_from_bytes_agrees_with_the_stream_on_a_tampered_member(tm
             with pytest.raises(InputError) as caught:
                 check_zip(source, "表.xlsx")
             assert outcome in str(caught.value)
+
+
+def test_an_archived_return_left_in_inbox_keeps_its_own_bytes_when_the_inbox_file_is_overwritten(env, monkeypatch):
+    """Open in Excel, the inbox file stays behind: written over in place later, the archive is not changed."""
+    config, table, forms, inbox = env
+    src = fill(forms["环保局"], inbox / "环保局.xlsx")
+    examined = src.read_bytes()
+    real_unlink = type(src).unlink
+
+    def locked(self, *args, **kwargs):
+        if self.name == "环保局.xlsx":
+            raise PermissionError(13, "used by another process")
+        return real_unlink(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(src), "unlink", locked)
+    collect(config, table)
+    (archived,) = (inbox / "已归档" / "2010-11" / "环保局").iterdir()
+    with open(src, "r+b") as f:  # a copy over it that keeps the file: the same bytes on disk rewritten
+        f.write(b"PK\x03\x04 written over")
+    assert archived.read_bytes() == examined

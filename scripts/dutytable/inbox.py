@@ -636,11 +636,13 @@ class Collector:
         drops = ledger.record_many([(ex, dest, Path(ex.path), seen_at, duplicate, marked)
                                     for ex, dest, duplicate, marked in placed])
         done = []
-        for (ex, *_), drop in zip(placed, drops):
+        for (ex, stored, *_), drop in zip(placed, drops):
             removed = _unlink_same(ex.path, ex.sha256)
             if removed:
                 done.append(drop)
-            elif removed is None:  # archived, in a folder that cannot be written: stays pending
+                continue
+            _detach(stored, ex.sha256)  # the inbox file stays: whatever is written to it later is not archived
+            if removed is None:  # archived, in a folder that cannot be written: stays pending
                 result.read_only.append(ex.original_name)
             else:  # archived, but open in Excel: stays pending, finished by a later run
                 result.in_use.append(ex.original_name)
@@ -865,6 +867,13 @@ def _member_name(info):
         return info.filename.encode("cp437").decode("gbk")
     except (UnicodeEncodeError, UnicodeDecodeError):
         return info.filename
+
+
+def _detach(stored, sha):
+    """Give an archived file bytes of its own: a hard link shares them with the inbox file it was made from."""
+    data = Path(stored).read_bytes()
+    if hashlib.sha256(data).hexdigest() == sha:
+        files.atomic_write_bytes(stored, data)
 
 
 def _unlink_same(path, sha):
