@@ -47,11 +47,12 @@ ROWS = [["质监分局", "是"],  # 1 line each
         ["质监分局", "是"]]
 
 
+# A line is 1.45 font sizes tall (xlsx.LINE_SPACING), and a row has 4 pt more: 18.5, 33 and 47.5 pt.
 @pytest.mark.parametrize(("rows", "least", "heights"), [
-    (ROWS, 1, [18.0, 46.0, 46.0, 32.0, 18.0, 18.0]),
-    (ROWS, 2, [32.0, 46.0, 46.0, 32.0, 32.0, 32.0]),
-    ([["质监分局", "四个汉字"], ["质监分局质监分局质监分局", "四个汉字"]], 1, [32.0, 46.0]),  # 2 lines at least
-    ([["质监分局", "四个汉字"]] * 3, 1, [32.0] * 3),  # no column taller than another's shortest cell
+    (ROWS, 1, [18.5, 47.5, 47.5, 33.0, 18.5, 18.5]),
+    (ROWS, 2, [33.0, 47.5, 47.5, 33.0, 33.0, 33.0]),
+    ([["质监分局", "四个汉字"], ["质监分局质监分局质监分局", "四个汉字"]], 1, [33.0, 47.5]),  # 2 lines at least
+    ([["质监分局", "四个汉字"]] * 3, 1, [33.0] * 3),  # no column taller than another's shortest cell
     ([["a" * 2000, ""]], 1, [409]),  # Excel's highest row
     ([], 1, []),
 ])
