@@ -810,3 +810,38 @@ def test_an_archived_return_left_in_inbox_keeps_its_own_bytes_when_the_inbox_fil
     with open(src, "r+b") as f:  # a copy over it that keeps the file: the same bytes on disk rewritten
         f.write(b"PK\x03\x04 written over")
     assert archived.read_bytes() == examined
+
+
+def test_a_form_under_a_units_former_name_is_collected_as_the_unit_through_aliases(workdir):
+    """环保局 was called 区环境保护局 when its form went out; config.ini's [aliases] says they are one unit."""
+    path = workdir / "config.ini"
+    path.write_text(path.read_text(encoding="utf-8").replace("[aliases]\n", "[aliases]\n区环境保护局 = 环保局\n", 1),
+                    encoding="utf-8")
+    config, table, forms = prepare(workdir)
+    inbox = workdir / "inbox"
+
+    def former_name(ws):
+        ws.parent["表单信息"]["B3"] = "区环境保护局"
+
+    fill(forms["环保局"], inbox / "回复.xlsx", edit=former_name)
+    result = collect(config, table)
+    assert summary_lines(result)[:2] == [
+        "收到 1 份：有效 1，待补正 0，退回 0，重复 0",
+        "注意：回复.xlsx：表格中的填报单位“区环境保护局”按 config.ini 的 [aliases] 视为“环保局”。"]
+    assert [r[1] for r in returns_rows(config)] == ["环保局"] and "环保局" in result.reported
+
+
+def test_returns_under_former_names_count_for_the_unit_by_its_present_name():
+    from dutytable.consolidate import present_names
+    from dutytable.ledger import LatestReturn
+
+    def sent(name, at):
+        return LatestReturn(1, name, "2010-11", "有效", [], f"{name}.xlsx", at, "", "", "", "", {})
+
+    aliases = {"安监局": "区应急管理局", "安全生产监督管理局": "区应急管理局"}
+    both = {"安监局": sent("安监局", "2010-11-22"), "区应急管理局": sent("区应急管理局", "2010-11-20")}
+    assert {k: v.recipient for k, v in present_names(both, aliases).items()} == {"区应急管理局": "区应急管理局"}
+    former = {"安全生产监督管理局": sent("安全生产监督管理局", "2010-11-22"), "安监局": sent("安监局", "2010-11-20")}
+    assert {k: v.recipient for k, v in present_names(former, aliases).items()} == {"区应急管理局": "安全生产监督管理局"}
+    assert present_names({"安监局": "安监局.xlsx", "质监分局": "质监分局.xlsx"}, aliases) == {
+        "区应急管理局": "安监局.xlsx", "质监分局": "质监分局.xlsx"}

@@ -183,7 +183,7 @@ def summarize_year(table, config, year: int) -> AnnualSummary:
             periods.append(str(p))
             p = p.next()
     summaries = {p: summarize(table, config, Period.parse(p)) for p in data_periods}
-    tasks = _tasks(table, config, summaries, answered, _renamed(config, returns))
+    tasks = _tasks(table, config, summaries, answered)
     unlisted = {p: {t.task_id for t in tasks if t.cells.get(p) == NOT_LISTED} for p in data_periods}
     return AnnualSummary(
         year=year, title=f"{year}年{config.subject}", periods=periods, data_periods=data_periods,
@@ -193,20 +193,11 @@ def summarize_year(table, config, year: int) -> AnnualSummary:
         has_deadline=any(t.deadline for s in summaries.values() for t in s.tasks))
 
 
-def _renamed(config, returns: list) -> dict:
-    """{period: {name in the ledger: present name}} for the units renamed through [aliases]."""
-    found = {}
-    for recipient, period, _, _ in returns:
-        if config.departments.aliases.get(recipient, recipient) != recipient:
-            found.setdefault(period, {})[recipient] = config.departments.aliases[recipient]
-    return found
-
-
-def _tasks(table, config, summaries: dict, answered: dict, renamed: dict) -> list:
+def _tasks(table, config, summaries: dict, answered: dict) -> list:
     """One TaskYear per task of the table, then one per task the year's returns answered that it lacks.
 
-    A month's status leaves out a return filed under a unit's former name (the period's summary matches
-    names as they are now): that cell says 待核实 and the 说明 names the return.
+    A return filed under a unit's former name ([aliases]) counts for the unit in its month, as the
+    month's summary counts it.
     """
     recipients = table.recipients(config.departments)
     reporters = {p: {r.name for r in s.reported} for p, s in summaries.items()}
@@ -215,7 +206,6 @@ def _tasks(table, config, summaries: dict, answered: dict, renamed: dict) -> lis
     for i, task in enumerate(table.tasks):
         assigned = {r.name for r in recipients if task.task_id in r.task_ids}
         row = TaskYear(task.task_id, task.item, "、".join(task.leads), {}, {})
-        notes = []
         for p, s in summaries.items():
             ts = s.tasks[i]
             if task.task_id not in answered[p] and assigned & reporters[p]:
@@ -223,16 +213,11 @@ def _tasks(table, config, summaries: dict, answered: dict, renamed: dict) -> lis
                 row.cells[p], row.colours[p] = NOT_LISTED, None
                 continue
             row.cells[p], row.colours[p] = ts.shown_status, ts.status
-            former = sorted(old for old, new in renamed.get(p, {}).items() if new in assigned)
-            if former:
-                row.cells[p] += f"（{UNKNOWN}）"
-                notes += [f"{month_header(p)}“{old}”（现名“{renamed[p][old]}”）的报送未计入该月状态" for old in former]
             row.behind += ts.status == BEHIND
             row.not_started += ts.status == NOT_STARTED
             if ts.progress:
                 row.last_progress = ts.progress if p == last else f"（{month_header(p)}）{ts.progress}"
             row.overdue = OVERDUE if ts.overdue else ""
-        row.note = "；".join(notes)
         rows.append(row)
     known = {t.task_id for t in table.tasks}
     for task_id in sorted({t for ids in answered.values() for t in ids} - known):

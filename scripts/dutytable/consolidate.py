@@ -188,11 +188,13 @@ def summarize(table, config, period, today: dt.date | None = None) -> Summary:
     Returns:
         A :class:`Summary`.
     """
+    aliases = config.departments.aliases
     with Ledger(config.ledger, config.path.parent) as ledger:
-        latest = ledger.latest_returns(period)
-        empty = ledger.empty_returns(period)
+        latest = present_names(ledger.latest_returns(period), aliases)
+        empty = present_names(ledger.empty_returns(period), aliases)
         periods = [p for p in ledger.periods() if p <= str(period)]
-        history = {p: (latest if p == str(period) else ledger.latest_returns(p)) for p in periods}
+        history = {p: (latest if p == str(period) else present_names(ledger.latest_returns(p), aliases))
+                   for p in periods}
     schema = table.schema
     kept = [c.key for c in schema.ledger_columns]
     texts = [c.key for c in schema.answer_columns if not c.choices]
@@ -268,6 +270,22 @@ def summarize(table, config, period, today: dt.date | None = None) -> Summary:
                                        found.get("note", ""), ind.score(actual), series))
     return Summary(period=period, title=config.report_title(period), schema=schema, tasks=summaries,
                    recipients=states, detail=detail, indicators=scored, periods=periods)
+
+
+def present_names(by_name: dict, aliases: dict) -> dict:
+    """``by_name`` (a unit's name as the ledger has it -> its return) keyed by the unit's present name, through
+    [aliases]: a unit renamed during the year reported under its former name. Where a unit has returns under
+    both names, the one under its present name counts; under two former names, the later received.
+    """
+    present = {}
+    for name, value in by_name.items():
+        now = aliases.get(name, name)
+        if now != name and now in by_name:
+            continue  # its own return under the present name counts
+        earlier = present.get(now)
+        if earlier is None or getattr(value, "received_at", "") > getattr(earlier, "received_at", ""):
+            present[now] = value
+    return present
 
 
 def _unit_status(g, choice) -> str:

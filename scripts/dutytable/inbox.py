@@ -140,6 +140,7 @@ class Expectations:
     period: str  # the period being collected, used when a return does not say its own
     indicators: dict = field(default_factory=dict)  # name -> ((indicator_id, task_id, name, target, unit), ...)
     specs: dict = field(default_factory=dict)  # name -> forms.FormSpec of ``period``, for marked copies
+    aliases: dict = field(default_factory=dict)  # a unit's former (or other) name -> its present name, [aliases]
 
     def __post_init__(self):
         self.positions = {name: i for i, name in enumerate(self.recipients)}  # name -> place in the table's order
@@ -253,6 +254,10 @@ def _validate(ex, form, expectations):
         _reject(ex, f"{ex.original_name}：无法识别填报单位（没有“表单信息”工作表，“填报单位”也是空的），"
                     "请对方使用下发的填报表填写后重新发送。")
         return
+    present = expectations.aliases.get(recipient)
+    if recipient not in expectations.recipients and present in expectations.recipients:
+        ex.notes.append(f"表格中的填报单位“{recipient}”按 config.ini 的 [aliases] 视为“{present}”。")
+        recipient = present
     if recipient not in expectations.recipients:
         _reject(ex, f"{ex.original_name}：填报单位“{recipient}”不在填报单位名单中，请核对单位名称；"
                     "如确属新增单位，请先在责任分解表或 config.ini 中加入，再把此文件放回 inbox 重新收取。")
@@ -562,7 +567,8 @@ class Collector:
         self._specs[period] = {s.recipient: s for s in specs_for(self.table, self.config, period, recipients)}
         specs = self._specs[period]
         expectations = Expectations(self.table.schema, {name: spec.rows for name, spec in specs.items()}, str(period),
-                                    {name: spec.indicators for name, spec in specs.items()}, specs)
+                                    {name: spec.indicators for name, spec in specs.items()}, specs,
+                                    self.config.departments.aliases)
         with Ledger(self.config.ledger, self.config.path.parent) as ledger:
             result.recovered = self.recover(ledger, result)
             for _round in range(3):  # zips unpack into inbox/.解压, whose members are taken next round
@@ -581,7 +587,8 @@ class Collector:
                     break
             taken = {e.original_name for e in result.processed + result.duplicates}
             result.changed = [n for n in dict.fromkeys(result.changed) if n not in taken]
-            reported, missing = split_reported(recipients, ledger.reporters(period))
+            aliases = self.config.departments.aliases  # a return under a unit's former name is the unit's
+            reported, missing = split_reported(recipients, {aliases.get(n, n) for n in ledger.reporters(period)})
         result.reported = [r.name for r in reported]
         result.missing = [r.name for r in missing]
         self._cleanup_unpack_dir()
