@@ -240,7 +240,7 @@ def build_form(spec: FormSpec) -> bytes:
     last = first + len(spec.rows) - 1
     for c, column in enumerate(columns):
         if spec.rows and column.choices:
-            listed = "、".join(column.choices)
+            listed = column.choices_text
             ws.data_validation(first, c, last, c, {
                 "validate": "list", "source": list(column.choices),
                 "input_title": column.header, "input_message": "请从下拉列表中选择：" + listed,

@@ -340,11 +340,11 @@ def _validate(ex, form, expectations):
             if column.choices:
                 choice = normalize_choice(text, column.choices)
                 if not text and want.role in column.required:
-                    problem = f"{column.header}未填写，请从下拉列表中选择 {_listed(column)} 之一。"
-                    mark = f"{column.header}未填写，请从下拉列表中选择：{_listed(column)}。"
+                    problem = f"{column.header}未填写，请从下拉列表中选择 {column.choices_text} 之一。"
+                    mark = f"{column.header}未填写，请从下拉列表中选择：{column.choices_text}。"
                 elif text and choice is None:
-                    problem = f"{column.header}“{text}”不是可选值，请改为 {_listed(column)} 之一。"
-                    mark = f"“{text}”不是可选值，请改为：{_listed(column)}。"
+                    problem = f"{column.header}“{text}”不是可选值，请改为 {column.choices_text} 之一。"
+                    mark = f"“{text}”不是可选值，请改为：{column.choices_text}。"
                 # A word not in the list is kept as written, marked: never lost, never read as 未报送.
                 values[column.key] = choice or (f"{text}（{UNCLEAR}）" if text else "")
             else:
@@ -368,11 +368,6 @@ def _validate(ex, form, expectations):
     if not ex.answered and expected:  # sent back as it was sent out: not a report
         ex.verdict = EMPTY
         ex.problems = [f"{where}：表格交回时没有填写任何任务的内容（{EMPTY}），不算报送，请填写后重新发送。"]
-
-
-def _listed(column) -> str:
-    """A column's choices as a message lists them: 已完成、正常推进、…"""
-    return "、".join(column.choices)
 
 
 def _validate_indicators(ex, form, expected):
@@ -595,6 +590,7 @@ class Collector:
         return result
 
     def _name(self, path):
+        """How the clerk knows a file: its path in inbox/, a zip's member as zip name/member."""
         path = Path(path)
         try:
             rel = path.relative_to(self.unpack)
@@ -602,7 +598,11 @@ class Collector:
             # .解压/<zip sha12>_<zip name>/member -> zip name/member
             return "/".join((parts[0].split("_", 1)[-1],) + parts[1:])
         except ValueError:
+            pass
+        try:
             return path.relative_to(self.inbox).as_posix()
+        except ValueError:  # outside inbox/ (recorded when inbox/ was elsewhere): its own name
+            return path.name
 
     def _examine_all(self, paths, expectations):
         """Examined files in order, as they are ready: placing overlaps examining when a pool is used."""
@@ -751,11 +751,8 @@ class Collector:
             except FileNotFoundError:  # moved or deleted since it was examined: nothing to place
                 return None
             except OSError:  # no hard links here (FAT, some network shares): a copy of the bytes examined
-                try:
-                    data = source.read_bytes()
-                except FileNotFoundError:
-                    return None
-                if hashlib.sha256(data).hexdigest() != sha:
+                data = _same_bytes(source, sha)
+                if data is None:
                     return None
                 with files.atomic_path(dest) as tmp:
                     tmp.write_bytes(data)
@@ -777,17 +774,13 @@ class Collector:
             source, stored = ledger.abs(source_rel), ledger.abs(stored_rel)
             if not (stored.exists() and files.sha256_file(stored) == sha):
                 if not (source.exists() and self._put(source, stored, sha) is not None):
-                    result.lost.append(self._name(source) if self._inside(source) else source.name)
+                    result.lost.append(self._name(source))
             if not _unlink_same(source, sha):
                 self._pending_sources.add(os.path.abspath(source))  # still open: leave it for next time
                 continue
             ledger.mark_done_many([drop_id])
             done += 1
         return done
-
-    def _inside(self, path) -> bool:
-        """True if ``path`` is in inbox/ (or its unpacking folder)."""
-        return os.path.abspath(path).startswith(os.path.join(os.path.abspath(self.inbox), ""))
 
     def _write_note(self, dest, ex):
         note = dest.with_name(dest.name + ".退回说明.txt")
@@ -822,12 +815,9 @@ class Collector:
         """Extract a zip's members into inbox/.解压/; False (and ``ex`` rejected) when it is unsafe, None when
         it no longer has the content examined (nothing extracted)."""
         target = self.unpack / files.safe_filename(Path(ex.original_name).stem, prefix=f"{ex.sha256[:12]}_")
-        try:
-            data = source.read_bytes()
-        except OSError:
-            return None  # gone or unreadable since examined: _put finds it so and leaves it
-        if hashlib.sha256(data).hexdigest() != ex.sha256:
-            return None  # saved again since examined: not unpacked; _put leaves it for the next run
+        data = _same_bytes(source, ex.sha256)
+        if data is None:  # gone, or saved again since examined: not unpacked; _put leaves it for the next run
+            return None
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 infos = [i for i in z.infolist() if not i.is_dir()]
@@ -876,10 +866,19 @@ def _member_name(info):
         return info.filename
 
 
+def _same_bytes(path, sha) -> bytes | None:
+    """The bytes of ``path`` if it still has the content ``sha`` (the content examined); None if not, or gone."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    return data if hashlib.sha256(data).hexdigest() == sha else None
+
+
 def _detach(stored, sha):
     """Give an archived file bytes of its own: a hard link shares them with the inbox file it was made from."""
-    data = Path(stored).read_bytes()
-    if hashlib.sha256(data).hexdigest() == sha:
+    data = _same_bytes(stored, sha)
+    if data is not None:
         files.atomic_write_bytes(stored, data)
 
 

@@ -116,6 +116,11 @@ class Column:
         return self.source == ANSWER
 
     @property
+    def choices_text(self) -> str:
+        """The choices as the form's prompts and the collector's messages list them: 已完成、正常推进、…"""
+        return "、".join(self.choices)
+
+    @property
     def locked(self) -> bool:
         """Shown on the form but not to be changed: checked against the table when a return comes back."""
         return self.source in (TASK, EXTRA, ROLE)

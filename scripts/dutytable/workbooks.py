@@ -123,8 +123,8 @@ def check_zip(path_or_bytes, label):
                         with z.open(info) as member:
                             verdict = declares_dtd(member)
                     if verdict:
-                            raise UnsafeFileError(
-                                f"{label}：内部文件 {info.filename} 含有 XML 实体声明，可能是恶意文件，已拒收。")
+                        raise UnsafeFileError(
+                            f"{label}：内部文件 {info.filename} 含有 XML 实体声明，可能是恶意文件，已拒收。")
     except zipfile.BadZipFile:
         raise InputError(f"{label}：文件已损坏，无法打开，请对方重新发送。") from None
 
