@@ -182,7 +182,8 @@ def summarize_year(table, config, year: int) -> AnnualSummary:
         while str(p) <= data_periods[-1]:
             periods.append(str(p))
             p = p.next()
-    summaries = {p: summarize(table, config, Period.parse(p)) for p in data_periods}
+    history = {}  # each month's returns read once, for its own summary and the later months' series
+    summaries = {p: summarize(table, config, Period.parse(p), history=history) for p in data_periods}
     tasks = _tasks(table, config, summaries, answered)
     unlisted = {p: {t.task_id for t in tasks if t.cells.get(p) == NOT_LISTED} for p in data_periods}
     return AnnualSummary(

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .departments import Departments, split_list
 from .errors import ConfigError
+from .files import UNSAFE_IN_NAME
 from .table import ImportOptions, check_column_config
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.ini"
@@ -26,7 +27,6 @@ MAX_NAME_PART = 40
 # [report] partner_text: each 配合 unit's text, identical texts in one line naming the units, or none.
 PARTNER_INCLUDE, PARTNER_COLLAPSE, PARTNER_OMIT = "include", "collapse", "omit"
 PAPERS = ("A4", "A3")
-_UNSAFE_IN_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 # Every section and key config.ini may hold. None: the section's keys are free (names of units,
 # columns). Some keys are accepted before any stage reads them, so a config written for a newer
 # version does not warn.
@@ -281,7 +281,7 @@ class _Reader:
     def name_part(self, section, key, default):
         """Text that becomes part of output file names (the report's and the consolidation's)."""
         value = self.text(section, key, default)
-        if len(value) > MAX_NAME_PART or _UNSAFE_IN_NAME.search(value):
+        if len(value) > MAX_NAME_PART or UNSAFE_IN_NAME.search(value):
             raise ConfigError(
                 f"配置文件 {self.path} 的 [{section}] {key} = {value} 无效：它是输出文件名的一部分，"
                 f"不能超过 {MAX_NAME_PART} 个字，也不能含有 \\ / : * ? \" < > | 这些字符，例如“{key} = {default}”。")

@@ -99,6 +99,12 @@ class TaskSummary:
     overdue: bool = False  # the deadline fell before the period's end and the task is not 已完成
 
     @property
+    def counted_status(self) -> str:
+        """The status the counts file it under: a status written outside the list (完成（待核实）) as 待核实,
+        never dropped from the totals."""
+        return self.status if self.status in COMPLETION or self.status == NOT_REPORTED else UNCLEAR
+
+    @property
     def shown_status(self) -> str:
         """The status as 汇总 and the 附件 print it: 逾期未完成 first when the deadline has passed."""
         return f"{OVERDUE}（{self.status}）" if self.overdue else self.status
@@ -168,8 +174,7 @@ class Summary:
         """{status: number of tasks}, 未报送 included, in display order."""
         counts = {s: 0 for s in COMPLETION + (NOT_REPORTED,)}
         for t in self.tasks:
-            key = t.status if t.status in counts else UNCLEAR  # a status written outside the list
-            counts[key] = counts.get(key, 0) + 1
+            counts[t.counted_status] = counts.get(t.counted_status, 0) + 1
         return counts
 
     @property
@@ -182,19 +187,25 @@ class Summary:
 
 
 @gc_paused()  # tens of thousands of rows and answers, none in a cycle: the cyclic collector only costs time here
-def summarize(table, config, period, today: dt.date | None = None) -> Summary:
+def summarize(table, config, period, today: dt.date | None = None, history: dict | None = None) -> Summary:
     """Merge the latest accepted returns of ``period`` per task, and the indicators' series.
+
+    Args:
+        history: {period: the returns that count in it}, filled as periods are read and shared by the calls for
+            several periods of one ledger (the year's summary), so that each period is read once.
 
     Returns:
         A :class:`Summary`.
     """
     aliases = config.departments.aliases
+    history = {} if history is None else history
     with Ledger(config.ledger, config.path.parent) as ledger:
-        latest = present_names(ledger.latest_returns(period), aliases)
-        empty = present_names(ledger.empty_returns(period), aliases)
         periods = [p for p in ledger.periods() if p <= str(period)]
-        history = {p: (latest if p == str(period) else present_names(ledger.latest_returns(p), aliases))
-                   for p in periods}
+        for p in [*periods, str(period)]:
+            if p not in history:
+                history[p] = present_names(ledger.latest_returns(p), aliases)
+        latest = history[str(period)]
+        empty = present_names(ledger.empty_returns(period), aliases)
     schema = table.schema
     kept = [c.key for c in schema.ledger_columns]
     texts = [c.key for c in schema.answer_columns if not c.choices]
@@ -228,9 +239,7 @@ def summarize(table, config, period, today: dt.date | None = None) -> Summary:
         by_task.setdefault(rec.task_id, []).append(rec)
     summaries = []
     deadline_header = deadline_column(table)
-    # 逾期未完成 is judged as of the day the summary speaks of: the period's last day, or ``today`` within it.
-    period_end = clamp_day(period.year, period.month, 31)
-    as_of = min(period_end, today) if today else period_end
+    day = as_of(period, today)  # 逾期未完成 is judged as of the day the summary speaks of
     for task in table.tasks:
         group = by_task.get(task.task_id, [])
         unit_statuses = [_unit_status(g, choice) for g in group]
@@ -245,7 +254,7 @@ def summarize(table, config, period, today: dt.date | None = None) -> Summary:
             missing=[g.recipient for g in group if not g.reported],
             units=[UnitAnswer(g.recipient, g.role, g.reported, st, {key: getattr(g, key) for key in texts})
                    for g, st in zip(group, unit_statuses)],
-            deadline=deadline, overdue=deadline is not None and deadline < as_of and status != DONE))
+            deadline=deadline, overdue=deadline is not None and deadline < day and status != DONE))
 
     deadline = config.deadline(period).isoformat()
     states = []
@@ -270,6 +279,13 @@ def summarize(table, config, period, today: dt.date | None = None) -> Summary:
                                        found.get("note", ""), ind.score(actual), series))
     return Summary(period=period, title=config.report_title(period), schema=schema, tasks=summaries,
                    recipients=states, detail=detail, indicators=scored, periods=periods)
+
+
+def as_of(period, today: dt.date | None = None) -> dt.date:
+    """The day a summary or report of ``period`` speaks of: ``today``, or the period's last day once the month is
+    over (or when no day is given)."""
+    end = clamp_day(period.year, period.month, 31)
+    return min(today, end) if today else end
 
 
 def present_names(by_name: dict, aliases: dict) -> dict:
@@ -613,8 +629,7 @@ def _sheet_indicators(wb, f, s, paper=A4):
 def _sheet_stats(wb, f, s):
     """Tasks by category and status, the submission counts, and the status chart on a sheet of its own."""
     ws = wb.add_worksheet(STATS_SHEET)
-    # A status written outside the list (完成（待核实）) is counted as 待核实, never dropped from the totals.
-    counted = [(t.task.category, t.status if t.status in COMPLETION + (NOT_REPORTED,) else UNCLEAR) for t in s.tasks]
+    counted = [(t.task.category, t.counted_status) for t in s.tasks]
     statuses = list(COMPLETION) + ([UNCLEAR] if any(st == UNCLEAR for _, st in counted) else []) + [NOT_REPORTED]
     table = {}  # category -> {status: tasks}, categories in table order
     for category, status in counted:

@@ -12,7 +12,7 @@ from .errors import OutputError
 from .vocab import FILE_STAMP
 
 # Characters Windows forbids in file names, plus control characters.
-_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+UNSAFE_IN_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 # The rename that publishes a finished file; a name of its own so a test can play a locked file.
 _replace = os.replace
@@ -39,7 +39,7 @@ def safe_filename(name: str, suffix: str = "", prefix: str = "") -> str:
         suffix: fixed text after it, e.g. "_2010-11填报表.xlsx"; ``name``'s extension then counts as text.
         prefix: fixed text before it, e.g. the archive's "<time>_<hash>_".
     """
-    stem = _UNSAFE.sub("_", name).strip().rstrip(". ")
+    stem = UNSAFE_IN_NAME.sub("_", name).strip().rstrip(". ")
     if not suffix:
         match = _EXTENSION.search(stem)
         if match and match.start() > 0:

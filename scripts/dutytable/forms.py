@@ -271,10 +271,8 @@ def build_form(spec: FormSpec) -> bytes:
 
 def _problems(spec: FormSpec) -> list:
     """The problems of a copy sent back for correction, each with its cell, in the order of the sheet."""
-    columns = spec.columns
-    letters = {c.key: col_letter(i) for i, c in enumerate(columns)}
-    at_input = {label: f"{col_letter(c)}{r + 1}" for (r, c), label in header_inputs(len(columns)).items()}
-    rows = {row.task_id: n for n, row in enumerate(spec.rows, start=HEADER_ROW + 2)}
+    letters, at_input, first = form_cells(spec.schema)
+    rows = {row.task_id: n for n, row in enumerate(spec.rows, start=first)}
     indicator_rows = {ind[0]: n for n, ind in enumerate(spec.indicators, start=2)}
     value_letter = col_letter([h for h, _ in INDICATOR_FORM_COLUMNS].index(H_IND_VALUE))
     fill = spec.fill

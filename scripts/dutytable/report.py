@@ -17,8 +17,8 @@ from docx.oxml.ns import nsdecls
 from docx.shared import Length, Pt
 
 from . import files
-from .config import PARTNER_COLLAPSE, PARTNER_OMIT, clamp_day
-from .consolidate import Summary, TaskSummary, summarize
+from .config import PARTNER_COLLAPSE, PARTNER_OMIT
+from .consolidate import Summary, TaskSummary, as_of, summarize
 from .indicators import written_target
 from .schema import (
     H_ATTAINMENT,
@@ -66,12 +66,6 @@ MIN_TARGET_MM = 30
 MAX_ITEM_MM = 30  # 工作内容 no wider than this, for a long name (it then wraps)
 CN_DIGITS = "零一二三四五六七八九"
 FEW_RECIPIENTS = 5  # a 催报通知 to more units is addressed to 各有关单位, above the list of their names
-
-
-def as_of(period, today: dt.date) -> dt.date:
-    """The date the report speaks of: today, or the period's last day once the month is over."""
-    end = clamp_day(period.year, period.month, 31)
-    return min(today, end)
 
 
 def cn_number(n: int) -> str:

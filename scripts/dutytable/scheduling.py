@@ -27,7 +27,7 @@ from .errors import BusyError, DutyTableError
 from .pipeline import ANNUAL, COLLECT, CONSOLIDATE, run_steps
 from .pipeline import GENERATE as STEP_GENERATE
 from .pipeline import REPORT as STEP_REPORT
-from .vocab import Period
+from .vocab import TIMESTAMP, Period
 
 log = logging.getLogger("dutytable.run")
 
@@ -248,7 +248,7 @@ def setup_logging(config, today: dt.date, verbose: bool = False) -> Path:
             logger.removeHandler(handler)
             handler.close()
     file_handler = logging.FileHandler(path, encoding="utf-8")
-    file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+    file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", TIMESTAMP))
     file_handler._dutytable = True
     console = _ConsoleHandler(sys.stdout)
     console.setFormatter(logging.Formatter("%(message)s"))

@@ -54,12 +54,6 @@ def join_departments(paragraphs):
     return _DEPT_SEPARATOR_RUN.sub("、", text).strip("、 ")
 
 
-def make_task(departments, task_id, seq, category, item, target, leads_text, partners_text, row=0):
-    return Task(task_id=task_id, seq=seq, category=category, item=item, target=target,
-                leads=tuple(departments.split(leads_text)), partners=tuple(departments.split(partners_text)),
-                leads_text=leads_text, partners_text=partners_text, row=row)
-
-
 def task_id_for(seq, index):
     """T0103: category 1, third sub-item. A letter first, so no spreadsheet makes it a number or date."""
     return f"T{seq:02d}{index:02d}"
@@ -429,7 +423,7 @@ def _kind(path):
             return "wps" if path.suffix.lower() == ".wps" else "doc"
         if path.suffix.lower() == ".et":
             return "et"
-    kind = sniff(path)
+    kind = sniff(data)
     if kind is None and b"\x00" not in data[:4096]:
         return "text"
     return kind
