@@ -106,6 +106,14 @@ class Config:
         """The period's deadline; a day past the month's end means its last day."""
         return clamp_day(period.year, period.month, self.deadline_day)
 
+    def generate_date(self, period):
+        """The day the period's forms go out; a day past the month's end means its last day."""
+        return clamp_day(period.year, period.month, self.generate_day)
+
+    def report_date(self, period):
+        """The period's report day; a day past the month's end means its last day."""
+        return clamp_day(period.year, period.month, self.report_day)
+
     def period_dir(self, period):
         """outbox/<YYYY-MM>/, where everything about one month is written."""
         return self.outbox / str(period)

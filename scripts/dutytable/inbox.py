@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import files
-from .config import clamp_day
 from .errors import InputError, NotAFormError, OutputError, UsageError
 from .forms import (
     DATE_LABEL,
@@ -699,18 +698,14 @@ class Collector:
             self._write_note(stored, ex)
             result.processed.append(ex)
         elif ex.verdict != UNPACKED:
-            if ex.period != str(self._period) and ex.received_at[:10] > self._report_day(ex.period):
+            if ex.period != str(self._period) and (
+                    ex.received_at[:10] > self.config.report_date(Period.parse(ex.period)).isoformat()):
                 result.after_report.append(ex)
             if ex.verdict in (TO_FIX, EMPTY):
                 marked = self._marked_copy(ex, expectations)
                 result.marked_copies.append(marked)
             result.processed.append(ex)
         return marked
-
-    def _report_day(self, period: str) -> str:
-        """The report day of ``period`` (a checked "YYYY-MM"), as an ISO date."""
-        p = Period.parse(period)
-        return clamp_day(p.year, p.month, self.config.report_day).isoformat()
 
     def _received_at(self, ledger, ex) -> str:
         """When ``ex`` arrived: the moment the file was put into inbox/ (its creation there, as the file

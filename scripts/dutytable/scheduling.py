@@ -22,7 +22,6 @@ from pathlib import Path
 import schedule
 
 from . import files
-from .config import clamp_day
 from .errors import BusyError, DutyTableError
 from .pipeline import ANNUAL, COLLECT, CONSOLIDATE, run_steps
 from .pipeline import GENERATE as STEP_GENERATE
@@ -49,9 +48,8 @@ def run_lock(config) -> RunLock:
 
 def milestone_dates(config, period: Period) -> dict:
     """{milestone: date} of ``period``; days past the month's end fall on its last day."""
-    return {GENERATE: clamp_day(period.year, period.month, config.generate_day),
-            DEADLINE: clamp_day(period.year, period.month, config.deadline_day),
-            REPORT: clamp_day(period.year, period.month, config.report_day)}
+    return {GENERATE: config.generate_date(period), DEADLINE: config.deadline(period),
+            REPORT: config.report_date(period)}
 
 
 def due(config, today: dt.date, state: State) -> list:
