@@ -16,8 +16,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docx.oxml import parse_xml
-
 from . import files
 from .config import Assessment
 from .consolidate import row_height, summarize
@@ -61,7 +59,19 @@ from .vocab import (
     UNIT_YEAR_SHEET,
     Period,
 )
-from .wordml import STYLE_BODY, STYLE_CELL, STYLE_HEAD, STYLE_MARK, STYLE_TITLE, cell_xml, open_template, table_xml
+from .wordml import (
+    STYLE_BODY,
+    STYLE_CELL,
+    STYLE_HEAD,
+    STYLE_MARK,
+    STYLE_TITLE,
+    append_xml,
+    cell_xml,
+    open_template,
+    save,
+    style_ids,
+    table_xml,
+)
 from .xlsx import BODY, HEAD, new_workbook, print_a4
 
 UNKNOWN = "待核实"  # a unit the present table does not list, in a month it sent nothing
@@ -479,12 +489,8 @@ def write_report(s: AnnualSummary, config) -> Path:
     document.add_paragraph(f"附件{config.attachment_annual}", style=STYLE_MARK)
     document.add_paragraph(title, style=STYLE_TITLE)
     document.add_paragraph(score_rule(s.rule), style=STYLE_BODY)
-    ids = {style.name: style.style_id for style in document.styles}
-    document.element.body.insert(len(document.element.body) - 1, parse_xml(_table_xml(s, ids)))
-    path = report_path(config, s.year)
-    with files.atomic_path(path) as tmp:
-        document.save(str(tmp))
-    return path
+    append_xml(document, _table_xml(s, style_ids(document)))
+    return save(document, report_path(config, s.year))
 
 
 def _table_xml(s: AnnualSummary, ids: dict) -> str:

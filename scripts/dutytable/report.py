@@ -49,11 +49,14 @@ from .wordml import (
     TABLE_ROOM_MM,
     TYPE_WIDTH_LANDSCAPE,
     TYPE_WIDTH_PORTRAIT_PT,
+    append_xml,
     cell_xml,
     open_template,
     page,
+    save,
     set_properties,
     spacer_xml,
+    style_ids,
     table_xml,
     to_pdf,
 )
@@ -132,34 +135,24 @@ def _heading(document, config, number: str, title: str, today: dt.date) -> None:
     document.add_paragraph(title, style=STYLE_TITLE)
 
 
-def _save(document, path):
-    with files.atomic_path(path) as tmp:
-        document.save(str(tmp))
-    return path
-
-
 def write_report(summary: Summary, config, today: dt.date) -> Path:
     """Write 附件1 (the tasks); returns its path."""
     document = open_template(config)
     _heading(document, config, config.attachment, summary.title + "汇总表", today)
     document.add_paragraph(overview(summary, as_of(summary.period, today)), style=STYLE_BODY)
-    # Word may give Chinese style names IDs such as "a3" when a clerk re-saves the template.
-    ids = {style.name: style.style_id for style in document.styles}
-    body = document.element.body
-    for i, table in enumerate(_table_xml(summary, ids, config.partner_text)):
+    for i, table in enumerate(_table_xml(summary, style_ids(document), config.partner_text)):
         if i:
-            body.insert(len(body) - 1, parse_xml(spacer_xml()))
-        body.insert(len(body) - 1, parse_xml(table))
-    return _save(document, report_paths(config, summary.period)[0])
+            append_xml(document, spacer_xml())
+        append_xml(document, table)
+    return save(document, report_paths(config, summary.period)[0])
 
 
 def write_indicator_report(summary: Summary, config, today: dt.date) -> Path:
     """Write 附件2 (the quantitative indicators) in its own file; returns its path."""
     document = open_template(config)
     _heading(document, config, config.attachment2, f"{summary.title}量化指标完成情况表", today)
-    ids = {style.name: style.style_id for style in document.styles}
-    document.element.body.insert(len(document.element.body) - 1, parse_xml(_indicator_table_xml(summary, ids)))
-    return _save(document, report_paths(config, summary.period)[1])
+    append_xml(document, _indicator_table_xml(summary, style_ids(document)))
+    return save(document, report_paths(config, summary.period)[1])
 
 
 def report_widths(columns, longest_item: float = 0, size_pt: float = PT_S4.pt) -> list:
@@ -434,7 +427,7 @@ def write_reminder(summary: Summary, config, today: dt.date) -> Path | None:
         p.paragraph_format.left_indent = Pt(indent)
         # No extra space between Chinese and digits, so that the date is as wide as counted.
         p._p.get_or_add_pPr().append(parse_xml(f'<w:autoSpaceDN {nsdecls("w")} w:val="0"/>'))
-    return _save(document, report_paths(config, summary.period)[2])
+    return save(document, report_paths(config, summary.period)[2])
 
 
 def make_report(config, table, period, today: dt.date, pdf: bool = True, summary: Summary | None = None) -> tuple:

@@ -112,8 +112,7 @@ def build_template(path) -> None:
             document.element.body.remove(p)
     _chinese_settings(document)
     set_properties(document, "附件模板", "", dt.date(2026, 1, 1))
-    with files.atomic_path(path) as tmp:
-        document.save(str(tmp))
+    save(document, path)
 
 
 def _font_table() -> bytes:
@@ -199,6 +198,24 @@ def _page_number(footer, alignment):
     p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:t>1</w:t></w:r>'))
     p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
     p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:t xml:space="preserve"> —</w:t></w:r>'))
+
+
+def style_ids(document) -> dict:
+    """{style name: style ID}: Word may give Chinese style names IDs such as "a3" when a clerk re-saves the template."""
+    return {style.name: style.style_id for style in document.styles}
+
+
+def append_xml(document, xml: str) -> None:
+    """Add a block (a table, a paragraph) written as WordprocessingML at the end of the body, before its section."""
+    body = document.element.body
+    body.insert(len(body) - 1, parse_xml(xml))
+
+
+def save(document, path):
+    """Write ``document`` to ``path`` atomically; returns ``path``."""
+    with files.atomic_path(path) as tmp:
+        document.save(str(tmp))
+    return path
 
 
 def open_template(config) -> docx.document.Document:
