@@ -65,6 +65,7 @@ from .wordml import (
     STYLE_HEAD,
     STYLE_MARK,
     STYLE_TITLE,
+    add_paragraph,
     append_xml,
     cell_xml,
     open_template,
@@ -486,9 +487,9 @@ def write_report(s: AnnualSummary, config) -> Path:
     title = f"{s.title}单位报送情况年度汇总表"
     document.core_properties.title = title
     document.core_properties.author = config.office
-    document.add_paragraph(f"附件{config.attachment_annual}", style=STYLE_MARK)
-    document.add_paragraph(title, style=STYLE_TITLE)
-    document.add_paragraph(score_rule(s.rule), style=STYLE_BODY)
+    add_paragraph(document, f"附件{config.attachment_annual}", STYLE_MARK)
+    add_paragraph(document, title, STYLE_TITLE)
+    add_paragraph(document, score_rule(s.rule), STYLE_BODY)
     append_xml(document, _table_xml(s, style_ids(document)))
     return save(document, report_path(config, s.year))
 

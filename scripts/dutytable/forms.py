@@ -622,8 +622,8 @@ def _indicator_rows(sheets):
 
 
 def _clean(value) -> str:
-    text = text_of(value)
-    return text.replace("\r\n", "\n").strip() if "\r" in text else text
+    """A cell's text; open_workbook has cleaned it already (line breaks as line feeds, no control characters)."""
+    return text_of(value)
 
 
 def _find_form_header(sheet, headers, key_headers):

@@ -49,6 +49,7 @@ from .wordml import (
     TABLE_ROOM_MM,
     TYPE_WIDTH_LANDSCAPE,
     TYPE_WIDTH_PORTRAIT_PT,
+    add_paragraph,
     append_xml,
     cell_xml,
     open_template,
@@ -130,16 +131,16 @@ def report_paths(config, period) -> tuple[Path, Path, Path]:
 def _heading(document, config, number: str, title: str, today: dt.date) -> None:
     """附件N on the first line, a blank line, the title on the third (GB/T 9704 附件 layout)."""
     set_properties(document, title, config.office, today)
-    document.add_paragraph(f"附件{number}", style=STYLE_MARK)
-    document.add_paragraph("", style=STYLE_BODY)
-    document.add_paragraph(title, style=STYLE_TITLE)
+    add_paragraph(document, f"附件{number}", STYLE_MARK)
+    add_paragraph(document, "", STYLE_BODY)
+    add_paragraph(document, title, STYLE_TITLE)
 
 
 def write_report(summary: Summary, config, today: dt.date) -> Path:
     """Write 附件1 (the tasks); returns its path."""
     document = open_template(config)
     _heading(document, config, config.attachment, summary.title + "汇总表", today)
-    document.add_paragraph(overview(summary, as_of(summary.period, today)), style=STYLE_BODY)
+    add_paragraph(document, overview(summary, as_of(summary.period, today)), STYLE_BODY)
     for i, table in enumerate(_table_xml(summary, style_ids(document), config.partner_text)):
         if i:
             append_xml(document, spacer_xml())
@@ -394,7 +395,7 @@ def write_reminder(summary: Summary, config, today: dt.date) -> Path | None:
     label = summary.period.label
     title = reminder_title(label, config.subject)
     set_properties(document, title, config.office, today)
-    p = document.add_paragraph("", style=STYLE_TITLE)
+    p = add_paragraph(document, "", STYLE_TITLE)
     lines = title_lines(["关于", "催报", label, config.subject, H_PROGRESS, "的", "通知"], 20)
     for i, line in enumerate(lines):
         run = p.add_run(line)
@@ -402,7 +403,7 @@ def write_reminder(summary: Summary, config, today: dt.date) -> Path | None:
             run.add_break()
     # 主送: the units by name when they are few; "各有关单位" above a list when they are many.
     to = _names(missing) if len(missing) <= FEW_RECIPIENTS else "各有关单位"
-    p = document.add_paragraph(f"{to}：", style=STYLE_BODY)
+    p = add_paragraph(document, f"{to}：", STYLE_BODY)
     p.paragraph_format.first_line_indent = Pt(0)
     old = config.deadline(summary.period)
     deadline, extended = reminder_deadline(config, summary.period, today)
@@ -410,19 +411,19 @@ def write_reminder(summary: Summary, config, today: dt.date) -> Path | None:
             f"仍有{len(missing)}个单位尚未报送。")
     text += (f"报送截止日期已过，请于{cn_date(deadline)}前" if extended else f"请于{cn_date(deadline)}前") + (
         f"按要求填写下发的填报表，报送{config.office}。")
-    document.add_paragraph(text, style=STYLE_BODY)
-    document.add_paragraph("尚未报送的单位及应报任务数如下：", style=STYLE_BODY)
+    add_paragraph(document, text, STYLE_BODY)
+    add_paragraph(document, "尚未报送的单位及应报任务数如下：", STYLE_BODY)
     for i, r in enumerate(missing, start=1):
-        document.add_paragraph(f"{i}．{r.name}（应报任务{r.tasks}项）", style=STYLE_BODY)
+        add_paragraph(document, f"{i}．{r.name}（应报任务{r.tasks}项）", STYLE_BODY)
     contact = "，".join(x for x in (f"联系人：{config.contact}" if config.contact else "",
                                    f"联系电话：{config.phone}" if config.phone else "") if x)
     if contact:
-        document.add_paragraph(f"{contact}。", style=STYLE_BODY)
-    document.add_paragraph("", style=STYLE_BODY)  # one blank line above the 署名 (§7.3.5.2)
+        add_paragraph(document, f"{contact}。", STYLE_BODY)
+    add_paragraph(document, "", STYLE_BODY)  # one blank line above the 署名 (§7.3.5.2)
     date_text = cn_date(today)
     name_indent, date_indent = signature_indents(config.office, date_text)
     for text, indent in ((config.office, name_indent), (date_text, date_indent)):
-        p = document.add_paragraph(text, style=STYLE_SIGN)
+        p = add_paragraph(document, text, STYLE_SIGN)
         p.alignment = WD_ALIGN_PARAGRAPH.LEFT
         p.paragraph_format.left_indent = Pt(indent)
         # No extra space between Chinese and digits, so that the date is as wide as counted.

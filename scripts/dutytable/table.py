@@ -33,7 +33,7 @@ from .model import (
     Task,
 )
 from .schema import H_COMPARISON, H_ID, H_IND_ID, H_IND_NAME, H_IND_UNIT, H_SOURCE, H_TARGET_VALUE, H_UNIT
-from .vocab import HELP_SHEET, TABLE_SHEET
+from .vocab import HELP_SHEET, TABLE_SHEET, clean_text
 from .workbooks import OLE2_MAGIC, check_zip, open_workbook, sniff, text_of
 from .xlsx import BODY, HEAD, new_workbook, print_a4
 
@@ -455,7 +455,7 @@ def _read_text(path):
     data = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(encoding)
+            return clean_text(data.decode(encoding))  # as a workbook's text: no control character goes on
         except UnicodeDecodeError:
             continue
     raise InputError(f"{path.name}：无法识别文本编码，请用 UTF-8 编码另存后再导入。")

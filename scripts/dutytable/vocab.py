@@ -147,6 +147,27 @@ def nfkc(text: str) -> str:
     return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
+# Control characters in a cell: XML (so Word, and python-docx) refuses all C0 codes but tab, line feed and
+# carriage return, and U+FFFE/U+FFFF. Excel stores one as an escape, _x000B_ for the Shift+Enter of text
+# pasted from Word; a reader decodes it, but not everywhere (rich text runs): the escape is read here too.
+_ESCAPED_CONTROL = re.compile(r"_x00[01][0-9A-Fa-f]_")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x00[01][0-9A-Fa-f]_")
+_DROPPED = re.compile(r"[\x00-\x08\x0e-\x1f\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` with no character a Word document cannot hold: what a clerk saw in the cell.
+
+    A line break stays one: CR LF, a lone CR, the vertical tab of Word's manual line break (Shift+Enter) and
+    its form feed (page break) become a line feed. Every other control character but tab is dropped.
+    """
+    if not _CONTROL.search(text):  # nearly every cell: one scan
+        return text
+    text = _ESCAPED_CONTROL.sub(lambda m: chr(int(m.group()[2:6], 16)), text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n").replace("\x0c", "\n")
+    return _DROPPED.sub("", text)
+
+
 _PERIOD_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 _LABEL_RE = re.compile(r"(\d{4})年(\d{1,2})月")
 

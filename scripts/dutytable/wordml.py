@@ -27,6 +27,7 @@ from docx.shared import Mm, Pt
 
 from . import files
 from .errors import InputError
+from .vocab import clean_text
 
 # Style names: the contract between the template and the code.
 STYLE_MARK = "附件标记"  # 附件1: 黑体 三号, top left
@@ -211,6 +212,11 @@ def append_xml(document, xml: str) -> None:
     body.insert(len(body) - 1, parse_xml(xml))
 
 
+def add_paragraph(document, text: str, style: str):
+    """A paragraph of ``style`` at the end of ``document``, its text cleaned of what Word cannot hold."""
+    return document.add_paragraph(clean_text(text), style=style)
+
+
 def save(document, path):
     """Write ``document`` to ``path`` atomically; returns ``path``."""
     with files.atomic_path(path) as tmp:
@@ -260,6 +266,7 @@ def cell_xml(text: str, width_mm: float, style_id: str, merge: str | None = None
     size = int(PT_5.pt * 2)
     rpr = f'<w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>' if small else ""
     spacing = f'<w:spacing w:line="{int(TABLE_LINE_SMALL.pt * 20)}" w:lineRule="exact"/>' if small else ""
+    text = clean_text(text)  # a Word document refuses control characters; a line break stays one
     paragraphs = "".join(
         f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{keep}{spacing}{jc}</w:pPr>'
         + (f'<w:r>{rpr}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>' if line else "") + "</w:p>"

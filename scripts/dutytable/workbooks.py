@@ -2,7 +2,8 @@
 
 Every workbook this tool reads, the master table and every return, passes through
 :func:`open_workbook`. Values are read with python-calamine (fast, reads .xlsx, .xlsm,
-.xls and .ods alike, never runs macros).
+.xls and .ods alike, never runs macros); text comes back cleaned of control characters
+(:func:`vocab.clean_text`), so none of them reaches the ledger, the 汇总 or a Word document.
 """
 
 import datetime as dt
@@ -19,6 +20,7 @@ from xml.etree import ElementTree
 import python_calamine
 
 from .errors import EncryptedFileError, InputError, UnsafeFileError
+from .vocab import clean_text
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -232,7 +234,8 @@ def open_workbook(path, label=None, data=None, wanted=None, kind=None):
         kind: the file's kind when the caller has sniffed it already.
 
     Returns:
-        A tuple ``(kind, sheets)``: the kind from :func:`sniff` and a list of :class:`Sheet`.
+        A tuple ``(kind, sheets)``: the kind from :func:`sniff` and a list of :class:`Sheet`, each text
+        through :func:`vocab.clean_text`.
 
     Raises:
         EncryptedFileError, UnsafeFileError, InputError: one line of Chinese each.
@@ -259,7 +262,9 @@ def open_workbook(path, label=None, data=None, wanted=None, kind=None):
                 continue
             values = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
             visible = meta.visible == python_calamine.SheetVisibleEnum.Visible
-            sheets.append(Sheet(meta.name, [list(r) for r in values], visible))
+            # Text as the clerk saw it: no control character reaches a later stage (a Word document refuses them).
+            sheets.append(Sheet(meta.name, [[clean_text(v) if type(v) is str else v for v in r] for r in values],
+                                visible))
     except Exception as exc:  # calamine raises several error types for broken files
         raise InputError(f"{label}：文件内容已损坏，无法读取（{type(exc).__name__}）。请对方用 Excel 或 WPS "
                          "重新保存后发送。") from None
