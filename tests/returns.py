@@ -40,6 +40,7 @@ def fill(form, dest, status="正常推进", progress="本月已按计划推进�
         rows: {task_id: {column name: value}} overriding the defaults for some rows.
         edit: a function called with the 填报表 worksheet before saving, for odd changes.
         indicators: {indicator_id: value} for the 指标填报 sheet; every other indicator gets 1 (100 for a %).
+            False leaves the 指标填报 sheet as it was sent out, blank.
     """
     wb = openpyxl.load_workbook(form)
     ws = wb["填报表"]
@@ -54,7 +55,7 @@ def fill(form, dest, status="正常推进", progress="本月已按计划推进�
         values.update((rows or {}).get(task_id, {}))
         for column, value in values.items():
             ws[f"{COLUMNS[column]}{r}"] = value
-    if "指标填报" in wb.sheetnames:
+    if "指标填报" in wb.sheetnames and indicators is not False:
         sheet = wb["指标填报"]
         for r in range(2, sheet.max_row + 1):
             ind_id = sheet[f"A{r}"].value

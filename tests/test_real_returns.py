@@ -24,7 +24,7 @@ from dutytable.report import make_report
 from dutytable.vocab import clean_text
 from dutytable.wordml import cell_xml
 from dutytable.workbooks import open_workbook
-from returns import fill, prepare
+from returns import COLUMNS, FIRST_ROW, LETTERS, age, fill, prepare
 
 P = Period(2010, 11)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -150,3 +150,161 @@ def test_the_word_writer_cleans_text_from_the_ledger_or_the_master_table_too(cod
     xml = cell_xml(f"第一行{chr(code)}第二行", 30, "a1").replace("<w:tc>", f"<w:tc {nsdecls('w')}>", 1)
     paragraphs = parse_xml(xml).findall(f"{W}p")
     assert ["".join(t.text for t in p.iter(f"{W}t")) for p in paragraphs] == expected(code).split("\n")
+
+
+# -- a copy of the form sheet ("填报表 (2)", as Excel names it) ------------------------------------------
+
+@pytest.fixture
+def env(workdir):
+    config, table, forms = prepare(workdir)
+    return config, table, forms, workdir / "inbox"
+
+
+def collect(config, table):
+    return Collector(config, table, settle_seconds=0, now=lambda: dt.datetime(2010, 11, 20, 9)).run(P)
+
+
+def _with_copy(path, original):
+    """Copy the filled 填报表 to “填报表 (2)”, then leave the original ``original``: "blank", "stale" or "same"."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["填报表"]
+    copy = wb.copy_worksheet(ws)
+    copy.title = "填报表 (2)"
+    if original != "same":
+        for r in range(FIRST_ROW, ws.max_row + 1):
+            for header in ("完成状态", "推进情况"):
+                cell = ws[f"{COLUMNS[header]}{r}"]
+                if cell.value:
+                    cell.value = None if original == "blank" else ("未启动" if header == "完成状态" else "上月的内容")
+    wb.save(path)
+    return age(path)
+
+
+def detail(config, table, task_id, unit):
+    path, _, _ = consolidate(config, table, P)
+    rows = openpyxl.load_workbook(path)["明细"].iter_rows(min_row=3, values_only=True)
+    return next(r for r in rows if r[0] == task_id and r[3] == unit)
+
+
+def test_a_copy_filled_while_the_original_stays_blank_is_read_and_the_unit_has_reported(env):
+    config, table, forms, inbox = env
+    _with_copy(fill(forms["环保局"], inbox / "环保局.xlsx", progress="写在副本里的内容"), "blank")
+    result = collect(config, table)
+    lines = summary_lines(result)
+    assert lines[0] == "收到 1 份：有效 1，待补正 0，退回 0，重复 0"
+    assert "注意：环保局.xlsx：已读取填好的工作表“填报表 (2)”，“填报表”没有填写。" in lines
+    assert "环保局" in result.reported and "环保局" not in result.missing
+    assert detail(config, table, "T0104", "环保局")[5:8] == ("已报送", "正常推进", "写在副本里的内容")
+
+
+def test_a_copy_and_a_stale_original_both_filled_differently_are_returned_naming_both(env):
+    config, table, forms, inbox = env
+    _with_copy(fill(forms["环保局"], inbox / "环保局.xlsx", progress="本月的内容"), "stale")
+    result = collect(config, table)
+    assert summary_lines(result)[:2] == [
+        "收到 1 份：有效 0，待补正 0，退回 1，重复 0",
+        "退回：环保局.xlsx：有 2 个工作表（“填报表”“填报表 (2)”）都像填报表，填写的内容各不相同，无法判断哪个是交回的，"
+        "请对方只保留填好的那一个后重新发送。"]
+    assert "环保局" in result.missing
+    assert [p.name.split("_", 2)[2] for p in (inbox / "退回").glob("*.txt")] == ["环保局.xlsx.退回说明.txt"]
+
+
+def test_a_copy_that_says_the_same_as_the_original_is_one_return(env):
+    config, table, forms, inbox = env
+    _with_copy(fill(forms["环保局"], inbox / "环保局.xlsx", progress="两处一样的内容"), "same")
+    result = collect(config, table)
+    lines = summary_lines(result)
+    assert lines[0] == "收到 1 份：有效 1，待补正 0，退回 0，重复 0"
+    assert not [line for line in lines if line.startswith("注意：")]
+    assert detail(config, table, "T0104", "环保局")[7] == "两处一样的内容"
+
+
+# -- a return that fills only 指标填报 -------------------------------------------------------------------
+
+def test_a_return_that_fills_only_the_indicators_is_a_return_its_values_count_its_tasks_to_be_filled(env):
+    config, table, forms, inbox = env
+    fill(forms["环保局"], inbox / "环保局.xlsx", status=None, progress=None, indicators={"T0104-1": 65})
+    result = collect(config, table)
+    lines = summary_lines(result)
+    assert lines[:3] == [
+        "收到 1 份：有效 0，待补正 1，退回 0，重复 0",
+        "待补正：环保局.xlsx（环保局）",
+        "  · 工作表“填报表”：只填写了“指标填报”，各项任务都没有填写；指标的完成值已收到，请补填各项任务的完成状态和推进情况后重新发送。"]
+    assert lines[-1] == (
+        "2010-11 已报送 1/24 个单位；尚未报送（23 个）：质监分局、药监分局、园区办、春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、"
+        "西夏墅镇、三井街道、河海街道、龙虎塘街道、城建局、经发局、社会事业局、工商分局、交通分局、科技局、农业局、国税局、"
+        "地税四分局、区有关部门、安监局")
+    assert "环保局" in result.reported
+    with Ledger(config.ledger, config.path.parent) as ledger:
+        latest = ledger.latest_returns(P)["环保局"]
+    assert latest.answers["T0104"].status == "" and latest.answers["T0104"].progress == ""
+    path, _, _ = consolidate(config, table, P)
+    wb = openpyxl.load_workbook(path)
+    assert [c.value for c in wb["指标"][2]][5:7] == ["截至本月完成值", "达标情况"]
+    values = {r[0]: r for r in wb["指标"].iter_rows(min_row=3, values_only=True) if r[0]}
+    assert values["T0104-1"][4:7] == ("环保局", 65, "未达标") and values["T0104-2"][4:7] == ("环保局", 1, "未达标")
+    assert detail(config, table, "T0104", "环保局")[5:8] == ("待补正", None, None)  # its tasks: not filled in
+    marked = config.period_dir(P) / "待补正" / "环保局_2010-11填报表_待补正.xlsx"
+    assert marked.exists()
+    summary, written, _ = make_report(config, table, P, today=dt.date(2010, 11, 28), pdf=False)
+    reminder = next(p for p in written if p.name.startswith("催报通知"))
+    assert "环保局" not in "\n".join(p.text for p in docx.Document(str(reminder)).paragraphs)
+
+
+def test_a_form_with_nothing_filled_anywhere_is_still_not_a_report(env):
+    config, table, forms, inbox = env
+    fill(forms["环保局"], inbox / "环保局.xlsx", status=None, progress=None, indicators=False)
+    result = collect(config, table)
+    assert summary_lines(result)[0] == "收到 1 份：有效 0，待补正 0，退回 0，重复 0，未填报 1"
+    assert "环保局" in result.missing
+
+
+# -- a retyped or deleted key header on a form whose hidden sheet is intact --------------------------------
+
+@pytest.mark.parametrize("header", ["完成状态", "任务编号"])
+@pytest.mark.parametrize("typed", ["状态", None], ids=["retyped", "deleted"])
+def test_a_changed_key_header_is_named_as_a_lost_column_not_as_a_foreign_form(env, header, typed):
+    config, table, forms, inbox = env
+    letter = {"完成状态": COLUMNS["完成状态"], "任务编号": LETTERS["task_id"]}[header]
+    fill(forms["环保局"], inbox / "环保局.xlsx", progress="已读到的内容",
+         edit=lambda ws: ws.__setitem__(f"{letter}5", typed))
+    result = collect(config, table)
+    done = "这一列的内容没有收到" if header == "完成状态" else "已按下发时各行的顺序对应任务"
+    assert summary_lines(result)[:3] == [
+        "收到 1 份：有效 0，待补正 1，退回 0，重复 0",
+        "待补正：环保局.xlsx（环保局）",
+        f"  · 工作表“填报表”：找不到“{header}”列（表头被改动或删除），{done}，请把第5行的表头恢复为“{header}”后重新发送。"]
+    assert summary_lines(result)[-1].startswith("2010-11 已报送 1/24 个单位")
+    with Ledger(config.ledger, config.path.parent) as ledger:
+        answers = ledger.latest_returns(P)["环保局"].answers
+    assert list(answers) == ["T0104", "T0206", "T0301", "T0302"]
+    assert answers["T0104"].progress == "已读到的内容"
+    assert answers["T0104"].status == ("" if header == "完成状态" else "正常推进")
+
+
+def test_a_lost_task_id_header_and_a_deleted_row_cannot_be_matched_and_are_returned(env):
+    config, table, forms, inbox = env
+
+    def edit(ws):
+        ws[f"{LETTERS['task_id']}5"] = None
+        ws.delete_rows(FIRST_ROW + 1)
+
+    fill(forms["环保局"], inbox / "环保局.xlsx", edit=edit)
+    result = collect(config, table)
+    assert summary_lines(result)[:2] == [
+        "收到 1 份：有效 0，待补正 0，退回 1，重复 0",
+        "退回：环保局.xlsx：工作表“填报表”找不到“任务编号”列（表头被改动或删除），行数也与下发时不同，"
+        "无法判断每一行是哪项任务，请把第5行的表头恢复后重新发送。"]
+
+
+def test_a_changed_key_header_without_the_hidden_sheet_is_not_taken_for_a_form(env):
+    config, table, forms, inbox = env
+
+    def edit(ws):
+        ws[f"{COLUMNS['完成状态']}5"] = "状态"
+        del ws.parent["表单信息"]
+
+    fill(forms["环保局"], inbox / "环保局.xlsx", edit=edit)
+    result = collect(config, table)
+    assert summary_lines(result)[1] == ("退回：环保局.xlsx：不是本工具生成的填报表（找不到“任务编号”“完成状态”等表头），"
+                                        "请对方使用下发的填报表填写后重新发送。")

@@ -86,7 +86,7 @@ def test_a_status_outside_the_list_is_kept_as_written_and_marked_never_read_as_n
 
 def test_a_form_sent_back_blank_is_not_a_report_stays_chased_and_gets_a_marked_copy(env):
     config, table, forms, inbox = env
-    fill(forms["环保局"], inbox / "环保局.xlsx", status=None, progress=None)
+    fill(forms["环保局"], inbox / "环保局.xlsx", status=None, progress=None, indicators=False)
     result = collect(config, table)
     lines = summary_lines(result)
     assert lines[0] == "收到 1 份：有效 0，待补正 0，退回 0，重复 0，未填报 1"
@@ -303,7 +303,7 @@ def test_two_sheets_that_cannot_be_told_apart_are_returned_naming_both(env):
     config, table, forms, inbox = env
     _rename_form_and_add_draft(fill(forms["环保局"], inbox / "环保局.xlsx"), change_draft=False)
     result = collect(config, table)
-    assert summary_lines(result)[1] == ("退回：环保局.xlsx：有 2 个工作表（“草稿”“本月”）都像填报表，无法判断哪个是交回的，"
+    assert summary_lines(result)[1] == ("退回：环保局.xlsx：有 2 个工作表（“草稿”“本月”）都像填报表，填写的内容各不相同，无法判断哪个是交回的，"
                                         "请对方只保留填好的那一个后重新发送。")
     assert "环保局" in result.missing
 
@@ -432,7 +432,7 @@ def test_the_word_attachment_and_reminder_tell_the_truth_of_each_unit(env):
 
     config, table, forms, inbox = env
     fill(forms["质监分局"], inbox / "质监.xlsx", rows={"T0101": {"完成状态": "完成"}})  # a status outside the list
-    fill(forms["环保局"], inbox / "环保局.xlsx", status=None, progress=None)  # sent back blank
+    fill(forms["环保局"], inbox / "环保局.xlsx", status=None, progress=None, indicators=False)  # sent back blank
     collect(config, table)
     fill(forms["城建局"], inbox / "城建局.xlsx")  # saved on the 5th, first seen on the 26th: late
     collect(config, table, at(2010, 11, 26, 9, 0))

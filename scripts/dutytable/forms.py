@@ -557,9 +557,10 @@ class FormData:
 
 
 def form_sheets(names: list) -> list:
-    """The sheets a return is read from: form, indicators and hidden sheet, or every sheet if the form is renamed."""
+    """The sheets a return is read from: all but the 填表说明 (a copy of the form, such as “填报表 (2)”, may be
+    the one filled in), or every sheet if the form is renamed."""
     if FORM_SHEET in names:
-        return [n for n in names if n in (FORM_SHEET, META_SHEET, INDICATOR_FORM_SHEET)]
+        return [n for n in names if n != HELP_SHEET]
     return names
 
 
@@ -578,8 +579,11 @@ def read_form(sheets: list, label: str, schema: Schema = DEFAULT) -> FormData:
     headers = [c.header for c in schema.at(FORM)]
     key_headers = (schema.column("task_id").header, schema.column("status").header)
     ordered = sorted(sheets, key=lambda s: s.name != FORM_SHEET)
+    intact = bool(meta.get("recipient"))  # the hidden sheet says it is our form: a retyped key header is only that
     for sheet in ordered:
-        header = _find_form_header(sheet, headers, key_headers)
+        if sheet is meta_sheet or sheet.name == INDICATOR_FORM_SHEET:
+            continue
+        header = _find_form_header(sheet, headers, key_headers, intact)
         if header is None:
             continue
         r0, columns = header
@@ -626,11 +630,19 @@ def _clean(value) -> str:
     return text_of(value)
 
 
-def _find_form_header(sheet, headers, key_headers):
+def _find_form_header(sheet, headers, key_headers, intact=False):
+    """(0-based row, {header: 0-based column}) of the form's header row: the first row with both key headers
+    (任务编号, 完成状态); on a form whose hidden sheet is intact, else the first with most of the headers
+    (one of the key headers was retyped or deleted). None when there is none."""
+    found = []
     for r, row in enumerate(sheet.rows[:30]):
         names = {_norm(v): c for c, v in enumerate(row) if text_of(v)}
+        columns = {name: names[name] for name in headers if name in names}
         if all(h in names for h in key_headers):
-            return r, {name: names[name] for name in headers if name in names}
+            return r, columns
+        found.append((r, columns))
+    if intact:
+        return next(((r, columns) for r, columns in found if len(columns) > len(headers) // 2), None)
     return None
 
 

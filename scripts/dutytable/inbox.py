@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import io
 import itertools
+import json
 import multiprocessing
 import os
 import re
@@ -164,9 +165,11 @@ def examine(path, original_name: str, expectations: Expectations) -> Examined:
         return ex
     try:
         _, sheets = open_workbook(path, label=label, data=data, wanted=form_sheets, kind=ex.kind)
-        form = _the_form(sheets, label, expectations.schema)
+        form, note = _the_form(sheets, label, expectations.schema)
     except InputError as exc:  # unreadable, encrypted, unsafe, not a form: all rejected with their reason
         return _reject(ex, str(exc))
+    if note:
+        ex.notes.append(note)
     _validate(ex, form, expectations)
     spec = expectations.specs.get(ex.recipient)
     if ex.verdict in (TO_FIX, EMPTY) and spec is not None and ex.period == expectations.period:
@@ -177,12 +180,16 @@ def examine(path, original_name: str, expectations: Expectations) -> Examined:
     return ex
 
 
-def _the_form(sheets: list, label: str, schema) -> object:
-    """The form a return is read from: the 填报表 sheet, else the one sheet with the form's header that
-    matches the hidden identity's fingerprint, else the one sheet with the form's header.
+def _the_form(sheets: list, label: str, schema) -> tuple:
+    """The form a return is read from, and a note when it is not the sheet one would expect.
+
+    Of the sheets with the form's header (the 填报表 and any copy of it, such as Excel's “填报表 (2)”, or a
+    renamed one): the only one; else the only one filled in; else, when those filled in say the same (or
+    none is), the 填报表 or the first; else the one whose locked content matches the hidden identity's
+    fingerprint.
 
     Raises:
-        NotAFormError: no sheet has the form's header, or several do and none can be told apart.
+        NotAFormError: no sheet has the form's header, or several filled in differently cannot be told apart.
     """
     aux = [s for s in sheets if s.name in (META_SHEET, INDICATOR_FORM_SHEET)]
     found = []
@@ -194,16 +201,28 @@ def _the_form(sheets: list, label: str, schema) -> object:
         except NotAFormError:
             continue
     if not found:
-        return read_form(sheets, label, schema)  # raises, naming the headers it looked for
-    named = [f for f in found if f.sheet == FORM_SHEET]
-    if named or len(found) == 1:
-        return (named or found)[0]
-    matching = [f for f in found if f.meta.get("fingerprint") == f.locked_fingerprint()]
+        return read_form(sheets, label, schema), ""  # raises, naming the headers it looked for
+    headers = [c.header for c in schema.answer_columns]
+    filled = [f for f in found if any(row[h] for row in f.rows for h in headers)]
+    if len(found) == 1 or len(filled) == 1:
+        form = (filled or found)[0]
+        blank = [f.sheet for f in found if f is not form]
+        return form, (f"已读取填好的工作表“{form.sheet}”，" + "".join(f"“{n}”" for n in blank) + "没有填写。"
+                      if blank else "")
+    pool = filled or found
+    if len({_answers(f, headers) for f in pool}) == 1:
+        return next((f for f in pool if f.sheet == FORM_SHEET), pool[0]), ""
+    matching = [f for f in pool if f.meta.get("fingerprint") == f.locked_fingerprint()]
     if len(matching) == 1:
-        return matching[0]
-    listed = "".join(f"“{f.sheet}”" for f in found)
-    raise NotAFormError(f"{label}：有 {len(found)} 个工作表（{listed}）都像填报表，无法判断哪个是交回的，"
-                        "请对方只保留填好的那一个后重新发送。")
+        return matching[0], ""
+    listed = "".join(f"“{f.sheet}”" for f in pool)
+    raise NotAFormError(f"{label}：有 {len(pool)} 个工作表（{listed}）都像填报表，填写的内容各不相同，"
+                        "无法判断哪个是交回的，请对方只保留填好的那一个后重新发送。")
+
+
+def _answers(form, headers) -> tuple:
+    """What a form sheet says, row by row: to tell a copy that says the same from one that does not."""
+    return tuple((row.rownum, tuple(row[h] for h in headers)) for row in form.rows)
 
 
 _WORKER_EXPECTATIONS = None
@@ -241,7 +260,56 @@ def _reject(ex, reason):
 
 
 def _validate(ex, form, expectations):
+    """Judge a form read from a return: whose it is, for which period, and each row and answer."""
+    recipient = _recipient(ex, form, expectations)
+    if recipient is None:
+        return
     where = f"工作表“{form.sheet}”"
+    problems = _period_problems(ex, form, expectations)
+    ex.filler, ex.phone, ex.fill_date = form.filler, form.phone, form.date
+    problems.extend(_sender_doubts(ex.original_name, form.filler, recipient, expectations))
+    problems.extend(_header_problems(ex.fill, form, where))
+    expected = {row.task_id: row for row in expectations.recipients[recipient]}
+    rows = _rows_by_task(form, expected, expectations.schema, where)
+    if rows is None:
+        _reject(ex, f"{ex.original_name}：{where}找不到“{expectations.schema.column('task_id').header}”列"
+                    f"（表头被改动或删除），行数也与下发时不同，无法判断每一行是哪项任务，"
+                    f"请把第{form.header_row}行的表头恢复后重新发送。")
+        return
+    got, row_problems, rows_reported = rows
+    problems.extend(row_problems)
+    locked_changed = _check_rows(ex, form, expected, got, expectations.schema, problems)
+    ex.fill.header.update({FILLER_LABEL: form.filler, PHONE_LABEL: form.phone, DATE_LABEL: form.date})
+    indicator_problems = []
+    if "indicators" in form.meta or form.indicator_rows:  # forms made before indicators existed have none
+        indicator_problems = _validate_indicators(ex, form, expectations.indicators.get(recipient, ()))
+    problems.extend(indicator_problems)
+    # Rows in the order they were sent out leave the fingerprint as it was (each locked cell is compared):
+    # it is worked out only for a reordered form.
+    same_order = [t for t in got if t in expected] == list(expected)
+    fingerprint_ok = (form.meta.get("fingerprint") is None or same_order
+                      or form.meta["fingerprint"] == form.locked_fingerprint())
+    if not fingerprint_ok and not locked_changed and not rows_reported:
+        problems.append(f"{where}：锁定内容与下发时不一致（行的顺序或内容被调整），已按任务编号对应处理，请核对。")
+    ex.problems = problems
+    ex.verdict = TO_FIX if problems else VALID
+    if not ex.answered and expected:
+        _unanswered(ex, where, indicator_problems)
+
+
+def _unanswered(ex, where, indicator_problems):
+    """A return with no task answered: 未填报 (not a report), unless it gives indicator values, which count."""
+    if ex.indicator_values:  # only 指标填报 filled in: a report, its tasks to be filled in
+        ex.verdict = TO_FIX
+        ex.problems = [f"{where}：只填写了“{INDICATOR_FORM_SHEET}”，各项任务都没有填写；指标的完成值已收到，"
+                       "请补填各项任务的完成状态和推进情况后重新发送。"] + indicator_problems
+        return
+    ex.verdict = EMPTY  # sent back as it was sent out: not a report
+    ex.problems = [f"{where}：表格交回时没有填写任何任务的内容（{EMPTY}），不算报送，请填写后重新发送。"]
+
+
+def _recipient(ex, form, expectations) -> str | None:
+    """The unit a return is from, as the table names it; None when ``ex`` is rejected for it."""
     recipient = form.meta.get("recipient", "")
     if recipient:
         ex.identified_by = "表单信息"
@@ -252,73 +320,104 @@ def _validate(ex, form, expectations):
     else:
         _reject(ex, f"{ex.original_name}：无法识别填报单位（没有“表单信息”工作表，“填报单位”也是空的），"
                     "请对方使用下发的填报表填写后重新发送。")
-        return
+        return None
     present = expectations.aliases.get(recipient)
     if recipient not in expectations.recipients and present in expectations.recipients:
         ex.notes.append(f"表格中的填报单位“{recipient}”按 config.ini 的 [aliases] 视为“{present}”。")
         recipient = present
+    ex.recipient = recipient
     if recipient not in expectations.recipients:
         _reject(ex, f"{ex.original_name}：填报单位“{recipient}”不在填报单位名单中，请核对单位名称；"
                     "如确属新增单位，请先在责任分解表或 config.ini 中加入，再把此文件放回 inbox 重新收取。")
-        ex.recipient = recipient
-        return
-    ex.recipient = recipient
-    problems = []
+        return None
+    return recipient
+
+
+def _period_problems(ex, form, expectations) -> list:
+    """Set ``ex.period`` from the hidden sheet, else the title, else the period collected; a bad one is a problem."""
     written = form.meta.get("period", "")
     if written:
         ex.period = _period_of(written)
         if ex.period is None:  # never used as written: it becomes part of the archive's path
             ex.period = expectations.period
-            problems.append(f"工作表“{META_SHEET}”：期次“{written}”无效（应为“年-月”，例如 2010-11），"
-                            f"已按本次收取的期次 {expectations.period} 处理，请核对。")
-    else:
-        titled = Period.from_label(form.title)
-        ex.period = str(titled) if titled else expectations.period
-        if not titled:
-            ex.notes.append(f"表格中没有写明期次，按本次收取的期次 {expectations.period} 处理。")
-    ex.filler, ex.phone, ex.fill_date = form.filler, form.phone, form.date
-    problems.extend(_sender_doubts(ex.original_name, form.filler, recipient, expectations))
-    fill = ex.fill
+            return [f"工作表“{META_SHEET}”：期次“{written}”无效（应为“年-月”，例如 2010-11），"
+                    f"已按本次收取的期次 {expectations.period} 处理，请核对。"]
+        return []
+    titled = Period.from_label(form.title)
+    ex.period = str(titled) if titled else expectations.period
+    if not titled:
+        ex.notes.append(f"表格中没有写明期次，按本次收取的期次 {expectations.period} 处理。")
+    return []
+
+
+def _header_problems(fill, form, where) -> list:
+    """填报人 and 联系电话 left empty, each marked on the copy sent back."""
+    problems = []
     for label, value in ((FILLER_LABEL, form.filler), (PHONE_LABEL, form.phone)):
         if not value:
             ref = form.header_refs.get(label, "")
             problems.append(f"{where}{ref}：{label.rstrip('：')}未填写，请补填。")
             fill.header_marks[label] = f"{label.rstrip('：')}未填写，请补填。"
-    schema = expectations.schema
-    columns = schema.at(FORM)
-    locked = locked_columns(schema)
+    return problems
+
+
+def _rows_by_task(form, expected, schema, where):
+    """The form's rows by task ID, first of each, with the problems of duplicated, foreign and lost ones.
+
+    A form whose 任务编号 header was retyped or deleted is read by the order of its rows, the order they were
+    sent out in (the hidden sheet lists it), when there are as many; each locked cell is still compared.
+
+    Returns:
+        ({task_id: FormRow}, problems, whether a row's problem explains a changed fingerprint); None when the
+        任务编号 column is lost and the rows cannot be matched to the tasks.
+    """
     id_header = schema.column("task_id").header
-    first_choice = next((c for c in columns if c.choices), columns[0])
-    expected = {row.task_id: row for row in expectations.recipients[recipient]}
-    lost = [c for c in schema.answer_columns if c.header not in form.columns]
-    for column in lost:  # renamed or deleted: said once, not as every row's 未填写
-        problems.append(f"{where}：找不到“{column.header}”列（表头被改动或删除），这一列的内容没有收到，"
-                        f"请把第{form.header_row}行的表头恢复为“{column.header}”后重新发送。")
+    problems = [_lost_column(c.header, form, where) for c in schema.answer_columns if c.header not in form.columns]
+    if id_header not in form.columns:
+        sent = [task_id for task_id, _role in json.loads(form.meta.get("tasks") or "[]")]
+        if len(sent) != len(form.rows):
+            return None
+        for task_id, row in zip(sent, form.rows):
+            row.values[id_header] = task_id
+        problems.insert(0, _lost_column(id_header, form, where, "已按下发时各行的顺序对应任务"))
     rows_reported = False  # a duplicated, foreign or missing row already explains a fingerprint change
     got = {}
     for row in form.rows:
         task_id = row[id_header]
         if task_id in got:
             rows_reported = True
-            problems.append(f"{where}第{row.rownum}行：{id_header}“{task_id}”与第{got[task_id].rownum}行重复，已只采用第一行，请删除重复的行。")
+            problems.append(f"{where}第{row.rownum}行：{id_header}“{task_id}”与第{got[task_id].rownum}行重复，"
+                            "已只采用第一行，请删除重复的行。")
             continue
         got[task_id] = row
-    for task_id in got:
+    for task_id, row in got.items():
         if task_id not in expected:
             rows_reported = True
-            problems.append(f"{where}第{got[task_id].rownum}行：{id_header}“{task_id}”不是本单位的任务，已忽略该行，请不要在填报表中增加行。")
-    # Rows in the order they were sent out leave the fingerprint as it was (each locked cell is compared
-    # below): it is worked out only for a reordered form.
-    same_order = [t for t in got if t in expected] == list(expected)
-    fingerprint_ok = (form.meta.get("fingerprint") is None or same_order
-                      or form.meta["fingerprint"] == form.locked_fingerprint())
+            problems.append(f"{where}第{row.rownum}行：{id_header}“{task_id}”不是本单位的任务，已忽略该行，"
+                            "请不要在填报表中增加行。")
+    return got, problems, rows_reported or any(t not in got for t in expected)
+
+
+def _lost_column(header, form, where, done="这一列的内容没有收到") -> str:
+    """The problem of a column whose header was retyped or deleted: said once, not as every row's 未填写."""
+    return (f"{where}：找不到“{header}”列（表头被改动或删除），{done}，"
+            f"请把第{form.header_row}行的表头恢复为“{header}”后重新发送。")
+
+
+def _check_rows(ex, form, expected, got, schema, problems) -> bool:
+    """Each task's row against the table: its locked cells and its answers, into ``ex``; True when a locked
+    cell was changed."""
+    where = f"工作表“{form.sheet}”"
+    columns = schema.at(FORM)
+    locked = locked_columns(schema)
+    first_choice = next((c for c in columns if c.choices), columns[0])
+    fill = ex.fill
     locked_changed = False
     for task_id, want in expected.items():
         shown = {c.key: v for c, v in zip(locked, want.values)}
         item = shown.get("item", task_id)
         row = got.get(task_id)
         if row is None:
-            rows_reported = True
             problems.append(f"{where}：缺少任务 {task_id}（{item}）的行，请不要删除填报表中的行，补上后重新发送。")
             fill.row_marks[(task_id, first_choice.key)] = "这一行在交回的表格中被删除了，请补填。"
             continue
@@ -332,41 +431,40 @@ def _validate(ex, form, expectations):
         values = {c.key: wanted for c, wanted in zip(locked, want.values) if c.ledger}
         for column in schema.answer_columns:
             text = row[column.header]
-            if column in lost:
-                values[column.key] = ""
-                continue
-            problem = mark = ""
-            if column.choices:
-                choice = normalize_choice(text, column.choices)
-                if not text and want.role in column.required:
-                    problem = f"{column.header}未填写，请从下拉列表中选择 {column.choices_text} 之一。"
-                    mark = f"{column.header}未填写，请从下拉列表中选择：{column.choices_text}。"
-                elif text and choice is None:
-                    problem = f"{column.header}“{text}”不是可选值，请改为 {column.choices_text} 之一。"
-                    mark = f"“{text}”不是可选值，请改为：{column.choices_text}。"
-                # A word not in the list is kept as written, marked: never lost, never read as 未报送.
-                values[column.key] = choice or (f"{text}（{UNCLEAR}）" if text else "")
-            else:
-                if not text and want.role in column.required:
-                    problem = f"{column.header}未填写，本单位{want.role}的任务必须填写{column.header}。"
-                    mark = f"本单位{want.role}的任务，{column.header}必须填写。"
-                values[column.key] = text
+            value, problem, mark = _check_answer(column, text, want.role, column.header in form.columns)
+            values[column.key] = value
             if problem:  # the cell is named only when something is wrong with it
                 problems.append(f"{where}{form.ref(row.rownum, column.header)}（{item}）：{problem}")
                 fill.row_marks[(task_id, column.key)] = mark
         ex.answers.append(answer_row(Answer(task_id, want.role, values, row.rownum)))
         ex.answered += any(row[c.header] for c in schema.answer_columns)
         fill.rows[task_id] = {c.key: row[c.header] for c in schema.answer_columns}
-    fill.header.update({FILLER_LABEL: form.filler, PHONE_LABEL: form.phone, DATE_LABEL: form.date})
-    if "indicators" in form.meta or form.indicator_rows:  # forms made before indicators existed have none
-        problems.extend(_validate_indicators(ex, form, expectations.indicators.get(recipient, ())))
-    if not fingerprint_ok and not locked_changed and not rows_reported:
-        problems.append(f"{where}：锁定内容与下发时不一致（行的顺序或内容被调整），已按任务编号对应处理，请核对。")
-    ex.problems = problems
-    ex.verdict = TO_FIX if problems else VALID
-    if not ex.answered and expected:  # sent back as it was sent out: not a report
-        ex.verdict = EMPTY
-        ex.problems = [f"{where}：表格交回时没有填写任何任务的内容（{EMPTY}），不算报送，请填写后重新发送。"]
+    return locked_changed
+
+
+def _check_answer(column, text, role, present=True) -> tuple:
+    """(the value kept, the problem, the mark on the copy sent back) of one answer cell; "" when all is well.
+
+    A word not in a dropdown's list is kept as written, marked: never lost, never read as 未报送.
+    """
+    if not present:  # its column is lost: said once for the whole column
+        return "", "", ""
+    listed = column.choices_text
+    if not text:
+        if role not in column.required:
+            return "", "", ""
+        if column.choices:
+            return ("", f"{column.header}未填写，请从下拉列表中选择 {listed} 之一。",
+                    f"{column.header}未填写，请从下拉列表中选择：{listed}。")
+        return ("", f"{column.header}未填写，本单位{role}的任务必须填写{column.header}。",
+                f"本单位{role}的任务，{column.header}必须填写。")
+    if not column.choices:
+        return text, "", ""
+    choice = normalize_choice(text, column.choices)
+    if choice is None:
+        return (f"{text}（{UNCLEAR}）", f"{column.header}“{text}”不是可选值，请改为 {listed} 之一。",
+                f"“{text}”不是可选值，请改为：{listed}。")
+    return choice, "", ""
 
 
 def _validate_indicators(ex, form, expected):
