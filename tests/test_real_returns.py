@@ -247,6 +247,8 @@ def test_a_return_that_fills_only_the_indicators_is_a_return_its_values_count_it
     marked = config.period_dir(P) / "待补正" / "环保局_2010-11填报表_待补正.xlsx"
     assert marked.exists()
     summary, written, _ = make_report(config, table, P, today=dt.date(2010, 11, 28), pdf=False)
+    row = _docx_cells(written[0])["环境质量"]  # its tasks in 附件1: not filled in, said so
+    assert row[-1] == "未填写（待核实）" and row[-2].startswith("环保局（牵头）：未填写推进情况。\n")
     reminder = next(p for p in written if p.name.startswith("催报通知"))
     assert "环保局" not in "\n".join(p.text for p in docx.Document(str(reminder)).paragraphs)
 
@@ -308,3 +310,26 @@ def test_a_changed_key_header_without_the_hidden_sheet_is_not_taken_for_a_form(e
     result = collect(config, table)
     assert summary_lines(result)[1] == ("退回：环保局.xlsx：不是本工具生成的填报表（找不到“任务编号”“完成状态”等表头），"
                                         "请对方使用下发的填报表填写后重新发送。")
+
+
+def test_control_characters_in_the_master_table_reach_no_output(workdir):
+    """The master table is read by the same reader: a category and a target pasted from Word print as seen."""
+    path = workdir / "templates" / "责任分解表.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb["责任分解表"]
+    for r in range(2, 6):  # the four tasks of 提高质量水平
+        ws[f"C{r}"] = "提高_x0001_质量水平"
+    target = ws["E3"].value
+    ws["E3"] = target.replace("，", "_x000B_", 1)
+    wb.save(path)
+    config, table, forms = prepare(workdir)
+    assert [t.category for t in table.tasks[:4]] == ["提高质量水平"] * 4
+    fill(forms["城建局"], workdir / "inbox" / "城建局.xlsx")
+    collect(config, table)
+    consolidate(config, table, P)
+    _, written, _ = make_report(config, table, P, today=dt.date(2010, 11, 28), pdf=False)
+    cells = _docx_cells(written[0])
+    assert cells["工程质量"][2] == target.replace("，", "\n", 1)
+    bands = ["".join(t.text for t in tr.iter(f"{W}t")) for tbl in docx.Document(str(written[0])).tables
+             for tr in tbl._tbl.findall(f"{W}tr")]
+    assert "一、提高质量水平" in bands
