@@ -161,7 +161,7 @@ def clean_text(text: str) -> str:
     A line break stays one: CR LF, a lone CR, the vertical tab of Word's manual line break (Shift+Enter) and
     its form feed (page break) become a line feed. Every other control character but tab is dropped.
     """
-    if not _CONTROL.search(text):  # nearly every cell: one scan
+    if (text.isprintable() and "_x" not in text) or not _CONTROL.search(text):  # nearly every cell: a quick look
         return text
     text = _ESCAPED_CONTROL.sub(lambda m: chr(int(m.group()[2:6], 16)), text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n").replace("\x0c", "\n")
