@@ -19,14 +19,19 @@ def shipped_config():
     return load_config(ROOT / "config.ini")
 
 
+def scratch_copy(folder):
+    """``folder`` made a scratch copy of the tool's config.ini, templates/ and empty inbox/ outbox/; returns it."""
+    shutil.copy(ROOT / "config.ini", folder / "config.ini")
+    shutil.copytree(ROOT / "templates", folder / "templates")
+    (folder / "inbox").mkdir()
+    (folder / "outbox").mkdir()
+    return folder
+
+
 @pytest.fixture
 def workdir(tmp_path):
     """A scratch copy of config.ini, templates/ and empty inbox/ outbox/: scripts run against it."""
-    shutil.copy(ROOT / "config.ini", tmp_path / "config.ini")
-    shutil.copytree(ROOT / "templates", tmp_path / "templates")
-    (tmp_path / "inbox").mkdir()
-    (tmp_path / "outbox").mkdir()
-    return tmp_path
+    return scratch_copy(tmp_path)
 
 
 @pytest.fixture
