@@ -1,4 +1,4 @@
-"""演示：填好本期填报表放进 inbox/：python scripts/demo.py --period 2010-11"""
+"""演示：在 outbox/演示/ 中用示例数据完成一个月的全部工作：python scripts/demo.py --period 2010-11"""
 import sys
 
 from dutytable.cli import Demo, main

@@ -12,26 +12,42 @@ from dutytable.config import load_config
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED = FIXTURES / "seed_2010.txt"
+KIT = ROOT / "templates" / "演示"  # the demo kit: the seed's config.ini and master table
+SEED_CONFIG = KIT / "config.ini"
+SEED_TABLE = KIT / "责任分解表.xlsx"
 
 
 @pytest.fixture(scope="session")
 def shipped_config():
-    return load_config(ROOT / "config.ini")
+    """The seed's config (the demo kit's): its identity, [aliases] and [groups]."""
+    return load_config(SEED_CONFIG)
 
 
-def scratch_copy(folder):
-    """``folder`` made a scratch copy of the tool's config.ini, templates/ and empty inbox/ outbox/; returns it."""
+def seed_tool(folder):
+    """``folder`` set up as a tool folder of the seed: the demo kit's config.ini and master table, the Word template."""
+    (folder / "templates").mkdir(parents=True, exist_ok=True)
+    shutil.copy(SEED_CONFIG, folder / "config.ini")
+    shutil.copy(SEED_TABLE, folder / "templates" / "责任分解表.xlsx")
+    shutil.copy(ROOT / "templates" / "附件模板.docx", folder / "templates" / "附件模板.docx")
+    (folder / "inbox").mkdir(exist_ok=True)
+    (folder / "outbox").mkdir(exist_ok=True)
+    return folder
+
+
+def fresh_clone(folder):
+    """``folder`` as a fresh clone of the tool: the office's config.ini, templates/ (no master table yet, the demo
+    kit in templates/演示/), empty inbox/ and outbox/. Returns the demo kit's config.ini there."""
     shutil.copy(ROOT / "config.ini", folder / "config.ini")
-    shutil.copytree(ROOT / "templates", folder / "templates")
+    shutil.copytree(ROOT / "templates", folder / "templates", ignore=shutil.ignore_patterns("*.备份-*", "~$*"))
     (folder / "inbox").mkdir()
     (folder / "outbox").mkdir()
-    return folder
+    return folder / "templates" / "演示" / "config.ini"
 
 
 @pytest.fixture
 def workdir(tmp_path):
-    """A scratch copy of config.ini, templates/ and empty inbox/ outbox/: scripts run against it."""
-    return scratch_copy(tmp_path)
+    """A scratch tool folder with the seed's config.ini and templates/, empty inbox/ outbox/: scripts run against it."""
+    return seed_tool(tmp_path)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import subprocess
 import docx
 import openpyxl
 import pytest
-from conftest import ROOT, needs_libreoffice, run_script
+from conftest import SEED_TABLE, needs_libreoffice, run_script, seed_tool
 from docx.shared import Mm
 from dutytable import files, pipeline
 from dutytable.annual import UnitMonth, make_annual, report_path, summarize_year, workbook_path
@@ -47,11 +47,7 @@ UNREPORTED = ["园区办", "春江镇", "孟河镇", "新桥镇", "薛家镇", "
 
 
 def _fresh(tmp_path_factory, name):
-    workdir = tmp_path_factory.mktemp(name)
-    shutil.copy(ROOT / "config.ini", workdir / "config.ini")
-    shutil.copytree(ROOT / "templates", workdir / "templates")
-    (workdir / "inbox").mkdir()
-    return workdir
+    return seed_tool(tmp_path_factory.mktemp(name))
 
 
 def run_year(workdir, events):
@@ -266,7 +262,7 @@ def _drop_task(workdir, task_id, renamed=None):
 
     ``renamed`` (old, new): the unit's new name as the 指标 sheet's 填报单位.
     """
-    wb = openpyxl.load_workbook(ROOT / "templates" / "责任分解表.xlsx")
+    wb = openpyxl.load_workbook(SEED_TABLE)
     ws = wb["责任分解表"]
     ws.delete_rows(next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == task_id))
     for row in wb["指标"].iter_rows(min_row=2):

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import ROOT, run_script
+from conftest import ROOT, SEED_CONFIG, run_script
 from dutytable.cli import ImportTable, main
 from dutytable.config import clamp_day, load_config
 from dutytable.errors import ConfigError, UsageError
@@ -141,7 +141,7 @@ def test_report_settings_for_the_notice_and_the_print(tmp_path):
 
 
 def test_config_with_bom_and_relative_paths(tmp_path):
-    text = (ROOT / "config.ini").read_text(encoding="utf-8")
+    text = SEED_CONFIG.read_text(encoding="utf-8")
     (tmp_path / "config.ini").write_bytes("\ufeff".encode("utf-8") + text.encode("utf-8"))
     config = load_config(tmp_path / "config.ini")
     assert config.table == tmp_path.resolve() / "templates" / "责任分解表.xlsx"
@@ -197,8 +197,9 @@ def _config_text(tmp_path, text):
     return path
 
 
-def test_the_shipped_config_has_no_warnings(shipped_config):
-    assert shipped_config.warnings == []
+@pytest.mark.parametrize("path", [ROOT / "config.ini", SEED_CONFIG], ids=["office", "demo kit"])
+def test_the_shipped_configs_have_no_warnings(path):
+    assert load_config(path).warnings == []
 
 
 @pytest.mark.parametrize("section, line, warning", [

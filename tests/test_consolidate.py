@@ -24,13 +24,8 @@ def _text(ws, ref, value):
 @pytest.fixture(scope="module")
 def cycle(tmp_path_factory):
     """Returns from every recipient but 安监局 and 龙虎塘街道; 环保局 twice; 科技局 待补正."""
-    import shutil
-
-    from conftest import ROOT
-    workdir = tmp_path_factory.mktemp("cycle")
-    shutil.copy(ROOT / "config.ini", workdir / "config.ini")
-    shutil.copytree(ROOT / "templates", workdir / "templates")
-    (workdir / "inbox").mkdir()
+    from conftest import seed_tool
+    workdir = seed_tool(tmp_path_factory.mktemp("cycle"))
     config, table, forms = prepare(workdir)
     inbox = workdir / "inbox"
     when = OLD

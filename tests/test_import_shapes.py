@@ -10,7 +10,7 @@ import shutil
 
 import openpyxl
 import pytest
-from conftest import ROOT, SEED, needs_libreoffice, run_script
+from conftest import ROOT, SEED, SEED_TABLE, needs_libreoffice, run_script
 from dutytable import convert
 from dutytable.config import load_config
 from dutytable.departments import Departments
@@ -491,7 +491,7 @@ def test_a_short_phrase_alone_in_the_task_column_after_a_finished_sentence_is_a_
 
 
 def test_check_on_a_master_table_lists_its_columns(tmp_path, shipped_config):
-    imported = read_source(ROOT / "templates" / "责任分解表.xlsx", shipped_config.departments)
+    imported = read_source(SEED_TABLE, shipped_config.departments)
     assert imported.columns == [(c, c) for c in ("任务编号", "序号", "类别", "工作内容", "工作目标", "牵头部门", "配合部门")]
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 import docx
 import openpyxl
 import pytest
-from conftest import ROOT, SEED, libreoffice_convert, needs_libreoffice
+from conftest import SEED, SEED_TABLE, libreoffice_convert, needs_libreoffice
 from dutytable.consolidate import consolidate
 from dutytable.errors import TableError
 from dutytable.forms import generate
@@ -126,12 +126,12 @@ def test_parse_number_rejects_words_and_an_ambiguous_comma():
 # --- the 指标 sheet of the master table ----------------------------------------------------
 
 def test_the_shipped_table_carries_the_indicators(shipped_config):
-    table = load_table(ROOT / "templates" / "责任分解表.xlsx", shipped_config.departments)
+    table = load_table(SEED_TABLE, shipped_config.departments)
     assert [(i.indicator_id, i.name, i.comparison, i.value, i.upper, i.unit) for i in table.indicators] == \
         EXPECTED_INDICATORS
     owners = {i.indicator_id: i.owner for i in table.indicators}
     assert owners["T0101-1"] == "质监分局" and owners["T0202-1"] == "农业局" and owners["T0401-1"] == "区有关部门"
-    ws = openpyxl.load_workbook(ROOT / "templates" / "责任分解表.xlsx")["指标"]
+    ws = openpyxl.load_workbook(SEED_TABLE)["指标"]
     assert [c.value for c in ws[1]] == ["指标编号", "任务编号", "工作内容", "指标名称", "比较", "目标值", "目标上限", "单位",
                                         "填报单位", "来源"]
     assert [c.value for c in ws[31]] == ["T0303-3", "T0303", "质量管理", "江苏省和常州市质量奖", "区间", 1, 2, "家", "质监分局",

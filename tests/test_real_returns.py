@@ -13,7 +13,7 @@ import docx
 import openpyxl
 import pytest
 import xlsxwriter
-from conftest import scratch_copy
+from conftest import seed_tool
 from dutytable.annual import make_annual
 from dutytable.consolidate import consolidate
 from dutytable.inbox import Collector, summary_lines
@@ -50,7 +50,7 @@ def _lead_pairs(config, table):
 @pytest.fixture(scope="module")
 def controls(tmp_path_factory):
     """One run of collect → consolidate → report → annual, each control character in a lead's 推进情况."""
-    workdir = scratch_copy(tmp_path_factory.mktemp("controls"))
+    workdir = seed_tool(tmp_path_factory.mktemp("controls"))
     config, table, forms = prepare(workdir)
     placed = dict(zip(CONTROLS, _lead_pairs(config, table)))  # code -> (task, unit); 39 pairs for 30 codes
     rows = {}

@@ -8,7 +8,7 @@ import zipfile
 
 import docx
 import pytest
-from conftest import ROOT, needs_libreoffice, run_script
+from conftest import ROOT, fresh_clone, needs_libreoffice, run_script
 from docx.shared import Mm
 from dutytable.inbox import Collector
 from dutytable.model import Period
@@ -337,12 +337,9 @@ def pdf_pages(pdf):
 def demo_outputs(tmp_path_factory):
     """The demo's month, run once for the module: its 附件 as .docx and as PDF (LibreOffice)."""
     root = tmp_path_factory.mktemp("demo")
-    shutil.copy(ROOT / "config.ini", root / "config.ini")
-    shutil.copytree(ROOT / "templates", root / "templates")
-    for args in (("demo.py",), ("monthly.py",)):
-        result = run_script(*args, "--config", root / "config.ini", "--period", "2010-11")
-        assert result.returncode == 0, result.stderr
-    return root / "outbox" / "2010-11", result.stdout.splitlines()
+    result = run_script("demo.py", "--config", fresh_clone(root), "--period", "2010-11")
+    assert result.returncode == 0, result.stderr
+    return root / "outbox" / "演示" / "outbox" / "2010-11", result.stdout.splitlines()
 
 
 @needs_libreoffice

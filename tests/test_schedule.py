@@ -1,4 +1,4 @@
-"""Stage 6: the monthly schedule driven by an injected clock; the monthly run and the demo end to end."""
+"""Stage 6: the monthly schedule driven by an injected clock; the monthly run end to end (the demo: test_demo.py)."""
 
 import datetime as dt
 import os
@@ -6,10 +6,11 @@ import signal
 import subprocess
 import sys
 
-import openpyxl
 import pytest
 from conftest import ROOT, run_script
+from dutytable import pipeline
 from dutytable.config import load_config
+from dutytable.demo import fill_demo
 from dutytable.model import Period
 from dutytable.scheduling import (
     DAILY,
@@ -207,33 +208,6 @@ def test_a_second_instance_does_not_run_and_a_killed_one_leaves_no_stuck_lock(wo
         pass
 
 
-def test_demo_then_monthly_shows_every_department_reported(workdir):
-    demo = run_script("demo.py", "--config", workdir / "config.ini", "--period", "2010-11")
-    assert demo.returncode == 0, demo.stderr
-    assert demo.stdout.splitlines() == [
-        f"已把 23 个示例文件放进 {workdir / 'inbox'}（内容均为【示例】数据）；2010-11 的报送截止日（2010年11月25日）已过，"
-        "示例文件今天才放进 inbox，按收到时间判断，各单位都将记为逾期；药监分局的表格缺少推进情况，将被标为待补正。",
-        "下一步：python scripts/monthly.py --period 2010-11"]
-    result = run_script("monthly.py", "--config", workdir / "config.ini", "--period", "2010-11")
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert lines[0] == "2010-11 的填报表已有 24 份，不再重新生成。"
-    assert lines[1] == "收到 24 份：有效 23，待补正 1，退回 0，重复 0"
-    assert "2010-11 全部 24 个单位均已报送。" in lines and lines[-2] == "2010-11 所有单位均已报送。"
-    out = workdir / "outbox" / "2010-11"
-    assert len(list((out / "分发").glob("*.xlsx"))) == 24
-    book = out / "2010年区质量振兴工作目标任务推进情况汇总表_2010-11.xlsx"
-    subs = {r[1]: r for r in openpyxl.load_workbook(book)["报送情况"].iter_rows(min_row=3, values_only=True)}
-    assert len(subs) == 24 and {r[2] for r in subs.values()} == {"已报送", "待补正"}
-    assert subs["药监分局"][2] == "待补正" and subs["园区办"][7].startswith("2010-11-27")  # its file time
-    # received today, years after the deadline: every unit is 逾期, by receipt time, as is true
-    assert {r[5] for r in subs.values()} == {"逾期"}
-    assert (out / "附件1_2010年区质量振兴工作目标任务推进情况汇总表_2010-11.docx").exists()
-    assert (workdir / "outbox" / "logs" / f"{dt.date.today():%Y-%m}.log").exists()
-    again = run_script("monthly.py", "--config", workdir / "config.ini", "--period", "2010-11", "--no-pdf")
-    assert again.returncode == 0 and again.stdout.splitlines()[1] == "收到 0 份：有效 0，待补正 0，退回 0，重复 0"
-
-
 def test_console_output_survives_a_gbk_code_page(workdir):
     path = workdir / "config.ini"
     text = path.read_text(encoding="utf-8").replace("区相关部门 = 区有关部门", "区相关部门 = 区有关部门😀")
@@ -247,7 +221,8 @@ def test_console_output_survives_a_gbk_code_page(workdir):
 
 
 def test_a_closed_console_is_not_a_traceback(workdir):
-    run_script("demo.py", "--config", workdir / "config.ini", "--period", "2010-11")
+    config = load_config(workdir / "config.ini")
+    fill_demo(config, pipeline.load(config), Period(2010, 11))  # the sample returns, into this folder's inbox/
     proc = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "monthly.py"), "--config",
                              str(workdir / "config.ini"), "--period", "2010-11", "--no-pdf"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -259,11 +234,3 @@ def test_a_closed_console_is_not_a_traceback(workdir):
     log = (workdir / "outbox" / "logs" / f"{dt.date.today():%Y-%m}.log").read_text(encoding="utf-8")
     assert "2010-11 所有单位均已报送。" in log
 
-
-def test_the_demo_says_one_unit_is_late_only_while_the_deadline_is_still_ahead(workdir):
-    from dutytable.pipeline import demo
-
-    config, said = load_config(workdir / "config.ini"), []
-    demo(config, Period(2010, 11), said.append, today=dt.date(2010, 11, 10))
-    assert said[0] == (f"已把 23 个示例文件放进 {workdir / 'inbox'}（内容均为【示例】数据）；其中园区办的文件时间在截止日之后"
-                       "（是否逾期按收取时的收到时间判断）；药监分局的表格缺少推进情况，将被标为待补正。")

@@ -3,13 +3,13 @@
 import openpyxl
 import pytest
 from builders import build_docx, build_word_layout_xlsx, seed_rows
-from conftest import ROOT, SEED, run_script
+from conftest import SEED, SEED_TABLE, run_script
 from dutytable.departments import Departments
 from dutytable.errors import InputError, TableError
 from dutytable.table import import_source, load_table, write_table
 from expected_table import EXPECTED, TARGETS, summary
 
-TEMPLATE = ROOT / "templates" / "责任分解表.xlsx"
+TEMPLATE = SEED_TABLE
 
 
 def test_shipped_template_has_the_18_sub_items(shipped_config):

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from . import files, indicators, pipeline
 from .config import DEFAULT_CONFIG, load_config
+from .demo import kit_config as demo_kit_config
 from .errors import DutyTableError, InputError, OutputError, UsageError
 from .inbox import progress_printer
 from .scheduling import NAMES, STATE_FILE, State, run_due, run_lock, serve, setup_logging, upcoming
@@ -84,6 +85,7 @@ class Command:
     prog = ""
     description = ""
     arguments: tuple = ()
+    default_config: Path | None = None  # the config.ini read without --config (None: the tool folder's)
 
     def add_arguments(self, parser):
         """Add the script's own arguments."""
@@ -97,8 +99,9 @@ class Command:
     def parser(self):
         parser = ChineseArgumentParser(prog=self.prog, description=self.description,
                                        formatter_class=argparse.RawDescriptionHelpFormatter)
+        default = (self.default_config or DEFAULT_CONFIG).relative_to(DEFAULT_CONFIG.parent).as_posix()
         parser.add_argument("--config", metavar="PATH", default=None,
-                            help=f"配置文件 config.ini 的路径（默认：{DEFAULT_CONFIG.name}，在工具文件夹中）")
+                            help=f"配置文件 config.ini 的路径（默认：{default}，在工具文件夹中）")
         parser.add_argument("--period", metavar="YYYY-MM", default=None,
                             help="期次（年-月），例如 2010-11；默认为本月")
         parser.add_argument("-v", "--verbose", action="store_true", help="出错时显示详细信息（供维护人员排查）")
@@ -127,7 +130,7 @@ def main(command: Command, argv: list | None = None, today: dt.date | None = Non
                             format="%(levelname)s %(name)s: %(message)s")
         today = today or dt.date.today()
         period = Period.parse(args.period) if args.period else Period.of(today)
-        config = load_config(args.config)
+        config = load_config(args.config or command.default_config)
         for line in config.warnings:
             echo(line, err=True)
         return command.run(args, config, period, today)
@@ -409,10 +412,21 @@ class Action(Command):
         return 0
 
 
-Demo = partial(Action, "demo.py", "演示用：按各单位的方式填好本期填报表（明显的示例数据），放进 inbox/。\n"
-               "其中一个单位的文件时间在截止日之后，一个单位的表格有待补正的问题。"
-               "之后运行 monthly.py 即可看到完整流程。",
-               pipeline.demo)
+class Demo(Command):
+    prog = "demo.py"
+    description = ("演示一个月的全部工作：在自己的文件夹 outbox/演示/ 中（随附的示例配置和 2010 年责任分解表）\n"
+                   "生成填报表，按各单位的方式填好（明显的【示例】数据）放进该文件夹的 inbox/，\n"
+                   "再收取、汇总、生成 Word 报告。其中一个单位的文件时间在截止日之后，一个单位的表格有待补正的问题。\n"
+                   "每次运行都重新生成演示文件夹，不动正式工作的 inbox/、outbox/ 和台账；\n"
+                   "--config 只能指向演示配置 templates/演示/config.ini。")
+    default_config = demo_kit_config(DEFAULT_CONFIG.parent)
+    arguments = ((("--no-pdf",), {"action": "store_true", "help": "不生成 PDF"}),)
+
+    def run(self, args, config, period, today):
+        pipeline.demo(config, period, echo, today=today, pdf=not args.no_pdf)
+        return 0
+
+
 RefreshIndicators = partial(
     Action, "refresh_indicators.py", "修改了责任分解表的工作目标后，重新整理主表的“指标”工作表："
                                      "新增或改过目标的任务重新自动提取指标，\n"

@@ -1,4 +1,10 @@
-"""Sample returns for a newcomer: every recipient's form filled in as a department would, into inbox/.
+"""The demo: a sample office of its own, and its returns filled in as the departments would.
+
+The demo never touches real work. Its kit (templates/演示/: a config.ini with the seed's
+identity and the seed's master table) is copied into a work folder of its own,
+outbox/演示/, laid out like the tool folder (config.ini, templates/, inbox/, outbox/ with
+its ledger); every path of its config must lie inside it. Each run starts that folder
+afresh; a folder of that name the demo did not make is never emptied.
 
 The answers are plainly sample data (each begins with 【示例】), varied but
 deterministic. One return arrives after the deadline and one has a problem to be
@@ -9,17 +15,29 @@ import datetime as dt
 import hashlib
 import os
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
 import openpyxl
 
 from . import files
+from .config import load_config
+from .errors import ConfigError, OutputError, UsageError
 from .forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, existing_forms, form_cells, generate
 from .schema import H_IND_TARGET, H_IND_UNIT, H_IND_VALUE, H_NOTE, INDICATOR_FORM_COLUMNS
 from .vocab import BEHIND, DONE, FORM_SHEET, INDICATOR_FORM_SHEET, NOT_STARTED, ON_TRACK, ROLE_LEAD
+from .wordml import build_template
 from .xlsx import col_letter
 
+KIT = Path("templates") / "演示"  # in the tool folder: the demo's config.ini and its master table
+KIT_TABLE = "责任分解表.xlsx"
+WORK = Path("outbox") / "演示"  # in the tool folder: where the demo works, afresh each run
+MARKER = "演示说明.txt"  # in the work folder: the demo made it, so the demo may empty it
+MARKER_TEXT = ("本文件夹由 python scripts/demo.py 生成，用示例数据演示一个月的全部工作。\r\n"
+               "每次运行 demo.py 都会清空并重新生成本文件夹，请不要在这里存放文件。\r\n"
+               "正式工作的收件箱、台账和报告不在这里，也不受演示影响。\r\n")
+CONFIG_PATHS = ("table", "inbox", "outbox", "ledger", "archive", "rejected", "word_template")
 LATE = "园区办"
 FAULTY = "药监分局"
 ZIPPED = ("春江镇", "孟河镇")
@@ -143,3 +161,79 @@ def fill_demo(config, table, period, now=None):
         os.utime(archive, (stamp, stamp))
         written.append(archive)
     return written
+
+
+def kit_config(tool: Path) -> Path:
+    """The demo kit's config.ini in the tool folder ``tool``."""
+    return tool / KIT / "config.ini"
+
+
+def is_kit(path: Path) -> bool:
+    """Whether ``path`` is a demo kit's config.ini (templates/演示/config.ini of some tool folder)."""
+    path = Path(path).resolve()
+    return path.name == "config.ini" and path.parent.name == KIT.name and path.parent.parent.name == KIT.parent.name
+
+
+def prepare(kit: Path) -> Path:
+    """Make the work folder afresh from the kit whose config.ini is ``kit``; returns the work folder's config.ini.
+
+    The master table comes from the kit, the Word template from the tool folder's templates/
+    (shared with the office).
+
+    Raises:
+        UsageError: ``kit`` is not a demo kit's config (the demo never runs against a real config).
+        ConfigError: a path of the kit's config leads out of the work folder.
+        OutputError: the work folder is not the demo's, or cannot be emptied (a file open in Excel or Word).
+    """
+    kit = Path(kit).resolve()
+    if not is_kit(kit):
+        raise UsageError(f"demo.py 不能使用配置文件 {kit}：演示只用随附的演示配置（{KIT.as_posix()}/config.ini），"
+                         f"在自己的文件夹 {WORK.as_posix()}/ 中进行，不动正式工作的文件；请去掉 --config 再运行。")
+    tool = kit.parents[2]
+    work = tool / WORK
+    _empty(work)
+    work.mkdir(parents=True, exist_ok=True)
+    files.atomic_write_bytes(work / MARKER, MARKER_TEXT.encode("utf-8"))
+    target = work / "config.ini"
+    shutil.copyfile(kit, target)
+    config = load_config(target)
+    for key in CONFIG_PATHS:
+        path = getattr(config, key)
+        if not path.resolve().is_relative_to(work.resolve()):
+            raise ConfigError(f"演示配置 {kit} 的 [paths] {key} 指向演示文件夹之外（{path}）："
+                              f"演示只写 {work} 中的文件，请改回原来的相对路径。")
+    for key in ("inbox", "outbox", "archive", "rejected"):
+        getattr(config, key).mkdir(parents=True, exist_ok=True)
+    master, template = kit.parent / KIT_TABLE, tool / "templates" / "附件模板.docx"
+    if not master.is_file():
+        raise ConfigError(f"找不到演示用的责任分解表 {master}：请从工具的原始文件中把它复制回来。")
+    for dest in (config.table, config.word_template):
+        dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(master, config.table)
+    if template.is_file():
+        shutil.copyfile(template, config.word_template)
+    else:  # the office's template removed: the demo makes its own
+        build_template(config.word_template)
+    return target
+
+
+def _empty(work: Path) -> None:
+    """Empty the demo's work folder, its marker last (a crash midway leaves a folder the next run empties)."""
+    if not work.exists():
+        return
+    marker = work / MARKER
+    if not marker.is_file() and any(work.iterdir()):
+        raise OutputError(f"{work} 已存在，但不是演示生成的文件夹（其中没有 {MARKER}），为免误删没有改动："
+                          "请把这个文件夹改名或移走后再运行演示。")
+    for child in work.iterdir():
+        if child == marker:
+            continue
+        try:
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+        except OSError as exc:
+            where = exc.filename or child
+            raise OutputError(f"无法清空演示文件夹 {work}：{where} 删不掉（可能正在 Excel 或 Word 中打开），"
+                              "请关闭后重新运行演示。") from None

@@ -13,8 +13,10 @@ from pathlib import Path
 
 from . import files
 from .annual import annual_line, make_annual
+from .config import load_config
 from .consolidate import Summary, consolidate, consolidation_line
 from .demo import FAULTY, LATE, fill_demo
+from .demo import prepare as prepare_demo
 from .errors import UsageError
 from .forms import existing_forms, generate
 from .inbox import Collector, summary_lines
@@ -154,19 +156,35 @@ def run_steps(config, period: Period, steps, today: dt.date, say: Say, pdf: bool
     return None if summary is None else [r.name for r in summary.not_reported]
 
 
-def demo(config, period: Period, say: Say, today: dt.date | None = None) -> list:
-    """Fill every form of ``period`` with sample answers into inbox/ (see :mod:`demo`); returns the files."""
-    written = fill_demo(config, load(config), period)
+def demo(kit, period: Period, say: Say, today: dt.date | None = None, pdf: bool = True) -> Path:
+    """The whole month with sample returns, in the demo's own folder (see :mod:`demo`).
+
+    Args:
+        kit: the loaded config of the demo kit (templates/演示/config.ini); any other config is refused.
+
+    Returns:
+        The config.ini of the demo's work folder.
+    """
+    today = today or dt.date.today()
+    config = load_config(prepare_demo(kit.path))
+    table = load(config)
+    say(f"演示文件夹：{config.path.parent}（用随附的示例配置和 {config.year} 年责任分解表，每次运行都重新生成；"
+        "正式工作的 inbox、outbox、台账和报告都不受影响）。")
+    step_generate(config, table, period, say)
+    written = fill_demo(config, table, period)
     deadline = config.deadline(period)
-    if deadline < (today or dt.date.today()):  # lateness is judged by when a file arrives: today, for these
+    if deadline < today:  # lateness is judged by when a file arrives: today, for these
         timing = (f"{period} 的报送截止日（{cn_date(deadline)}）已过，示例文件今天才放进 inbox，"
                   "按收到时间判断，各单位都将记为逾期")
     else:
         timing = f"其中{LATE}的文件时间在截止日之后（是否逾期按收取时的收到时间判断）"
     say(f"已把 {len(written)} 个示例文件放进 {config.inbox}（内容均为【示例】数据）；"
         f"{timing}；{FAULTY}的表格缺少推进情况，将被标为待补正。")
-    say(f"下一步：python scripts/monthly.py --period {period}")
-    return written
+    summary = None
+    for step in (COLLECT, CONSOLIDATE, REPORT):
+        summary = run_step(step, config, table, period, say, today, summary, pdf=pdf)
+    say(f"演示完成：填报表、汇总表和 Word 报告在 {config.period_dir(period)}，收文台账 {config.ledger}。")
+    return config.path
 
 
 def refresh_indicators(config, period: Period, say: Say) -> None:

@@ -78,8 +78,9 @@ def load_table(path, departments):
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"找不到责任分解表 {path}：请检查 config.ini 中 [paths] table 的设置，或用 import_table.py "
-                         "导入。")
+        raise InputError(f"找不到责任分解表 {path}：请先导入本单位的责任分解表（python scripts/import_table.py "
+                         "收到的附件.docx，见 README.md“每月工作流程”第1步），"
+                         "或检查 config.ini 中 [paths] table 的设置。")
     _, sheets = open_workbook(path, label=f"责任分解表 {path.name}")
     sheet = next((s for s in sheets if s.name == TABLE_SHEET), sheets[0] if sheets else None)
     where = f"{path.name} 工作表“{sheet.name if sheet else TABLE_SHEET}”"
