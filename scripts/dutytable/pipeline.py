@@ -115,9 +115,9 @@ def step_report(config, table, period: Period, say: Say, today: dt.date, pdf: bo
     return summary
 
 
-def step_annual(config, table, year: int, say: Say) -> None:
-    """Write the year's 年度汇总 workbook and its Word 附件 (from the ledger alone)."""
-    annual, written = make_annual(config, table, year)
+def step_annual(config, table, year: int, say: Say, today: dt.date | None = None) -> None:
+    """Write the year's 年度汇总 workbook and its Word 附件 (from the ledger alone), as of ``today``."""
+    annual, written = make_annual(config, table, year, today)
     for path in written:
         say(f"已生成：{path}")
     say(annual_line(annual))
@@ -135,7 +135,7 @@ def run_step(step: str, config, table, period: Period, say: Say, today: dt.date,
     elif step == REPORT:
         return step_report(config, table, period, say, today, pdf=pdf, summary=summary)
     elif step == ANNUAL:
-        step_annual(config, table, period.year, say)
+        step_annual(config, table, period.year, say, today)
     return summary
 
 
