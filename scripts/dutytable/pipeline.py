@@ -139,10 +139,12 @@ def run_step(step: str, config, table, period: Period, say: Say, today: dt.date,
     return summary
 
 
-def run_steps(config, period: Period, steps, today: dt.date, say: Say, pdf: bool = True) -> list | None:
+def run_steps(config, period: Period, steps, today: dt.date, say: Say, pdf: bool = True,
+              finished: Callable[[str], None] | None = None) -> list | None:
     """Run stages in order for ``period``; ``say`` receives each line for the clerk.
 
-    ``generate`` does nothing when the period's forms exist already.
+    ``generate`` does nothing when the period's forms exist already. ``finished(step)`` is called after
+    each step that succeeded (the scheduler records it).
 
     Returns:
         The names of the recipients that have not reported (after consolidation), or None.
@@ -151,6 +153,8 @@ def run_steps(config, period: Period, steps, today: dt.date, say: Say, pdf: bool
     summary = None
     for step in steps:
         summary = run_step(step, config, table, period, say, today, summary, keep_existing=True, pdf=pdf)
+        if finished:
+            finished(step)
     return None if summary is None else [r.name for r in summary.not_reported]
 
 
