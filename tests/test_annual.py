@@ -407,7 +407,7 @@ def test_a_to_fix_return_corrected_after_the_deadline_is_on_time_in_the_month_an
     path, summary, note = consolidate(config, table, NOV, today=dt.date(2010, 11, 28))
     subs = {r[1]: r for r in openpyxl.load_workbook(path)["报送情况"].iter_rows(min_row=3, values_only=True)}
     assert subs["环保局"][2:6] == ("已报送", 4, "2010-11-27 09:00:00", None)  # the return that counts; not 逾期
-    assert subs["环保局"][-1] == "已补正（此前收到的1份为待补正）"
+    assert subs["环保局"][-1] == "已补正（此前收到的1份为待补正；是否逾期按2010-11-20收到的第一份判断）"
     assert subs["质监分局"][2:6] == ("已报送", 11, "2010-11-26 09:00:00", "逾期") and subs["质监分局"][-1] is None
     _, written, _ = make_report(config, table, NOV, today=dt.date(2010, 11, 28), pdf=False, summary=summary)
     assert _overview(written[0]).endswith(

@@ -138,6 +138,7 @@ class RecipientState:
     tasks: int = 0
     late: bool = False  # its first accepted return was received after the period's deadline (see :func:`timing`)
     fixes: int = 0  # returns of the period judged 待补正
+    first_received: dt.date | None = None  # the day its first accepted return arrived: lateness is judged by it
     held: list = field(default_factory=list)  # later versions waiting as 待确认 (original names)
     empty: str = ""  # original name of a form sent back with no answer (未填报), when nothing else counts
 
@@ -301,7 +302,8 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
             states.append(RecipientState(
                 r.name, TO_FIX if lr.verdict == TO_FIX else REPORTED, lr.received_at.replace("T", " "),
                 lr.file_time.replace("T", " "), lr.original_name, lr.filler, lr.phone, lr.problems,
-                len(r.assignments), late=when.days_late > 0, fixes=when.fixes, held=lr.held))
+                len(r.assignments), late=when.days_late > 0, fixes=when.fixes, first_received=when.first,
+                held=lr.held))
     items = {t.task_id: t.item for t in table.tasks}
     scored = []
     for ind in table.indicators:
@@ -625,7 +627,8 @@ def _remarks(r: RecipientState) -> str:
     if r.problems:
         return "；".join(r.problems)
     if r.state == REPORTED and r.fixes:
-        return f"{CORRECTED}（此前收到的{r.fixes}份为{TO_FIX}）"
+        return (f"{CORRECTED}（此前收到的{r.fixes}份为{TO_FIX}；是否{LATE}按{r.first_received.isoformat()}"
+                f"收到的第一份判断）")
     return f"“{r.empty}”交回时没有填写任何内容（{EMPTY}）" if r.empty else ""
 
 
