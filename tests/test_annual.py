@@ -8,9 +8,9 @@ import subprocess
 import docx
 import openpyxl
 import pytest
-from conftest import ROOT, needs_libreoffice, run_script
+from conftest import ROOT, needs_libreoffice, open_in_excel, run_script
 from docx.shared import Mm
-from dutytable import files, pipeline
+from dutytable import pipeline
 from dutytable.annual import UnitMonth, make_annual, report_path, summarize_year, workbook_path
 from dutytable.cli import Annual, main
 from dutytable.config import Assessment, load_config
@@ -369,14 +369,7 @@ def test_a_deadline_column_adds_overdue_and_the_attachment_number_comes_from_con
 def test_a_workbook_open_in_excel_is_left_alone_with_one_line(year, monkeypatch, capsys):
     config, table, annual, written = year
     make_annual(config, table, 2010)
-    real_replace = files._replace
-
-    def locked(src, dst):
-        if str(dst) == str(written[0]):
-            raise PermissionError(13, "locked by Excel")
-        return real_replace(src, dst)
-
-    monkeypatch.setattr(files, "_replace", locked)
+    open_in_excel(monkeypatch, written[0])
     before = written[0].read_bytes()
     assert main(Annual(), ["--config", str(config.path), "--year", "2010"]) == 4
     assert capsys.readouterr().err == f"无法写入 {written[0]}：文件可能正在被 Excel、WPS 或 Word 打开，请关闭后重试。\n"

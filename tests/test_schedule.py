@@ -314,7 +314,8 @@ def test_a_failing_annual_on_report_day_is_retried_alone_and_the_issued_month_is
     """Through scheduler.py --once with the clock's date passed in: on report day the 年度汇总 is open in Excel;
     the next day only the year is made, the month's 汇总表 and 附件1 stay as issued, a return come since stays
     in inbox/."""
-    from dutytable import files, wordml
+    from conftest import open_in_excel
+    from dutytable import wordml
     from dutytable.annual import workbook_path
     from dutytable.cli import Scheduler, main
     from returns import fill, prepare
@@ -325,14 +326,7 @@ def test_a_failing_annual_on_report_day_is_retried_alone_and_the_issued_month_is
     fill(forms["质监分局"], inbox / "质监.xlsx")
     fill(forms["环保局"], inbox / "环保局.xlsx")
     year_book = workbook_path(config, 2010)
-    real_replace = files._replace
-
-    def open_in_excel(src, dst):
-        if str(dst) == str(year_book):
-            raise PermissionError(13, "locked by Excel")
-        return real_replace(src, dst)
-
-    monkeypatch.setattr(files, "_replace", open_in_excel)
+    close_excel = open_in_excel(monkeypatch, year_book)
     argv = ["--config", str(workdir / "config.ini"), "--once"]
     assert main(Scheduler(), argv, today=D(2010, 11, 28)) == 1
     first = capsys.readouterr().out.splitlines()
@@ -347,7 +341,7 @@ def test_a_failing_annual_on_report_day_is_retried_alone_and_the_issued_month_is
                          "打开，请关闭后重试。下次运行时会重试。")
     assert "Traceback" not in "\n".join(first) and not year_book.exists()
 
-    monkeypatch.setattr(files, "_replace", real_replace)  # Excel closed
+    close_excel()
     fill(forms["药监分局"], inbox / "药监.xlsx")  # comes after the report day
     assert main(Scheduler(), argv, today=D(2010, 11, 29)) == 0
     second = capsys.readouterr().out.splitlines()
