@@ -303,9 +303,11 @@ def test_before_the_report_day_a_failed_milestone_is_done_again_whole(workdir):
     state.start(D(2010, 11, 25))
     run_due(config, D(2010, 11, 25), state, lambda line: None, Recorder(fail_steps={("2010-11", "report")}))
     assert state.steps_done(Period(2010, 11), DEADLINE) == ["collect", "consolidate"]
-    again = Recorder()
+    again = Recorder(fail_steps={("2010-11", "collect")})
     run_due(config, D(2010, 11, 26), state, lambda line: None, again)
     assert again.calls == [("2010-11", ("collect", "consolidate", "report"))]  # collected afresh: all of it again
+    assert state.steps_done(Period(2010, 11), DEADLINE) == []  # the 25th's 汇总表 is not taken as done any more
+    run_due(config, D(2010, 11, 27), state, lambda line: None, Recorder())
     assert state.steps_done(Period(2010, 11), DEADLINE) == [] and state.done(Period(2010, 11), DEADLINE)
 
 

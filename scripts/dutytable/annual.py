@@ -99,11 +99,6 @@ class UnitMonth:
         return self.received is not None
 
     @property
-    def counts(self) -> bool:
-        """Whether the month is scored and counted in the rate: the unit was asked, and the deadline has passed."""
-        return self.on_forms and self.due
-
-    @property
     def text(self) -> str:
         """按时, 逾期3天, 待补正（逾期3天）, 按时，已补正, 未报送, 未到截止日."""
         if not self.reported:

@@ -157,6 +157,12 @@ class State:
         """The steps of milestone ``name`` of ``period`` that succeeded in a run that then failed."""
         return self.data.get("steps", {}).get(str(period), {}).get(name, [])
 
+    def begin(self, period, name, kept):
+        """A run of milestone ``name`` starts with the steps ``kept`` from an earlier run; the others are to do."""
+        if name in MILESTONES and (kept or self.steps_done(period, name)):
+            self.data.setdefault("steps", {}).setdefault(str(period), {})[name] = list(kept)
+            self._save()
+
     def mark_step(self, period, name, step):
         """Record that ``step`` of milestone ``name`` succeeded (the daily refresh is not recorded: it starts
         afresh each day)."""
@@ -237,7 +243,8 @@ class RunLock:
 
 
 def run_due(config, today: dt.date, state: State, say, execute=None) -> list:
-    """Do what ``today`` calls for; a failing action is logged with its traceback and the rest go on.
+    """Do what ``today`` calls for; a failing action is logged (with its traceback, unless it is a cause the
+    clerk can act on, said in one line) and the rest go on.
 
     Args:
         execute: ``execute(period, steps, finished)``, calling ``finished(step)`` after each step that succeeded;
@@ -255,6 +262,7 @@ def run_due(config, today: dt.date, state: State, say, execute=None) -> list:
         steps, note = steps_to_run(config, state, period, name, today)
         if note:
             say(note)
+        state.begin(period, name, [s for s in STEPS[name] if s not in steps])
         try:
             execute(period, steps, lambda step, period=period, name=name: state.mark_step(period, name, step))
         except DutyTableError as exc:  # a cause the clerk can act on (a file open in Excel): its line, no traceback
