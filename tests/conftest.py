@@ -55,6 +55,21 @@ def config(workdir):
     return load_config(workdir / "config.ini")
 
 
+def open_in_excel(monkeypatch, path):
+    """Lock ``path`` as Excel does an open workbook on Windows: replacing it fails. Returns the undo (Excel closed)."""
+    from dutytable import files
+
+    real_replace = files._replace
+
+    def locked(src, dst):
+        if str(dst) == str(path):
+            raise PermissionError(13, "locked by Excel")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(files, "_replace", locked)
+    return lambda: monkeypatch.setattr(files, "_replace", real_replace)
+
+
 def run_script(name, *args, cwd=None):
     """Run scripts/<name> as a clerk would, in a subprocess; returns CompletedProcess (text)."""
     env = dict(os.environ, PYTHONIOENCODING="utf-8")

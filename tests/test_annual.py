@@ -8,9 +8,9 @@ import subprocess
 import docx
 import openpyxl
 import pytest
-from conftest import SEED_TABLE, needs_libreoffice, run_script, seed_tool
+from conftest import SEED_TABLE, needs_libreoffice, open_in_excel, run_script, seed_tool
 from docx.shared import Mm
-from dutytable import files, pipeline
+from dutytable import pipeline
 from dutytable.annual import UnitMonth, make_annual, report_path, summarize_year, workbook_path
 from dutytable.cli import Annual, main
 from dutytable.config import Assessment, load_config
@@ -365,16 +365,97 @@ def test_a_deadline_column_adds_overdue_and_the_attachment_number_comes_from_con
 def test_a_workbook_open_in_excel_is_left_alone_with_one_line(year, monkeypatch, capsys):
     config, table, annual, written = year
     make_annual(config, table, 2010)
-    real_replace = files._replace
-
-    def locked(src, dst):
-        if str(dst) == str(written[0]):
-            raise PermissionError(13, "locked by Excel")
-        return real_replace(src, dst)
-
-    monkeypatch.setattr(files, "_replace", locked)
+    open_in_excel(monkeypatch, written[0])
     before = written[0].read_bytes()
     assert main(Annual(), ["--config", str(config.path), "--year", "2010"]) == 4
     assert capsys.readouterr().err == f"无法写入 {written[0]}：文件可能正在被 Excel、WPS 或 Word 打开，请关闭后重试。\n"
     assert written[0].read_bytes() == before
     assert sorted(p.name for p in written[0].parent.glob(".~tmp-*")) == []
+
+
+def _overview(path):
+    """附件1's sentence above the table."""
+    return [p.text for p in docx.Document(str(path)).paragraphs if p.style.name == "公文正文" and p.text][0]
+
+
+def _not_reported_but(config, table, *names):
+    return "、".join(r.name for r in table.recipients(config.departments) if r.name not in names)
+
+
+def test_a_to_fix_return_corrected_after_the_deadline_is_on_time_in_the_month_and_the_year(tmp_path_factory):
+    """One rule: lateness is the first accepted (incl. 待补正) return's receipt day against the deadline (the 25th)."""
+    from dutytable.consolidate import consolidate
+    from dutytable.report import make_report
+
+    workdir = _fresh(tmp_path_factory, "corrected")
+    config, table = run_year(workdir, [
+        (dt.datetime(2010, 11, 20, 9), NOV, "环保局", {"rows": {"T0104": {"推进情况": None}}}),  # 待补正, on time
+        (dt.datetime(2010, 11, 27, 9), NOV, "环保局", {}),  # corrected after the deadline
+        (dt.datetime(2010, 11, 26, 9), NOV, "质监分局", {}),  # one day late
+    ])
+    path, summary, note = consolidate(config, table, NOV, today=dt.date(2010, 11, 28))
+    subs = {r[1]: r for r in openpyxl.load_workbook(path)["报送情况"].iter_rows(min_row=3, values_only=True)}
+    assert subs["环保局"][2:6] == ("已报送", 4, "2010-11-27 09:00:00", None)  # the return that counts; not 逾期
+    assert subs["环保局"][-1] == "已补正（此前收到的1份为待补正；是否逾期按2010-11-20收到的第一份判断）"
+    assert subs["质监分局"][2:6] == ("已报送", 11, "2010-11-26 09:00:00", "逾期") and subs["质监分局"][-1] is None
+    _, written, _ = make_report(config, table, NOV, today=dt.date(2010, 11, 28), pdf=False, summary=summary)
+    assert _overview(written[0]).endswith(
+        "应报送24个单位，已报送2个（其中逾期1个：质监分局），"
+        f"未报送22个（{_not_reported_but(config, table, '环保局', '质监分局')}）。")
+    annual, written = make_annual(config, table, 2010)
+    units = {r[1]: r for r in _rows(written[0], "单位报送")[2:26]}
+    assert units["环保局"][2:8] == ["按时，已补正", 1, 1, 10, 1, None]
+    assert units["质监分局"][2:8] == ["逾期1天", 0, 0, 6, 2, None]
+    word = {r.cells[1].text: [c.text for c in r.cells] for r in docx.Document(str(written[1])).tables[0].rows[1:]}
+    assert word["环保局"][2:] == ["按时，已补正", "100.0%", "1", "10", "1"]
+
+
+def test_the_year_takes_every_status_text_as_the_month_does(tmp_path_factory):
+    """A blank status and one outside the list: shown as written with （待核实）, counted as 待核实, never a KeyError."""
+    workdir = _fresh(tmp_path_factory, "unclear")
+    config, table = run_year(workdir, [
+        (dt.datetime(2010, 11, 20, 9), NOV, "质监分局", {"rows": {"T0101": {"完成状态": None}}}),
+        (dt.datetime(2010, 11, 20, 10), NOV, "环保局", {"rows": {"T0104": {"完成状态": "完成"}}}),
+    ])
+    annual, written = make_annual(config, table, 2010)
+    tasks = {r[0]: r for r in _rows(written[0], "任务进度")[2:20]}
+    assert tasks["T0101"][3:] == ["未填写（待核实）", "质监分局：本月已按计划推进。", 0, 0, None]
+    assert tasks["T0104"][3] == "完成（待核实）"
+    ws = openpyxl.load_workbook(written[0])["任务进度"]
+    row = {ws.cell(r, 1).value: r for r in range(3, 21)}
+    assert ws.cell(row["T0101"], 4).fill.fgColor.rgb == ws.cell(row["T0104"], 4).fill.fgColor.rgb == "FFE4DFEC"
+    units = {r[1]: r for r in _rows(written[0], "单位报送")[2:26]}
+    assert units["质监分局"][2] == units["环保局"][2] == "待补正"
+
+
+@pytest.mark.parametrize("today, nov, scored", [
+    (dt.date(2010, 11, 20), "未到截止日", False),
+    (dt.date(2010, 11, 25), "未到截止日", False),  # the deadline's own day: units may still report
+    (dt.date(2010, 11, 26), "未报送", True),
+])
+def test_a_month_whose_deadline_has_not_come_is_not_scored(tmp_path_factory, today, nov, scored):
+    """October is scored; November (deadline the 25th) only once its deadline has passed."""
+    workdir = _fresh(tmp_path_factory, "inprogress")
+    config, table = run_year(workdir, [
+        (dt.datetime(2010, 10, 20, 9), OCT, "质监分局", {}), (dt.datetime(2010, 10, 27, 9), OCT, "药监分局", {}),
+        (dt.datetime(2010, 11, 18, 9), NOV, "质监分局", {}),
+        (dt.datetime(2010, 11, 19, 9), NOV, "环保局", {"rows": {"T0104": {"推进情况": None}}}),
+    ])
+    annual, written = make_annual(config, table, 2010, today=today)
+    rows = _rows(written[0], "单位报送")
+    units = {r[1]: r[2:9] for r in rows[2:26]}
+    if scored:
+        assert units["质监分局"] == ["按时", "按时", 1, 0, 20, 1, None]
+        assert units["药监分局"] == ["逾期2天", "未报送", 0, 0, 6, 2, None]
+        assert units["环保局"] == ["未报送", "待补正", 0.5, 1, 4, 3, None]
+        assert units["城建局"] == ["未报送", "未报送", 0, 0, 0, 4, None]
+        assert rows[-1][0].startswith("评分规则：")
+    else:
+        assert units["质监分局"] == ["按时", "按时", 1, 0, 10, 1, None]  # November's 按时 shown, not scored yet
+        assert units["药监分局"] == ["逾期2天", nov, 0, 0, 6, 2, None]
+        assert units["环保局"] == ["未报送", "待补正", 0, 1, 0, 3, None]
+        assert units["城建局"] == ["未报送", nov, 0, 0, 0, 3, None]
+        assert rows[-1][0] == ("11月的报送截止日（2010年11月25日）还没到：尚未报送的单位写“未到截止日”；"
+                               "这个月不计分，也不计入按时报送率。")
+        paragraphs = [p.text for p in docx.Document(str(written[1])).paragraphs]
+        assert paragraphs[-1] == rows[-1][0]

@@ -5,8 +5,7 @@ import zipfile
 
 import openpyxl
 import pytest
-from conftest import run_script
-from dutytable import files
+from conftest import open_in_excel, run_script
 from dutytable.consolidate import consolidate, summarize, workbook_path
 from dutytable.inbox import Collector
 from dutytable.model import Period
@@ -197,14 +196,7 @@ def test_status_colours_freeze_filter_and_print_setup(cycle):
 
 def test_locked_workbook_is_written_under_a_new_name(cycle, monkeypatch):
     config, table, path, summary, note = cycle
-    real_replace = files._replace
-
-    def locked(src, dst):
-        if str(dst) == str(path):
-            raise PermissionError(13, "locked by Excel")
-        return real_replace(src, dst)
-
-    monkeypatch.setattr(files, "_replace", locked)
+    open_in_excel(monkeypatch, path)
     import datetime as dt
     before = path.read_bytes()
     new_path, _, new_note = consolidate(config, table, P, now=dt.datetime(2010, 11, 28, 9, 30, 0))

@@ -89,7 +89,41 @@ def test_the_overview_reads_as_a_secretary_writes_it(reported):
         t.status = "正常推进"
     assert overview(summary, dt.date(2010, 11, 30)) == (
         "截至2010年11月30日，共18项目标任务，其中正常推进18项；41项量化指标均已填报，已达标41项；"
-        "24个单位均已报送，其中逾期2个（园区办、春江镇），待补正1个（新桥镇）。")
+        "24个单位均已报送（其中逾期2个：园区办、春江镇；待补正1个：新桥镇）。")
+
+
+ALL_BUT_FOUR = ("园区办、春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道、城建局、经发局、"
+                "社会事业局、工商分局、交通分局、科技局、农业局、国税局、地税四分局、区有关部门")
+
+
+@pytest.mark.parametrize("reported_units, late, to_fix, empty, words", [
+    ("all", (), (), (), "24个单位均已报送"),
+    ("all", ("园区办", "春江镇"), (), (), "24个单位均已报送（其中逾期2个：园区办、春江镇）"),
+    ("all", (), ("新桥镇",), (), "24个单位均已报送（其中待补正1个：新桥镇）"),
+    ("all", ("园区办",), ("园区办", "新桥镇"), (), "24个单位均已报送（其中逾期1个：园区办；待补正2个：园区办、新桥镇）"),
+    # Each 其中 beside its own count: the late and the 待补正 are among the reported, 未填报 among the unreported.
+    ("four", (), (), (), f"应报送24个单位，已报送4个，未报送20个（{ALL_BUT_FOUR}）"),
+    ("four", ("药监分局",), (), (), f"应报送24个单位，已报送4个（其中逾期1个：药监分局），未报送20个（{ALL_BUT_FOUR}）"),
+    ("four", (), ("环保局",), (), f"应报送24个单位，已报送4个（其中待补正1个：环保局），未报送20个（{ALL_BUT_FOUR}）"),
+    ("four", ("药监分局",), ("环保局",), ("春江镇", "城建局"),
+     f"应报送24个单位，已报送4个（其中逾期1个：药监分局；待补正1个：环保局），"
+     f"未报送20个（{ALL_BUT_FOUR}；其中未填报2个：春江镇、城建局）"),
+    ("four", (), (), ("春江镇",), f"应报送24个单位，已报送4个，未报送20个（{ALL_BUT_FOUR}；其中未填报1个：春江镇）"),
+    ("none", (), (), ("春江镇",), "应报送24个单位，已报送0个，未报送24个（质监分局、药监分局、园区办、春江镇、孟河镇、新桥镇、"
+                                  "薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道、城建局、经发局、社会事业局、工商分局、"
+                                  "交通分局、环保局、科技局、农业局、国税局、地税四分局、区有关部门、安监局；其中未填报1个：春江镇）"),
+])
+def test_each_among_stands_beside_its_own_count(reported, reported_units, late, to_fix, empty, words):
+    """Every variant of the overview's sentence on who reported, word for word."""
+    config, table, summary, written = reported
+    from dutytable.report import submission_clause
+    four = ("质监分局", "药监分局", "环保局", "安监局")
+    for r in summary.recipients:
+        said = reported_units == "all" or (reported_units == "four" and r.name in four)
+        r.state = ("待补正" if r.name in to_fix else "已报送") if said else "未报送"
+        r.late, r.empty = r.name in late, ("空表.xlsx" if r.name in empty else "")
+    assert submission_clause(summary) == words
+    assert overview(summary, dt.date(2010, 11, 30)).endswith(f"；{words}。")
 
 
 def test_cn_numbers_range_dashes_and_title_lines():

@@ -42,13 +42,18 @@ def _config(workdir, generate=1, deadline=30, report=31):
 class Recorder:
     """Stands in for the real work: records (period, steps) and can fail on demand."""
 
-    def __init__(self, fail=None):
+    def __init__(self, fail=None, fail_steps=()):
         self.calls = []
         self.fail = fail or (lambda period, steps: None)
+        self.fail_steps = fail_steps  # (period, step): that step fails, after the steps before it succeeded
 
-    def __call__(self, period, steps):
+    def __call__(self, period, steps, finished=lambda step: None):
         self.fail(period, steps)
         self.calls.append((str(period), steps))
+        for step in steps:
+            if (str(period), step) in self.fail_steps:
+                raise ValueError(f"模拟的故障：{step}")
+            finished(step)
 
 
 def _walk(config, state, start, end, skip=()):
@@ -234,3 +239,90 @@ def test_a_closed_console_is_not_a_traceback(workdir):
     log = (workdir / "outbox" / "logs" / f"{dt.date.today():%Y-%m}.log").read_text(encoding="utf-8")
     assert "2010-11 所有单位均已报送。" in log
 
+
+def test_after_the_report_day_a_retry_does_only_what_failed_and_never_rewrites_the_issued_report(workdir):
+    """The deadline's run fails twice, the report's succeeds: the deadline's retry the day after does not
+    consolidate or report again (the report day issued them)."""
+    config = _config(workdir, generate=1, deadline=25, report=28)
+    state = State(workdir / "outbox" / "state.json")
+    state.start(D(2010, 11, 1))
+    state.mark(Period(2010, 11), GENERATE, D(2010, 11, 1))
+
+    def deadline_fails(period, steps):
+        if steps == ("collect", "consolidate", "report"):
+            raise ValueError("模拟的故障")
+
+    lines = []
+    for day in (D(2010, 11, 25), D(2010, 11, 28)):
+        run_due(config, day, state, lines.append, Recorder(deadline_fails))
+    assert state.done(Period(2010, 11), REPORT) and not state.done(Period(2010, 11), DEADLINE)
+    lines, again = [], Recorder()
+    assert run_due(config, D(2010, 11, 29), state, lines.append, again) == [(Period(2010, 11), DEADLINE, True)]
+    assert again.calls == [("2010-11", ("collect",))]
+    assert lines == ["—— 2010-11-29 2010-11 截止日：收取、汇总并生成催报通知 ——",
+                     "2010-11 的汇总表和报告已在报告日出过，这次不再改写；需要更新时请运行 python scripts/monthly.py --period 2010-11。"]
+
+
+def test_before_the_report_day_a_failed_milestone_is_done_again_whole(workdir):
+    config = _config(workdir, generate=1, deadline=25, report=28)
+    state = State(workdir / "outbox" / "state.json")
+    state.start(D(2010, 11, 25))
+    run_due(config, D(2010, 11, 25), state, lambda line: None, Recorder(fail_steps={("2010-11", "report")}))
+    assert state.steps_done(Period(2010, 11), DEADLINE) == ["collect", "consolidate"]
+    again = Recorder(fail_steps={("2010-11", "collect")})
+    run_due(config, D(2010, 11, 26), state, lambda line: None, again)
+    assert again.calls == [("2010-11", ("collect", "consolidate", "report"))]  # collected afresh: all of it again
+    assert state.steps_done(Period(2010, 11), DEADLINE) == []  # the 25th's 汇总表 is not taken as done any more
+    run_due(config, D(2010, 11, 27), state, lambda line: None, Recorder())
+    assert state.steps_done(Period(2010, 11), DEADLINE) == [] and state.done(Period(2010, 11), DEADLINE)
+
+
+def test_a_failing_annual_on_report_day_is_retried_alone_and_the_issued_month_is_not_rewritten(workdir, monkeypatch,
+                                                                                                capsys):
+    """Through scheduler.py --once with the clock's date passed in: on report day the 年度汇总 is open in Excel;
+    the next day only the year is made, the month's 汇总表 and 附件1 stay as issued, a return come since stays
+    in inbox/."""
+    from conftest import open_in_excel
+    from dutytable import wordml
+    from dutytable.annual import workbook_path
+    from dutytable.cli import Scheduler, main
+    from returns import fill, prepare
+
+    monkeypatch.setattr(wordml, "soffice", lambda: None)  # a machine without LibreOffice: no PDF, said so
+    config, table, forms = prepare(workdir)
+    inbox = workdir / "inbox"
+    fill(forms["质监分局"], inbox / "质监.xlsx")
+    fill(forms["环保局"], inbox / "环保局.xlsx")
+    year_book = workbook_path(config, 2010)
+    close_excel = open_in_excel(monkeypatch, year_book)
+    argv = ["--config", str(workdir / "config.ini"), "--once"]
+    assert main(Scheduler(), argv, today=D(2010, 11, 28)) == 1
+    first = capsys.readouterr().out.splitlines()
+    out = workdir / "outbox" / "2010-11"
+    issued = {p: p.read_bytes() for p in (
+        out / "附件1_2010年区质量振兴工作目标任务推进情况汇总表_2010-11.docx",
+        out / "2010年区质量振兴工作目标任务推进情况汇总表_2010-11.xlsx", out / "催报通知_2010-11.docx")}
+    assert first[0] == "—— 2010-11-28 2010-11 收取、汇总并生成 Word 报告和年度汇总 ——"
+    assert first[1] == "收到 2 份：有效 2，待补正 0，退回 0，重复 0"
+    assert f"已生成：{out / '附件1_2010年区质量振兴工作目标任务推进情况汇总表_2010-11.docx'}" in first
+    assert first[-1] == (f"2010-11 收取、汇总并生成 Word 报告和年度汇总 失败：无法写入 {year_book}：文件可能正在被 Excel、WPS 或 Word "
+                         "打开，请关闭后重试。下次运行时会重试。")
+    assert "Traceback" not in "\n".join(first) and not year_book.exists()
+
+    close_excel()
+    fill(forms["药监分局"], inbox / "药监.xlsx")  # comes after the report day
+    assert main(Scheduler(), argv, today=D(2010, 11, 29)) == 0
+    second = capsys.readouterr().out.splitlines()
+    assert second == [
+        "—— 2010-11-29 2010-11 收取、汇总并生成 Word 报告和年度汇总 ——",
+        "2010-11 上次已做完收取、汇总表、Word 报告，这次只补做年度汇总（已出的汇总表和报告不再改写）。",
+        f"已生成：{year_book}",
+        f"已生成：{config.outbox / '附件1_2010年区质量振兴工作单位报送情况年度汇总表.docx'}",
+        "2010年共 1 期有报送（11月）；得分第一：质监分局、环保局。"]
+    assert {p: p.read_bytes() for p in issued} == issued
+    assert (inbox / "药监.xlsx").exists()  # not collected by the retry: the issued month stays as printed
+    log = (workdir / "outbox" / "logs" / "2010-11.log").read_text(encoding="utf-8").splitlines()
+    assert [line[20:] for line in log[-5:]] == [f"INFO {line}" for line in second]
+    assert [line[20:] for line in log if "失败" in line] == [f"INFO {first[-1]}"]
+    assert main(Scheduler(), argv, today=D(2010, 11, 30)) == 0  # nothing left: done, never twice
+    assert capsys.readouterr().out.splitlines() == ["2010-11-30 没有需要处理的事项。"]

@@ -444,7 +444,9 @@ def test_the_word_attachment_and_reminder_tell_the_truth_of_each_unit(env):
                            "园区办、春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道（配合）：未报送。")
     assert rows["环境质量"][-1] == "未报送" and rows["环境质量"][-2].startswith("环保局（牵头）：未报送。")
     text = "\n".join(p.text for p in docx.Document(str(written[0])).paragraphs)
-    assert "其中逾期1个（城建局），待补正1个（质监分局）。" in text
+    # each 其中 beside its own count: the late and the 待补正 reported, the blank form among the unreported
+    assert "已报送2个（其中逾期1个：城建局；待补正1个：质监分局），未报送22个（" in text
+    assert "安监局；其中未填报1个：环保局）。" in text
     reminder = next(p for p in written if p.name.startswith("催报通知"))
     body = "\n".join(p.text for p in docx.Document(str(reminder)).paragraphs)
     assert "环保局" in body and "质监分局" not in body and "城建局" not in body
@@ -476,7 +478,8 @@ def test_an_accepted_version_keeps_its_real_receipt_time_and_a_superseded_one_is
     fill(forms["质监分局"], inbox / "C.xlsx", progress="终稿")
     collect(config, table, at(2010, 11, 27, 9, 0))  # counts, after the deadline of the 25th
     row = sheet(config, table, "报送情况")["质监分局"]
-    assert (row["文件"], row["收到时间"], row["逾期"]) == ("C.xlsx", "2010-11-27 09:00:00", "逾期")
+    # Not 逾期: lateness is judged by the unit's first accepted return, A, received on the 5th (as the year judges it)
+    assert (row["文件"], row["收到时间"], row["逾期"]) == ("C.xlsx", "2010-11-27 09:00:00", None)
     assert "待确认版本" not in row  # B was held before C came: superseded, no longer waiting
     done = run_script("collect.py", "--config", config.path, "--period", "2010-11", "--accept", "B.xlsx")
     assert done.returncode == 0, done.stderr

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import files
 from .config import Assessment
-from .consolidate import row_height, summarize
+from .consolidate import returns_by_unit, row_height, summarize, timing
 from .ledger import Ledger
 from .schema import (
     H_ATTAINMENT,
@@ -56,8 +56,10 @@ from .vocab import (
     OVERDUE,
     TASK_YEAR_SHEET,
     TO_FIX,
+    UNCLEAR,
     UNIT_YEAR_SHEET,
     Period,
+    cn_date,
 )
 from .wordml import (
     STYLE_BODY,
@@ -75,7 +77,8 @@ from .wordml import (
 )
 from .xlsx import BODY, HEAD, new_workbook, print_a4
 
-UNKNOWN = "待核实"  # a unit the present table does not list, in a month it sent nothing
+UNKNOWN = UNCLEAR  # a unit the present table does not list, in a month it sent nothing
+NOT_DUE = "未到截止日"  # a unit that has not reported yet in a month whose deadline has not come
 NOT_IN_TABLE = "不在当前主表中（可能已改名或撤销），不参与排名"
 REMOVED = "已从主表移除"
 GREY = ("#D9D9D9", "#595959")
@@ -83,13 +86,14 @@ GREY = ("#D9D9D9", "#595959")
 
 @dataclass
 class UnitMonth:
-    """How one unit reported in one period: its first accepted return decides lateness."""
+    """How one unit reported in one period: its first accepted return decides lateness (:func:`consolidate.timing`)."""
 
     received: dt.date | None  # the day its first accepted return arrived; None: nothing received
     days_late: int = 0
     fixes: int = 0  # returns of the period judged 待补正
     still_to_fix: bool = False  # its latest return is 待补正
     on_forms: bool = True  # False: none of the unit's present tasks was on that month's forms (added later)
+    due: bool = True  # False: the month's deadline has not come; it is not scored, nor counted in the rate
 
     @property
     def reported(self) -> bool:
@@ -97,16 +101,19 @@ class UnitMonth:
 
     @property
     def text(self) -> str:
-        """按时, 逾期3天, 待补正（逾期3天）, 按时，已补正, 未报送."""
+        """按时, 逾期3天, 待补正（逾期3天）, 按时，已补正, 未报送, 未到截止日."""
         if not self.reported:
-            return NOT_REPORTED if self.on_forms else NOT_LISTED
+            return NOT_LISTED if not self.on_forms else NOT_REPORTED if self.due else NOT_DUE
         timing = f"{LATE}{self.days_late}天" if self.days_late else ON_TIME
         if self.still_to_fix:
             return TO_FIX + (f"（{timing}）" if self.days_late else "")
         return timing + (f"，{CORRECTED}" if self.fixes else "")
 
     def points(self, rule: Assessment) -> int:
-        """The period's points: a late return still 待补正 earns the lower of the two; none when not owed."""
+        """The period's points: a late return still 待补正 earns the lower of the two; none when not owed, nor
+        before the deadline."""
+        if not self.due:
+            return 0
         if not self.reported:
             return rule.missing if self.on_forms else 0
         timing = rule.late if self.days_late else rule.on_time
@@ -130,9 +137,10 @@ class UnitYear:
         """Returns by the deadline over the periods with data (None when there is none).
 
         For a unit the present table does not list, only the months it reported count: whether it owed
-        a return in the others is not known. Months before any of its tasks was on the forms do not count.
+        a return in the others is not known. Months before any of its tasks was on the forms do not count,
+        nor a month whose deadline has not come.
         """
-        known = [m for m in self.months.values() if m.reported or (self.listed and m.on_forms)]
+        known = [m for m in self.months.values() if m.due and (m.reported or (self.listed and m.on_forms))]
         if not known:
             return None
         return sum(m.reported and not m.days_late for m in known) / len(known)
@@ -170,10 +178,24 @@ class AnnualSummary:
     rule: Assessment
     has_deadline: bool = False
     notes: list = field(default_factory=list)
+    not_due: dict = field(default_factory=dict)  # period -> its deadline, for the periods whose deadline has not come
 
     @property
     def no_data(self) -> list:
         return [p for p in self.periods if p not in self.data_periods]
+
+    @property
+    def no_data_notes(self) -> list:
+        """The line under each sheet on the months without data, if any."""
+        if not self.no_data:
+            return []
+        return [f"{'、'.join(map(month_header, self.no_data))}没有收到任何单位的报送，标为“{NO_DATA}”，不是零。"]
+
+    @property
+    def not_due_notes(self) -> list:
+        """The lines of the 单位报送 table on the months whose deadline has not come."""
+        return [f"{month_header(p)}的报送截止日（{cn_date(d)}）还没到：尚未报送的单位写“{NOT_DUE}”；"
+                f"这个月不计分，也不计入按时报送率。" for p, d in self.not_due.items()]
 
 
 def month_header(period: str) -> str:
@@ -181,8 +203,10 @@ def month_header(period: str) -> str:
     return f"{int(period[5:])}月"
 
 
-def summarize_year(table, config, year: int) -> AnnualSummary:
-    """Everything the 年度汇总 shows, from the ledger alone."""
+def summarize_year(table, config, year: int, today: dt.date | None = None) -> AnnualSummary:
+    """Everything the 年度汇总 shows, from the ledger alone, as of ``today`` (default: the clock's date): a month
+    whose deadline is still to come is not scored."""
+    today = today or dt.date.today()
     with Ledger(config.ledger, config.path.parent) as ledger:
         returns = ledger.accepted_in_year(year)
         data_periods = sorted({p for _, p, _, _ in returns})
@@ -197,12 +221,14 @@ def summarize_year(table, config, year: int) -> AnnualSummary:
     summaries = {p: summarize(table, config, Period.parse(p), history=history) for p in data_periods}
     tasks = _tasks(table, config, summaries, answered)
     unlisted = {p: {t.task_id for t in tasks if t.cells.get(p) == NOT_LISTED} for p in data_periods}
+    deadlines = {p: config.deadline(Period.parse(p)) for p in data_periods}
+    not_due = {p: d for p, d in deadlines.items() if today <= d}
     return AnnualSummary(
         year=year, title=f"{year}年{config.subject}", periods=periods, data_periods=data_periods,
-        tasks=tasks, units=_units(table, config, returns, data_periods, unlisted),
+        tasks=tasks, units=_units(table, config, returns, deadlines, unlisted, not_due),
         indicators=_indicators(summaries, data_periods),
         rule=config.assessment,
-        has_deadline=any(t.deadline for s in summaries.values() for t in s.tasks))
+        has_deadline=any(t.deadline for s in summaries.values() for t in s.tasks), not_due=not_due)
 
 
 def _tasks(table, config, summaries: dict, answered: dict) -> list:
@@ -224,7 +250,8 @@ def _tasks(table, config, summaries: dict, answered: dict) -> list:
                 # Units that owe this task reported, and no return listed it: it was not on that month's forms.
                 row.cells[p], row.colours[p] = NOT_LISTED, None
                 continue
-            row.cells[p], row.colours[p] = ts.shown_status, ts.status
+            # A status written outside the list is shown as written (完成（待核实）) and coloured as 待核实.
+            row.cells[p], row.colours[p] = ts.shown_status, ts.counted_status
             row.behind += ts.status == BEHIND
             row.not_started += ts.status == NOT_STARTED
             if ts.progress:
@@ -238,32 +265,28 @@ def _tasks(table, config, summaries: dict, answered: dict) -> list:
     return rows
 
 
-def _units(table, config, returns: list, data_periods: list, unlisted: dict) -> list:
+def _units(table, config, returns: list, deadlines: dict, unlisted: dict, not_due: dict) -> list:
     """Each unit's months from its accepted returns; scores and ranks for the units of the present table.
 
-    ``unlisted``: {period: the tasks that month's forms did not list}; a unit all of whose tasks are
-    among them was not asked that month (当期未列入), rather than 未报送.
+    ``deadlines``: {period with data: its deadline}. ``unlisted``: {period: the tasks that month's forms did
+    not list}; a unit all of whose tasks are among them was not asked that month (当期未列入), rather than
+    未报送. ``not_due``: the periods whose deadline has not come (not scored).
     """
-    aliases = config.departments.aliases
-    by_unit = {}
-    for recipient, period, verdict, received_at in returns:
-        name = aliases.get(recipient, recipient)  # a unit renamed through [aliases] is one unit
-        by_unit.setdefault(name, {}).setdefault(period, []).append((verdict, received_at))
+    by_unit = returns_by_unit(returns, config.departments.aliases)  # a unit renamed through [aliases] is one unit
     tasks_of = {r.name: set(r.task_ids) for r in table.recipients(config.departments)}
     names = list(tasks_of)
     listed = set(names)
     units = []
     for name in names + [n for n in by_unit if n not in listed]:
         months = {}
-        for p in data_periods:
+        for p, deadline in deadlines.items():
             got = by_unit.get(name, {}).get(p, [])
             if not got:
-                months[p] = UnitMonth(None, on_forms=not (name in listed and tasks_of[name] <= unlisted[p]))
+                months[p] = UnitMonth(None, on_forms=not (name in listed and tasks_of[name] <= unlisted[p]),
+                                      due=p not in not_due)
                 continue
-            first = dt.date.fromisoformat(got[0][1][:10])
-            deadline = config.deadline(Period.parse(p))
-            months[p] = UnitMonth(first, max((first - deadline).days, 0), sum(v == TO_FIX for v, _ in got),
-                                  got[-1][0] == TO_FIX)
+            when = timing(got, deadline)
+            months[p] = UnitMonth(when.first, when.days_late, when.fixes, got[-1][0] == TO_FIX, due=p not in not_due)
         unit = UnitYear(name, months, listed=name in listed)
         if unit.listed:
             unit.score = sum(m.points(config.assessment) for m in months.values())
@@ -324,6 +347,7 @@ def _formats(wb) -> dict:
     for status, (bg, fg) in list(COMPLETION_COLORS.items()) + list(ATTAINMENT_COLORS.items()):
         f[status] = wb.add_format({**base, "align": "center", "bg_color": bg, "font_color": fg})
     f[TO_FIX] = wb.add_format({**base, "align": "center", "bg_color": "#FFEB9C"})
+    f[UNCLEAR] = wb.add_format({**base, "align": "center", "bg_color": "#E4DFEC", "font_color": "#7030A0"})
     return f
 
 
@@ -352,9 +376,7 @@ def _sheet(wb, f, name: str, title: str, headers: list, rows: list, text_cols=()
 
 
 def _notes(ws, f, s: AnnualSummary, row: int, width: int, lines: list) -> None:
-    if s.no_data:
-        lines = lines + [f"{'、'.join(map(month_header, s.no_data))}没有收到任何单位的报送，标为“{NO_DATA}”，不是零。"]
-    for line in lines:
+    for line in lines + s.no_data_notes:
         ws.merge_range(row, 0, row, width - 1, line, f["note"])
         ws.set_row(row, 30)
         row += 1
@@ -399,7 +421,8 @@ def _sheet_units(wb, f, s: AnnualSummary) -> None:
         cells = [(n, f["center"]), (u.name, f["cell"])]
         for p in s.periods:
             text = u.cell(p, s.data_periods)
-            fmt = {NO_DATA: f[None], UNKNOWN: f[None], NOT_LISTED: f[None], NOT_REPORTED: f[NOT_STARTED]}.get(text)
+            fmt = {NO_DATA: f[None], UNKNOWN: f[None], NOT_LISTED: f[None], NOT_DUE: f[None],
+                   NOT_REPORTED: f[NOT_STARTED]}.get(text)
             if fmt is None:
                 fmt = f[TO_FIX] if text.startswith(TO_FIX) else f[BEHIND] if text.startswith(LATE) else f["center"]
             cells.append((text, fmt))
@@ -410,7 +433,8 @@ def _sheet_units(wb, f, s: AnnualSummary) -> None:
         rows.append(cells)
     ws = _sheet(wb, f, UNIT_YEAR_SHEET, f"{s.title}{UNIT_YEAR_SHEET}（{s.year}年）", headers, rows,
                 text_cols=[1, len(headers) - 1])
-    _notes(ws, f, s, len(rows) + 3, len(headers), [score_rule(s.rule) + "（分值在 config.ini 的 [assessment] 中设置）"])
+    _notes(ws, f, s, len(rows) + 3, len(headers),
+           [score_rule(s.rule) + "（分值在 config.ini 的 [assessment] 中设置）"] + s.not_due_notes)
 
 
 def _sheet_indicators(wb, f, s: AnnualSummary) -> None:
@@ -489,7 +513,8 @@ def write_report(s: AnnualSummary, config) -> Path:
     document.core_properties.author = config.office
     add_paragraph(document, f"附件{config.attachment_annual}", STYLE_MARK)
     add_paragraph(document, title, STYLE_TITLE)
-    add_paragraph(document, score_rule(s.rule), STYLE_BODY)
+    for line in [score_rule(s.rule)] + s.not_due_notes + s.no_data_notes:
+        add_paragraph(document, line, STYLE_BODY)
     append_xml(document, _table_xml(s, style_ids(document)))
     return save(document, report_path(config, s.year))
 
@@ -522,13 +547,13 @@ def annual_line(s: AnnualSummary) -> str:
             f"得分第一：{'、'.join(top)}。")
 
 
-def make_annual(config, table, year: int) -> tuple:
-    """Write the 年度汇总 workbook and its Word 附件.
+def make_annual(config, table, year: int, today: dt.date | None = None) -> tuple:
+    """Write the 年度汇总 workbook and its Word 附件, as of ``today`` (default: the clock's date).
 
     Returns:
         (:class:`AnnualSummary`, [paths written]).
     """
-    s = summarize_year(table, config, year)
+    s = summarize_year(table, config, year, today)
     workbook = workbook_path(config, year)
     write_workbook(s, workbook)
     return s, [workbook, write_report(s, config)]

@@ -338,7 +338,7 @@ class Annual(Command):
 
     def run(self, args, config, period, today):
         year = args.year if args.year is not None else period.year
-        pipeline.step_annual(config, pipeline.load(config), year, echo)
+        pipeline.step_annual(config, pipeline.load(config), year, echo, today)
         return 0
 
 

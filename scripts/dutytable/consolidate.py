@@ -50,6 +50,7 @@ from .vocab import (
     COMPLETION,
     COMPLETION_CHART_FILLS,
     COMPLETION_COLORS,
+    CORRECTED,
     DETAIL_SHEET,
     DONE,
     EMPTY,
@@ -135,9 +136,42 @@ class RecipientState:
     phone: str = ""
     problems: list = field(default_factory=list)
     tasks: int = 0
-    late: bool = False  # received after the period's deadline
+    late: bool = False  # its first accepted return was received after the period's deadline (see :func:`timing`)
+    fixes: int = 0  # returns of the period judged 待补正
+    first_received: dt.date | None = None  # the day its first accepted return arrived: lateness is judged by it
     held: list = field(default_factory=list)  # later versions waiting as 待确认 (original names)
     empty: str = ""  # original name of a form sent back with no answer (未填报), when nothing else counts
+
+
+@dataclass(frozen=True)
+class Timing:
+    """How a unit reported in one period, by :func:`timing`."""
+
+    first: dt.date  # the day its first accepted return (有效 or 待补正) arrived
+    days_late: int  # days after the deadline; 0: on time
+    fixes: int  # returns of the period judged 待补正
+
+
+def timing(returns: list, deadline: dt.date) -> Timing:
+    """The one rule for lateness, the month's 汇总 and 附件 and the year's alike.
+
+    Args:
+        returns: (verdict, received_at) of a unit's accepted returns of one period, any order.
+
+    A unit is late by the days from the deadline to the receipt of its **first** accepted return: a 待补正
+    return received on time and corrected after the deadline is on time, the correction counted apart.
+    """
+    first = dt.date.fromisoformat(min(received for _, received in returns)[:10])
+    return Timing(first, max((first - deadline).days, 0), sum(verdict == TO_FIX for verdict, _ in returns))
+
+
+def returns_by_unit(rows: list, aliases: dict) -> dict:
+    """{unit's present name ([aliases]): {period: [(verdict, received_at)]}} from the ledger's
+    (recipient, period, verdict, received_at) rows: a renamed unit's returns under its former names are its own."""
+    by_unit = {}
+    for recipient, period, verdict, received_at in rows:
+        by_unit.setdefault(aliases.get(recipient, recipient), {}).setdefault(period, []).append((verdict, received_at))
+    return by_unit
 
 
 @dataclass
@@ -206,6 +240,7 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
                 history[p] = present_names(ledger.latest_returns(p), aliases)
         latest = history[str(period)]
         empty = present_names(ledger.empty_returns(period), aliases)
+        returns = returns_by_unit(ledger.accepted_in_period(period), aliases)
     schema = table.schema
     kept = [c.key for c in schema.ledger_columns]
     texts = [c.key for c in schema.answer_columns if not c.choices]
@@ -256,17 +291,19 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
                    for g, st in zip(group, unit_statuses)],
             deadline=deadline, overdue=deadline is not None and deadline < day and status != DONE))
 
-    deadline = config.deadline(period).isoformat()
+    deadline = config.deadline(period)
     states = []
     for r in recipients:
         lr = latest.get(r.name)
         if lr is None:
             states.append(RecipientState(r.name, NOT_REPORTED, tasks=len(r.assignments), empty=empty.get(r.name, "")))
         else:
+            when = timing(returns[r.name][str(period)], deadline)
             states.append(RecipientState(
                 r.name, TO_FIX if lr.verdict == TO_FIX else REPORTED, lr.received_at.replace("T", " "),
                 lr.file_time.replace("T", " "), lr.original_name, lr.filler, lr.phone, lr.problems,
-                len(r.assignments), late=lr.received_at[:10] > deadline, held=lr.held))
+                len(r.assignments), late=when.days_late > 0, fixes=when.fixes, first_received=when.first,
+                held=lr.held))
     items = {t.task_id: t.item for t in table.tasks}
     scored = []
     for ind in table.indicators:
@@ -576,13 +613,23 @@ SUBMISSION_HEADERS = ((H_SEQ, 5), (H_UNIT, 12), (H_SUBMISSIONS, 8), (H_TASKS, 6)
 
 def _sheet_submissions(wb, f, s, paper=A4):
     rows = [(i, r.name, r.state, r.tasks, r.received_at, LATE if r.late else "", r.file, r.file_time,
-             "、".join(r.held), r.filler, r.phone,
-             "；".join(r.problems or ([f"“{r.empty}”交回时没有填写任何内容（{EMPTY}）"] if r.empty else [])))
+             "、".join(r.held), r.filler, r.phone, _remarks(r))
             for i, r in enumerate(s.recipients, start=1)]
     fills = {NOT_REPORTED: f["missing"], TO_FIX: f["fix"]}
     headers, rows = _shown(SUBMISSION_HEADERS, rows, always=lambda h: h[0] not in (H_FILE_TIME, H_HELD))
     _table_sheet(wb, f, SUBMISSIONS_SHEET, f"{s.title}{SUBMISSIONS_SHEET}（{s.period.label}）", tuple(headers),
                  rows, row_format=lambda v: fills.get(v[2]), paper=paper)
+
+
+def _remarks(r: RecipientState) -> str:
+    """报送情况's 问题: the problems of the return that counts, 已补正 for a unit whose earlier return was
+    待补正, or the empty form it sent back."""
+    if r.problems:
+        return "；".join(r.problems)
+    if r.state == REPORTED and r.fixes:
+        return (f"{CORRECTED}（此前收到的{r.fixes}份为{TO_FIX}；是否{LATE}按{r.first_received.isoformat()}"
+                f"收到的第一份判断）")
+    return f"“{r.empty}”交回时没有填写任何内容（{EMPTY}）" if r.empty else ""
 
 
 INDICATOR_HEADERS = ((H_IND_ID, 9), (H_ITEM, 9), (H_IND_NAME, 30), (H_IND_TARGET, 10), (H_UNIT, 10),

@@ -384,9 +384,16 @@ class Ledger:
 
     def accepted_in_year(self, year: int) -> list[tuple[str, str, str, str]]:
         """(recipient, period, verdict, received_at) of every accepted return of ``year``, oldest first."""
+        return self._accepted(f"{year:04d}-%")
+
+    def accepted_in_period(self, period) -> list[tuple[str, str, str, str]]:
+        """(recipient, period, verdict, received_at) of every accepted return of ``period``, oldest first."""
+        return self._accepted(str(period))
+
+    def _accepted(self, pattern: str) -> list[tuple[str, str, str, str]]:
         return [tuple(row) for row in self.db.execute(
             "SELECT recipient, period, verdict, received_at FROM returns WHERE period LIKE ? AND verdict IN (?, ?)"
-            " ORDER BY id", (f"{year:04d}-%", *ACCEPTED))]
+            " ORDER BY id", (pattern, *ACCEPTED))]
 
     def answered_tasks(self, period) -> set[str]:
         """The task IDs that any accepted return of ``period`` answers: the tasks its forms listed."""

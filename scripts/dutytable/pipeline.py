@@ -117,9 +117,9 @@ def step_report(config, table, period: Period, say: Say, today: dt.date, pdf: bo
     return summary
 
 
-def step_annual(config, table, year: int, say: Say) -> None:
-    """Write the year's 年度汇总 workbook and its Word 附件 (from the ledger alone)."""
-    annual, written = make_annual(config, table, year)
+def step_annual(config, table, year: int, say: Say, today: dt.date | None = None) -> None:
+    """Write the year's 年度汇总 workbook and its Word 附件 (from the ledger alone), as of ``today``."""
+    annual, written = make_annual(config, table, year, today)
     for path in written:
         say(f"已生成：{path}")
     say(annual_line(annual))
@@ -137,14 +137,16 @@ def run_step(step: str, config, table, period: Period, say: Say, today: dt.date,
     elif step == REPORT:
         return step_report(config, table, period, say, today, pdf=pdf, summary=summary)
     elif step == ANNUAL:
-        step_annual(config, table, period.year, say)
+        step_annual(config, table, period.year, say, today)
     return summary
 
 
-def run_steps(config, period: Period, steps, today: dt.date, say: Say, pdf: bool = True) -> list | None:
+def run_steps(config, period: Period, steps, today: dt.date, say: Say, pdf: bool = True,
+              finished: Callable[[str], None] | None = None) -> list | None:
     """Run stages in order for ``period``; ``say`` receives each line for the clerk.
 
-    ``generate`` does nothing when the period's forms exist already.
+    ``generate`` does nothing when the period's forms exist already. ``finished(step)`` is called after
+    each step that succeeded (the scheduler records it).
 
     Returns:
         The names of the recipients that have not reported (after consolidation), or None.
@@ -153,6 +155,8 @@ def run_steps(config, period: Period, steps, today: dt.date, say: Say, pdf: bool
     summary = None
     for step in steps:
         summary = run_step(step, config, table, period, say, today, summary, keep_existing=True, pdf=pdf)
+        if finished:
+            finished(step)
     return None if summary is None else [r.name for r in summary.not_reported]
 
 

@@ -32,7 +32,20 @@ from .schema import (
     H_UNIT,
     REPORT,
 )
-from .vocab import COMPLETION, MET, NOT_FILLED, NOT_MET, NOT_REPORTED, ROLE_LEAD, TO_FIX, UNCLEAR, cn_date, text_width
+from .vocab import (
+    COMPLETION,
+    EMPTY,
+    LATE,
+    MET,
+    NOT_FILLED,
+    NOT_MET,
+    NOT_REPORTED,
+    ROLE_LEAD,
+    TO_FIX,
+    UNCLEAR,
+    cn_date,
+    text_width,
+)
 from .wordml import (
     CELL_PADDING_MM,
     FOOTER_PORTRAIT,
@@ -88,7 +101,7 @@ def overview(summary: Summary, day: dt.date) -> str:
     """The sentence above the table, as a 文秘 writes it: counts that are zero are left out.
 
     截至2010年11月30日，共18项目标任务，其中已完成2项、正常推进8项…；41项量化指标均已填报，…；
-    24个单位均已报送，其中逾期1个（园区办），待补正1个（药监分局）。
+    24个单位均已报送（其中逾期1个：园区办；待补正1个：药监分局）。
     """
     counts = summary.status_counts
     parts = [f"{s}{counts[s]}项" for s in COMPLETION if counts[s]]
@@ -105,18 +118,29 @@ def overview(summary: Summary, day: dt.date) -> str:
             text += f"量化指标{len(summary.indicators)}项，{scored}{NOT_FILLED}{ic[NOT_FILLED]}项；"
         else:
             text += f"{len(summary.indicators)}项量化指标均已填报，{scored}；"
-    missing = summary.not_reported
-    due = len(summary.recipients)
-    if missing:
-        text += (f"应报送{due}个单位，已报送{len(summary.reported)}个，"
-                 f"{NOT_REPORTED}{len(missing)}个（{_names(missing)}）")
-    else:
-        text += f"{due}个单位均已报送"
-    late = [r for r in summary.reported if r.late]
-    fix = [r for r in summary.reported if r.state == TO_FIX]
-    notes = ([f"逾期{len(late)}个（{_names(late)}）"] if late else []) + (
-        [f"{TO_FIX}{len(fix)}个（{_names(fix)}）"] if fix else [])
-    return text + (f"，其中{'，'.join(notes)}" if notes else "") + "。"
+    return text + submission_clause(summary) + "。"
+
+
+def submission_clause(summary: Summary) -> str:
+    """Who reported, each "其中" beside the count it belongs to: the late and the 待补正 are among the reported,
+    those that sent back an empty form (未填报) among the unreported.
+
+    应报送24个单位，已报送3个（其中逾期1个：园区办；待补正1个：药监分局），未报送21个（…；其中未填报1个：春江镇）
+    """
+    reported, missing = summary.reported, summary.not_reported
+    among = _among([(LATE, [r for r in reported if r.late]), (TO_FIX, [r for r in reported if r.state == TO_FIX])])
+    if not missing:
+        return f"{len(summary.recipients)}个单位均已报送" + among
+    empty = [r for r in missing if r.empty]
+    empties = f"；其中{EMPTY}{len(empty)}个：{_names(empty)}" if empty else ""
+    return (f"应报送{len(summary.recipients)}个单位，已报送{len(reported)}个{among}，"
+            f"{NOT_REPORTED}{len(missing)}个（{_names(missing)}{empties}）")
+
+
+def _among(groups) -> str:
+    """"（其中逾期1个：园区办；待补正1个：药监分局）" for the groups with units in them, "" when none has."""
+    parts = [f"{label}{len(units)}个：{_names(units)}" for label, units in groups if units]
+    return f"（其中{'；'.join(parts)}）" if parts else ""
 
 
 def report_paths(config, period) -> tuple[Path, Path, Path]:

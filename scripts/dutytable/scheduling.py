@@ -4,7 +4,10 @@ Each period has three milestones, on days set in config.ini (a day past the mont
 end means its last day): forms are generated, the deadline (reminder), the report.
 Between generation and the report, every day collects and refreshes the summary.
 A milestone is recorded in a state file only after it succeeded, so a day the machine
-was off is caught up at the next start, and nothing is done twice. The ``schedule``
+was off is caught up at the next start, and nothing is done twice. Each step of a milestone
+is recorded as it succeeds: a retry does only the steps that failed, and once a period's
+report is issued, no later retry or catch-up rewrites its 汇总表 and 附件 (only the clerk's
+``monthly.py --period`` or ``report.py --period`` does). The ``schedule``
 library only ticks once a day; everything about months is decided here, with the
 date passed in so that tests can walk across month ends.
 """
@@ -36,6 +39,9 @@ NAMES = {GENERATE: "生成并下发填报表", DEADLINE: "截止日：收取、�
          REPORT: "收取、汇总并生成 Word 报告和年度汇总", DAILY: "收取并更新汇总"}
 STEPS = {GENERATE: (STEP_GENERATE,), DEADLINE: (COLLECT, CONSOLIDATE, STEP_REPORT),
          REPORT: (COLLECT, CONSOLIDATE, STEP_REPORT, ANNUAL), DAILY: (COLLECT, CONSOLIDATE)}
+STEP_NAMES = {STEP_GENERATE: "生成填报表", COLLECT: "收取", CONSOLIDATE: "汇总表", STEP_REPORT: "Word 报告",
+              ANNUAL: "年度汇总"}
+ISSUED = (CONSOLIDATE, STEP_REPORT)  # what a report day issues: the period's 汇总表 and 附件
 STATE_FILE = "scheduler-state.json"
 LOCK_FILE = ".run.lock"
 LOCK_WAIT = 5  # seconds a run waits for another one to end before saying it is busy
@@ -74,6 +80,26 @@ def due(config, today: dt.date, state: State) -> list:
     if dates[GENERATE] < today < dates[REPORT] and not collects and not state.done(current, DAILY, today):
         actions.append((current, DAILY))
     return actions
+
+
+def steps_to_run(config, state: State, period: Period, name: str, today: dt.date) -> tuple[tuple, str]:
+    """(the steps of ``name`` to run for ``period`` today, a line for the clerk on those left out, or "").
+
+    Before the period's report day a failed milestone is done again whole, as every day collects afresh. From
+    the report day on, a step that succeeded in an earlier run of the milestone is not done again; and once the
+    report milestone is done, the period's 汇总表 and 附件 are issued: no other milestone rewrites them.
+    """
+    done = set(state.steps_done(period, name)) if today >= config.report_date(period) else set()
+    steps = tuple(s for s in STEPS[name] if s not in done)
+    if name != REPORT and state.done(period, REPORT) and set(steps) & set(ISSUED):
+        steps = tuple(s for s in steps if s not in ISSUED)
+        return steps, (f"{period} 的汇总表和报告已在报告日出过，这次不再改写；"
+                       f"需要更新时请运行 python scripts/monthly.py --period {period}。")
+    if done & set(STEPS[name]):
+        kept = "（已出的汇总表和报告不再改写）" if set(ISSUED) <= done else ""
+        return steps, (f"{period} 上次已做完{'、'.join(STEP_NAMES[s] for s in STEPS[name] if s in done)}，"
+                       f"这次只补做{'、'.join(STEP_NAMES[s] for s in steps)}{kept}。")
+    return steps, ""
 
 
 def upcoming(config, today: dt.date, days: int = 62) -> list:
@@ -124,7 +150,25 @@ class State:
 
     def mark(self, period, name, day):
         self.data.setdefault("done", {}).setdefault(str(period), {})[name] = day.isoformat()
+        self.data.get("steps", {}).get(str(period), {}).pop(name, None)
         self._save()
+
+    def steps_done(self, period, name) -> list:
+        """The steps of milestone ``name`` of ``period`` that succeeded in a run that then failed."""
+        return self.data.get("steps", {}).get(str(period), {}).get(name, [])
+
+    def begin(self, period, name, kept):
+        """A run of milestone ``name`` starts with the steps ``kept`` from an earlier run; the others are to do."""
+        if name in MILESTONES and (kept or self.steps_done(period, name)):
+            self.data.setdefault("steps", {}).setdefault(str(period), {})[name] = list(kept)
+            self._save()
+
+    def mark_step(self, period, name, step):
+        """Record that ``step`` of milestone ``name`` succeeded (the daily refresh is not recorded: it starts
+        afresh each day)."""
+        if name in MILESTONES:
+            self.data.setdefault("steps", {}).setdefault(str(period), {}).setdefault(name, []).append(step)
+            self._save()
 
     def _save(self):
         files.atomic_write_bytes(self.path, json.dumps(self.data, ensure_ascii=False, indent=1).encode("utf-8"))
@@ -199,21 +243,34 @@ class RunLock:
 
 
 def run_due(config, today: dt.date, state: State, say, execute=None) -> list:
-    """Do what ``today`` calls for; a failing action is logged with its traceback and the rest go on.
+    """Do what ``today`` calls for; a failing action is logged (with its traceback, unless it is a cause the
+    clerk can act on, said in one line) and the rest go on.
 
     Args:
-        execute: ``execute(period, steps)``; defaults to :func:`run_steps`. Tests pass their own.
+        execute: ``execute(period, steps, finished)``, calling ``finished(step)`` after each step that succeeded;
+            defaults to :func:`run_steps`. Tests pass their own.
 
     Returns:
         [(period, action, ok)].
     """
-    execute = execute or (lambda period, steps: run_steps(config, period, steps, today, say))
+    execute = execute or (lambda period, steps, finished: run_steps(config, period, steps, today, say,
+                                                                     finished=finished))
     state.start(today)
     outcomes = []
     for period, name in due(config, today, state):
         say(f"—— {today.isoformat()} {period} {NAMES[name]} ——")
+        steps, note = steps_to_run(config, state, period, name, today)
+        if note:
+            say(note)
+        state.begin(period, name, [s for s in STEPS[name] if s not in steps])
         try:
-            execute(period, STEPS[name])
+            execute(period, steps, lambda step, period=period, name=name: state.mark_step(period, name, step))
+        except DutyTableError as exc:  # a cause the clerk can act on (a file open in Excel): its line, no traceback
+            say(f"{period} {NAMES[name]} 失败：{exc}下次运行时会重试。")
+            for line in exc.problems:
+                say(line)
+            outcomes.append((period, name, False))
+            continue
         except Exception:  # noqa: BLE001 - a failed job must not stop the schedule
             log.exception("%s %s 失败，将在下次运行时重试。", period, NAMES[name])
             say(f"{period} {NAMES[name]} 失败，详见日志；下次运行时会重试。")
