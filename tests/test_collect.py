@@ -23,7 +23,8 @@ from dutytable.model import Answer, Period
 from dutytable.vocab import COMPLETION
 from returns import OLD, age, drop, fill, prepare, tree
 
-STAMP = dt.datetime.fromtimestamp(OLD).strftime("%Y%m%d-%H%M%S")
+AT = dt.datetime(2010, 11, 20, 9, 0)  # a run's clock before the files' creation: they were received at it
+STAMP = AT.strftime("%Y%m%d-%H%M%S")  # archived names start with the receipt time
 P = Period(2010, 11)
 ALL_STATUSES = "已完成、正常推进、进度滞后、未启动"
 
@@ -52,7 +53,7 @@ def test_a_valid_return_is_archived_with_its_original_bytes_and_recorded(env):
     config, table, forms, inbox = env
     src = fill(forms["环保局"], inbox / "环保局 回复 改了名.xlsx", progress="化学需氧量削减65吨。")
     original = src.read_bytes()
-    result = collect(config, table)
+    result = collect(config, table, now=lambda: AT)
     assert summary_lines(result)[0] == "收到 1 份：有效 1，待补正 0，退回 0，重复 0"
     kept = inbox / "已归档" / "2010-11" / "环保局" / f"{STAMP}_{hashlib.sha256(original).hexdigest()[:12]}_环保局 回复 改了名.xlsx"
     assert kept.read_bytes() == original
@@ -345,7 +346,7 @@ def test_zip_with_gbk_and_utf8_names_and_a_path_escape_is_unpacked_safely(env, t
         utf.flag_bits |= 0x800
         z.writestr(utf, b.read_bytes())
     age(zpath)
-    result = collect(config, table)
+    result = collect(config, table, now=lambda: AT)
     assert summary_lines(result)[:2] == ["收到 2 份：有效 2，待补正 0，退回 0，重复 0", "已解压压缩包 1 个：各单位回复.zip"]
     assert sorted(e.original_name for e in result.processed) == ["各单位回复/农业局回复.xlsx", "各单位回复/城建局回复.xlsx"]
     assert not (config.path.parent / "城建局回复.xlsx").exists() and not (inbox.parent / "城建局回复.xlsx").exists()
@@ -531,7 +532,7 @@ def test_long_reserved_and_empty_names_are_archived_with_their_extension(env, tm
         age(path)
     shas = {p.name: sha(p)[:12] for p in (long76, dots, nul, aux, zpath)}
     member_sha = sha(tmp_path / "城建局.xlsx")[:12]
-    result = collect(config, table)
+    result = collect(config, table, now=lambda: AT)
     assert summary_lines(result)[0] == "收到 6 份：有效 3，待补正 0，退回 2，重复 1"
     archived = inbox / "已归档"
     assert [p.name for p in (archived / "2010-11" / "环保局").iterdir()] == [
