@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 from conftest import libreoffice_convert, needs_libreoffice, run_script
+from dutytable.errors import LedgerError
 from dutytable.inbox import Collector, normalize_choice, summary_lines
 from dutytable.ledger import Ledger, json_each
 from dutytable.model import Answer, Period
@@ -846,3 +847,111 @@ def test_returns_under_former_names_count_for_the_unit_by_its_present_name():
     assert {k: v.recipient for k, v in present_names(former, aliases).items()} == {"区应急管理局": "安全生产监督管理局"}
     assert present_names({"安监局": "安监局.xlsx", "质监分局": "质监分局.xlsx"}, aliases) == {
         "区应急管理局": "安监局.xlsx", "质监分局": "质监分局.xlsx"}
+
+
+# ---------------------------------------------------------------------------
+# A lost ledger is rebuilt from the archive: no 已报送 1/24 and no 催报 to units that did report.
+
+def _ledger_rows(config):
+    db = sqlite3.connect(config.ledger)
+    try:
+        return sorted(db.execute(
+            "SELECT sha256, recipient, period, verdict, problems, received_at, file_time, answered, standing, kind,"
+            " stored_path, (SELECT json_group_array(json_array(task_id, fields)) FROM"
+            " (SELECT task_id, fields FROM answers WHERE return_id = returns.id ORDER BY task_id)) FROM returns"))
+    finally:
+        db.close()
+
+
+def _damage(path, how):
+    if how == "delete":
+        path.unlink()
+    elif how == "zero":
+        path.write_bytes(b"")
+    elif how == "truncate":
+        os.truncate(path, path.stat().st_size // 2)
+    else:
+        path.write_bytes(b"this is no SQLite file" * 50)
+
+
+@pytest.mark.parametrize("how, state, kept", [
+    ("delete", "不存在", ""),
+    ("zero", "是空文件", ""),
+    ("truncate", "已损坏（文件不完整或数据页损坏）", "原文件已改名保留为 收文台账.损坏-20101121-080000.sqlite3，"),
+    ("garbage", "已损坏（不是 SQLite 数据库文件）", "原文件已改名保留为 收文台账.损坏-20101121-080000.sqlite3，"),
+])
+def test_a_lost_ledger_is_rebuilt_from_the_archive_with_its_receipt_times(env, how, state, kept):
+    config, table, forms, inbox = env
+    for i, (name, form) in enumerate(sorted(forms.items())):
+        age(fill(form, inbox / f"{name}.xlsx"), OLD + i)
+    age(drop(inbox / "环保局.xlsx", inbox / "再发", "重发.xlsx"), OLD + 100)
+    (inbox / "说明.txt").write_text("附件请查收", encoding="utf-8")
+    age(inbox / "说明.txt", OLD + 101)
+    with zipfile.ZipFile(inbox / "农业局.zip", "w") as z:  # a member is archived apart from its zip
+        z.write(inbox / "农业局.xlsx", "农业局.xlsx")
+    (inbox / "农业局.xlsx").unlink()
+    first = collect(config, table)
+    assert summary_lines(first)[:2] == ["收到 26 份：有效 24，待补正 0，退回 1，重复 1", "已解压压缩包 1 个：农业局.zip"]
+    assert (len(first.reported), first.missing) == (24, [])
+    before = _ledger_rows(config)
+    _damage(config.ledger, how)
+    damaged = config.ledger.read_bytes() if config.ledger.exists() else None
+    late = fill(forms["环保局"], inbox / "环保局补充.xlsx", progress="补充材料。")  # collected after the rebuild
+    second = collect(config, table, now=lambda: dt.datetime(2010, 11, 21, 8, 0))
+    lines = summary_lines(second)
+    assert lines[0] == f"收文台账 {config.ledger} {state}，{kept}已按 inbox/已归档、inbox/退回 中的 27 份文件重建。"
+    assert lines[1] == "收到 1 份：有效 1，待补正 0，退回 0，重复 0"
+    assert lines[-1] == "2010-11 全部 24 个单位均已报送。"
+    assert (len(second.reported), second.missing) == (24, [])
+    after = _ledger_rows(config)
+    assert [r for r in after if r[0] != sha_of_bytes(second, late)] == before  # receipt times, verdicts, answers
+    if kept:
+        assert (config.ledger.parent / "收文台账.损坏-20101121-080000.sqlite3").read_bytes() == damaged
+    db = sqlite3.connect(config.ledger)
+    assert db.execute("SELECT COUNT(*), SUM(duplicate), SUM(state = 'done') FROM drops").fetchone() == (28, 1, 28)
+    db.close()
+    third = collect(config, table)  # the rebuilt ledger is the memory from now on
+    assert summary_lines(third)[0] == "收到 0 份：有效 0，待补正 0，退回 0，重复 0"
+
+
+def test_consolidating_without_the_ledger_says_to_collect_first(env, capsys):
+    from dutytable.cli import Consolidate, main
+
+    config, table, forms, inbox = env
+    age(fill(forms["环保局"], inbox / "环保局.xlsx"))
+    collect(config, table)
+    config.ledger.unlink()
+    assert main(Consolidate(), ["--config", str(config.path), "--period", "2010-11"]) == 3
+    assert capsys.readouterr().err == (f"收文台账 {config.ledger} 不存在，而 inbox/已归档、inbox/退回 中有 1 份文件："
+                                       "请先运行 python scripts/collect.py 按它们重建台账，再汇总或出报告。\n")
+    assert not config.ledger.exists()
+
+
+def sha_of_bytes(result, path):
+    return next(e.sha256 for e in result.processed if e.original_name == path.name)
+
+
+def test_a_ledger_is_not_rebuilt_from_an_archive_whose_file_was_changed(env):
+    config, table, forms, inbox = env
+    age(fill(forms["环保局"], inbox / "环保局.xlsx"))
+    collect(config, table)
+    config.ledger.unlink()
+    (kept,) = (inbox / "已归档" / "2010-11" / "环保局").iterdir()
+    kept.write_bytes(kept.read_bytes() + b"\0")
+    with pytest.raises(LedgerError) as caught:
+        collect(config, table)
+    assert str(caught.value) == (f"收文台账 {config.ledger} 不存在，而 {kept} 的内容与文件名中的内容编号不符"
+                                 "（归档后被改动过），不能按 inbox/已归档、inbox/退回 重建台账；"
+                                 f"请从备份恢复 {config.ledger} 后再运行。")
+    assert caught.value.exit_code == 3 and not config.ledger.exists()
+
+
+def test_a_damaged_ledger_with_nothing_archived_is_named_and_left_as_it_is(env):
+    config, table, forms, inbox = env
+    config.ledger.write_bytes(b"this is no SQLite file" * 50)
+    with pytest.raises(LedgerError) as caught:
+        collect(config, table)
+    assert str(caught.value) == (f"收文台账 {config.ledger} 已损坏（不是 SQLite 数据库文件），没有改动它；"
+                                 "inbox/已归档、inbox/退回 中也没有可据以重建的文件。请从备份恢复该文件；"
+                                 "如果还没有收取过任何报送，把它改名移走后再运行即可。")
+    assert config.ledger.read_bytes() == b"this is no SQLite file" * 50

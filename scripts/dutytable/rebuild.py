@@ -70,11 +70,12 @@ def open_ledger(path: Path, base: Path, folders, examine, now) -> tuple[Ledger, 
         except LedgerError as exc:
             state, damage = f"已损坏（{exc.reason}）", exc
     found = archived_files(folders)
+    where = "、".join(_shown(f, base) for f in folders)
     if not found:
         if state.startswith("已损坏"):
-            raise damage
+            raise LedgerError(f"收文台账 {path} {state}，没有改动它；{where} 中也没有可据以重建的文件。"
+                              "请从备份恢复该文件；如果还没有收取过任何报送，把它改名移走后再运行即可。") from damage
         return Ledger(path, base), ""  # the first run: nothing was ever recorded
-    where = "、".join(_shown(f, base) for f in folders)
     changed = next((p for _, p, _, _ in found if files.sha256_file(p)[:12] != _ARCHIVED.fullmatch(p.name)[2]), None)
     if changed is not None:
         raise LedgerError(f"收文台账 {path} {state}，而 {changed} 的内容与文件名中的内容编号不符（归档后被改动过），"
@@ -88,6 +89,22 @@ def open_ledger(path: Path, base: Path, folders, examine, now) -> tuple[Ledger, 
         raise
     kept = f"原文件已改名保留为 {aside.name}，" if aside and state != "是空文件" else ""
     return ledger, f"收文台账 {path} {state}，{kept}已按 {where} 中的 {len(found)} 份文件重建。"
+
+
+def require(config) -> None:
+    """Stop a stage that only reads the ledger when it is missing or empty while returns sit in the archive.
+
+    Raises:
+        LedgerError: naming the ledger and saying to collect (which rebuilds it) first.
+    """
+    path, base, folders = config.ledger, config.path.parent, (config.archive, config.rejected)
+    if path.exists() and path.stat().st_size:
+        return
+    found = archived_files(folders)
+    if found:
+        where = "、".join(_shown(f, base) for f in folders)
+        raise LedgerError(f"收文台账 {path} {'不存在' if not path.exists() else '是空文件'}，而 {where} 中有 "
+                          f"{len(found)} 份文件：请先运行 python scripts/collect.py 按它们重建台账，再汇总或出报告。")
 
 
 def _record(ledger: Ledger, found, examine) -> None:
