@@ -64,9 +64,13 @@ class BusyError(OutputError):
     exit_code = 5
 
 
-def disk_full(what) -> OutputError:
+class DiskFullError(OutputError):
+    """The disk is full: writing elsewhere on it (another name) would fail as well."""
+
+
+def disk_full(what) -> DiskFullError:
     """The one line for a full disk, whether SQLite or a file write met it; ``what`` names the file."""
-    return OutputError(f"磁盘空间已满，无法写入 {what}，请清理该磁盘（删除不需要的文件、清空回收站）后再运行。")
+    return DiskFullError(f"磁盘空间已满，无法写入 {what}，请清理该磁盘（删除不需要的文件、清空回收站）后再运行。")
 
 
 class LedgerError(InputError):

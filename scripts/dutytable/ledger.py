@@ -209,7 +209,8 @@ def migrate(db: sqlite3.Connection) -> int:
                     db.execute(statement)
             db.execute(f"PRAGMA user_version = {number}")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # SQLite has rolled back itself on some errors (SQLITE_FULL)
+                db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
     return start
@@ -260,7 +261,8 @@ class Ledger:
         try:
             yield self.db
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:  # SQLite has rolled back itself on some errors (SQLITE_FULL)
+                self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
 
