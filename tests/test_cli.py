@@ -415,3 +415,59 @@ def test_a_full_disk_under_an_output_is_exit_4_and_one_line(collected, monkeypat
     assert main(Consolidate(), ["--config", str(config.path), "--period", "2010-11"]) == 4
     written = config.outbox / "2010-11" / "2010年区质量振兴工作目标任务推进情况汇总表_2010-11.xlsx"
     assert capsys.readouterr().err == FULL_LINE.format(written)
+
+
+FAKE_SOFFICE = """#!/bin/sh
+# A LibreOffice that never ends: its launcher starts soffice.bin (here a sleep) and waits, as the real one does.
+sleep 300 &
+echo $$ $! > "$FAKE_SOFFICE_PIDS"
+sleep 300
+"""
+
+
+def _alive(pid):
+    """True while ``pid`` runs (a zombie waiting to be reaped by init counts as ended)."""
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = __import__("pathlib").Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] == "Z")
+
+
+@pytest.mark.skipif(__import__("os").name == "nt", reason="a shell script stands in for LibreOffice")
+@pytest.mark.parametrize("use", ["pdf", "import"])
+def test_a_libreoffice_that_times_out_is_killed_with_its_whole_process_tree(tmp_path, monkeypatch, use):
+    import os
+    import time
+
+    from dutytable import convert, wordml
+    from dutytable.errors import InputError
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "soffice").write_text(FAKE_SOFFICE, encoding="utf-8")
+    os.chmod(bin_dir / "soffice", 0o755)
+    pids = tmp_path / "pids.txt"
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("FAKE_SOFFICE_PIDS", str(pids))
+    source = tmp_path / ("报告.docx" if use == "pdf" else "表格.xls")
+    source.write_bytes(b"x")
+    started = time.monotonic()
+    if use == "pdf":
+        assert wordml.to_pdf(source, timeout=1) == (None, "LibreOffice 转换 PDF 失败（TimeoutExpired），未生成 PDF。")
+    else:
+        monkeypatch.setattr(convert, "TIMEOUT_SECONDS", 1)
+        (tmp_path / "out").mkdir()
+        with pytest.raises(InputError) as caught:
+            convert.convert(source, "xlsx", tmp_path / "out")
+        assert str(caught.value) == ("表格.xls：LibreOffice 无法转换该文件（TimeoutExpired）。"
+                                     "请用 Excel 或 WPS 打开它，“另存为” .xlsx 格式后再导入。")
+    assert time.monotonic() - started < 15  # not held until the tree ends by itself (300 s)
+    launcher, child = map(int, pids.read_text().split())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and (_alive(launcher) or _alive(child)):
+        time.sleep(0.1)
+    assert (_alive(launcher), _alive(child)) == (False, False)
