@@ -927,6 +927,21 @@ def test_consolidating_without_the_ledger_says_to_collect_first(env, capsys):
     assert not config.ledger.exists()
 
 
+def test_a_rebuilt_ledger_names_the_returns_held_as_to_be_confirmed(env):
+    config, table, forms, inbox = env
+    fill(forms["质监分局"], inbox / "质监-终稿.xlsx", progress="终稿")
+    collect(config, table, now=lambda: dt.datetime(2010, 11, 20, 9, 0))
+    draft = fill(forms["质监分局"], inbox / "质监-草稿.xlsx", status=None, progress=None,
+                 rows={"T0101": {"完成状态": "未启动", "推进情况": "草稿"}})
+    digest = sha(draft)[:12]
+    collect(config, table, now=lambda: dt.datetime(2010, 11, 21, 9, 0))
+    config.ledger.unlink()
+    rebuilt = collect(config, table, now=lambda: dt.datetime(2010, 11, 22, 9, 0))
+    assert summary_lines(rebuilt)[0] == (
+        f"收文台账 {config.ledger} 不存在，已按 inbox/已归档、inbox/退回 中的 2 份文件重建。"
+        f"其中 20101121-090000_{digest}_质监-草稿.xlsx 是“待确认”的报送，之前如用 --accept 确认过，请再确认一次。")
+
+
 def sha_of_bytes(result, path):
     return next(e.sha256 for e in result.processed if e.original_name == path.name)
 

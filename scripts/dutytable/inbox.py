@@ -4,13 +4,15 @@ For each file, in order of arrival:
 
 1. :func:`examine` reads and validates it (pure: runs in a worker process when there
    are many) and decides 有效, 待补正 or 退回;
-2. the original bytes are linked or copied to a deterministic place in the archive
-   (or the 退回 folder, with a note beside it);
+2. when it was first seen is committed to the ledger; then the original bytes are linked
+   or copied to a deterministic place in the archive, named by that receipt time (or the
+   退回 folder, with a note beside it);
 3. the ledger records it as ``pending`` in one transaction;
 4. the inbox file is removed, and the ledger row marked ``done``.
 
 A crash between any two steps is completed by the next run (:meth:`Collector.recover`),
-and nothing is recorded twice: the ledger knows every content hash it has seen.
+and nothing is recorded twice: the ledger knows every content hash it has seen. A ledger
+lost or damaged is rebuilt from the archive first (:mod:`rebuild`).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from pathlib import Path
 from . import files
 from .errors import LedgerError
 from .ledger import Ledger
-from .vocab import FILE_STAMP, REJECTED
+from .vocab import FILE_STAMP, HELD, REJECTED
 
 # "<receipt time>_<sha256[:12]>_" and, for a duplicate, a 6-digit tag of its own name after it.
 _ARCHIVED = re.compile(r"(\d{8}-\d{6})_([0-9a-f]{12})_(?:([0-9a-f]{6})_)?(.+)")
@@ -83,12 +83,15 @@ def open_ledger(path: Path, base: Path, folders, examine, now) -> tuple[Ledger, 
     aside = _set_aside(path, now()) if path.exists() else None
     ledger = Ledger(path, base)
     try:
-        _record(ledger, found, examine)
+        held = _record(ledger, found, examine)
     except BaseException:
         ledger.close()
         raise
     kept = f"原文件已改名保留为 {aside.name}，" if aside and state != "是空文件" else ""
-    return ledger, f"收文台账 {path} {state}，{kept}已按 {where} 中的 {len(found)} 份文件重建。"
+    line = f"收文台账 {path} {state}，{kept}已按 {where} 中的 {len(found)} 份文件重建。"
+    if held:
+        line += (f"其中 {'、'.join(held)} 是“待确认”的报送，之前如用 --accept 确认过，请再确认一次。")
+    return ledger, line
 
 
 def require(config) -> None:
@@ -107,9 +110,13 @@ def require(config) -> None:
                           f"{len(found)} 份文件：请先运行 python scripts/collect.py 按它们重建台账，再汇总或出报告。")
 
 
-def _record(ledger: Ledger, found, examine) -> None:
-    """Record each archived file as the collector did when it arrived: same receipt time, same verdict."""
-    last = None
+def _record(ledger: Ledger, found, examine) -> list[str]:
+    """Record each archived file as the collector did when it arrived: same receipt time, same verdict.
+
+    Returns:
+        The names of the returns held as 待确认 (a clerk's earlier --accept is not in the archive).
+    """
+    last, held = None, []
     for received, stored, name, duplicate in found:
         ex = examine(stored, name)
         ex.received_at = received
@@ -122,6 +129,9 @@ def _record(ledger: Ledger, found, examine) -> None:
             last = received
         drops = ledger.record_many([(ex, stored, stored, received, duplicate, None)])
         ledger.mark_done_many(drops)
+        if ex.standing == HELD and not duplicate:
+            held.append(stored.name)
+    return held
 
 
 def _set_aside(path: Path, when: dt.datetime) -> Path:
