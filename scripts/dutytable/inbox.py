@@ -669,7 +669,7 @@ class Collector:
 
     def _destination(self, ledger, ex, result, seen):
         """Where a file goes, and whether it is a duplicate; a zip's members are unpacked here."""
-        stamp = rebuild.archive_prefix(ex.received_at, ex.sha256)
+        head = rebuild.archive_prefix(ex.received_at, ex.sha256)  # "<receipt time>_<content digest>_"
         own_name = PurePosixPath(ex.original_name).name
 
         def name(prefix):  # the file's own name behind a prefix, cut to fit with its extension kept
@@ -687,12 +687,12 @@ class Collector:
             # else: _unpack rejected it; it goes to 退回 below
         if duplicate:
             tag = hashlib.sha256(ex.original_name.encode("utf-8")).hexdigest()[:6]
-            return self.archive / DUPLICATE_DIR / name(f"{stamp}{tag}_"), True
+            return self.archive / DUPLICATE_DIR / name(f"{head}{tag}_"), True
         if ex.verdict == UNPACKED:
-            return self.archive / ZIP_DIR / name(stamp), False
+            return self.archive / ZIP_DIR / name(head), False
         if ex.verdict == REJECTED:
-            return self.rejected / name(stamp), False
-        return self.archive / ex.period / files.safe_filename(ex.recipient) / name(stamp), False
+            return self.rejected / name(head), False
+        return self.archive / ex.period / files.safe_filename(ex.recipient) / name(head), False
 
     def _consequences(self, ex, stored, duplicate, result, expectations):
         """What follows from a file placed at ``stored``: its note or marked copy, and its place in the result.
