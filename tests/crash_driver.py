@@ -1,8 +1,8 @@
 """Run the collector and die with os._exit (as kill -9 would) right after the Nth call of one step.
 
 Usage: python crash_driver.py CONFIG PERIOD STEP N
-STEP is one of: _put (bytes placed in the archive), record_many (ledger rows committed as pending),
-_unlink_same (inbox file removed, ledger row not yet marked done).
+STEP is one of: _put (bytes placed in the archive), _unpack (a zip's members extracted into inbox/.解压),
+record_many (ledger rows committed as pending), _unlink_same (inbox file removed, ledger row not yet marked done).
 """
 import os
 import sys
@@ -16,7 +16,7 @@ from dutytable.model import Period  # noqa: E402
 from dutytable.table import load_table  # noqa: E402
 
 config_path, period, step, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-owners = {"_put": inbox.Collector, "record_many": ledger.Ledger, "_unlink_same": inbox}
+owners = {"_put": inbox.Collector, "_unpack": inbox.Collector, "record_many": ledger.Ledger, "_unlink_same": inbox}
 calls = 0
 original = getattr(owners[step], step)
 

@@ -300,3 +300,175 @@ def test_safe_filename_keeps_the_extension_and_fits_255_bytes(name, prefix, safe
 def test_a_long_department_name_fits_with_the_marked_copys_suffix():
     made = safe_filename("局" * 90, "_2010-11填报表_待补正_0123abcd.xlsx")
     assert made == "局" * 51 + "_2010-11填报表_待补正_0123abcd.xlsx"
+
+
+# ---------------------------------------------------------------------------
+# Faults a clerk can act on: a busy, read-only or full ledger, a full disk; one line each, its exit code.
+
+LOCKED_LINE = ("收文台账 {} 正被另一个程序占用（等了 0.3 秒仍未释放），"
+               "请关闭打开它的程序（如 DB Browser for SQLite）后再运行。\n")
+READ_ONLY_LINE = ("收文台账 {} 不允许写入（文件是“只读”的，或没有写入权限），请在该文件的“属性”中取消“只读”"
+                  "或请管理员开放写入权限后再运行。\n")
+FULL_LINE = "磁盘空间已满，无法写入 {}，请清理该磁盘（删除不需要的文件、清空回收站）后再运行。\n"
+
+
+@pytest.fixture
+def collected(workdir):
+    """A workdir whose ledger holds one return, and a second return waiting in inbox/."""
+    from dutytable.inbox import Collector
+    from returns import age, fill, prepare
+
+    config, table, forms = prepare(workdir)
+    age(fill(forms["环保局"], workdir / "inbox" / "环保局.xlsx"))
+    Collector(config, table, settle_seconds=0).run(Period(2010, 11))
+    waiting = age(fill(forms["农业局"], workdir / "inbox" / "农业局.xlsx"))
+    return config, waiting
+
+
+def _collect_in_process(config):
+    from dutytable.cli import Collect
+
+    return main(Collect(), ["--config", str(config.path), "--period", "2010-11"])
+
+
+def test_a_ledger_locked_by_another_program_is_exit_5_and_one_line(collected):
+    """A real SQLite lock (BEGIN EXCLUSIVE in another connection), through the script to the interpreter's exit."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    config, waiting = collected
+    other = sqlite3.connect(config.ledger, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        code = ("import sys; import dutytable.ledger as l; l.BUSY_SECONDS = 0.3\n"
+                "from dutytable.cli import Collect, main\n"
+                f"sys.exit(main(Collect(), ['--config', {str(config.path)!r}, '--period', '2010-11']))\n")
+        result = subprocess.run([sys.executable, "-X", "dev", "-c", code], capture_output=True, text=True,
+                                encoding="utf-8", timeout=120, cwd=ROOT,
+                                env={**__import__("os").environ, "PYTHONPATH": str(ROOT / "scripts")})
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert (result.returncode, result.stderr) == (5, LOCKED_LINE.format(config.ledger))  # no "Exception ignored"
+    assert waiting.exists()  # nothing was taken: the next run collects it
+    assert _collect_in_process(config) == 0 and not waiting.exists()
+
+
+def test_a_read_only_ledger_is_exit_4_and_one_line(collected, monkeypatch, capsys):
+    """Windows' 只读 attribute (chmod here) makes SQLite open the file read-only; as root chmod does not stop a
+    write, so the file is opened read-only the way SQLite falls back to (mode=ro)."""
+    import os
+    import sqlite3
+
+    config, waiting = collected
+    os.chmod(config.ledger, 0o444)
+    if not hasattr(os, "geteuid") or os.geteuid() == 0:
+        real = sqlite3.connect
+        monkeypatch.setattr(sqlite3, "connect", lambda path, **kw: real(
+            f"{__import__('pathlib').Path(path).as_uri()}?mode=ro", uri=True, **kw))
+    try:
+        assert _collect_in_process(config) == 4
+    finally:
+        os.chmod(config.ledger, 0o644)
+    assert capsys.readouterr().err == READ_ONLY_LINE.format(config.ledger)
+    monkeypatch.undo()
+    assert waiting.exists() and _collect_in_process(config) == 0 and not waiting.exists()
+
+
+def test_a_full_disk_under_the_ledger_is_exit_4_and_one_line(collected, monkeypatch, capsys):
+    """SQLite's own SQLITE_FULL ("database or disk is full"), made real by a page limit the ledger cannot pass."""
+    import sqlite3
+
+    from dutytable.table import load_table
+    from returns import quick_returns
+
+    config, waiting = collected
+    quick_returns(config, load_table(config.table, config.departments), waiting.parent / "更多", 1)  # new pages
+    pages = sqlite3.connect(config.ledger).execute("PRAGMA page_count").fetchone()[0]
+    real = sqlite3.connect
+
+    def small(*args, **kw):
+        db = real(*args, **kw)
+        db.execute(f"PRAGMA max_page_count = {pages}")
+        return db
+
+    monkeypatch.setattr(sqlite3, "connect", small)
+    assert _collect_in_process(config) == 4
+    assert capsys.readouterr().err == FULL_LINE.format(f"收文台账 {config.ledger}")
+    monkeypatch.undo()
+    assert waiting.exists() and _collect_in_process(config) == 0 and not waiting.exists()
+
+
+def test_a_full_disk_under_an_output_is_exit_4_and_one_line(collected, monkeypatch, capsys):
+    """ENOSPC where the disk reports it (the flush of a written file), the same line as SQLite's."""
+    import errno
+
+    from dutytable import files
+    from dutytable.cli import Consolidate
+
+    config, _ = collected
+
+    def full(path):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files, "_fsync", full)
+    assert main(Consolidate(), ["--config", str(config.path), "--period", "2010-11"]) == 4
+    written = config.outbox / "2010-11" / "2010年区质量振兴工作目标任务推进情况汇总表_2010-11.xlsx"
+    assert capsys.readouterr().err == FULL_LINE.format(written)
+
+
+FAKE_SOFFICE = """#!/bin/sh
+# A LibreOffice that never ends: its launcher starts soffice.bin (here a sleep) and waits, as the real one does.
+sleep 300 &
+echo $$ $! > "$FAKE_SOFFICE_PIDS"
+sleep 300
+"""
+
+
+def _alive(pid):
+    """True while ``pid`` runs (a zombie waiting to be reaped by init counts as ended)."""
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = __import__("pathlib").Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] == "Z")
+
+
+@pytest.mark.skipif(__import__("os").name == "nt", reason="a shell script stands in for LibreOffice")
+@pytest.mark.parametrize("use", ["pdf", "import"])
+def test_a_libreoffice_that_times_out_is_killed_with_its_whole_process_tree(tmp_path, monkeypatch, use):
+    import os
+    import time
+
+    from dutytable import convert, wordml
+    from dutytable.errors import InputError
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "soffice").write_text(FAKE_SOFFICE, encoding="utf-8")
+    os.chmod(bin_dir / "soffice", 0o755)
+    pids = tmp_path / "pids.txt"
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("FAKE_SOFFICE_PIDS", str(pids))
+    source = tmp_path / ("报告.docx" if use == "pdf" else "表格.xls")
+    source.write_bytes(b"x")
+    started = time.monotonic()
+    if use == "pdf":
+        assert wordml.to_pdf(source, timeout=1) == (None, "LibreOffice 转换 PDF 失败（TimeoutExpired），未生成 PDF。")
+    else:
+        monkeypatch.setattr(convert, "TIMEOUT_SECONDS", 1)
+        (tmp_path / "out").mkdir()
+        with pytest.raises(InputError) as caught:
+            convert.convert(source, "xlsx", tmp_path / "out")
+        assert str(caught.value) == ("表格.xls：LibreOffice 无法转换该文件（TimeoutExpired）。"
+                                     "请用 Excel 或 WPS 打开它，“另存为” .xlsx 格式后再导入。")
+    assert time.monotonic() - started < 15  # not held until the tree ends by itself (300 s)
+    launcher, child = map(int, pids.read_text().split())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and (_alive(launcher) or _alive(child)):
+        time.sleep(0.1)
+    assert (_alive(launcher), _alive(child)) == (False, False)

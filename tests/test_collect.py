@@ -17,13 +17,15 @@ import openpyxl
 import pytest
 import xlsxwriter
 from conftest import libreoffice_convert, needs_libreoffice, run_script
+from dutytable.errors import LedgerError
 from dutytable.inbox import Collector, normalize_choice, summary_lines
 from dutytable.ledger import Ledger, json_each
 from dutytable.model import Answer, Period
 from dutytable.vocab import COMPLETION
 from returns import OLD, age, drop, fill, prepare, tree
 
-STAMP = dt.datetime.fromtimestamp(OLD).strftime("%Y%m%d-%H%M%S")
+AT = dt.datetime(2010, 11, 20, 9, 0)  # a run's clock before the files' creation: they were received at it
+STAMP = AT.strftime("%Y%m%d-%H%M%S")  # archived names start with the receipt time
 P = Period(2010, 11)
 ALL_STATUSES = "已完成、正常推进、进度滞后、未启动"
 
@@ -52,7 +54,7 @@ def test_a_valid_return_is_archived_with_its_original_bytes_and_recorded(env):
     config, table, forms, inbox = env
     src = fill(forms["环保局"], inbox / "环保局 回复 改了名.xlsx", progress="化学需氧量削减65吨。")
     original = src.read_bytes()
-    result = collect(config, table)
+    result = collect(config, table, now=lambda: AT)
     assert summary_lines(result)[0] == "收到 1 份：有效 1，待补正 0，退回 0，重复 0"
     kept = inbox / "已归档" / "2010-11" / "环保局" / f"{STAMP}_{hashlib.sha256(original).hexdigest()[:12]}_环保局 回复 改了名.xlsx"
     assert kept.read_bytes() == original
@@ -345,7 +347,7 @@ def test_zip_with_gbk_and_utf8_names_and_a_path_escape_is_unpacked_safely(env, t
         utf.flag_bits |= 0x800
         z.writestr(utf, b.read_bytes())
     age(zpath)
-    result = collect(config, table)
+    result = collect(config, table, now=lambda: AT)
     assert summary_lines(result)[:2] == ["收到 2 份：有效 2，待补正 0，退回 0，重复 0", "已解压压缩包 1 个：各单位回复.zip"]
     assert sorted(e.original_name for e in result.processed) == ["各单位回复/农业局回复.xlsx", "各单位回复/城建局回复.xlsx"]
     assert not (config.path.parent / "城建局回复.xlsx").exists() and not (inbox.parent / "城建局回复.xlsx").exists()
@@ -531,7 +533,7 @@ def test_long_reserved_and_empty_names_are_archived_with_their_extension(env, tm
         age(path)
     shas = {p.name: sha(p)[:12] for p in (long76, dots, nul, aux, zpath)}
     member_sha = sha(tmp_path / "城建局.xlsx")[:12]
-    result = collect(config, table)
+    result = collect(config, table, now=lambda: AT)
     assert summary_lines(result)[0] == "收到 6 份：有效 3，待补正 0，退回 2，重复 1"
     archived = inbox / "已归档"
     assert [p.name for p in (archived / "2010-11" / "环保局").iterdir()] == [
@@ -845,3 +847,126 @@ def test_returns_under_former_names_count_for_the_unit_by_its_present_name():
     assert {k: v.recipient for k, v in present_names(former, aliases).items()} == {"区应急管理局": "安全生产监督管理局"}
     assert present_names({"安监局": "安监局.xlsx", "质监分局": "质监分局.xlsx"}, aliases) == {
         "区应急管理局": "安监局.xlsx", "质监分局": "质监分局.xlsx"}
+
+
+# ---------------------------------------------------------------------------
+# A lost ledger is rebuilt from the archive: no 已报送 1/24 and no 催报 to units that did report.
+
+def _ledger_rows(config):
+    db = sqlite3.connect(config.ledger)
+    try:
+        return sorted(db.execute(
+            "SELECT sha256, recipient, period, verdict, problems, received_at, file_time, answered, standing, kind,"
+            " stored_path, (SELECT json_group_array(json_array(task_id, fields)) FROM"
+            " (SELECT task_id, fields FROM answers WHERE return_id = returns.id ORDER BY task_id)) FROM returns"))
+    finally:
+        db.close()
+
+
+def _damage(path, how):
+    if how == "delete":
+        path.unlink()
+    elif how == "zero":
+        path.write_bytes(b"")
+    elif how == "truncate":
+        os.truncate(path, path.stat().st_size // 2)
+    else:
+        path.write_bytes(b"this is no SQLite file" * 50)
+
+
+@pytest.mark.parametrize("how, state, kept", [
+    ("delete", "不存在", ""),
+    ("zero", "是空文件", ""),
+    ("truncate", "已损坏（文件不完整或数据页损坏）", "原文件已改名保留为 收文台账.损坏-20101121-080000.sqlite3，"),
+    ("garbage", "已损坏（不是 SQLite 数据库文件）", "原文件已改名保留为 收文台账.损坏-20101121-080000.sqlite3，"),
+])
+def test_a_lost_ledger_is_rebuilt_from_the_archive_with_its_receipt_times(env, how, state, kept):
+    config, table, forms, inbox = env
+    for i, (name, form) in enumerate(sorted(forms.items())):
+        age(fill(form, inbox / f"{name}.xlsx"), OLD + i)
+    age(drop(inbox / "环保局.xlsx", inbox / "再发", "重发.xlsx"), OLD + 100)
+    (inbox / "说明.txt").write_text("附件请查收", encoding="utf-8")
+    age(inbox / "说明.txt", OLD + 101)
+    with zipfile.ZipFile(inbox / "农业局.zip", "w") as z:  # a member is archived apart from its zip
+        z.write(inbox / "农业局.xlsx", "农业局.xlsx")
+    (inbox / "农业局.xlsx").unlink()
+    first = collect(config, table)
+    assert summary_lines(first)[:2] == ["收到 26 份：有效 24，待补正 0，退回 1，重复 1", "已解压压缩包 1 个：农业局.zip"]
+    assert (len(first.reported), first.missing) == (24, [])
+    before = _ledger_rows(config)
+    _damage(config.ledger, how)
+    damaged = config.ledger.read_bytes() if config.ledger.exists() else None
+    late = fill(forms["环保局"], inbox / "环保局补充.xlsx", progress="补充材料。")  # collected after the rebuild
+    second = collect(config, table, now=lambda: dt.datetime(2010, 11, 21, 8, 0))
+    lines = summary_lines(second)
+    assert lines[0] == f"收文台账 {config.ledger} {state}，{kept}已按 inbox/已归档、inbox/退回 中的 27 份文件重建。"
+    assert lines[1] == "收到 1 份：有效 1，待补正 0，退回 0，重复 0"
+    assert lines[-1] == "2010-11 全部 24 个单位均已报送。"
+    assert (len(second.reported), second.missing) == (24, [])
+    after = _ledger_rows(config)
+    assert [r for r in after if r[0] != sha_of_bytes(second, late)] == before  # receipt times, verdicts, answers
+    if kept:
+        assert (config.ledger.parent / "收文台账.损坏-20101121-080000.sqlite3").read_bytes() == damaged
+    db = sqlite3.connect(config.ledger)
+    assert db.execute("SELECT COUNT(*), SUM(duplicate), SUM(state = 'done') FROM drops").fetchone() == (28, 1, 28)
+    db.close()
+    third = collect(config, table)  # the rebuilt ledger is the memory from now on
+    assert summary_lines(third)[0] == "收到 0 份：有效 0，待补正 0，退回 0，重复 0"
+
+
+def test_consolidating_without_the_ledger_says_to_collect_first(env, capsys):
+    from dutytable.cli import Consolidate, main
+
+    config, table, forms, inbox = env
+    age(fill(forms["环保局"], inbox / "环保局.xlsx"))
+    collect(config, table)
+    config.ledger.unlink()
+    assert main(Consolidate(), ["--config", str(config.path), "--period", "2010-11"]) == 3
+    assert capsys.readouterr().err == (f"收文台账 {config.ledger} 不存在，而 inbox/已归档、inbox/退回 中有 1 份文件："
+                                       "请先运行 python scripts/collect.py 按它们重建台账，再汇总或出报告。\n")
+    assert not config.ledger.exists()
+
+
+def test_a_rebuilt_ledger_names_the_returns_held_as_to_be_confirmed(env):
+    config, table, forms, inbox = env
+    fill(forms["质监分局"], inbox / "质监-终稿.xlsx", progress="终稿")
+    collect(config, table, now=lambda: dt.datetime(2010, 11, 20, 9, 0))
+    draft = fill(forms["质监分局"], inbox / "质监-草稿.xlsx", status=None, progress=None,
+                 rows={"T0101": {"完成状态": "未启动", "推进情况": "草稿"}})
+    digest = sha(draft)[:12]
+    collect(config, table, now=lambda: dt.datetime(2010, 11, 21, 9, 0))
+    config.ledger.unlink()
+    rebuilt = collect(config, table, now=lambda: dt.datetime(2010, 11, 22, 9, 0))
+    assert summary_lines(rebuilt)[0] == (
+        f"收文台账 {config.ledger} 不存在，已按 inbox/已归档、inbox/退回 中的 2 份文件重建。"
+        f"其中 20101121-090000_{digest}_质监-草稿.xlsx 是“待确认”的报送，之前如用 --accept 确认过，请再确认一次。")
+
+
+def sha_of_bytes(result, path):
+    return next(e.sha256 for e in result.processed if e.original_name == path.name)
+
+
+def test_a_ledger_is_not_rebuilt_from_an_archive_whose_file_was_changed(env):
+    config, table, forms, inbox = env
+    age(fill(forms["环保局"], inbox / "环保局.xlsx"))
+    collect(config, table)
+    config.ledger.unlink()
+    (kept,) = (inbox / "已归档" / "2010-11" / "环保局").iterdir()
+    kept.write_bytes(kept.read_bytes() + b"\0")
+    with pytest.raises(LedgerError) as caught:
+        collect(config, table)
+    assert str(caught.value) == (f"收文台账 {config.ledger} 不存在，而 {kept} 的内容与文件名中的内容编号不符"
+                                 "（归档后被改动过），不能按 inbox/已归档、inbox/退回 重建台账；"
+                                 f"请从备份恢复 {config.ledger} 后再运行。")
+    assert caught.value.exit_code == 3 and not config.ledger.exists()
+
+
+def test_a_damaged_ledger_with_nothing_archived_is_named_and_left_as_it_is(env):
+    config, table, forms, inbox = env
+    config.ledger.write_bytes(b"this is no SQLite file" * 50)
+    with pytest.raises(LedgerError) as caught:
+        collect(config, table)
+    assert str(caught.value) == (f"收文台账 {config.ledger} 已损坏（不是 SQLite 数据库文件），没有改动它；"
+                                 "inbox/已归档、inbox/退回 中也没有可据以重建的文件。请从备份恢复该文件；"
+                                 "如果还没有收取过任何报送，把它改名移走后再运行即可。")
+    assert config.ledger.read_bytes() == b"this is no SQLite file" * 50

@@ -1,5 +1,6 @@
 """A collector killed at any moment loses no file and leaves no half-recorded return; a rerun completes."""
 
+import datetime as dt
 import hashlib
 import os
 import signal
@@ -7,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -78,6 +80,37 @@ def test_a_crash_after_any_step_is_completed_by_the_next_run(workdir, tmp_path, 
         assert "已完成上次中断时" not in rerun.stdout
 
 
+def _received(path):
+    """When the collector receives ``path`` (dropped before any run): its creation in inbox/, to the second."""
+    return dt.datetime.fromtimestamp(path.stat().st_ctime).isoformat(timespec="seconds")
+
+
+@pytest.mark.parametrize("step", ["_put", "_unpack", "record_many"])
+def test_a_crashed_runs_files_keep_the_receipt_time_they_were_first_seen_at(workdir, step):
+    """Linking a file into the archive changes its ctime; a zip's members wait for the zip's row: neither may
+    make a file later than when it was first seen (2 of 24 were 4 s late, a zip member 逾期 beside its sibling)."""
+    config, table, forms = prepare(workdir)
+    inbox = workdir / "inbox"
+    first, second = (age(fill(forms[name], inbox / f"{name}.xlsx"), OLD + i) for i, name in enumerate(["环保局", "农业局"]))
+    with zipfile.ZipFile(inbox / "两份.zip", "w") as z:
+        for name in ("城建局", "质监分局"):
+            z.write(fill(forms[name], workdir / f"{name}.xlsx"), f"{name}.xlsx")
+    zipped = age(inbox / "两份.zip", OLD + 2)
+    dropped = {p.name: _received(p) for p in (first, second, zipped)}
+    time.sleep(1.1)  # whatever the crashed run does to a file shows a second later
+    crashed = subprocess.run([sys.executable, str(DRIVER), str(config.path), "2010-11", step, "1"],
+                             capture_output=True, text=True, timeout=300)
+    assert crashed.returncode == 137, crashed.stderr
+    time.sleep(1.1)
+    rerun = _collect(config)
+    assert rerun.returncode == 0, rerun.stderr
+    db = sqlite3.connect(config.ledger)
+    assert dict(db.execute("SELECT original_name, received_at FROM returns")) == {
+        "环保局.xlsx": dropped["环保局.xlsx"], "农业局.xlsx": dropped["农业局.xlsx"], "两份.zip": dropped["两份.zip"],
+        "两份/城建局.xlsx": dropped["两份.zip"], "两份/质监分局.xlsx": dropped["两份.zip"]}
+    assert db.execute("SELECT COUNT(*) FROM first_seen").fetchone()[0] == 0  # each row went with its file's record
+
+
 def _children(pid):
     """The processes whose parent is ``pid`` (Linux /proc); empty where /proc is not there."""
     found = []
@@ -98,6 +131,10 @@ def test_kill_9_at_varied_moments_loses_nothing(workdir, tmp_path):
     contents = _inbox_batch(inbox, forms, tmp_path, recipients)
     # 16 more returns from each recipient: 410 files in all, enough for kills to land mid-batch
     contents += [p.read_bytes() for p in quick_returns(config, table, inbox / "第二批", 16, start=OLD + 5000)]
+    received = {}  # content -> when its first copy (in order of modification, as collected) came into inbox/
+    for path in sorted((p for p in inbox.rglob("*") if p.is_file()), key=lambda p: p.stat().st_mtime):
+        received.setdefault(digest(path.read_bytes()), _received(path))
+    time.sleep(1.1)  # a file linked by a killed run shows a later ctime
     mid_way = 0  # kills that landed with part of the files archived and part still waiting in inbox/
     left_behind = set()  # worker processes of killed runs: each must end by itself
     delay = 0.1
@@ -124,6 +161,7 @@ def test_kill_9_at_varied_moments_loses_nothing(workdir, tmp_path):
     assert mid_way >= 1, "no kill landed mid-batch: nothing was tested"
     db = sqlite3.connect(config.ledger)
     assert db.execute("SELECT COUNT(*) FROM returns").fetchone()[0] == len({digest(c) for c in contents})
+    assert dict(db.execute("SELECT sha256, received_at FROM returns")) == received  # each at its first sight
     assert db.execute("SELECT COUNT(*) FROM drops").fetchone()[0] == len(contents)
     assert db.execute("SELECT COUNT(*) FROM drops WHERE state != 'done'").fetchone()[0] == 0
     kept = {digest(p.read_bytes()) for p in inbox.rglob("*") if p.is_file() and not p.name.endswith(".退回说明.txt")}

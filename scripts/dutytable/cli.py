@@ -8,9 +8,9 @@ into the core and returns an exit code:
 0     done
 1     unexpected failure (a bug): one line, traceback with -v
 2     bad arguments or config.ini
-3     bad input: the table or a source file is wrong
-4     an output cannot be written (exists, or open in Excel/Word)
-5     another run is busy (the run lock is held)
+3     bad input: the table or a source file is wrong, or the ledger is damaged
+4     an output cannot be written (exists, open in Excel/Word, read-only, disk full)
+5     another run is busy (the run lock is held), or another program holds the ledger
 130   interrupted (Ctrl+C)
 ====  =========================================================
 """
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import errno
 import logging
 import re
 import sys
@@ -30,7 +31,7 @@ from pathlib import Path
 from . import files, indicators, pipeline
 from .config import DEFAULT_CONFIG, load_config
 from .demo import kit_config as demo_kit_config
-from .errors import DutyTableError, InputError, OutputError, UsageError
+from .errors import DutyTableError, InputError, OutputError, UsageError, disk_full
 from .inbox import progress_printer
 from .scheduling import NAMES, STATE_FILE, State, run_due, run_lock, serve, setup_logging, upcoming
 from .table import SET_ASIDE_SHEET, read_source, write_table
@@ -154,6 +155,10 @@ def main(command: Command, argv: list | None = None, today: dt.date | None = Non
     except Exception as exc:  # the last line of defence: one line, never a traceback without -v
         if verbose:
             traceback.print_exc()
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:  # a write outside files.atomic_path
+            full = disk_full(exc.filename or "输出文件")
+            echo(str(full), err=True)
+            return full.exit_code
         echo(f"出现意外错误（{type(exc).__name__}: {exc}）。请加 -v 重新运行，并把显示的内容发给维护人员。", err=True)
         return 1
 

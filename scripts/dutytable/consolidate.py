@@ -14,7 +14,7 @@ from operator import itemgetter
 
 from . import files
 from .config import STATUS_MAIN_LEAD, STATUS_WORST, clamp_day
-from .errors import OutputError
+from .errors import DiskFullError, OutputError
 from .ledger import Ledger
 from .schema import (
     ANSWER,
@@ -420,6 +420,8 @@ def consolidate(config, table, period, now=None, today: dt.date | None = None) -
     note = ""
     try:
         write_workbook(summary, target, config.paper)
+    except DiskFullError:  # another name is on the same full disk
+        raise
     except OutputError:
         stamp = (now or dt.datetime.now()).strftime(FILE_STAMP)[-6:]
         other = files.free_name(target.with_name(f"{target.stem}_{stamp}{target.suffix}"))

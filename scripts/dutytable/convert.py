@@ -1,11 +1,17 @@
-"""Old Word, WPS and Excel files (.doc, .wps, .rtf, .et, .xls) turned into .docx/.xlsx through LibreOffice.
+"""LibreOffice, found and run in one place: old Word, WPS and Excel files (.doc, .wps, .rtf, .et, .xls)
+turned into .docx/.xlsx on import, and the Word outputs saved as PDF.
 
 LibreOffice runs headless with a private profile folder, so a conversion works while the
-clerk has LibreOffice open. Without LibreOffice the clerk is told to re-save the file.
+clerk has LibreOffice open. It starts in a process group of its own: a conversion that
+does not end in time is killed with every process it started (soffice's launcher starts
+soffice.bin, which would otherwise go on at full CPU). Without LibreOffice the clerk is
+told to re-save the file.
 """
 
 import logging
+import os
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 
@@ -13,10 +19,19 @@ from .errors import InputError
 
 log = logging.getLogger(__name__)
 
-# Where the Windows installer puts LibreOffice when it is not on PATH.
-_WINDOWS_PLACES = (Path("C:/Program Files/LibreOffice/program/soffice.exe"),
-                   Path("C:/Program Files (x86)/LibreOffice/program/soffice.exe"))
 TIMEOUT_SECONDS = 180
+
+
+def _windows_places() -> list[Path]:
+    """Where the Windows installer puts LibreOffice when it is not on PATH (any version's folder)."""
+    roots = {os.environ.get(v) for v in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")}
+    roots |= {"C:/Program Files", "C:/Program Files (x86)"}
+    if os.environ.get("LOCALAPPDATA"):
+        roots.add(str(Path(os.environ["LOCALAPPDATA"], "Programs")))
+    places = []
+    for root in sorted(r for r in roots if r):
+        places += sorted(Path(root).glob("LibreOffice*/program/soffice.exe"), reverse=True)  # the newest first
+    return places
 
 
 def find_soffice() -> str | None:
@@ -24,7 +39,45 @@ def find_soffice() -> str | None:
     found = shutil.which("soffice") or shutil.which("libreoffice")
     if found:
         return found
-    return next((str(p) for p in _WINDOWS_PLACES if p.is_file()), None)
+    if os.name != "nt":
+        return None
+    return next((str(p) for p in _windows_places() if p.is_file()), None)
+
+
+def run_soffice(binary: str, args: list, profile: Path, timeout: float) -> None:
+    """Run LibreOffice headless with the private profile folder ``profile``; its whole process tree is killed
+    when it does not end within ``timeout`` seconds (or the run is interrupted).
+
+    Raises:
+        subprocess.TimeoutExpired, subprocess.CalledProcessError, OSError: as subprocess.run would.
+    """
+    argv = [binary, f"-env:UserInstallation={Path(profile).resolve().as_uri()}", "--headless", "--norestore",
+            *map(str, args)]
+    if os.name == "nt":  # a group of its own, no console window; killed below (a job object would take the tree)
+        group = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | getattr(subprocess, "CREATE_NO_WINDOW", 0)}
+    else:
+        group = {"start_new_session": True}  # its own process group: os.killpg reaches soffice.bin too
+    # No pipes: a process left holding one would keep this call waiting after the kill.
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            **group)
+    try:
+        code = proc.wait(timeout=timeout)
+    except BaseException:
+        _kill_tree(proc)
+        raise
+    if code:
+        raise subprocess.CalledProcessError(code, argv)
+
+
+def _kill_tree(proc: subprocess.Popen) -> None:
+    if os.name == "nt":
+        proc.kill()
+    else:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    proc.wait()
 
 
 def convert(source: Path, target_format: str, outdir: Path, soffice: str | None = None) -> Path:
@@ -46,11 +99,9 @@ def convert(source: Path, target_format: str, outdir: Path, soffice: str | None 
     # LibreOffice names its output after the input; a plain copy name avoids surprises with odd suffixes.
     staged = outdir / ("源文件" + source.suffix.lower())
     shutil.copyfile(source, staged)
-    profile = (outdir / "lo-profile").resolve().as_uri()
-    argv = [binary, f"-env:UserInstallation={profile}", "--headless", "--convert-to", target_format,
-            "--outdir", str(outdir), str(staged)]
     try:
-        subprocess.run(argv, check=True, capture_output=True, timeout=TIMEOUT_SECONDS)
+        run_soffice(binary, ["--convert-to", target_format, "--outdir", outdir, staged], outdir / "lo-profile",
+                    TIMEOUT_SECONDS)
     except (subprocess.SubprocessError, OSError) as exc:
         log.debug("LibreOffice failed on %s: %s", source, exc)
         raise InputError(f"{source.name}：LibreOffice 无法转换该文件（{type(exc).__name__}）。{resave}") from None

@@ -7,9 +7,9 @@ with ``error.exit_code``; the traceback is shown only with ``-v``.
 ====  =========================================================
 1     unexpected failure (a bug): one line, traceback with -v
 2     UsageError, ConfigError: bad arguments or config.ini
-3     InputError: bad input (the table, a source file, the Word template)
-4     OutputError: an output cannot be written (exists, or open in Excel/Word)
-5     BusyError: another run holds the run lock
+3     InputError: bad input (the table, a source file, the Word template), a damaged ledger
+4     OutputError: an output cannot be written (exists, open in Excel/Word, read-only, disk full)
+5     BusyError: another run holds the run lock, or another program holds the ledger
 130   interrupted (Ctrl+C)
 ====  =========================================================
 """
@@ -59,9 +59,26 @@ class OutputError(DutyTableError):
 
 
 class BusyError(OutputError):
-    """Another run holds the run lock (exit code 5): the clerk waits for it to end."""
+    """Another run holds the run lock, or another program the ledger (exit code 5): the clerk waits, tries again."""
 
     exit_code = 5
+
+
+class DiskFullError(OutputError):
+    """The disk is full: writing elsewhere on it (another name) would fail as well."""
+
+
+def disk_full(what) -> DiskFullError:
+    """The one line for a full disk, whether SQLite or a file write met it; ``what`` names the file."""
+    return DiskFullError(f"磁盘空间已满，无法写入 {what}，请清理该磁盘（删除不需要的文件、清空回收站）后再运行。")
+
+
+class LedgerError(InputError):
+    """The ledger file is damaged (not SQLite, or corrupt pages): it is named and never overwritten."""
+
+    def __init__(self, message: str, problems: list[str] | None = None, reason: str = "") -> None:
+        super().__init__(message, problems)
+        self.reason = reason  #: what is wrong with the file, in a few words
 
 
 class NotAFormError(InputError):

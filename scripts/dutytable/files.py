@@ -1,6 +1,7 @@
 """File-system helpers: atomic writes, never-overwrite moves, Windows-safe names."""
 
 import datetime as dt
+import errno
 import hashlib
 import os
 import re
@@ -8,7 +9,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import OutputError, disk_full
 from .vocab import FILE_STAMP
 
 # Characters Windows forbids in file names, plus control characters.
@@ -74,7 +75,7 @@ def atomic_path(target):
     temporary file is removed when the block fails.
 
     Raises:
-        OutputError: the target is locked (open in Excel or Word on Windows).
+        OutputError: the target is locked (open in Excel or Word on Windows), or the disk is full.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -91,6 +92,10 @@ def atomic_path(target):
         except PermissionError:
             raise OutputError(
                 f"无法写入 {target}：文件可能正在被 Excel、WPS 或 Word 打开，请关闭后重试。") from None
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:  # the bytes, or their flush to the disk (Windows: ERROR_DISK_FULL)
+            raise disk_full(target) from exc
+        raise
     finally:
         if tmp.exists():
             tmp.unlink()

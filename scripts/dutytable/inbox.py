@@ -4,13 +4,15 @@ For each file, in order of arrival:
 
 1. :func:`examine` reads and validates it (pure: runs in a worker process when there
    are many) and decides 有效, 待补正 or 退回;
-2. the original bytes are linked or copied to a deterministic place in the archive
-   (or the 退回 folder, with a note beside it);
+2. when it was first seen is committed to the ledger; then the original bytes are linked
+   or copied to a deterministic place in the archive, named by that receipt time (or the
+   退回 folder, with a note beside it);
 3. the ledger records it as ``pending`` in one transaction;
 4. the inbox file is removed, and the ledger row marked ``done``.
 
 A crash between any two steps is completed by the next run (:meth:`Collector.recover`),
-and nothing is recorded twice: the ledger knows every content hash it has seen.
+and nothing is recorded twice: the ledger knows every content hash it has seen. A ledger
+lost or damaged is rebuilt from the archive first (:mod:`rebuild`).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import files
+from . import files, rebuild
 from .errors import InputError, NotAFormError, OutputError, UsageError
 from .forms import (
     DATE_LABEL,
@@ -45,7 +47,7 @@ from .forms import (
     specs_for,
 )
 from .indicators import check_reported
-from .ledger import Ledger, answer_row, split_reported
+from .ledger import answer_row, split_reported
 from .model import Answer
 from .pool import ordered_map, worker_pool
 from .schema import FORM, H_IND_VALUE, H_NOTE
@@ -556,6 +558,7 @@ class CollectResult:
     changed: list = field(default_factory=list)  # names of files saved again while being collected: left for next run
     lost: list = field(default_factory=list)  # names of files a crashed run recorded whose bytes could not be archived
     recovered: int = 0
+    rebuilt: str = ""  # the line saying the ledger was rebuilt from the archive, or ""
     missing: list = field(default_factory=list)  # recipients with no accepted return for the period
     reported: list = field(default_factory=list)
     marked_copies: list = field(default_factory=list)
@@ -661,7 +664,10 @@ class Collector:
         expectations = Expectations(self.table.schema, {name: spec.rows for name, spec in specs.items()}, str(period),
                                     {name: spec.indicators for name, spec in specs.items()}, specs,
                                     self.config.departments.aliases)
-        with Ledger(self.config.ledger, self.config.path.parent) as ledger:
+        ledger, result.rebuilt = rebuild.open_ledger(
+            self.config.ledger, self.config.path.parent, (self.archive, self.rejected),
+            lambda path, name: examine_safely(path, name, expectations), self.now)
+        with ledger:
             result.recovered = self.recover(ledger, result)
             for _round in range(3):  # zips unpack into inbox/.解压, whose members are taken next round
                 ready, busy = self.stable(self.candidates())
@@ -726,6 +732,10 @@ class Collector:
         """
         placed, unpacked_any = [], False
         for ex in batch:
+            ex.received_at = self._received_at(ledger, ex)
+        # Linking a file changes its ctime: when each was first seen is committed before any is touched.
+        ledger.note_first_seen([(ex.sha256, ex.path, ex.received_at) for ex in batch])
+        for ex in batch:
             dest, duplicate = self._destination(ledger, ex, result, seen)
             stored = self._put(Path(ex.path), dest, ex.sha256)
             if stored is None:  # saved again since it was examined: the new version is examined next run
@@ -757,8 +767,7 @@ class Collector:
 
     def _destination(self, ledger, ex, result, seen):
         """Where a file goes, and whether it is a duplicate; a zip's members are unpacked here."""
-        ex.received_at = self._received_at(ledger, ex)
-        stamp = dt.datetime.fromtimestamp(ex.mtime).strftime(FILE_STAMP)
+        head = rebuild.archive_prefix(ex.received_at, ex.sha256)  # "<receipt time>_<content digest>_"
         own_name = PurePosixPath(ex.original_name).name
 
         def name(prefix):  # the file's own name behind a prefix, cut to fit with its extension kept
@@ -776,12 +785,12 @@ class Collector:
             # else: _unpack rejected it; it goes to 退回 below
         if duplicate:
             tag = hashlib.sha256(ex.original_name.encode("utf-8")).hexdigest()[:6]
-            return self.archive / DUPLICATE_DIR / name(f"{stamp}_{ex.sha256[:12]}_{tag}_"), True
+            return self.archive / DUPLICATE_DIR / name(f"{head}{tag}_"), True
         if ex.verdict == UNPACKED:
-            return self.archive / ZIP_DIR / name(f"{stamp}_{ex.sha256[:12]}_"), False
+            return self.archive / ZIP_DIR / name(head), False
         if ex.verdict == REJECTED:
-            return self.rejected / name(f"{stamp}_{ex.sha256[:12]}_"), False
-        return self.archive / ex.period / files.safe_filename(ex.recipient) / name(f"{stamp}_{ex.sha256[:12]}_"), False
+            return self.rejected / name(head), False
+        return self.archive / ex.period / files.safe_filename(ex.recipient) / name(head), False
 
     def _consequences(self, ex, stored, duplicate, result, expectations):
         """What follows from a file placed at ``stored``: its note or marked copy, and its place in the result.
@@ -810,7 +819,11 @@ class Collector:
         system records it), at the latest this run; for a zip's member, the time the zip was received.
 
         A file dropped into inbox/ on the deadline day and collected by the next morning's run arrived on time.
+        A file a crashed run saw first keeps the time that run committed (linking it since changed its ctime).
         """
+        seen = ledger.first_seen(ex.sha256, ex.path)
+        if seen:
+            return seen
         try:
             folder = Path(ex.path).relative_to(self.unpack).parts[0]
         except ValueError:
@@ -994,7 +1007,8 @@ def _unlink_same(path, sha):
 def summary_lines(result):
     """The Chinese summary a clerk reads after collecting."""
     n = len(result.processed) + len(result.duplicates)
-    lines = [f"收到 {n} 份：有效 {result.count(VALID)}，待补正 {result.count(TO_FIX)}，"
+    lines = [result.rebuilt] if result.rebuilt else []
+    lines += [f"收到 {n} 份：有效 {result.count(VALID)}，待补正 {result.count(TO_FIX)}，"
              f"退回 {result.count(REJECTED)}，重复 {len(result.duplicates)}"
              + (f"，{EMPTY} {result.count(EMPTY)}" if result.count(EMPTY) else "")]
     if result.recovered:

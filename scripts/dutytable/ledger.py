@@ -6,6 +6,8 @@ the collector's verdict and the problems found, where the original bytes are kep
 :mod:`schema`) as one JSON object. ``drops`` records every physical file taken out of
 inbox/, duplicates included. A row is written as ``pending`` before the inbox file is
 removed and marked ``done`` after, so that a crash in between is completed next run.
+``first_seen`` keeps when each inbox file was first seen, committed before the file is
+touched (a hard link changes its ctime): a crashed run's files keep their receipt time.
 
 The layout carries a version (``PRAGMA user_version``); :data:`MIGRATIONS` brings a
 ledger written by any earlier version of the tool up to date when it is opened, in one
@@ -21,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import BusyError, LedgerError, OutputError, disk_full
 from .model import Answer
 from .vocab import ACCEPTED, CONFIRMED, EMPTY, HELD, REJECTED
 
@@ -100,8 +103,24 @@ _V4 = """
 ALTER TABLE returns ADD COLUMN counted_at TEXT;
 """
 
-MIGRATIONS = (_V1, _V2, _V3, _V4)  # MIGRATIONS[n - 1] brings version n - 1 to version n
+# Version 5: when each inbox file (by content and path) was first seen, written before the file is linked
+# into the archive or unpacked; its row goes when the file is recorded.
+_V5 = """
+CREATE TABLE IF NOT EXISTS first_seen (
+    sha256 TEXT NOT NULL,
+    source_path TEXT NOT NULL,
+    seen_at TEXT NOT NULL,
+    PRIMARY KEY (sha256, source_path)
+);
+"""
+
+MIGRATIONS = (_V1, _V2, _V3, _V4, _V5)  # MIGRATIONS[n - 1] brings version n - 1 to version n
 VERSION = len(MIGRATIONS)
+# How long a write waits for another program holding the ledger before it gives up (BusyError).
+BUSY_SECONDS = 30
+# SQLite's primary result codes (sqlite3.Error.sqlite_errorcode & 0xFF) that a clerk can act on.
+_BUSY, _READ_ONLY, _FULL = {5, 6}, {3, 8, 14}, {13}
+_DAMAGED = {11: "文件不完整或数据页损坏", 26: "不是 SQLite 数据库文件"}
 # One encoder for every row: json.dumps with an option builds a new encoder at each call.
 to_json = json.JSONEncoder(ensure_ascii=False).encode
 
@@ -148,6 +167,25 @@ def _chunks(items: list, size: int):
         yield items[start:start + size]
 
 
+def fault(exc: sqlite3.Error, path) -> Exception:
+    """The one line a clerk can act on for an SQLite failure on the ledger at ``path``; ``exc`` itself if none."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    where = f"收文台账 {path}"
+    if code in _BUSY:
+        return BusyError(f"{where} 正被另一个程序占用（等了 {BUSY_SECONDS} 秒仍未释放），"
+                         "请关闭打开它的程序（如 DB Browser for SQLite）后再运行。")
+    if code in _READ_ONLY:
+        return OutputError(f"{where} 不允许写入（文件是“只读”的，或没有写入权限），请在该文件的“属性”中取消“只读”"
+                           "或请管理员开放写入权限后再运行。")
+    if code in _FULL:
+        return disk_full(where)
+    if code in _DAMAGED:
+        return LedgerError(f"{where} 已损坏（{_DAMAGED[code]}），没有改动它。请从备份恢复该文件，"
+                           "或运行 python scripts/collect.py：损坏的文件改名保留，台账按 inbox/已归档 中的文件重建。",
+                           reason=_DAMAGED[code])
+    return exc
+
+
 def split_reported(recipients: list, reporters: set) -> tuple[list, list]:
     """(those of ``recipients`` that have reported, those that have not), each in order."""
     return [r for r in recipients if r.name in reporters], [r for r in recipients if r.name not in reporters]
@@ -171,7 +209,8 @@ def migrate(db: sqlite3.Connection) -> int:
                     db.execute(statement)
             db.execute(f"PRAGMA user_version = {number}")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # SQLite has rolled back itself on some errors (SQLITE_FULL)
+                db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
     return start
@@ -186,20 +225,35 @@ class Ledger:
         self._base_abs = os.path.abspath(self.base)
         self._base_prefix = os.path.join(self._base_abs, "")  # with its trailing separator
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
         self._recorded = set()  # returns ids recorded through this connection: one run's files
-        migrate(self.db)
+        self.db = None
+        try:
+            self.db = sqlite3.connect(str(self.path), isolation_level=None, timeout=BUSY_SECONDS)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            migrate(self.db)
+        except sqlite3.Error as exc:
+            self.close()
+            translated = fault(exc, self.path)
+            if translated is exc:
+                raise
+            raise translated from exc
 
     def close(self) -> None:
-        self.db.close()
+        if self.db is not None:
+            self.db.close()
 
     def __enter__(self) -> Ledger:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, kind, exc, tb) -> None:
         self.close()
+        if isinstance(exc, sqlite3.Error) and (translated := fault(exc, self.path)) is not exc:
+            raise translated from exc
+
+    def new_run(self) -> None:
+        """What is recorded from now on counts as received at another run than what was recorded so far."""
+        self._recorded.clear()
 
     @contextmanager
     def transaction(self):
@@ -207,7 +261,8 @@ class Ledger:
         try:
             yield self.db
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:  # SQLite has rolled back itself on some errors (SQLITE_FULL)
+                self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
 
@@ -229,10 +284,23 @@ class Ledger:
         return self.db.execute("SELECT id, verdict, original_name FROM returns WHERE sha256 = ?", (sha,)).fetchone()
 
     def received(self, sha_prefix: str) -> str | None:
-        """When the zip whose content hash starts with ``sha_prefix`` was received, or None."""
-        row = self.db.execute("SELECT received_at FROM returns WHERE kind = 'zip' AND substr(sha256, 1, ?) = ?",
-                              (len(sha_prefix), sha_prefix)).fetchone()
+        """When the zip whose content hash starts with ``sha_prefix`` was received (or first seen), or None."""
+        row = self.db.execute("SELECT received_at FROM returns WHERE kind = 'zip' AND substr(sha256, 1, ?) = ?"
+                              " UNION ALL SELECT min(seen_at) FROM first_seen WHERE substr(sha256, 1, ?) = ?",
+                              (len(sha_prefix), sha_prefix) * 2).fetchall()
+        return next((r[0] for r in row if r[0]), None)
+
+    def first_seen(self, sha: str, source) -> str | None:
+        """When the inbox file ``source`` with content ``sha`` was first seen by a run that did not record it."""
+        row = self.db.execute("SELECT seen_at FROM first_seen WHERE sha256 = ? AND source_path = ?",
+                              (sha, self.rel(source))).fetchone()
         return row[0] if row else None
+
+    def note_first_seen(self, items) -> None:
+        """Commit (sha256, source path, seen_at) of files about to be linked or unpacked; a first sight is kept."""
+        with self.transaction() as db:
+            db.executemany("INSERT OR IGNORE INTO first_seen (sha256, source_path, seen_at) VALUES (?,?,?)",
+                           [(sha, self.rel(source), seen_at) for sha, source, seen_at in items])
 
     def pending_drops(self) -> list:
         return self.db.execute(
@@ -280,6 +348,8 @@ class Ledger:
                             "(?,?,?,?,?)",
                             [(cur.lastrowid, v.indicator_id, v.value, v.raw, v.note)
                              for v in examined.indicator_values])
+                db.execute("DELETE FROM first_seen WHERE sha256 = ? AND source_path = ?",
+                           (examined.sha256, self.rel(source_path)))
                 cur = db.execute(
                     "INSERT INTO drops (sha256, original_name, source_path, stored_path, seen_at, duplicate, state)"
                     " VALUES (?,?,?,?,?,?, 'pending')",

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from . import files
+from . import files, rebuild
 from .annual import annual_line, make_annual
 from .config import load_config
 from .consolidate import Summary, consolidate, consolidation_line
@@ -95,6 +95,7 @@ def accept(config, name: str) -> list:
 
 def step_consolidate(config, table, period: Period, say: Say, now: dt.datetime | None = None,
                      today: dt.date | None = None) -> Summary:
+    rebuild.require(config)
     path, summary, note = consolidate(config, table, period, now=now, today=today)
     if note:
         say(note)
@@ -107,6 +108,7 @@ def step_report(config, table, period: Period, say: Say, today: dt.date, pdf: bo
                 summary: Summary | None = None) -> Summary:
     """Write the report; ``summary`` is the one consolidation just made (then its line is not said again)."""
     fresh = summary is None
+    rebuild.require(config)
     summary, written, notes = make_report(config, table, period, today=today, pdf=pdf, summary=summary)
     for path in written:
         say(f"已生成：{path}")
@@ -119,6 +121,7 @@ def step_report(config, table, period: Period, say: Say, today: dt.date, pdf: bo
 
 def step_annual(config, table, year: int, say: Say, today: dt.date | None = None) -> None:
     """Write the year's 年度汇总 workbook and its Word 附件 (from the ledger alone), as of ``today``."""
+    rebuild.require(config)
     annual, written = make_annual(config, table, year, today)
     for path in written:
         say(f"已生成：{path}")

@@ -26,6 +26,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
 from . import files
+from .convert import find_soffice, run_soffice
 from .errors import InputError
 from .vocab import clean_text
 
@@ -292,21 +293,15 @@ def table_xml(widths, rows):
             f'</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{"".join(rows)}</w:tbl>')
 
 
-def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def to_pdf(docx_path, timeout: int = 240) -> tuple:
     """A PDF beside ``docx_path`` through LibreOffice; None (and why) when it cannot be made."""
-    binary = soffice()
+    binary = find_soffice()
     if binary is None:
         return None, "未安装 LibreOffice，未生成 PDF（安装后会自动生成）。"
     docx_path = Path(docx_path)
     with tempfile.TemporaryDirectory() as tmp:
-        profile = Path(tmp, "profile").as_uri()
         try:
-            subprocess.run([binary, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                            "--outdir", tmp, str(docx_path)], check=True, capture_output=True, timeout=timeout)
+            run_soffice(binary, ["--convert-to", "pdf", "--outdir", tmp, docx_path], Path(tmp, "profile"), timeout)
         except (subprocess.SubprocessError, OSError) as exc:
             return None, f"LibreOffice 转换 PDF 失败（{type(exc).__name__}），未生成 PDF。"
         made = Path(tmp, docx_path.stem + ".pdf")
