@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from dutytable.config import load_config
+from dutytable.config import load_config, write_values
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED = FIXTURES / "seed_2010.txt"
+# The shipped config.ini leaves the year's identity blank; the tests run the seed's year.
+SEED_IDENTITY = {"subject": "区质量振兴工作", "year": "2010", "office": "区质量振兴工作领导小组办公室"}
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +25,7 @@ def shipped_config():
 def workdir(tmp_path):
     """A scratch copy of config.ini, templates/ and empty inbox/ outbox/: scripts run against it."""
     shutil.copy(ROOT / "config.ini", tmp_path / "config.ini")
+    write_values(tmp_path / "config.ini", "report", SEED_IDENTITY)
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     (tmp_path / "inbox").mkdir()
     (tmp_path / "outbox").mkdir()

@@ -181,7 +181,7 @@ def specs_for(table, config, period, recipients=None) -> list:
     for rec in recipients if recipients is not None else table.recipients(config.departments):
         specs.append(FormSpec(
             recipient=rec.name, period=str(period), title=title, deadline=deadline,
-            office=config.office, return_note=config.return_note, password=config.password, schema=table.schema,
+            office=config.office, return_note=config.return_text, password=config.password, schema=table.schema,
             rows=tuple(locked_row(a) for a in rec.assignments), indicators=tuple(owned.get(rec.name, ()))))
     return specs
 

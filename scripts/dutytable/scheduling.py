@@ -214,6 +214,10 @@ def run_due(config, today: dt.date, state: State, say, execute=None) -> list:
         say(f"—— {today.isoformat()} {period} {NAMES[name]} ——")
         try:
             execute(period, STEPS[name])
+        except DutyTableError as exc:  # config.ini or an input to fix: its one line, no traceback
+            say(f"{period} {NAMES[name]} 未完成：{exc}下次运行时会重试。")
+            outcomes.append((period, name, False))
+            continue
         except Exception:  # noqa: BLE001 - a failed job must not stop the schedule
             log.exception("%s %s 失败，将在下次运行时重试。", period, NAMES[name])
             say(f"{period} {NAMES[name]} 失败，详见日志；下次运行时会重试。")
