@@ -143,7 +143,8 @@ class Config:
         if period is not None and not (period.year == self.year or (period.year == self.year + 1
                                                                     and period.month <= 3)):
             raise ConfigError(
-                f"期次 {period} 不属于 {self.year} 年的责任分解表（配置文件 {self.path} 的 [report] year = {self.year}）："
+                f"期次 {period} 不属于 {self.year} 年的责任分解表"
+                f"（配置文件 {self.path} 的 [report] year = {self.year}）："
                 f"请检查 --period；如已换用 {period.year} 年的责任分解表，请先用 import_table.py 导入，"
                 f"或把 year 改为 {period.year}。")
 
