@@ -248,8 +248,8 @@ def build_form(spec: FormSpec) -> bytes:
             })
     ws.data_validation(date_at[0], date_at[1], date_at[0], date_at[1], {
         "validate": "date", "criteria": ">=", "value": dt.date(2000, 1, 1),
-        "input_title": H_DATE, "input_message": "请填写日期，例如 2010-11-20",
-        "error_title": "日期有误", "error_message": "请填写日期，例如 2010-11-20。", "error_type": "warning"})
+        "input_title": H_DATE, "input_message": f"请填写日期，例如 {spec.period}-20",  # a day of the period's own year
+        "error_title": "日期有误", "error_message": f"请填写日期，例如 {spec.period}-20。", "error_type": "warning"})
     ws.freeze_panes(first, 0)
     _protect(ws, spec)
     print_a4(ws, repeat_row=HEADER_ROW, margins={"left": 0.5, "right": 0.5, "top": 0.6, "bottom": 0.7},

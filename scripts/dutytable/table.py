@@ -465,7 +465,7 @@ def _read_text(path):
     raise InputError(f"{path.name}：无法识别文本编码，请用 UTF-8 编码另存后再导入。")
 
 
-_TITLE_WORDS = re.compile(r"表|分解|清单|任务|要点|方案|计划|项目")
+_TITLE_WORDS = re.compile(r"表|分解|清单|任务|要点|方案|计划")
 _ATTACHMENT_LABEL = re.compile(r"附件\s*\d*\s*[：:]?")
 
 
