@@ -21,11 +21,16 @@ def shipped_config():
     return load_config(ROOT / "config.ini")
 
 
+def copy_config(target):
+    """The shipped config.ini copied to ``target``, with the seed's year, subject and office set in the copy."""
+    shutil.copy(ROOT / "config.ini", target)
+    write_values(target, "report", SEED_IDENTITY)
+
+
 @pytest.fixture
 def workdir(tmp_path):
     """A scratch copy of config.ini, templates/ and empty inbox/ outbox/: scripts run against it."""
-    shutil.copy(ROOT / "config.ini", tmp_path / "config.ini")
-    write_values(tmp_path / "config.ini", "report", SEED_IDENTITY)
+    copy_config(tmp_path / "config.ini")
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     (tmp_path / "inbox").mkdir()
     (tmp_path / "outbox").mkdir()

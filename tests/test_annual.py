@@ -8,7 +8,7 @@ import subprocess
 import docx
 import openpyxl
 import pytest
-from conftest import ROOT, needs_libreoffice, run_script
+from conftest import ROOT, copy_config, needs_libreoffice, run_script
 from docx.shared import Mm
 from dutytable import files, pipeline
 from dutytable.annual import UnitMonth, make_annual, report_path, summarize_year, workbook_path
@@ -48,7 +48,7 @@ UNREPORTED = ["园区办", "春江镇", "孟河镇", "新桥镇", "薛家镇", "
 
 def _fresh(tmp_path_factory, name):
     workdir = tmp_path_factory.mktemp(name)
-    shutil.copy(ROOT / "config.ini", workdir / "config.ini")
+    copy_config(workdir / "config.ini")
     shutil.copytree(ROOT / "templates", workdir / "templates")
     (workdir / "inbox").mkdir()
     return workdir

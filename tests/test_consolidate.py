@@ -26,9 +26,9 @@ def cycle(tmp_path_factory):
     """Returns from every recipient but 安监局 and 龙虎塘街道; 环保局 twice; 科技局 待补正."""
     import shutil
 
-    from conftest import ROOT
+    from conftest import ROOT, copy_config
     workdir = tmp_path_factory.mktemp("cycle")
-    shutil.copy(ROOT / "config.ini", workdir / "config.ini")
+    copy_config(workdir / "config.ini")
     shutil.copytree(ROOT / "templates", workdir / "templates")
     (workdir / "inbox").mkdir()
     config, table, forms = prepare(workdir)

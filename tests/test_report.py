@@ -8,7 +8,7 @@ import zipfile
 
 import docx
 import pytest
-from conftest import ROOT, needs_libreoffice, run_script
+from conftest import ROOT, copy_config, needs_libreoffice, run_script
 from docx.shared import Mm
 from dutytable.inbox import Collector
 from dutytable.model import Period
@@ -337,7 +337,7 @@ def pdf_pages(pdf):
 def demo_outputs(tmp_path_factory):
     """The demo's month, run once for the module: its 附件 as .docx and as PDF (LibreOffice)."""
     root = tmp_path_factory.mktemp("demo")
-    shutil.copy(ROOT / "config.ini", root / "config.ini")
+    copy_config(root / "config.ini")
     shutil.copytree(ROOT / "templates", root / "templates")
     for args in (("demo.py",), ("monthly.py",)):
         result = run_script(*args, "--config", root / "config.ini", "--period", "2010-11")
