@@ -466,15 +466,13 @@ def _read_text(path):
 
 
 _TITLE_WORDS = re.compile(r"表|分解|清单|任务|要点|方案|计划")
-_ATTACHMENT_LABEL = re.compile(r"附件\s*\d*\s*[：:]?")
 
 
 def _title_of(lines) -> str:
     """The table's title among the lines above it: the nearest that names a table or its tasks and is
     no sentence ("2024年XX区优化营商环境重点任务责任分解表", "关于印发《…》的通知"); "" when none does."""
     found = [t for t in (line.strip() for line in lines)
-             if t and len(t) <= 80 and _TITLE_WORDS.search(t) and not t.endswith(("。", "：", ":", "；", ";", "，"))
-             and not _ATTACHMENT_LABEL.fullmatch(t)]
+             if t and len(t) <= 80 and _TITLE_WORDS.search(t) and not t.endswith(("。", "：", ":", "；", ";", "，"))]
     return found[-1] if found else ""
 
 
