@@ -9,11 +9,12 @@ import openpyxl
 import pytest
 import xlsxwriter
 from conftest import ROOT, SEED
-from dutytable.cli import Consolidate, Generate, ImportTable, Report, main
+from dutytable.cli import Annual, Consolidate, Generate, ImportTable, Monthly, Report, main
 from dutytable.config import load_config, write_values
 from dutytable.departments import Departments
 from dutytable.errors import ConfigError
 from dutytable.identity import parse_title, read_identity
+from dutytable.scheduling import GENERATE, State, run_due
 from dutytable.table import import_source, read_source
 from dutytable.vocab import Period
 
@@ -196,11 +197,12 @@ def test_force_blanks_what_cannot_be_read_and_generate_then_stops_with_one_line(
     assert not (workdir / "outbox" / "2024-11").exists()
 
 
-@pytest.mark.parametrize("command", [Generate, Consolidate, Report])
-def test_a_blank_office_stops_every_step_that_writes_paper(workdir, capsys, command):
+@pytest.mark.parametrize("command, argv", [(Generate, []), (Consolidate, []), (Report, []), (Monthly, ["--no-pdf"]),
+                                           (Annual, ["--year", "2010"])])
+def test_a_blank_office_stops_every_step_that_writes_paper(workdir, capsys, command, argv):
     ini = workdir / "config.ini"
     write_values(ini, "report", {"office": ""})
-    code, _, err = run(command(), ["--config", ini, "--period", "2010-11"], capsys)
+    code, _, err = run(command(), ["--config", ini, "--period", "2010-11", *argv], capsys)
     assert (code, err) == (2, [
         f"配置文件 {ini} 的 [report] 中 office 为空，不能生成表格和报告：请用记事本打开它填写 "
         "office = 牵头协调（发文）单位（例如 XX区优化营商环境工作领导小组办公室），保存后再运行。"])
@@ -309,3 +311,17 @@ def test_two_task_text_headers_are_item_and_target(tmp_path, item_header, target
     assert (task.item, task.target, imported.table.extra_columns) == (
         "老旧小区改造", "完成老旧小区改造12个，惠及居民3000户", ())
 
+
+
+def test_the_scheduler_says_the_one_line_and_tries_again_next_time(workdir):
+    ini = workdir / "config.ini"
+    write_values(ini, "report", {"office": ""})
+    config = load_config(ini)
+    said = []
+    outcomes = run_due(config, dt.date(2010, 11, 1), State(workdir / "outbox" / "state.json"), said.append)
+    assert outcomes == [(Period(2010, 11), GENERATE, False)]
+    assert said == ["—— 2010-11-01 2010-11 生成并下发填报表 ——",
+                    f"2010-11 生成并下发填报表 未完成：配置文件 {ini} 的 [report] 中 office 为空，不能生成表格和报告："
+                    "请用记事本打开它填写 office = 牵头协调（发文）单位（例如 XX区优化营商环境工作领导小组办公室），"
+                    "保存后再运行。下次运行时会重试。"]
+    assert not (workdir / "outbox" / "2010-11").exists()
