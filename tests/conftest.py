@@ -44,6 +44,12 @@ def fresh_clone(folder):
     return folder / "templates" / "演示" / "config.ini"
 
 
+def copy_config(target):
+    """The seed's config.ini (the demo kit's: the shipped one with the seed's year, subject and office) copied to
+    ``target``."""
+    shutil.copy(SEED_CONFIG, target)
+
+
 @pytest.fixture
 def workdir(tmp_path):
     """A scratch tool folder with the seed's config.ini and templates/, empty inbox/ outbox/: scripts run against it."""

@@ -105,10 +105,17 @@ def _config_with(tmp_path, section, line):
 @pytest.mark.parametrize("section, line, message", [
     ("schedule", "deadline_day = 32", "[schedule] deadline_day = 32 无效：应为 1 到 31 之间的整数，例如 25。"),
     ("schedule", "time = 8点半", "[schedule] time = 8点半 无效：应写成“时:分”（24小时制），例如 08:30。"),
-    ("report", "year = 二〇一〇", "[report] year = 二〇一〇 无效：应为 1900 到 9999 之间的整数，例如 2010。"),
-    ("report", "subject =", "[report] subject 为空：请填写，例如“subject = 区质量振兴工作”。"),
+    ("report", "year = 二〇一〇", "[report] year = 二〇一〇 无效：应为 1900 到 9999 之间的整数，例如 2024。"),
     ("report", "subject = 质量/振兴", "[report] subject = 质量/振兴 无效：它是输出文件名的一部分，不能超过 40 个字，"
-                                    "也不能含有 \\ / : * ? \" < > | 这些字符，例如“subject = 区质量振兴工作”。"),
+                                    "也不能含有 \\ / : * ? \" < > | 这些字符，例如“subject = XX区优化营商环境工作”。"),
+    ("workbook", "return_note = 请发回{单位}。", "[workbook] return_note 中的“{单位}”无效：只能写 {office}，"
+                                            "例如“return_note = 请在截止日期前将填好的表格发回{office}。”。"),
+    ("workbook", "return_note = 请发回{office:>9}。", "[workbook] return_note 中的“{office}”无效：只能写 {office}，"
+                                                   "例如“return_note = 请在截止日期前将填好的表格发回{office}。”。"),
+    ("workbook", "return_note = 请发回{office。", "[workbook] return_note 中有不成对的花括号：花括号只能用在 {office} 中，"
+                                             "例如“return_note = 请在截止日期前将填好的表格发回{office}。”。"),
+    ("workbook", "return_note = 请发回}。", "[workbook] return_note 中有不成对的花括号：花括号只能用在 {office} 中，"
+                                        "例如“return_note = 请在截止日期前将填好的表格发回{office}。”。"),
     ("report", "attachment = " + "一" * 41,
      f"[report] attachment = {'一' * 41} 无效：它是输出文件名的一部分，不能超过 40 个字，"
      "也不能含有 \\ / : * ? \" < > | 这些字符，例如“attachment = 1”。"),
@@ -146,7 +153,6 @@ def test_config_with_bom_and_relative_paths(tmp_path):
     config = load_config(tmp_path / "config.ini")
     assert config.table == tmp_path.resolve() / "templates" / "责任分解表.xlsx"
     assert config.departments.groups["各镇、街道"][:2] == ["春江镇", "孟河镇"]
-    assert config.form_title(Period(2010, 11)) == "2010年11月区质量振兴工作推进情况填报表"
 
 
 def test_config_not_utf8(tmp_path):

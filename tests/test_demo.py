@@ -178,7 +178,9 @@ def test_the_office_month_and_year_never_see_the_demo(tmp_path, capsys):
     text = path.read_text(encoding="utf-8")
     for key, value in (("subject", "区营商环境工作"), ("year", "2026"), ("office", "区优化营商环境办公室")):
         text = re.sub(rf"(?m)^{key} *=.*$", f"{key} = {value}", text)
-    path.write_text(text, encoding="utf-8")
+    towns = "春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道"
+    text = text.replace("[aliases]\n", "[aliases]\n各镇政府、街道办事处 = 各镇、街道\n区相关部门 = 区有关部门\n")
+    path.write_text(text.replace("[groups]\n", f"[groups]\n各镇、街道 = {towns}\n"), encoding="utf-8")  # the office's own
     config, _, forms = prepare(tmp_path, NOV)
 
     def dated(ws):

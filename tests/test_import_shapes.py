@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from conftest import ROOT, SEED, SEED_TABLE, needs_libreoffice, run_script
 from dutytable import convert
-from dutytable.config import load_config
+from dutytable.config import load_config, write_values
 from dutytable.departments import Departments
 from dutytable.errors import ConfigError, InputError, TableError
 from dutytable.forms import generate, read_form
@@ -191,7 +191,7 @@ LEAD_WORDS = ("牵头部门、牵头单位、牵头责任单位、牵头责任�
               "主责单位、主责部门、责任牵头单位")
 TEXT_WORDS = ("工作内容、工作目标、目标任务、目标与任务、重点工作任务、工作任务、任务内容、事项、工作事项、主要任务、重点任务、"
               "具体任务、任务、工作要点、重点工作、主要工作、内容、工作目标任务、任务名称、具体工作、工作措施、主要内容、"
-              "重点事项")
+              "重点事项、具体措施、主要措施、措施、督查内容、督查事项、项目名称、项目内容、建设内容")
 
 
 def test_no_lead_column_is_one_line_listing_the_header_and_the_accepted_words(tmp_path, departments):
@@ -347,6 +347,10 @@ def test_check_prints_what_would_be_imported_and_writes_nothing(workdir, tmp_pat
         "  T0201 完成背街小巷整治50条：牵头 区城管局；配合 各镇、街道；牵头负责领导 张副区长；完成时限 长期坚持",
         "表中的单位（5 个）：“区工信局”“各镇、街道”（集体，展开为 9 个单位）“区投促局”“区发改局”“区城管局”。",
         "其他列：牵头负责领导、完成时限、备注。",
+        "年度：2021（读自标题），导入时将写入 config.ini。",
+        "工作名称：区重点工作（读自标题），导入时将写入 config.ini；汇总表的标题将是“2021年区重点工作目标任务推进情况汇总表”。",
+        ("发文单位：原来的“区质量振兴工作领导小组办公室”属于原来的工作，导入时将从 config.ini 中清空，请在 config.ini 的"
+         " [report] 中填写 office = 牵头协调（发文）单位（例如 XX区优化营商环境工作领导小组办公室）。"),
     ]
     assert (workdir / "templates" / "责任分解表.xlsx").read_bytes() == before
     assert list((workdir / "templates").glob("*备份*")) == []
@@ -533,4 +537,5 @@ def test_replacing_the_table_with_another_lists_the_set_aside_indicators_briefly
         "已移到新主表的“移出的指标”工作表，请核对后把需要的指标重新填入“指标”工作表。")
     master = workdir / "templates" / "责任分解表.xlsx"
     assert openpyxl.load_workbook(master)["移出的指标"].max_row == 36
+    write_values(workdir / "config.ini", "report", {"office": "区政府督查室"})  # the office the import left blank
     assert run_script("generate.py", "--period", "2021-03", "--config", workdir / "config.ini").returncode == 0

@@ -288,7 +288,7 @@ def test_a_failing_annual_on_report_day_is_retried_alone_and_the_issued_month_is
     from dutytable.cli import Scheduler, main
     from returns import fill, prepare
 
-    monkeypatch.setattr(wordml, "soffice", lambda: None)  # a machine without LibreOffice: no PDF, said so
+    monkeypatch.setattr(wordml, "find_soffice", lambda: None)  # a machine without LibreOffice: no PDF, said so
     config, table, forms = prepare(workdir)
     inbox = workdir / "inbox"
     fill(forms["质监分局"], inbox / "质监.xlsx")
@@ -305,7 +305,7 @@ def test_a_failing_annual_on_report_day_is_retried_alone_and_the_issued_month_is
     assert first[0] == "—— 2010-11-28 2010-11 收取、汇总并生成 Word 报告和年度汇总 ——"
     assert first[1] == "收到 2 份：有效 2，待补正 0，退回 0，重复 0"
     assert f"已生成：{out / '附件1_2010年区质量振兴工作目标任务推进情况汇总表_2010-11.docx'}" in first
-    assert first[-1] == (f"2010-11 收取、汇总并生成 Word 报告和年度汇总 失败：无法写入 {year_book}：文件可能正在被 Excel、WPS 或 Word "
+    assert first[-1] == (f"2010-11 收取、汇总并生成 Word 报告和年度汇总 未完成：无法写入 {year_book}：文件可能正在被 Excel、WPS 或 Word "
                          "打开，请关闭后重试。下次运行时会重试。")
     assert "Traceback" not in "\n".join(first) and not year_book.exists()
 
@@ -323,6 +323,6 @@ def test_a_failing_annual_on_report_day_is_retried_alone_and_the_issued_month_is
     assert (inbox / "药监.xlsx").exists()  # not collected by the retry: the issued month stays as printed
     log = (workdir / "outbox" / "logs" / "2010-11.log").read_text(encoding="utf-8").splitlines()
     assert [line[20:] for line in log[-5:]] == [f"INFO {line}" for line in second]
-    assert [line[20:] for line in log if "失败" in line] == [f"INFO {first[-1]}"]
+    assert [line[20:] for line in log if "未完成：" in line] == [f"INFO {first[-1]}"]
     assert main(Scheduler(), argv, today=D(2010, 11, 30)) == 0  # nothing left: done, never twice
     assert capsys.readouterr().out.splitlines() == ["2010-11-30 没有需要处理的事项。"]

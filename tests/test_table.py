@@ -98,8 +98,13 @@ def test_unexpanded_collective_is_mentioned_once(workdir):
     assert lines[2] == ("表中的单位（16 个）：“质监分局”“药监分局”“园区办”“各镇、街道”（集体，展开为 9 个单位）“城建局”"
                         "“经发局”“社会事业局”“工商分局”“交通分局”“环保局”“科技局”“农业局”“国税局”“地税四分局”"
                         "“区有关部门”（集体）“安监局”。")
-    assert lines[3:] == ["提示：“区有关部门”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，"
+    assert lines[3:] == ["年度：2010（读自标题），与 config.ini 中的相同。",
+                         ("工作名称：区质量振兴工作（读自标题），与 config.ini 中的相同；"
+                          "汇总表的标题将是“2010年区质量振兴工作目标任务推进情况汇总表”。"),
+                         "发文单位：区质量振兴工作领导小组办公室（工作名称未变，沿用 config.ini 中的）。",
+                         "提示：“区有关部门”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，"
                          "请在 config.ini 的 [groups] 中列出，例如“区有关部门 = 单位甲、单位乙”。"]
+    assert list(workdir.glob("config.备份-*")) == []  # config.ini says the same already: not touched
     backups = list((workdir / "templates").glob("责任分解表.备份-*.xlsx"))
     assert len(backups) == 1 and backups[0].name == lines[0][len("原主表已备份为 "):-1]
 

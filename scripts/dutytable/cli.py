@@ -28,7 +28,7 @@ import traceback
 from functools import partial
 from pathlib import Path
 
-from . import files, indicators, pipeline
+from . import files, identity, indicators, pipeline
 from .config import DEFAULT_CONFIG, load_config
 from .demo import kit_config as demo_kit_config
 from .errors import DutyTableError, InputError, OutputError, UsageError, disk_full
@@ -222,8 +222,10 @@ class ImportTable(Command):
         options = dataclasses.replace(config.import_options, table_number=args.table)
         imported = read_source(args.source, config.departments, options)
         table = imported.table
+        found = identity.read_identity(table.title, Path(args.source).name)
         if args.check:
-            for line in describe_import(imported, config.departments):
+            for line in describe_import(imported, config.departments) + identity.identity_lines(
+                    found, config, identity.CHECKED):
                 echo(line)
             pipeline.report_collectives(table, config.departments, echo)
             return 0
@@ -246,8 +248,19 @@ class ImportTable(Command):
             named = "、".join(i.indicator_id or i.name for i, _ in set_aside[:5]) + ("等" if len(set_aside) > 5 else "")
             echo(f"原主表“指标”工作表中有 {len(set_aside)} 项指标的任务或填报单位在新表中已不存在：{named}，"
                  f"已移到新主表的“{SET_ASIDE_SHEET}”工作表，请核对后把需要的指标重新填入“指标”工作表。")
+        if target.resolve() == config.table.resolve():  # the configured master: its year's identity goes along
+            _write_identity(found, config)
         pipeline.report_collectives(table, config.departments, echo)
         return 0
+
+
+def _write_identity(found, config) -> None:
+    """Put the new table's year, subject and office into config.ini (a copy kept first) and say so."""
+    backup = identity.write_identity(found, config)
+    if backup:
+        echo(f"config.ini 已备份为 {backup.name}。")
+    for line in identity.identity_lines(found, config, identity.WRITTEN if backup else identity.UNCHANGED):
+        echo(line)
 
 
 def _positive(text: str) -> int:

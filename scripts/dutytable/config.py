@@ -10,9 +10,11 @@ import configparser
 import datetime as dt
 import difflib
 import re
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import files
 from .departments import Departments, split_list
 from .errors import ConfigError
 from .files import UNSAFE_IN_NAME
@@ -27,6 +29,16 @@ MAX_NAME_PART = 40
 # [report] partner_text: each 配合 unit's text, identical texts in one line naming the units, or none.
 PARTNER_INCLUDE, PARTNER_COLLAPSE, PARTNER_OMIT = "include", "collapse", "omit"
 PAPERS = ("A4", "A3")
+# [report] year, subject and office: the year's identity, read from the imported table's title (the office
+# set by the clerk). Blank until then; every step that writes paper stops while one is blank.
+IDENTITY_KEYS = ("year", "subject", "office")
+IDENTITY_HINTS = {
+    "year": "year = 责任分解表的年度（例如 2024）",
+    "subject": "subject = 工作名称（例如 XX区优化营商环境工作）",
+    "office": "office = 牵头协调（发文）单位（例如 XX区优化营商环境工作领导小组办公室）",
+}
+# [workbook] return_note may name the office by reference: 请……发回{office}。
+RETURN_NOTE_FIELDS = ("office",)
 # Every section and key config.ini may hold. None: the section's keys are free (names of units,
 # columns). Some keys are accepted before any stage reads them, so a config written for a newer
 # version does not warn.
@@ -76,9 +88,9 @@ class Config:
     archive: Path
     rejected: Path
     word_template: Path
-    subject: str
-    year: int
-    office: str
+    subject: str  # blank until the table's title or the clerk names the work
+    year: int | None  # None until the table's title or the clerk names it
+    office: str  # blank until the clerk names it
     attachment: str
     report_columns: tuple  # the table's own extra columns printed in the 附件 (besides the deadline column)
     status_rule: str  # how a task with several leads gets its status: one of STATUS_RULES
@@ -87,7 +99,7 @@ class Config:
     report_day: int
     run_time: dt.time
     password: str
-    return_note: str
+    return_note: str  # may hold {office}; see :attr:`return_text`
     settle_seconds: int
     departments: Departments
     #: One line each for the clerk: settings that were ignored (unknown key or section). cli.main prints them.
@@ -113,6 +125,28 @@ class Config:
     def report_date(self, period):
         """The period's report day; a day past the month's end means its last day."""
         return clamp_day(period.year, period.month, self.report_day)
+
+    @property
+    def return_text(self):
+        """[workbook] return_note as the forms print it: {office} replaced by the office."""
+        return self.return_note.format(office=self.office)
+
+    def check_identity(self, period=None):
+        """Raise ConfigError (one line) when the year, the work's name or the office is blank, or ``period``
+        is outside the table's year (its January to the next March): paper must not speak for another table.
+        """
+        missing = [key for key in IDENTITY_KEYS if not getattr(self, key)]
+        if missing:
+            raise ConfigError(
+                f"配置文件 {self.path} 的 [report] 中 {'、'.join(missing)} 为空，不能生成表格和报告：请用记事本打开"
+                f"它填写 {'；'.join(IDENTITY_HINTS[key] for key in missing)}，保存后再运行。")
+        if period is not None and not (period.year == self.year or (period.year == self.year + 1
+                                                                    and period.month <= 3)):
+            raise ConfigError(
+                f"期次 {period} 不属于 {self.year} 年的责任分解表"
+                f"（配置文件 {self.path} 的 [report] year = {self.year}）："
+                f"请检查 --period；如已换用 {period.year} 年的责任分解表，请先用 import_table.py 导入，"
+                f"或把 year 改为 {period.year}。")
 
     def period_dir(self, period):
         """outbox/<YYYY-MM>/, where everything about one month is written."""
@@ -201,9 +235,9 @@ def load_config(path=None):
         archive=rel("archive", "inbox/已归档"),
         rejected=rel("rejected", "inbox/退回"),
         word_template=rel("word_template", "templates/附件模板.docx"),
-        subject=reader.name_part("report", "subject", "区质量振兴工作"),
-        year=reader.integer("report", "year", 2010, 1900, 9999),
-        office=reader.text("report", "office", "区质量振兴工作领导小组办公室"),
+        subject=reader.name_part("report", "subject", "", example="XX区优化营商环境工作"),
+        year=reader.integer("report", "year", None, 1900, 9999, example=2024),
+        office=reader.text("report", "office", "", allow_empty=True),
         attachment=reader.name_part("report", "attachment", "1"),
         report_columns=tuple(split_list(reader.text("report", "report_columns", "", allow_empty=True))),
         status_rule=reader.choice("report", "status_rule", STATUS_MAIN_LEAD, STATUS_RULES),
@@ -212,7 +246,8 @@ def load_config(path=None):
         report_day=reader.integer("schedule", "report_day", 28, 1, 31),
         run_time=reader.time("schedule", "time", "08:30"),
         password=reader.text("workbook", "password", "", allow_empty=True),
-        return_note=reader.text("workbook", "return_note", "请在截止日期前将填好的表格发回。"),
+        return_note=reader.template("workbook", "return_note", "请在截止日期前将填好的表格发回{office}。",
+                                    RETURN_NOTE_FIELDS),
         settle_seconds=reader.integer("collect", "settle_seconds", 3, 0, 600),
         departments=Departments(aliases, groups),
         warnings=unknown_settings(parser, path),
@@ -286,13 +321,33 @@ class _Reader:
             raise ConfigError(f"配置文件 {self.path} 的 [{section}] {key} 为空：请填写，例如“{key} = {default}”。")
         return value
 
-    def name_part(self, section, key, default):
-        """Text that becomes part of output file names (the report's and the consolidation's)."""
-        value = self.text(section, key, default)
+    def name_part(self, section, key, default, example=None):
+        """Text that becomes part of output file names (the report's and the consolidation's).
+
+        A blank default lets the value be blank (a key the import fills in); ``example`` is then shown.
+        """
+        value = self.text(section, key, default, allow_empty=not default)
         if len(value) > MAX_NAME_PART or UNSAFE_IN_NAME.search(value):
             raise ConfigError(
                 f"配置文件 {self.path} 的 [{section}] {key} = {value} 无效：它是输出文件名的一部分，"
-                f"不能超过 {MAX_NAME_PART} 个字，也不能含有 \\ / : * ? \" < > | 这些字符，例如“{key} = {default}”。")
+                f"不能超过 {MAX_NAME_PART} 个字，也不能含有 \\ / : * ? \" < > | 这些字符，"
+                f"例如“{key} = {example or default}”。")
+        return value
+
+    def template(self, section, key, default, fields):
+        """Text that may name ``fields`` as {field}; an unknown {name} or an unpaired brace is a ConfigError."""
+        value = self.text(section, key, default)
+        allowed = "、".join(f"{{{name}}}" for name in fields)
+        try:
+            names = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(value)
+                     if name is not None]
+        except ValueError:
+            raise ConfigError(f"配置文件 {self.path} 的 [{section}] {key} 中有不成对的花括号：花括号只能用在 {allowed}"
+                              f" 中，例如“{key} = {default}”。") from None
+        for name, spec, conversion in names:
+            if name not in fields or spec or conversion:
+                raise ConfigError(f"配置文件 {self.path} 的 [{section}] {key} 中的“{{{name}}}”无效：只能写 {allowed}，"
+                                  f"例如“{key} = {default}”。")
         return value
 
     def choice(self, section, key, default, choices):
@@ -303,8 +358,11 @@ class _Reader:
                               f"{' / '.join(choices)} 之一，例如“{key} = {default}”。")
         return value
 
-    def integer(self, section, key, default, low, high):
-        raw = self.parser.get(section, key, fallback=str(default)).strip()
+    def integer(self, section, key, default, low, high, example=None):
+        """An integer in [low, high]; with a default of None the value may be blank (None)."""
+        raw = self.parser.get(section, key, fallback="" if default is None else str(default)).strip()
+        if default is None and not raw:
+            return None
         try:
             value = int(raw)
         except ValueError:
@@ -312,7 +370,7 @@ class _Reader:
         if value is None or not low <= value <= high:
             raise ConfigError(
                 f"配置文件 {self.path} 的 [{section}] {key} = {raw} 无效：应为 {low} 到 {high} 之间的整数，例如"
-                f" {default}。")
+                f" {default if example is None else example}。")
         return value
 
     def time(self, section, key, default):
@@ -322,3 +380,35 @@ class _Reader:
             raise ConfigError(
                 f"配置文件 {self.path} 的 [{section}] {key} = {raw} 无效：应写成“时:分”（24小时制），例如 {default}。")
         return dt.time(int(match.group(1)), int(match.group(2)))
+
+
+def write_values(path, section, values: dict) -> None:
+    """Set ``values`` (key -> text) in ``section`` of config.ini; every other byte of the file stays as it was.
+
+    A key already in the section keeps its line (its left side as written), the value replaced; a key not
+    there is added after the section's last line. Written atomically, UTF-8 (a BOM kept if there was one).
+    """
+    path = Path(path)
+    raw = path.read_bytes()
+    text = raw.decode("utf-8-sig")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += newline
+    start = next((i for i, line in enumerate(lines) if line.strip() == f"[{section}]"), None)
+    if start is None:
+        lines += [newline, f"[{section}]{newline}"]
+        start = len(lines) - 1
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("[")), len(lines))
+    pending = dict(values)
+    for i in range(start + 1, end):
+        left, sep, _ = lines[i].partition("=")
+        if sep and not left.lstrip().startswith((";", "#")) and left.strip() in pending:
+            ending = lines[i][len(lines[i].rstrip("\r\n")):]
+            lines[i] = f"{left}= {pending.pop(left.strip())}".rstrip() + ending
+    at = end
+    while at > start + 1 and not lines[at - 1].strip():
+        at -= 1
+    lines[at:at] = [f"{key} = {value}".rstrip() + newline for key, value in pending.items()]
+    data = ("\ufeff" if raw.startswith(b"\xef\xbb\xbf") else "") + "".join(lines)
+    files.atomic_write_bytes(path, data.encode("utf-8"))

@@ -181,7 +181,7 @@ def specs_for(table, config, period, recipients=None) -> list:
     for rec in recipients if recipients is not None else table.recipients(config.departments):
         specs.append(FormSpec(
             recipient=rec.name, period=str(period), title=title, deadline=deadline,
-            office=config.office, return_note=config.return_note, password=config.password, schema=table.schema,
+            office=config.office, return_note=config.return_text, password=config.password, schema=table.schema,
             rows=tuple(locked_row(a) for a in rec.assignments), indicators=tuple(owned.get(rec.name, ()))))
     return specs
 
@@ -248,8 +248,8 @@ def build_form(spec: FormSpec) -> bytes:
             })
     ws.data_validation(date_at[0], date_at[1], date_at[0], date_at[1], {
         "validate": "date", "criteria": ">=", "value": dt.date(2000, 1, 1),
-        "input_title": H_DATE, "input_message": "请填写日期，例如 2010-11-20",
-        "error_title": "日期有误", "error_message": "请填写日期，例如 2010-11-20。", "error_type": "warning"})
+        "input_title": H_DATE, "input_message": f"请填写日期，例如 {spec.period}-20",  # a day of the period's own year
+        "error_title": "日期有误", "error_message": f"请填写日期，例如 {spec.period}-20。", "error_type": "warning"})
     ws.freeze_panes(first, 0)
     _protect(ws, spec)
     print_a4(ws, repeat_row=HEADER_ROW, margins={"left": 0.5, "right": 0.5, "top": 0.6, "bottom": 0.7},

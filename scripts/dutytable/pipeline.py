@@ -121,6 +121,7 @@ def step_report(config, table, period: Period, say: Say, today: dt.date, pdf: bo
 
 def step_annual(config, table, year: int, say: Say, today: dt.date | None = None) -> None:
     """Write the year's 年度汇总 workbook and its Word 附件 (from the ledger alone), as of ``today``."""
+    config.check_identity()  # its title names the work, its 附件 the office
     rebuild.require(config)
     annual, written = make_annual(config, table, year, today)
     for path in written:
@@ -130,7 +131,13 @@ def step_annual(config, table, year: int, say: Say, today: dt.date | None = None
 
 def run_step(step: str, config, table, period: Period, say: Say, today: dt.date, summary: Summary | None = None,
              force: bool = False, keep_existing: bool = False, pdf: bool = True, progress=None) -> Summary | None:
-    """Run one stage; returns the summary the stage made or was given (consolidate and report make one)."""
+    """Run one stage; returns the summary the stage made or was given (consolidate and report make one).
+
+    A stage that writes paper first checks config.ini names the year, the work and the office, and that
+    the period belongs to the table's year (ConfigError, one line): never the previous table's identity.
+    """
+    if step in (GENERATE, CONSOLIDATE, REPORT):
+        config.check_identity(period)
     if step == GENERATE:
         step_generate(config, table, period, say, force=force, keep_existing=keep_existing)
     elif step == COLLECT:

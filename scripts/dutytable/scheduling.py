@@ -265,8 +265,8 @@ def run_due(config, today: dt.date, state: State, say, execute=None) -> list:
         state.begin(period, name, [s for s in STEPS[name] if s not in steps])
         try:
             execute(period, steps, lambda step, period=period, name=name: state.mark_step(period, name, step))
-        except DutyTableError as exc:  # a cause the clerk can act on (a file open in Excel): its line, no traceback
-            say(f"{period} {NAMES[name]} 失败：{exc}下次运行时会重试。")
+        except DutyTableError as exc:  # config.ini or a file open in Excel: its line, no traceback
+            say(f"{period} {NAMES[name]} 未完成：{exc}下次运行时会重试。")
             for line in exc.problems:
                 say(line)
             outcomes.append((period, name, False))

@@ -10,6 +10,7 @@ column, band rows ("一、…") or numbering, and turns them into :class:`model.
 
 import calendar
 import datetime as dt
+import html
 import re
 import tempfile
 import unicodedata
@@ -211,7 +212,8 @@ COLUMN_WORDS = {
     CATEGORY: (COL_CATEGORY, (COL_CATEGORY, "分类", "类型", "任务类别", "工作类别", "项目类别", "领域", "板块")),
     TEXT: ("任务内容", (COL_ITEM, COL_TARGET, "目标任务", "目标与任务", "重点工作任务", "工作任务", "任务内容", "事项",
                      "工作事项", "主要任务", "重点任务", "具体任务", "任务", "工作要点", "重点工作", "主要工作",
-                     "内容", "工作目标任务", "任务名称", "具体工作", "工作措施", "主要内容", "重点事项")),
+                     "内容", "工作目标任务", "任务名称", "具体工作", "工作措施", "主要内容", "重点事项", "具体措施",
+                     "主要措施", "措施", "督查内容", "督查事项", "项目名称", "项目内容", "建设内容")),
     LEADS: ("牵头单位", (COL_LEADS, "牵头单位", "牵头责任单位", "牵头责任部门", "牵头处室", "主要责任单位",
                      "主要责任部门", ROLE_LEAD, "主办单位", "主责单位", "主责部门", "责任牵头单位")),
     PARTNERS: ("配合单位", (COL_PARTNERS, "配合单位", "协同配合单位", "协同责任单位", "协同单位", "协同部门",
@@ -220,7 +222,8 @@ COLUMN_WORDS = {
     DEADLINE: ("完成时限", ("完成时限", "时间节点", "完成时间", "时限要求", "时限", "完成期限", "时间要求",
                         "进度安排", "完成时间节点")),
 }
-"""Header words by meaning. 责任单位 alone lists every unit (the lead marked （牵头）, or listed first
+"""Header words by meaning. Two columns of task text (项目名称 | 主要内容, 重点任务 | 具体措施) are the
+item and its target; one is both. 责任单位 alone lists every unit (the lead marked （牵头）, or listed first
 when config.ini says so); beside a lead column it lists the cooperating units. 完成时限 and the
 other words of DEADLINE name an extra column that holds the deadline. Any other header is an extra
 column kept under its own name."""
@@ -440,6 +443,7 @@ def _read_kind(path, kind, departments, options, original):
         if sheet is not None and any(text_of(v) == COL_ID for row in sheet.rows[:10] for v in row):
             table = load_table(path, departments)  # already in the master layout
             table.source = str(original)
+            table.title = _workbook_title(path)
             shown = [(c, c) for c in TABLE_COLUMNS] + [(c, "其他列（保留）") for c in table.extra_columns]
             return Imported(table, f"{name} 工作表“{sheet.name}”", shown)
         grids = [_sheet_grid(s, name) for s in sheets if s.visible and s.rows]
@@ -462,20 +466,44 @@ def _read_text(path):
     raise InputError(f"{path.name}：无法识别文本编码，请用 UTF-8 编码另存后再导入。")
 
 
+_TITLE_WORDS = re.compile(r"表|分解|清单|任务|要点|方案|计划")
+
+
+def _title_of(lines) -> str:
+    """The table's title among the lines above it: the nearest that names a table or its tasks and is
+    no sentence ("2024年XX区优化营商环境重点任务责任分解表", "关于印发《…》的通知"); "" when none does."""
+    found = [t for t in (line.strip() for line in lines)
+             if t and len(t) <= 80 and _TITLE_WORDS.search(t) and not t.endswith(("。", "：", ":", "；", ";", "，"))]
+    return found[-1] if found else ""
+
+
+def _workbook_title(path) -> str:
+    """The title a workbook's properties carry (the master table keeps its source's title there)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            core = archive.read("docProps/core.xml").decode("utf-8")
+    except (KeyError, OSError, zipfile.BadZipFile, UnicodeDecodeError):
+        return ""
+    found = re.search(r"<dc:title>([^<]*)</dc:title>", core)
+    return html.unescape(found.group(1)) if found else ""
+
+
 def _text_grid(text, name):
     """Word's text export: a line starting with a tab opens a cell; other lines continue it.
 
     The export loses row boundaries, so rows are rebuilt from the column count: the
     header names 工作内容 once over two columns (5 cells up to 配合部门), data rows have 6.
     """
-    title, cells = "", []
+    above, cells = [], []
     for number, line in enumerate(text.splitlines(), start=1):
         if line.startswith("\t"):
             cells.append((number, [line[1:]]))
         elif cells:
             cells[-1][1].append(line)
-        elif "表" in line and line.strip() and not title:
-            title = line.strip()
+        else:
+            above.append(line)
     rows, i = [], 0
     while i < len(cells):
         width = 6
@@ -488,19 +516,25 @@ def _text_grid(text, name):
             row.insert(2, [])  # 工作内容 spans 类别 and 子项
         rows.append((cells[i][0], row, False))
         i += width
-    return _Grid(f"{name} 文本", _pad(rows), title)
+    return _Grid(f"{name} 文本", _pad(rows), _title_of(above))
 
 
 def _sheet_grid(sheet, name):
     """A worksheet pasted from Word: a line break inside a cell is a paragraph break."""
     rows = [(n, [text_of(v).splitlines() for v in row], False) for n, row in enumerate(sheet.rows, start=1)]
-    title = next((join_text(c) for _, r, _ in rows[:5] for c in r if "表" in join_text(c)), "")
-    return _Grid(f"{name} 工作表“{sheet.name}”", _pad(rows), title)
+    above = []
+    for _, cells, _ in rows[:5]:
+        texts = set(filter(None, _texts(cells)))
+        if len(texts) > 1:
+            break  # the header: the title is above it
+        above.extend(texts)
+    return _Grid(f"{name} 工作表“{sheet.name}”", _pad(rows), _title_of(above))
 
 
 def _docx_grids(path, name):
     """Every top-level table of a .docx on its layout grid: spanned and merged-down cells come back blank."""
     import docx  # python-docx; imported here so the other stages start faster
+    from docx.oxml.ns import qn
     from docx.table import _Cell
 
     try:
@@ -511,7 +545,13 @@ def _docx_grids(path, name):
     except Exception:
         raise InputError(f"{name}：Word 文件已损坏，无法打开。请用 Word 重新保存后再导入。") from None
     texts = [p.text.strip() for p in document.paragraphs if p.text.strip()]
-    title = next((t for t in texts if "表" in t), "")
+    above = []
+    for element in document.element.body.iterchildren():
+        if element.tag == qn("w:tbl"):
+            break
+        if element.tag == qn("w:p"):
+            above.append("".join(t.text or "" for t in element.iter(qn("w:t"))))
+    title = _title_of(above)
     note = "\n".join(texts)
     tables = document.tables
     if not tables:
