@@ -239,7 +239,7 @@ def test_values_round_trip_to_the_indicator_sheet_and_the_report(workdir):
     book = openpyxl.load_workbook(path)
     assert book.sheetnames[-2:] == ["指标", "指标趋势"] and len(book["指标趋势"]._charts) == 1
     counts = summary.indicator_counts
-    assert counts == {"达标": 12, "未达标": 4, "未填报": 25}
+    assert counts == {"达标": 12, "未达标": 4, "待核实": 0, "未填报": 25}
 
     _, written, _ = make_report(config, table, Period(2010, 11), today=dt.date(2010, 11, 28), pdf=False)
     d = docx.Document(str(written[0]))

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from . import files
+from . import files, indicators
 from .annual import annual_line, make_annual
 from .consolidate import Summary, consolidate, consolidation_line
 from .demo import FAULTY, LATE, fill_demo
@@ -176,3 +176,5 @@ def refresh_indicators(config, period: Period, say: Say) -> None:
     write_table(table, config.table)
     say(f"主表已备份为 {backup.name}。")
     say(f"“指标”工作表现有 {len(table.indicators)} 项量化指标：{config.table}")
+    for line in indicators.needs_confirming(table):
+        say(line)
