@@ -189,7 +189,8 @@ def _extract_clause(clause, inherited, found):
         upper = float(m.group("b")) if m.group("b") else None
         for part in _split_rates(previous_name):
             found.append((part, comparison, float(m.group("a")), upper, unit, sure))
-    return inherited
+    # The next clause keeps counting what a verb counted (申报试点5家，高新技术企业试点1家); a ≥ or ≤ stays in its own.
+    return inherited if inherited == AT_LEAST else None
 
 
 def _zero_clause(clause):
@@ -249,7 +250,9 @@ def written_target(indicator: Indicator, target: str) -> str:
     if indicator.comparison == ZERO:
         return indicator.target_text
     unit = "个行政村" if indicator.unit == "行政村" else indicator.unit
-    for m in _NUMBER.finditer(target or ""):
+    target = target or ""
+    named = max(target.find(indicator.name), 0)  # 兑现资金2亿元，发放贷款不少于2亿元: each its own 2亿元
+    for m in sorted(_NUMBER.finditer(target), key=lambda m: m.start() < named):
         same_unit = (m.group("unit") or "") == unit
         same_upper = (float(m.group("b")) if m.group("b") else None) == indicator.upper
         if float(m.group("a")) == indicator.value and same_unit and same_upper:
