@@ -507,3 +507,55 @@ def test_the_clerk_confirms_an_unsure_reading_in_the_indicator_sheet(config):
     assert indicators.needs_confirming(table) == []
     by_id = {i.indicator_id: i for i in table.indicators}
     assert (by_id["T0101-6"].comparison, by_id["T0101-6"].source, by_id["T0101-6"].score(99)) == ("≥", "人工", "达标")
+
+
+def test_an_alias_renames_the_unit_of_the_indicator_sheet_too(workdir):
+    """The README's example: 安监局 = 区应急管理局; the shipped 指标 sheet still names 安监局."""
+    path = workdir / "config.ini"
+    path.write_text(path.read_text(encoding="utf-8").replace("[aliases]\n", "[aliases]\n安监局 = 区应急管理局\n"),
+                    encoding="utf-8")
+    config, table, forms = prepare(workdir)
+    owners = {i.indicator_id: i.owner for i in table.indicators}
+    assert owners["T0402-1"] == owners["T0402-10"] == "区应急管理局" and "安监局" not in forms
+    sheet = openpyxl.load_workbook(forms["区应急管理局"])["指标填报"]
+    assert [sheet[f"A{r}"].value for r in range(2, sheet.max_row + 1)][:2] == ["T0402-1", "T0402-2"]
+    fill(forms["区应急管理局"], workdir / "inbox" / "区应急管理局.xlsx", indicators={"T0402-2": 0.3})
+    result = Collector(config, table, settle_seconds=0).run(Period(2010, 11))
+    assert [(ex.recipient, ex.verdict) for ex in result.processed] == [("区应急管理局", "有效")]
+    path, _, _ = consolidate(config, table, Period(2010, 11))
+    rows = {r[0]: r for r in openpyxl.load_workbook(path)["指标"].iter_rows(min_row=3, values_only=True)}
+    assert rows["T0402-2"][4:7] == ("区应急管理局", 0.3, "达标")
+
+
+def test_a_non_count_for_no_occurrence_and_a_value_above_a_billion_are_to_be_checked(workdir):
+    config, table, forms = prepare(workdir)
+    inbox = workdir / "inbox"
+    fill(forms["安监局"], inbox / "安监局.xlsx", indicators={"T0402-1": "2.5", "T0402-2": 2e9})
+    fill(forms["质监分局"], inbox / "质监分局.xlsx", indicators={"T0101-1": "50%"})
+    fill(forms["城建局"], inbox / "城建局.xlsx", indicators={"T0102-1": "-1"})
+    result = Collector(config, table, settle_seconds=0).run(Period(2010, 11))
+    problems = {ex.recipient: (ex.verdict, ex.problems) for ex in result.processed}
+    at, zero = "工作表“指标填报”", "该指标的目标是“零发生”，应填写发生的起数（没有发生填 0），请核实。"
+    assert problems == {
+        "安监局": ("待补正", [f"{at}F2（重特大安全生产事故）：完成值“2.5”不是起数，{zero}",
+                           f"{at}F3（万台设备事故率）：完成值“2000000000”超过 10 亿，不会是截至本月的累计完成值，请核实。"]),
+        "质监分局": ("待补正", [f"{at}F2（食品等重要产品的质量安全责任事故）：完成值“50%”不是起数，{zero}"]),
+        "城建局": ("待补正", [f"{at}F2（重特大建筑工程质量事故）：完成值“-1”不是起数，{zero}"]),
+    }
+
+
+def test_the_import_says_which_readings_need_confirming_and_marks_them_in_the_indicator_sheet(shipped_config, tmp_path):
+    from dutytable.cli import describe_import
+    from dutytable.table import read_source
+
+    imported = read_source(SEED, shipped_config.departments)
+    assert describe_import(imported, shipped_config.departments)[-2:] == [
+        "以下 1 项指标的目标读法没有把握，请在主表“指标”工作表中核对“比较”“目标值”“单位”，改正后把“来源”改为“人工”"
+        "（确认前填报的值在附件2中写“待核实”）：",
+        "  T0104-5 省运会比赛有影响的企业废气整治：读作“21家”",
+    ]
+    write_table(imported.table, tmp_path / "主表.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "主表.xlsx")["指标"]
+    sources = {row[0]: row[9] for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert sources["T0104-5"] == "待确认" and sources["T0104-4"] == "自动提取"
+    assert [v.sqref for v in ws.data_validations.dataValidation if v.formula1 == '"自动提取,待确认,人工"'] != []
