@@ -76,6 +76,7 @@ def _word_pattern(where, template):
 _WORD = {(w, at): c for w, at, c in TARGET_WORDS}
 _BEFORE = _word_pattern(BEFORE, r"({})\s*$")
 _AFTER = _word_pattern(AFTER, r"^\s*({})")
+_AFTER_AT_END = _word_pattern(AFTER, r"({})$")
 _EARLIER = _word_pattern(EARLIER, r"({})")
 _STRETCH = re.compile("|".join(STRETCH_WORDS))
 _NOT_VERBS = re.compile("|".join(STRETCH_WORDS + ("建成区",)))  # 建成区绿化覆盖率: a name, not 建成
@@ -203,7 +204,7 @@ def _zero_clause(clause):
         if name and (lead.group("word") != "无" or _ZERO_NAMES_AFTER_NONE.search(name)):
             return name
         return None
-    tail = _word_pattern(AFTER, r"({})$").search(clause)
+    tail = _AFTER_AT_END.search(clause)
     if tail and _WORD[(tail.group(1), AFTER)] == ZERO:
         return _ZERO_PREFIX.sub("", clause[:tail.start()]).strip() or None
     return None
@@ -212,6 +213,7 @@ def _zero_clause(clause):
 def _comparison(m, before_word, after_word, before, inherited):
     """(comparison, sure) of one number, from the words just before and after it, then those earlier."""
     words = [_WORD[(w.group(1), at)] for w, at in ((before_word, BEFORE), (after_word, AFTER)) if w]
+    words = [c for c in words if c != ZERO]  # 无3起: a number after a word of no occurrence is no target read
     stretch = bool(_STRETCH.search(before))
     if m.group("b"):
         return RANGE, not words  # 1-2家; 不低于3-5家 mixes a range with words
