@@ -559,3 +559,22 @@ def test_the_import_says_which_readings_need_confirming_and_marks_them_in_the_in
     sources = {row[0]: row[9] for row in ws.iter_rows(min_row=2, values_only=True)}
     assert sources["T0104-5"] == "待确认" and sources["T0104-4"] == "自动提取"
     assert [v.sqref for v in ws.data_validations.dataValidation if v.formula1 == '"自动提取,待确认,人工"'] != []
+
+
+def test_refresh_names_an_extracted_row_that_reads_otherwise_now_and_leaves_it(config):
+    """An earlier version kept 比例不低于30% as ≤30%: refresh says so, the row stays until the clerk changes it."""
+    from dutytable.pipeline import refresh_indicators
+
+    def misread(ws):
+        ws["E3"] = "≤"  # T0101-2 合格率≥92%, as an earlier version might have read it; 来源 still 自动提取
+
+    _edit(config.table, misread)
+    said = []
+    refresh_indicators(config, Period(2010, 11), said.append)
+    assert said[2:] == [
+        "以下 1 项“自动提取”的指标，“指标”工作表中的比较与工作目标现在的读法不同（可能是早先读错了），"
+        "请核对，需要时改正并把“来源”改为“人工”：",
+        "  T0101-2 工业产品生产许可证产品抽检平均合格率：表中为“≤92%”，工作目标读作“≥92%”",
+    ]
+    rows = {r[0]: r for r in openpyxl.load_workbook(config.table)["指标"].iter_rows(min_row=2, values_only=True)}
+    assert rows["T0101-2"][4] == "≤"

@@ -338,6 +338,24 @@ def needs_confirming(table) -> list[str]:
             + [f"  {i.indicator_id} {i.name}：读作“{i.target_text}”" for i in unsure])
 
 
+def reading_changes(table) -> list[str]:
+    """Lines naming each 自动提取 row whose comparison differs from how the target reads now (an earlier version's
+    misreading, such as 比例不低于30% kept as ≤30%); the row is left as it is, the clerk decides.
+    """
+    changed = []
+    for task in table.tasks:
+        rows = [i for i in table.indicators if i.task_id == task.task_id and i.source == SOURCE_AUTO]
+        fresh = {i.indicator_id: i for i in extract(task.task_id, task.target)} if rows else {}
+        changed += [(i, fresh[i.indicator_id]) for i in rows
+                    if i.indicator_id in fresh and fresh[i.indicator_id].comparison != i.comparison]
+    if not changed:
+        return []
+    return ([f"以下 {len(changed)} 项“{SOURCE_AUTO}”的指标，“{INDICATOR_SHEET}”工作表中的比较与工作目标现在的读法不同"
+             "（可能是早先读错了），请核对，需要时改正并把“来源”改为“人工”："]
+            + [f"  {old.indicator_id} {old.name}：表中为“{old.target_text}”，工作目标读作“{new.target_text}”"
+               for old, new in changed])
+
+
 def _source(text):
     """The 来源 cell: 自动提取 and 待确认 as written; anything else is the clerk's row."""
     return text if text in (SOURCE_AUTO, SOURCE_UNSURE) else SOURCE_CLERK

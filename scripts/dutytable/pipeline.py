@@ -176,5 +176,5 @@ def refresh_indicators(config, period: Period, say: Say) -> None:
     write_table(table, config.table)
     say(f"主表已备份为 {backup.name}。")
     say(f"“指标”工作表现有 {len(table.indicators)} 项量化指标：{config.table}")
-    for line in indicators.needs_confirming(table):
+    for line in indicators.needs_confirming(table) + indicators.reading_changes(table):
         say(line)
