@@ -463,7 +463,9 @@ def _report_rows(config, table, values):
     forms = dict(generate(table, config, Period(2010, 11)).files)
     fill(forms["质监分局"], config.inbox / "质监分局.xlsx", indicators=values)
     Collector(config, table, settle_seconds=0).run(Period(2010, 11))
-    consolidate(config, table, Period(2010, 11))
+    path, _, _ = consolidate(config, table, Period(2010, 11))
+    sheet = openpyxl.load_workbook(path)["指标"]
+    assert {r[0]: r[6] for r in sheet.iter_rows(min_row=3, values_only=True)}["T0101-6"] == "待核实"
     _, written, _ = make_report(config, table, Period(2010, 11), today=dt.date(2010, 11, 28), pdf=False)
     paragraph = docx.Document(str(written[0])).paragraphs[3].text
     return paragraph, {r.cells[2].text: [c.text for c in r.cells[3:7]]
@@ -558,7 +560,10 @@ def test_the_import_says_which_readings_need_confirming_and_marks_them_in_the_in
     ws = openpyxl.load_workbook(tmp_path / "主表.xlsx")["指标"]
     sources = {row[0]: row[9] for row in ws.iter_rows(min_row=2, values_only=True)}
     assert sources["T0104-5"] == "待确认" and sources["T0104-4"] == "自动提取"
-    assert [v.sqref for v in ws.data_validations.dataValidation if v.formula1 == '"自动提取,待确认,人工"'] != []
+    assert [str(v.sqref) for v in ws.data_validations.dataValidation if v.formula1 == '"自动提取,待确认,人工"'] == [
+        "J2:J242"]
+    (highlight,) = [r for rng in ws.conditional_formatting for r in rng.rules]
+    assert highlight.formula == ['"待确认"'] and highlight.dxf.fill.bgColor.rgb == "FFFFEB9C"
 
 
 def test_refresh_names_an_extracted_row_that_reads_otherwise_now_and_leaves_it(config):

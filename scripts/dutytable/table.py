@@ -1055,6 +1055,9 @@ def _write_indicators(wb, table, head, body, center):
                                              "error_message": "请从下拉列表中选择。"})
     ws.data_validation(1, 9, last + 200, 9, {"validate": "list", "source": list(indicators.SOURCES),
                                              "error_message": "请从下拉列表中选择。"})
+    ws.conditional_format(1, 9, last + 200, 9, {  # the rows whose reading the clerk is to confirm
+        "type": "cell", "criteria": "==", "value": f'"{indicators.SOURCE_UNSURE}"',
+        "format": wb.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})})
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, last, len(indicators.INDICATOR_COLUMNS) - 1)
 
