@@ -6,6 +6,7 @@ import docx
 import openpyxl
 import pytest
 from conftest import SEED, SEED_TABLE, libreoffice_convert, needs_libreoffice
+from dutytable import indicators
 from dutytable.consolidate import consolidate
 from dutytable.errors import TableError
 from dutytable.forms import generate
@@ -14,7 +15,7 @@ from dutytable.indicators import check_reported, extract, fingerprint, parse_num
 from dutytable.ledger import Ledger
 from dutytable.model import Period
 from dutytable.report import make_report
-from dutytable.table import import_source, load_table
+from dutytable.table import import_source, load_table, write_table
 from dutytable.workbooks import Percent
 from returns import OLD, age, fill, prepare
 
@@ -107,6 +108,14 @@ def test_reported_values_are_read_leniently(raw, unit, value):
     ("150%", "至少5家", "家", None, "完成值“150%”带有“%”，但该指标的目标是“至少5家”，不是百分比，请核实后填写数字。"),
     (Percent(0.5), "≤0.45", "", None, "完成值“50%”带有“%”，但该指标的目标是“≤0.45”，不是百分比，请核实后填写数字。"),
     ("2.5", "至少5家", "家", None, "完成值“2.5”不是整数，该指标以“家”计数，请核实。"),
+    (float("nan"), "≥92%", "%", None, "完成值“nan”不是有效的数字，请核实。"),
+    (float("inf"), "至少71吨", "吨", None, "完成值“inf”不是有效的数字，请核实。"),
+    (float("-inf"), "至少71吨", "吨", None, "完成值“-inf”不是有效的数字，请核实。"),
+    (1e9 + 1, "至少10000000吨", "吨", None, "完成值“1000000001”超过 10 亿，不会是截至本月的累计完成值，请核实。"),
+    ("2.5", "零发生", "起", None, "完成值“2.5”不是起数，该指标的目标是“零发生”，应填写发生的起数（没有发生填 0），请核实。"),
+    ("50%", "零发生", "起", None, "完成值“50%”不是起数，该指标的目标是“零发生”，应填写发生的起数（没有发生填 0），请核实。"),
+    ("-1", "零发生", "起", None, "完成值“-1”不是起数，该指标的目标是“零发生”，应填写发生的起数（没有发生填 0），请核实。"),
+    (0.5, "零发生", "", None, "完成值“0.5”不是起数，该指标的目标是“零发生”，应填写发生的起数（没有发生填 0），请核实。"),
     ("150%", "≥92%", "%", None, "完成值“150%”超过 100%，而目标是“≥92%”，请核实。"),
     (150, "100%", "%", None, "完成值“150”超过 100%，而目标是“100%”，请核实。"),
     ("0.92", "≥92%", "%", None, "完成值“0.92”按 0.92% 计，与目标“≥92%”相差很大，请核实：如果是 92%，请写成 92%。"),
@@ -239,7 +248,7 @@ def test_values_round_trip_to_the_indicator_sheet_and_the_report(workdir):
     book = openpyxl.load_workbook(path)
     assert book.sheetnames[-2:] == ["指标", "指标趋势"] and len(book["指标趋势"]._charts) == 1
     counts = summary.indicator_counts
-    assert counts == {"达标": 12, "未达标": 4, "未填报": 25}
+    assert counts == {"达标": 12, "未达标": 4, "待核实": 0, "未填报": 25}
 
     _, written, _ = make_report(config, table, Period(2010, 11), today=dt.date(2010, 11, 28), pdf=False)
     d = docx.Document(str(written[0]))
@@ -355,3 +364,222 @@ def test_a_target_typed_as_a_percentage_in_the_master_table_is_read_as_written(c
     _edit(config.table, indicators)
     by_id = {i.indicator_id: i for i in load_table(config.table, config.departments).indicators}
     assert (by_id["T0101-2"].value, by_id["T0101-2"].target_text) == (95, "≥95%")
+
+
+# --- reading the comparison of a target: one table of words (vocab.TARGET_WORDS) --------------------
+
+SURE, UNSURE = "自动提取", "待确认"
+
+
+@pytest.mark.parametrize("target, expected", [  # (name, comparison, value, upper, unit, source)
+    # 营商环境
+    ("审批时限压缩至3个工作日以内", [("审批时限", "≤", 3, None, "个工作日", SURE)]),
+    ("压缩至1个工作日以内", [("压缩至1个工作日以内", "≤", 1, None, "个工作日", SURE)]),  # no name: the clause
+    ("企业开办时间压缩至1个工作日以内", [("企业开办时间", "≤", 1, None, "个工作日", SURE)]),
+    ("工程建设项目审批时间控制在80个工作日以内", [("工程建设项目审批时间", "≤", 80, None, "个工作日", SURE)]),
+    ("不动产登记办理时限压缩到5个工作日", [("不动产登记办理时限", "≤", 5, None, "个工作日", SURE)]),
+    ("审批时限由5个工作日压缩至3个工作日", [("审批时限", "≤", 3, None, "个工作日", SURE)]),
+    ("获得电力办电时间不超过15个工作日", [("获得电力办电时间", "≤", 15, None, "个工作日", SURE)]),
+    ("政务服务事项网上可办率达到95%以上", [("政务服务事项网上可办率", "≥", 95, None, "%", SURE)]),
+    ("“一网通办”事项比例不低于90%", [("“一网通办”事项比例", "≥", 90, None, "%", SURE)]),
+    ("新增市场主体不少于5000家", [("新增市场主体", "≥", 5000, None, "家", SURE)]),
+    ("比例不低于30%", [("比例", "≥", 30, None, "%", SURE)]),
+    ("城镇化率由60%提高到65%", [("城镇化率", "≥", 65, None, "%", SURE)]),
+    # 环保
+    ("PM2.5平均浓度控制在35微克/立方米以下", [("PM2.5平均浓度", "≤", 35, None, "微克/立方米", SURE)]),
+    ("空气质量优良天数比率达到80%以上", [("空气质量优良天数比率", "≥", 80, None, "%", SURE)]),
+    ("地表水国考断面水质优良比例不低于70%", [("地表水国考断面水质优良比例", "≥", 70, None, "%", SURE)]),
+    ("森林覆盖率达到45%以上", [("森林覆盖率", "≥", 45, None, "%", SURE)]),
+    ("单位GDP能耗下降3%", [("单位GDP能耗下降", "至少", 3, None, "%", SURE)]),
+    ("化学需氧量排放量削减任务1200吨", [("化学需氧量排放量削减任务", "至少", 1200, None, "吨", SURE)]),
+    ("城市生活垃圾无害化处理率达100%", [("城市生活垃圾无害化处理率", "≥", 100, None, "%", SURE)]),
+    ("重污染天数不超过5天", [("重污染天数", "≤", 5, None, "天", SURE)]),
+    # 民生实事
+    ("新增就业不少于1.2万人", [("新增就业", "≥", 1.2, None, "万人", SURE)]),
+    ("城镇登记失业率控制在4.5%以内", [("城镇登记失业率", "≤", 4.5, None, "%", SURE)]),
+    ("新建5G基站300个以上", [("新建5G基站", "≥", 300, None, "个", SURE)]),
+    ("改造老旧小区12个", [("改造老旧小区", "至少", 12, None, "个", SURE)]),
+    ("新增城镇就业8000人", [("新增城镇就业", "至少", 8000, None, "人", SURE)]),
+    ("完成投资20亿元", [("完成投资", "至少", 20, None, "亿元", SURE)]),
+    ("兑现资金2亿元", [("兑现资金", "至少", 2, None, "亿元", SURE)]),
+    ("新建幼儿园3所", [("新建幼儿园", "至少", 3, None, "所", SURE)]),
+    ("发放创业担保贷款不少于2亿元", [("发放创业担保贷款", "≥", 2, None, "亿元", SURE)]),
+    ("培训农村劳动力至少1000人次", [("培训农村劳动力", "至少", 1000, None, "人次", SURE)]),
+    # 安全生产
+    ("全年不发生较大以上安全事故", [("较大以上安全事故", "零发生", 0, None, "起", SURE)]),
+    ("杜绝重特大火灾事故", [("重特大火灾事故", "零发生", 0, None, "起", SURE)]),
+    ("确保不发生重大食品安全事故", [("重大食品安全事故", "零发生", 0, None, "起", SURE)]),
+    ("实现重大动物疫情零发生", [("重大动物疫情", "零发生", 0, None, "起", SURE)]),
+    ("亿元GDP生产安全事故死亡率下降10%", [("亿元GDP生产安全事故死亡率下降", "至少", 10, None, "%", SURE)]),
+    ("生产安全事故起数控制在15起以内", [("生产安全事故起数", "≤", 15, None, "起", SURE)]),
+    ("建筑施工事故死亡人数不超过3人", [("建筑施工事故死亡人数", "≤", 3, None, "人", SURE)]),
+    ("重点行业企业安全生产标准化达标率高于95%", [("重点行业企业安全生产标准化达标率", "≥", 95, None, "%", SURE)]),
+    # 质量
+    ("产品质量监督抽查合格率达到92%以上", [("产品质量监督抽查合格率", "≥", 92, None, "%", SURE)]),
+    ("制造业产品质量合格率超过94%", [("制造业产品质量合格率", "≥", 94, None, "%", SURE)]),
+    ("食品评价性抽检合格率不低于98%", [("食品评价性抽检合格率", "≥", 98, None, "%", SURE)]),
+    ("新增省级以上名牌产品5个", [("新增省级以上名牌产品", "至少", 5, None, "个", SURE)]),
+    ("质量投诉处理率100%", [("质量投诉处理率", "=", 100, None, "%", SURE)]),  # nothing above 100%
+    # not for sure: the clerk confirms them in the 指标 sheet
+    ("接诉即办响应率98%", [("接诉即办响应率", "=", 98, None, "%", UNSURE)]),  # no comparison word either side
+    ("建成区绿化覆盖率40%、绿地率35%", [("建成区绿化覆盖率", "=", 40, None, "%", UNSURE),  # two numbers, no word
+                                   ("绿地率", "=", 35, None, "%", UNSURE)]),
+    ("力争3天办结", [("办结", "至少", 3, None, "天", UNSURE)]),  # 力争 alone: at most 3 days, surely
+    ("确保新增就业1万人、力争1.2万人", [("新增就业", "至少", 1, None, "万人", SURE),
+                                 ("新增就业", "至少", 1.2, None, "万人", UNSURE)]),
+    ("培育龙头企业不低于3-5家", [("培育龙头企业", "区间", 3, 5, "家", UNSURE)]),  # a range mixed with words
+    ("办理时限不超过5个工作日以上", [("办理时限", "≤", 5, None, "个工作日", UNSURE)]),  # the words contradict
+])
+def test_a_target_is_read_by_its_comparison_words(target, expected):
+    assert [(i.name, i.comparison, i.value, i.upper, i.unit, i.source) for i in extract("T1", target)] == expected
+
+
+@pytest.mark.parametrize("target, met, not_met", [
+    ("比例不低于30%", 35, 25), ("不少于2亿元", 2.5, 1.6), ("兑现资金2亿元", 2, 1.6), ("压缩至1个工作日以内", 1, 2),
+    ("PM2.5平均浓度控制在35微克/立方米以下", 30, 36), ("全年不发生较大以上安全事故", 0, 1),
+])
+def test_a_target_is_judged_in_its_direction(target, met, not_met):
+    (ind,) = extract("T1", target)
+    assert (ind.score(met), ind.score(not_met)) == ("达标", "未达标")
+
+
+def test_an_unsure_reading_is_not_judged_until_the_clerk_confirms_it():
+    (ind,) = extract("T1", "接诉即办响应率98%")
+    assert (ind.score(99), ind.score(90), ind.score(None)) == ("待核实", "待核实", "未填报")
+
+
+# --- 附件2 judged by the reading; the clerk confirms an unsure one in the 指标 sheet ------------------
+
+T0101_TARGET = ("比例不低于30%，审批时限压缩至3个工作日以内，兑现资金2亿元，发放贷款不少于2亿元，"
+                "PM2.5平均浓度控制在35微克/立方米以下，接诉即办响应率98%。")
+
+
+def _t0101_targets(ws):
+    ws["E2"] = T0101_TARGET
+
+
+def _report_rows(config, table, values):
+    """附件2's rows by 指标名称 after 质监分局 reported ``values`` for November."""
+    forms = dict(generate(table, config, Period(2010, 11)).files)
+    fill(forms["质监分局"], config.inbox / "质监分局.xlsx", indicators=values)
+    Collector(config, table, settle_seconds=0).run(Period(2010, 11))
+    path, _, _ = consolidate(config, table, Period(2010, 11))
+    sheet = openpyxl.load_workbook(path)["指标"]
+    assert {r[0]: r[6] for r in sheet.iter_rows(min_row=3, values_only=True)}["T0101-6"] == "待核实"
+    _, written, _ = make_report(config, table, Period(2010, 11), today=dt.date(2010, 11, 28), pdf=False)
+    paragraph = docx.Document(str(written[0])).paragraphs[3].text
+    return paragraph, {r.cells[2].text: [c.text for c in r.cells[3:7]]
+                       for r in docx.Document(str(written[1])).tables[0].rows[1:]}
+
+
+VALUES = {"T0101-1": "35%", "T0101-2": 5, "T0101-3": 1.6, "T0101-4": 2.5, "T0101-5": 30, "T0101-6": "99%"}
+
+
+def test_the_report_judges_each_target_in_its_direction_and_leaves_an_unsure_one_to_be_checked(config):
+    _edit(config.table, edit_tasks=_t0101_targets)
+    table = load_table(config.table, config.departments)
+    paragraph, rows = _report_rows(config, table, VALUES)
+    assert rows["比例"] == ["不低于30%", "35%", "达标", "质监分局"]
+    assert rows["审批时限"] == ["压缩至3个工作日以内", "5个工作日", "未达标", "质监分局"]
+    assert rows["兑现资金"] == ["2亿元", "1.6亿元", "未达标", "质监分局"]
+    assert rows["发放贷款"] == ["不少于2亿元", "2.5亿元", "达标", "质监分局"]
+    assert rows["PM2.5平均浓度"] == ["控制在35微克/立方米以下", "30微克/立方米", "达标", "质监分局"]
+    assert rows["接诉即办响应率"] == ["98%", "99%", "待核实", "质监分局"]
+    assert "量化指标43项，已达标" in paragraph and "、待核实1项、未填报" in paragraph
+
+
+def test_the_clerk_confirms_an_unsure_reading_in_the_indicator_sheet(config):
+    _edit(config.table, edit_tasks=_t0101_targets)
+    table = load_table(config.table, config.departments)
+    assert indicators.needs_confirming(table) == [
+        "以下 1 项指标的目标读法没有把握，请在主表“指标”工作表中核对“比较”“目标值”“单位”，改正后把“来源”改为“人工”"
+        "（确认前填报的值在附件2中写“待核实”）：",
+        "  T0101-6 接诉即办响应率：读作“98%”",
+    ]
+    write_table(table, config.table)
+    rows = {r[0]: r for r in openpyxl.load_workbook(config.table)["指标"].iter_rows(min_row=2, values_only=True)}
+    assert rows["T0101-6"][3:10] == ("接诉即办响应率", "=", 98, None, "%", "质监分局", "待确认")
+
+    def confirm(ws):
+        for row in ws.iter_rows(min_row=2):
+            if row[0].value == "T0101-6":
+                row[4].value = "≥"  # the clerk's reading; 来源 left as it was
+    _edit(config.table, confirm)
+    table = load_table(config.table, config.departments)
+    assert indicators.needs_confirming(table) == []
+    by_id = {i.indicator_id: i for i in table.indicators}
+    assert (by_id["T0101-6"].comparison, by_id["T0101-6"].source, by_id["T0101-6"].score(99)) == ("≥", "人工", "达标")
+
+
+def test_an_alias_renames_the_unit_of_the_indicator_sheet_too(workdir):
+    """The README's example: 安监局 = 区应急管理局; the shipped 指标 sheet still names 安监局."""
+    path = workdir / "config.ini"
+    path.write_text(path.read_text(encoding="utf-8").replace("[aliases]\n", "[aliases]\n安监局 = 区应急管理局\n"),
+                    encoding="utf-8")
+    config, table, forms = prepare(workdir)
+    owners = {i.indicator_id: i.owner for i in table.indicators}
+    assert owners["T0402-1"] == owners["T0402-10"] == "区应急管理局" and "安监局" not in forms
+    sheet = openpyxl.load_workbook(forms["区应急管理局"])["指标填报"]
+    assert [sheet[f"A{r}"].value for r in range(2, sheet.max_row + 1)][:2] == ["T0402-1", "T0402-2"]
+    fill(forms["区应急管理局"], workdir / "inbox" / "区应急管理局.xlsx", indicators={"T0402-2": 0.3})
+    result = Collector(config, table, settle_seconds=0).run(Period(2010, 11))
+    assert [(ex.recipient, ex.verdict) for ex in result.processed] == [("区应急管理局", "有效")]
+    path, _, _ = consolidate(config, table, Period(2010, 11))
+    rows = {r[0]: r for r in openpyxl.load_workbook(path)["指标"].iter_rows(min_row=3, values_only=True)}
+    assert rows["T0402-2"][4:7] == ("区应急管理局", 0.3, "达标")
+
+
+def test_a_non_count_for_no_occurrence_and_a_value_above_a_billion_are_to_be_checked(workdir):
+    config, table, forms = prepare(workdir)
+    inbox = workdir / "inbox"
+    fill(forms["安监局"], inbox / "安监局.xlsx", indicators={"T0402-1": "2.5", "T0402-2": 2e9})
+    fill(forms["质监分局"], inbox / "质监分局.xlsx", indicators={"T0101-1": "50%"})
+    fill(forms["城建局"], inbox / "城建局.xlsx", indicators={"T0102-1": "-1"})
+    result = Collector(config, table, settle_seconds=0).run(Period(2010, 11))
+    problems = {ex.recipient: (ex.verdict, ex.problems) for ex in result.processed}
+    at, zero = "工作表“指标填报”", "该指标的目标是“零发生”，应填写发生的起数（没有发生填 0），请核实。"
+    assert problems == {
+        "安监局": ("待补正", [f"{at}F2（重特大安全生产事故）：完成值“2.5”不是起数，{zero}",
+                           f"{at}F3（万台设备事故率）：完成值“2000000000”超过 10 亿，不会是截至本月的累计完成值，请核实。"]),
+        "质监分局": ("待补正", [f"{at}F2（食品等重要产品的质量安全责任事故）：完成值“50%”不是起数，{zero}"]),
+        "城建局": ("待补正", [f"{at}F2（重特大建筑工程质量事故）：完成值“-1”不是起数，{zero}"]),
+    }
+
+
+def test_the_import_says_which_readings_need_confirming_and_marks_them_in_the_indicator_sheet(shipped_config, tmp_path):
+    from dutytable.cli import describe_import
+    from dutytable.table import read_source
+
+    imported = read_source(SEED, shipped_config.departments)
+    assert describe_import(imported, shipped_config.departments)[-2:] == [
+        "以下 1 项指标的目标读法没有把握，请在主表“指标”工作表中核对“比较”“目标值”“单位”，改正后把“来源”改为“人工”"
+        "（确认前填报的值在附件2中写“待核实”）：",
+        "  T0104-5 省运会比赛有影响的企业废气整治：读作“21家”",
+    ]
+    write_table(imported.table, tmp_path / "主表.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "主表.xlsx")["指标"]
+    sources = {row[0]: row[9] for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert sources["T0104-5"] == "待确认" and sources["T0104-4"] == "自动提取"
+    assert [str(v.sqref) for v in ws.data_validations.dataValidation if v.formula1 == '"自动提取,待确认,人工"'] == [
+        "J2:J242"]
+    (highlight,) = [r for rng in ws.conditional_formatting for r in rng.rules]
+    assert highlight.formula == ['"待确认"'] and highlight.dxf.fill.bgColor.rgb == "FFFFEB9C"
+
+
+def test_refresh_names_an_extracted_row_that_reads_otherwise_now_and_leaves_it(config):
+    """An earlier version kept 比例不低于30% as ≤30%: refresh says so, the row stays until the clerk changes it."""
+    from dutytable.pipeline import refresh_indicators
+
+    def misread(ws):
+        ws["E3"] = "≤"  # T0101-2 合格率≥92%, as an earlier version might have read it; 来源 still 自动提取
+
+    _edit(config.table, misread)
+    said = []
+    refresh_indicators(config, Period(2010, 11), said.append)
+    assert said[2:] == [
+        "以下 1 项“自动提取”的指标，“指标”工作表中的比较与工作目标现在的读法不同（可能是早先读错了），"
+        "请核对，需要时改正并把“来源”改为“人工”：",
+        "  T0101-2 工业产品生产许可证产品抽检平均合格率：表中为“≤92%”，工作目标读作“≥92%”",
+    ]
+    rows = {r[0]: r for r in openpyxl.load_workbook(config.table)["指标"].iter_rows(min_row=2, values_only=True)}
+    assert rows["T0101-2"][4] == "≤"

@@ -200,7 +200,7 @@ def describe_import(imported, departments) -> list[str]:
         lines.append(line + "".join(f"；{h} {v}" for h, v in t.extras if v))
     lines.append(describe_units(table, departments))
     lines.append("其他列：" + ("、".join(table.extra_columns) if table.extra_columns else "无") + "。")
-    return lines
+    return lines + indicators.needs_confirming(table)
 
 
 class ImportTable(Command):
@@ -244,6 +244,8 @@ class ImportTable(Command):
         echo(describe_units(table, config.departments))
         if table.extra_columns:
             echo(f"保留了表格中的其他列：{'、'.join(table.extra_columns)}。")
+        for line in indicators.needs_confirming(table):
+            echo(line)
         if set_aside:
             named = "、".join(i.indicator_id or i.name for i, _ in set_aside[:5]) + ("等" if len(set_aside) > 5 else "")
             echo(f"原主表“指标”工作表中有 {len(set_aside)} 项指标的任务或填报单位在新表中已不存在：{named}，"

@@ -9,6 +9,7 @@ rows always win.
 """
 
 import hashlib
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -26,30 +27,74 @@ from .schema import (
     H_UNIT,
     INDICATOR_COLUMNS,
 )
-from .vocab import INDICATOR_SHEET, MET, NOT_FILLED, NOT_MET, RECORD_SHEET  # noqa: F401 - used by table.py
+from .vocab import (  # noqa: F401 - the comparisons and MET/NOT_MET are used by table.py and the tests
+    AFTER,
+    AT_LEAST,
+    BASELINE,
+    BEFORE,
+    COMPARISONS,
+    EARLIER,
+    EQ,
+    GE,
+    INDICATOR_SHEET,
+    LE,
+    MET,
+    NOT_FILLED,
+    NOT_MET,
+    RANGE,
+    RECORD_SHEET,
+    STRETCH_WORDS,
+    TARGET_WORDS,
+    UNCLEAR,
+    ZERO,
+)
 from .workbooks import Percent, text_of
 
-GE, LE, EQ, AT_LEAST, RANGE, ZERO = "≥", "≤", "=", "至少", "区间", "零发生"
-COMPARISONS = (GE, LE, EQ, AT_LEAST, RANGE, ZERO)
-SOURCE_AUTO, SOURCE_CLERK = "自动提取", "人工"
+SOURCE_AUTO, SOURCE_UNSURE, SOURCE_CLERK = "自动提取", "待确认", "人工"
+SOURCES = (SOURCE_AUTO, SOURCE_UNSURE, SOURCE_CLERK)
 NOT_REPORTED = NOT_FILLED  # an indicator with no value this period
 
-_UNITS = ("个行政村", "万元", "亿元", "%", "吨", "家", "只", "个", "项", "起", "人", "次", "件", "台", "所", "批", "场")
+_UNITS = sorted((
+    "个行政村 万元 亿元 元 % 个百分点 倍 吨 万吨 家 家次 只 个 个点位 项 起 人 万人 人次 万人次 次 件 台 所 批 场 "
+    "户 万户 套 座 辆 名 条 处 宗 亩 万亩 公里 千米 米 平方米 万平方米 公顷 立方米 微克/立方米 个工作日 "
+    "工作日 天 小时 分钟"
+).split(), key=len, reverse=True)
 _UNIT_NAMES = {"个行政村": "行政村"}
+# A number that is not part of a name (PM2.5, 5G, PM10), with an optional range and its unit.
 _NUMBER = re.compile(
-    r"(?P<sym>≥|≤|>=|<=)?(?P<a>\d+(?:\.\d+)?)(?:[-~～至](?P<b>\d+(?:\.\d+)?))?(?P<unit>"
-    + "|".join(re.escape(u) for u in _UNITS) + ")?")
+    r"(?<![A-Za-z0-9.])(?P<a>\d+(?:\.\d+)?)(?:\s*[-~～至—–]\s*(?P<b>\d+(?:\.\d+)?))?(?P<unit>"
+    + "|".join(re.escape(u) for u in _UNITS) + r")?(?![A-Za-z0-9.])")
+_DATE = re.compile(r"^(?:年|月|季度|号)")  # 2025年, 6月: a time, not a target
 _TRAILING_UNIT = re.compile(r"(" + "|".join(re.escape(u) for u in _UNITS if u != "%") + r"|行政村)$")  # "71吨" -> 71
-_ZERO = re.compile(r"^(?:确保)?(?:不发生|无)(?P<name>[^\d]+?(?:事故|行为|事件))$")
-_LE_BEFORE = re.compile(r"(不超过|不高于|低于|控制在)$")
-_GE_BEFORE = re.compile(r"(达到|达|不低于|超过)$")
-_AT_LEAST_VERBS = re.compile(r"力争|争取|争创|新增|新创|申报|完成|建设|培育|确保|创建|实现")
-_MODAL = re.compile(r"^(确保|力争|争取|争创|积极|年内|全年|全区|重点对|组织|大力|继续)+")
+
+
+def _word_pattern(where, template):
+    words = sorted((w for w, at, _ in TARGET_WORDS if at == where), key=len, reverse=True)
+    return re.compile(template.format("|".join(re.escape(w) for w in words)))
+
+
+_WORD = {(w, at): c for w, at, c in TARGET_WORDS}
+_BEFORE = _word_pattern(BEFORE, r"({})\s*$")
+_AFTER = _word_pattern(AFTER, r"^\s*({})")
+_AFTER_AT_END = _word_pattern(AFTER, r"({})$")
+_EARLIER = _word_pattern(EARLIER, r"({})")
+_STRETCH = re.compile("|".join(STRETCH_WORDS))
+_NOT_VERBS = re.compile("|".join(STRETCH_WORDS + ("建成区",)))  # 建成区绿化覆盖率: a name, not 建成
+# A clause without a number that says something must not happen: 不发生…, 杜绝…, 无…事故, …零发生.
+_ZERO_PREFIX = re.compile(r"^(?:确保|坚决|全年|年内|全区|实现)*")
+_ZERO_LEAD = re.compile(_ZERO_PREFIX.pattern + "(?P<word>"
+                        + "|".join(re.escape(w) for w, at, c in TARGET_WORDS if c == ZERO and at == BEFORE) + ")")
+_ZERO_NAMES_AFTER_NONE = re.compile(r"(?:事故|行为|事件|案件)$")  # 无 needs one of these: 无公害农产品 is a name
+_MODAL = re.compile(r"^(确保|力争|争取|争创|积极|年内|全年|全区|重点对|组织|大力|继续|[到至]\d{4}年[底末]?)+")
 
 
 @dataclass(frozen=True)
 class Indicator:
-    """One measurable indicator of a task."""
+    """One measurable indicator of a task.
+
+    ``source`` is 自动提取, 待确认 (extracted, but the target's wording does not tell its comparison for
+    sure: the clerk confirms it in the 指标 sheet) or 人工 (the clerk's row).
+    """
 
     indicator_id: str
     task_id: str
@@ -73,9 +118,14 @@ class Indicator:
         return f"{prefix}{_num(self.value)}{unit}"
 
     def score(self, actual):
-        """达标, 未达标, or 未填报 when ``actual`` is None. Values are cumulative to date."""
+        """达标, 未达标, 未填报 when ``actual`` is None, 待核实 while the target's reading is 待确认.
+
+        Values are cumulative to date.
+        """
         if actual is None:
             return NOT_REPORTED
+        if self.source == SOURCE_UNSURE:
+            return UNCLEAR
         if self.comparison == ZERO:
             ok = actual == 0
         elif self.comparison == LE:
@@ -90,80 +140,92 @@ def _num(value):
 
 
 def extract(task_id, target):
-    """The indicators in one target text, numbered T0101-1, T0101-2, …"""
+    """The indicators in one target text, numbered T0101-1, T0101-2, …
+
+    The comparison comes from the words of :data:`vocab.TARGET_WORDS` around each number; an indicator
+    whose comparison the words do not tell for sure has the source 待确认.
+    """
     found = []
     for sentence in re.split(r"[。]", target):
         inherited = None
         for clause in re.split(r"[，；;,]", sentence):
             clause = clause.strip()
-            if not clause:
-                continue
-            zero = _ZERO.match(clause)
-            if zero:
-                found.append((zero.group("name"), ZERO, 0.0, None, "起"))
-                continue
-            matches = list(_NUMBER.finditer(clause))
-            start = 0
-            for m in matches:
-                before = clause[start:m.start()].lstrip("、")
-                rest = clause[m.end():]
-                cut = rest.find("、")
-                after = rest if cut < 0 else rest[:cut]
-                if after and matches[-1] is not m and _NUMBER.search(after):
-                    after = ""  # the next number's name, not this one's
-                comparison = _comparison(m, before, after, inherited)
-                if comparison in (AT_LEAST, GE, LE):
-                    inherited = comparison
-                name = _clean_name(re.sub(r"(不超过|不高于|低于|控制在|达到|达|不低于|超过)$", "", before),
-                                   after[2:] if after.startswith(("以上", "以下", "以内")) else after)
-                unit = _UNIT_NAMES.get(m.group("unit"), m.group("unit") or "")
-                upper = float(m.group("b")) if m.group("b") else None
-                for part in _split_rates(name):
-                    found.append((part, comparison, float(m.group("a")), upper, unit))
-                start = m.end() + (len(after) if after else 0)
-    return [Indicator(f"{task_id}-{i}", task_id, name, comparison, value, unit, upper)
-            for i, (name, comparison, value, upper, unit) in enumerate(found, start=1)]
+            if clause:
+                inherited = _extract_clause(clause, inherited, found)
+    return [Indicator(f"{task_id}-{i}", task_id, name, comparison, value, unit, upper,
+                      source=SOURCE_AUTO if sure else SOURCE_UNSURE)
+            for i, (name, comparison, value, upper, unit, sure) in enumerate(found, start=1)]
 
 
-_WRITTEN_BEFORE = re.compile(r"(不超过|不高于|低于|控制在|达到|达|不低于|超过|至少)$")
+def _extract_clause(clause, inherited, found):
+    """Append the clause's indicators to ``found``; returns the comparison a following clause inherits."""
+    zero = _zero_clause(clause)
+    if zero:
+        found.append((zero, ZERO, 0.0, None, "起", True))
+        return inherited
+    matches = [m for m in _NUMBER.finditer(clause)
+               if not _DATE.match(clause[m.end():]) and not clause[:m.start()].endswith("第")]
+    start, previous_name, carried = 0, "", ""
+    for m in matches:
+        before = carried + clause[start:m.start()].lstrip("、")
+        rest = clause[m.end():]
+        after_word = _AFTER.match(rest)
+        rest = rest[after_word.end():] if after_word else rest
+        cut = rest.find("、")
+        after = rest if cut < 0 else rest[:cut]
+        if after and matches[-1] is not m and _NUMBER.search(after):
+            after = ""  # the next number's name, not this one's
+        start = m.end() + (after_word.end() if after_word else 0) + len(after)
+        before_word = _BEFORE.search(before)
+        carried = ""
+        if before_word and _WORD[(before_word.group(1), BEFORE)] == BASELINE:
+            carried = before[:before_word.start()]  # 审批时限由5个工作日压缩至3个: the 5 is where it starts
+            continue
+        comparison, sure = _comparison(m, before_word, after_word, before, inherited)
+        if sure and comparison in (AT_LEAST, GE, LE):
+            inherited = comparison
+        name = _clean_name(before[:before_word.start()] if before_word else before, after) or previous_name
+        previous_name = name or _clean_name(clause, "")
+        unit = _UNIT_NAMES.get(m.group("unit"), m.group("unit") or "")
+        upper = float(m.group("b")) if m.group("b") else None
+        for part in _split_rates(previous_name):
+            found.append((part, comparison, float(m.group("a")), upper, unit, sure))
+    # The next clause keeps counting what a verb counted (申报试点5家，高新技术企业试点1家); a ≥ or ≤ stays in its own.
+    return inherited if inherited == AT_LEAST else None
 
 
-def written_target(indicator: Indicator, target: str) -> str:
-    """The indicator's target as the table wrote it ("达100%", "≥92%", "71吨", "1-2家"); else :attr:`target_text`.
-
-    The number is looked for in the task's target text with its unit and the comparison word just before
-    it (and 以上/以下/以内 just after); an indicator a clerk added whose number the text lacks keeps
-    the tool's own wording.
-    """
-    if indicator.comparison == ZERO:
-        return indicator.target_text
-    unit = "个行政村" if indicator.unit == "行政村" else indicator.unit
-    for m in _NUMBER.finditer(target or ""):
-        same_unit = (m.group("unit") or "") == unit
-        same_upper = (float(m.group("b")) if m.group("b") else None) == indicator.upper
-        if float(m.group("a")) == indicator.value and same_unit and same_upper:
-            word = _WRITTEN_BEFORE.search(target[:m.start()])
-            tail = target[m.end():m.end() + 2]
-            return ((word.group(1) if word else "") + m.group(0)
-                    + (tail if tail in ("以上", "以下", "以内") else ""))
-    return indicator.target_text
+def _zero_clause(clause):
+    """The name of what must not happen, for a clause such as 全年不发生较大以上安全事故; else None."""
+    if _NUMBER.search(clause):
+        return None
+    lead = _ZERO_LEAD.match(clause)
+    if lead:
+        name = clause[lead.end():].strip()
+        if name and (lead.group("word") != "无" or _ZERO_NAMES_AFTER_NONE.search(name)):
+            return name
+        return None
+    tail = _AFTER_AT_END.search(clause)
+    if tail and _WORD[(tail.group(1), AFTER)] == ZERO:
+        return _ZERO_PREFIX.sub("", clause[:tail.start()]).strip() or None
+    return None
 
 
-def _comparison(m, before, after, inherited):
-    sym = m.group("sym")
-    if sym in ("≥", ">="):
-        return GE
-    if sym in ("≤", "<="):
-        return LE
+def _comparison(m, before_word, after_word, before, inherited):
+    """(comparison, sure) of one number, from the words just before and after it, then those earlier."""
+    words = [_WORD[(w.group(1), at)] for w, at in ((before_word, BEFORE), (after_word, AFTER)) if w]
+    words = [c for c in words if c != ZERO]  # 无3起: a number after a word of no occurrence is no target read
+    stretch = bool(_STRETCH.search(before))
     if m.group("b"):
-        return RANGE
-    if _LE_BEFORE.search(before) or after.startswith(("以下", "以内")):
-        return LE
-    if _GE_BEFORE.search(before) or after.startswith("以上"):
-        return GE
-    if _AT_LEAST_VERBS.search(before):
-        return AT_LEAST
-    return inherited or EQ
+        return RANGE, not words  # 1-2家; 不低于3-5家 mixes a range with words
+    if words:
+        return words[0], len(set(words)) == 1  # 不低于…以内 contradicts itself
+    if _EARLIER.search(_NOT_VERBS.sub("", before)):
+        return AT_LEAST, True
+    if inherited and not stretch:
+        return inherited, True
+    if float(m.group("a")) == 100 and m.group("unit") == "%":
+        return EQ, True  # 合格率100%: nothing above it
+    return (AT_LEAST if stretch else inherited or EQ), False
 
 
 def _clean_name(before, after):
@@ -178,6 +240,28 @@ def _split_rates(name):
     if len(parts) > 1 and all(p.endswith("率") for p in parts):
         return parts
     return [name]
+
+
+def written_target(indicator: Indicator, target: str) -> str:
+    """The indicator's target as the table wrote it ("达100%", "≥92%", "71吨", "1-2家"); else :attr:`target_text`.
+
+    The number is looked for in the task's target text with its unit and the comparison word just before
+    it (and 以上/以下/以内 just after); an indicator a clerk added whose number the text lacks keeps
+    the tool's own wording.
+    """
+    if indicator.comparison == ZERO:
+        return indicator.target_text
+    unit = "个行政村" if indicator.unit == "行政村" else indicator.unit
+    target = target or ""
+    named = max(target.find(indicator.name), 0)  # 兑现资金2亿元，发放贷款不少于2亿元: each its own 2亿元
+    for m in sorted(_NUMBER.finditer(target), key=lambda m: m.start() < named):
+        same_unit = (m.group("unit") or "") == unit
+        same_upper = (float(m.group("b")) if m.group("b") else None) == indicator.upper
+        if float(m.group("a")) == indicator.value and same_unit and same_upper:
+            word = _BEFORE.search(target[:m.start()])
+            tail = _AFTER.match(target[m.end():])
+            return (word.group(1) if word else "") + m.group(0) + (tail.group(1) if tail else "")
+    return indicator.target_text
 
 
 def fingerprint(text):
@@ -208,13 +292,13 @@ def merge(table, departments, rows=None, record=None):
     by_task = {}
     for ind in rows:
         # An owner left empty is the default; one named as a collective is its first member.
-        owner = departments.expand(ind.owner)[0] if ind.owner else default_owner(tasks[ind.task_id], departments)
+        owner = owner_name(ind.owner, departments) if ind.owner else default_owner(tasks[ind.task_id], departments)
         by_task.setdefault(ind.task_id, []).append(replace(ind, owner=owner))
     result = []
     for task in table.tasks:
         fp = fingerprint(task.target)
         if record.get(task.task_id) == fp:
-            result.extend(by_task.get(task.task_id, []))  # as the clerk left it, deletions included
+            result.extend(_confirmed(by_task.get(task.task_id, []), task))  # as the clerk left it, deletions included
             continue
         kept = [i for i in by_task.get(task.task_id, []) if i.source == SOURCE_CLERK]
         owner = default_owner(task, departments)
@@ -224,6 +308,57 @@ def merge(table, departments, rows=None, record=None):
         result.extend(fresh + kept)
         record[task.task_id] = fp
     return result, record
+
+
+def owner_name(name, departments):
+    """The recipient a 填报单位 of the 指标 sheet names: through [aliases], a collective's first member."""
+    return departments.expand(departments.aliases.get(name, name))[0]
+
+
+def _confirmed(rows, task):
+    """The rows of a task, a 待确认 row whose reading the clerk changed in the 指标 sheet counted as the clerk's."""
+    if not any(i.source == SOURCE_UNSURE for i in rows):
+        return rows
+    extracted = {i.indicator_id: _reading(i) for i in extract(task.task_id, task.target)}
+    return [replace(i, source=SOURCE_CLERK)
+            if i.source == SOURCE_UNSURE and extracted.get(i.indicator_id) != _reading(i) else i for i in rows]
+
+
+def _reading(ind):
+    return ind.name, ind.comparison, ind.value, ind.upper, ind.unit
+
+
+def needs_confirming(table) -> list[str]:
+    """One line per indicator whose target's reading the clerk must confirm (来源 待确认); none when all are sure."""
+    unsure = [i for i in table.indicators if i.source == SOURCE_UNSURE]
+    if not unsure:
+        return []
+    return ([f"以下 {len(unsure)} 项指标的目标读法没有把握，请在主表“{INDICATOR_SHEET}”工作表中核对“比较”“目标值”"
+             f"“单位”，改正后把“来源”改为“{SOURCE_CLERK}”（确认前填报的值在附件2中写“{UNCLEAR}”）："]
+            + [f"  {i.indicator_id} {i.name}：读作“{i.target_text}”" for i in unsure])
+
+
+def reading_changes(table) -> list[str]:
+    """Lines naming each 自动提取 row whose comparison differs from how the target reads now (an earlier version's
+    misreading, such as 比例不低于30% kept as ≤30%); the row is left as it is, the clerk decides.
+    """
+    changed = []
+    for task in table.tasks:
+        rows = [i for i in table.indicators if i.task_id == task.task_id and i.source == SOURCE_AUTO]
+        fresh = {i.indicator_id: i for i in extract(task.task_id, task.target)} if rows else {}
+        changed += [(i, fresh[i.indicator_id]) for i in rows
+                    if i.indicator_id in fresh and fresh[i.indicator_id].comparison != i.comparison]
+    if not changed:
+        return []
+    return ([f"以下 {len(changed)} 项“{SOURCE_AUTO}”的指标，“{INDICATOR_SHEET}”工作表中的比较与工作目标现在的读法不同"
+             "（可能是早先读错了），请核对，需要时改正并把“来源”改为“人工”："]
+            + [f"  {old.indicator_id} {old.name}：表中为“{old.target_text}”，工作目标读作“{new.target_text}”"
+               for old, new in changed])
+
+
+def _source(text):
+    """The 来源 cell: 自动提取 and 待确认 as written; anything else is the clerk's row."""
+    return text if text in (SOURCE_AUTO, SOURCE_UNSURE) else SOURCE_CLERK
 
 
 def read_sheet(sheets, table, label, unknown=None):
@@ -265,8 +400,7 @@ def read_sheet(sheets, table, label, unknown=None):
         if v[H_ID] not in tasks and unknown is not None and v[H_IND_NAME]:
             unknown.append(Indicator(v[H_IND_ID], v[H_ID], v[H_IND_NAME], v[H_COMPARISON],
                                      parse_number(v[H_TARGET_VALUE]) or 0.0, v[H_IND_UNIT],
-                                     parse_number(v[H_TARGET_UPPER]), v[H_UNIT],
-                                     SOURCE_AUTO if v[H_SOURCE] == SOURCE_AUTO else SOURCE_CLERK))
+                                     parse_number(v[H_TARGET_UPPER]), v[H_UNIT], _source(v[H_SOURCE])))
             continue
         if v[H_ID] not in tasks:
             problems.append(f"{at}：任务编号“{v[H_ID]}”不在责任分解表中，请改为该指标所属任务的编号。")
@@ -288,9 +422,8 @@ def read_sheet(sheets, table, label, unknown=None):
             problems.append(f"{at}：指标编号“{ident}”与第{seen[ident]}行重复，请改用一个新的编号。")
             continue
         seen[ident] = r
-        source = SOURCE_AUTO if v[H_SOURCE] == SOURCE_AUTO else SOURCE_CLERK
         rows.append(Indicator(ident, v[H_ID], v[H_IND_NAME], v[H_COMPARISON], value, v[H_IND_UNIT], upper,
-                              v[H_UNIT], source))
+                              v[H_UNIT], _source(v[H_SOURCE])))
     if problems:
         raise TableError(problems[0], problems[1:])
     return rows, record
@@ -305,6 +438,7 @@ _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*(?:%|‰)?$")
 COUNT_UNITS = ("个行政村", "行政村", "家", "只", "个", "项", "起", "人", "次", "件", "台", "所", "批", "场")
 # A value this many times its target is taken for a slip (an extra zero or two, 1e9).
 MAX_TIMES_TARGET = 100
+MAX_VALUE = 10 ** 9  # no cumulative value of a district's indicator is above this
 _AMBIGUOUS = "ambiguous"
 
 
@@ -378,6 +512,12 @@ def check_reported(raw, target: str, unit: str) -> tuple[float | None, str | Non
     number, sign = written
     value = _in_unit(number, sign, unit)
     low, high = _target_bounds(target)
+    if not math.isfinite(value):
+        return None, f"完成值“{shown}”不是有效的数字，请核实。"
+    if value > MAX_VALUE:
+        return None, f"完成值“{shown}”超过 10 亿，不会是截至本月的累计完成值，请核实。"
+    if target == ZERO and (sign or value < 0 or not value.is_integer()):
+        return None, f"完成值“{shown}”不是起数，该指标的目标是“{ZERO}”，应填写发生的起数（没有发生填 0），请核实。"
     if sign and unit != "%":
         return None, f"完成值“{shown}”带有“{sign}”，但该指标的目标是“{target}”，不是百分比，请核实后填写数字。"
     if value < 0:
@@ -429,14 +569,14 @@ def carry_over(table, departments, sheets: list, label: str) -> list[tuple[Indic
         names = {r.name for r in table.recipients(departments)} | set(departments.groups)
         kept = []
         for ind in rows:
-            if not ind.owner or ind.owner in names:
+            if not ind.owner or owner_name(ind.owner, departments) in names:
                 kept.append(ind)
-            elif ind.source == SOURCE_AUTO:
+            elif ind.source != SOURCE_CLERK:
                 record.pop(ind.task_id, None)  # extract this task's indicators again, for its current units
             else:
                 set_aside.append((ind, f"填报单位“{ind.owner}”在新表中已不存在"))
         stale = {i.task_id for i in rows if i.task_id not in record}
-        rows = [i for i in kept if not (i.task_id in stale and i.source == SOURCE_AUTO)]
+        rows = [i for i in kept if not (i.task_id in stale and i.source != SOURCE_CLERK)]
     table.indicators, table.indicator_record = merge(table, departments, rows, record)
     return set_aside
 

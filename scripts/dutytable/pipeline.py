@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from . import files, rebuild
+from . import files, indicators, rebuild
 from .annual import annual_line, make_annual
 from .config import load_config
 from .consolidate import Summary, consolidate, consolidation_line
@@ -208,3 +208,5 @@ def refresh_indicators(config, period: Period, say: Say) -> None:
     write_table(table, config.table)
     say(f"主表已备份为 {backup.name}。")
     say(f"“指标”工作表现有 {len(table.indicators)} 项量化指标：{config.table}")
+    for line in indicators.needs_confirming(table) + indicators.reading_changes(table):
+        say(line)

@@ -112,7 +112,8 @@ def overview(summary: Summary, day: dt.date) -> str:
     text = f"截至{cn_date(day)}，共{len(summary.tasks)}项目标任务，其中{'、'.join(parts)}；"
     if summary.indicators:
         ic = summary.indicator_counts
-        scored = "、".join(f"{label}{ic[s]}项" for s, label in ((MET, f"已{MET}"), (NOT_MET, NOT_MET)) if ic[s])
+        labels = ((MET, f"已{MET}"), (NOT_MET, NOT_MET), (UNCLEAR, UNCLEAR))
+        scored = "、".join(f"{label}{ic[s]}项" for s, label in labels if ic[s])
         if ic[NOT_FILLED]:
             scored += "、" if scored else ""
             text += f"量化指标{len(summary.indicators)}项，{scored}{NOT_FILLED}{ic[NOT_FILLED]}项；"

@@ -1094,6 +1094,11 @@ def _write_indicators(wb, table, head, body, center):
     last = max(len(table.indicators), 1)
     ws.data_validation(1, 4, last + 200, 4, {"validate": "list", "source": list(indicators.COMPARISONS),
                                              "error_message": "请从下拉列表中选择。"})
+    ws.data_validation(1, 9, last + 200, 9, {"validate": "list", "source": list(indicators.SOURCES),
+                                             "error_message": "请从下拉列表中选择。"})
+    ws.conditional_format(1, 9, last + 200, 9, {  # the rows whose reading the clerk is to confirm
+        "type": "cell", "criteria": "==", "value": f'"{indicators.SOURCE_UNSURE}"',
+        "format": wb.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})})
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, last, len(indicators.INDICATOR_COLUMNS) - 1)
 
@@ -1107,6 +1112,7 @@ _TABLE_HELP = (
     "4. 牵头部门、配合部门可以填多个，用顿号“、”分隔；“各镇、街道”作为一个整体填写，会按 config.ini 的 [groups] "
     "展开到各单位。",
     "5. “指标”工作表列出从工作目标中自动提取的量化指标，可以修改、增加或删除；改过的内容以您的为准。"
-    "自己增加的行，“来源”请填“人工”。只有新增的任务或工作目标改动过的任务才会重新自动提取。",
+    "自己增加的行，“来源”请填“人工”。只有新增的任务或工作目标改动过的任务才会重新自动提取。"
+    "“来源”为“待确认”的行，工具没有把握读对目标（比较、目标值、单位），请核对改正后把“来源”改为“人工”。",
     "6. 改完保存后，运行 python scripts/generate.py 重新生成填报表。",
 )
