@@ -29,10 +29,12 @@ from pathlib import Path
 
 from . import files, indicators, pipeline
 from .config import DEFAULT_CONFIG, load_config
-from .errors import DutyTableError, InputError, OutputError, UsageError
+from .errors import DutyTableError, InputError, OutputError, TableError, UsageError
 from .inbox import progress_printer
+from .ledger import Ledger
+from .matching import reconcile
 from .scheduling import NAMES, STATE_FILE, State, run_due, run_lock, serve, setup_logging, upcoming
-from .table import SET_ASIDE_SHEET, read_source, write_table
+from .table import SET_ASIDE_SHEET, load_table, read_source, write_table
 from .vocab import Period
 from .wordml import build_template
 from .workbooks import open_workbook
@@ -214,20 +216,24 @@ class ImportTable(Command):
         options = dataclasses.replace(config.import_options, table_number=args.table)
         imported = read_source(args.source, config.departments, options)
         table = imported.table
+        target = Path(args.output) if args.output else config.table
+        if target.exists() and not (args.force or args.check):
+            raise OutputError(f"{target} 已存在，为免覆盖未写入：如要用 {Path(args.source).name} 替换它，"
+                              "请加 --force（旧文件会先备份）。")
+        changes = _reconcile(table, target, config)
         if args.check:
-            for line in describe_import(imported, config.departments):
+            for line in describe_import(imported, config.departments) + (changes.lines() if changes else []):
                 echo(line)
             pipeline.report_collectives(table, config.departments, echo)
             return 0
-        target = Path(args.output) if args.output else config.table
         set_aside = []
         if target.exists():
             set_aside = _keep_clerk_indicators(table, target, config)
-            if not args.force:
-                raise OutputError(f"{target} 已存在，为免覆盖未写入：如要用 {Path(args.source).name} 替换它，"
-                                  "请加 --force（旧文件会先备份）。")
             echo(f"原主表已备份为 {files.backup(target).name}。")
         write_table(table, target, set_aside)
+        if changes and (changes.added or changes.removed or changes.renamed):
+            for line in changes.lines():
+                echo(line)
         recipients = table.recipients(config.departments)
         echo(f"已导入 {len(table.tasks)} 项工作内容（{len(table.categories)} 个类别），"
              f"共 {len(recipients)} 个填报单位，写入 {target}。")
@@ -252,6 +258,29 @@ def _year(text: str) -> int:
     if not (text.isdigit() and len(text) == 4 and int(text) >= 1900):
         raise UsageError(f"参数错误：--year 后面要写四位数的年度，例如 2010，“{text}”无效。")
     return int(text)
+
+
+def _reconcile(table, existing: Path, config):
+    """The new table's tasks given the IDs of the master it replaces (:func:`matching.reconcile`); None without one.
+
+    Raises:
+        TableError: the master being replaced cannot be read, so its tasks cannot be matched.
+    """
+    if not existing.exists():
+        return None
+    try:
+        old = load_table(existing, config.departments)
+    except InputError as exc:
+        raise TableError(f"原主表 {existing.name} 无法读取，新表的任务无法与它逐项对应（各月已报送的内容靠任务编号"
+                         "对应原任务）：请先按下面的提示改正原主表；如不需要保留对应关系，把它移到别处后再导入。",
+                         exc.lines()) from exc
+    ledger_ids = set()
+    if config.ledger.exists():
+        with Ledger(config.ledger, config.path.parent) as ledger:
+            ledger_ids = ledger.task_ids()
+    changes = reconcile(old, table, ledger_ids)
+    table.indicators, table.indicator_record = indicators.merge(table, config.departments)
+    return changes
 
 
 def _keep_clerk_indicators(table, existing, config) -> list:

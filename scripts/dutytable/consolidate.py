@@ -16,6 +16,7 @@ from . import files
 from .config import STATUS_MAIN_LEAD, STATUS_WORST, clamp_day
 from .errors import OutputError
 from .ledger import Ledger
+from .matching import of_period
 from .schema import (
     ANSWER,
     COMPUTED,
@@ -206,6 +207,7 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
                 history[p] = present_names(ledger.latest_returns(p), aliases)
         latest = history[str(period)]
         empty = present_names(ledger.empty_returns(period), aliases)
+    table = of_period(table, latest, config.departments)  # the month's own tasks, a removed one at the end
     schema = table.schema
     kept = [c.key for c in schema.ledger_columns]
     texts = [c.key for c in schema.answer_columns if not c.choices]

@@ -45,6 +45,7 @@ from .forms import (
 )
 from .indicators import check_reported
 from .ledger import Ledger, answer_row, split_reported
+from .matching import find_task
 from .model import Answer
 from .pool import ordered_map, worker_pool
 from .schema import FORM, H_IND_VALUE, H_NOTE
@@ -287,26 +288,15 @@ def _validate(ex, form, expectations):
     schema = expectations.schema
     columns = schema.at(FORM)
     locked = locked_columns(schema)
-    id_header = schema.column("task_id").header
     first_choice = next((c for c in columns if c.choices), columns[0])
     expected = {row.task_id: row for row in expectations.recipients[recipient]}
     lost = [c for c in schema.answer_columns if c.header not in form.columns]
+    before_rows = len(problems) + len(lost)
     for column in lost:  # renamed or deleted: said once, not as every row's 未填写
         problems.append(f"{where}：找不到“{column.header}”列（表头被改动或删除），这一列的内容没有收到，"
                         f"请把第{form.header_row}行的表头恢复为“{column.header}”后重新发送。")
-    rows_reported = False  # a duplicated, foreign or missing row already explains a fingerprint change
-    got = {}
-    for row in form.rows:
-        task_id = row[id_header]
-        if task_id in got:
-            rows_reported = True
-            problems.append(f"{where}第{row.rownum}行：{id_header}“{task_id}”与第{got[task_id].rownum}行重复，已只采用第一行，请删除重复的行。")
-            continue
-        got[task_id] = row
-    for task_id in got:
-        if task_id not in expected:
-            rows_reported = True
-            problems.append(f"{where}第{got[task_id].rownum}行：{id_header}“{task_id}”不是本单位的任务，已忽略该行，请不要在填报表中增加行。")
+    got, by_text = _rows_by_task(ex, form, expected, locked, where, problems)
+    rows_reported = len(problems) > before_rows  # a duplicated, foreign or missing row explains a fingerprint change
     # Rows in the order they were sent out leave the fingerprint as it was (each locked cell is compared
     # below): it is worked out only for a reordered form.
     same_order = [t for t in got if t in expected] == list(expected)
@@ -323,7 +313,7 @@ def _validate(ex, form, expectations):
             fill.row_marks[(task_id, first_choice.key)] = "这一行在交回的表格中被删除了，请补填。"
             continue
         for column, wanted in zip(locked, want.values):
-            if column.key == "task_id" or column.header not in form.columns:
+            if column.key == "task_id" or column.header not in form.columns or task_id in by_text:
                 continue
             if row[column.header] != wanted and _squash(row[column.header]) != _squash(wanted):
                 locked_changed = True
@@ -367,6 +357,53 @@ def _validate(ex, form, expectations):
     if not ex.answered and expected:  # sent back as it was sent out: not a report
         ex.verdict = EMPTY
         ex.problems = [f"{where}：表格交回时没有填写任何任务的内容（{EMPTY}），不算报送，请填写后重新发送。"]
+
+
+def _rows_by_task(ex, form, expected, locked, where, problems) -> tuple[dict, set]:
+    """The form's rows by task ID, and the IDs whose row was read by the task text it shows.
+
+    A form issued before the table was re-imported shows each task's text beside the ID it had then;
+    where the ID now names another text, the row is the task of the same (or the most similar) text.
+    A row no task of the unit matches is named in ``problems``. Only a form whose locked cells are as
+    issued (its fingerprint) is read by its text: in an edited one, the ID and the text are the unit's doing.
+    """
+    intact = form.meta.get("fingerprint") == form.locked_fingerprint()
+    id_header = form.schema.column("task_id").header
+    keys = [c.key for c in locked]
+    headers = {c.key: c.header for c in locked}
+    tasks = [_Shown(row.task_id, *(row.values[keys.index(k)] if k in keys else "" for k in ("item", "target")))
+             for row in expected.values()]
+    by_id = {t.task_id: t for t in tasks}
+    got, by_text = {}, set()
+    for row in form.rows:
+        task_id = row[id_header]
+        item, target = row[headers.get("item", "")], row[headers.get("target", "")]
+        want = by_id.get(task_id)
+        if intact and (item or target) and (want is None or _squash(item + target) != _squash(want.item + want.target)):
+            found = find_task(item, target, [t for t in tasks if t.task_id not in got])
+            if found is not None and found.task_id != task_id:
+                ex.notes.append(f"{where}第{row.rownum}行：{id_header}“{task_id}”在现在的责任分解表中是另一项任务"
+                                f"（表格是重新导入主表前下发的），已按这一行的任务内容“{item}”对应为 {found.task_id}。")
+                task_id = found.task_id
+            if found is not None:
+                by_text.add(task_id)
+        if task_id in got:
+            problems.append(f"{where}第{row.rownum}行：{id_header}“{task_id}”与第{got[task_id].rownum}行重复，已只采用第一行，请删除重复的行。")
+            continue
+        got[task_id] = row
+    for task_id in got:
+        if task_id not in expected:
+            problems.append(f"{where}第{got[task_id].rownum}行：{id_header}“{task_id}”不是本单位的任务，已忽略该行，请不要在填报表中增加行。")
+    return got, by_text
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """A task as the unit's form shows it now: what a form row's text is matched against."""
+
+    task_id: str
+    item: str
+    target: str
 
 
 def _validate_indicators(ex, form, expected):

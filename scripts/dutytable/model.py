@@ -86,6 +86,7 @@ class Table:
     indicator_record: dict = field(default_factory=dict)  # task_id -> target fingerprint at extraction
     extra_columns: tuple = ()  # headers of the table's own further columns (完成时限, 备注 …), in order
     schema: schema.Schema = None  # the declared columns; default: schema.DEFAULT with the extra columns
+    retired: list = field(default_factory=list)  # Task: removed by a re-import, their IDs never to be reused
 
     def __post_init__(self) -> None:
         if self.schema is None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import convert, files, indicators
 from .errors import ConfigError, InputError, TableError
+from .matching import RETIRED_SHEET, free_id, task_id_for
 from .model import (
     COL_CATEGORY,
     COL_ID,
@@ -52,11 +53,6 @@ def join_departments(paragraphs):
     """A department cell's paragraphs joined by 、: each break separates two names."""
     text = "、".join(p.strip() for p in paragraphs if p.strip())
     return _DEPT_SEPARATOR_RUN.sub("、", text).strip("、 ")
-
-
-def task_id_for(seq, index):
-    """T0103: category 1, third sub-item. A letter first, so no spreadsheet makes it a number or date."""
-    return f"T{seq:02d}{index:02d}"
 
 
 # ---------------------------------------------------------------------------
@@ -106,7 +102,8 @@ def load_table(path, departments):
         records.append((r + 1, values))
     if not records:
         raise TableError(f"{where} 中没有任何任务：请从第{header_index + 2}行起每行填写一项工作内容。")
-    used_ids = {v[COL_ID] for _, v in records}
+    retired = _read_retired(sheets, departments)
+    used_ids = {v[COL_ID] for _, v in records} | {t.task_id for t in retired}
     for rownum, v in records:
         item = v[COL_ITEM]
         at = f"{where}第{rownum}行" + (f"（{item}）" if item else "")
@@ -130,11 +127,11 @@ def load_table(path, departments):
             row_problems.append(f"{at}：没有牵头部门，请至少填写一个牵头部门，多个部门用顿号“、”分隔。")
         task_id = v[COL_ID]
         if not task_id:
-            row_problems.append(f"{at}：任务编号为空，请填写一个未用过的编号，例如 {_free_id(used_ids, seq)}。")
+            row_problems.append(f"{at}：任务编号为空，请填写一个未用过的编号，例如 {free_id(used_ids, seq)}。")
         elif task_id in seen_ids:
             row_problems.append(
                 f"{at}：任务编号“{task_id}”与第{seen_ids[task_id]}行重复，每行的编号必须不同，请改为"
-                f" {_free_id(used_ids, seq)}。")
+                f" {free_id(used_ids, seq)}。")
         else:
             seen_ids[task_id] = rownum
         key = (v[COL_CATEGORY], item)
@@ -152,11 +149,33 @@ def load_table(path, departments):
                           extras=v["extras"], key=v["key"]))
     if problems:
         raise TableError(problems[0], problems[1:])
-    table = Table(tasks=tasks, source=str(path), extra_columns=tuple(name for name, _ in extra_columns))
+    table = Table(tasks=tasks, source=str(path), extra_columns=tuple(name for name, _ in extra_columns),
+                  retired=retired)
     rows, record = indicators.read_sheet(sheets, table, path.name)
     table.indicators, table.indicator_record = indicators.merge(table, departments, rows, record)
     indicators.check_owners(table, departments, path.name)
     return table
+
+
+def _read_retired(sheets, departments):
+    """The tasks a re-import removed, from the master's :data:`matching.RETIRED_SHEET` (none when it is absent)."""
+    sheet = next((s for s in sheets if s.name == RETIRED_SHEET), None)
+    if sheet is None or not sheet.rows:
+        return []
+    header = {text_of(v): i for i, v in enumerate(sheet.rows[0])}
+    if not all(col in header for col in TABLE_COLUMNS):
+        return []
+    retired = []
+    for r in range(1, len(sheet.rows)):
+        v = {col: text_of(sheet.cell(r, header[col])) for col in TABLE_COLUMNS}
+        if not v[COL_ID]:
+            continue
+        seq = int(float(v[COL_SEQ])) if v[COL_SEQ].replace(".", "", 1).isdigit() else 0
+        retired.append(Task(task_id=v[COL_ID], seq=seq, category=v[COL_CATEGORY], item=v[COL_ITEM],
+                            target=v[COL_TARGET], leads=tuple(departments.split(v[COL_LEADS])),
+                            partners=tuple(departments.split(v[COL_PARTNERS])), leads_text=v[COL_LEADS],
+                            partners_text=v[COL_PARTNERS], row=r + 1))
+    return retired
 
 
 def _find_header(rows):
@@ -188,14 +207,6 @@ def _map_columns(header, where, rownum):
 def _similar(a, b):
     """Two header names share at least two characters (牵头单位 ~ 牵头部门)."""
     return len(set(a) & set(b)) >= 2
-
-
-def _free_id(used, seq):
-    seq = seq or 99
-    n = 1
-    while task_id_for(seq, n) in used:
-        n += 1
-    return task_id_for(seq, n)
 
 
 # ---------------------------------------------------------------------------
@@ -1012,7 +1023,24 @@ def write_table(table, path, set_aside: tuple | list = ()) -> None:
         record.hide()
         if set_aside:
             _write_set_aside(wb, set_aside, head, body)
+        if table.retired:
+            _write_retired(wb, table.retired, head, body)
         wb.close()
+
+
+def _write_retired(wb, retired, head, body):
+    """The tasks removed by re-imports: their IDs stay taken, and earlier months' returns still name them."""
+    ws = wb.add_worksheet(RETIRED_SHEET)
+    for c, name in enumerate(TABLE_COLUMNS):
+        ws.set_column(c, c, 40 if name == COL_TARGET else 12)
+        ws.write_string(0, c, name, head)
+    for r, t in enumerate(retired, start=1):
+        for c, value in enumerate((t.task_id, str(t.seq), t.category, t.item, t.target, t.leads_text,
+                                   t.partners_text)):
+            ws.write_string(r, c, value, body)
+    ws.set_column(len(TABLE_COLUMNS) + 1, len(TABLE_COLUMNS) + 1, 60)
+    ws.write_string(0, len(TABLE_COLUMNS) + 1, "这些任务已在重新导入时从主表删除，保留在这里，是为了让它们的"
+                                               "任务编号不再给新任务使用，并让以前各月的汇总仍能写出它们。请不要修改。")
 
 
 def _write_set_aside(wb, set_aside, head, body):
