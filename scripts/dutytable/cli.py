@@ -231,12 +231,12 @@ class ImportTable(Command):
             set_aside = _keep_clerk_indicators(table, target, config)
             echo(f"原主表已备份为 {files.backup(target).name}。")
         write_table(table, target, set_aside)
-        if changes and (changes.added or changes.removed or changes.renamed):
-            for line in changes.lines():
-                echo(line)
         recipients = table.recipients(config.departments)
         echo(f"已导入 {len(table.tasks)} 项工作内容（{len(table.categories)} 个类别），"
              f"共 {len(recipients)} 个填报单位，写入 {target}。")
+        if changes and (changes.added or changes.removed or changes.renamed):
+            for line in changes.lines():
+                echo(line)
         echo(describe_units(table, config.departments))
         if table.extra_columns:
             echo(f"保留了表格中的其他列：{'、'.join(table.extra_columns)}。")

@@ -45,7 +45,7 @@ from .forms import (
 )
 from .indicators import check_reported
 from .ledger import Ledger, answer_row, split_reported
-from .matching import find_task
+from .matching import find_task, renumbered
 from .model import Answer
 from .pool import ordered_map, worker_pool
 from .schema import FORM, H_IND_VALUE, H_NOTE
@@ -374,7 +374,7 @@ def _rows_by_task(ex, form, expected, locked, where, problems) -> tuple[dict, se
     tasks = [_Shown(row.task_id, *(row.values[keys.index(k)] if k in keys else "" for k in ("item", "target")))
              for row in expected.values()]
     by_id = {t.task_id: t for t in tasks}
-    got, by_text = {}, set()
+    got, by_text, moved = {}, set(), {}
     for row in form.rows:
         task_id = row[id_header]
         item, target = row[headers.get("item", "")], row[headers.get("target", "")]
@@ -384,9 +384,14 @@ def _rows_by_task(ex, form, expected, locked, where, problems) -> tuple[dict, se
             if found is not None and found.task_id != task_id:
                 ex.notes.append(f"{where}第{row.rownum}行：{id_header}“{task_id}”在现在的责任分解表中是另一项任务"
                                 f"（表格是重新导入主表前下发的），已按这一行的任务内容“{item}”对应为 {found.task_id}。")
+                moved[task_id] = found.task_id
                 task_id = found.task_id
             if found is not None:
                 by_text.add(task_id)
+            elif want is None:
+                problems.append(f"{where}第{row.rownum}行：任务“{item}”（{id_header}“{task_id}”）已不在本单位现在的任务中"
+                                "（责任分解表已重新导入），已忽略该行，请核对。")
+                continue
         if task_id in got:
             problems.append(f"{where}第{row.rownum}行：{id_header}“{task_id}”与第{got[task_id].rownum}行重复，已只采用第一行，请删除重复的行。")
             continue
@@ -394,6 +399,8 @@ def _rows_by_task(ex, form, expected, locked, where, problems) -> tuple[dict, se
     for task_id in got:
         if task_id not in expected:
             problems.append(f"{where}第{got[task_id].rownum}行：{id_header}“{task_id}”不是本单位的任务，已忽略该行，请不要在填报表中增加行。")
+    if moved:  # its indicators are numbered by their task: T0102-1 is T0103-1 when T0102's row is T0103's
+        form.indicator_rows = {renumbered(ind_id, moved): row for ind_id, row in form.indicator_rows.items()}
     return got, by_text
 
 

@@ -142,14 +142,19 @@ def _listed(kind, texts):
     return shown
 
 
-def _clip(text):
-    return text if len(text) <= SHOWN else text[:SHOWN] + "…"
+def _clip(text, start):
+    """``text`` from ``start``, at most :data:`SHOWN` characters, … where cut."""
+    shown = text[start:start + SHOWN]
+    return ("…" if start else "") + shown + ("…" if start + SHOWN < len(text) else "")
 
 
 def _renamed(old, new) -> str:
     if old.item != new.item:
         return f"{new.task_id} “{old.item}” → “{new.item}”"
-    return f"{new.task_id} {new.item}的工作目标“{_clip(old.target)}” → “{_clip(new.target)}”"
+    same = next((i for i, (a, b) in enumerate(zip(old.target, new.target)) if a != b),
+                min(len(old.target), len(new.target)))
+    start = max(0, same - SHOWN // 3)  # the words changed, with a few before them
+    return f"{new.task_id} {new.item}的工作目标“{_clip(old.target, start)}” → “{_clip(new.target, start)}”"
 
 
 def reconcile(old_table, new_table, ledger_ids=frozenset()) -> Changes:
@@ -184,6 +189,12 @@ def reconcile(old_table, new_table, ledger_ids=frozenset()) -> Changes:
     new_table.tasks = tasks
     new_table.retired = [t for t in old_table.retired if t.task_id not in kept] + changes.removed
     return changes
+
+
+def renumbered(indicator_id: str, moved: dict) -> str:
+    """An extracted indicator's ID (T0102-1) after its task's ID changed (``moved``: old -> new task ID)."""
+    task_id, dash, n = indicator_id.partition("-")
+    return f"{moved[task_id]}{dash}{n}" if dash and task_id in moved else indicator_id
 
 
 def find_task(item: str, target: str, candidates: list):
