@@ -40,7 +40,7 @@ def reimport(workdir, config, capsys, edit, *flags):
     edit(rows)
     source = build_docx(workdir / "新表.docx", rows)
     capsys.readouterr()
-    code = main(ImportTable(), ["--config", str(workdir / "config.ini"), str(source), *flags])
+    code = main(ImportTable(), ["--config", str(workdir / "config.ini"), "--period", "2010-11", str(source), *flags])
     out, err = capsys.readouterr()
     return code, out.splitlines(), err.splitlines()
 
@@ -281,3 +281,27 @@ def test_a_forms_row_no_task_matches_is_to_fix_naming_the_row(workdir, capsys):
     rows = sqlite3.connect(config.ledger).execute("SELECT task_id, fields FROM answers").fetchall()
     assert [r[0] for r in rows] == ["T0102"]
     assert LETTERS["task_id"] == "A"
+
+
+def test_the_master_records_each_reimports_changes_and_a_task_of_the_first_import_is_never_left_out(
+        workdir, october, capsys):
+    config, _ = october
+    reimport(workdir, config, capsys, insert_before_engineering, "--force")
+    reimport(workdir, config, capsys, lambda rows: (drop_service_quality(rows), rows.insert(1, INSERTED)), "--force")
+    ws = openpyxl.load_workbook(config.table)["任务变更记录"]
+    assert [(r[0], r[3], r[7], r[8]) for r in ws.iter_rows(min_row=2, values_only=True)] == [
+        ("T0105", "质量强区", "新增", "2010-11"), ("T0103", "服务质量", "删除", "2010-11")]
+    table = load_table(config.table, config.departments)
+    assert (table.added_in("T0105"), table.added_in("T0102"), [t.task_id for t in table.retired]) == (
+        "2010-11", "", ["T0103"])
+    # 城建局 deleted 工程质量's row from its November form: the task stays on November's paper.
+    forms = dict(generate(table, config, NOV).files)
+
+    def delete_engineering(ws):
+        ws.delete_rows(next(c.row for c in ws["A"] if c.value == "T0102"))
+
+    fill(forms["城建局"], workdir / "inbox" / "城建局11月.xlsx", edit=delete_engineering)
+    ex = collect(config, table, NOV, dt.date(2010, 11, 20)).processed[0]
+    assert ex.problems == ["工作表“填报表”：缺少任务 T0102（工程质量）的行，请不要删除填报表中的行，补上后重新发送。"]
+    november = {s[1]: s[2] for s in statuses(summarize(table, config, NOV))}
+    assert (november["工程质量"], november["质量强区"]) == ("未填写（待核实）", "正常推进")

@@ -220,7 +220,7 @@ class ImportTable(Command):
         if target.exists() and not (args.force or args.check):
             raise OutputError(f"{target} 已存在，为免覆盖未写入：如要用 {Path(args.source).name} 替换它，"
                               "请加 --force（旧文件会先备份）。")
-        changes = _reconcile(table, target, config)
+        changes = _reconcile(table, target, config, period)
         if args.check:
             for line in describe_import(imported, config.departments) + (changes.lines() if changes else []):
                 echo(line)
@@ -260,7 +260,7 @@ def _year(text: str) -> int:
     return int(text)
 
 
-def _reconcile(table, existing: Path, config):
+def _reconcile(table, existing: Path, config, period):
     """The new table's tasks given the IDs of the master it replaces (:func:`matching.reconcile`); None without one.
 
     Raises:
@@ -278,7 +278,7 @@ def _reconcile(table, existing: Path, config):
     if config.ledger.exists():
         with Ledger(config.ledger, config.path.parent) as ledger:
             ledger_ids = ledger.task_ids()
-    changes = reconcile(old, table, ledger_ids)
+    changes = reconcile(old, table, period, ledger_ids)
     table.indicators, table.indicator_record = indicators.merge(table, config.departments)
     return changes
 

@@ -5,8 +5,9 @@ numbers tasks by their place (T0102: category 1, item 2). :func:`reconcile` matc
 table's tasks to the old master's by their category and text — the same text first, then the
 most similar — with the place only as a tie-breaker, never alone. A matched task keeps its old
 ID; a new task gets an ID that neither the old master, its removed tasks nor the ledger ever
-used; a removed task is kept in the master's :data:`RETIRED_SHEET`, so its ID is never reused
-and the months it was answered in can still name it.
+used; both are recorded in the master's :data:`HISTORY_SHEET`: a removed task's ID is never
+reused and the months it was answered in can still name it, and the months before a task was
+added leave it out.
 
 :func:`find_task` reads a returned form's row by the text it shows when its ID says otherwise:
 a form issued before a re-import may carry IDs the master now gives to other tasks.
@@ -20,10 +21,11 @@ import dataclasses
 import difflib
 from dataclasses import dataclass, field
 
-from .model import Task
+from .model import Task, TaskChange
 from .vocab import REMOVED, ROLE_LEAD, nfkc
 
-RETIRED_SHEET = "已删除任务"  # the master's record of tasks removed by a re-import
+HISTORY_SHEET = "任务变更记录"  # the master's record of the tasks re-imports added and removed
+H_CHANGE, H_PERIOD = "变更", "期次"  # its own columns, after the table's
 SIMILAR = 0.6  # the least text similarity (difflib ratio) for a reworded task to count as the same task
 SAME_CATEGORY = 0.05  # what the same category adds to a candidate's score
 SAME_PLACE = 0.01  # what the same place in its category (序号 and order) adds: a hint between equals only
@@ -157,16 +159,17 @@ def _renamed(old, new) -> str:
     return f"{new.task_id} {new.item}的工作目标“{_clip(old.target, start)}” → “{_clip(new.target, start)}”"
 
 
-def reconcile(old_table, new_table, ledger_ids=frozenset()) -> Changes:
-    """Give ``new_table``'s tasks their IDs from ``old_table`` (in place) and record the removed ones.
+def reconcile(old_table, new_table, period, ledger_ids=frozenset()) -> Changes:
+    """Give ``new_table``'s tasks their IDs from ``old_table`` (in place) and record what changed.
 
     Args:
-        old_table: the master being replaced (with its own removed tasks in ``retired``).
+        old_table: the master being replaced (with its own ``history``).
         new_table: the table just read; its tasks are numbered by place.
+        period: the period the import is made in.
         ledger_ids: every task ID the ledger has answers for: never given to a new task.
 
     Returns:
-        The :class:`Changes`; ``new_table.retired`` holds the old master's removed tasks and these.
+        The :class:`Changes`; ``new_table.history`` is the old master's and these tasks added and removed.
     """
     matched = match_tasks(old_table.tasks, new_table.tasks)
     used = {t.task_id for t in old_table.tasks} | {t.task_id for t in old_table.retired} | set(ledger_ids)
@@ -187,7 +190,8 @@ def reconcile(old_table, new_table, ledger_ids=frozenset()) -> Changes:
     kept = {o.task_id for o in matched.values()}
     changes.removed = [t for t in old_table.tasks if t.task_id not in kept]
     new_table.tasks = tasks
-    new_table.retired = [t for t in old_table.retired if t.task_id not in kept] + changes.removed
+    new_table.history = list(old_table.history) + [TaskChange(TaskChange.ADDED, str(period), t) for t in changes.added]
+    new_table.history += [TaskChange(TaskChange.REMOVED, str(period), t) for t in changes.removed]
     return changes
 
 
@@ -211,11 +215,12 @@ def find_task(item: str, target: str, candidates: list):
     return best
 
 
-def of_period(table, latest: dict, departments):
-    """The table as the returns that count in a month (``latest``: recipient -> ledger.LatestReturn) had it.
+def of_period(table, period, latest: dict, departments):
+    """The table as the returns that count in ``period`` (``latest``: recipient -> ledger.LatestReturn) had it.
 
-    A task that none of those returns lists while units that owe it did report was not on that month's
-    forms (added later): it is left out, and so is a unit that owed only such tasks. A task the returns
+    A task a re-import added in or after the period, that none of those returns lists while units that owe
+    it did report, was not on that month's forms: it is left out, and so is a unit that owed only such
+    tasks (a task of the first import is never left out: a return without its row is 待补正). A task the returns
     answered that the table no longer has (removed by a re-import) is listed at the end under the
     category :data:`vocab.REMOVED`, as the master's record of removed tasks names it; without that
     record, by its task ID, its leads those that answered for it as 牵头.
@@ -227,7 +232,8 @@ def of_period(table, latest: dict, departments):
     for r in table.recipients(departments):
         for task_id in r.task_ids:
             owed.setdefault(task_id, set()).add(r.name)
-    tasks = [t for t in table.tasks if t.task_id in answered or not owed.get(t.task_id, set()) & set(latest)]
+    tasks = [t for t in table.tasks if t.task_id in answered or not owed.get(t.task_id, set()) & set(latest)
+             or not str(period) <= table.added_in(t.task_id)]
     known = {t.task_id for t in table.tasks}
     retired = {t.task_id: t for t in table.retired}
     removed = []

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import convert, files, indicators
 from .errors import ConfigError, InputError, TableError
-from .matching import RETIRED_SHEET, free_id, task_id_for
+from .matching import H_CHANGE, H_PERIOD, HISTORY_SHEET, free_id, task_id_for
 from .model import (
     COL_CATEGORY,
     COL_ID,
@@ -32,6 +32,7 @@ from .model import (
     TABLE_COLUMNS,
     Table,
     Task,
+    TaskChange,
 )
 from .schema import H_COMPARISON, H_ID, H_IND_ID, H_IND_NAME, H_IND_UNIT, H_SOURCE, H_TARGET_VALUE, H_UNIT
 from .vocab import HELP_SHEET, TABLE_SHEET
@@ -102,8 +103,8 @@ def load_table(path, departments):
         records.append((r + 1, values))
     if not records:
         raise TableError(f"{where} 中没有任何任务：请从第{header_index + 2}行起每行填写一项工作内容。")
-    retired = _read_retired(sheets, departments)
-    used_ids = {v[COL_ID] for _, v in records} | {t.task_id for t in retired}
+    history = _read_history(sheets, departments)
+    used_ids = {v[COL_ID] for _, v in records} | {c.task.task_id for c in history}
     for rownum, v in records:
         item = v[COL_ITEM]
         at = f"{where}第{rownum}行" + (f"（{item}）" if item else "")
@@ -150,32 +151,32 @@ def load_table(path, departments):
     if problems:
         raise TableError(problems[0], problems[1:])
     table = Table(tasks=tasks, source=str(path), extra_columns=tuple(name for name, _ in extra_columns),
-                  retired=retired)
+                  history=history)
     rows, record = indicators.read_sheet(sheets, table, path.name)
     table.indicators, table.indicator_record = indicators.merge(table, departments, rows, record)
     indicators.check_owners(table, departments, path.name)
     return table
 
 
-def _read_retired(sheets, departments):
-    """The tasks a re-import removed, from the master's :data:`matching.RETIRED_SHEET` (none when it is absent)."""
-    sheet = next((s for s in sheets if s.name == RETIRED_SHEET), None)
+def _read_history(sheets, departments):
+    """The tasks re-imports added and removed, from the master's :data:`matching.HISTORY_SHEET` (none without it)."""
+    sheet = next((s for s in sheets if s.name == HISTORY_SHEET), None)
     if sheet is None or not sheet.rows:
         return []
     header = {text_of(v): i for i, v in enumerate(sheet.rows[0])}
-    if not all(col in header for col in TABLE_COLUMNS):
+    if not all(col in header for col in TABLE_COLUMNS + (H_CHANGE, H_PERIOD)):
         return []
-    retired = []
+    history = []
     for r in range(1, len(sheet.rows)):
-        v = {col: text_of(sheet.cell(r, header[col])) for col in TABLE_COLUMNS}
-        if not v[COL_ID]:
+        v = {col: text_of(sheet.cell(r, i)) for col, i in header.items()}
+        if not v[COL_ID] or v[H_CHANGE] not in (TaskChange.ADDED, TaskChange.REMOVED):
             continue
         seq = int(float(v[COL_SEQ])) if v[COL_SEQ].replace(".", "", 1).isdigit() else 0
-        retired.append(Task(task_id=v[COL_ID], seq=seq, category=v[COL_CATEGORY], item=v[COL_ITEM],
-                            target=v[COL_TARGET], leads=tuple(departments.split(v[COL_LEADS])),
-                            partners=tuple(departments.split(v[COL_PARTNERS])), leads_text=v[COL_LEADS],
-                            partners_text=v[COL_PARTNERS], row=r + 1))
-    return retired
+        task = Task(task_id=v[COL_ID], seq=seq, category=v[COL_CATEGORY], item=v[COL_ITEM], target=v[COL_TARGET],
+                    leads=tuple(departments.split(v[COL_LEADS])), partners=tuple(departments.split(v[COL_PARTNERS])),
+                    leads_text=v[COL_LEADS], partners_text=v[COL_PARTNERS], row=r + 1)
+        history.append(TaskChange(v[H_CHANGE], v[H_PERIOD], task))
+    return history
 
 
 def _find_header(rows):
@@ -1023,24 +1024,27 @@ def write_table(table, path, set_aside: tuple | list = ()) -> None:
         record.hide()
         if set_aside:
             _write_set_aside(wb, set_aside, head, body)
-        if table.retired:
-            _write_retired(wb, table.retired, head, body)
+        if table.history:
+            _write_history(wb, table.history, head, body)
         wb.close()
 
 
-def _write_retired(wb, retired, head, body):
-    """The tasks removed by re-imports: their IDs stay taken, and earlier months' returns still name them."""
-    ws = wb.add_worksheet(RETIRED_SHEET)
-    for c, name in enumerate(TABLE_COLUMNS):
+def _write_history(wb, history, head, body):
+    """The tasks re-imports added and removed: a removed task's ID stays taken, and the months before a task
+    was added, or after it was removed, still show their own tasks."""
+    ws = wb.add_worksheet(HISTORY_SHEET)
+    columns = TABLE_COLUMNS + (H_CHANGE, H_PERIOD)
+    for c, name in enumerate(columns):
         ws.set_column(c, c, 40 if name == COL_TARGET else 12)
         ws.write_string(0, c, name, head)
-    for r, t in enumerate(retired, start=1):
+    for r, change in enumerate(history, start=1):
+        t = change.task
         for c, value in enumerate((t.task_id, str(t.seq), t.category, t.item, t.target, t.leads_text,
-                                   t.partners_text)):
+                                   t.partners_text, change.kind, change.period)):
             ws.write_string(r, c, value, body)
-    ws.set_column(len(TABLE_COLUMNS) + 1, len(TABLE_COLUMNS) + 1, 60)
-    ws.write_string(0, len(TABLE_COLUMNS) + 1, "这些任务已在重新导入时从主表删除，保留在这里，是为了让它们的"
-                                               "任务编号不再给新任务使用，并让以前各月的汇总仍能写出它们。请不要修改。")
+    ws.set_column(len(columns) + 1, len(columns) + 1, 60)
+    ws.write_string(0, len(columns) + 1, "重新导入时新增和删除的任务，供以前各月的汇总写出当月的任务、"
+                                         "已删除任务的编号不再给新任务使用。请不要修改。")
 
 
 def _write_set_aside(wb, set_aside, head, body):
