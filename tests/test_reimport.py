@@ -292,8 +292,9 @@ def test_the_master_records_each_reimports_changes_and_a_task_of_the_first_impor
     assert [(r[0], r[3], r[7], r[8]) for r in ws.iter_rows(min_row=2, values_only=True)] == [
         ("T0105", "质量强区", "新增", "2010-11"), ("T0103", "服务质量", "删除", "2010-11")]
     table = load_table(config.table, config.departments)
-    assert (table.added_in("T0105"), table.added_in("T0102"), [t.task_id for t in table.retired]) == (
-        "2010-11", "", ["T0103"])
+    assert [(c.kind, c.period, c.task.task_id) for c in table.history] == [("新增", "2010-11", "T0105"),
+                                                                            ("删除", "2010-11", "T0103")]
+    assert [t.task_id for t in table.retired] == ["T0103"]
     # 城建局 deleted 工程质量's row from its November form: the task stays on November's paper.
     forms = dict(generate(table, config, NOV).files)
 
@@ -305,3 +306,26 @@ def test_the_master_records_each_reimports_changes_and_a_task_of_the_first_impor
     assert ex.problems == ["工作表“填报表”：缺少任务 T0102（工程质量）的行，请不要删除填报表中的行，补上后重新发送。"]
     november = {s[1]: s[2] for s in statuses(summarize(table, config, NOV))}
     assert (november["工程质量"], november["质量强区"]) == ("未填写（待核实）", "正常推进")
+
+
+def reword_service_quality(rows):
+    seq, cat, item, target, leads, partners = rows[2]
+    rows[2] = (seq, cat, item, target.replace("申报市级物流示范基地2家", "申报市级物流示范基地3家"), leads, partners)
+
+
+def test_a_form_issued_before_a_task_was_reworded_is_valid_as_it_was_issued(workdir, capsys):
+    config, table, forms = prepare(workdir, NOV)
+    code, out, _ = reimport(workdir, config, capsys, reword_service_quality, "--force")
+    assert out[2:4] == ["与现有主表对照：新增 0 项，删除 0 项，改写 1 项，未变 17 项（原有任务保留原任务编号，已报送的内容仍对应原任务）。",
+                        "改写：T0103 服务质量的工作目标“…申报市级物流示范基地2家。” → “…申报市级物流示范基地3家。”"]
+    table = load_table(config.table, config.departments)
+    fill(forms["城建局"], workdir / "inbox" / "城建局.xlsx", rows={"T0103": {"完成状态": "未启动"}})
+    ex = collect(config, table, NOV, dt.date(2010, 11, 20)).processed[0]
+    assert (ex.verdict, ex.problems, ex.notes) == ("有效", [], [])
+    # The same wording changed by the unit itself is a locked cell changed, as before.
+    def edit(ws):
+        ws["C7"] = ws["C7"].value.replace("2家", "4家")
+
+    fill(forms["城建局"], workdir / "inbox" / "城建局改.xlsx", edit=edit)
+    ex = collect(config, table, NOV, dt.date(2010, 11, 21)).processed[0]
+    assert ex.problems == ["工作表“填报表”C7：工作目标被改动，锁定的内容不能修改，已按责任分解表原文处理。"]

@@ -367,7 +367,7 @@ def _rows_by_task(ex, form, expected, locked, where, problems) -> tuple[dict, se
     A row no task of the unit matches is named in ``problems``. Only a form whose locked cells are as
     issued (its fingerprint) is read by its text: in an edited one, the ID and the text are the unit's doing.
     """
-    intact = form.meta.get("fingerprint") == form.locked_fingerprint()
+    intact = None  # worked out at the first row whose text is not its ID's
     id_header = form.schema.column("task_id").header
     keys = [c.key for c in locked]
     headers = {c.key: c.header for c in locked}
@@ -379,8 +379,11 @@ def _rows_by_task(ex, form, expected, locked, where, problems) -> tuple[dict, se
         task_id = row[id_header]
         item, target = row[headers.get("item", "")], row[headers.get("target", "")]
         want = by_id.get(task_id)
-        if intact and (item or target) and (want is None or _squash(item + target) != _squash(want.item + want.target)):
-            found = find_task(item, target, [t for t in tasks if t.task_id not in got])
+        if (item or target) and (want is None or ((item, target) != (want.item, want.target)
+                                                  and _squash(item + target) != _squash(want.item + want.target))):
+            if intact is None:
+                intact = form.meta.get("fingerprint") == form.locked_fingerprint()
+            found = None if not intact else find_task(item, target, [t for t in tasks if t.task_id not in got])
             if found is not None and found.task_id != task_id:
                 ex.notes.append(f"{where}第{row.rownum}行：{id_header}“{task_id}”在现在的责任分解表中是另一项任务"
                                 f"（表格是重新导入主表前下发的），已按这一行的任务内容“{item}”对应为 {found.task_id}。")
@@ -388,7 +391,7 @@ def _rows_by_task(ex, form, expected, locked, where, problems) -> tuple[dict, se
                 task_id = found.task_id
             if found is not None:
                 by_text.add(task_id)
-            elif want is None:
+            elif want is None and intact:
                 problems.append(f"{where}第{row.rownum}行：任务“{item}”（{id_header}“{task_id}”）已不在本单位现在的任务中"
                                 "（责任分解表已重新导入），已忽略该行，请核对。")
                 continue

@@ -228,12 +228,13 @@ def of_period(table, period, latest: dict, departments):
     answered = {task_id for lr in latest.values() for task_id in lr.answers}
     if not answered:
         return table
+    later = {c.task.task_id for c in table.history if c.kind == TaskChange.ADDED and str(period) <= c.period}
     owed = {}
-    for r in table.recipients(departments):
+    for r in table.recipients(departments) if later - answered else ():
         for task_id in r.task_ids:
             owed.setdefault(task_id, set()).add(r.name)
-    tasks = [t for t in table.tasks if t.task_id in answered or not owed.get(t.task_id, set()) & set(latest)
-             or not str(period) <= table.added_in(t.task_id)]
+    tasks = [t for t in table.tasks
+             if t.task_id in answered or t.task_id not in later or not owed.get(t.task_id, set()) & set(latest)]
     known = {t.task_id for t in table.tasks}
     retired = {t.task_id: t for t in table.retired}
     removed = []

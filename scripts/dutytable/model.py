@@ -109,10 +109,6 @@ class Table:
         """The tasks re-imports removed: their IDs are never given to another task."""
         return [c.task for c in self.history if c.kind == TaskChange.REMOVED]
 
-    def added_in(self, task_id: str) -> str:
-        """The period (YYYY-MM) of the re-import that added the task; "" for a task of the first import."""
-        return next((c.period for c in self.history if c.kind == TaskChange.ADDED and c.task.task_id == task_id), "")
-
     def task(self, task_id: str) -> Task:
         for t in self.tasks:
             if t.task_id == task_id:
