@@ -329,3 +329,18 @@ def test_a_form_issued_before_a_task_was_reworded_is_valid_as_it_was_issued(work
     fill(forms["城建局"], workdir / "inbox" / "城建局改.xlsx", edit=edit)
     ex = collect(config, table, NOV, dt.date(2010, 11, 21)).processed[0]
     assert ex.problems == ["工作表“填报表”C7：工作目标被改动，锁定的内容不能修改，已按责任分解表原文处理。"]
+
+
+def test_a_clerks_indicator_stays_with_its_task(workdir, config, capsys):
+    wb = openpyxl.load_workbook(config.table)
+    ws = wb["指标"]
+    ws.append(["T0102-9", "T0102", "", "获优质工程奖", "≥", 2, None, "项", "城建局", "人工"])
+    wb.save(config.table)
+    code, _, _ = reimport(workdir, config, capsys, insert_before_engineering, "--force")
+    assert code == 0
+    rows = list(openpyxl.load_workbook(config.table)["指标"].iter_rows(min_row=2, values_only=True))
+    # 质量强区 (T0105) has no number in its target; 工程质量's own rows, the clerk's included, under T0102.
+    assert [r for r in rows if r[1] in ("T0102", "T0105")] == [
+        ("T0102-1", "T0102", "工程质量", "重特大建筑工程质量事故", "零发生", 0, None, "起", "城建局", "自动提取"),
+        ("T0102-2", "T0102", "工程质量", "工程一次验收合格率", "=", 100, None, "%", "城建局", "自动提取"),
+        ("T0102-9", "T0102", "工程质量", "获优质工程奖", "≥", 2, None, "项", "城建局", "人工")]
