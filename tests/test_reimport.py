@@ -12,7 +12,7 @@ import docx
 import openpyxl
 import pytest
 from builders import build_docx, seed_rows
-from conftest import SEED
+from conftest import ROOT, SEED
 from dutytable.cli import ImportTable, main
 from dutytable.consolidate import consolidate, summarize
 from dutytable.forms import generate
@@ -22,6 +22,8 @@ from dutytable.model import Period, Task
 from dutytable.report import make_report
 from dutytable.table import load_table
 from returns import LETTERS, fill, prepare
+
+SEED_MASTER = ROOT / "templates" / "责任分解表.xlsx"
 
 OCT, NOV = Period(2010, 10), Period(2010, 11)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -344,3 +346,19 @@ def test_a_clerks_indicator_stays_with_its_task(workdir, config, capsys):
         ("T0102-1", "T0102", "工程质量", "重特大建筑工程质量事故", "零发生", 0, None, "起", "城建局", "自动提取"),
         ("T0102-2", "T0102", "工程质量", "工程一次验收合格率", "=", 100, None, "%", "城建局", "自动提取"),
         ("T0102-9", "T0102", "工程质量", "获优质工程奖", "≥", 2, None, "项", "城建局", "人工")]
+
+
+def test_a_removed_task_put_back_keeps_its_id_and_its_months(workdir, october, capsys):
+    config, _ = october
+    reimport(workdir, config, capsys, drop_service_quality, "--force")
+    code, out, _ = reimport(workdir, config, capsys, lambda rows: None, "--force")
+    assert code == 0
+    assert out[2:4] == ["与现有主表对照：新增 1 项，删除 0 项，改写 0 项，未变 17 项（原有任务保留原任务编号，已报送的内容仍对应原任务）。",
+                        "新增：T0103 提高质量水平：服务质量（恢复已删除的任务，沿用原编号）"]
+    table = load_table(config.table, config.departments)
+    assert ([t.task_id for t in table.tasks] == [t.task_id for t in load_table(SEED_MASTER, config.departments).tasks]
+            and table.retired == [])
+    october_summary = summarize(table, config, OCT)
+    assert [s[1] for s in statuses(october_summary)] == SEED_ORDER
+    services = october_summary.tasks[2]
+    assert [(u.recipient, u.status) for u in services.units if u.reported] == [("城建局", "未启动")]

@@ -54,8 +54,8 @@ def _places(tasks) -> dict:
     return places
 
 
-def match_tasks(old: list, new: list) -> dict:
-    """{index in ``new``: the task of ``old`` it continues}.
+def match_tasks(old: list, new: list, similar: bool = True) -> dict:
+    """{index in ``new``: the task of ``old`` it continues}; ``similar`` False: the same text only.
 
     Passes, each over what the earlier left: the same category and text; the same text in another
     category (a category renamed or a task moved); the same category and the same 工作内容 or the same
@@ -78,6 +78,8 @@ def match_tasks(old: list, new: list) -> dict:
     exact(_text)
     exact(lambda t: (t.category, "item", nfkc(t.item)))
     exact(lambda t: (t.category, "target", nfkc(t.target)))
+    if not similar:
+        return result
     places = _places(old) | _places(new)
     scored = []
     for i, t in enumerate(new):
@@ -118,13 +120,16 @@ class Changes:
     renamed: list = field(default_factory=list)  # (old, new) whose 工作内容 or 工作目标 changed
     added: list = field(default_factory=list)  # new tasks, with their new IDs
     removed: list = field(default_factory=list)  # old tasks the new table lacks
+    revived: set = field(default_factory=set)  # IDs of added tasks that an earlier re-import removed
 
     def lines(self) -> list[str]:
         """What ``import_table.py --check`` prints of it: counts, then each kind, a few lines each."""
         lines = [f"与现有主表对照：新增 {len(self.added)} 项，删除 {len(self.removed)} 项，"
                  f"改写 {len(self.renamed)} 项，未变 {len(self.unchanged)} 项（原有任务保留原任务编号，"
                  "已报送的内容仍对应原任务）。"]
-        lines += _listed("新增", [f"{t.task_id} {t.category}：{t.item}" for t in self.added])
+        lines += _listed("新增", [f"{t.task_id} {t.category}：{t.item}" + ("（恢复已删除的任务，沿用原编号）"
+                                                                      if t.task_id in self.revived else "")
+                                for t in self.added])
         lines += _listed("删除", [f"{t.task_id} {t.category}：{t.item}（各月已报送的内容保留在台账中）"
                                 for t in self.removed])
         lines += _listed("改写", [_renamed(o, n) for o, n in self.renamed])
@@ -172,14 +177,16 @@ def reconcile(old_table, new_table, period, ledger_ids=frozenset()) -> Changes:
         The :class:`Changes`; ``new_table.history`` is the old master's and these tasks added and removed.
     """
     matched = match_tasks(old_table.tasks, new_table.tasks)
-    used = {t.task_id for t in old_table.tasks} | {t.task_id for t in old_table.retired} | set(ledger_ids)
-    used |= {o.task_id for o in matched.values()}
+    unmatched = [i for i in range(len(new_table.tasks)) if i not in matched]
+    back = match_tasks(old_table.retired, [new_table.tasks[i] for i in unmatched], similar=False)  # put back
+    revived = {unmatched[j]: old for j, old in back.items()}
+    used = {t.task_id for t in old_table.tasks} | {c.task.task_id for c in old_table.history} | set(ledger_ids)
     changes = Changes()
     tasks = []
     for i, task in enumerate(new_table.tasks):
         old = matched.get(i)
         if old is None:
-            task = dataclasses.replace(task, task_id=free_id(used, task.seq))
+            task = dataclasses.replace(task, task_id=revived[i].task_id if i in revived else free_id(used, task.seq))
             used.add(task.task_id)
             changes.added.append(task)
         else:
@@ -187,6 +194,7 @@ def reconcile(old_table, new_table, period, ledger_ids=frozenset()) -> Changes:
             same = (old.item, old.target) == (task.item, task.target)
             (changes.unchanged if same else changes.renamed).append((old, task))
         tasks.append(task)
+    changes.revived = {o.task_id for o in revived.values()}
     kept = {o.task_id for o in matched.values()}
     changes.removed = [t for t in old_table.tasks if t.task_id not in kept]
     new_table.tasks = tasks

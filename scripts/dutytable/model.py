@@ -106,8 +106,9 @@ class Table:
 
     @property
     def retired(self) -> list:
-        """The tasks re-imports removed: their IDs are never given to another task."""
-        return [c.task for c in self.history if c.kind == TaskChange.REMOVED]
+        """The tasks re-imports removed (and none put back since): their IDs are never given to another task."""
+        present = {t.task_id for t in self.tasks}
+        return [c.task for c in self.history if c.kind == TaskChange.REMOVED and c.task.task_id not in present]
 
     def task(self, task_id: str) -> Task:
         for t in self.tasks:
