@@ -362,3 +362,41 @@ def test_a_removed_task_put_back_keeps_its_id_and_its_months(workdir, october, c
     assert [s[1] for s in statuses(october_summary)] == SEED_ORDER
     services = october_summary.tasks[2]
     assert [(u.recipient, u.status) for u in services.units if u.reported] == [("城建局", "未启动")]
+
+
+ANOTHER = [("1", ["营商", "环境"], ["开办", "企业"], "企业开办时间压缩至1个工作日以内。", "城建局", "经发局"),
+           ("1", ["营商", "环境"], ["工程", "审批"], "工程建设项目审批时间压缩至60个工作日以内。", "城建局", "")]
+
+
+def another_table(rows):
+    rows[:] = ANOTHER
+
+
+def test_another_table_on_a_fresh_install_is_numbered_as_it_stands(workdir, config, capsys):
+    code, out, _ = reimport(workdir, config, capsys, another_table, "--check")
+    assert out[-5:] == ["  T0101 开办企业：牵头 城建局；配合 经发局", "  T0102 工程审批：牵头 城建局",
+                        "表中的单位（2 个）：“城建局”“经发局”。", "其他列：无。",
+                        "与现有主表对照：没有相同的任务，是另一份表，任务按新表的先后编号。"]
+    code, out, _ = reimport(workdir, config, capsys, another_table, "--force")
+    assert (code, out[2]) == (0, "与现有主表对照：没有相同的任务，是另一份表，任务按新表的先后编号。")
+    table = load_table(config.table, config.departments)
+    assert ([t.task_id for t in table.tasks], table.history) == (["T0101", "T0102"], [])
+    assert "任务变更记录" not in openpyxl.load_workbook(config.table).sheetnames  # nothing of the seed left in it
+
+
+def test_another_table_after_returns_keeps_the_months_before_it(workdir, october, capsys):
+    config, _ = october
+    code, out, _ = reimport(workdir, config, capsys, another_table, "--force")
+    assert out[2] == ("与现有主表对照：没有相同的任务，是另一份表，任务按新表的先后编号；台账中已有报送的原任务，"
+                      "编号不再使用，以前各月的汇总仍写原来的任务。")
+    table = load_table(config.table, config.departments)
+    # Its IDs are new; October's returns keep October's tasks, all 18, now under 已从主表删除.
+    assert [(t.task_id, t.item) for t in table.tasks] == [("T0105", "开办企业"), ("T0106", "工程审批")]
+    assert [(c.kind, c.task.task_id) for c in table.history][:3] == [("新增", "T0105"), ("新增", "T0106"),
+                                                                     ("删除", "T0101")]
+    assert len(table.retired) == 18
+    october_summary = summarize(table, config, OCT)
+    assert [s[1] for s in statuses(october_summary)] == SEED_ORDER
+    assert {t.task.category for t in october_summary.tasks} == {"已从主表删除"}
+    assert [s for s in statuses(october_summary) if s[2] != "未报送"] == [("T0102", "工程质量", "已完成")]
+    assert len(october_summary.recipients) == 24

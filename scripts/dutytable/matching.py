@@ -121,9 +121,15 @@ class Changes:
     added: list = field(default_factory=list)  # new tasks, with their new IDs
     removed: list = field(default_factory=list)  # old tasks the new table lacks
     revived: set = field(default_factory=set)  # IDs of added tasks that an earlier re-import removed
+    other: bool = False  # no task in common: another table (a new year's, a new office's), not a revision
+    answered: bool = False  # the ledger has answers: earlier months to keep
 
     def lines(self) -> list[str]:
         """What ``import_table.py --check`` prints of it: counts, then each kind, a few lines each."""
+        if self.other:
+            return ["与现有主表对照：没有相同的任务，是另一份表，任务按新表的先后编号"
+                    + ("；台账中已有报送的原任务，编号不再使用，以前各月的汇总仍写原来的任务" if self.answered else "")
+                    + "。"]
         lines = [f"与现有主表对照：新增 {len(self.added)} 项，删除 {len(self.removed)} 项，"
                  f"改写 {len(self.renamed)} 项，未变 {len(self.unchanged)} 项（原有任务保留原任务编号，"
                  "已报送的内容仍对应原任务）。"]
@@ -180,13 +186,23 @@ def reconcile(old_table, new_table, period, ledger_ids=frozenset()) -> Changes:
     unmatched = [i for i in range(len(new_table.tasks)) if i not in matched]
     back = match_tasks(old_table.retired, [new_table.tasks[i] for i in unmatched], similar=False)  # put back
     revived = {unmatched[j]: old for j, old in back.items()}
-    used = {t.task_id for t in old_table.tasks} | {c.task.task_id for c in old_table.history} | set(ledger_ids)
-    changes = Changes()
+    changes = Changes(other=not matched and not revived, answered=bool(ledger_ids))
+
+    # Another table altogether (a new office's, replacing the shipped one) leaves nothing of the old behind,
+    # unless the ledger has answers: then its months keep their tasks, as after any re-import.
+    keep_old = not changes.other or bool(ledger_ids)
+    used = set(ledger_ids)
+    if keep_old:
+        used |= {t.task_id for t in old_table.tasks} | {c.task.task_id for c in old_table.history}
     tasks = []
     for i, task in enumerate(new_table.tasks):
         old = matched.get(i)
         if old is None:
-            task = dataclasses.replace(task, task_id=revived[i].task_id if i in revived else free_id(used, task.seq))
+            if i in revived:
+                task_id = revived[i].task_id
+            else:  # its place's ID where no task has had it, else the first free one of its category
+                task_id = task.task_id if task.task_id not in used else free_id(used, task.seq)
+            task = dataclasses.replace(task, task_id=task_id)
             used.add(task.task_id)
             changes.added.append(task)
         else:
@@ -198,8 +214,10 @@ def reconcile(old_table, new_table, period, ledger_ids=frozenset()) -> Changes:
     kept = {o.task_id for o in matched.values()}
     changes.removed = [t for t in old_table.tasks if t.task_id not in kept]
     new_table.tasks = tasks
-    new_table.history = list(old_table.history) + [TaskChange(TaskChange.ADDED, str(period), t) for t in changes.added]
-    new_table.history += [TaskChange(TaskChange.REMOVED, str(period), t) for t in changes.removed]
+    if keep_old:
+        new_table.history = list(old_table.history)
+        new_table.history += [TaskChange(TaskChange.ADDED, str(period), t) for t in changes.added]
+        new_table.history += [TaskChange(TaskChange.REMOVED, str(period), t) for t in changes.removed]
     return changes
 
 
@@ -224,30 +242,39 @@ def find_task(item: str, target: str, candidates: list):
 
 
 def of_period(table, period, latest: dict, departments):
-    """The table as the returns that count in ``period`` (``latest``: recipient -> ledger.LatestReturn) had it.
+    """The table as ``period``'s forms had it, for its 汇总 and 附件 (``latest``: recipient -> ledger.LatestReturn,
+    the returns that count in it).
 
-    A task a re-import added in or after the period, that none of those returns lists while units that owe
-    it did report, was not on that month's forms: it is left out, and so is a unit that owed only such
-    tasks (a task of the first import is never left out: a return without its row is 待补正). A task the returns
-    answered that the table no longer has (removed by a re-import) is listed at the end under the
-    category :data:`vocab.REMOVED`, as the master's record of removed tasks names it; without that
-    record, by its task ID, its leads those that answered for it as 牵头.
+    A task a re-import added after the period was not on its forms; one added in the period, that none of
+    the returns lists while units that owe it did report, was not either: both are left out, and so is a
+    unit that owed only such tasks (a task of the first import is never left out: a return without its row
+    is 待补正). A task a re-import removed after the period, or one the returns answered that the table no
+    longer has, is listed at the end under the category :data:`vocab.REMOVED`, as the master's record
+    names it; without that record, by its task ID, its leads those that answered for it as 牵头.
     """
+    p = str(period)
     answered = {task_id for lr in latest.values() for task_id in lr.answers}
-    if not answered:
-        return table
-    later = {c.task.task_id for c in table.history if c.kind == TaskChange.ADDED and str(period) <= c.period}
+    added = {c.task.task_id: c.period for c in table.history if c.kind == TaskChange.ADDED}
     owed = {}
-    for r in table.recipients(departments) if later - answered else ():
-        for task_id in r.task_ids:
-            owed.setdefault(task_id, set()).add(r.name)
-    tasks = [t for t in table.tasks
-             if t.task_id in answered or t.task_id not in later or not owed.get(t.task_id, set()) & set(latest)]
+    if any(added.get(t.task_id) == p for t in table.tasks if t.task_id not in answered):
+        for r in table.recipients(departments):
+            for task_id in r.task_ids:
+                owed.setdefault(task_id, set()).add(r.name)
+
+    def listed(task):
+        since = added.get(task.task_id, "")
+        if task.task_id in answered or not since or since < p:
+            return True
+        return since == p and not owed.get(task.task_id, set()) & set(latest)
+
+    tasks = [t for t in table.tasks if listed(t)]
     known = {t.task_id for t in table.tasks}
-    retired = {t.task_id: t for t in table.retired}
+    gone = {t.task_id: t for t in table.retired}
+    removed_in = {c.task.task_id: c.period for c in table.history if c.kind == TaskChange.REMOVED}
+    shown = {i for i, t in gone.items() if removed_in[i] > p and listed(t)} | (answered - known)
     removed = []
-    for task_id in sorted(answered - known):
-        task = retired.get(task_id)
+    for task_id in sorted(shown):
+        task = gone.get(task_id)
         if task is None:
             leads = tuple(name for name, lr in latest.items()
                           if task_id in lr.answers and lr.answers[task_id].role == ROLE_LEAD)
