@@ -234,9 +234,6 @@ class ImportTable(Command):
         recipients = table.recipients(config.departments)
         echo(f"已导入 {len(table.tasks)} 项工作内容（{len(table.categories)} 个类别），"
              f"共 {len(recipients)} 个填报单位，写入 {target}。")
-        if changes and (changes.added or changes.removed or changes.renamed):
-            for line in changes.lines():
-                echo(line)
         echo(describe_units(table, config.departments))
         if table.extra_columns:
             echo(f"保留了表格中的其他列：{'、'.join(table.extra_columns)}。")
@@ -244,6 +241,9 @@ class ImportTable(Command):
             named = "、".join(i.indicator_id or i.name for i, _ in set_aside[:5]) + ("等" if len(set_aside) > 5 else "")
             echo(f"原主表“指标”工作表中有 {len(set_aside)} 项指标的任务或填报单位在新表中已不存在：{named}，"
                  f"已移到新主表的“{SET_ASIDE_SHEET}”工作表，请核对后把需要的指标重新填入“指标”工作表。")
+        if changes and (changes.added or changes.removed or changes.renamed):
+            for line in changes.lines():
+                echo(line)
         pipeline.report_collectives(table, config.departments, echo)
         return 0
 
@@ -269,7 +269,7 @@ def _reconcile(table, existing: Path, config, period):
     if not existing.exists():
         return None
     try:
-        old = load_table(existing, config.departments)
+        old = load_table(existing, config.departments, with_indicators=False)  # its 指标 sheet: carry_over's
     except InputError as exc:
         raise TableError(f"原主表 {existing.name} 无法读取，新表的任务无法与它逐项对应（各月已报送的内容靠任务编号"
                          "对应原任务）：请先按下面的提示改正原主表；如不需要保留对应关系，把它移到别处后再导入。",

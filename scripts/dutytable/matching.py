@@ -22,6 +22,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from .model import Task, TaskChange
+from .schema import H_ID
 from .vocab import REMOVED, ROLE_LEAD, nfkc
 
 HISTORY_SHEET = "任务变更记录"  # the master's record of the tasks re-imports added and removed
@@ -126,10 +127,9 @@ class Changes:
 
     def lines(self) -> list[str]:
         """What ``import_table.py --check`` prints of it: counts, then each kind, a few lines each."""
-        if self.other:
-            return ["与现有主表对照：没有相同的任务，是另一份表，任务按新表的先后编号"
-                    + ("；台账中已有报送的原任务，编号不再使用，以前各月的汇总仍写原来的任务" if self.answered else "")
-                    + "。"]
+        if self.other:  # nothing to say of a table that replaces one never used
+            return ["与现有主表对照：没有相同的任务，是另一份表，任务按新表的先后编号；台账中已有报送的原任务，"
+                    "编号不再使用，以前各月的汇总仍写原来的任务。"] if self.answered else []
         lines = [f"与现有主表对照：新增 {len(self.added)} 项，删除 {len(self.removed)} 项，"
                  f"改写 {len(self.renamed)} 项，未变 {len(self.unchanged)} 项（原有任务保留原任务编号，"
                  "已报送的内容仍对应原任务）。"]
@@ -278,7 +278,7 @@ def of_period(table, period, latest: dict, departments):
         if task is None:
             leads = tuple(name for name, lr in latest.items()
                           if task_id in lr.answers and lr.answers[task_id].role == ROLE_LEAD)
-            task = Task(task_id, 0, REMOVED, f"任务编号{task_id}", "", leads=leads, leads_text="、".join(leads))
+            task = Task(task_id, 0, REMOVED, f"{H_ID}{task_id}", "", leads=leads, leads_text="、".join(leads))
         removed.append(dataclasses.replace(task, category=REMOVED))
     if len(tasks) == len(table.tasks) and not removed:
         return table

@@ -59,12 +59,13 @@ def join_departments(paragraphs):
 # ---------------------------------------------------------------------------
 # Loading and validating the master table
 
-def load_table(path, departments):
+def load_table(path, departments, with_indicators: bool = True):
     """Read and validate the master table.
 
     Args:
         path: the workbook (.xlsx, or .xls/.ods if a clerk saved it so).
         departments: the :class:`departments.Departments` of config.ini.
+        with_indicators: read and check its 指标 sheet too (False: the tasks only, as a re-import compares them).
 
     Returns:
         A :class:`model.Table`.
@@ -152,6 +153,8 @@ def load_table(path, departments):
         raise TableError(problems[0], problems[1:])
     table = Table(tasks=tasks, source=str(path), extra_columns=tuple(name for name, _ in extra_columns),
                   history=history)
+    if not with_indicators:
+        return table
     rows, record = indicators.read_sheet(sheets, table, path.name)
     table.indicators, table.indicator_record = indicators.merge(table, departments, rows, record)
     indicators.check_owners(table, departments, path.name)
