@@ -299,7 +299,7 @@ def test_a_table_changed_during_the_year_is_shown_as_such(tmp_path_factory):
                              "区应急管理局：本月已按计划推进。", 0, 0, None]
     # Nothing said of progress in November: September's, with its month.
     assert body["T0403"][3:7] == ["未报送", "无数据", "未报送", "（9月）孟河镇：本月已按计划推进。"]
-    assert body["T0501"] == ["T0501", None, None, None, "无数据", None, None, None, None, "已从主表移除；9月有报送"]
+    assert body["T0501"] == ["T0501", None, None, None, "无数据", None, None, None, None, "已从主表删除；9月有报送"]
     units = {r[1]: r[1:] for r in _rows(written[0], "单位报送")[2:27]}
     assert units["区应急管理局"] == ["区应急管理局", "按时", "无数据", "按时", 1, 0, 20, 1, None]
     # Not asked in September: neither 未报送 nor counted in the rate.

@@ -54,6 +54,7 @@ from .vocab import (
     NOT_STARTED,
     ON_TIME,
     OVERDUE,
+    REMOVED,
     TASK_YEAR_SHEET,
     TO_FIX,
     UNCLEAR,
@@ -80,7 +81,6 @@ from .xlsx import BODY, HEAD, new_workbook, print_a4
 UNKNOWN = UNCLEAR  # a unit the present table does not list, in a month it sent nothing
 NOT_DUE = "未到截止日"  # a unit that has not reported yet in a month whose deadline has not come
 NOT_IN_TABLE = "不在当前主表中（可能已改名或撤销），不参与排名"
-REMOVED = "已从主表移除"
 GREY = ("#D9D9D9", "#595959")
 
 
@@ -241,12 +241,13 @@ def _tasks(table, config, summaries: dict, answered: dict) -> list:
     reporters = {p: {r.name for r in s.reported} for p, s in summaries.items()}
     last = list(summaries)[-1] if summaries else None
     rows = []
-    for i, task in enumerate(table.tasks):
+    by_id = {p: {ts.task.task_id: ts for ts in s.tasks} for p, s in summaries.items()}
+    for task in table.tasks:
         assigned = {r.name for r in recipients if task.task_id in r.task_ids}
         row = TaskYear(task.task_id, task.item, "、".join(task.leads), {}, {})
-        for p, s in summaries.items():
-            ts = s.tasks[i]
-            if task.task_id not in answered[p] and assigned & reporters[p]:
+        for p in summaries:
+            ts = by_id[p].get(task.task_id)  # none: the month's summary leaves out what its forms did not list
+            if ts is None or (task.task_id not in answered[p] and assigned & reporters[p]):
                 # Units that owe this task reported, and no return listed it: it was not on that month's forms.
                 row.cells[p], row.colours[p] = NOT_LISTED, None
                 continue
@@ -259,9 +260,12 @@ def _tasks(table, config, summaries: dict, answered: dict) -> list:
             row.overdue = OVERDUE if ts.overdue else ""
         rows.append(row)
     known = {t.task_id for t in table.tasks}
+    retired = {t.task_id: t for t in table.retired}
     for task_id in sorted({t for ids in answered.values() for t in ids} - known):
         shown = [p for p, ids in answered.items() if task_id in ids]
-        rows.append(TaskYear(task_id, "", "", {}, {}, note=f"{REMOVED}；{'、'.join(map(month_header, shown))}有报送"))
+        task = retired.get(task_id)
+        rows.append(TaskYear(task_id, task.item if task else "", "、".join(task.leads) if task else "", {}, {},
+                             note=f"{REMOVED}；{'、'.join(map(month_header, shown))}有报送"))
     return rows
 
 

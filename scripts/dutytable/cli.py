@@ -31,10 +31,12 @@ from pathlib import Path
 from . import files, identity, indicators, pipeline
 from .config import DEFAULT_CONFIG, load_config
 from .demo import kit_config as demo_kit_config
-from .errors import DutyTableError, InputError, OutputError, UsageError, disk_full
+from .errors import DutyTableError, InputError, OutputError, TableError, UsageError, disk_full
 from .inbox import progress_printer
+from .ledger import Ledger
+from .matching import reconcile
 from .scheduling import NAMES, STATE_FILE, State, run_due, run_lock, serve, setup_logging, upcoming
-from .table import SET_ASIDE_SHEET, read_source, write_table
+from .table import SET_ASIDE_SHEET, load_table, read_source, write_table
 from .vocab import Period
 from .wordml import build_template
 from .workbooks import open_workbook
@@ -223,37 +225,46 @@ class ImportTable(Command):
         imported = read_source(args.source, config.departments, options)
         table = imported.table
         found = identity.read_identity(table.title, Path(args.source).name)
+        target = Path(args.output) if args.output else config.table
+        if target.exists() and not (args.force or args.check):
+            raise OutputError(f"{target} 已存在，为免覆盖未写入：如要用 {Path(args.source).name} 替换它，"
+                              "请加 --force（旧文件会先备份）。")
+        changes = _reconcile(table, target, config, period)
         if args.check:
-            for line in describe_import(imported, config.departments) + identity.identity_lines(
-                    found, config, identity.CHECKED):
+            for line in (describe_import(imported, config.departments) + (changes.lines() if changes else [])
+                         + identity.identity_lines(found, config, identity.CHECKED)):
                 echo(line)
             pipeline.report_collectives(table, config.departments, echo)
             return 0
-        target = Path(args.output) if args.output else config.table
         set_aside = []
         if target.exists():
             set_aside = _keep_clerk_indicators(table, target, config)
-            if not args.force:
-                raise OutputError(f"{target} 已存在，为免覆盖未写入：如要用 {Path(args.source).name} 替换它，"
-                                  "请加 --force（旧文件会先备份）。")
             echo(f"原主表已备份为 {files.backup(target).name}。")
         write_table(table, target, set_aside)
-        recipients = table.recipients(config.departments)
-        echo(f"已导入 {len(table.tasks)} 项工作内容（{len(table.categories)} 个类别），"
-             f"共 {len(recipients)} 个填报单位，写入 {target}。")
-        echo(describe_units(table, config.departments))
-        if table.extra_columns:
-            echo(f"保留了表格中的其他列：{'、'.join(table.extra_columns)}。")
-        for line in indicators.needs_confirming(table):
-            echo(line)
-        if set_aside:
-            named = "、".join(i.indicator_id or i.name for i, _ in set_aside[:5]) + ("等" if len(set_aside) > 5 else "")
-            echo(f"原主表“指标”工作表中有 {len(set_aside)} 项指标的任务或填报单位在新表中已不存在：{named}，"
-                 f"已移到新主表的“{SET_ASIDE_SHEET}”工作表，请核对后把需要的指标重新填入“指标”工作表。")
+        _say_imported(table, target, config, set_aside, changes)
         if target.resolve() == config.table.resolve():  # the configured master: its year's identity goes along
             _write_identity(found, config)
         pipeline.report_collectives(table, config.departments, echo)
         return 0
+
+
+def _say_imported(table, target, config, set_aside, changes) -> None:
+    """What an import wrote: tasks, units, kept columns, readings to confirm, indicators set aside, task changes."""
+    recipients = table.recipients(config.departments)
+    echo(f"已导入 {len(table.tasks)} 项工作内容（{len(table.categories)} 个类别），"
+         f"共 {len(recipients)} 个填报单位，写入 {target}。")
+    echo(describe_units(table, config.departments))
+    if table.extra_columns:
+        echo(f"保留了表格中的其他列：{'、'.join(table.extra_columns)}。")
+    for line in indicators.needs_confirming(table):
+        echo(line)
+    if set_aside:
+        named = "、".join(i.indicator_id or i.name for i, _ in set_aside[:5]) + ("等" if len(set_aside) > 5 else "")
+        echo(f"原主表“指标”工作表中有 {len(set_aside)} 项指标的任务或填报单位在新表中已不存在：{named}，"
+             f"已移到新主表的“{SET_ASIDE_SHEET}”工作表，请核对后把需要的指标重新填入“指标”工作表。")
+    if changes and (changes.added or changes.removed or changes.renamed):
+        for line in changes.lines():
+            echo(line)
 
 
 def _write_identity(found, config) -> None:
@@ -275,6 +286,29 @@ def _year(text: str) -> int:
     if not (text.isdigit() and len(text) == 4 and int(text) >= 1900):
         raise UsageError(f"参数错误：--year 后面要写四位数的年度，例如 2010，“{text}”无效。")
     return int(text)
+
+
+def _reconcile(table, existing: Path, config, period):
+    """The new table's tasks given the IDs of the master it replaces (:func:`matching.reconcile`); None without one.
+
+    Raises:
+        TableError: the master being replaced cannot be read, so its tasks cannot be matched.
+    """
+    if not existing.exists():
+        return None
+    try:
+        old = load_table(existing, config.departments, with_indicators=False)  # its 指标 sheet: carry_over's
+    except InputError as exc:
+        raise TableError(f"原主表 {existing.name} 无法读取，新表的任务无法与它逐项对应（各月已报送的内容靠任务编号"
+                         "对应原任务）：请先按下面的提示改正原主表；如不需要保留对应关系，把它移到别处后再导入。",
+                         exc.lines()) from exc
+    ledger_ids = set()
+    if config.ledger.exists():
+        with Ledger(config.ledger, config.path.parent) as ledger:
+            ledger_ids = ledger.task_ids()
+    changes = reconcile(old, table, period, ledger_ids)
+    table.indicators, table.indicator_record = indicators.merge(table, config.departments)
+    return changes
 
 
 def _keep_clerk_indicators(table, existing, config) -> list:

@@ -16,6 +16,7 @@ from . import files
 from .config import STATUS_MAIN_LEAD, STATUS_WORST, clamp_day
 from .errors import DiskFullError, OutputError
 from .ledger import Ledger
+from .matching import of_period
 from .schema import (
     ANSWER,
     COMPUTED,
@@ -241,6 +242,7 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
         latest = history[str(period)]
         empty = present_names(ledger.empty_returns(period), aliases)
         returns = returns_by_unit(ledger.accepted_in_period(period), aliases)
+    table = of_period(table, period, latest, config.departments)  # the month's own tasks, a removed one at the end
     schema = table.schema
     kept = [c.key for c in schema.ledger_columns]
     texts = [c.key for c in schema.answer_columns if not c.choices]

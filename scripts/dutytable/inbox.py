@@ -48,6 +48,7 @@ from .forms import (
 )
 from .indicators import check_reported
 from .ledger import answer_row, split_reported
+from .matching import find_task, renumbered
 from .model import Answer
 from .pool import ordered_map, worker_pool
 from .schema import FORM, H_IND_VALUE, H_NOTE
@@ -272,15 +273,15 @@ def _validate(ex, form, expectations):
     problems.extend(_sender_doubts(ex.original_name, form.filler, recipient, expectations))
     problems.extend(_header_problems(ex.fill, form, where))
     expected = {row.task_id: row for row in expectations.recipients[recipient]}
-    rows = _rows_by_task(form, expected, expectations.schema, where)
+    rows = _rows_by_task(ex, form, expected, expectations.schema, where)
     if rows is None:
         _reject(ex, f"{ex.original_name}：{where}找不到“{expectations.schema.column('task_id').header}”列"
                     f"（表头被改动或删除），行数也与下发时不同，无法判断每一行是哪项任务，"
                     f"请把第{form.header_row}行的表头恢复后重新发送。")
         return
-    got, row_problems, rows_reported = rows
+    got, row_problems, rows_reported, by_text = rows
     problems.extend(row_problems)
-    locked_changed = _check_rows(ex, form, expected, got, expectations.schema, problems)
+    locked_changed = _check_rows(ex, form, expected, got, by_text, expectations.schema, problems)
     ex.fill.header.update({FILLER_LABEL: form.filler, PHONE_LABEL: form.phone, DATE_LABEL: form.date})
     indicator_problems = []
     if "indicators" in form.meta or form.indicator_rows:  # forms made before indicators existed have none
@@ -363,15 +364,16 @@ def _header_problems(fill, form, where) -> list:
     return problems
 
 
-def _rows_by_task(form, expected, schema, where):
+def _rows_by_task(ex, form, expected, schema, where):
     """The form's rows by task ID, first of each, with the problems of duplicated, foreign and lost ones.
 
     A form whose 任务编号 header was retyped or deleted is read by the order of its rows, the order they were
     sent out in (the hidden sheet lists it), when there are as many; each locked cell is still compared.
 
     Returns:
-        ({task_id: FormRow}, problems, whether a row's problem explains a changed fingerprint); None when the
-        任务编号 column is lost and the rows cannot be matched to the tasks.
+        ({task_id: FormRow}, problems, whether a row's problem explains a changed fingerprint, the IDs whose row
+        was read by the task text it shows); None when the 任务编号 column is lost and the rows cannot be matched
+        to the tasks.
     """
     id_header = schema.column("task_id").header
     problems = [_lost_column(c.header, form, where) for c in schema.answer_columns if c.header not in form.columns]
@@ -382,22 +384,10 @@ def _rows_by_task(form, expected, schema, where):
         for task_id, row in zip(sent, form.rows):
             row.values[id_header] = task_id
         problems.insert(0, _lost_column(id_header, form, where, "已按下发时各行的顺序对应任务"))
-    rows_reported = False  # a duplicated, foreign or missing row already explains a fingerprint change
-    got = {}
-    for row in form.rows:
-        task_id = row[id_header]
-        if task_id in got:
-            rows_reported = True
-            problems.append(f"{where}第{row.rownum}行：{id_header}“{task_id}”与第{got[task_id].rownum}行重复，"
-                            "已只采用第一行，请删除重复的行。")
-            continue
-        got[task_id] = row
-    for task_id, row in got.items():
-        if task_id not in expected:
-            rows_reported = True
-            problems.append(f"{where}第{row.rownum}行：{id_header}“{task_id}”不是本单位的任务，已忽略该行，"
-                            "请不要在填报表中增加行。")
-    return got, problems, rows_reported or any(t not in got for t in expected)
+    before = len(problems)
+    got, by_text = _match_rows(ex, form, expected, locked_columns(schema), where, problems)
+    rows_reported = len(problems) > before  # a duplicated, foreign or missing row explains a fingerprint change
+    return got, problems, rows_reported or any(t not in got for t in expected), by_text
 
 
 def _lost_column(header, form, where, done="这一列的内容没有收到") -> str:
@@ -406,9 +396,9 @@ def _lost_column(header, form, where, done="这一列的内容没有收到") -> 
             f"请把第{form.header_row}行的表头恢复为“{header}”后重新发送。")
 
 
-def _check_rows(ex, form, expected, got, schema, problems) -> bool:
-    """Each task's row against the table: its locked cells and its answers, into ``ex``; True when a locked
-    cell was changed."""
+def _check_rows(ex, form, expected, got, by_text, schema, problems) -> bool:
+    """Each task's row against the table: its locked cells (not for a row read by its text) and its answers,
+    into ``ex``; True when a locked cell was changed."""
     where = f"工作表“{form.sheet}”"
     columns = schema.at(FORM)
     locked = locked_columns(schema)
@@ -424,7 +414,7 @@ def _check_rows(ex, form, expected, got, schema, problems) -> bool:
             fill.row_marks[(task_id, first_choice.key)] = "这一行在交回的表格中被删除了，请补填。"
             continue
         for column, wanted in zip(locked, want.values):
-            if column.key == "task_id" or column.header not in form.columns:
+            if column.key == "task_id" or column.header not in form.columns or task_id in by_text:
                 continue
             if row[column.header] != wanted and _squash(row[column.header]) != _squash(wanted):
                 locked_changed = True
@@ -467,6 +457,63 @@ def _check_answer(column, text, role, present=True) -> tuple:
         return (f"{text}（{UNCLEAR}）", f"{column.header}“{text}”不是可选值，请改为 {listed} 之一。",
                 f"“{text}”不是可选值，请改为：{listed}。")
     return choice, "", ""
+
+
+def _match_rows(ex, form, expected, locked, where, problems) -> tuple[dict, set]:
+    """The form's rows by task ID (first of each), and the IDs whose row was read by the task text it shows.
+
+    A form issued before the table was re-imported shows each task's text beside the ID it had then;
+    where the ID now names another text, the row is the task of the same (or the most similar) text.
+    A row no task of the unit matches is named in ``problems``. Only a form whose locked cells are as
+    issued (its fingerprint) is read by its text: in an edited one, the ID and the text are the unit's doing.
+    """
+    intact = None  # worked out at the first row whose text is not its ID's
+    id_header = form.schema.column("task_id").header
+    keys = [c.key for c in locked]
+    headers = {c.key: c.header for c in locked}
+    tasks = [_Shown(row.task_id, *(row.values[keys.index(k)] if k in keys else "" for k in ("item", "target")))
+             for row in expected.values()]
+    by_id = {t.task_id: t for t in tasks}
+    got, by_text, moved = {}, set(), {}
+    for row in form.rows:
+        task_id = row[id_header]
+        item, target = row[headers.get("item", "")], row[headers.get("target", "")]
+        want = by_id.get(task_id)
+        if (item or target) and (want is None or ((item, target) != (want.item, want.target)
+                                                  and _squash(item + target) != _squash(want.item + want.target))):
+            if intact is None:
+                intact = form.meta.get("fingerprint") == form.locked_fingerprint()
+            found = None if not intact else find_task(item, target, [t for t in tasks if t.task_id not in got])
+            if found is not None and found.task_id != task_id:
+                ex.notes.append(f"{where}第{row.rownum}行：{id_header}“{task_id}”在现在的责任分解表中是另一项任务"
+                                f"（表格是重新导入主表前下发的），已按这一行的任务内容“{item}”对应为 {found.task_id}。")
+                moved[task_id] = found.task_id
+                task_id = found.task_id
+            if found is not None:
+                by_text.add(task_id)
+            elif want is None and intact:
+                problems.append(f"{where}第{row.rownum}行：任务“{item}”（{id_header}“{task_id}”）已不在本单位现在的任务中"
+                                "（责任分解表已重新导入），已忽略该行，请核对。")
+                continue
+        if task_id in got:
+            problems.append(f"{where}第{row.rownum}行：{id_header}“{task_id}”与第{got[task_id].rownum}行重复，已只采用第一行，请删除重复的行。")
+            continue
+        got[task_id] = row
+    for task_id in got:
+        if task_id not in expected:
+            problems.append(f"{where}第{got[task_id].rownum}行：{id_header}“{task_id}”不是本单位的任务，已忽略该行，请不要在填报表中增加行。")
+    if moved:  # its indicators are numbered by their task: T0102-1 is T0103-1 when T0102's row is T0103's
+        form.indicator_rows = {renumbered(ind_id, moved): row for ind_id, row in form.indicator_rows.items()}
+    return got, by_text
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """A task as the unit's form shows it now: what a form row's text is matched against."""
+
+    task_id: str
+    item: str
+    target: str
 
 
 def _validate_indicators(ex, form, expected):

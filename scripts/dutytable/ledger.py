@@ -470,3 +470,7 @@ class Ledger:
         return {row[0] for row in self.db.execute(
             "SELECT DISTINCT a.task_id FROM answers a JOIN returns r ON r.id = a.return_id"
             " WHERE r.period = ? AND r.verdict IN (?, ?)", (str(period), *ACCEPTED))}
+
+    def task_ids(self) -> set[str]:
+        """Every task ID any return has answers for: IDs a re-import must not give to a new task."""
+        return {row[0] for row in self.db.execute("SELECT DISTINCT task_id FROM answers")}

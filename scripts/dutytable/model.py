@@ -75,6 +75,18 @@ class Recipient:
         return None
 
 
+@dataclass(frozen=True)
+class TaskChange:
+    """A task a re-import added or removed, as it stood then, and the period (YYYY-MM) of that import."""
+
+    ADDED = "新增"
+    REMOVED = "删除"
+
+    kind: str  # ADDED or REMOVED
+    period: str
+    task: Task
+
+
 @dataclass
 class Table:
     """The responsibility table: ordered tasks plus where it came from."""
@@ -86,10 +98,17 @@ class Table:
     indicator_record: dict = field(default_factory=dict)  # task_id -> target fingerprint at extraction
     extra_columns: tuple = ()  # headers of the table's own further columns (完成时限, 备注 …), in order
     schema: schema.Schema = None  # the declared columns; default: schema.DEFAULT with the extra columns
+    history: list = field(default_factory=list)  # TaskChange: tasks added and removed by re-imports, in order
 
     def __post_init__(self) -> None:
         if self.schema is None:
             self.schema = schema.DEFAULT.with_extras(self.extra_columns)
+
+    @property
+    def retired(self) -> list:
+        """The tasks re-imports removed (and none put back since): their IDs are never given to another task."""
+        present = {t.task_id for t in self.tasks}
+        return [c.task for c in self.history if c.kind == TaskChange.REMOVED and c.task.task_id not in present]
 
     def task(self, task_id: str) -> Task:
         for t in self.tasks:

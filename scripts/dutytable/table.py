@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import convert, files, indicators
 from .errors import ConfigError, InputError, TableError
+from .matching import H_CHANGE, H_PERIOD, HISTORY_SHEET, free_id, task_id_for
 from .model import (
     COL_CATEGORY,
     COL_ID,
@@ -32,6 +33,7 @@ from .model import (
     TABLE_COLUMNS,
     Table,
     Task,
+    TaskChange,
 )
 from .schema import H_COMPARISON, H_ID, H_IND_ID, H_IND_NAME, H_IND_UNIT, H_SOURCE, H_TARGET_VALUE, H_UNIT
 from .vocab import HELP_SHEET, TABLE_SHEET, clean_text
@@ -55,20 +57,16 @@ def join_departments(paragraphs):
     return _DEPT_SEPARATOR_RUN.sub("、", text).strip("、 ")
 
 
-def task_id_for(seq, index):
-    """T0103: category 1, third sub-item. A letter first, so no spreadsheet makes it a number or date."""
-    return f"T{seq:02d}{index:02d}"
-
-
 # ---------------------------------------------------------------------------
 # Loading and validating the master table
 
-def load_table(path, departments):
+def load_table(path, departments, with_indicators: bool = True):
     """Read and validate the master table.
 
     Args:
         path: the workbook (.xlsx, or .xls/.ods if a clerk saved it so).
         departments: the :class:`departments.Departments` of config.ini.
+        with_indicators: read and check its 指标 sheet too (False: the tasks only, as a re-import compares them).
 
     Returns:
         A :class:`model.Table`.
@@ -108,7 +106,8 @@ def load_table(path, departments):
         records.append((r + 1, values))
     if not records:
         raise TableError(f"{where} 中没有任何任务：请从第{header_index + 2}行起每行填写一项工作内容。")
-    used_ids = {v[COL_ID] for _, v in records}
+    history = _read_history(sheets, departments)
+    used_ids = {v[COL_ID] for _, v in records} | {c.task.task_id for c in history}
     for rownum, v in records:
         item = v[COL_ITEM]
         at = f"{where}第{rownum}行" + (f"（{item}）" if item else "")
@@ -132,11 +131,11 @@ def load_table(path, departments):
             row_problems.append(f"{at}：没有牵头部门，请至少填写一个牵头部门，多个部门用顿号“、”分隔。")
         task_id = v[COL_ID]
         if not task_id:
-            row_problems.append(f"{at}：任务编号为空，请填写一个未用过的编号，例如 {_free_id(used_ids, seq)}。")
+            row_problems.append(f"{at}：任务编号为空，请填写一个未用过的编号，例如 {free_id(used_ids, seq)}。")
         elif task_id in seen_ids:
             row_problems.append(
                 f"{at}：任务编号“{task_id}”与第{seen_ids[task_id]}行重复，每行的编号必须不同，请改为"
-                f" {_free_id(used_ids, seq)}。")
+                f" {free_id(used_ids, seq)}。")
         else:
             seen_ids[task_id] = rownum
         key = (v[COL_CATEGORY], item)
@@ -154,11 +153,35 @@ def load_table(path, departments):
                           extras=v["extras"], key=v["key"]))
     if problems:
         raise TableError(problems[0], problems[1:])
-    table = Table(tasks=tasks, source=str(path), extra_columns=tuple(name for name, _ in extra_columns))
+    table = Table(tasks=tasks, source=str(path), extra_columns=tuple(name for name, _ in extra_columns),
+                  history=history)
+    if not with_indicators:
+        return table
     rows, record = indicators.read_sheet(sheets, table, path.name)
     table.indicators, table.indicator_record = indicators.merge(table, departments, rows, record)
     indicators.check_owners(table, departments, path.name)
     return table
+
+
+def _read_history(sheets, departments):
+    """The tasks re-imports added and removed, from the master's :data:`matching.HISTORY_SHEET` (none without it)."""
+    sheet = next((s for s in sheets if s.name == HISTORY_SHEET), None)
+    if sheet is None or not sheet.rows:
+        return []
+    header = {text_of(v): i for i, v in enumerate(sheet.rows[0])}
+    if not all(col in header for col in TABLE_COLUMNS + (H_CHANGE, H_PERIOD)):
+        return []
+    history = []
+    for r in range(1, len(sheet.rows)):
+        v = {col: text_of(sheet.cell(r, i)) for col, i in header.items()}
+        if not v[COL_ID] or v[H_CHANGE] not in (TaskChange.ADDED, TaskChange.REMOVED):
+            continue
+        seq = int(float(v[COL_SEQ])) if v[COL_SEQ].replace(".", "", 1).isdigit() else 0
+        task = Task(task_id=v[COL_ID], seq=seq, category=v[COL_CATEGORY], item=v[COL_ITEM], target=v[COL_TARGET],
+                    leads=tuple(departments.split(v[COL_LEADS])), partners=tuple(departments.split(v[COL_PARTNERS])),
+                    leads_text=v[COL_LEADS], partners_text=v[COL_PARTNERS], row=r + 1)
+        history.append(TaskChange(v[H_CHANGE], v[H_PERIOD], task))
+    return history
 
 
 def _find_header(rows):
@@ -190,14 +213,6 @@ def _map_columns(header, where, rownum):
 def _similar(a, b):
     """Two header names share at least two characters (牵头单位 ~ 牵头部门)."""
     return len(set(a) & set(b)) >= 2
-
-
-def _free_id(used, seq):
-    seq = seq or 99
-    n = 1
-    while task_id_for(seq, n) in used:
-        n += 1
-    return task_id_for(seq, n)
 
 
 # ---------------------------------------------------------------------------
@@ -1053,7 +1068,27 @@ def write_table(table, path, set_aside: tuple | list = ()) -> None:
         record.hide()
         if set_aside:
             _write_set_aside(wb, set_aside, head, body)
+        if table.history:
+            _write_history(wb, table.history, head, body)
         wb.close()
+
+
+def _write_history(wb, history, head, body):
+    """The tasks re-imports added and removed: a removed task's ID stays taken, and the months before a task
+    was added, or after it was removed, still show their own tasks."""
+    ws = wb.add_worksheet(HISTORY_SHEET)
+    columns = TABLE_COLUMNS + (H_CHANGE, H_PERIOD)
+    for c, name in enumerate(columns):
+        ws.set_column(c, c, 40 if name == COL_TARGET else 12)
+        ws.write_string(0, c, name, head)
+    for r, change in enumerate(history, start=1):
+        t = change.task
+        for c, value in enumerate((t.task_id, str(t.seq), t.category, t.item, t.target, t.leads_text,
+                                   t.partners_text, change.kind, change.period)):
+            ws.write_string(r, c, value, body)
+    ws.set_column(len(columns) + 1, len(columns) + 1, 60)
+    ws.write_string(0, len(columns) + 1, "重新导入时新增和删除的任务，供以前各月的汇总写出当月的任务、"
+                                         "已删除任务的编号不再给新任务使用。请不要修改。")
 
 
 def _write_set_aside(wb, set_aside, head, body):

@@ -124,6 +124,7 @@ ON_TIME = "按时"
 NO_DATA = "无数据"  # a period of the year with no accepted return at all
 CORRECTED = "已补正"  # a 待补正 return replaced by a valid one
 NOT_LISTED = "当期未列入"  # a task added to the table later in the year
+REMOVED = "已从主表删除"  # a task a re-import removed: earlier months' 汇总 and the year list it at the end
 STATS_CHART_SHEET = "统计图"  # the status chart, on a sheet of its own sized to a page
 TREND_SHEET = "指标趋势"  # the indicators' month-by-month chart, once there are two periods
 
