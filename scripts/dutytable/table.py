@@ -644,10 +644,31 @@ def _header_labels(grid, index, words):
     labels = _texts(grid.rows[index][1])
     if index + 1 < len(grid.rows):
         below = _texts(grid.rows[index + 1][1])
-        filled = [t for t in below if t]
-        if filled and all(_meaning(t, words) or t in labels for t in filled):
-            return [b or a for a, b in zip(labels, below)], index + 2
+        parents = _spanning_parents(labels)
+        filled = [(c, t) for c, t in enumerate(below) if t]
+        if filled and all(_meaning(t, words) or t in labels or (c in parents and _SUB_LABEL.fullmatch(t))
+                          for c, t in filled):
+            return [a if not b else b if _meaning(b, words) or c not in parents else parents[c]
+                    for c, (a, b) in enumerate(zip(labels, below))], index + 2
     return labels, index + 1
+
+
+_SUB_LABEL = re.compile(r"[^\d\s，,。；;：:、]{1,6}")  # a short word, as 子项 under 工作内容
+
+
+def _spanning_parents(labels):
+    """{column: the header label spanning it} for every column under a header cell merged across columns.
+
+    A label of its own below such a cell (子项 under 工作内容) that is no known header word keeps the
+    meaning of the cell above: 工作内容 over 类别 | 子项 reads as 类别 and 工作内容.
+    """
+    parents, start = {}, None
+    for c, label in enumerate(labels + [""]):
+        if label or c == len(labels):
+            if start is not None and c - start >= 2:
+                parents.update({i: labels[start] for i in range(start, c)})
+            start = c if label else None
+    return parents
 
 
 def _map_import_columns(labels, words):
@@ -797,7 +818,7 @@ class _Problems:
     def lines(self):
         result = []
         for cause, rows in self.causes.items():
-            shown = "、".join(str(r) for r in rows[:10]) + (f"等 {len(rows)} 行" if len(rows) > 10 else "")
+            shown = "、".join(str(r) for r in rows[:10]) + (f"等 {len(rows)} " if len(rows) > 10 else "")
             result.append(f"{self.where}第{shown}行：{cause}")
         return result
 
