@@ -55,3 +55,90 @@ def test_more_than_ten_rows_with_one_cause_are_named_once_without_a_doubled_word
     assert info.value.lines() == [("附件.docx 表格第2、3、4、5、6、7、8、9、10、11等 18 行：责任单位中没有标明牵头单位。"
                                    "请在牵头单位名称后加“（牵头）”，或者在 config.ini 的 [import] 中写"
                                    "“first_listed_lead = 是”（列第一位的为牵头单位）。")]
+
+
+# --- 1. a unit name broken over two lines of a cell is one unit ----------------------------
+
+BROKEN_NAMES = Shape("broken_unit_names", [[
+    ["序号", "重点任务", "牵头单位", "配合单位", "完成时限"],
+    ["1", "开展农村人居环境整治", ["市农业", "农村局"], "市生态\n环境局、市住房和城乡建设局", "年底前"],
+    ["2", "治理城市黑臭水体5条", "市生态\n环境局", ["市水利局", "市城管局"], "6月底前"],
+    ["3", "建设美丽乡村示范村10个", "市农业农村局", ["各镇", "街道"], "年底前"],
+    ["4", "推进高新区扩区", ["市发展和改革", "委员会"], ["高新区", "管委会"], "三季度"],
+]], [
+    ("全部任务", "开展农村人居环境整治", "开展农村人居环境整治", ("市农业农村局",), ("市生态环境局", "市住房和城乡建设局"),
+     ("年底前",)),
+    ("全部任务", "治理城市黑臭水体5条", "治理城市黑臭水体5条", ("市生态环境局",), ("市水利局", "市城管局"), ("6月底前",)),
+    ("全部任务", "建设美丽乡村示范村10个", "建设美丽乡村示范村10个", ("市农业农村局",), ("各镇、街道",), ("年底前",)),
+    ("全部任务", "推进高新区扩区", "推进高新区扩区", ("市发展和改革委员会",), ("高新区管委会",), ("三季度",)),
+], ("完成时限",))
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx"])
+def test_a_unit_name_broken_over_two_lines_of_a_cell_is_one_unit(tmp_path, kind):
+    departments = Departments(groups={"各镇、街道": ["甲镇", "乙街道"]})
+    imported = read_source(BUILDERS[kind](tmp_path / f"附件.{kind}", BROKEN_NAMES), departments)
+    assert summary(imported.table) == BROKEN_NAMES.expected
+    assert [r.name for r in imported.table.recipients(departments)] == [
+        "市农业农村局", "市生态环境局", "市住房和城乡建设局", "市水利局", "市城管局", "甲镇", "乙街道",
+        "市发展和改革委员会", "高新区管委会"]
+    first = 2 if kind == "docx" else 3  # the workbook has its title in row 1
+    assert imported.joins == [(first, "市农业", "农村局", "市农业农村局"), (first, "市生态", "环境局", "市生态环境局"),
+                              (first + 1, "市生态", "环境局", "市生态环境局"),
+                              (first + 3, "市发展和改革", "委员会", "市发展和改革委员会"),
+                              (first + 3, "高新区", "管委会", "高新区管委会")]
+
+
+def test_check_shows_every_join_made(tmp_path):
+    from dutytable.cli import describe_import
+
+    departments = Departments(groups={"各镇、街道": ["甲镇", "乙街道"]})
+    lines = describe_import(read_source(build_docx(tmp_path / "附件.docx", BROKEN_NAMES), departments), departments)
+    assert lines[8:14] == [
+        "合并换行：市农业 + 农村局 → 市农业农村局（第2行）",
+        "合并换行：市生态 + 环境局 → 市生态环境局（第2行）",
+        "合并换行：市生态 + 环境局 → 市生态环境局（第3行）",
+        "合并换行：市发展和改革 + 委员会 → 市发展和改革委员会（第5行）",
+        "合并换行：高新区 + 管委会 → 高新区管委会（第5行）",
+        ("表中的单位（8 个）：“市农业农村局”“市生态环境局”“市住房和城乡建设局”“市水利局”“市城管局”"
+         "“各镇、街道”（集体，展开为 2 个单位）“市发展和改革委员会”“高新区管委会”。"),
+    ]
+
+
+@pytest.mark.parametrize("lines, text, joins", [
+    (["质监分局", "药监分局"], "质监分局、药监分局", []),  # the seed: one unit a line
+    (["经发局、园区办、", "各镇、街道"], "经发局、园区办、各镇、街道", []),
+    (["各镇", "街道"], "各镇、街道", []),
+    (["各镇人民政府、街道", "办事处"], "各镇人民政府、街道办事处", [("街道", "办事处", "街道办事处")]),
+    (["市生态", "环境局（牵头）", "市财政局"], "市生态环境局（牵头）、市财政局", [("市生态", "环境局", "市生态环境局")]),
+    (["区发展改革局", "（区粮食局）"], "区发展改革局（区粮食局）", []),
+    (["张三", "李四"], "张三、李四", []),  # neither alone nor together a unit: left apart
+    (["市农业\n农村局", "", "区妇联"], "市农业农村局、区妇联", [("市农业", "农村局", "市农业农村局")]),
+])
+def test_join_lines(lines, text, joins):
+    assert Departments().join_lines(lines) == (text, joins)
+
+
+def test_a_known_alias_makes_a_unit_by_itself():
+    departments = Departments(aliases={"发改": "区发改局"})
+    assert departments.join_lines(["发改", "财政局"]) == ("发改、财政局", [])
+    assert Departments().join_lines(["发改", "财政局"]) == ("发改财政局", [("发改", "财政局", "发改财政局")])
+
+
+# --- 2. one unit alone in a 责任单位 cell is the lead -----------------------------------------
+
+def test_one_unit_alone_in_the_responsibility_column_is_its_lead_and_only_lists_ask(tmp_path):
+    rows = [["序号", "工作任务", "责任单位"],
+            ["1", "建成5G基站200个", "区工信局"],
+            ["2", "实施河道整治3条", "区水利局、区生态环境局"],
+            ["3", "新建幼儿园3所", "区教育局（牵头）、区住建局"],
+            ["4", "新增城镇就业5000人", "区人社局\n区财政局"]]
+    path = build_docx(tmp_path / "附件.docx", Shape("x", [rows], []))
+    with pytest.raises(TableError) as info:
+        import_source(path, Departments())
+    assert info.value.lines() == [("附件.docx 表格第3、5行：责任单位中没有标明牵头单位。请在牵头单位名称后加“（牵头）”，"
+                                   "或者在 config.ini 的 [import] 中写“first_listed_lead = 是”（列第一位的为牵头单位）。")]
+    rows[2][2], rows[4][2] = "区水利局", "区人社局"
+    table = import_source(build_docx(tmp_path / "附件2.docx", Shape("x", [rows], [])), Departments())
+    assert [(t.leads, t.partners) for t in table.tasks] == [
+        (("区工信局",), ()), (("区水利局",), ()), (("区教育局",), ("区住建局",)), (("区人社局",), ())]

@@ -37,21 +37,12 @@ from .vocab import HELP_SHEET, TABLE_SHEET
 from .workbooks import OLE2_MAGIC, check_zip, open_workbook, sniff, text_of
 from .xlsx import BODY, HEAD, new_workbook, print_a4
 
-_DEPT_SEPARATOR_RUN = re.compile(r"[\s\u3000]*、[\s\u3000、]*")
-
-
 # ---------------------------------------------------------------------------
 # Building tasks from cell text
 
 def join_text(paragraphs):
     """A text cell's paragraphs as one line: breaks that only wrapped a narrow cell go."""
     return "".join(p.strip() for p in paragraphs if p.strip())
-
-
-def join_departments(paragraphs):
-    """A department cell's paragraphs joined by 、: each break separates two names."""
-    text = "、".join(p.strip() for p in paragraphs if p.strip())
-    return _DEPT_SEPARATOR_RUN.sub("、", text).strip("、 ")
 
 
 def task_id_for(seq, index):
@@ -361,12 +352,14 @@ class Imported:
         where: the document and table it came from, as messages name it.
         columns: (header as written, what it became) in column order.
         first_listed_lead: the lead was taken as the first unit of 责任单位.
+        joins: (row, first line, second line, unit) for each unit name read whole from two lines of a cell.
     """
 
     table: Table
     where: str = ""
     columns: list = field(default_factory=list)
     first_listed_lead: bool = False
+    joins: list = field(default_factory=list)
 
 
 @dataclass
@@ -894,18 +887,20 @@ def _interpret(grid, header_index, departments, options, original):
         records.append(current)
     if any(_FIRST_IS_LEAD.search(n) for n in notes):
         first_listed = True
-    tasks = _records_to_tasks(records, cols, departments, grid.where, first_listed, words, inline)
+    joins = []
+    tasks = _records_to_tasks(records, cols, departments, grid.where, first_listed, words, inline, joins)
     table = Table(tasks=tasks, source=str(original), title=grid.title,
                   extra_columns=tuple(label for label, _ in cols.extras))
     table.indicators, table.indicator_record = indicators.merge(table, departments)
-    return Imported(table, grid.where, cols.shown, first_listed and bool(cols.responsible or has_inline))
+    return Imported(table, grid.where, cols.shown, first_listed and bool(cols.responsible or has_inline), joins)
 
 
-def _records_to_tasks(records, cols, departments, where, first_listed, words, inline):
+def _records_to_tasks(records, cols, departments, where, first_listed, words, inline, joins):
     """Tasks from the rows gathered under each task: text cleaned (★, numbering, inline units), units by role.
 
     Categories are numbered in order of appearance and tasks within each, as T0102; problems
-    are grouped by cause, one line each, naming every row.
+    are grouped by cause, one line each, naming every row. ``joins`` receives (row, first line,
+    second line, unit) for each unit name broken over two lines of a cell.
     """
     problems = _Problems(where)
     tasks, seen, counts, category_seq = [], {}, {}, {}
@@ -915,30 +910,13 @@ def _records_to_tasks(records, cols, departments, where, first_listed, words, in
         text = text.replace(KEY_MARK, "").strip()
         text, found = _inline_units(text, words, inline)
         text = _NUMBERING.sub("", text).strip()
-        leads_raw = join_departments(r["leads"]) or found.get(LEADS, "")
-        partners_raw = join_departments(r["partners"]) or found.get(PARTNERS, "")
-        responsible_raw = join_departments(r["responsible"]) or ("" if leads_raw else found.get(RESPONSIBLE, ""))
-        if found.get(RESPONSIBLE) and leads_raw and not partners_raw:
-            partners_raw = found[RESPONSIBLE]  # 牵头单位：甲；责任单位：乙 — 责任单位 beside a lead
-        lead_tokens = [t for t, _ in departments.tokens(leads_raw)]
-        partner_tokens = []
-        for token, marked in departments.tokens(partners_raw):
-            (lead_tokens if marked else partner_tokens).append(token)
-        if responsible_raw:
-            listed = departments.tokens(responsible_raw)
-            marked = [t for t, m in listed if m]
-            if marked:
-                lead_tokens += marked
-                partner_tokens += [t for t, m in listed if not m]
-            elif first_listed:
-                lead_tokens.append(listed[0][0])
-                partner_tokens += [t for t, _ in listed[1:]]
-            else:
-                partner_tokens += [t for t, _ in listed]
-                problems.add(r["row"], "责任单位中没有标明牵头单位。请在牵头单位名称后加“（牵头）”，"
-                                       "或者在 config.ini 的 [import] 中写“first_listed_lead = "
-                                       "是”（列第一位的为牵头单位）。")
-                continue
+        units = _task_units(r, found, departments, first_listed, joins)
+        if units is None:
+            problems.add(r["row"], "责任单位中没有标明牵头单位。请在牵头单位名称后加“（牵头）”，"
+                                   "或者在 config.ini 的 [import] 中写“first_listed_lead = "
+                                   "是”（列第一位的为牵头单位）。")
+            continue
+        lead_tokens, partner_tokens = units
         leads = list(dict.fromkeys(departments.aliases.get(t, t) for t in lead_tokens))
         lead_tokens = list(dict.fromkeys(lead_tokens))
         partner_tokens = [t for t in dict.fromkeys(partner_tokens) if departments.aliases.get(t, t) not in leads]
@@ -976,6 +954,40 @@ def _records_to_tasks(records, cols, departments, where, first_listed, words, in
     if not tasks:
         raise TableError(f"{where}：表格中没有任何工作内容，请确认这是目标任务责任分解表。")
     return tasks
+
+
+def _task_units(r, found, departments, first_listed, joins):
+    """(lead names, partner names) of a task as written, or None when its 责任单位 lists several units
+    and the lead is not known.
+
+    One unit alone in a 责任单位 cell is the lead; of several, the one marked （牵头）, or the first
+    when the table or config.ini says so. Lines of a cell that break one name are joined (``joins``).
+    """
+    def cell(key):
+        text, made = departments.join_lines(r[key])
+        joins.extend((r["row"], *j) for j in made)
+        return text
+
+    leads_raw = cell("leads") or found.get(LEADS, "")
+    partners_raw = cell("partners") or found.get(PARTNERS, "")
+    responsible_raw = cell("responsible") or ("" if leads_raw else found.get(RESPONSIBLE, ""))
+    if found.get(RESPONSIBLE) and leads_raw and not partners_raw:
+        partners_raw = found[RESPONSIBLE]  # 牵头单位：甲；责任单位：乙 — 责任单位 beside a lead
+    lead_tokens = [t for t, _ in departments.tokens(leads_raw)]
+    partner_tokens = []
+    for token, marked in departments.tokens(partners_raw):
+        (lead_tokens if marked else partner_tokens).append(token)
+    listed = departments.tokens(responsible_raw)
+    marked = [t for t, m in listed if m]
+    if marked:
+        lead_tokens += marked
+        partner_tokens += [t for t, m in listed if not m]
+    elif listed and (len(listed) == 1 or first_listed):
+        lead_tokens.append(listed[0][0])
+        partner_tokens += [t for t, _ in listed[1:]]
+    elif listed:
+        return None
+    return lead_tokens, partner_tokens
 
 
 # ---------------------------------------------------------------------------
