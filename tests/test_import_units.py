@@ -4,6 +4,8 @@ Each table is built the way Word (python-docx: real gridSpan and vMerge merges, 
 or a line break in a cell) or Excel (merged ranges, line breaks in cells) saves it, and read exactly.
 """
 
+import datetime as dt
+
 import pytest
 from builders import seed_rows
 from conftest import SEED
@@ -12,6 +14,7 @@ from dutytable.errors import TableError
 from dutytable.table import import_source, read_source
 from expected_table import EXPECTED
 from expected_table import summary as seed_summary
+from returns import IND_VALUE
 from shapes import LEFT, UP, Shape, build_docx, build_xlsx, summary
 
 BUILDERS = {"docx": build_docx, "xlsx": build_xlsx}
@@ -142,3 +145,79 @@ def test_one_unit_alone_in_the_responsibility_column_is_its_lead_and_only_lists_
     table = import_source(build_docx(tmp_path / "附件2.docx", Shape("x", [rows], [])), Departments())
     assert [(t.leads, t.partners) for t in table.tasks] == [
         (("区工信局",), ()), (("区水利局",), ()), (("区教育局",), ("区住建局",)), (("区人社局",), ())]
+
+
+# --- 5. a source column the form already has is kept under a distinct name -----------------
+
+STATUS_COLUMN = Shape("status_column", [[
+    ["序号", "重点任务", "牵头单位", "配合单位", "完成情况", "推进情况", "完成时限"],
+    ["1", "新增规上工业企业15家", "区工信局", "区统计局", "已完成", "去年已新增16家", "年底前"],
+    ["2", "完成背街小巷整治50条", "区城管局", "", "未完成", "去年整治41条", "年底前"],
+]], [])
+
+
+def test_a_source_column_meaning_what_the_form_asks_is_kept_as_the_tables_own(tmp_path, workdir):
+    import openpyxl
+    from dutytable import pipeline
+    from dutytable.cli import describe_import
+    from dutytable.config import load_config
+    from dutytable.consolidate import consolidate
+    from dutytable.forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, form_cells, generate
+    from dutytable.inbox import Collector, summary_lines
+    from dutytable.model import Period
+    from dutytable.table import write_table
+
+    config = load_config(workdir / "config.ini")
+    imported = read_source(build_docx(tmp_path / "附件.docx", STATUS_COLUMN), config.departments)
+    lines = describe_import(imported, config.departments)
+    assert lines[1] == ("各列：序号 → 序号；重点任务 → 工作内容、工作目标；牵头单位 → 牵头部门；配合单位 → 配合部门；"
+                        "完成情况 → 其他列（与填报表的列同名或同义，保留为“原表完成情况”）；"
+                        "推进情况 → 其他列（与填报表的列同名或同义，保留为“原表推进情况”）；完成时限 → 其他列（保留）。")
+    assert lines[-1] == "其他列：原表完成情况、原表推进情况、完成时限。"
+    assert imported.table.task("T0101").extras == (("原表完成情况", "已完成"), ("原表推进情况", "去年已新增16家"),
+                                                   ("完成时限", "年底前"))
+    write_table(imported.table, config.table, ())
+    table = pipeline.load(config)
+    assert table.extra_columns == ("原表完成情况", "原表推进情况", "完成时限")
+    period = Period(2010, 11)
+    forms = dict(generate(table, config, period).files)
+    ws = openpyxl.load_workbook(forms["区城管局"])["填报表"]
+    letters, inputs, first = form_cells(table.schema)
+    assert [c.value for c in ws[first - 1]] == ["任务编号", "工作内容", "工作目标", "原表完成情况", "原表推进情况", "完成时限",
+                                                "职责", "完成状态", "推进情况", "存在问题", "下步打算"]
+    wb = openpyxl.load_workbook(forms["区城管局"])
+    ws = wb["填报表"]
+    ws[inputs[FILLER_LABEL]], ws[inputs[PHONE_LABEL]] = "张三", "0519-85000000"
+    ws[inputs[DATE_LABEL]] = dt.datetime(2010, 11, 20)
+    ws[f"{letters['status']}{first}"] = "正常推进"
+    ws[f"{letters['progress']}{first}"] = "本月整治8条。"
+    wb["指标填报"][f"{IND_VALUE}2"] = 8
+    config.inbox.mkdir(parents=True, exist_ok=True)
+    wb.save(config.inbox / "区城管局.xlsx")
+    result = Collector(config, table, settle_seconds=0, now=lambda: dt.datetime(2010, 11, 25, 9)).run(period)
+    assert [e.problems for e in result.processed] == [[]]
+    assert summary_lines(result)[0] == "收到 1 份：有效 1，待补正 0，退回 0，重复 0"
+    path, summary, _ = consolidate(config, table, period)
+    assert [(t.task.task_id, t.status, t.progress) for t in summary.tasks] == [
+        ("T0101", "未报送", ""), ("T0102", "正常推进", "区城管局：本月整治8条。")]
+    sheet = openpyxl.load_workbook(path)["汇总"]
+    header = [c.value for c in sheet[2]]
+    assert header.count("完成状态") == 1 and "原表完成情况" in header
+    assert sheet.cell(4, header.index("完成状态") + 1).value == "正常推进"
+    assert sheet.cell(4, header.index("原表完成情况") + 1).value == "未完成"
+
+
+def test_a_master_table_with_a_column_the_form_has_reads_it_as_the_tables_own(tmp_path, shipped_config):
+    import openpyxl
+    from dutytable.table import load_table
+
+    path = tmp_path / "主表.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "责任分解表"
+    ws.append(["任务编号", "序号", "类别", "工作内容", "工作目标", "牵头部门", "配合部门", "完成状态", "备注"])
+    ws.append(["T0101", 1, "产业发展", "培育规上企业", "培育规上企业10家", "区工信局", "", "已完成", "续建"])
+    wb.save(path)
+    table = load_table(path, shipped_config.departments)
+    assert table.extra_columns == ("原表完成状态", "备注")
+    assert table.task("T0101").extras == (("原表完成状态", "已完成"), ("备注", "续建"))

@@ -32,7 +32,7 @@ from .model import (
     Table,
     Task,
 )
-from .schema import H_COMPARISON, H_ID, H_IND_ID, H_IND_NAME, H_IND_UNIT, H_SOURCE, H_TARGET_VALUE, H_UNIT
+from .schema import DEFAULT, H_COMPARISON, H_ID, H_IND_ID, H_IND_NAME, H_IND_UNIT, H_SOURCE, H_TARGET_VALUE, H_UNIT
 from .vocab import HELP_SHEET, TABLE_SHEET
 from .workbooks import OLE2_MAGIC, check_zip, open_workbook, sniff, text_of
 from .xlsx import BODY, HEAD, new_workbook, print_a4
@@ -82,7 +82,8 @@ def load_table(path, departments):
     if problems:
         raise TableError(problems[0], problems[1:])
 
-    extra_columns = [(name, i) for i, name in enumerate(header) if name and name not in TABLE_COLUMNS]
+    extra_columns = [(distinct_from_form(name), i) for i, name in enumerate(header)
+                     if name and name not in TABLE_COLUMNS]
     key_column = next((i for name, i in extra_columns if name == KEY_COLUMN), None)
     extra_columns = [(name, i) for name, i in extra_columns if i != key_column]
     tasks, problems = [], []
@@ -216,6 +217,21 @@ other words of DEADLINE name an extra column that holds the deadline. Any other 
 column kept under its own name."""
 
 COLUMN_LABELS = {label: meaning for meaning, (label, _) in COLUMN_WORDS.items()}
+
+# Headers of a received table that mean what the form asks each month (besides the form's own headers).
+ANSWER_WORDS = ("完成情况", "落实情况", "进展情况", "工作进展", "进展", "进度", "完成进度", "推进落实情况",
+                "工作推进情况", "目前进展", "当前进展", "进展成效", "完成进展")
+KEPT = "其他列（保留）"  # what --check says of an extra column
+SOURCE_PREFIX = "原表"  # 完成情况 of the received table is kept as 原表完成情况
+
+
+def distinct_from_form(header: str) -> str:
+    """An extra column's header as kept: one the form has (完成状态, 推进情况 …) or one meaning what the
+    form asks each month (完成情况, 落实情况 …) gets :data:`SOURCE_PREFIX`, so that the form never shows
+    two columns of one name and last year's status never reads as this month's."""
+    key = normalise_header(header)
+    clash = {normalise_header(c.header) for c in DEFAULT.columns} | set(ANSWER_WORDS)
+    return SOURCE_PREFIX + header if key in clash else header
 KEY_COLUMN = "重点"  # the master table's column for ★ key tasks, written only when there are any
 KEY_MARK = "★"
 SET_ASIDE_SHEET = "移出的指标"
@@ -432,7 +448,7 @@ def _read_kind(path, kind, departments, options, original):
         if sheet is not None and any(text_of(v) == COL_ID for row in sheet.rows[:10] for v in row):
             table = load_table(path, departments)  # already in the master layout
             table.source = str(original)
-            shown = [(c, c) for c in TABLE_COLUMNS] + [(c, "其他列（保留）") for c in table.extra_columns]
+            shown = [(c, c) for c in TABLE_COLUMNS] + [(c, KEPT) for c in table.extra_columns]
             return Imported(table, f"{name} 工作表“{sheet.name}”", shown)
         grids = [_sheet_grid(s, name) for s in sheets if s.visible and s.rows]
     elif kind == "text":
@@ -712,13 +728,27 @@ def _map_import_columns(labels, words):
             cols.shown.append((label, f"{COL_LEADS}、{COL_PARTNERS}"))
         else:
             cols.extras.append((label, where))
-            cols.shown.append((label, "其他列（保留）"))
+            cols.shown.append((label, KEPT))
     seen = {}
     for i, (label, where) in enumerate(cols.extras):  # two columns both headed 备注 stay apart
         seen[label] = seen.get(label, 0) + 1
         if seen[label] > 1:
             cols.extras[i] = (f"{label}{seen[label]}", where)
+    _keep_apart_from_form(cols)
     return cols
+
+
+def _keep_apart_from_form(cols):
+    """Extra columns the form already has (完成状态, or 完成情况 meaning it) kept as 原表完成状态, said in --check."""
+    extras = iter(range(len(cols.extras)))
+    for i, (label, meaning) in enumerate(cols.shown):
+        if meaning != KEPT:
+            continue
+        e = next(extras)
+        kept = distinct_from_form(cols.extras[e][0])
+        if kept != cols.extras[e][0]:
+            cols.extras[e] = (kept, cols.extras[e][1])
+            cols.shown[i] = (label, f"其他列（与填报表的列同名或同义，保留为“{kept}”）")
 
 
 # --- rows ------------------------------------------------------------------------------------
