@@ -221,3 +221,20 @@ def test_a_master_table_with_a_column_the_form_has_reads_it_as_the_tables_own(tm
     table = load_table(path, shipped_config.departments)
     assert table.extra_columns == ("原表完成状态", "备注")
     assert table.task("T0101").extras == (("原表完成状态", "已完成"), ("备注", "续建"))
+
+
+# --- 4. people in 责任领导 / 分管领导 / 责任人 / 联系人 columns are never units --------------------
+
+def test_person_columns_are_kept_as_columns_never_read_as_units(tmp_path):
+    rows = [["序号", "重点任务", "责任领导", "分管领导", "责任单位", LEFT, LEFT, "主要责任人", "联系人"],
+            [UP, UP, UP, UP, "牵头单位", "责任人", "配合单位", UP, UP],
+            ["1", "新增规上工业企业15家", "王区长", "李副区长", "区工信局", "张局长", "区统计局", "赵科长", "钱科员"],
+            ["2", "完成背街小巷整治50条", "王区长", "孙副区长", "区城管局", "周局长", "", "吴科长", "郑科员"]]
+    departments = Departments()
+    imported = read_source(build_docx(tmp_path / "附件.docx", Shape("x", [rows], [])), departments)
+    table = imported.table
+    assert [(t.leads, t.partners) for t in table.tasks] == [(("区工信局",), ("区统计局",)), (("区城管局",), ())]
+    assert table.extra_columns == ("责任领导", "分管领导", "责任人", "主要责任人", "联系人")
+    assert table.task("T0101").extras == (("责任领导", "王区长"), ("分管领导", "李副区长"), ("责任人", "张局长"),
+                                          ("主要责任人", "赵科长"), ("联系人", "钱科员"))
+    assert [r.name for r in table.recipients(departments)] == ["区工信局", "区统计局", "区城管局"]

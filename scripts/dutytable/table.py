@@ -657,11 +657,12 @@ def _header_labels(grid, index, words):
         filled = [(c, t) for c, t in enumerate(below) if t]
         if filled and all(_meaning(t, words) or t in labels or (c in parents and _SUB_LABEL.fullmatch(t))
                           for c, t in filled):
-            return [a if not b else b if _meaning(b, words) or c not in parents else parents[c]
-                    for c, (a, b) in enumerate(zip(labels, below))], index + 2
+            return [a if not b else b if _meaning(b, words) or c not in parents or _PERSON_HEADER.search(b)
+                    else parents[c] for c, (a, b) in enumerate(zip(labels, below))], index + 2
     return labels, index + 1
 
 
+_PERSON_HEADER = re.compile(r"领导|责任人|联系人|负责人|分管|电话")  # people, never units: kept as their own column
 _SUB_LABEL = re.compile(r"[^\d\s，,。；;：:、]{1,6}")  # a short word, as 子项 under 工作内容
 
 
