@@ -238,3 +238,29 @@ def test_person_columns_are_kept_as_columns_never_read_as_units(tmp_path):
     assert table.task("T0101").extras == (("责任领导", "王区长"), ("分管领导", "李副区长"), ("责任人", "张局长"),
                                           ("主要责任人", "赵科长"), ("联系人", "钱科员"))
     assert [r.name for r in table.recipients(departments)] == ["区工信局", "区统计局", "区城管局"]
+
+
+# --- 3. collective names are marked 集体, with the line of config.ini that expands them ------
+
+def test_collective_names_are_marked_and_check_gives_the_line_to_add(tmp_path):
+    from dutytable.cli import describe_units
+    from dutytable.pipeline import report_collectives
+
+    rows = [["序号", "重点任务", "牵头单位", "配合单位"],
+            ["1", "深化放管服改革", "市政务服务中心", "市政府各部门"],
+            ["2", "推进河长制", "市水利局", "区直各部门、各相关单位"],
+            ["3", "打击非法集资", "市金融办", "市处非联席会议成员单位、各县区政府、各乡镇（街道）"]]
+    departments = Departments()
+    table = import_source(build_docx(tmp_path / "附件.docx", Shape("x", [rows], [])), departments)
+    collectives = ["市政府各部门", "区直各部门", "各相关单位", "市处非联席会议成员单位", "各县区政府", "各乡镇（街道）"]
+    assert [t.partners for t in table.tasks] == [tuple(collectives[:1]), tuple(collectives[1:3]),
+                                                 tuple(collectives[3:])]
+    assert describe_units(table, departments) == (
+        "表中的单位（9 个）：“市政务服务中心”“市政府各部门”（集体）“市水利局”“区直各部门”（集体）“各相关单位”（集体）"
+        "“市金融办”“市处非联席会议成员单位”（集体）“各县区政府”（集体）“各乡镇（街道）”（集体）。")
+    said = []
+    assert report_collectives(table, departments, said.append) == collectives
+    assert said[0] == ("提示：“市政府各部门”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，"
+                       "请在 config.ini 的 [groups] 中列出，例如“市政府各部门 = 单位甲、单位乙”。")
+    expanded = Departments(groups={"市政府各部门": ["市发改委", "市财政局"]})
+    assert [r.name for r in table.recipients(expanded)][:3] == ["市政务服务中心", "市发改委", "市财政局"]

@@ -16,7 +16,8 @@ _OPEN, _CLOSE = "（(", "）)"
 # (各乡镇（街道）, 各县（市、区）政府 and the like need no entry: a bracket keeps its 、.)
 BUILTIN_COMPOUNDS = ("各镇、街道", "各乡镇、街道", "各镇人民政府、街道办事处", "各乡镇人民政府、街道办事处",
                      "各县、市、区政府", "各县、市、区人民政府", "各县、市、区", "各市、县、区")
-_COLLECTIVE_HINT = re.compile(r"^各|有关|相关|、")
+# 各镇、街道, 市政府各部门, 区直各部门, 各相关单位, 区级有关部门, 联席会议成员单位 …
+_COLLECTIVE_HINT = re.compile(r"各|有关|相关|成员单位|、")
 # "（牵头）" after a name in a list makes that unit the lead; "（配合）" only repeats the column's role.
 _LEAD_MARK = re.compile(r"[（(]\s*牵头[^）)]{0,2}\s*[）)]")
 _OTHER_MARK = re.compile(r"[（(]\s*(?:配合|协办|协助|参与)[^）)]{0,2}\s*[）)]")
@@ -150,7 +151,7 @@ class Departments:
         return list(self.groups.get(name, [name]))
 
     def is_unexpanded_collective(self, name):
-        """True for a name that looks collective (各…, …有关部门) and has no group."""
+        """True for a name that looks collective (各…, …各部门, …有关部门, …成员单位) and has no group: no form."""
         return name not in self.groups and bool(_COLLECTIVE_HINT.search(name))
 
 
