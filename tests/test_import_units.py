@@ -116,6 +116,8 @@ def test_check_shows_every_join_made(tmp_path):
     (["市生态", "环境局（牵头）", "市财政局"], "市生态环境局（牵头）、市财政局", [("市生态", "环境局", "市生态环境局")]),
     (["区发展改革局", "（区粮食局）"], "区发展改革局（区粮食局）", []),
     (["张三", "李四"], "张三、李四", []),  # neither alone nor together a unit: left apart
+    (["区城投", "区财政局"], "区城投、区财政局", []),  # the next line begins and ends as a unit does
+    (["区人大", "区政协"], "区人大、区政协", []),
     (["市农业\n农村局", "", "区妇联"], "市农业农村局、区妇联", [("市农业", "农村局", "市农业农村局")]),
 ])
 def test_join_lines(lines, text, joins):

@@ -25,7 +25,9 @@ _OTHER_MARK = re.compile(r"[（(]\s*(?:配合|协办|协助|参与)[^）)]{0,2}\
 _TRAILING = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位)?|及)?[。.]*$")
 # How the name of a unit ends (市生态环境局, 区政务服务中心, 某某街道, 国网某某供电公司, 某某县 …).
 _UNIT_END = re.compile(r"(?:局|委|办|院|中心|镇|乡|街道|公司|所|站|队|厅|部|会|社|行|集团|政府|办事处|联|协|处|室|科|组"
-                       r"|馆|团|署|场|园|校|台|庭|厂|县|市|区|旗|部门|单位)$")
+                       r"|馆|团|署|场|园|校|台|庭|厂|县|市|区|旗|部门|单位|人大)$")
+# How a unit's name begins: a next line that begins so and makes a unit is a unit of its own (区城投 / 区财政局).
+_UNIT_START = ("区", "市", "县", "省", "各")
 # A line that is only the end of a name, never a unit of its own: it continues the line above.
 _NAME_TAILS = frozenset(("委员会", "管委会", "办公室", "办事处", "人民政府", "政府", "分局", "中心", "集团", "公司",
                          "有限公司", "大队", "支队", "管理局", "管理处", "服务中心"))
@@ -125,8 +127,9 @@ class Departments:
                 continue
             last = self._bare(_split_outside_brackets(text)[-1])
             first = self._bare(_split_outside_brackets(line)[0])
+            whole = self.is_unit(first) and first.startswith(_UNIT_START)
             if first and last and (first in _NAME_TAILS
-                                   or (not self.is_unit(last) and self.is_unit(last + first))):
+                                   or (not whole and not self.is_unit(last) and self.is_unit(last + first))):
                 joins.append((last, first, last + first))
                 text += line
             else:
