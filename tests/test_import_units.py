@@ -266,3 +266,20 @@ def test_collective_names_are_marked_and_check_gives_the_line_to_add(tmp_path):
                        "请在 config.ini 的 [groups] 中列出，例如“市政府各部门 = 单位甲、单位乙”。")
     expanded = Departments(groups={"市政府各部门": ["市发改委", "市财政局"]})
     assert [r.name for r in table.recipients(expanded)][:3] == ["市政务服务中心", "市发改委", "市财政局"]
+
+
+def test_the_import_itself_says_every_join_made(tmp_path, workdir):
+    from conftest import run_script
+
+    out = workdir / "新主表.xlsx"
+    result = run_script("import_table.py", build_docx(tmp_path / "附件.docx", BROKEN_NAMES), "--output", out,
+                        "--config", workdir / "config.ini")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[:6] == [
+        f"已导入 4 项工作内容（1 个类别），共 16 个填报单位，写入 {out}。",
+        "合并换行：市农业 + 农村局 → 市农业农村局（第2行）",
+        "合并换行：市生态 + 环境局 → 市生态环境局（第2行）",
+        "合并换行：市生态 + 环境局 → 市生态环境局（第3行）",
+        "合并换行：市发展和改革 + 委员会 → 市发展和改革委员会（第5行）",
+        "合并换行：高新区 + 管委会 → 高新区管委会（第5行）",
+    ]
