@@ -283,3 +283,11 @@ def test_the_import_itself_says_every_join_made(tmp_path, workdir):
         "合并换行：市发展和改革 + 委员会 → 市发展和改革委员会（第5行）",
         "合并换行：高新区 + 管委会 → 高新区管委会（第5行）",
     ]
+
+
+def test_a_category_row_right_under_a_merged_header_cell_is_a_category_not_a_second_header(tmp_path):
+    rows = [["序号", "工作内容", LEFT, "牵头单位", "配合单位"],
+            ["", "产业发展", "", "", ""],
+            ["1", UP, "培育规上企业10家", "区工信局", "区统计局"]]
+    table = import_source(build_docx(tmp_path / "附件.docx", Shape("x", [rows], [])), Departments())
+    assert summary(table) == [("产业发展", "培育规上企业10家", "培育规上企业10家", ("区工信局",), ("区统计局",), ())]

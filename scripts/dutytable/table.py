@@ -655,8 +655,8 @@ def _header_labels(grid, index, words):
         below = _texts(grid.rows[index + 1][1])
         parents = _spanning_parents(labels)
         filled = [(c, t) for c, t in enumerate(below) if t]
-        if filled and all(_meaning(t, words) or t in labels or (c in parents and _SUB_LABEL.fullmatch(t))
-                          for c, t in filled):
+        known = [t for _, t in filled if _meaning(t, words) or t in labels]
+        if known and all(t in known or (c in parents and _SUB_LABEL.fullmatch(t)) for c, t in filled):
             return [a if not b else b if _meaning(b, words) or c not in parents or _PERSON_HEADER.search(b)
                     else parents[c] for c, (a, b) in enumerate(zip(labels, below))], index + 2
     return labels, index + 1
