@@ -186,6 +186,11 @@ def describe_units(table, departments) -> str:
     return f"表中的单位（{len(names)} 个）：{''.join(shown)}。"
 
 
+def describe_joins(imported) -> list[str]:
+    """One line per unit name read whole from two lines of a cell, for the clerk to check."""
+    return [f"合并换行：{first} + {second} → {unit}（第{row}行）" for row, first, second, unit in imported.joins]
+
+
 def describe_import(imported, departments) -> list[str]:
     """What ``import_table.py --check`` prints: columns, categories, tasks, units, extra columns."""
     table = imported.table
@@ -200,6 +205,7 @@ def describe_import(imported, departments) -> list[str]:
         if t.partners:
             line += f"；配合 {'、'.join(t.partners)}"
         lines.append(line + "".join(f"；{h} {v}" for h, v in t.extras if v))
+    lines += describe_joins(imported)
     lines.append(describe_units(table, departments))
     lines.append("其他列：" + ("、".join(table.extra_columns) if table.extra_columns else "无") + "。")
     return lines + indicators.needs_confirming(table)
@@ -241,18 +247,22 @@ class ImportTable(Command):
             set_aside = _keep_clerk_indicators(table, target, config)
             echo(f"原主表已备份为 {files.backup(target).name}。")
         write_table(table, target, set_aside)
-        _say_imported(table, target, config, set_aside, changes)
+        _say_imported(imported, target, config, set_aside, changes)
         if target.resolve() == config.table.resolve():  # the configured master: its year's identity goes along
             _write_identity(found, config)
         pipeline.report_collectives(table, config.departments, echo)
         return 0
 
 
-def _say_imported(table, target, config, set_aside, changes) -> None:
-    """What an import wrote: tasks, units, kept columns, readings to confirm, indicators set aside, task changes."""
+def _say_imported(imported, target, config, set_aside, changes) -> None:
+    """What an import wrote: tasks, units (and the lines joined into one), kept columns, readings to confirm,
+    indicators set aside, task changes."""
+    table = imported.table
     recipients = table.recipients(config.departments)
     echo(f"已导入 {len(table.tasks)} 项工作内容（{len(table.categories)} 个类别），"
          f"共 {len(recipients)} 个填报单位，写入 {target}。")
+    for line in describe_joins(imported):
+        echo(line)
     echo(describe_units(table, config.departments))
     if table.extra_columns:
         echo(f"保留了表格中的其他列：{'、'.join(table.extra_columns)}。")

@@ -35,13 +35,10 @@ from .model import (
     Task,
     TaskChange,
 )
-from .schema import H_COMPARISON, H_ID, H_IND_ID, H_IND_NAME, H_IND_UNIT, H_SOURCE, H_TARGET_VALUE, H_UNIT
+from .schema import DEFAULT, H_COMPARISON, H_ID, H_IND_ID, H_IND_NAME, H_IND_UNIT, H_SOURCE, H_TARGET_VALUE, H_UNIT
 from .vocab import HELP_SHEET, TABLE_SHEET, clean_text
 from .workbooks import OLE2_MAGIC, check_zip, open_workbook, sniff, text_of
 from .xlsx import BODY, HEAD, new_workbook, print_a4
-
-_DEPT_SEPARATOR_RUN = re.compile(r"[\s\u3000]*、[\s\u3000、]*")
-
 
 # ---------------------------------------------------------------------------
 # Building tasks from cell text
@@ -51,10 +48,6 @@ def join_text(paragraphs):
     return "".join(p.strip() for p in paragraphs if p.strip())
 
 
-def join_departments(paragraphs):
-    """A department cell's paragraphs joined by 、: each break separates two names."""
-    text = "、".join(p.strip() for p in paragraphs if p.strip())
-    return _DEPT_SEPARATOR_RUN.sub("、", text).strip("、 ")
 
 
 # ---------------------------------------------------------------------------
@@ -91,7 +84,8 @@ def load_table(path, departments, with_indicators: bool = True):
     if problems:
         raise TableError(problems[0], problems[1:])
 
-    extra_columns = [(name, i) for i, name in enumerate(header) if name and name not in TABLE_COLUMNS]
+    extra_columns = [(distinct_from_form(name), i) for i, name in enumerate(header)
+                     if name and name not in TABLE_COLUMNS]
     key_column = next((i for name, i in extra_columns if name == KEY_COLUMN), None)
     extra_columns = [(name, i) for name, i in extra_columns if i != key_column]
     tasks, problems = [], []
@@ -244,6 +238,21 @@ other words of DEADLINE name an extra column that holds the deadline. Any other 
 column kept under its own name."""
 
 COLUMN_LABELS = {label: meaning for meaning, (label, _) in COLUMN_WORDS.items()}
+
+# Headers of a received table that mean what the form asks each month (besides the form's own headers).
+ANSWER_WORDS = ("完成情况", "落实情况", "进展情况", "工作进展", "进展", "进度", "完成进度", "推进落实情况",
+                "工作推进情况", "目前进展", "当前进展", "进展成效", "完成进展")
+KEPT = "其他列（保留）"  # what --check says of an extra column
+SOURCE_PREFIX = "原表"  # 完成情况 of the received table is kept as 原表完成情况
+
+
+def distinct_from_form(header: str) -> str:
+    """An extra column's header as kept: one the form has (完成状态, 推进情况 …) or one meaning what the
+    form asks each month (完成情况, 落实情况 …) gets :data:`SOURCE_PREFIX`, so that the form never shows
+    two columns of one name and last year's status never reads as this month's."""
+    key = normalise_header(header)
+    clash = {normalise_header(c.header) for c in DEFAULT.columns} | set(ANSWER_WORDS)
+    return SOURCE_PREFIX + header if key in clash else header
 KEY_COLUMN = "重点"  # the master table's column for ★ key tasks, written only when there are any
 KEY_MARK = "★"
 SET_ASIDE_SHEET = "移出的指标"
@@ -380,12 +389,14 @@ class Imported:
         where: the document and table it came from, as messages name it.
         columns: (header as written, what it became) in column order.
         first_listed_lead: the lead was taken as the first unit of 责任单位.
+        joins: (row, first line, second line, unit) for each unit name read whole from two lines of a cell.
     """
 
     table: Table
     where: str = ""
     columns: list = field(default_factory=list)
     first_listed_lead: bool = False
+    joins: list = field(default_factory=list)
 
 
 @dataclass
@@ -459,7 +470,7 @@ def _read_kind(path, kind, departments, options, original):
             table = load_table(path, departments)  # already in the master layout
             table.source = str(original)
             table.title = _workbook_title(path)
-            shown = [(c, c) for c in TABLE_COLUMNS] + [(c, "其他列（保留）") for c in table.extra_columns]
+            shown = [(c, c) for c in TABLE_COLUMNS] + [(c, KEPT) for c in table.extra_columns]
             return Imported(table, f"{name} 工作表“{sheet.name}”", shown)
         grids = [_sheet_grid(s, name) for s in sheets if s.visible and s.rows]
     elif kind == "text":
@@ -700,10 +711,32 @@ def _header_labels(grid, index, words):
     labels = _texts(grid.rows[index][1])
     if index + 1 < len(grid.rows):
         below = _texts(grid.rows[index + 1][1])
-        filled = [t for t in below if t]
-        if filled and all(_meaning(t, words) or t in labels for t in filled):
-            return [b or a for a, b in zip(labels, below)], index + 2
+        parents = _spanning_parents(labels)
+        filled = [(c, t) for c, t in enumerate(below) if t]
+        known = [t for _, t in filled if _meaning(t, words) or t in labels]
+        if known and all(t in known or (c in parents and _SUB_LABEL.fullmatch(t)) for c, t in filled):
+            return [a if not b else b if _meaning(b, words) or c not in parents or _PERSON_HEADER.search(b)
+                    else parents[c] for c, (a, b) in enumerate(zip(labels, below))], index + 2
     return labels, index + 1
+
+
+_PERSON_HEADER = re.compile(r"领导|责任人|联系人|负责人|分管|电话")  # people, never units: kept as their own column
+_SUB_LABEL = re.compile(r"[^\d\s，,。；;：:、]{1,6}")  # a short word, as 子项 under 工作内容
+
+
+def _spanning_parents(labels):
+    """{column: the header label spanning it} for every column under a header cell merged across columns.
+
+    A label of its own below such a cell (子项 under 工作内容) that is no known header word keeps the
+    meaning of the cell above: 工作内容 over 类别 | 子项 reads as 类别 and 工作内容.
+    """
+    parents, start = {}, None
+    for c, label in enumerate(labels + [""]):
+        if label or c == len(labels):
+            if start is not None and c - start >= 2:
+                parents.update({i: labels[start] for i in range(start, c)})
+            start = c if label else None
+    return parents
 
 
 def _map_import_columns(labels, words):
@@ -754,13 +787,27 @@ def _map_import_columns(labels, words):
             cols.shown.append((label, f"{COL_LEADS}、{COL_PARTNERS}"))
         else:
             cols.extras.append((label, where))
-            cols.shown.append((label, "其他列（保留）"))
+            cols.shown.append((label, KEPT))
     seen = {}
     for i, (label, where) in enumerate(cols.extras):  # two columns both headed 备注 stay apart
         seen[label] = seen.get(label, 0) + 1
         if seen[label] > 1:
             cols.extras[i] = (f"{label}{seen[label]}", where)
+    _keep_apart_from_form(cols)
     return cols
+
+
+def _keep_apart_from_form(cols):
+    """Extra columns the form already has (完成状态, or 完成情况 meaning it) kept as 原表完成状态, said in --check."""
+    extras = iter(range(len(cols.extras)))
+    for i, (label, meaning) in enumerate(cols.shown):
+        if meaning != KEPT:
+            continue
+        e = next(extras)
+        kept = distinct_from_form(cols.extras[e][0])
+        if kept != cols.extras[e][0]:
+            cols.extras[e] = (kept, cols.extras[e][1])
+            cols.shown[i] = (label, f"其他列（与填报表的列同名或同义，保留为“{kept}”）")
 
 
 # --- rows ------------------------------------------------------------------------------------
@@ -853,7 +900,7 @@ class _Problems:
     def lines(self):
         result = []
         for cause, rows in self.causes.items():
-            shown = "、".join(str(r) for r in rows[:10]) + (f"等 {len(rows)} 行" if len(rows) > 10 else "")
+            shown = "、".join(str(r) for r in rows[:10]) + (f"等 {len(rows)} " if len(rows) > 10 else "")
             result.append(f"{self.where}第{shown}行：{cause}")
         return result
 
@@ -929,18 +976,20 @@ def _interpret(grid, header_index, departments, options, original):
         records.append(current)
     if any(_FIRST_IS_LEAD.search(n) for n in notes):
         first_listed = True
-    tasks = _records_to_tasks(records, cols, departments, grid.where, first_listed, words, inline)
+    joins = []
+    tasks = _records_to_tasks(records, cols, departments, grid.where, first_listed, words, inline, joins)
     table = Table(tasks=tasks, source=str(original), title=grid.title,
                   extra_columns=tuple(label for label, _ in cols.extras))
     table.indicators, table.indicator_record = indicators.merge(table, departments)
-    return Imported(table, grid.where, cols.shown, first_listed and bool(cols.responsible or has_inline))
+    return Imported(table, grid.where, cols.shown, first_listed and bool(cols.responsible or has_inline), joins)
 
 
-def _records_to_tasks(records, cols, departments, where, first_listed, words, inline):
+def _records_to_tasks(records, cols, departments, where, first_listed, words, inline, joins):
     """Tasks from the rows gathered under each task: text cleaned (★, numbering, inline units), units by role.
 
     Categories are numbered in order of appearance and tasks within each, as T0102; problems
-    are grouped by cause, one line each, naming every row.
+    are grouped by cause, one line each, naming every row. ``joins`` receives (row, first line,
+    second line, unit) for each unit name broken over two lines of a cell.
     """
     problems = _Problems(where)
     tasks, seen, counts, category_seq = [], {}, {}, {}
@@ -950,30 +999,13 @@ def _records_to_tasks(records, cols, departments, where, first_listed, words, in
         text = text.replace(KEY_MARK, "").strip()
         text, found = _inline_units(text, words, inline)
         text = _NUMBERING.sub("", text).strip()
-        leads_raw = join_departments(r["leads"]) or found.get(LEADS, "")
-        partners_raw = join_departments(r["partners"]) or found.get(PARTNERS, "")
-        responsible_raw = join_departments(r["responsible"]) or ("" if leads_raw else found.get(RESPONSIBLE, ""))
-        if found.get(RESPONSIBLE) and leads_raw and not partners_raw:
-            partners_raw = found[RESPONSIBLE]  # 牵头单位：甲；责任单位：乙 — 责任单位 beside a lead
-        lead_tokens = [t for t, _ in departments.tokens(leads_raw)]
-        partner_tokens = []
-        for token, marked in departments.tokens(partners_raw):
-            (lead_tokens if marked else partner_tokens).append(token)
-        if responsible_raw:
-            listed = departments.tokens(responsible_raw)
-            marked = [t for t, m in listed if m]
-            if marked:
-                lead_tokens += marked
-                partner_tokens += [t for t, m in listed if not m]
-            elif first_listed:
-                lead_tokens.append(listed[0][0])
-                partner_tokens += [t for t, _ in listed[1:]]
-            else:
-                partner_tokens += [t for t, _ in listed]
-                problems.add(r["row"], "责任单位中没有标明牵头单位。请在牵头单位名称后加“（牵头）”，"
-                                       "或者在 config.ini 的 [import] 中写“first_listed_lead = "
-                                       "是”（列第一位的为牵头单位）。")
-                continue
+        units = _task_units(r, found, departments, first_listed, joins)
+        if units is None:
+            problems.add(r["row"], "责任单位中没有标明牵头单位。请在牵头单位名称后加“（牵头）”，"
+                                   "或者在 config.ini 的 [import] 中写“first_listed_lead = "
+                                   "是”（列第一位的为牵头单位）。")
+            continue
+        lead_tokens, partner_tokens = units
         leads = list(dict.fromkeys(departments.aliases.get(t, t) for t in lead_tokens))
         lead_tokens = list(dict.fromkeys(lead_tokens))
         partner_tokens = [t for t in dict.fromkeys(partner_tokens) if departments.aliases.get(t, t) not in leads]
@@ -1011,6 +1043,40 @@ def _records_to_tasks(records, cols, departments, where, first_listed, words, in
     if not tasks:
         raise TableError(f"{where}：表格中没有任何工作内容，请确认这是目标任务责任分解表。")
     return tasks
+
+
+def _task_units(r, found, departments, first_listed, joins):
+    """(lead names, partner names) of a task as written, or None when its 责任单位 lists several units
+    and the lead is not known.
+
+    One unit alone in a 责任单位 cell is the lead; of several, the one marked （牵头）, or the first
+    when the table or config.ini says so. Lines of a cell that break one name are joined (``joins``).
+    """
+    def cell(key):
+        text, made = departments.join_lines(r[key])
+        joins.extend((r["row"], *j) for j in made)
+        return text
+
+    leads_raw = cell("leads") or found.get(LEADS, "")
+    partners_raw = cell("partners") or found.get(PARTNERS, "")
+    responsible_raw = cell("responsible") or ("" if leads_raw else found.get(RESPONSIBLE, ""))
+    if found.get(RESPONSIBLE) and leads_raw and not partners_raw:
+        partners_raw = found[RESPONSIBLE]  # 牵头单位：甲；责任单位：乙 — 责任单位 beside a lead
+    lead_tokens = [t for t, _ in departments.tokens(leads_raw)]
+    partner_tokens = []
+    for token, marked in departments.tokens(partners_raw):
+        (lead_tokens if marked else partner_tokens).append(token)
+    listed = departments.tokens(responsible_raw)
+    marked = [t for t, m in listed if m]
+    if marked:
+        lead_tokens += marked
+        partner_tokens += [t for t, m in listed if not m]
+    elif listed and (len(listed) == 1 or first_listed):
+        lead_tokens.append(listed[0][0])
+        partner_tokens += [t for t, _ in listed[1:]]
+    elif listed:
+        return None
+    return lead_tokens, partner_tokens
 
 
 # ---------------------------------------------------------------------------
