@@ -1,8 +1,6 @@
 @echo off
-rem Double-click launcher for the clerk; runs from the tool folder.
-cd /d "%~dp0.."
-python scripts\demo.py %*
-if errorlevel 1 goto end
-python scripts\monthly.py %*
-:end
-pause
+rem Double-click launcher for the clerk: the demo month, in a folder of its own.
+rem Finds Python and keeps the window open: see launch.bat.
+setlocal
+set "SCRIPT=demo.py --period 2010-11"
+call "%~dp0launch.bat" %*
