@@ -447,6 +447,8 @@ class Scheduler(Command):
                    "--install 把每天的运行登记到系统的定时任务（Windows 任务计划程序，Linux 的 crontab），\n"
                    "不必开着窗口。")
     system = staticmethod(registration.subprocess.run)  # how the registration calls schtasks or crontab; tests swap it
+    windows = sys.platform == "win32"  # Task Scheduler, else the crontab
+    folder = registration.TOOL_FOLDER  # the tool folder registered; tests set a scratch copy
 
     def add_arguments(self, parser):
         group = parser.add_mutually_exclusive_group()
@@ -472,14 +474,14 @@ class Scheduler(Command):
         return 0
 
     def _registration(self, args, config, today):
-        planned = registration.planned(config)
+        planned = registration.planned(config, folder=self.folder)
         if args.install:
-            echo(registration.install(planned, config.outbox / "logs" / "cron.log", run=self.system))
+            echo(registration.install(planned, config.outbox / "logs" / "cron.log", self.windows, self.system))
         elif args.uninstall:
-            echo(registration.uninstall(planned.folder, run=self.system))
+            echo(registration.uninstall(planned.folder, self.windows, self.system))
         else:
             now = dt.datetime.combine(today, dt.datetime.now().time())
-            for line in registration.describe(planned, now, run=self.system):
+            for line in registration.describe(planned, now, self.windows, self.system):
                 echo(line)
             for day, p, name in upcoming(config, today):
                 echo(f"{day.isoformat()}  {p}  {NAMES[name]}")
@@ -492,15 +494,17 @@ class SetupDesktop(Command):
                    "py、python3、python 时就用它）；在 Linux（统信UOS、银河麒麟等）上再为每项工作生成快捷方式\n"
                    "（.desktop），放进应用菜单和工具文件夹的“桌面快捷方式”文件夹。装好 Python 和程序包后运行一次。")
     windows = sys.platform == "win32"
+    folder = registration.TOOL_FOLDER  # tests set up a scratch copy
     menu = None  # the applications menu's folder (default: the user's); tests pass their own
 
     def run(self, args, config, period, today):
         python = str(Path(sys.executable).absolute())
-        echo(f"已记录 Python 的位置：{python}（写在 {desktop.record_python(python, windows=self.windows)}）。")
+        record = desktop.record_python(python, self.folder, windows=self.windows)
+        echo(f"已记录 Python 的位置：{python}（写在 {record}）。")
         if self.windows:
             echo("双击 scripts 文件夹中的 .bat 即可使用；要放到桌面，右键 .bat →“发送到”→“桌面快捷方式”。")
             return 0
-        written = desktop.write_entries(self.menu or desktop.menu_folder())
+        written = desktop.write_entries(self.menu or desktop.menu_folder(), self.folder)
         echo(f"已生成 {len(desktop.LAUNCHERS)} 个快捷方式，放进应用菜单（{written[0].parent}）和 "
              f"{written[1].parent}；要放到桌面，把“{desktop.SHORTCUTS}”中需要的复制到桌面，"
              "第一次双击时选“信任并运行”。")

@@ -199,8 +199,11 @@ def describe(reg: Registration, now: dt.datetime, windows: bool = sys.platform =
              run=subprocess.run) -> list:
     """The lines --list starts with: registered or not, when it runs next, a time config.ini has changed."""
     call = _runner(run)
-    where = f"Windows 任务计划程序“{task_name(reg.folder)}”" if windows else "本用户的 crontab"
-    registered = (_registered_windows if windows else _registered_cron)(reg.folder, call)
+    where = f" Windows 任务计划程序“{task_name(reg.folder)}”" if windows else "本用户的 crontab"
+    try:
+        registered = (_registered_windows if windows else _registered_cron)(reg.folder, call)
+    except OutputError as exc:  # no crontab program: --list still lists what is coming
+        return [f"无法查看系统的定时任务：{str(exc).removeprefix('无法登记定时任务：')}"]
     if registered is None:
         return ["尚未登记到系统的定时任务：运行 python scripts/scheduler.py --install 登记后，"
                 "电脑开着就每天自动运行。"]
