@@ -144,10 +144,14 @@ def _registered_cron(folder: Path, run) -> dt.time | None:
 # What the commands call
 
 def _runner(run):
-    """subprocess.run as text, never through a shell; a missing program is a clear error."""
+    """subprocess.run as text, never through a shell; a missing program is a clear error.
+
+    The crontab is UTF-8 (the paths may be Chinese); schtasks speaks the console's code page.
+    """
     def call(args, input=None):
+        encoding = "utf-8" if args[0] == "crontab" else None
         try:
-            return run(args, input=input, capture_output=True, text=True)
+            return run(args, input=input, capture_output=True, text=True, encoding=encoding, errors="replace")
         except FileNotFoundError:
             how = ("Windows 的任务计划程序（schtasks）不可用" if args[0] == "schtasks"
                    else "这台电脑没有 crontab 命令：请先安装 cron（统信UOS、银河麒麟等：sudo apt install cron）")
