@@ -356,6 +356,12 @@ def test_windows_list_and_uninstall_ask_schtasks():
         "已登记到 Windows 任务计划程序“目标任务月度推进（目标任务工具-65f6e800）”：每天 08:30 运行，下次 2026-12-04 08:30。",
         "config.ini 中的运行时间已改为 09:00，与登记的不同：请重新运行 python scripts/scheduler.py --install。"]
     assert system.calls == [["schtasks", "/Query", "/TN", "目标任务月度推进（目标任务工具-65f6e800）", "/XML"]]
+    utf16 = "\x00".join("<StartBoundary>2026-12-03T07:45:00")  # as UTF-16 read in the console's code page
+    assert registration.describe(reg, dt.datetime(2026, 12, 3, 7, 0), windows=True, run=FakeSystem((0, utf16)))[0] == (
+        "已登记到 Windows 任务计划程序“目标任务月度推进（目标任务工具-65f6e800）”：每天 07:45 运行，下次 2026-12-03 07:45。")
+    assert registration.describe(reg, dt.datetime(2026, 12, 3, 7, 0), windows=True, run=FakeSystem((0, "<Task/>"))) == [
+        "已登记到 Windows 任务计划程序“目标任务月度推进（目标任务工具-65f6e800）”，但看不出每天几点运行（登记被改动过）："
+        "请重新运行 python scripts/scheduler.py --install。"]
     assert registration.describe(reg, dt.datetime(2026, 12, 3, 8, 0), windows=True, run=FakeSystem((1, ""))) == [
         "尚未登记到系统的定时任务：运行 python scripts/scheduler.py --install 登记后，电脑开着就每天自动运行。"]
     system = FakeSystem((0, xml), (0, ""))
@@ -480,3 +486,12 @@ def test_config_other_than_the_tool_folders_own_is_named_in_the_command(workdir)
                                                             dt.time(6, 0)), Path("/opt/工具 100%/outbox/logs/cron.log"))
     assert line == ("0 6 * * * cd '/opt/工具 100\\%' && /usr/bin/python3 >> '/opt/工具 100\\%/outbox/logs/cron.log' 2>&1 "
                     "# 目标任务月度推进：/opt/工具 100\\%")
+
+
+def test_a_crontab_line_edited_by_hand_is_said_so():
+    reg = registration.Registration(Path("/opt/工具"), ("python3",), dt.time(8, 30))
+    edited = FakeSystem((0, "MAILTO=x\n30 8 * * 1-5 cd /opt/工具 && python3 # 目标任务月度推进：/opt/工具\n"))
+    assert registration.describe(reg, dt.datetime(2010, 11, 1), windows=False, run=edited) == [
+        "已登记到本用户的 crontab，但看不出每天几点运行（登记被改动过）：请重新运行 python scripts/scheduler.py --install。"]
+    other = FakeSystem((0, "30 8 * * * true # 目标任务月度推进：/opt/工具2\n"))  # another tool folder's line
+    assert registration.describe(reg, dt.datetime(2010, 11, 1), windows=False, run=other)[0].startswith("尚未登记")

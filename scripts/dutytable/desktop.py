@@ -58,9 +58,10 @@ def _exec_argument(path: Path) -> str:
 def entry(name: str, comment: str, takes_file: bool, folder: Path = TOOL_FOLDER) -> str:
     """The .desktop entry that runs scripts/<name>.sh in a terminal (through sh: no execute bit needed)."""
     run = f"sh {_exec_argument(folder / 'scripts' / f'{name}.sh')}" + (" %f" if takes_file else "")
+    where = str(folder).replace("\\", "\\\\")  # a desktop entry's string escapes
     return ("[Desktop Entry]\nType=Application\nVersion=1.0\n"
             f"Name={name}\nComment=目标任务责任分解表工具：{comment}\n"
-            f"Exec={run}\nPath={folder}\nTerminal=true\nIcon=utilities-terminal\nCategories=Office;\n")
+            f"Exec={run}\nPath={where}\nTerminal=true\nIcon=utilities-terminal\nCategories=Office;\n")
 
 
 def write_entries(menu: Path, folder: Path = TOOL_FOLDER) -> list:

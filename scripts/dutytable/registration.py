@@ -84,12 +84,17 @@ def schtasks_query(folder: Path) -> list:
 _START = re.compile(r"<StartBoundary>\d{4}-\d\d-\d\dT(\d\d):(\d\d)")
 
 
-def _registered_windows(folder: Path, run) -> dt.time | None:
+#: What _registered_* return for a registration whose daily time cannot be read (edited by hand).
+UNKNOWN_TIME = "unknown"
+
+
+def _registered_windows(folder: Path, run):
+    """This folder's task: its daily time, UNKNOWN_TIME, or None when there is none."""
     result = run(schtasks_query(folder))
     if result.returncode != 0:
         return None
-    found = _START.search(result.stdout)
-    return dt.time(int(found[1]), int(found[2])) if found else dt.time(0, 0)
+    found = _START.search(result.stdout.replace("\x00", ""))  # the XML may come as UTF-16
+    return dt.time(int(found[1]), int(found[2])) if found else UNKNOWN_TIME
 
 
 # ---------------------------------------------------------------------------
@@ -132,11 +137,14 @@ def _ours(line: str, folder: Path) -> bool:
 _CRON_TIME = re.compile(r"(\d+) (\d+) \* \* \* ")
 
 
-def _registered_cron(folder: Path, run) -> dt.time | None:
+def _registered_cron(folder: Path, run):
+    """This folder's crontab line: its daily time, UNKNOWN_TIME, or None when there is none."""
     for line in _read_crontab(run):
         if _ours(line, folder):
             found = _CRON_TIME.match(line)
-            return dt.time(int(found[2]), int(found[1])) if found else dt.time(0, 0)
+            if found and int(found[2]) < 24 and int(found[1]) < 60:
+                return dt.time(int(found[2]), int(found[1]))
+            return UNKNOWN_TIME
     return None
 
 
@@ -211,6 +219,9 @@ def describe(reg: Registration, now: dt.datetime, windows: bool = sys.platform =
     if registered is None:
         return ["尚未登记到系统的定时任务：运行 python scripts/scheduler.py --install 登记后，"
                 "电脑开着就每天自动运行。"]
+    if registered == UNKNOWN_TIME:
+        return [f"已登记到{where}，但看不出每天几点运行（登记被改动过）："
+                "请重新运行 python scripts/scheduler.py --install。"]
     actual = Registration(reg.folder, reg.command, registered)
     lines = [f"已登记到{where}：每天 {registered.strftime('%H:%M')} 运行，"
              f"下次 {actual.next_run(now).strftime('%Y-%m-%d %H:%M')}。"]
