@@ -1,5 +1,5 @@
 @echo off
-rem Shared by the double-click launchers in this folder: each sets SCRIPT (scripts\<name>.py and
+rem Shared by the double-click launchers in this folder: each sets SCRIPT (scripts\NAME.py and
 rem its own options) and calls this file with the arguments it got (a file dragged onto it).
 rem Runs from the tool folder with the first Python that can run the tool: py -3, then python,
 rem then the path recorded by "python scripts\setup_desktop.py" (python-path.txt).

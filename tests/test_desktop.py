@@ -106,7 +106,7 @@ def test_every_sh_is_executable_utf8_posix_sh(sh):
     assert path.stat().st_mode & stat.S_IXUSR
     if sh != "launch.sh":
         command = LAUNCHERS[path.stem]
-        assert data.decode("utf-8").splitlines()[-1] == f'exec sh "$(dirname "$0")/launch.sh" {command} "$@"'
+        assert data.decode("utf-8").splitlines()[-1] == f'exec sh "$(dirname "$(readlink -f "$0")")/launch.sh" {command} "$@"'
 
 
 @pytest.fixture(scope="module")
@@ -208,7 +208,9 @@ def test_every_sh_launcher_does_its_work_in_a_copied_folder(tool, tmp_path):
     assert year.returncode == 0 and (tool / "outbox" / "2010年度汇总.xlsx").is_file(), year.stderr
     listed = _sh(tool, "启动定时任务", "--list", path=fake)
     assert listed.returncode == 0 and listed.stdout.endswith(CLOSE)
-    direct = subprocess.run([str(tool / "scripts" / "收取.sh"), "--help"], input="", capture_output=True, text=True,
+    (tmp_path / "桌面").mkdir()
+    (tmp_path / "桌面" / "收取.sh").symlink_to(tool / "scripts" / "收取.sh")  # a link on the desktop
+    direct = subprocess.run([str(tmp_path / "桌面" / "收取.sh"), "--help"], input="", capture_output=True, text=True,
                             env=dict(os.environ, PATH=f"{fake}:/usr/bin:/bin"), timeout=60)
     assert direct.returncode == 0 and direct.stdout.startswith("用法：collect.py")  # the shebang and the execute bit
 
