@@ -280,8 +280,8 @@ def test_setup_records_python_and_writes_a_desktop_entry_per_launcher(tmp_path, 
     folder.mkdir()
 
     class Setup(SetupDesktop):
-        pass
-    Setup.windows, Setup.folder, Setup.menu = False, folder, tmp_path / "applications"
+        windows, menu = False, tmp_path / "applications"
+    Setup.folder = folder
     assert main(Setup(), ["--config", str(workdir / "config.ini")]) == 0
     python = str(Path(sys.executable).absolute())
     assert (folder / "python-path.txt").read_bytes() == python.encode("utf-8")
@@ -497,3 +497,37 @@ def test_a_crontab_line_edited_by_hand_is_said_so():
         "已登记到本用户的 crontab，但看不出每天几点运行（登记被改动过）：请重新运行 python scripts/scheduler.py --install。"]
     other = FakeSystem((0, "30 8 * * * true # 目标任务月度推进：/opt/工具2\n"))  # another tool folder's line
     assert registration.describe(reg, dt.datetime(2010, 11, 1), windows=False, run=other)[0].startswith("尚未登记")
+
+
+@pytest.fixture
+def oem_is_gbk():
+    """Windows' "oem" codec (the console's code page, 936 on a Chinese Windows), here where it does not exist."""
+    import codecs
+
+    def search(name):
+        return codecs.lookup("gbk") if name == "oem" else None
+    codecs.register(search)
+    yield
+    codecs.unregister(search)
+
+
+def test_the_recorded_path_on_windows_is_in_the_console_code_page(tmp_path, oem_is_gbk):
+    assert desktop.record_python(WINDOWS_PYTHON, tmp_path, windows=True).read_bytes() == WINDOWS_PYTHON.encode("gbk")
+    with pytest.raises(OutputError) as info:
+        desktop.record_python("C:\\Users\\สมชาย\\python.exe", tmp_path, windows=True)
+    assert str(info.value) == ("Python 的位置 C:\\Users\\สมชาย\\python.exe 中有命令行窗口显示不了的字符，双击 .bat 时"
+                               "无法使用这个位置：请把 Python 安装到名称只有中文、字母和数字的文件夹中。")
+    assert (tmp_path / "python-path.txt").read_bytes() == WINDOWS_PYTHON.encode("gbk")  # the old record stays
+
+
+def test_setup_on_windows_records_python_and_says_how_to_put_a_bat_on_the_desktop(tmp_path, workdir, capsys,
+                                                                                   oem_is_gbk):
+    class Setup(SetupDesktop):
+        windows, folder, menu = True, tmp_path, tmp_path / "applications"
+    assert main(Setup(), ["--config", str(workdir / "config.ini")]) == 0
+    python = str(Path(sys.executable).absolute())
+    assert capsys.readouterr().out == (
+        f"已记录 Python 的位置：{python}（写在 {tmp_path / 'python-path.txt'}）。\n"
+        "双击 scripts 文件夹中的 .bat 即可使用；要放到桌面，右键 .bat →“发送到”→“桌面快捷方式”。\n")
+    assert (tmp_path / "python-path.txt").read_bytes() == python.encode("gbk")
+    assert not (tmp_path / "applications").exists() and not (tmp_path / "桌面快捷方式").exists()
