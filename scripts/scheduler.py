@@ -1,4 +1,4 @@
-"""定时运行：python scripts/scheduler.py [--list | --once]"""
+"""定时运行：python scripts/scheduler.py [--list | --once | --install | --uninstall]"""
 import sys
 
 from dutytable.cli import Scheduler, main

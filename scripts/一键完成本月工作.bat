@@ -1,6 +1,6 @@
 @echo off
-rem Double-click launcher for the clerk; runs from the tool folder.
-cd /d "%~dp0.."
-python scripts\monthly.py %*
-:end
-pause
+rem Double-click launcher for the clerk: the whole month: generate, collect, consolidate, report.
+rem Finds Python and keeps the window open: see launch.bat.
+setlocal
+set "SCRIPT=monthly.py"
+call "%~dp0launch.bat" %*

@@ -1,6 +1,6 @@
 @echo off
-rem Double-click launcher for the clerk; runs from the tool folder.
-cd /d "%~dp0.."
-python scripts\scheduler.py %*
-:end
-pause
+rem Double-click launcher for the clerk: the daily run, while this window stays open.
+rem Finds Python and keeps the window open: see launch.bat.
+setlocal
+set "SCRIPT=scheduler.py"
+call "%~dp0launch.bat" %*

@@ -1,6 +1,6 @@
 @echo off
-rem Double-click launcher for the clerk; runs from the tool folder.
-rem The demo works in a folder of its own (outbox, demo subfolder) and never touches real work.
-cd /d "%~dp0.."
-python scripts\demo.py --period 2010-11 %*
-pause
+rem Double-click launcher for the clerk: the demo month, in a folder of its own.
+rem Finds Python and keeps the window open: see launch.bat.
+setlocal
+set "SCRIPT=demo.py --period 2010-11"
+call "%~dp0launch.bat" %*

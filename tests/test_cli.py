@@ -4,13 +4,16 @@ import re
 
 import pytest
 from conftest import ROOT, SEED_CONFIG, run_script
-from dutytable.cli import ImportTable, main
+from dutytable.cli import ImportTable, Scheduler, _chinese, main
 from dutytable.config import clamp_day, load_config
 from dutytable.errors import ConfigError, UsageError
 from dutytable.files import safe_filename
 from dutytable.model import Period
 
 SCRIPTS = sorted(p.name for p in (ROOT / "scripts").glob("*.py"))
+#: The English words of argparse's own help and errors (usage:, options:, show this help message and exit, ...).
+ARGPARSE_WORDS = {"usage", "options", "optional", "positional", "arguments", "argument", "show", "this", "message",
+                  "exit", "error", "unrecognized", "required", "invalid", "choice", "expected", "allowed"}
 
 
 def test_there_are_scripts():
@@ -21,8 +24,10 @@ def test_there_are_scripts():
 def test_every_script_has_help_and_is_in_the_readme(script):
     result = run_script(script, "--help")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"usage: {script}")
+    assert result.stdout.startswith(f"用法：{script} [-h]")
     assert "--config PATH" in result.stdout and "--period YYYY-MM" in result.stdout
+    assert "  -h, --help        显示本说明后退出\n" in result.stdout and "\n选项:\n" in result.stdout
+    assert not ARGPARSE_WORDS & set(re.findall(r"[a-z]+", result.stdout.lower())), result.stdout
     assert f"scripts/{script}" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
@@ -59,6 +64,36 @@ def _required(script):
 def test_unknown_option_message(capsys):
     assert main(ImportTable(), ["x.docx", "--bogus"]) == 2
     assert capsys.readouterr().err == "参数错误：无法识别的参数 --bogus。运行 python scripts/import_table.py --help 查看用法。\n"
+
+
+@pytest.mark.parametrize("command, argv, said", [
+    (ImportTable, [], "缺少参数 SOURCE"),
+    (ImportTable, ["x.docx", "--period"], "参数 --period 后面要写一个值"),
+    (ImportTable, ["x.docx", "--check=1"], "参数 --check 后面不能写值 '1'"),
+    (ImportTable, ["x.docx", "--c", "a"], "参数 --c 不完整，可能是 --config, --check"),
+    (Scheduler, ["--list", "--install"], "参数 --install 不能与 --list 同时使用"),
+    (Scheduler, ["--once", "extra"], "无法识别的参数 extra"),
+])
+def test_argument_errors_in_chinese_on_one_line(capsys, command, argv, said):
+    assert main(command(), argv) == 2
+    err = capsys.readouterr().err
+    assert err == f"参数错误：{said}。运行 python scripts/{command.prog} --help 查看用法。\n"
+    assert not ARGPARSE_WORDS & set(re.findall(r"[a-z]+", err.lower()))
+
+
+@pytest.mark.parametrize("message, chinese", [
+    ("argument --kind: invalid choice: 'x' (choose from 'a', 'b')", "参数 --kind 的值 'x' 无效，可选：'a', 'b'"),
+    ("argument --n: invalid int value: 'x'", "参数 --n 的值 'x' 无效"),
+    ("argument --n: expected at most one argument", "参数 --n 后面最多写一个值"),
+    ("argument --n: expected at least one argument", "参数 --n 后面至少要写一个值"),
+    ("argument --n: expected 2 arguments", "参数 --n 后面要写 2 个值"),
+    ("the following arguments are required: SOURCE, --year", "缺少参数 SOURCE, --year"),
+    ("one of the arguments --a --b is required", "--a --b 中要写一个"),
+    ("argument --n: something new", "参数 --n 写法有误"),
+    ("something new", "参数写法有误"),
+])
+def test_every_argparse_error_has_its_chinese(message, chinese):
+    assert _chinese(message) == chinese
 
 
 def test_traceback_only_with_verbose(workdir):

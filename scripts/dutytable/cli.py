@@ -28,7 +28,7 @@ import traceback
 from functools import partial
 from pathlib import Path
 
-from . import files, identity, indicators, pipeline
+from . import desktop, files, identity, indicators, pipeline, registration
 from .config import DEFAULT_CONFIG, load_config
 from .demo import kit_config as demo_kit_config
 from .errors import DutyTableError, InputError, OutputError, TableError, UsageError, disk_full
@@ -59,24 +59,59 @@ def echo(text: str = "", err: bool = False) -> None:
         pass
 
 
+# argparse's own messages in Chinese; "argument X: " before a message is taken off first (see _chinese).
 _ARGPARSE_MESSAGES = (
     (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数 {0}"),
     (re.compile(r"the following arguments are required: (.*)"), "缺少参数 {0}"),
-    (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面要写一个值"),
-    (re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"), "参数 {0} 的值 {1} 无效，可选：{2}"),
+    (re.compile(r"one of the arguments (.*) is required"), "{0} 中要写一个"),
+    (re.compile(r"ambiguous option: (\S+) could match (.*)"), "参数 {0} 不完整，可能是 {1}"),
+    (re.compile(r"expected one argument"), "后面要写一个值"),
+    (re.compile(r"expected at most one argument"), "后面最多写一个值"),
+    (re.compile(r"expected at least one argument"), "后面至少要写一个值"),
+    (re.compile(r"expected (\d+) arguments?"), "后面要写 {0} 个值"),
+    (re.compile(r"invalid choice: (.*?) \(choose from (.*)\)"), "的值 {0} 无效，可选：{1}"),
+    (re.compile(r"invalid \S+ value: (.*)"), "的值 {0} 无效"),
+    (re.compile(r"not allowed with argument (.*)"), "不能与 {0} 同时使用"),
+    (re.compile(r"ignored explicit argument (.*)"), "后面不能写值 {0}"),
 )
+_ARGUMENT_PREFIX = re.compile(r"argument (\S+): (.*)")
+
+
+def _chinese(message: str) -> str:
+    """argparse's error ``message`` in Chinese; one it does not know becomes a general line, never English."""
+    match = _ARGUMENT_PREFIX.fullmatch(message)
+    argument, message = match.groups() if match else (None, message)
+    for pattern, chinese in _ARGPARSE_MESSAGES:
+        found = pattern.fullmatch(message)
+        if found:
+            text = chinese.format(*found.groups())
+            return f"参数 {argument} {text}" if argument else text
+    return f"参数 {argument} 写法有误" if argument else "参数写法有误"
+
+
+class ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """--help in Chinese: "用法：" before the usage line."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
-    """argparse whose errors are one line of Chinese raised as UsageError (exit code 2)."""
+    """argparse in Chinese: help headings and text, and errors as one line raised as UsageError (exit code 2)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(add_help=False, formatter_class=ChineseHelpFormatter, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本说明后退出")
 
     def error(self, message):
-        for pattern, chinese in _ARGPARSE_MESSAGES:
-            match = pattern.fullmatch(message)
-            if match:
-                message = chinese.format(*match.groups())
-                break
-        raise UsageError(f"参数错误：{message}。运行 python scripts/{self.prog} --help 查看用法。")
+        raise usage_error(self.prog, _chinese(message))
+
+
+def usage_error(prog: str, text: str) -> UsageError:
+    """The one line for a wrong argument of ``prog``, pointing to its --help."""
+    return UsageError(f"参数错误：{text}。运行 python scripts/{prog} --help 查看用法。")
 
 
 class Command:
@@ -100,8 +135,7 @@ class Command:
         raise NotImplementedError
 
     def parser(self):
-        parser = ChineseArgumentParser(prog=self.prog, description=self.description,
-                                       formatter_class=argparse.RawDescriptionHelpFormatter)
+        parser = ChineseArgumentParser(prog=self.prog, description=self.description)
         default = (self.default_config or DEFAULT_CONFIG).relative_to(DEFAULT_CONFIG.parent).as_posix()
         parser.add_argument("--config", metavar="PATH", default=None,
                             help=f"配置文件 config.ini 的路径（默认：{default}，在工具文件夹中）")
@@ -216,32 +250,68 @@ class ImportTable(Command):
     description = ("把收到的目标任务责任分解表（Word 附件 .docx/.doc/.wps、Word 导出的文本 .txt，\n"
                    "或 Excel .xlsx/.xls）导入为主表（config.ini 中 [paths] table 指定的文件）。\n"
                    "表头按含义识别（见 README.md“表头的写法”），不认识的列原样保留。")
+    ask = staticmethod(input)  # the question of --ask; tests pass their own answer
 
     def add_arguments(self, parser):
-        parser.add_argument("source", metavar="SOURCE", help="收到的责任分解表文件")
+        parser.add_argument("source", metavar="SOURCE", nargs="?", help="收到的责任分解表文件")
         parser.add_argument("--output", metavar="PATH", help="写到哪里（默认：config.ini 中的主表路径）")
         parser.add_argument("--force", action="store_true", help="主表已存在时替换它（旧文件先备份）")
         parser.add_argument("--check", action="store_true",
                             help="只显示将导入的内容（各列、类别、任务、单位），不写入任何文件")
+        parser.add_argument("--ask", action="store_true",
+                            help="先显示将导入的内容，再问是否导入，回答“是”才导入（替换主表，旧文件先备份）；"
+                                 "双击“导入责任分解表”时就是这样")
         parser.add_argument("--table", metavar="N", type=_positive, default=0,
                             help="文件中有几个表格时，导入第 N 个")
 
     def run(self, args, config, period, today):
+        source = args.source or (self._ask_source() if args.ask else None)
+        if not source:
+            if args.ask:
+                raise UsageError("没有收到要导入的文件：请把收到的责任分解表文件（如 .docx、.xlsx）"
+                                 "用鼠标拖到“导入责任分解表”图标上再松开，或拖进窗口后按回车。")
+            raise usage_error(self.prog, "缺少参数 SOURCE")
         options = dataclasses.replace(config.import_options, table_number=args.table)
-        imported = read_source(args.source, config.departments, options)
-        table = imported.table
-        found = identity.read_identity(table.title, Path(args.source).name)
+        imported = read_source(source, config.departments, options)
+        found = identity.read_identity(imported.table.title, Path(source).name)
         target = Path(args.output) if args.output else config.table
-        if target.exists() and not (args.force or args.check):
-            raise OutputError(f"{target} 已存在，为免覆盖未写入：如要用 {Path(args.source).name} 替换它，"
+        if target.exists() and not (args.force or args.check or args.ask):
+            raise OutputError(f"{target} 已存在，为免覆盖未写入：如要用 {Path(source).name} 替换它，"
                               "请加 --force（旧文件会先备份）。")
-        changes = _reconcile(table, target, config, period)
-        if args.check:
+        changes = _reconcile(imported.table, target, config, period)
+        if args.check or args.ask:
             for line in (describe_import(imported, config.departments) + (changes.lines() if changes else [])
                          + identity.identity_lines(found, config, identity.CHECKED)):
                 echo(line)
-            pipeline.report_collectives(table, config.departments, echo)
-            return 0
+            pipeline.report_collectives(imported.table, config.departments, echo)
+            if args.check or not self._confirmed(target):
+                return 0
+        self._write(imported, target, config, found, changes)
+        return 0
+
+    def _ask_source(self) -> str:
+        """The file dragged into the window (the console types its path, quoted when it has spaces)."""
+        try:
+            answer = self.ask("请把收到的责任分解表文件拖进本窗口（或输入文件的位置），再按回车：")
+        except EOFError:
+            return ""
+        return answer.strip().strip("\"'").strip()
+
+    def _confirmed(self, target) -> bool:
+        """Ask whether to import; only 是 or y (any case) says yes, Enter alone or a closed input says no."""
+        replaces = f"替换现有的主表 {target}（旧文件先备份）" if target.exists() else f"写入主表 {target}"
+        try:
+            answer = self.ask(f"是否导入？导入将{replaces}。输入“是”或 y 后按回车导入，直接按回车不导入：")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() in ("是", "y", "yes"):
+            return True
+        echo("没有导入，主表未改动。")
+        return False
+
+    def _write(self, imported, target, config, found, changes):
+        """Write the master table (the old one backed up first), say what it holds, and the year's identity."""
+        table = imported.table
         set_aside = []
         if target.exists():
             set_aside = _keep_clerk_indicators(table, target, config)
@@ -251,7 +321,6 @@ class ImportTable(Command):
         if target.resolve() == config.table.resolve():  # the configured master: its year's identity goes along
             _write_identity(found, config)
         pipeline.report_collectives(table, config.departments, echo)
-        return 0
 
 
 def _say_imported(imported, target, config, set_aside, changes) -> None:
@@ -442,19 +511,27 @@ class Monthly(Stage):
 class Scheduler(Command):
     prog = "scheduler.py"
     description = ("按 config.ini [schedule] 的日期每天定时运行：生成日生成填报表，截止日发催报通知，\n"
-                   "报告日生成 Word 报告，其间每天收取并更新汇总。电脑关机错过的事项会在下次启动时补做，且不会重复。")
+                   "报告日生成 Word 报告，其间每天收取并更新汇总。电脑关机错过的事项会在下次启动时补做，且不会重复。\n"
+                   "--install 把每天的运行登记到系统的定时任务（Windows 任务计划程序，Linux 的 crontab），\n"
+                   "不必开着窗口。")
+    system = staticmethod(registration.subprocess.run)  # how the registration calls schtasks or crontab; tests swap it
+    windows = sys.platform == "win32"  # Task Scheduler, else the crontab
+    folder = registration.TOOL_FOLDER  # the tool folder registered; tests set a scratch copy
 
     def add_arguments(self, parser):
         group = parser.add_mutually_exclusive_group()
-        group.add_argument("--list", action="store_true", help="列出接下来要做的事项及日期")
+        group.add_argument("--list", action="store_true",
+                           help="是否已登记到系统的定时任务、下次何时运行，以及接下来要做的事项及日期")
         group.add_argument("--once", action="store_true", help="只做今天该做的事（含补做）然后退出，供 Windows "
                                                                "任务计划程序或 cron 调用")
+        group.add_argument("--install", action="store_true",
+                           help="登记到系统的定时任务：每天在 config.ini 的时间用运行本命令的 Python 运行 --once"
+                                "（再次登记时替换原来的，不会重复）")
+        group.add_argument("--uninstall", action="store_true", help="从系统的定时任务中删除本工具文件夹的登记")
 
     def run(self, args, config, period, today):
-        if args.list:
-            for day, p, name in upcoming(config, today):
-                echo(f"{day.isoformat()}  {p}  {NAMES[name]}")
-            return 0
+        if args.install or args.uninstall or args.list:
+            return self._registration(args, config, today)
         setup_logging(config, today, args.verbose)
         if args.once:
             with run_lock(config):
@@ -462,6 +539,43 @@ class Scheduler(Command):
                                    logging.getLogger("dutytable.run").info)
             return 1 if any(not ok for _, _, ok in outcomes) else 0
         serve(config)
+        return 0
+
+    def _registration(self, args, config, today):
+        planned = registration.planned(config, folder=self.folder)
+        if args.install:
+            echo(registration.install(planned, config.outbox / "logs" / "cron.log", self.windows, self.system))
+        elif args.uninstall:
+            echo(registration.uninstall(planned.folder, self.windows, self.system))
+        else:
+            now = dt.datetime.combine(today, dt.datetime.now().time())
+            for line in registration.describe(planned, now, self.windows, self.system):
+                echo(line)
+            for day, p, name in upcoming(config, today):
+                echo(f"{day.isoformat()}  {p}  {NAMES[name]}")
+        return 0
+
+
+class SetupDesktop(Command):
+    prog = "setup_desktop.py"
+    description = ("在这台电脑上设置双击使用：记录运行本命令的 Python 的位置（scripts 中的 .bat、.sh 找不到\n"
+                   "py、python3、python 时就用它）；在 Linux（统信UOS、银河麒麟等）上再为每项工作生成快捷方式\n"
+                   "（.desktop），放进应用菜单和工具文件夹的“桌面快捷方式”文件夹。装好 Python 和程序包后运行一次。")
+    windows = sys.platform == "win32"
+    folder = registration.TOOL_FOLDER  # tests set up a scratch copy
+    menu = None  # the applications menu's folder (default: the user's); tests pass their own
+
+    def run(self, args, config, period, today):
+        python = str(Path(sys.executable).absolute())
+        record = desktop.record_python(python, self.folder, windows=self.windows)
+        echo(f"已记录 Python 的位置：{python}（写在 {record}）。")
+        if self.windows:
+            echo("双击 scripts 文件夹中的 .bat 即可使用；要放到桌面，右键 .bat →“发送到”→“桌面快捷方式”。")
+            return 0
+        written = desktop.write_entries(self.menu or desktop.menu_folder(), self.folder)
+        echo(f"已生成 {len(desktop.LAUNCHERS)} 个快捷方式，放进应用菜单（{written[0].parent}）和 "
+             f"{written[1].parent}；要放到桌面，把“{desktop.SHORTCUTS}”中需要的复制到桌面，"
+             "第一次双击时选“信任并运行”。")
         return 0
 
 
