@@ -7,9 +7,13 @@ a cell) or Excel (merged ranges, line breaks in cells) saves it, or as Word's te
 import datetime as dt
 
 import pytest
-from conftest import SEED
+from conftest import SEED, run_script
+from dutytable import pipeline
+from dutytable.config import load_config
+from dutytable.consolidate import summarize
 from dutytable.departments import Departments
 from dutytable.errors import TableError
+from dutytable.model import Period
 from dutytable.table import deadline_column, import_source, parse_deadline, read_source
 from expected_table import EXPECTED
 from expected_table import summary as seed_summary
@@ -155,3 +159,15 @@ def test_title_and_reporting_unit_rows_inside_a_sheet_above_the_header(tmp_path)
         ("T0102", "新增城镇就业5000人", ("区人社局",), ("区财政局",), (("完成时限", "年底前"),)),
     ]
     assert imported.table.title == "2024年XX区民生实事项目责任分解表"
+
+
+def test_the_may_task_under_a_merged_seq_is_overdue_in_july_and_the_december_one_is_not(workdir):
+    source = build_docx(workdir / "附件.docx", Shape("park", [PARK], [], before=("附件1", "2024年XX区民生实事项目责任分解表")))
+    result = run_script("import_table.py", source, "--force", "--config", workdir / "config.ini")
+    assert result.returncode == 0, result.stderr
+    config = load_config(workdir / "config.ini")
+    assert config.year == 2024
+    table = pipeline.load(config)
+    summary = summarize(table, config, Period(2024, 7), dt.date(2024, 7, 1))
+    assert [(t.task.task_id, t.deadline.isoformat(), t.overdue) for t in summary.tasks] == [
+        ("T0101", "2024-05-31", True), ("T0102", "2024-12-31", False), ("T0103", "2024-09-30", False)]
