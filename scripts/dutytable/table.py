@@ -410,6 +410,12 @@ class _Grid:
     paged: bool = False  # a Word table: the next table without a header may continue it after a page break
 
 
+class _Above(list):
+    """A cell merged with the one above it (Word's vMerge, an Excel merged range): blank on the grid, but
+    known to belong to the cell above, so that a row under one merged 序号 or 责任单位 is told from a row
+    continued over a page, and a merged 项目名称 or unit is carried down to it."""
+
+
 _CONVERTIBLE = {"doc": "docx", "wps": "docx", "rtf": "docx", "et": "xlsx", "xls": "xlsx"}
 
 
@@ -548,6 +554,11 @@ def _text_grid(text, name):
 def _sheet_grid(sheet, name):
     """A worksheet pasted from Word: a line break inside a cell is a paragraph break."""
     rows = [(n, [text_of(v).splitlines() for v in row], False) for n, row in enumerate(sheet.rows, start=1)]
+    for (top, left), (bottom, right) in sheet.merged:
+        for r in range(top + 1, min(bottom + 1, len(rows))):
+            cells = rows[r][1]
+            for c in range(left, min(right + 1, len(cells))):
+                cells[c] = _Above()
     above = []
     for _, cells, _ in rows[:5]:
         texts = set(filter(None, _texts(cells)))
@@ -590,7 +601,7 @@ def _docx_grids(path, name):
             cells = [[] for _ in range(tr.grid_before)]
             tcs = tr.tc_lst
             for tc in tcs:
-                paragraphs = [] if tc.vMerge == "continue" else [p.text for p in _Cell(tc, table).paragraphs]
+                paragraphs = _Above() if tc.vMerge == "continue" else [p.text for p in _Cell(tc, table).paragraphs]
                 cells.append(paragraphs)
                 cells.extend([] for _ in range(tc.grid_span - 1))
             rows.append((number, cells, len(tcs) == 1 and len(table.columns) > 1))
@@ -918,6 +929,7 @@ def _interpret(grid, header_index, departments, options, original):
         raise InputError(f"{grid.where}：表头有：{'、'.join(dict.fromkeys(header_texts))}；没有找到牵头单位列。"
                          f"牵头单位列可以写作：{options.accepted(LEADS)}；也可以在 config.ini 的 [columns] 中添加。")
     first_listed = options.first_listed_lead
+    deadlines = [c for label, where in cols.extras if normalise_header(label) in words[DEADLINE] for c in where]
     records = []  # dicts of paragraphs per meaning
     top = sub = ""
     current = None
@@ -938,7 +950,8 @@ def _interpret(grid, header_index, departments, options, original):
         def paragraphs(where, cells=cells):
             return [p for c in where for p in cells[c]]
 
-        units = any(texts[c] for c in cols.leads + cols.partners + cols.responsible)
+        unit_cols = cols.leads + cols.partners + cols.responsible
+        units = any(texts[c] or isinstance(cells[c], _Above) for c in unit_cols)  # a merged unit cell too
         target_text = "".join(texts[c] for c in cols.target)
         if not units and inline.search(target_text):
             units = True
@@ -961,6 +974,8 @@ def _interpret(grid, header_index, departments, options, original):
             new = bool("".join(texts[c] for c in cols.seq)) or units
         else:
             new = units
+        if not new and current is not None and target_text:
+            new = _own_task(cells, texts, cols, deadlines)
         if not new and current is not None:
             for key, where in (("target", cols.target), ("leads", cols.leads), ("partners", cols.partners),
                                ("responsible", cols.responsible)):
@@ -968,11 +983,7 @@ def _interpret(grid, header_index, departments, options, original):
             for i, (_, where) in enumerate(cols.extras):
                 current["extras"][i].extend(paragraphs(where))
             continue
-        current = {"row": rownum, "category": sub or top, "seq": "".join(texts[c] for c in cols.seq),
-                   "item": join_text(paragraphs(cols.item)), "target": paragraphs(cols.target),
-                   "leads": paragraphs(cols.leads), "partners": paragraphs(cols.partners),
-                   "responsible": paragraphs(cols.responsible),
-                   "extras": [paragraphs(where) for _, where in cols.extras]}
+        current = _record(rownum, cells, cols, sub or top, current)
         records.append(current)
     if any(_FIRST_IS_LEAD.search(n) for n in notes):
         first_listed = True
@@ -982,6 +993,33 @@ def _interpret(grid, header_index, departments, options, original):
                   extra_columns=tuple(label for label, _ in cols.extras))
     table.indicators, table.indicator_record = indicators.merge(table, departments)
     return Imported(table, grid.where, cols.shown, first_listed and bool(cols.responsible or has_inline), joins)
+
+
+def _own_task(cells, texts, cols, deadlines):
+    """A row with task text but no 序号 or unit of its own is a task of its own, not the task above continued
+    over a page, when it has its own 完成时限 or its 工作内容 or units are merged with the row above
+    (two rows under one merged 序号 and 责任单位: 5月底前动工 | 12月底前建成)."""
+    if any(texts[c] for c in deadlines):
+        return True
+    return any(isinstance(cells[c], _Above) for c in cols.item + cols.leads + cols.partners + cols.responsible)
+
+
+def _record(rownum, cells, cols, category, above):
+    """The paragraphs of a task's row by meaning; a cell merged with the one above carries the task above's."""
+    def paragraphs(where, key=None, i=None):
+        if above is not None and key and where and all(isinstance(cells[c], _Above) for c in where):
+            return list(above[key] if i is None else above[key][i])
+        return [p for c in where for p in cells[c]]
+
+    record = {"row": rownum, "category": category, "seq": "".join(join_text(cells[c]) for c in cols.seq),
+              "item": join_text(paragraphs(cols.item)), "target": paragraphs(cols.target),
+              "leads": paragraphs(cols.leads, "leads"), "partners": paragraphs(cols.partners, "partners"),
+              "responsible": paragraphs(cols.responsible, "responsible"),
+              "extras": [paragraphs(where, "extras", i) for i, (_, where) in enumerate(cols.extras)],
+              "carried": False}
+    if above is not None and cols.item and all(isinstance(cells[c], _Above) for c in cols.item):
+        record["item"], record["carried"] = above["item"], True
+    return record
 
 
 def _records_to_tasks(records, cols, departments, where, first_listed, words, inline, joins):
@@ -1018,14 +1056,14 @@ def _records_to_tasks(records, cols, departments, where, first_listed, words, in
             problems.add(r["row"], "没有牵头单位，请至少填写一个牵头单位。")
             continue
         category = r["category"] or NO_CATEGORY
-        if cols.item:
+        if cols.item and not r["carried"]:
             item = _NUMBERING.sub("", item)
             if (category, item) in seen:
                 problems.add(r["row"], f"与第{seen[(category, item)]}行重复（类别“{category}”下已有“{item}”），"
                                        "请删除重复的一行。")
                 continue
-        else:
-            base = item = short_item(text)
+        else:  # a name of its own for each row under one merged 项目名称 too
+            base = item = _NUMBERING.sub("", item) if r["carried"] else short_item(text)
             n = 1
             while (category, item) in seen:
                 n += 1

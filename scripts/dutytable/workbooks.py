@@ -215,6 +215,7 @@ class Sheet:
     name: str
     rows: list
     visible: bool = True
+    merged: tuple = ()  # ((first row, first col), (last row, last col)) of each merged range, 0-based
 
     def cell(self, row, col):
         """Value at 0-based ``row``, ``col``; None outside the data."""
@@ -260,11 +261,12 @@ def open_workbook(path, label=None, data=None, wanted=None, kind=None):
         for meta in book.sheets_metadata:
             if names is not None and meta.name not in names:
                 continue
-            values = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            sheet = book.get_sheet_by_name(meta.name)
+            values = sheet.to_python(skip_empty_area=False)
             visible = meta.visible == python_calamine.SheetVisibleEnum.Visible
             # Text as the clerk saw it: no control character reaches a later stage (a Word document refuses them).
             sheets.append(Sheet(meta.name, [[clean_text(v) if type(v) is str else v for v in r] for r in values],
-                                visible))
+                                visible, tuple(sheet.merged_cell_ranges or ())))
     except Exception as exc:  # calamine raises several error types for broken files
         raise InputError(f"{label}：文件内容已损坏，无法读取（{type(exc).__name__}）。请对方用 Excel 或 WPS "
                          "重新保存后发送。") from None
