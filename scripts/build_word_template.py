@@ -1,7 +1,7 @@
 """重新生成 Word 模板：python scripts/build_word_template.py"""
 import sys
 
-from dutytable.cli import BuildWordTemplate, main
+from dutytable.entry import run
 
 if __name__ == "__main__":
-    sys.exit(main(BuildWordTemplate()))
+    sys.exit(run("BuildWordTemplate"))

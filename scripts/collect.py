@@ -1,7 +1,7 @@
 """收取交回的表格：python scripts/collect.py --period 2010-11"""
 import sys
 
-from dutytable.cli import Collect, main
+from dutytable.entry import run
 
 if __name__ == "__main__":
-    sys.exit(main(Collect()))
+    sys.exit(run("Collect"))

@@ -1,7 +1,7 @@
 """生成汇总表：python scripts/consolidate.py --period 2010-11"""
 import sys
 
-from dutytable.cli import Consolidate, main
+from dutytable.entry import run
 
 if __name__ == "__main__":
-    sys.exit(main(Consolidate()))
+    sys.exit(run("Consolidate"))

@@ -1,7 +1,7 @@
 """演示：在 outbox/演示/ 中用示例数据完成一个月的全部工作：python scripts/demo.py --period 2010-11"""
 import sys
 
-from dutytable.cli import Demo, main
+from dutytable.entry import run
 
 if __name__ == "__main__":
-    sys.exit(main(Demo()))
+    sys.exit(run("Demo"))

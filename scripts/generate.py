@@ -1,7 +1,7 @@
 """生成各单位填报表：python scripts/generate.py --period 2010-11"""
 import sys
 
-from dutytable.cli import Generate, main
+from dutytable.entry import run
 
 if __name__ == "__main__":
-    sys.exit(main(Generate()))
+    sys.exit(run("Generate"))

@@ -1,7 +1,7 @@
 """导入责任分解表：python scripts/import_table.py SOURCE [--force]"""
 import sys
 
-from dutytable.cli import ImportTable, main
+from dutytable.entry import run
 
 if __name__ == "__main__":
-    sys.exit(main(ImportTable()))
+    sys.exit(run("ImportTable"))

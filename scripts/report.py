@@ -1,7 +1,7 @@
 """生成 Word 汇总报告和催报通知：python scripts/report.py --period 2010-11"""
 import sys
 
-from dutytable.cli import Report, main
+from dutytable.entry import run
 
 if __name__ == "__main__":
-    sys.exit(main(Report()))
+    sys.exit(run("Report"))

@@ -1,7 +1,7 @@
 """定时运行：python scripts/scheduler.py [--list | --once | --install | --uninstall]"""
 import sys
 
-from dutytable.cli import Scheduler, main
+from dutytable.entry import run
 
 if __name__ == "__main__":
-    sys.exit(main(Scheduler()))
+    sys.exit(run("Scheduler"))

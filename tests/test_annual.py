@@ -240,9 +240,21 @@ def test_the_script_writes_both_files_and_says_so(year):
 
 
 def test_a_year_without_returns_says_so(workdir):
-    result = run_script("annual.py", "--config", workdir / "config.ini", "--year", "2011")
+    result = run_script("annual.py", "--config", workdir / "config.ini")  # the table's year, config.ini's 2010
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "2011年台账中还没有任何有效报送，年度汇总表各栏为空。"
+    assert result.stdout.splitlines()[-1] == "2010年台账中还没有任何有效报送，年度汇总表各栏为空。"
+
+
+@pytest.mark.parametrize("year", ["2011", "2026"])
+def test_a_year_of_another_table_is_refused(workdir, year):
+    """After next year's table is imported, its tasks and units would stand under the year before; a year
+    with no table would rank every unit first."""
+    ini = workdir / "config.ini"
+    result = run_script("annual.py", "--config", ini, "--year", year)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (f"配置文件 {ini} 的 [report] year = 2010：年度汇总只能按这一年的责任分解表生成，"
+                             f"不能生成 {year} 年的。每年的年度汇总请在导入下一年的责任分解表之前生成（见 README.md“每年开始时”）。\n")
+    assert not list((workdir / "outbox").glob("*年度汇总*"))
 
 
 @pytest.mark.parametrize("value", ["10", "二〇一〇", "20101"])

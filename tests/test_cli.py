@@ -171,7 +171,7 @@ def test_bad_config_values(tmp_path, section, line, message):
 def test_report_settings_for_the_notice_and_the_print(tmp_path):
     path = tmp_path / "config.ini"
     text = (ROOT / "config.ini").read_text(encoding="utf-8").replace(
-        "attachment = 1\n", "attachment = 1\nattachment2 = 3\ncontact = 张三\nphone = 0519-85123456\n"
+        "attachment = 1\n", "attachment = 1\nattachment2 = 3\n").replace("contact =\nphone =\n", "contact = 张三\nphone = 0519-85123456\n"
                             "partner_text = omit\nremind_days = 5\npaper = A3\n")
     path.write_text(text, encoding="utf-8")
     config = load_config(path)
@@ -272,7 +272,7 @@ def test_an_unknown_section_is_a_warning(tmp_path, header, warning):
 
 def test_settings_for_other_stages_are_accepted_silently(tmp_path):
     text = (ROOT / "config.ini").read_text(encoding="utf-8").replace(
-        "[report]\n", "[report]\ncontact = 李四\nphone = 0519-85000001\n", 1)
+        "contact =\nphone =\n", "contact = 李四\nphone = 0519-85000001\n", 1)
     text = text.replace("[columns]\n", "[columns]\n牵头单位 = 主抓单位\n", 1).replace("on_time = 10", "on_time = 8")
     assert load_config(_config_text(tmp_path, text)).warnings == []
 
@@ -513,3 +513,19 @@ def test_a_libreoffice_that_times_out_is_killed_with_its_whole_process_tree(tmp_
     while time.monotonic() < deadline and (_alive(launcher) or _alive(child)):
         time.sleep(0.1)
     assert (_alive(launcher), _alive(child)) == (False, False)
+
+
+@pytest.mark.parametrize("script", ["collect.py", "demo.py", "scheduler.py"])
+def test_a_python_without_the_packages_gets_one_chinese_line_not_a_traceback(script):
+    """-S leaves site-packages out: the Python a clerk types when the packages went into another one."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-S", str(ROOT / "scripts" / script), "--help"], capture_output=True,
+                            text=True, encoding="utf-8", env={"PYTHONIOENCODING": "utf-8"}, timeout=60)
+    assert (result.returncode, result.stdout) == (9, "")
+    package = result.stderr.split("程序包 ")[1].split("：")[0]
+    assert result.stderr == (f"这台电脑上的 Python（{sys.executable}）缺少本工具需要的程序包 {package}：请在工具文件夹中运行 "
+                             f"“{sys.executable} -m pip install -r requirements.txt”后再试"
+                             "（Linux 上请先按 README.md“在新电脑上”一节建立 .venv）。\n")
+    assert package in ("openpyxl", "xlsxwriter", "python_calamine", "docx", "pandas", "schedule")

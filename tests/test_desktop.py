@@ -455,7 +455,8 @@ def test_install_list_uninstall_round_trip_with_the_real_crontab(tool, crontab, 
         now = dt.datetime.now()
         upcoming = registration.Registration(tool, (), dt.time(9, 5)).next_run(now)
         assert listed[0] == f"已登记到本用户的 crontab：每天 09:05 运行，下次 {upcoming.strftime('%Y-%m-%d %H:%M')}。"
-        assert listed[1].startswith(now.date().isoformat())
+        assert listed[1].startswith("注意：配置文件") and listed[1].endswith("下列事项都会失败：请先用 import_table.py 导入本年度的责任分解表。")
+        assert listed[2].startswith(now.date().isoformat())  # the seed's 2010 in 2026: said before the events
     finally:
         (tool / "config.ini").write_text(config, encoding="utf-8")
     assert _in_process(tool, capsys, "--list").splitlines()[1] == (

@@ -213,7 +213,7 @@ def test_a_period_outside_the_tables_year_stops_generate(workdir, capsys):
     code, _, err = run(Generate(), ["--config", ini], capsys, today=dt.date(2026, 12, 3))
     assert (code, err) == (2, [
         f"期次 2026-12 不属于 2010 年的责任分解表（配置文件 {ini} 的 [report] year = 2010）：请检查 --period；"
-        "如已换用 2026 年的责任分解表，请先用 import_table.py 导入，或把 year 改为 2026。"])
+        "如已换用 2026 年的责任分解表，请先用 import_table.py 导入（它会写入年度和工作名称）。"])
     assert not (workdir / "outbox" / "2026-12").exists()
     config = load_config(ini)
     for ok in ("2010-01", "2010-12", "2011-01", "2011-03"):

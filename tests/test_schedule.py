@@ -181,7 +181,9 @@ def test_the_list_option(workdir):
                  for d, p, n in upcoming(load_config(workdir / "config.ini"), dt.date.today())]]
     lines = result.stdout.splitlines()  # first whether the daily run is registered (see test_desktop.py)
     assert lines[0].startswith(("尚未登记到系统的定时任务", "已登记到", "无法查看系统的定时任务"))
-    assert lines[1:] == expected and len(expected) > 30
+    assert lines[1] == (f"注意：配置文件 {workdir / 'config.ini'} 的 [report] year = 2010，今天（{dt.date.today():%Y-%m}）不在"
+                        "这一年的责任分解表之内，下列事项都会失败：请先用 import_table.py 导入本年度的责任分解表。")
+    assert lines[2:] == expected and len(expected) > 30
 
 
 def test_schedule_days_out_of_order_is_a_config_error(workdir):

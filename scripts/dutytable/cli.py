@@ -467,10 +467,10 @@ class Annual(Command):
                    "和单位报送情况的 Word 附件（编号见 config.ini [report] attachment_annual），供年终目标考核使用。\n"
                    "得分规则见 config.ini [assessment] 和 README.md。")
     arguments = ((("--year",), {"metavar": "YYYY", "type": _year, "default": None,
-                                "help": "年度，例如 2010；默认为 --period 所在的年度（即今年）"}),)
+                                "help": "年度，例如 2010；默认为 config.ini [report] year（当前责任分解表的年度）"}),)
 
     def run(self, args, config, period, today):
-        year = args.year if args.year is not None else period.year
+        year = args.year if args.year is not None else (config.year or period.year)
         pipeline.step_annual(config, pipeline.load(config), year, echo, today)
         return 0
 
@@ -551,9 +551,25 @@ class Scheduler(Command):
             now = dt.datetime.combine(today, dt.datetime.now().time())
             for line in registration.describe(planned, now, self.windows, self.system):
                 echo(line)
+            for line in _cannot_run(config, today):
+                echo(line)
             for day, p, name in upcoming(config, today):
                 echo(f"{day.isoformat()}  {p}  {NAMES[name]}")
         return 0
+
+
+def _cannot_run(config, today: dt.date) -> list:
+    """The line saying that the events listed will fail (a blank office, a year whose table is not in force)."""
+    try:
+        config.check_identity()
+    except DutyTableError as exc:
+        return [f"注意：下列事项现在都不能完成：{exc}"]
+    try:
+        config.check_identity(Period(today.year, today.month))
+    except DutyTableError:
+        return [f"注意：配置文件 {config.path} 的 [report] year = {config.year}，今天（{today:%Y-%m}）不在这一年的"
+                "责任分解表之内，下列事项都会失败：请先用 import_table.py 导入本年度的责任分解表。"]
+    return []
 
 
 class SetupDesktop(Command):

@@ -145,8 +145,16 @@ class Config:
             raise ConfigError(
                 f"期次 {period} 不属于 {self.year} 年的责任分解表"
                 f"（配置文件 {self.path} 的 [report] year = {self.year}）："
-                f"请检查 --period；如已换用 {period.year} 年的责任分解表，请先用 import_table.py 导入，"
-                f"或把 year 改为 {period.year}。")
+                f"请检查 --period；如已换用 {period.year} 年的责任分解表，请先用 import_table.py 导入"
+                "（它会写入年度和工作名称）。")
+
+    def check_year(self, year: int) -> None:
+        """Raise ConfigError (one line) when ``year`` is not the year of the table in force: a year's summary
+        speaks with its own table's tasks, units and work name, which a later import has replaced."""
+        if year != self.year:
+            raise ConfigError(
+                f"配置文件 {self.path} 的 [report] year = {self.year}：年度汇总只能按这一年的责任分解表生成，"
+                f"不能生成 {year} 年的。每年的年度汇总请在导入下一年的责任分解表之前生成（见 README.md“每年开始时”）。")
 
     def period_dir(self, period):
         """outbox/<YYYY-MM>/, where everything about one month is written."""

@@ -122,6 +122,7 @@ def step_report(config, table, period: Period, say: Say, today: dt.date, pdf: bo
 def step_annual(config, table, year: int, say: Say, today: dt.date | None = None) -> None:
     """Write the year's 年度汇总 workbook and its Word 附件 (from the ledger alone), as of ``today``."""
     config.check_identity()  # its title names the work, its 附件 the office
+    config.check_year(year)
     rebuild.require(config)
     annual, written = make_annual(config, table, year, today)
     for path in written:
@@ -147,7 +148,7 @@ def run_step(step: str, config, table, period: Period, say: Say, today: dt.date,
     elif step == REPORT:
         return step_report(config, table, period, say, today, pdf=pdf, summary=summary)
     elif step == ANNUAL:
-        step_annual(config, table, period.year, say, today)
+        step_annual(config, table, config.year or period.year, say, today)  # the year of the table in force
     return summary
 
 
