@@ -239,7 +239,7 @@ def describe_import(imported, departments) -> list[str]:
         if t.partners:
             line += f"；配合 {'、'.join(t.partners)}"
         lines.append(line + "".join(f"；{h} {v}" for h, v in t.extras if v))
-    lines += describe_joins(imported)
+    lines += describe_joins(imported) + imported.notes
     lines.append(describe_units(table, departments))
     lines.append("其他列：" + ("、".join(table.extra_columns) if table.extra_columns else "无") + "。")
     return lines + indicators.needs_confirming(table)

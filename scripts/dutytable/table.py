@@ -390,6 +390,7 @@ class Imported:
         columns: (header as written, what it became) in column order.
         first_listed_lead: the lead was taken as the first unit of 责任单位.
         joins: (row, first line, second line, unit) for each unit name read whole from two lines of a cell.
+        notes: further lines --check shows.
     """
 
     table: Table
@@ -397,6 +398,7 @@ class Imported:
     columns: list = field(default_factory=list)
     first_listed_lead: bool = False
     joins: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # further lines for --check (numbered paragraphs not read as tasks)
 
 
 @dataclass
@@ -462,7 +464,9 @@ def _kind(path):
 def _read_kind(path, kind, departments, options, original):
     name = original.name
     if kind == "docx":
-        grids = _docx_grids(path, name)
+        grids, paragraphs = _docx_grids(path, name)
+        if not grids:
+            return _read_list(paragraphs, name, f"{name} 正文", "段", departments, options, original)
     elif kind in ("xlsx", "xlsm", "xls", "ods"):
         _, sheets = open_workbook(path, label=name)
         sheet = next((s for s in sheets if s.name == TABLE_SHEET), sheets[0] if sheets else None)
@@ -474,12 +478,27 @@ def _read_kind(path, kind, departments, options, original):
             return Imported(table, f"{name} 工作表“{sheet.name}”", shown)
         grids = [_sheet_grid(s, name) for s in sheets if s.visible and s.rows]
     elif kind == "text":
-        grids = [_text_grid(_read_text(path), name)]
+        text = _read_text(path)
+        if not any(line.startswith("\t") for line in text.splitlines()):
+            return _read_list(list(enumerate(text.splitlines(), start=1)), name, f"{name} 文本", "行", departments,
+                              options, original)
+        grids = [_text_grid(text, name, options.words())]
     else:
         raise InputError(f"{name}：不是 Word 表格、文本或 Excel 表格，无法导入。"
                          "请提供 .docx、.doc、.wps、.txt、.xlsx 或 .xls 文件。")
     grid, header = _choose_grid(grids, name, options)
     return _interpret(grid, header, departments, options, original)
+
+
+def _read_list(paragraphs, name, where, unit, departments, options, original):
+    """A document without a table: its numbered list of tasks (see :mod:`narrative`), or one line saying what
+    was looked for."""
+    from . import narrative
+
+    imported = narrative.read_list(paragraphs, where, departments, options, original, unit)
+    if imported is None:
+        raise narrative.not_a_list(name)
+    return imported
 
 
 def _read_text(path):
@@ -516,33 +535,58 @@ def _workbook_title(path) -> str:
     return html.unescape(found.group(1)) if found else ""
 
 
-def _text_grid(text, name):
-    """Word's text export: a line starting with a tab opens a cell; other lines continue it.
+def _text_grid(text, name, words):
+    """Word's text export of a table ("另存为 纯文本"): a tab opens each cell, a cell's paragraphs are
+    separated by a blank line, a blank line ends each row, a cell merged down is a bare tab.
 
-    The export loses row boundaries, so rows are rebuilt from the column count: the
-    header names 工作内容 once over two columns (5 cells up to 配合部门), data rows have 6.
+    A cell spanning columns is one cell of the export, so a row narrower than the table gets its
+    blanks where the span was (see :func:`_widen`); a row of one cell is a band across the table. A
+    paragraph "注：…" after the last row ends the table.
     """
-    above, cells = [], []
+    above, rows, after = [], [], []
+    blank = False
     for number, line in enumerate(text.splitlines(), start=1):
-        if line.startswith("\t"):
-            cells.append((number, [line[1:]]))
-        elif cells:
-            cells[-1][1].append(line)
+        if after or (rows and blank and _NOTE_ROW.match(line)):
+            after.append(line)
+        elif line.startswith("\t"):
+            if blank or not rows:
+                rows.append((number, []))
+            rows[-1][1].append([line[1:]] if line[1:].strip() else [])
+        elif not line.strip():
+            blank = True
+            continue
+        elif rows:
+            rows[-1][1][-1].append(line)
         else:
             above.append(line)
-    rows, i = [], 0
-    while i < len(cells):
-        width = 6
-        if join_text(cells[i][1]) == COL_SEQ:
-            width = 1
-            while i + width < len(cells) and not join_text(cells[i + width - 1][1]).startswith(ROLE_PARTNER):
-                width += 1
-        row = [c for _, c in cells[i:i + width]]
-        if width == 5:
-            row.insert(2, [])  # 工作内容 spans 类别 and 子项
-        rows.append((cells[i][0], row, False))
-        i += width
-    return _Grid(f"{name} 文本", _pad(rows), _title_of(above))
+        blank = False
+    width = max((len(cells) for _, cells in rows), default=0)
+    grid = []
+    for i, (number, cells) in enumerate(rows):
+        below = rows[i + 1][1] if i + 1 < len(rows) else []
+        grid.append((number, _widen(cells, width, below, words), len(cells) == 1 < width))
+    return _Grid(f"{name} 文本", _pad(grid), _title_of(above), "\n".join(after))
+
+
+def _widen(cells, width, below, words):
+    """A row of the text export as wide as the table: blanks after the cell that spans columns.
+
+    Under a header cell spanning columns the next row names each of them (责任单位 over 牵头单位 |
+    配合单位); failing that, the header's task text spans them (工作内容 over 类别 | 子项, as in the seed).
+    Any other short row is padded at its end.
+    """
+    missing = width - len(cells)
+    if missing <= 0 or len(cells) == 1:
+        return cells
+    at = None
+    filled = [c for c, cell in enumerate(below) if join_text(cell)]
+    if len(below) == width and len(filled) == missing + 1 and filled[-1] - filled[0] == missing:
+        at = filled[0]  # the second header row names exactly the columns under the span
+    if at is None and _header_like(_texts(cells), words):
+        at = next((c for c, t in enumerate(_texts(cells)) if _meaning(t, words) == TEXT), None)
+    if at is None:
+        return cells + [[] for _ in range(missing)]
+    return cells[:at + 1] + [[] for _ in range(missing)] + cells[at + 1:]
 
 
 def _sheet_grid(sheet, name):
@@ -581,7 +625,7 @@ def _docx_grids(path, name):
     note = "\n".join(texts)
     tables = document.tables
     if not tables:
-        raise InputError(f"{name}：文件中没有表格，请确认这是目标任务责任分解表。")
+        return [], [(n, p.text) for n, p in enumerate(document.paragraphs, start=1)]
     grids = []
     for n, table in enumerate(tables, start=1):
         rows = []
@@ -596,7 +640,7 @@ def _docx_grids(path, name):
             rows.append((number, cells, len(tcs) == 1 and len(table.columns) > 1))
         where = f"{name} 第{n}个表格" if len(tables) > 1 else f"{name} 表格"
         grids.append(_Grid(where, _pad(rows), title, note, paged=True))
-    return grids
+    return grids, []
 
 
 def _pad(rows):
@@ -890,8 +934,9 @@ def _clean_heading(name):
 class _Problems:
     """Problems grouped by cause: one line per cause naming every row it applies to."""
 
-    def __init__(self, where):
+    def __init__(self, where, unit="行"):
         self.where = where
+        self.unit = unit  # 行 of a table or a text, 段 (paragraph) of a Word list
         self.causes = {}
 
     def add(self, rownum, cause):
@@ -901,7 +946,7 @@ class _Problems:
         result = []
         for cause, rows in self.causes.items():
             shown = "、".join(str(r) for r in rows[:10]) + (f"等 {len(rows)} " if len(rows) > 10 else "")
-            result.append(f"{self.where}第{shown}行：{cause}")
+            result.append(f"{self.where}第{shown}{self.unit}：{cause}")
         return result
 
 
@@ -984,14 +1029,15 @@ def _interpret(grid, header_index, departments, options, original):
     return Imported(table, grid.where, cols.shown, first_listed and bool(cols.responsible or has_inline), joins)
 
 
-def _records_to_tasks(records, cols, departments, where, first_listed, words, inline, joins):
+def _records_to_tasks(records, cols, departments, where, first_listed, words, inline, joins, unit="行"):
     """Tasks from the rows gathered under each task: text cleaned (★, numbering, inline units), units by role.
 
     Categories are numbered in order of appearance and tasks within each, as T0102; problems
     are grouped by cause, one line each, naming every row. ``joins`` receives (row, first line,
-    second line, unit) for each unit name broken over two lines of a cell.
+    second line, unit) for each unit name broken over two lines of a cell. ``unit`` names the rows in
+    problems (行, or 段 for the paragraphs of a list).
     """
-    problems = _Problems(where)
+    problems = _Problems(where, unit)
     tasks, seen, counts, category_seq = [], {}, {}, {}
     for r in records:
         text = join_text(r["target"])
