@@ -182,6 +182,17 @@ def test_labelled_clauses_and_circled_numbers_read_under_the_lower_heading(tmp_p
     ]
 
 
+def test_a_list_beside_a_contact_table_is_read_as_the_list(tmp_path, departments):
+    path = build_list_docx(tmp_path / "广州.docx", GUANGZHOU)
+    document = docx.Document(str(path))
+    contact = document.add_table(rows=2, cols=2)
+    for r, row in enumerate((("联系人", "电话"), ("刘科长", "12345678"))):
+        for c, text in enumerate(row):
+            contact.cell(r, c).text = text
+    document.save(str(path))
+    assert reading(import_source(path, departments)) == EXPECTED["guangzhou"]
+
+
 def test_check_shows_how_a_list_was_read(tmp_path, departments):
     paragraphs = TONGXIANG + ["（二）工作要求", "1.提高政治站位，强化责任落实。"]
     imported = read_source(build_list_docx(tmp_path / "桐乡.docx", paragraphs), departments)
@@ -194,7 +205,8 @@ def test_check_shows_how_a_list_was_read(tmp_path, departments):
     ]
     assert lines[5] == "  T0101 制定出台高质量发展“1+4+8”政策体系：牵头 财政局；配合 发改局、经信局、科技局、商务局、人才办、" \
                        "金融发展服务中心、服务业局、建设局、农业农村局、文化和广电旅游体育局、工商联"
-    assert lines[7] == "未作为任务：第8段是编号条目，但没有写明责任单位。"
+    assert lines[7] == ("未作为任务：第8段是编号条目，但没有写明责任单位；如果是任务，"
+                        "请在其后写上“（牵头单位：……；责任单位：……）”再导入。")
 
 
 def test_several_units_without_a_lead_are_a_question_naming_the_paragraph(tmp_path, departments):
@@ -265,3 +277,27 @@ def test_a_text_export_refused_names_its_header_in_one_line(tmp_path, department
     message = str(info.value)
     assert message.startswith("登记.txt 文本：表头有：序号、事由、经办人；没有找到任务内容列。任务内容列可以写作：")
     assert "\n" not in message and "购买办公用品" not in message
+
+
+def test_importing_a_list_writes_the_master_table_and_a_refusal_is_one_line(workdir, tmp_path):
+    from conftest import run_script
+    from dutytable.config import load_config
+    from dutytable.table import load_table
+
+    config = load_config(workdir / "config.ini")
+    source = build_list_txt(tmp_path / "湘西.txt", XIANGXI)
+    out = workdir / "新主表.xlsx"
+    result = run_script("import_table.py", source, "--output", out, "--config", workdir / "config.ini")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == f"已导入 2 项工作内容（1 个类别），共 6 个填报单位，写入 {out}。"
+    master = load_table(out, config.departments)
+    assert [(t.task_id, t.item, t.leads_text, t.partners_text, t.extras) for t in master.tasks] == [
+        ("T0101", "加大简政放权力度", "州行政审批服务局", "州司法局、州委编办、州直相关单位、各县市人民政府、湘西经开区管委会",
+         (("完成时限", "6月底完成"),)),
+        ("T0102", "推动政务服务导则落实", "州行政审批服务局", "各县市人民政府", (("完成时限", "12月底完成"),)),
+    ]
+    notice = build_list_txt(tmp_path / "通知.txt", ["关于召开会议的通知", "1.请于3月1日前报送名单。"])
+    result = run_script("import_table.py", notice, "--check", "--config", workdir / "config.ini")
+    assert result.returncode == 3
+    assert result.stderr.splitlines() == ["通知.txt：文件中既没有表格，也没有写明责任单位的编号条目"
+                                          "（如“1.……（牵头单位：……；责任单位：……）”），请确认这是目标任务责任分解表。"]

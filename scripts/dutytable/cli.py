@@ -330,7 +330,7 @@ def _say_imported(imported, target, config, set_aside, changes) -> None:
     recipients = table.recipients(config.departments)
     echo(f"已导入 {len(table.tasks)} 项工作内容（{len(table.categories)} 个类别），"
          f"共 {len(recipients)} 个填报单位，写入 {target}。")
-    for line in describe_joins(imported):
+    for line in describe_joins(imported) + imported.notes:
         echo(line)
     echo(describe_units(table, config.departments))
     if table.extra_columns:

@@ -72,7 +72,8 @@ def read_list(paragraphs, where, departments, options, original, unit=PARAGRAPH)
              ("牵头单位：…", COL_LEADS), ("配合单位：…、责任单位：…", COL_PARTNERS)]
     if has_deadline:
         shown.append(("完成时限：…、“，6月底完成”", DEADLINE_COLUMN))
-    notes = [f"未作为任务：第{'、'.join(map(str, skipped))}{unit}是编号条目，但没有写明责任单位。"] if skipped else []
+    notes = [f"未作为任务：第{'、'.join(map(str, skipped))}{unit}是编号条目，但没有写明责任单位；如果是任务，"
+             "请在其后写上“（牵头单位：……；责任单位：……）”再导入。"] if skipped else []
     return tables.Imported(table, where, shown, first_listed, joins, notes)
 
 

@@ -465,8 +465,10 @@ def _read_kind(path, kind, departments, options, original):
     name = original.name
     if kind == "docx":
         grids, paragraphs = _docx_grids(path, name)
-        if not grids:
-            return _read_list(paragraphs, name, f"{name} 正文", "段", departments, options, original)
+        words = options.words()
+        if not options.table_number and not any(_find_import_header(g, words) is not None for g in grids):
+            # no table of tasks (none at all, or only a contact table): the tasks may be a numbered list
+            return _read_list(paragraphs, name, f"{name} 正文", "段", departments, options, original, grids)
     elif kind in ("xlsx", "xlsm", "xls", "ods"):
         _, sheets = open_workbook(path, label=name)
         sheet = next((s for s in sheets if s.name == TABLE_SHEET), sheets[0] if sheets else None)
@@ -490,12 +492,14 @@ def _read_kind(path, kind, departments, options, original):
     return _interpret(grid, header, departments, options, original)
 
 
-def _read_list(paragraphs, name, where, unit, departments, options, original):
-    """A document without a table: its numbered list of tasks (see :mod:`narrative`), or one line saying what
-    was looked for."""
+def _read_list(paragraphs, name, where, unit, departments, options, original, grids=()):
+    """A document without a table of tasks: its numbered list of tasks (see :mod:`narrative`); failing that, the
+    refusal of its tables, or one line saying what was looked for."""
     from . import narrative
 
     imported = narrative.read_list(paragraphs, where, departments, options, original, unit)
+    if imported is None and grids:
+        raise InputError(_no_text_column(grids[0], options))
     if imported is None:
         raise narrative.not_a_list(name)
     return imported
@@ -602,7 +606,8 @@ def _sheet_grid(sheet, name):
 
 
 def _docx_grids(path, name):
-    """Every top-level table of a .docx on its layout grid: spanned and merged-down cells come back blank."""
+    """Every top-level table of a .docx on its layout grid (spanned and merged-down cells come back blank), and
+    the (number, text) of its body paragraphs, for a document whose tasks are a numbered list."""
     import docx  # python-docx; imported here so the other stages start faster
     from docx.oxml.ns import qn
     from docx.table import _Cell
@@ -624,8 +629,7 @@ def _docx_grids(path, name):
     title = _title_of(above)
     note = "\n".join(texts)
     tables = document.tables
-    if not tables:
-        return [], [(n, p.text) for n, p in enumerate(document.paragraphs, start=1)]
+    body = [(n, p.text) for n, p in enumerate(document.paragraphs, start=1)]
     grids = []
     for n, table in enumerate(tables, start=1):
         rows = []
@@ -640,7 +644,7 @@ def _docx_grids(path, name):
             rows.append((number, cells, len(tcs) == 1 and len(table.columns) > 1))
         where = f"{name} 第{n}个表格" if len(tables) > 1 else f"{name} 表格"
         grids.append(_Grid(where, _pad(rows), title, note, paged=True))
-    return grids, []
+    return grids, body
 
 
 def _pad(rows):
