@@ -301,3 +301,30 @@ def test_importing_a_list_writes_the_master_table_and_a_refusal_is_one_line(work
     assert result.returncode == 3
     assert result.stderr.splitlines() == ["通知.txt：文件中既没有表格，也没有写明责任单位的编号条目"
                                           "（如“1.……（牵头单位：……；责任单位：……）”），请确认这是目标任务责任分解表。"]
+
+
+def tab_delimited(shape):
+    """A shape saved as Excel's 文本文件（制表符分隔）: the title line, then a line per row, merged cells empty, a cell
+    with line breaks quoted; CR LF."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t", lineterminator="\r\n")
+    writer.writerow([shape.before[-1]])
+    for row in shape.tables[-1]:
+        writer.writerow(["" if v in (UP, LEFT) else "\n".join(v) if isinstance(v, list) else v for v in row])
+    for note in shape.after:
+        writer.writerow([note])
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name", TEXT_SHAPES)
+def test_a_tab_delimited_text_reads_exactly_like_its_docx(tmp_path, name):
+    shape = SHAPES_BY_NAME[name]
+    departments = Departments(groups={"各乡镇（街道）": ["甲镇", "乙街道"]})
+    (tmp_path / "附件.txt").write_bytes(tab_delimited(shape).encode("gb18030"))
+    from_text = import_source(tmp_path / "附件.txt", departments)
+    from_docx = import_source(build_docx(tmp_path / "附件.docx", shape), departments)
+    assert reading(from_text) == reading(from_docx)
+    assert summary(from_text) == shape.expected and from_text.title == shape.before[-1]

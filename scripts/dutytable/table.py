@@ -481,10 +481,16 @@ def _read_kind(path, kind, departments, options, original):
         grids = [_sheet_grid(s, name) for s in sheets if s.visible and s.rows]
     elif kind == "text":
         text = _read_text(path)
-        if not any(line.startswith("\t") for line in text.splitlines()):
-            return _read_list(list(enumerate(text.splitlines(), start=1)), name, f"{name} 文本", "行", departments,
-                              options, original)
-        grids = [_text_grid(text, name, options.words())]
+        lines = text.splitlines()
+        side_by_side = sum("\t" in line[1:] for line in lines)  # lines of a row of cells, as Excel saves them
+        opening = sum(line.startswith("\t") and "\t" not in line[1:] for line in lines)  # a cell, as Word exports
+        if side_by_side > opening:
+            grids = [_tabbed_grid(text, name)]
+        elif any(line.startswith("\t") for line in lines):
+            grids = [_text_grid(text, name, options.words())]
+        else:
+            return _read_list(list(enumerate(lines, start=1)), name, f"{name} 文本", "行", departments, options,
+                              original)
     else:
         raise InputError(f"{name}：不是 Word 表格、文本或 Excel 表格，无法导入。"
                          "请提供 .docx、.doc、.wps、.txt、.xlsx 或 .xls 文件。")
@@ -570,6 +576,28 @@ def _text_grid(text, name, words):
         below = rows[i + 1][1] if i + 1 < len(rows) else []
         grid.append((number, _widen(cells, width, below, words), len(cells) == 1 < width))
     return _Grid(f"{name} 文本", _pad(grid), _title_of(above), "\n".join(after))
+
+
+def _tabbed_grid(text, name):
+    """A table saved as text with one row per line, its cells separated by tabs (Excel's 文本文件（制表符分隔）,
+    Word's 表格转换成文本): a cell holding line breaks is quoted; a line without a tab is a band across the table."""
+    import csv
+    import io
+
+    above, rows, after = [], [], []
+    reader = csv.reader(io.StringIO(text), delimiter="\t")
+    for record in reader:
+        number = reader.line_num
+        filled = [c for c in record if c.strip()]
+        if not filled:
+            continue
+        if after or (rows and len(record) == 1 and _NOTE_ROW.match(record[0])):
+            after.append(record[0])
+        elif len(record) > 1 or rows:
+            rows.append((number, [c.splitlines() if c.strip() else [] for c in record], len(record) == 1))
+        else:
+            above.append(record[0])
+    return _Grid(f"{name} 文本", _pad(rows), _title_of(above), "\n".join(after))
 
 
 def _widen(cells, width, below, words):
