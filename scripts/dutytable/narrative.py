@@ -24,8 +24,11 @@ _DEADLINE_LABEL = re.compile(rf"[，,。；;\s]*(?:{_DEADLINE_WORDS})\s*[：:]\s
 _TAIL = re.compile(r"[，,]\s*([^，,；;。（）()：:]+?)\s*(?=[）)]?\s*[。.；;]?\s*$)")
 _NO_DEADLINE = ("长期", "长期坚持", "持续推进", "持续开展")
 _FIRST_NOTE = re.compile(r"[（(][^（）()]*第一[位个][^（）()]*[）)]")
-_AND = re.compile(r"(?<=[局委办院府会心])及(?=[^、，,；;（）()])")  # 州委编办及州直相关单位: two units
+_AND = re.compile(r"(?<=[局委办院府会心门位厅])及(?=[^、，,；;（）()])")  # 州委编办及州直相关单位: two units
 PARAGRAPH = "段"
+# The State Council's form: "（省政务局、省司法厅牵头，省直相关部门及各市州人民政府按职责分工负责）"
+_PROSE_UNITS = re.compile(r"[（(](?P<leads>[^（）()：:]+?)牵头(?:[，,；;]\s*(?P<partners>[^（）()：:]+?)"
+                          r"(?:按职责分工负责|按职责分工落实|按职责负责|配合|参与|负责))?[）)](?P<end>\s*[。.]?\s*)$")
 
 
 @dataclass
@@ -45,6 +48,7 @@ def read_list(paragraphs, where, departments, options, original, unit=PARAGRAPH)
     """
     words = options.words()
     inline = tables._inline_pattern(words)
+    paragraphs = [(n, _PROSE_UNITS.sub(_labelled, t or "")) for n, t in paragraphs]
     items = _items(paragraphs, inline)
     if not any(inline.search("".join(i.text)) for i in items):
         return None
@@ -104,6 +108,12 @@ def _items(paragraphs, inline):
         else:
             current = None
     return items
+
+
+def _labelled(m):
+    """"（甲牵头，乙按职责分工负责）" written the labelled way: "（牵头单位：甲；配合单位：乙）"."""
+    partners = f"；配合单位：{m.group('partners')}" if m.group("partners") else ""
+    return f"（牵头单位：{m.group('leads')}{partners}）{m.group('end')}"
 
 
 def _split_deadline(text, inline):
