@@ -17,7 +17,8 @@ from conftest import SEED
 from dutytable.cli import describe_import
 from dutytable.departments import Departments
 from dutytable.errors import InputError, TableError
-from dutytable.table import deadline_column, import_source, parse_deadline, read_source
+from dutytable.narrative import import_source, read_source
+from dutytable.table import deadline_column, parse_deadline
 from shapes import LEFT, SHAPES_BY_NAME, UP, build_docx, summary
 
 XIANGXI = [

@@ -35,8 +35,9 @@ from .errors import DutyTableError, InputError, OutputError, TableError, UsageEr
 from .inbox import progress_printer
 from .ledger import Ledger
 from .matching import reconcile
+from .narrative import read_source
 from .scheduling import NAMES, STATE_FILE, State, run_due, run_lock, serve, setup_logging, upcoming
-from .table import SET_ASIDE_SHEET, load_table, read_source, write_table
+from .table import SET_ASIDE_SHEET, load_table, write_table
 from .vocab import Period
 from .wordml import build_template
 from .workbooks import open_workbook

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from . import indicators
 from . import table as tables
-from .errors import InputError
 from .model import COL_LEADS, COL_PARTNERS, COL_TARGET, Table
 
 DEADLINE_COLUMN = "完成时限"
@@ -36,6 +35,23 @@ class _Item:
     number: int  # paragraph (line of a .txt) where the item starts
     category: str
     text: list = field(default_factory=list)
+
+
+def import_source(path, departments, options=None) -> Table:
+    """:func:`table.import_source`, a document whose tasks are a numbered list included."""
+    return read_source(path, departments, options).table
+
+
+def read_source(path, departments, options=None) -> tables.Imported:
+    """:func:`table.read_source`, a document whose tasks are a numbered list included (``import_table.py``)."""
+    options = options or tables.ImportOptions()
+    try:
+        return tables.read_source(path, departments, options)
+    except tables.NoTable as refusal:
+        imported = read_list(refusal.paragraphs, refusal.where, departments, options, path, refusal.unit)
+        if imported is None:
+            raise
+        return imported
 
 
 def read_list(paragraphs, where, departments, options, original, unit=PARAGRAPH):
@@ -132,12 +148,3 @@ def _split_deadline(text, inline):
             deadline = tail.group(1)
             units = units[:tail.start()] + units[tail.end():]
     return head + units, deadline
-
-
-def not_a_list(name):
-    """The one line for a document that is neither a table nor a numbered list with units."""
-    return InputError(f"{name}：{NOT_A_LIST}")
-
-
-NOT_A_LIST = ("文件中既没有表格，也没有写明责任单位的编号条目（如“1.……（牵头单位：……；责任单位：……）”），"
-              "请确认这是目标任务责任分解表。")

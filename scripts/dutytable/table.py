@@ -498,17 +498,24 @@ def _read_kind(path, kind, departments, options, original):
     return _interpret(grid, header, departments, options, original)
 
 
-def _read_list(paragraphs, name, where, unit, departments, options, original, grids=()):
-    """A document without a table of tasks: its numbered list of tasks (see :mod:`narrative`); failing that, the
-    refusal of its tables, or one line saying what was looked for."""
-    from . import narrative
+class NoTable(InputError):
+    """A document without a table of tasks; its message is the refusal. :func:`narrative.read_source` reads its
+    paragraphs as a numbered list of tasks before giving it."""
 
-    imported = narrative.read_list(paragraphs, where, departments, options, original, unit)
-    if imported is None and grids:
-        raise InputError(_no_text_column(grids[0], options))
-    if imported is None:
-        raise narrative.not_a_list(name)
-    return imported
+    def __init__(self, message, paragraphs, where, unit):
+        super().__init__(message)
+        self.paragraphs, self.where, self.unit = paragraphs, where, unit  # unit: 段 of a .docx, 行 of a .txt
+
+
+NOT_A_LIST = ("文件中既没有表格，也没有写明责任单位的编号条目（如“1.……（牵头单位：……；责任单位：……）”），"
+              "请确认这是目标任务责任分解表。")
+
+
+def _read_list(paragraphs, name, where, unit, departments, options, original, grids=()):
+    """A document without a table of tasks: refused, its tables named (if any), its paragraphs kept for the list
+    reader."""
+    message = _no_text_column(grids[0], options) if grids else f"{name}：{NOT_A_LIST}"
+    raise NoTable(message, paragraphs, where, unit)
 
 
 def _read_text(path):
