@@ -5,7 +5,8 @@ numbered items ("1." "1、" "（1）" "①", or "（一）" when the item itself
 in its units: "（牵头单位：甲；责任单位：乙、丙，6月底完成）", "牵头单位：甲。配合单位：乙。完成时限：年底前",
 or a paragraph of its own "责任单位：甲、乙（列第一位者为牵头单位）". Each item is a task under its
 heading; its units are read by the same rule as a table's inline units, and a 完成时限 clause is kept
-as the 完成时限 extra column.
+as the 完成时限 extra column. :func:`read_source` is what ``import_table.py`` reads a source with: a
+table by :func:`table.read_source`, and a document without one as such a list.
 """
 
 import re
