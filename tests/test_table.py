@@ -182,7 +182,8 @@ def test_docx_without_a_table_is_refused(tmp_path, shipped_config):
     d.save(tmp_path / "通知.docx")
     with pytest.raises(InputError) as info:
         import_source(tmp_path / "通知.docx", shipped_config.departments)
-    assert str(info.value) == "通知.docx：文件中没有表格，请确认这是目标任务责任分解表。"
+    assert str(info.value) == ("通知.docx：文件中既没有表格，也没有写明责任单位的编号条目"
+                               "（如“1.……（牵头单位：……；责任单位：……）”），请确认这是目标任务责任分解表。")
 
 
 def test_binary_source_is_refused(tmp_path, shipped_config):

@@ -35,8 +35,9 @@ from .errors import DutyTableError, InputError, OutputError, TableError, UsageEr
 from .inbox import progress_printer
 from .ledger import Ledger
 from .matching import reconcile
+from .narrative import read_source
 from .scheduling import NAMES, STATE_FILE, State, run_due, run_lock, serve, setup_logging, upcoming
-from .table import SET_ASIDE_SHEET, load_table, read_source, write_table
+from .table import SET_ASIDE_SHEET, load_table, write_table
 from .vocab import Period
 from .wordml import build_template
 from .workbooks import open_workbook
@@ -239,7 +240,7 @@ def describe_import(imported, departments) -> list[str]:
         if t.partners:
             line += f"；配合 {'、'.join(t.partners)}"
         lines.append(line + "".join(f"；{h} {v}" for h, v in t.extras if v))
-    lines += describe_joins(imported)
+    lines += describe_joins(imported) + imported.notes
     lines.append(describe_units(table, departments))
     lines.append("其他列：" + ("、".join(table.extra_columns) if table.extra_columns else "无") + "。")
     return lines + indicators.needs_confirming(table)
@@ -330,7 +331,7 @@ def _say_imported(imported, target, config, set_aside, changes) -> None:
     recipients = table.recipients(config.departments)
     echo(f"已导入 {len(table.tasks)} 项工作内容（{len(table.categories)} 个类别），"
          f"共 {len(recipients)} 个填报单位，写入 {target}。")
-    for line in describe_joins(imported):
+    for line in describe_joins(imported) + imported.notes:
         echo(line)
     echo(describe_units(table, config.departments))
     if table.extra_columns:

@@ -390,6 +390,7 @@ class Imported:
         columns: (header as written, what it became) in column order.
         first_listed_lead: the lead was taken as the first unit of 责任单位.
         joins: (row, first line, second line, unit) for each unit name read whole from two lines of a cell.
+        notes: further lines --check shows.
     """
 
     table: Table
@@ -397,6 +398,7 @@ class Imported:
     columns: list = field(default_factory=list)
     first_listed_lead: bool = False
     joins: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # further lines for --check (numbered paragraphs not read as tasks)
 
 
 @dataclass
@@ -468,7 +470,11 @@ def _kind(path):
 def _read_kind(path, kind, departments, options, original):
     name = original.name
     if kind == "docx":
-        grids = _docx_grids(path, name)
+        grids, paragraphs = _docx_grids(path, name)
+        words = options.words()
+        if not options.table_number and not any(_find_import_header(g, words) is not None for g in grids):
+            # no table of tasks (none at all, or only a contact table): the tasks may be a numbered list
+            return _read_list(paragraphs, name, f"{name} 正文", "段", departments, options, original, grids)
     elif kind in ("xlsx", "xlsm", "xls", "ods"):
         _, sheets = open_workbook(path, label=name)
         sheet = next((s for s in sheets if s.name == TABLE_SHEET), sheets[0] if sheets else None)
@@ -480,12 +486,42 @@ def _read_kind(path, kind, departments, options, original):
             return Imported(table, f"{name} 工作表“{sheet.name}”", shown)
         grids = [_sheet_grid(s, name) for s in sheets if s.visible and s.rows]
     elif kind == "text":
-        grids = [_text_grid(_read_text(path), name)]
+        text = _read_text(path)
+        lines = text.splitlines()
+        side_by_side = sum("\t" in line[1:] for line in lines)  # lines of a row of cells, as Excel saves them
+        opening = sum(line.startswith("\t") and "\t" not in line[1:] for line in lines)  # a cell, as Word exports
+        if side_by_side > opening:
+            grids = [_tabbed_grid(text, name)]
+        elif any(line.startswith("\t") for line in lines):
+            grids = [_text_grid(text, name, options.words())]
+        else:
+            return _read_list(list(enumerate(lines, start=1)), name, f"{name} 文本", "行", departments, options,
+                              original)
     else:
         raise InputError(f"{name}：不是 Word 表格、文本或 Excel 表格，无法导入。"
                          "请提供 .docx、.doc、.wps、.txt、.xlsx 或 .xls 文件。")
     grid, header = _choose_grid(grids, name, options)
     return _interpret(grid, header, departments, options, original)
+
+
+class NoTable(InputError):
+    """A document without a table of tasks; its message is the refusal. :func:`narrative.read_source` reads its
+    paragraphs as a numbered list of tasks before giving it."""
+
+    def __init__(self, message, paragraphs, where, unit):
+        super().__init__(message)
+        self.paragraphs, self.where, self.unit = paragraphs, where, unit  # unit: 段 of a .docx, 行 of a .txt
+
+
+NOT_A_LIST = ("文件中既没有表格，也没有写明责任单位的编号条目（如“1.……（牵头单位：……；责任单位：……）”），"
+              "请确认这是目标任务责任分解表。")
+
+
+def _read_list(paragraphs, name, where, unit, departments, options, original, grids=()):
+    """A document without a table of tasks: refused, its tables named (if any), its paragraphs kept for the list
+    reader."""
+    message = _no_text_column(grids[0], options) if grids else f"{name}：{NOT_A_LIST}"
+    raise NoTable(message, paragraphs, where, unit)
 
 
 def _read_text(path):
@@ -522,33 +558,80 @@ def _workbook_title(path) -> str:
     return html.unescape(found.group(1)) if found else ""
 
 
-def _text_grid(text, name):
-    """Word's text export: a line starting with a tab opens a cell; other lines continue it.
+def _text_grid(text, name, words):
+    """Word's text export of a table ("另存为 纯文本"): a tab opens each cell, a cell's paragraphs are
+    separated by a blank line, a blank line ends each row, a cell merged down is a bare tab.
 
-    The export loses row boundaries, so rows are rebuilt from the column count: the
-    header names 工作内容 once over two columns (5 cells up to 配合部门), data rows have 6.
+    A cell spanning columns is one cell of the export, so a row narrower than the table gets its
+    blanks where the span was (see :func:`_widen`); a row of one cell is a band across the table. A
+    paragraph "注：…" after the last row ends the table.
     """
-    above, cells = [], []
+    above, rows, after = [], [], []
+    blank = False
     for number, line in enumerate(text.splitlines(), start=1):
-        if line.startswith("\t"):
-            cells.append((number, [line[1:]]))
-        elif cells:
-            cells[-1][1].append(line)
+        if after or (rows and blank and _NOTE_ROW.match(line)):
+            after.append(line)
+        elif line.startswith("\t"):
+            if blank or not rows:
+                rows.append((number, []))
+            rows[-1][1].append([line[1:]] if line[1:].strip() else [])
+        elif not line.strip():
+            blank = True
+            continue
+        elif rows:
+            rows[-1][1][-1].append(line)
         else:
             above.append(line)
-    rows, i = [], 0
-    while i < len(cells):
-        width = 6
-        if join_text(cells[i][1]) == COL_SEQ:
-            width = 1
-            while i + width < len(cells) and not join_text(cells[i + width - 1][1]).startswith(ROLE_PARTNER):
-                width += 1
-        row = [c for _, c in cells[i:i + width]]
-        if width == 5:
-            row.insert(2, [])  # 工作内容 spans 类别 and 子项
-        rows.append((cells[i][0], row, False))
-        i += width
-    return _Grid(f"{name} 文本", _pad(rows), _title_of(above))
+        blank = False
+    width = max((len(cells) for _, cells in rows), default=0)
+    grid = []
+    for i, (number, cells) in enumerate(rows):
+        below = rows[i + 1][1] if i + 1 < len(rows) else []
+        grid.append((number, _widen(cells, width, below, words), len(cells) == 1 < width))
+    return _Grid(f"{name} 文本", _pad(grid), _title_of(above), "\n".join(after))
+
+
+def _tabbed_grid(text, name):
+    """A table saved as text with one row per line, its cells separated by tabs (Excel's 文本文件（制表符分隔）,
+    Word's 表格转换成文本): a cell holding line breaks is quoted; a line without a tab is a band across the table."""
+    import csv
+    import io
+
+    above, rows, after = [], [], []
+    reader = csv.reader(io.StringIO(text), delimiter="\t")
+    for record in reader:
+        number = reader.line_num
+        filled = [c for c in record if c.strip()]
+        if not filled:
+            continue
+        if after or (rows and len(record) == 1 and _NOTE_ROW.match(record[0])):
+            after.append(record[0])
+        elif len(record) > 1 or rows:
+            rows.append((number, [c.splitlines() if c.strip() else [] for c in record], len(record) == 1))
+        else:
+            above.append(record[0])
+    return _Grid(f"{name} 文本", _pad(rows), _title_of(above), "\n".join(after))
+
+
+def _widen(cells, width, below, words):
+    """A row of the text export as wide as the table: blanks after the cell that spans columns.
+
+    Under a header cell spanning columns the next row names each of them (责任单位 over 牵头单位 |
+    配合单位); failing that, the header's task text spans them (工作内容 over 类别 | 子项, as in the seed).
+    Any other short row is padded at its end.
+    """
+    missing = width - len(cells)
+    if missing <= 0 or len(cells) == 1:
+        return cells
+    at = None
+    filled = [c for c, cell in enumerate(below) if join_text(cell)]
+    if len(below) == width and len(filled) == missing + 1 and filled[-1] - filled[0] == missing:
+        at = filled[0]  # the second header row names exactly the columns under the span
+    if at is None and _header_like(_texts(cells), words):
+        at = next((c for c, t in enumerate(_texts(cells)) if _meaning(t, words) == TEXT), None)
+    if at is None:
+        return cells + [[] for _ in range(missing)]
+    return cells[:at + 1] + [[] for _ in range(missing)] + cells[at + 1:]
 
 
 def _sheet_grid(sheet, name):
@@ -569,7 +652,8 @@ def _sheet_grid(sheet, name):
 
 
 def _docx_grids(path, name):
-    """Every top-level table of a .docx on its layout grid: spanned and merged-down cells come back blank."""
+    """Every top-level table of a .docx on its layout grid (spanned and merged-down cells come back blank), and
+    the (number, text) of its body paragraphs, for a document whose tasks are a numbered list."""
     import docx  # python-docx; imported here so the other stages start faster
     from docx.oxml.ns import qn
     from docx.table import _Cell
@@ -591,8 +675,7 @@ def _docx_grids(path, name):
     title = _title_of(above)
     note = "\n".join(texts)
     tables = document.tables
-    if not tables:
-        raise InputError(f"{name}：文件中没有表格，请确认这是目标任务责任分解表。")
+    body = [(n, p.text) for n, p in enumerate(document.paragraphs, start=1)]
     grids = []
     for n, table in enumerate(tables, start=1):
         rows = []
@@ -607,7 +690,7 @@ def _docx_grids(path, name):
             rows.append((number, cells, len(tcs) == 1 and len(table.columns) > 1))
         where = f"{name} 第{n}个表格" if len(tables) > 1 else f"{name} 表格"
         grids.append(_Grid(where, _pad(rows), title, note, paged=True))
-    return grids
+    return grids, body
 
 
 def _pad(rows):
@@ -901,8 +984,9 @@ def _clean_heading(name):
 class _Problems:
     """Problems grouped by cause: one line per cause naming every row it applies to."""
 
-    def __init__(self, where):
+    def __init__(self, where, unit="行"):
         self.where = where
+        self.unit = unit  # 行 of a table or a text, 段 (paragraph) of a Word list
         self.causes = {}
 
     def add(self, rownum, cause):
@@ -912,7 +996,7 @@ class _Problems:
         result = []
         for cause, rows in self.causes.items():
             shown = "、".join(str(r) for r in rows[:10]) + (f"等 {len(rows)} " if len(rows) > 10 else "")
-            result.append(f"{self.where}第{shown}行：{cause}")
+            result.append(f"{self.where}第{shown}{self.unit}：{cause}")
         return result
 
 
@@ -1022,14 +1106,15 @@ def _record(rownum, cells, cols, category, above):
     return record
 
 
-def _records_to_tasks(records, cols, departments, where, first_listed, words, inline, joins):
+def _records_to_tasks(records, cols, departments, where, first_listed, words, inline, joins, unit="行"):
     """Tasks from the rows gathered under each task: text cleaned (★, numbering, inline units), units by role.
 
     Categories are numbered in order of appearance and tasks within each, as T0102; problems
     are grouped by cause, one line each, naming every row. ``joins`` receives (row, first line,
-    second line, unit) for each unit name broken over two lines of a cell.
+    second line, unit) for each unit name broken over two lines of a cell. ``unit`` names the rows in
+    problems (行, or 段 for the paragraphs of a list).
     """
-    problems = _Problems(where)
+    problems = _Problems(where, unit)
     tasks, seen, counts, category_seq = [], {}, {}, {}
     for r in records:
         text = join_text(r["target"])
