@@ -30,11 +30,13 @@ from .schema import (
     H_SEQ,
     H_STATUS,
     H_UNIT,
+    H_WARNING,
     REPORT,
 )
 from .vocab import (
     COMPLETION,
     EMPTY,
+    GREEN,
     LATE,
     MET,
     NOT_FILLED,
@@ -46,6 +48,7 @@ from .vocab import (
     cn_date,
     text_width,
 )
+from .warning import ALERTS
 from .wordml import (
     CELL_PADDING_MM,
     FOOTER_PORTRAIT,
@@ -109,7 +112,7 @@ def overview(summary: Summary, day: dt.date) -> str:
         parts.append(f"{H_STATUS}{UNCLEAR}{counts[UNCLEAR]}项")
     if counts[NOT_REPORTED]:
         parts.append(f"牵头单位尚未报送{counts[NOT_REPORTED]}项")
-    text = f"截至{cn_date(day)}，共{len(summary.tasks)}项目标任务，其中{'、'.join(parts)}；"
+    text = f"截至{cn_date(day)}，共{len(summary.tasks)}项目标任务，其中{'、'.join(parts)}；{warning_clause(summary)}；"
     if summary.indicators:
         ic = summary.indicator_counts
         labels = ((MET, f"已{MET}"), (NOT_MET, NOT_MET), (UNCLEAR, UNCLEAR))
@@ -120,6 +123,13 @@ def overview(summary: Summary, day: dt.date) -> str:
         else:
             text += f"{len(summary.indicators)}项量化指标均已填报，{scored}；"
     return text + submission_clause(summary) + "。"
+
+
+def warning_clause(summary: Summary) -> str:
+    """"预警红灯1项（质量提升行动）、黄灯2项（标准化建设、品牌培育）" naming the tasks (工作内容); "预警均为绿灯"."""
+    parts = [f"{color}{len(items)}项（{'、'.join(items)}）" for color in ALERTS
+             if (items := [t.task.item for t in summary.tasks if t.light.color == color])]
+    return f"{H_WARNING}{'、'.join(parts)}" if parts else f"{H_WARNING}均为{GREEN}"
 
 
 def submission_clause(summary: Summary) -> str:
@@ -302,8 +312,9 @@ def _table_xml(summary: Summary, ids: dict, partner_text: str = PARTNER_COLLAPSE
             cell = cell_xml(f"{cn_number(band)}、{category}", sum(widths), head_style, span=len(widths), left=True,
                             small=small)
             rows.append(f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{cell}</w:tr>')
-        for _ in tasks:
-            cells = "".join(cell_xml(text, w, cell_style, center=c.key in CENTRED or bool(c.choices), small=small)
+        for t in tasks:
+            cells = "".join(cell_xml(text, w, cell_style, center=c.key in CENTRED or bool(c.choices), small=small,
+                                     bold=c.key == "warning" and t.light.color in ALERTS)
                             for text, c, w in zip(texts[n], columns, widths))
             rows.append(f"<w:tr>{cells}</w:tr>")
             n += 1
