@@ -52,7 +52,7 @@ def cell_texts(row):
 
 def test_outputs_and_overview(reported):
     config, table, summary, written = reported
-    assert [p.name for p in written] == [A1, A2, "催报通知_2010-11.docx"]
+    assert [p.name for p in written] == [A1, A2, "催报通知_2010-11.docx", "预警通报_2010-11.docx"]
     document = docx.Document(str(written[0]))
     paragraphs = [(p.style.name, p.text) for p in document.paragraphs if p.style.name != "Normal"]
     assert paragraphs == [
@@ -329,7 +329,7 @@ def test_no_reminder_when_every_unit_has_reported(reported):
     for r in summary.recipients:
         r.state = "已报送"
     _, written, notes = make_report(config, table, P, today=TODAY, pdf=False, summary=summary)
-    assert [p.name for p in written] == [A1, A2]
+    assert [p.name for p in written] == [A1, A2, "预警通报_2010-11.docx"]  # the tasks' lights are another matter
     # The notice an earlier run wrote is no longer true: kept under a name that says it was replaced.
     kept = list((config.outbox / "2010-11").glob("催报通知_2010-11.备份-*.docx"))
     assert len(kept) == 1 and not (config.outbox / "2010-11" / "催报通知_2010-11.docx").exists()

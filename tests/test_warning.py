@@ -1,14 +1,17 @@
 """预警: each rule of the lights alone and in combination, the [warning] settings, and the lights over two real periods."""
 
+import dataclasses
 import datetime as dt
 
+import docx
 import openpyxl
 import pytest
 from dutytable import pipeline
 from dutytable.config import load_config
 from dutytable.consolidate import consolidate
 from dutytable.model import Period
-from dutytable.warning import Light, WarningRule, light
+from dutytable.report import make_report
+from dutytable.warning import LIGHT_GREEN, Light, WarningRule, light
 from test_annual import run_year
 
 D = dt.date
@@ -156,7 +159,6 @@ def test_the_summary_and_stats_sheets_show_the_lights(two_months):
 
 def test_the_lights_follow_config(two_months, tmp_path):
     config, table, path, summary = two_months
-    import dataclasses
     milder = dataclasses.replace(config, warning=WarningRule(warn_days=10, lagging_twice_red=False))
     from dutytable.consolidate import summarize
     lights = {t.task.item: t.light.text for t in summarize(table, milder, NOV, DAY).tasks}
@@ -171,3 +173,47 @@ def test_the_first_month_has_no_month_before(two_months):
     assert lights["环境质量"] == "黄灯（本期进度滞后）"
     assert lights["确保安全生产"] == "黄灯（牵头单位本期未报送）"
     assert lights["产品质量"] == "黄灯（本期进度滞后；今日到完成时限）"
+
+
+def test_the_bulletin_lists_the_red_and_yellow_tasks_with_their_leads_and_reasons(two_months):
+    config, table, path, summary = two_months
+    _, written, notes = make_report(config, table, NOV, today=DAY, pdf=False, summary=summary)
+    assert written[-1] == config.outbox / "2010-11" / "预警通报_2010-11.docx"
+    d = docx.Document(str(written[-1]))
+    assert d.core_properties.title == "关于2010年11月区质量振兴工作目标任务预警情况的通报"
+    section = d.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # portrait, as the 催报通知
+    assert [(p.style.name, p.text) for p in d.paragraphs] == [
+        ("附件标题", "关于2010年11月\n区质量振兴工作目标任务预警情况的通报"),
+        ("公文正文", "各有关单位："),
+        ("公文正文", "截至2010年11月28日，18项目标任务中，红灯10项、黄灯1项。现将有关情况通报如下："),
+        ("公文正文", "一、红灯任务（10项）"),
+        ("公文正文", "1．产品质量（牵头：质监分局、药监分局）：逾期未完成，完成时限2010年10月31日。"),
+        ("公文正文", "2．服务质量（牵头：经发局）：牵头单位连续两期未报送。"),
+        ("公文正文", "3．环境质量（牵头：环保局）：连续两期进度滞后。"),
+        ("公文正文", "4．农业标准化（牵头：农业局、质监分局）：牵头单位连续两期未报送。"),
+        ("公文正文", "5．商标创建（牵头：工商分局）：牵头单位连续两期未报送。"),
+        ("公文正文", "6．打假治劣（牵头：区有关部门）：牵头单位连续两期未报送。"),
+        ("公文正文", "7．确保安全生产（牵头：安监局、质监分局）：牵头单位连续两期未报送。"),
+        ("公文正文", "8．长效管理（牵头：区有关部门）：牵头单位连续两期未报送。"),
+        ("公文正文", "9．宣传（牵头：区相关部门、各镇、街道）：牵头单位连续两期未报送。"),
+        ("公文正文", "10．培训（牵头：区相关部门、各镇、街道）：牵头单位连续两期未报送。"),
+        ("公文正文", "二、黄灯任务（1项）"),
+        ("公文正文", "1．工程质量（牵头：城建局）：距完成时限12天。"),
+        ("公文正文", "请以上任务的牵头单位对照预警原因，抓紧推进，并在下期填报表中说明推进情况。"),
+        ("公文正文", ""),
+        ("公文落款", "区质量振兴工作领导小组办公室"),
+        ("公文落款", "2010年11月28日"),
+    ]
+    assert "全部任务均为绿灯，不发预警通报。" not in notes
+
+
+def test_no_bulletin_when_every_task_is_green_and_an_old_one_is_set_aside(two_months):
+    config, table, path, summary = two_months
+    make_report(config, table, NOV, today=DAY, pdf=False, summary=summary)
+    green = dataclasses.replace(summary, tasks=[dataclasses.replace(t, light=LIGHT_GREEN) for t in summary.tasks])
+    _, written, notes = make_report(config, table, NOV, today=DAY, pdf=False, summary=green)
+    assert not any(p.name.startswith("预警通报") for p in written)
+    kept = list((config.outbox / "2010-11").glob("预警通报_2010-11.备份-*.docx"))
+    assert len(kept) >= 1 and not (config.outbox / "2010-11" / "预警通报_2010-11.docx").exists()
+    assert notes[-2:] == ["全部任务均为绿灯，不发预警通报。", f"原有的 预警通报_2010-11.docx 已改名为 {kept[-1].name}，不必再发。"]

@@ -79,6 +79,7 @@ from .wordml import (
 )
 
 ALL_REPORTED = "全部单位均已报送，无需催报。"
+ALL_GREEN = f"全部任务均为{GREEN}，不发预警通报。"
 NO_CONTACT = "催报通知中没有联系人和电话：请在 config.ini 的 [report] 中填写 contact 和 phone。"
 #: 推进情况's least share of the 附件1 table; the narrowest 工作目标 before the table text goes down to 五号.
 PROGRESS_SHARE = 0.45
@@ -369,11 +370,6 @@ def _indicator_table_xml(summary: Summary, ids: dict) -> str:
     return table_xml(widths, rows)
 
 
-def reminder_title(label: str, subject: str) -> str:
-    """关于催报2010年11月区质量振兴工作推进情况的通知."""
-    return f"关于催报{label}{subject}{H_PROGRESS}的通知"
-
-
 def title_lines(words, chars_per_line: float) -> list:
     """The title's words in lines of at most ``chars_per_line`` character widths, as a 梯形.
 
@@ -424,23 +420,10 @@ def write_reminder(summary: Summary, config, today: dt.date) -> Path | None:
     missing = summary.not_reported
     if not missing:
         return None
-    document = open_template(config)
-    section = document.sections[0]
-    page(section, landscape=False)
-    section.footer_distance = FOOTER_PORTRAIT
     label = summary.period.label
-    title = reminder_title(label, config.subject)
-    set_properties(document, title, config.office, today)
-    p = add_paragraph(document, "", STYLE_TITLE)
-    lines = title_lines(["关于", "催报", label, config.subject, H_PROGRESS, "的", "通知"], 20)
-    for i, line in enumerate(lines):
-        run = p.add_run(line)
-        if i < len(lines) - 1:
-            run.add_break()
     # 主送: the units by name when they are few; "各有关单位" above a list when they are many.
-    to = _names(missing) if len(missing) <= FEW_RECIPIENTS else "各有关单位"
-    p = add_paragraph(document, f"{to}：", STYLE_BODY)
-    p.paragraph_format.first_line_indent = Pt(0)
+    document = notice_document(config, ["关于", "催报", label, config.subject, H_PROGRESS, "的", "通知"], today,
+                               _names(missing) if len(missing) <= FEW_RECIPIENTS else "各有关单位")
     old = config.deadline(summary.period)
     deadline, extended = reminder_deadline(config, summary.period, today)
     text = (f"{label}{config.subject}{H_PROGRESS}填报表的报送截止日期为{cn_date(old)}。截至{cn_date(today)}，"
@@ -455,6 +438,30 @@ def write_reminder(summary: Summary, config, today: dt.date) -> Path | None:
                                    f"联系电话：{config.phone}" if config.phone else "") if x)
     if contact:
         add_paragraph(document, f"{contact}。", STYLE_BODY)
+    sign(document, config, today)
+    return save(document, report_paths(config, summary.period)[2])
+
+
+def notice_document(config, title_words, today: dt.date, to: str):
+    """A 通知 or 通报 begun: portrait A4, its title (``title_words``, broken between words as a 梯形), 主送 ``to``."""
+    document = open_template(config)
+    section = document.sections[0]
+    page(section, landscape=False)
+    section.footer_distance = FOOTER_PORTRAIT
+    set_properties(document, "".join(title_words), config.office, today)
+    p = add_paragraph(document, "", STYLE_TITLE)
+    lines = title_lines(title_words, 20)
+    for i, line in enumerate(lines):
+        run = p.add_run(line)
+        if i < len(lines) - 1:
+            run.add_break()
+    p = add_paragraph(document, f"{to}：", STYLE_BODY)
+    p.paragraph_format.first_line_indent = Pt(0)
+    return document
+
+
+def sign(document, config, today: dt.date) -> None:
+    """The 署名 and the date below a blank line, indented as GB/T 9704 §7.3.5.2 sets them (no seal)."""
     add_paragraph(document, "", STYLE_BODY)  # one blank line above the 署名 (§7.3.5.2)
     date_text = cn_date(today)
     name_indent, date_indent = signature_indents(config.office, date_text)
@@ -464,11 +471,46 @@ def write_reminder(summary: Summary, config, today: dt.date) -> Path | None:
         p.paragraph_format.left_indent = Pt(indent)
         # No extra space between Chinese and digits, so that the date is as wide as counted.
         p._p.get_or_add_pPr().append(parse_xml(f'<w:autoSpaceDN {nsdecls("w")} w:val="0"/>'))
-    return save(document, report_paths(config, summary.period)[2])
+
+
+def bulletin_path(config, period) -> Path:
+    """outbox/<period>/预警通报_2010-11.docx."""
+    return config.period_dir(period) / f"预警通报_{period}.docx"
+
+
+def write_bulletin(summary: Summary, config, today: dt.date) -> Path | None:
+    """The 预警通报 to the leads of the 红灯 and 黄灯 tasks; None when every task is 绿灯."""
+    groups = [(color, [t for t in summary.tasks if t.light.color == color]) for color in ALERTS]
+    groups = [(color, tasks) for color, tasks in groups if tasks]
+    if not groups:
+        return None
+    label = summary.period.label
+    document = notice_document(config, ["关于", label, config.subject, "目标任务", "预警情况", "的", "通报"], today,
+                               "各有关单位")
+    counts = "、".join(f"{color}{len(tasks)}项" for color, tasks in groups)
+    add_paragraph(document, f"截至{cn_date(as_of(summary.period, today))}，{len(summary.tasks)}项目标任务中，"
+                            f"{counts}。现将有关情况通报如下：", STYLE_BODY)
+    for n, (color, tasks) in enumerate(groups, start=1):
+        add_paragraph(document, f"{cn_number(n)}、{color}任务（{len(tasks)}项）", STYLE_BODY)
+        for i, t in enumerate(tasks, start=1):
+            reasons = "；".join(t.light.reasons)
+            add_paragraph(document, f"{i}．{t.task.item}（牵头：{t.task.leads_text}）：{reasons}。", STYLE_BODY)
+    add_paragraph(document, "请以上任务的牵头单位对照预警原因，抓紧推进，并在下期填报表中说明推进情况。", STYLE_BODY)
+    sign(document, config, today)
+    return save(document, bulletin_path(config, summary.period))
+
+
+def _retired(stale: Path) -> list:
+    """An earlier run's notice, no longer true, kept under a name that says so: the line saying it, if any."""
+    if not stale.exists():
+        return []
+    moved = files.backup(stale)
+    return [f"原有的 {stale.name} 已改名为 {moved.name}，不必再发。"]
 
 
 def make_report(config, table, period, today: dt.date, pdf: bool = True, summary: Summary | None = None) -> tuple:
-    """Write 附件1, 附件2 (when the table has indicators) and the 催报通知 (when a unit is missing).
+    """Write 附件1, 附件2 (when the table has indicators), the 催报通知 (when a unit is missing) and the
+    预警通报 (when a task is 红灯 or 黄灯).
 
     PDFs of the 附件 are made where LibreOffice is installed.
 
@@ -485,14 +527,13 @@ def make_report(config, table, period, today: dt.date, pdf: bool = True, summary
     notes = []
     reminder = write_reminder(summary, config, today)
     if reminder is None:
-        notes.append(ALL_REPORTED)
-        stale = report_paths(config, period)[2]
-        if stale.exists():  # an earlier run's notice, no longer true: kept, under a name that says so
-            moved = files.backup(stale)
-            notes.append(f"原有的 {stale.name} 已改名为 {moved.name}，不必再发。")
+        notes += [ALL_REPORTED, *_retired(report_paths(config, period)[2])]
     elif not (config.contact and config.phone):
         notes.append(NO_CONTACT)
-    written = attachments + ([reminder] if reminder else [])
+    bulletin = write_bulletin(summary, config, today)
+    if bulletin is None:
+        notes += [ALL_GREEN, *_retired(bulletin_path(config, period))]
+    written = attachments + [p for p in (reminder, bulletin) if p]
     if pdf:
         for path in attachments:
             made, why = to_pdf(path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .schema import H_STATUS
 from .vocab import BEHIND, DONE, GREEN, NOT_REPORTED, NOT_STARTED, RED, UNCLEAR, YELLOW, cn_date, counted
 
 LAGGING = (BEHIND, NOT_STARTED)  # 进度滞后 or 未启动: a task that does not move
@@ -68,7 +69,7 @@ def light(status: str, previous: str | None, deadline: dt.date | None, day: dt.d
     elif now == NOT_REPORTED:
         yellow.append("牵头单位本期未报送")
     elif now == UNCLEAR:
-        yellow.append(f"完成状态{UNCLEAR}")
+        yellow.append(f"{H_STATUS}{UNCLEAR}")
     if deadline is not None and now != DONE and 0 <= (deadline - day).days <= rule.warn_days:
         left = (deadline - day).days
         yellow.append(f"距完成时限{left}天" if left else "今日到完成时限")
