@@ -47,7 +47,7 @@ KNOWN_KEYS = {
     "paths": ("table", "inbox", "outbox", "ledger", "archive", "rejected", "word_template"),
     "report": ("subject", "year", "office", "attachment", "attachment2", "attachment_annual", "status_rule", "contact",
                "phone", "report_columns", "partner_text", "remind_days", "paper"),
-    "schedule": ("generate_day", "deadline_day", "report_day", "time"),
+    "schedule": ("generate_day", "deadline_day", "report_day", "time", "remind_before"),
     "workbook": ("password", "return_note"),
     "collect": ("settle_seconds",),
     "aliases": None,
@@ -115,6 +115,7 @@ class Config:
     partner_text: str = PARTNER_COLLAPSE  # what the 附件 prints of the 配合 units' text
     remind_days: int = 3  # days a 催报通知 allows when the deadline has passed
     paper: str = "A4"  # the 汇总表's paper
+    remind_before: int = 3  # [schedule] days before the deadline of the 提醒通知 to the units yet to report; 0: none
     warning: WarningRule = field(default_factory=WarningRule)  # [warning]: the 预警 lights' thresholds
 
     def deadline(self, period):
@@ -124,6 +125,14 @@ class Config:
     def generate_date(self, period):
         """The day the period's forms go out; a day past the month's end means its last day."""
         return clamp_day(period.year, period.month, self.generate_day)
+
+    def remind_date(self, period):
+        """The day of the period's 提醒通知 (remind_before days before its deadline), or None: none set, or it
+        would fall on or before the day the forms go out."""
+        if not self.remind_before:
+            return None
+        day = self.deadline(period) - dt.timedelta(days=self.remind_before)
+        return day if day > self.generate_date(period) else None
 
     def report_date(self, period):
         """The period's report day; a day past the month's end means its last day."""
@@ -263,6 +272,7 @@ def load_config(path=None):
                                    (PARTNER_INCLUDE, PARTNER_COLLAPSE, PARTNER_OMIT)),
         remind_days=reader.integer("report", "remind_days", 3, 1, 60),
         paper=reader.choice("report", "paper", "A4", PAPERS),
+        remind_before=reader.integer("schedule", "remind_before", 3, 0, 28),
         warning=WarningRule(warn_days=reader.integer("warning", "warn_days", WarningRule.warn_days, 0, 366),
                             pace_tolerance=reader.integer("warning", "pace_tolerance", WarningRule.pace_tolerance,
                                                           0, 100),

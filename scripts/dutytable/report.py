@@ -473,6 +473,30 @@ def sign(document, config, today: dt.date) -> None:
         p._p.get_or_add_pPr().append(parse_xml(f'<w:autoSpaceDN {nsdecls("w")} w:val="0"/>'))
 
 
+def advance_path(config, period) -> Path:
+    """outbox/<period>/提醒通知_2010-11.docx."""
+    return config.period_dir(period) / f"提醒通知_{period}.docx"
+
+
+def write_advance_reminder(summary: Summary, config, today: dt.date) -> Path | None:
+    """The 提醒通知 before the deadline to the units that have not reported yet; None when all have."""
+    missing = summary.not_reported
+    if not missing:
+        return None
+    label = summary.period.label
+    document = notice_document(config, ["关于", "提醒报送", label, config.subject, H_PROGRESS, "的", "通知"], today,
+                               _names(missing) if len(missing) <= FEW_RECIPIENTS else "各有关单位")
+    deadline = config.deadline(summary.period)
+    add_paragraph(document, f"{label}{config.subject}{H_PROGRESS}填报表的报送截止日期为{cn_date(deadline)}，距今还有"
+                            f"{(deadline - today).days}天。截至{cn_date(today)}，仍有{len(missing)}个单位尚未报送，"
+                            f"请于{cn_date(deadline)}前按要求填写下发的填报表，报送{config.office}。", STYLE_BODY)
+    add_paragraph(document, "尚未报送的单位及应报任务数如下：", STYLE_BODY)
+    for i, r in enumerate(missing, start=1):
+        add_paragraph(document, f"{i}．{r.name}（应报任务{r.tasks}项）", STYLE_BODY)
+    sign(document, config, today)
+    return save(document, advance_path(config, summary.period))
+
+
 def bulletin_path(config, period) -> Path:
     """outbox/<period>/预警通报_2010-11.docx."""
     return config.period_dir(period) / f"预警通报_{period}.docx"
