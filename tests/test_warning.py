@@ -217,3 +217,15 @@ def test_no_bulletin_when_every_task_is_green_and_an_old_one_is_set_aside(two_mo
     kept = list((config.outbox / "2010-11").glob("预警通报_2010-11.备份-*.docx"))
     assert len(kept) >= 1 and not (config.outbox / "2010-11" / "预警通报_2010-11.docx").exists()
     assert notes[-2:] == ["全部任务均为绿灯，不发预警通报。", f"原有的 预警通报_2010-11.docx 已改名为 {kept[-1].name}，不必再发。"]
+
+
+def test_a_task_added_this_month_has_no_month_before(two_months):
+    config, table, path, summary = two_months
+    from dutytable.consolidate import summarize
+    from dutytable.model import TaskChange
+    added = next(t for t in table.tasks if t.item == "服务质量")
+    reimported = dataclasses.replace(table, history=[*table.history, TaskChange(TaskChange.ADDED, "2010-11", added)])
+    reimported.schema = table.schema
+    lights = {t.task.item: t.light.text for t in summarize(reimported, config, NOV, DAY).tasks}
+    assert lights["服务质量"] == "黄灯（牵头单位本期未报送）"  # not 连续两期: it was not on October's forms
+    assert lights["商标创建"] == "红灯（牵头单位连续两期未报送）"
