@@ -6,6 +6,7 @@ import datetime as dt
 import docx
 import openpyxl
 import pytest
+from conftest import set_section
 from dutytable import pipeline
 from dutytable.config import load_config
 from dutytable.consolidate import consolidate
@@ -67,9 +68,7 @@ def test_a_light_is_its_colour_and_its_reasons():
 
 def _warning(path, lines):
     """config.ini's [warning] with only ``lines`` in it."""
-    text = path.read_text(encoding="utf-8")
-    start = text.index("[warning]\n")
-    path.write_text(text[:start] + "[warning]\n" + lines + text[text.index("[collect]"):], encoding="utf-8")
+    set_section(path, "warning", lines)
 
 
 def test_the_shipped_rule_and_a_changed_one(workdir):

@@ -420,16 +420,22 @@ def write_reminder(summary: Summary, config, today: dt.date) -> Path | None:
     missing = summary.not_reported
     if not missing:
         return None
-    label = summary.period.label
-    # 主送: the units by name when they are few; "各有关单位" above a list when they are many.
-    document = notice_document(config, ["关于", "催报", label, config.subject, H_PROGRESS, "的", "通知"], today,
-                               _names(missing) if len(missing) <= FEW_RECIPIENTS else "各有关单位")
     old = config.deadline(summary.period)
     deadline, extended = reminder_deadline(config, summary.period, today)
-    text = (f"{label}{config.subject}{H_PROGRESS}填报表的报送截止日期为{cn_date(old)}。截至{cn_date(today)}，"
-            f"仍有{len(missing)}个单位尚未报送。")
+    text = (f"{summary.period.label}{config.subject}{H_PROGRESS}填报表的报送截止日期为{cn_date(old)}。"
+            f"截至{cn_date(today)}，仍有{len(missing)}个单位尚未报送。")
     text += (f"报送截止日期已过，请于{cn_date(deadline)}前" if extended else f"请于{cn_date(deadline)}前") + (
         f"按要求填写下发的填报表，报送{config.office}。")
+    return _notice_to_missing(summary, config, today, "催报", text, report_paths(config, summary.period)[2])
+
+
+def _notice_to_missing(summary: Summary, config, today: dt.date, verb: str, text: str, path: Path) -> Path:
+    """A 通知 (关于<verb>…的通知) to the units that have not reported: ``text``, the units with their tasks,
+    the contact, the signature."""
+    missing = summary.not_reported
+    # 主送: the units by name when they are few; "各有关单位" above a list when they are many.
+    document = notice_document(config, ["关于", verb, summary.period.label, config.subject, H_PROGRESS, "的", "通知"],
+                               today, _names(missing) if len(missing) <= FEW_RECIPIENTS else "各有关单位")
     add_paragraph(document, text, STYLE_BODY)
     add_paragraph(document, "尚未报送的单位及应报任务数如下：", STYLE_BODY)
     for i, r in enumerate(missing, start=1):
@@ -439,7 +445,7 @@ def write_reminder(summary: Summary, config, today: dt.date) -> Path | None:
     if contact:
         add_paragraph(document, f"{contact}。", STYLE_BODY)
     sign(document, config, today)
-    return save(document, report_paths(config, summary.period)[2])
+    return save(document, path)
 
 
 def notice_document(config, title_words, today: dt.date, to: str):
@@ -483,18 +489,11 @@ def write_advance_reminder(summary: Summary, config, today: dt.date) -> Path | N
     missing = summary.not_reported
     if not missing:
         return None
-    label = summary.period.label
-    document = notice_document(config, ["关于", "提醒报送", label, config.subject, H_PROGRESS, "的", "通知"], today,
-                               _names(missing) if len(missing) <= FEW_RECIPIENTS else "各有关单位")
     deadline = config.deadline(summary.period)
-    add_paragraph(document, f"{label}{config.subject}{H_PROGRESS}填报表的报送截止日期为{cn_date(deadline)}，距今还有"
-                            f"{(deadline - today).days}天。截至{cn_date(today)}，仍有{len(missing)}个单位尚未报送，"
-                            f"请于{cn_date(deadline)}前按要求填写下发的填报表，报送{config.office}。", STYLE_BODY)
-    add_paragraph(document, "尚未报送的单位及应报任务数如下：", STYLE_BODY)
-    for i, r in enumerate(missing, start=1):
-        add_paragraph(document, f"{i}．{r.name}（应报任务{r.tasks}项）", STYLE_BODY)
-    sign(document, config, today)
-    return save(document, advance_path(config, summary.period))
+    text = (f"{summary.period.label}{config.subject}{H_PROGRESS}填报表的报送截止日期为{cn_date(deadline)}，距今还有"
+            f"{(deadline - today).days}天。截至{cn_date(today)}，仍有{len(missing)}个单位尚未报送，"
+            f"请于{cn_date(deadline)}前按要求填写下发的填报表，报送{config.office}。")
+    return _notice_to_missing(summary, config, today, "提醒报送", text, advance_path(config, summary.period))
 
 
 def bulletin_path(config, period) -> Path:
