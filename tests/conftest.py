@@ -107,3 +107,11 @@ def libreoffice_convert(src, target_format, outdir):
     out = outdir / (Path(src).stem + "." + target_format)
     assert out.exists(), f"LibreOffice wrote nothing for {src}"
     return out
+
+
+def set_section(path, section, lines):
+    """config.ini at ``path`` with only ``lines`` in its [section] (the other sections as they were)."""
+    text = path.read_text(encoding="utf-8")
+    start = text.index(f"[{section}]\n")
+    end = text.find("\n[", start + 1)
+    path.write_text(text[:start] + f"[{section}]\n" + lines + ("" if end < 0 else text[end:]), encoding="utf-8")

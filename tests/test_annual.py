@@ -8,7 +8,7 @@ import subprocess
 import docx
 import openpyxl
 import pytest
-from conftest import SEED_TABLE, needs_libreoffice, open_in_excel, run_script, seed_tool
+from conftest import SEED_TABLE, needs_libreoffice, open_in_excel, run_script, seed_tool, set_section
 from docx.shared import Mm
 from dutytable import pipeline
 from dutytable.annual import UnitMonth, make_annual, report_path, summarize_year, workbook_path
@@ -167,9 +167,7 @@ def test_the_word_attachment_prints_like_attachment_1(year):
 
 def _assessment(path, lines):
     """config.ini's [assessment] with only ``lines`` in it."""
-    text = path.read_text(encoding="utf-8")
-    start = text.index("[assessment]\n")
-    path.write_text(text[:start] + "[assessment]\n" + lines + text[text.index("[collect]"):], encoding="utf-8")
+    set_section(path, "assessment", lines)
 
 
 def test_the_score_follows_config(workdir):

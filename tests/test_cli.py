@@ -260,7 +260,7 @@ def test_an_unknown_key_is_a_warning_naming_the_nearest_valid_one(tmp_path, sect
 @pytest.mark.parametrize("header, warning", [
     ("[shedule]", "[shedule]：不认识的节，是不是 [schedule]？这一节中的设置都没有起作用。"),
     ("[DEFAULT]", "[DEFAULT]：不认识的节，可用的节：[paths]、[report]、[schedule]、[workbook]、[collect]、[aliases]、"
-                  "[groups]、[columns]、[import]、[assessment]；这一节中的设置都没有起作用。"),
+                  "[groups]、[columns]、[import]、[assessment]、[warning]；这一节中的设置都没有起作用。"),
 ])
 def test_an_unknown_section_is_a_warning(tmp_path, header, warning):
     text = (ROOT / "config.ini").read_text(encoding="utf-8") + f"\n{header}\ndeadline_day = 20\n"

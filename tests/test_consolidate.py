@@ -77,26 +77,26 @@ def _summary_rows(path):
 
 TOWN_LEADS = ("区有关部门：正常推进；春江镇：正常推进；孟河镇：正常推进；新桥镇：正常推进；薛家镇：正常推进；"
               "罗溪镇：正常推进；西夏墅镇：正常推进；三井街道：正常推进；河海街道：正常推进；龙虎塘街道：未报送")
-EXPECTED_STATUS = {  # task item -> (完成状态 with each lead's own beside it, -, 未报送单位)
+EXPECTED_STATUS = {  # task item -> (完成状态 with each lead's own beside it, 预警, 未报送单位)
     # status_rule = main_lead: the first lead listed, each lead's own status beside it
-    "产品质量": ("已完成（质监分局：已完成；药监分局：进度滞后）", None, "龙虎塘街道"),
-    "工程质量": ("正常推进", None, "龙虎塘街道"),
-    "服务质量": ("正常推进", None, "龙虎塘街道"),
-    "环境质量": ("正常推进", None, "龙虎塘街道"),
-    "工业标准化": ("正常推进", None, "龙虎塘街道"),
-    "农业标准化": ("正常推进", None, "龙虎塘街道"),
-    "服务标准化": ("正常推进", None, "龙虎塘街道"),
-    "工业计量": ("正常推进", None, "龙虎塘街道"),
-    "民生计量": ("正常推进", None, "龙虎塘街道"),
-    "能源计量": ("正常推进", None, "龙虎塘街道"),
-    "名牌创建": ("正常推进", None, "龙虎塘街道"),
-    "商标创建": ("正常推进", None, "龙虎塘街道"),
-    "质量管理": ("正常推进", None, "龙虎塘街道"),
-    "打假治劣": ("正常推进", None, "龙虎塘街道"),
-    "确保安全生产": ("未报送（安监局：未报送；质监分局：正常推进）", None, "安监局、龙虎塘街道"),  # its first lead is silent
-    "长效管理": ("正常推进", None, "龙虎塘街道"),
-    "宣传": (f"正常推进（{TOWN_LEADS}）", None, "龙虎塘街道"),
-    "培训": (f"正常推进（{TOWN_LEADS}）", None, "龙虎塘街道"),
+    "产品质量": ("已完成（质监分局：已完成；药监分局：进度滞后）", "绿灯", "龙虎塘街道"),
+    "工程质量": ("正常推进", "绿灯", "龙虎塘街道"),
+    "服务质量": ("正常推进", "绿灯", "龙虎塘街道"),
+    "环境质量": ("正常推进", "绿灯", "龙虎塘街道"),
+    "工业标准化": ("正常推进", "绿灯", "龙虎塘街道"),
+    "农业标准化": ("正常推进", "绿灯", "龙虎塘街道"),
+    "服务标准化": ("正常推进", "绿灯", "龙虎塘街道"),
+    "工业计量": ("正常推进", "绿灯", "龙虎塘街道"),
+    "民生计量": ("正常推进", "绿灯", "龙虎塘街道"),
+    "能源计量": ("正常推进", "绿灯", "龙虎塘街道"),
+    "名牌创建": ("正常推进", "绿灯", "龙虎塘街道"),
+    "商标创建": ("正常推进", "绿灯", "龙虎塘街道"),
+    "质量管理": ("正常推进", "绿灯", "龙虎塘街道"),
+    "打假治劣": ("正常推进", "绿灯", "龙虎塘街道"),
+    "确保安全生产": ("未报送（安监局：未报送；质监分局：正常推进）", "黄灯（牵头单位本期未报送）", "安监局、龙虎塘街道"),  # its first lead is silent
+    "长效管理": ("正常推进", "绿灯", "龙虎塘街道"),
+    "宣传": (f"正常推进（{TOWN_LEADS}）", "绿灯", "龙虎塘街道"),
+    "培训": (f"正常推进（{TOWN_LEADS}）", "绿灯", "龙虎塘街道"),
 }
 
 TOWNS_REPORTING = [t for t in TOWNS if t != "龙虎塘街道"]
@@ -117,11 +117,11 @@ def test_every_task_row_of_the_summary_sheet(cycle):
     assert note == ""
     header, rows = _summary_rows(path)
     # The leads' own statuses are folded into 完成状态 when they disagree: no column of its own.
-    assert header == ["序号", "类别", "工作内容", "工作目标", "牵头部门", "配合部门", "完成状态",
+    assert header == ["序号", "类别", "工作内容", "工作目标", "牵头部门", "配合部门", "完成状态", "预警",
                       "推进情况", "存在问题", "下步打算", "未报送单位"]
     assert list(rows) == list(EXPECTED_STATUS)
-    for item, (status, leads, missing) in EXPECTED_STATUS.items():
-        assert (rows[item]["完成状态"], rows[item]["未报送单位"]) == (status, missing), item
+    for item, (status, light, missing) in EXPECTED_STATUS.items():
+        assert (rows[item]["完成状态"], rows[item]["预警"], rows[item]["未报送单位"]) == (status, light, missing), item
     assert [r["序号"] for r in rows.values()] == list(range(1, 19))  # 序号 per task
     for item, progress in EXPECTED_PROGRESS.items():
         assert rows[item]["推进情况"] == progress, item
@@ -187,9 +187,14 @@ def test_status_colours_freeze_filter_and_print_setup(cycle):
     rules = {r.formula[0]: r.dxf.fill.bgColor.rgb for rng in ws.conditional_formatting for r in rng.rules}
     # "begins with": a status folded with the leads' own is coloured as its first word
     assert rules == {'LEFT(G3,3)="已完成"': "FFC6EFCE", 'LEFT(G3,4)="正常推进"': "FFF2F2F2",
-                     'LEFT(G3,4)="进度滞后"': "FFFFEB9C", 'LEFT(G3,3)="未启动"': "FFFFC7CE", 'LEFT(G3,3)="未报送"': "FFD9D9D9"}
-    assert [str(rng.sqref) for rng in ws.conditional_formatting][0] == "G3:G20"
-    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:K20"
+                     'LEFT(G3,4)="进度滞后"': "FFFFEB9C", 'LEFT(G3,3)="未启动"': "FFFFC7CE", 'LEFT(G3,3)="未报送"': "FFD9D9D9",
+                     # 预警: the fill on screen; the word, and bold for 红灯 and 黄灯, on paper
+                     'LEFT(H3,2)="红灯"': "FFFFC7CE", 'LEFT(H3,2)="黄灯"': "FFFFEB9C", 'LEFT(H3,2)="绿灯"': "FFC6EFCE"}
+    bold = {r.formula[0][-3:-1]: r.dxf.font.b for rng in ws.conditional_formatting for r in rng.rules
+            if "灯" in r.formula[0]}
+    assert bold == {"红灯": True, "黄灯": True, "绿灯": False}
+    assert [str(rng.sqref) for rng in ws.conditional_formatting] == ["G3:G20", "H3:H20"]
+    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:L20"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9 and ws.print_title_rows == "$2:$2"
     assert ws["A1"].value == "2010年区质量振兴工作目标任务推进情况汇总表（2010年11月）"
 

@@ -72,6 +72,7 @@ def test_the_readme_command_runs_the_whole_month_in_the_demo_folder(tmp_path):
         "共 18 项任务：已完成2项，正常推进10项，进度滞后5项，未启动1项；全部单位均已报送。",
         f"已生成：{a1}",
         f"已生成：{a2}",
+        f"已生成：{out / '预警通报_2010-11.docx'}",
         "全部单位均已报送，无需催报。",
         f"演示完成：填报表、汇总表和 Word 报告在 {out}，收文台账 {work / 'outbox' / '收文台账.sqlite3'}。"]
     assert len(list((out / "分发").glob("*.xlsx"))) == 24
@@ -199,8 +200,8 @@ def test_the_office_month_and_year_never_see_the_demo(tmp_path, capsys):
         "2026年度汇总.xlsx", "附件1_2026年区营商环境工作单位报送情况年度汇总表.docx",
         "2010年度汇总.xlsx", "附件1_2010年区营商环境工作单位报送情况年度汇总表.docx"]
     outputs = [p for p in tmp_path.rglob("*") if p.suffix in (".xlsx", ".docx") and "演示" not in p.parts]
-    # 分发, 分发清单, archived, 汇总, 附件1/2, 催报通知, master, Word template, the two years
-    assert len(outputs) == 24 + 1 + 2 + 1 + 2 + 1 + 1 + 1 + 4
+    # 分发, 分发清单, archived, 汇总, 附件1/2, 催报通知, 预警通报, master, Word template, the two years
+    assert len(outputs) == 24 + 1 + 2 + 1 + 2 + 1 + 1 + 1 + 1 + 4
     for output in outputs:
         text = _texts(output)
         assert "【示例】" not in text, output

@@ -93,7 +93,7 @@ def test_a_control_character_in_an_answer_reaches_every_output_as_the_clerk_saw_
     row = next(r for r in detail.iter_rows(min_row=3, values_only=True) if r[0] == task_id and r[3] == unit)
     assert row[7] == want
     item = next(t.item for t in table.tasks if t.task_id == task_id)
-    cell = _docx_cells(written[0])[item][-2]  # 附件1's 推进情况 column
+    cell = _docx_cells(written[0])[item][-3]  # 附件1's 推进情况 column (完成状态 and 预警 after it)
     assert re.search(f"(^|\n){unit}（牵头(，正常推进)?）：{want}。(\n|$)", cell), cell
     tasks = openpyxl.load_workbook(annual_written[0])["任务进度"]
     header = [c.value for c in tasks[2]]
@@ -238,7 +238,8 @@ def test_a_return_that_fills_only_the_indicators_is_a_return_its_values_count_it
     assert marked.exists()
     summary, written, _ = make_report(config, table, P, today=dt.date(2010, 11, 28), pdf=False)
     row = _docx_cells(written[0])["环境质量"]  # its tasks in 附件1: not filled in, said so
-    assert row[-1] == "未填写（待核实）" and row[-2].startswith("环保局（牵头）：未填写推进情况。\n")
+    assert row[-2] == "未填写（待核实）" and row[-3].startswith("环保局（牵头）：未填写推进情况。\n")
+    assert row[-1] == "黄灯（完成状态待核实）"
     reminder = next(p for p in written if p.name.startswith("催报通知"))
     assert "环保局" not in "\n".join(p.text for p in docx.Document(str(reminder)).paragraphs)
 

@@ -13,6 +13,8 @@ from docx.shared import Mm
 from dutytable.inbox import Collector
 from dutytable.model import Period
 from dutytable.report import make_report, overview
+from dutytable.vocab import RED
+from dutytable.warning import LIGHT_GREEN, Light
 from dutytable.wordml import build_template
 from expected_table import EXPECTED
 from returns import fill, prepare
@@ -50,7 +52,7 @@ def cell_texts(row):
 
 def test_outputs_and_overview(reported):
     config, table, summary, written = reported
-    assert [p.name for p in written] == [A1, A2, "催报通知_2010-11.docx"]
+    assert [p.name for p in written] == [A1, A2, "催报通知_2010-11.docx", "预警通报_2010-11.docx"]
     document = docx.Document(str(written[0]))
     paragraphs = [(p.style.name, p.text) for p in document.paragraphs if p.style.name != "Normal"]
     assert paragraphs == [
@@ -62,7 +64,9 @@ def test_outputs_and_overview(reported):
         # them list 质监分局 second: they are 未报送, not hidden behind its 正常推进); 进度滞后 is 0 and not said.
         # Indicators: 质监分局 owns 17 and 环保局 5, all filled with 1 (a 1 in a % cell is 100%): the
         # % targets, =100% and the at-least-1 targets are met (10), the rest not (12); 19 are unreported.
+        # 预警: the 9 whose first lead is silent and 环保局's 未启动 are 黄灯, named in the table's order.
         ("公文正文", "截至2010年11月28日，共18项目标任务，其中已完成1项、正常推进7项、未启动1项、牵头单位尚未报送9项；"
+                   "预警黄灯10项（工程质量、服务质量、环境质量、农业标准化、商标创建、打假治劣、确保安全生产、长效管理、宣传、培训）；"
                    "量化指标41项，已达标10项、未达标12项、未填报19项；应报送24个单位，已报送3个，未报送21个（园区办、春江镇、"
                    "孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道、城建局、经发局、社会事业局、工商分局、"
                    "交通分局、科技局、农业局、国税局、地税四分局、区有关部门、安监局）。"),
@@ -86,9 +90,9 @@ def test_the_overview_reads_as_a_secretary_writes_it(reported):
     for i in summary.indicators:
         i.status = "达标"
     for t in summary.tasks:
-        t.status = "正常推进"
+        t.status, t.light = "正常推进", LIGHT_GREEN
     assert overview(summary, dt.date(2010, 11, 30)) == (
-        "截至2010年11月30日，共18项目标任务，其中正常推进18项；41项量化指标均已填报，已达标41项；"
+        "截至2010年11月30日，共18项目标任务，其中正常推进18项；预警均为绿灯；41项量化指标均已填报，已达标41项；"
         "24个单位均已报送（其中逾期2个：园区办、春江镇；待补正1个：新桥镇）。")
 
 
@@ -141,8 +145,11 @@ def test_overview_after_the_month_and_with_unreported_tasks(reported):
     from dutytable.report import as_of
     assert as_of(P, dt.date(2026, 11, 25)) == dt.date(2010, 11, 30)
     summary.tasks[0].status = "未报送"
+    summary.tasks[0].light = Light(RED, ("逾期未完成，完成时限2010年10月31日",))
     assert overview(summary, dt.date(2010, 11, 30)).startswith(
-        "截至2010年11月30日，共18项目标任务，其中正常推进7项、未启动1项、牵头单位尚未报送10项；量化指标41项，")
+        "截至2010年11月30日，共18项目标任务，其中正常推进7项、未启动1项、牵头单位尚未报送10项；"
+        "预警红灯1项（产品质量）、黄灯10项（工程质量、服务质量、环境质量、农业标准化、商标创建、打假治劣、确保安全生产、长效管理、宣传、"
+        "培训）；量化指标41项，")
 
 
 def test_fonts_are_east_asian_and_no_theme_font_overrides(reported):
@@ -203,7 +210,7 @@ def test_one_table_per_category_whose_header_names_it_and_rows_may_split(reporte
     d = docx.Document(str(written[0]))
     tables = [t._tbl for t in d.tables]
     assert len(tables) == 5
-    heads = ["序号", "工作内容", "工作目标", "责任单位", "推进情况", "完成状态"]
+    heads = ["序号", "工作内容", "工作目标", "责任单位", "推进情况", "完成状态", "预警"]
     bands = []
     body = []
     for tbl in tables:
@@ -213,7 +220,7 @@ def test_one_table_per_category_whose_header_names_it_and_rows_may_split(reporte
         assert all(r.find(f"{W}trPr/{W}cantSplit") is None for r in rows[2:])
         assert cell_texts(rows[0]) == heads
         band = rows[1].findall(f"{W}tc")
-        assert len(band) == 1 and band[0].find(f"{W}tcPr/{W}gridSpan").get(W + "val") == "6"
+        assert len(band) == 1 and band[0].find(f"{W}tcPr/{W}gridSpan").get(W + "val") == "7"
         bands.append(cell_texts(rows[1])[0])
         body += [cell_texts(r) for r in rows[2:]]
         widths = [int(g.get(W + "w")) for g in tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")]
@@ -231,6 +238,11 @@ def test_one_table_per_category_whose_header_names_it_and_rows_may_split(reporte
     assert body[1][4].startswith("城建局（牵头）：未报送。\n") and body[1][5] == "未报送"
     assert body[2][4].split("\n")[:2] == ["经发局（牵头）：未报送。", "质监分局（配合）：本月已按计划推进。"]
     assert body[3][5] == "未启动"
+    # 预警 after 完成状态: the light's word first, then its reason; 红灯 and 黄灯 bold for black-and-white paper.
+    assert [b[6] for b in body[:4]] == ["绿灯", "黄灯（牵头单位本期未报送）", "黄灯（牵头单位本期未报送）", "黄灯（本期未启动）"]
+    light_cells = [r.findall(f"{W}tc")[6] for tbl in tables for r in tbl.findall(f"{W}tr")[2:]]
+    bold = [tc.find(f"{W}p/{W}r/{W}rPr/{W}b") is not None for tc in light_cells]
+    assert bold[:4] == [False, True, True, True] and bold.count(True) == 10
 
 
 def test_partner_text_include_collapse_or_omit(reported):
@@ -252,13 +264,15 @@ def test_extra_columns_leave_progress_its_share():
     from dutytable.report import report_widths
     from dutytable.schema import DEFAULT, REPORT
     columns = DEFAULT.with_extras(["完成时限", "责任领导"], {"完成时限": {REPORT: 20}, "责任领导": {REPORT: 20}}).at(REPORT)
-    assert [c.header for c in columns] == ["序号", "工作内容", "工作目标", "牵头部门", "完成时限", "责任领导", "推进情况", "完成状态"]
+    assert [c.header for c in columns] == ["序号", "工作内容", "工作目标", "牵头部门", "完成时限", "责任领导", "推进情况", "完成状态",
+                                           "预警"]
     widths = report_widths(columns)
     assert abs(sum(widths) - 225) < 0.5 and widths[6] >= 0.45 * 225 - 0.1
-    assert report_widths(DEFAULT.at(REPORT)) == [10, 21, 45, 28, 102, 19]  # no extras: as the schema says
+    # no extras: 预警 takes its 16 mm from 工作目标 (down to its least, 30 mm), then from the others in proportion
+    assert report_widths(DEFAULT.at(REPORT)) == [10, 21, 29.9, 27.9, 101.2, 19, 16]
     # 工作内容 widens for its longest name: "确保安全生产", 6 characters of 五号 (3.7 mm) and the padding
-    assert report_widths(DEFAULT.at(REPORT), 6, 10.5) == [10, 24.7, 42.0, 28, 101.3, 19]
-    assert report_widths(DEFAULT.at(REPORT), 20, 12)[1] == 30  # at most 30 mm
+    assert report_widths(DEFAULT.at(REPORT), 6, 10.5) == [9.7, 23.9, 29.1, 27.1, 101.3, 18.4, 15.5]
+    assert report_widths(DEFAULT.at(REPORT), 20, 12)[1] == 27.9  # at most 30 mm, narrowed with the others for 预警
 
 
 def test_a_crowded_table_goes_down_to_wuhao_never_below(reported):
@@ -315,7 +329,7 @@ def test_no_reminder_when_every_unit_has_reported(reported):
     for r in summary.recipients:
         r.state = "已报送"
     _, written, notes = make_report(config, table, P, today=TODAY, pdf=False, summary=summary)
-    assert [p.name for p in written] == [A1, A2]
+    assert [p.name for p in written] == [A1, A2, "预警通报_2010-11.docx"]  # the tasks' lights are another matter
     # The notice an earlier run wrote is no longer true: kept under a name that says it was replaced.
     kept = list((config.outbox / "2010-11").glob("催报通知_2010-11.备份-*.docx"))
     assert len(kept) == 1 and not (config.outbox / "2010-11" / "催报通知_2010-11.docx").exists()
@@ -382,7 +396,7 @@ def test_the_demo_attachment_prints_on_few_full_pages_each_naming_its_category(d
     out, lines = demo_outputs
     assert "全部单位均已报送，无需催报。" in lines and not (out / "催报通知_2010-11.docx").exists()
     pages = pdf_pages(out / A1.replace(".docx", ".pdf"))
-    assert 1 <= len(pages) <= 8
+    assert 1 <= len(pages) <= 9  # the 预警 column's 16 mm cost the demo a page
     bands = ["一、提高质量水平", "二、夯实标准计量基础", "三、推进品牌建设", "四、严格质量监管", "五、加强宣传培训"]
     table_bottom = (210 - 26) * MM  # the type area's bottom edge: the table ends above it
     for n, (width, height, words) in enumerate(pages, start=1):

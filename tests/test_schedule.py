@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 
+import docx
 import pytest
 from conftest import ROOT, run_script
 from dutytable import pipeline
@@ -16,6 +17,7 @@ from dutytable.scheduling import (
     DAILY,
     DEADLINE,
     GENERATE,
+    REMIND,
     REPORT,
     BusyError,
     RunLock,
@@ -29,9 +31,10 @@ from dutytable.scheduling import (
 D = dt.date
 
 
-def _config(workdir, generate=1, deadline=30, report=31):
+def _config(workdir, generate=1, deadline=30, report=31, remind=0):
+    """config.ini with the schedule's days; no 提醒通知 unless ``remind`` days before the deadline."""
     path = workdir / "config.ini"
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace("remind_before = 3", f"remind_before = {remind}")
     text = text.replace("generate_day = 1", f"generate_day = {generate}")
     text = text.replace("deadline_day = 25", f"deadline_day = {deadline}")
     text = text.replace("report_day = 28", f"report_day = {report}")
@@ -176,7 +179,8 @@ def test_the_list_option(workdir):
     result = run_script("scheduler.py", "--config", workdir / "config.ini", "--list")
     assert result.returncode == 0, result.stderr
     expected = [f"{d.isoformat()}  {p}  {name}" for d, p, name in
-                [(d, p, {"generate": "生成并下发填报表", "deadline": "截止日：收取、汇总并生成催报通知",
+                [(d, p, {"generate": "生成并下发填报表", "remind": "截止日前提醒：收取、汇总并给尚未报送的单位生成提醒通知",
+                         "deadline": "截止日：收取、汇总并生成催报通知",
                          "report": "收取、汇总并生成 Word 报告和年度汇总", "daily": "收取并更新汇总"}[n])
                  for d, p, n in upcoming(load_config(workdir / "config.ini"), dt.date.today())]]
     lines = result.stdout.splitlines()  # first whether the daily run is registered (see test_desktop.py)
@@ -184,6 +188,51 @@ def test_the_list_option(workdir):
     assert lines[1] == (f"注意：配置文件 {workdir / 'config.ini'} 的 [report] year = 2010，今天（{dt.date.today():%Y-%m}）不在"
                         "这一年的责任分解表之内，下列事项都会失败：请先用 import_table.py 导入本年度的责任分解表。")
     assert lines[2:] == expected and len(expected) > 30
+    assert sum("截止日前提醒" in line for line in lines) >= 2  # remind_before = 3: 3 days before each deadline
+
+
+def test_the_reminder_day_is_three_days_before_the_deadline(workdir):
+    config = _config(workdir, generate=1, deadline=25, report=28, remind=3)
+    state = State(workdir / "outbox" / "state.json")
+    done = _walk(config, state, D(2010, 11, 20), D(2010, 12, 1))
+    assert _milestones(done) == [("2010-11-22", "2010-11", REMIND), ("2010-11-25", "2010-11", DEADLINE),
+                                 ("2010-11-28", "2010-11", REPORT), ("2010-12-01", "2010-12", GENERATE)]
+    assert "2010-11-22" not in [d[0] for d in done if d[2] == DAILY]  # the reminder collects that day
+    assert _config(workdir, generate=1, deadline=3, report=28, remind=3).remind_date(Period(2010, 11)) is None  # on day 1
+    assert [n for _, _, n in upcoming(_config(workdir, remind=0), D(2010, 11, 1), days=31)].count(REMIND) == 0
+
+
+def test_the_scheduler_writes_the_reminder_to_the_units_yet_to_report(workdir):
+    from returns import fill, prepare
+    config, table, forms = prepare(workdir)
+    fill(forms["质监分局"], workdir / "inbox" / "质监.xlsx")
+    config = _config(workdir, generate=1, deadline=25, report=28, remind=3)
+    state = State(workdir / "outbox" / "state.json")
+    state.start(D(2010, 11, 1))
+    lines = []
+    outcomes = run_due(config, D(2010, 11, 22), state, lines.append)
+    assert (Period(2010, 11), REMIND, True) in outcomes
+    path = workdir / "outbox" / "2010-11" / "提醒通知_2010-11.docx"
+    assert f"已生成提醒通知（23 个单位尚未报送，截止日 2010年11月25日）：{path}" in lines
+    paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
+    assert paragraphs[:4] == [
+        "关于提醒报送2010年11月\n区质量振兴工作推进情况的通知", "各有关单位：",
+        "2010年11月区质量振兴工作推进情况填报表的报送截止日期为2010年11月25日，距今还有3天。截至2010年11月22日，"
+        "仍有23个单位尚未报送，请于2010年11月25日前按要求填写下发的填报表，报送区质量振兴工作领导小组办公室。",
+        "尚未报送的单位及应报任务数如下："]
+    assert paragraphs[4] == "1．药监分局（应报任务1项）" and "质监分局" not in "".join(paragraphs[4:])
+    assert paragraphs[-2:] == ["区质量振兴工作领导小组办公室", "2010年11月22日"]
+
+
+def test_remind_py_says_when_every_unit_has_reported(workdir):
+    from returns import fill, prepare
+    config, table, forms = prepare(workdir)
+    for name, form in forms.items():
+        fill(form, workdir / "inbox" / f"{name}.xlsx")
+    assert run_script("collect.py", "--config", workdir / "config.ini", "--period", "2010-11").returncode == 0
+    result = run_script("remind.py", "--config", workdir / "config.ini", "--period", "2010-11")
+    assert (result.returncode, result.stdout.splitlines()[-1]) == (0, "2010-11 全部单位均已报送，无需提醒。")
+    assert not (workdir / "outbox" / "2010-11" / "提醒通知_2010-11.docx").exists()
 
 
 def test_schedule_days_out_of_order_is_a_config_error(workdir):

@@ -439,10 +439,12 @@ def test_the_word_attachment_and_reminder_tell_the_truth_of_each_unit(env):
     summary, written, _ = make_report(config, table, P, today=dt.date(2010, 11, 28), pdf=False)
     rows = _attachment_rows(written[0])
     product = rows["产品质量"]
-    assert product[-1] == "完成（待核实）"  # as written, marked; never 未报送
-    assert product[-2] == ("质监分局（牵头，完成（待核实））：本月已按计划推进。\n药监分局（牵头）：未报送。\n"
+    assert product[-2] == "完成（待核实）"  # as written, marked; never 未报送
+    assert product[-1] == "黄灯（完成状态待核实）"
+    assert product[-3] == ("质监分局（牵头，完成（待核实））：本月已按计划推进。\n药监分局（牵头）：未报送。\n"
                            "园区办、春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道（配合）：未报送。")
-    assert rows["环境质量"][-1] == "未报送" and rows["环境质量"][-2].startswith("环保局（牵头）：未报送。")
+    assert rows["环境质量"][-2] == "未报送" and rows["环境质量"][-3].startswith("环保局（牵头）：未报送。")
+    assert rows["环境质量"][-1] == "黄灯（牵头单位本期未报送）"
     text = "\n".join(p.text for p in docx.Document(str(written[0])).paragraphs)
     # each 其中 beside its own count: the late and the 待补正 reported, the blank form among the unreported
     assert "已报送2个（其中逾期1个：城建局；待补正1个：质监分局），未报送22个（" in text

@@ -458,6 +458,9 @@ Generate = partial(Stage, "generate.py", "为每个填报单位生成本期的�
                    force_option=True)
 Consolidate = partial(Stage, "consolidate.py", "根据台账中各单位最新的有效报送，生成本期汇总表\n"
                       "（汇总、明细、报送情况、统计四个工作表），写到 outbox/<期次>/。", pipeline.CONSOLIDATE)
+Remind = partial(Stage, "remind.py", "截止日前提醒：给本期尚未报送的单位生成提醒通知（提醒通知_<期次>.docx），\n"
+                 "写到 outbox/<期次>/；全部单位都已报送时不生成。定时运行时在截止日前 remind_before 天自动生成。",
+                 pipeline.REMIND)
 Report = partial(Stage, "report.py", "生成本期 Word 汇总报告（附件格式，GB/T 9704-2012）和催报通知，\n"
                  "写到 outbox/<期次>/；装有 LibreOffice 时同时生成 PDF。", pipeline.REPORT, pdf_option=True)
 

@@ -19,6 +19,7 @@ from .departments import Departments, split_list
 from .errors import ConfigError
 from .files import UNSAFE_IN_NAME
 from .table import ImportOptions, check_column_config
+from .warning import WarningRule
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.ini"
 _YES = ("是", "yes", "true", "1")
@@ -46,7 +47,7 @@ KNOWN_KEYS = {
     "paths": ("table", "inbox", "outbox", "ledger", "archive", "rejected", "word_template"),
     "report": ("subject", "year", "office", "attachment", "attachment2", "attachment_annual", "status_rule", "contact",
                "phone", "report_columns", "partner_text", "remind_days", "paper"),
-    "schedule": ("generate_day", "deadline_day", "report_day", "time"),
+    "schedule": ("generate_day", "deadline_day", "report_day", "time", "remind_before"),
     "workbook": ("password", "return_note"),
     "collect": ("settle_seconds",),
     "aliases": None,
@@ -54,6 +55,7 @@ KNOWN_KEYS = {
     "columns": None,
     "import": ("first_listed_lead",),
     "assessment": ("on_time", "late", "to_fix", "missing"),
+    "warning": ("warn_days", "pace_tolerance", "lagging_twice_red"),
 }
 # configparser's DEFAULT section would copy its keys into every section; no name a clerk can type.
 _NO_DEFAULT_SECTION = "\0"
@@ -113,6 +115,8 @@ class Config:
     partner_text: str = PARTNER_COLLAPSE  # what the 附件 prints of the 配合 units' text
     remind_days: int = 3  # days a 催报通知 allows when the deadline has passed
     paper: str = "A4"  # the 汇总表's paper
+    remind_before: int = 3  # [schedule] days before the deadline of the 提醒通知 to the units yet to report; 0: none
+    warning: WarningRule = field(default_factory=WarningRule)  # [warning]: the 预警 lights' thresholds
 
     def deadline(self, period):
         """The period's deadline; a day past the month's end means its last day."""
@@ -121,6 +125,14 @@ class Config:
     def generate_date(self, period):
         """The day the period's forms go out; a day past the month's end means its last day."""
         return clamp_day(period.year, period.month, self.generate_day)
+
+    def remind_date(self, period):
+        """The day of the period's 提醒通知 (remind_before days before its deadline), or None: none set, or it
+        would fall on or before the day the forms go out."""
+        if not self.remind_before:
+            return None
+        day = self.deadline(period) - dt.timedelta(days=self.remind_before)
+        return day if day > self.generate_date(period) else None
 
     def report_date(self, period):
         """The period's report day; a day past the month's end means its last day."""
@@ -230,9 +242,7 @@ def load_config(path=None):
     columns = {}
     if parser.has_section("columns"):
         columns = check_column_config({k: tuple(split_list(v)) for k, v in parser.items("columns")}, path)
-    first_listed = reader.text("import", "first_listed_lead", "否").lower()
-    if first_listed not in _YES + _NO:
-        raise ConfigError(f"配置文件 {path} 的 [import] first_listed_lead = {first_listed} 无效：请写“是”或“否”。")
+    first_listed = reader.yes_no("import", "first_listed_lead", "否")
 
     config = Config(
         path=path,
@@ -259,7 +269,7 @@ def load_config(path=None):
         settle_seconds=reader.integer("collect", "settle_seconds", 3, 0, 600),
         departments=Departments(aliases, groups),
         warnings=unknown_settings(parser, path),
-        import_options=ImportOptions(columns=columns, first_listed_lead=first_listed in _YES),
+        import_options=ImportOptions(columns=columns, first_listed_lead=first_listed),
         assessment=Assessment(**{key: reader.integer("assessment", key, getattr(Assessment, key), 0, 100)
                                  for key in KNOWN_KEYS["assessment"]}),
         attachment_annual=reader.name_part("report", "attachment_annual", "1"),
@@ -270,6 +280,11 @@ def load_config(path=None):
                                    (PARTNER_INCLUDE, PARTNER_COLLAPSE, PARTNER_OMIT)),
         remind_days=reader.integer("report", "remind_days", 3, 1, 60),
         paper=reader.choice("report", "paper", "A4", PAPERS),
+        remind_before=reader.integer("schedule", "remind_before", 3, 0, 28),
+        warning=WarningRule(warn_days=reader.integer("warning", "warn_days", WarningRule.warn_days, 0, 366),
+                            pace_tolerance=reader.integer("warning", "pace_tolerance", WarningRule.pace_tolerance,
+                                                          0, 100),
+                            lagging_twice_red=reader.yes_no("warning", "lagging_twice_red", "是")),
     )
     if not config.generate_day <= config.deadline_day <= config.report_day:
         raise ConfigError(
@@ -365,6 +380,13 @@ class _Reader:
             raise ConfigError(f"配置文件 {self.path} 的 [{section}] {key} = {text} 无效：应为 "
                               f"{' / '.join(choices)} 之一，例如“{key} = {default}”。")
         return value
+
+    def yes_no(self, section, key, default):
+        """True for 是 (yes, true, 1), False for 否 (no, false, 0); anything else is a ConfigError."""
+        value = self.text(section, key, default).lower()
+        if value not in _YES + _NO:
+            raise ConfigError(f"配置文件 {self.path} 的 [{section}] {key} = {value} 无效：请写“是”或“否”。")
+        return value in _YES
 
     def integer(self, section, key, default, low, high, example=None):
         """An integer in [low, high]; with a default of None the value may be blank (None)."""

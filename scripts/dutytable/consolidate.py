@@ -17,6 +17,7 @@ from .config import STATUS_MAIN_LEAD, STATUS_WORST, clamp_day
 from .errors import DiskFullError, OutputError
 from .ledger import Ledger
 from .matching import of_period
+from .model import TaskChange
 from .schema import (
     ANSWER,
     COMPUTED,
@@ -58,6 +59,7 @@ from .vocab import (
     FILE_STAMP,
     INDICATOR_SHEET,
     LATE,
+    LIGHT_COLORS,
     NOT_REPORTED,
     OVERDUE,
     REPORTED,
@@ -69,12 +71,15 @@ from .vocab import (
     TO_FIX,
     TREND_SHEET,
     UNCLEAR,
+    counted,
 )
+from .warning import ALERTS, LIGHT_GREEN, Light, light, light_counts
 from .xlsx import A3, A4, BODY, HEAD, cell_writers, gc_paused, new_workbook, print_landscape
 from .xlsx import row_height as xlsx_row_height
 from .xlsx import row_heights as xlsx_row_heights
 
 EXCEL_CELL_LIMIT = 32767
+BLANK_STATUS = f"未填写（{UNCLEAR}）"  # a lead's reported form with no 完成状态
 TOO_LONG = f"……（内容过长，其余见“{DETAIL_SHEET}”工作表）"
 
 
@@ -99,12 +104,13 @@ class TaskSummary:
     units: list = field(default_factory=list)  # UnitAnswer, leads first in the table's order, then partners
     deadline: dt.date | None = None  # from the table's deadline column (完成时限 …), if it has one
     overdue: bool = False  # the deadline fell before the period's end and the task is not 已完成
+    light: Light = LIGHT_GREEN  # 预警: by warning.light
 
     @property
     def counted_status(self) -> str:
         """The status the counts file it under: a status written outside the list (完成（待核实）) as 待核实,
         never dropped from the totals."""
-        return self.status if self.status in COMPLETION or self.status == NOT_REPORTED else UNCLEAR
+        return counted(self.status)
 
     @property
     def shown_status(self) -> str:
@@ -123,7 +129,8 @@ class TaskSummary:
             return column.task_value(self.task)
         if column.source == ANSWER:
             return self.shown_status if column.choices else self.combined.get(column.key, "")
-        return {"lead_statuses": self.lead_statuses, "missing": "、".join(self.missing)}.get(column.key, "")
+        return {"lead_statuses": self.lead_statuses, "missing": "、".join(self.missing),
+                "warning": self.light.text}.get(column.key, "")
 
 
 @dataclass
@@ -213,6 +220,11 @@ class Summary:
         return counts
 
     @property
+    def light_counts(self) -> dict:
+        """{红灯, 黄灯, 绿灯: number of tasks}."""
+        return light_counts(t.light for t in self.tasks)
+
+    @property
     def reported(self) -> list:
         return [r for r in self.recipients if r.state != NOT_REPORTED]
 
@@ -277,6 +289,8 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
     summaries = []
     deadline_header = deadline_column(table)
     day = as_of(period, today)  # 逾期未完成 is judged as of the day the summary speaks of
+    before = previous_statuses(table, period.previous(), history.get(str(period.previous())), choice, config)
+    due = config.deadline(period)
     for task in table.tasks:
         group = by_task.get(task.task_id, [])
         unit_statuses = [_unit_status(g, choice) for g in group]
@@ -285,13 +299,14 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
         status = task_status(statuses, config.status_rule)
         lead_statuses = "；".join(f"{r}：{st}" for r, st in leads) if len(set(statuses)) > 1 else ""
         deadline = parse_deadline(dict(task.extras).get(deadline_header, ""), config.year) if deadline_header else None
+        shown = light(status, before.get(task.task_id), deadline, day, due, config.warning)
         summaries.append(TaskSummary(
             task=task, status=status, lead_statuses=lead_statuses,
             combined={key: _combine(group, key) for key in texts},
             missing=[g.recipient for g in group if not g.reported],
             units=[UnitAnswer(g.recipient, g.role, g.reported, st, {key: getattr(g, key) for key in texts})
                    for g, st in zip(group, unit_statuses)],
-            deadline=deadline, overdue=deadline is not None and deadline < day and status != DONE))
+            deadline=deadline, overdue=deadline is not None and deadline < day and status != DONE, light=shown))
 
     deadline = config.deadline(period)
     states = []
@@ -318,6 +333,26 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
                                        found.get("note", ""), ind.score(actual), series))
     return Summary(period=period, title=config.report_title(period), schema=schema, tasks=summaries,
                    recipients=states, detail=detail, indicators=scored, periods=periods)
+
+
+def previous_statuses(table, before, returns: dict | None, choice, config) -> dict:
+    """{task ID: its status in the period ``before``, by config.status_rule}, from that period's returns (unit's
+    present name -> return); a task a re-import added after it is left out, and so is every task when that
+    period has no returns at all (no record, not 未报送)."""
+    if not returns or choice is None:
+        return {}
+    added = {c.task.task_id: c.period for c in table.history if c.kind == TaskChange.ADDED}
+    statuses = {}
+    for task in table.tasks:
+        if added.get(task.task_id, "") > str(before):
+            continue
+        leads = []
+        for name in (m for n in task.leads for m in config.departments.expand(n)):
+            ret = returns.get(name)
+            ans = ret.answers.get(task.task_id) if ret is not None else None
+            leads.append(NOT_REPORTED if ans is None else ans.values.get(choice) or BLANK_STATUS)
+        statuses[task.task_id] = task_status(leads, config.status_rule)
+    return statuses
 
 
 def as_of(period, today: dt.date | None = None) -> dt.date:
@@ -347,7 +382,7 @@ def _unit_status(g, choice) -> str:
     """A unit's status of a task: as it reported it, 未报送, or "未填写（待核实）" for a reported blank."""
     if not g.reported:
         return NOT_REPORTED
-    return getattr(g, choice) or f"未填写（{UNCLEAR}）"
+    return getattr(g, choice) or BLANK_STATUS
 
 
 def task_status(statuses: list, rule: str) -> str:
@@ -474,6 +509,8 @@ def _formats(wb):
     }
     for status, (bg, fg) in list(COMPLETION_COLORS.items()) + list(ATTAINMENT_COLORS.items()):
         f["cf_" + status] = wb.add_format({"bg_color": bg, "font_color": fg})
+    for color, (bg, fg) in LIGHT_COLORS.items():
+        f["cf_" + color] = wb.add_format({"bg_color": bg, "font_color": fg, "bold": color in ALERTS})
     return f
 
 
@@ -554,8 +591,13 @@ def _sheet_summary(wb, f, s, paper=A4):
                 values.append(t.value(c))
         rows.append(tuple(values))
     columns, rows = _shown(columns, rows)
-    _table_sheet(wb, f, SUMMARY_SHEET, f"{s.title}汇总表（{s.period.label}）", _headers(columns, SUMMARY), rows,
-                 status_col=_status_col(columns), paper=paper)
+    ws = _table_sheet(wb, f, SUMMARY_SHEET, f"{s.title}汇总表（{s.period.label}）", _headers(columns, SUMMARY), rows,
+                      status_col=_status_col(columns), paper=paper)
+    light_col = next((i for i, c in enumerate(columns) if c.key == "warning"), None)
+    if light_col is not None and rows:
+        for color in LIGHT_COLORS:  # the word and bold say it in black and white; the fill on screen
+            ws.conditional_format(2, light_col, len(rows) + 1, light_col, {
+                "type": "text", "criteria": "begins with", "value": color, "format": f["cf_" + color]})
 
 
 # The 明细 cells worked out from a detail row.
@@ -715,6 +757,12 @@ def _sheet_stats(wb, f, s):
         ws.set_row(r, row_height([label], widths[:1]))
         ws.write_string(r, 0, label, f["bold"])
         ws.write_number(r, 1, value, fmt)
+        r += 1
+    r += 1
+    for color, number in s.light_counts.items():  # 预警: tasks per light
+        ws.set_row(r, row_height([f"{color}任务"], widths[:1]))
+        ws.write_string(r, 0, f"{color}任务", f["bold"])
+        ws.write_number(r, 1, number, f["num"])
         r += 1
     print_landscape(ws, widths, footer=None)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from . import files, indicators, rebuild
 from .annual import annual_line, make_annual
 from .config import load_config
-from .consolidate import Summary, consolidate, consolidation_line
+from .consolidate import Summary, consolidate, consolidation_line, summarize
 from .demo import FAULTY, LATE, fill_demo
 from .demo import prepare as prepare_demo
 from .errors import UsageError
@@ -22,13 +22,14 @@ from .forms import existing_forms, generate
 from .inbox import Collector, summary_lines
 from .ledger import Ledger
 from .model import Table
-from .report import make_report
+from .report import make_report, write_advance_reminder
 from .schema import DEFAULT, DETAIL, FORM, SUMMARY
 from .schema import REPORT as REPORT_PLACE
 from .table import deadline_column, load_table, write_table
 from .vocab import Period, cn_date
 
 GENERATE, COLLECT, CONSOLIDATE, REPORT, ANNUAL = "generate", "collect", "consolidate", "report", "annual"
+REMIND = "remind"  # the 提醒通知 before the deadline
 Say = Callable[[str], None]
 
 
@@ -119,6 +120,19 @@ def step_report(config, table, period: Period, say: Say, today: dt.date, pdf: bo
     return summary
 
 
+def step_remind(config, table, period: Period, say: Say, today: dt.date, summary: Summary | None = None) -> Summary:
+    """Write the 提醒通知 to the units that have not reported yet (none when all have)."""
+    rebuild.require(config)
+    summary = summary or summarize(table, config, period, today)
+    path = write_advance_reminder(summary, config, today)
+    if path is None:
+        say(f"{period} 全部单位均已报送，无需提醒。")
+    else:
+        deadline = cn_date(config.deadline(period))
+        say(f"已生成提醒通知（{len(summary.not_reported)} 个单位尚未报送，截止日 {deadline}）：{path}")
+    return summary
+
+
 def step_annual(config, table, year: int, say: Say, today: dt.date | None = None) -> None:
     """Write the year's 年度汇总 workbook and its Word 附件 (from the ledger alone), as of ``today``."""
     config.check_identity()  # its title names the work, its 附件 the office
@@ -137,7 +151,7 @@ def run_step(step: str, config, table, period: Period, say: Say, today: dt.date,
     A stage that writes paper first checks config.ini names the year, the work and the office, and that
     the period belongs to the table's year (ConfigError, one line): never the previous table's identity.
     """
-    if step in (GENERATE, CONSOLIDATE, REPORT):
+    if step in (GENERATE, CONSOLIDATE, REPORT, REMIND):
         config.check_identity(period)
     if step == GENERATE:
         step_generate(config, table, period, say, force=force, keep_existing=keep_existing)
@@ -147,6 +161,8 @@ def run_step(step: str, config, table, period: Period, say: Say, today: dt.date,
         return step_consolidate(config, table, period, say, today=today)
     elif step == REPORT:
         return step_report(config, table, period, say, today, pdf=pdf, summary=summary)
+    elif step == REMIND:
+        return step_remind(config, table, period, say, today, summary)
     elif step == ANNUAL:
         step_annual(config, table, config.year or period.year, say, today)  # the year of the table in force
     return summary

@@ -30,11 +30,13 @@ from .schema import (
     H_SEQ,
     H_STATUS,
     H_UNIT,
+    H_WARNING,
     REPORT,
 )
 from .vocab import (
     COMPLETION,
     EMPTY,
+    GREEN,
     LATE,
     MET,
     NOT_FILLED,
@@ -46,6 +48,7 @@ from .vocab import (
     cn_date,
     text_width,
 )
+from .warning import ALERTS
 from .wordml import (
     CELL_PADDING_MM,
     FOOTER_PORTRAIT,
@@ -76,6 +79,7 @@ from .wordml import (
 )
 
 ALL_REPORTED = "全部单位均已报送，无需催报。"
+ALL_GREEN = f"全部任务均为{GREEN}，不发预警通报。"
 NO_CONTACT = "催报通知中没有联系人和电话：请在 config.ini 的 [report] 中填写 contact 和 phone。"
 #: 推进情况's least share of the 附件1 table; the narrowest 工作目标 before the table text goes down to 五号.
 PROGRESS_SHARE = 0.45
@@ -109,7 +113,7 @@ def overview(summary: Summary, day: dt.date) -> str:
         parts.append(f"{H_STATUS}{UNCLEAR}{counts[UNCLEAR]}项")
     if counts[NOT_REPORTED]:
         parts.append(f"牵头单位尚未报送{counts[NOT_REPORTED]}项")
-    text = f"截至{cn_date(day)}，共{len(summary.tasks)}项目标任务，其中{'、'.join(parts)}；"
+    text = f"截至{cn_date(day)}，共{len(summary.tasks)}项目标任务，其中{'、'.join(parts)}；{warning_clause(summary)}；"
     if summary.indicators:
         ic = summary.indicator_counts
         labels = ((MET, f"已{MET}"), (NOT_MET, NOT_MET), (UNCLEAR, UNCLEAR))
@@ -120,6 +124,13 @@ def overview(summary: Summary, day: dt.date) -> str:
         else:
             text += f"{len(summary.indicators)}项量化指标均已填报，{scored}；"
     return text + submission_clause(summary) + "。"
+
+
+def warning_clause(summary: Summary) -> str:
+    """"预警红灯1项（质量提升行动）、黄灯2项（标准化建设、品牌培育）" naming the tasks (工作内容); "预警均为绿灯"."""
+    parts = [f"{color}{len(items)}项（{'、'.join(items)}）" for color in ALERTS
+             if (items := [t.task.item for t in summary.tasks if t.light.color == color])]
+    return f"{H_WARNING}{'、'.join(parts)}" if parts else f"{H_WARNING}均为{GREEN}"
 
 
 def submission_clause(summary: Summary) -> str:
@@ -302,8 +313,9 @@ def _table_xml(summary: Summary, ids: dict, partner_text: str = PARTNER_COLLAPSE
             cell = cell_xml(f"{cn_number(band)}、{category}", sum(widths), head_style, span=len(widths), left=True,
                             small=small)
             rows.append(f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{cell}</w:tr>')
-        for _ in tasks:
-            cells = "".join(cell_xml(text, w, cell_style, center=c.key in CENTRED or bool(c.choices), small=small)
+        for t in tasks:
+            cells = "".join(cell_xml(text, w, cell_style, center=c.key in CENTRED or bool(c.choices), small=small,
+                                     bold=c.key == "warning" and t.light.color in ALERTS)
                             for text, c, w in zip(texts[n], columns, widths))
             rows.append(f"<w:tr>{cells}</w:tr>")
             n += 1
@@ -358,11 +370,6 @@ def _indicator_table_xml(summary: Summary, ids: dict) -> str:
     return table_xml(widths, rows)
 
 
-def reminder_title(label: str, subject: str) -> str:
-    """关于催报2010年11月区质量振兴工作推进情况的通知."""
-    return f"关于催报{label}{subject}{H_PROGRESS}的通知"
-
-
 def title_lines(words, chars_per_line: float) -> list:
     """The title's words in lines of at most ``chars_per_line`` character widths, as a 梯形.
 
@@ -413,29 +420,22 @@ def write_reminder(summary: Summary, config, today: dt.date) -> Path | None:
     missing = summary.not_reported
     if not missing:
         return None
-    document = open_template(config)
-    section = document.sections[0]
-    page(section, landscape=False)
-    section.footer_distance = FOOTER_PORTRAIT
-    label = summary.period.label
-    title = reminder_title(label, config.subject)
-    set_properties(document, title, config.office, today)
-    p = add_paragraph(document, "", STYLE_TITLE)
-    lines = title_lines(["关于", "催报", label, config.subject, H_PROGRESS, "的", "通知"], 20)
-    for i, line in enumerate(lines):
-        run = p.add_run(line)
-        if i < len(lines) - 1:
-            run.add_break()
-    # 主送: the units by name when they are few; "各有关单位" above a list when they are many.
-    to = _names(missing) if len(missing) <= FEW_RECIPIENTS else "各有关单位"
-    p = add_paragraph(document, f"{to}：", STYLE_BODY)
-    p.paragraph_format.first_line_indent = Pt(0)
     old = config.deadline(summary.period)
     deadline, extended = reminder_deadline(config, summary.period, today)
-    text = (f"{label}{config.subject}{H_PROGRESS}填报表的报送截止日期为{cn_date(old)}。截至{cn_date(today)}，"
-            f"仍有{len(missing)}个单位尚未报送。")
+    text = (f"{summary.period.label}{config.subject}{H_PROGRESS}填报表的报送截止日期为{cn_date(old)}。"
+            f"截至{cn_date(today)}，仍有{len(missing)}个单位尚未报送。")
     text += (f"报送截止日期已过，请于{cn_date(deadline)}前" if extended else f"请于{cn_date(deadline)}前") + (
         f"按要求填写下发的填报表，报送{config.office}。")
+    return _notice_to_missing(summary, config, today, "催报", text, report_paths(config, summary.period)[2])
+
+
+def _notice_to_missing(summary: Summary, config, today: dt.date, verb: str, text: str, path: Path) -> Path:
+    """A 通知 (关于<verb>…的通知) to the units that have not reported: ``text``, the units with their tasks,
+    the contact, the signature."""
+    missing = summary.not_reported
+    # 主送: the units by name when they are few; "各有关单位" above a list when they are many.
+    document = notice_document(config, ["关于", verb, summary.period.label, config.subject, H_PROGRESS, "的", "通知"],
+                               today, _names(missing) if len(missing) <= FEW_RECIPIENTS else "各有关单位")
     add_paragraph(document, text, STYLE_BODY)
     add_paragraph(document, "尚未报送的单位及应报任务数如下：", STYLE_BODY)
     for i, r in enumerate(missing, start=1):
@@ -444,6 +444,30 @@ def write_reminder(summary: Summary, config, today: dt.date) -> Path | None:
                                    f"联系电话：{config.phone}" if config.phone else "") if x)
     if contact:
         add_paragraph(document, f"{contact}。", STYLE_BODY)
+    sign(document, config, today)
+    return save(document, path)
+
+
+def notice_document(config, title_words, today: dt.date, to: str):
+    """A 通知 or 通报 begun: portrait A4, its title (``title_words``, broken between words as a 梯形), 主送 ``to``."""
+    document = open_template(config)
+    section = document.sections[0]
+    page(section, landscape=False)
+    section.footer_distance = FOOTER_PORTRAIT
+    set_properties(document, "".join(title_words), config.office, today)
+    p = add_paragraph(document, "", STYLE_TITLE)
+    lines = title_lines(title_words, 20)
+    for i, line in enumerate(lines):
+        run = p.add_run(line)
+        if i < len(lines) - 1:
+            run.add_break()
+    p = add_paragraph(document, f"{to}：", STYLE_BODY)
+    p.paragraph_format.first_line_indent = Pt(0)
+    return document
+
+
+def sign(document, config, today: dt.date) -> None:
+    """The 署名 and the date below a blank line, indented as GB/T 9704 §7.3.5.2 sets them (no seal)."""
     add_paragraph(document, "", STYLE_BODY)  # one blank line above the 署名 (§7.3.5.2)
     date_text = cn_date(today)
     name_indent, date_indent = signature_indents(config.office, date_text)
@@ -453,11 +477,63 @@ def write_reminder(summary: Summary, config, today: dt.date) -> Path | None:
         p.paragraph_format.left_indent = Pt(indent)
         # No extra space between Chinese and digits, so that the date is as wide as counted.
         p._p.get_or_add_pPr().append(parse_xml(f'<w:autoSpaceDN {nsdecls("w")} w:val="0"/>'))
-    return save(document, report_paths(config, summary.period)[2])
+
+
+def advance_path(config, period) -> Path:
+    """outbox/<period>/提醒通知_2010-11.docx."""
+    return config.period_dir(period) / f"提醒通知_{period}.docx"
+
+
+def write_advance_reminder(summary: Summary, config, today: dt.date) -> Path | None:
+    """The 提醒通知 before the deadline to the units that have not reported yet; None when all have."""
+    missing = summary.not_reported
+    if not missing:
+        return None
+    deadline = config.deadline(summary.period)
+    text = (f"{summary.period.label}{config.subject}{H_PROGRESS}填报表的报送截止日期为{cn_date(deadline)}，距今还有"
+            f"{(deadline - today).days}天。截至{cn_date(today)}，仍有{len(missing)}个单位尚未报送，"
+            f"请于{cn_date(deadline)}前按要求填写下发的填报表，报送{config.office}。")
+    return _notice_to_missing(summary, config, today, "提醒报送", text, advance_path(config, summary.period))
+
+
+def bulletin_path(config, period) -> Path:
+    """outbox/<period>/预警通报_2010-11.docx."""
+    return config.period_dir(period) / f"预警通报_{period}.docx"
+
+
+def write_bulletin(summary: Summary, config, today: dt.date) -> Path | None:
+    """The 预警通报 to the leads of the 红灯 and 黄灯 tasks; None when every task is 绿灯."""
+    groups = [(color, [t for t in summary.tasks if t.light.color == color]) for color in ALERTS]
+    groups = [(color, tasks) for color, tasks in groups if tasks]
+    if not groups:
+        return None
+    label = summary.period.label
+    document = notice_document(config, ["关于", label, config.subject, "目标任务", "预警情况", "的", "通报"], today,
+                               "各有关单位")
+    counts = "、".join(f"{color}{len(tasks)}项" for color, tasks in groups)
+    add_paragraph(document, f"截至{cn_date(as_of(summary.period, today))}，{len(summary.tasks)}项目标任务中，"
+                            f"{counts}。现将有关情况通报如下：", STYLE_BODY)
+    for n, (color, tasks) in enumerate(groups, start=1):
+        add_paragraph(document, f"{cn_number(n)}、{color}任务（{len(tasks)}项）", STYLE_BODY)
+        for i, t in enumerate(tasks, start=1):
+            reasons = "；".join(t.light.reasons)
+            add_paragraph(document, f"{i}．{t.task.item}（牵头：{t.task.leads_text}）：{reasons}。", STYLE_BODY)
+    add_paragraph(document, "请以上任务的牵头单位对照预警原因，抓紧推进，并在下期填报表中说明推进情况。", STYLE_BODY)
+    sign(document, config, today)
+    return save(document, bulletin_path(config, summary.period))
+
+
+def _retired(stale: Path) -> list:
+    """An earlier run's notice, no longer true, kept under a name that says so: the line saying it, if any."""
+    if not stale.exists():
+        return []
+    moved = files.backup(stale)
+    return [f"原有的 {stale.name} 已改名为 {moved.name}，不必再发。"]
 
 
 def make_report(config, table, period, today: dt.date, pdf: bool = True, summary: Summary | None = None) -> tuple:
-    """Write 附件1, 附件2 (when the table has indicators) and the 催报通知 (when a unit is missing).
+    """Write 附件1, 附件2 (when the table has indicators), the 催报通知 (when a unit is missing) and the
+    预警通报 (when a task is 红灯 or 黄灯).
 
     PDFs of the 附件 are made where LibreOffice is installed.
 
@@ -474,14 +550,13 @@ def make_report(config, table, period, today: dt.date, pdf: bool = True, summary
     notes = []
     reminder = write_reminder(summary, config, today)
     if reminder is None:
-        notes.append(ALL_REPORTED)
-        stale = report_paths(config, period)[2]
-        if stale.exists():  # an earlier run's notice, no longer true: kept, under a name that says so
-            moved = files.backup(stale)
-            notes.append(f"原有的 {stale.name} 已改名为 {moved.name}，不必再发。")
+        notes += [ALL_REPORTED, *_retired(report_paths(config, period)[2])]
     elif not (config.contact and config.phone):
         notes.append(NO_CONTACT)
-    written = attachments + ([reminder] if reminder else [])
+    bulletin = write_bulletin(summary, config, today)
+    if bulletin is None:
+        notes += [ALL_GREEN, *_retired(bulletin_path(config, period))]
+    written = attachments + [p for p in (reminder, bulletin) if p]
     if pdf:
         for path in attachments:
             made, why = to_pdf(path)

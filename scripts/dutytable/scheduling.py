@@ -28,18 +28,22 @@ from . import files
 from .errors import BusyError, DutyTableError
 from .pipeline import ANNUAL, COLLECT, CONSOLIDATE, run_steps
 from .pipeline import GENERATE as STEP_GENERATE
+from .pipeline import REMIND as STEP_REMIND
 from .pipeline import REPORT as STEP_REPORT
 from .vocab import TIMESTAMP, Period
 
 log = logging.getLogger("dutytable.run")
 
-GENERATE, DEADLINE, REPORT, DAILY = "generate", "deadline", "report", "daily"
-MILESTONES = (GENERATE, DEADLINE, REPORT)
-NAMES = {GENERATE: "生成并下发填报表", DEADLINE: "截止日：收取、汇总并生成催报通知",
+GENERATE, REMIND, DEADLINE, REPORT, DAILY = "generate", "remind", "deadline", "report", "daily"
+MILESTONES = (GENERATE, REMIND, DEADLINE, REPORT)
+NAMES = {GENERATE: "生成并下发填报表", REMIND: "截止日前提醒：收取、汇总并给尚未报送的单位生成提醒通知",
+         DEADLINE: "截止日：收取、汇总并生成催报通知",
          REPORT: "收取、汇总并生成 Word 报告和年度汇总", DAILY: "收取并更新汇总"}
-STEPS = {GENERATE: (STEP_GENERATE,), DEADLINE: (COLLECT, CONSOLIDATE, STEP_REPORT),
+STEPS = {GENERATE: (STEP_GENERATE,), REMIND: (COLLECT, CONSOLIDATE, STEP_REMIND),
+         DEADLINE: (COLLECT, CONSOLIDATE, STEP_REPORT),
          REPORT: (COLLECT, CONSOLIDATE, STEP_REPORT, ANNUAL), DAILY: (COLLECT, CONSOLIDATE)}
 STEP_NAMES = {STEP_GENERATE: "生成填报表", COLLECT: "收取", CONSOLIDATE: "汇总表", STEP_REPORT: "Word 报告",
+              STEP_REMIND: "提醒通知",
               ANNUAL: "年度汇总"}
 ISSUED = (CONSOLIDATE, STEP_REPORT)  # what a report day issues: the period's 汇总表 and 附件
 STATE_FILE = "scheduler-state.json"
@@ -53,9 +57,11 @@ def run_lock(config) -> RunLock:
 
 
 def milestone_dates(config, period: Period) -> dict:
-    """{milestone: date} of ``period``; days past the month's end fall on its last day."""
-    return {GENERATE: config.generate_date(period), DEADLINE: config.deadline(period),
-            REPORT: config.report_date(period)}
+    """{milestone: date} of ``period``; days past the month's end fall on its last day. The reminder is left
+    out when config.ini sets none (or it would fall on or before the forms go out)."""
+    dates = {GENERATE: config.generate_date(period), REMIND: config.remind_date(period),
+             DEADLINE: config.deadline(period), REPORT: config.report_date(period)}
+    return {name: day for name, day in dates.items() if day is not None}
 
 
 def due(config, today: dt.date, state: State) -> list:
@@ -72,7 +78,7 @@ def due(config, today: dt.date, state: State) -> list:
     actions = []
     for period in (previous, current):
         dates = milestone_dates(config, period)
-        for name in MILESTONES:
+        for name in dates:
             if since <= dates[name] <= today and not state.done(period, name):
                 actions.append((period, name))
     dates = milestone_dates(config, current)
@@ -109,7 +115,7 @@ def upcoming(config, today: dt.date, days: int = 62) -> list:
         day = today + dt.timedelta(days=offset)
         period = Period.of(day)
         dates = milestone_dates(config, period)
-        names = [n for n in MILESTONES if dates[n] == day]
+        names = [n for n in dates if dates[n] == day]
         if not names and dates[GENERATE] < day < dates[REPORT]:
             names = [DAILY]
         result.extend((day, period, n) for n in names)

@@ -31,6 +31,7 @@ H_PARTNERS = "配合部门"
 H_RESPONSIBLE = "责任单位"  # the 附件's one column for 牵头 and 配合
 H_ROLE = "职责"
 H_STATUS = "完成状态"
+H_WARNING = "预警"  # the task's light (红灯, 黄灯, 绿灯) and its reason, by warning.light
 H_PROGRESS = "推进情况"
 H_PROBLEMS = "存在问题"
 H_PLANS = "下步打算"
@@ -218,7 +219,7 @@ DEFAULT = Schema(
         _c("seq", H_SEQ, TASK, summary=5, report=10),
         _c("category", H_CATEGORY, TASK, summary=8, detail=8),  # the 附件 prints it as a band row
         _c("item", H_ITEM, TASK, form=11, summary=12, detail=8, report=21),
-        _c("target", H_TARGET, TASK, form=42, summary=27, report=45),
+        _c("target", H_TARGET, TASK, form=42, summary=24, report=45),
         _c("leads_text", H_LEADS, TASK, summary=10, report=28),  # the 附件's 责任单位: 牵头 and 配合
         _c("partners_text", H_PARTNERS, TASK, summary=14),
         _c("recipient", H_UNIT, COMPUTED, detail=10),
@@ -226,10 +227,11 @@ DEFAULT = Schema(
         _c("submission", H_SUBMISSION, COMPUTED, detail=7),
         _c("status", H_STATUS, ANSWER, (ROLE_LEAD, ROLE_PARTNER), COMPLETION, form=11, summary=12, detail=8,
            report=19),
+        _c("warning", H_WARNING, COMPUTED, summary=12, report=16),
         _c("lead_statuses", H_LEAD_STATUSES, COMPUTED, summary=16),
-        _c("progress", H_PROGRESS, ANSWER, (ROLE_LEAD,), form=42, summary=37, detail=30, report=102),
-        _c("problems", H_PROBLEMS, ANSWER, form=26, summary=16, detail=16),
-        _c("plans", H_PLANS, ANSWER, form=26, summary=16, detail=16),
+        _c("progress", H_PROGRESS, ANSWER, (ROLE_LEAD,), form=42, summary=33, detail=30, report=102),
+        _c("problems", H_PROBLEMS, ANSWER, form=26, summary=14, detail=16),
+        _c("plans", H_PLANS, ANSWER, form=26, summary=14, detail=16),
         _c("missing", H_MISSING, COMPUTED, summary=12),
         _c("filler", H_FILLER, COMPUTED, detail=7),
         _c("phone", H_PHONE, COMPUTED, detail=11),
@@ -239,11 +241,11 @@ DEFAULT = Schema(
     layouts={
         FORM: ("task_id", "item", "target", EXTRAS, "role", "status", "progress", "problems", "plans"),
         SUMMARY: ("seq", "category", "item", "target", "leads_text", "partners_text", EXTRAS, "status",
-                  "lead_statuses", "progress", "problems", "plans", "missing"),
+                  "warning", "lead_statuses", "progress", "problems", "plans", "missing"),
         DETAIL: ("task_id", "category", "item", EXTRAS, "recipient", "role", "submission", "status", "progress",
                  "problems", "plans", "filler", "phone", "file", "received_at"),
         # 推进情况 takes what the others leave of the type area (report.report_widths).
-        REPORT: ("seq", "item", "target", "leads_text", EXTRAS, "progress", "status"),
+        REPORT: ("seq", "item", "target", "leads_text", EXTRAS, "progress", "status", "warning"),
     },
 )
 

@@ -32,6 +32,11 @@ COMPLETION = (DONE, ON_TRACK, BEHIND, NOT_STARTED)
 OVERDUE = "逾期未完成"  # past the table's deadline (完成时限) and not 已完成
 NOT_REPORTED = "未报送"  # no lead has said anything of a task; also a unit that has not reported
 UNCLEAR = "待核实"  # marks a status a return wrote that is not one of COMPLETION: "完成（待核实）"
+# -- 预警: the light of a task (warning.py), worst first ------------------------------------
+RED, YELLOW, GREEN = "红灯", "黄灯", "绿灯"
+LIGHTS = (RED, YELLOW, GREEN)
+# (fill, font) of each light in the consolidated workbook; the word and bold carry it in black and white.
+LIGHT_COLORS = {RED: ("#FFC7CE", "#9C0006"), YELLOW: ("#FFEB9C", "#9C5700"), GREEN: ("#C6EFCE", "#006100")}
 # (fill, font) of each completion status in the consolidated workbook, 未报送 last.
 COMPLETION_COLORS = {DONE: ("#C6EFCE", "#006100"), ON_TRACK: ("#F2F2F2", "#000000"),
                      BEHIND: ("#FFEB9C", "#9C5700"), NOT_STARTED: ("#FFC7CE", "#9C0006"),
@@ -45,6 +50,13 @@ COMPLETION_CHART_FILLS = {
     NOT_REPORTED: {"fill": {"color": "#7F7F7F"}},
     UNCLEAR: {"pattern": {"pattern": "dark_vertical", "fg_color": "#7030A0", "bg_color": "#FFFFFF"}},
 }
+
+
+def counted(status: str) -> str:
+    """The status the counts file a task under: one of COMPLETION, 未报送, or 待核实 for a status written outside
+    the list (完成（待核实）, 未填写（待核实）), never dropped from the totals."""
+    return status if status in COMPLETION or status == NOT_REPORTED else UNCLEAR
+
 
 # -- submission: how a unit stands this period --------------------------------
 REPORTED = "已报送"

@@ -1,0 +1,88 @@
+"""预警: the one rule that gives each task of a period its light (红灯, 黄灯 or 绿灯) and the reason.
+
+Every output (the 汇总 and 统计 sheets, 附件1 and its paragraph, the 预警通报) reads the light that
+:func:`light` gives; the rule is written here only. It judges the task's status (the first lead's,
+by [report] status_rule), the status the period before, the task's 完成时限 and the day the summary
+speaks of, with the thresholds of config.ini's [warning] section (:class:`WarningRule`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .schema import H_STATUS
+from .vocab import BEHIND, DONE, GREEN, NOT_REPORTED, NOT_STARTED, RED, UNCLEAR, YELLOW, cn_date, counted
+
+LAGGING = (BEHIND, NOT_STARTED)  # 进度滞后 or 未启动: a task that does not move
+ALERTS = (RED, YELLOW)  # the lights that call for action: bold on paper, listed in the paragraph and the 预警通报
+
+
+@dataclass(frozen=True)
+class WarningRule:
+    """[warning]: the thresholds of the lights."""
+
+    warn_days: int = 30  # 黄灯 when a task not 已完成 has this many days or fewer to its 完成时限
+    pace_tolerance: int = 10  # 黄灯 when an indicator is this many percentage points below its 序时进度
+    lagging_twice_red: bool = True  # 进度滞后 / 未启动 this period and the one before: 红灯 (else 黄灯)
+
+
+@dataclass(frozen=True)
+class Light:
+    """A task's light and the reasons for it (those of its colour only; none for 绿灯)."""
+
+    color: str  # RED, YELLOW or GREEN
+    reasons: tuple = ()
+
+    @property
+    def text(self) -> str:
+        """"红灯（逾期未完成，完成时限2010年10月31日）", "黄灯（距完成时限15天）", "绿灯"."""
+        return f"{self.color}（{'；'.join(self.reasons)}）" if self.reasons else self.color
+
+
+LIGHT_GREEN = Light(GREEN)
+
+
+def light(status: str, previous: str | None, deadline: dt.date | None, day: dt.date, due: dt.date,
+          rule: WarningRule = WarningRule()) -> Light:
+    """The light of one task in one period.
+
+    Args:
+        status: the task's status this period (a completion status, 未报送, or one to verify).
+        previous: its status the period before; None when there was no period before (or no record of it).
+        deadline: its 完成时限, if the table gives one.
+        day: the day the summary speaks of.
+        due: the period's 截止日 (a lead that has not reported is only late after it).
+    """
+    now = counted(status)
+    red, yellow = [], []
+    if deadline is not None and deadline < day and now != DONE:
+        red.append(f"逾期未完成，完成时限{cn_date(deadline)}")
+    before = counted(previous) if previous is not None else None
+    if now in LAGGING and before in LAGGING:
+        twice = f"连续两期{now}" if now == before else f"上期{before}，本期{now}"
+        (red if rule.lagging_twice_red else yellow).append(twice)
+    elif now in LAGGING:
+        yellow.append(f"本期{now}")
+    if now == NOT_REPORTED and before == NOT_REPORTED and day > due:
+        red.append("牵头单位连续两期未报送")
+    elif now == NOT_REPORTED:
+        yellow.append("牵头单位本期未报送")
+    elif now == UNCLEAR:
+        yellow.append(f"{H_STATUS}{UNCLEAR}")
+    if deadline is not None and now != DONE and 0 <= (deadline - day).days <= rule.warn_days:
+        left = (deadline - day).days
+        yellow.append(f"距完成时限{left}天" if left else "今日到完成时限")
+    if red:
+        return Light(RED, tuple(red))
+    if yellow:
+        return Light(YELLOW, tuple(yellow))
+    return LIGHT_GREEN
+
+
+def light_counts(lights) -> dict:
+    """{light: number of tasks}, 红灯 first, zero counts kept."""
+    counts = {RED: 0, YELLOW: 0, GREEN: 0}
+    for one in lights:
+        counts[one.color] += 1
+    return counts
