@@ -459,3 +459,12 @@ def test_a_month_whose_deadline_has_not_come_is_not_scored(tmp_path_factory, tod
                                "这个月不计分，也不计入按时报送率。")
         paragraphs = [p.text for p in docx.Document(str(written[1])).paragraphs]
         assert paragraphs[-1] == rows[-1][0]
+
+
+def test_the_year_workbook_prints_its_chart_and_every_cell_whole(year):
+    from printcheck import chart_refs, clipped_cells, hidden_chart_cells
+    config, table, annual, written = year
+    charts = chart_refs(written[0])
+    assert len(charts) == 1 and charts[0][1]  # the 指标 chart, its data in the hidden block below the table
+    assert hidden_chart_cells(written[0]) == []
+    assert clipped_cells(written[0]) == []

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import files
 from .config import Assessment
-from .consolidate import returns_by_unit, row_height, summarize, timing
+from .consolidate import returns_by_unit, summarize, timing
 from .ledger import Ledger
 from .schema import (
     H_ATTAINMENT,
@@ -76,7 +76,7 @@ from .wordml import (
     style_ids,
     table_xml,
 )
-from .xlsx import BODY, HEAD, new_workbook, print_a4
+from .xlsx import BODY, HEAD, new_workbook, print_a4, row_height
 
 UNKNOWN = UNCLEAR  # a unit the present table does not list, in a month it sent nothing
 NOT_DUE = "未到截止日"  # a unit that has not reported yet in a month whose deadline has not come
@@ -355,17 +355,21 @@ def _formats(wb) -> dict:
     return f
 
 
-def _sheet(wb, f, name: str, title: str, headers: list, rows: list, text_cols=()) -> object:
-    """A sheet with a title row and a frozen, filtered header row; each cell a (value, format) pair."""
+def _sheet(wb, f, name: str, title: str, headers: list, rows: list) -> object:
+    """A sheet with a title row and a frozen, filtered header row; each cell a (value, format) pair.
+
+    Each row is as tall as its longest wrapped text needs, so that no cell is cut off in print.
+    """
     ws = wb.add_worksheet(name)
     ws.set_row(0, 26)
     ws.merge_range(0, 0, 0, len(headers) - 1, title, f["title"])
     for c, (header, width) in enumerate(headers):
         ws.set_column(c, c, width)
         ws.write_string(1, c, header, f["head"])
-    ws.set_row(1, 30)  # two lines: 进度滞后期数 and the like wrap
+    widths = [width for _, width in headers]
+    ws.set_row(1, row_height([header for header, _ in headers], widths, least_lines=2))
     for r, cells in enumerate(rows, start=2):
-        ws.set_row(r, row_height([cells[c][0] for c in text_cols], [headers[c][1] for c in text_cols]))
+        ws.set_row(r, row_height([v if isinstance(v, str) else "" for v, _ in cells], widths))
         for c, (value, fmt) in enumerate(cells):
             if value is None or value == "":
                 ws.write_blank(r, c, None, fmt)
@@ -379,10 +383,10 @@ def _sheet(wb, f, name: str, title: str, headers: list, rows: list, text_cols=()
     return ws
 
 
-def _notes(ws, f, s: AnnualSummary, row: int, width: int, lines: list) -> None:
+def _notes(ws, f, s: AnnualSummary, row: int, widths: list, lines: list) -> None:
     for line in lines + s.no_data_notes:
-        ws.merge_range(row, 0, row, width - 1, line, f["note"])
-        ws.set_row(row, 30)
+        ws.merge_range(row, 0, row, len(widths) - 1, line, f["note"])
+        ws.set_row(row, row_height([line], [sum(widths)]))
         row += 1
 
 
@@ -409,10 +413,8 @@ def _sheet_tasks(wb, f, s: AnnualSummary) -> None:
             cells.append((t.overdue, f[NOT_STARTED] if t.overdue else f["center"]))
         cells.append((t.note, f["cell"]))
         rows.append(cells)
-    last = len(headers) - (3 if s.has_deadline else 2) - 2
-    ws = _sheet(wb, f, TASK_YEAR_SHEET, f"{s.title}{TASK_YEAR_SHEET}（{s.year}年）", headers, rows,
-                text_cols=[1, 2, last])
-    _notes(ws, f, s, len(rows) + 3, len(headers),
+    ws = _sheet(wb, f, TASK_YEAR_SHEET, f"{s.title}{TASK_YEAR_SHEET}（{s.year}年）", headers, rows)
+    _notes(ws, f, s, len(rows) + 3, [w for _, w in headers],
            [f"各月为该期汇总表的完成状态（有几个牵头单位的任务，按 config.ini 的 status_rule 定）；"
             f"{NOT_LISTED}：当月填报表中没有这项任务。"])
 
@@ -435,9 +437,8 @@ def _sheet_units(wb, f, s: AnnualSummary) -> None:
                   (u.score if u.score is not None else "", f["center"]), (u.rank or "", f["center"]),
                   ("" if u.listed else NOT_IN_TABLE, f["cell"])]
         rows.append(cells)
-    ws = _sheet(wb, f, UNIT_YEAR_SHEET, f"{s.title}{UNIT_YEAR_SHEET}（{s.year}年）", headers, rows,
-                text_cols=[1, len(headers) - 1])
-    _notes(ws, f, s, len(rows) + 3, len(headers),
+    ws = _sheet(wb, f, UNIT_YEAR_SHEET, f"{s.title}{UNIT_YEAR_SHEET}（{s.year}年）", headers, rows)
+    _notes(ws, f, s, len(rows) + 3, [w for _, w in headers],
            [score_rule(s.rule) + "（分值在 config.ini 的 [assessment] 中设置）"] + s.not_due_notes)
 
 
@@ -458,15 +459,15 @@ def _sheet_indicators(wb, f, s: AnnualSummary) -> None:
                 cells.append((i.series[p], f["center"]))
         cells += [(i.actual if i.actual is not None else i.raw, f["center"]), (i.status, f[i.status])]
         rows.append(cells)
-    ws = _sheet(wb, f, INDICATOR_SHEET, f"{s.title}量化指标逐月完成情况（{s.year}年）", headers, rows,
-                text_cols=[2])
+    ws = _sheet(wb, f, INDICATOR_SHEET, f"{s.title}量化指标逐月完成情况（{s.year}年）", headers, rows)
     _chart(wb, ws, s, len(rows) + 3)
 
 
 def _chart(wb, ws, s: AnnualSummary, row: int) -> None:
     """A line chart of the percentage indicators, only with two periods of data or more.
 
-    A missing value is an empty cell in a hidden block below the table, plotted as a gap, never as zero.
+    A missing value is an empty cell in a hidden block below the table, plotted as a gap, never as zero; the
+    chart plots hidden cells (Excel and LibreOffice leave them out otherwise and draw nothing).
     """
     if len(s.data_periods) < 2:
         return
@@ -488,6 +489,7 @@ def _chart(wb, ws, s: AnnualSummary, row: int) -> None:
                           "values": [INDICATOR_SHEET, r, first, r, first + len(s.periods) - 1],
                           "marker": {"type": "circle"}})
     chart.show_blanks_as("gap")
+    chart.show_hidden_data()
     chart.set_title({"name": "百分比指标逐月累计完成值"})
     chart.set_y_axis({"name": "%"})
     chart.set_legend({"position": "bottom"})
