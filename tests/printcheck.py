@@ -56,7 +56,10 @@ def hidden_chart_cells(path) -> list:
 
 
 def clipped_cells(path) -> list:
-    """Wrapped cells whose text needs more lines than their row (or merged rows) is tall: (sheet, cell, text)."""
+    """Wrapped cells whose text needs more lines than their row (or merged rows) is tall: (sheet, cell, text).
+
+    Lines are counted as the tool counts them (:func:`dutytable.xlsx.text_lines`, LINE_SPACING).
+    """
     wb = openpyxl.load_workbook(path)
     out = []
     for ws in wb.worksheets:
@@ -70,9 +73,9 @@ def _width(ws, c: int) -> float:
     return dim.width if dim.width else (ws.sheet_format.defaultColWidth or 8.43)
 
 
-def _height(ws, r: int) -> float:
-    h = ws.row_dimensions[r].height
-    return h if h is not None else 15  # Excel's default row: one line
+def _height(ws, r: int):
+    """A row's set height; None for a row Excel and LibreOffice fit to its wrapped text themselves."""
+    return ws.row_dimensions[r].height
 
 
 def _clipped(ws) -> list:
@@ -84,7 +87,10 @@ def _clipped(ws) -> list:
                 continue
             r2, c2 = merged.get((cell.row, cell.column), (cell.row, cell.column))
             w = sum(_width(ws, c) for c in range(cell.column, c2 + 1))
-            h = sum(_height(ws, r) for r in range(cell.row, r2 + 1))
+            heights = [_height(ws, r) for r in range(cell.row, r2 + 1)]
+            if r2 == cell.row and heights[0] is None:
+                continue  # fitted on opening (a merged range is not)
+            h = sum(15 if h is None else h for h in heights)
             pt = cell.font.sz or 11
             if h + 0.5 < _lines_height(text_lines(cell.value, w, pt), pt):
                 out.append((ws.title, cell.coordinate, cell.value))

@@ -328,3 +328,11 @@ def test_detail_rows_follow_the_tables_tasks_leads_first(cycle):
     for _, group in itertools.groupby(detail, key=lambda r: r[0]):
         roles = [r[4] for r in group]
         assert roles == sorted(roles, key=lambda role: role != "牵头") and "牵头" in roles
+
+
+def test_every_chart_shows_its_data_and_no_cell_is_clipped(cycle):
+    from printcheck import chart_refs, clipped_cells, hidden_chart_cells
+    path = cycle[2]
+    assert chart_refs(path)
+    assert hidden_chart_cells(path) == []
+    assert clipped_cells(path) == []
