@@ -468,3 +468,16 @@ def test_the_year_workbook_prints_its_chart_and_every_cell_whole(year):
     assert len(charts) == 1 and charts[0][1]  # the 指标 chart, its data in the hidden block below the table
     assert hidden_chart_cells(written[0]) == []
     assert clipped_cells(written[0]) == []
+
+
+def test_statuses_that_need_attention_are_bold_in_the_year_workbook_and_attachment(year):
+    config, table, annual, written = year
+    wb = openpyxl.load_workbook(written[0])
+    units = {(c.value, c.font.b) for row in wb["单位报送"].iter_rows(min_row=3, min_col=3, max_col=5) for c in row}
+    assert ("未报送", True) in units and ("按时", False) in units and ("未报送", False) not in units
+    tasks = {(c.value, c.font.b) for row in wb["任务进度"].iter_rows(min_row=3, min_col=4, max_col=6) for c in row}
+    assert ("进度滞后", True) in tasks and ("正常推进", False) in tasks and ("进度滞后", False) not in tasks
+    d = docx.Document(str(written[1]))
+    runs = {("".join(t.text for t in r.iter(f"{W}t")), r.find(f"{W}rPr/{W}b") is not None)
+            for r in d.tables[0]._tbl.iter(f"{W}r")}
+    assert ("未报送", True) in runs and ("按时", False) in runs and ("未报送", False) not in runs

@@ -184,10 +184,13 @@ def test_detail_submissions_and_stats_sheets(cycle):
 def test_status_colours_freeze_filter_and_print_setup(cycle):
     config, table, path, summary, note = cycle
     ws = openpyxl.load_workbook(path)["汇总"]
-    rules = {r.formula[0]: r.dxf.fill.bgColor.rgb for rng in ws.conditional_formatting for r in rng.rules}
-    # "begins with": a status folded with the leads' own is coloured as its first word
-    assert rules == {'LEFT(G3,3)="已完成"': "FFC6EFCE", 'LEFT(G3,4)="正常推进"': "FFF2F2F2",
-                     'LEFT(G3,4)="进度滞后"': "FFFFEB9C", 'LEFT(G3,3)="未启动"': "FFFFC7CE", 'LEFT(G3,3)="未报送"': "FFD9D9D9"}
+    rules = {r.formula[0]: (r.dxf.fill.bgColor.rgb, bool(r.dxf.font.b))
+             for rng in ws.conditional_formatting for r in rng.rules}
+    # "begins with": a status folded with the leads' own is coloured as its first word; those that need
+    # attention are bold (they stand out in black and white), 未报送 black on white
+    assert rules == {'LEFT(G3,3)="已完成"': ("FFC6EFCE", False), 'LEFT(G3,4)="正常推进"': ("FFF2F2F2", False),
+                     'LEFT(G3,4)="进度滞后"': ("FFFFEB9C", True), 'LEFT(G3,3)="未启动"': ("FFFFC7CE", True),
+                     'LEFT(G3,5)="逾期未完成"': ("FFFFC7CE", True), 'LEFT(G3,3)="未报送"': ("FFFFFFFF", True)}
     assert [str(rng.sqref) for rng in ws.conditional_formatting][0] == "G3:G20"
     assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:K20"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9 and ws.print_title_rows == "$2:$2"
@@ -336,3 +339,10 @@ def test_every_chart_shows_its_data_and_no_cell_is_clipped(cycle):
     assert chart_refs(path)
     assert hidden_chart_cells(path) == []
     assert clipped_cells(path) == []
+
+
+def test_units_not_reported_are_bold_in_the_submissions_sheet(cycle):
+    config, table, path, summary, note = cycle
+    ws = openpyxl.load_workbook(path)["报送情况"]
+    bold = {r[1].value: (r[2].value, r[1].font.b) for r in ws.iter_rows(min_row=3)}
+    assert bold["安监局"] == ("未报送", True) and bold["质监分局"] == ("已报送", False)

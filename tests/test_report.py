@@ -427,3 +427,19 @@ def test_the_printed_reminder_signs_as_the_standard_says(reported):
     assert date[1] - name[3] < 16
     number = [w for w in words if re.fullmatch(r"\d+", w[4]) and w[1] > (297 - 35) * MM]
     assert number and all(5 * MM < w[1] - (297 - 35) * MM < 9 * MM for w in number)  # 7 mm below the text
+
+
+def test_statuses_that_need_attention_are_bold_in_the_attachment(reported):
+    config, table, summary, written = reported
+    d = docx.Document(str(written[0]))
+    seen = {}
+    for tbl in d.tables:
+        for row in tbl._tbl.findall(f"{W}tr"):
+            cells = row.findall(f"{W}tc")
+            if len(cells) < 6 or row.find(f"{W}trPr/{W}tblHeader") is not None:
+                continue
+            runs = cells[5].findall(f".//{W}r")
+            text = "".join(t.text for t in cells[5].iter(f"{W}t"))
+            seen.setdefault(text, set()).update(r.find(f"{W}rPr/{W}b") is not None for r in runs)
+    # black and white: 未启动, 未报送 and 进度滞后 stand out by weight, 已完成 and 正常推进 do not
+    assert seen == {"已完成": {False}, "正常推进": {False}, "未报送": {True}, "未启动": {True}}

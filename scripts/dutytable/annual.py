@@ -61,6 +61,7 @@ from .vocab import (
     UNIT_YEAR_SHEET,
     Period,
     cn_date,
+    needs_attention,
 )
 from .wordml import (
     STYLE_BODY,
@@ -349,7 +350,8 @@ def _formats(wb) -> dict:
          "note": wb.add_format({"font_name": "宋体", "font_size": 10, "text_wrap": True, "valign": "top"}),
          None: wb.add_format({**base, "align": "center", "bg_color": GREY[0], "font_color": GREY[1]})}
     for status, (bg, fg) in list(COMPLETION_COLORS.items()) + list(ATTAINMENT_COLORS.items()):
-        f[status] = wb.add_format({**base, "align": "center", "bg_color": bg, "font_color": fg})
+        f[status] = wb.add_format({**base, "align": "center", "bg_color": bg, "font_color": fg,
+                                   "bold": needs_attention(status)})
     f[TO_FIX] = wb.add_format({**base, "align": "center", "bg_color": "#FFEB9C"})
     f[UNCLEAR] = wb.add_format({**base, "align": "center", "bg_color": "#E4DFEC", "font_color": "#7030A0"})
     return f
@@ -538,7 +540,9 @@ def _table_xml(s: AnnualSummary, ids: dict) -> str:
                   + [u.cell(p, s.data_periods) for p in s.periods]
                   + ["" if rate is None else f"{rate:.1%}", str(u.fixes),
                      "" if u.score is None else str(u.score), "" if u.rank is None else str(u.rank)])
-        cells = "".join(cell_xml(v, w, cell_style, center=c != 1) for c, (v, w) in enumerate(zip(values, widths)))
+        months = range(2, 2 + len(s.periods))
+        cells = "".join(cell_xml(v, w, cell_style, center=c != 1, bold=c in months and needs_attention(v))
+                        for c, (v, w) in enumerate(zip(values, widths)))
         rows.append(f'<w:tr>{row_props.format("")}{cells}</w:tr>')
     return table_xml(widths, rows)
 

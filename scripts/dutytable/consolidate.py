@@ -69,6 +69,7 @@ from .vocab import (
     TO_FIX,
     TREND_SHEET,
     UNCLEAR,
+    needs_attention,
 )
 from .xlsx import A3, A4, BODY, HEAD, cell_writers, gc_paused, new_workbook, print_landscape
 from .xlsx import row_height as xlsx_row_height
@@ -466,14 +467,14 @@ def _formats(wb):
         "head": wb.add_format({**base, **HEAD}),
         "cell": wb.add_format(base),
         "center": wb.add_format({**base, "align": "center"}),
-        "missing": wb.add_format({**base, "bg_color": "#FFC7CE", "font_color": "#9C0006"}),
+        "missing": wb.add_format({**base, "bg_color": "#FFC7CE", "font_color": "#9C0006", "bold": True}),
         "fix": wb.add_format({**base, "bg_color": "#FFEB9C"}),
         "pct": wb.add_format({**base, "num_format": "0.0%", "align": "center"}),
         "num": wb.add_format({**base, "align": "center"}),
         "bold": wb.add_format({**base, "bold": True}),
     }
     for status, (bg, fg) in list(COMPLETION_COLORS.items()) + list(ATTAINMENT_COLORS.items()):
-        f["cf_" + status] = wb.add_format({"bg_color": bg, "font_color": fg})
+        f["cf_" + status] = wb.add_format({"bg_color": bg, "font_color": fg, "bold": needs_attention(status)})
     return f
 
 

@@ -44,6 +44,7 @@ from .vocab import (
     TO_FIX,
     UNCLEAR,
     cn_date,
+    needs_attention,
     text_width,
 )
 from .wordml import (
@@ -303,7 +304,8 @@ def _table_xml(summary: Summary, ids: dict, partner_text: str = PARTNER_COLLAPSE
                             small=small)
             rows.append(f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{cell}</w:tr>')
         for _ in tasks:
-            cells = "".join(cell_xml(text, w, cell_style, center=c.key in CENTRED or bool(c.choices), small=small)
+            cells = "".join(cell_xml(text, w, cell_style, center=c.key in CENTRED or bool(c.choices), small=small,
+                                     bold=bool(c.choices) and needs_attention(text))
                             for text, c, w in zip(texts[n], columns, widths))
             rows.append(f"<w:tr>{cells}</w:tr>")
             n += 1

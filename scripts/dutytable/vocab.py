@@ -32,10 +32,21 @@ COMPLETION = (DONE, ON_TRACK, BEHIND, NOT_STARTED)
 OVERDUE = "逾期未完成"  # past the table's deadline (完成时限) and not 已完成
 NOT_REPORTED = "未报送"  # no lead has said anything of a task; also a unit that has not reported
 UNCLEAR = "待核实"  # marks a status a return wrote that is not one of COMPLETION: "完成（待核实）"
-# (fill, font) of each completion status in the consolidated workbook, 未报送 last.
+# (fill, font) of each completion status in the consolidated workbook, 未报送 last. 未报送 prints black on white:
+# the fills alone come out as near-equal greys in black and white.
 COMPLETION_COLORS = {DONE: ("#C6EFCE", "#006100"), ON_TRACK: ("#F2F2F2", "#000000"),
                      BEHIND: ("#FFEB9C", "#9C5700"), NOT_STARTED: ("#FFC7CE", "#9C0006"),
-                     NOT_REPORTED: ("#D9D9D9", "#595959")}
+                     OVERDUE: ("#FFC7CE", "#9C0006"), NOT_REPORTED: ("#FFFFFF", "#000000")}
+# Statuses that need a leader's attention: printed bold wherever they stand (workbooks and the Word 附件), so
+# that they stand out on a black-and-white print, not by colour alone.
+ATTENTION = (BEHIND, NOT_STARTED, OVERDUE, NOT_REPORTED)
+
+
+def needs_attention(status: str) -> bool:
+    """Whether a status text (also one folded with the leads' own: "逾期未完成（进度滞后）") is printed bold."""
+    return str(status).startswith(ATTENTION)
+
+
 # Chart fills that stay apart in black and white: dark, light, two patterns, mid grey.
 COMPLETION_CHART_FILLS = {
     DONE: {"fill": {"color": "#1E6B3A"}},

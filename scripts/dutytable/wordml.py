@@ -249,11 +249,12 @@ def open_template(config) -> docx.document.Document:
 
 
 def cell_xml(text: str, width_mm: float, style_id: str, merge: str | None = None, span: int = 1,
-             center: bool = False, left: bool = False, keep_next: bool = False, small: bool = False) -> str:
+             center: bool = False, left: bool = False, keep_next: bool = False, small: bool = False,
+             bold: bool = False) -> str:
     """One table cell as WordprocessingML; each line of ``text`` a paragraph of the given style.
 
     ``left`` aligns a (centred) style to the left; ``keep_next`` keeps the row with the next;
-    ``small`` sets the text in 五号 whatever the style's size.
+    ``small`` sets the text in 五号 whatever the style's size; ``bold`` sets it bold.
     """
     props = f'<w:tcW w:w="{int(width_mm * 56.7)}" w:type="dxa"/>'
     if span > 1:
@@ -265,7 +266,8 @@ def cell_xml(text: str, width_mm: float, style_id: str, merge: str | None = None
     jc = '<w:jc w:val="center"/>' if center else '<w:jc w:val="left"/>' if left else ""
     keep = "<w:keepNext/>" if keep_next else ""
     size = int(PT_5.pt * 2)
-    rpr = f'<w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>' if small else ""
+    rpr = ("<w:b/><w:bCs/>" if bold else "") + (f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>' if small else "")
+    rpr = f"<w:rPr>{rpr}</w:rPr>" if rpr else ""
     spacing = f'<w:spacing w:line="{int(TABLE_LINE_SMALL.pt * 20)}" w:lineRule="exact"/>' if small else ""
     text = clean_text(text)  # a Word document refuses control characters; a line break stays one
     paragraphs = "".join(
