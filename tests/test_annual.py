@@ -142,7 +142,8 @@ def test_the_word_attachment_prints_like_attachment_1(year):
     config, table, annual, written = year
     d = docx.Document(str(written[1]))
     assert [(p.style.name, p.text) for p in d.paragraphs] == [
-        ("附件标记", "附件1"), ("附件标题", "2010年区质量振兴工作单位报送情况年度汇总表"),
+        ("附件标记", "附件1"), ("公文正文", ""), ("附件标题", "2010年区质量振兴工作单位报送情况年度汇总表"),
+        ("公文正文", "（2010年9月至11月，截至2010年11月30日）"),
         ("公文正文", "评分规则：每期按时报送得10分，逾期报送得6分，报送后仍待补正得4分（逾期且待补正取两者中较低的），"
                  "未报送得0分；按时与否以该期第一份有效报送的收到日期与截止日期比较；无数据的月份不计分。")]
     s = d.sections[0]

@@ -69,9 +69,12 @@ def test_outputs_and_overview(reported):
     ]
     second = docx.Document(str(written[1]))
     assert [(p.style.name, p.text) for p in second.paragraphs] == [
-        ("附件标记", "附件2"), ("公文正文", ""), ("附件标题", "2010年区质量振兴工作目标任务推进情况量化指标完成情况表")]
+        ("附件标记", "附件2"), ("公文正文", ""), ("附件标题", "2010年区质量振兴工作目标任务推进情况量化指标完成情况表"),
+        ("公文正文", "（截至2010年11月28日）")]  # the day 附件1 speaks of
+    assert second.paragraphs[3].alignment == 1 and second.paragraphs[3].paragraph_format.first_line_indent == 0
     rows = second.tables[0].rows
     assert len(rows) == 42
+    assert [c.text for c in rows[0].cells] == ["序号", "工作内容", "指标名称", "目标", "截至11月完成", "达标情况", "填报单位"]
     assert [c.text for c in rows[2].cells] == ["2", "产品质量", "工业产品生产许可证产品抽检平均合格率", "≥92%", "100%", "达标",
                                                "质监分局"]
     assert [c.text for c in rows[1].cells][3:6] == ["零发生", "1起", "未达标"]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import files
 from .config import Assessment
-from .consolidate import returns_by_unit, summarize, timing
+from .consolidate import as_of, returns_by_unit, summarize, timing
 from .ledger import Ledger
 from .schema import (
     H_ATTAINMENT,
@@ -67,10 +67,10 @@ from .wordml import (
     STYLE_BODY,
     STYLE_CELL,
     STYLE_HEAD,
-    STYLE_MARK,
-    STYLE_TITLE,
     add_paragraph,
     append_xml,
+    as_of_line,
+    attachment_heading,
     cell_xml,
     open_template,
     save,
@@ -180,6 +180,17 @@ class AnnualSummary:
     has_deadline: bool = False
     notes: list = field(default_factory=list)
     not_due: dict = field(default_factory=dict)  # period -> its deadline, for the periods whose deadline has not come
+    day: dt.date | None = None  # the day the figures stand at: today, or the last period's last day once it is over
+
+    @property
+    def coverage(self) -> str:
+        """The line under the 附件's title: "（2010年9月至11月，截至2010年11月30日）"."""
+        if not self.periods:
+            return f"（截至{cn_date(self.day)}）"
+        months = month_header(self.periods[0])
+        if len(self.periods) > 1:
+            months += f"至{month_header(self.periods[-1])}"
+        return f"（{self.year}年{months}，截至{cn_date(self.day)}）"
 
     @property
     def no_data(self) -> list:
@@ -229,7 +240,8 @@ def summarize_year(table, config, year: int, today: dt.date | None = None) -> An
         tasks=tasks, units=_units(table, config, returns, deadlines, unlisted, not_due),
         indicators=_indicators(summaries, data_periods),
         rule=config.assessment,
-        has_deadline=any(t.deadline for s in summaries.values() for t in s.tasks), not_due=not_due)
+        has_deadline=any(t.deadline for s in summaries.values() for t in s.tasks), not_due=not_due,
+        day=as_of(Period.parse(periods[-1]), today) if periods else today)
 
 
 def _tasks(table, config, summaries: dict, answered: dict) -> list:
@@ -516,11 +528,8 @@ def word_columns(periods: list) -> list:
 def write_report(s: AnnualSummary, config) -> Path:
     """The 单位报送 table as a Word 附件 in the house style of 附件1; returns its path."""
     document = open_template(config)
-    title = f"{s.title}单位报送情况年度汇总表"
-    document.core_properties.title = title
-    document.core_properties.author = config.office
-    add_paragraph(document, f"附件{config.attachment_annual}", STYLE_MARK)
-    add_paragraph(document, title, STYLE_TITLE)
+    attachment_heading(document, config.office, config.attachment_annual, f"{s.title}单位报送情况年度汇总表", s.day)
+    as_of_line(document, s.coverage)
     for line in [score_rule(s.rule)] + s.not_due_notes + s.no_data_notes:
         add_paragraph(document, line, STYLE_BODY)
     append_xml(document, _table_xml(s, style_ids(document)))

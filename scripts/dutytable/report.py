@@ -56,7 +56,6 @@ from .wordml import (
     STYLE_BODY,
     STYLE_CELL,
     STYLE_HEAD,
-    STYLE_MARK,
     STYLE_SIGN,
     STYLE_TITLE,
     TABLE_LINE,
@@ -65,6 +64,8 @@ from .wordml import (
     TYPE_WIDTH_PORTRAIT_PT,
     add_paragraph,
     append_xml,
+    as_of_line,
+    attachment_heading,
     cell_xml,
     open_template,
     page,
@@ -154,18 +155,10 @@ def report_paths(config, period) -> tuple[Path, Path, Path]:
             folder / f"催报通知_{period}.docx")
 
 
-def _heading(document, config, number: str, title: str, today: dt.date) -> None:
-    """附件N on the first line, a blank line, the title on the third (GB/T 9704 附件 layout)."""
-    set_properties(document, title, config.office, today)
-    add_paragraph(document, f"附件{number}", STYLE_MARK)
-    add_paragraph(document, "", STYLE_BODY)
-    add_paragraph(document, title, STYLE_TITLE)
-
-
 def write_report(summary: Summary, config, today: dt.date) -> Path:
     """Write 附件1 (the tasks); returns its path."""
     document = open_template(config)
-    _heading(document, config, config.attachment, summary.title + "汇总表", today)
+    attachment_heading(document, config.office, config.attachment, summary.title + "汇总表", today)
     add_paragraph(document, overview(summary, as_of(summary.period, today)), STYLE_BODY)
     for i, table in enumerate(_table_xml(summary, style_ids(document), config.partner_text)):
         if i:
@@ -177,7 +170,8 @@ def write_report(summary: Summary, config, today: dt.date) -> Path:
 def write_indicator_report(summary: Summary, config, today: dt.date) -> Path:
     """Write 附件2 (the quantitative indicators) in its own file; returns its path."""
     document = open_template(config)
-    _heading(document, config, config.attachment2, f"{summary.title}量化指标完成情况表", today)
+    attachment_heading(document, config.office, config.attachment2, f"{summary.title}量化指标完成情况表", today)
+    as_of_line(document, f"（截至{cn_date(as_of(summary.period, today))}）")
     append_xml(document, _indicator_table_xml(summary, style_ids(document)))
     return save(document, report_paths(config, summary.period)[1])
 
@@ -329,7 +323,7 @@ def _task_text(t: TaskSummary, c, n: int, partner_text: str) -> str:
     return str(t.value(c))
 
 
-INDICATOR_COLUMNS = ((H_SEQ, 11), (H_ITEM, 28), (H_IND_NAME, 0), (H_IND_TARGET, 26), ("截至本月完成", 26),
+INDICATOR_COLUMNS = ((H_SEQ, 11), (H_ITEM, 28), (H_IND_NAME, 0), (H_IND_TARGET, 26), ("截至{month}月完成", 26),
                      (H_ATTAINMENT, 18), (H_UNIT, 24))
 _RANGE_DASH = re.compile(r"(?<=\d)[–\-~](?=\d)")
 
@@ -345,7 +339,7 @@ def _indicator_table_xml(summary: Summary, ids: dict) -> str:
     widths = [w for _, w in INDICATOR_COLUMNS]
     widths[2] = TYPE_WIDTH_LANDSCAPE - sum(widths)
     # 五号: one line a row, so that the list runs on few pages and each name stays on its line.
-    head = "".join(cell_xml(name, w, head_style, center=True, small=True)
+    head = "".join(cell_xml(name.format(month=summary.period.month), w, head_style, center=True, small=True)
                    for (name, _), w in zip(INDICATOR_COLUMNS, widths))
     rows = [f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>']
     targets = {t.task.task_id: t.task.target for t in summary.tasks}

@@ -218,6 +218,22 @@ def add_paragraph(document, text: str, style: str):
     return document.add_paragraph(clean_text(text), style=style)
 
 
+def attachment_heading(document, office: str, number: str, title: str, day: dt.date) -> None:
+    """附件N on the first line, a blank line, the title on the third (GB/T 9704 附件 layout); the file's
+    properties name the title, the office and ``day``."""
+    set_properties(document, title, office, day)
+    add_paragraph(document, f"附件{number}", STYLE_MARK)
+    add_paragraph(document, "", STYLE_BODY)
+    add_paragraph(document, title, STYLE_TITLE)
+
+
+def as_of_line(document, text: str) -> None:
+    """The line under a title that says the day the figures stand at: "（截至2010年11月30日）", centred."""
+    paragraph = add_paragraph(document, text, STYLE_BODY)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.first_line_indent = 0
+
+
 def save(document, path):
     """Write ``document`` to ``path`` atomically; returns ``path``."""
     with files.atomic_path(path) as tmp:
