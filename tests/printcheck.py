@@ -95,3 +95,18 @@ def _clipped(ws) -> list:
             if h + 0.5 < _lines_height(text_lines(cell.value, w, pt), pt):
                 out.append((ws.title, cell.coordinate, cell.value))
     return out
+
+
+CONFIG_WORDS = ("config", ".ini", "status_rule", "[assessment]", "[report]", "main_lead")
+
+
+def config_words(path) -> list:
+    """The config words that a written .xlsx or .docx would put on paper (its text, its properties)."""
+    found = []
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if not name.endswith(".xml"):
+                continue
+            text = "".join(ElementTree.fromstring(z.read(name)).itertext())
+            found += [(name, w) for w in CONFIG_WORDS if w in text]
+    return found

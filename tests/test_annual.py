@@ -97,7 +97,7 @@ def test_units_sheet_cell_by_cell_with_rates_scores_and_ranks(year):
     assert [r[1] for r in rows[2:26]] == [r.name for r in table.recipients(config.departments)]
     assert rows[27][0] == ("评分规则：每期按时报送得10分，逾期报送得6分，报送后仍待补正得4分"
                            "（逾期且待补正取两者中较低的），未报送得0分；按时与否以该期第一份有效报送的收到日期与截止日期比较；"
-                           "无数据的月份不计分。（分值在 config.ini 的 [assessment] 中设置）")
+                           "无数据的月份不计分。")
     ws = openpyxl.load_workbook(written[0])["单位报送"]
     assert ws["F4"].number_format == "0.0%" and ws["F4"].data_type == "n"  # a number, shown as 33.3%
 
@@ -482,3 +482,12 @@ def test_statuses_that_need_attention_are_bold_in_the_year_workbook_and_attachme
     runs = {("".join(t.text for t in r.iter(f"{W}t")), r.find(f"{W}rPr/{W}b") is not None)
             for r in d.tables[0]._tbl.iter(f"{W}r")}
     assert ("未报送", True) in runs and ("按时", False) in runs and ("未报送", False) not in runs
+
+
+def test_no_output_of_the_year_shows_config_words(year):
+    from printcheck import config_words
+    config, table, annual, written = year
+    assert [config_words(p) for p in written] == [[], []]
+    note = _rows(written[0], "任务进度")[21][0]
+    assert note == ("各月为该期汇总表的完成状态（有几个牵头单位的任务，以主表中排在第一位的牵头单位所报状态为准）；"
+                    "当期未列入：当月填报表中没有这项任务。")

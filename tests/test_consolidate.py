@@ -346,3 +346,10 @@ def test_units_not_reported_are_bold_in_the_submissions_sheet(cycle):
     ws = openpyxl.load_workbook(path)["报送情况"]
     bold = {r[1].value: (r[2].value, r[1].font.b) for r in ws.iter_rows(min_row=3)}
     assert bold["安监局"] == ("未报送", True) and bold["质监分局"] == ("已报送", False)
+
+
+def test_no_workbook_or_form_shows_config_words(cycle):
+    from printcheck import config_words
+    config, table, path, summary, note = cycle
+    written = [path, *path.parent.glob("分发/*.xlsx"), *path.parent.glob("待补正/*.xlsx"), path.parent / "分发清单.xlsx"]
+    assert len(written) > 20 and {p.name: config_words(p) for p in written if config_words(p)} == {}

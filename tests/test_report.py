@@ -446,3 +446,9 @@ def test_statuses_that_need_attention_are_bold_in_the_attachment(reported):
             seen.setdefault(text, set()).update(r.find(f"{W}rPr/{W}b") is not None for r in runs)
     # black and white: 未启动, 未报送 and 进度滞后 stand out by weight, 已完成 and 正常推进 do not
     assert seen == {"已完成": {False}, "正常推进": {False}, "未报送": {True}, "未启动": {True}}
+
+
+def test_no_attachment_or_notice_shows_config_words(reported):
+    from printcheck import config_words
+    config, table, summary, written = reported
+    assert [config_words(p) for p in written] == [[], [], []]

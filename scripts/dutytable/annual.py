@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import files
-from .config import Assessment
+from .config import STATUS_MAIN_LEAD, STATUS_RULE_WORDS, Assessment
 from .consolidate import as_of, returns_by_unit, summarize, timing
 from .ledger import Ledger
 from .schema import (
@@ -180,6 +180,7 @@ class AnnualSummary:
     has_deadline: bool = False
     notes: list = field(default_factory=list)
     not_due: dict = field(default_factory=dict)  # period -> its deadline, for the periods whose deadline has not come
+    status_rule: str = STATUS_MAIN_LEAD  # how a task with several leads gets its status (config.STATUS_RULES)
     day: dt.date | None = None  # the day the figures stand at: today, or the last period's last day once it is over
 
     @property
@@ -241,7 +242,7 @@ def summarize_year(table, config, year: int, today: dt.date | None = None) -> An
         indicators=_indicators(summaries, data_periods),
         rule=config.assessment,
         has_deadline=any(t.deadline for s in summaries.values() for t in s.tasks), not_due=not_due,
-        day=as_of(Period.parse(periods[-1]), today) if periods else today)
+        day=as_of(Period.parse(periods[-1]), today) if periods else today, status_rule=config.status_rule)
 
 
 def _tasks(table, config, summaries: dict, answered: dict) -> list:
@@ -429,7 +430,7 @@ def _sheet_tasks(wb, f, s: AnnualSummary) -> None:
         rows.append(cells)
     ws = _sheet(wb, f, TASK_YEAR_SHEET, f"{s.title}{TASK_YEAR_SHEET}（{s.year}年）", headers, rows)
     _notes(ws, f, s, len(rows) + 3, [w for _, w in headers],
-           [f"各月为该期汇总表的完成状态（有几个牵头单位的任务，按 config.ini 的 status_rule 定）；"
+           [f"各月为该期汇总表的完成状态（有几个牵头单位的任务，{STATUS_RULE_WORDS[s.status_rule]}）；"
             f"{NOT_LISTED}：当月填报表中没有这项任务。"])
 
 
@@ -453,7 +454,7 @@ def _sheet_units(wb, f, s: AnnualSummary) -> None:
         rows.append(cells)
     ws = _sheet(wb, f, UNIT_YEAR_SHEET, f"{s.title}{UNIT_YEAR_SHEET}（{s.year}年）", headers, rows)
     _notes(ws, f, s, len(rows) + 3, [w for _, w in headers],
-           [score_rule(s.rule) + "（分值在 config.ini 的 [assessment] 中设置）"] + s.not_due_notes)
+           [score_rule(s.rule)] + s.not_due_notes)
 
 
 def _sheet_indicators(wb, f, s: AnnualSummary) -> None:
