@@ -59,6 +59,7 @@ from .wordml import (
     STYLE_SIGN,
     STYLE_TITLE,
     TABLE_LINE,
+    TABLE_LINE_SMALL,
     TABLE_ROOM_MM,
     TYPE_WIDTH_LANDSCAPE,
     TYPE_WIDTH_PORTRAIT_PT,
@@ -71,7 +72,6 @@ from .wordml import (
     page,
     save,
     set_properties,
-    spacer_xml,
     style_ids,
     table_xml,
     to_pdf,
@@ -160,10 +160,7 @@ def write_report(summary: Summary, config, today: dt.date) -> Path:
     document = open_template(config)
     attachment_heading(document, config.office, config.attachment, summary.title + "汇总表", today)
     add_paragraph(document, overview(summary, as_of(summary.period, today)), STYLE_BODY)
-    for i, table in enumerate(_table_xml(summary, style_ids(document), config.partner_text)):
-        if i:
-            append_xml(document, spacer_xml())
-        append_xml(document, table)
+    append_xml(document, _table_xml(summary, style_ids(document), config.partner_text))
     return save(document, report_paths(config, summary.period)[0])
 
 
@@ -267,44 +264,43 @@ def responsible(t: TaskSummary) -> str:
     return "\n".join(lines)
 
 
-def _table_xml(summary: Summary, ids: dict, partner_text: str = PARTNER_COLLAPSE) -> list:
-    """附件1's table as WordprocessingML, one table per 大项; 序号 runs 1…n over all of them.
+def _table_xml(summary: Summary, ids: dict, partner_text: str = PARTNER_COLLAPSE) -> str:
+    """附件1's table as WordprocessingML: one table, its column heads repeated on every page, each 大项 a band
+    row ("一、提高质量水平") kept with its first task; 序号 runs 1…n.
 
-    Each table's repeated header is the column heads and the 大项's band row
-    ("一、提高质量水平"), so every page names the 大项 its rows belong to, wherever Word or
-    LibreOffice breaks the pages. Body rows may break across pages: no row is taller than a
-    page, and no page is left half empty.
+    A row that fits in half a page is never split across pages (a page break would leave a line or two of it
+    alone at the foot of a page); only a taller row may break.
     """
     cell_style, head_style = ids[STYLE_CELL], ids[STYLE_HEAD]
     columns = summary.schema.at(REPORT)
     texts = [[_task_text(t, c, n, partner_text) for c in columns] for n, t in enumerate(summary.tasks, start=1)]
     longest = max((text_width(t.task.item) for t in summary.tasks), default=0)
     small = table_size(texts, report_widths(columns, longest)) == PT_5
-    widths = report_widths(columns, longest, (PT_5 if small else PT_S4).pt)
+    size = PT_5 if small else PT_S4
+    widths = report_widths(columns, longest, size.pt)
     head = "".join(cell_xml(H_RESPONSIBLE if c.key == "leads_text" else c.header, w, head_style, center=True,
                             small=small) for c, w in zip(columns, widths))
-    header = f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>'
-    groups = []
-    for t in summary.tasks:
-        if not groups or t.task.category != groups[-1][0]:
-            groups.append((t.task.category, []))
-        groups[-1][1].append(t)
-    tables, n, band = [], 0, 0
-    for category, tasks in groups:
-        rows = [header]
-        if category:
+    rows = [f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>']
+    category, band = None, 0
+    for t, row in zip(summary.tasks, texts):
+        if t.task.category and t.task.category != category:
             band += 1
-            cell = cell_xml(f"{cn_number(band)}、{category}", sum(widths), head_style, span=len(widths), left=True,
-                            small=small)
-            rows.append(f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{cell}</w:tr>')
-        for _ in tasks:
-            cells = "".join(cell_xml(text, w, cell_style, center=c.key in CENTRED or bool(c.choices), small=small,
-                                     bold=bool(c.choices) and needs_attention(text))
-                            for text, c, w in zip(texts[n], columns, widths))
-            rows.append(f"<w:tr>{cells}</w:tr>")
-            n += 1
-        tables.append(table_xml(widths, rows))
-    return tables
+            cell = cell_xml(f"{cn_number(band)}、{t.task.category}", sum(widths), head_style, span=len(widths),
+                            left=True, keep_next=True, small=small)
+            rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cell}</w:tr>")
+        category = t.task.category
+        cells = "".join(cell_xml(text, w, cell_style, center=c.key in CENTRED or bool(c.choices), small=small,
+                                 bold=bool(c.choices) and needs_attention(text))
+                        for text, c, w in zip(row, columns, widths))
+        whole = "<w:trPr><w:cantSplit/></w:trPr>" if row_mm(row, widths, size) <= TABLE_ROOM_MM / 2 else ""
+        rows.append(f"<w:tr>{whole}{cells}</w:tr>")
+    return table_xml(widths, rows)
+
+
+def row_mm(texts, widths, size: Length) -> float:
+    """The height (mm) of a table row of ``texts`` at ``size``, from its tallest cell's lines."""
+    line = TABLE_LINE_SMALL if size == PT_5 else TABLE_LINE
+    return row_lines(texts, widths, size.pt) * line.pt * 25.4 / 72 + 1
 
 
 CENTRED = ("seq", "item")
@@ -323,7 +319,7 @@ def _task_text(t: TaskSummary, c, n: int, partner_text: str) -> str:
     return str(t.value(c))
 
 
-INDICATOR_COLUMNS = ((H_SEQ, 11), (H_ITEM, 28), (H_IND_NAME, 0), (H_IND_TARGET, 26), ("截至{month}月完成", 26),
+INDICATOR_COLUMNS = ((H_SEQ, 11), (H_ITEM, 28), (H_IND_NAME, 0), (H_IND_TARGET, 26), ("截至{month}月\n完成", 26),
                      (H_ATTAINMENT, 18), (H_UNIT, 24))
 _RANGE_DASH = re.compile(r"(?<=\d)[–\-~](?=\d)")
 

@@ -293,12 +293,6 @@ def cell_xml(text: str, width_mm: float, style_id: str, merge: str | None = None
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraphs}</w:tc>"
 
 
-def spacer_xml() -> str:
-    """A 1-pt paragraph: what keeps two tables apart (Word joins adjacent tables into one)."""
-    return (f'<w:p {nsdecls("w")}><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
-            '<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>')
-
-
 def table_xml(widths, rows):
     """A bordered, fixed-layout, centred table of the given column widths (mm) around row XML."""
     grid = "".join(f'<w:gridCol w:w="{int(w * 56.7)}"/>' for w in widths)
