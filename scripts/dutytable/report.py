@@ -131,7 +131,8 @@ def submission_clause(summary: Summary) -> str:
     应报送24个单位，已报送3个（其中逾期1个：园区办；待补正1个：药监分局），未报送21个（…；其中未填报1个：春江镇）
     """
     reported, missing = summary.reported, summary.not_reported
-    among = _among([(LATE, [r for r in reported if r.late]), (TO_FIX, [r for r in reported if r.state == TO_FIX])])
+    among = _among([(LATE, [r for r in reported if r.late]), (TO_FIX, [r for r in reported if r.state == TO_FIX])],
+                   len(reported))
     if not missing:
         return f"{len(summary.recipients)}个单位均已报送" + among
     empty = [r for r in missing if r.empty]
@@ -140,10 +141,13 @@ def submission_clause(summary: Summary) -> str:
             f"{NOT_REPORTED}{len(missing)}个（{_names(missing)}{empties}）")
 
 
-def _among(groups) -> str:
-    """"（其中逾期1个：园区办；待补正1个：药监分局）" for the groups with units in them, "" when none has."""
-    parts = [f"{label}{len(units)}个：{_names(units)}" for label, units in groups if units]
-    return f"（其中{'；'.join(parts)}）" if parts else ""
+def _among(groups, total: int) -> str:
+    """"（其中逾期1个：园区办；待补正1个：药监分局）" for the groups with units in them, "" when none has; a group
+    of all ``total`` units is "均逾期", not "其中逾期24个"."""
+    every = [f"均{label}" for label, units in groups if units and len(units) == total]
+    some = [f"{label}{len(units)}个：{_names(units)}" for label, units in groups if units and len(units) < total]
+    parts = every + ([f"其中{'；'.join(some)}"] if some else [])
+    return f"（{'；'.join(parts)}）" if parts else ""
 
 
 def report_paths(config, period) -> tuple[Path, Path, Path]:
