@@ -353,3 +353,9 @@ def test_no_workbook_or_form_shows_config_words(cycle):
     config, table, path, summary, note = cycle
     written = [path, *path.parent.glob("分发/*.xlsx"), *path.parent.glob("待补正/*.xlsx"), path.parent / "分发清单.xlsx"]
     assert len(written) > 20 and {p.name: config_words(p) for p in written if config_words(p)} == {}
+
+
+def test_a_month_column_is_headed_with_its_month_and_its_year_only_when_another():
+    from dutytable.vocab import month_header
+    assert [month_header("2010-11", 2010), month_header("2009-12", 2010), month_header("2010-09")] == [
+        "11月", "2009年12月", "9月"]

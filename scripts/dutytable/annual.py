@@ -61,6 +61,7 @@ from .vocab import (
     UNIT_YEAR_SHEET,
     Period,
     cn_date,
+    month_header,
     needs_attention,
 )
 from .wordml import (
@@ -209,11 +210,6 @@ class AnnualSummary:
         """The lines of the 单位报送 table on the months whose deadline has not come."""
         return [f"{month_header(p)}的报送截止日（{cn_date(d)}）还没到：尚未报送的单位写“{NOT_DUE}”；"
                 f"这个月不计分，也不计入按时报送率。" for p, d in self.not_due.items()]
-
-
-def month_header(period: str) -> str:
-    """A period column's header: 9月."""
-    return f"{int(period[5:])}月"
 
 
 def summarize_year(table, config, year: int, today: dt.date | None = None) -> AnnualSummary:

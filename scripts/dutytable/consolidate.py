@@ -69,6 +69,7 @@ from .vocab import (
     TO_FIX,
     TREND_SHEET,
     UNCLEAR,
+    month_header,
     needs_attention,
 )
 from .xlsx import A3, A4, BODY, HEAD, cell_writers, gc_paused, new_workbook, print_landscape
@@ -645,7 +646,7 @@ MAX_TREND_LINES = 12  # a chart stays readable with a dozen lines
 def _sheet_indicators(wb, f, s, paper=A4):
     """Target, actual and 达标 for every indicator and the month-by-month series; the trend chart on its own
     sheet once there are two periods to draw a line between."""
-    headers = INDICATOR_HEADERS + tuple((p, 8) for p in s.periods)
+    headers = INDICATOR_HEADERS + tuple((month_header(p, s.period.year), 8) for p in s.periods)
     rows = []
     for i in s.indicators:
         ind = i.indicator

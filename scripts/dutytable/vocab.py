@@ -42,6 +42,12 @@ COMPLETION_COLORS = {DONE: ("#C6EFCE", "#006100"), ON_TRACK: ("#F2F2F2", "#00000
 ATTENTION = (BEHIND, NOT_STARTED, OVERDUE, NOT_REPORTED)
 
 
+def month_header(period: str, year: int | None = None) -> str:
+    """A period ("2010-11") as a column head prints it: 11月; 2009年12月 when its year is not ``year``."""
+    month = f"{int(period[5:])}月"
+    return month if year is None or int(period[:4]) == year else f"{period[:4]}年{month}"
+
+
 def needs_attention(status: str) -> bool:
     """Whether a status text (also one folded with the leads' own: "逾期未完成（进度滞后）") is printed bold."""
     return str(status).startswith(ATTENTION)
