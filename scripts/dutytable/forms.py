@@ -273,11 +273,14 @@ def _problems(spec: FormSpec) -> list:
     """The problems of a copy sent back for correction, each with its cell, in the order of the sheet."""
     letters, at_input, first = form_cells(spec.schema)
     rows = {row.task_id: n for n, row in enumerate(spec.rows, start=first)}
+    keys = [c.key for c in locked_columns(spec.schema)]
+    items = {row.task_id: row.values[keys.index("item")] if "item" in keys else "" for row in spec.rows}
     indicator_rows = {ind[0]: n for n, ind in enumerate(spec.indicators, start=2)}
     value_letter = col_letter([h for h, _ in INDICATOR_FORM_COLUMNS].index(H_IND_VALUE))
     fill = spec.fill
     found = [f"{at_input.get(label, label)}：{m}" for label, m in fill.header_marks.items()]
-    found += [f"{letters.get(key, '')}{rows.get(task_id, '')}：{m}"
+    # A row's cell with the task it belongs to: "E6（T0101 产品质量）"
+    found += [f"{letters.get(key, '')}{rows.get(task_id, '')}（{task_id} {items.get(task_id, '')}".rstrip() + f"）：{m}"
               for (task_id, key), m in sorted(fill.row_marks.items(), key=lambda i: rows.get(i[0][0], 0))]
     found += [f"“{INDICATOR_FORM_SHEET}”{value_letter if header == H_IND_VALUE else ''}"
               f"{indicator_rows.get(ind_id, '')}：{m}" for (ind_id, header), m in fill.indicator_marks.items()]
