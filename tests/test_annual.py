@@ -146,6 +146,9 @@ def test_the_word_attachment_prints_like_attachment_1(year):
         ("公文正文", "（2010年9月至11月，截至2010年11月30日）"),
         ("公文正文", "评分规则：每期按时报送得10分，逾期报送得6分，报送后仍待补正得4分（逾期且待补正取两者中较低的），"
                  "未报送得0分；按时与否以该期第一份有效报送的收到日期与截止日期比较；无数据的月份不计分。")]
+    props = d.core_properties
+    assert (props.title, props.author, props.comments) == (
+        "2010年区质量振兴工作单位报送情况年度汇总表", "区质量振兴工作领导小组办公室", "")
     s = d.sections[0]
     assert (s.orientation, round(s.page_width.mm), round(s.page_height.mm)) == (1, 297, 210)
     assert [round(m.mm) for m in (s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)] == [28, 26, 35, 37]

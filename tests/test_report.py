@@ -182,6 +182,8 @@ def test_no_compatibility_mode_chinese_theme_clean_fonts_and_properties(reported
         props = docx.Document(str(path)).core_properties
         assert (props.author, props.created.date(), props.modified.date()) == (
             "区质量振兴工作领导小组办公室", TODAY, TODAY)
+        # nothing left of the template's own description ("…的 Word 模板：可在 Word 中修改样式…")
+        assert (props.comments, props.subject, props.keywords, props.category) == ("", "", "", "")
     assert docx.Document(str(written[0])).core_properties.title == "2010年区质量振兴工作目标任务推进情况汇总表"
     assert docx.Document(str(written[2])).core_properties.title == "关于催报2010年11月区质量振兴工作推进情况的通知"
 

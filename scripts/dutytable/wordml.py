@@ -138,9 +138,11 @@ def _chinese_settings(document) -> None:
 
 
 def set_properties(document, title: str, author: str, day: dt.date) -> None:
-    """File properties as Word shows them: title, author, and the day it was written."""
+    """File properties as Word shows them: title, author, and the day it was written; nothing of the template's
+    own description (备注), subject, keywords or category is left."""
     props = document.core_properties
     props.title = title
+    props.comments = props.subject = props.keywords = props.category = ""
     props.author = props.last_modified_by = author
     props.created = props.modified = dt.datetime(day.year, day.month, day.day)
     props.revision = 1
