@@ -97,7 +97,7 @@ def test_units_sheet_cell_by_cell_with_rates_scores_and_ranks(year):
     assert [r[1] for r in rows[2:26]] == [r.name for r in table.recipients(config.departments)]
     assert rows[27][0] == ("评分规则：每期按时报送得10分，逾期报送得6分，报送后仍待补正得4分"
                            "（逾期且待补正取两者中较低的），未报送得0分；按时与否以该期第一份有效报送的收到日期与截止日期比较；"
-                           "无数据的月份不计分。（分值在 config.ini 的 [assessment] 中设置）")
+                           "无数据的月份不计分。")
     ws = openpyxl.load_workbook(written[0])["单位报送"]
     assert ws["F4"].number_format == "0.0%" and ws["F4"].data_type == "n"  # a number, shown as 33.3%
 
@@ -142,9 +142,13 @@ def test_the_word_attachment_prints_like_attachment_1(year):
     config, table, annual, written = year
     d = docx.Document(str(written[1]))
     assert [(p.style.name, p.text) for p in d.paragraphs] == [
-        ("附件标记", "附件1"), ("附件标题", "2010年区质量振兴工作单位报送情况年度汇总表"),
+        ("附件标记", "附件1"), ("公文正文", ""), ("附件标题", "2010年区质量振兴工作单位报送情况年度汇总表"),
+        ("公文正文", "（2010年9月至11月，截至2010年11月30日）"),
         ("公文正文", "评分规则：每期按时报送得10分，逾期报送得6分，报送后仍待补正得4分（逾期且待补正取两者中较低的），"
                  "未报送得0分；按时与否以该期第一份有效报送的收到日期与截止日期比较；无数据的月份不计分。")]
+    props = d.core_properties
+    assert (props.title, props.author, props.comments) == (
+        "2010年区质量振兴工作单位报送情况年度汇总表", "区质量振兴工作领导小组办公室", "")
     s = d.sections[0]
     assert (s.orientation, round(s.page_width.mm), round(s.page_height.mm)) == (1, 297, 210)
     assert [round(m.mm) for m in (s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)] == [28, 26, 35, 37]
@@ -469,3 +473,34 @@ def test_a_month_whose_deadline_has_not_come_is_not_scored(tmp_path_factory, tod
                                "这个月不计分，也不计入按时报送率。")
         paragraphs = [p.text for p in docx.Document(str(written[1])).paragraphs]
         assert paragraphs[-1] == rows[-1][0]
+
+
+def test_the_year_workbook_prints_its_chart_and_every_cell_whole(year):
+    from printcheck import chart_refs, clipped_cells, hidden_chart_cells
+    config, table, annual, written = year
+    charts = chart_refs(written[0])
+    assert len(charts) == 1 and charts[0][1]  # the 指标 chart, its data in the hidden block below the table
+    assert hidden_chart_cells(written[0]) == []
+    assert clipped_cells(written[0]) == []
+
+
+def test_statuses_that_need_attention_are_bold_in_the_year_workbook_and_attachment(year):
+    config, table, annual, written = year
+    wb = openpyxl.load_workbook(written[0])
+    units = {(c.value, c.font.b) for row in wb["单位报送"].iter_rows(min_row=3, min_col=3, max_col=5) for c in row}
+    assert ("未报送", True) in units and ("按时", False) in units and ("未报送", False) not in units
+    tasks = {(c.value, c.font.b) for row in wb["任务进度"].iter_rows(min_row=3, min_col=4, max_col=6) for c in row}
+    assert ("进度滞后", True) in tasks and ("正常推进", False) in tasks and ("进度滞后", False) not in tasks
+    d = docx.Document(str(written[1]))
+    runs = {("".join(t.text for t in r.iter(f"{W}t")), r.find(f"{W}rPr/{W}b") is not None)
+            for r in d.tables[0]._tbl.iter(f"{W}r")}
+    assert ("未报送", True) in runs and ("按时", False) in runs and ("未报送", False) not in runs
+
+
+def test_no_output_of_the_year_shows_config_words(year):
+    from printcheck import config_words
+    config, table, annual, written = year
+    assert [config_words(p) for p in written] == [[], []]
+    note = _rows(written[0], "任务进度")[21][0]
+    assert note == ("各月为该期汇总表的完成状态（有几个牵头单位的任务，以主表中排在第一位的牵头单位所报状态为准）；"
+                    "当期未列入：当月填报表中没有这项任务。")

@@ -168,8 +168,9 @@ def test_soft_problems_accept_the_return_marked_and_write_a_marked_copy(env):
     assert ws["E6"].border.left.style == "thick" and ws["F6"].fill.fgColor.rgb == "FFFFF2CC"
     # and the red banner above the table says in words what is wrong
     assert ws["A4"].value == (f"请更正以下问题（红色粗框单元格，改好后重新发回）：H2：联系电话未填写，请补填；"
-                              f"E6：“进行中”不是可选值，请改为：{ALL_STATUSES}；"
-                              f"E8：完成状态未填写，请从下拉列表中选择：{ALL_STATUSES}；F9：本单位牵头的任务，推进情况必须填写。")
+                              f"E6（T0101 产品质量）：“进行中”不是可选值，请改为：{ALL_STATUSES}；"
+                              f"E8（T0201 工业标准化）：完成状态未填写，请从下拉列表中选择：{ALL_STATUSES}；"
+                              f"F9（T0202 农业标准化）：本单位牵头的任务，推进情况必须填写。")
     assert ws["F6"].value == "本月已按计划推进。" and ws["F2"].value == "张三"
     assert ws["C7"].value != "改过的目标"  # the copy carries the table's own target
     assert ws.protection.sheet is True

@@ -184,15 +184,16 @@ def test_detail_submissions_and_stats_sheets(cycle):
 def test_status_colours_freeze_filter_and_print_setup(cycle):
     config, table, path, summary, note = cycle
     ws = openpyxl.load_workbook(path)["汇总"]
-    rules = {r.formula[0]: r.dxf.fill.bgColor.rgb for rng in ws.conditional_formatting for r in rng.rules}
-    # "begins with": a status folded with the leads' own is coloured as its first word
-    assert rules == {'LEFT(G3,3)="已完成"': "FFC6EFCE", 'LEFT(G3,4)="正常推进"': "FFF2F2F2",
-                     'LEFT(G3,4)="进度滞后"': "FFFFEB9C", 'LEFT(G3,3)="未启动"': "FFFFC7CE", 'LEFT(G3,3)="未报送"': "FFD9D9D9",
-                     # 预警: the fill on screen; the word, and bold for 红灯 and 黄灯, on paper
-                     'LEFT(H3,2)="红灯"': "FFFFC7CE", 'LEFT(H3,2)="黄灯"': "FFFFEB9C", 'LEFT(H3,2)="绿灯"': "FFC6EFCE"}
-    bold = {r.formula[0][-3:-1]: r.dxf.font.b for rng in ws.conditional_formatting for r in rng.rules
-            if "灯" in r.formula[0]}
-    assert bold == {"红灯": True, "黄灯": True, "绿灯": False}
+    rules = {r.formula[0]: (r.dxf.fill.bgColor.rgb, bool(r.dxf.font.b))
+             for rng in ws.conditional_formatting for r in rng.rules}
+    # "begins with": a status folded with the leads' own is coloured as its first word; those that need
+    # attention are bold (they stand out in black and white), 未报送 black on white; 预警: the fill on screen,
+    # the word, and bold for 红灯 and 黄灯, on paper
+    assert rules == {'LEFT(G3,3)="已完成"': ("FFC6EFCE", False), 'LEFT(G3,4)="正常推进"': ("FFF2F2F2", False),
+                     'LEFT(G3,4)="进度滞后"': ("FFFFEB9C", True), 'LEFT(G3,3)="未启动"': ("FFFFC7CE", True),
+                     'LEFT(G3,5)="逾期未完成"': ("FFFFC7CE", True), 'LEFT(G3,3)="未报送"': ("FFFFFFFF", True),
+                     'LEFT(H3,2)="红灯"': ("FFFFC7CE", True), 'LEFT(H3,2)="黄灯"': ("FFFFEB9C", True),
+                     'LEFT(H3,2)="绿灯"': ("FFC6EFCE", False)}
     assert [str(rng.sqref) for rng in ws.conditional_formatting] == ["G3:G20", "H3:H20"]
     assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:L20"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9 and ws.print_title_rows == "$2:$2"
@@ -333,3 +334,31 @@ def test_detail_rows_follow_the_tables_tasks_leads_first(cycle):
     for _, group in itertools.groupby(detail, key=lambda r: r[0]):
         roles = [r[4] for r in group]
         assert roles == sorted(roles, key=lambda role: role != "牵头") and "牵头" in roles
+
+
+def test_every_chart_shows_its_data_and_no_cell_is_clipped(cycle):
+    from printcheck import chart_refs, clipped_cells, hidden_chart_cells
+    path = cycle[2]
+    assert chart_refs(path)
+    assert hidden_chart_cells(path) == []
+    assert clipped_cells(path) == []
+
+
+def test_units_not_reported_are_bold_in_the_submissions_sheet(cycle):
+    config, table, path, summary, note = cycle
+    ws = openpyxl.load_workbook(path)["报送情况"]
+    bold = {r[1].value: (r[2].value, r[1].font.b) for r in ws.iter_rows(min_row=3)}
+    assert bold["安监局"] == ("未报送", True) and bold["质监分局"] == ("已报送", False)
+
+
+def test_no_workbook_or_form_shows_config_words(cycle):
+    from printcheck import config_words
+    config, table, path, summary, note = cycle
+    written = [path, *path.parent.glob("分发/*.xlsx"), *path.parent.glob("待补正/*.xlsx"), path.parent / "分发清单.xlsx"]
+    assert len(written) > 20 and {p.name: config_words(p) for p in written if config_words(p)} == {}
+
+
+def test_a_month_column_is_headed_with_its_month_and_its_year_only_when_another():
+    from dutytable.vocab import month_header
+    assert [month_header("2010-11", 2010), month_header("2009-12", 2010), month_header("2010-09")] == [
+        "11月", "2009年12月", "9月"]

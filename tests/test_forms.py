@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 
 import openpyxl
 import pytest
@@ -90,6 +91,9 @@ def test_form_structure_protection_validation_and_print_setup(generated):
     assert wb[META_SHEET].sheet_state == "hidden"
     notes = [c.value for c in wb["填表说明"]["A"]]
     assert notes[2] == "报送截止日期：2010年11月25日"
+    assert notes[6] == "3. 完成状态：从下拉列表中选择“已完成”“正常推进”“进度滞后”“未启动”之一。"
+    # no space beside a 汉字 (after the item's number "3. ")
+    assert [n for n in notes if n and re.search(r"[^\x00-\x7f] | [^\x00-\x7f]", re.sub(r"^\d\. ", "", n))] == []
     assert notes[10].startswith("7. 交回方式：请在截止日期前将填好的表格")
 
 

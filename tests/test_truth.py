@@ -419,10 +419,11 @@ def _attachment_rows(path):
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     rows = {}
     for tbl in docx.Document(str(path)).tables:
-        for tr in tbl._tbl.findall(f"{w}tr")[2:]:  # after the column heads and the 大项 band row
+        for tr in tbl._tbl.findall(f"{w}tr")[1:]:  # after the column heads
             cells = ["\n".join("".join(t.text for t in p.iter(f"{w}t")) for p in tc.findall(f"{w}p"))
                      for tc in tr.findall(f"{w}tc")]
-            rows[cells[1]] = cells
+            if len(cells) > 1:  # not a 大项's band row
+                rows[cells[1]] = cells
     return rows
 
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import files
-from .config import Assessment
-from .consolidate import returns_by_unit, row_height, summarize, timing
+from .config import STATUS_MAIN_LEAD, STATUS_RULE_WORDS, Assessment
+from .consolidate import as_of, returns_by_unit, summarize, timing
 from .ledger import Ledger
 from .schema import (
     H_ATTAINMENT,
@@ -61,22 +61,24 @@ from .vocab import (
     UNIT_YEAR_SHEET,
     Period,
     cn_date,
+    month_header,
+    needs_attention,
 )
 from .wordml import (
     STYLE_BODY,
     STYLE_CELL,
     STYLE_HEAD,
-    STYLE_MARK,
-    STYLE_TITLE,
     add_paragraph,
     append_xml,
+    as_of_line,
+    attachment_heading,
     cell_xml,
     open_template,
     save,
     style_ids,
     table_xml,
 )
-from .xlsx import BODY, HEAD, new_workbook, print_a4
+from .xlsx import BODY, HEAD, new_workbook, print_a4, row_height
 
 UNKNOWN = UNCLEAR  # a unit the present table does not list, in a month it sent nothing
 NOT_DUE = "未到截止日"  # a unit that has not reported yet in a month whose deadline has not come
@@ -179,6 +181,18 @@ class AnnualSummary:
     has_deadline: bool = False
     notes: list = field(default_factory=list)
     not_due: dict = field(default_factory=dict)  # period -> its deadline, for the periods whose deadline has not come
+    status_rule: str = STATUS_MAIN_LEAD  # how a task with several leads gets its status (config.STATUS_RULES)
+    day: dt.date | None = None  # the day the figures stand at: today, or the last period's last day once it is over
+
+    @property
+    def coverage(self) -> str:
+        """The line under the 附件's title: "（2010年9月至11月，截至2010年11月30日）"."""
+        if not self.periods:
+            return f"（截至{cn_date(self.day)}）"
+        months = month_header(self.periods[0])
+        if len(self.periods) > 1:
+            months += f"至{month_header(self.periods[-1])}"
+        return f"（{self.year}年{months}，截至{cn_date(self.day)}）"
 
     @property
     def no_data(self) -> list:
@@ -196,11 +210,6 @@ class AnnualSummary:
         """The lines of the 单位报送 table on the months whose deadline has not come."""
         return [f"{month_header(p)}的报送截止日（{cn_date(d)}）还没到：尚未报送的单位写“{NOT_DUE}”；"
                 f"这个月不计分，也不计入按时报送率。" for p, d in self.not_due.items()]
-
-
-def month_header(period: str) -> str:
-    """A period column's header: 9月."""
-    return f"{int(period[5:])}月"
 
 
 def summarize_year(table, config, year: int, today: dt.date | None = None) -> AnnualSummary:
@@ -228,7 +237,8 @@ def summarize_year(table, config, year: int, today: dt.date | None = None) -> An
         tasks=tasks, units=_units(table, config, returns, deadlines, unlisted, not_due),
         indicators=_indicators(summaries, data_periods),
         rule=config.assessment,
-        has_deadline=any(t.deadline for s in summaries.values() for t in s.tasks), not_due=not_due)
+        has_deadline=any(t.deadline for s in summaries.values() for t in s.tasks), not_due=not_due,
+        day=as_of(Period.parse(periods[-1]), today) if periods else today, status_rule=config.status_rule)
 
 
 def _tasks(table, config, summaries: dict, answered: dict) -> list:
@@ -349,23 +359,28 @@ def _formats(wb) -> dict:
          "note": wb.add_format({"font_name": "宋体", "font_size": 10, "text_wrap": True, "valign": "top"}),
          None: wb.add_format({**base, "align": "center", "bg_color": GREY[0], "font_color": GREY[1]})}
     for status, (bg, fg) in list(COMPLETION_COLORS.items()) + list(ATTAINMENT_COLORS.items()):
-        f[status] = wb.add_format({**base, "align": "center", "bg_color": bg, "font_color": fg})
+        f[status] = wb.add_format({**base, "align": "center", "bg_color": bg, "font_color": fg,
+                                   "bold": needs_attention(status)})
     f[TO_FIX] = wb.add_format({**base, "align": "center", "bg_color": "#FFEB9C"})
     f[UNCLEAR] = wb.add_format({**base, "align": "center", "bg_color": "#E4DFEC", "font_color": "#7030A0"})
     return f
 
 
-def _sheet(wb, f, name: str, title: str, headers: list, rows: list, text_cols=()) -> object:
-    """A sheet with a title row and a frozen, filtered header row; each cell a (value, format) pair."""
+def _sheet(wb, f, name: str, title: str, headers: list, rows: list) -> object:
+    """A sheet with a title row and a frozen, filtered header row; each cell a (value, format) pair.
+
+    Each row is as tall as its longest wrapped text needs, so that no cell is cut off in print.
+    """
     ws = wb.add_worksheet(name)
     ws.set_row(0, 26)
     ws.merge_range(0, 0, 0, len(headers) - 1, title, f["title"])
     for c, (header, width) in enumerate(headers):
         ws.set_column(c, c, width)
         ws.write_string(1, c, header, f["head"])
-    ws.set_row(1, 30)  # two lines: 进度滞后期数 and the like wrap
+    widths = [width for _, width in headers]
+    ws.set_row(1, row_height([header for header, _ in headers], widths, least_lines=2))
     for r, cells in enumerate(rows, start=2):
-        ws.set_row(r, row_height([cells[c][0] for c in text_cols], [headers[c][1] for c in text_cols]))
+        ws.set_row(r, row_height([v if isinstance(v, str) else "" for v, _ in cells], widths))
         for c, (value, fmt) in enumerate(cells):
             if value is None or value == "":
                 ws.write_blank(r, c, None, fmt)
@@ -379,10 +394,10 @@ def _sheet(wb, f, name: str, title: str, headers: list, rows: list, text_cols=()
     return ws
 
 
-def _notes(ws, f, s: AnnualSummary, row: int, width: int, lines: list) -> None:
+def _notes(ws, f, s: AnnualSummary, row: int, widths: list, lines: list) -> None:
     for line in lines + s.no_data_notes:
-        ws.merge_range(row, 0, row, width - 1, line, f["note"])
-        ws.set_row(row, 30)
+        ws.merge_range(row, 0, row, len(widths) - 1, line, f["note"])
+        ws.set_row(row, row_height([line], [sum(widths)]))
         row += 1
 
 
@@ -409,11 +424,9 @@ def _sheet_tasks(wb, f, s: AnnualSummary) -> None:
             cells.append((t.overdue, f[NOT_STARTED] if t.overdue else f["center"]))
         cells.append((t.note, f["cell"]))
         rows.append(cells)
-    last = len(headers) - (3 if s.has_deadline else 2) - 2
-    ws = _sheet(wb, f, TASK_YEAR_SHEET, f"{s.title}{TASK_YEAR_SHEET}（{s.year}年）", headers, rows,
-                text_cols=[1, 2, last])
-    _notes(ws, f, s, len(rows) + 3, len(headers),
-           [f"各月为该期汇总表的完成状态（有几个牵头单位的任务，按 config.ini 的 status_rule 定）；"
+    ws = _sheet(wb, f, TASK_YEAR_SHEET, f"{s.title}{TASK_YEAR_SHEET}（{s.year}年）", headers, rows)
+    _notes(ws, f, s, len(rows) + 3, [w for _, w in headers],
+           [f"各月为该期汇总表的完成状态（有几个牵头单位的任务，{STATUS_RULE_WORDS[s.status_rule]}）；"
             f"{NOT_LISTED}：当月填报表中没有这项任务。"])
 
 
@@ -435,10 +448,9 @@ def _sheet_units(wb, f, s: AnnualSummary) -> None:
                   (u.score if u.score is not None else "", f["center"]), (u.rank or "", f["center"]),
                   ("" if u.listed else NOT_IN_TABLE, f["cell"])]
         rows.append(cells)
-    ws = _sheet(wb, f, UNIT_YEAR_SHEET, f"{s.title}{UNIT_YEAR_SHEET}（{s.year}年）", headers, rows,
-                text_cols=[1, len(headers) - 1])
-    _notes(ws, f, s, len(rows) + 3, len(headers),
-           [score_rule(s.rule) + "（分值在 config.ini 的 [assessment] 中设置）"] + s.not_due_notes)
+    ws = _sheet(wb, f, UNIT_YEAR_SHEET, f"{s.title}{UNIT_YEAR_SHEET}（{s.year}年）", headers, rows)
+    _notes(ws, f, s, len(rows) + 3, [w for _, w in headers],
+           [score_rule(s.rule)] + s.not_due_notes)
 
 
 def _sheet_indicators(wb, f, s: AnnualSummary) -> None:
@@ -458,15 +470,15 @@ def _sheet_indicators(wb, f, s: AnnualSummary) -> None:
                 cells.append((i.series[p], f["center"]))
         cells += [(i.actual if i.actual is not None else i.raw, f["center"]), (i.status, f[i.status])]
         rows.append(cells)
-    ws = _sheet(wb, f, INDICATOR_SHEET, f"{s.title}量化指标逐月完成情况（{s.year}年）", headers, rows,
-                text_cols=[2])
+    ws = _sheet(wb, f, INDICATOR_SHEET, f"{s.title}量化指标逐月完成情况（{s.year}年）", headers, rows)
     _chart(wb, ws, s, len(rows) + 3)
 
 
 def _chart(wb, ws, s: AnnualSummary, row: int) -> None:
     """A line chart of the percentage indicators, only with two periods of data or more.
 
-    A missing value is an empty cell in a hidden block below the table, plotted as a gap, never as zero.
+    A missing value is an empty cell in a hidden block below the table, plotted as a gap, never as zero; the
+    chart plots hidden cells (Excel and LibreOffice leave them out otherwise and draw nothing).
     """
     if len(s.data_periods) < 2:
         return
@@ -488,6 +500,7 @@ def _chart(wb, ws, s: AnnualSummary, row: int) -> None:
                           "values": [INDICATOR_SHEET, r, first, r, first + len(s.periods) - 1],
                           "marker": {"type": "circle"}})
     chart.show_blanks_as("gap")
+    chart.show_hidden_data()
     chart.set_title({"name": "百分比指标逐月累计完成值"})
     chart.set_y_axis({"name": "%"})
     chart.set_legend({"position": "bottom"})
@@ -512,11 +525,8 @@ def word_columns(periods: list) -> list:
 def write_report(s: AnnualSummary, config) -> Path:
     """The 单位报送 table as a Word 附件 in the house style of 附件1; returns its path."""
     document = open_template(config)
-    title = f"{s.title}单位报送情况年度汇总表"
-    document.core_properties.title = title
-    document.core_properties.author = config.office
-    add_paragraph(document, f"附件{config.attachment_annual}", STYLE_MARK)
-    add_paragraph(document, title, STYLE_TITLE)
+    attachment_heading(document, config.office, config.attachment_annual, f"{s.title}单位报送情况年度汇总表", s.day)
+    as_of_line(document, s.coverage)
     for line in [score_rule(s.rule)] + s.not_due_notes + s.no_data_notes:
         add_paragraph(document, line, STYLE_BODY)
     append_xml(document, _table_xml(s, style_ids(document)))
@@ -536,7 +546,9 @@ def _table_xml(s: AnnualSummary, ids: dict) -> str:
                   + [u.cell(p, s.data_periods) for p in s.periods]
                   + ["" if rate is None else f"{rate:.1%}", str(u.fixes),
                      "" if u.score is None else str(u.score), "" if u.rank is None else str(u.rank)])
-        cells = "".join(cell_xml(v, w, cell_style, center=c != 1) for c, (v, w) in enumerate(zip(values, widths)))
+        months = range(2, 2 + len(s.periods))
+        cells = "".join(cell_xml(v, w, cell_style, center=c != 1, bold=c in months and needs_attention(v))
+                        for c, (v, w) in enumerate(zip(values, widths)))
         rows.append(f'<w:tr>{row_props.format("")}{cells}</w:tr>')
     return table_xml(widths, rows)
 

@@ -66,6 +66,10 @@ STATUS_MAIN_LEAD = "main_lead"  # the first lead listed in the table (default)
 STATUS_WORST = "worst"  # the least advanced status of the leads that reported
 STATUS_MAJORITY = "majority"  # the commonest status of the leads that reported
 STATUS_RULES = (STATUS_MAIN_LEAD, STATUS_WORST, STATUS_MAJORITY)
+# Each rule as the paper says it, in the office's words (never the config key).
+STATUS_RULE_WORDS = {STATUS_MAIN_LEAD: "以主表中排在第一位的牵头单位所报状态为准",
+                     STATUS_WORST: "以已报送的牵头单位中进展最慢的状态为准",
+                     STATUS_MAJORITY: "以已报送的牵头单位中多数所报的状态为准，相同时取进展较慢的"}
 
 
 @dataclass(frozen=True)

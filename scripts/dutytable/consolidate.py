@@ -72,6 +72,8 @@ from .vocab import (
     TREND_SHEET,
     UNCLEAR,
     counted,
+    month_header,
+    needs_attention,
 )
 from .warning import ALERTS, LIGHT_GREEN, Light, light, light_counts
 from .xlsx import A3, A4, BODY, HEAD, cell_writers, gc_paused, new_workbook, print_landscape
@@ -501,14 +503,14 @@ def _formats(wb):
         "head": wb.add_format({**base, **HEAD}),
         "cell": wb.add_format(base),
         "center": wb.add_format({**base, "align": "center"}),
-        "missing": wb.add_format({**base, "bg_color": "#FFC7CE", "font_color": "#9C0006"}),
+        "missing": wb.add_format({**base, "bg_color": "#FFC7CE", "font_color": "#9C0006", "bold": True}),
         "fix": wb.add_format({**base, "bg_color": "#FFEB9C"}),
         "pct": wb.add_format({**base, "num_format": "0.0%", "align": "center"}),
         "num": wb.add_format({**base, "align": "center"}),
         "bold": wb.add_format({**base, "bold": True}),
     }
     for status, (bg, fg) in list(COMPLETION_COLORS.items()) + list(ATTAINMENT_COLORS.items()):
-        f["cf_" + status] = wb.add_format({"bg_color": bg, "font_color": fg})
+        f["cf_" + status] = wb.add_format({"bg_color": bg, "font_color": fg, "bold": needs_attention(status)})
     for color, (bg, fg) in LIGHT_COLORS.items():
         f["cf_" + color] = wb.add_format({"bg_color": bg, "font_color": fg, "bold": color in ALERTS})
     return f
@@ -686,7 +688,7 @@ MAX_TREND_LINES = 12  # a chart stays readable with a dozen lines
 def _sheet_indicators(wb, f, s, paper=A4):
     """Target, actual and 达标 for every indicator and the month-by-month series; the trend chart on its own
     sheet once there are two periods to draw a line between."""
-    headers = INDICATOR_HEADERS + tuple((p, 8) for p in s.periods)
+    headers = INDICATOR_HEADERS + tuple((month_header(p, s.period.year), 8) for p in s.periods)
     rows = []
     for i in s.indicators:
         ind = i.indicator

@@ -273,11 +273,14 @@ def _problems(spec: FormSpec) -> list:
     """The problems of a copy sent back for correction, each with its cell, in the order of the sheet."""
     letters, at_input, first = form_cells(spec.schema)
     rows = {row.task_id: n for n, row in enumerate(spec.rows, start=first)}
+    keys = [c.key for c in locked_columns(spec.schema)]
+    items = {row.task_id: row.values[keys.index("item")] if "item" in keys else "" for row in spec.rows}
     indicator_rows = {ind[0]: n for n, ind in enumerate(spec.indicators, start=2)}
     value_letter = col_letter([h for h, _ in INDICATOR_FORM_COLUMNS].index(H_IND_VALUE))
     fill = spec.fill
     found = [f"{at_input.get(label, label)}：{m}" for label, m in fill.header_marks.items()]
-    found += [f"{letters.get(key, '')}{rows.get(task_id, '')}：{m}"
+    # A row's cell with the task it belongs to: "E6（T0101 产品质量）"
+    found += [f"{letters.get(key, '')}{rows.get(task_id, '')}（{task_id} {items.get(task_id, '')}".rstrip() + f"）：{m}"
               for (task_id, key), m in sorted(fill.row_marks.items(), key=lambda i: rows.get(i[0][0], 0))]
     found += [f"“{INDICATOR_FORM_SHEET}”{value_letter if header == H_IND_VALUE else ''}"
               f"{indicator_rows.get(ind_id, '')}：{m}" for (ind_id, header), m in fill.indicator_marks.items()]
@@ -380,16 +383,16 @@ def _write_help(wb, spec: FormSpec, f: dict):
     ws = wb.add_worksheet(HELP_SHEET)
     ws.set_column(0, 0, HELP_WIDTH)
     lines = [
-        f"{spec.title}  填表说明",
+        f"{spec.title}·填表说明",
         f"填报单位：{spec.recipient}",
         f"报送截止日期：{spec.deadline}",
         "",
         "1. 请在“填报表”工作表的黄色单元格中填写，其他单元格已锁定，不能修改。",
         "2. 每一行是本单位负责的一项工作；“职责”列为“牵头”的，由本单位牵头，必须填写“推进情况”。",
-        "3. 完成状态：从下拉列表中选择 " + "、".join(COMPLETION) + " 之一。",
+        "3. 完成状态：从下拉列表中选择" + "".join(f"“{c}”" for c in COMPLETION) + "之一。",
         "4. 推进情况：写明本月截至目前的工作进展、数据和成效；存在问题、下步打算：如实填写，没有可不填。",
         "5. 请同时填写表头的填报人、联系电话和填报日期。"
-        + ("“指标填报”工作表中的量化指标，请填写截至本月的累计完成值（数字，百分数如 92%），并可在“说明”中补充。"
+        + ("“指标填报”工作表中的量化指标，请填写截至本月的累计完成值（数字，百分数如92%），并可在“说明”中补充。"
            if spec.indicators else ""),
         "6. 请不要增删行、列或工作表，不要复制到新文件中填写，也不要修改隐藏的工作表；表格可以改名后发回。",
         f"7. 交回方式：{spec.return_note}",

@@ -46,6 +46,7 @@ from .vocab import (
     TO_FIX,
     UNCLEAR,
     cn_date,
+    needs_attention,
     text_width,
 )
 from .warning import ALERTS
@@ -58,21 +59,22 @@ from .wordml import (
     STYLE_BODY,
     STYLE_CELL,
     STYLE_HEAD,
-    STYLE_MARK,
     STYLE_SIGN,
     STYLE_TITLE,
     TABLE_LINE,
+    TABLE_LINE_SMALL,
     TABLE_ROOM_MM,
     TYPE_WIDTH_LANDSCAPE,
     TYPE_WIDTH_PORTRAIT_PT,
     add_paragraph,
     append_xml,
+    as_of_line,
+    attachment_heading,
     cell_xml,
     open_template,
     page,
     save,
     set_properties,
-    spacer_xml,
     style_ids,
     table_xml,
     to_pdf,
@@ -140,7 +142,8 @@ def submission_clause(summary: Summary) -> str:
     应报送24个单位，已报送3个（其中逾期1个：园区办；待补正1个：药监分局），未报送21个（…；其中未填报1个：春江镇）
     """
     reported, missing = summary.reported, summary.not_reported
-    among = _among([(LATE, [r for r in reported if r.late]), (TO_FIX, [r for r in reported if r.state == TO_FIX])])
+    among = _among([(LATE, [r for r in reported if r.late]), (TO_FIX, [r for r in reported if r.state == TO_FIX])],
+                   len(reported))
     if not missing:
         return f"{len(summary.recipients)}个单位均已报送" + among
     empty = [r for r in missing if r.empty]
@@ -149,10 +152,13 @@ def submission_clause(summary: Summary) -> str:
             f"{NOT_REPORTED}{len(missing)}个（{_names(missing)}{empties}）")
 
 
-def _among(groups) -> str:
-    """"（其中逾期1个：园区办；待补正1个：药监分局）" for the groups with units in them, "" when none has."""
-    parts = [f"{label}{len(units)}个：{_names(units)}" for label, units in groups if units]
-    return f"（其中{'；'.join(parts)}）" if parts else ""
+def _among(groups, total: int) -> str:
+    """"（其中逾期1个：园区办；待补正1个：药监分局）" for the groups with units in them, "" when none has; a group
+    of all ``total`` units is "均逾期", not "其中逾期24个"."""
+    every = [f"均{label}" for label, units in groups if units and len(units) == total]
+    some = [f"{label}{len(units)}个：{_names(units)}" for label, units in groups if units and len(units) < total]
+    parts = every + ([f"其中{'；'.join(some)}"] if some else [])
+    return f"（{'；'.join(parts)}）" if parts else ""
 
 
 def report_paths(config, period) -> tuple[Path, Path, Path]:
@@ -164,30 +170,20 @@ def report_paths(config, period) -> tuple[Path, Path, Path]:
             folder / f"催报通知_{period}.docx")
 
 
-def _heading(document, config, number: str, title: str, today: dt.date) -> None:
-    """附件N on the first line, a blank line, the title on the third (GB/T 9704 附件 layout)."""
-    set_properties(document, title, config.office, today)
-    add_paragraph(document, f"附件{number}", STYLE_MARK)
-    add_paragraph(document, "", STYLE_BODY)
-    add_paragraph(document, title, STYLE_TITLE)
-
-
 def write_report(summary: Summary, config, today: dt.date) -> Path:
     """Write 附件1 (the tasks); returns its path."""
     document = open_template(config)
-    _heading(document, config, config.attachment, summary.title + "汇总表", today)
+    attachment_heading(document, config.office, config.attachment, summary.title + "汇总表", today)
     add_paragraph(document, overview(summary, as_of(summary.period, today)), STYLE_BODY)
-    for i, table in enumerate(_table_xml(summary, style_ids(document), config.partner_text)):
-        if i:
-            append_xml(document, spacer_xml())
-        append_xml(document, table)
+    append_xml(document, _table_xml(summary, style_ids(document), config.partner_text))
     return save(document, report_paths(config, summary.period)[0])
 
 
 def write_indicator_report(summary: Summary, config, today: dt.date) -> Path:
     """Write 附件2 (the quantitative indicators) in its own file; returns its path."""
     document = open_template(config)
-    _heading(document, config, config.attachment2, f"{summary.title}量化指标完成情况表", today)
+    attachment_heading(document, config.office, config.attachment2, f"{summary.title}量化指标完成情况表", today)
+    as_of_line(document, f"（截至{cn_date(as_of(summary.period, today))}）")
     append_xml(document, _indicator_table_xml(summary, style_ids(document)))
     return save(document, report_paths(config, summary.period)[1])
 
@@ -283,44 +279,44 @@ def responsible(t: TaskSummary) -> str:
     return "\n".join(lines)
 
 
-def _table_xml(summary: Summary, ids: dict, partner_text: str = PARTNER_COLLAPSE) -> list:
-    """附件1's table as WordprocessingML, one table per 大项; 序号 runs 1…n over all of them.
+def _table_xml(summary: Summary, ids: dict, partner_text: str = PARTNER_COLLAPSE) -> str:
+    """附件1's table as WordprocessingML: one table, its column heads repeated on every page, each 大项 a band
+    row ("一、提高质量水平") kept with its first task; 序号 runs 1…n.
 
-    Each table's repeated header is the column heads and the 大项's band row
-    ("一、提高质量水平"), so every page names the 大项 its rows belong to, wherever Word or
-    LibreOffice breaks the pages. Body rows may break across pages: no row is taller than a
-    page, and no page is left half empty.
+    A row that fits in half a page is never split across pages (a page break would leave a line or two of it
+    alone at the foot of a page); only a taller row may break.
     """
     cell_style, head_style = ids[STYLE_CELL], ids[STYLE_HEAD]
     columns = summary.schema.at(REPORT)
     texts = [[_task_text(t, c, n, partner_text) for c in columns] for n, t in enumerate(summary.tasks, start=1)]
     longest = max((text_width(t.task.item) for t in summary.tasks), default=0)
     small = table_size(texts, report_widths(columns, longest)) == PT_5
-    widths = report_widths(columns, longest, (PT_5 if small else PT_S4).pt)
+    size = PT_5 if small else PT_S4
+    widths = report_widths(columns, longest, size.pt)
     head = "".join(cell_xml(H_RESPONSIBLE if c.key == "leads_text" else c.header, w, head_style, center=True,
                             small=small) for c, w in zip(columns, widths))
-    header = f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>'
-    groups = []
-    for t in summary.tasks:
-        if not groups or t.task.category != groups[-1][0]:
-            groups.append((t.task.category, []))
-        groups[-1][1].append(t)
-    tables, n, band = [], 0, 0
-    for category, tasks in groups:
-        rows = [header]
-        if category:
+    rows = [f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>']
+    category, band = None, 0
+    for t, row in zip(summary.tasks, texts):
+        if t.task.category and t.task.category != category:
             band += 1
-            cell = cell_xml(f"{cn_number(band)}、{category}", sum(widths), head_style, span=len(widths), left=True,
-                            small=small)
-            rows.append(f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{cell}</w:tr>')
-        for t in tasks:
-            cells = "".join(cell_xml(text, w, cell_style, center=c.key in CENTRED or bool(c.choices), small=small,
-                                     bold=c.key == "warning" and t.light.color in ALERTS)
-                            for text, c, w in zip(texts[n], columns, widths))
-            rows.append(f"<w:tr>{cells}</w:tr>")
-            n += 1
-        tables.append(table_xml(widths, rows))
-    return tables
+            cell = cell_xml(f"{cn_number(band)}、{t.task.category}", sum(widths), head_style, span=len(widths),
+                            left=True, keep_next=True, small=small)
+            rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cell}</w:tr>")
+        category = t.task.category
+        cells = "".join(cell_xml(text, w, cell_style, center=c.key in CENTRED or bool(c.choices), small=small,
+                                 bold=(bool(c.choices) and needs_attention(text))
+                                 or (c.key == "warning" and t.light.color in ALERTS))
+                        for text, c, w in zip(row, columns, widths))
+        whole = "<w:trPr><w:cantSplit/></w:trPr>" if row_mm(row, widths, size) <= TABLE_ROOM_MM / 2 else ""
+        rows.append(f"<w:tr>{whole}{cells}</w:tr>")
+    return table_xml(widths, rows)
+
+
+def row_mm(texts, widths, size: Length) -> float:
+    """The height (mm) of a table row of ``texts`` at ``size``, from its tallest cell's lines."""
+    line = TABLE_LINE_SMALL if size == PT_5 else TABLE_LINE
+    return row_lines(texts, widths, size.pt) * line.pt * 25.4 / 72 + 1
 
 
 CENTRED = ("seq", "item")
@@ -339,7 +335,7 @@ def _task_text(t: TaskSummary, c, n: int, partner_text: str) -> str:
     return str(t.value(c))
 
 
-INDICATOR_COLUMNS = ((H_SEQ, 11), (H_ITEM, 28), (H_IND_NAME, 0), (H_IND_TARGET, 26), ("截至本月完成", 26),
+INDICATOR_COLUMNS = ((H_SEQ, 11), (H_ITEM, 28), (H_IND_NAME, 0), (H_IND_TARGET, 26), ("截至{month}月\n完成", 26),
                      (H_ATTAINMENT, 18), (H_UNIT, 24))
 _RANGE_DASH = re.compile(r"(?<=\d)[–\-~](?=\d)")
 
@@ -355,7 +351,7 @@ def _indicator_table_xml(summary: Summary, ids: dict) -> str:
     widths = [w for _, w in INDICATOR_COLUMNS]
     widths[2] = TYPE_WIDTH_LANDSCAPE - sum(widths)
     # 五号: one line a row, so that the list runs on few pages and each name stays on its line.
-    head = "".join(cell_xml(name, w, head_style, center=True, small=True)
+    head = "".join(cell_xml(name.format(month=summary.period.month), w, head_style, center=True, small=True)
                    for (name, _), w in zip(INDICATOR_COLUMNS, widths))
     rows = [f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>']
     targets = {t.task.task_id: t.task.target for t in summary.tasks}

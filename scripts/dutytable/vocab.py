@@ -37,10 +37,27 @@ RED, YELLOW, GREEN = "红灯", "黄灯", "绿灯"
 LIGHTS = (RED, YELLOW, GREEN)
 # (fill, font) of each light in the consolidated workbook; the word and bold carry it in black and white.
 LIGHT_COLORS = {RED: ("#FFC7CE", "#9C0006"), YELLOW: ("#FFEB9C", "#9C5700"), GREEN: ("#C6EFCE", "#006100")}
-# (fill, font) of each completion status in the consolidated workbook, 未报送 last.
+# (fill, font) of each completion status in the consolidated workbook, 未报送 last. 未报送 prints black on white:
+# the fills alone come out as near-equal greys in black and white.
 COMPLETION_COLORS = {DONE: ("#C6EFCE", "#006100"), ON_TRACK: ("#F2F2F2", "#000000"),
                      BEHIND: ("#FFEB9C", "#9C5700"), NOT_STARTED: ("#FFC7CE", "#9C0006"),
-                     NOT_REPORTED: ("#D9D9D9", "#595959")}
+                     OVERDUE: ("#FFC7CE", "#9C0006"), NOT_REPORTED: ("#FFFFFF", "#000000")}
+# Statuses that need a leader's attention: printed bold wherever they stand (workbooks and the Word 附件), so
+# that they stand out on a black-and-white print, not by colour alone.
+ATTENTION = (BEHIND, NOT_STARTED, OVERDUE, NOT_REPORTED)
+
+
+def month_header(period: str, year: int | None = None) -> str:
+    """A period ("2010-11") as a column head prints it: 11月; 2009年12月 when its year is not ``year``."""
+    month = f"{int(period[5:])}月"
+    return month if year is None or int(period[:4]) == year else f"{period[:4]}年{month}"
+
+
+def needs_attention(status: str) -> bool:
+    """Whether a status text (also one folded with the leads' own: "逾期未完成（进度滞后）") is printed bold."""
+    return str(status).startswith(ATTENTION)
+
+
 # Chart fills that stay apart in black and white: dark, light, two patterns, mid grey.
 COMPLETION_CHART_FILLS = {
     DONE: {"fill": {"color": "#1E6B3A"}},

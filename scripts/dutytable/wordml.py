@@ -138,9 +138,11 @@ def _chinese_settings(document) -> None:
 
 
 def set_properties(document, title: str, author: str, day: dt.date) -> None:
-    """File properties as Word shows them: title, author, and the day it was written."""
+    """File properties as Word shows them: title, author, and the day it was written; nothing of the template's
+    own description (备注), subject, keywords or category is left."""
     props = document.core_properties
     props.title = title
+    props.comments = props.subject = props.keywords = props.category = ""
     props.author = props.last_modified_by = author
     props.created = props.modified = dt.datetime(day.year, day.month, day.day)
     props.revision = 1
@@ -218,6 +220,22 @@ def add_paragraph(document, text: str, style: str):
     return document.add_paragraph(clean_text(text), style=style)
 
 
+def attachment_heading(document, office: str, number: str, title: str, day: dt.date) -> None:
+    """附件N on the first line, a blank line, the title on the third (GB/T 9704 附件 layout); the file's
+    properties name the title, the office and ``day``."""
+    set_properties(document, title, office, day)
+    add_paragraph(document, f"附件{number}", STYLE_MARK)
+    add_paragraph(document, "", STYLE_BODY)
+    add_paragraph(document, title, STYLE_TITLE)
+
+
+def as_of_line(document, text: str) -> None:
+    """The line under a title that says the day the figures stand at: "（截至2010年11月30日）", centred."""
+    paragraph = add_paragraph(document, text, STYLE_BODY)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.first_line_indent = 0
+
+
 def save(document, path):
     """Write ``document`` to ``path`` atomically; returns ``path``."""
     with files.atomic_path(path) as tmp:
@@ -266,9 +284,8 @@ def cell_xml(text: str, width_mm: float, style_id: str, merge: str | None = None
     jc = '<w:jc w:val="center"/>' if center else '<w:jc w:val="left"/>' if left else ""
     keep = "<w:keepNext/>" if keep_next else ""
     size = int(PT_5.pt * 2)
-    weight = "<w:b/><w:bCs/>" if bold else ""
-    sized = f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>' if small else ""
-    rpr = f"<w:rPr>{weight}{sized}</w:rPr>" if bold or small else ""
+    rpr = ("<w:b/><w:bCs/>" if bold else "") + (f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>' if small else "")
+    rpr = f"<w:rPr>{rpr}</w:rPr>" if rpr else ""
     spacing = f'<w:spacing w:line="{int(TABLE_LINE_SMALL.pt * 20)}" w:lineRule="exact"/>' if small else ""
     text = clean_text(text)  # a Word document refuses control characters; a line break stays one
     paragraphs = "".join(
@@ -276,12 +293,6 @@ def cell_xml(text: str, width_mm: float, style_id: str, merge: str | None = None
         + (f'<w:r>{rpr}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>' if line else "") + "</w:p>"
         for line in (text.split("\n") if text else [""]))
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraphs}</w:tc>"
-
-
-def spacer_xml() -> str:
-    """A 1-pt paragraph: what keeps two tables apart (Word joins adjacent tables into one)."""
-    return (f'<w:p {nsdecls("w")}><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
-            '<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>')
 
 
 def table_xml(widths, rows):
