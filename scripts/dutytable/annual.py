@@ -80,7 +80,6 @@ from .wordml import (
 )
 from .xlsx import BODY, HEAD, new_workbook, print_a4, row_height
 
-UNKNOWN = UNCLEAR  # a unit the present table does not list, in a month it sent nothing
 NOT_DUE = "未到截止日"  # a unit that has not reported yet in a month whose deadline has not come
 NOT_IN_TABLE = "不在当前主表中（可能已改名或撤销），不参与排名"
 GREY = ("#D9D9D9", "#595959")
@@ -151,7 +150,7 @@ class UnitYear:
         if period not in data_periods:
             return NO_DATA
         month = self.months[period]
-        return UNKNOWN if not self.listed and not month.reported else month.text
+        return UNCLEAR if not self.listed and not month.reported else month.text
 
 
 @dataclass
@@ -438,7 +437,7 @@ def _sheet_units(wb, f, s: AnnualSummary) -> None:
         cells = [(n, f["center"]), (u.name, f["cell"])]
         for p in s.periods:
             text = u.cell(p, s.data_periods)
-            fmt = {NO_DATA: f[None], UNKNOWN: f[None], NOT_LISTED: f[None], NOT_DUE: f[None],
+            fmt = {NO_DATA: f[None], UNCLEAR: f[None], NOT_LISTED: f[None], NOT_DUE: f[None],
                    NOT_REPORTED: f[NOT_STARTED]}.get(text)
             if fmt is None:
                 fmt = f[TO_FIX] if text.startswith(TO_FIX) else f[BEHIND] if text.startswith(LATE) else f["center"]

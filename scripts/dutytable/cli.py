@@ -474,7 +474,7 @@ class Annual(Command):
                                 "help": "年度，例如 2010；默认为 config.ini [report] year（当前责任分解表的年度）"}),)
 
     def run(self, args, config, period, today):
-        year = args.year if args.year is not None else (config.year or period.year)
+        year = args.year if args.year is not None else config.year
         pipeline.step_annual(config, pipeline.load(config), year, echo, today)
         return 0
 

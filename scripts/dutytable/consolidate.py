@@ -310,14 +310,13 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
                    for g, st in zip(group, unit_statuses)],
             deadline=deadline, overdue=deadline is not None and deadline < day and status != DONE, light=shown))
 
-    deadline = config.deadline(period)
     states = []
     for r in recipients:
         lr = latest.get(r.name)
         if lr is None:
             states.append(RecipientState(r.name, NOT_REPORTED, tasks=len(r.assignments), empty=empty.get(r.name, "")))
         else:
-            when = timing(returns[r.name][str(period)], deadline)
+            when = timing(returns[r.name][str(period)], due)
             states.append(RecipientState(
                 r.name, TO_FIX if lr.verdict == TO_FIX else REPORTED, lr.received_at.replace("T", " "),
                 lr.file_time.replace("T", " "), lr.original_name, lr.filler, lr.phone, lr.problems,

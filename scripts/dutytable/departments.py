@@ -101,8 +101,7 @@ class Departments:
         tokens = []
         for token in raw:
             lead = bool(_LEAD_MARK.search(token))
-            token = _OTHER_MARK.sub("", _LEAD_MARK.sub("", token))
-            token = _TRAILING.sub("", token).strip()
+            token = self._bare(token)
             if token:
                 tokens.append((token, lead))
         return tokens

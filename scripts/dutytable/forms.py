@@ -593,13 +593,13 @@ def read_form(sheets: list, label: str, schema: Schema = DEFAULT) -> FormData:
         rows, wanted = [], tuple(columns.items())
         for r in range(r0 + 1, len(sheet.rows)):
             cells = sheet.rows[r]
-            values = {name: _clean(cells[c]) if c < len(cells) else "" for name, c in wanted}
+            values = {name: text_of(cells[c]) if c < len(cells) else "" for name, c in wanted}
             if any(values.values()):
                 rows.append(FormRow(r + 1, values))
         top = sheet.rows[:r0]
         inputs = header_inputs(len(headers))
         found = {label: _labelled(top, label, inputs) for label in (FILLER_LABEL, PHONE_LABEL, DATE_LABEL)}
-        title = next((_clean(v) for row in top[:2] for v in row if _clean(v)), "")
+        title = next((text_of(v) for row in top[:2] for v in row if text_of(v)), "")
         return FormData(sheet=sheet.name, title=title, meta=meta, indicator_rows=_indicator_rows(sheets),
                         unit=_labelled(top, UNIT_LABEL, inputs, same_cell=True)[0],
                         filler=found[FILLER_LABEL][0], phone=found[PHONE_LABEL][0], date=found[DATE_LABEL][0],
@@ -620,17 +620,12 @@ def _indicator_rows(sheets):
     c_id, c_value = header.index(H_IND_ID), header.index(H_IND_VALUE)
     c_note = header.index(H_NOTE) if H_NOTE in header else None
     for r in range(1, len(sheet.rows)):
-        ind_id = _clean(sheet.cell(r, c_id))
+        ind_id = text_of(sheet.cell(r, c_id))
         if ind_id:
             raw = sheet.cell(r, c_value)
-            note = _clean(sheet.cell(r, c_note)) if c_note is not None else ""
+            note = text_of(sheet.cell(r, c_note)) if c_note is not None else ""
             rows[ind_id] = (r + 1, raw if raw != "" else None, note, f"{col_letter(c_value)}{r + 1}")
     return rows
-
-
-def _clean(value) -> str:
-    """A cell's text; open_workbook has cleaned it already (line breaks as line feeds, no control characters)."""
-    return text_of(value)
 
 
 def _find_form_header(sheet, headers, key_headers, intact=False):
@@ -667,7 +662,7 @@ def _labelled(rows, label, inputs, same_cell=False):
                 return rest, f"{col_letter(c)}{r + 1}"
             input_ref = ""
             for c2 in range(c + 1, len(row)):
-                later_text = _clean(row[c2])
+                later_text = text_of(row[c2])
                 if later_text.rstrip("：:") in labels:
                     break  # the next label: this one's input was left empty
                 if not input_ref and (r, c2) in inputs:

@@ -51,6 +51,7 @@ from .ledger import answer_row, split_reported
 from .matching import find_task, renumbered
 from .model import Answer
 from .pool import ordered_map, worker_pool
+from .rebuild import DUPLICATE_DIR, NOTE_SUFFIX
 from .schema import FORM, H_IND_VALUE, H_NOTE
 from .vocab import (
     AFTER_REPORT,
@@ -73,7 +74,6 @@ from .workbooks import MAX_UNCOMPRESSED, expands_too_far, open_workbook, sniff, 
 IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", "ehthumbs.db"}
 IGNORED_SUFFIXES = (".tmp", ".crdownload", ".part", ".partial")
 UNPACK_DIR = ".解压"
-DUPLICATE_DIR = "重复"
 ZIP_DIR = "压缩包"
 FIX_DIR = TO_FIX
 FIX_OLD_DIR = "旧版"  # 待补正/旧版/: the copies a newer return of the same unit replaced
@@ -936,7 +936,7 @@ class Collector:
         return done
 
     def _write_note(self, dest, ex):
-        note = dest.with_name(dest.name + ".退回说明.txt")
+        note = dest.with_name(dest.name + NOTE_SUFFIX)
         lines = [
             "退回说明",
             f"文件：{ex.original_name}",

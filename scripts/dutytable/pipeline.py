@@ -164,7 +164,7 @@ def run_step(step: str, config, table, period: Period, say: Say, today: dt.date,
     elif step == REMIND:
         return step_remind(config, table, period, say, today, summary)
     elif step == ANNUAL:
-        step_annual(config, table, config.year or period.year, say, today)  # the year of the table in force
+        step_annual(config, table, config.year, say, today)  # the year of the table in force
     return summary
 
 

@@ -23,7 +23,8 @@ from .vocab import FILE_STAMP, HELD, REJECTED
 
 # "<receipt time>_<sha256[:12]>_" and, for a duplicate, a 6-digit tag of its own name after it.
 _ARCHIVED = re.compile(r"(\d{8}-\d{6})_([0-9a-f]{12})_(?:([0-9a-f]{6})_)?(.+)")
-NOTE_SUFFIX = ".退回说明.txt"
+NOTE_SUFFIX = ".退回说明.txt"  # beside a file in 退回/ (the collector writes it)
+DUPLICATE_DIR = "重复"  # the archive's folder of files sent again
 
 
 def archive_prefix(received_at: str, sha: str) -> str:
@@ -41,7 +42,7 @@ def archived_files(folders) -> list[tuple[str, Path, str, bool]]:
                 if match is None or name.endswith(NOTE_SUFFIX):
                     continue
                 received = dt.datetime.strptime(match[1], FILE_STAMP).isoformat(timespec="seconds")
-                duplicate = Path(dirpath).name == "重复" and match[3] is not None
+                duplicate = Path(dirpath).name == DUPLICATE_DIR and match[3] is not None
                 found.append((received, Path(dirpath, name), match[4] if duplicate or not match[3] else
                               f"{match[3]}_{match[4]}", duplicate))
     found.sort(key=lambda f: (f[0], f[3], str(f[1])))  # an original before its duplicates

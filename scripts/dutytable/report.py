@@ -46,6 +46,7 @@ from .vocab import (
     TO_FIX,
     UNCLEAR,
     cn_date,
+    month_header,
     needs_attention,
     text_width,
 )
@@ -335,7 +336,7 @@ def _task_text(t: TaskSummary, c, n: int, partner_text: str) -> str:
     return str(t.value(c))
 
 
-INDICATOR_COLUMNS = ((H_SEQ, 11), (H_ITEM, 28), (H_IND_NAME, 0), (H_IND_TARGET, 26), ("截至{month}月\n完成", 26),
+INDICATOR_COLUMNS = ((H_SEQ, 11), (H_ITEM, 28), (H_IND_NAME, 0), (H_IND_TARGET, 26), ("截至{month}\n完成", 26),
                      (H_ATTAINMENT, 18), (H_UNIT, 24))
 _RANGE_DASH = re.compile(r"(?<=\d)[–\-~](?=\d)")
 
@@ -351,7 +352,8 @@ def _indicator_table_xml(summary: Summary, ids: dict) -> str:
     widths = [w for _, w in INDICATOR_COLUMNS]
     widths[2] = TYPE_WIDTH_LANDSCAPE - sum(widths)
     # 五号: one line a row, so that the list runs on few pages and each name stays on its line.
-    head = "".join(cell_xml(name.format(month=summary.period.month), w, head_style, center=True, small=True)
+    month = month_header(str(summary.period))
+    head = "".join(cell_xml(name.format(month=month), w, head_style, center=True, small=True)
                    for (name, _), w in zip(INDICATOR_COLUMNS, widths))
     rows = [f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>']
     targets = {t.task.task_id: t.task.target for t in summary.tasks}

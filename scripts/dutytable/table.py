@@ -10,6 +10,7 @@ column, band rows ("一、…") or numbering, and turns them into :class:`model.
 
 import calendar
 import datetime as dt
+import functools
 import html
 import re
 import tempfile
@@ -250,9 +251,13 @@ def distinct_from_form(header: str) -> str:
     """An extra column's header as kept: one the form has (完成状态, 推进情况 …) or one meaning what the
     form asks each month (完成情况, 落实情况 …) gets :data:`SOURCE_PREFIX`, so that the form never shows
     two columns of one name and last year's status never reads as this month's."""
-    key = normalise_header(header)
-    clash = {normalise_header(c.header) for c in DEFAULT.columns} | set(ANSWER_WORDS)
-    return SOURCE_PREFIX + header if key in clash else header
+    return SOURCE_PREFIX + header if normalise_header(header) in _form_headers() else header
+
+
+@functools.cache
+def _form_headers() -> frozenset:
+    """The headers of the form's own columns and the words meaning them, normalised: worked out once."""
+    return frozenset({normalise_header(c.header) for c in DEFAULT.columns} | set(ANSWER_WORDS))
 KEY_COLUMN = "重点"  # the master table's column for ★ key tasks, written only when there are any
 KEY_MARK = "★"
 SET_ASIDE_SHEET = "移出的指标"

@@ -213,7 +213,7 @@ def nfkc(text: str) -> str:
 # carriage return, and U+FFFE/U+FFFF. Excel stores one as an escape, _x000B_ for the Shift+Enter of text
 # pasted from Word; a reader decodes it, but not everywhere (rich text runs): the escape is read here too.
 _ESCAPED_CONTROL = re.compile(r"_x00[01][0-9A-Fa-f]_")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x00[01][0-9A-Fa-f]_")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|" + _ESCAPED_CONTROL.pattern)
 _DROPPED = re.compile(r"[\x00-\x08\x0e-\x1f\ufffe\uffff]")
 
 

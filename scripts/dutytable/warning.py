@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .schema import H_STATUS
-from .vocab import BEHIND, DONE, GREEN, NOT_REPORTED, NOT_STARTED, RED, UNCLEAR, YELLOW, cn_date, counted
+from .vocab import BEHIND, DONE, GREEN, LIGHTS, NOT_REPORTED, NOT_STARTED, RED, UNCLEAR, YELLOW, cn_date, counted
 
 LAGGING = (BEHIND, NOT_STARTED)  # 进度滞后 or 未启动: a task that does not move
 ALERTS = (RED, YELLOW)  # the lights that call for action: bold on paper, listed in the paragraph and the 预警通报
@@ -82,7 +82,7 @@ def light(status: str, previous: str | None, deadline: dt.date | None, day: dt.d
 
 def light_counts(lights) -> dict:
     """{light: number of tasks}, 红灯 first, zero counts kept."""
-    counts = {RED: 0, YELLOW: 0, GREEN: 0}
+    counts = dict.fromkeys(LIGHTS, 0)
     for one in lights:
         counts[one.color] += 1
     return counts
