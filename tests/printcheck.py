@@ -1,11 +1,12 @@
 """Checks of a written workbook as it prints: charts plot visible cells, no wrapped cell clipped, bold statuses."""
 
+import math
 import re
 import zipfile
 from xml.etree import ElementTree
 
 import openpyxl
-from dutytable.xlsx import _lines_height, text_lines
+from dutytable.xlsx import _lines_height, column_px, text_lines
 
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 REF = re.compile(r"^'?(?P<sheet>[^!']+)'?!\$?(?P<c1>[A-Z]+)\$?(?P<r1>\d+)(?::\$?(?P<c2>[A-Z]+)\$?(?P<r2>\d+))?$")
@@ -110,3 +111,56 @@ def config_words(path) -> list:
             text = "".join(ElementTree.fromstring(z.read(name)).itertext())
             found += [(name, w) for w in CONFIG_WORDS if w in text]
     return found
+
+
+PAPER_MM = {9: (210, 297), 8: (297, 420)}  # paperSize code: (width, height) portrait
+
+
+def column_pixels(ws) -> list:
+    """Each used column's width in Excel's pixels (a stored width of w units is w × 7 pixels: the 5 of padding
+    are in it), grouped <col min max> ranges included."""
+    widths = {}
+    for dim in ws.column_dimensions.values():
+        for c in range(dim.min or 1, (dim.max or dim.min or 1) + 1):
+            widths[c] = dim.width
+    default = ws.sheet_format.defaultColWidth or 8.43
+    return [round((widths.get(c) or default) * 7) if widths.get(c) else column_px(default)
+            for c in range(1, ws.max_column + 1)]
+
+
+def print_factor(ws) -> float:
+    """The scale (1 = 100 %) at which Excel prints ``ws``: its fit to pages wide (and tall, when set), else its
+    print scale; from the column widths (:func:`dutytable.xlsx.column_px`), the paper and the margins."""
+    setup = ws.page_setup
+    w_mm, h_mm = PAPER_MM[int(setup.paperSize or 9)]
+    if setup.orientation == "landscape":
+        w_mm, h_mm = h_mm, w_mm
+    m = ws.page_margins
+    room_w = (w_mm / 25.4 - m.left - m.right) * 72
+    room_h = (h_mm / 25.4 - m.top - m.bottom) * 72
+    fit = ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage
+    if not fit:
+        return (setup.scale or 100) / 100
+    used_w = sum(column_pixels(ws)) * 0.75
+    factor = 1.0
+    wide = 1 if setup.fitToWidth is None else int(setup.fitToWidth)
+    if wide:
+        factor = min(factor, wide * room_w / used_w)
+    if setup.fitToHeight not in (None, 0, "0"):
+        used_h = sum(_height(ws, r) or 15 for r in range(1, ws.max_row + 1))
+        factor = min(factor, setup.fitToHeight * room_h / used_h)
+    return math.floor(factor * 100) / 100  # Excel's scale is a whole percent
+
+
+def printed_sizes(path) -> dict:
+    """{sheet: the smallest printed size (pt) of any text on it}: each font size times the sheet's print scale."""
+    wb = openpyxl.load_workbook(path)
+    out = {}
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        sizes = [cell.font.sz or 11 for row in ws.iter_rows() for cell in row
+                 if cell.value not in (None, "") and not ws.row_dimensions[cell.row].hidden]
+        if sizes:
+            out[ws.title] = round(min(sizes) * print_factor(ws), 2)
+    return out

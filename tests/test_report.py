@@ -311,9 +311,10 @@ def test_reminder_is_a_proper_notice_with_a_new_deadline_and_the_signature_inden
     assert texts[2] == ("2010年11月区质量振兴工作推进情况填报表的报送截止日期为2010年11月25日。截至2010年11月28日，"
                         "仍有21个单位尚未报送。报送截止日期已过，请于2010年12月1日前按要求填写下发的填报表，"
                         "报送区质量振兴工作领导小组办公室。")
-    assert texts[3] == "尚未报送的单位及应报任务数如下："
-    assert texts[4] == "1．园区办（应报任务14项）"
-    assert texts[24] == "21．安监局（应报任务1项）"
+    # 21 units in one paragraph, so that the notice keeps to one page
+    assert texts[3].startswith("尚未报送的单位（共21个，括号内为应报任务数）：园区办（14项）、春江镇（18项）、")
+    assert texts[3].endswith("、地税四分局（1项）、区有关部门（4项）、安监局（1项）。") and texts[3].count("项）") == 21
+    assert texts[4] == ""
     assert texts[-2:] == ["区质量振兴工作领导小组办公室", "2010年11月28日"]
     # §7.3.5.2 without a seal: the 署名 two characters in from the right, the date's first character
     # two right of the 署名's first: the type area is 442.2 pt; 14 characters of 三号 (16 pt) and 2 to spare.
@@ -333,7 +334,8 @@ def test_reminder_before_the_deadline_keeps_it_names_few_units_and_gives_the_con
     assert texts[1] == "园区办、春江镇："
     assert texts[2] == ("2010年11月区质量振兴工作推进情况填报表的报送截止日期为2010年11月25日。截至2010年11月20日，"
                         "仍有2个单位尚未报送。请于2010年11月25日前按要求填写下发的填报表，报送区质量振兴工作领导小组办公室。")
-    assert texts[6] == "联系人：张三，联系电话：0519-85123456。"
+    assert texts[3] == "尚未报送的单位（共2个，括号内为应报任务数）：园区办（14项）、春江镇（18项）。"
+    assert texts[4] == "联系人：张三，联系电话：0519-85123456。"
     assert texts[-1] == "2010年11月20日"
 
 
@@ -444,6 +446,7 @@ def test_the_printed_reminder_signs_as_the_standard_says(reported):
     config, table, summary, written = reported
     pdf, why = to_pdf(written[2])
     assert why == ""
+    assert len(pdf_pages(pdf)) == 1  # 21 units yet to report, the notice on one page
     words = [w for _, _, page in pdf_pages(pdf) for w in page]
     name = next(w for w in words if w[4] == "区质量振兴工作领导小组办公室")
     date = next(w for w in words if w[4] == "2010" and w[1] > name[3])  # on the next line

@@ -435,15 +435,20 @@ def _notice_to_missing(summary: Summary, config, today: dt.date, verb: str, text
     document = notice_document(config, ["关于", verb, summary.period.label, config.subject, H_PROGRESS, "的", "通知"],
                                today, _names(missing) if len(missing) <= FEW_RECIPIENTS else "各有关单位")
     add_paragraph(document, text, STYLE_BODY)
-    add_paragraph(document, "尚未报送的单位及应报任务数如下：", STYLE_BODY)
-    for i, r in enumerate(missing, start=1):
-        add_paragraph(document, f"{i}．{r.name}（应报任务{r.tasks}项）", STYLE_BODY)
+    add_paragraph(document, missing_list(missing), STYLE_BODY)
     contact = "，".join(x for x in (f"联系人：{config.contact}" if config.contact else "",
                                    f"联系电话：{config.phone}" if config.phone else "") if x)
     if contact:
         add_paragraph(document, f"{contact}。", STYLE_BODY)
     sign(document, config, today)
     return save(document, path)
+
+
+def missing_list(missing) -> str:
+    """The units yet to report in one paragraph, each with its tasks, so that a long list stays on the page:
+    "尚未报送的单位（共2个，括号内为应报任务数）：园区办（14项）、安监局（1项）。"."""
+    names = "、".join(f"{r.name}（{r.tasks}项）" for r in missing)
+    return f"尚未报送的单位（共{len(missing)}个，括号内为应报任务数）：{names}。"
 
 
 def notice_document(config, title_words, today: dt.date, to: str):
