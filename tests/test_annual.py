@@ -160,13 +160,37 @@ def test_the_word_attachment_prints_like_attachment_1(year):
     assert all(r.find(f"{W}trPr/{W}cantSplit") is not None for r in rows)
     texts = [["".join(t.text for t in tc.iter(f"{W}t")) for tc in r.findall(f"{W}tc")] for r in rows]
     assert texts[0] == ["序号", "填报单位", "9月", "10月", "11月", "按时报送率", "补正次数", "得分", "排名"]
-    assert texts[2] == ["2", "药监分局", "逾期3天", "逾期2天", "按时", "33.3%", "0", "22", "3"]
-    assert texts[18] == ["18", "环保局", "按时", "按时，已补正", "按时", "100.0%", "1", "30", "1"]
+    # by rank (annual_order = rank, the default), equal ranks in the table's order; 序号 as printed
+    assert texts[1] == ["1", "质监分局", "按时", "按时", "按时", "100.0%", "0", "30", "1"]
+    assert texts[2] == ["2", "环保局", "按时", "按时，已补正", "按时", "100.0%", "1", "30", "1"]
+    assert texts[3] == ["3", "药监分局", "逾期3天", "逾期2天", "按时", "33.3%", "0", "22", "3"]
+    assert texts[4] == ["4", "安监局", "按时", "未报送", "按时", "66.7%", "0", "20", "4"]
+    assert [t[1] for t in texts[5:]] == UNREPORTED and {t[-1] for t in texts[5:]} == {"5"}
     widths = [int(g.get(W + "w")) for g in tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")]
     type_area = Mm(297 - 35 - 37).twips
     assert type_area - 20 <= sum(widths) <= type_area
+    # every head on one line at 小四 (12 pt, 4.23 mm a character, 2 mm of margins, 0.5 to spare): 序号 11 mm, 按时报送率 23.7
+    assert [round(w / 56.7, 1) for w in widths] == [11.0, 34.0, 38.3, 38.3, 38.3, 23.7, 19.5, 11.0, 11.0]
     styles = {p.style.name for r in d.tables[0].rows for c in r.cells for p in c.paragraphs}
     assert styles == {"表格表头", "表格文字"}
+
+
+def test_the_word_attachment_in_the_tables_order_and_a_year_of_twelve_months(tmp_path_factory):
+    from dutytable.annual import word_columns
+    workdir = _fresh(tmp_path_factory, "order")
+    path = workdir / "config.ini"
+    path.write_text(path.read_text(encoding="utf-8").replace("annual_order = rank", "annual_order = table"),
+                    encoding="utf-8")
+    config, table = run_year(workdir, EVENTS[:4])
+    _, written = make_annual(config, table, 2010, dt.date(2010, 12, 1))
+    rows = docx.Document(str(written[1])).tables[0]._tbl.findall(f"{W}tr")
+    names = ["".join(t.text for t in r.findall(f"{W}tc")[1].iter(f"{W}t")) for r in rows[1:]]
+    assert names == [r.name for r in table.recipients(config.departments)]
+    # twelve months at 小四 would leave each 9.5 mm: the table goes to 五号, its heads still on one line
+    columns, small = word_columns([f"2010-{m:02}" for m in range(1, 13)])
+    assert small and [w for _, w in columns][:2] == [10.0, 34] and round(columns[2][1], 1) == 10.2
+    assert word_columns(["2010-09"]) == ([("序号", 11.0), ("填报单位", 34), ("9月", 114.8), ("按时报送率", 23.7),
+                                          ("补正次数", 19.5), ("得分", 11.0), ("排名", 11.0)], False)
 
 
 def _assessment(path, lines):

@@ -46,7 +46,7 @@ RETURN_NOTE_FIELDS = ("office",)
 KNOWN_KEYS = {
     "paths": ("table", "inbox", "outbox", "ledger", "archive", "rejected", "word_template"),
     "report": ("subject", "year", "office", "attachment", "attachment2", "attachment_annual", "status_rule", "contact",
-               "phone", "report_columns", "partner_text", "remind_days", "paper"),
+               "phone", "report_columns", "partner_text", "remind_days", "paper", "annual_order"),
     "schedule": ("generate_day", "deadline_day", "report_day", "time", "remind_before"),
     "workbook": ("password", "return_note"),
     "collect": ("settle_seconds",),
@@ -66,6 +66,8 @@ STATUS_MAIN_LEAD = "main_lead"  # the first lead listed in the table (default)
 STATUS_WORST = "worst"  # the least advanced status of the leads that reported
 STATUS_MAJORITY = "majority"  # the commonest status of the leads that reported
 STATUS_RULES = (STATUS_MAIN_LEAD, STATUS_WORST, STATUS_MAJORITY)
+# [report] annual_order: the rows of the year's Word 附件, by rank or in the table's order of units.
+ORDER_RANK, ORDER_TABLE = "rank", "table"
 # Each rule as the paper says it, in the office's words (never the config key).
 STATUS_RULE_WORDS = {STATUS_MAIN_LEAD: "以主表中排在第一位的牵头单位所报状态为准",
                      STATUS_WORST: "以已报送的牵头单位中进展最慢的状态为准",
@@ -119,6 +121,7 @@ class Config:
     partner_text: str = PARTNER_COLLAPSE  # what the 附件 prints of the 配合 units' text
     remind_days: int = 3  # days a 催报通知 allows when the deadline has passed
     paper: str = "A4"  # the 汇总表's paper
+    annual_order: str = ORDER_RANK  # the year's Word 附件: its units by rank (or ORDER_TABLE)
     remind_before: int = 3  # [schedule] days before the deadline of the 提醒通知 to the units yet to report; 0: none
     warning: WarningRule = field(default_factory=WarningRule)  # [warning]: the 预警 lights' thresholds
 
@@ -284,6 +287,7 @@ def load_config(path=None):
                                    (PARTNER_INCLUDE, PARTNER_COLLAPSE, PARTNER_OMIT)),
         remind_days=reader.integer("report", "remind_days", 3, 1, 60),
         paper=reader.choice("report", "paper", "A4", PAPERS),
+        annual_order=reader.choice("report", "annual_order", ORDER_RANK, (ORDER_RANK, ORDER_TABLE)),
         remind_before=reader.integer("schedule", "remind_before", 3, 0, 28),
         warning=WarningRule(warn_days=reader.integer("warning", "warn_days", WarningRule.warn_days, 0, 366),
                             pace_tolerance=reader.integer("warning", "pace_tolerance", WarningRule.pace_tolerance,

@@ -10,6 +10,7 @@ hundreds of rows.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import shutil
 import subprocess
 import tempfile
@@ -28,7 +29,7 @@ from docx.shared import Mm, Pt
 from . import files
 from .convert import find_soffice, run_soffice
 from .errors import InputError
-from .vocab import clean_text
+from .vocab import clean_text, text_width
 
 # Style names: the contract between the template and the code.
 STYLE_MARK = "附件标记"  # 附件1: 黑体 三号, top left
@@ -293,6 +294,13 @@ def cell_xml(text: str, width_mm: float, style_id: str, merge: str | None = None
         + (f'<w:r>{rpr}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>' if line else "") + "</w:p>"
         for line in (text.split("\n") if text else [""]))
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraphs}</w:tc>"
+
+
+def head_mm(text: str, size_pt: float = PT_S4.pt) -> float:
+    """The least width (mm) of a column whose head is ``text`` at ``size_pt``: each of its lines on one line
+    (序号 never prints as 序/号, nor 完成时限 as 完成时/限)."""
+    widest = max(text_width(line) for line in text.split("\n"))
+    return math.ceil((widest * size_pt * 25.4 / 72 + CELL_PADDING_MM + 0.5) * 10) / 10
 
 
 def table_xml(widths, rows):
