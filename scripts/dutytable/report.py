@@ -72,6 +72,7 @@ from .wordml import (
     as_of_line,
     attachment_heading,
     cell_xml,
+    head_mm,
     open_template,
     page,
     save,
@@ -189,17 +190,20 @@ def write_indicator_report(summary: Summary, config, today: dt.date) -> Path:
     return save(document, report_paths(config, summary.period)[1])
 
 
-def report_widths(columns, longest_item: float = 0, size_pt: float = PT_S4.pt) -> list:
+def report_widths(columns, longest_item: float = 0, size_pt: float = PT_S4.pt, rows=None) -> list:
     """Column widths (mm) filling the landscape type area.
 
+    Every column is at least as wide as its head needs to stay on one line (:func:`wordml.head_mm`).
     工作内容 widens (up to :data:`MAX_ITEM_MM`) so that its longest name, ``longest_item``
     characters at ``size_pt``, stays on one line.
 
     推进情况 takes at least :data:`PROGRESS_SHARE` of the width: 工作目标 gives way to it first,
     down to :data:`MIN_TARGET_MM`; if that is not enough (many extra columns), the other columns
-    narrow in proportion.
+    narrow in proportion. Given the table's ``rows`` (texts), 工作目标 and 推进情况 then share their
+    width as makes the table shortest (:func:`balanced_target`).
     """
-    widths = [c.width(REPORT) for c in columns]
+    least_of = [head_mm(H_RESPONSIBLE if c.key == "leads_text" else c.header, size_pt) for c in columns]
+    widths = [max(c.width(REPORT), least) for c, least in zip(columns, least_of)]
     keys = [c.key for c in columns]
     progress, target = keys.index("progress"), keys.index("target")
     if "item" in keys:
@@ -211,11 +215,30 @@ def report_widths(columns, longest_item: float = 0, size_pt: float = PT_S4.pt) -
     if rest < least:
         widths[target] = max(MIN_TARGET_MM, math.floor((widths[target] - (least - rest)) * 10) / 10)
         others = sum(w for i, w in enumerate(widths) if i != progress)
-        if TYPE_WIDTH_LANDSCAPE - others < least:
-            shrink = (TYPE_WIDTH_LANDSCAPE - least) / others
-            widths = [w if i == progress else round(w * shrink, 1) for i, w in enumerate(widths)]
+        if TYPE_WIDTH_LANDSCAPE - others < least:  # each gives way down to its head's width, in proportion
+            floor = sum(x for i, x in enumerate(least_of) if i != progress)
+            shrink = max((TYPE_WIDTH_LANDSCAPE - least - floor) / (others - floor), 0)
+            widths = [w if i == progress else round(x + (w - x) * shrink, 1)
+                      for i, (w, x) in enumerate(zip(widths, least_of))]
     widths[progress] = round(TYPE_WIDTH_LANDSCAPE - sum(w for i, w in enumerate(widths) if i != progress), 1)
+    if rows:
+        widths = balanced_target(widths, rows, target, progress, size_pt)
     return widths
+
+
+def balanced_target(widths, rows, target: int, progress: int, size_pt: float) -> list:
+    """``widths`` with 工作目标 and 推进情况 sharing their sum so that the rows are the fewest lines in all
+    (a long target in a narrow column makes a row as tall as a page); 工作目标 from :data:`MIN_TARGET_MM`
+    up to a half of the two, in whole millimetres; of equal heights the widest 推进情况."""
+    both = widths[target] + widths[progress]
+    best = None
+    for w in range(math.ceil(widths[target]), int(both / 2) + 1):
+        trial = list(widths)
+        trial[target], trial[progress] = w, round(both - w, 1)
+        lines = sum(row_lines(r, trial, size_pt) for r in rows)
+        if best is None or lines < best[0]:
+            best = (lines, trial)
+    return best[1] if best else widths
 
 
 def row_lines(texts, widths, size_pt: float) -> int:
@@ -291,9 +314,9 @@ def _table_xml(summary: Summary, ids: dict, partner_text: str = PARTNER_COLLAPSE
     columns = summary.schema.at(REPORT)
     texts = [[_task_text(t, c, n, partner_text) for c in columns] for n, t in enumerate(summary.tasks, start=1)]
     longest = max((text_width(t.task.item) for t in summary.tasks), default=0)
-    small = table_size(texts, report_widths(columns, longest)) == PT_5
+    small = table_size(texts, report_widths(columns, longest, rows=texts)) == PT_5
     size = PT_5 if small else PT_S4
-    widths = report_widths(columns, longest, size.pt)
+    widths = report_widths(columns, longest, size.pt, rows=texts)
     head = "".join(cell_xml(H_RESPONSIBLE if c.key == "leads_text" else c.header, w, head_style, center=True,
                             small=small) for c, w in zip(columns, widths))
     rows = [f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>']
