@@ -175,6 +175,23 @@ def test_the_word_attachment_prints_like_attachment_1(year):
     assert styles == {"表格表头", "表格文字"}
 
 
+def test_the_latest_value_is_one_rule_for_progress_and_indicators(tmp_path_factory):
+    """December has one return (环保局): the tasks and indicators the others reported in November show
+    November's, after its month, and the indicator is judged by it."""
+    workdir = _fresh(tmp_path_factory, "latest")
+    dec = Period(2010, 12)
+    config, table = run_year(workdir, EVENTS + [(dt.datetime(2010, 12, 20, 9), dec, "环保局", {})])
+    _, written = make_annual(config, table, 2010, dt.date(2011, 1, 5))
+    tasks = {r[0]: r for r in _rows(written[0], "任务进度")[2:20]}
+    assert tasks["T0101"][6:8] == ["未报送", "（11月）质监分局：抽检合格率93%；药监分局：本月已按计划推进。"]
+    assert tasks["T0104"][6:8] == ["正常推进", "环保局：本月已按计划推进。"]
+    indicators = {r[0]: r for r in _rows(written[0], "指标")[2:]}
+    assert indicators["T0101-2"][5:] == [90, 91, 93, "未填报", "（11月）93", "达标"]
+    assert indicators["T0101-4"][5:] == [100, 100, 100, "未填报", "（11月）100", "达标"]
+    assert indicators["T0102-1"][5:] == ["未填报", "未填报", "未填报", "未填报", None, "未填报"]
+    assert indicators["T0104-1"][5:] == [1, 1, 1, 1, 1, "未达标"]
+
+
 def test_the_word_attachment_in_the_tables_order_and_a_year_of_twelve_months(tmp_path_factory):
     from dutytable.annual import word_columns
     workdir = _fresh(tmp_path_factory, "order")

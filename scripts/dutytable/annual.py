@@ -252,6 +252,7 @@ def _tasks(table, config, summaries: dict, answered: dict) -> list:
     recipients = table.recipients(config.departments)
     reporters = {p: {r.name for r in s.reported} for p, s in summaries.items()}
     last = list(summaries)[-1] if summaries else None
+    progress = {}  # task ID -> {period: its 推进情况 that month}
     rows = []
     by_id = {p: {ts.task.task_id: ts for ts in s.tasks} for p, s in summaries.items()}
     for task in table.tasks:
@@ -267,9 +268,9 @@ def _tasks(table, config, summaries: dict, answered: dict) -> list:
             row.cells[p], row.colours[p] = ts.shown_status, ts.counted_status
             row.behind += ts.status == BEHIND
             row.not_started += ts.status == NOT_STARTED
-            if ts.progress:
-                row.last_progress = ts.progress if p == last else f"（{month_header(p)}）{ts.progress}"
+            progress.setdefault(task.task_id, {})[p] = ts.progress
             row.overdue = OVERDUE if ts.overdue else ""
+        row.last_progress = dated(*latest_of(progress.get(task.task_id, {})), last)
         rows.append(row)
     known = {t.task_id for t in table.tasks}
     retired = {t.task_id: t for t in table.retired}
@@ -279,6 +280,34 @@ def _tasks(table, config, summaries: dict, answered: dict) -> list:
         rows.append(TaskYear(task_id, task.item if task else "", "、".join(task.leads) if task else "", {}, {},
                              note=f"{REMOVED}；{'、'.join(map(month_header, shown))}有报送"))
     return rows
+
+
+def latest_of(values: dict) -> tuple:
+    """(period, value) of the last period whose value is there (not None, not ""): the one rule for "the latest"
+    that 任务进度's 推进情况 and 指标's 完成值 share; (None, "") when no period has one."""
+    for p in reversed(list(values)):
+        if values[p] not in (None, ""):
+            return p, values[p]
+    return None, ""
+
+
+def dated(period, value, last):
+    """A latest value as printed: as it is when it is the last period's, else after its month: "（11月）93"."""
+    if period is None or period == last:
+        return value
+    return f"（{month_header(period)}）{value:g}" if isinstance(value, float) else f"（{month_header(period)}）{value}"
+
+
+def latest_indicator(i, last: str) -> tuple:
+    """(最近一期完成值, 达标情况) of an indicator in the year: the last period's value, or, when that month's
+    return has none, the latest earlier one after its month, judged against the target; an unreadable value
+    of the last period as written."""
+    if i.actual is None and i.raw:
+        return i.raw, i.status
+    p, value = latest_of(i.series)
+    if p is None:
+        return "", i.status
+    return dated(p, value, last), i.indicator.score(value)
 
 
 def _units(table, config, returns: list, deadlines: dict, unlisted: dict, not_due: dict) -> list:
@@ -470,7 +499,8 @@ def _sheet_indicators(wb, f, s: AnnualSummary) -> None:
                 cells.append((NOT_FILLED, f[None]))
             else:
                 cells.append((i.series[p], f["center"]))
-        cells += [(i.actual if i.actual is not None else i.raw, f["center"]), (i.status, f[i.status])]
+        shown, status = latest_indicator(i, s.data_periods[-1])
+        cells += [(shown, f["center"]), (status, f[status])]
         rows.append(cells)
     ws = _sheet(wb, f, INDICATOR_SHEET, f"{s.title}量化指标逐月完成情况（{s.year}年）", headers, rows)
     _chart(wb, ws, s, len(rows) + 3)
