@@ -164,3 +164,25 @@ def printed_sizes(path) -> dict:
         if sizes:
             out[ws.title] = round(min(sizes) * print_factor(ws), 2)
     return out
+
+
+def printed_pages(ws, first: int) -> list:
+    """[(body rows, height pt at the sheet's size)] of each printed page of ``ws``, its body from row ``first``
+    (1-based), split at its manual page breaks; the header row above ``first`` repeats on every page after the
+    first. With the room a page has (:func:`page_room`) it says whether Excel would break elsewhere."""
+    breaks = sorted(b.id for b in ws.row_breaks.brk)  # a break after row id
+    bounds = [first - 1] + [b for b in breaks if b >= first] + [ws.max_row]
+    pages = []
+    for n, (a, b) in enumerate(zip(bounds, bounds[1:])):
+        rows = list(range(a + 1, b + 1))
+        above = range(1, first) if n == 0 else [first - 1]
+        pages.append((rows, sum(_height(ws, r) or 15 for r in [*above, *rows])))
+    return pages
+
+
+def page_room(ws) -> float:
+    """A page's printable height (pt) at the sheet's own size: the paper's less the margins, over the scale."""
+    setup = ws.page_setup
+    w_mm, h_mm = PAPER_MM[int(setup.paperSize or 9)]
+    height = w_mm if setup.orientation == "landscape" else h_mm
+    return (height / 25.4 - ws.page_margins.top - ws.page_margins.bottom) * 72 / print_factor(ws)

@@ -172,6 +172,8 @@ def test_soft_problems_accept_the_return_marked_and_write_a_marked_copy(env):
                               f"E8（T0201 工业标准化）：完成状态未填写，请从下拉列表中选择：{ALL_STATUSES}；"
                               f"F9（T0202 农业标准化）：本单位牵头的任务，推进情况必须填写。")
     assert ws["F6"].value == "本月已按计划推进。" and ws["F2"].value == "张三"
+    from printcheck import printed_sizes
+    assert ws["A4"].font.sz == 11 and printed_sizes(marked)["填报表"] == 10.67  # the banner too, at 0.97
     assert ws["C7"].value != "改过的目标"  # the copy carries the table's own target
     assert ws.protection.sheet is True
 

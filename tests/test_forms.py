@@ -223,6 +223,27 @@ def test_print_layout_rows_deadline_help_sheet_and_indicator_header(generated):
         "2010年11月区质量振兴工作推进情况填报表（量化指标）\n填报单位：质监分局    报送截止日期：2010年11月25日")
 
 
+def test_every_form_prints_its_answers_at_ten_and_a_half_points_and_no_page_with_one_task(generated, config):
+    from printcheck import page_room, printed_pages, printed_sizes
+    pages_of = {}
+    for name, path in generated.files:
+        # 宋体 11 pt at the fit Excel makes of the columns (0.97 on A4 landscape with 0.3-inch sides)
+        assert printed_sizes(path) == {"填报表": 10.67, **({"指标填报": 11.0} if "指标填报" in
+                                       openpyxl.load_workbook(path).sheetnames else {}), "填表说明": 11.0}, name
+        ws = openpyxl.load_workbook(path)["填报表"]
+        pages = printed_pages(ws, 6)
+        assert all(height <= page_room(ws) for _, height in pages), name  # Excel breaks nowhere else
+        assert sum(len(rows) for rows, _ in pages) == ws.max_row - 5
+        pages_of[name] = [len(rows) for rows, _ in pages]
+        if ws.max_row > 6:
+            assert min(pages_of[name]) >= 2, (name, pages_of[name])
+    assert pages_of["质监分局"] == [3, 3, 3, 2] and pages_of["园区办"] == [3, 2, 3, 3, 3]
+    assert pages_of["经发局"] == [3, 3]  # 6 tasks; and 4 would print 2 and 2, never 3 and 1
+    from dutytable.xlsx import page_breaks
+    assert page_breaks([30, 15, 15, 15, 15] + [131] * 4, 5, 15, 517) == [7]
+    assert page_breaks([30, 15, 15, 15, 15] + [131] * 3, 5, 15, 517) == []
+
+
 def test_a_long_answer_written_back_makes_its_row_taller(config):
     import dataclasses
     import io

@@ -56,7 +56,21 @@ from .vocab import (
     nfkc,
 )
 from .workbooks import text_of
-from .xlsx import BODY, HEAD, col_letter, footer_text, new_workbook, print_a4, row_height
+from .xlsx import (
+    A4,
+    BODY,
+    DEFAULT_ROW_PT,
+    HEAD,
+    PAPER_HEIGHT_IN,
+    SIDE_MARGIN_IN,
+    col_letter,
+    fit_scale,
+    footer_text,
+    new_workbook,
+    page_breaks,
+    print_a4,
+    row_height,
+)
 
 FORM_VERSION = 1
 UNIT_LABEL = H_UNIT + "："
@@ -216,9 +230,11 @@ def build_form(spec: FormSpec) -> bytes:
     choice_columns = [c for c in columns if c.choices]
     first_choice = choice_columns[0].header if choice_columns else ""
     problems = _problems(spec)
+    heights = [30, DEFAULT_ROW_PT, DEFAULT_ROW_PT, DEFAULT_ROW_PT, DEFAULT_ROW_PT]  # rows 0 to HEADER_ROW, in pt
     if problems:  # the copy sent back for correction says in words, in print too, what is to be corrected
         banner = "请更正以下问题（红色粗框单元格，改好后重新发回）：" + "；".join(problems) + "。"
-        ws.set_row(3, row_height([banner], [sum(widths)], FORM_FONT_PT))
+        heights[3] = row_height([banner], [sum(widths)], FORM_FONT_PT)
+        ws.set_row(3, heights[3])
         ws.merge_range(3, 0, 3, last_col, banner, f["banner"])
     else:
         ws.write_string(3, 0, f"黄色单元格为填写处；{first_choice}请从下拉列表中选择。", f["note"])
@@ -230,7 +246,8 @@ def build_form(spec: FormSpec) -> bytes:
         answers = spec.fill.rows.get(row.task_id, {})
         shown = dict(zip(locked_at, row.values))
         texts = [shown.get(c, answers.get(column.key, "")) for c, column in enumerate(columns)]
-        ws.set_row(r, row_height(texts, widths, FORM_FONT_PT, ANSWER_LINES))
+        heights.append(row_height(texts, widths, FORM_FONT_PT, ANSWER_LINES))
+        ws.set_row(r, heights[-1])
         for c, value in zip(locked_at, row.values):
             ws.write_string(r, c, value, f["locked_center"] if columns[c].width(FORM) <= 9 else f["locked"])
         for c, column in enumerate(columns):
@@ -252,8 +269,12 @@ def build_form(spec: FormSpec) -> bytes:
         "error_title": "日期有误", "error_message": f"请填写日期，例如 {spec.period}-20。", "error_type": "warning"})
     ws.freeze_panes(first, 0)
     _protect(ws, spec)
-    print_a4(ws, repeat_row=HEADER_ROW, margins={"left": 0.5, "right": 0.5, "top": 0.6, "bottom": 0.7},
+    margins = {"left": SIDE_MARGIN_IN, "right": SIDE_MARGIN_IN, "top": 0.6, "bottom": 0.7}
+    print_a4(ws, repeat_row=HEADER_ROW, margins=margins,
              footer=f"&L{UNIT_LABEL}{footer_text(spec.recipient)}&R第 &P 页，共 &N 页")
+    # No page holds a single task: the breaks set where the rows' heights put them (Excel would leave one).
+    room = (PAPER_HEIGHT_IN[A4] - margins["top"] - margins["bottom"]) * 72 / fit_scale(widths)
+    ws.set_h_pagebreaks(page_breaks(heights, first, heights[HEADER_ROW], room))
     ws.activate()
 
     if spec.indicators:
@@ -360,7 +381,7 @@ def _formats(wb):
         "title": fmt(bold=True, font_size=16, align="center", valign="vcenter", font_name="黑体"),
         "label": fmt(bold=True, valign="vcenter"),
         "label_right": fmt(align="right", valign="vcenter"),
-        "note": fmt(font_color="#595959", font_size=10, valign="vcenter", text_wrap=False),
+        "note": fmt(font_color="#595959", valign="vcenter", text_wrap=False),
         "deadline": fmt(bold=True, valign="vcenter", text_wrap=False),  # black 11 pt: a date not to miss
         "banner": fmt(bold=True, font_color="#FFFFFF", bg_color="#C00000", valign="vcenter", border=2),
         "help": fmt(valign="vcenter"),

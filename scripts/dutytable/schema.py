@@ -219,7 +219,7 @@ DEFAULT = Schema(
         _c("seq", H_SEQ, TASK, summary=5, report=10),
         _c("category", H_CATEGORY, TASK, summary=8, detail=8),  # the 附件 prints it as a band row
         _c("item", H_ITEM, TASK, form=11, summary=12, detail=8, report=21),
-        _c("target", H_TARGET, TASK, form=42, summary=24, report=45),
+        _c("target", H_TARGET, TASK, form=34, summary=24, report=45),
         _c("leads_text", H_LEADS, TASK, summary=10, report=28),  # the 附件's 责任单位: 牵头 and 配合
         _c("partners_text", H_PARTNERS, TASK, summary=14),
         _c("recipient", H_UNIT, COMPUTED, detail=10),
@@ -229,9 +229,9 @@ DEFAULT = Schema(
            report=19),
         _c("warning", H_WARNING, COMPUTED, summary=12, report=16),
         _c("lead_statuses", H_LEAD_STATUSES, COMPUTED, summary=16),
-        _c("progress", H_PROGRESS, ANSWER, (ROLE_LEAD,), form=42, summary=33, detail=30, report=102),
-        _c("problems", H_PROBLEMS, ANSWER, form=26, summary=14, detail=16),
-        _c("plans", H_PLANS, ANSWER, form=26, summary=14, detail=16),
+        _c("progress", H_PROGRESS, ANSWER, (ROLE_LEAD,), form=40, summary=33, detail=30, report=102),
+        _c("problems", H_PROBLEMS, ANSWER, form=20, summary=14, detail=16),
+        _c("plans", H_PLANS, ANSWER, form=20, summary=14, detail=16),
         _c("missing", H_MISSING, COMPUTED, summary=12),
         _c("filler", H_FILLER, COMPUTED, detail=7),
         _c("phone", H_PHONE, COMPUTED, detail=11),

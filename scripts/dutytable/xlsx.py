@@ -102,6 +102,40 @@ def print_landscape(ws, widths, paper: int = A4, repeat_row: int | None = None,
     return scale
 
 
+PAPER_HEIGHT_IN = {A4: 210 / 25.4, A3: 297 / 25.4}  # a landscape page's height
+DEFAULT_ROW_PT = 15  # a row whose height is not set, as 宋体 11 pt shows it (near enough)
+PAGE_SLACK = 0.97  # the share of a page the breaks fill: a printer's rounding never pushes a row over
+
+
+def fit_scale(widths, paper: int = A4, side_in: float = SIDE_MARGIN_IN) -> float:
+    """The scale (1 = 100 %) at which Excel prints columns of ``widths`` one landscape page wide, a whole
+    percent, never above 100 %."""
+    room = (PAPER_WIDTH_IN[paper] - 2 * side_in) * PX_PER_IN
+    return min(100, math.floor(room * 100 / sum(column_px(w) for w in widths))) / 100
+
+
+def page_breaks(heights, first: int, repeat_pt: float, room_pt: float) -> list:
+    """The rows (0-based) that begin a printed page, for rows of ``heights`` (pt, every row from the first),
+    the body from row ``first``, a repeated header ``repeat_pt`` tall on each page after the first, and
+    ``room_pt`` of page (at the sheet's own size, before the print scale).
+
+    Each page takes the rows that fit (of :data:`PAGE_SLACK` of the room); when the last page would hold a
+    single row, the page before gives it its last row, if the two fit.
+    """
+    room = room_pt * PAGE_SLACK
+    breaks, used = [], sum(heights[:first])
+    for r in range(first, len(heights)):
+        if used + heights[r] > room and used > (repeat_pt if breaks else sum(heights[:first])):
+            breaks.append(r)
+            used = repeat_pt
+        used += heights[r]
+    if breaks and breaks[-1] == len(heights) - 1:
+        start = breaks[-2] if len(breaks) > 1 else first
+        if breaks[-1] - 1 > start and repeat_pt + heights[-2] + heights[-1] <= room:
+            breaks[-1] -= 1
+    return breaks
+
+
 @lru_cache(maxsize=1 << 16)
 def text_lines(text: str, width: float, font_pt: float) -> int:
     """Lines ``text`` takes in a wrapped cell ``width`` units wide: CJK characters a full em, others half."""
