@@ -125,7 +125,16 @@ def column_pixels(ws) -> list:
             widths[c] = dim.width
     default = ws.sheet_format.defaultColWidth or 8.43
     return [round((widths.get(c) or default) * 7) if widths.get(c) else column_px(default)
-            for c in range(1, ws.max_column + 1)]
+            for c in range(1, printed_columns(ws) + 1)]
+
+
+def printed_columns(ws) -> int:
+    """How many columns print: those of the print area when the sheet has one, else all."""
+    area = ws.print_area
+    if not area:
+        return ws.max_column
+    m = re.search(r"\$?([A-Z]+)\$?\d+$", area if isinstance(area, str) else area[0])
+    return _col(m[1])
 
 
 def print_factor(ws) -> float:
@@ -159,7 +168,8 @@ def printed_sizes(path) -> dict:
     for ws in wb.worksheets:
         if ws.sheet_state != "visible":
             continue
-        sizes = [cell.font.sz or 11 for row in ws.iter_rows() for cell in row
+        last = printed_columns(ws)
+        sizes = [cell.font.sz or 11 for row in ws.iter_rows(max_col=last) for cell in row
                  if cell.value not in (None, "") and not ws.row_dimensions[cell.row].hidden]
         if sizes:
             out[ws.title] = round(min(sizes) * print_factor(ws), 2)

@@ -523,6 +523,8 @@ def test_the_year_workbook_prints_its_chart_and_every_cell_whole(year):
     assert len(charts) == 1 and charts[0][1]  # the 指标 chart, its data in the hidden block below the table
     assert hidden_chart_cells(written[0]) == []
     assert clipped_cells(written[0]) == []
+    from printcheck import printed_sizes
+    assert printed_sizes(written[0]) == {"任务进度": 10.0, "单位报送": 10.0, "指标": 10.0}  # 宋体 10 pt, fitted
 
 
 def test_statuses_that_need_attention_are_bold_in_the_year_workbook_and_attachment(year):

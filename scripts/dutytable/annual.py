@@ -81,7 +81,7 @@ from .wordml import (
     style_ids,
     table_xml,
 )
-from .xlsx import BODY, HEAD, new_workbook, print_a4, row_height
+from .xlsx import BODY, HEAD, new_workbook, print_landscape, row_height
 
 NOT_DUE = "未到截止日"  # a unit that has not reported yet in a month whose deadline has not come
 NOT_IN_TABLE = "不在当前主表中（可能已改名或撤销），不参与排名"
@@ -421,7 +421,7 @@ def _sheet(wb, f, name: str, title: str, headers: list, rows: list) -> object:
                 ws.write_string(r, c, str(value), fmt)
     ws.freeze_panes(2, 0)
     ws.autofilter(1, 0, max(len(rows) + 1, 2), len(headers) - 1)
-    print_a4(ws, repeat_row=1)
+    print_landscape(ws, widths, repeat_row=1, repeat_columns=2)
     return ws
 
 

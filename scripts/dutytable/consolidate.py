@@ -520,8 +520,9 @@ def row_height(values, widths) -> float:
     return xlsx_row_height(values, widths, FONT_PT)
 
 
-def _table_sheet(wb, f, name, title, headers, rows, status_col=None, row_format=None, paper=A4):
-    """A sheet with a title row, a frozen and filtered header row, printable landscape at 85 % or more.
+def _table_sheet(wb, f, name, title, headers, rows, status_col=None, row_format=None, paper=A4, printed=None):
+    """A sheet with a title row, a frozen and filtered header row, printable landscape at 90 % or more
+    (:func:`xlsx.print_landscape`); only its first ``printed`` columns print (default: all).
 
     Each row is as tall as its longest text needs.
     """
@@ -558,7 +559,10 @@ def _table_sheet(wb, f, name, title, headers, rows, status_col=None, row_format=
         for status in COMPLETION_COLORS:  # a status folded with the leads' own starts with it
             ws.conditional_format(2, status_col, last, status_col, {
                 "type": "text", "criteria": "begins with", "value": status, "format": f["cf_" + status]})
-    print_landscape(ws, widths, paper, repeat_row=1)
+    printed = printed or len(headers)
+    if printed < len(headers):
+        ws.print_area(0, 0, last, printed - 1)
+    print_landscape(ws, widths[:printed], paper, repeat_row=1, repeat_columns=2)
     return ws
 
 
@@ -603,6 +607,8 @@ def _sheet_summary(wb, f, s, paper=A4):
 
 # The 明细 cells worked out from a detail row.
 DETAIL_COMPUTED = ("recipient", "submission", "filler", "phone", "file", "received_at")
+# 明细's columns for the clerk alone, last in its layout: on screen, not on paper.
+CLERK_ONLY = ("file", "received_at")
 
 
 def _sheet_detail(wb, f, s, paper=A4):
@@ -626,7 +632,8 @@ def _sheet_detail(wb, f, s, paper=A4):
     _table_sheet(wb, f, DETAIL_SHEET, f"{s.title}{DETAIL_SHEET}（{s.period.label}）", _headers(columns, DETAIL),
                  rows, status_col=_status_col(columns),
                  row_format=(lambda v: f["missing"] if v[submission] == NOT_REPORTED else None)
-                 if submission is not None else None, paper=paper)
+                 if submission is not None else None, paper=paper,
+                 printed=len([c for c in columns if c.key not in CLERK_ONLY]))
 
 
 def _detail_picks(columns, fields, own) -> dict:
@@ -655,7 +662,7 @@ def _detail_picks(columns, fields, own) -> dict:
 
 
 SUBMISSION_HEADERS = ((H_SEQ, 5), (H_UNIT, 12), (H_SUBMISSIONS, 8), (H_TASKS, 6), (H_RECEIVED, 17), (LATE, 5),
-                      ("文件", 26), (H_FILE_TIME, 16), (H_HELD, 24), (H_FILLER, 8), (H_PHONE, 13), ("问题", 48))
+                      ("文件", 20), (H_FILE_TIME, 16), (H_HELD, 24), (H_FILLER, 8), (H_PHONE, 13), ("问题", 36))
 
 
 def _sheet_submissions(wb, f, s, paper=A4):

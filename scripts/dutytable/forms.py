@@ -516,8 +516,8 @@ def _write_list(path, specs, names, config, period):
         head = wb.add_format(HEAD)
         cell = wb.add_format(BODY)
         ws = wb.add_worksheet(DIST_SHEET)
-        headers = ((H_SEQ, 6), (H_UNIT, 16), ("文件名", 34), (ROLE_LEAD + H_TASKS, 10), (ROLE_PARTNER + H_TASKS, 10),
-                   (H_ID, 50), (H_DEADLINE, 14), ("发出日期", 12), (H_REMARKS, 20))
+        headers = ((H_SEQ, 6), (H_UNIT, 16), ("文件名", 30), (ROLE_LEAD + H_TASKS, 10), (ROLE_PARTNER + H_TASKS, 10),
+                   (H_ID, 40), (H_DEADLINE, 14), ("发出日期", 12), (H_REMARKS, 20))
         for c, (h, w) in enumerate(headers):
             ws.set_column(c, c, w)
             ws.write_string(0, c, h, head)
@@ -534,7 +534,7 @@ def _write_list(path, specs, names, config, period):
             ws.write_blank(r, 8, None, cell)
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, len(specs), len(headers) - 1)
-        print_a4(ws, repeat_row=0, footer=None)
+        print_a4(ws, repeat_row=0, footer=None, margins={"left": SIDE_MARGIN_IN, "right": SIDE_MARGIN_IN})
         ws.set_header(f"&C{footer_text(config.form_title(period))}{DIST_SHEET}")
         wb.close()
 

@@ -69,7 +69,7 @@ def print_a4(ws, landscape: bool = True, fit_width: bool = True, repeat_row: int
 PAPER_WIDTH_IN = {A4: 297 / 25.4, A3: 420 / 25.4}
 SIDE_MARGIN_IN = 0.3
 PX_PER_IN = 96
-LEAST_SCALE = 85  # below this a printed sheet's text is too small to read comfortably
+LEAST_SCALE = 90  # below this a sheet's 10 pt text prints under 9 pt: it runs on to a second page width instead
 
 
 def column_px(width: float) -> int:
@@ -84,17 +84,23 @@ def print_scale(widths, paper: int = A4) -> int:
 
 
 def print_landscape(ws, widths, paper: int = A4, repeat_row: int | None = None,
-                    footer: str | None = PAGE_FOOTER) -> int:
+                    footer: str | None = PAGE_FOOTER, repeat_columns: int = 1) -> int:
     """Landscape print setup at the scale that fits ``widths`` to the page width; returns the scale.
 
-    The columns are chosen so that the scale is :data:`LEAST_SCALE` or more.
+    Never below :data:`LEAST_SCALE`: columns wider than that at it print at it on more than one page
+    width, with their first ``repeat_columns`` columns repeated on each (text is never shrunk to fit).
     """
     ws.set_landscape()
     ws.set_paper(paper)
     ws.set_margins(left=SIDE_MARGIN_IN, right=SIDE_MARGIN_IN, top=0.5, bottom=0.6)
     scale = print_scale(widths, paper)
-    ws.set_print_scale(scale)
-    ws.fit_to_pages(1, 0)  # and never wider than the page, whatever a printer's fonts make of the columns
+    if scale >= LEAST_SCALE:
+        ws.set_print_scale(scale)
+        ws.fit_to_pages(1, 0)  # and never wider than the page, whatever a printer's fonts make of the columns
+    else:
+        scale = LEAST_SCALE
+        ws.set_print_scale(scale)
+        ws.repeat_columns(0, repeat_columns - 1)
     if repeat_row is not None:
         ws.repeat_rows(repeat_row)
     if footer:
