@@ -370,6 +370,12 @@ def test_units_not_reported_are_bold_in_the_submissions_sheet(cycle):
     ws = openpyxl.load_workbook(path)["报送情况"]
     bold = {r[1].value: (r[2].value, r[1].font.b) for r in ws.iter_rows(min_row=3)}
     assert bold["安监局"] == ("未报送", True) and bold["质监分局"] == ("已报送", False)
+    # every row's numbers (序号, 任务数) centred alike, the highlighted rows' too
+    align = {r[1].value: (r[0].alignment.horizontal, r[3].alignment.horizontal) for r in ws.iter_rows(min_row=3)}
+    assert align["安监局"] == align["科技局"] == align["质监分局"] == ("center", "center")
+    assert ws["A3"].data_type == ws["D3"].data_type == "n"
+    stats = openpyxl.load_workbook(path)["统计"]
+    assert stats["A1"].font.sz == 14 and stats.row_dimensions[1].height == 26.25  # the title's lower edge whole
 
 
 def test_no_workbook_or_form_shows_config_words(cycle):

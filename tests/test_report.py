@@ -476,6 +476,16 @@ def test_the_printed_reminder_signs_as_the_standard_says(reported):
     assert number and all(5 * MM < w[1] - (297 - 35) * MM < 9 * MM for w in number)  # 7 mm below the text
 
 
+def test_a_row_names_its_units_as_it_writes_them(reported):
+    """T0501's row writes 区相关部门 ([aliases]: 区有关部门, as T0401 writes it): its 推进情况 says 区相关部门 too."""
+    config, table, summary, written = reported
+    rows = [cell_texts(r) for r in docx.Document(str(written[0])).tables[0]._tbl.findall(f"{W}tr")[1:]]
+    by_item = {r[1]: r for r in rows if len(r) > 1}
+    assert by_item["宣传"][3] == "牵头：区相关部门、各镇、街道"
+    assert by_item["宣传"][4].split("\n")[0] == "区相关部门（牵头）：未报送。"
+    assert by_item["打假治劣"][3].startswith("牵头：区有关部门") and by_item["打假治劣"][4].startswith("区有关部门（牵头）")
+
+
 def test_statuses_that_need_attention_are_bold_in_the_attachment(reported):
     config, table, summary, written = reported
     d = docx.Document(str(written[0]))

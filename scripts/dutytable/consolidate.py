@@ -494,6 +494,10 @@ FONT = "宋体"
 FONT_PT = 10
 
 
+MISSING = {"bg_color": "#FFC7CE", "font_color": "#9C0006", "bold": True}  # a 未报送 row
+FIX = {"bg_color": "#FFEB9C"}  # a 待补正 row
+
+
 def _formats(wb):
     base = {**BODY, "font_name": FONT, "font_size": FONT_PT}
     f = {
@@ -502,8 +506,10 @@ def _formats(wb):
         "head": wb.add_format({**base, **HEAD}),
         "cell": wb.add_format(base),
         "center": wb.add_format({**base, "align": "center"}),
-        "missing": wb.add_format({**base, "bg_color": "#FFC7CE", "font_color": "#9C0006", "bold": True}),
-        "fix": wb.add_format({**base, "bg_color": "#FFEB9C"}),
+        "missing": wb.add_format({**base, **MISSING}),
+        "missing_num": wb.add_format({**base, **MISSING, "align": "center"}),  # centred as the other rows' numbers
+        "fix": wb.add_format({**base, **FIX}),
+        "fix_num": wb.add_format({**base, **FIX, "align": "center"}),
         "pct": wb.add_format({**base, "num_format": "0.0%", "align": "center"}),
         "num": wb.add_format({**base, "align": "center"}),
         "bold": wb.add_format({**base, "bold": True}),
@@ -541,9 +547,9 @@ def _table_sheet(wb, f, name, title, headers, rows, status_col=None, row_format=
     cell, number = f["cell"], f["num"]
     write_string, write_number, write_blank = cell_writers(ws)
     for r, (values, cells, height) in enumerate(zip(rows, texts, xlsx_row_heights(texts, widths, FONT_PT)), start=2):
-        fmt = row_format(values) if row_format else None
+        key = row_format(values) if row_format else None  # a highlighted row's text and number formats
         ws.set_row(r, height)
-        text_format, number_format = fmt or cell, fmt or number
+        text_format, number_format = (f[key], f[key + "_num"]) if key else (cell, number)
         for c, (value, text) in enumerate(zip(values, cells)):
             # A str is its own text: only other values need the check for a number.
             if value is not text and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -631,7 +637,7 @@ def _sheet_detail(wb, f, s, paper=A4):
                                                 str(rec.received_at).replace("T", " "), "", *cells)))
     _table_sheet(wb, f, DETAIL_SHEET, f"{s.title}{DETAIL_SHEET}（{s.period.label}）", _headers(columns, DETAIL),
                  rows, status_col=_status_col(columns),
-                 row_format=(lambda v: f["missing"] if v[submission] == NOT_REPORTED else None)
+                 row_format=(lambda v: "missing" if v[submission] == NOT_REPORTED else None)
                  if submission is not None else None, paper=paper,
                  printed=len([c for c in columns if c.key not in CLERK_ONLY]))
 
@@ -669,7 +675,7 @@ def _sheet_submissions(wb, f, s, paper=A4):
     rows = [(i, r.name, r.state, r.tasks, r.received_at, LATE if r.late else "", r.file, r.file_time,
              "、".join(r.held), r.filler, r.phone, _remarks(r))
             for i, r in enumerate(s.recipients, start=1)]
-    fills = {NOT_REPORTED: f["missing"], TO_FIX: f["fix"]}
+    fills = {NOT_REPORTED: "missing", TO_FIX: "fix"}
     headers, rows = _shown(SUBMISSION_HEADERS, rows, always=lambda h: h[0] not in (H_FILE_TIME, H_HELD))
     _table_sheet(wb, f, SUBMISSIONS_SHEET, f"{s.title}{SUBMISSIONS_SHEET}（{s.period.label}）", tuple(headers),
                  rows, row_format=lambda v: fills.get(v[2]), paper=paper)
@@ -739,6 +745,7 @@ def _sheet_stats(wb, f, s):
     widths = [18] + [10] * (len(statuses) + 1)
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
+    ws.set_row(0, 26)  # the 14 pt title whole, as on the other sheets
     ws.merge_range(0, 0, 0, len(statuses) + 1, f"{s.title}{STATS_SHEET}（{s.period.label}）", f["title"])
     ws.write_string(1, 0, H_CATEGORY, f["head"])
     for c, status in enumerate(statuses, start=1):

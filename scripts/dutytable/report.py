@@ -177,7 +177,7 @@ def write_report(summary: Summary, config, today: dt.date) -> Path:
     document = open_template(config)
     attachment_heading(document, config.office, config.attachment, summary.title + "汇总表", today)
     add_paragraph(document, overview(summary, as_of(summary.period, today)), STYLE_BODY)
-    append_xml(document, _table_xml(summary, style_ids(document), config.partner_text))
+    append_xml(document, _table_xml(summary, style_ids(document), config.partner_text, config.departments))
     return save(document, report_paths(config, summary.period)[0])
 
 
@@ -261,29 +261,42 @@ def table_size(rows, widths) -> Length:
     return PT_S4 if average <= TABLE_ROOM_MM / 3 else PT_5
 
 
-def progress_lines(t: TaskSummary, partner_text: str = PARTNER_COLLAPSE) -> list:
+def written_names(t: TaskSummary, departments) -> dict:
+    """{unit: its name as the task's row writes it}, for the units the row names by another name ([aliases]:
+    区相关部门 for 区有关部门), so that the row's 推进情况 names them as its 责任单位 does."""
+    names = {}
+    for text in (t.task.leads_text, t.task.partners_text):
+        for token, _ in departments.tokens(text):
+            if departments.aliases.get(token, token) != token:
+                names[departments.aliases[token]] = token
+    return names
+
+
+def progress_lines(t: TaskSummary, partner_text: str = PARTNER_COLLAPSE, names: dict | None = None) -> list:
     """The 推进情况 of one task, one line per unit: the leads first, named, then the partners.
 
     A lead that has not reported says so; leads that disagree on the status each say theirs;
-    partners with the same text share one line naming them all.
+    partners with the same text share one line naming them all. ``names``: a unit's name as the row
+    writes it, where it differs (:func:`written_names`).
     """
+    names = names or {}
     lines = []
     leads = [u for u in t.units if u.role == ROLE_LEAD]
     partners = [u for u in t.units if u.role != ROLE_LEAD]
     for u in leads:
         role = f"{u.role}，{u.status}" if t.lead_statuses and u.reported else u.role
         text = _sentence(u.texts.get("progress", "")) if u.reported else f"{NOT_REPORTED}。"
-        lines.append(f"{u.recipient}（{role}）：{text or '未填写推进情况。'}")
+        lines.append(f"{names.get(u.recipient, u.recipient)}（{role}）：{text or '未填写推进情况。'}")
     if partner_text != PARTNER_OMIT:
         said = {}
         for u in partners:
             text = _sentence(u.texts.get("progress", "")) if u.reported else ""
             if text:
                 key = text if partner_text == PARTNER_COLLAPSE else f"{u.recipient}\0{text}"
-                said.setdefault(key, []).append(u.recipient)
-        for key, names in said.items():
-            lines.append(f"{'、'.join(names)}（{partners[0].role}）：{key.split(chr(0))[-1]}")
-    silent = [u.recipient for u in partners if not u.reported]
+                said.setdefault(key, []).append(names.get(u.recipient, u.recipient))
+        for key, units in said.items():
+            lines.append(f"{'、'.join(units)}（{partners[0].role}）：{key.split(chr(0))[-1]}")
+    silent = [names.get(u.recipient, u.recipient) for u in partners if not u.reported]
     if silent:
         lines.append(f"{'、'.join(silent)}（{partners[0].role}）：{NOT_REPORTED}。")
     return lines
@@ -303,7 +316,7 @@ def responsible(t: TaskSummary) -> str:
     return "\n".join(lines)
 
 
-def _table_xml(summary: Summary, ids: dict, partner_text: str = PARTNER_COLLAPSE) -> str:
+def _table_xml(summary: Summary, ids: dict, partner_text: str = PARTNER_COLLAPSE, departments=None) -> str:
     """附件1's table as WordprocessingML: one table, its column heads repeated on every page, each 大项 a band
     row ("一、提高质量水平") kept with its first task; 序号 runs 1…n.
 
@@ -312,7 +325,8 @@ def _table_xml(summary: Summary, ids: dict, partner_text: str = PARTNER_COLLAPSE
     """
     cell_style, head_style = ids[STYLE_CELL], ids[STYLE_HEAD]
     columns = summary.schema.at(REPORT)
-    texts = [[_task_text(t, c, n, partner_text) for c in columns] for n, t in enumerate(summary.tasks, start=1)]
+    texts = [[_task_text(t, c, n, partner_text, written_names(t, departments) if departments else {})
+              for c in columns] for n, t in enumerate(summary.tasks, start=1)]
     longest = max((text_width(t.task.item) for t in summary.tasks), default=0)
     small = table_size(texts, report_widths(columns, longest, rows=texts)) == PT_5
     size = PT_5 if small else PT_S4
@@ -346,14 +360,14 @@ def row_mm(texts, widths, size: Length) -> float:
 CENTRED = ("seq", "item")
 
 
-def _task_text(t: TaskSummary, c, n: int, partner_text: str) -> str:
+def _task_text(t: TaskSummary, c, n: int, partner_text: str, names: dict) -> str:
     """The text of one cell of a task's row in 附件1."""
     if c.key == "seq":
         return str(n)
     if c.key == "leads_text":
         return responsible(t)
     if c.key == "progress":
-        return "\n".join(progress_lines(t, partner_text))
+        return "\n".join(progress_lines(t, partner_text, names))
     if c.choices:
         return t.shown_status
     return str(t.value(c))
