@@ -441,6 +441,9 @@ def test_the_demo_attachment_prints_on_few_full_pages_with_every_category(demo_o
     assert all(b in text for b in bands)
     for task_id, seq, category, item, *_ in EXPECTED:
         assert item in text, item
+    raw = subprocess.run(["pdftotext", "-raw", str(out / A1.replace(".docx", ".pdf")), "-"], capture_output=True,
+                         text=True).stdout.splitlines()
+    assert [line for line in raw if line[:1] in tuple("，、。；：】）！？")] == []  # no line begins with a closing mark
 
 
 def test_in_the_demo_each_progress_cell_begins_with_its_lead(demo_outputs):
@@ -474,6 +477,19 @@ def test_the_printed_reminder_signs_as_the_standard_says(reported):
     assert date[1] - name[3] < 16
     number = [w for w in words if re.fullmatch(r"\d+", w[4]) and w[1] > (297 - 35) * MM]
     assert number and all(5 * MM < w[1] - (297 - 35) * MM < 9 * MM for w in number)  # 7 mm below the text
+
+
+def test_every_document_breaks_lines_the_chinese_way(reported):
+    """中文版式 on in each document, whatever the template: no line begins with ，、。】 nor ends with 【（."""
+    config, table, summary, written = reported
+    for path in written:
+        with zipfile.ZipFile(path) as z:
+            styles, settings = z.read("word/styles.xml").decode("utf-8"), z.read("word/settings.xml").decode("utf-8")
+        assert '<w:pPrDefault><w:pPr><w:kinsoku w:val="1"/>' in styles, path.name
+        before = re.search(r'<w:noLineBreaksBefore w:lang="zh-CN" w:val="([^"]*)"/>', settings)[1]
+        after = re.search(r'<w:noLineBreaksAfter w:lang="zh-CN" w:val="([^"]*)"/>', settings)[1]
+        assert all(ch in before for ch in "，、。；：】）”！？") and all(ch in after for ch in "【（“《"), path.name
+        assert settings.index("noLineBreaksAfter") < settings.index("noLineBreaksBefore")  # the schema's order
 
 
 def test_a_row_names_its_units_as_it_writes_them(reported):

@@ -264,7 +264,56 @@ def open_template(config) -> docx.document.Document:
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
+    chinese_line_breaking(document)
     return document
+
+
+# Chinese line-breaking (GB/T 15834): no line begins with a closing mark, none ends with an opening one.
+NO_BREAK_BEFORE = "!%),.:;?]}¢°·’”…‰′″℃、。〃〉》」』】〕〗〞︶︺︾﹀﹄﹚﹜﹞！＂％＇），．：；？］｝～￠"
+NO_BREAK_AFTER = "$([{£¥‘“〈《「『【〔〖〝﹙﹛﹝＄（［｛￡￥"
+
+
+def chinese_line_breaking(document) -> None:
+    """Word's 中文版式 rules on in ``document``, whatever its template says: every paragraph keeps the rules
+    (kinsoku, in the document defaults), with the marks of Chinese punctuation that may not begin or end a
+    line, so that a line never starts with "，" or "】" and 【示例】 keeps its mark."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = parse_xml(f"<w:docDefaults {nsdecls('w')}/>")
+        styles.insert(0, defaults)
+    ppr_default = defaults.find(qn("w:pPrDefault"))
+    if ppr_default is None:
+        ppr_default = parse_xml(f"<w:pPrDefault {nsdecls('w')}/>")
+        defaults.append(ppr_default)
+    ppr = ppr_default.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = parse_xml(f"<w:pPr {nsdecls('w')}/>")
+        ppr_default.append(ppr)
+    for old in ppr.findall(qn("w:kinsoku")):
+        ppr.remove(old)
+    # pPr's order: … keepNext … kinsoku, wordWrap, overflowPunct … : before any later element
+    later = next((c for c in ppr if c.tag in {qn(f"w:{t}") for t in (
+        "wordWrap", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing",
+        "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+        "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")}), None)
+    kinsoku = parse_xml(f'<w:kinsoku {nsdecls("w")} w:val="1"/>')
+    if later is None:
+        ppr.append(kinsoku)
+    else:
+        later.addprevious(kinsoku)
+    settings = document.settings.element
+    for name in ("noLineBreaksAfter", "noLineBreaksBefore"):
+        for old in settings.findall(qn(f"w:{name}")):
+            settings.remove(old)
+    after = settings.find(qn("w:characterSpacingControl"))
+    for name, marks in (("noLineBreaksBefore", NO_BREAK_BEFORE), ("noLineBreaksAfter", NO_BREAK_AFTER)):
+        # each right after characterSpacingControl: After ends up before Before, as the schema orders them
+        element = parse_xml(f'<w:{name} {nsdecls("w")} w:lang="zh-CN" w:val="{escape(marks, {chr(34): "&quot;"})}"/>')
+        if after is not None:
+            after.addnext(element)
+        else:
+            settings.append(element)
 
 
 def cell_xml(text: str, width_mm: float, style_id: str, merge: str | None = None, span: int = 1,
