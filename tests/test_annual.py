@@ -134,6 +134,7 @@ def test_indicators_sheet_with_values_per_period_and_a_chart(year):
     assert body["T0101-2"] == ["T0101-2", "产品质量", "工业产品生产许可证产品抽检平均合格率", "≥92%", "质监分局",
                                90, 91, 93, 93, "达标"]
     assert body["T0102-1"][5:] == ["未填报", "未填报", "未填报", None, "未填报"]
+    assert body["T0101-4"][3] == "达100%"  # the target as the table writes it, as in every output
     ws = openpyxl.load_workbook(written[0])["指标"]
     assert len(ws._charts) == 1
 

@@ -491,7 +491,7 @@ def _sheet_indicators(wb, f, s: AnnualSummary) -> None:
     for i in s.indicators:
         ind = i.indicator
         cells = [(ind.indicator_id, f["center"]), (i.item, f["cell"]), (ind.name, f["cell"]),
-                 (ind.target_text, f["center"]), (ind.owner, f["cell"])]
+                 (i.target, f["center"]), (ind.owner, f["cell"])]
         for p in s.periods:
             if p not in s.data_periods:
                 cells.append((NO_DATA, f[None]))

@@ -15,6 +15,7 @@ from operator import itemgetter
 from . import files
 from .config import STATUS_MAIN_LEAD, STATUS_WORST, clamp_day
 from .errors import DiskFullError, OutputError
+from .indicators import shown_target
 from .ledger import Ledger
 from .matching import of_period
 from .model import TaskChange
@@ -193,6 +194,7 @@ class IndicatorSummary:
     note: str
     status: str  # 达标, 未达标, 未填报
     series: dict  # period "YYYY-MM" -> value (None where not reported)
+    target: str = ""  # the target as every output prints it (indicators.shown_target)
 
 
 @dataclass
@@ -323,6 +325,7 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
                 len(r.assignments), late=when.days_late > 0, fixes=when.fixes, first_received=when.first,
                 held=lr.held))
     items = {t.task_id: t.item for t in table.tasks}
+    targets = {t.task_id: t.target for t in table.tasks}
     scored = []
     for ind in table.indicators:
         mine = latest.get(ind.owner)
@@ -331,7 +334,8 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
         series = {p: ((history[p].get(ind.owner).indicators or {}).get(ind.indicator_id, {}).get("value")
                       if history[p].get(ind.owner) else None) for p in periods}
         scored.append(IndicatorSummary(ind, items.get(ind.task_id, ""), actual, found.get("raw", ""),
-                                       found.get("note", ""), ind.score(actual), series))
+                                       found.get("note", ""), ind.score(actual), series,
+                                       shown_target(ind, targets.get(ind.task_id, ""))))
     return Summary(period=period, title=config.report_title(period), schema=schema, tasks=summaries,
                    recipients=states, detail=detail, indicators=scored, periods=periods)
 
@@ -705,7 +709,7 @@ def _sheet_indicators(wb, f, s, paper=A4):
     for i in s.indicators:
         ind = i.indicator
         actual = i.actual if i.actual is not None else (i.raw or "")
-        rows.append((ind.indicator_id, i.item, ind.name, ind.target_text, ind.owner, actual, i.status, i.note)
+        rows.append((ind.indicator_id, i.item, ind.name, i.target, ind.owner, actual, i.status, i.note)
                     + tuple("" if i.series[p] is None else i.series[p] for p in s.periods))
     ws = _table_sheet(wb, f, INDICATOR_SHEET, f"{s.title}量化指标完成情况（{s.period.label}）", headers, rows,
                       paper=paper)

@@ -242,6 +242,20 @@ def _split_rates(name):
     return [name]
 
 
+_RANGE_DASH = re.compile(r"(?<=\d)[–\-~](?=\d)")
+
+
+def printed_target(text: str) -> str:
+    """A target as an official table prints a range: 1～2家 (not 1–2家)."""
+    return _RANGE_DASH.sub("～", text)
+
+
+def shown_target(indicator: Indicator, target: str) -> str:
+    """The one writing of an indicator's target in every output: as the task's ``target`` text wrote it
+    (达100%, not ≥100% here and 达100% there), a range with ～."""
+    return printed_target(written_target(indicator, target))
+
+
 def written_target(indicator: Indicator, target: str) -> str:
     """The indicator's target as the table wrote it ("达100%", "≥92%", "71吨", "1-2家"); else :attr:`target_text`.
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -19,7 +18,6 @@ from docx.shared import Length, Pt
 from . import files
 from .config import PARTNER_COLLAPSE, PARTNER_OMIT
 from .consolidate import Summary, TaskSummary, as_of, summarize
-from .indicators import written_target
 from .schema import (
     H_ATTAINMENT,
     H_IND_NAME,
@@ -375,12 +373,6 @@ def _task_text(t: TaskSummary, c, n: int, partner_text: str, names: dict) -> str
 
 INDICATOR_COLUMNS = ((H_SEQ, 11), (H_ITEM, 28), (H_IND_NAME, 0), (H_IND_TARGET, 26), ("截至{month}\n完成", 26),
                      (H_ATTAINMENT, 18), (H_UNIT, 24))
-_RANGE_DASH = re.compile(r"(?<=\d)[–\-~](?=\d)")
-
-
-def printed_target(text: str) -> str:
-    """A target as an official table prints a range: 1～2家 (not 1–2家)."""
-    return _RANGE_DASH.sub("～", text)
 
 
 def _indicator_table_xml(summary: Summary, ids: dict) -> str:
@@ -393,12 +385,10 @@ def _indicator_table_xml(summary: Summary, ids: dict) -> str:
     head = "".join(cell_xml(name.format(month=month), w, head_style, center=True, small=True)
                    for (name, _), w in zip(INDICATOR_COLUMNS, widths))
     rows = [f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>']
-    targets = {t.task.task_id: t.task.target for t in summary.tasks}
     for n, i in enumerate(summary.indicators, start=1):
         ind = i.indicator
         actual = "" if i.actual is None else f"{i.actual:g}{'个行政村' if ind.unit == '行政村' else ind.unit}"
-        written = printed_target(written_target(ind, targets.get(ind.task_id, "")))  # as the table wrote it
-        values = (str(n), i.item, ind.name, written, actual or i.raw, i.status, ind.owner)
+        values = (str(n), i.item, ind.name, i.target, actual or i.raw, i.status, ind.owner)
         cells = "".join(cell_xml(v, w, cell_style, center=c != 2, small=True)
                         for c, (v, w) in enumerate(zip(values, widths)))
         rows.append(f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>')
