@@ -480,7 +480,7 @@ def test_the_printed_reminder_signs_as_the_standard_says(reported):
     assert number and all(5 * MM < w[1] - (297 - 35) * MM < 9 * MM for w in number)  # 7 mm below the text
 
 
-def test_every_document_breaks_lines_the_chinese_way(reported):
+def test_every_document_breaks_lines_the_chinese_way_and_says_nothing_of_the_template(reported):
     """中文版式 on in each document, whatever the template: no line begins with ，、。】 nor ends with 【（."""
     config, table, summary, written = reported
     for path in written:
@@ -491,6 +491,9 @@ def test_every_document_breaks_lines_the_chinese_way(reported):
         after = re.search(r'<w:noLineBreaksAfter w:lang="zh-CN" w:val="([^"]*)"/>', settings)[1]
         assert all(ch in before for ch in "，、。；：】）”！？") and all(ch in after for ch in "【（“《"), path.name
         assert settings.index("noLineBreaksAfter") < settings.index("noLineBreaksBefore")  # the schema's order
+        with zipfile.ZipFile(path) as z:  # nothing of the template's own application, pages or template name
+            assert z.read("docProps/app.xml").decode("utf-8").endswith(
+                "<Application>dutytable</Application><DocSecurity>0</DocSecurity></Properties>"), path.name
 
 
 def test_a_row_names_its_units_as_it_writes_them(reported):

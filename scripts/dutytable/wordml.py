@@ -237,8 +237,18 @@ def as_of_line(document, text: str) -> None:
     paragraph.paragraph_format.first_line_indent = 0
 
 
+# docProps/app.xml as the tool writes it: the template's own (its application, page and word counts,
+# company, template name) does not describe the document.
+APP_PROPERTIES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://schemas.'
+                  'openxmlformats.org/officeDocument/2006/extended-properties"><Application>dutytable'
+                  '</Application><DocSecurity>0</DocSecurity></Properties>').encode("utf-8")
+
+
 def save(document, path):
     """Write ``document`` to ``path`` atomically; returns ``path``."""
+    for part in document.part.package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = APP_PROPERTIES
     with files.atomic_path(path) as tmp:
         document.save(str(tmp))
     return path
