@@ -239,9 +239,9 @@ def as_of_line(document, text: str) -> None:
 
 # docProps/app.xml as the tool writes it: the template's own (its application, page and word counts,
 # company, template name) does not describe the document.
-APP_PROPERTIES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://schemas.'
-                  'openxmlformats.org/officeDocument/2006/extended-properties"><Application>dutytable'
-                  '</Application><DocSecurity>0</DocSecurity></Properties>').encode("utf-8")
+APP_PROPERTIES = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://schemas.'
+                  b'openxmlformats.org/officeDocument/2006/extended-properties"><Application>dutytable'
+                  b'</Application><DocSecurity>0</DocSecurity></Properties>')
 
 
 def save(document, path):
