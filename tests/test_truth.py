@@ -13,11 +13,12 @@ import openpyxl
 import pytest
 from conftest import ROOT, run_script
 from dutytable.config import load_config
-from dutytable.consolidate import consolidate, summarize, task_status
+from dutytable.consolidate import consolidate
 from dutytable.errors import ConfigError
 from dutytable.inbox import Collector, summary_lines
 from dutytable.model import Period
 from dutytable.report import overview
+from dutytable.summary import summarize, task_status
 from returns import COLUMNS, FIRST_ROW, OLD, age, fill, prepare
 
 P = Period(2010, 11)
