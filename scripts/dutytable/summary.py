@@ -12,10 +12,11 @@ from collections import namedtuple
 from dataclasses import dataclass, field
 
 from .config import STATUS_MAIN_LEAD, STATUS_WORST, clamp_day
+from .indicators import Indicator
 from .ledger import Ledger
 from .matching import of_period
-from .model import TaskChange
-from .schema import ANSWER, EXTRA, TASK
+from .model import Task, TaskChange
+from .schema import ANSWER, EXTRA, TASK, Schema
 from .table import deadline_column, parse_deadline
 from .vocab import (
     ATTAINMENT,
@@ -27,6 +28,7 @@ from .vocab import (
     ROLE_LEAD,
     TO_FIX,
     UNCLEAR,
+    Period,
     counted,
 )
 from .warning import LIGHT_GREEN, Light, light, light_counts, light_groups
@@ -48,7 +50,7 @@ class UnitAnswer:
 
 @dataclass(frozen=True)
 class TaskSummary:
-    task: object  # model.Task
+    task: Task
     status: str  # by config.status_rule from the leads' statuses: a completion status, "完成（待核实）", or 未报送
     lead_statuses: str  # "质监分局：已完成；药监分局：未报送" when leads differ (未报送 included), else ""
     combined: dict[str, str]  # answer column key -> "质监分局：…；药监分局：…。" (leads first)
@@ -141,7 +143,7 @@ def returns_by_unit(rows: list, aliases: dict) -> ReturnsByUnit:
 
 @dataclass(frozen=True)
 class IndicatorSummary:
-    indicator: object  # indicators.Indicator
+    indicator: Indicator
     item: str  # the task's 工作内容
     actual: float | None  # None when not reported or unreadable
     raw: str
@@ -152,12 +154,12 @@ class IndicatorSummary:
 
 @dataclass(frozen=True)
 class Summary:
-    period: object  # model.Period
+    period: Period
     title: str
-    schema: object  # schema.Schema
+    schema: Schema
     tasks: list[TaskSummary]  # in table order
     recipients: list[RecipientState]  # in recipient order
-    detail: list  # one DetailRow (a namedtuple) per (task, recipient), leads first within a task
+    detail: list[tuple]  # one DetailRow (a namedtuple) per (task, recipient), leads first within a task
     indicators: list[IndicatorSummary] = field(default_factory=list)  # in table order
     periods: list[str] = field(default_factory=list)  # "YYYY-MM" of the series, up to this period
     day: dt.date | None = None  # the day the summary speaks of (:func:`as_of`)
