@@ -11,7 +11,7 @@ import golden
 
 def _lines(entry):
     if isinstance(entry, dict):
-        return [f"[{sheet}] {row}" for sheet, rows in entry.items() for row in rows]
+        return [f"[{sheet}] {row}" for sheet, rows in sorted(entry.items()) for row in rows]
     return list(entry)
 
 
