@@ -49,11 +49,12 @@ def archived_files(folders) -> list[tuple[str, Path, str, bool]]:
     return found
 
 
-def open_ledger(path: Path, base: Path, folders, examine, now) -> tuple[Ledger, str]:
+def open_ledger(path: Path, base: Path, folders, examine, now, judge=None) -> tuple[Ledger, str]:
     """The ledger at ``path``, rebuilt from the files in ``folders`` when it is missing, empty or damaged.
 
     Args:
-        examine: ``(path, original name) -> inbox.Examined``, the collector's examiner.
+        examine: ``(path, original name) -> examine.Examined``, the collector's examiner.
+        judge: the collector's rule of a return's standing (:meth:`Ledger.record_many`).
         now: the clock, for the name a damaged ledger is set aside under.
 
     Returns:
@@ -84,7 +85,7 @@ def open_ledger(path: Path, base: Path, folders, examine, now) -> tuple[Ledger, 
     aside = _set_aside(path, now()) if path.exists() else None
     ledger = Ledger(path, base)
     try:
-        held = _record(ledger, found, examine)
+        held = _record(ledger, found, examine, judge)
     except BaseException:
         ledger.close()
         raise
@@ -111,7 +112,7 @@ def require(config) -> None:
                           f"{len(found)} 份文件：请先运行 python scripts/collect.py 按它们重建台账，再汇总或出报告。")
 
 
-def _record(ledger: Ledger, found, examine) -> list[str]:
+def _record(ledger: Ledger, found, examine, judge) -> list[str]:
     """Record each archived file as the collector did when it arrived: same receipt time, same verdict.
 
     Returns:
@@ -128,7 +129,7 @@ def _record(ledger: Ledger, found, examine) -> list[str]:
         if received != last:  # files received at one moment were collected together; others at other runs
             ledger.new_run()
             last = received
-        drops = ledger.record_many([(ex, stored, stored, received, duplicate, None)])
+        drops = ledger.record_many([(ex, stored, stored, received, duplicate, None)], judge)
         ledger.mark_done_many(drops)
         if ex.standing == HELD and not duplicate:
             held.append(stored.name)
