@@ -78,14 +78,16 @@ def open_ledger(path: Path, base: Path, folders, examine, now, judge=None) -> tu
             raise LedgerError(f"收文台账 {path} {state}，没有改动它；{where} 中也没有可据以重建的文件。"
                               "请从备份恢复该文件；如果还没有收取过任何报送，把它改名移走后再运行即可。") from damage
         return Ledger(path, base), ""  # the first run: nothing was ever recorded
-    changed = next((p for _, p, _, _ in found if files.sha256_file(p)[:12] != _ARCHIVED.fullmatch(p.name)[2]), None)
+    examined = _examined(found, examine)  # each archived file read once: examined, and its digest checked
+    changed = next((p for (_, p, _, _), ex in zip(found, examined)
+                    if ex.sha256[:12] != _ARCHIVED.fullmatch(p.name)[2]), None)
     if changed is not None:
         raise LedgerError(f"收文台账 {path} {state}，而 {changed} 的内容与文件名中的内容编号不符（归档后被改动过），"
                           f"不能按 {where} 重建台账；请从备份恢复 {path} 后再运行。")
     aside = _set_aside(path, now()) if path.exists() else None
     ledger = Ledger(path, base)
     try:
-        held = _record(ledger, found, examine, judge)
+        held = _record(ledger, found, examined, judge)
     except BaseException:
         ledger.close()
         raise
@@ -112,15 +114,24 @@ def require(config) -> None:
                           f"{len(found)} 份文件：请先运行 python scripts/collect.py 按它们重建台账，再汇总或出报告。")
 
 
-def _record(ledger: Ledger, found, examine, judge) -> list[str]:
+def _examined(found, examine) -> list:
+    """Each archived file examined, what only a marked copy needs let go (none is written when rebuilding)."""
+    examined = []
+    for _received, stored, name, _duplicate in found:
+        ex = examine(stored, name)
+        ex.fill, ex.marked = None, b""
+        examined.append(ex)
+    return examined
+
+
+def _record(ledger: Ledger, found, examined, judge) -> list[str]:
     """Record each archived file as the collector did when it arrived: same receipt time, same verdict.
 
     Returns:
         The names of the returns held as 待确认 (a clerk's earlier --accept is not in the archive).
     """
     last, held = None, []
-    for received, stored, name, duplicate in found:
-        ex = examine(stored, name)
+    for (received, stored, _name, duplicate), ex in zip(found, examined):
         ex.received_at = received
         known = ledger.known(ex.sha256)
         duplicate = known is not None and known[1] != REJECTED
