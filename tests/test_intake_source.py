@@ -131,3 +131,37 @@ def test_collecting_a_mailbox_leaves_the_inbox_folder_alone(mailed):
     assert list(outside) == ["质监分局.xlsx"] and (inbox / "质监分局.xlsx").stat().st_mtime_ns == mtime_before
     db = sqlite3.connect(config.ledger)
     assert db.execute("SELECT count(*) FROM returns WHERE recipient = '质监分局'").fetchone() == (0,)
+
+
+def _accepted(answered: int):
+    from dutytable.examine import Examined
+
+    return Examined(path="", original_name="新.xlsx", sha256="", size=0, mtime=0.0, received_at="", verdict="有效",
+                    recipient="环保局", period="2010-11", answered=answered)
+
+
+@pytest.mark.parametrize("counting, expected", [
+    (None, ("", "")),  # the unit's first return counts
+    (("旧.xlsx", 4, False), ("", "旧.xlsx")),  # as many tasks, an earlier run's: replaces it
+    (("旧.xlsx", 5, False), ("待确认", "旧.xlsx")),  # fewer tasks than the one that counts: held
+    (("旧.xlsx", 3, True), ("待确认", "旧.xlsx")),  # received at the same run: which came later cannot be told
+])
+def test_the_collect_run_decides_what_is_held_for_the_clerk(counting, expected):
+    from dutytable.collect import standing
+
+    ex = _accepted(4)
+    standing(ex, counting)
+    assert (ex.standing, ex.replaces) == expected
+
+
+def test_the_ledger_stores_the_standing_it_is_given_and_leaves_the_return_alone(tmp_path):
+    from dutytable.ledger import Ledger
+
+    with Ledger(tmp_path / "台账.db", tmp_path) as ledger:
+        first, second = _accepted(4), _accepted(1)
+        first.sha256, second.sha256, second.standing = "a" * 64, "b" * 64, "已确认"
+        ledger.record_many([(first, tmp_path / "a.xlsx", tmp_path / "a.xlsx", "2010-11-20T09:00:00", False, None),
+                            (second, tmp_path / "b.xlsx", tmp_path / "b.xlsx", "2010-11-20T09:00:00", False, None)])
+        assert (second.standing, second.replaces) == ("已确认", "")
+        assert ledger.db.execute("SELECT sha256, standing FROM returns ORDER BY id").fetchall() == [
+            ("a" * 64, ""), ("b" * 64, "已确认")]

@@ -34,9 +34,6 @@ class Staged(Folder):
     """The members of zips unpacked by the archive (inbox/.解压/<zip sha12>_<zip name>/member): written by the
     run itself, so never waited for; received when their zip was (:meth:`zip_digest` finds it in the ledger)."""
 
-    def __init__(self, root: Path) -> None:
-        super().__init__(root)
-
     def received_at(self, path: Path) -> str | None:
         return None  # the zip's receipt time, which the ledger keeps
 
@@ -98,7 +95,7 @@ class Archive:
             return self.rejected / name(head)
         return self.archive / ex.period / files.safe_filename(ex.recipient) / name(head)
 
-    def put(self, source, dest, sha):
+    def put(self, source, dest: Path, sha: str) -> Path | None:
         """Link (or copy) ``source`` to ``dest``; an identical file already there counts as done.
 
         Returns:
@@ -153,7 +150,7 @@ class Archive:
         files.atomic_write_bytes(path, ex.marked or build_form(spec))
         return path
 
-    def unpack(self, source, ex: Examined):
+    def unpack(self, source, ex: Examined) -> bool | None:
         """Extract a zip's members into the staging folder; False (and ``ex`` rejected) when it is unsafe, None
         when it no longer has the content examined (nothing extracted)."""
         target = self.staged.root / files.safe_filename(Path(ex.original_name).stem, prefix=f"{ex.sha256[:12]}_")

@@ -194,12 +194,14 @@ def _answers(form, headers) -> tuple:
 _WORKER_EXPECTATIONS = None
 
 
-def set_worker_expectations(expectations):
+def set_worker_expectations(expectations: Expectations) -> None:
+    """A worker process's expectations, set once when it starts."""
     global _WORKER_EXPECTATIONS
     _WORKER_EXPECTATIONS = expectations
 
 
-def examine_in_worker(path, name):
+def examine_in_worker(path, name: str) -> Examined:
+    """:func:`examine_safely` in a worker, with the expectations it was started with."""
     return examine_safely(path, name, _WORKER_EXPECTATIONS)
 
 
@@ -219,7 +221,8 @@ def examine_safely(path, original_name: str, expectations: Expectations) -> Exam
                            "请对方用下发的填报表重新填写后发回。")
 
 
-def reject(ex, reason):
+def reject(ex: Examined, reason: str) -> Examined:
+    """``ex`` rejected (退回) for ``reason``, its only problem."""
     ex.verdict = REJECTED
     ex.problems = [reason]
     return ex

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from .vocab import AFTER_REPORT, EMPTY, HELD, REJECTED, TO_FIX, VALID
@@ -101,7 +102,7 @@ def _replacing(e) -> str:
     return e.original_name
 
 
-def progress_printer(stream=None):
+def progress_printer(stream=None) -> Callable[[int, int], None] | None:
     """A one-line progress bar on a terminal; nothing when output is redirected."""
     stream = stream or sys.stderr
     if not getattr(stream, "isatty", lambda: False)():
