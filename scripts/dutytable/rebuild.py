@@ -12,6 +12,7 @@ the ledger from a backup.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import re
 from pathlib import Path
@@ -127,23 +128,24 @@ def _examined(found, examine) -> list:
 def _record(ledger: Ledger, found, examined, judge) -> list[str]:
     """Record each archived file as the collector did when it arrived: same receipt time, same verdict.
 
+    Files received at one moment were collected together, one transaction for them; others at other runs.
+
     Returns:
         The names of the returns held as 待确认 (a clerk's earlier --accept is not in the archive).
     """
-    last, held = None, []
-    for (received, stored, _name, duplicate), ex in zip(found, examined):
-        ex.received_at = received
-        known = ledger.known(ex.sha256)
-        duplicate = known is not None and known[1] != REJECTED
-        if duplicate:
-            ex.repeats = known[2]
-        if received != last:  # files received at one moment were collected together; others at other runs
-            ledger.new_run()
-            last = received
-        drops = ledger.record_many([(ex, stored, stored, received, duplicate, None)], judge)
-        ledger.mark_done_many(drops)
-        if ex.standing == HELD and not duplicate:
-            held.append(stored.name)
+    seen, held = {}, []  # seen: sha256 -> original name, of the returns recorded so far that are not rejected
+    for received, group in itertools.groupby(zip(found, examined), key=lambda pair: pair[0][0]):
+        items = []
+        for (_received, stored, _name, _duplicate), ex in group:
+            ex.received_at = received
+            ex.repeats = seen.get(ex.sha256)  # the ledger is new: it knows only what was recorded here
+            duplicate = ex.repeats is not None
+            if not duplicate and ex.verdict != REJECTED:
+                seen[ex.sha256] = ex.original_name
+            items.append((ex, stored, stored, received, duplicate, None))
+        ledger.new_run()
+        ledger.mark_done_many(ledger.record_many(items, judge))
+        held += [stored.name for ex, stored, _, _, duplicate, _ in items if ex.standing == HELD and not duplicate]
     return held
 
 
