@@ -526,6 +526,20 @@ def test_the_year_workbook_prints_its_chart_and_every_cell_whole(year):
     assert clipped_cells(written[0]) == []
     from printcheck import printed_sizes
     assert printed_sizes(written[0]) == {"任务进度": 10.0, "单位报送": 10.0, "指标": 10.0}  # 宋体 10 pt, fitted
+    from printcheck import page_room, printed_pages
+    wb = openpyxl.load_workbook(written[0])
+    for name in ("任务进度", "单位报送"):  # the note under a table never on a page of its own
+        ws = wb[name]
+        pages = printed_pages(ws, 3)
+        assert all(height <= page_room(ws) for _, height in pages), name
+        assert all(sum(isinstance(ws.cell(r, 1).value, (int, str)) and ws.cell(r, 2).value is not None for r in rows)
+                   >= 2 for rows, _ in pages), (name, [len(r) for r, _ in pages])
+    from dutytable.xlsx import page_breaks
+    # 21 rows of 18.5 pt fill a page (465.6 pt of it); the blank row and the note under them would take the next
+    # page alone (a break before the blank row, at 23): they stay with the last two units
+    heights = [26, 33] + [18.5] * 21 + [15, 33]
+    assert page_breaks(heights, 2, 33, 480) == [23] and page_breaks(heights, 2, 33, 480, tail=2) == [21]
+    assert page_breaks([26, 33] + [18.5] * 10 + [15, 33], 2, 33, 480, tail=2) == []
 
 
 def test_statuses_that_need_attention_are_bold_in_the_year_workbook_and_attachment(year):

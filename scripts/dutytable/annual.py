@@ -82,10 +82,13 @@ from .wordml import (
     table_xml,
 )
 from .xlsx import (
+    DEFAULT_ROW_PT,
     body,
     colour_formats,
     freeze_and_filter,
+    landscape_room,
     new_workbook,
+    page_breaks,
     print_landscape,
     row_height,
     table_formats,
@@ -409,8 +412,10 @@ def _sheet(wb, f, name: str, title: str, headers: list, rows: list) -> object:
     """
     ws = table_head(wb, f, name, title, headers, least_lines=2)
     widths = [width for _, width in headers]
+    ws.heights = [26, row_height([h for h, _ in headers], widths, least_lines=2)]  # each row's, for page breaks
     for r, cells in enumerate(rows, start=2):
-        ws.set_row(r, row_height([v if isinstance(v, str) else "" for v, _ in cells], widths))
+        ws.heights.append(row_height([v if isinstance(v, str) else "" for v, _ in cells], widths))
+        ws.set_row(r, ws.heights[-1])
         for c, (value, fmt) in enumerate(cells):
             if value is None or value == "":
                 ws.write_blank(r, c, None, fmt)
@@ -419,15 +424,20 @@ def _sheet(wb, f, name: str, title: str, headers: list, rows: list) -> object:
             else:
                 ws.write_string(r, c, str(value), fmt)
     freeze_and_filter(ws, len(rows), len(headers))
-    print_landscape(ws, widths, repeat_row=1, repeat_columns=2)
+    ws.scale = print_landscape(ws, widths, repeat_row=1, repeat_columns=2)
     return ws
 
 
 def _notes(ws, f, s: AnnualSummary, row: int, widths: list, lines: list) -> None:
-    for line in lines + s.no_data_notes:
+    """The lines under a table, after a blank row; the page breaks keep them with its last row."""
+    notes = lines + s.no_data_notes
+    ws.heights.append(DEFAULT_ROW_PT)
+    for line in notes:
+        ws.heights.append(row_height([line], [sum(widths)]))
         ws.merge_range(row, 0, row, len(widths) - 1, line, f["note"])
-        ws.set_row(row, row_height([line], [sum(widths)]))
+        ws.set_row(row, ws.heights[-1])
         row += 1
+    ws.set_h_pagebreaks(page_breaks(ws.heights, 2, ws.heights[1], landscape_room(ws.scale), tail=1 + len(notes)))
 
 
 def _sheet_tasks(wb, f, s: AnnualSummary) -> None:

@@ -69,6 +69,7 @@ def print_a4(ws, landscape: bool = True, fit_width: bool = True, repeat_row: int
 PAPER_WIDTH_IN = {A4: 297 / 25.4, A3: 420 / 25.4}
 SIDE_MARGIN_IN = 0.3
 PX_PER_IN = 96
+TOP_MARGIN_IN, BOTTOM_MARGIN_IN = 0.5, 0.6  # of a landscape table sheet (print_landscape)
 LEAST_SCALE = 90  # below this a sheet's 10 pt text prints under 9 pt: it runs on to a second page width instead
 
 
@@ -92,7 +93,7 @@ def print_landscape(ws, widths, paper: int = A4, repeat_row: int | None = None,
     """
     ws.set_landscape()
     ws.set_paper(paper)
-    ws.set_margins(left=SIDE_MARGIN_IN, right=SIDE_MARGIN_IN, top=0.5, bottom=0.6)
+    ws.set_margins(left=SIDE_MARGIN_IN, right=SIDE_MARGIN_IN, top=TOP_MARGIN_IN, bottom=BOTTOM_MARGIN_IN)
     scale = print_scale(widths, paper)
     if scale >= LEAST_SCALE:
         ws.set_print_scale(scale)
@@ -120,14 +121,23 @@ def fit_scale(widths, paper: int = A4, side_in: float = SIDE_MARGIN_IN) -> float
     return min(100, math.floor(room * 100 / sum(column_px(w) for w in widths))) / 100
 
 
-def page_breaks(heights, first: int, repeat_pt: float, room_pt: float) -> list:
+def landscape_room(scale: int, paper: int = A4) -> float:
+    """A :func:`print_landscape` page's printable height (pt) at the sheet's own size, printed at ``scale`` %."""
+    return (PAPER_HEIGHT_IN[paper] - TOP_MARGIN_IN - BOTTOM_MARGIN_IN) * 72 * 100 / scale
+
+
+def page_breaks(heights, first: int, repeat_pt: float, room_pt: float, tail: int = 0) -> list:
     """The rows (0-based) that begin a printed page, for rows of ``heights`` (pt, every row from the first),
     the body from row ``first``, a repeated header ``repeat_pt`` tall on each page after the first, and
     ``room_pt`` of page (at the sheet's own size, before the print scale).
 
     Each page takes the rows that fit (of :data:`PAGE_SLACK` of the room); when the last page would hold a
-    single row, the page before gives it its last row, if the two fit.
+    single row, the page before gives it its last row, if the two fit. The last ``tail`` rows (a blank row and
+    the notes under a table) stay with the row above them, never on a page of their own.
     """
+    if tail:
+        cut = len(heights) - tail - 1
+        return page_breaks([*heights[:cut], sum(heights[cut:])], first, repeat_pt, room_pt)
     room = room_pt * PAGE_SLACK
     breaks, used = [], sum(heights[:first])
     for r in range(first, len(heights)):
