@@ -234,7 +234,7 @@ DEFAULT = Schema(
         _c("plans", H_PLANS, ANSWER, form=20, summary=13, detail=16),
         _c("missing", H_MISSING, COMPUTED, summary=11),
         _c("filler", H_FILLER, COMPUTED, detail=7),
-        _c("phone", H_PHONE, COMPUTED, detail=11),
+        _c("phone", H_PHONE, COMPUTED, detail=13),
         _c("file", H_FILE, COMPUTED, detail=14),
         _c("received_at", H_RECEIVED, COMPUTED, detail=17),
     ),
