@@ -528,6 +528,8 @@ def test_the_year_workbook_prints_its_chart_and_every_cell_whole(year):
     assert printed_sizes(written[0]) == {"任务进度": 10.0, "单位报送": 10.0, "指标": 10.0}  # 宋体 10 pt, fitted
     from printcheck import page_room, printed_pages
     wb = openpyxl.load_workbook(written[0])
+    # the column unit is 宋体 10's digit, as in the 汇总表: no reader without Calibri widens the columns
+    assert (wb._fonts[0].name, wb._fonts[0].sz) == ("宋体", 10)
     for name in ("任务进度", "单位报送"):  # the note under a table never on a page of its own
         ws = wb[name]
         pages = printed_pages(ws, 3)

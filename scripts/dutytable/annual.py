@@ -385,7 +385,9 @@ def report_path(config, year: int) -> Path:
 def write_workbook(s: AnnualSummary, path) -> None:
     """Write 任务进度, 单位报送 and 指标 atomically."""
     with files.atomic_path(path) as tmp:
-        wb = new_workbook(tmp)
+        # 宋体 10 the default, as the 汇总表's: a column unit is its digit, whatever fonts a PC lacks (without
+        # Calibri a reader widens every column of a Calibri workbook and prints its text a quarter smaller)
+        wb = new_workbook(tmp, font={"font_name": "宋体", "font_size": 10})
         wb.set_properties({"title": f"{s.title}年度汇总", "comments": f"{s.year}年 {len(s.data_periods)} 期"})
         f = _formats(wb)
         _sheet_tasks(wb, f, s)
