@@ -519,18 +519,21 @@ def _write_list(path, specs, names, config, period):
         cell = wb.add_format(BODY)
         ws = wb.add_worksheet(DIST_SHEET)
         headers = ((H_SEQ, 6), (H_UNIT, 16), ("文件名", 30), (ROLE_LEAD + H_TASKS, 10), (ROLE_PARTNER + H_TASKS, 10),
-                   (H_ID, 40), (H_DEADLINE, 14), ("发出日期", 12), (H_REMARKS, 20))
+                   (H_ID, 50), (H_DEADLINE, 15), ("发出日期", 10), (H_REMARKS, 13))
         for c, (h, w) in enumerate(headers):
             ws.set_column(c, c, w)
             ws.write_string(0, c, h, head)
+        widths = [w for _, w in headers]
         for r, (spec, name) in enumerate(zip(specs, names), start=1):
             leads = sum(1 for row in spec.rows if row.role == ROLE_LEAD)
+            ids = "、".join(row.task_id for row in spec.rows)
+            ws.set_row(r, row_height(["", spec.recipient, name, "", "", ids, spec.deadline], widths, 11))
             ws.write_number(r, 0, r, cell)
             ws.write_string(r, 1, spec.recipient, cell)
             ws.write_string(r, 2, name, cell)
             ws.write_number(r, 3, leads, cell)
             ws.write_number(r, 4, len(spec.rows) - leads, cell)
-            ws.write_string(r, 5, "、".join(row.task_id for row in spec.rows), cell)
+            ws.write_string(r, 5, ids, cell)
             ws.write_string(r, 6, spec.deadline, cell)
             ws.write_blank(r, 7, None, cell)
             ws.write_blank(r, 8, None, cell)
