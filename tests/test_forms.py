@@ -238,8 +238,7 @@ def test_every_form_prints_its_answers_at_ten_and_a_half_points_and_no_page_with
         if ws.max_row > 6:
             assert min(pages_of[name]) >= 2, (name, pages_of[name])
     assert pages_of["质监分局"] == [3, 3, 3, 2] and pages_of["园区办"] == [3, 2, 3, 3, 3]
-    from printcheck import printed_sizes
-    from printcheck import clipped_cells
+    from printcheck import clipped_cells, printed_sizes
     assert printed_sizes(generated.list_path) == {"分发清单": 10.01}  # 11 pt at 91 %
     assert clipped_cells(generated.list_path) == []  # each row as tall as its list of tasks
     assert pages_of["经发局"] == [3, 3]  # 6 tasks; and 4 would print 2 and 2, never 3 and 1
