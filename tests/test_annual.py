@@ -11,7 +11,8 @@ import pytest
 from conftest import SEED_TABLE, needs_libreoffice, open_in_excel, run_script, seed_tool, set_section
 from docx.shared import Mm
 from dutytable import pipeline
-from dutytable.annual import UnitMonth, make_annual, report_path, summarize_year, workbook_path
+from dutytable.annual import UnitMonth, make_annual, summarize_year, workbook_path
+from dutytable.annual_word import report_path
 from dutytable.cli import Annual, main
 from dutytable.collect import Collector
 from dutytable.config import Assessment, load_config
@@ -194,7 +195,7 @@ def test_the_latest_value_is_one_rule_for_progress_and_indicators(tmp_path_facto
 
 
 def test_the_word_attachment_in_the_tables_order_and_a_year_of_twelve_months(tmp_path_factory):
-    from dutytable.annual import word_columns
+    from dutytable.annual_word import word_columns
     workdir = _fresh(tmp_path_factory, "order")
     path = workdir / "config.ini"
     path.write_text(path.read_text(encoding="utf-8").replace("annual_order = rank", "annual_order = table"),
