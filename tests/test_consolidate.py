@@ -233,13 +233,12 @@ def test_no_returns_at_all(workdir):
     assert path == workbook_path(config, P) and path.exists()
 
 
-def test_one_writing_of_a_target_in_the_workbook_the_form_and_the_attachment(cycle):
+def test_one_writing_of_a_target_in_the_workbook_and_the_attachment(cycle):
     config, table, path, summary, note = cycle
-    from dutytable.forms import specs_for
     sheet = {r[0]: r[3] for r in openpyxl.load_workbook(path)["指标"].iter_rows(min_row=3, values_only=True) if r[0]}
-    form = {i[0]: i[3] for s in specs_for(table, config, P) for i in s.indicators}
-    assert sheet["T0101-4"] == form["T0101-4"] == "达100%" and sheet["T0101-2"] == form["T0101-2"] == "≥92%"
+    assert sheet["T0101-4"] == "达100%" and sheet["T0101-2"] == "≥92%"  # as 附件2 prints them
     assert sheet["T0303-3"] == "1～2家"  # a range as the official table prints it
+    assert {i.indicator.indicator_id: i.target for i in summary.indicators}["T0101-4"] == "达100%"
 
 
 def test_every_sheet_prints_its_text_at_9_points_or_more_the_detail_without_the_clerks_columns(cycle, tmp_path):

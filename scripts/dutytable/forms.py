@@ -23,7 +23,6 @@ from pathlib import Path
 
 from . import __version__, files
 from .errors import NotAFormError, OutputError
-from .indicators import shown_target
 from .pool import worker_pool
 from .schema import (
     DEFAULT,
@@ -141,7 +140,7 @@ class FormSpec:
     schema: Schema
     rows: tuple  # LockedRow, in task order
     fill: FormFill = field(default_factory=FormFill)  # for a copy sent back for correction
-    indicators: tuple = ()  # ((indicator_id, task_id, name, target as shown, unit), ...) this recipient reports
+    indicators: tuple = ()  # ((indicator_id, task_id, name, target_text, unit), ...) this recipient reports
 
     @property
     def columns(self) -> list:
@@ -181,10 +180,9 @@ def specs_for(table, config, period, recipients=None) -> list:
     deadline, title = cn_date(config.deadline(period)), config.form_title(period)
     locked = locked_columns(table.schema)
     owned = {}
-    targets = {t.task_id: t.target for t in table.tasks}
-    for ind in table.indicators:  # the target written as every output writes it (达100%)
+    for ind in table.indicators:  # the tool's own wording (≥100%): a return's value is checked against it as read
         owned.setdefault(ind.owner, []).append(
-            (ind.indicator_id, ind.task_id, ind.name, shown_target(ind, targets.get(ind.task_id, "")), ind.unit))
+            (ind.indicator_id, ind.task_id, ind.name, ind.target_text, ind.unit))
     shared = {}
 
     def locked_row(a):
