@@ -93,7 +93,7 @@ class UnitAnswer:
     role: str
     reported: bool
     status: str
-    texts: dict  # answer column key (without choices) -> text
+    texts: dict  # answer column key (but the status) -> text
 
 
 @dataclass
@@ -130,7 +130,7 @@ class TaskSummary:
         if column.source == EXTRA:
             return column.task_value(self.task)
         if column.source == ANSWER:
-            return self.shown_status if column.choices else self.combined.get(column.key, "")
+            return self.shown_status if column.is_status else self.combined.get(column.key, "")
         return {"lead_statuses": self.lead_statuses, "missing": "、".join(self.missing),
                 "warning": self.light.text}.get(column.key, "")
 
@@ -259,8 +259,8 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
     table = of_period(table, period, latest, config.departments)  # the month's own tasks, a removed one at the end
     schema = table.schema
     kept = [c.key for c in schema.ledger_columns]
-    texts = [c.key for c in schema.answer_columns if not c.choices]
-    choice = next((c.key for c in schema.answer_columns if c.choices), None)
+    texts = [c.key for c in schema.answer_columns if not c.is_status]
+    choice = schema.status_column.key if schema.status_column else None
     recipients = table.recipients(config.departments)
 
     # One row per (task, recipient): the recipient's answer from its latest return, or blanks.
@@ -567,10 +567,10 @@ def _headers(columns, place):
 
 
 def _status_col(columns):
-    return next((i for i, c in enumerate(columns) if c.choices), None)
+    return next((i for i, c in enumerate(columns) if c.is_status), None)
 
 
-def _shown(columns, rows, always=lambda c: c.key in ("seq", "item") or bool(c.choices)):
+def _shown(columns, rows, always=lambda c: c.key in ("seq", "item") or c.is_status):
     """The columns with something to show (a column empty in every row is left out, unless ``always`` keeps it),
     and the rows cut to them."""
     kept = [i for i, c in enumerate(columns) if always(c) or any(r[i] != "" for r in rows)]
@@ -586,7 +586,7 @@ def _sheet_summary(wb, f, s, paper=A4):
         for c in columns:
             if c.key == "seq":
                 values.append(n)
-            elif c.choices:
+            elif c.is_status:
                 values.append(t.shown_status + (f"（{t.lead_statuses}）" if t.lead_statuses else ""))
             else:
                 values.append(t.value(c))

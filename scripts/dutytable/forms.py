@@ -213,15 +213,14 @@ def build_form(spec: FormSpec) -> bytes:
     for (r, c), label in inputs.items():
         fmt = f["input_date"] if label == DATE_LABEL else f["input_line"]
         _write_input(ws, r, c, spec.fill.header.get(label, ""), spec.fill.header_marks.get(label), fmt, spec, f)
-    choice_columns = [c for c in columns if c.choices]
-    first_choice = choice_columns[0].header if choice_columns else ""
+    dropdowns = "、".join(c.header for c in columns if c.choices)
     problems = _problems(spec)
     if problems:  # the copy sent back for correction says in words, in print too, what is to be corrected
         banner = "请更正以下问题（红色粗框单元格，改好后重新发回）：" + "；".join(problems) + "。"
         ws.set_row(3, row_height([banner], [sum(widths)], FORM_FONT_PT))
         ws.merge_range(3, 0, 3, last_col, banner, f["banner"])
     else:
-        ws.write_string(3, 0, f"黄色单元格为填写处；{first_choice}请从下拉列表中选择。", f["note"])
+        ws.write_string(3, 0, f"黄色单元格为填写处；{dropdowns}请从下拉列表中选择。", f["note"])
     for c, column in enumerate(columns):
         ws.write_string(HEADER_ROW, c, column.header, f["head"])
     first = HEADER_ROW + 1
@@ -580,7 +579,7 @@ def read_form(sheets: list, label: str, schema: Schema = DEFAULT) -> FormData:
             if len(row) >= 2 and text_of(row[0]):
                 meta[text_of(row[0])] = text_of(row[1])
     headers = [c.header for c in schema.at(FORM)]
-    key_headers = (schema.column("task_id").header, schema.column("status").header)
+    key_headers = (schema.column("task_id").header, schema.status_column.header)
     ordered = sorted(sheets, key=lambda s: s.name != FORM_SHEET)
     intact = bool(meta.get("recipient"))  # the hidden sheet says it is our form: a retyped key header is only that
     for sheet in ordered:

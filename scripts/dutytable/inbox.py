@@ -402,7 +402,7 @@ def _check_rows(ex, form, expected, got, by_text, schema, problems) -> bool:
     where = f"工作表“{form.sheet}”"
     columns = schema.at(FORM)
     locked = locked_columns(schema)
-    first_choice = next((c for c in columns if c.choices), columns[0])
+    first_choice = schema.status_column or columns[0]
     fill = ex.fill
     locked_changed = False
     for task_id, want in expected.items():

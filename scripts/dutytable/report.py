@@ -305,8 +305,8 @@ def _table_xml(summary: Summary, ids: dict, partner_text: str = PARTNER_COLLAPSE
                             left=True, keep_next=True, small=small)
             rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cell}</w:tr>")
         category = t.task.category
-        cells = "".join(cell_xml(text, w, cell_style, center=c.key in CENTRED or bool(c.choices), small=small,
-                                 bold=(bool(c.choices) and needs_attention(text))
+        cells = "".join(cell_xml(text, w, cell_style, center=c.key in CENTRED or c.is_status, small=small,
+                                 bold=(c.is_status and needs_attention(text))
                                  or (c.key == "warning" and t.light.color in ALERTS))
                         for text, c, w in zip(row, columns, widths))
         whole = "<w:trPr><w:cantSplit/></w:trPr>" if row_mm(row, widths, size) <= TABLE_ROOM_MM / 2 else ""
@@ -331,7 +331,7 @@ def _task_text(t: TaskSummary, c, n: int, partner_text: str) -> str:
         return responsible(t)
     if c.key == "progress":
         return "\n".join(progress_lines(t, partner_text))
-    if c.choices:
+    if c.is_status:
         return t.shown_status
     return str(t.value(c))
 
