@@ -384,7 +384,7 @@ def _reconcile(table, existing: Path, config, period):
                          exc.lines()) from exc
     ledger_ids = set()
     if config.ledger.exists():
-        with Ledger(config.ledger, config.path.parent) as ledger:
+        with Ledger(config.ledger, config.path.parent, read_only=True) as ledger:  # an import never writes it
             ledger_ids = ledger.task_ids()
     changes = reconcile(old, table, period, ledger_ids)
     table.indicators, table.indicator_record = indicators.merge(table, config.departments)

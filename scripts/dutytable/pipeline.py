@@ -88,9 +88,9 @@ def accept(config, name: str) -> list:
     with Ledger(config.ledger, config.path.parent) as ledger:
         rows = ledger.held_named(name)
         if len(rows) > 1:
-            listed = "、".join(f"{r[2]} {r[3]} 的“{Path(r[4]).name}”" for r in rows)
+            listed = "、".join(f"{r.recipient} {r.period} 的“{Path(r.stored_path).name}”" for r in rows)
             raise UsageError(f"有 {len(rows)} 份待确认的报送都叫“{name}”，分别是 {listed}（已归档文件夹中的文件名），"
-                             f"请改用其中一个文件名，例如 --accept \"{Path(rows[0][4]).name}\"。")
+                             f"请改用其中一个文件名，例如 --accept \"{Path(rows[0].stored_path).name}\"。")
         return ledger.accept(rows)
 
 

@@ -122,9 +122,9 @@ def _record(ledger: Ledger, found, examine) -> list[str]:
         ex = examine(stored, name)
         ex.received_at = received
         known = ledger.known(ex.sha256)
-        duplicate = known is not None and known[1] != REJECTED
+        duplicate = known is not None and known.verdict != REJECTED
         if duplicate:
-            ex.repeats = known[2]
+            ex.repeats = known.original_name
         if received != last:  # files received at one moment were collected together; others at other runs
             ledger.new_run()
             last = received
