@@ -9,11 +9,11 @@ from dutytable.forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, form_cells, g
 from dutytable.inbox import Collector
 from dutytable.model import Period
 from dutytable.report import make_report
-from dutytable.schema import ANSWER, DETAIL, FORM, REPORT, SUMMARY, Column
+from dutytable.schema import ANSWER, ATTACHMENT, DETAIL, FORM, SUMMARY, Column
 from returns import prepare
 
 P = Period(2010, 11)
-FUNDS = Column("funds", "是否涉及资金", ANSWER, {FORM: 8, SUMMARY: 10, DETAIL: 8, REPORT: 15}, choices=("是", "否"),
+FUNDS = Column("funds", "是否涉及资金", ANSWER, {FORM: 8, SUMMARY: 10, DETAIL: 8, ATTACHMENT: 15}, choices=("是", "否"),
                ledger=True)
 
 

@@ -52,6 +52,7 @@ from .vocab import (
     META_SHEET,
     ROLE_LEAD,
     ROLE_PARTNER,
+    ZERO,
     cn_date,
     nfkc,
 )
@@ -320,7 +321,7 @@ def _write_indicator_sheet(wb, spec, f):
             _write_input(ws, r, c, spec.fill.indicators.get(ind_id, {}).get(header, ""),
                          spec.fill.indicator_marks.get((ind_id, header)), f["input"], spec, f)
         hint = "请填写百分数，例如 92%" if unit == "%" else (
-            "没有发生请填 0" if target == "零发生" else f"请填写数字（单位：{unit or '无'}），例如 12")
+            "没有发生请填 0" if target == ZERO else f"请填写数字（单位：{unit or '无'}），例如 12")
         ws.data_validation(r, value_at, r, value_at, {
             "validate": "decimal", "criteria": ">=", "value": 0, "error_type": "warning",
             "input_title": H_IND_VALUE, "input_message": hint,

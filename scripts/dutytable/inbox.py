@@ -66,6 +66,7 @@ from .vocab import (
     UNCLEAR,
     UNPACKED,
     VALID,
+    ZERO,
     Period,
     nfkc,
 )
@@ -530,7 +531,7 @@ def _validate_indicators(ex, form, expected):
             continue
         _rownum, raw, note, ref = found
         ex.fill.indicators[ind_id] = {H_IND_VALUE: text_of(raw), H_NOTE: note}
-        example = "92%" if unit == "%" else "0" if target == "零发生" else "12"
+        example = "92%" if unit == "%" else "0" if target == ZERO else "12"
         if raw is None:
             problems.append(f"{where}{ref}（{name}）：{H_IND_VALUE}未填写，请填写数字，例如 {example}。")
             marks[(ind_id, H_IND_VALUE)] = f"请填写截至本月的累计完成值（数字），例如 {example}。"

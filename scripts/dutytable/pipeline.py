@@ -23,8 +23,7 @@ from .inbox import Collector, summary_lines
 from .ledger import Ledger
 from .model import Table
 from .report import make_report, write_advance_reminder
-from .schema import DEFAULT, DETAIL, FORM, SUMMARY
-from .schema import REPORT as REPORT_PLACE
+from .schema import ATTACHMENT, DEFAULT, DETAIL, FORM, SUMMARY
 from .table import deadline_column, load_table, write_table
 from .vocab import Period, cn_date
 
@@ -41,7 +40,7 @@ def load(config) -> Table:
     """
     table = load_table(config.table, config.departments)
     deadline = deadline_column(table)
-    places = {h: {FORM: 12, SUMMARY: 12, DETAIL: 12, **({REPORT_PLACE: 20} if h == deadline or h in
+    places = {h: {FORM: 12, SUMMARY: 12, DETAIL: 12, **({ATTACHMENT: 20} if h == deadline or h in
                                                          config.report_columns else {})}
               for h in table.extra_columns}
     table.schema = DEFAULT.with_extras(table.extra_columns, places)

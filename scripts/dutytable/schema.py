@@ -85,8 +85,7 @@ COMPUTED = "computed"  # made by consolidation (a unit's submission state, the u
 FORM = "form"
 SUMMARY = "summary"
 DETAIL = "detail"
-REPORT = "report"
-PLACES = (FORM, SUMMARY, DETAIL, REPORT)
+ATTACHMENT = "report"  # the Word 附件
 EXTRAS = "*"  # the mark in a layout where undeclared columns with a width there stand
 
 
@@ -254,7 +253,7 @@ DEFAULT = Schema(
         DETAIL: ("task_id", "category", "item", EXTRAS, "recipient", "role", "submission", "status", "progress",
                  "problems", "plans", "filler", "phone", "file", "received_at"),
         # 推进情况 takes what the others leave of the type area (report.report_widths).
-        REPORT: ("seq", "item", "target", "leads_text", EXTRAS, "progress", "status", "warning"),
+        ATTACHMENT: ("seq", "item", "target", "leads_text", EXTRAS, "progress", "status", "warning"),
     },
 )
 
