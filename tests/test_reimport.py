@@ -17,10 +17,10 @@ from dutytable.cli import ImportTable, main
 from dutytable.consolidate import consolidate, summarize
 from dutytable.forms import generate
 from dutytable.inbox import Collector
+from dutytable.master import load_table
 from dutytable.matching import match_tasks
 from dutytable.model import Period, Task
 from dutytable.report import make_report
-from dutytable.table import load_table
 from returns import LETTERS, fill, prepare
 
 SEED_MASTER = SEED_TABLE

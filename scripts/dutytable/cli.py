@@ -34,10 +34,10 @@ from .demo import kit_config as demo_kit_config
 from .errors import DutyTableError, InputError, OutputError, TableError, UsageError, disk_full
 from .inbox import progress_printer
 from .ledger import Ledger
+from .master import SET_ASIDE_SHEET, load_table, write_table
 from .matching import reconcile
 from .narrative import read_source
 from .scheduling import NAMES, STATE_FILE, State, run_due, run_lock, serve, setup_logging, upcoming
-from .table import SET_ASIDE_SHEET, load_table, write_table
 from .vocab import Period
 from .wordml import build_template
 from .workbooks import open_workbook

@@ -18,7 +18,7 @@ from . import files
 from .departments import Departments, split_list
 from .errors import ConfigError
 from .files import UNSAFE_IN_NAME
-from .table import ImportOptions, check_column_config
+from .headers import ImportOptions, check_column_config
 from .warning import WarningRule
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.ini"

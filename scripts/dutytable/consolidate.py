@@ -14,6 +14,7 @@ from operator import itemgetter
 
 from . import files
 from .config import STATUS_MAIN_LEAD, STATUS_WORST, clamp_day
+from .deadlines import deadline_column, parse_deadline
 from .errors import DiskFullError, OutputError
 from .ledger import Ledger
 from .matching import of_period
@@ -45,7 +46,6 @@ from .schema import (
     SUMMARY,
     TASK,
 )
-from .table import deadline_column, parse_deadline
 from .vocab import (
     ATTAINMENT,
     ATTAINMENT_COLORS,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import schema
-from .schema import H_CATEGORY as COL_CATEGORY  # noqa: F401 - the table's column names, for table.py
+from .schema import H_CATEGORY as COL_CATEGORY  # noqa: F401 - the table's column names, for master.py
 from .schema import H_ID as COL_ID  # noqa: F401
 from .schema import H_ITEM as COL_ITEM  # noqa: F401
 from .schema import H_LEADS as COL_LEADS  # noqa: F401

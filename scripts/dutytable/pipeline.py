@@ -15,17 +15,18 @@ from . import files, indicators, rebuild
 from .annual import annual_line, make_annual
 from .config import load_config
 from .consolidate import Summary, consolidate, consolidation_line, summarize
+from .deadlines import deadline_column
 from .demo import FAULTY, LATE, fill_demo
 from .demo import prepare as prepare_demo
 from .errors import UsageError
 from .forms import existing_forms, generate
 from .inbox import Collector, summary_lines
 from .ledger import Ledger
+from .master import load_table, write_table
 from .model import Table
 from .report import make_report, write_advance_reminder
 from .schema import DEFAULT, DETAIL, FORM, SUMMARY
 from .schema import REPORT as REPORT_PLACE
-from .table import deadline_column, load_table, write_table
 from .vocab import Period, cn_date
 
 GENERATE, COLLECT, CONSOLIDATE, REPORT, ANNUAL = "generate", "collect", "consolidate", "report", "annual"
