@@ -292,46 +292,13 @@ def _map_import_columns(labels, words):
                 groups[-1][2].append(c)
             continue
         groups.append([re.sub(r"\s+", "", label), meaning_of(label, words), [c]])
-    cols = Columns()
     has_lead = any(m == LEADS for _, m, _ in groups)
     has_category = any(m == CATEGORY for _, m, _ in groups)
-    text_groups = [id(g) for g in groups if g[1] == TEXT]
-    for group in groups:
-        label, meaning, where = group
-        if meaning == SEQ and not cols.seq:
-            cols.seq = where
-            cols.shown.append((label, COL_SEQ))
-        elif meaning == CATEGORY and not cols.category:
-            cols.category = where
-            cols.shown.append((label, COL_CATEGORY))
-        elif meaning == TEXT and id(group) in text_groups[:2]:
-            two = len(text_groups) >= 2
-            if id(group) == text_groups[0] and len(where) >= 2 and not has_category:
-                cols.category, where = where[:-1], where[-1:]  # 工作内容 over 类别 | 子项, as in the seed
-                if two:
-                    cols.item = where
-                    cols.shown.append((label, f"{COL_CATEGORY}、{COL_ITEM}"))
-                else:
-                    cols.target = where
-                    cols.shown.append((label, f"{COL_CATEGORY}、{COL_ITEM}、{COL_TARGET}"))
-            elif id(group) == text_groups[0] and two:
-                cols.item = where
-                cols.shown.append((label, COL_ITEM))
-            else:
-                cols.target = where
-                cols.shown.append((label, COL_TARGET if two else f"{COL_ITEM}、{COL_TARGET}"))
-        elif meaning == LEADS:
-            cols.leads += where
-            cols.shown.append((label, COL_LEADS))
-        elif meaning == PARTNERS or (meaning == RESPONSIBLE and has_lead):
-            cols.partners += where
-            cols.shown.append((label, COL_PARTNERS))
-        elif meaning == RESPONSIBLE:
-            cols.responsible += where
-            cols.shown.append((label, f"{COL_LEADS}、{COL_PARTNERS}"))
-        else:
-            cols.extras.append((label, where))
-            cols.shown.append((label, KEPT))
+    text_groups = [i for i, (_, meaning, _) in enumerate(groups) if meaning == TEXT]
+    cols = Columns()
+    for i, (label, meaning, where) in enumerate(groups):
+        text_role = (i == text_groups[0], len(text_groups) >= 2, has_category) if i in text_groups[:2] else None
+        cols.shown.append((label, _place(cols, label, meaning, where, text_role, has_lead)))
     seen = {}
     for i, (label, where) in enumerate(cols.extras):  # two columns both headed 备注 stay apart
         seen[label] = seen.get(label, 0) + 1
@@ -339,6 +306,49 @@ def _map_import_columns(labels, words):
             cols.extras[i] = (f"{label}{seen[label]}", where)
     _keep_apart_from_form(cols)
     return cols
+
+
+def _place(cols, label, meaning, where, text_role, has_lead):
+    """Give a header's grid columns their meaning in ``cols``; returns what --check says it became.
+
+    ``text_role`` is None unless the header is one of the first two of task text; then (it is the first,
+    there are two, the table has a category column)."""
+    if meaning == SEQ and not cols.seq:
+        cols.seq = where
+        return COL_SEQ
+    if meaning == CATEGORY and not cols.category:
+        cols.category = where
+        return COL_CATEGORY
+    if meaning == TEXT and text_role:
+        return _place_text(cols, where, *text_role)
+    if meaning == LEADS:
+        cols.leads += where
+        return COL_LEADS
+    if meaning == PARTNERS or (meaning == RESPONSIBLE and has_lead):
+        cols.partners += where
+        return COL_PARTNERS
+    if meaning == RESPONSIBLE:
+        cols.responsible += where
+        return f"{COL_LEADS}、{COL_PARTNERS}"
+    cols.extras.append((label, where))
+    return KEPT
+
+
+def _place_text(cols, where, first, two, has_category):
+    """A column of task text: the item and the target when there are two, else both; spanning two grid columns
+    with no category column of its own, category and item (工作内容 over 类别 | 子项, as in the seed)."""
+    if first and len(where) >= 2 and not has_category:
+        cols.category, where = where[:-1], where[-1:]
+        if two:
+            cols.item = where
+            return f"{COL_CATEGORY}、{COL_ITEM}"
+        cols.target = where
+        return f"{COL_CATEGORY}、{COL_ITEM}、{COL_TARGET}"
+    if first and two:
+        cols.item = where
+        return COL_ITEM
+    cols.target = where
+    return COL_TARGET if two else f"{COL_ITEM}、{COL_TARGET}"
 
 
 def _keep_apart_from_form(cols):
@@ -358,79 +368,91 @@ def _interpret(grid, header_index, departments, options, original):
     """Tasks from the grid's rows below the header, by the meanings of its columns."""
     words = options.words()
     labels, first_row = _header_labels(grid, header_index, words)
-    header_texts = [t for t in labels if t]
     cols = _map_import_columns(labels, words)
     inline = inline_pattern(words)
     body = grid.rows[first_row:]
     has_inline = any(inline.search(join_text(p)) for _, cells, _ in body for c in cols.target for p in [cells[c]])
     if not cols.leads and not cols.responsible and not has_inline:
+        header_texts = [t for t in labels if t]
         raise InputError(f"{grid.where}：表头有：{'、'.join(dict.fromkeys(header_texts))}；没有找到牵头单位列。"
                          f"牵头单位列可以写作：{options.accepted(LEADS)}；也可以在 config.ini 的 [columns] 中添加。")
-    first_listed = options.first_listed_lead
-    deadlines = [c for label, where in cols.extras if normalise_header(label) in words[DEADLINE] for c in where]
-    records = []  # dicts of paragraphs per meaning
-    top = sub = ""
-    current = None
-    notes = [grid.note]
-    for rownum, cells, band in body:
-        texts = cell_texts(cells)
-        if not any(texts):
-            continue
-        filled = [t for t in texts if t]
-        if header_like(texts, words) or (len(filled) >= 2 and all(meaning_of(t, words) for t in filled)):
-            continue  # the header repeated after a page break
-        if len(filled) >= 3 and all(t == str(i + 1) for i, t in enumerate(t for t in texts if t)):
-            continue  # a row numbering the columns 1 2 3 …
-        if NOTE_ROW.match(filled[0]) and len(set(filled)) == 1:
-            notes.append(filled[0])
-            continue
-
-        def paragraphs(where, cells=cells):
-            return [p for c in where for p in cells[c]]
-
-        unit_cols = cols.leads + cols.partners + cols.responsible
-        units = any(texts[c] or isinstance(cells[c], Above) for c in unit_cols)  # a merged unit cell too
-        target_text = "".join(texts[c] for c in cols.target)
-        if not units and inline.search(target_text):
-            units = True
-        previous = join_text(current["target"]) if current is not None else None
-        heading = category_heading(texts, cols, band, units, previous)
-        if heading:
-            level, name = heading
-            if level == 1:
-                top, sub = clean_heading(name), ""
-            else:
-                sub = clean_heading(name)
-            current = None
-            continue
-        category_text = "".join(texts[c] for c in cols.category)
-        if category_text:
-            top, sub = clean_heading(category_text) or category_text, ""
-        if cols.item:
-            new = bool("".join(texts[c] for c in cols.item))
-        elif cols.seq:
-            new = bool("".join(texts[c] for c in cols.seq)) or units
-        else:
-            new = units
-        if not new and current is not None and target_text:
-            new = _own_task(cells, texts, cols, deadlines)
-        if not new and current is not None:
-            for key, where in (("target", cols.target), ("leads", cols.leads), ("partners", cols.partners),
-                               ("responsible", cols.responsible)):
-                current[key].extend(paragraphs(where))
-            for i, (_, where) in enumerate(cols.extras):
-                current["extras"][i].extend(paragraphs(where))
-            continue
-        current = _record(rownum, cells, cols, sub or top, current)
-        records.append(current)
-    if any(FIRST_IS_LEAD.search(n) for n in notes):
-        first_listed = True
+    records, notes = _gather(body, cols, words, inline, grid.note)
+    first_listed = options.first_listed_lead or any(FIRST_IS_LEAD.search(n) for n in notes)
     joins = []
     tasks = records_to_tasks(records, cols, departments, grid.where, first_listed, words, inline, joins)
     table = Table(tasks=tasks, source=str(original), title=grid.title,
                   extra_columns=tuple(label for label, _ in cols.extras))
     table.indicators, table.indicator_record = indicators.merge(table, departments)
     return Imported(table, grid.where, cols.shown, first_listed and bool(cols.responsible or has_inline), joins)
+
+
+def _gather(body, cols, words, inline, note):
+    """The tasks' records (dicts of paragraphs per meaning) from the rows under the header, and the notes
+    (the grid's ``note``, then the 注： rows). A heading row sets the category; a row that starts no task
+    continues the one above."""
+    deadlines = [c for label, where in cols.extras if normalise_header(label) in words[DEADLINE] for c in where]
+    records, notes = [], [note]
+    top = sub = ""
+    current = None
+    for rownum, cells, band in body:
+        texts = cell_texts(cells)
+        if _skipped(texts, words, notes):
+            continue
+        units = _has_units(cells, texts, cols, inline)
+        previous = join_text(current["target"]) if current is not None else None
+        heading = category_heading(texts, cols, band, units, previous)
+        if heading:
+            level, name = heading
+            top, sub = (clean_heading(name), "") if level == 1 else (top, clean_heading(name))
+            current = None
+            continue
+        category_text = "".join(texts[c] for c in cols.category)
+        if category_text:
+            top, sub = clean_heading(category_text) or category_text, ""
+        if current is not None and not _starts_task(cells, texts, cols, units, deadlines):
+            for key, where in (("target", cols.target), ("leads", cols.leads), ("partners", cols.partners),
+                               ("responsible", cols.responsible)):
+                current[key].extend(p for c in where for p in cells[c])
+            for i, (_, where) in enumerate(cols.extras):
+                current["extras"][i].extend(p for c in where for p in cells[c])
+            continue
+        current = _record(rownum, cells, cols, sub or top, current)
+        records.append(current)
+    return records, notes
+
+
+def _skipped(texts, words, notes):
+    """True for a row that holds no task nor heading: blank, the header repeated after a page break, a row
+    numbering the columns 1 2 3 …, or a 注： row (added to ``notes``)."""
+    filled = [t for t in texts if t]
+    if not filled:
+        return True
+    if header_like(texts, words) or (len(filled) >= 2 and all(meaning_of(t, words) for t in filled)):
+        return True
+    if len(filled) >= 3 and all(t == str(i + 1) for i, t in enumerate(filled)):
+        return True
+    if NOTE_ROW.match(filled[0]) and len(set(filled)) == 1:
+        notes.append(filled[0])
+        return True
+    return False
+
+
+def _has_units(cells, texts, cols, inline):
+    """A row names units: in a unit column (a cell merged with the one above too), or inline in its task text."""
+    if any(texts[c] or isinstance(cells[c], Above) for c in cols.leads + cols.partners + cols.responsible):
+        return True
+    return bool(inline.search("".join(texts[c] for c in cols.target)))
+
+
+def _starts_task(cells, texts, cols, units, deadlines):
+    """A row below a task starts a new one: its 工作内容 (or 序号, or units) filled, or :func:`_own_task`."""
+    if cols.item:
+        new = bool("".join(texts[c] for c in cols.item))
+    elif cols.seq:
+        new = bool("".join(texts[c] for c in cols.seq)) or units
+    else:
+        new = units
+    return new or (bool("".join(texts[c] for c in cols.target)) and _own_task(cells, texts, cols, deadlines))
 
 
 def _own_task(cells, texts, cols, deadlines):

@@ -30,7 +30,7 @@ from .workbooks import open_workbook, text_of
 from .xlsx import BODY, HEAD, new_workbook, print_a4
 
 
-def load_table(path, departments, with_indicators: bool = True):
+def load_table(path, departments, with_indicators: bool = True) -> Table:
     """Read and validate the master table.
 
     Args:
@@ -51,6 +51,25 @@ def load_table(path, departments, with_indicators: bool = True):
                          "收到的附件.docx，见 README.md“每月工作流程”第1步），"
                          "或检查 config.ini 中 [paths] table 的设置。")
     _, sheets = open_workbook(path, label=f"责任分解表 {path.name}")
+    where, records, extra_columns = _read_rows(path, sheets)
+    history = _read_history(sheets, departments)
+    used_ids = {v[COL_ID] for _, v in records} | {c.task.task_id for c in history}
+    tasks = _checked_tasks(records, where, departments, used_ids)
+    table = Table(tasks=tasks, source=str(path), extra_columns=extra_columns, history=history)
+    if not with_indicators:
+        return table
+    rows, record = indicators.read_sheet(sheets, table, path.name)
+    table.indicators, table.indicator_record = indicators.merge(table, departments, rows, record)
+    indicators.check_owners(table, departments, path.name)
+    return table
+
+
+def _read_rows(path, sheets):
+    """(where, [(row number, {column: text, "extras": …, "key": …})], extra column headers) of the task sheet.
+
+    Raises:
+        TableError: the sheet is empty, a column is missing, or no row holds a task.
+    """
     sheet = next((s for s in sheets if s.name == TABLE_SHEET), sheets[0] if sheets else None)
     where = f"{path.name} 工作表“{sheet.name if sheet else TABLE_SHEET}”"
     if sheet is None or not sheet.rows:
@@ -65,8 +84,6 @@ def load_table(path, departments, with_indicators: bool = True):
                      if name and name not in TABLE_COLUMNS]
     key_column = next((i for name, i in extra_columns if name == KEY_COLUMN), None)
     extra_columns = [(name, i) for name, i in extra_columns if i != key_column]
-    tasks, problems = [], []
-    seen_ids, seen_items = {}, {}
     records = []
     for r in range(header_index + 1, len(sheet.rows)):
         values = {col: text_of(sheet.cell(r, i)) for col, i in columns.items()}
@@ -77,61 +94,74 @@ def load_table(path, departments, with_indicators: bool = True):
         records.append((r + 1, values))
     if not records:
         raise TableError(f"{where} 中没有任何任务：请从第{header_index + 2}行起每行填写一项工作内容。")
-    history = _read_history(sheets, departments)
-    used_ids = {v[COL_ID] for _, v in records} | {c.task.task_id for c in history}
+    return where, records, tuple(name for name, _ in extra_columns)
+
+
+def _checked_tasks(records, where, departments, used_ids):
+    """The tasks of the rows read, each row checked; every problem of every row raised at once (TableError)."""
+    tasks, problems = [], []
+    seen_ids, seen_items = {}, {}
     for rownum, v in records:
         item = v[COL_ITEM]
         at = f"{where}第{rownum}行" + (f"（{item}）" if item else "")
-        row_problems = []
-        seq = None
-        if not v[COL_SEQ]:
-            row_problems.append(f"{at}：序号为空，请填写该项所属类别的序号，例如 1。")
-        else:
-            try:
-                seq = int(float(v[COL_SEQ]))
-            except ValueError:
-                row_problems.append(f"{at}：序号“{v[COL_SEQ]}”不是数字，请填写该项所属类别的序号，例如 1。")
-        if not v[COL_CATEGORY]:
-            row_problems.append(f"{at}：类别为空，请填写该项所属的类别（大项的名称）。")
-        if not item:
-            row_problems.append(f"{at}：工作内容为空，请填写该项的名称，例如“产品质量”。")
-        if not v[COL_TARGET]:
-            row_problems.append(f"{at}：工作目标为空，请填写该项的工作目标。")
+        seq, row_problems = _seq(v[COL_SEQ], at)
         leads = departments.split(v[COL_LEADS])
-        if not leads:
-            row_problems.append(f"{at}：没有牵头部门，请至少填写一个牵头部门，多个部门用顿号“、”分隔。")
-        task_id = v[COL_ID]
-        if not task_id:
-            row_problems.append(f"{at}：任务编号为空，请填写一个未用过的编号，例如 {free_id(used_ids, seq)}。")
-        elif task_id in seen_ids:
-            row_problems.append(
-                f"{at}：任务编号“{task_id}”与第{seen_ids[task_id]}行重复，每行的编号必须不同，请改为"
-                f" {free_id(used_ids, seq)}。")
-        else:
-            seen_ids[task_id] = rownum
-        key = (v[COL_CATEGORY], item)
-        if item and key in seen_items:
-            row_problems.append(
-                f"{at}：与第{seen_items[key]}行重复（类别“{v[COL_CATEGORY]}”下已有“{item}”），请合并这两行或修改其中一项的名称。")
-        elif item:
-            seen_items[key] = rownum
+        row_problems += _blank_cells(v, leads, at)
+        row_problems += _repeated(v, rownum, at, seen_ids, seen_items, free_id(used_ids, seq))
         if row_problems:
             problems.extend(row_problems)
             continue
-        tasks.append(Task(task_id=task_id, seq=seq, category=v[COL_CATEGORY], item=item, target=v[COL_TARGET],
+        tasks.append(Task(task_id=v[COL_ID], seq=seq, category=v[COL_CATEGORY], item=item, target=v[COL_TARGET],
                           leads=tuple(leads), partners=tuple(departments.split(v[COL_PARTNERS])),
                           leads_text=v[COL_LEADS], partners_text=v[COL_PARTNERS], row=rownum,
                           extras=v["extras"], key=v["key"]))
     if problems:
         raise TableError(problems[0], problems[1:])
-    table = Table(tasks=tasks, source=str(path), extra_columns=tuple(name for name, _ in extra_columns),
-                  history=history)
-    if not with_indicators:
-        return table
-    rows, record = indicators.read_sheet(sheets, table, path.name)
-    table.indicators, table.indicator_record = indicators.merge(table, departments, rows, record)
-    indicators.check_owners(table, departments, path.name)
-    return table
+    return tasks
+
+
+def _seq(text, at):
+    """(the row's 序号 as a number or None, [its problem])."""
+    if not text:
+        return None, [f"{at}：序号为空，请填写该项所属类别的序号，例如 1。"]
+    try:
+        return int(float(text)), []
+    except ValueError:
+        return None, [f"{at}：序号“{text}”不是数字，请填写该项所属类别的序号，例如 1。"]
+
+
+def _blank_cells(v, leads, at):
+    """A row's problems of cells left blank: 类别, 工作内容, 工作目标, 牵头部门."""
+    problems = []
+    if not v[COL_CATEGORY]:
+        problems.append(f"{at}：类别为空，请填写该项所属的类别（大项的名称）。")
+    if not v[COL_ITEM]:
+        problems.append(f"{at}：工作内容为空，请填写该项的名称，例如“产品质量”。")
+    if not v[COL_TARGET]:
+        problems.append(f"{at}：工作目标为空，请填写该项的工作目标。")
+    if not leads:
+        problems.append(f"{at}：没有牵头部门，请至少填写一个牵头部门，多个部门用顿号“、”分隔。")
+    return problems
+
+
+def _repeated(v, rownum, at, seen_ids, seen_items, free):
+    """A row's problems of its 任务编号 (blank, or another row's) and of a 工作内容 its category already has;
+    ``seen_ids`` and ``seen_items`` take the row's. ``free`` is an unused ID to suggest."""
+    problems = []
+    task_id, item = v[COL_ID], v[COL_ITEM]
+    if not task_id:
+        problems.append(f"{at}：任务编号为空，请填写一个未用过的编号，例如 {free}。")
+    elif task_id in seen_ids:
+        problems.append(f"{at}：任务编号“{task_id}”与第{seen_ids[task_id]}行重复，每行的编号必须不同，请改为 {free}。")
+    else:
+        seen_ids[task_id] = rownum
+    key = (v[COL_CATEGORY], item)
+    if item and key in seen_items:
+        problems.append(
+            f"{at}：与第{seen_items[key]}行重复（类别“{v[COL_CATEGORY]}”下已有“{item}”），请合并这两行或修改其中一项的名称。")
+    elif item:
+        seen_items[key] = rownum
+    return problems
 
 
 def _read_history(sheets, departments):
