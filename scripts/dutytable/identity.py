@@ -23,7 +23,7 @@ from .vocab import CN_DIGITS
 
 FROM_TITLE, FROM_FILE_NAME = "标题", "文件名"
 _YEAR = re.compile(r"[（(]?((?:19|20)\d{2})\s*年度?[）)]?")
-_CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=\s*年)")
+_CN_YEAR = re.compile(rf"[{''.join(c for c in CN_DIGITS if c != '两')}]{{4}}(?=\s*年)")  # 二〇二四年
 _WRAPPED = re.compile(r"《([^《》]+)》")
 _NOTICE = re.compile(r"^关于(?:印发|下达|分解|做好)?|的通知$")
 _ATTACHMENT = re.compile(r"^附件\s*\d*\s*[：:、.．\-_—]*")

@@ -30,13 +30,14 @@ from .workbooks import open_workbook, text_of
 from .xlsx import BODY, HEAD, new_workbook, print_a4
 
 
-def load_table(path, departments, with_indicators: bool = True) -> Table:
+def load_table(path, departments, with_indicators: bool = True, sheets: list | None = None) -> Table:
     """Read and validate the master table.
 
     Args:
         path: the workbook (.xlsx, or .xls/.ods if a clerk saved it so).
         departments: the :class:`departments.Departments` of config.ini.
         with_indicators: read and check its 指标 sheet too (False: the tasks only, as a re-import compares them).
+        sheets: the workbook's sheets, when the caller has opened it already.
 
     Returns:
         A :class:`model.Table`.
@@ -50,7 +51,8 @@ def load_table(path, departments, with_indicators: bool = True) -> Table:
         raise InputError(f"找不到责任分解表 {path}：请先导入本单位的责任分解表（python scripts/import_table.py "
                          "收到的附件.docx，见 README.md“每月工作流程”第1步），"
                          "或检查 config.ini 中 [paths] table 的设置。")
-    _, sheets = open_workbook(path, label=f"责任分解表 {path.name}")
+    if sheets is None:
+        _, sheets = open_workbook(path, label=f"责任分解表 {path.name}")
     where, records, extra_columns = _read_rows(path, sheets)
     history = _read_history(sheets, departments)
     used_ids = {v[COL_ID] for _, v in records} | {c.task.task_id for c in history}
