@@ -278,9 +278,9 @@ def test_partner_text_include_collapse_or_omit(reported):
 
 def test_extra_columns_leave_progress_its_share_and_every_head_its_line():
     from dutytable.report import report_widths
-    from dutytable.schema import DEFAULT, REPORT
+    from dutytable.schema import ATTACHMENT, DEFAULT
     from dutytable.wordml import head_mm
-    columns = DEFAULT.with_extras(["完成时限", "责任领导"], {"完成时限": {REPORT: 20}, "责任领导": {REPORT: 20}}).at(REPORT)
+    columns = DEFAULT.with_extras(["完成时限", "责任领导"], {"完成时限": {ATTACHMENT: 20}, "责任领导": {ATTACHMENT: 20}}).at(ATTACHMENT)
     assert [c.header for c in columns] == ["序号", "工作内容", "工作目标", "牵头部门", "完成时限", "责任领导", "推进情况", "完成状态",
                                            "预警"]
     # the others give way down to their heads' widths on one line (序号 11 mm, four characters 19.5 mm at 小四)
@@ -288,22 +288,22 @@ def test_extra_columns_leave_progress_its_share_and_every_head_its_line():
     assert head_mm("序号") == 11.0 and head_mm("完成时限") == 19.5 and head_mm("完成时限", 10.5) == 17.4
     assert head_mm("截至11月\n完成", 10.5) == 17.4  # each line of a head on its own
     # no extras: 预警 takes its 16 mm from 工作目标 (down to its least, 30 mm), then from the others in proportion
-    assert report_widths(DEFAULT.at(REPORT)) == [11.0, 20.9, 29.3, 27.4, 101.2, 19.5, 15.7]
+    assert report_widths(DEFAULT.at(ATTACHMENT)) == [11.0, 20.9, 29.3, 27.4, 101.2, 19.5, 15.7]
     # 工作内容 widens for its longest name: "确保安全生产", 6 characters of 五号 (3.7 mm) and the padding
-    assert report_widths(DEFAULT.at(REPORT), 6, 10.5) == [10.0, 23.9, 28.7, 26.9, 101.3, 18.8, 15.4]
-    assert report_widths(DEFAULT.at(REPORT), 20, 12)[1] == 26.7  # at most 30 mm, narrowed with the others for 预警
+    assert report_widths(DEFAULT.at(ATTACHMENT), 6, 10.5) == [10.0, 23.9, 28.7, 26.9, 101.3, 18.8, 15.4]
+    assert report_widths(DEFAULT.at(ATTACHMENT), 20, 12)[1] == 26.7  # at most 30 mm, narrowed with the others for 预警
 
 
 def test_target_and_progress_share_their_width_as_makes_the_table_shortest():
     from dutytable.report import report_widths, row_lines
-    from dutytable.schema import DEFAULT, REPORT
+    from dutytable.schema import ATTACHMENT, DEFAULT
     long_target = ["1", "产品质量", "目" * 200, "牵头：质监分局", "推" * 40, "正常推进", "绿灯"]
-    widths = report_widths(DEFAULT.at(REPORT), rows=[long_target])
+    widths = report_widths(DEFAULT.at(ATTACHMENT), rows=[long_target])
     # 200 characters at 30 mm would be 30 lines a row; 工作目标 widens up to half of the two columns' 130.5 mm,
     # and of the widths that give the fewest lines (15, 14 characters a line) takes the narrowest
     assert widths == [11.0, 20.9, 62, 27.4, 68.5, 19.5, 15.7] and row_lines(long_target, widths, 12) == 15
     short_target = ["1", "产品质量", "目" * 20, "牵头：质监分局", "推" * 300, "正常推进", "绿灯"]
-    assert report_widths(DEFAULT.at(REPORT), rows=[short_target])[2] == 30  # 推进情况 keeps the width
+    assert report_widths(DEFAULT.at(ATTACHMENT), rows=[short_target])[2] == 30  # 推进情况 keeps the width
 
 
 def test_a_crowded_table_goes_down_to_wuhao_never_below(reported):

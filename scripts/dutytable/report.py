@@ -1,7 +1,7 @@
 """Stage 5, the Word summary as official 附件 (GB/T 9704-2012), and the 催报通知.
 
 The house style (template, styles, page setup, table XML, PDF) is :mod:`wordml`; this
-module says what the documents contain. The table's columns are the schema's REPORT place.
+module says what the documents contain. The table's columns are the schema's ATTACHMENT place.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from docx.shared import Length, Pt
 from . import files
 from .config import PARTNER_COLLAPSE, PARTNER_OMIT
 from .schema import (
+    ATTACHMENT,
     H_ATTAINMENT,
     H_IND_NAME,
     H_IND_TARGET,
@@ -29,7 +30,6 @@ from .schema import (
     H_STATUS,
     H_UNIT,
     H_WARNING,
-    REPORT,
 )
 from .summary import Summary, TaskSummary, as_of, summarize
 from .vocab import (
@@ -38,7 +38,6 @@ from .vocab import (
     GREEN,
     LATE,
     MET,
-    NOT_FILLED,
     NOT_MET,
     NOT_REPORTED,
     ROLE_LEAD,
@@ -121,9 +120,9 @@ def overview(summary: Summary, day: dt.date) -> str:
         ic = summary.indicator_counts
         labels = ((MET, f"已{MET}"), (NOT_MET, NOT_MET), (UNCLEAR, UNCLEAR))
         scored = "、".join(f"{label}{ic[s]}项" for s, label in labels if ic[s])
-        if ic[NOT_FILLED]:
+        if ic[EMPTY]:
             scored += "、" if scored else ""
-            text += f"量化指标{len(summary.indicators)}项，{scored}{NOT_FILLED}{ic[NOT_FILLED]}项；"
+            text += f"量化指标{len(summary.indicators)}项，{scored}{EMPTY}{ic[EMPTY]}项；"
         else:
             text += f"{len(summary.indicators)}项量化指标均已填报，{scored}；"
     return text + submission_clause(summary) + "。"
@@ -203,7 +202,7 @@ def report_widths(columns, longest_item: float = 0, size_pt: float = PT_S4.pt, r
     width as makes the table shortest (:func:`balanced_target`).
     """
     least_of = [head_mm(H_RESPONSIBLE if c.key == "leads_text" else c.header, size_pt) for c in columns]
-    widths = [max(c.width(REPORT), least) for c, least in zip(columns, least_of)]
+    widths = [max(c.width(ATTACHMENT), least) for c, least in zip(columns, least_of)]
     keys = [c.key for c in columns]
     progress, target = keys.index("progress"), keys.index("target")
     if "item" in keys:
@@ -328,7 +327,7 @@ def _table_xml(summary: Summary, ids: dict, partner_text: str = PARTNER_COLLAPSE
     alone at the foot of a page); only a taller row may break.
     """
     cell_style, head_style = ids[STYLE_CELL], ids[STYLE_HEAD]
-    columns = summary.schema.at(REPORT)
+    columns = summary.schema.at(ATTACHMENT)
     texts = [[_task_text(t, c, n, partner_text, written_names(t, departments) if departments else {})
               for c in columns] for n, t in enumerate(summary.tasks, start=1)]
     longest = max((text_width(t.task.item) for t in summary.tasks), default=0)
@@ -350,8 +349,8 @@ def _table_xml(summary: Summary, ids: dict, partner_text: str = PARTNER_COLLAPSE
                             left=True, keep_next=True, small=small)
             rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cell}</w:tr>")
         category = t.task.category
-        cells = "".join(cell_xml(text, w, cell_style, center=c.key in CENTRED or bool(c.choices), small=small,
-                                 bold=(bool(c.choices) and needs_attention(text))
+        cells = "".join(cell_xml(text, w, cell_style, center=c.key in CENTRED or c.is_status, small=small,
+                                 bold=(c.is_status and needs_attention(text))
                                  or (c.key == "warning" and t.light.color in ALERTS))
                         for text, c, w in zip(row, columns, widths))
         whole = "<w:trPr><w:cantSplit/></w:trPr>" if height <= TABLE_ROOM_MM / 2 else ""
@@ -376,7 +375,7 @@ def _task_text(t: TaskSummary, c, n: int, partner_text: str, names: dict) -> str
         return responsible(t)
     if c.key == "progress":
         return "\n".join(progress_lines(t, partner_text, names))
-    if c.choices:
+    if c.is_status:
         return t.shown_status
     return str(t.value(c))
 
