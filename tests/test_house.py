@@ -3,6 +3,7 @@
 import ast
 import dataclasses
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -188,3 +189,11 @@ def test_the_importer_does_load_the_reader_of_workbooks():
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, encoding="utf-8",
                             cwd=PACKAGE.parent, timeout=120)
     assert (result.returncode, result.stdout.strip()) == (0, "['python_calamine', 'xlsxwriter']"), result.stderr
+
+
+def test_the_readme_summary_names_every_module_of_the_package():
+    """The English summary at the top of README.md names each module and what it owns: a new one is added there."""
+    readme = (PACKAGE.parents[1] / "README.md").read_text(encoding="utf-8")
+    summary = readme[:readme.index("## 在新电脑上")]
+    named = set(re.findall(r"`([a-z_]+)`", summary))
+    assert sorted(set(_modules()) - {"__init__"} - named) == []
