@@ -15,9 +15,11 @@ from operator import itemgetter
 from . import files
 from .config import STATUS_MAIN_LEAD, STATUS_WORST, clamp_day
 from .errors import DiskFullError, OutputError
+from .indicators import SOURCE_UNSURE
 from .ledger import Ledger
 from .matching import of_period
 from .model import TaskChange
+from .pace import Pace, pace_of, pace_value
 from .schema import (
     ANSWER,
     COMPUTED,
@@ -34,6 +36,7 @@ from .schema import (
     H_IND_TARGET,
     H_ITEM,
     H_NOTE,
+    H_PACE,
     H_PHONE,
     H_RECEIVED,
     H_SEQ,
@@ -193,6 +196,7 @@ class IndicatorSummary:
     note: str
     status: str  # 达标, 未达标, 未填报
     series: dict  # period "YYYY-MM" -> value (None where not reported)
+    pace: Pace | None = None  # 序时进度 as of the summary's day; None: the indicator has none (a rate, 零发生, ≤)
 
 
 @dataclass
@@ -289,10 +293,15 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
     for rec in detail:
         by_task.setdefault(rec.task_id, []).append(rec)
     summaries = []
-    deadline_header = deadline_column(table)
+    deadlines = task_deadlines(table, config)
     day = as_of(period, today)  # 逾期未完成 is judged as of the day the summary speaks of
     before = previous_statuses(table, period.previous(), history.get(str(period.previous())), choice, config)
     due = config.deadline(period)
+    scored = score_indicators(table, latest, history, periods, deadlines, day, config, period)
+    paces = {}
+    for i in scored:
+        if i.pace is not None:
+            paces.setdefault(i.indicator.task_id, []).append(i.pace)
     for task in table.tasks:
         group = by_task.get(task.task_id, [])
         unit_statuses = [_unit_status(g, choice) for g in group]
@@ -300,8 +309,9 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
         statuses = [st for _, st in leads]
         status = task_status(statuses, config.status_rule)
         lead_statuses = "；".join(f"{r}：{st}" for r, st in leads) if len(set(statuses)) > 1 else ""
-        deadline = parse_deadline(dict(task.extras).get(deadline_header, ""), config.year) if deadline_header else None
-        shown = light(status, before.get(task.task_id), deadline, day, due, config.warning)
+        deadline = deadlines[task.task_id]
+        shown = light(status, before.get(task.task_id), deadline, day, due, config.warning,
+                      tuple(paces.get(task.task_id, ())))
         summaries.append(TaskSummary(
             task=task, status=status, lead_statuses=lead_statuses,
             combined={key: _combine(group, key) for key in texts},
@@ -322,7 +332,22 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
                 lr.file_time.replace("T", " "), lr.original_name, lr.filler, lr.phone, lr.problems,
                 len(r.assignments), late=when.days_late > 0, fixes=when.fixes, first_received=when.first,
                 held=lr.held))
+    return Summary(period=period, title=config.report_title(period), schema=schema, tasks=summaries,
+                   recipients=states, detail=detail, indicators=scored, periods=periods)
+
+
+def task_deadlines(table, config) -> dict:
+    """{task ID: its 完成时限 from the table's deadline column (None where it has none or gives none)}."""
+    header = deadline_column(table)
+    return {t.task_id: parse_deadline(dict(t.extras).get(header, ""), config.year) if header else None
+            for t in table.tasks}
+
+
+def score_indicators(table, latest: dict, history: dict, periods: list, deadlines: dict, day: dt.date, config,
+                     period) -> list:
+    """An :class:`IndicatorSummary` per indicator: its value to date, 达标情况, series and 序时进度 as of ``day``."""
     items = {t.task_id: t.item for t in table.tasks}
+    start = pace_start(config, period)
     scored = []
     for ind in table.indicators:
         mine = latest.get(ind.owner)
@@ -331,9 +356,15 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
         series = {p: ((history[p].get(ind.owner).indicators or {}).get(ind.indicator_id, {}).get("value")
                       if history[p].get(ind.owner) else None) for p in periods}
         scored.append(IndicatorSummary(ind, items.get(ind.task_id, ""), actual, found.get("raw", ""),
-                                       found.get("note", ""), ind.score(actual), series))
-    return Summary(period=period, title=config.report_title(period), schema=schema, tasks=summaries,
-                   recipients=states, detail=detail, indicators=scored, periods=periods)
+                                       found.get("note", ""), ind.score(actual), series,
+                                       pace_of(ind, actual, deadlines.get(ind.task_id), day, start,
+                                               ind.source != SOURCE_UNSURE)))
+    return scored
+
+
+def pace_start(config, period) -> dt.date:
+    """The day the 序时进度 counts from: the first of [warning] pace_start_month of the table's year."""
+    return dt.date(config.year or period.year, config.warning.pace_start_month, 1)
 
 
 def previous_statuses(table, before, returns: dict | None, choice, config) -> dict:
@@ -680,7 +711,7 @@ def _remarks(r: RecipientState) -> str:
 
 
 INDICATOR_HEADERS = ((H_IND_ID, 9), (H_ITEM, 9), (H_IND_NAME, 30), (H_IND_TARGET, 10), (H_UNIT, 10),
-                     (H_IND_ACTUAL, 11), (H_ATTAINMENT, 8), (H_NOTE, 24))
+                     (H_IND_ACTUAL, 11), (H_PACE, 9), (H_ATTAINMENT, 8), (H_NOTE, 24))
 MAX_TREND_LINES = 12  # a chart stays readable with a dozen lines
 
 
@@ -692,13 +723,15 @@ def _sheet_indicators(wb, f, s, paper=A4):
     for i in s.indicators:
         ind = i.indicator
         actual = i.actual if i.actual is not None else (i.raw or "")
-        rows.append((ind.indicator_id, i.item, ind.name, ind.target_text, ind.owner, actual, i.status, i.note)
+        rows.append((ind.indicator_id, i.item, ind.name, ind.target_text, ind.owner, actual, pace_value(i.pace),
+                     i.status, i.note)
                     + tuple("" if i.series[p] is None else i.series[p] for p in s.periods))
     ws = _table_sheet(wb, f, INDICATOR_SHEET, f"{s.title}量化指标完成情况（{s.period.label}）", headers, rows,
                       paper=paper)
     last = len(rows) + 1
+    at = [h for h, _ in INDICATOR_HEADERS].index(H_ATTAINMENT)
     for status in ATTAINMENT_COLORS:
-        ws.conditional_format(2, 6, last, 6, {"type": "cell", "criteria": "==", "value": f'"{status}"',
+        ws.conditional_format(2, at, last, at, {"type": "cell", "criteria": "==", "value": f'"{status}"',
                                               "format": f["cf_" + status]})
     percent = [r for r, i in enumerate(s.indicators, start=2) if i.indicator.unit == "%"]
     if len(s.periods) >= 2 and percent:

@@ -18,13 +18,15 @@ from docx.shared import Length, Pt
 
 from . import files
 from .config import PARTNER_COLLAPSE, PARTNER_OMIT
-from .consolidate import Summary, TaskSummary, as_of, summarize
+from .consolidate import Summary, TaskSummary, as_of, pace_start, summarize
 from .indicators import written_target
+from .pace import NOT_APPLICABLE, pace_text
 from .schema import (
     H_ATTAINMENT,
     H_IND_NAME,
     H_IND_TARGET,
     H_ITEM,
+    H_PACE,
     H_PROGRESS,
     H_RESPONSIBLE,
     H_SEQ,
@@ -184,9 +186,18 @@ def write_indicator_report(summary: Summary, config, today: dt.date) -> Path:
     """Write 附件2 (the quantitative indicators) in its own file; returns its path."""
     document = open_template(config)
     attachment_heading(document, config.office, config.attachment2, f"{summary.title}量化指标完成情况表", today)
-    as_of_line(document, f"（截至{cn_date(as_of(summary.period, today))}）")
+    day = as_of(summary.period, today)
+    as_of_line(document, f"（截至{cn_date(day)}）")
+    if any(i.pace for i in summary.indicators):
+        add_paragraph(document, pace_note(pace_start(config, summary.period), day), STYLE_BODY)
     append_xml(document, _indicator_table_xml(summary, style_ids(document)))
     return save(document, report_paths(config, summary.period)[1])
+
+
+def pace_note(start: dt.date, day: dt.date) -> str:
+    """How 附件2's 序时进度 is worked out, in one sentence a reader can check a row by."""
+    return (f"序时进度为累计类指标截至{cn_date(day)}应完成的量：目标值×（{cn_date(start)}至{cn_date(day)}的天数÷"
+            f"{cn_date(start)}至完成时限的天数），未写明完成时限的算至年底；比率、零发生和“不超过”类指标{NOT_APPLICABLE}。")
 
 
 def report_widths(columns, longest_item: float = 0, size_pt: float = PT_S4.pt) -> list:
@@ -337,7 +348,7 @@ def _task_text(t: TaskSummary, c, n: int, partner_text: str) -> str:
 
 
 INDICATOR_COLUMNS = ((H_SEQ, 11), (H_ITEM, 28), (H_IND_NAME, 0), (H_IND_TARGET, 26), ("截至{month}\n完成", 26),
-                     (H_ATTAINMENT, 18), (H_UNIT, 24))
+                     (H_PACE, 22), (H_ATTAINMENT, 18), (H_UNIT, 24))
 _RANGE_DASH = re.compile(r"(?<=\d)[–\-~](?=\d)")
 
 
@@ -359,9 +370,10 @@ def _indicator_table_xml(summary: Summary, ids: dict) -> str:
     targets = {t.task.task_id: t.task.target for t in summary.tasks}
     for n, i in enumerate(summary.indicators, start=1):
         ind = i.indicator
-        actual = "" if i.actual is None else f"{i.actual:g}{'个行政村' if ind.unit == '行政村' else ind.unit}"
+        unit = "个行政村" if ind.unit == "行政村" else ind.unit
+        actual = "" if i.actual is None else f"{i.actual:g}{unit}"
         written = printed_target(written_target(ind, targets.get(ind.task_id, "")))  # as the table wrote it
-        values = (str(n), i.item, ind.name, written, actual or i.raw, i.status, ind.owner)
+        values = (str(n), i.item, ind.name, written, actual or i.raw, pace_text(i.pace, unit), i.status, ind.owner)
         cells = "".join(cell_xml(v, w, cell_style, center=c != 2, small=True)
                         for c, (v, w) in enumerate(zip(values, widths)))
         rows.append(f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>')
