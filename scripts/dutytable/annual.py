@@ -20,6 +20,7 @@ from . import files
 from .config import STATUS_MAIN_LEAD, STATUS_RULE_WORDS, Assessment
 from .consolidate import as_of, returns_by_unit, summarize, timing
 from .ledger import Ledger
+from .pace import pace_value
 from .schema import (
     H_ATTAINMENT,
     H_BEHIND_PERIODS,
@@ -35,6 +36,7 @@ from .schema import (
     H_NOT_STARTED_PERIODS,
     H_NOTE,
     H_ON_TIME_RATE,
+    H_PACE,
     H_RANK,
     H_SCORE,
     H_SEQ,
@@ -47,6 +49,7 @@ from .vocab import (
     CORRECTED,
     INDICATOR_SHEET,
     LATE,
+    LIGHTS,
     NO_DATA,
     NOT_FILLED,
     NOT_LISTED,
@@ -64,6 +67,7 @@ from .vocab import (
     month_header,
     needs_attention,
 )
+from .warning import ALERTS
 from .wordml import (
     STYLE_BODY,
     STYLE_CELL,
@@ -80,6 +84,7 @@ from .wordml import (
 )
 from .xlsx import BODY, HEAD, new_workbook, print_a4, row_height
 
+ALERT = "alert"  # the format key of a month's cell whose light is 红灯 or 黄灯: bold
 NOT_DUE = "未到截止日"  # a unit that has not reported yet in a month whose deadline has not come
 NOT_IN_TABLE = "不在当前主表中（可能已改名或撤销），不参与排名"
 GREY = ("#D9D9D9", "#595959")
@@ -160,6 +165,7 @@ class TaskYear:
     leads: str
     cells: dict  # period "YYYY-MM" -> what 任务进度 shows (a status, 逾期未完成（…）, 当期未列入)
     colours: dict  # period -> the status whose colour the cell takes
+    lights: dict = field(default_factory=dict)  # period -> the month's warning.Light (none where 当期未列入)
     last_progress: str = ""
     behind: int = 0
     not_started: int = 0
@@ -226,7 +232,8 @@ def summarize_year(table, config, year: int, today: dt.date | None = None) -> An
             periods.append(str(p))
             p = p.next()
     history = {}  # each month's returns read once, for its own summary and the later months' series
-    summaries = {p: summarize(table, config, Period.parse(p), history=history) for p in data_periods}
+    # As of ``today``: the month under way stands as its own 汇总 of the day has it (lights, 逾期未完成).
+    summaries = {p: summarize(table, config, Period.parse(p), today, history=history) for p in data_periods}
     tasks = _tasks(table, config, summaries, answered)
     unlisted = {p: {t.task_id for t in tasks if t.cells.get(p) == NOT_LISTED} for p in data_periods}
     deadlines = {p: config.deadline(Period.parse(p)) for p in data_periods}
@@ -261,7 +268,7 @@ def _tasks(table, config, summaries: dict, answered: dict) -> list:
                 row.cells[p], row.colours[p] = NOT_LISTED, None
                 continue
             # A status written outside the list is shown as written (完成（待核实）) and coloured as 待核实.
-            row.cells[p], row.colours[p] = ts.shown_status, ts.counted_status
+            row.cells[p], row.colours[p], row.lights[p] = ts.shown_status, ts.counted_status, ts.light
             row.behind += ts.status == BEHIND
             row.not_started += ts.status == NOT_STARTED
             if ts.progress:
@@ -360,8 +367,11 @@ def _formats(wb) -> dict:
     for status, (bg, fg) in list(COMPLETION_COLORS.items()) + list(ATTAINMENT_COLORS.items()):
         f[status] = wb.add_format({**base, "align": "center", "bg_color": bg, "font_color": fg,
                                    "bold": needs_attention(status)})
+        f[status, ALERT] = wb.add_format({**base, "align": "center", "bg_color": bg, "font_color": fg, "bold": True})
     f[TO_FIX] = wb.add_format({**base, "align": "center", "bg_color": "#FFEB9C"})
     f[UNCLEAR] = wb.add_format({**base, "align": "center", "bg_color": "#E4DFEC", "font_color": "#7030A0"})
+    f[UNCLEAR, ALERT] = wb.add_format({**base, "align": "center", "bg_color": "#E4DFEC", "font_color": "#7030A0",
+                                       "bold": True})
     return f
 
 
@@ -401,7 +411,7 @@ def _notes(ws, f, s: AnnualSummary, row: int, widths: list, lines: list) -> None
 
 
 def _sheet_tasks(wb, f, s: AnnualSummary) -> None:
-    headers = [(H_ID, 9), (H_ITEM, 14), (H_LEADS, 16)] + [(month_header(p), 11) for p in s.periods]
+    headers = [(H_ID, 9), (H_ITEM, 14), (H_LEADS, 16)] + [(month_header(p), 14) for p in s.periods]
     headers += [(H_LAST_PROGRESS, 40), (H_BEHIND_PERIODS, 8), (H_NOT_STARTED_PERIODS, 8)]
     if s.has_deadline:
         headers.append((OVERDUE, 10))
@@ -412,6 +422,10 @@ def _sheet_tasks(wb, f, s: AnnualSummary) -> None:
         for p in s.periods:
             if p not in s.data_periods:
                 cells.append((NO_DATA, f[None]))
+            elif p in t.lights:  # the status, and under it the light with its reason (bold when 红灯 or 黄灯)
+                shown, fmt = t.lights[p], f[t.colours[p]]
+                fmt = f.get((t.colours[p], ALERT), fmt) if shown.color in ALERTS else fmt
+                cells.append((f"{t.cells[p]}\n{shown.text}", fmt))
             elif p in t.cells:
                 cells.append((t.cells[p], f[t.colours[p]]))
             else:
@@ -425,8 +439,8 @@ def _sheet_tasks(wb, f, s: AnnualSummary) -> None:
         rows.append(cells)
     ws = _sheet(wb, f, TASK_YEAR_SHEET, f"{s.title}{TASK_YEAR_SHEET}（{s.year}年）", headers, rows)
     _notes(ws, f, s, len(rows) + 3, [w for _, w in headers],
-           [f"各月为该期汇总表的完成状态（有几个牵头单位的任务，{STATUS_RULE_WORDS[s.status_rule]}）；"
-            f"{NOT_LISTED}：当月填报表中没有这项任务。"])
+           [f"各月为该期汇总表的完成状态（有几个牵头单位的任务，{STATUS_RULE_WORDS[s.status_rule]}）和预警"
+            f"（{'、'.join(LIGHTS)}及原因）；{NOT_LISTED}：当月填报表中没有这项任务。"])
 
 
 def _sheet_units(wb, f, s: AnnualSummary) -> None:
@@ -454,7 +468,7 @@ def _sheet_units(wb, f, s: AnnualSummary) -> None:
 
 def _sheet_indicators(wb, f, s: AnnualSummary) -> None:
     headers = ([(H_IND_ID, 10), (H_ITEM, 10), (H_IND_NAME, 34), (H_IND_TARGET, 10), (H_UNIT, 12)]
-               + [(month_header(p), 9) for p in s.periods] + [(H_LAST_ACTUAL, 12), (H_ATTAINMENT, 9)])
+               + [(month_header(p), 9) for p in s.periods] + [(H_LAST_ACTUAL, 12), (H_PACE, 9), (H_ATTAINMENT, 9)])
     rows = []
     for i in s.indicators:
         ind = i.indicator
@@ -467,7 +481,8 @@ def _sheet_indicators(wb, f, s: AnnualSummary) -> None:
                 cells.append((NOT_FILLED, f[None]))
             else:
                 cells.append((i.series[p], f["center"]))
-        cells += [(i.actual if i.actual is not None else i.raw, f["center"]), (i.status, f[i.status])]
+        cells += [(i.actual if i.actual is not None else i.raw, f["center"]), (pace_value(i.pace), f["center"]),
+                  (i.status, f[i.status])]
         rows.append(cells)
     ws = _sheet(wb, f, INDICATOR_SHEET, f"{s.title}量化指标逐月完成情况（{s.year}年）", headers, rows)
     _chart(wb, ws, s, len(rows) + 3)

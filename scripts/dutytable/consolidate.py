@@ -298,10 +298,7 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
     before = previous_statuses(table, period.previous(), history.get(str(period.previous())), choice, config)
     due = config.deadline(period)
     scored = score_indicators(table, latest, history, periods, deadlines, day, config, period)
-    paces = {}
-    for i in scored:
-        if i.pace is not None:
-            paces.setdefault(i.indicator.task_id, []).append(i.pace)
+    paces = paces_by_task(scored)
     for task in table.tasks:
         group = by_task.get(task.task_id, [])
         unit_statuses = [_unit_status(g, choice) for g in group]
@@ -311,7 +308,7 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
         lead_statuses = "；".join(f"{r}：{st}" for r, st in leads) if len(set(statuses)) > 1 else ""
         deadline = deadlines[task.task_id]
         shown = light(status, before.get(task.task_id), deadline, day, due, config.warning,
-                      tuple(paces.get(task.task_id, ())))
+                      paces.get(task.task_id, ()))
         summaries.append(TaskSummary(
             task=task, status=status, lead_statuses=lead_statuses,
             combined={key: _combine(group, key) for key in texts},
@@ -360,6 +357,15 @@ def score_indicators(table, latest: dict, history: dict, periods: list, deadline
                                        pace_of(ind, actual, deadlines.get(ind.task_id), day, start,
                                                ind.source != SOURCE_UNSURE)))
     return scored
+
+
+def paces_by_task(scored: list) -> dict:
+    """{task ID: the :class:`pace.Pace` of each of its indicators that has one, as a tuple}."""
+    paces = {}
+    for i in scored:
+        if i.pace is not None:
+            paces.setdefault(i.indicator.task_id, []).append(i.pace)
+    return {task_id: tuple(found) for task_id, found in paces.items()}
 
 
 def pace_start(config, period) -> dt.date:
