@@ -65,7 +65,7 @@ def test_the_share_of_the_span(start, deadline, day, share):
 
 def test_the_pace_of_a_count_and_how_it_prints():
     pace = pace_of(_ind("至少", 40, "只"), 26.0, None, NOV30, JAN1)  # no 完成时限: the year's end
-    assert pace == Pace("新增示范企业", 40, YEAR, 26.0)
+    assert pace == Pace(40, YEAR, 26.0)
     assert (pace.expected, pace.pace_percent, pace.done_percent) == (pytest.approx(40 * YEAR), 92, 65)
     assert (pace_value(pace), pace_text(pace, "只")) == (36.6, "36.6只")
     assert pace_text(pace_of(_ind("至少", 12, "家"), None, None, D(2010, 10, 31), JAN1), "家") == "10家"  # 9.99
@@ -86,8 +86,8 @@ def test_percentages_round_half_up(fraction, whole):
     assert percent(fraction) == whole
 
 
-def _pace(actual, target=50, share=YEAR, name="新增示范企业", judged=True):
-    return Pace(name, target, share, actual, judged)
+def _pace(actual, target=50, share=YEAR, judged=True):
+    return Pace(target, share, actual, judged)
 
 
 @pytest.mark.parametrize("paces, tolerance, reason", [
@@ -100,11 +100,11 @@ def _pace(actual, target=50, share=YEAR, name="新增示范企业", judged=True)
     ((_pace(60),), 10, ""),  # ahead
     ((_pace(None),), 10, ""),  # not reported: 未报送 says it, not the pace
     ((_pace(1, judged=False),), 10, ""),  # the target's reading 待确认: no light from it
-    ((_pace(20, name="新增无公害农产品"), _pace(50, name="绿色食品")), 10,
-     "指标低于序时进度：新增无公害农产品完成40%，序时92%"),  # several with a pace: the one behind named
-    ((_pace(20, name="新增无公害农产品"), _pace(0, name="绿色食品")), 10,
-     "指标低于序时进度：新增无公害农产品完成40%、绿色食品完成0%，序时92%"),
-    ((_pace(20, name="甲"), _pace(0, name="乙"), _pace(5, name="丙")), 10,
+    ((_pace(20), _pace(50)), 10,
+     "指标低于序时进度：完成40%，序时92%"),  # several with a pace, one behind: 附件2 tells which
+    ((_pace(20), _pace(0)), 10,
+     "2项指标低于序时进度：完成40%、0%，序时92%"),
+    ((_pace(20), _pace(0), _pace(5)), 10,
      "3项指标低于序时进度：完成0%～40%，序时92%"),  # more than two: counted, with their range
 ])
 def test_the_pace_reason(paces, tolerance, reason):
@@ -168,7 +168,7 @@ def three_months(tmp_path_factory):
     # 30 September: 273 of 365 days, 75%; 26 of 40 is 65%: exactly 10 points below, no light
     (SEP, 29.9, "绿灯"),
     # 31 October: 304 of 365 days, 83%; 28 of 40 is 70%: 13 points below
-    (OCT, 33.3, "黄灯（指标低于序时进度：完成产品通过采标验收完成70%，序时83%）"),
+    (OCT, 33.3, "黄灯（指标低于序时进度：完成70%，序时83%）"),
     # 30 November: 334 of 365 days, 92%; 37 of 40 is 93%: ahead
     (NOV, 36.6, "绿灯"),
 ])
@@ -226,7 +226,7 @@ def test_the_year_shows_each_months_light_and_the_pace(three_months):
     rows = _rows(written[0], "任务进度")
     assert rows[1][3:6] == ["9月", "10月", "11月"]
     row = next(r for r in rows if r[0] == "T0201")
-    assert row[3:6] == ["正常推进\n绿灯", "正常推进\n黄灯（指标低于序时进度：完成产品通过采标验收完成70%，序时83%）",
+    assert row[3:6] == ["正常推进\n绿灯", "正常推进\n黄灯（指标低于序时进度：完成70%，序时83%）",
                         "正常推进\n绿灯"]
     assert next(r for r in rows if r[0] == "T0104")[3:6] == ["未报送\n黄灯（牵头单位本期未报送）"] + [
         "未报送\n红灯（牵头单位连续两期未报送）"] * 2

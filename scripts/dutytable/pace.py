@@ -28,7 +28,6 @@ _LEVEL_NAME = re.compile(r"(?:率|比例|比重|占比|指数|均值|平均值|�
 class Pace:
     """An indicator's 序时进度 in one period."""
 
-    name: str  # the indicator's name, for a reason that must say which of a task's indicators lags
     target: float  # the value to reach by the deadline (a range's bottom)
     share: float  # of the span from the start to the deadline passed by the day, 0 to 1
     actual: float | None = None  # the value reported to date; None: not reported
@@ -85,7 +84,7 @@ def pace_of(indicator, actual: float | None, deadline: dt.date | None, day: dt.d
         return None
     deadline = deadline or dt.date(start.year, 12, 31)
     # a range is reached at its bottom, as Indicator.score has it
-    return Pace(indicator.name, indicator.value, span_share(start, deadline, day), actual, judged)
+    return Pace(indicator.value, span_share(start, deadline, day), actual, judged)
 
 
 def pace_value(pace: Pace | None) -> float | str:

@@ -86,29 +86,28 @@ def light(status: str, previous: str | None, deadline: dt.date | None, day: dt.d
     return LIGHT_GREEN
 
 
-NAMED_BEHIND = 2  # more indicators of a task behind their pace than this are counted, not named
+LISTED_BEHIND = 2  # more indicators of a task behind their pace than this give their range, not each figure
 
 
 def behind_pace(paces, tolerance: int) -> str:
     """The reason when an indicator is more than ``tolerance`` percentage points below its 序时进度 (as printed:
     whole percentages; exactly ``tolerance`` below is not behind); "" when none is.
 
-    "指标低于序时进度：完成55%，序时92%"; each indicator named when the task has several with a pace
-    ("指标低于序时进度：新增无公害农产品完成40%、绿色食品完成0%，序时92%"); more than :data:`NAMED_BEHIND`
-    counted, with their range ("3项指标低于序时进度：完成1%～33%，序时92%"). The indicators of a task share its
+    "指标低于序时进度：完成55%，序时92%"; "2项指标低于序时进度：完成40%、0%，序时92%"; more than
+    :data:`LISTED_BEHIND`, their range: "3项指标低于序时进度：完成0%～33%，序时92%". No names: 附件2 lists each
+    indicator's 完成 and 序时进度, and the cell of 附件1 stays a few lines. The indicators of a task share its
     deadline, hence its 序时.
     """
     behind = [p for p in paces if p.judged and p.actual is not None
               and p.pace_percent - p.done_percent > tolerance]
     if not behind:
         return ""
-    share = f"序时{behind[0].pace_percent}%"
-    if len(behind) > NAMED_BEHIND:
-        done = sorted(p.done_percent for p in behind)
-        return f"{len(behind)}项指标低于序时进度：完成{done[0]}%～{done[-1]}%，{share}"
-    names = [p.name if len(paces) > 1 else "" for p in behind]
-    done = "、".join(f"{name}完成{p.done_percent}%" for name, p in zip(names, behind))
-    return f"指标低于序时进度：{done}，{share}"
+    done = [f"{p.done_percent}%" for p in behind]
+    if len(behind) > LISTED_BEHIND:
+        ordered = sorted(p.done_percent for p in behind)
+        done = [f"{ordered[0]}%～{ordered[-1]}%"]
+    count = f"{len(behind)}项" if len(behind) > 1 else ""
+    return f"{count}指标低于序时进度：完成{'、'.join(done)}，序时{behind[0].pace_percent}%"
 
 
 def light_counts(lights) -> dict:
