@@ -211,8 +211,8 @@ def test_the_summary_and_the_attachment_show_the_pace_beside_the_value(three_mon
     texts = [p.text for p in document.paragraphs]
     at = texts.index("（截至2010年10月31日）")
     assert texts[at + 1] == (
-        "序时进度为累计类指标截至2010年10月31日应完成的量：目标值×（2010年1月1日至2010年10月31日的天数÷2010年1月1日至完成时限"
-        "的天数），未写明完成时限的算至年底；比率、零发生和“不超过”类指标不适用。")
+        "序时进度为累计类指标到截至日应完成的量：目标值×（2010年1月1日至截至日的天数÷2010年1月1日至完成时限的天数），"
+        "未写明完成时限的算至年底；比率、零发生和“不超过”类指标不适用。")
     table_rows = [[c.text for c in row.cells] for row in document.tables[0].rows]
     assert table_rows[0] == ["序号", "工作内容", "指标名称", "目标", "截至10月\n完成", "序时进度", "达标情况", "填报单位"]
     row = next(r for r in table_rows if r[2] == "完成产品通过采标验收")

@@ -189,15 +189,17 @@ def write_indicator_report(summary: Summary, config, today: dt.date) -> Path:
     day = as_of(summary.period, today)
     as_of_line(document, f"（截至{cn_date(day)}）")
     if any(i.pace for i in summary.indicators):
-        add_paragraph(document, pace_note(pace_start(config, summary.period), day), STYLE_BODY)
+        add_paragraph(document, pace_note(pace_start(config, summary.period)), STYLE_BODY)
     append_xml(document, _indicator_table_xml(summary, style_ids(document)))
     return save(document, report_paths(config, summary.period)[1])
 
 
-def pace_note(start: dt.date, day: dt.date) -> str:
-    """How 附件2's 序时进度 is worked out, in one sentence a reader can check a row by."""
-    return (f"序时进度为累计类指标截至{cn_date(day)}应完成的量：目标值×（{cn_date(start)}至{cn_date(day)}的天数÷"
-            f"{cn_date(start)}至完成时限的天数），未写明完成时限的算至年底；比率、零发生和“不超过”类指标{NOT_APPLICABLE}。")
+def pace_note(start: dt.date) -> str:
+    """How 附件2's 序时进度 is worked out (to the day of the as-of line above it), in one sentence a reader can
+    check a row by."""
+    start = cn_date(start)
+    return (f"序时进度为累计类指标到截至日应完成的量：目标值×（{start}至截至日的天数÷{start}至完成时限的天数），"
+            f"未写明完成时限的算至年底；比率、零发生和“不超过”类指标{NOT_APPLICABLE}。")
 
 
 def report_widths(columns, longest_item: float = 0, size_pt: float = PT_S4.pt) -> list:
@@ -348,7 +350,7 @@ def _task_text(t: TaskSummary, c, n: int, partner_text: str) -> str:
 
 
 INDICATOR_COLUMNS = ((H_SEQ, 11), (H_ITEM, 28), (H_IND_NAME, 0), (H_IND_TARGET, 26), ("截至{month}\n完成", 26),
-                     (H_PACE, 22), (H_ATTAINMENT, 18), (H_UNIT, 24))
+                     (H_PACE, 26), (H_ATTAINMENT, 18), (H_UNIT, 24))
 _RANGE_DASH = re.compile(r"(?<=\d)[–\-~](?=\d)")
 
 
