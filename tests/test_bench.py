@@ -25,6 +25,6 @@ def test_bench_smoke_run_prints_every_stage_and_ratio():
     first = next(line for line in lines if line.startswith("first round: each marked copy adds "))
     assert first.endswith("× (clean collect + generating the same forms)")
     lights = next(line for line in lines if line.startswith("预警 lights (with 序时进度): consolidate + report "))
-    assert " s on, " in lights and " s off (best of 1): " in lights and lights.endswith(" %")
-    assert any("lights on / off (consolidate + report) = " in line for line in lines)
+    assert " s on, " in lights and " s off (CPU, best of 1): " in lights and lights.endswith(" s off")
+    assert any("lights on / off (consolidate + report, CPU) = " in line for line in lines)
     assert lines[-1].startswith("targets met: ") and lines[-1].endswith(" of 6")

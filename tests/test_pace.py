@@ -142,6 +142,15 @@ def test_pace_start_month_in_config(workdir):
     assert load_config(path).warning == WarningRule(pace_start_month=3)
 
 
+def test_a_misspelt_pace_start_month_is_a_warning(workdir):
+    path = workdir / "config.ini"
+    set_section(path, "warning", "pace_start = 3\n")
+    config = load_config(path)
+    assert config.warnings == [
+        f"配置文件 {path} 的 [warning] pace_start：不认识的设置，是不是 pace_start_month？这一项没有起作用。"]
+    assert config.warning.pace_start_month == 1
+
+
 def test_a_bad_pace_start_month_is_one_line(workdir):
     from conftest import run_script
     path = workdir / "config.ini"

@@ -56,6 +56,12 @@ NOT_TWICE = WarningRule(lagging_twice_red=False)
     ("进度滞后", "进度滞后", D(2010, 12, 13), DAY, NOT_TWICE, "黄灯（连续两期进度滞后；距完成时限15天）"),
     ("未报送", None, D(2010, 12, 13), DAY, WarningRule(), "黄灯（牵头单位本期未报送；距完成时限15天）"),
     ("进度滞后", "进度滞后", D(2010, 12, 13), DAY, WarningRule(), "红灯（连续两期进度滞后）"),
+    ("进度滞后", None, D(2010, 10, 31), DAY, WarningRule(), "红灯（逾期未完成，完成时限2010年10月31日）"),  # 本期 dropped
+    ("完成（待核实）", None, D(2010, 10, 31), DAY, WarningRule(), "红灯（逾期未完成，完成时限2010年10月31日）"),
+    ("未报送", None, D(2010, 10, 31), DAY, WarningRule(), "红灯（逾期未完成，完成时限2010年10月31日）"),
+    ("进度滞后", "未启动", D(2010, 10, 31), DAY, WarningRule(),
+     "红灯（逾期未完成，完成时限2010年10月31日；上期未启动，本期进度滞后）"),
+    ("未启动", "进度滞后", D(2010, 12, 13), DAY, NOT_TWICE, "黄灯（上期进度滞后，本期未启动；距完成时限15天）"),
 ])
 def test_each_rule_alone_and_combined(status, previous, deadline, day, rule, text):
     assert light(status, previous, deadline, day, DUE, rule).text == text
