@@ -76,15 +76,20 @@ def test_outputs_and_overview(reported):
     second = docx.Document(str(written[1]))
     assert [(p.style.name, p.text) for p in second.paragraphs] == [
         ("附件标记", "附件2"), ("公文正文", ""), ("附件标题", "2010年区质量振兴工作目标任务推进情况量化指标完成情况表"),
-        ("公文正文", "（截至2010年11月28日）")]  # the day 附件1 speaks of
+        ("公文正文", "（截至2010年11月28日）"),  # the day 附件1 speaks of
+        ("公文正文", "序时进度为累计类指标到截至日应完成的量：目标值×（2010年1月1日至截至日的天数÷2010年1月1日至完成时限的天数），"
+                   "未写明完成时限的算至年底；比率、零发生和“不超过”类指标不适用。")]
     assert second.paragraphs[3].alignment == 1 and second.paragraphs[3].paragraph_format.first_line_indent == 0
     rows = second.tables[0].rows
     assert len(rows) == 42
-    assert [c.text for c in rows[0].cells] == ["序号", "工作内容", "指标名称", "目标", "截至11月\n完成", "达标情况", "填报单位"]
-    assert [c.text for c in rows[2].cells] == ["2", "产品质量", "工业产品生产许可证产品抽检平均合格率", "≥92%", "100%", "达标",
-                                               "质监分局"]
-    assert [c.text for c in rows[1].cells][3:6] == ["零发生", "1起", "未达标"]
-    assert [c.text for c in rows[41].cells][5:] == ["未填报", "安监局"]
+    assert [c.text for c in rows[0].cells] == ["序号", "工作内容", "指标名称", "目标", "截至11月\n完成", "序时进度", "达标情况",
+                                               "填报单位"]
+    assert [c.text for c in rows[2].cells] == ["2", "产品质量", "工业产品生产许可证产品抽检平均合格率", "≥92%", "100%", "不适用",
+                                               "达标", "质监分局"]
+    assert [c.text for c in rows[1].cells][3:7] == ["零发生", "1起", "不适用", "未达标"]
+    assert [c.text for c in rows[41].cells][5:] == ["不适用", "未填报", "安监局"]
+    # a count: 5家 × 332/365 (1 January to 28 November of 365 days), to one decimal
+    assert [c.text for c in rows[14].cells][2:7] == ["申报省级标准化良好行为企业试点", "5家", "1家", "4.5家", "未达标"]
 
 
 def test_the_overview_reads_as_a_secretary_writes_it(reported):
@@ -258,7 +263,7 @@ def test_one_table_with_the_categories_as_band_rows_and_rows_that_fit_never_spli
                                        "黄灯（本期未启动；5项指标低于序时进度：完成0%～33%，序时91%）"]
     light_cells = [r.findall(f"{W}tc")[6] for r in rows[1:] if len(r.findall(f"{W}tc")) > 1]
     bold = [tc.find(f"{W}p/{W}r/{W}rPr/{W}b") is not None for tc in light_cells]
-    assert bold[:4] == [False, True, True, True] and bold.count(True) == 10
+    assert bold[:4] == [False, True, True, True] and bold.count(True) == 13
 
 
 def test_partner_text_include_collapse_or_omit(reported):
