@@ -70,6 +70,7 @@ from .wordml import (
     TYPE_WIDTH_LANDSCAPE,
     TYPE_WIDTH_PORTRAIT_PT,
     add_paragraph,
+    add_paragraphs,
     append_xml,
     as_of_line,
     attachment_heading,
@@ -525,11 +526,12 @@ def write_bulletin(summary: Summary, config, today: dt.date) -> Path | None:
     counts = "、".join(f"{color}{len(tasks)}项" for color, tasks in groups)
     add_paragraph(document, f"截至{cn_date(as_of(summary.period, today))}，{len(summary.tasks)}项目标任务中，"
                             f"{counts}。现将有关情况通报如下：", STYLE_BODY)
+    lines = []
     for n, (color, tasks) in enumerate(groups, start=1):
-        add_paragraph(document, f"{cn_number(n)}、{color}任务（{len(tasks)}项）", STYLE_BODY)
-        for i, t in enumerate(tasks, start=1):
-            reasons = "；".join(t.light.reasons)
-            add_paragraph(document, f"{i}．{t.task.item}（牵头：{t.task.leads_text}）：{reasons}。", STYLE_BODY)
+        lines.append(f"{cn_number(n)}、{color}任务（{len(tasks)}项）")
+        lines += [f"{i}．{t.task.item}（牵头：{t.task.leads_text}）：{'；'.join(t.light.reasons)}。"
+                  for i, t in enumerate(tasks, start=1)]
+    add_paragraphs(document, lines, STYLE_BODY)
     add_paragraph(document, "请以上任务的牵头单位对照预警原因，抓紧推进，并在下期填报表中说明推进情况。", STYLE_BODY)
     sign(document, config, today)
     return save(document, bulletin_path(config, summary.period))
