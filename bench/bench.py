@@ -71,8 +71,8 @@ def peak_mb():
 
 def build_workdir(workdir, tasks, recipients, per_recipient):
     """A tool folder with a synthetic table: task i is answered by ``per_recipient * R / N`` recipients."""
+    from dutytable.master import write_table
     from dutytable.model import Table, Task
-    from dutytable.table import write_table
 
     workdir.mkdir(parents=True, exist_ok=True)
     text = (ROOT / "templates" / "演示" / "config.ini").read_text(encoding="utf-8")  # the seed's identity
@@ -106,8 +106,8 @@ def fill_returns(workdir, period, faulty=False, limit=None):
     """
     from dutytable.config import load_config
     from dutytable.forms import FILLER_LABEL, PHONE_LABEL, FormFill, build_form, specs_for
+    from dutytable.master import load_table
     from dutytable.schema import H_IND_VALUE
-    from dutytable.table import load_table
 
     config = load_config(workdir / "config.ini")
     table = load_table(config.table, config.departments)
@@ -132,13 +132,13 @@ def fill_returns(workdir, period, faulty=False, limit=None):
 def stage(name, workdir, period):
     # Imports first, outside the timing: every stage is timed on its work alone, and its memory includes
     # only what the tool itself imports (pandas only for the naive read).
+    from dutytable.collect import Collector
     from dutytable.config import load_config
     from dutytable.consolidate import consolidate
     from dutytable.forms import generate
-    from dutytable.inbox import Collector
+    from dutytable.master import load_table
     from dutytable.model import Period
     from dutytable.report import make_report
-    from dutytable.table import load_table
 
     if name == "naive":
         import pandas as pd
@@ -183,7 +183,7 @@ def stage(name, workdir, period):
 def lights_off():
     """The 预警 switched off where the summary is made: every task 绿灯 without a rule judged, no 序时进度 worked
     out (so no 预警通报 either). What consolidate and report cost without the lights."""
-    from dutytable.consolidate import summarize
+    from dutytable.summary import summarize
     from dutytable.warning import LIGHT_GREEN
 
     where = sys.modules[summarize.__module__]
