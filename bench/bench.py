@@ -146,12 +146,8 @@ def stage(name, workdir, period):
     config = load_config(workdir / "config.ini")
     table = load_table(config.table, config.departments)
     workers = int(os.environ["BENCH_WORKERS"]) if os.environ.get("BENCH_WORKERS") else None
-    if os.environ.get("BENCH_START"):
-        import multiprocessing
-        multiprocessing.set_start_method(os.environ["BENCH_START"], force=True)
+    set_up_from_environment()
     files = sorted(Path(os.environ.get("BENCH_FILES", workdir)).glob("*.xlsx"))
-    if os.environ.get("BENCH_LIGHTS") == "off":
-        lights_off()
     started, started_cpu = time.perf_counter(), time.process_time()
     if name == "baseline":  # the process with the tool imported and the table loaded: what every stage starts from
         pass
@@ -178,6 +174,15 @@ def stage(name, workdir, period):
     elapsed = time.perf_counter() - started
     print(json.dumps({"stage": name, "seconds": elapsed, "cpu": time.process_time() - started_cpu,
                       "peak_mb": peak_mb()}))
+
+
+def set_up_from_environment():
+    """What a stage's environment asks for: the pool's start method (BENCH_START), the lights off (BENCH_LIGHTS)."""
+    if os.environ.get("BENCH_START"):
+        import multiprocessing
+        multiprocessing.set_start_method(os.environ["BENCH_START"], force=True)
+    if os.environ.get("BENCH_LIGHTS") == "off":
+        lights_off()
 
 
 def lights_off():
