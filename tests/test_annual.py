@@ -110,14 +110,20 @@ def test_tasks_sheet_cell_by_cell(year):
     assert rows[1] == ["任务编号", "工作内容", "牵头部门", "9月", "10月", "11月", "最近一期推进情况", "进度滞后期数",
                        "未启动期数", "说明"]
     body = {r[0]: r for r in rows[2:20]}
-    assert body["T0101"] == ["T0101", "产品质量", "质监分局、药监分局", "进度滞后", "进度滞后", "正常推进",
+    # Each month: the status, and under it the month's light with its reason.
+    assert body["T0101"] == ["T0101", "产品质量", "质监分局、药监分局", "进度滞后\n黄灯（本期进度滞后）",
+                             "进度滞后\n红灯（连续两期进度滞后）", "正常推进\n绿灯",
                              "质监分局：抽检合格率93%；药监分局：本月已按计划推进。", 2, 0, None]
-    assert body["T0104"] == ["T0104", "环境质量", "环保局", "正常推进", "正常推进", "正常推进",
-                             "环保局：本月已按计划推进。", 0, 0, None]
+    # its counts reported at 1 each month: below their 序时进度 of 30 September, 31 October and 30 November
+    assert body["T0104"] == ["T0104", "环境质量", "环保局"] + [
+        f"正常推进\n黄灯（5项指标低于序时进度：完成0%～33%，序时{share}%）" for share in (75, 83, 92)] + [
+        "环保局：本月已按计划推进。", 0, 0, None]
     # 安监局, the first lead, skipped October: by the default status_rule (main_lead) that month is 未报送
-    assert body["T0402"] == ["T0402", "确保安全生产", "安监局、质监分局", "正常推进", "未报送", "正常推进",
+    assert body["T0402"] == ["T0402", "确保安全生产", "安监局、质监分局", "正常推进\n绿灯",
+                             "未报送\n黄灯（牵头单位本期未报送）", "正常推进\n绿灯",
                              "安监局：本月已按计划推进；质监分局：本月已按计划推进。", 0, 0, None]
-    assert body["T0102"] == ["T0102", "工程质量", "城建局", "未报送", "未报送", "未报送", None, 0, 0, None]
+    assert body["T0102"] == ["T0102", "工程质量", "城建局", "未报送\n黄灯（牵头单位本期未报送）"] + [
+        "未报送\n红灯（牵头单位连续两期未报送）"] * 2 + [None, 0, 0, None]
     assert len(rows) == 2 + 18 + 2  # the tasks, a blank row, the note
     ws = openpyxl.load_workbook(written[0])["任务进度"]
     assert ws["D3"].fill.fgColor.rgb == "FFFFEB9C"  # 进度滞后 coloured as in 汇总
@@ -128,13 +134,14 @@ def test_indicators_sheet_with_values_per_period_and_a_chart(year):
     config, table, annual, written = year
     rows = _rows(written[0], "指标")
     assert rows[1] == ["指标编号", "工作内容", "指标名称", "目标", "填报单位", "9月", "10月", "11月", "最近一期完成值",
-                       "达标情况"]
+                       "序时进度", "达标情况"]
     n = len(table.indicators)
     body = {r[0]: r for r in rows[2:2 + n]}
-    assert rows[2 + n] == [None] * 10 and len(body) == n
+    assert rows[2 + n] == [None] * 11 and len(body) == n
     assert body["T0101-2"] == ["T0101-2", "产品质量", "工业产品生产许可证产品抽检平均合格率", "≥92%", "质监分局",
-                               90, 91, 93, 93, "达标"]
-    assert body["T0102-1"][5:] == ["未填报", "未填报", "未填报", None, "未填报"]
+                               90, 91, 93, 93, "不适用", "达标"]
+    assert body["T0102-1"][5:] == ["未填报", "未填报", "未填报", None, "不适用", "未填报"]
+    assert body["T0104-1"][8:] == [1, 65, "未达标"]  # 71吨 × 334/365, as of November's end
     assert body["T0101-4"][3] == "达100%"  # the target as the table writes it, as in every output
     ws = openpyxl.load_workbook(written[0])["指标"]
     assert len(ws._charts) == 1
@@ -185,13 +192,13 @@ def test_the_latest_value_is_one_rule_for_progress_and_indicators(tmp_path_facto
     config, table = run_year(workdir, EVENTS + [(dt.datetime(2010, 12, 20, 9), dec, "环保局", {})])
     _, written = make_annual(config, table, 2010, dt.date(2011, 1, 5))
     tasks = {r[0]: r for r in _rows(written[0], "任务进度")[2:20]}
-    assert tasks["T0101"][6:8] == ["未报送", "（11月）质监分局：抽检合格率93%；药监分局：本月已按计划推进。"]
-    assert tasks["T0104"][6:8] == ["正常推进", "环保局：本月已按计划推进。"]
+    assert tasks["T0101"][6:8] == ["未报送\n黄灯（牵头单位本期未报送）", "（11月）质监分局：抽检合格率93%；药监分局：本月已按计划推进。"]
+    assert tasks["T0104"][6:8] == ["正常推进\n黄灯（5项指标低于序时进度：完成0%～33%，序时100%）", "环保局：本月已按计划推进。"]
     indicators = {r[0]: r for r in _rows(written[0], "指标")[2:]}
-    assert indicators["T0101-2"][5:] == [90, 91, 93, "未填报", "（11月）93", "达标"]
-    assert indicators["T0101-4"][5:] == [100, 100, 100, "未填报", "（11月）100", "达标"]
-    assert indicators["T0102-1"][5:] == ["未填报", "未填报", "未填报", "未填报", None, "未填报"]
-    assert indicators["T0104-1"][5:] == [1, 1, 1, 1, 1, "未达标"]
+    assert indicators["T0101-2"][5:] == [90, 91, 93, "未填报", "（11月）93", "不适用", "达标"]
+    assert indicators["T0101-4"][5:] == [100, 100, 100, "未填报", "（11月）100", "不适用", "达标"]
+    assert indicators["T0102-1"][5:] == ["未填报", "未填报", "未填报", "未填报", None, "不适用", "未填报"]
+    assert indicators["T0104-1"][5:] == [1, 1, 1, 1, 1, 71, "未达标"]  # 序时 71吨: the whole year has passed
 
 
 def test_the_word_attachment_in_the_tables_order_and_a_year_of_twelve_months(tmp_path_factory):
@@ -258,7 +265,9 @@ def test_a_month_without_any_return_is_no_data_not_zero(tmp_path_factory):
     assert units["药监分局"][2:9] == ["逾期3天", "无数据", "按时", 0.5, 0, 16, 4]  # 质监分局, 环保局, 安监局 share rank 1
     assert units["安监局"][2:9] == ["按时", "无数据", "按时", 1, 0, 20, 1]
     tasks = {r[0]: r for r in _rows(written[0], "任务进度")[2:20]}
-    assert tasks["T0101"][3:9] == ["进度滞后", "无数据", "正常推进", "质监分局：抽检合格率93%；药监分局：本月已按计划推进。", 1, 0]
+    # November looks back at October, which has no data: not 连续两期 anything
+    assert tasks["T0101"][3:9] == ["进度滞后\n黄灯（本期进度滞后）", "无数据", "正常推进\n绿灯",
+                                   "质监分局：抽检合格率93%；药监分局：本月已按计划推进。", 1, 0]
     indicators = {r[0]: r for r in _rows(written[0], "指标")[2:2 + len(table.indicators)]}
     assert indicators["T0101-2"][5:8] == [90, "无数据", 93]
     rows = _rows(written[0], "任务进度")
@@ -350,12 +359,14 @@ def test_a_table_changed_during_the_year_is_shown_as_such(tmp_path_factory):
     tasks = _rows(written[0], "任务进度")
     body = {r[0]: r for r in tasks[2:20]}
     # 区有关部门, T0502's first lead, never reports: by the default status_rule (main_lead) November is 未报送
-    assert body["T0502"] == ["T0502", "培训", "区有关部门、各镇、街道、区教育局", "当期未列入", "无数据", "未报送", None, 0, 0, None]
+    assert body["T0502"] == ["T0502", "培训", "区有关部门、各镇、街道、区教育局", "当期未列入", "无数据",
+                             "未报送\n黄灯（牵头单位本期未报送）", None, 0, 0, None]
     # A return filed under the former name ([aliases]) counts for the unit in its month.
-    assert body["T0402"] == ["T0402", "确保安全生产", "区应急管理局、质监分局", "正常推进", "无数据", "正常推进",
+    assert body["T0402"] == ["T0402", "确保安全生产", "区应急管理局、质监分局", "正常推进\n绿灯", "无数据", "正常推进\n绿灯",
                              "区应急管理局：本月已按计划推进。", 0, 0, None]
     # Nothing said of progress in November: September's, with its month.
-    assert body["T0403"][3:7] == ["未报送", "无数据", "未报送", "（9月）孟河镇：本月已按计划推进。"]
+    assert body["T0403"][3:7] == ["未报送\n黄灯（牵头单位本期未报送）", "无数据", "未报送\n黄灯（牵头单位本期未报送）",
+                                  "（9月）孟河镇：本月已按计划推进。"]
     assert body["T0501"] == ["T0501", None, None, None, "无数据", None, None, None, None, "已从主表删除；9月有报送"]
     units = {r[1]: r[1:] for r in _rows(written[0], "单位报送")[2:27]}
     assert units["区应急管理局"] == ["区应急管理局", "按时", "无数据", "按时", 1, 0, 20, 1, None]
@@ -412,9 +423,9 @@ def test_a_deadline_column_adds_overdue_and_the_attachment_number_comes_from_con
     rows = _rows(written[0], "任务进度")
     assert rows[1] == ["任务编号", "工作内容", "牵头部门", "11月", "最近一期推进情况", "进度滞后期数", "未启动期数",
                        "逾期未完成", "说明"]
-    assert rows[2] == ["T0101", "产品质量", "质监分局、药监分局", "逾期未完成（正常推进）",
+    assert rows[2] == ["T0101", "产品质量", "质监分局、药监分局", "逾期未完成（正常推进）\n红灯（逾期未完成，完成时限2010年9月30日）",
                        "质监分局：抽检合格率93%；药监分局：本月已按计划推进。", 0, 0, "逾期未完成", None]
-    assert rows[3] == ["T0102", "工程质量", "城建局", "未报送", None, 0, 0, None, None]
+    assert rows[3] == ["T0102", "工程质量", "城建局", "未报送\n黄灯（牵头单位本期未报送）", None, 0, 0, None, None]
     assert written[1].name == "附件3_2010年区质量振兴工作单位报送情况年度汇总表.docx"
     assert docx.Document(str(written[1])).paragraphs[0].text == "附件3"
 
@@ -476,8 +487,8 @@ def test_the_year_takes_every_status_text_as_the_month_does(tmp_path_factory):
     ])
     annual, written = make_annual(config, table, 2010)
     tasks = {r[0]: r for r in _rows(written[0], "任务进度")[2:20]}
-    assert tasks["T0101"][3:] == ["未填写（待核实）", "质监分局：本月已按计划推进。", 0, 0, None]
-    assert tasks["T0104"][3] == "完成（待核实）"
+    assert tasks["T0101"][3:] == ["未填写（待核实）\n黄灯（完成状态待核实）", "质监分局：本月已按计划推进。", 0, 0, None]
+    assert tasks["T0104"][3] == "完成（待核实）\n黄灯（完成状态待核实；5项指标低于序时进度：完成0%～33%，序时92%）"
     ws = openpyxl.load_workbook(written[0])["任务进度"]
     row = {ws.cell(r, 1).value: r for r in range(3, 21)}
     assert ws.cell(row["T0101"], 4).fill.fgColor.rgb == ws.cell(row["T0104"], 4).fill.fgColor.rgb == "FFE4DFEC"
@@ -526,7 +537,8 @@ def test_the_year_workbook_prints_its_chart_and_every_cell_whole(year):
     assert hidden_chart_cells(written[0]) == []
     assert clipped_cells(written[0]) == []
     from printcheck import printed_sizes
-    assert printed_sizes(written[0]) == {"任务进度": 10.0, "单位报送": 10.0, "指标": 10.0}  # 宋体 10 pt, fitted
+    assert printed_sizes(written[0]) == {"任务进度": 9.4, "单位报送": 10.0, "指标": 10.0}  # 宋体 10 pt, fitted; 任务进度's
+    # months are 14 wide for the status and, under it, the light with its reason
     from printcheck import page_room, printed_pages
     wb = openpyxl.load_workbook(written[0])
     # the column unit is 宋体 10's digit, as in the 汇总表: no reader without Calibri widens the columns
@@ -551,7 +563,9 @@ def test_statuses_that_need_attention_are_bold_in_the_year_workbook_and_attachme
     units = {(c.value, c.font.b) for row in wb["单位报送"].iter_rows(min_row=3, min_col=3, max_col=5) for c in row}
     assert ("未报送", True) in units and ("按时", False) in units and ("未报送", False) not in units
     tasks = {(c.value, c.font.b) for row in wb["任务进度"].iter_rows(min_row=3, min_col=4, max_col=6) for c in row}
-    assert ("进度滞后", True) in tasks and ("正常推进", False) in tasks and ("进度滞后", False) not in tasks
+    assert ("进度滞后\n黄灯（本期进度滞后）", True) in tasks and ("正常推进\n绿灯", False) in tasks
+    assert all(bold for text, bold in tasks if "\n红灯" in str(text) or "\n黄灯" in str(text))  # a light to act on
+    assert ("进度滞后", True) not in tasks  # every month with data has its light under the status
     d = docx.Document(str(written[1]))
     runs = {("".join(t.text for t in r.iter(f"{W}t")), r.find(f"{W}rPr/{W}b") is not None)
             for r in d.tables[0]._tbl.iter(f"{W}r")}
@@ -563,5 +577,5 @@ def test_no_output_of_the_year_shows_config_words(year):
     config, table, annual, written = year
     assert [config_words(p) for p in written] == [[], []]
     note = _rows(written[0], "任务进度")[21][0]
-    assert note == ("各月为该期汇总表的完成状态（有几个牵头单位的任务，以主表中排在第一位的牵头单位所报状态为准）；"
-                    "当期未列入：当月填报表中没有这项任务。")
+    assert note == ("各月为该期汇总表的完成状态（有几个牵头单位的任务，以主表中排在第一位的牵头单位所报状态为准）"
+                    "和预警（红灯、黄灯、绿灯及原因）；当期未列入：当月填报表中没有这项任务。")

@@ -239,16 +239,17 @@ def test_values_round_trip_to_the_indicator_sheet_and_the_report(workdir):
     path, summary, _ = consolidate(config, table, Period(2010, 11))
     sheet = openpyxl.load_workbook(path)["指标"]
     header = [c.value for c in sheet[2]]
-    assert header == ["指标编号", "工作内容", "指标名称", "目标", "填报单位", "截至本月完成值", "达标情况", "说明",
+    assert header == ["指标编号", "工作内容", "指标名称", "目标", "填报单位", "截至本月完成值", "序时进度", "达标情况", "说明",
                       "10月", "11月"]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
-    assert rows["T0101-1"][5:7] == (0, "达标")
-    assert rows["T0101-2"][5:7] == (93, "达标") and rows["T0101-2"][8:] == (90, 93)
-    assert rows["T0101-3"][5:7] == (93, "达标")  # 0.93 formatted as a percentage
-    assert rows["T0201-1"][5:7] == (6, "达标") and rows["T0201-1"][8:] == (2, 6)
-    assert rows["T0201-4"][5:7] == ("约四十只", "未填报")
-    assert rows["T0201-2"][5:7] == (1, "达标") and rows["T0301-1"][5:7] == (1, "未达标")
-    assert rows["T0402-2"][4:7] == ("安监局", None, "未填报")
+    # 序时进度 as of 30 November (334 of 365 days): for the counts only, the rates and 零发生 不适用
+    assert rows["T0101-1"][5:8] == (0, "不适用", "达标")
+    assert rows["T0101-2"][5:8] == (93, "不适用", "达标") and rows["T0101-2"][9:] == (90, 93)
+    assert rows["T0101-3"][5:8] == (93, "不适用", "达标")  # 0.93 formatted as a percentage
+    assert rows["T0201-1"][5:8] == (6, 4.6, "达标") and rows["T0201-1"][9:] == (2, 6)
+    assert rows["T0201-4"][5:8] == ("约四十只", 36.6, "未填报")
+    assert rows["T0201-2"][5:8] == (1, 0.9, "达标") and rows["T0301-1"][5:8] == (1, 2.7, "未达标")
+    assert rows["T0402-2"][4:8] == ("安监局", None, "不适用", "未填报")
     # two periods: the trend chart, on a sheet of its own after the table
     book = openpyxl.load_workbook(path)
     assert book.sheetnames[-2:] == ["指标", "指标趋势"] and len(book["指标趋势"]._charts) == 1
@@ -259,10 +260,11 @@ def test_values_round_trip_to_the_indicator_sheet_and_the_report(workdir):
     d = docx.Document(str(written[0]))
     assert "量化指标41项，已达标12项、未达标4项、未填报25项；" in d.paragraphs[3].text
     cells = {r.cells[2].text: [c.text for c in r.cells] for r in docx.Document(str(written[1])).tables[0].rows[1:]}
-    assert cells["工业产品生产许可证产品抽检平均合格率"][3:6] == ["≥92%", "93%", "达标"]
-    # targets as the table wrote them: "申报…企业试点5家", "达100%", "1-2家" printed as 1～2家
-    assert cells["申报省级标准化良好行为企业试点"][3:6] == ["5家", "6家", "达标"]
-    assert cells["完成产品通过采标验收"][3:6] == ["40只", "约四十只", "未填报"]
+    assert cells["工业产品生产许可证产品抽检平均合格率"][3:7] == ["≥92%", "93%", "不适用", "达标"]
+    # targets as the table wrote them: "申报…企业试点5家", "达100%", "1-2家" printed as 1～2家; 序时进度 as of
+    # 28 November, 332 of 365 days
+    assert cells["申报省级标准化良好行为企业试点"][3:7] == ["5家", "6家", "4.5家", "达标"]
+    assert cells["完成产品通过采标验收"][3:7] == ["40只", "约四十只", "36.4只", "未填报"]
     assert cells["江苏省和常州市质量奖"][3] == "1～2家"
     assert cells["不合格产品生产企业整改率"][3] == "达100%" and cells["中国名牌、江苏名牌产品企业卓越绩效管理培训率"][3] == "达90%"
 
@@ -470,10 +472,10 @@ def _report_rows(config, table, values):
     Collector(config, table, settle_seconds=0).run(Period(2010, 11))
     path, _, _ = consolidate(config, table, Period(2010, 11))
     sheet = openpyxl.load_workbook(path)["指标"]
-    assert {r[0]: r[6] for r in sheet.iter_rows(min_row=3, values_only=True)}["T0101-6"] == "待核实"
+    assert {r[0]: r[7] for r in sheet.iter_rows(min_row=3, values_only=True)}["T0101-6"] == "待核实"
     _, written, _ = make_report(config, table, Period(2010, 11), today=dt.date(2010, 11, 28), pdf=False)
     paragraph = docx.Document(str(written[0])).paragraphs[3].text
-    return paragraph, {r.cells[2].text: [c.text for c in r.cells[3:7]]
+    return paragraph, {r.cells[2].text: [c.text for c in r.cells[3:8]]
                        for r in docx.Document(str(written[1])).tables[0].rows[1:]}
 
 
@@ -484,12 +486,13 @@ def test_the_report_judges_each_target_in_its_direction_and_leaves_an_unsure_one
     _edit(config.table, edit_tasks=_t0101_targets)
     table = load_table(config.table, config.departments)
     paragraph, rows = _report_rows(config, table, VALUES)
-    assert rows["比例"] == ["不低于30%", "35%", "达标", "质监分局"]
-    assert rows["审批时限"] == ["压缩至3个工作日以内", "5个工作日", "未达标", "质监分局"]
-    assert rows["兑现资金"] == ["2亿元", "1.6亿元", "未达标", "质监分局"]
-    assert rows["发放贷款"] == ["不少于2亿元", "2.5亿元", "达标", "质监分局"]
-    assert rows["PM2.5平均浓度"] == ["控制在35微克/立方米以下", "30微克/立方米", "达标", "质监分局"]
-    assert rows["接诉即办响应率"] == ["98%", "99%", "待核实", "质监分局"]
+    # 序时进度 (28 November: 332 of 365 days) for the amounts only; a rate, a ceiling and a level have none
+    assert rows["比例"] == ["不低于30%", "35%", "不适用", "达标", "质监分局"]
+    assert rows["审批时限"] == ["压缩至3个工作日以内", "5个工作日", "不适用", "未达标", "质监分局"]
+    assert rows["兑现资金"] == ["2亿元", "1.6亿元", "1.8亿元", "未达标", "质监分局"]
+    assert rows["发放贷款"] == ["不少于2亿元", "2.5亿元", "1.8亿元", "达标", "质监分局"]
+    assert rows["PM2.5平均浓度"] == ["控制在35微克/立方米以下", "30微克/立方米", "不适用", "达标", "质监分局"]
+    assert rows["接诉即办响应率"] == ["98%", "99%", "不适用", "待核实", "质监分局"]
     assert "量化指标43项，已达标" in paragraph and "、待核实1项、未填报" in paragraph
 
 
@@ -531,7 +534,7 @@ def test_an_alias_renames_the_unit_of_the_indicator_sheet_too(workdir):
     assert [(ex.recipient, ex.verdict) for ex in result.processed] == [("区应急管理局", "有效")]
     path, _, _ = consolidate(config, table, Period(2010, 11))
     rows = {r[0]: r for r in openpyxl.load_workbook(path)["指标"].iter_rows(min_row=3, values_only=True)}
-    assert rows["T0402-2"][4:7] == ("区应急管理局", 0.3, "达标")
+    assert rows["T0402-2"][4:8] == ("区应急管理局", 0.3, "不适用", "达标")
 
 
 def test_a_non_count_for_no_occurrence_and_a_value_above_a_billion_are_to_be_checked(workdir):

@@ -231,16 +231,17 @@ def test_a_return_that_fills_only_the_indicators_is_a_return_its_values_count_it
     assert latest.answers["T0104"].status == "" and latest.answers["T0104"].progress == ""
     path, _, _ = consolidate(config, table, P)
     wb = openpyxl.load_workbook(path)
-    assert [c.value for c in wb["指标"][2]][5:7] == ["截至本月完成值", "达标情况"]
+    assert [c.value for c in wb["指标"][2]][5:8] == ["截至本月完成值", "序时进度", "达标情况"]
     values = {r[0]: r for r in wb["指标"].iter_rows(min_row=3, values_only=True) if r[0]}
-    assert values["T0104-1"][4:7] == ("环保局", 65, "未达标") and values["T0104-2"][4:7] == ("环保局", 1, "未达标")
+    assert values["T0104-1"][4:8] == ("环保局", 65, 65, "未达标")  # 71吨 × 334/365
+    assert values["T0104-2"][4:8] == ("环保局", 1, 364.2, "未达标")
     assert detail(config, table, "T0104", "环保局")[5:8] == ("待补正", None, None)  # its tasks: not filled in
     marked = config.period_dir(P) / "待补正" / "环保局_2010-11填报表_待补正.xlsx"
     assert marked.exists()
     summary, written, _ = make_report(config, table, P, today=dt.date(2010, 11, 28), pdf=False)
     row = _docx_cells(written[0])["环境质量"]  # its tasks in 附件1: not filled in, said so
     assert row[-2] == "未填写（待核实）" and row[-3].startswith("环保局（牵头）：未填写推进情况。\n")
-    assert row[-1] == "黄灯（完成状态待核实）"
+    assert row[-1] == "黄灯（完成状态待核实；4项指标低于序时进度：完成0%～33%，序时91%）"  # 65 of 71吨 is on pace
     reminder = next(p for p in written if p.name.startswith("催报通知"))
     assert "环保局" not in "\n".join(p.text for p in docx.Document(str(reminder)).paragraphs)
 

@@ -65,9 +65,11 @@ def test_outputs_and_overview(reported):
         # them list 质监分局 second: they are 未报送, not hidden behind its 正常推进); 进度滞后 is 0 and not said.
         # Indicators: 质监分局 owns 17 and 环保局 5, all filled with 1 (a 1 in a % cell is 100%): the
         # % targets, =100% and the at-least-1 targets are met (10), the rest not (12); 19 are unreported.
-        # 预警: the 9 whose first lead is silent and 环保局's 未启动 are 黄灯, named in the table's order.
+        # 预警: the 9 whose first lead is silent, 环保局's 未启动 and 质监分局's 3 tasks whose counts (at 1) are below
+        # their 序时进度 are 黄灯, named in the table's order.
         ("公文正文", "截至2010年11月28日，共18项目标任务，其中已完成1项、正常推进7项、未启动1项、牵头单位尚未报送9项；"
-                   "预警黄灯10项（工程质量、服务质量、环境质量、农业标准化、商标创建、打假治劣、确保安全生产、长效管理、宣传、培训）；"
+                   "预警黄灯13项（工程质量、服务质量、环境质量、工业标准化、农业标准化、工业计量、名牌创建、商标创建、打假治劣、"
+                   "确保安全生产、长效管理、宣传、培训）；"
                    "量化指标41项，已达标10项、未达标12项、未填报19项；应报送24个单位，已报送3个，未报送21个（园区办、春江镇、"
                    "孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道、城建局、经发局、社会事业局、工商分局、"
                    "交通分局、科技局、农业局、国税局、地税四分局、区有关部门、安监局）。"),
@@ -75,15 +77,20 @@ def test_outputs_and_overview(reported):
     second = docx.Document(str(written[1]))
     assert [(p.style.name, p.text) for p in second.paragraphs] == [
         ("附件标记", "附件2"), ("公文正文", ""), ("附件标题", "2010年区质量振兴工作目标任务推进情况量化指标完成情况表"),
-        ("公文正文", "（截至2010年11月28日）")]  # the day 附件1 speaks of
+        ("公文正文", "（截至2010年11月28日）"),  # the day 附件1 speaks of
+        ("公文正文", "序时进度为累计类指标到截至日应完成的量：目标值×（2010年1月1日至截至日的天数÷2010年1月1日至完成时限的天数），"
+                   "未写明完成时限的算至年底；比率、零发生和“不超过”类指标不适用。")]
     assert second.paragraphs[3].alignment == 1 and second.paragraphs[3].paragraph_format.first_line_indent == 0
     rows = second.tables[0].rows
     assert len(rows) == 42
-    assert [c.text for c in rows[0].cells] == ["序号", "工作内容", "指标名称", "目标", "截至11月\n完成", "达标情况", "填报单位"]
-    assert [c.text for c in rows[2].cells] == ["2", "产品质量", "工业产品生产许可证产品抽检平均合格率", "≥92%", "100%", "达标",
-                                               "质监分局"]
-    assert [c.text for c in rows[1].cells][3:6] == ["零发生", "1起", "未达标"]
-    assert [c.text for c in rows[41].cells][5:] == ["未填报", "安监局"]
+    assert [c.text for c in rows[0].cells] == ["序号", "工作内容", "指标名称", "目标", "截至11月\n完成", "序时进度", "达标情况",
+                                               "填报单位"]
+    assert [c.text for c in rows[2].cells] == ["2", "产品质量", "工业产品生产许可证产品抽检平均合格率", "≥92%", "100%", "不适用",
+                                               "达标", "质监分局"]
+    assert [c.text for c in rows[1].cells][3:7] == ["零发生", "1起", "不适用", "未达标"]
+    assert [c.text for c in rows[41].cells][5:] == ["不适用", "未填报", "安监局"]
+    # a count: 5家 × 332/365 (1 January to 28 November of 365 days), to one decimal
+    assert [c.text for c in rows[14].cells][2:7] == ["申报省级标准化良好行为企业试点", "5家", "1家", "4.5家", "未达标"]
 
 
 def test_the_overview_reads_as_a_secretary_writes_it(reported):
@@ -156,8 +163,8 @@ def test_overview_after_the_month_and_with_unreported_tasks(reported):
     summary = replace(summary, tasks=[first, *summary.tasks[1:]])
     assert overview(summary, dt.date(2010, 11, 30)).startswith(
         "截至2010年11月30日，共18项目标任务，其中正常推进7项、未启动1项、牵头单位尚未报送10项；"
-        "预警红灯1项（产品质量）、黄灯10项（工程质量、服务质量、环境质量、农业标准化、商标创建、打假治劣、确保安全生产、长效管理、宣传、"
-        "培训）；量化指标41项，")
+        "预警红灯1项（产品质量）、黄灯13项（工程质量、服务质量、环境质量、工业标准化、农业标准化、工业计量、名牌创建、商标创建、"
+        "打假治劣、确保安全生产、长效管理、宣传、培训）；量化指标41项，")
 
 
 def test_fonts_are_east_asian_and_no_theme_font_overrides(reported):
@@ -254,10 +261,11 @@ def test_one_table_with_the_categories_as_band_rows_and_rows_that_fit_never_spli
     assert body[2][4].split("\n")[:2] == ["经发局（牵头）：未报送。", "质监分局（配合）：本月已按计划推进。"]
     assert body[3][5] == "未启动"
     # 预警 after 完成状态: the light's word first, then its reason; 红灯 and 黄灯 bold for black-and-white paper.
-    assert [b[6] for b in body[:4]] == ["绿灯", "黄灯（牵头单位本期未报送）", "黄灯（牵头单位本期未报送）", "黄灯（本期未启动）"]
+    assert [b[6] for b in body[:4]] == ["绿灯", "黄灯（牵头单位本期未报送）", "黄灯（牵头单位本期未报送）",
+                                       "黄灯（本期未启动；5项指标低于序时进度：完成0%～33%，序时91%）"]
     light_cells = [r.findall(f"{W}tc")[6] for r in rows[1:] if len(r.findall(f"{W}tc")) > 1]
     bold = [tc.find(f"{W}p/{W}r/{W}rPr/{W}b") is not None for tc in light_cells]
-    assert bold[:4] == [False, True, True, True] and bold.count(True) == 10
+    assert bold[:4] == [False, True, True, True] and bold.count(True) == 13
 
 
 def test_partner_text_include_collapse_or_omit(reported):
@@ -428,7 +436,7 @@ def test_the_demo_attachment_prints_on_few_full_pages_with_every_category(demo_o
     out, lines = demo_outputs
     assert "全部单位均已报送，无需催报。" in lines and not (out / "催报通知_2010-11.docx").exists()
     pages = pdf_pages(out / A1.replace(".docx", ".pdf"))
-    assert 1 <= len(pages) <= 7  # 工作目标 and 推进情况 balanced: 7 pages (9 when 工作目标 was 30 mm)
+    assert 1 <= len(pages) <= 8  # 工作目标 and 推进情况 balanced: 8 pages with the 序时进度 reasons (9 when 工作目标 was 30 mm)
     bands = ["一、提高质量水平", "二、夯实标准计量基础", "三、推进品牌建设", "四、严格质量监管", "五、加强宣传培训"]
     table_bottom = (210 - 26) * MM  # the type area's bottom edge: the table ends above it
     for n, (width, height, words) in enumerate(pages, start=1):

@@ -56,6 +56,12 @@ NOT_TWICE = WarningRule(lagging_twice_red=False)
     ("进度滞后", "进度滞后", D(2010, 12, 13), DAY, NOT_TWICE, "黄灯（连续两期进度滞后；距完成时限15天）"),
     ("未报送", None, D(2010, 12, 13), DAY, WarningRule(), "黄灯（牵头单位本期未报送；距完成时限15天）"),
     ("进度滞后", "进度滞后", D(2010, 12, 13), DAY, WarningRule(), "红灯（连续两期进度滞后）"),
+    ("进度滞后", None, D(2010, 10, 31), DAY, WarningRule(), "红灯（逾期未完成，完成时限2010年10月31日）"),  # 本期 dropped
+    ("完成（待核实）", None, D(2010, 10, 31), DAY, WarningRule(), "红灯（逾期未完成，完成时限2010年10月31日）"),
+    ("未报送", None, D(2010, 10, 31), DAY, WarningRule(), "红灯（逾期未完成，完成时限2010年10月31日）"),
+    ("进度滞后", "未启动", D(2010, 10, 31), DAY, WarningRule(),
+     "红灯（逾期未完成，完成时限2010年10月31日；上期未启动，本期进度滞后）"),
+    ("未启动", "进度滞后", D(2010, 12, 13), DAY, NOT_TWICE, "黄灯（上期进度滞后，本期未启动；距完成时限15天）"),
 ])
 def test_each_rule_alone_and_combined(status, previous, deadline, day, rule, text):
     assert light(status, previous, deadline, day, DUE, rule).text == text
@@ -139,8 +145,9 @@ def test_the_lights_over_two_months(two_months):
     assert lights["环境质量"] == "红灯（连续两期进度滞后）"
     assert lights["确保安全生产"] == "红灯（牵头单位连续两期未报送）"
     assert lights["打假治劣"] == "红灯（牵头单位连续两期未报送）"  # none of the October returns had it: still owed
-    assert lights["工业标准化"] == "绿灯"
-    assert summary.light_counts == {"红灯": 10, "黄灯": 1, "绿灯": 7}
+    assert lights["工业标准化"] == "黄灯（2项指标低于序时进度：完成20%和3%，序时91%）"  # 1 of 5家, 1 of 40只; 332 of 365 days
+    assert lights["服务标准化"] == "绿灯"  # 1 of 1家
+    assert summary.light_counts == {"红灯": 10, "黄灯": 4, "绿灯": 4}
 
 
 def test_the_summary_and_stats_sheets_show_the_lights(two_months):
@@ -151,9 +158,9 @@ def test_the_summary_and_stats_sheets_show_the_lights(two_months):
     at = header.index("预警")
     assert header[at - 1] == "完成状态"
     rows = {r[2]: r[at] for r in ws.iter_rows(min_row=3, values_only=True)}
-    assert rows["环境质量"] == "红灯（连续两期进度滞后）" and rows["工业标准化"] == "绿灯"
+    assert rows["环境质量"] == "红灯（连续两期进度滞后）" and rows["服务标准化"] == "绿灯"
     stats = {r[0]: r[1] for r in wb["统计"].iter_rows(min_row=3, values_only=True) if r[0]}
-    assert (stats["红灯任务"], stats["黄灯任务"], stats["绿灯任务"]) == (10, 1, 7)
+    assert (stats["红灯任务"], stats["黄灯任务"], stats["绿灯任务"]) == (10, 4, 4)
 
 
 def test_the_lights_follow_config(two_months, tmp_path):
@@ -161,7 +168,7 @@ def test_the_lights_follow_config(two_months, tmp_path):
     milder = dataclasses.replace(config, warning=WarningRule(warn_days=10, lagging_twice_red=False))
     from dutytable.summary import summarize
     lights = {t.task.item: t.light.text for t in summarize(table, milder, NOV, DAY).tasks}
-    assert lights["环境质量"] == "黄灯（连续两期进度滞后）"
+    assert lights["环境质量"] == "黄灯（连续两期进度滞后；5项指标低于序时进度：完成0%～33%，序时91%）"
     assert lights["工程质量"] == "绿灯"  # 12 days left, more than 10
 
 
@@ -169,7 +176,7 @@ def test_the_first_month_has_no_month_before(two_months):
     config, table, path, summary = two_months
     from dutytable.summary import summarize
     lights = {t.task.item: t.light.text for t in summarize(table, config, OCT, D(2010, 10, 31)).tasks}
-    assert lights["环境质量"] == "黄灯（本期进度滞后）"
+    assert lights["环境质量"] == "黄灯（本期进度滞后；5项指标低于序时进度：完成0%～33%，序时83%）"  # 304 of 365 days
     assert lights["确保安全生产"] == "黄灯（牵头单位本期未报送）"
     assert lights["产品质量"] == "黄灯（本期进度滞后；今日到完成时限）"
 
@@ -185,7 +192,7 @@ def test_the_bulletin_lists_the_red_and_yellow_tasks_with_their_leads_and_reason
     assert [(p.style.name, p.text) for p in d.paragraphs] == [
         ("附件标题", "关于2010年11月\n区质量振兴工作目标任务预警情况的通报"),
         ("公文正文", "各有关单位："),
-        ("公文正文", "截至2010年11月28日，18项目标任务中，红灯10项、黄灯1项。现将有关情况通报如下："),
+        ("公文正文", "截至2010年11月28日，18项目标任务中，红灯10项、黄灯4项。现将有关情况通报如下："),
         ("公文正文", "一、红灯任务（10项）"),
         ("公文正文", "1．产品质量（牵头：质监分局、药监分局）：逾期未完成，完成时限2010年10月31日。"),
         ("公文正文", "2．服务质量（牵头：经发局）：牵头单位连续两期未报送。"),
@@ -197,8 +204,11 @@ def test_the_bulletin_lists_the_red_and_yellow_tasks_with_their_leads_and_reason
         ("公文正文", "8．长效管理（牵头：区有关部门）：牵头单位连续两期未报送。"),
         ("公文正文", "9．宣传（牵头：区相关部门、各镇、街道）：牵头单位连续两期未报送。"),
         ("公文正文", "10．培训（牵头：区相关部门、各镇、街道）：牵头单位连续两期未报送。"),
-        ("公文正文", "二、黄灯任务（1项）"),
+        ("公文正文", "二、黄灯任务（4项）"),
         ("公文正文", "1．工程质量（牵头：城建局）：距完成时限12天。"),
+        ("公文正文", "2．工业标准化（牵头：质监分局）：2项指标低于序时进度：完成20%和3%，序时91%。"),
+        ("公文正文", "3．工业计量（牵头：质监分局）：2项指标低于序时进度：完成10%和50%，序时91%。"),
+        ("公文正文", "4．名牌创建（牵头：质监分局）：2项指标低于序时进度：完成33%和20%，序时91%。"),
         ("公文正文", "请以上任务的牵头单位对照预警原因，抓紧推进，并在下期填报表中说明推进情况。"),
         ("公文正文", ""),
         ("公文落款", "区质量振兴工作领导小组办公室"),

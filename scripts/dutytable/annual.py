@@ -20,6 +20,7 @@ from . import files
 from .annual_word import score_rule, write_report
 from .config import STATUS_MAIN_LEAD, STATUS_RULE_WORDS, Assessment
 from .ledger import Ledger
+from .pace import pace_value
 from .schema import (
     H_ATTAINMENT,
     H_BEHIND_PERIODS,
@@ -35,6 +36,7 @@ from .schema import (
     H_NOT_STARTED_PERIODS,
     H_NOTE,
     H_ON_TIME_RATE,
+    H_PACE,
     H_RANK,
     H_SCORE,
     H_SEQ,
@@ -49,6 +51,7 @@ from .vocab import (
     EMPTY,
     INDICATOR_SHEET,
     LATE,
+    LIGHTS,
     NO_DATA,
     NOT_LISTED,
     NOT_REPORTED,
@@ -65,6 +68,7 @@ from .vocab import (
     month_header,
     needs_attention,
 )
+from .warning import ALERTS
 from .xlsx import (
     DEFAULT_ROW_PT,
     body,
@@ -79,6 +83,7 @@ from .xlsx import (
     table_head,
 )
 
+ALERT = "alert"  # the format key of a month's cell whose light is 红灯 or 黄灯: bold
 NOT_DUE = "未到截止日"  # a unit that has not reported yet in a month whose deadline has not come
 NOT_IN_TABLE = "不在当前主表中（可能已改名或撤销），不参与排名"
 GREY = ("#D9D9D9", "#595959")
@@ -160,6 +165,7 @@ class TaskYear:
     leads: str
     cells: dict  # period "YYYY-MM" -> what 任务进度 shows (a status, 逾期未完成（…）, 当期未列入)
     colours: dict  # period -> the status whose colour the cell takes
+    lights: dict = field(default_factory=dict)  # period -> the month's warning.Light (none where 当期未列入)
     last_progress: str = ""
     behind: int = 0
     not_started: int = 0
@@ -227,7 +233,8 @@ def summarize_year(table, config, year: int, today: dt.date | None = None) -> An
             p = p.next()
     returns = returns_by_unit(rows, config.departments.aliases)  # a unit renamed through [aliases] is one unit
     history = {}  # each month's returns read once, for its own summary and the later months' series
-    summaries = {p: summarize(table, config, Period.parse(p), history=history, returns=returns)
+    # As of ``today``: the month under way stands as its own 汇总 of the day has it (lights, 逾期未完成).
+    summaries = {p: summarize(table, config, Period.parse(p), today, history=history, returns=returns)
                  for p in data_periods}
     tasks = _tasks(table, config, summaries, answered)
     unlisted = {p: {t.task_id for t in tasks if t.cells.get(p) == NOT_LISTED} for p in data_periods}
@@ -264,7 +271,7 @@ def _tasks(table, config, summaries: dict, answered: dict) -> list:
                 row.cells[p], row.colours[p] = NOT_LISTED, None
                 continue
             # A status written outside the list is shown as written (完成（待核实）) and coloured as 待核实.
-            row.cells[p], row.colours[p] = ts.shown_status, ts.counted_status
+            row.cells[p], row.colours[p], row.lights[p] = ts.shown_status, ts.counted_status, ts.light
             row.behind += ts.status == BEHIND
             row.not_started += ts.status == NOT_STARTED
             progress.setdefault(task.task_id, {})[p] = ts.progress
@@ -376,6 +383,9 @@ def _formats(wb) -> dict:
          None: wb.add_format({**base, "align": "center", "bg_color": GREY[0], "font_color": GREY[1]})}
     colours = {**COMPLETION_COLORS, **ATTAINMENT_COLORS, UNCLEAR: UNCLEAR_COLORS}
     f.update(colour_formats(wb, colours, needs_attention, {**base, "align": "center"}))
+    # the same, bold, for a month whose light is 红灯 or 黄灯
+    f.update({(name, ALERT): fmt
+              for name, fmt in colour_formats(wb, colours, lambda _: True, {**base, "align": "center"}).items()})
     f[TO_FIX] = wb.add_format({**base, "align": "center", "bg_color": "#FFEB9C"})
     return f
 
@@ -416,7 +426,7 @@ def _notes(ws, f, s: AnnualSummary, row: int, widths: list, lines: list) -> None
 
 
 def _sheet_tasks(wb, f, s: AnnualSummary) -> None:
-    headers = [(H_ID, 9), (H_ITEM, 14), (H_LEADS, 16)] + [(month_header(p), 11) for p in s.periods]
+    headers = [(H_ID, 9), (H_ITEM, 14), (H_LEADS, 16)] + [(month_header(p), 14) for p in s.periods]
     headers += [(H_LAST_PROGRESS, 40), (H_BEHIND_PERIODS, 8), (H_NOT_STARTED_PERIODS, 8)]
     if s.has_deadline:
         headers.append((OVERDUE, 10))
@@ -427,6 +437,10 @@ def _sheet_tasks(wb, f, s: AnnualSummary) -> None:
         for p in s.periods:
             if p not in s.data_periods:
                 cells.append((NO_DATA, f[None]))
+            elif p in t.lights:  # the status, and under it the light with its reason (bold when 红灯 or 黄灯)
+                shown, fmt = t.lights[p], f[t.colours[p]]
+                fmt = f.get((t.colours[p], ALERT), fmt) if shown.color in ALERTS else fmt
+                cells.append((f"{t.cells[p]}\n{shown.text}", fmt))
             elif p in t.cells:
                 cells.append((t.cells[p], f[t.colours[p]]))
             else:
@@ -440,8 +454,8 @@ def _sheet_tasks(wb, f, s: AnnualSummary) -> None:
         rows.append(cells)
     ws = _sheet(wb, f, TASK_YEAR_SHEET, f"{s.title}{TASK_YEAR_SHEET}（{s.year}年）", headers, rows)
     _notes(ws, f, s, len(rows) + 3, [w for _, w in headers],
-           [f"各月为该期汇总表的完成状态（有几个牵头单位的任务，{STATUS_RULE_WORDS[s.status_rule]}）；"
-            f"{NOT_LISTED}：当月填报表中没有这项任务。"])
+           [f"各月为该期汇总表的完成状态（有几个牵头单位的任务，{STATUS_RULE_WORDS[s.status_rule]}）和预警"
+            f"（{'、'.join(LIGHTS)}及原因）；{NOT_LISTED}：当月填报表中没有这项任务。"])
 
 
 def _sheet_units(wb, f, s: AnnualSummary) -> None:
@@ -469,7 +483,7 @@ def _sheet_units(wb, f, s: AnnualSummary) -> None:
 
 def _sheet_indicators(wb, f, s: AnnualSummary) -> None:
     headers = ([(H_IND_ID, 10), (H_ITEM, 10), (H_IND_NAME, 34), (H_IND_TARGET, 10), (H_UNIT, 12)]
-               + [(month_header(p), 9) for p in s.periods] + [(H_LAST_ACTUAL, 12), (H_ATTAINMENT, 9)])
+               + [(month_header(p), 9) for p in s.periods] + [(H_LAST_ACTUAL, 12), (H_PACE, 9), (H_ATTAINMENT, 9)])
     rows = []
     for i in s.indicators:
         ind = i.indicator
@@ -483,7 +497,7 @@ def _sheet_indicators(wb, f, s: AnnualSummary) -> None:
             else:
                 cells.append((i.series[p], f["center"]))
         shown, status = latest_indicator(i, s.data_periods[-1])
-        cells += [(shown, f["center"]), (status, f[status])]
+        cells += [(shown, f["center"]), (pace_value(i.pace), f["center"]), (status, f[status])]
         rows.append(cells)
     ws = _sheet(wb, f, INDICATOR_SHEET, f"{s.title}量化指标逐月完成情况（{s.year}年）", headers, rows)
     _chart(wb, ws, s, len(rows) + 3)

@@ -55,7 +55,7 @@ KNOWN_KEYS = {
     "columns": None,
     "import": ("first_listed_lead",),
     "assessment": ("on_time", "late", "to_fix", "missing"),
-    "warning": ("warn_days", "pace_tolerance", "lagging_twice_red"),
+    "warning": ("warn_days", "pace_tolerance", "lagging_twice_red", "pace_start_month"),
 }
 # configparser's DEFAULT section would copy its keys into every section; no name a clerk can type.
 _NO_DEFAULT_SECTION = "\0"
@@ -243,7 +243,9 @@ def load_config(path=None):
         warning=WarningRule(warn_days=reader.integer("warning", "warn_days", WarningRule.warn_days, 0, 366),
                             pace_tolerance=reader.integer("warning", "pace_tolerance", WarningRule.pace_tolerance,
                                                           0, 100),
-                            lagging_twice_red=reader.yes_no("warning", "lagging_twice_red", "是")),
+                            lagging_twice_red=reader.yes_no("warning", "lagging_twice_red", "是"),
+                            pace_start_month=reader.integer("warning", "pace_start_month",
+                                                            WarningRule.pace_start_month, 1, 12)),
     )
     if not config.generate_day <= config.deadline_day <= config.report_day:
         raise ConfigError(

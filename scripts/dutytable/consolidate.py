@@ -11,6 +11,7 @@ from operator import itemgetter
 
 from . import files
 from .errors import DiskFullError, OutputError
+from .pace import pace_value
 from .schema import (
     ANSWER,
     COMPUTED,
@@ -26,6 +27,7 @@ from .schema import (
     H_IND_TARGET,
     H_ITEM,
     H_NOTE,
+    H_PACE,
     H_PHONE,
     H_RECEIVED,
     H_SEQ,
@@ -329,7 +331,7 @@ def _remarks(r: RecipientState) -> str:
 
 
 INDICATOR_HEADERS = ((H_IND_ID, 9), (H_ITEM, 9), (H_IND_NAME, 30), (H_IND_TARGET, 10), (H_UNIT, 10),
-                     (H_IND_ACTUAL, 11), (H_ATTAINMENT, 8), (H_NOTE, 24))
+                     (H_IND_ACTUAL, 11), (H_PACE, 9), (H_ATTAINMENT, 8), (H_NOTE, 24))
 MAX_TREND_LINES = 12  # a chart stays readable with a dozen lines
 
 
@@ -341,14 +343,15 @@ def _sheet_indicators(wb, f, s, paper=A4):
     for i in s.indicators:
         ind = i.indicator
         actual = i.actual if i.actual is not None else (i.raw or "")
-        rows.append((ind.indicator_id, i.item, ind.name, i.target, ind.owner, actual, i.status, i.note)
+        rows.append((ind.indicator_id, i.item, ind.name, i.target, ind.owner, actual, pace_value(i.pace),
+                     i.status, i.note)
                     + tuple("" if i.series[p] is None else i.series[p] for p in s.periods))
     ws = _table_sheet(wb, f, INDICATOR_SHEET, f"{s.title}量化指标完成情况（{s.period.label}）", headers, rows,
                       paper=paper)
-    last = len(rows) + 1
+    last, at = len(rows) + 1, [h for h, _ in INDICATOR_HEADERS].index(H_ATTAINMENT)
     for status in ATTAINMENT_COLORS:
-        ws.conditional_format(2, 6, last, 6, {"type": "cell", "criteria": "==", "value": f'"{status}"',
-                                              "format": f["cf_" + status]})
+        ws.conditional_format(2, at, last, at, {"type": "cell", "criteria": "==", "value": f'"{status}"',
+                                                "format": f["cf_" + status]})
     percent = [r for r, i in enumerate(s.indicators, start=2) if i.indicator.unit == "%"]
     if len(s.periods) >= 2 and percent:
         first_col = len(INDICATOR_HEADERS)

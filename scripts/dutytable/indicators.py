@@ -388,58 +388,71 @@ def read_sheet(sheets, table, label, unknown=None):
         TableError: one row-precise line per problem.
     """
     by_name = {s.name: s for s in sheets}
-    record = {}
-    if RECORD_SHEET in by_name:
-        for row in by_name[RECORD_SHEET].rows[1:]:
-            if len(row) >= 2 and text_of(row[0]):
-                record[text_of(row[0])] = text_of(row[1])
+    record = _read_record(by_name.get(RECORD_SHEET))
     sheet = by_name.get(INDICATOR_SHEET)
     if sheet is None:
         return None, record
     where = f"{label} 工作表“{INDICATOR_SHEET}”"
-    header = [text_of(v) for v in (sheet.rows[0] if sheet.rows else [])]
-    missing = [c for c in INDICATOR_COLUMNS if c not in header]
-    if missing:
-        raise TableError(f"{where}第1行：缺少“{missing[0]}”列，请恢复该列，"
-                         f"表头必须是：{'、'.join(INDICATOR_COLUMNS)}。")
-    col = {name: header.index(name) for name in INDICATOR_COLUMNS}
+    col = _sheet_columns(sheet, where)
     tasks = {t.task_id for t in table.tasks}
     rows, problems, seen = [], [], {}
     for r, raw in enumerate(sheet.rows[1:], start=2):
         v = {name: text_of(raw[i]) if i < len(raw) else "" for name, i in col.items()}
         if not any(v.values()):
             continue
-        at = f"{where}第{r}行" + (f"（{v[H_IND_NAME]}）" if v[H_IND_NAME] else "")
         if v[H_ID] not in tasks and unknown is not None and v[H_IND_NAME]:
-            unknown.append(Indicator(v[H_IND_ID], v[H_ID], v[H_IND_NAME], v[H_COMPARISON],
-                                     parse_number(v[H_TARGET_VALUE]) or 0.0, v[H_IND_UNIT],
-                                     parse_number(v[H_TARGET_UPPER]), v[H_UNIT], _source(v[H_SOURCE])))
+            unknown.append(_indicator(v, v[H_IND_ID], parse_number(v[H_TARGET_VALUE]) or 0.0,
+                                      parse_number(v[H_TARGET_UPPER])))
             continue
-        if v[H_ID] not in tasks:
-            problems.append(f"{at}：任务编号“{v[H_ID]}”不在责任分解表中，请改为该指标所属任务的编号。")
-            continue
-        if not v[H_IND_NAME]:
-            problems.append(f"{at}：指标名称为空，请填写。")
-            continue
-        if v[H_COMPARISON] not in COMPARISONS:
-            problems.append(f"{at}：比较“{v[H_COMPARISON]}”无效，请填写 {'、'.join(COMPARISONS)} 之一。")
-            continue
-        value = parse_number(v[H_TARGET_VALUE]) if v[H_COMPARISON] != ZERO else 0.0
-        upper = parse_number(v[H_TARGET_UPPER]) if v[H_COMPARISON] == RANGE else None
-        if value is None or (v[H_COMPARISON] == RANGE and upper is None):
-            problems.append(f"{at}：目标值不是数字，请填写数字，例如 92。")
-            continue
-        # A row the clerk added without an ID gets one from its name: stable however the sheet is sorted.
-        ident = v[H_IND_ID] or f"{v[H_ID]}-R{fingerprint(v[H_IND_NAME])[:6]}"
-        if ident in seen:
-            problems.append(f"{at}：指标编号“{ident}”与第{seen[ident]}行重复，请改用一个新的编号。")
-            continue
-        seen[ident] = r
-        rows.append(Indicator(ident, v[H_ID], v[H_IND_NAME], v[H_COMPARISON], value, v[H_IND_UNIT], upper,
-                              v[H_UNIT], _source(v[H_SOURCE])))
+        at = f"{where}第{r}行" + (f"（{v[H_IND_NAME]}）" if v[H_IND_NAME] else "")
+        found = _checked_row(v, tasks)
+        if isinstance(found, str):
+            problems.append(f"{at}：{found}")
+        elif found.indicator_id in seen:
+            problems.append(f"{at}：指标编号“{found.indicator_id}”与第{seen[found.indicator_id]}行重复，请改用一个新的编号。")
+        else:
+            seen[found.indicator_id] = r
+            rows.append(found)
     if problems:
         raise TableError(problems[0], problems[1:])
     return rows, record
+
+
+def _read_record(sheet) -> dict:
+    """{task ID: fingerprint of its target when last extracted} from the hidden 指标记录 sheet (if any)."""
+    rows = sheet.rows[1:] if sheet is not None else []
+    return {text_of(row[0]): text_of(row[1]) for row in rows if len(row) >= 2 and text_of(row[0])}
+
+
+def _sheet_columns(sheet, where) -> dict:
+    """{header: column index} of the 指标 sheet; TableError naming the first missing column."""
+    header = [text_of(v) for v in (sheet.rows[0] if sheet.rows else [])]
+    missing = [c for c in INDICATOR_COLUMNS if c not in header]
+    if missing:
+        raise TableError(f"{where}第1行：缺少“{missing[0]}”列，请恢复该列，"
+                         f"表头必须是：{'、'.join(INDICATOR_COLUMNS)}。")
+    return {name: header.index(name) for name in INDICATOR_COLUMNS}
+
+
+def _checked_row(v: dict, tasks: set):
+    """The :class:`Indicator` of one row of the 指标 sheet (``v``: header -> text), or what is wrong with it."""
+    if v[H_ID] not in tasks:
+        return f"任务编号“{v[H_ID]}”不在责任分解表中，请改为该指标所属任务的编号。"
+    if not v[H_IND_NAME]:
+        return "指标名称为空，请填写。"
+    if v[H_COMPARISON] not in COMPARISONS:
+        return f"比较“{v[H_COMPARISON]}”无效，请填写 {'、'.join(COMPARISONS)} 之一。"
+    value = parse_number(v[H_TARGET_VALUE]) if v[H_COMPARISON] != ZERO else 0.0
+    upper = parse_number(v[H_TARGET_UPPER]) if v[H_COMPARISON] == RANGE else None
+    if value is None or (v[H_COMPARISON] == RANGE and upper is None):
+        return "目标值不是数字，请填写数字，例如 92。"
+    # A row the clerk added without an ID gets one from its name: stable however the sheet is sorted.
+    return _indicator(v, v[H_IND_ID] or f"{v[H_ID]}-R{fingerprint(v[H_IND_NAME])[:6]}", value, upper)
+
+
+def _indicator(v: dict, ident: str, value, upper) -> Indicator:
+    return Indicator(ident, v[H_ID], v[H_IND_NAME], v[H_COMPARISON], value, v[H_IND_UNIT], upper, v[H_UNIT],
+                     _source(v[H_SOURCE]))
 
 
 # ---------------------------------------------------------------------------

@@ -18,12 +18,14 @@ from docx.shared import Length, Pt
 
 from . import files
 from .config import PARTNER_COLLAPSE, PARTNER_OMIT
+from .pace import NOT_APPLICABLE, pace_text
 from .schema import (
     ATTACHMENT,
     H_ATTAINMENT,
     H_IND_NAME,
     H_IND_TARGET,
     H_ITEM,
+    H_PACE,
     H_PROGRESS,
     H_RESPONSIBLE,
     H_SEQ,
@@ -31,7 +33,7 @@ from .schema import (
     H_UNIT,
     H_WARNING,
 )
-from .summary import Summary, TaskSummary, as_of, summarize
+from .summary import Summary, TaskSummary, as_of, pace_start, summarize
 from .vocab import (
     COMPLETION,
     EMPTY,
@@ -66,6 +68,7 @@ from .wordml import (
     TYPE_WIDTH_LANDSCAPE,
     TYPE_WIDTH_PORTRAIT_PT,
     add_paragraph,
+    add_paragraphs,
     append_xml,
     as_of_line,
     attachment_heading,
@@ -184,9 +187,20 @@ def write_indicator_report(summary: Summary, config, today: dt.date) -> Path:
     """Write 附件2 (the quantitative indicators) in its own file; returns its path."""
     document = open_template(config)
     attachment_heading(document, config.office, config.attachment2, f"{summary.title}量化指标完成情况表", today)
-    as_of_line(document, f"（截至{cn_date(as_of(summary.period, today))}）")
+    day = as_of(summary.period, today)
+    as_of_line(document, f"（截至{cn_date(day)}）")
+    if any(i.pace for i in summary.indicators):
+        add_paragraph(document, pace_note(pace_start(config, summary.period)), STYLE_BODY)
     append_xml(document, _indicator_table_xml(summary, style_ids(document)))
     return save(document, report_paths(config, summary.period)[1])
+
+
+def pace_note(start: dt.date) -> str:
+    """How 附件2's 序时进度 is worked out (to the day of the as-of line above it), in one sentence a reader can
+    check a row by."""
+    start = cn_date(start)
+    return (f"序时进度为累计类指标到截至日应完成的量：目标值×（{start}至截至日的天数÷{start}至完成时限的天数），"
+            f"未写明完成时限的算至年底；比率、零发生和“不超过”类指标{NOT_APPLICABLE}。")
 
 
 def report_widths(columns, longest_item: float = 0, size_pt: float = PT_S4.pt, rows=None) -> list:
@@ -381,7 +395,7 @@ def _task_text(t: TaskSummary, c, n: int, partner_text: str, names: dict) -> str
 
 
 INDICATOR_COLUMNS = ((H_SEQ, 11), (H_ITEM, 28), (H_IND_NAME, 0), (H_IND_TARGET, 26), ("截至{month}\n完成", 26),
-                     (H_ATTAINMENT, 18), (H_UNIT, 24))
+                     (H_PACE, 26), (H_ATTAINMENT, 18), (H_UNIT, 24))
 
 
 def _indicator_table_xml(summary: Summary, ids: dict) -> str:
@@ -396,8 +410,9 @@ def _indicator_table_xml(summary: Summary, ids: dict) -> str:
     rows = [f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>']
     for n, i in enumerate(summary.indicators, start=1):
         ind = i.indicator
-        actual = "" if i.actual is None else f"{i.actual:g}{'个行政村' if ind.unit == '行政村' else ind.unit}"
-        values = (str(n), i.item, ind.name, i.target, actual or i.raw, i.status, ind.owner)
+        unit = "个行政村" if ind.unit == "行政村" else ind.unit
+        actual = "" if i.actual is None else f"{i.actual:g}{unit}"
+        values = (str(n), i.item, ind.name, i.target, actual or i.raw, pace_text(i.pace, unit), i.status, ind.owner)
         cells = "".join(cell_xml(v, w, cell_style, center=c != 2, small=True)
                         for c, (v, w) in enumerate(zip(values, widths)))
         rows.append(f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>')
@@ -552,11 +567,12 @@ def write_bulletin(summary: Summary, config, today: dt.date) -> Path | None:
     counts = "、".join(f"{color}{len(tasks)}项" for color, tasks in groups)
     add_paragraph(document, f"截至{cn_date(as_of(summary.period, today))}，{len(summary.tasks)}项目标任务中，"
                             f"{counts}。现将有关情况通报如下：", STYLE_BODY)
+    lines = []
     for n, (color, tasks) in enumerate(groups, start=1):
-        add_paragraph(document, f"{cn_number(n)}、{color}任务（{len(tasks)}项）", STYLE_BODY)
-        for i, t in enumerate(tasks, start=1):
-            reasons = "；".join(t.light.reasons)
-            add_paragraph(document, f"{i}．{t.task.item}（牵头：{t.task.leads_text}）：{reasons}。", STYLE_BODY)
+        lines.append(f"{cn_number(n)}、{color}任务（{len(tasks)}项）")
+        lines += [f"{i}．{t.task.item}（牵头：{t.task.leads_text}）：{'；'.join(t.light.reasons)}。"
+                  for i, t in enumerate(tasks, start=1)]
+    add_paragraphs(document, lines, STYLE_BODY)
     add_paragraph(document, "请以上任务的牵头单位对照预警原因，抓紧推进，并在下期填报表中说明推进情况。", STYLE_BODY)
     sign(document, config, today)
     return save(document, bulletin_path(config, summary.period))

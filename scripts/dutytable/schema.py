@@ -59,6 +59,7 @@ H_IND_TARGET = "目标"
 H_IND_UNIT = "单位"
 H_IND_VALUE = "截至本月累计完成值"
 H_IND_ACTUAL = "截至本月完成值"
+H_PACE = "序时进度"  # what a cumulative indicator should have reached by the day (pace.py)
 H_ATTAINMENT = "达标情况"
 H_COMPARISON = "比较"
 H_TARGET_VALUE = "目标值"

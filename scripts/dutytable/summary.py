@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 
 from .config import STATUS_MAIN_LEAD, STATUS_WORST, clamp_day
 from .deadlines import deadline_column, parse_deadline
-from .indicators import Indicator, shown_target
+from .indicators import SOURCE_UNSURE, Indicator, shown_target
 from .ledger import Ledger
 from .matching import of_period
 from .model import Task, TaskChange
+from .pace import Pace, pace_of
 from .schema import ANSWER, EXTRA, TASK, Schema
 from .vocab import (
     ATTAINMENT,
@@ -151,6 +152,7 @@ class IndicatorSummary:
     status: str  # 达标, 未达标, 未填报
     series: dict[str, float | None]  # period "YYYY-MM" -> value (None where not reported)
     target: str = ""  # the target as every output prints it (indicators.shown_target)
+    pace: Pace | None = None  # 序时进度 as of the summary's day; None: the indicator has none (a rate, 零发生, ≤)
 
 
 @dataclass(frozen=True)
@@ -220,11 +222,12 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
     timings = {name: timing(by_period[str(period)], due) for name, by_period in returns.items()
                if by_period.get(str(period))}
     detail = _detail(table, config, recipients, latest)
+    deadlines = task_deadlines(table, config)
+    indicators = _indicators(table, latest, history, periods, deadlines, day, pace_start(config, period))
     return Summary(period=period, title=config.report_title(period), schema=table.schema,
-                   tasks=_tasks(table, config, period, detail, history, day), detail=detail,
-                   recipients=_states(recipients, latest, empty, timings),
-                   indicators=_indicators(table, latest, history, periods), periods=periods, day=day,
-                   timings=timings)
+                   tasks=_tasks(table, config, period, detail, history, day, deadlines, paces_by_task(indicators)),
+                   detail=detail, recipients=_states(recipients, latest, empty, timings),
+                   indicators=indicators, periods=periods, day=day, timings=timings)
 
 
 def _read(config, period, history: dict, returns: ReturnsByUnit | None) -> tuple:
@@ -271,15 +274,16 @@ def _detail(table, config, recipients: list, latest: dict) -> list:
     return detail
 
 
-def _tasks(table, config, period, detail: list, history: dict, day: dt.date) -> list[TaskSummary]:
-    """One :class:`TaskSummary` per task of the month, with its light."""
+def _tasks(table, config, period, detail: list, history: dict, day: dt.date, deadlines: dict,
+           paces: dict) -> list[TaskSummary]:
+    """One :class:`TaskSummary` per task of the month, with its light (``deadlines``: :func:`task_deadlines`;
+    ``paces``: :func:`paces_by_task`)."""
     schema = table.schema
     texts = [c.key for c in schema.answer_columns if not c.is_status]
     choice = _choice(schema)
     by_task = {}
     for rec in detail:
         by_task.setdefault(rec.task_id, []).append(rec)
-    deadline_header = deadline_column(table)
     before = previous_statuses(table, period.previous(), history.get(str(period.previous())), choice, config)
     due = config.deadline(period)
     summaries = []
@@ -291,14 +295,15 @@ def _tasks(table, config, period, detail: list, history: dict, day: dt.date) -> 
         leads = [(u.recipient, u.status) for u in units if u.role == ROLE_LEAD]
         statuses = [st for _, st in leads]
         status = task_status(statuses, config.status_rule)
-        deadline = parse_deadline(dict(task.extras).get(deadline_header, ""), config.year) if deadline_header else None
+        deadline = deadlines[task.task_id]
         summaries.append(TaskSummary(
             task=task, status=status,
             lead_statuses="；".join(f"{r}：{st}" for r, st in leads) if len(set(statuses)) > 1 else "",
             combined={key: _combine(group, key) for key in texts},
             missing=[g.recipient for g in group if not g.reported], units=units,
             deadline=deadline, overdue=deadline is not None and deadline < day and status != DONE,
-            light=light(status, before.get(task.task_id), deadline, day, due, config.warning),
+            light=light(status, before.get(task.task_id), deadline, day, due, config.warning,
+                        paces.get(task.task_id, ())),
             previous=before.get(task.task_id)))
     return summaries
 
@@ -325,8 +330,10 @@ def _states(recipients: list, latest: dict, empty: dict, timings: dict[str, Timi
     return states
 
 
-def _indicators(table, latest: dict, history: dict, periods: list) -> list[IndicatorSummary]:
-    """Each indicator's value this period, its 达标 and its series over ``periods``."""
+def _indicators(table, latest: dict, history: dict, periods: list, deadlines: dict, day: dt.date,
+                start: dt.date) -> list[IndicatorSummary]:
+    """Each indicator's value this period, its 达标, its series over ``periods`` and its 序时进度 as of ``day``
+    (counted from ``start`` to its task's 完成时限 in ``deadlines``)."""
     items = {t.task_id: t.item for t in table.tasks}
     targets = {t.task_id: t.target for t in table.tasks}
     scored = []
@@ -338,8 +345,31 @@ def _indicators(table, latest: dict, history: dict, periods: list) -> list[Indic
                       if history[p].get(ind.owner) else None) for p in periods}
         scored.append(IndicatorSummary(ind, items.get(ind.task_id, ""), actual, found.get("raw", ""),
                                        found.get("note", ""), ind.score(actual), series,
-                                       shown_target(ind, targets.get(ind.task_id, ""))))
+                                       shown_target(ind, targets.get(ind.task_id, "")),
+                                       pace_of(ind, actual, deadlines.get(ind.task_id), day, start,
+                                               ind.source != SOURCE_UNSURE)))
     return scored
+
+
+def task_deadlines(table, config) -> dict[str, dt.date | None]:
+    """{task ID: its 完成时限 from the table's deadline column (None where it has none or gives none)}."""
+    header = deadline_column(table)
+    return {t.task_id: parse_deadline(dict(t.extras).get(header, ""), config.year) if header else None
+            for t in table.tasks}
+
+
+def paces_by_task(scored: list[IndicatorSummary]) -> dict[str, tuple[Pace, ...]]:
+    """{task ID: the :class:`pace.Pace` of each of its indicators that has one}."""
+    paces = {}
+    for i in scored:
+        if i.pace is not None:
+            paces.setdefault(i.indicator.task_id, []).append(i.pace)
+    return {task_id: tuple(found) for task_id, found in paces.items()}
+
+
+def pace_start(config, period) -> dt.date:
+    """The day the 序时进度 counts from: the first of [warning] pace_start_month of the table's year."""
+    return dt.date(config.year or period.year, config.warning.pace_start_month, 1)
 
 
 def lead_status(reported: bool, said: str | None) -> str:

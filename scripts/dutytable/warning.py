@@ -2,8 +2,9 @@
 
 Every output (the 汇总 and 统计 sheets, 附件1 and its paragraph, the 预警通报) reads the light that
 :func:`light` gives; the rule is written here only. It judges the task's status (the first lead's,
-by [report] status_rule), the status the period before, the task's 完成时限 and the day the summary
-speaks of, with the thresholds of config.ini's [warning] section (:class:`WarningRule`).
+by [report] status_rule), the status the period before, the task's 完成时限, its indicators against their
+序时进度 (:mod:`pace`) and the day the summary speaks of, with the thresholds of config.ini's [warning]
+section (:class:`WarningRule`).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ class WarningRule:
     """[warning]: the thresholds of the lights."""
 
     warn_days: int = 30  # 黄灯 when a task not 已完成 has this many days or fewer to its 完成时限
-    pace_tolerance: int = 10  # 黄灯 when an indicator is this many percentage points below its 序时进度
+    pace_tolerance: int = 10  # 黄灯 when an indicator is more than this many percentage points below its 序时进度
     lagging_twice_red: bool = True  # 进度滞后 / 未启动 this period and the one before: 红灯 (else 黄灯)
+    pace_start_month: int = 1  # the 序时进度 counts from the first day of this month of the year
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ LIGHT_GREEN = Light(GREEN)
 
 
 def light(status: str, previous: str | None, deadline: dt.date | None, day: dt.date, due: dt.date,
-          rule: WarningRule = WarningRule()) -> Light:
+          rule: WarningRule = WarningRule(), paces: tuple = ()) -> Light:
     """The light of one task in one period.
 
     Args:
@@ -53,6 +55,7 @@ def light(status: str, previous: str | None, deadline: dt.date | None, day: dt.d
         deadline: its 完成时限, if the table gives one.
         day: the day the summary speaks of.
         due: the period's 截止日 (a lead that has not reported is only late after it).
+        paces: the :class:`pace.Pace` of each of the task's indicators that has one.
     """
     now = counted(status)
     red, yellow = [], []
@@ -73,11 +76,38 @@ def light(status: str, previous: str | None, deadline: dt.date | None, day: dt.d
     if deadline is not None and now != DONE and 0 <= (deadline - day).days <= rule.warn_days:
         left = (deadline - day).days
         yellow.append(f"距完成时限{left}天" if left else "今日到完成时限")
+    lagging = behind_pace(paces, rule.pace_tolerance)
+    if lagging:
+        yellow.append(lagging)
     if red:
         return Light(RED, tuple(red))
     if yellow:
         return Light(YELLOW, tuple(yellow))
     return LIGHT_GREEN
+
+
+LISTED_BEHIND = 2  # more indicators of a task behind their pace than this give their range, not each figure
+
+
+def behind_pace(paces, tolerance: int) -> str:
+    """The reason when an indicator is more than ``tolerance`` percentage points below its 序时进度 (as printed:
+    whole percentages; exactly ``tolerance`` below is not behind); "" when none is.
+
+    "指标低于序时进度：完成55%，序时92%"; "2项指标低于序时进度：完成40%和0%，序时92%"; more than
+    :data:`LISTED_BEHIND`, their range: "3项指标低于序时进度：完成0%～33%，序时92%". No names: 附件2 lists each
+    indicator's 完成 and 序时进度, and the cell of 附件1 stays a few lines. The indicators of a task share its
+    deadline, hence its 序时.
+    """
+    behind = [p for p in paces if p.judged and p.actual is not None
+              and p.pace_percent - p.done_percent > tolerance]
+    if not behind:
+        return ""
+    done = [f"{p.done_percent}%" for p in behind]
+    if len(behind) > LISTED_BEHIND:
+        ordered = sorted(p.done_percent for p in behind)
+        done = [f"{ordered[0]}%～{ordered[-1]}%"]
+    count = f"{len(behind)}项" if len(behind) > 1 else ""
+    return f"{count}指标低于序时进度：完成{'和'.join(done)}，序时{behind[0].pace_percent}%"
 
 
 def light_groups(tasks) -> dict:

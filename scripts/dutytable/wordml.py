@@ -14,6 +14,7 @@ import math
 import shutil
 import subprocess
 import tempfile
+import weakref
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -216,9 +217,37 @@ def append_xml(document, xml: str) -> None:
     body.insert(len(body) - 1, parse_xml(xml))
 
 
+# document part -> {style name: style ID}, looked up once a document: python-docx, given a style (by name or as an
+# object), searches every style of the template on each paragraph (4 ms a paragraph: a 预警通报 of 500 tasks took 2 s).
+_STYLE_IDS = weakref.WeakKeyDictionary()
+
+
+def _style_id(document, style: str) -> str:
+    ids = _STYLE_IDS.get(document.part)
+    if ids is None:
+        ids = _STYLE_IDS[document.part] = style_ids(document)
+    return ids[style]
+
+
 def add_paragraph(document, text: str, style: str):
     """A paragraph of ``style`` at the end of ``document``, its text cleaned of what Word cannot hold."""
-    return document.add_paragraph(clean_text(text), style=style)
+    paragraph = document.add_paragraph(clean_text(text))
+    paragraph._p.style = _style_id(document, style)  # the paragraph's w:pStyle, as python-docx writes it
+    return paragraph
+
+
+def add_paragraphs(document, texts, style: str) -> None:
+    """A paragraph of ``style`` for each of ``texts`` at the end of ``document``, parsed at once (a 预警通报 may
+    list hundreds of tasks); each cleaned of what Word cannot hold, a line break kept as one (w:br), as
+    :func:`add_paragraph` writes them."""
+    style_id = _style_id(document, style)
+    xml = "".join(f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr><w:r>'
+                  + "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>'
+                                   for line in clean_text(text).split("\n"))
+                  + "</w:r></w:p>" for text in texts)
+    body = document.element.body
+    for paragraph in list(parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>")):
+        body.insert(len(body) - 1, paragraph)
 
 
 def attachment_heading(document, office: str, number: str, title: str, day: dt.date) -> None:
