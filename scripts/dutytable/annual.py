@@ -253,7 +253,7 @@ def _tasks(table, config, summaries: dict, answered: dict) -> list:
     by_id = {p: {ts.task.task_id: ts for ts in s.tasks} for p, s in summaries.items()}
     for task in table.tasks:
         assigned = {r.name for r in recipients if task.task_id in r.task_ids}
-        row = TaskYear(task.task_id, task.item, "、".join(task.leads), {}, {})
+        row = TaskYear(task.task_id, task.item, config.departments.marked("、".join(task.leads)), {}, {})
         for p in summaries:
             ts = by_id[p].get(task.task_id)  # none: the month's summary leaves out what its forms did not list
             if ts is None or (task.task_id not in answered[p] and assigned & reporters[p]):
@@ -459,7 +459,7 @@ def _sheet_indicators(wb, f, s: AnnualSummary) -> None:
     for i in s.indicators:
         ind = i.indicator
         cells = [(ind.indicator_id, f["center"]), (i.item, f["cell"]), (ind.name, f["cell"]),
-                 (ind.target_text, f["center"]), (ind.owner, f["cell"])]
+                 (ind.target_text, f["center"]), (i.owner, f["cell"])]
         for p in s.periods:
             if p not in s.data_periods:
                 cells.append((NO_DATA, f[None]))

@@ -7,6 +7,7 @@ workbook and the Word report. :func:`write_workbook` writes the sheets and the c
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import namedtuple
 from dataclasses import dataclass, field
@@ -60,10 +61,13 @@ from .vocab import (
     INDICATOR_SHEET,
     LATE,
     LIGHT_COLORS,
+    NO_LEAD,
+    NO_OWNER,
     NOT_REPORTED,
     OVERDUE,
     REPORTED,
     ROLE_LEAD,
+    ROLE_PARTNER,
     STATS_CHART_SHEET,
     STATS_SHEET,
     SUBMISSIONS_SHEET,
@@ -72,6 +76,7 @@ from .vocab import (
     TREND_SHEET,
     UNCLEAR,
     counted,
+    counted_columns,
     month_header,
     needs_attention,
 )
@@ -99,7 +104,8 @@ class UnitAnswer:
 @dataclass
 class TaskSummary:
     task: object  # model.Task
-    status: str  # by config.status_rule from the leads' statuses: a completion status, "完成（待核实）", or 未报送
+    status: str  # by config.status_rule from the leads' statuses: a completion status, "完成（待核实）", 未报送,
+    # or 未明确牵头单位 when no lead gets a form (its leads are collectives config.ini does not expand)
     lead_statuses: str  # "质监分局：已完成；药监分局：未报送" when leads differ (未报送 included), else ""
     combined: dict  # answer column key -> "质监分局：…；药监分局：…。" (leads first)
     missing: list  # recipients of this task with no accepted return
@@ -107,6 +113,7 @@ class TaskSummary:
     deadline: dt.date | None = None  # from the table's deadline column (完成时限 …), if it has one
     overdue: bool = False  # the deadline fell before the period's end and the task is not 已完成
     light: Light = LIGHT_GREEN  # 预警: by warning.light
+    no_form: tuple = ()  # (name, role) of the task's collectives that get no form (区有关部门), leads first
 
     @property
     def counted_status(self) -> str:
@@ -191,8 +198,13 @@ class IndicatorSummary:
     actual: float | None  # None when not reported or unreadable
     raw: str
     note: str
-    status: str  # 达标, 未达标, 未填报
+    status: str  # 达标, 未达标, 未填报; 待核实 for an indicator no unit reports (its owner is "")
     series: dict  # period "YYYY-MM" -> value (None where not reported)
+
+    @property
+    def owner(self) -> str:
+        """Its 填报单位 as printed: 未明确填报单位 when no unit reports it (its task's leads get no form)."""
+        return self.indicator.owner or NO_OWNER
 
 
 @dataclass
@@ -215,10 +227,10 @@ class Summary:
 
     @property
     def status_counts(self) -> dict:
-        """{status: number of tasks}, 未报送 included, in display order."""
-        counts = {s: 0 for s in COMPLETION + (NOT_REPORTED,)}
+        """{status: number of tasks}, 未报送 included, in display order (:func:`vocab.counted_columns`)."""
+        counts = dict.fromkeys(counted_columns(t.counted_status for t in self.tasks), 0)
         for t in self.tasks:
-            counts[t.counted_status] = counts.get(t.counted_status, 0) + 1
+            counts[t.counted_status] += 1
         return counts
 
     @property
@@ -257,6 +269,7 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
         empty = present_names(ledger.empty_returns(period), aliases)
         returns = returns_by_unit(ledger.accepted_in_period(period), aliases)
     table = of_period(table, period, latest, config.departments)  # the month's own tasks, a removed one at the end
+    table = marked_collectives(table, config.departments)
     schema = table.schema
     kept = [c.key for c in schema.ledger_columns]
     texts = [c.key for c in schema.answer_columns if not c.choices]
@@ -268,7 +281,7 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
     Row = namedtuple("DetailRow", ["task_id", "recipient", "role", "reported", *kept, *extra])
     lead_rank = {}  # leads first (in the table's order of its lead departments, expanded), then partners
     for task in table.tasks:
-        names = [m for n in task.leads + task.partners for m in config.departments.expand(n)]
+        names = config.departments.members(task.leads + task.partners)
         for i, name in enumerate(names):
             lead_rank.setdefault((task.task_id, name), i)
     blank = ("",) * (len(kept) + len(extra))
@@ -308,7 +321,8 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
             missing=[g.recipient for g in group if not g.reported],
             units=[UnitAnswer(g.recipient, g.role, g.reported, st, {key: getattr(g, key) for key in texts})
                    for g, st in zip(group, unit_statuses)],
-            deadline=deadline, overdue=deadline is not None and deadline < day and status != DONE, light=shown))
+            deadline=deadline, overdue=deadline is not None and deadline < day and status != DONE, light=shown,
+            no_form=unasked(task, config.departments)))
 
     states = []
     for r in recipients:
@@ -331,9 +345,26 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
         series = {p: ((history[p].get(ind.owner).indicators or {}).get(ind.indicator_id, {}).get("value")
                       if history[p].get(ind.owner) else None) for p in periods}
         scored.append(IndicatorSummary(ind, items.get(ind.task_id, ""), actual, found.get("raw", ""),
-                                       found.get("note", ""), ind.score(actual), series))
+                                       found.get("note", ""), ind.score(actual) if ind.owner else UNCLEAR, series))
     return Summary(period=period, title=config.report_title(period), schema=schema, tasks=summaries,
                    recipients=states, detail=detail, indicators=scored, periods=periods)
+
+
+def marked_collectives(table, departments):
+    """``table`` with each collective no form goes to marked in its tasks' 牵头部门 and 配合部门 as the summary shows
+    them: 区有关部门（未发填报表）."""
+    if not table.collectives(departments):
+        return table
+    tasks = [dataclasses.replace(t, leads_text=departments.marked(t.leads_text),
+                                 partners_text=departments.marked(t.partners_text)) if unasked(t, departments) else t
+             for t in table.tasks]
+    return dataclasses.replace(table, tasks=tasks)
+
+
+def unasked(task, departments) -> tuple:
+    """(name, role) of each collective of ``task`` that gets no form, its leads first."""
+    return tuple((name, role) for role, names in ((ROLE_LEAD, task.leads), (ROLE_PARTNER, task.partners))
+                 for name in names if departments.is_unexpanded_collective(name))
 
 
 def previous_statuses(table, before, returns: dict | None, choice, config) -> dict:
@@ -348,7 +379,7 @@ def previous_statuses(table, before, returns: dict | None, choice, config) -> di
         if added.get(task.task_id, "") > str(before):
             continue
         leads = []
-        for name in (m for n in task.leads for m in config.departments.expand(n)):
+        for name in config.departments.members(task.leads):
             ret = returns.get(name)
             ans = ret.answers.get(task.task_id) if ret is not None else None
             leads.append(NOT_REPORTED if ans is None else ans.values.get(choice) or BLANK_STATUS)
@@ -391,10 +422,11 @@ def task_status(statuses: list, rule: str) -> str:
 
     ``main_lead``: the first lead's, 未报送 included. ``worst``: the least advanced of those that
     reported (a status to verify counts as least advanced). ``majority``: the commonest among those
-    that reported, a tie going to the less advanced. 未报送 when no lead has reported.
+    that reported, a tie going to the less advanced. 未报送 when no lead has reported; 未明确牵头单位
+    when the task has no lead that gets a form (its leads are all collectives no group expands).
     """
     if not statuses:
-        return NOT_REPORTED
+        return NO_LEAD
     if rule == STATUS_MAIN_LEAD:
         return statuses[0]
     said = [s for s in statuses if s != NOT_REPORTED]
@@ -692,7 +724,7 @@ def _sheet_indicators(wb, f, s, paper=A4):
     for i in s.indicators:
         ind = i.indicator
         actual = i.actual if i.actual is not None else (i.raw or "")
-        rows.append((ind.indicator_id, i.item, ind.name, ind.target_text, ind.owner, actual, i.status, i.note)
+        rows.append((ind.indicator_id, i.item, ind.name, ind.target_text, i.owner, actual, i.status, i.note)
                     + tuple("" if i.series[p] is None else i.series[p] for p in s.periods))
     ws = _table_sheet(wb, f, INDICATOR_SHEET, f"{s.title}量化指标完成情况（{s.period.label}）", headers, rows,
                       paper=paper)
@@ -724,7 +756,7 @@ def _sheet_stats(wb, f, s):
     """Tasks by category and status, the submission counts, and the status chart on a sheet of its own."""
     ws = wb.add_worksheet(STATS_SHEET)
     counted = [(t.task.category, t.counted_status) for t in s.tasks]
-    statuses = list(COMPLETION) + ([UNCLEAR] if any(st == UNCLEAR for _, st in counted) else []) + [NOT_REPORTED]
+    statuses = counted_columns(st for _, st in counted)
     table = {}  # category -> {status: tasks}, categories in table order
     for category, status in counted:
         row = table.setdefault(category, dict.fromkeys(statuses, 0))
