@@ -42,8 +42,8 @@ EVENTS = [
     (dt.datetime(2010, 11, 23, 9), NOV, "安监局", {}),
 ]
 UNREPORTED = ["园区办", "春江镇", "孟河镇", "新桥镇", "薛家镇", "罗溪镇", "西夏墅镇", "三井街道", "河海街道", "龙虎塘街道",
-              "城建局", "经发局", "社会事业局", "工商分局", "交通分局", "科技局", "农业局", "国税局", "地税四分局",
-              "区有关部门"]
+              "城建局", "经发局", "社会事业局", "工商分局", "交通分局", "科技局", "农业局", "国税局", "地税四分局"]
+# 区有关部门, which no group expands, gets no form: it is no unit of 单位报送, neither scored nor ranked
 
 
 def _fresh(tmp_path_factory, name):
@@ -87,15 +87,16 @@ def test_units_sheet_cell_by_cell_with_rates_scores_and_ranks(year):
     rows = _rows(written[0], "单位报送")
     assert rows[0][0] == "2010年区质量振兴工作单位报送（2010年）"
     assert rows[1] == ["序号", "填报单位", "9月", "10月", "11月", "按时报送率", "补正次数", "得分", "排名", "说明"]
-    body = {r[1]: r for r in rows[2:26]}
+    body = {r[1]: r for r in rows[2:25]}
+    assert "区有关部门" not in body
     assert body["质监分局"] == [1, "质监分局", "按时", "按时", "按时", 1, 0, 30, 1, None]
     assert body["药监分局"] == [2, "药监分局", "逾期3天", "逾期2天", "按时", pytest.approx(1 / 3), 0, 22, 3, None]
     assert body["环保局"] == [18, "环保局", "按时", "按时，已补正", "按时", 1, 1, 30, 1, None]
-    assert body["安监局"] == [24, "安监局", "按时", "未报送", "按时", pytest.approx(2 / 3), 0, 20, 4, None]
+    assert body["安监局"] == [23, "安监局", "按时", "未报送", "按时", pytest.approx(2 / 3), 0, 20, 4, None]
     for name in UNREPORTED:
         assert body[name][2:] == ["未报送", "未报送", "未报送", 0, 0, 0, 5, None], name
-    assert [r[1] for r in rows[2:26]] == [r.name for r in table.recipients(config.departments)]
-    assert rows[27][0] == ("评分规则：每期按时报送得10分，逾期报送得6分，报送后仍待补正得4分"
+    assert [r[1] for r in rows[2:25]] == [r.name for r in table.recipients(config.departments)]
+    assert rows[26][0] == ("评分规则：每期按时报送得10分，逾期报送得6分，报送后仍待补正得4分"
                            "（逾期且待补正取两者中较低的），未报送得0分；按时与否以该期第一份有效报送的收到日期与截止日期比较；"
                            "无数据的月份不计分。")
     ws = openpyxl.load_workbook(written[0])["单位报送"]
@@ -154,7 +155,7 @@ def test_the_word_attachment_prints_like_attachment_1(year):
     assert [round(m.mm) for m in (s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)] == [28, 26, 35, 37]
     tbl = d.tables[0]._tbl
     rows = tbl.findall(f"{W}tr")
-    assert len(rows) == 25
+    assert len(rows) == 24  # the head and 23 units: 区有关部门 gets no form
     assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
     assert all(r.find(f"{W}trPr/{W}tblHeader") is None for r in rows[1:])
     assert all(r.find(f"{W}trPr/{W}cantSplit") is not None for r in rows)
@@ -414,8 +415,8 @@ def test_a_to_fix_return_corrected_after_the_deadline_is_on_time_in_the_month_an
     assert subs["质监分局"][2:6] == ("已报送", 11, "2010-11-26 09:00:00", "逾期") and subs["质监分局"][-1] is None
     _, written, _ = make_report(config, table, NOV, today=dt.date(2010, 11, 28), pdf=False, summary=summary)
     assert _overview(written[0]).endswith(
-        "应报送24个单位，已报送2个（其中逾期1个：质监分局），"
-        f"未报送22个（{_not_reported_but(config, table, '环保局', '质监分局')}）。")
+        "应报送23个单位，已报送2个（其中逾期1个：质监分局），"
+        f"未报送21个（{_not_reported_but(config, table, '环保局', '质监分局')}）。")
     annual, written = make_annual(config, table, 2010)
     units = {r[1]: r for r in _rows(written[0], "单位报送")[2:26]}
     assert units["环保局"][2:8] == ["按时，已补正", 1, 1, 10, 1, None]

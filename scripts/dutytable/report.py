@@ -128,6 +128,8 @@ def overview(summary: Summary, day: dt.date) -> str:
         if ic[NOT_FILLED]:
             scored += "、" if scored else ""
             text += f"量化指标{len(summary.indicators)}项，{scored}{NOT_FILLED}{ic[NOT_FILLED]}项；"
+        elif not all(i.indicator.owner for i in summary.indicators):  # one no unit reports: not 均已填报
+            text += f"量化指标{len(summary.indicators)}项，{scored}；"
         else:
             text += f"{len(summary.indicators)}项量化指标均已填报，{scored}；"
     return text + submission_clause(summary) + "。"
