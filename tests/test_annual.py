@@ -307,8 +307,10 @@ def test_a_table_changed_during_the_year_is_shown_as_such(tmp_path_factory):
     annual, written = make_annual(config, table, 2010)
     tasks = _rows(written[0], "任务进度")
     body = {r[0]: r for r in tasks[2:20]}
-    # 区有关部门, T0502's first lead, never reports: by the default status_rule (main_lead) November is 未报送
-    assert body["T0502"] == ["T0502", "培训", "区有关部门、各镇、街道、区教育局", "当期未列入", "无数据", "未报送", None, 0, 0, None]
+    # 区有关部门, T0502's first lead, gets no form: by the default status_rule (main_lead) its first lead asked, 孟河镇
+    # (春江镇 has left the group), counts: November is what 孟河镇 said (its return is 待补正, with no progress)
+    assert body["T0502"] == ["T0502", "培训", "区有关部门（未发填报表）、各镇、街道、区教育局", "当期未列入", "无数据", "正常推进",
+                             None, 0, 0, None]
     # A return filed under the former name ([aliases]) counts for the unit in its month.
     assert body["T0402"] == ["T0402", "确保安全生产", "区应急管理局、质监分局", "正常推进", "无数据", "正常推进",
                              "区应急管理局：本月已按计划推进。", 0, 0, None]
