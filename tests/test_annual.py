@@ -314,8 +314,9 @@ def test_a_table_changed_during_the_year_is_shown_as_such(tmp_path_factory):
     # A return filed under the former name ([aliases]) counts for the unit in its month.
     assert body["T0402"] == ["T0402", "确保安全生产", "区应急管理局、质监分局", "正常推进", "无数据", "正常推进",
                              "区应急管理局：本月已按计划推进。", 0, 0, None]
-    # Nothing said of progress in November: September's, with its month.
-    assert body["T0403"][3:7] == ["未报送", "无数据", "未报送", "（9月）孟河镇：本月已按计划推进。"]
+    # 区有关部门 alone leads it: no lead asked (未明确牵头单位); nothing said of progress in November: September's,
+    # with its month (孟河镇 is a partner)
+    assert body["T0403"][3:7] == ["未明确牵头单位", "无数据", "未明确牵头单位", "（9月）孟河镇：本月已按计划推进。"]
     assert body["T0501"] == ["T0501", None, None, None, "无数据", None, None, None, None, "已从主表删除；9月有报送"]
     units = {r[1]: r[1:] for r in _rows(written[0], "单位报送")[2:27]}
     assert units["区应急管理局"] == ["区应急管理局", "按时", "无数据", "按时", 1, 0, 20, 1, None]
@@ -325,7 +326,7 @@ def test_a_table_changed_during_the_year_is_shown_as_such(tmp_path_factory):
                              "不在当前主表中（可能已改名或撤销），不参与排名"]
     d = docx.Document(str(written[1]))
     last = [c.text for c in d.tables[0].rows[-1].cells]
-    assert last == ["25", "春江镇（不在当前主表中）", "按时", "无数据", "待核实", "100.0%", "0", "", ""]
+    assert last == ["24", "春江镇（不在当前主表中）", "按时", "无数据", "待核实", "100.0%", "0", "", ""]
 
 
 def test_report_day_of_the_monthly_cycle_writes_the_year(year):
