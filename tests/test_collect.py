@@ -17,10 +17,12 @@ import openpyxl
 import pytest
 import xlsxwriter
 from conftest import libreoffice_convert, needs_libreoffice, run_script
+from dutytable.collect import Collector
 from dutytable.errors import LedgerError
-from dutytable.inbox import Collector, normalize_choice, summary_lines
+from dutytable.examine import normalize_choice
 from dutytable.ledger import Ledger, json_each
 from dutytable.model import Answer, Period
+from dutytable.screen import summary_lines
 from dutytable.vocab import COMPLETION
 from returns import OLD, age, drop, fill, prepare, tree
 
@@ -556,7 +558,7 @@ def test_long_reserved_and_empty_names_are_archived_with_their_extension(env, tm
 def test_a_rejected_file_put_back_after_fixing_config_is_examined_again(env):
     config, table, forms, inbox = env
     from dutytable.config import load_config
-    from dutytable.table import load_table
+    from dutytable.master import load_table
 
     fixed = config.path.read_text(encoding="utf-8")
     config.path.write_text(fixed.replace("、龙虎塘街道", ""), encoding="utf-8")  # the clerk's slip
@@ -714,12 +716,12 @@ def test_recovery_names_a_recorded_file_whose_bytes_can_no_longer_be_archived(en
     inbox file saved again: the examined bytes are gone, and the clerk is told so."""
     config, table, forms, inbox = env
     src = fill(forms["环保局"], inbox / "环保局.xlsx", progress="初稿")
-    import dutytable.inbox as inbox_module
+    import dutytable.intake as intake_module
 
     def crash(path, sha):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(inbox_module, "_unlink_same", crash)
+    monkeypatch.setattr(intake_module, "unlink_same", crash)
     with pytest.raises(KeyboardInterrupt):
         collect(config, table)
     monkeypatch.undo()
@@ -835,8 +837,8 @@ def test_a_form_under_a_units_former_name_is_collected_as_the_unit_through_alias
 
 
 def test_returns_under_former_names_count_for_the_unit_by_its_present_name():
-    from dutytable.consolidate import present_names
     from dutytable.ledger import LatestReturn
+    from dutytable.summary import present_names
 
     def sent(name, at):
         return LatestReturn(1, name, "2010-11", "有效", [], f"{name}.xlsx", at, "", "", "", "", {})

@@ -12,14 +12,15 @@ import openpyxl
 import pytest
 from conftest import run_script
 from dutytable import indicators
+from dutytable.collect import Collector
 from dutytable.config import load_config
 from dutytable.consolidate import consolidate
 from dutytable.departments import Departments
 from dutytable.forms import generate
-from dutytable.inbox import Collector
+from dutytable.importer import import_source
+from dutytable.master import load_table, write_table
 from dutytable.model import Period
 from dutytable.report import make_report, progress_lines, write_advance_reminder
-from dutytable.table import import_source, load_table, write_table
 from returns import fill
 from shapes import Shape, build_xlsx
 

@@ -14,13 +14,14 @@ import pytest
 from builders import build_docx, seed_rows
 from conftest import SEED, SEED_TABLE
 from dutytable.cli import ImportTable, main
-from dutytable.consolidate import consolidate, summarize
+from dutytable.collect import Collector
+from dutytable.consolidate import consolidate
 from dutytable.forms import generate
-from dutytable.inbox import Collector
+from dutytable.master import load_table
 from dutytable.matching import match_tasks
 from dutytable.model import Period, Task
 from dutytable.report import make_report
-from dutytable.table import load_table
+from dutytable.summary import summarize
 from returns import LETTERS, fill, prepare
 
 # 区有关部门 alone leads T0401 and T0403 and no group expands it: no form, no lead asked

@@ -1,17 +1,17 @@
 """Stage 5: the Word 附件 checked at the XML level, and printed through LibreOffice."""
 
-import dataclasses
 import datetime as dt
 import re
 import shutil
 import subprocess
 import zipfile
+from dataclasses import replace
 
 import docx
 import pytest
 from conftest import ROOT, fresh_clone, needs_libreoffice, run_script
 from docx.shared import Mm
-from dutytable.inbox import Collector
+from dutytable.collect import Collector
 from dutytable.model import Period
 from dutytable.report import make_report, overview
 from dutytable.vocab import RED
@@ -95,13 +95,13 @@ def test_outputs_and_overview(reported):
 
 def test_the_overview_reads_as_a_secretary_writes_it(reported):
     config, table, summary, written = reported
-    for r in summary.recipients:
-        r.state, r.late = "已报送", r.name in ("园区办", "春江镇")
-    summary.recipients[5].state = "待补正"
-    for i in summary.indicators:  # every indicator has a unit to report it (T0401-1's lead gets no form: none)
-        i.status, i.indicator = "达标", dataclasses.replace(i.indicator, owner=i.indicator.owner or "质监分局")
-    for t in summary.tasks:
-        t.status, t.light = "正常推进", LIGHT_GREEN
+    recipients = [replace(r, state="待补正" if n == 5 else "已报送", late=r.name in ("园区办", "春江镇"))
+                  for n, r in enumerate(summary.recipients)]
+    # every indicator has a unit to report it (T0401-1 has none: its lead 区有关部门 gets no form)
+    summary = replace(summary, recipients=recipients,
+                      indicators=[replace(i, status="达标", indicator=replace(i.indicator, owner=i.indicator.owner or "质监分局"))
+                                  for i in summary.indicators],
+                      tasks=[replace(t, status="正常推进", light=LIGHT_GREEN) for t in summary.tasks])
     assert overview(summary, dt.date(2010, 11, 30)) == (
         "截至2010年11月30日，共18项目标任务，其中正常推进18项；预警均为绿灯；41项量化指标均已填报，已达标41项；"
         "23个单位均已报送（其中逾期2个：园区办、春江镇；待补正1个：新桥镇）。")
@@ -136,10 +136,12 @@ def test_each_among_stands_beside_its_own_count(reported, reported_units, late, 
     config, table, summary, written = reported
     from dutytable.report import submission_clause
     four = ("质监分局", "药监分局", "环保局", "安监局")
+    recipients = []
     for r in summary.recipients:
         said = reported_units == "all" or (reported_units == "four" and r.name in four)
-        r.state = ("待补正" if r.name in to_fix else "已报送") if said else "未报送"
-        r.late, r.empty = r.name in late, ("空表.xlsx" if r.name in empty else "")
+        recipients.append(replace(r, state=("待补正" if r.name in to_fix else "已报送") if said else "未报送",
+                                  late=r.name in late, empty="空表.xlsx" if r.name in empty else ""))
+    summary = replace(summary, recipients=recipients)
     assert submission_clause(summary) == words
     assert overview(summary, dt.date(2010, 11, 30)).endswith(f"；{words}。")
 
@@ -158,8 +160,8 @@ def test_overview_after_the_month_and_with_unreported_tasks(reported):
     config, table, summary, written = reported
     from dutytable.report import as_of
     assert as_of(P, dt.date(2026, 11, 25)) == dt.date(2010, 11, 30)
-    summary.tasks[0].status = "未报送"
-    summary.tasks[0].light = Light(RED, ("逾期未完成，完成时限2010年10月31日",))
+    first = replace(summary.tasks[0], status="未报送", light=Light(RED, ("逾期未完成，完成时限2010年10月31日",)))
+    summary = replace(summary, tasks=[first, *summary.tasks[1:]])
     assert overview(summary, dt.date(2010, 11, 30)).startswith(
         "截至2010年11月30日，共18项目标任务，其中正常推进7项、未启动1项、未明确牵头单位2项、牵头单位尚未报送8项；"
         "预警红灯1项（产品质量）、黄灯10项（工程质量、服务质量、环境质量、农业标准化、商标创建、打假治劣、确保安全生产、长效管理、宣传、"
@@ -270,9 +272,10 @@ def test_partner_text_include_collapse_or_omit(reported):
     from dutytable.report import progress_lines
     config, table, summary, written = reported
     t = summary.tasks[0]
-    for u in t.units[2:5]:
-        u.reported, u.status, u.texts = True, "正常推进", {"progress": "积极配合。"}
-    t.units[3].texts = {"progress": "已开展抽检"}
+    units = [replace(u, reported=True, status="正常推进", texts={"progress": "积极配合。"}) if 2 <= n < 5 else u
+             for n, u in enumerate(t.units)]
+    units[3] = replace(units[3], texts={"progress": "已开展抽检"})
+    t = replace(t, units=units)
     lead_lines = ["质监分局（牵头，已完成）：合格率93%。", "药监分局（牵头，进度滞后）：合格率88%。"]
     silent = "新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道（配合）：未报送。"
     assert progress_lines(t, "collapse") == lead_lines + ["园区办、孟河镇（配合）：积极配合。", "春江镇（配合）：已开展抽检。", silent]
@@ -283,17 +286,17 @@ def test_partner_text_include_collapse_or_omit(reported):
 
 def test_extra_columns_leave_progress_its_share():
     from dutytable.report import report_widths
-    from dutytable.schema import DEFAULT, REPORT
-    columns = DEFAULT.with_extras(["完成时限", "责任领导"], {"完成时限": {REPORT: 20}, "责任领导": {REPORT: 20}}).at(REPORT)
+    from dutytable.schema import ATTACHMENT, DEFAULT
+    columns = DEFAULT.with_extras(["完成时限", "责任领导"], {"完成时限": {ATTACHMENT: 20}, "责任领导": {ATTACHMENT: 20}}).at(ATTACHMENT)
     assert [c.header for c in columns] == ["序号", "工作内容", "工作目标", "牵头部门", "完成时限", "责任领导", "推进情况", "完成状态",
                                            "预警"]
     widths = report_widths(columns)
     assert abs(sum(widths) - 225) < 0.5 and widths[6] >= 0.45 * 225 - 0.1
     # no extras: 预警 takes its 16 mm from 工作目标 (down to its least, 30 mm), then from the others in proportion
-    assert report_widths(DEFAULT.at(REPORT)) == [10, 21, 29.9, 27.9, 101.2, 19, 16]
+    assert report_widths(DEFAULT.at(ATTACHMENT)) == [10, 21, 29.9, 27.9, 101.2, 19, 16]
     # 工作内容 widens for its longest name: "确保安全生产", 6 characters of 五号 (3.7 mm) and the padding
-    assert report_widths(DEFAULT.at(REPORT), 6, 10.5) == [9.7, 23.9, 29.1, 27.1, 101.3, 18.4, 15.5]
-    assert report_widths(DEFAULT.at(REPORT), 20, 12)[1] == 27.9  # at most 30 mm, narrowed with the others for 预警
+    assert report_widths(DEFAULT.at(ATTACHMENT), 6, 10.5) == [9.7, 23.9, 29.1, 27.1, 101.3, 18.4, 15.5]
+    assert report_widths(DEFAULT.at(ATTACHMENT), 20, 12)[1] == 27.9  # at most 30 mm, narrowed with the others for 预警
 
 
 def test_a_crowded_table_goes_down_to_wuhao_never_below(reported):
@@ -335,7 +338,7 @@ def test_reminder_before_the_deadline_keeps_it_names_few_units_and_gives_the_con
     config, table, summary, written = reported
     from dutytable.report import write_reminder
     config.contact, config.phone = "张三", "0519-85123456"
-    summary.recipients = summary.not_reported[:2]
+    summary = replace(summary, recipients=summary.not_reported[:2])
     path = write_reminder(summary, config, dt.date(2010, 11, 20))
     texts = [p.text for p in docx.Document(str(path)).paragraphs]
     assert texts[1] == "园区办、春江镇："
@@ -347,8 +350,7 @@ def test_reminder_before_the_deadline_keeps_it_names_few_units_and_gives_the_con
 
 def test_no_reminder_when_every_unit_has_reported(reported):
     config, table, summary, written = reported
-    for r in summary.recipients:
-        r.state = "已报送"
+    summary = replace(summary, recipients=[replace(r, state="已报送") for r in summary.recipients])
     _, written, notes = make_report(config, table, P, today=TODAY, pdf=False, summary=summary)
     assert [p.name for p in written] == [A1, A2, "预警通报_2010-11.docx"]  # the tasks' lights are another matter
     # The notice an earlier run wrote is no longer true: kept under a name that says it was replaced.

@@ -2,17 +2,7 @@
 
 Each script in scripts/ is two lines that call :func:`main` with one :class:`Command`.
 A command parses its own arguments, gets the loaded config and period, makes one call
-into the core and returns an exit code:
-
-====  =========================================================
-0     done
-1     unexpected failure (a bug): one line, traceback with -v
-2     bad arguments or config.ini
-3     bad input: the table or a source file is wrong, or the ledger is damaged
-4     an output cannot be written (exists, open in Excel/Word, read-only, disk full)
-5     another run is busy (the run lock is held), or another program holds the ledger
-130   interrupted (Ctrl+C)
-====  =========================================================
+into the core and returns an exit code (their table is in :mod:`errors`).
 """
 
 from __future__ import annotations
@@ -31,13 +21,22 @@ from pathlib import Path
 from . import desktop, files, identity, indicators, pipeline, registration
 from .config import DEFAULT_CONFIG, load_config
 from .demo import kit_config as demo_kit_config
-from .errors import DutyTableError, InputError, OutputError, TableError, UsageError, disk_full
-from .inbox import progress_printer
+from .errors import (
+    INTERRUPTED,
+    UNEXPECTED,
+    DutyTableError,
+    InputError,
+    OutputError,
+    TableError,
+    UsageError,
+    disk_full,
+)
 from .ledger import Ledger
+from .master import SET_ASIDE_SHEET, load_table, write_table
 from .matching import reconcile
 from .narrative import read_source
 from .scheduling import NAMES, STATE_FILE, State, run_due, run_lock, serve, setup_logging, upcoming
-from .table import SET_ASIDE_SHEET, load_table, write_table
+from .screen import progress_printer
 from .vocab import Period
 from .wordml import build_template
 from .workbooks import open_workbook
@@ -180,7 +179,7 @@ def main(command: Command, argv: list | None = None, today: dt.date | None = Non
         return exc.exit_code
     except KeyboardInterrupt:
         echo("已中断。", err=True)
-        return 130
+        return INTERRUPTED
     except PermissionError as exc:  # a read-only folder or file: the clerk can fix it
         if verbose:
             traceback.print_exc()
@@ -197,7 +196,7 @@ def main(command: Command, argv: list | None = None, today: dt.date | None = Non
             echo(str(full), err=True)
             return full.exit_code
         echo(f"出现意外错误（{type(exc).__name__}: {exc}）。请加 -v 重新运行，并把显示的内容发给维护人员。", err=True)
-        return 1
+        return UNEXPECTED
 
 
 # ---------------------------------------------------------------------------
@@ -279,7 +278,7 @@ class ImportTable(Command):
         if target.exists() and not (args.force or args.check or args.ask):
             raise OutputError(f"{target} 已存在，为免覆盖未写入：如要用 {Path(source).name} 替换它，"
                               "请加 --force（旧文件会先备份）。")
-        changes = _reconcile(imported.table, target, config, period)
+        changes, old_sheets = _reconcile(imported.table, target, config, period)
         if args.check or args.ask:
             for line in (describe_import(imported, config.departments) + (changes.lines() if changes else [])
                          + identity.identity_lines(found, config, identity.CHECKED)):
@@ -287,7 +286,7 @@ class ImportTable(Command):
             pipeline.report_collectives(imported.table, config.departments, echo)
             if args.check or not self._confirmed(target):
                 return 0
-        self._write(imported, target, config, found, changes)
+        self._write(imported, target, config, found, changes, old_sheets)
         return 0
 
     def _ask_source(self) -> str:
@@ -310,12 +309,13 @@ class ImportTable(Command):
         echo("没有导入，主表未改动。")
         return False
 
-    def _write(self, imported, target, config, found, changes):
-        """Write the master table (the old one backed up first), say what it holds, and the year's identity."""
+    def _write(self, imported, target, config, found, changes, old_sheets):
+        """Write the master table (the old one, whose sheets ``old_sheets`` holds, backed up first), say what it
+        holds, and the year's identity."""
         table = imported.table
         set_aside = []
         if target.exists():
-            set_aside = _keep_clerk_indicators(table, target, config)
+            set_aside = _keep_clerk_indicators(table, old_sheets, target, config)
             echo(f"原主表已备份为 {files.backup(target).name}。")
         write_table(table, target, set_aside)
         _say_imported(imported, target, config, set_aside, changes)
@@ -369,35 +369,37 @@ def _year(text: str) -> int:
 
 
 def _reconcile(table, existing: Path, config, period):
-    """The new table's tasks given the IDs of the master it replaces (:func:`matching.reconcile`); None without one.
+    """The new table's tasks given the IDs of the master it replaces (:func:`matching.reconcile`), and the sheets of
+    that master, read once; (None, []) without one.
 
     Raises:
         TableError: the master being replaced cannot be read, so its tasks cannot be matched.
     """
     if not existing.exists():
-        return None
+        return None, []
     try:
-        old = load_table(existing, config.departments, with_indicators=False)  # its 指标 sheet: carry_over's
+        _, sheets = open_workbook(existing, label=f"责任分解表 {existing.name}")
+        old = load_table(existing, config.departments, with_indicators=False, sheets=sheets)  # 指标: carry_over's
     except InputError as exc:
         raise TableError(f"原主表 {existing.name} 无法读取，新表的任务无法与它逐项对应（各月已报送的内容靠任务编号"
                          "对应原任务）：请先按下面的提示改正原主表；如不需要保留对应关系，把它移到别处后再导入。",
                          exc.lines()) from exc
     ledger_ids = set()
     if config.ledger.exists():
-        with Ledger(config.ledger, config.path.parent) as ledger:
+        with Ledger(config.ledger, config.path.parent, read_only=True) as ledger:  # an import never writes it
             ledger_ids = ledger.task_ids()
     changes = reconcile(old, table, period, ledger_ids)
     table.indicators, table.indicator_record = indicators.merge(table, config.departments)
-    return changes
+    return changes, sheets
 
 
-def _keep_clerk_indicators(table, existing, config) -> list:
-    """Carry the 指标 rows of the master table being replaced over to the new one; returns the rows set aside."""
+def _keep_clerk_indicators(table, sheets, existing, config) -> list:
+    """Carry the 指标 rows of the master table being replaced (its ``sheets``) over to the new one; returns the rows
+    set aside."""
     try:
-        _, sheets = open_workbook(existing)
         return indicators.carry_over(table, config.departments, sheets, existing.name)
     except InputError:
-        return []  # an unreadable old table: its indicators cannot be kept, extraction stands
+        return []  # a 指标 sheet the clerk broke: its indicators cannot be kept, extraction stands
 
 
 class Stage(Command):

@@ -18,12 +18,12 @@ from pathlib import Path
 from . import files
 from .config import IDENTITY_HINTS, MAX_NAME_PART, write_values
 from .files import UNSAFE_IN_NAME
-from .model import COL_TARGET
-from .table import _CN_DIGITS
+from .schema import H_TARGET
+from .vocab import CN_DIGITS
 
 FROM_TITLE, FROM_FILE_NAME = "标题", "文件名"
 _YEAR = re.compile(r"[（(]?((?:19|20)\d{2})\s*年度?[）)]?")
-_CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=\s*年)")
+_CN_YEAR = re.compile(rf"[{''.join(c for c in CN_DIGITS if c != '两')}]{{4}}(?=\s*年)")  # 二〇二四年
 _WRAPPED = re.compile(r"《([^《》]+)》")
 _NOTICE = re.compile(r"^关于(?:印发|下达|分解|做好)?|的通知$")
 _ATTACHMENT = re.compile(r"^附件\s*\d*\s*[：:、.．\-_—]*")
@@ -31,7 +31,7 @@ _COPY = re.compile(r"(?:\s*[（(]\d+[）)]|\s*-?\s*副本|_\d+)+$")
 # What closes a title and is no part of the work's name, tried again and again from the end.
 _TABLE_TAILS = ("责任分解表", "任务分解表", "责任分工表", "分解表", "责任清单", "任务清单", "工作清单", "清单",
                 "实施方案", "工作方案", "方案", "责任分工", "任务分工", "任务分解", "分解", "一览表", "台账", "表")
-_TASK_TAILS = ("目标任务", "主要任务", "具体任务", "任务", COL_TARGET, "目标", "工作要点", "要点", "事项")
+_TASK_TAILS = ("目标任务", "主要任务", "具体任务", "任务", H_TARGET, "目标", "工作要点", "要点", "事项")
 WORK = "工作"  # the name ends so: 2024年XX区优化营商环境工作目标任务推进情况汇总表
 
 
@@ -60,7 +60,7 @@ def parse_title(text: str) -> tuple[int | None, str]:
     if wrapped:
         text = wrapped.group(1)
     text = _NOTICE.sub("", _ATTACHMENT.sub("", text))
-    text = _CN_YEAR.sub(lambda m: "".join(str(_CN_DIGITS[c]) for c in m.group()), text)
+    text = _CN_YEAR.sub(lambda m: "".join(str(CN_DIGITS[c]) for c in m.group()), text)
     found = _YEAR.search(text)
     year = int(found.group(1)) if found else None
     if found:

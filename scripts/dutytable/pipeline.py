@@ -13,19 +13,21 @@ from pathlib import Path
 
 from . import files, indicators, rebuild
 from .annual import annual_line, make_annual
+from .collect import Collector
 from .config import load_config
-from .consolidate import Summary, consolidate, consolidation_line, summarize
+from .consolidate import consolidate
+from .deadlines import deadline_column
 from .demo import FAULTY, LATE, fill_demo
 from .demo import prepare as prepare_demo
 from .errors import UsageError
 from .forms import existing_forms, generate
-from .inbox import Collector, summary_lines
 from .ledger import Ledger
+from .master import load_table, write_table
 from .model import Table
 from .report import make_report, write_advance_reminder
-from .schema import DEFAULT, DETAIL, FORM, SUMMARY
-from .schema import REPORT as REPORT_PLACE
-from .table import deadline_column, load_table, write_table
+from .schema import ATTACHMENT, DEFAULT, DETAIL, FORM, SUMMARY
+from .screen import summary_lines
+from .summary import Summary, consolidation_line, summarize
 from .vocab import NO_LEAD, Period, cn_date
 
 GENERATE, COLLECT, CONSOLIDATE, REPORT, ANNUAL = "generate", "collect", "consolidate", "report", "annual"
@@ -41,7 +43,7 @@ def load(config) -> Table:
     """
     table = load_table(config.table, config.departments)
     deadline = deadline_column(table)
-    places = {h: {FORM: 12, SUMMARY: 12, DETAIL: 12, **({REPORT_PLACE: 20} if h == deadline or h in
+    places = {h: {FORM: 12, SUMMARY: 12, DETAIL: 12, **({ATTACHMENT: 20} if h == deadline or h in
                                                          config.report_columns else {})}
               for h in table.extra_columns}
     table.schema = DEFAULT.with_extras(table.extra_columns, places)
@@ -94,9 +96,9 @@ def accept(config, name: str) -> list:
     with Ledger(config.ledger, config.path.parent) as ledger:
         rows = ledger.held_named(name)
         if len(rows) > 1:
-            listed = "、".join(f"{r[2]} {r[3]} 的“{Path(r[4]).name}”" for r in rows)
+            listed = "、".join(f"{r.recipient} {r.period} 的“{Path(r.stored_path).name}”" for r in rows)
             raise UsageError(f"有 {len(rows)} 份待确认的报送都叫“{name}”，分别是 {listed}（已归档文件夹中的文件名），"
-                             f"请改用其中一个文件名，例如 --accept \"{Path(rows[0][4]).name}\"。")
+                             f"请改用其中一个文件名，例如 --accept \"{Path(rows[0].stored_path).name}\"。")
         return ledger.accept(rows)
 
 
