@@ -43,8 +43,8 @@ EVENTS = [
     (dt.datetime(2010, 11, 23, 9), NOV, "安监局", {}),
 ]
 UNREPORTED = ["园区办", "春江镇", "孟河镇", "新桥镇", "薛家镇", "罗溪镇", "西夏墅镇", "三井街道", "河海街道", "龙虎塘街道",
-              "城建局", "经发局", "社会事业局", "工商分局", "交通分局", "科技局", "农业局", "国税局", "地税四分局",
-              "区有关部门"]
+              "城建局", "经发局", "社会事业局", "工商分局", "交通分局", "科技局", "农业局", "国税局", "地税四分局"]
+# 区有关部门, which no group expands, gets no form: it is no unit of 单位报送, neither scored nor ranked
 
 
 def _fresh(tmp_path_factory, name):
@@ -88,15 +88,16 @@ def test_units_sheet_cell_by_cell_with_rates_scores_and_ranks(year):
     rows = _rows(written[0], "单位报送")
     assert rows[0][0] == "2010年区质量振兴工作单位报送（2010年）"
     assert rows[1] == ["序号", "填报单位", "9月", "10月", "11月", "按时报送率", "补正次数", "得分", "排名", "说明"]
-    body = {r[1]: r for r in rows[2:26]}
+    body = {r[1]: r for r in rows[2:25]}
+    assert "区有关部门" not in body
     assert body["质监分局"] == [1, "质监分局", "按时", "按时", "按时", 1, 0, 30, 1, None]
     assert body["药监分局"] == [2, "药监分局", "逾期3天", "逾期2天", "按时", pytest.approx(1 / 3), 0, 22, 3, None]
     assert body["环保局"] == [18, "环保局", "按时", "按时，已补正", "按时", 1, 1, 30, 1, None]
-    assert body["安监局"] == [24, "安监局", "按时", "未报送", "按时", pytest.approx(2 / 3), 0, 20, 4, None]
+    assert body["安监局"] == [23, "安监局", "按时", "未报送", "按时", pytest.approx(2 / 3), 0, 20, 4, None]
     for name in UNREPORTED:
         assert body[name][2:] == ["未报送", "未报送", "未报送", 0, 0, 0, 5, None], name
-    assert [r[1] for r in rows[2:26]] == [r.name for r in table.recipients(config.departments)]
-    assert rows[27][0] == ("评分规则：每期按时报送得10分，逾期报送得6分，报送后仍待补正得4分"
+    assert [r[1] for r in rows[2:25]] == [r.name for r in table.recipients(config.departments)]
+    assert rows[26][0] == ("评分规则：每期按时报送得10分，逾期报送得6分，报送后仍待补正得4分"
                            "（逾期且待补正取两者中较低的），未报送得0分；按时与否以该期第一份有效报送的收到日期与截止日期比较；"
                            "无数据的月份不计分。")
     ws = openpyxl.load_workbook(written[0])["单位报送"]
@@ -163,7 +164,7 @@ def test_the_word_attachment_prints_like_attachment_1(year):
     assert [round(m.mm) for m in (s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)] == [28, 26, 35, 37]
     tbl = d.tables[0]._tbl
     rows = tbl.findall(f"{W}tr")
-    assert len(rows) == 25
+    assert len(rows) == 24  # the head and 23 units: 区有关部门 gets no form
     assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
     assert all(r.find(f"{W}trPr/{W}tblHeader") is None for r in rows[1:])
     assert all(r.find(f"{W}trPr/{W}cantSplit") is not None for r in rows)
@@ -358,15 +359,18 @@ def test_a_table_changed_during_the_year_is_shown_as_such(tmp_path_factory):
     annual, written = make_annual(config, table, 2010)
     tasks = _rows(written[0], "任务进度")
     body = {r[0]: r for r in tasks[2:20]}
-    # 区有关部门, T0502's first lead, never reports: by the default status_rule (main_lead) November is 未报送
-    assert body["T0502"] == ["T0502", "培训", "区有关部门、各镇、街道、区教育局", "当期未列入", "无数据",
-                             "未报送\n黄灯（牵头单位本期未报送）", None, 0, 0, None]
+    # 区有关部门, T0502's first lead, gets no form: by the default status_rule (main_lead) its first lead asked, 孟河镇
+    # (春江镇 has left the group), counts: November is what 孟河镇 said (its return is 待补正, with no progress)
+    assert body["T0502"] == ["T0502", "培训", "区有关部门（未发填报表）、各镇、街道、区教育局", "当期未列入", "无数据",
+                             "正常推进\n绿灯",
+                             None, 0, 0, None]
     # A return filed under the former name ([aliases]) counts for the unit in its month.
     assert body["T0402"] == ["T0402", "确保安全生产", "区应急管理局、质监分局", "正常推进\n绿灯", "无数据", "正常推进\n绿灯",
                              "区应急管理局：本月已按计划推进。", 0, 0, None]
-    # Nothing said of progress in November: September's, with its month.
-    assert body["T0403"][3:7] == ["未报送\n黄灯（牵头单位本期未报送）", "无数据", "未报送\n黄灯（牵头单位本期未报送）",
-                                  "（9月）孟河镇：本月已按计划推进。"]
+    # 区有关部门 alone leads it: no lead asked (未明确牵头单位); nothing said of progress in November: September's,
+    # with its month (孟河镇 is a partner)
+    assert body["T0403"][3:7] == ["未明确牵头单位\n黄灯（牵头单位未明确具体单位）", "无数据",
+                                  "未明确牵头单位\n黄灯（牵头单位未明确具体单位）", "（9月）孟河镇：本月已按计划推进。"]
     assert body["T0501"] == ["T0501", None, None, None, "无数据", None, None, None, None, "已从主表删除；9月有报送"]
     units = {r[1]: r[1:] for r in _rows(written[0], "单位报送")[2:27]}
     assert units["区应急管理局"] == ["区应急管理局", "按时", "无数据", "按时", 1, 0, 20, 1, None]
@@ -376,7 +380,7 @@ def test_a_table_changed_during_the_year_is_shown_as_such(tmp_path_factory):
                              "不在当前主表中（可能已改名或撤销），不参与排名"]
     d = docx.Document(str(written[1]))
     last = [c.text for c in d.tables[0].rows[-1].cells]
-    assert last == ["25", "春江镇（不在当前主表中）", "按时", "无数据", "待核实", "100.0%", "0", "", ""]
+    assert last == ["24", "春江镇（不在当前主表中）", "按时", "无数据", "待核实", "100.0%", "0", "", ""]
 
 
 def test_report_day_of_the_monthly_cycle_writes_the_year(year):
@@ -468,8 +472,8 @@ def test_a_to_fix_return_corrected_after_the_deadline_is_on_time_in_the_month_an
     assert subs["质监分局"][2:6] == ("已报送", 11, "2010-11-26 09:00:00", "逾期") and subs["质监分局"][-1] is None
     _, written, _ = make_report(config, table, NOV, today=dt.date(2010, 11, 28), pdf=False, summary=summary)
     assert _overview(written[0]).endswith(
-        "应报送24个单位，已报送2个（其中逾期1个：质监分局），"
-        f"未报送22个（{_not_reported_but(config, table, '环保局', '质监分局')}）。")
+        "应报送23个单位，已报送2个（其中逾期1个：质监分局），"
+        f"未报送21个（{_not_reported_but(config, table, '环保局', '质监分局')}）。")
     annual, written = make_annual(config, table, 2010)
     units = {r[1]: r for r in _rows(written[0], "单位报送")[2:26]}
     assert units["环保局"][2:8] == ["按时，已补正", 1, 1, 10, 1, None]

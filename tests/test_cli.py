@@ -295,10 +295,14 @@ def test_a_missing_or_empty_groups_section_gets_the_collective_note(workdir, gro
     assert load_config(path).warnings == []
     result = run_script("generate.py", "--config", path, "--period", "2010-11")
     assert result.returncode == 0, result.stderr
-    note = ("提示：“{}”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，"
-            "请在 config.ini 的 [groups] 中列出，例如“{} = 单位甲、单位乙”。")
-    assert result.stdout.splitlines()[2:] == [note.format("各镇、街道", "各镇、街道"),
-                                              note.format("区有关部门", "区有关部门")]
+    note = ("提示：“{0}”是集体名称，不发填报表，{1} 因此没有具体的牵头单位（完成状态为“未明确牵头单位”）；"
+            "如需发给其中每个单位，请在 config.ini 的 [groups] 中列出，例如“{0} = 单位甲、单位乙”。")
+    # T0501 and T0502 name both as their leads: with neither expanded, no lead of theirs gets a form
+    assert result.stdout.splitlines()[2:] == [
+        note.format("各镇、街道", "T0501、T0502"), note.format("区有关部门", "T0401、T0403、T0501、T0502"),
+        "提示：指标 T0401-1（区域性和严重影响新北形象和声誉的制假售假行为）没有填报单位：任务 T0401 的牵头单位“区有关部门”"
+        "是集体名称，不发填报表；请在 config.ini 的 [groups] 中列出其中的单位，例如“区有关部门 = 单位甲、单位乙”，"
+        "或在主表“指标”工作表中填写该指标的填报单位。"]
 
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "geteuid"), reason="文件权限位只在 Linux/macOS 上有意义")
@@ -315,7 +319,7 @@ def test_outputs_get_ordinary_permissions(workdir):
         os.umask(old)
     assert result.returncode == 0, result.stderr
     written = [p for p in (workdir / "outbox").rglob("*") if p.is_file()]
-    assert len(written) == 27  # 24 forms, the distribution list, the run lock, the file above
+    assert len(written) == 26  # 23 forms (none to 区有关部门), the distribution list, the run lock, the file above
     assert {stat.S_IMODE(p.stat().st_mode) for p in written} == {0o644}
 
 

@@ -76,7 +76,8 @@ def _summary_rows(path):
     return header, {r[2]: dict(zip(header, r)) for r in ws.iter_rows(min_row=3, values_only=True)}
 
 
-TOWN_LEADS = ("区有关部门：正常推进；春江镇：正常推进；孟河镇：正常推进；新桥镇：正常推进；薛家镇：正常推进；"
+# 区有关部门 gets no form: T0501 and T0502 ask their concrete leads, the towns; T0401 and T0403 have none.
+TOWN_LEADS = ("春江镇：正常推进；孟河镇：正常推进；新桥镇：正常推进；薛家镇：正常推进；"
               "罗溪镇：正常推进；西夏墅镇：正常推进；三井街道：正常推进；河海街道：正常推进；龙虎塘街道：未报送")
 EXPECTED_STATUS = {  # task item -> (完成状态 with each lead's own beside it, 预警, 未报送单位)
     # Every indicator reported at 1 (100 for a %): a count short of its 序时进度 (92% on 30 November) lights 黄灯.
@@ -94,9 +95,9 @@ EXPECTED_STATUS = {  # task item -> (完成状态 with each lead's own beside it
     "名牌创建": ("正常推进", "黄灯（2项指标低于序时进度：完成33%和20%，序时92%）", "龙虎塘街道"),
     "商标创建": ("正常推进", "黄灯（2项指标低于序时进度：完成50%和13%，序时92%）", "龙虎塘街道"),
     "质量管理": ("正常推进", "绿灯", "龙虎塘街道"),
-    "打假治劣": ("正常推进", "绿灯", "龙虎塘街道"),
+    "打假治劣": ("未明确牵头单位", "黄灯（牵头单位未明确具体单位）", "龙虎塘街道"),
     "确保安全生产": ("未报送（安监局：未报送；质监分局：正常推进）", "黄灯（牵头单位本期未报送）", "安监局、龙虎塘街道"),  # its first lead is silent
-    "长效管理": ("正常推进", "绿灯", "龙虎塘街道"),
+    "长效管理": ("未明确牵头单位", "黄灯（牵头单位未明确具体单位）", "龙虎塘街道"),
     "宣传": (f"正常推进（{TOWN_LEADS}）", "绿灯", "龙虎塘街道"),
     "培训": (f"正常推进（{TOWN_LEADS}）", "绿灯", "龙虎塘街道"),
 }
@@ -107,9 +108,9 @@ EXPECTED_PROGRESS = {
     "工程质量": "城建局：城建局已推进；园区办：=SUM(1,2)。",
     "环境质量": "环保局：终稿。",  # the newer return superseded 初稿
     "农业标准化": "农业局：农业局已推进；质监分局：质监分局已推进。",
-    "打假治劣": "区有关部门：区有关部门已推进。",
+    "打假治劣": None,  # its partners, the towns, left 推进情况 empty; no lead was asked
     "确保安全生产": "质监分局：质监分局已推进。",
-    "宣传": "；".join(f"{n}：{n}已推进" for n in ["区有关部门"] + TOWNS_REPORTING) + "。",
+    "宣传": "；".join(f"{n}：{n}已推进" for n in TOWNS_REPORTING) + "。",
 }
 
 
@@ -133,6 +134,9 @@ def test_every_task_row_of_the_summary_sheet(cycle):
     assert first["存在问题"] == "质监分局：检测设备老化。" and first["下步打算"] == "药监分局：加大抽检。"
     assert rows["工程质量"]["存在问题"] == "园区办：@cmd|' /c calc'!A0。"
     assert rows["农业标准化"]["配合部门"] == "各镇政府、街道办事处、园区办"  # the table's own wording
+    # a collective no group expands is marked where the task's units show
+    assert (rows["打假治劣"]["牵头部门"], rows["打假治劣"]["配合部门"]) == ("区有关部门（未发填报表）", "各镇、街道")
+    assert rows["宣传"]["牵头部门"] == "区相关部门（未发填报表）、各镇、街道"
 
 
 def test_formula_like_text_stays_text_in_the_file(cycle):
@@ -152,8 +156,9 @@ def test_detail_submissions_and_stats_sheets(cycle):
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["汇总", "明细", "报送情况", "统计", "统计图", "指标"]  # one period: no trend chart
     detail = list(wb["明细"].iter_rows(min_row=3, values_only=True))
-    # 12+11+16+11 + 12+12+12+11+13+13 + 17+14+12 + 10+12+10 + 10+10 (task by task, 各镇、街道 = 9 towns)
-    assert len(detail) == sum(len(r.assignments) for r in table.recipients(config.departments)) == 218
+    # 12+11+16+11 + 12+12+12+11+13+13 + 17+14+12 + 9+12+9 + 9+9 (task by task, 各镇、街道 = 9 towns, 区有关部门 none)
+    assert len(detail) == sum(len(r.assignments) for r in table.recipients(config.departments)) == 214
+    assert not [r for r in detail if r[3] == "区有关部门"]
     row = next(r for r in detail if r[0] == "T0101" and r[3] == "药监分局")
     assert row[:10] == ("T0101", "提高质量水平", "产品质量", "药监分局", "牵头", "已报送", "进度滞后", "食品抽检合格率88%",
                         None, "加大抽检")
@@ -163,7 +168,7 @@ def test_detail_submissions_and_stats_sheets(cycle):
     missing_row = next(r for r in detail if r[0] == "T0402" and r[3] == "安监局")
     assert missing_row[5:8] == ("未报送", None, None)
     sub = {r[1]: r for r in wb["报送情况"].iter_rows(min_row=3, values_only=True)}
-    assert len(sub) == 24
+    assert len(sub) == 23 and "区有关部门" not in sub
     assert sub["安监局"][2:6] == ("未报送", 1, None, None) and sub["龙虎塘街道"][2] == "未报送"
     assert [c.value for c in wb["报送情况"][2]] == ["序号", "填报单位", "报送情况", "任务数", "收到时间", "逾期", "文件",
                                                  "文件时间", "填报人", "联系电话", "问题"]  # no version is held: no 待确认版本
@@ -174,12 +179,12 @@ def test_detail_submissions_and_stats_sheets(cycle):
     missing_cells = [r for r in range(3, ws.max_row + 1) if ws[f"C{r}"].value == "未报送"]
     assert all(ws[f"B{r}"].fill.fgColor.rgb == "FFFFC7CE" for r in missing_cells) and len(missing_cells) == 2
     stats = list(wb["统计"].iter_rows(min_row=2, max_row=8, values_only=True))
-    assert stats[0] == ("类别", "已完成", "正常推进", "进度滞后", "未启动", "未报送", "合计")
-    assert stats[1] == ("提高质量水平", 1, 3, 0, 0, 0, 4)
-    assert stats[4] == ("严格质量监管", 0, 2, 0, 0, 1, 3)
-    assert stats[6] == ("合计", 1, 16, 0, 0, 1, 18)
+    assert stats[0] == ("类别", "已完成", "正常推进", "进度滞后", "未启动", "未明确牵头单位", "未报送", "合计")
+    assert stats[1] == ("提高质量水平", 1, 3, 0, 0, 0, 0, 4)
+    assert stats[4] == ("严格质量监管", 0, 0, 0, 0, 2, 1, 3)
+    assert stats[6] == ("合计", 1, 14, 0, 0, 2, 1, 18)
     tail = {r[0]: r[1] for r in wb["统计"].iter_rows(min_row=9, max_row=13, values_only=True) if r[0]}
-    assert tail == {"应报送单位": 24, "已报送单位": 22, "未报送单位": 2, "报送率": pytest.approx(22 / 24)}
+    assert tail == {"应报送单位": 23, "已报送单位": 21, "未报送单位": 2, "报送率": pytest.approx(21 / 23)}
     assert len(wb["统计图"]._charts) == 1 and len(wb["统计"]._charts) == 0
 
 
@@ -194,6 +199,7 @@ def test_status_colours_freeze_filter_and_print_setup(cycle):
     assert rules == {'LEFT(G3,3)="已完成"': ("FFC6EFCE", False), 'LEFT(G3,4)="正常推进"': ("FFF2F2F2", False),
                      'LEFT(G3,4)="进度滞后"': ("FFFFEB9C", True), 'LEFT(G3,3)="未启动"': ("FFFFC7CE", True),
                      'LEFT(G3,5)="逾期未完成"': ("FFFFC7CE", True), 'LEFT(G3,3)="未报送"': ("FFFFFFFF", True),
+                     'LEFT(G3,7)="未明确牵头单位"': ("FFE4DFEC", True),
                      'LEFT(H3,2)="红灯"': ("FFFFC7CE", True), 'LEFT(H3,2)="黄灯"': ("FFFFEB9C", True),
                      'LEFT(H3,2)="绿灯"': ("FFC6EFCE", False)}
     assert [str(rng.sqref) for rng in ws.conditional_formatting] == ["G3:G20", "H3:H20"]
@@ -221,15 +227,16 @@ def test_the_consolidate_script(cycle):
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         f"已生成汇总表：{path}",
-        "共 18 项任务：已完成1项，正常推进16项，未报送1项；尚未报送（2 个）：龙虎塘街道、安监局。",
+        "共 18 项任务：已完成1项，正常推进14项，未明确牵头单位2项，未报送1项；尚未报送（2 个）：龙虎塘街道、安监局。",
     ]
 
 
 def test_no_returns_at_all(workdir):
     config, table, forms = prepare(workdir)
     summary = summarize(table, config, P)
-    assert {t.status for t in summary.tasks} == {"未报送"}
-    assert len(summary.not_reported) == 24
+    assert {t.task.task_id: t.status for t in summary.tasks if t.status != "未报送"} == {
+        "T0401": "未明确牵头单位", "T0403": "未明确牵头单位"}  # 区有关部门 alone leads them: no form, no lead asked
+    assert len(summary.not_reported) == 23
     path, _, _ = consolidate(config, table, P)
     assert path == workbook_path(config, P) and path.exists()
 
@@ -250,7 +257,7 @@ def test_every_sheet_prints_its_text_at_9_points_or_more_the_detail_without_the_
     assert printed_sizes(path) == {"汇总": 9.1, "明细": 10.0, "报送情况": 9.8, "统计": 10.0, "指标": 10.0}
     ws = openpyxl.load_workbook(path)["明细"]
     # 来源文件 and 收到时间, for the clerk alone, stay on screen, off paper
-    assert ws.print_area == "'明细'!$A$1:$L$220" and [c.value for c in ws[2]][12:] == ["来源文件", "收到时间"]
+    assert ws.print_area == "'明细'!$A$1:$L$216" and [c.value for c in ws[2]][12:] == ["来源文件", "收到时间"]
     # columns too wide for 90 % print at 90 % on two page widths, the first two repeated: never smaller
     wb = new_workbook(tmp_path / "wide.xlsx")
     wide = wb.add_worksheet("宽")
@@ -362,9 +369,10 @@ def test_detail_rows_follow_the_tables_tasks_leads_first(cycle):
     config, table, path, summary, note = cycle
     detail = list(openpyxl.load_workbook(path)["明细"].iter_rows(min_row=3, values_only=True))
     assert [task for task, _ in itertools.groupby(r[0] for r in detail)] == [t.task_id for t in table.tasks]
-    for _, group in itertools.groupby(detail, key=lambda r: r[0]):
+    for task, group in itertools.groupby(detail, key=lambda r: r[0]):
         roles = [r[4] for r in group]
-        assert roles == sorted(roles, key=lambda role: role != "牵头") and "牵头" in roles
+        assert roles == sorted(roles, key=lambda role: role != "牵头")
+        assert ("牵头" in roles) == (task not in ("T0401", "T0403")), task  # led by 区有关部门 alone: no lead asked
 
 
 def test_every_chart_shows_its_data_and_no_cell_is_clipped(cycle):

@@ -56,28 +56,31 @@ def test_the_readme_command_runs_the_whole_month_in_the_demo_folder(tmp_path):
     assert result.stdout.splitlines() == [
         f"演示文件夹：{work}（用随附的示例配置和 2010 年责任分解表，每次运行都重新生成；"
         "正式工作的 inbox、outbox、台账和报告都不受影响）。",
-        f"已生成 2010-11 填报表 24 份：{out / '分发'}",
+        f"已生成 2010-11 填报表 23 份：{out / '分发'}",  # none to 区有关部门: no group expands it
         f"分发清单：{out / '分发清单.xlsx'}",
-        "提示：“区有关部门”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，请在 config.ini 的 [groups] 中列出，"
-        "例如“区有关部门 = 单位甲、单位乙”。",
-        f"已把 23 个示例文件放进 {work / 'inbox'}（内容均为【示例】数据）；2010-11 的报送截止日（2010年11月25日）已过，"
+        "提示：“区有关部门”是集体名称，不发填报表，T0401、T0403 因此没有具体的牵头单位（完成状态为“未明确牵头单位”）；"
+        "如需发给其中每个单位，请在 config.ini 的 [groups] 中列出，例如“区有关部门 = 单位甲、单位乙”。",
+        "提示：指标 T0401-1（区域性和严重影响新北形象和声誉的制假售假行为）没有填报单位：任务 T0401 的牵头单位“区有关部门”"
+        "是集体名称，不发填报表；请在 config.ini 的 [groups] 中列出其中的单位，例如“区有关部门 = 单位甲、单位乙”，"
+        "或在主表“指标”工作表中填写该指标的填报单位。",
+        f"已把 22 个示例文件放进 {work / 'inbox'}（内容均为【示例】数据）；2010-11 的报送截止日（2010年11月25日）已过，"
         "示例文件今天才放进 inbox，按收到时间判断，各单位都将记为逾期；药监分局的表格缺少推进情况，将被标为待补正。",
-        "收到 24 份：有效 23，待补正 1，退回 0，重复 0",
+        "收到 23 份：有效 22，待补正 1，退回 0，重复 0",
         "已解压压缩包 1 个：各镇报送_2010-11.zip",
         "待补正：药监分局_2010-11填报表（已填）.xlsx（药监分局）",
         "  · 工作表“填报表”F6（产品质量）：推进情况未填写，本单位牵头的任务必须填写推进情况。",
         f"已为待补正的单位生成标注了问题的表格，可直接发回：{out / '待补正'}",
-        "2010-11 全部 24 个单位均已报送。",
+        "2010-11 全部 23 个单位均已报送。",
         f"已生成汇总表：{book}",
-        "共 18 项任务：已完成2项，正常推进10项，进度滞后5项，未启动1项；全部单位均已报送。",
+        "共 18 项任务：已完成2项，正常推进9项，进度滞后4项，未启动1项，未明确牵头单位2项；全部单位均已报送。",
         f"已生成：{a1}",
         f"已生成：{a2}",
         f"已生成：{out / '预警通报_2010-11.docx'}",
         "全部单位均已报送，无需催报。",
         f"演示完成：填报表、汇总表和 Word 报告在 {out}，收文台账 {work / 'outbox' / '收文台账.sqlite3'}。"]
-    assert len(list((out / "分发").glob("*.xlsx"))) == 24
+    assert len(list((out / "分发").glob("*.xlsx"))) == 23
     subs = {r[1]: r for r in openpyxl.load_workbook(book)["报送情况"].iter_rows(min_row=3, values_only=True)}
-    assert len(subs) == 24 and {r[2] for r in subs.values()} == {"已报送", "待补正"}
+    assert len(subs) == 23 and "区有关部门" not in subs and {r[2] for r in subs.values()} == {"已报送", "待补正"}
     assert subs["药监分局"][2] == "待补正" and subs["园区办"][7].startswith("2010-11-27")  # its file time
     # received today, years after the deadline: every unit is 逾期, by receipt time, as is true
     assert {r[5] for r in subs.values()} == {"逾期"}
@@ -106,8 +109,8 @@ def test_running_the_demo_again_starts_its_folder_afresh(tmp_path, capsys):
     assert _names(work) == first
     with Ledger(work / "outbox" / "收文台账.sqlite3", work) as ledger:
         rows = ledger.db.execute("SELECT kind, count(*), count(DISTINCT sha256) FROM returns GROUP BY kind").fetchall()
-        assert rows == [("xlsx", 24, 24), ("zip", 1, 1)]  # one run's returns, none left from the first
-    assert "收到 24 份：有效 23，待补正 1，退回 0，重复 0" in capsys.readouterr().out.splitlines()
+        assert rows == [("xlsx", 23, 23), ("zip", 1, 1)]  # one run's returns, none left from the first
+    assert "收到 23 份：有效 22，待补正 1，退回 0，重复 0" in capsys.readouterr().out.splitlines()
 
 
 def test_the_demo_refuses_any_config_but_its_kit(tmp_path, capsys):
@@ -150,7 +153,7 @@ def test_the_demo_says_one_unit_is_late_only_while_the_deadline_is_still_ahead(t
     kit = load_config(fresh_clone(tmp_path))
     said = []
     pipeline.demo(kit, Period(2010, 11), said.append, today=dt.date(2010, 11, 10), pdf=False)
-    assert said[4] == (f"已把 23 个示例文件放进 {tmp_path / 'outbox' / '演示' / 'inbox'}（内容均为【示例】数据）；"
+    assert said[5] == (f"已把 22 个示例文件放进 {tmp_path / 'outbox' / '演示' / 'inbox'}（内容均为【示例】数据）；"
                        "其中园区办的文件时间在截止日之后（是否逾期按收取时的收到时间判断）；药监分局的表格缺少推进情况，将被标为待补正。")
 
 
@@ -192,7 +195,7 @@ def test_the_office_month_and_year_never_see_the_demo(tmp_path, capsys):
     _office_month(tmp_path, said.append)
     before = _office_files(tmp_path)
     assert _demo(kit) == 0
-    assert "已把 23 个示例文件放进" in capsys.readouterr().out
+    assert "已把 22 个示例文件放进" in capsys.readouterr().out
     assert _office_files(tmp_path) == before  # the office's inbox, archive, ledger, outputs, master: untouched
     written = _office_month(tmp_path, said.append)
     assert "收到 0 份：有效 0，待补正 0，退回 0，重复 0" in said
@@ -201,7 +204,7 @@ def test_the_office_month_and_year_never_see_the_demo(tmp_path, capsys):
         "2010年度汇总.xlsx", "附件1_2010年区营商环境工作单位报送情况年度汇总表.docx"]
     outputs = [p for p in tmp_path.rglob("*") if p.suffix in (".xlsx", ".docx") and "演示" not in p.parts]
     # 分发, 分发清单, archived, 汇总, 附件1/2, 催报通知, 预警通报, master, Word template, the two years
-    assert len(outputs) == 24 + 1 + 2 + 1 + 2 + 1 + 1 + 1 + 1 + 4
+    assert len(outputs) == 23 + 1 + 2 + 1 + 2 + 1 + 1 + 1 + 1 + 4  # no form to 区有关部门
     for output in outputs:
         text = _texts(output)
         assert "【示例】" not in text, output
@@ -213,7 +216,7 @@ def test_the_office_month_and_year_never_see_the_demo(tmp_path, capsys):
         assert "【示例】" not in "\n".join(db.iterdump())
     year_2010 = openpyxl.load_workbook(written[2])  # the office's 2010: nothing received, the demo's 2010-11 unseen
     units = [r for r in year_2010["单位报送"].iter_rows(min_row=3, values_only=True) if isinstance(r[0], int)]
-    assert len(units) == 24 and {r[2:5] for r in units} == {(None, 0, 0)}  # 按时报送率, 补正次数, 得分
+    assert len(units) == 23 and {r[2:5] for r in units} == {(None, 0, 0)}  # 按时报送率, 补正次数, 得分
     tasks = [r for r in year_2010["任务进度"].iter_rows(min_row=3, values_only=True) if r[0] and r[0].startswith("T")]
     assert len(tasks) == 18 and {r[3] for r in tasks} == {None}  # 最近一期推进情况
 

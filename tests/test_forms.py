@@ -17,12 +17,13 @@ TOWNS = ["春江镇", "孟河镇", "新桥镇", "薛家镇", "罗溪镇", "西�
 
 
 def expected_assignments():
-    """Recipient -> [(task_id, role)], derived from EXPECTED independently of the code under test."""
+    """Recipient -> [(task_id, role)], derived from EXPECTED independently of the code under test: 区有关部门, a
+    collective no group expands, gets no form."""
     result = {}
     for task_id, _, _, _, leads, partners in EXPECTED:
         for role, names in (("牵头", leads), ("配合", partners)):
             for name in names:
-                for member in (TOWNS if name == "各镇、街道" else [name]):
+                for member in (TOWNS if name == "各镇、街道" else [] if name == "区有关部门" else [name]):
                     pairs = result.setdefault(member, [])
                     if task_id not in [p[0] for p in pairs]:
                         pairs.append((task_id, role))
@@ -39,7 +40,7 @@ def generated(config):
 def test_every_recipient_gets_exactly_its_tasks_and_roles(generated):
     expected = expected_assignments()
     assert sorted(r for r, _ in generated.files) == sorted(expected)
-    assert len(generated.files) == 24
+    assert len(generated.files) == 23 and "区有关部门" not in dict(generated.files)
     for recipient, path in generated.files:
         assert path.name == f"{recipient}_2010-11填报表.xlsx"
         _, sheets = open_workbook(path)
@@ -139,12 +140,12 @@ def test_rerun_does_not_overwrite_and_force_moves_old_forms_aside(workdir):
     first = run_script("generate.py", "--config", workdir / "config.ini", "--period", "2010-11")
     assert first.returncode == 0, first.stderr
     folder = workdir / "outbox" / "2010-11" / "分发"
-    assert first.stdout.splitlines()[:2] == [f"已生成 2010-11 填报表 24 份：{folder}",
+    assert first.stdout.splitlines()[:2] == [f"已生成 2010-11 填报表 23 份：{folder}",
                                              f"分发清单：{workdir / 'outbox' / '2010-11' / '分发清单.xlsx'}"]
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     again = run_script("generate.py", "--config", workdir / "config.ini", "--period", "2010-11")
     assert again.returncode == 4
-    assert again.stderr == (f"2010-11 的填报表已经生成过（{folder}，共 24 份），为免覆盖未重新生成："
+    assert again.stderr == (f"2010-11 的填报表已经生成过（{folder}，共 23 份），为免覆盖未重新生成："
                             "如责任分解表有改动需要重新生成，请加 --force（旧的填报表会移到“分发.旧版-时间”文件夹）。\n")
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     forced = run_script("generate.py", "--config", workdir / "config.ini", "--period", "2010-11", "--force")
@@ -154,7 +155,7 @@ def test_rerun_does_not_overwrite_and_force_moves_old_forms_aside(workdir):
     assert forced.stdout.splitlines()[0] == f"原有的填报表已移到 {aside[0]}。"
     assert {p.name: p.read_bytes() for p in aside[0].iterdir() if p.suffix == ".xlsx" and p.name != "分发清单.xlsx"} == before
     assert (aside[0] / "分发清单.xlsx").exists() and (folder.parent / "分发清单.xlsx").exists()
-    assert len(list(folder.glob("*.xlsx"))) == 24
+    assert len(list(folder.glob("*.xlsx"))) == 23
 
 
 def test_distribution_list(generated):
@@ -162,7 +163,7 @@ def test_distribution_list(generated):
     assert [c.value for c in ws[1]] == ["序号", "填报单位", "文件名", "牵头任务数", "配合任务数", "任务编号",
                                         "报送截止日期", "发出日期", "备注"]
     rows = {r[1]: r for r in ws.iter_rows(min_row=2, values_only=True)}
-    assert len(rows) == 24
+    assert len(rows) == 23 and "区有关部门" not in rows  # a collective no group expands gets no form
     assert rows["质监分局"][2:7] == ("质监分局_2010-11填报表.xlsx", 10, 1,
                                     "T0101、T0103、T0201、T0202、T0203、T0204、T0205、T0206、T0301、T0303、T0402",
                                     "2010年11月25日")

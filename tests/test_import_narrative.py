@@ -169,8 +169,9 @@ def test_the_units_of_a_list_make_the_unit_list_and_their_roles(tmp_path, depart
     table = import_source(build_list_docx(tmp_path / "湘西.docx", XIANGXI), departments)
     got = {r.name: [(a.task.task_id, a.role) for a in r.assignments] for r in table.recipients(departments)}
     assert got == {"州行政审批服务局": [("T0101", "牵头"), ("T0102", "牵头")], "州司法局": [("T0101", "配合")],
-                   "州委编办": [("T0101", "配合")], "州直相关单位": [("T0101", "配合")],
-                   "各县市人民政府": [("T0101", "配合"), ("T0102", "配合")], "湘西经开区管委会": [("T0101", "配合")]}
+                   "州委编办": [("T0101", "配合")], "湘西经开区管委会": [("T0101", "配合")]}
+    # 州直相关单位 and 各县市人民政府 are collectives no group expands: no form
+    assert table.collectives(departments) == ["州直相关单位", "各县市人民政府"]
 
 
 def test_a_list_deadline_is_the_deadline_column(tmp_path, departments):
@@ -311,7 +312,7 @@ def test_importing_a_list_writes_the_master_table_and_a_refusal_is_one_line(work
     out = workdir / "新主表.xlsx"
     result = run_script("import_table.py", source, "--output", out, "--config", workdir / "config.ini")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == f"已导入 2 项工作内容（1 个类别），共 6 个填报单位，写入 {out}。"
+    assert result.stdout.splitlines()[0] == f"已导入 2 项工作内容（1 个类别），共 4 个填报单位，写入 {out}。"
     master = load_table(out, config.departments)
     assert [(t.task_id, t.item, t.leads_text, t.partners_text, t.extras) for t in master.tasks] == [
         ("T0101", "加大简政放权力度", "州行政审批服务局", "州司法局、州委编办、州直相关单位、各县市人民政府、湘西经开区管委会",

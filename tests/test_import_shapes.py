@@ -67,7 +67,8 @@ def test_each_unit_gets_exactly_its_tasks_and_roles(tmp_path, departments, shape
     for task, (_, _, _, leads, partners, _) in zip(table.tasks, shape.expected):
         for role, names in ((ROLE_LEAD, leads), (ROLE_PARTNER, partners)):
             for name in names:
-                for member in GROUPS.get(name, [name]):
+                # a collective no group expands gets no form
+                for member in GROUPS.get(name, [] if departments.is_unexpanded_collective(name) else [name]):
                     expected.setdefault(member, []).append((task.task_id, role))
     got = {r.name: [(a.task.task_id, a.role) for a in r.assignments] for r in table.recipients(departments)}
     assert got == expected
@@ -265,12 +266,11 @@ def test_department_tokens_drop_trailing_words_and_read_marks(text, tokens):
     assert Departments().tokens(text) == tokens
 
 
-def test_collectives_without_a_group_are_marked_and_stay_one_unit(tmp_path):
+def test_collectives_without_a_group_are_marked_and_get_no_form(tmp_path):
     departments = Departments()
     table = import_source(_build(tmp_path, SHAPES_BY_NAME["no_category_county_collectives"], "docx"), departments)
-    recipients = {r.name: r for r in table.recipients(departments)}
-    assert list(recipients) == ["市农业农村局", "各县（市）区政府", "市财政局", "市水利局", "各县、市、区政府"]
-    assert [r.name for r in recipients.values() if r.collective] == ["各县（市）区政府", "各县、市、区政府"]
+    assert [r.name for r in table.recipients(departments)] == ["市农业农村局", "市财政局", "市水利局"]
+    assert table.collectives(departments) == ["各县（市）区政府", "各县、市、区政府"]
 
 
 # --- deadlines -----------------------------------------------------------------------------
@@ -356,10 +356,10 @@ def test_import_prints_units_and_kept_columns(workdir, tmp_path):
     result = run_script("import_table.py", source, "--output", out, "--config", workdir / "config.ini")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        f"已导入 3 项工作内容（2 个类别），共 6 个填报单位，写入 {out}。",
-        "表中的单位（6 个）：“区发改局”“区统计局”“区财政局”“区住建局”“各乡镇（街道）”（集体）“区人社局”。",
+        f"已导入 3 项工作内容（2 个类别），共 5 个填报单位，写入 {out}。",
+        "表中的单位（6 个）：“区发改局”“区统计局”“区财政局”“区住建局”“各乡镇（街道）”（集体，不发填报表）“区人社局”。",
         "保留了表格中的其他列：责任人。",
-        ("提示：“各乡镇（街道）”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，"
+        ("提示：“各乡镇（街道）”是集体名称，不发填报表；如需发给其中每个单位，"
          "请在 config.ini 的 [groups] 中列出，例如“各乡镇（街道） = 单位甲、单位乙”。"),
     ]
 

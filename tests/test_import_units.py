@@ -259,12 +259,15 @@ def test_collective_names_are_marked_and_check_gives_the_line_to_add(tmp_path):
     assert [t.partners for t in table.tasks] == [tuple(collectives[:1]), tuple(collectives[1:3]),
                                                  tuple(collectives[3:])]
     assert describe_units(table, departments) == (
-        "表中的单位（9 个）：“市政务服务中心”“市政府各部门”（集体）“市水利局”“区直各部门”（集体）“各相关单位”（集体）"
-        "“市金融办”“市处非联席会议成员单位”（集体）“各县区政府”（集体）“各乡镇（街道）”（集体）。")
+        "表中的单位（9 个）：“市政务服务中心”“市政府各部门”（集体，不发填报表）“市水利局”“区直各部门”（集体，不发填报表）"
+        "“各相关单位”（集体，不发填报表）“市金融办”“市处非联席会议成员单位”（集体，不发填报表）"
+        "“各县区政府”（集体，不发填报表）“各乡镇（街道）”（集体，不发填报表）。")
     said = []
     assert report_collectives(table, departments, said.append) == collectives
-    assert said[0] == ("提示：“市政府各部门”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，"
+    assert said[0] == ("提示：“市政府各部门”是集体名称，不发填报表；如需发给其中每个单位，"
                        "请在 config.ini 的 [groups] 中列出，例如“市政府各部门 = 单位甲、单位乙”。")
+    assert len(said) == 6
+    assert [r.name for r in table.recipients(departments)] == ["市政务服务中心", "市水利局", "市金融办"]
     expanded = Departments(groups={"市政府各部门": ["市发改委", "市财政局"]})
     assert [r.name for r in table.recipients(expanded)][:3] == ["市政务服务中心", "市发改委", "市财政局"]
 

@@ -144,7 +144,7 @@ def test_the_shipped_table_carries_the_indicators(shipped_config):
     assert [(i.indicator_id, i.name, i.comparison, i.value, i.upper, i.unit) for i in table.indicators] == \
         EXPECTED_INDICATORS
     owners = {i.indicator_id: i.owner for i in table.indicators}
-    assert owners["T0101-1"] == "质监分局" and owners["T0202-1"] == "农业局" and owners["T0401-1"] == "区有关部门"
+    assert owners["T0101-1"] == "质监分局" and owners["T0202-1"] == "农业局" and owners["T0401-1"] == ""  # 区有关部门: no form
     ws = openpyxl.load_workbook(SEED_TABLE)["指标"]
     assert [c.value for c in ws[1]] == ["指标编号", "任务编号", "工作内容", "指标名称", "比较", "目标值", "目标上限", "单位",
                                         "填报单位", "来源"]
@@ -250,15 +250,16 @@ def test_values_round_trip_to_the_indicator_sheet_and_the_report(workdir):
     assert rows["T0201-4"][5:8] == ("约四十只", 36.6, "未填报")
     assert rows["T0201-2"][5:8] == (1, 0.9, "达标") and rows["T0301-1"][5:8] == (1, 2.7, "未达标")
     assert rows["T0402-2"][4:8] == ("安监局", None, "不适用", "未填报")
+    assert rows["T0401-1"][4:6] + rows["T0401-1"][7:8] == ("未明确填报单位", None, "待核实")  # its lead gets no form
     # two periods: the trend chart, on a sheet of its own after the table
     book = openpyxl.load_workbook(path)
     assert book.sheetnames[-2:] == ["指标", "指标趋势"] and len(book["指标趋势"]._charts) == 1
     counts = summary.indicator_counts
-    assert counts == {"达标": 12, "未达标": 4, "待核实": 0, "未填报": 25}
+    assert counts == {"达标": 12, "未达标": 4, "待核实": 1, "未填报": 24}
 
     _, written, _ = make_report(config, table, Period(2010, 11), today=dt.date(2010, 11, 28), pdf=False)
     d = docx.Document(str(written[0]))
-    assert "量化指标41项，已达标12项、未达标4项、未填报25项；" in d.paragraphs[3].text
+    assert "量化指标41项，已达标12项、未达标4项、待核实1项、未填报24项；" in d.paragraphs[3].text
     cells = {r.cells[2].text: [c.text for c in r.cells] for r in docx.Document(str(written[1])).tables[0].rows[1:]}
     assert cells["工业产品生产许可证产品抽检平均合格率"][3:7] == ["≥92%", "93%", "不适用", "达标"]
     # targets as the table wrote them: "申报…企业试点5家", "达100%", "1-2家" printed as 1～2家; 序时进度 as of
@@ -493,7 +494,8 @@ def test_the_report_judges_each_target_in_its_direction_and_leaves_an_unsure_one
     assert rows["发放贷款"] == ["不少于2亿元", "2.5亿元", "1.8亿元", "达标", "质监分局"]
     assert rows["PM2.5平均浓度"] == ["控制在35微克/立方米以下", "30微克/立方米", "不适用", "达标", "质监分局"]
     assert rows["接诉即办响应率"] == ["98%", "99%", "不适用", "待核实", "质监分局"]
-    assert "量化指标43项，已达标" in paragraph and "、待核实1项、未填报" in paragraph
+    # 待核实: 接诉即办响应率, and T0401-1, which no unit reports (its lead 区有关部门 gets no form)
+    assert "量化指标43项，已达标" in paragraph and "、待核实2项、未填报" in paragraph
 
 
 def test_the_clerk_confirms_an_unsure_reading_in_the_indicator_sheet(config):

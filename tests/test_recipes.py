@@ -77,6 +77,7 @@ def test_the_recipe_for_a_status_word_adds_it_to_the_dropdown_the_counts_and_the
     assert seen["dropdowns"] == ['"已完成,正常推进,进度滞后,未启动,暂缓实施"']
     assert seen["verdicts"] == [["待补正", []]]  # its 指标填报 left blank
     assert seen["summary"]["完成状态"] == "暂缓实施（质监分局：暂缓实施；药监分局：未报送）"
-    assert seen["stats"] == [["类别", "已完成", "正常推进", "进度滞后", "未启动", "暂缓实施", "未报送", "合计"],
-                             ["提高质量水平", 0, 0, 0, 0, 1, 3, 4]]
+    # 未明确牵头单位: T0401 and T0403, led by 区有关部门 alone (no group expands it), in another category
+    assert seen["stats"] == [["类别", "已完成", "正常推进", "进度滞后", "未启动", "暂缓实施", "未明确牵头单位", "未报送", "合计"],
+                             ["提高质量水平", 0, 0, 0, 0, 1, 0, 3, 4]]
     assert seen["attachment"]["完成状态"] == "暂缓实施"

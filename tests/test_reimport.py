@@ -24,6 +24,9 @@ from dutytable.report import make_report
 from dutytable.summary import summarize
 from returns import LETTERS, fill, prepare
 
+# 区有关部门 alone leads T0401 and T0403 and no group expands it: no form, no lead asked
+NO_LEAD = [("T0401", "打假治劣", "未明确牵头单位"), ("T0403", "长效管理", "未明确牵头单位")]
+
 SEED_MASTER = SEED_TABLE
 
 OCT, NOV = Period(2010, 10), Period(2010, 11)
@@ -101,7 +104,7 @@ def test_the_issues_scenario_end_to_end(workdir, october, capsys):
     config, _ = october
     code, out, err = reimport(workdir, config, capsys, insert_before_engineering, "--force")
     assert (code, err) == (0, [])
-    assert out[1] == f"已导入 19 项工作内容（5 个类别），共 24 个填报单位，写入 {config.table}。"
+    assert out[1] == f"已导入 19 项工作内容（5 个类别），共 23 个填报单位，写入 {config.table}。"
     assert changes(out) == ["与现有主表对照：新增 1 项，删除 0 项，改写 0 项，未变 18 项（原有任务保留原任务编号，已报送的内容仍对应原任务）。",
                         "新增：T0105 提高质量水平：质量强区"]
     table = load_table(config.table, config.departments)
@@ -110,7 +113,8 @@ def test_the_issues_scenario_end_to_end(workdir, october, capsys):
 
     # 2010-10 again, after the re-import: each answer under its own task; 质量强区 was not on October's forms.
     october_summary = summarize(table, config, OCT)
-    assert [s for s in statuses(october_summary) if s[2] != "未报送"] == [("T0102", "工程质量", "已完成")]
+    assert [s for s in statuses(october_summary) if s[2] != "未报送"] == [
+        ("T0102", "工程质量", "已完成")] + NO_LEAD
     assert [s[1] for s in statuses(october_summary)] == SEED_ORDER
     assert [r.name for r in october_summary.recipients if r.state != "未报送"] == ["城建局"]
     workbook, _, _ = consolidate(config, table, OCT, today=dt.date(2010, 10, 31))
@@ -136,7 +140,7 @@ def test_the_issues_scenario_end_to_end(workdir, october, capsys):
     assert collect(config, table, NOV, dt.date(2010, 11, 20)).count("有效") == 1
     november = summarize(table, config, NOV)
     assert [s for s in statuses(november) if s[2] != "未报送"] == [("T0105", "质量强区", "正常推进"),
-                                                                  ("T0102", "工程质量", "已完成")]
+                                                                  ("T0102", "工程质量", "已完成")] + NO_LEAD
     assert [s[1] for s in statuses(november)] == SEED_ORDER[:1] + ["质量强区"] + SEED_ORDER[1:]
     _, written, _ = make_report(config, table, NOV, today=dt.date(2010, 11, 30), pdf=False)
     rows = attachment_rows(written[0])
@@ -144,7 +148,8 @@ def test_the_issues_scenario_end_to_end(workdir, october, capsys):
                                                       "服务质量|未报送"]
     assert rows[3][1].startswith("城建局（牵头）：全部验收合格。\n")
     # October, run once more after November: still its own.
-    assert [s for s in statuses(summarize(table, config, OCT)) if s[2] != "未报送"] == [("T0102", "工程质量", "已完成")]
+    assert [s for s in statuses(summarize(table, config, OCT)) if s[2] != "未报送"] == [("T0102", "工程质量", "已完成"),
+                                                                                     *NO_LEAD]
 
 
 def drop_service_quality(rows):
@@ -163,7 +168,7 @@ def test_a_removed_task_stays_with_its_months_and_its_id_is_never_reused(workdir
     # October's 汇总 and 附件 list it at the end, under 已从主表删除, with what 城建局 said of it.
     october_summary = summarize(table, config, OCT)
     assert statuses(october_summary)[-1] == ("T0103", "服务质量", "未报送")  # its lead 经发局 did not report
-    assert [s for s in statuses(october_summary) if s[2] != "未报送"] == [("T0102", "工程质量", "已完成")]
+    assert [s for s in statuses(october_summary) if s[2] != "未报送"] == [("T0102", "工程质量", "已完成")] + NO_LEAD
     workbook, _, _ = consolidate(config, table, OCT, today=dt.date(2010, 10, 31))
     assert summary_sheet(workbook)[-1] == ("已从主表删除", "服务质量", "未报送")
     _, written, _ = make_report(config, table, OCT, today=dt.date(2010, 10, 31), pdf=False)
@@ -224,8 +229,11 @@ def test_check_lists_new_removed_reworded_and_unchanged_on_one_screen(workdir, c
         "年度：2010（读自标题），导入时将写入 config.ini。",
         "工作名称：区质量振兴工作（读自标题），导入时将写入 config.ini；汇总表的标题将是“2010年区质量振兴工作目标任务推进情况汇总表”。",
         "发文单位：区质量振兴工作领导小组办公室（工作名称未变，沿用 config.ini 中的）。",
-        "提示：“区有关部门”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，请在 config.ini 的 [groups] 中列出，"
-        "例如“区有关部门 = 单位甲、单位乙”。"]
+        "提示：“区有关部门”是集体名称，不发填报表，T0401、T0403 因此没有具体的牵头单位（完成状态为“未明确牵头单位”）；"
+        "如需发给其中每个单位，请在 config.ini 的 [groups] 中列出，例如“区有关部门 = 单位甲、单位乙”。",
+        "提示：指标 T0401-1（区域性和严重影响新北形象和声誉的制假售假行为）没有填报单位：任务 T0401 的牵头单位“区有关部门”"
+        "是集体名称，不发填报表；请在 config.ini 的 [groups] 中列出其中的单位，例如“区有关部门 = 单位甲、单位乙”，"
+        "或在主表“指标”工作表中填写该指标的填报单位。"]
     assert config.table.read_bytes() == before
 
 
@@ -275,7 +283,7 @@ def test_a_form_issued_before_the_reimport_is_read_by_the_task_text_it_shows(wor
         "工作表“填报表”第7行：任务编号“T0103”在现在的责任分解表中是另一项任务（表格是重新导入主表前下发的），"
         "已按这一行的任务内容“服务质量”对应为 T0102。"]
     summary = summarize(table, config, NOV)
-    assert [s for s in statuses(summary) if s[2] != "未报送"] == [("T0103", "工程质量", "已完成")]
+    assert [s for s in statuses(summary) if s[2] != "未报送"] == [("T0103", "工程质量", "已完成")] + NO_LEAD
     services = next(t for t in summary.tasks if t.task.item == "服务质量")
     assert [(u.recipient, u.status) for u in services.units if u.reported] == [("城建局", "未启动")]
 
@@ -410,5 +418,5 @@ def test_another_table_after_returns_keeps_the_months_before_it(workdir, october
     october_summary = summarize(table, config, OCT)
     assert [s[1] for s in statuses(october_summary)] == SEED_ORDER
     assert {t.task.category for t in october_summary.tasks} == {"已从主表删除"}
-    assert [s for s in statuses(october_summary) if s[2] != "未报送"] == [("T0102", "工程质量", "已完成")]
-    assert len(october_summary.recipients) == 24
+    assert [s for s in statuses(october_summary) if s[2] != "未报送"] == [("T0102", "工程质量", "已完成")] + NO_LEAD
+    assert len(october_summary.recipients) == 23

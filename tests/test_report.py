@@ -61,18 +61,21 @@ def test_outputs_and_overview(reported):
         ("公文正文", ""),  # the title stands on the third line
         ("附件标题", "2010年区质量振兴工作目标任务推进情况汇总表"),
         # status_rule = main_lead: 质监分局 is the first lead of 8 tasks: T0101 已完成 (药监分局 beside it says
-        # 进度滞后), 7 正常推进; 环保局's T0104 未启动; the first leads of the other 9 have not reported (two of
-        # them list 质监分局 second: they are 未报送, not hidden behind its 正常推进); 进度滞后 is 0 and not said.
+        # 进度滞后), 7 正常推进; 环保局's T0104 未启动; 区有关部门 (no group expands it: no form) alone leads T0401
+        # and T0403: 未明确牵头单位; the first leads asked of the other 7 have not reported (T0501, T0502 ask 春江镇,
+        # the first concrete lead after 区有关部门; two list 质监分局 second: they are 未报送, not hidden behind its
+        # 正常推进); 进度滞后 is 0 and not said.
         # Indicators: 质监分局 owns 17 and 环保局 5, all filled with 1 (a 1 in a % cell is 100%): the
-        # % targets, =100% and the at-least-1 targets are met (10), the rest not (12); 19 are unreported.
-        # 预警: the 9 whose first lead is silent, 环保局's 未启动 and 质监分局's 3 tasks whose counts (at 1) are below
-        # their 序时进度 are 黄灯, named in the table's order.
-        ("公文正文", "截至2010年11月28日，共18项目标任务，其中已完成1项、正常推进7项、未启动1项、牵头单位尚未报送9项；"
-                   "预警黄灯13项（工程质量、服务质量、环境质量、工业标准化、农业标准化、工业计量、名牌创建、商标创建、打假治劣、"
-                   "确保安全生产、长效管理、宣传、培训）；"
-                   "量化指标41项，已达标10项、未达标12项、未填报19项；应报送24个单位，已报送3个，未报送21个（园区办、春江镇、"
-                   "孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道、城建局、经发局、社会事业局、工商分局、"
-                   "交通分局、科技局、农业局、国税局、地税四分局、区有关部门、安监局）。"),
+        # % targets, =100% and the at-least-1 targets are met (10), the rest not (12); T0401-1 has no owner
+        # (待核实); 18 are unreported.
+        # 预警: the 7 whose first lead is silent, the 2 with no lead and 环保局's 未启动 are 黄灯, in the table's order.
+        ("公文正文", "截至2010年11月28日，共18项目标任务，其中已完成1项、正常推进7项、未启动1项、未明确牵头单位2项、"
+                   "牵头单位尚未报送7项；"
+                   "预警黄灯13项（工程质量、服务质量、环境质量、工业标准化、农业标准化、工业计量、名牌创建、商标创建、打假治劣、确保安全生产、"
+                   "长效管理、宣传、培训）；"
+                   "量化指标41项，已达标10项、未达标12项、待核实1项、未填报18项；应报送23个单位，已报送3个，未报送20个（园区办、"
+                   "春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道、城建局、经发局、社会事业局、"
+                   "工商分局、交通分局、科技局、农业局、国税局、地税四分局、安监局）。"),
     ]
     second = docx.Document(str(written[1]))
     assert [(p.style.name, p.text) for p in second.paragraphs] == [
@@ -91,43 +94,48 @@ def test_outputs_and_overview(reported):
     assert [c.text for c in rows[41].cells][5:] == ["不适用", "未填报", "安监局"]
     # a count: 5家 × 332/365 (1 January to 28 November of 365 days), to one decimal
     assert [c.text for c in rows[14].cells][2:7] == ["申报省级标准化良好行为企业试点", "5家", "1家", "4.5家", "未达标"]
+    # T0401's lead 区有关部门 gets no form: its indicator has no unit to report it, and says so
+    assert [c.text for c in rows[31].cells][1:2] + [c.text for c in rows[31].cells][6:] == [
+        "打假治劣", "待核实", "未明确填报单位"]
 
 
 def test_the_overview_reads_as_a_secretary_writes_it(reported):
     config, table, summary, written = reported
     recipients = [replace(r, state="待补正" if n == 5 else "已报送", late=r.name in ("园区办", "春江镇"))
                   for n, r in enumerate(summary.recipients)]
+    # every indicator has a unit to report it (T0401-1 has none: its lead 区有关部门 gets no form)
     summary = replace(summary, recipients=recipients,
-                      indicators=[replace(i, status="达标") for i in summary.indicators],
+                      indicators=[replace(i, status="达标", indicator=replace(i.indicator, owner=i.indicator.owner or "质监分局"))
+                                  for i in summary.indicators],
                       tasks=[replace(t, status="正常推进", light=LIGHT_GREEN) for t in summary.tasks])
     assert overview(summary, dt.date(2010, 11, 30)) == (
         "截至2010年11月30日，共18项目标任务，其中正常推进18项；预警均为绿灯；41项量化指标均已填报，已达标41项；"
-        "24个单位均已报送（其中逾期2个：园区办、春江镇；待补正1个：新桥镇）。")
+        "23个单位均已报送（其中逾期2个：园区办、春江镇；待补正1个：新桥镇）。")
 
 
 ALL_BUT_FOUR = ("园区办、春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道、城建局、经发局、"
-                "社会事业局、工商分局、交通分局、科技局、农业局、国税局、地税四分局、区有关部门")
+                "社会事业局、工商分局、交通分局、科技局、农业局、国税局、地税四分局")
 
 
 @pytest.mark.parametrize("reported_units, late, to_fix, empty, words", [
-    ("all", (), (), (), "24个单位均已报送"),
-    ("all", ("园区办", "春江镇"), (), (), "24个单位均已报送（其中逾期2个：园区办、春江镇）"),
-    ("all", (), ("新桥镇",), (), "24个单位均已报送（其中待补正1个：新桥镇）"),
-    ("all", ("园区办",), ("园区办", "新桥镇"), (), "24个单位均已报送（其中逾期1个：园区办；待补正2个：园区办、新桥镇）"),
+    ("all", (), (), (), "23个单位均已报送"),
+    ("all", ("园区办", "春江镇"), (), (), "23个单位均已报送（其中逾期2个：园区办、春江镇）"),
+    ("all", (), ("新桥镇",), (), "23个单位均已报送（其中待补正1个：新桥镇）"),
+    ("all", ("园区办",), ("园区办", "新桥镇"), (), "23个单位均已报送（其中逾期1个：园区办；待补正2个：园区办、新桥镇）"),
     # Each 其中 beside its own count: the late and the 待补正 are among the reported, 未填报 among the unreported.
-    ("four", (), (), (), f"应报送24个单位，已报送4个，未报送20个（{ALL_BUT_FOUR}）"),
-    ("four", ("药监分局",), (), (), f"应报送24个单位，已报送4个（其中逾期1个：药监分局），未报送20个（{ALL_BUT_FOUR}）"),
-    ("four", (), ("环保局",), (), f"应报送24个单位，已报送4个（其中待补正1个：环保局），未报送20个（{ALL_BUT_FOUR}）"),
+    ("four", (), (), (), f"应报送23个单位，已报送4个，未报送19个（{ALL_BUT_FOUR}）"),
+    ("four", ("药监分局",), (), (), f"应报送23个单位，已报送4个（其中逾期1个：药监分局），未报送19个（{ALL_BUT_FOUR}）"),
+    ("four", (), ("环保局",), (), f"应报送23个单位，已报送4个（其中待补正1个：环保局），未报送19个（{ALL_BUT_FOUR}）"),
     ("four", ("药监分局",), ("环保局",), ("春江镇", "城建局"),
-     f"应报送24个单位，已报送4个（其中逾期1个：药监分局；待补正1个：环保局），"
-     f"未报送20个（{ALL_BUT_FOUR}；其中未填报2个：春江镇、城建局）"),
-    ("four", (), (), ("春江镇",), f"应报送24个单位，已报送4个，未报送20个（{ALL_BUT_FOUR}；其中未填报1个：春江镇）"),
+     f"应报送23个单位，已报送4个（其中逾期1个：药监分局；待补正1个：环保局），"
+     f"未报送19个（{ALL_BUT_FOUR}；其中未填报2个：春江镇、城建局）"),
+    ("four", (), (), ("春江镇",), f"应报送23个单位，已报送4个，未报送19个（{ALL_BUT_FOUR}；其中未填报1个：春江镇）"),
     # every reported unit late: 均逾期, not "其中逾期4个"
     ("four", ("质监分局", "药监分局", "环保局", "安监局"), ("环保局",), (),
-     f"应报送24个单位，已报送4个（均逾期；其中待补正1个：环保局），未报送20个（{ALL_BUT_FOUR}）"),
-    ("none", (), (), ("春江镇",), "应报送24个单位，已报送0个，未报送24个（质监分局、药监分局、园区办、春江镇、孟河镇、新桥镇、"
+     f"应报送23个单位，已报送4个（均逾期；其中待补正1个：环保局），未报送19个（{ALL_BUT_FOUR}）"),
+    ("none", (), (), ("春江镇",), "应报送23个单位，已报送0个，未报送23个（质监分局、药监分局、园区办、春江镇、孟河镇、新桥镇、"
                                   "薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道、城建局、经发局、社会事业局、工商分局、"
-                                  "交通分局、环保局、科技局、农业局、国税局、地税四分局、区有关部门、安监局；其中未填报1个：春江镇）"),
+                                  "交通分局、环保局、科技局、农业局、国税局、地税四分局、安监局；其中未填报1个：春江镇）"),
 ])
 def test_each_among_stands_beside_its_own_count(reported, reported_units, late, to_fix, empty, words):
     """Every variant of the overview's sentence on who reported, word for word."""
@@ -162,7 +170,7 @@ def test_overview_after_the_month_and_with_unreported_tasks(reported):
     first = replace(summary.tasks[0], status="未报送", light=Light(RED, ("逾期未完成，完成时限2010年10月31日",)))
     summary = replace(summary, tasks=[first, *summary.tasks[1:]])
     assert overview(summary, dt.date(2010, 11, 30)).startswith(
-        "截至2010年11月30日，共18项目标任务，其中正常推进7项、未启动1项、牵头单位尚未报送10项；"
+        "截至2010年11月30日，共18项目标任务，其中正常推进7项、未启动1项、未明确牵头单位2项、牵头单位尚未报送8项；"
         "预警红灯1项（产品质量）、黄灯13项（工程质量、服务质量、环境质量、工业标准化、农业标准化、工业计量、名牌创建、商标创建、"
         "打假治劣、确保安全生产、长效管理、宣传、培训）；量化指标41项，")
 
@@ -248,7 +256,7 @@ def test_one_table_with_the_categories_as_band_rows_and_rows_that_fit_never_spli
     type_area = Mm(297 - 35 - 37).twips
     assert type_area - 20 <= sum(widths) <= type_area
     # 小四; 工作目标 and 推进情况 share their 128.4 mm as makes the rows shortest
-    assert [round(w / 56.7, 1) for w in widths] == [11.0, 25.7, 62.0, 25.7, 66.4, 19.5, 14.7]
+    assert [round(w / 56.7, 1) for w in widths] == [11.0, 25.7, 58.0, 25.7, 70.4, 19.5, 14.7]
     assert bands == ["一、提高质量水平", "二、夯实标准计量基础", "三、推进品牌建设", "四、严格质量监管", "五、加强宣传培训"]
     assert [b[0] for b in body] == [str(n) for n in range(1, 19)]
     assert [b[1] for b in body] == [e[3] for e in EXPECTED]
@@ -335,12 +343,12 @@ def test_reminder_is_a_proper_notice_with_a_new_deadline_and_the_signature_inden
     assert texts[0] == "关于催报2010年11月\n区质量振兴工作推进情况的通知"
     assert texts[1] == "各有关单位："
     assert texts[2] == ("2010年11月区质量振兴工作推进情况填报表的报送截止日期为2010年11月25日。截至2010年11月28日，"
-                        "仍有21个单位尚未报送。报送截止日期已过，请于2010年12月1日前按要求填写下发的填报表，"
+                        "仍有20个单位尚未报送。报送截止日期已过，请于2010年12月1日前按要求填写下发的填报表，"
                         "报送区质量振兴工作领导小组办公室。")
-    # 21 units in one paragraph, so that the notice keeps to one page
-    assert texts[3].startswith("尚未报送的单位（共21个，括号内为应报任务数）：园区办（14项）、春江镇（18项）、")
-    assert texts[3].endswith("、地税四分局（1项）、区有关部门（4项）、安监局（1项）。") and texts[3].count("项）") == 21
-    assert texts[4] == ""
+    # 20 units in one paragraph, so that the notice keeps to one page; 区有关部门 gets no form: never chased
+    assert texts[3].startswith("尚未报送的单位（共20个，括号内为应报任务数）：园区办（14项）、春江镇（18项）、")
+    assert texts[3].endswith("、地税四分局（1项）、安监局（1项）。") and texts[3].count("项）") == 20
+    assert "区有关部门" not in texts[3] and texts[4] == ""
     assert texts[-2:] == ["区质量振兴工作领导小组办公室", "2010年11月28日"]
     # §7.3.5.2 without a seal: the 署名 two characters in from the right, the date's first character
     # two right of the 署名's first: the type area is 442.2 pt; 14 characters of 三号 (16 pt) and 2 to spare.
@@ -467,9 +475,13 @@ def test_in_the_demo_each_progress_cell_begins_with_its_lead(demo_outputs):
     assert [round(int(g.get(W + "w")) / 56.7, 1) for g in grid] == [10.0, 23.9, 51.0, 26.9, 79.0, 18.8, 15.4]
     for row in rows:
         lead = leads[row[1]]
-        written = row[3].split("\n")[0].removeprefix("牵头：").split("、")[0]  # as the row's 责任单位 writes it
-        assert written == ("区相关部门" if lead == "区有关部门" and row[1] in ("宣传", "培训") else lead)
-        assert row[4].startswith(f"{written}（牵头"), row[4][:40]
+        assert row[4].startswith(f"{lead}（牵头"), row[4][:40]
+    # 区有关部门, no group expanding it, got no form: it says so first, and T0501's first asked lead follows it
+    by_item = {row[1]: row for row in rows}
+    assert by_item["打假治劣"][4].split("\n")[0] == "区有关部门（牵头）：未发填报表。"
+    assert by_item["打假治劣"][3] == "牵头：区有关部门（未发填报表）\n配合：各镇、街道"
+    assert by_item["打假治劣"][5:] == ["未明确牵头单位", "黄灯（牵头单位未明确具体单位）"]
+    assert by_item["宣传"][4].split("\n")[1].startswith("春江镇（牵头，正常推进）：")
 
 
 @needs_libreoffice
@@ -512,8 +524,8 @@ def test_a_row_names_its_units_as_it_writes_them(reported):
     config, table, summary, written = reported
     rows = [cell_texts(r) for r in docx.Document(str(written[0])).tables[0]._tbl.findall(f"{W}tr")[1:]]
     by_item = {r[1]: r for r in rows if len(r) > 1}
-    assert by_item["宣传"][3] == "牵头：区相关部门、各镇、街道"
-    assert by_item["宣传"][4].split("\n")[0] == "区相关部门（牵头）：未报送。"
+    assert by_item["宣传"][3] == "牵头：区相关部门（未发填报表）、各镇、街道"  # a collective: no form went to it
+    assert by_item["宣传"][4].split("\n")[0] == "区有关部门（牵头）：未发填报表。"  # the collective by its one name
     assert by_item["打假治劣"][3].startswith("牵头：区有关部门") and by_item["打假治劣"][4].startswith("区有关部门（牵头）")
 
 
@@ -529,8 +541,8 @@ def test_statuses_that_need_attention_are_bold_in_the_attachment(reported):
             runs = cells[5].findall(f".//{W}r")
             text = "".join(t.text for t in cells[5].iter(f"{W}t"))
             seen.setdefault(text, set()).update(r.find(f"{W}rPr/{W}b") is not None for r in runs)
-    # black and white: 未启动, 未报送 and 进度滞后 stand out by weight, 已完成 and 正常推进 do not
-    assert seen == {"已完成": {False}, "正常推进": {False}, "未报送": {True}, "未启动": {True}}
+    # black and white: 未启动, 未报送, 未明确牵头单位 and 进度滞后 stand out by weight, 已完成 and 正常推进 do not
+    assert seen == {"已完成": {False}, "正常推进": {False}, "未报送": {True}, "未启动": {True}, "未明确牵头单位": {True}}
 
 
 def test_no_attachment_or_notice_shows_config_words(reported):

@@ -213,14 +213,15 @@ def test_the_scheduler_writes_the_reminder_to_the_units_yet_to_report(workdir):
     outcomes = run_due(config, D(2010, 11, 22), state, lines.append)
     assert (Period(2010, 11), REMIND, True) in outcomes
     path = workdir / "outbox" / "2010-11" / "提醒通知_2010-11.docx"
-    assert f"已生成提醒通知（23 个单位尚未报送，截止日 2010年11月25日）：{path}" in lines
+    assert f"已生成提醒通知（22 个单位尚未报送，截止日 2010年11月25日）：{path}" in lines
     paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
-    assert paragraphs[:3] + [paragraphs[3][:len("尚未报送的单位（共23个，括号内为应报任务数）：药监分局（1项）、")]] == [
+    assert paragraphs[:3] + [paragraphs[3][:len("尚未报送的单位（共22个，括号内为应报任务数）：药监分局（1项）、")]] == [
         "关于提醒报送2010年11月\n区质量振兴工作推进情况的通知", "各有关单位：",
         "2010年11月区质量振兴工作推进情况填报表的报送截止日期为2010年11月25日，距今还有3天。截至2010年11月22日，"
-        "仍有23个单位尚未报送，请于2010年11月25日前按要求填写下发的填报表，报送区质量振兴工作领导小组办公室。",
-        "尚未报送的单位（共23个，括号内为应报任务数）：药监分局（1项）、"]
-    assert "质监分局" not in paragraphs[3]
+        "仍有22个单位尚未报送，请于2010年11月25日前按要求填写下发的填报表，报送区质量振兴工作领导小组办公室。",
+        "尚未报送的单位（共22个，括号内为应报任务数）：药监分局（1项）、"]
+    assert "质监分局" not in paragraphs[3] and paragraphs[3].count("项）") == 22
+    assert "区有关部门" not in "".join(paragraphs)  # no form went to it: never reminded
     assert paragraphs[-2:] == ["区质量振兴工作领导小组办公室", "2010年11月22日"]
 
 

@@ -77,15 +77,15 @@ def test_department_lists_split(text, names):
     assert d.split(text) == names
 
 
-def test_groups_expand_collectives_and_unexpanded_stay_one(shipped_config):
+def test_groups_expand_collectives_and_an_unexpanded_one_is_no_recipient(shipped_config):
     table = load_table(TEMPLATE, shipped_config.departments)
     recipients = {r.name: r for r in table.recipients(shipped_config.departments)}
-    assert len(recipients) == 24
+    assert len(recipients) == 23
     assert "各镇、街道" not in recipients
     assert recipients["罗溪镇"].task_ids == [t[0] for t in EXPECTED]  # every sub-item names 各镇、街道
     assert recipients["罗溪镇"].role_of("T0501") == "牵头" and recipients["罗溪镇"].role_of("T0101") == "配合"
-    assert recipients["区有关部门"].collective is True
-    assert recipients["区有关部门"].task_ids == ["T0401", "T0403", "T0501", "T0502"]
+    assert "区有关部门" not in recipients  # a collective no group expands gets no form
+    assert table.collectives(shipped_config.departments) == ["区有关部门"]
     assert recipients["质监分局"].role_of("T0103") == "配合"
     assert recipients["药监分局"].task_ids == ["T0101"]
 
@@ -95,16 +95,20 @@ def test_unexpanded_collective_is_mentioned_once(workdir):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "原主表已备份为 " + lines[0][len("原主表已备份为 "):]  # a backup was made first
-    assert lines[1] == f"已导入 18 项工作内容（5 个类别），共 24 个填报单位，写入 {workdir / 'templates' / '责任分解表.xlsx'}。"
+    assert lines[1] == f"已导入 18 项工作内容（5 个类别），共 23 个填报单位，写入 {workdir / 'templates' / '责任分解表.xlsx'}。"
     assert lines[2] == ("表中的单位（16 个）：“质监分局”“药监分局”“园区办”“各镇、街道”（集体，展开为 9 个单位）“城建局”"
                         "“经发局”“社会事业局”“工商分局”“交通分局”“环保局”“科技局”“农业局”“国税局”“地税四分局”"
-                        "“区有关部门”（集体）“安监局”。")
+                        "“区有关部门”（集体，不发填报表）“安监局”。")
     assert lines[3:] == ["年度：2010（读自标题），与 config.ini 中的相同。",
                          ("工作名称：区质量振兴工作（读自标题），与 config.ini 中的相同；"
                           "汇总表的标题将是“2010年区质量振兴工作目标任务推进情况汇总表”。"),
                          "发文单位：区质量振兴工作领导小组办公室（工作名称未变，沿用 config.ini 中的）。",
-                         "提示：“区有关部门”是集体名称，将作为一个单位接收填报表；如需发给其中每个单位，"
-                         "请在 config.ini 的 [groups] 中列出，例如“区有关部门 = 单位甲、单位乙”。"]
+                         "提示：“区有关部门”是集体名称，不发填报表，T0401、T0403 因此没有具体的牵头单位"
+                         "（完成状态为“未明确牵头单位”）；如需发给其中每个单位，"
+                         "请在 config.ini 的 [groups] 中列出，例如“区有关部门 = 单位甲、单位乙”。",
+                         "提示：指标 T0401-1（区域性和严重影响新北形象和声誉的制假售假行为）没有填报单位：任务 T0401 的牵头单位"
+                         "“区有关部门”是集体名称，不发填报表；请在 config.ini 的 [groups] 中列出其中的单位，"
+                         "例如“区有关部门 = 单位甲、单位乙”，或在主表“指标”工作表中填写该指标的填报单位。"]
     assert list(workdir.glob("config.备份-*")) == []  # config.ini says the same already: not touched
     backups = list((workdir / "templates").glob("责任分解表.备份-*.xlsx"))
     assert len(backups) == 1 and backups[0].name == lines[0][len("原主表已备份为 "):-1]

@@ -74,16 +74,18 @@ def test_a_status_outside_the_list_is_kept_as_written_and_marked_never_read_as_n
     assert summary["工业标准化"]["完成状态"] == "基本完成（待核实）"
     summarized = summarize(table, config, P)
     counts = summarized.status_counts
-    assert counts["待核实"] == 2 and counts["未报送"] == 10  # 质监分局 is the first lead of 8 tasks
+    # 质监分局 is the first lead of 8 tasks; 区有关部门 alone leads 2 (no form: 未明确牵头单位), 8 others are silent
+    assert counts["待核实"] == 2 and counts["未报送"] == 8 and counts["未明确牵头单位"] == 2
     path, _, _ = consolidate(config, table, P)
-    ws = openpyxl.load_workbook(path)["统计"]  # by category: 待核实 has a column of its own and counts in 合计
+    # by category: 待核实 (and 未明确牵头单位) has a column of its own and counts in 合计
+    ws = openpyxl.load_workbook(path)["统计"]
     header = [c.value for c in ws[2]]
-    assert header == ["类别", "已完成", "正常推进", "进度滞后", "未启动", "待核实", "未报送", "合计"]
+    assert header == ["类别", "已完成", "正常推进", "进度滞后", "未启动", "待核实", "未明确牵头单位", "未报送", "合计"]
     stats = {r[0]: dict(zip(header, r)) for r in ws.iter_rows(min_row=3, max_row=8, values_only=True)}
     assert stats["提高质量水平"]["待核实"] == 1 and stats["提高质量水平"]["合计"] == 4
     assert stats["夯实标准计量基础"]["待核实"] == 1 and stats["合计"]["合计"] == 18
     assert overview(summarized, dt.date(2010, 11, 28)).startswith(
-        "截至2010年11月28日，共18项目标任务，其中正常推进6项、完成状态待核实2项、牵头单位尚未报送10项；")
+        "截至2010年11月28日，共18项目标任务，其中正常推进6项、完成状态待核实2项、未明确牵头单位2项、牵头单位尚未报送8项；")
 
 
 def test_a_form_sent_back_blank_is_not_a_report_stays_chased_and_gets_a_marked_copy(env):
@@ -113,7 +115,7 @@ def test_status_rules_for_several_leads():
     assert task_status(["已完成", "进度滞后"], "majority") == "进度滞后"  # a tie goes to the less advanced
     assert task_status(["正常推进", "完成（待核实）"], "worst") == "完成（待核实）"
     assert task_status(["未报送", "未报送"], "worst") == "未报送"
-    assert task_status([], "majority") == "未报送"
+    assert task_status([], "majority") == "未明确牵头单位"  # no lead that gets a form: no unit asked
 
 
 def test_a_first_lead_that_has_not_reported_is_not_hidden_behind_another_leads_done(env):
@@ -450,7 +452,7 @@ def test_the_word_attachment_and_reminder_tell_the_truth_of_each_unit(env):
     assert rows["环境质量"][-1] == "黄灯（牵头单位本期未报送）"
     text = "\n".join(p.text for p in docx.Document(str(written[0])).paragraphs)
     # each 其中 beside its own count: the late and the 待补正 reported, the blank form among the unreported
-    assert "已报送2个（其中逾期1个：城建局；待补正1个：质监分局），未报送22个（" in text
+    assert "已报送2个（其中逾期1个：城建局；待补正1个：质监分局），未报送21个（" in text
     assert "安监局；其中未填报1个：环保局）。" in text
     reminder = next(p for p in written if p.name.startswith("催报通知"))
     body = "\n".join(p.text for p in docx.Document(str(reminder)).paragraphs)

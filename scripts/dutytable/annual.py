@@ -263,7 +263,7 @@ def _tasks(table, config, summaries: dict, answered: dict) -> list:
     by_id = {p: {ts.task.task_id: ts for ts in s.tasks} for p, s in summaries.items()}
     for task in table.tasks:
         assigned = {r.name for r in recipients if task.task_id in r.task_ids}
-        row = TaskYear(task.task_id, task.item, "、".join(task.leads), {}, {})
+        row = TaskYear(task.task_id, task.item, config.departments.marked("、".join(task.leads)), {}, {})
         for p in summaries:
             ts = by_id[p].get(task.task_id)  # none: the month's summary leaves out what its forms did not list
             if ts is None or (task.task_id not in answered[p] and assigned & reporters[p]):
@@ -399,7 +399,8 @@ def _sheet(wb, f, name: str, title: str, headers: list, rows: list) -> object:
     widths = [width for _, width in headers]
     ws.heights = [26, row_height([h for h, _ in headers], widths, least_lines=2)]  # each row's, for page breaks
     for r, cells in enumerate(rows, start=2):
-        ws.heights.append(row_height([v if isinstance(v, str) else "" for v, _ in cells], widths))
+        # A width stored with 宋体 10 as the workbook's font opens about one unit narrower: lines counted for that.
+        ws.heights.append(row_height([v if isinstance(v, str) else "" for v, _ in cells], [w - 1 for w in widths]))
         ws.set_row(r, ws.heights[-1])
         for c, (value, fmt) in enumerate(cells):
             if value is None or value == "":
@@ -488,7 +489,7 @@ def _sheet_indicators(wb, f, s: AnnualSummary) -> None:
     for i in s.indicators:
         ind = i.indicator
         cells = [(ind.indicator_id, f["center"]), (i.item, f["cell"]), (ind.name, f["cell"]),
-                 (i.target, f["center"]), (ind.owner, f["cell"])]
+                 (i.target, f["center"]), (i.owner, f["cell"])]
         for p in s.periods:
             if p not in s.data_periods:
                 cells.append((NO_DATA, f[None]))

@@ -214,7 +214,7 @@ def describe_units(table, departments) -> str:
         if name in departments.groups:
             shown.append(f"“{name}”（集体，展开为 {len(departments.groups[name])} 个单位）")
         elif departments.is_unexpanded_collective(name):
-            shown.append(f"“{name}”（集体）")
+            shown.append(f"“{name}”（集体，不发填报表）")
         else:
             shown.append(f"“{name}”")
     return f"表中的单位（{len(names)} 个）：{''.join(shown)}。"

@@ -41,7 +41,6 @@ from .schema import (
 from .summary import RecipientState, Summary, summarize
 from .vocab import (
     ATTAINMENT_COLORS,
-    COMPLETION,
     COMPLETION_CHART_FILLS,
     COMPLETION_COLORS,
     CORRECTED,
@@ -59,7 +58,7 @@ from .vocab import (
     SUMMARY_SHEET,
     TO_FIX,
     TREND_SHEET,
-    UNCLEAR,
+    counted_columns,
     month_header,
     needs_attention,
 )
@@ -343,7 +342,7 @@ def _sheet_indicators(wb, f, s, paper=A4):
     for i in s.indicators:
         ind = i.indicator
         actual = i.actual if i.actual is not None else (i.raw or "")
-        rows.append((ind.indicator_id, i.item, ind.name, i.target, ind.owner, actual, pace_value(i.pace),
+        rows.append((ind.indicator_id, i.item, ind.name, i.target, i.owner, actual, pace_value(i.pace),
                      i.status, i.note)
                     + tuple("" if i.series[p] is None else i.series[p] for p in s.periods))
     ws = _table_sheet(wb, f, INDICATOR_SHEET, f"{s.title}量化指标完成情况（{s.period.label}）", headers, rows,
@@ -376,7 +375,7 @@ def _sheet_stats(wb, f, s: Summary) -> None:
     """Tasks by category and status, the submission counts, and the status chart on a sheet of its own."""
     ws = wb.add_worksheet(STATS_SHEET)
     counted = [(t.task.category, t.counted_status) for t in s.tasks]
-    statuses = list(COMPLETION) + ([UNCLEAR] if any(st == UNCLEAR for _, st in counted) else []) + [NOT_REPORTED]
+    statuses = counted_columns(st for _, st in counted)
     table = {}  # category -> {status: tasks}, categories in table order
     for category, status in counted:
         row = table.setdefault(category, dict.fromkeys(statuses, 0))

@@ -4,10 +4,14 @@ A cell such as "经发局、园区办、\\n各镇、街道" names three recipien
 is one collective whose 、 is part of its name. Aliases map variant spellings onto one
 name (各镇政府、街道办事处 is 各镇、街道), and ``[groups]`` in config.ini expands a
 collective into the concrete units that each get a workbook. No name is ever dropped:
-whatever is not an alias or a group stays a recipient of its own.
+whatever is not an alias or a group stays a recipient of its own, but for a collective
+that no group expands (区有关部门): it stands for no unit that could answer, so it gets no
+workbook, and where a task's units are shown it is marked 区有关部门（未发填报表）.
 """
 
 import re
+
+from .vocab import NO_FORM
 
 # Separators between department names: 、 and commas, semicolons, line breaks, any white space.
 _SEPARATORS = re.compile(r"[、，,；;\s\u3000]+")
@@ -149,8 +153,29 @@ class Departments:
         return _TRAILING.sub("", _OTHER_MARK.sub("", _LEAD_MARK.sub("", token))).strip()
 
     def expand(self, name):
-        """The recipients a name stands for: its group's members, or the name itself."""
-        return list(self.groups.get(name, [name]))
+        """The recipients a name stands for: its group's members, none for an unexpanded collective, or the name
+        itself."""
+        if name in self.groups:
+            return list(self.groups[name])
+        return [] if self.is_unexpanded_collective(name) else [name]
+
+    def members(self, names) -> list:
+        """The recipients ``names`` (a task's leads, say) stand for, in order: an unexpanded collective stands for
+        none, so a concrete lead listed after it is the one asked (the first lead, by status_rule main_lead)."""
+        return [member for name in names for member in self.expand(name)]
+
+    def marked(self, text: str) -> str:
+        """A list of units as written (a task's 牵头部门 or 配合部门), each unexpanded collective marked as getting no
+        form: "区相关部门、各镇、街道" → "区相关部门（未发填报表）、各镇、街道"; a list without one unchanged.
+
+        >>> Departments().marked("区有关部门、园区办")
+        '区有关部门（未发填报表）、园区办'
+        """
+        tokens = [token for token, _ in self.tokens(text)]
+        if not any(self.is_unexpanded_collective(self.aliases.get(t, t)) for t in tokens):
+            return text
+        return "、".join(f"{t}（{NO_FORM}）" if self.is_unexpanded_collective(self.aliases.get(t, t)) else t
+                        for t in tokens)
 
     def is_unexpanded_collective(self, name):
         """True for a name that looks collective (各…, …各部门, …有关部门, …成员单位) and has no group: no form."""

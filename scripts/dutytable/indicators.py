@@ -285,8 +285,9 @@ def fingerprint(text):
 # The 指标 sheet: the clerk's rows win
 
 def default_owner(task, departments):
-    """The task's first lead; a collective lead's first member."""
-    return departments.expand(task.leads[0])[0] if task.leads else ""
+    """The task's first lead that gets a form (a group's first member); "" (no owner) when no lead gets one: a
+    collective that config.ini does not expand (区有关部门) is no unit to ask."""
+    return next(iter(departments.members(task.leads)), "")
 
 
 def merge(table, departments, rows=None, record=None):
@@ -304,7 +305,7 @@ def merge(table, departments, rows=None, record=None):
     tasks = {t.task_id: t for t in table.tasks}
     by_task = {}
     for ind in rows:
-        # An owner left empty is the default; one named as a collective is its first member.
+        # An owner left empty is the default; one named as a group is its first member, an unexpanded collective none.
         owner = owner_name(ind.owner, departments) if ind.owner else default_owner(tasks[ind.task_id], departments)
         by_task.setdefault(ind.task_id, []).append(replace(ind, owner=owner))
     result = []
@@ -324,8 +325,9 @@ def merge(table, departments, rows=None, record=None):
 
 
 def owner_name(name, departments):
-    """The recipient a 填报单位 of the 指标 sheet names: through [aliases], a collective's first member."""
-    return departments.expand(departments.aliases.get(name, name))[0]
+    """The recipient a 填报单位 of the 指标 sheet names: through [aliases], a group's first member; "" (no owner) for a
+    collective that config.ini does not expand."""
+    return next(iter(departments.expand(departments.aliases.get(name, name))), "")
 
 
 def _confirmed(rows, task):
@@ -580,7 +582,7 @@ def carry_over(table, departments, sheets: list, label: str) -> list[tuple[Indic
     rows, record = read_sheet(sheets, table, label, unknown)
     set_aside = [(i, f"任务编号“{i.task_id}”在新表中已不存在") for i in unknown]
     if rows is not None:
-        names = {r.name for r in table.recipients(departments)} | set(departments.groups)
+        names = {r.name for r in table.recipients(departments)} | set(departments.groups) | {""}  # "": no owner
         kept = []
         for ind in rows:
             if not ind.owner or owner_name(ind.owner, departments) in names:
@@ -595,11 +597,30 @@ def carry_over(table, departments, sheets: list, label: str) -> list[tuple[Indic
     return set_aside
 
 
-def check_owners(table, departments, label):
-    """Every indicator's 填报单位 must be a recipient; raises TableError naming the indicator."""
+def check_owners(table, departments, label) -> list[str]:
+    """Every indicator's 填报单位 must be a recipient (raises TableError naming the indicator); returns one line per
+    indicator that has none (:func:`ownerless`)."""
     names = {r.name for r in table.recipients(departments)}
     problems = [f"{label} 工作表“{INDICATOR_SHEET}”（{i.indicator_id} {i.name}）：填报单位“{i.owner}"
                 "”不在填报单位名单中，"
-                f"请改为该任务的牵头或配合单位之一。" for i in table.indicators if i.owner not in names]
+                f"请改为该任务的牵头或配合单位之一。" for i in table.indicators if i.owner and i.owner not in names]
     if problems:
         raise TableError(problems[0], problems[1:])
+    return ownerless(table, departments)
+
+
+def ownerless(table, departments) -> list[str]:
+    """One line per indicator no unit reports (its task's leads are collectives no form goes to), naming it and the
+    line of [groups] that gives it one."""
+    leads = {t.task_id: [n for n in t.leads if departments.is_unexpanded_collective(n)] for t in table.tasks}
+    lines = []
+    for i in table.indicators:
+        if i.owner:
+            continue
+        named = leads.get(i.task_id)
+        why = (f"任务 {i.task_id} 的牵头单位“{'、'.join(named)}”是集体名称，不发填报表；请在 config.ini 的 [groups] "
+               f"中列出其中的单位，例如“{named[0]} = 单位甲、单位乙”，或" if named
+               else "主表中写的填报单位是集体名称，不发填报表；请")
+        lines.append(f"提示：指标 {i.indicator_id}（{i.name}）没有填报单位：{why}在主表“{INDICATOR_SHEET}”工作表中"
+                     "填写该指标的填报单位。")
+    return lines

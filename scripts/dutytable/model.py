@@ -19,7 +19,7 @@ class Task:
 
     ``leads`` and ``partners`` hold department names as the table states them after
     aliases are applied; collectives such as 各镇、街道 stay whole here and are expanded
-    into recipients by :meth:`Table.recipients`.
+    into recipients by :meth:`Table.recipients` (one that config.ini does not expand is none).
     """
 
     task_id: str
@@ -55,7 +55,6 @@ class Recipient:
 
     name: str
     assignments: list = field(default_factory=list)
-    collective: bool = False  # an unexpanded collective such as 区有关部门
 
     @property
     def task_ids(self) -> list:
@@ -127,7 +126,8 @@ class Table:
 
         Returns:
             A list of :class:`Recipient`; a recipient named as lead and as partner of
-            the same task is its lead.
+            the same task is its lead. A collective that ``departments`` does not expand
+            (区有关部门) is no recipient: it gets no form, and no unit answers for it.
         """
         by_name, assigned = {}, set()
         for task in self.tasks:
@@ -136,12 +136,17 @@ class Table:
                     for member in departments.expand(name):
                         rec = by_name.get(member)
                         if rec is None:
-                            rec = by_name[member] = Recipient(
-                                member, collective=departments.is_unexpanded_collective(member))
+                            rec = by_name[member] = Recipient(member)
                         if (member, task.task_id) not in assigned:  # its first role of the task stays
                             assigned.add((member, task.task_id))
                             rec.assignments.append(Assignment(task, role))
         return list(by_name.values())
+
+    def collectives(self, departments) -> list:
+        """The collectives the tasks name that ``departments`` does not expand (no form goes to them), in order of
+        first appearance."""
+        names = [n for t in self.tasks for n in t.leads + t.partners if departments.is_unexpanded_collective(n)]
+        return list(dict.fromkeys(names))
 
 
 @dataclass(frozen=True)

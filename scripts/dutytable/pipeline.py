@@ -28,7 +28,7 @@ from .report import make_report, write_advance_reminder
 from .schema import ATTACHMENT, DEFAULT, DETAIL, FORM, SUMMARY
 from .screen import summary_lines
 from .summary import Summary, consolidation_line, summarize
-from .vocab import Period, cn_date
+from .vocab import NO_LEAD, Period, cn_date
 
 GENERATE, COLLECT, CONSOLIDATE, REPORT, ANNUAL = "generate", "collect", "consolidate", "report", "annual"
 REMIND = "remind"  # the 提醒通知 before the deadline
@@ -51,11 +51,17 @@ def load(config) -> Table:
 
 
 def report_collectives(table, departments, say: Say) -> list:
-    """Say once per unexpanded collective that config.ini can expand it; returns their names."""
-    named = [r.name for r in table.recipients(departments) if r.collective]
+    """Say once per unexpanded collective that it gets no form (and the tasks left with no lead that gets one), and
+    the line of config.ini that expands it, then each indicator left with no unit to report it; returns the
+    collectives' names."""
+    named = table.collectives(departments)
     for name in named:
-        say(f"提示：“{name}”是集体名称，将作为一个单位接收填报表；"
+        alone = [t.task_id for t in table.tasks if name in t.leads and not departments.members(t.leads)]
+        left = f"，{'、'.join(alone)} 因此没有具体的牵头单位（完成状态为“{NO_LEAD}”）" if alone else ""
+        say(f"提示：“{name}”是集体名称，不发填报表{left}；"
             f"如需发给其中每个单位，请在 config.ini 的 [groups] 中列出，例如“{name} = 单位甲、单位乙”。")
+    for line in indicators.ownerless(table, departments):
+        say(line)
     return named
 
 

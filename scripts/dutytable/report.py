@@ -40,6 +40,8 @@ from .vocab import (
     GREEN,
     LATE,
     MET,
+    NO_FORM,
+    NO_LEAD,
     NOT_MET,
     NOT_REPORTED,
     ROLE_LEAD,
@@ -116,6 +118,8 @@ def overview(summary: Summary, day: dt.date) -> str:
     parts = [f"{s}{counts[s]}项" for s in COMPLETION if counts[s]]
     if counts.get(UNCLEAR):  # statuses written outside the list, kept as written with a mark
         parts.append(f"{H_STATUS}{UNCLEAR}{counts[UNCLEAR]}项")
+    if counts.get(NO_LEAD):  # leads all collectives that get no form: no unit was asked
+        parts.append(f"{NO_LEAD}{counts[NO_LEAD]}项")
     if counts[NOT_REPORTED]:
         parts.append(f"牵头单位尚未报送{counts[NOT_REPORTED]}项")
     text = f"截至{cn_date(day)}，共{len(summary.tasks)}项目标任务，其中{'、'.join(parts)}；{warning_clause(summary)}；"
@@ -126,6 +130,8 @@ def overview(summary: Summary, day: dt.date) -> str:
         if ic[EMPTY]:
             scored += "、" if scored else ""
             text += f"量化指标{len(summary.indicators)}项，{scored}{EMPTY}{ic[EMPTY]}项；"
+        elif not all(i.indicator.owner for i in summary.indicators):  # one no unit reports: not 均已填报
+            text += f"量化指标{len(summary.indicators)}项，{scored}；"
         else:
             text += f"{len(summary.indicators)}项量化指标均已填报，{scored}；"
     return text + submission_clause(summary) + "。"
@@ -294,10 +300,11 @@ def progress_lines(t: TaskSummary, partner_text: str = PARTNER_COLLAPSE, names: 
 
     A lead that has not reported says so; leads that disagree on the status each say theirs;
     partners with the same text share one line naming them all. ``names``: a unit's name as the row
-    writes it, where it differs (:func:`written_names`).
+    writes it, where it differs (:func:`written_names`). A collective that got no form says so
+    (区有关部门（牵头）：未发填报表。): a lead first, a partner after the partners.
     """
     names = names or {}
-    lines = []
+    lines = [f"{names.get(name, name)}（{role}）：{NO_FORM}。" for name, role in t.no_form if role == ROLE_LEAD]
     leads = [u for u in t.units if u.role == ROLE_LEAD]
     partners = [u for u in t.units if u.role != ROLE_LEAD]
     for u in leads:
@@ -316,7 +323,7 @@ def progress_lines(t: TaskSummary, partner_text: str = PARTNER_COLLAPSE, names: 
     silent = [names.get(u.recipient, u.recipient) for u in partners if not u.reported]
     if silent:
         lines.append(f"{'、'.join(silent)}（{partners[0].role}）：{NOT_REPORTED}。")
-    return lines
+    return lines + [f"{names.get(name, name)}（{role}）：{NO_FORM}。" for name, role in t.no_form if role != ROLE_LEAD]
 
 
 def _sentence(text: str) -> str:
@@ -412,7 +419,7 @@ def _indicator_table_xml(summary: Summary, ids: dict) -> str:
         ind = i.indicator
         unit = "个行政村" if ind.unit == "行政村" else ind.unit
         actual = "" if i.actual is None else f"{i.actual:g}{unit}"
-        values = (str(n), i.item, ind.name, i.target, actual or i.raw, pace_text(i.pace, unit), i.status, ind.owner)
+        values = (str(n), i.item, ind.name, i.target, actual or i.raw, pace_text(i.pace, unit), i.status, i.owner)
         cells = "".join(cell_xml(v, w, cell_style, center=c != 2, small=True)
                         for c, (v, w) in enumerate(zip(values, widths)))
         rows.append(f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>')

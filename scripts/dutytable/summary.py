@@ -7,6 +7,7 @@ returned file). The writers read a :class:`Summary`: the 汇总 workbook (:mod:`
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import namedtuple
 from dataclasses import dataclass, field
@@ -23,14 +24,18 @@ from .vocab import (
     ATTAINMENT,
     COMPLETION,
     DONE,
+    NO_LEAD,
+    NO_OWNER,
     NOT_REPORTED,
     OVERDUE,
     REPORTED,
     ROLE_LEAD,
+    ROLE_PARTNER,
     TO_FIX,
     UNCLEAR,
     Period,
     counted,
+    counted_columns,
 )
 from .warning import LIGHT_GREEN, Light, light, light_counts, light_groups
 from .xlsx import gc_paused
@@ -52,7 +57,8 @@ class UnitAnswer:
 @dataclass(frozen=True)
 class TaskSummary:
     task: Task
-    status: str  # by config.status_rule from the leads' statuses: a completion status, "完成（待核实）", or 未报送
+    status: str  # by config.status_rule from the leads' statuses: a completion status, "完成（待核实）", 未报送,
+    # or 未明确牵头单位 when no lead gets a form (its leads are collectives config.ini does not expand)
     lead_statuses: str  # "质监分局：已完成；药监分局：未报送" when leads differ (未报送 included), else ""
     combined: dict[str, str]  # answer column key -> "质监分局：…；药监分局：…。" (leads first)
     missing: list[str]  # recipients of this task with no accepted return
@@ -61,6 +67,7 @@ class TaskSummary:
     overdue: bool = False  # the deadline fell before the period's end and the task is not 已完成
     light: Light = LIGHT_GREEN  # 预警: by warning.light
     previous: str | None = None  # its status the period before (:func:`previous_statuses`); None: no record
+    no_form: tuple = ()  # (name, role) of the task's collectives that get no form (区有关部门), leads first
 
     @property
     def counted_status(self) -> str:
@@ -149,10 +156,15 @@ class IndicatorSummary:
     actual: float | None  # None when not reported or unreadable
     raw: str
     note: str
-    status: str  # 达标, 未达标, 未填报
+    status: str  # 达标, 未达标, 未填报; 待核实 for an indicator no unit reports (its owner is "")
     series: dict[str, float | None]  # period "YYYY-MM" -> value (None where not reported)
     target: str = ""  # the target as every output prints it (indicators.shown_target)
     pace: Pace | None = None  # 序时进度 as of the summary's day; None: the indicator has none (a rate, 零发生, ≤)
+
+    @property
+    def owner(self) -> str:
+        """Its 填报单位 as printed: 未明确填报单位 when no unit reports it (its task's leads get no form)."""
+        return self.indicator.owner or NO_OWNER
 
 
 @dataclass(frozen=True)
@@ -177,10 +189,10 @@ class Summary:
 
     @property
     def status_counts(self) -> dict[str, int]:
-        """{status: number of tasks}, 未报送 included, in display order."""
-        counts = {s: 0 for s in COMPLETION + (NOT_REPORTED,)}
+        """{status: number of tasks}, 未报送 included, in display order (:func:`vocab.counted_columns`)."""
+        counts = dict.fromkeys(counted_columns(t.counted_status for t in self.tasks), 0)
         for t in self.tasks:
-            counts[t.counted_status] = counts.get(t.counted_status, 0) + 1
+            counts[t.counted_status] += 1
         return counts
 
     @property
@@ -216,6 +228,7 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
     history = {} if history is None else history
     latest, empty, periods, returns = _read(config, period, history, returns)
     table = of_period(table, period, latest, config.departments)  # the month's own tasks, a removed one at the end
+    table = marked_collectives(table, config.departments)
     recipients = table.recipients(config.departments)
     day = as_of(period, today)  # 逾期未完成 is judged as of the day the summary speaks of
     due = config.deadline(period)
@@ -254,7 +267,7 @@ def _detail(table, config, recipients: list, latest: dict) -> list:
     Row = namedtuple("DetailRow", ["task_id", "recipient", "role", "reported", *kept, *extra])
     lead_rank = {}
     for task in table.tasks:
-        names = [m for n in task.leads + task.partners for m in config.departments.expand(n)]
+        names = config.departments.members(task.leads + task.partners)
         for i, name in enumerate(names):
             lead_rank.setdefault((task.task_id, name), i)
     blank = ("",) * (len(kept) + len(extra))
@@ -304,8 +317,25 @@ def _tasks(table, config, period, detail: list, history: dict, day: dt.date, dea
             deadline=deadline, overdue=deadline is not None and deadline < day and status != DONE,
             light=light(status, before.get(task.task_id), deadline, day, due, config.warning,
                         paces.get(task.task_id, ())),
-            previous=before.get(task.task_id)))
+            previous=before.get(task.task_id), no_form=unasked(task, config.departments)))
     return summaries
+
+
+def marked_collectives(table, departments):
+    """``table`` with each collective no form goes to marked in its tasks' 牵头部门 and 配合部门 as the summary shows
+    them: 区有关部门（未发填报表）."""
+    if not table.collectives(departments):
+        return table
+    tasks = [dataclasses.replace(t, leads_text=departments.marked(t.leads_text),
+                                 partners_text=departments.marked(t.partners_text)) if unasked(t, departments) else t
+             for t in table.tasks]
+    return dataclasses.replace(table, tasks=tasks)
+
+
+def unasked(task, departments) -> tuple:
+    """(name, role) of each collective of ``task`` that gets no form, its leads first."""
+    return tuple((name, role) for role, names in ((ROLE_LEAD, task.leads), (ROLE_PARTNER, task.partners))
+                 for name in names if departments.is_unexpanded_collective(name))
 
 
 def _choice(schema) -> str | None:
@@ -344,7 +374,7 @@ def _indicators(table, latest: dict, history: dict, periods: list, deadlines: di
         series = {p: ((history[p].get(ind.owner).indicators or {}).get(ind.indicator_id, {}).get("value")
                       if history[p].get(ind.owner) else None) for p in periods}
         scored.append(IndicatorSummary(ind, items.get(ind.task_id, ""), actual, found.get("raw", ""),
-                                       found.get("note", ""), ind.score(actual), series,
+                                       found.get("note", ""), ind.score(actual) if ind.owner else UNCLEAR, series,
                                        shown_target(ind, targets.get(ind.task_id, "")),
                                        pace_of(ind, actual, deadlines.get(ind.task_id), day, start,
                                                ind.source != SOURCE_UNSURE)))
@@ -394,7 +424,7 @@ def previous_statuses(table, before, returns: dict | None, choice: str | None, c
         if added.get(task.task_id, "") > str(before):
             continue
         leads = []
-        for name in (m for n in task.leads for m in config.departments.expand(n)):
+        for name in config.departments.members(task.leads):
             ret = returns.get(name)
             ans = ret.answers.get(task.task_id) if ret is not None else None
             leads.append(lead_status(ret is not None, ans.values.get(choice) if ans is not None else ""))
@@ -430,10 +460,11 @@ def task_status(statuses: list[str], rule: str) -> str:
 
     ``main_lead``: the first lead's, 未报送 included. ``worst``: the least advanced of those that
     reported (a status to verify counts as least advanced). ``majority``: the commonest among those
-    that reported, a tie going to the less advanced. 未报送 when no lead has reported.
+    that reported, a tie going to the less advanced. 未报送 when no lead has reported; 未明确牵头单位
+    when the task has no lead that gets a form (its leads are all collectives no group expands).
     """
     if not statuses:
-        return NOT_REPORTED
+        return NO_LEAD
     if rule == STATUS_MAIN_LEAD:
         return statuses[0]
     said = [s for s in statuses if s != NOT_REPORTED]

@@ -32,6 +32,9 @@ COMPLETION = (DONE, ON_TRACK, BEHIND, NOT_STARTED)
 OVERDUE = "逾期未完成"  # past the table's deadline (完成时限) and not 已完成
 NOT_REPORTED = "未报送"  # no lead has said anything of a task; also a unit that has not reported
 UNCLEAR = "待核实"  # marks a status a return wrote that is not one of COMPLETION: "完成（待核实）"
+NO_LEAD = "未明确牵头单位"  # a task whose leads are all collectives no form goes to: no unit is asked its status
+NO_FORM = "未发填报表"  # beside such a collective where a task's units show: 区有关部门（未发填报表）
+NO_OWNER = "未明确填报单位"  # an indicator of such a task: no unit reports its value
 # -- 预警: the light of a task (warning.py), worst first ------------------------------------
 RED, YELLOW, GREEN = "红灯", "黄灯", "绿灯"
 LIGHTS = (RED, YELLOW, GREEN)
@@ -41,10 +44,11 @@ LIGHT_COLORS = {RED: ("#FFC7CE", "#9C0006"), YELLOW: ("#FFEB9C", "#9C5700"), GRE
 # the fills alone come out as near-equal greys in black and white.
 COMPLETION_COLORS = {DONE: ("#C6EFCE", "#006100"), ON_TRACK: ("#F2F2F2", "#000000"),
                      BEHIND: ("#FFEB9C", "#9C5700"), NOT_STARTED: ("#FFC7CE", "#9C0006"),
-                     OVERDUE: ("#FFC7CE", "#9C0006"), NOT_REPORTED: ("#FFFFFF", "#000000")}
+                     OVERDUE: ("#FFC7CE", "#9C0006"), NOT_REPORTED: ("#FFFFFF", "#000000"),
+                     NO_LEAD: ("#E4DFEC", "#5B2C6F")}
 # Statuses that need a leader's attention: printed bold wherever they stand (workbooks and the Word 附件), so
 # that they stand out on a black-and-white print, not by colour alone.
-ATTENTION = (BEHIND, NOT_STARTED, OVERDUE, NOT_REPORTED)
+ATTENTION = (BEHIND, NOT_STARTED, OVERDUE, NOT_REPORTED, NO_LEAD)
 
 
 def month_header(period: str, year: int | None = None) -> str:
@@ -66,13 +70,21 @@ COMPLETION_CHART_FILLS = {
     NOT_STARTED: {"pattern": {"pattern": "small_grid", "fg_color": "#C00000", "bg_color": "#FFFFFF"}},
     NOT_REPORTED: {"fill": {"color": "#7F7F7F"}},
     UNCLEAR: {"pattern": {"pattern": "dark_vertical", "fg_color": "#7030A0", "bg_color": "#FFFFFF"}},
+    NO_LEAD: {"pattern": {"pattern": "dark_horizontal", "fg_color": "#404040", "bg_color": "#FFFFFF"}},
 }
 
 
 def counted(status: str) -> str:
-    """The status the counts file a task under: one of COMPLETION, 未报送, or 待核实 for a status written outside
-    the list (完成（待核实）, 未填写（待核实）), never dropped from the totals."""
-    return status if status in COMPLETION or status == NOT_REPORTED else UNCLEAR
+    """The status the counts file a task under: one of COMPLETION, 未报送, 未明确牵头单位, or 待核实 for a status
+    written outside the list (完成（待核实）, 未填写（待核实）), never dropped from the totals."""
+    return status if status in COMPLETION or status in (NOT_REPORTED, NO_LEAD) else UNCLEAR
+
+
+def counted_columns(present) -> list:
+    """The statuses a count of tasks shows, in order: COMPLETION, 待核实 and 未明确牵头单位 when ``present`` (the
+    counted statuses of the tasks) has them, 未报送."""
+    present = set(present)
+    return [*COMPLETION, *(s for s in (UNCLEAR, NO_LEAD) if s in present), NOT_REPORTED]
 
 
 # -- submission: how a unit stands this period --------------------------------

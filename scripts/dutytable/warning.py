@@ -13,10 +13,24 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .schema import H_STATUS
-from .vocab import BEHIND, DONE, GREEN, LIGHTS, NOT_REPORTED, NOT_STARTED, RED, UNCLEAR, YELLOW, cn_date, counted
+from .vocab import (
+    BEHIND,
+    DONE,
+    GREEN,
+    LIGHTS,
+    NO_LEAD,
+    NOT_REPORTED,
+    NOT_STARTED,
+    RED,
+    UNCLEAR,
+    YELLOW,
+    cn_date,
+    counted,
+)
 
 LAGGING = (BEHIND, NOT_STARTED)  # 进度滞后 or 未启动: a task that does not move
 ALERTS = (RED, YELLOW)  # the lights that call for action: bold on paper, listed in the paragraph and the 预警通报
+NO_LEAD_REASON = "牵头单位未明确具体单位"  # 黄灯 of a task whose leads are all collectives that get no form
 
 
 @dataclass(frozen=True)
@@ -73,6 +87,8 @@ def light(status: str, previous: str | None, deadline: dt.date | None, day: dt.d
         yellow.append("牵头单位本期未报送")
     elif now == UNCLEAR:
         yellow.append(f"{H_STATUS}{UNCLEAR}")
+    elif now == NO_LEAD:
+        yellow.append(NO_LEAD_REASON)
     if deadline is not None and now != DONE and 0 <= (deadline - day).days <= rule.warn_days:
         left = (deadline - day).days
         yellow.append(f"距完成时限{left}天" if left else "今日到完成时限")
