@@ -322,6 +322,21 @@ def pool_runs(tmp, tasks, per, period, sizes):
     return rows
 
 
+def _print_series(memory, scale, pools):
+    """The optional series: memory by returns, collect at scale, the worker pools."""
+    if memory:
+        print(f"collect memory, one table of {MEMORY_TABLE} recipients: "
+              + "; ".join(f"{n} returns {res['peak_mb']:.0f} MB" for n, res in memory))
+    if scale:
+        print("scale: returns, collect seconds, ms per return, peak MB")
+        for n, res in scale:
+            print(f"  {n:>6} {res['seconds']:>8.2f} {1000 * res['seconds'] / n:>8.2f} {res['peak_mb']:>8.0f}")
+    if pools:
+        print("pool: returns, collect seconds with 1 worker (fork), 2 workers fork, 2 workers spawn")
+        for row in pools:
+            print(f"  {row['returns']:>6} {row['fork-1']:>8.2f} {row['fork-2']:>8.2f} {row['spawn-2']:>8.2f}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tasks", type=int, default=500, help="tasks in the synthetic table (default 500)")
@@ -384,17 +399,7 @@ def main():
     print(f"预警 lights (with 序时进度): consolidate + report {lights['on', 'cpu']:.2f} s on, "
           f"{lights['off', 'cpu']:.2f} s off (CPU, best of {args.light_runs}): {100 * (lights_ratio - 1):+.1f} %; "
           f"wall {lights['on', 'seconds']:.2f} s on, {lights['off', 'seconds']:.2f} s off")
-    if memory:
-        print(f"collect memory, one table of {MEMORY_TABLE} recipients: "
-              + "; ".join(f"{n} returns {res['peak_mb']:.0f} MB" for n, res in memory))
-    if scale:
-        print("scale: returns, collect seconds, ms per return, peak MB")
-        for n, res in scale:
-            print(f"  {n:>6} {res['seconds']:>8.2f} {1000 * res['seconds'] / n:>8.2f} {res['peak_mb']:>8.0f}")
-    if pools:
-        print("pool: returns, collect seconds with 1 worker (fork), 2 workers fork, 2 workers spawn")
-        for row in pools:
-            print(f"  {row['returns']:>6} {row['fork-1']:>8.2f} {row['fork-2']:>8.2f} {row['spawn-2']:>8.2f}")
+    _print_series(memory, scale, pools)
     fix_ratio = fix["collect"]["seconds"] / results["collect"]["seconds"]
     extra = fix["collect"]["seconds"] - results["collect"]["seconds"]
     print(f"first round: each marked copy adds {1000 * extra / r:.2f} ms to collect (wall, 2 workers); "
