@@ -228,7 +228,9 @@ def summarize_year(table, config, year: int, today: dt.date | None = None) -> An
     history = {}  # each month's returns read once, for its own summary and the later months' series
     summaries = {p: summarize(table, config, Period.parse(p), history=history) for p in data_periods}
     tasks = _tasks(table, config, summaries, answered)
-    unlisted = {p: {t.task_id for t in tasks if t.cells.get(p) == NOT_LISTED} for p in data_periods}
+    # A unit all of whose tasks a month's forms did not list, or had 已办结, was not asked that month.
+    unlisted = {p: {t.task_id for t in tasks if t.cells.get(p) == NOT_LISTED}
+                | {ts.task.task_id for ts in summaries[p].tasks if ts.closed} for p in data_periods}
     deadlines = {p: config.deadline(Period.parse(p)) for p in data_periods}
     not_due = {p: d for p, d in deadlines.items() if today <= d}
     return AnnualSummary(
@@ -256,7 +258,7 @@ def _tasks(table, config, summaries: dict, answered: dict) -> list:
         row = TaskYear(task.task_id, task.item, "、".join(task.leads), {}, {})
         for p in summaries:
             ts = by_id[p].get(task.task_id)  # none: the month's summary leaves out what its forms did not list
-            if ts is None or (task.task_id not in answered[p] and assigned & reporters[p]):
+            if ts is None or (not ts.closed and task.task_id not in answered[p] and assigned & reporters[p]):
                 # Units that owe this task reported, and no return listed it: it was not on that month's forms.
                 row.cells[p], row.colours[p] = NOT_LISTED, None
                 continue

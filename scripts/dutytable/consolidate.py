@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from . import files
+from .closing import closed_label, closed_since
 from .config import STATUS_MAIN_LEAD, STATUS_WORST, clamp_day
 from .errors import DiskFullError, OutputError
 from .ledger import Ledger
@@ -49,6 +50,7 @@ from .table import deadline_column, parse_deadline
 from .vocab import (
     ATTAINMENT,
     ATTAINMENT_COLORS,
+    CLOSED,
     COMPLETION,
     COMPLETION_CHART_FILLS,
     COMPLETION_COLORS,
@@ -107,6 +109,7 @@ class TaskSummary:
     deadline: dt.date | None = None  # from the table's deadline column (完成时限 …), if it has one
     overdue: bool = False  # the deadline fell before the period's end and the task is not 已完成
     light: Light = LIGHT_GREEN  # 预警: by warning.light
+    closed: str = ""  # the period that closed it, when it is 已办结 in this one (closing.py): no answer asked
 
     @property
     def counted_status(self) -> str:
@@ -116,7 +119,10 @@ class TaskSummary:
 
     @property
     def shown_status(self) -> str:
-        """The status as 汇总 and the 附件 print it: 逾期未完成 first when the deadline has passed."""
+        """The status as 汇总 and the 附件 print it: 逾期未完成 first when the deadline has passed; a task closed
+        before this period as 已办结（2010年11月）."""
+        if self.closed:
+            return closed_label(self.closed)
         return f"{OVERDUE}（{self.status}）" if self.overdue else self.status
 
     @property
@@ -262,6 +268,8 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
     texts = [c.key for c in schema.answer_columns if not c.choices]
     choice = next((c.key for c in schema.answer_columns if c.choices), None)
     recipients = table.recipients(config.departments)
+    closed = {t.task_id: c for t in table.tasks if (c := closed_since(t, period, config))}
+    asked = {r.name: [a for a in r.assignments if a.task.task_id not in closed] for r in recipients}
 
     # One row per (task, recipient): the recipient's answer from its latest return, or blanks.
     extra = ["file", "received_at", "verdict", "filler", "phone"]
@@ -276,10 +284,10 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
     for r in recipients:
         lr = latest.get(r.name)
         if lr is None:
-            detail.extend(Row(a.task.task_id, r.name, a.role, False, *blank) for a in r.assignments)
+            detail.extend(Row(a.task.task_id, r.name, a.role, False, *blank) for a in asked[r.name])
             continue
         of_return = (lr.original_name, lr.received_at, lr.verdict, lr.filler, lr.phone)
-        for a in r.assignments:
+        for a in asked[r.name]:
             ans = lr.answers.get(a.task.task_id)
             # ans[k] for each kept column, read from its values at C speed
             values = blank if ans is None else (*map(ans.values.get, kept, blank), *of_return)
@@ -298,7 +306,7 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
         unit_statuses = [_unit_status(g, choice) for g in group]
         leads = [(g.recipient, st) for g, st in zip(group, unit_statuses) if g.role == ROLE_LEAD]
         statuses = [st for _, st in leads]
-        status = task_status(statuses, config.status_rule)
+        status = CLOSED if task.task_id in closed else task_status(statuses, config.status_rule)
         lead_statuses = "；".join(f"{r}：{st}" for r, st in leads) if len(set(statuses)) > 1 else ""
         deadline = parse_deadline(dict(task.extras).get(deadline_header, ""), config.year) if deadline_header else None
         shown = light(status, before.get(task.task_id), deadline, day, due, config.warning)
@@ -308,19 +316,23 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
             missing=[g.recipient for g in group if not g.reported],
             units=[UnitAnswer(g.recipient, g.role, g.reported, st, {key: getattr(g, key) for key in texts})
                    for g, st in zip(group, unit_statuses)],
-            deadline=deadline, overdue=deadline is not None and deadline < day and status != DONE, light=shown))
+            deadline=deadline, overdue=deadline is not None and deadline < day and counted(status) != DONE,
+            light=shown, closed=closed.get(task.task_id, "")))
 
     states = []
+    owners = {ind.owner for ind in table.indicators}
     for r in recipients:
         lr = latest.get(r.name)
+        if lr is None and not asked[r.name] and r.name not in owners:
+            continue  # its tasks are all 已办结: nothing is asked of it
         if lr is None:
-            states.append(RecipientState(r.name, NOT_REPORTED, tasks=len(r.assignments), empty=empty.get(r.name, "")))
+            states.append(RecipientState(r.name, NOT_REPORTED, tasks=len(asked[r.name]), empty=empty.get(r.name, "")))
         else:
             when = timing(returns[r.name][str(period)], due)
             states.append(RecipientState(
                 r.name, TO_FIX if lr.verdict == TO_FIX else REPORTED, lr.received_at.replace("T", " "),
                 lr.file_time.replace("T", " "), lr.original_name, lr.filler, lr.phone, lr.problems,
-                len(r.assignments), late=when.days_late > 0, fixes=when.fixes, first_received=when.first,
+                len(asked[r.name]), late=when.days_late > 0, fixes=when.fixes, first_received=when.first,
                 held=lr.held))
     items = {t.task_id: t.item for t in table.tasks}
     scored = []

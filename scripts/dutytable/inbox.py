@@ -40,6 +40,7 @@ from .forms import (
     FILLER_LABEL,
     PHONE_LABEL,
     FormFill,
+    asks,
     build_form,
     form_sheets,
     locked_columns,
@@ -55,6 +56,7 @@ from .rebuild import DUPLICATE_DIR, NOTE_SUFFIX
 from .schema import FORM, H_IND_VALUE, H_NOTE
 from .vocab import (
     AFTER_REPORT,
+    CLOSED,
     EMPTY,
     FILE_STAMP,
     FORM_SHEET,
@@ -296,7 +298,7 @@ def _validate(ex, form, expectations):
         problems.append(f"{where}：锁定内容与下发时不一致（行的顺序或内容被调整），已按任务编号对应处理，请核对。")
     ex.problems = problems
     ex.verdict = TO_FIX if problems else VALID
-    if not ex.answered and expected:
+    if not ex.answered and any(not row.closed for row in expected.values()):
         _unanswered(ex, where, indicator_problems)
 
 
@@ -409,6 +411,11 @@ def _check_rows(ex, form, expected, got, by_text, schema, problems) -> bool:
         shown = {c.key: v for c, v in zip(locked, want.values)}
         item = shown.get("item", task_id)
         row = got.get(task_id)
+        if want.closed:  # 已办结: nothing asked; what a unit wrote in it anyway is not counted, and said
+            if row is not None and _written_in_closed(row, schema):
+                ex.notes.append(f"{where}第{row.rownum}行（{item}）：该任务已于{Period.parse(want.closed).label}办结，"
+                                "本期不再填报，填写的内容未计入。")
+            continue
         if row is None:
             problems.append(f"{where}：缺少任务 {task_id}（{item}）的行，请不要删除填报表中的行，补上后重新发送。")
             fill.row_marks[(task_id, first_choice.key)] = "这一行在交回的表格中被删除了，请补填。"
@@ -432,6 +439,11 @@ def _check_rows(ex, form, expected, got, by_text, schema, problems) -> bool:
         ex.answered += any(row[c.header] for c in schema.answer_columns)
         fill.rows[task_id] = {c.key: row[c.header] for c in schema.answer_columns}
     return locked_changed
+
+
+def _written_in_closed(row, schema) -> bool:
+    """Whether a 已办结 row of a return says anything but the 已办结 its form showed."""
+    return any(row[c.header] not in ("", CLOSED) if c.choices else row[c.header] for c in schema.answer_columns)
 
 
 def _check_answer(column, text, role, present=True) -> tuple:
@@ -733,7 +745,8 @@ class Collector:
             taken = {e.original_name for e in result.processed + result.duplicates}
             result.changed = [n for n in dict.fromkeys(result.changed) if n not in taken]
             aliases = self.config.departments.aliases  # a return under a unit's former name is the unit's
-            reported, missing = split_reported(recipients, {aliases.get(n, n) for n in ledger.reporters(period)})
+            reported, missing = split_reported([r for r in recipients if asks(specs[r.name])],
+                                               {aliases.get(n, n) for n in ledger.reporters(period)})
         result.reported = [r.name for r in reported]
         result.missing = [r.name for r in missing]
         self._cleanup_unpack_dir()

@@ -114,7 +114,17 @@ CREATE TABLE IF NOT EXISTS first_seen (
 );
 """
 
-MIGRATIONS = (_V1, _V2, _V3, _V4, _V5)  # MIGRATIONS[n - 1] brings version n - 1 to version n
+# Version 6: 办结销号 (closing.py): each task the tool closed in the master table's 办结 column and the period whose
+# 已完成 closed it. A task the row names whose cell the clerk has cleared since was reopened: it is closed again only
+# from a later period's 已完成, never from the same answer.
+_V6 = """
+CREATE TABLE IF NOT EXISTS closings (
+    task_id TEXT PRIMARY KEY,
+    period TEXT NOT NULL
+);
+"""
+
+MIGRATIONS = (_V1, _V2, _V3, _V4, _V5, _V6)  # MIGRATIONS[n - 1] brings version n - 1 to version n
 VERSION = len(MIGRATIONS)
 # How long a write waits for another program holding the ledger before it gives up (BusyError).
 BUSY_SECONDS = 30
@@ -474,3 +484,12 @@ class Ledger:
     def task_ids(self) -> set[str]:
         """Every task ID any return has answers for: IDs a re-import must not give to a new task."""
         return {row[0] for row in self.db.execute("SELECT DISTINCT task_id FROM answers")}
+
+    def closings(self) -> dict:
+        """{task ID: the period whose 已完成 last closed it in the master}."""
+        return dict(self.db.execute("SELECT task_id, period FROM closings").fetchall())
+
+    def note_closings(self, closed: dict) -> None:
+        """Record the tasks just closed in the master: {task ID: period}."""
+        with self.transaction():
+            self.db.executemany("INSERT OR REPLACE INTO closings (task_id, period) VALUES (?, ?)", list(closed.items()))

@@ -34,6 +34,7 @@ from .schema import (
     REPORT,
 )
 from .vocab import (
+    CLOSED,
     COMPLETION,
     EMPTY,
     GREEN,
@@ -45,6 +46,7 @@ from .vocab import (
     ROLE_LEAD,
     TO_FIX,
     UNCLEAR,
+    Period,
     cn_date,
     month_header,
     needs_attention,
@@ -112,6 +114,8 @@ def overview(summary: Summary, day: dt.date) -> str:
     """
     counts = summary.status_counts
     parts = [f"{s}{counts[s]}项" for s in COMPLETION if counts[s]]
+    if closed := sum(bool(t.closed) for t in summary.tasks):  # 已办结 counts as 已完成
+        parts[0] += f"（含{CLOSED}{closed}项）"
     if counts.get(UNCLEAR):  # statuses written outside the list, kept as written with a mark
         parts.append(f"{H_STATUS}{UNCLEAR}{counts[UNCLEAR]}项")
     if counts[NOT_REPORTED]:
@@ -244,6 +248,8 @@ def progress_lines(t: TaskSummary, partner_text: str = PARTNER_COLLAPSE) -> list
     A lead that has not reported says so; leads that disagree on the status each say theirs;
     partners with the same text share one line naming them all.
     """
+    if t.closed:
+        return [f"已于{Period.parse(t.closed).label}办结。"]
     lines = []
     leads = [u for u in t.units if u.role == ROLE_LEAD]
     partners = [u for u in t.units if u.role != ROLE_LEAD]

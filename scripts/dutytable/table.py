@@ -88,7 +88,8 @@ def load_table(path, departments, with_indicators: bool = True):
     extra_columns = [(distinct_from_form(name), i) for i, name in enumerate(header)
                      if name and name not in TABLE_COLUMNS]
     key_column = next((i for name, i in extra_columns if name == KEY_COLUMN), None)
-    extra_columns = [(name, i) for name, i in extra_columns if i != key_column]
+    closed_column = next((i for name, i in extra_columns if name in CLOSED_HEADERS), None)
+    extra_columns = [(name, i) for name, i in extra_columns if i not in (key_column, closed_column)]
     tasks, problems = [], []
     seen_ids, seen_items = {}, {}
     records = []
@@ -98,6 +99,7 @@ def load_table(path, departments, with_indicators: bool = True):
             continue
         values["extras"] = tuple((name, text_of(sheet.cell(r, i))) for name, i in extra_columns)
         values["key"] = key_column is not None and bool(text_of(sheet.cell(r, key_column)))
+        values["closed"] = text_of(sheet.cell(r, closed_column)) if closed_column is not None else ""
         records.append((r + 1, values))
     if not records:
         raise TableError(f"{where} 中没有任何任务：请从第{header_index + 2}行起每行填写一项工作内容。")
@@ -139,13 +141,17 @@ def load_table(path, departments, with_indicators: bool = True):
                 f"{at}：与第{seen_items[key]}行重复（类别“{v[COL_CATEGORY]}”下已有“{item}”），请合并这两行或修改其中一项的名称。")
         elif item:
             seen_items[key] = rownum
+        closed = closed_period(v["closed"])
+        if closed is None:
+            row_problems.append(f"{at}：{CLOSED_COLUMN}“{v['closed']}”无效：请写成“年-月”，例如 2010-11（该项任务从"
+                                "下一期起办结），或清空这一格（照常填报）。")
         if row_problems:
             problems.extend(row_problems)
             continue
         tasks.append(Task(task_id=task_id, seq=seq, category=v[COL_CATEGORY], item=item, target=v[COL_TARGET],
                           leads=tuple(leads), partners=tuple(departments.split(v[COL_PARTNERS])),
                           leads_text=v[COL_LEADS], partners_text=v[COL_PARTNERS], row=rownum,
-                          extras=v["extras"], key=v["key"]))
+                          extras=v["extras"], key=v["key"], closed=closed))
     if problems:
         raise TableError(problems[0], problems[1:])
     table = Table(tasks=tasks, source=str(path), extra_columns=tuple(name for name, _ in extra_columns),
@@ -259,6 +265,21 @@ def _form_headers() -> frozenset:
     """The headers of the form's own columns and the words meaning them, normalised: worked out once."""
     return frozenset({normalise_header(c.header) for c in DEFAULT.columns} | set(ANSWER_WORDS))
 KEY_COLUMN = "重点"  # the master table's column for ★ key tasks, written only when there are any
+# The master table's column for 办结销号 (closing.py): the period whose 已完成 closed the task; written when any is.
+CLOSED_COLUMN = "办结（期次）"
+CLOSED_HEADERS = (CLOSED_COLUMN, "办结(期次)", "办结")
+_CLOSED_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-\d{1,2})?|年(\d{1,2})月)$")
+
+
+def closed_period(text: str) -> str | None:
+    """A 办结 cell as the period it names ("2010-11"; "" when blank): written 2010-11, 2010年11月, or the date
+    Excel makes of a typed 2010-11 (2010-11-01); None when it names none."""
+    if not text:
+        return ""
+    match = _CLOSED_RE.match(text.replace(" ", ""))
+    if not match or not 1 <= int(match.group(2) or match.group(3)) <= 12:
+        return None
+    return f"{match.group(1)}-{int(match.group(2) or match.group(3)):02d}"
 KEY_MARK = "★"
 SET_ASIDE_SHEET = "移出的指标"
 NO_CATEGORY = "全部任务"  # the category of a table that has none
@@ -1233,8 +1254,11 @@ def write_table(table, path, set_aside: tuple | list = ()) -> None:
         keys = any(t.key for t in table.tasks)
         if keys:
             headers.append(KEY_COLUMN)
+        closed = any(t.closed for t in table.tasks)
+        if closed:
+            headers.append(CLOSED_COLUMN)
         for c, name in enumerate(headers):
-            ws.set_column(c, c, widths.get(name, 6 if name == KEY_COLUMN else 14))
+            ws.set_column(c, c, widths.get(name, {KEY_COLUMN: 6, CLOSED_COLUMN: 12}.get(name, 14)))
             ws.write_string(0, c, name, head)
         for r, t in enumerate(table.tasks, start=1):
             ws.write_string(r, 0, t.task_id, center)
@@ -1245,7 +1269,9 @@ def write_table(table, path, set_aside: tuple | list = ()) -> None:
             for c, value in enumerate(values, start=2):
                 ws.write_string(r, c, value, body)
             if keys:
-                ws.write_string(r, len(headers) - 1, KEY_MARK if t.key else "", center)
+                ws.write_string(r, len(headers) - 1 - closed, KEY_MARK if t.key else "", center)
+            if closed:
+                ws.write_string(r, len(headers) - 1, t.closed, center)
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(len(table.tasks), 1), len(headers) - 1)
         print_a4(ws, repeat_row=0, footer=None)
@@ -1343,5 +1369,7 @@ _TABLE_HELP = (
     "5. “指标”工作表列出从工作目标中自动提取的量化指标，可以修改、增加或删除；改过的内容以您的为准。"
     "自己增加的行，“来源”请填“人工”。只有新增的任务或工作目标改动过的任务才会重新自动提取。"
     "“来源”为“待确认”的行，工具没有把握读对目标（比较、目标值、单位），请核对改正后把“来源”改为“人工”。",
-    "6. 改完保存后，运行 python scripts/generate.py 重新生成填报表。",
+    f"6. “{CLOSED_COLUMN}”列（办结销号启用时由工具填写）：写有期次（如 2010-11）的任务从下一期起已办结，填报表中锁定、"
+    "不再填写；要重新督办，清空这一格即可。",
+    "7. 改完保存后，运行 python scripts/generate.py 重新生成填报表。",
 )
