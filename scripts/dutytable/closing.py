@@ -22,7 +22,7 @@ from .ledger import Ledger
 from .model import COL_ID
 from .table import CLOSED_COLUMN, CLOSED_HEADERS, _find_header
 from .vocab import CLOSED, DONE, ROLE_LEAD, TABLE_SHEET, Period
-from .workbooks import text_of
+from .workbooks import sniff, text_of
 
 
 def closed_since(task, period, config) -> str:
@@ -40,6 +40,19 @@ def closes(summary) -> list:
     and so is the task's (by [report] status_rule)."""
     return [t for t in summary.tasks if t.status == DONE and t.units and t.units[0].role == ROLE_LEAD
             and t.units[0].status == DONE]
+
+
+LOCKED = ("正在 Excel 或 WPS 中打开", "请关闭主表后重新运行汇总。")
+
+
+def _unwritable(path: Path, period: str) -> tuple | None:
+    """Why the master cannot be written now (what is wrong, what to do), or None."""
+    if lock_files(path):
+        return LOCKED
+    if sniff(path) != "xlsx":  # .xls, .ods, or .xlsm whose macros a rewrite would drop
+        return ("不是 .xlsx 格式", f"请把主表另存为 .xlsx 后重新运行汇总，或自己在它的“{CLOSED_COLUMN}”列中"
+                                 f"填写 {period}。")
+    return None
 
 
 def lock_files(path: Path) -> list:
@@ -65,13 +78,16 @@ def record(config, summary, say) -> None:
             return
         listed = "、".join(f"{task_id}（{task.item}）" for task_id, task in new.items())
         path = Path(config.table)
+        backup, problem = None, _unwritable(path, period)
         try:
-            if lock_files(path):
-                raise OutputError("locked")
-            backup = _write_master(path, dict.fromkeys(new, period))
-        except OutputError:
-            say(f"主表 {path.name} 正在 Excel 或 WPS 中打开，本次没有写入办结：{listed}；"
-                "请关闭主表后重新运行汇总。")
+            if not problem:
+                backup = _write_master(path, dict.fromkeys(new, period))
+        except OutputError:  # Windows refuses to replace a workbook Excel holds open
+            problem = LOCKED
+        except OSError:
+            problem = ("无法写入", "请检查主表所在的文件夹是否允许写入后重新运行汇总。")
+        if problem:
+            say(f"主表 {path.name} {problem[0]}，本次没有写入办结：{listed}；{problem[1]}")
             return
         ledger.note_closings(dict.fromkeys(new, period))
     after = Period.parse(period).next().label
