@@ -275,6 +275,8 @@ def test_the_year_counts_a_closed_task_and_does_not_score_a_unit_with_nothing_as
     unit = next(u for u in annual.units if u.name == "交通分局")
     assert (unit.months["2010-11"].text, unit.months["2010-12"].text) == ("未报送", "当期未列入")
     assert unit.months["2010-12"].points(config.assessment) == 0
+    own = next(u for u in annual.units if u.name == "城建局")  # its tasks all 已办结, its 指标 still asked
+    assert own.months["2010-12"].text == "未报送"
 
 
 def test_the_clerk_reopens_a_task_by_clearing_its_cell(december):

@@ -228,14 +228,13 @@ def summarize_year(table, config, year: int, today: dt.date | None = None) -> An
     history = {}  # each month's returns read once, for its own summary and the later months' series
     summaries = {p: summarize(table, config, Period.parse(p), history=history) for p in data_periods}
     tasks = _tasks(table, config, summaries, answered)
-    # A unit all of whose tasks a month's forms did not list, or had 已办结, was not asked that month.
-    unlisted = {p: {t.task_id for t in tasks if t.cells.get(p) == NOT_LISTED}
-                | {ts.task.task_id for ts in summaries[p].tasks if ts.closed} for p in data_periods}
+    unlisted = {p: {t.task_id for t in tasks if t.cells.get(p) == NOT_LISTED} for p in data_periods}
+    asked = {p: {r.name for r in s.recipients} for p, s in summaries.items()}  # not those with all tasks 已办结
     deadlines = {p: config.deadline(Period.parse(p)) for p in data_periods}
     not_due = {p: d for p, d in deadlines.items() if today <= d}
     return AnnualSummary(
         year=year, title=f"{year}年{config.subject}", periods=periods, data_periods=data_periods,
-        tasks=tasks, units=_units(table, config, returns, deadlines, unlisted, not_due),
+        tasks=tasks, units=_units(table, config, returns, deadlines, unlisted, not_due, asked),
         indicators=_indicators(summaries, data_periods),
         rule=config.assessment,
         has_deadline=any(t.deadline for s in summaries.values() for t in s.tasks), not_due=not_due,
@@ -280,12 +279,13 @@ def _tasks(table, config, summaries: dict, answered: dict) -> list:
     return rows
 
 
-def _units(table, config, returns: list, deadlines: dict, unlisted: dict, not_due: dict) -> list:
+def _units(table, config, returns: list, deadlines: dict, unlisted: dict, not_due: dict, asked: dict) -> list:
     """Each unit's months from its accepted returns; scores and ranks for the units of the present table.
 
     ``deadlines``: {period with data: its deadline}. ``unlisted``: {period: the tasks that month's forms did
     not list}; a unit all of whose tasks are among them was not asked that month (当期未列入), rather than
-    未报送. ``not_due``: the periods whose deadline has not come (not scored).
+    未报送; so is a unit a month's summary did not ask (``asked``: {period: the units it lists}), its tasks all
+    已办结. ``not_due``: the periods whose deadline has not come (not scored).
     """
     by_unit = returns_by_unit(returns, config.departments.aliases)  # a unit renamed through [aliases] is one unit
     tasks_of = {r.name: set(r.task_ids) for r in table.recipients(config.departments)}
@@ -297,7 +297,8 @@ def _units(table, config, returns: list, deadlines: dict, unlisted: dict, not_du
         for p, deadline in deadlines.items():
             got = by_unit.get(name, {}).get(p, [])
             if not got:
-                months[p] = UnitMonth(None, on_forms=not (name in listed and tasks_of[name] <= unlisted[p]),
+                months[p] = UnitMonth(None, on_forms=not (name in listed and (tasks_of[name] <= unlisted[p]
+                                                                             or name not in asked[p])),
                                       due=p not in not_due)
                 continue
             when = timing(got, deadline)
