@@ -214,9 +214,11 @@ def test_the_next_periods_forms_show_a_closed_task_locked_and_ask_nothing_of_it(
     assert rows["T0103"] == ("已办结", True) and rows["T0203"] == (None, False)
     help_lines = [c.value for c in openpyxl.load_workbook(forms["经发局"])["填表说明"]["A"] if c.value]
     assert help_lines[-2] == "8. 完成状态为“已办结”的任务已经办结，不用再填写。"
-    listed = [r[1] for r in openpyxl.load_workbook(config.outbox / "2010-12" / "分发清单.xlsx").active.iter_rows(
-        min_row=2, values_only=True)]
-    assert "交通分局" not in listed and "城建局" in listed
+    listed = {r[1]: r[8] for r in openpyxl.load_workbook(config.outbox / "2010-12" / "分发清单.xlsx").active.iter_rows(
+        min_row=2, values_only=True)}
+    assert "交通分局" not in listed
+    assert (listed["城建局"], listed["经发局"], listed["环保局"]) == (
+        "其中已办结（不用填写）：T0102、T0103", "其中已办结（不用填写）：T0103", None)
 
 
 def test_a_return_that_writes_in_a_closed_row_is_accepted_and_the_text_not_counted(december):

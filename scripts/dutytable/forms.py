@@ -525,7 +525,11 @@ def _write_list(path, specs, names, config, period):
             ws.write_string(r, 5, "、".join(row.task_id for row in spec.rows), cell)
             ws.write_string(r, 6, spec.deadline, cell)
             ws.write_blank(r, 7, None, cell)
-            ws.write_blank(r, 8, None, cell)
+            closed = [row.task_id for row in spec.rows if row.closed]  # shown, nothing asked
+            if closed:
+                ws.write_string(r, 8, f"其中{CLOSED}（不用填写）：{'、'.join(closed)}", cell)
+            else:
+                ws.write_blank(r, 8, None, cell)
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, len(specs), len(headers) - 1)
         print_a4(ws, repeat_row=0, footer=None)
