@@ -835,8 +835,8 @@ def test_a_form_under_a_units_former_name_is_collected_as_the_unit_through_alias
 
 
 def test_returns_under_former_names_count_for_the_unit_by_its_present_name():
-    from dutytable.consolidate import present_names
     from dutytable.ledger import LatestReturn
+    from dutytable.summary import present_names
 
     def sent(name, at):
         return LatestReturn(1, name, "2010-11", "有效", [], f"{name}.xlsx", at, "", "", "", "", {})

@@ -76,7 +76,7 @@ def test_report_columns_in_config_add_extra_columns_to_the_report(workdir):
 
 
 def test_overdue_is_judged_as_of_the_day_the_summary_speaks_of(workdir):
-    from dutytable.consolidate import summarize
+    from dutytable.summary import summarize
 
     config, table = _imported(workdir)
     june = Period(2021, 6)

@@ -10,10 +10,10 @@ import pytest
 from conftest import SEED, run_script
 from dutytable import pipeline
 from dutytable.config import load_config
-from dutytable.consolidate import summarize
 from dutytable.departments import Departments
 from dutytable.errors import TableError
 from dutytable.model import Period
+from dutytable.summary import summarize
 from dutytable.table import deadline_column, import_source, parse_deadline, read_source
 from expected_table import EXPECTED
 from expected_table import summary as seed_summary

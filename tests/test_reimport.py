@@ -14,12 +14,13 @@ import pytest
 from builders import build_docx, seed_rows
 from conftest import SEED, SEED_TABLE
 from dutytable.cli import ImportTable, main
-from dutytable.consolidate import consolidate, summarize
+from dutytable.consolidate import consolidate
 from dutytable.forms import generate
 from dutytable.inbox import Collector
 from dutytable.matching import match_tasks
 from dutytable.model import Period, Task
 from dutytable.report import make_report
+from dutytable.summary import summarize
 from dutytable.table import load_table
 from returns import LETTERS, fill, prepare
 

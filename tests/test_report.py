@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from dataclasses import replace
 
 import docx
 import pytest
@@ -87,13 +88,11 @@ def test_outputs_and_overview(reported):
 
 def test_the_overview_reads_as_a_secretary_writes_it(reported):
     config, table, summary, written = reported
-    for r in summary.recipients:
-        r.state, r.late = "已报送", r.name in ("园区办", "春江镇")
-    summary.recipients[5].state = "待补正"
-    for i in summary.indicators:
-        i.status = "达标"
-    for t in summary.tasks:
-        t.status, t.light = "正常推进", LIGHT_GREEN
+    recipients = [replace(r, state="待补正" if n == 5 else "已报送", late=r.name in ("园区办", "春江镇"))
+                  for n, r in enumerate(summary.recipients)]
+    summary = replace(summary, recipients=recipients,
+                      indicators=[replace(i, status="达标") for i in summary.indicators],
+                      tasks=[replace(t, status="正常推进", light=LIGHT_GREEN) for t in summary.tasks])
     assert overview(summary, dt.date(2010, 11, 30)) == (
         "截至2010年11月30日，共18项目标任务，其中正常推进18项；预警均为绿灯；41项量化指标均已填报，已达标41项；"
         "24个单位均已报送（其中逾期2个：园区办、春江镇；待补正1个：新桥镇）。")
@@ -128,10 +127,12 @@ def test_each_among_stands_beside_its_own_count(reported, reported_units, late, 
     config, table, summary, written = reported
     from dutytable.report import submission_clause
     four = ("质监分局", "药监分局", "环保局", "安监局")
+    recipients = []
     for r in summary.recipients:
         said = reported_units == "all" or (reported_units == "four" and r.name in four)
-        r.state = ("待补正" if r.name in to_fix else "已报送") if said else "未报送"
-        r.late, r.empty = r.name in late, ("空表.xlsx" if r.name in empty else "")
+        recipients.append(replace(r, state=("待补正" if r.name in to_fix else "已报送") if said else "未报送",
+                                  late=r.name in late, empty="空表.xlsx" if r.name in empty else ""))
+    summary = replace(summary, recipients=recipients)
     assert submission_clause(summary) == words
     assert overview(summary, dt.date(2010, 11, 30)).endswith(f"；{words}。")
 
@@ -150,8 +151,8 @@ def test_overview_after_the_month_and_with_unreported_tasks(reported):
     config, table, summary, written = reported
     from dutytable.report import as_of
     assert as_of(P, dt.date(2026, 11, 25)) == dt.date(2010, 11, 30)
-    summary.tasks[0].status = "未报送"
-    summary.tasks[0].light = Light(RED, ("逾期未完成，完成时限2010年10月31日",))
+    first = replace(summary.tasks[0], status="未报送", light=Light(RED, ("逾期未完成，完成时限2010年10月31日",)))
+    summary = replace(summary, tasks=[first, *summary.tasks[1:]])
     assert overview(summary, dt.date(2010, 11, 30)).startswith(
         "截至2010年11月30日，共18项目标任务，其中正常推进7项、未启动1项、牵头单位尚未报送10项；"
         "预警红灯1项（产品质量）、黄灯10项（工程质量、服务质量、环境质量、农业标准化、商标创建、打假治劣、确保安全生产、长效管理、宣传、"
@@ -262,9 +263,10 @@ def test_partner_text_include_collapse_or_omit(reported):
     from dutytable.report import progress_lines
     config, table, summary, written = reported
     t = summary.tasks[0]
-    for u in t.units[2:5]:
-        u.reported, u.status, u.texts = True, "正常推进", {"progress": "积极配合。"}
-    t.units[3].texts = {"progress": "已开展抽检"}
+    units = [replace(u, reported=True, status="正常推进", texts={"progress": "积极配合。"}) if 2 <= n < 5 else u
+             for n, u in enumerate(t.units)]
+    units[3] = replace(units[3], texts={"progress": "已开展抽检"})
+    t = replace(t, units=units)
     lead_lines = ["质监分局（牵头，已完成）：合格率93%。", "药监分局（牵头，进度滞后）：合格率88%。"]
     silent = "新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道（配合）：未报送。"
     assert progress_lines(t, "collapse") == lead_lines + ["园区办、孟河镇（配合）：积极配合。", "春江镇（配合）：已开展抽检。", silent]
@@ -327,7 +329,7 @@ def test_reminder_before_the_deadline_keeps_it_names_few_units_and_gives_the_con
     config, table, summary, written = reported
     from dutytable.report import write_reminder
     config.contact, config.phone = "张三", "0519-85123456"
-    summary.recipients = summary.not_reported[:2]
+    summary = replace(summary, recipients=summary.not_reported[:2])
     path = write_reminder(summary, config, dt.date(2010, 11, 20))
     texts = [p.text for p in docx.Document(str(path)).paragraphs]
     assert texts[1] == "园区办、春江镇："
@@ -339,8 +341,7 @@ def test_reminder_before_the_deadline_keeps_it_names_few_units_and_gives_the_con
 
 def test_no_reminder_when_every_unit_has_reported(reported):
     config, table, summary, written = reported
-    for r in summary.recipients:
-        r.state = "已报送"
+    summary = replace(summary, recipients=[replace(r, state="已报送") for r in summary.recipients])
     _, written, notes = make_report(config, table, P, today=TODAY, pdf=False, summary=summary)
     assert [p.name for p in written] == [A1, A2, "预警通报_2010-11.docx"]  # the tasks' lights are another matter
     # The notice an earlier run wrote is no longer true: kept under a name that says it was replaced.

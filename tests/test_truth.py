@@ -13,11 +13,12 @@ import openpyxl
 import pytest
 from conftest import ROOT, run_script
 from dutytable.config import load_config
-from dutytable.consolidate import consolidate, summarize, task_status
+from dutytable.consolidate import consolidate
 from dutytable.errors import ConfigError
 from dutytable.inbox import Collector, summary_lines
 from dutytable.model import Period
 from dutytable.report import overview
+from dutytable.summary import summarize, task_status
 from returns import COLUMNS, FIRST_ROW, OLD, age, fill, prepare
 
 P = Period(2010, 11)
@@ -557,3 +558,28 @@ def test_accept_refuses_a_name_two_held_versions_of_one_unit_share(env):
     one = run_script("collect.py", "--config", config.path, "--period", "2010-11", "--accept", stored[0])
     assert one.returncode == 0, one.stderr
     assert [r[6] for r in ledger_rows(config)] == ["", "已确认", "待确认"]
+
+
+def test_a_lead_whose_return_lacked_the_tasks_row_is_not_twice_unreported(tmp_path):
+    """Issue 24: the month before is read as that month's own summary shows it. 质监分局, first lead of T0101
+    (产品质量), sent October's form without T0101's row and nothing in November: October's summary says
+    未填写（待核实） for it, November looks back at the same words, and the light is 黄灯 for this month's silence
+    alone, not 红灯（牵头单位连续两期未报送）."""
+    from conftest import seed_tool
+    from returns import LETTERS
+    from test_annual import run_year
+
+    def without_t0101(ws):
+        ws.delete_rows(next(c.row for c in ws[LETTERS["task_id"]] if c.value == "T0101"))
+
+    october, november = Period(2010, 10), Period(2010, 11)
+    config, table = run_year(seed_tool(tmp_path), [(dt.datetime(2010, 10, 20, 9), october, "质监分局",
+                                                    {"edit": without_t0101})])
+    before = next(t for t in summarize(table, config, october).tasks if t.task.task_id == "T0101")
+    assert [(u.recipient, u.reported, u.status) for u in before.units[:2]] == [
+        ("质监分局", True, "未填写（待核实）"), ("药监分局", False, "未报送")]
+    assert before.status == "未填写（待核实）"
+    now = next(t for t in summarize(table, config, november, today=dt.date(2010, 11, 28)).tasks
+               if t.task.task_id == "T0101")
+    assert (now.previous, now.status) == ("未填写（待核实）", "未报送")
+    assert now.light.text == "黄灯（牵头单位本期未报送）"

@@ -159,7 +159,7 @@ def test_the_summary_and_stats_sheets_show_the_lights(two_months):
 def test_the_lights_follow_config(two_months, tmp_path):
     config, table, path, summary = two_months
     milder = dataclasses.replace(config, warning=WarningRule(warn_days=10, lagging_twice_red=False))
-    from dutytable.consolidate import summarize
+    from dutytable.summary import summarize
     lights = {t.task.item: t.light.text for t in summarize(table, milder, NOV, DAY).tasks}
     assert lights["环境质量"] == "黄灯（连续两期进度滞后）"
     assert lights["工程质量"] == "绿灯"  # 12 days left, more than 10
@@ -167,7 +167,7 @@ def test_the_lights_follow_config(two_months, tmp_path):
 
 def test_the_first_month_has_no_month_before(two_months):
     config, table, path, summary = two_months
-    from dutytable.consolidate import summarize
+    from dutytable.summary import summarize
     lights = {t.task.item: t.light.text for t in summarize(table, config, OCT, D(2010, 10, 31)).tasks}
     assert lights["环境质量"] == "黄灯（本期进度滞后）"
     assert lights["确保安全生产"] == "黄灯（牵头单位本期未报送）"
@@ -220,8 +220,8 @@ def test_no_bulletin_when_every_task_is_green_and_an_old_one_is_set_aside(two_mo
 
 def test_a_task_added_this_month_has_no_month_before(two_months):
     config, table, path, summary = two_months
-    from dutytable.consolidate import summarize
     from dutytable.model import TaskChange
+    from dutytable.summary import summarize
     added = next(t for t in table.tasks if t.item == "服务质量")
     reimported = dataclasses.replace(table, history=[*table.history, TaskChange(TaskChange.ADDED, "2010-11", added)])
     reimported.schema = table.schema

@@ -1,8 +1,8 @@
 """Stage 7, the year at a glance: the 年度汇总 workbook and the Word 附件 of the 单位报送 table.
 
-Everything comes from the ledger: the tasks' statuses through :func:`consolidate.summarize`,
-called once per period that has data, and each unit's returns of the year through
-:meth:`Ledger.accepted_in_year`. Nothing is re-read from archived files.
+Everything comes from the ledger: each unit's returns of the year through :meth:`Ledger.accepted_in_year`,
+read once and given to :func:`summary.summarize`, called once per period that has data; the tasks'
+statuses and each unit's lateness are those of the month's summary. Nothing is re-read from archived files.
 
 Every cell says what is known: a month of the year with no accepted return at all is
 无数据, a task the forms did not list that month (added later) is 当期未列入, a unit the
@@ -18,7 +18,6 @@ from pathlib import Path
 
 from . import files
 from .config import STATUS_MAIN_LEAD, STATUS_RULE_WORDS, Assessment
-from .consolidate import as_of, returns_by_unit, summarize, timing
 from .ledger import Ledger
 from .schema import (
     H_ATTAINMENT,
@@ -40,6 +39,7 @@ from .schema import (
     H_SEQ,
     H_UNIT,
 )
+from .summary import ReturnsByUnit, as_of, returns_by_unit, summarize
 from .vocab import (
     ATTAINMENT_COLORS,
     BEHIND,
@@ -78,16 +78,26 @@ from .wordml import (
     style_ids,
     table_xml,
 )
-from .xlsx import BODY, HEAD, new_workbook, print_a4, row_height
+from .xlsx import (
+    body,
+    colour_formats,
+    freeze_and_filter,
+    new_workbook,
+    print_a4,
+    row_height,
+    table_formats,
+    table_head,
+)
 
 NOT_DUE = "未到截止日"  # a unit that has not reported yet in a month whose deadline has not come
 NOT_IN_TABLE = "不在当前主表中（可能已改名或撤销），不参与排名"
 GREY = ("#D9D9D9", "#595959")
+UNCLEAR_COLORS = ("#E4DFEC", "#7030A0")  # 待核实 in the year's sheets
 
 
 @dataclass
 class UnitMonth:
-    """How one unit reported in one period: its first accepted return decides lateness (:func:`consolidate.timing`)."""
+    """How one unit reported in one period: its first accepted return decides lateness (:func:`summary.timing`)."""
 
     received: dt.date | None  # the day its first accepted return arrived; None: nothing received
     days_late: int = 0
@@ -216,8 +226,8 @@ def summarize_year(table, config, year: int, today: dt.date | None = None) -> An
     whose deadline is still to come is not scored."""
     today = today or dt.date.today()
     with Ledger(config.ledger, config.path.parent) as ledger:
-        returns = ledger.accepted_in_year(year)
-        data_periods = sorted({p for _, p, _, _ in returns})
+        rows = ledger.accepted_in_year(year)
+        data_periods = sorted({p for _, p, _, _ in rows})
         answered = {p: ledger.answered_tasks(p) for p in data_periods}
     periods = []
     if data_periods:
@@ -225,8 +235,10 @@ def summarize_year(table, config, year: int, today: dt.date | None = None) -> An
         while str(p) <= data_periods[-1]:
             periods.append(str(p))
             p = p.next()
+    returns = returns_by_unit(rows, config.departments.aliases)  # a unit renamed through [aliases] is one unit
     history = {}  # each month's returns read once, for its own summary and the later months' series
-    summaries = {p: summarize(table, config, Period.parse(p), history=history) for p in data_periods}
+    summaries = {p: summarize(table, config, Period.parse(p), history=history, returns=returns)
+                 for p in data_periods}
     tasks = _tasks(table, config, summaries, answered)
     unlisted = {p: {t.task_id for t in tasks if t.cells.get(p) == NOT_LISTED} for p in data_periods}
     asked = {p: {r.name for r in s.recipients} for p, s in summaries.items()}  # not those with all tasks 已办结
@@ -234,7 +246,7 @@ def summarize_year(table, config, year: int, today: dt.date | None = None) -> An
     not_due = {p: d for p, d in deadlines.items() if today <= d}
     return AnnualSummary(
         year=year, title=f"{year}年{config.subject}", periods=periods, data_periods=data_periods,
-        tasks=tasks, units=_units(table, config, returns, deadlines, unlisted, not_due, asked),
+        tasks=tasks, units=_units(table, config, returns, summaries, unlisted, not_due, asked),
         indicators=_indicators(summaries, data_periods),
         rule=config.assessment,
         has_deadline=any(t.deadline for s in summaries.values() for t in s.tasks), not_due=not_due,
@@ -279,29 +291,30 @@ def _tasks(table, config, summaries: dict, answered: dict) -> list:
     return rows
 
 
-def _units(table, config, returns: list, deadlines: dict, unlisted: dict, not_due: dict, asked: dict) -> list:
-    """Each unit's months from its accepted returns; scores and ranks for the units of the present table.
+def _units(table, config, returns: ReturnsByUnit, summaries: dict, unlisted: dict, not_due: dict,
+           asked: dict) -> list:
+    """Each unit's months from its accepted returns, late as the month's summary judged it (its ``timings``);
+    scores and ranks for the units of the present table.
 
-    ``deadlines``: {period with data: its deadline}. ``unlisted``: {period: the tasks that month's forms did
+    ``summaries``: {period with data: its summary}. ``unlisted``: {period: the tasks that month's forms did
     not list}; a unit all of whose tasks are among them was not asked that month (当期未列入), rather than
     未报送; so is a unit a month's summary did not ask (``asked``: {period: the units it lists}), its tasks all
     已办结. ``not_due``: the periods whose deadline has not come (not scored).
     """
-    by_unit = returns_by_unit(returns, config.departments.aliases)  # a unit renamed through [aliases] is one unit
     tasks_of = {r.name: set(r.task_ids) for r in table.recipients(config.departments)}
     names = list(tasks_of)
     listed = set(names)
     units = []
-    for name in names + [n for n in by_unit if n not in listed]:
+    for name in names + [n for n in returns if n not in listed]:
         months = {}
-        for p, deadline in deadlines.items():
-            got = by_unit.get(name, {}).get(p, [])
+        for p, month in summaries.items():
+            got = returns.get(name, {}).get(p, [])
             if not got:
                 months[p] = UnitMonth(None, on_forms=not (name in listed and (tasks_of[name] <= unlisted[p]
                                                                              or name not in asked[p])),
                                       due=p not in not_due)
                 continue
-            when = timing(got, deadline)
+            when = month.timings[name]
             months[p] = UnitMonth(when.first, when.days_late, when.fixes, got[-1][0] == TO_FIX, due=p not in not_due)
         unit = UnitYear(name, months, listed=name in listed)
         if unit.listed:
@@ -351,20 +364,13 @@ def write_workbook(s: AnnualSummary, path) -> None:
 
 
 def _formats(wb) -> dict:
-    base = {**BODY, "font_name": "宋体", "font_size": 10}
-    f = {"title": wb.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter",
-                                 "font_name": "黑体"}),
-         "head": wb.add_format({**base, **HEAD}),
-         "cell": wb.add_format(base),
-         "center": wb.add_format({**base, "align": "center"}),
-         "pct": wb.add_format({**base, "num_format": "0.0%", "align": "center"}),
+    base = body()
+    f = {**table_formats(wb, base),
          "note": wb.add_format({"font_name": "宋体", "font_size": 10, "text_wrap": True, "valign": "top"}),
          None: wb.add_format({**base, "align": "center", "bg_color": GREY[0], "font_color": GREY[1]})}
-    for status, (bg, fg) in list(COMPLETION_COLORS.items()) + list(ATTAINMENT_COLORS.items()):
-        f[status] = wb.add_format({**base, "align": "center", "bg_color": bg, "font_color": fg,
-                                   "bold": needs_attention(status)})
+    colours = {**COMPLETION_COLORS, **ATTAINMENT_COLORS, UNCLEAR: UNCLEAR_COLORS}
+    f.update(colour_formats(wb, colours, needs_attention, {**base, "align": "center"}))
     f[TO_FIX] = wb.add_format({**base, "align": "center", "bg_color": "#FFEB9C"})
-    f[UNCLEAR] = wb.add_format({**base, "align": "center", "bg_color": "#E4DFEC", "font_color": "#7030A0"})
     return f
 
 
@@ -373,14 +379,8 @@ def _sheet(wb, f, name: str, title: str, headers: list, rows: list) -> object:
 
     Each row is as tall as its longest wrapped text needs, so that no cell is cut off in print.
     """
-    ws = wb.add_worksheet(name)
-    ws.set_row(0, 26)
-    ws.merge_range(0, 0, 0, len(headers) - 1, title, f["title"])
-    for c, (header, width) in enumerate(headers):
-        ws.set_column(c, c, width)
-        ws.write_string(1, c, header, f["head"])
+    ws = table_head(wb, f, name, title, headers, least_lines=2)
     widths = [width for _, width in headers]
-    ws.set_row(1, row_height([header for header, _ in headers], widths, least_lines=2))
     for r, cells in enumerate(rows, start=2):
         ws.set_row(r, row_height([v if isinstance(v, str) else "" for v, _ in cells], widths))
         for c, (value, fmt) in enumerate(cells):
@@ -390,8 +390,7 @@ def _sheet(wb, f, name: str, title: str, headers: list, rows: list) -> object:
                 ws.write_number(r, c, value, fmt)
             else:
                 ws.write_string(r, c, str(value), fmt)
-    ws.freeze_panes(2, 0)
-    ws.autofilter(1, 0, max(len(rows) + 1, 2), len(headers) - 1)
+    freeze_and_filter(ws, len(rows), len(headers))
     print_a4(ws, repeat_row=1)
     return ws
 

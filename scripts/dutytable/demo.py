@@ -103,38 +103,14 @@ def fill_demo(config, table, period, now=None):
     if not forms:
         forms = [p for _, p in generate(table, config, period).files]
     deadline = config.deadline(period)
-    col, inputs, first = form_cells(table.schema)
+    cells = form_cells(table.schema)
     config.inbox.mkdir(parents=True, exist_ok=True)
     written, zipped = [], []
     for form in forms:
         wb = openpyxl.load_workbook(form)
         ws = wb[FORM_SHEET]
         recipient = ws["A2"].value.split("：", 1)[1]
-        person = PEOPLE[_number(recipient, 0, len(PEOPLE) - 1)]
-        ws[inputs[FILLER_LABEL]] = person
-        ws[inputs[PHONE_LABEL]] = f"0519-8{_number(recipient + 'tel', 5000000, 5999999)}"
-        day = deadline - dt.timedelta(days=_number(recipient + "day", 1, 8))
-        if recipient == LATE:
-            day = deadline + dt.timedelta(days=2)
-        ws[inputs[DATE_LABEL]] = dt.datetime(day.year, day.month, day.day)
-        for r in range(first, ws.max_row + 1):
-            task_id, item = ws[f"{col['task_id']}{r}"].value, ws[f"{col['item']}{r}"].value
-            role = ws[f"{col['role']}{r}"].value
-            if not task_id:
-                continue
-            key = f"{period}{recipient}{task_id}"
-            status = _pick(key, STATUS_WEIGHTS)
-            ws[f"{col['status']}{r}"] = status
-            if role == ROLE_LEAD or _number(key + "p", 0, 2) == 0:
-                text = PROGRESS[status].format(item=item, pct=_number(key + "pct", 55, 95))
-                if role != ROLE_LEAD:
-                    text = f"【示例】积极配合牵头部门开展{item}相关工作。"
-                ws[f"{col['progress']}{r}"] = text
-            if role == ROLE_LEAD:
-                ws[f"{col['problems']}{r}"] = PROBLEMS.get(status)
-                ws[f"{col['plans']}{r}"] = PLANS.get(status)
-            if recipient == FAULTY and role == ROLE_LEAD:
-                ws[f"{col['progress']}{r}"] = None  # the problem to be corrected: a lead task without 推进情况
+        day = _fill_form(ws, cells, recipient, period, deadline)
         if INDICATOR_FORM_SHEET in wb.sheetnames:
             _fill_indicators(wb[INDICATOR_FORM_SHEET], f"{period}{recipient}")
         name = f"{recipient}_{period}填报表（已填）.xlsx"
@@ -149,18 +125,53 @@ def fill_demo(config, table, period, now=None):
         os.utime(target, (when.timestamp(), when.timestamp()))
         (zipped if recipient in ZIPPED else written).append(target)
     if zipped:
-        archive = config.inbox / f"各镇报送_{period}.zip"
-        with files.atomic_path(archive) as tmp:
-            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
-                for path in zipped:
-                    z.write(path, path.name)
-        for path in zipped:
-            path.unlink()
-        Path(zipped[0]).parent.rmdir()
-        stamp = (now - dt.timedelta(minutes=5)).timestamp()
-        os.utime(archive, (stamp, stamp))
-        written.append(archive)
+        written.append(_zip_returns(config, period, zipped, now))
     return written
+
+
+def _fill_form(ws, cells: tuple, recipient: str, period, deadline: dt.date) -> dt.date:
+    """Fill ``recipient``'s 填报表 ``ws`` (``cells``: :func:`form_cells`); returns the day it says it was filled."""
+    col, inputs, first = cells
+    ws[inputs[FILLER_LABEL]] = PEOPLE[_number(recipient, 0, len(PEOPLE) - 1)]
+    ws[inputs[PHONE_LABEL]] = f"0519-8{_number(recipient + 'tel', 5000000, 5999999)}"
+    day = deadline - dt.timedelta(days=_number(recipient + "day", 1, 8))
+    if recipient == LATE:
+        day = deadline + dt.timedelta(days=2)
+    ws[inputs[DATE_LABEL]] = dt.datetime(day.year, day.month, day.day)
+    for r in range(first, ws.max_row + 1):
+        task_id, item = ws[f"{col['task_id']}{r}"].value, ws[f"{col['item']}{r}"].value
+        role = ws[f"{col['role']}{r}"].value
+        if not task_id:
+            continue
+        key = f"{period}{recipient}{task_id}"
+        status = _pick(key, STATUS_WEIGHTS)
+        ws[f"{col['status']}{r}"] = status
+        if role == ROLE_LEAD or _number(key + "p", 0, 2) == 0:
+            text = PROGRESS[status].format(item=item, pct=_number(key + "pct", 55, 95))
+            if role != ROLE_LEAD:
+                text = f"【示例】积极配合牵头部门开展{item}相关工作。"
+            ws[f"{col['progress']}{r}"] = text
+        if role == ROLE_LEAD:
+            ws[f"{col['problems']}{r}"] = PROBLEMS.get(status)
+            ws[f"{col['plans']}{r}"] = PLANS.get(status)
+        if recipient == FAULTY and role == ROLE_LEAD:
+            ws[f"{col['progress']}{r}"] = None  # the problem to be corrected: a lead task without 推进情况
+    return day
+
+
+def _zip_returns(config, period, zipped: list, now: dt.datetime) -> Path:
+    """The towns' returns ``zipped`` into one archive in inbox/, as one office sends them; returns its path."""
+    archive = config.inbox / f"各镇报送_{period}.zip"
+    with files.atomic_path(archive) as tmp:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+            for path in zipped:
+                z.write(path, path.name)
+    for path in zipped:
+        path.unlink()
+    Path(zipped[0]).parent.rmdir()
+    stamp = (now - dt.timedelta(minutes=5)).timestamp()
+    os.utime(archive, (stamp, stamp))
+    return archive
 
 
 def kit_config(tool: Path) -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from functools import partial
 from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -18,7 +19,6 @@ from docx.shared import Length, Pt
 
 from . import files
 from .config import PARTNER_COLLAPSE, PARTNER_OMIT
-from .consolidate import Summary, TaskSummary, as_of, summarize
 from .indicators import written_target
 from .schema import (
     H_ATTAINMENT,
@@ -33,6 +33,7 @@ from .schema import (
     H_WARNING,
     REPORT,
 )
+from .summary import Summary, TaskSummary, as_of, summarize
 from .vocab import (
     CLOSED,
     COMPLETION,
@@ -135,8 +136,9 @@ def overview(summary: Summary, day: dt.date) -> str:
 
 def warning_clause(summary: Summary) -> str:
     """"预警红灯1项（质量提升行动）、黄灯2项（标准化建设、品牌培育）" naming the tasks (工作内容); "预警均为绿灯"."""
-    parts = [f"{color}{len(items)}项（{'、'.join(items)}）" for color in ALERTS
-             if (items := [t.task.item for t in summary.tasks if t.light.color == color])]
+    by_light = summary.by_light
+    parts = [f"{color}{len(tasks)}项（{'、'.join(t.task.item for t in tasks)}）" for color in ALERTS
+             if (tasks := by_light[color])]
     return f"{H_WARNING}{'、'.join(parts)}" if parts else f"{H_WARNING}均为{GREEN}"
 
 
@@ -235,10 +237,14 @@ def row_lines(texts, widths, size_pt: float) -> int:
 def table_size(rows, widths) -> Length:
     """小四 when the rows at 小四 average at most a third of the page's table room (three tasks a page
     or more), else 五号: a larger size would leave a reader two tasks a page, or one."""
-    if not rows:
+    return _size([row_lines(r, widths, PT_S4.pt) for r in rows])
+
+
+def _size(lines: list) -> Length:
+    """:func:`table_size` of rows that take ``lines`` lines each at 小四."""
+    if not lines:
         return PT_S4
-    line_mm = TABLE_LINE.pt * 25.4 / 72
-    average = sum(row_lines(r, widths, PT_S4.pt) for r in rows) * line_mm / len(rows)
+    average = sum(lines) * (TABLE_LINE.pt * 25.4 / 72) / len(lines)
     return PT_S4 if average <= TABLE_ROOM_MM / 3 else PT_5
 
 
@@ -297,14 +303,18 @@ def _table_xml(summary: Summary, ids: dict, partner_text: str = PARTNER_COLLAPSE
     columns = summary.schema.at(REPORT)
     texts = [[_task_text(t, c, n, partner_text) for c in columns] for n, t in enumerate(summary.tasks, start=1)]
     longest = max((text_width(t.task.item) for t in summary.tasks), default=0)
-    small = table_size(texts, report_widths(columns, longest)) == PT_5
-    size = PT_5 if small else PT_S4
-    widths = report_widths(columns, longest, size.pt)
+    widths = report_widths(columns, longest)
+    lines = [row_lines(row, widths, PT_S4.pt) for row in texts]  # each row's lines, counted once at its size
+    size = _size(lines)
+    small = size == PT_5
+    if small:
+        widths = report_widths(columns, longest, size.pt)
+        lines = [row_lines(row, widths, size.pt) for row in texts]
     head = "".join(cell_xml(H_RESPONSIBLE if c.key == "leads_text" else c.header, w, head_style, center=True,
                             small=small) for c, w in zip(columns, widths))
     rows = [f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>']
     category, band = None, 0
-    for t, row in zip(summary.tasks, texts):
+    for t, row, height in zip(summary.tasks, texts, map(partial(row_mm, size=size), lines)):
         if t.task.category and t.task.category != category:
             band += 1
             cell = cell_xml(f"{cn_number(band)}、{t.task.category}", sum(widths), head_style, span=len(widths),
@@ -315,15 +325,15 @@ def _table_xml(summary: Summary, ids: dict, partner_text: str = PARTNER_COLLAPSE
                                  bold=(bool(c.choices) and needs_attention(text))
                                  or (c.key == "warning" and t.light.color in ALERTS))
                         for text, c, w in zip(row, columns, widths))
-        whole = "<w:trPr><w:cantSplit/></w:trPr>" if row_mm(row, widths, size) <= TABLE_ROOM_MM / 2 else ""
+        whole = "<w:trPr><w:cantSplit/></w:trPr>" if height <= TABLE_ROOM_MM / 2 else ""
         rows.append(f"<w:tr>{whole}{cells}</w:tr>")
     return table_xml(widths, rows)
 
 
-def row_mm(texts, widths, size: Length) -> float:
-    """The height (mm) of a table row of ``texts`` at ``size``, from its tallest cell's lines."""
+def row_mm(lines: int, size: Length) -> float:
+    """The height (mm) of a table row whose tallest cell takes ``lines`` lines at ``size``."""
     line = TABLE_LINE_SMALL if size == PT_5 else TABLE_LINE
-    return row_lines(texts, widths, size.pt) * line.pt * 25.4 / 72 + 1
+    return lines * line.pt * 25.4 / 72 + 1
 
 
 CENTRED = ("seq", "item")
@@ -507,8 +517,8 @@ def bulletin_path(config, period) -> Path:
 
 def write_bulletin(summary: Summary, config, today: dt.date) -> Path | None:
     """The 预警通报 to the leads of the 红灯 and 黄灯 tasks; None when every task is 绿灯."""
-    groups = [(color, [t for t in summary.tasks if t.light.color == color]) for color in ALERTS]
-    groups = [(color, tasks) for color, tasks in groups if tasks]
+    by_light = summary.by_light
+    groups = [(color, by_light[color]) for color in ALERTS if by_light[color]]
     if not groups:
         return None
     label = summary.period.label
@@ -542,7 +552,7 @@ def make_report(config, table, period, today: dt.date, pdf: bool = True, summary
     PDFs of the 附件 are made where LibreOffice is installed.
 
     Args:
-        summary: the period's :class:`consolidate.Summary` when the caller has just made it.
+        summary: the period's :class:`summary.Summary` when the caller has just made it.
 
     Returns:
         (summary, [paths written], [notes]).

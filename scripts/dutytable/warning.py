@@ -80,9 +80,14 @@ def light(status: str, previous: str | None, deadline: dt.date | None, day: dt.d
     return LIGHT_GREEN
 
 
-def light_counts(lights) -> dict:
+def light_groups(tasks) -> dict:
+    """{light: the tasks (anything with a ``light``) of that light, in their order}, 红灯 first, none left out."""
+    groups = {color: [] for color in LIGHTS}
+    for task in tasks:
+        groups[task.light.color].append(task)
+    return groups
+
+
+def light_counts(tasks) -> dict:
     """{light: number of tasks}, 红灯 first, zero counts kept."""
-    counts = dict.fromkeys(LIGHTS, 0)
-    for one in lights:
-        counts[one.color] += 1
-    return counts
+    return {color: len(of_color) for color, of_color in light_groups(tasks).items()}

@@ -188,3 +188,57 @@ def col_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+# ---------------------------------------------------------------------------
+# The table sheets of the 汇总表 and the 年度汇总: a title row, a header row, the rows, frozen and filtered.
+
+TITLE = {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter", "font_name": "黑体"}
+
+
+def body(font: str = "宋体", size: float = 10) -> dict:
+    """The properties of a bordered, wrapped body cell in ``font`` at ``size`` pt."""
+    return {**BODY, "font_name": font, "font_size": size}
+
+
+def table_formats(wb, base: dict) -> dict:
+    """The formats every table sheet uses: its title, header, text cell, centred cell and percentage."""
+    return {"title": wb.add_format(TITLE), "head": wb.add_format({**base, **HEAD}), "cell": wb.add_format(base),
+            "center": wb.add_format({**base, "align": "center"}),
+            "pct": wb.add_format({**base, "num_format": "0.0%", "align": "center"})}
+
+
+def colour_formats(wb, colours: dict, bold, base: dict | None = None) -> dict:
+    """{name: a format of its (fill, font) colours from ``colours``, bold where ``bold(name)``}, on ``base``."""
+    return {name: wb.add_format({**(base or {}), "bg_color": bg, "font_color": fg, "bold": bold(name)})
+            for name, (bg, fg) in colours.items()}
+
+
+def table_head(wb, f: dict, name: str, title: str, headers, least_lines: int = 1):
+    """A new sheet ``name`` with its merged ``title`` row and a header row of (header, width) ``headers``,
+    each column as wide as its header says; returns the sheet."""
+    ws = wb.add_worksheet(name)
+    ws.set_row(0, 26)
+    ws.merge_range(0, 0, 0, len(headers) - 1, title, f["title"])
+    widths = [w for _, w in headers]
+    ws.set_row(1, row_height([h for h, _ in headers], widths, least_lines=least_lines))
+    for c, (header, width) in enumerate(headers):
+        ws.set_column(c, c, width)
+        ws.write_string(1, c, header, f["head"])
+    return ws
+
+
+def freeze_and_filter(ws, rows: int, columns: int) -> None:
+    """The title and header rows frozen, a filter on the header row over ``rows`` rows of ``columns`` columns."""
+    ws.freeze_panes(2, 0)
+    ws.autofilter(1, 0, max(rows + 1, 2), columns - 1)
+
+
+def begins_with(ws, column: int, rows: int, formats: dict) -> None:
+    """Conditional formats of ``column`` over ``rows`` table rows: a cell that begins with a key of ``formats``
+    takes its format (a status folded with more text, "逾期未完成（进度滞后）", starts with its own)."""
+    if not rows:
+        return
+    for value, fmt in formats.items():
+        ws.conditional_format(2, column, rows + 1, column, {
+            "type": "text", "criteria": "begins with", "value": value, "format": fmt})
