@@ -226,12 +226,12 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
                if by_period.get(str(period))}
     closed = {t.task_id: c for t in table.tasks if (c := closed_since(t, period, config))}
     asked = {r.name: [a for a in r.assignments if a.task.task_id not in closed] for r in recipients}
-    owners = {ind.owner for ind in table.indicators}
+    listed = {ind.owner for ind in table.indicators} | set(latest)  # an indicator's owner, or a unit that returned
     detail = _detail(table, config, recipients, latest, asked)
     return Summary(period=period, title=config.report_title(period), schema=table.schema,
                    tasks=_tasks(table, config, period, detail, history, day, closed), detail=detail,
-                   # a unit whose tasks are all 已办结 and that reports no indicator is asked nothing
-                   recipients=_states([r for r in recipients if asked[r.name] or r.name in owners | set(latest)],
+                   # a unit whose tasks are all 已办结 and that reports no indicator is asked nothing: not listed
+                   recipients=_states([r for r in recipients if asked[r.name] or r.name in listed],
                                       latest, empty, timings, asked),
                    indicators=_indicators(table, latest, history, periods), periods=periods, day=day,
                    timings=timings)
