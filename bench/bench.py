@@ -130,10 +130,10 @@ def fill_returns(workdir, period, faulty=False, limit=None):
 def stage(name, workdir, period):
     # Imports first, outside the timing: every stage is timed on its work alone, and its memory includes
     # only what the tool itself imports (pandas only for the naive read).
+    from dutytable.collect import Collector
     from dutytable.config import load_config
     from dutytable.consolidate import consolidate
     from dutytable.forms import generate
-    from dutytable.inbox import Collector
     from dutytable.model import Period
     from dutytable.report import make_report
     from dutytable.table import load_table

@@ -10,15 +10,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
-from dutytable import inbox, ledger  # noqa: E402
+from dutytable import archive, collect, intake, ledger  # noqa: E402
 from dutytable.config import load_config  # noqa: E402
 from dutytable.model import Period  # noqa: E402
 from dutytable.table import load_table  # noqa: E402
 
 config_path, period, step, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-owners = {"_put": inbox.Collector, "_unpack": inbox.Collector, "record_many": ledger.Ledger, "_unlink_same": inbox}
+# The step as the tests name it -> (where it is, its name there).
+owners = {"_put": (archive.Archive, "put"), "_unpack": (archive.Archive, "unpack"),
+          "record_many": (ledger.Ledger, "record_many"), "_unlink_same": (intake, "unlink_same")}
 calls = 0
-original = getattr(owners[step], step)
+owner, attr = owners[step]
+original = getattr(owner, attr)
 
 
 def dying(*args, **kwargs):
@@ -30,7 +33,7 @@ def dying(*args, **kwargs):
     return result
 
 
-setattr(owners[step], step, dying)
+setattr(owner, attr, dying)
 config = load_config(config_path)
-inbox.Collector(config, load_table(config.table, config.departments), settle_seconds=0).run(Period.parse(period))
+collect.Collector(config, load_table(config.table, config.departments), settle_seconds=0).run(Period.parse(period))
 sys.exit(0)

@@ -13,8 +13,8 @@ from docx.shared import Mm
 from dutytable import pipeline
 from dutytable.annual import UnitMonth, make_annual, report_path, summarize_year, workbook_path
 from dutytable.cli import Annual, main
+from dutytable.collect import Collector
 from dutytable.config import Assessment, load_config
-from dutytable.inbox import Collector
 from dutytable.model import Period
 from dutytable.scheduling import REPORT, STEPS
 from dutytable.wordml import to_pdf

@@ -356,7 +356,7 @@ FULL_LINE = "磁盘空间已满，无法写入 {}，请清理该磁盘（删除�
 @pytest.fixture
 def collected(workdir):
     """A workdir whose ledger holds one return, and a second return waiting in inbox/."""
-    from dutytable.inbox import Collector
+    from dutytable.collect import Collector
     from returns import age, fill, prepare
 
     config, table, forms = prepare(workdir)

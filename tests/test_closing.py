@@ -14,13 +14,14 @@ from conftest import open_in_excel, run_script, set_section
 from dutytable import pipeline
 from dutytable.annual import make_annual
 from dutytable.cli import ImportTable, main
+from dutytable.collect import Collector
 from dutytable.config import load_config
 from dutytable.errors import TableError
 from dutytable.forms import generate
-from dutytable.inbox import Collector, summary_lines
 from dutytable.ledger import Ledger
 from dutytable.model import Period
 from dutytable.report import make_report
+from dutytable.screen import summary_lines
 from dutytable.table import closed_period, load_table
 from dutytable.workbooks import open_workbook
 from returns import LETTERS, fill, prepare

@@ -17,10 +17,12 @@ import openpyxl
 import pytest
 import xlsxwriter
 from conftest import libreoffice_convert, needs_libreoffice, run_script
+from dutytable.collect import Collector
 from dutytable.errors import LedgerError
-from dutytable.inbox import Collector, normalize_choice, summary_lines
+from dutytable.examine import normalize_choice
 from dutytable.ledger import Ledger, json_each
 from dutytable.model import Answer, Period
+from dutytable.screen import summary_lines
 from dutytable.vocab import COMPLETION
 from returns import OLD, age, drop, fill, prepare, tree
 
@@ -714,12 +716,12 @@ def test_recovery_names_a_recorded_file_whose_bytes_can_no_longer_be_archived(en
     inbox file saved again: the examined bytes are gone, and the clerk is told so."""
     config, table, forms, inbox = env
     src = fill(forms["环保局"], inbox / "环保局.xlsx", progress="初稿")
-    import dutytable.inbox as inbox_module
+    import dutytable.intake as intake_module
 
     def crash(path, sha):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(inbox_module, "_unlink_same", crash)
+    monkeypatch.setattr(intake_module, "unlink_same", crash)
     with pytest.raises(KeyboardInterrupt):
         collect(config, table)
     monkeypatch.undo()

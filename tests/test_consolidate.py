@@ -6,8 +6,8 @@ import zipfile
 import openpyxl
 import pytest
 from conftest import open_in_excel, run_script
+from dutytable.collect import Collector
 from dutytable.consolidate import consolidate, workbook_path
-from dutytable.inbox import Collector
 from dutytable.model import Period
 from dutytable.summary import summarize
 from returns import OLD, age, fill, prepare

@@ -7,9 +7,9 @@ import sqlite3
 from pathlib import Path
 
 import openpyxl
+from dutytable.collect import Collector
 from dutytable.consolidate import consolidate
 from dutytable.forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, form_cells
-from dutytable.inbox import Collector
 from dutytable.ledger import VERSION, Ledger
 from dutytable.model import Answer, Period
 from dutytable.schema import DETAIL, EXTRA, FORM, Column

@@ -162,11 +162,12 @@ def test_a_source_column_meaning_what_the_form_asks_is_kept_as_the_tables_own(tm
     import openpyxl
     from dutytable import pipeline
     from dutytable.cli import describe_import
+    from dutytable.collect import Collector
     from dutytable.config import load_config
     from dutytable.consolidate import consolidate
     from dutytable.forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, form_cells, generate
-    from dutytable.inbox import Collector, summary_lines
     from dutytable.model import Period
+    from dutytable.screen import summary_lines
     from dutytable.table import write_table
 
     config = load_config(workdir / "config.ini")

@@ -7,10 +7,10 @@ import openpyxl
 import pytest
 from conftest import SEED, SEED_TABLE, libreoffice_convert, needs_libreoffice
 from dutytable import indicators
+from dutytable.collect import Collector
 from dutytable.consolidate import consolidate
 from dutytable.errors import TableError
 from dutytable.forms import generate
-from dutytable.inbox import Collector
 from dutytable.indicators import check_reported, extract, fingerprint, parse_number, reported_value
 from dutytable.ledger import Ledger
 from dutytable.model import Period

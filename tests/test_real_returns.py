@@ -15,11 +15,12 @@ import pytest
 import xlsxwriter
 from conftest import seed_tool
 from dutytable.annual import make_annual
+from dutytable.collect import Collector
 from dutytable.consolidate import consolidate
-from dutytable.inbox import Collector, summary_lines
 from dutytable.ledger import Ledger
 from dutytable.model import Period
 from dutytable.report import make_report
+from dutytable.screen import summary_lines
 from dutytable.vocab import clean_text
 from dutytable.wordml import cell_xml
 from dutytable.workbooks import open_workbook

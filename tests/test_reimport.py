@@ -14,9 +14,9 @@ import pytest
 from builders import build_docx, seed_rows
 from conftest import SEED, SEED_TABLE
 from dutytable.cli import ImportTable, main
+from dutytable.collect import Collector
 from dutytable.consolidate import consolidate
 from dutytable.forms import generate
-from dutytable.inbox import Collector
 from dutytable.matching import match_tasks
 from dutytable.model import Period, Task
 from dutytable.report import make_report

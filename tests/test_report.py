@@ -11,7 +11,7 @@ import docx
 import pytest
 from conftest import ROOT, fresh_clone, needs_libreoffice, run_script
 from docx.shared import Mm
-from dutytable.inbox import Collector
+from dutytable.collect import Collector
 from dutytable.model import Period
 from dutytable.report import make_report, overview
 from dutytable.vocab import RED

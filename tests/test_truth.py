@@ -12,12 +12,13 @@ import sys
 import openpyxl
 import pytest
 from conftest import ROOT, run_script
+from dutytable.collect import Collector
 from dutytable.config import load_config
 from dutytable.consolidate import consolidate
 from dutytable.errors import ConfigError
-from dutytable.inbox import Collector, summary_lines
 from dutytable.model import Period
 from dutytable.report import overview
+from dutytable.screen import summary_lines
 from dutytable.summary import summarize, task_status
 from returns import COLUMNS, FIRST_ROW, OLD, age, fill, prepare
 
@@ -242,7 +243,7 @@ def test_an_inbox_that_cannot_be_written_is_one_line_naming_it(env, monkeypatch,
     config, table, forms, inbox = env
     fill(forms["环保局"], inbox / "环保局.xlsx")
     from dutytable import cli
-    from dutytable import inbox as module
+    from dutytable import intake as module
     real = module.os.access
     # Read-only as Windows sets it; tests may run as root, whom chmod does not stop.
     monkeypatch.setattr(module.os, "access", lambda path, mode: False if str(path) == str(inbox) else real(path, mode))
@@ -259,7 +260,7 @@ def test_a_file_that_breaks_the_examiner_is_returned_and_the_others_are_collecte
     config, table, forms, inbox = env
     fill(forms["环保局"], inbox / "环保局.xlsx")
     fill(forms["农业局"], inbox / "农业局.xlsx")
-    from dutytable import inbox as module
+    from dutytable import examine as module
     real = module._validate
 
     def breaks(ex, form, expectations):
@@ -352,7 +353,7 @@ def test_a_return_for_a_period_already_reported_is_named_late_and_changes_nothin
 def test_a_file_in_a_folder_that_cannot_be_written_is_not_said_to_be_open_in_excel(env, monkeypatch):
     config, table, forms, inbox = env
     fill(forms["环保局"], inbox / "只读" / "环保局.xlsx")
-    from dutytable import inbox as module
+    from dutytable import intake as module
     real_access, real_unlink = module.os.access, module.Path.unlink
     locked = inbox / "只读"
 
@@ -380,15 +381,15 @@ def test_a_zips_members_take_the_zips_receipt_time_even_when_taken_by_a_later_ru
     with zipfile.ZipFile(inbox / "各单位.zip", "w") as z:
         z.write(form, "环保局.xlsx")
     age(inbox / "各单位.zip")
-    real_stable, rounds = Collector.stable, []
+    real_scan, rounds = Collector._scan, []
 
-    def first_round_only(self, paths):  # the run ends (as a crash would) before the members are taken
+    def first_round_only(self):  # the run ends (as a crash would) before the members are taken
         rounds.append(1)
-        return real_stable(self, paths) if len(rounds) == 1 else ([], [])
+        return real_scan(self) if len(rounds) == 1 else ([], [])
 
-    monkeypatch.setattr(Collector, "stable", first_round_only)
+    monkeypatch.setattr(Collector, "_scan", first_round_only)
     collect(config, table, at(2010, 11, 24, 17, 0))
-    monkeypatch.setattr(Collector, "stable", real_stable)
+    monkeypatch.setattr(Collector, "_scan", real_scan)
     collect(config, table, at(2010, 11, 26, 9, 0))  # after the deadline
     assert [r[:4] for r in ledger_rows(config)] == [
         ("各单位.zip", None, "已解压", "2010-11-24T17:00:00"),
@@ -492,7 +493,7 @@ def test_an_accepted_version_keeps_its_real_receipt_time_and_a_superseded_one_is
 
 
 def test_the_sender_check_names_the_longest_unit_then_the_first_in_the_table():
-    from dutytable.inbox import Expectations, _sender_doubts
+    from dutytable.examine import Expectations, _sender_doubts
 
     exp = Expectations(schema=None, recipients={"环保局": (), "城建局": (), "城建局规划科": (), "质监分局": ()},
                        period="2010-11")

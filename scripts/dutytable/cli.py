@@ -32,11 +32,11 @@ from . import desktop, files, identity, indicators, pipeline, registration
 from .config import DEFAULT_CONFIG, load_config
 from .demo import kit_config as demo_kit_config
 from .errors import DutyTableError, InputError, OutputError, TableError, UsageError, disk_full
-from .inbox import progress_printer
 from .ledger import Ledger
 from .matching import reconcile
 from .narrative import read_source
 from .scheduling import NAMES, STATE_FILE, State, run_due, run_lock, serve, setup_logging, upcoming
+from .screen import progress_printer
 from .table import SET_ASIDE_SHEET, load_table, write_table
 from .vocab import Period
 from .wordml import build_template

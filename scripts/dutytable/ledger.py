@@ -320,11 +320,13 @@ class Ledger:
         with self.transaction() as db:
             db.executemany("UPDATE drops SET state = 'done' WHERE id = ?", [(i,) for i in drop_ids])
 
-    def record_many(self, items) -> list:
+    def record_many(self, items, judge=None) -> list:
         """Record files in one transaction: each one's returns row (unless a duplicate), answers, and drop.
 
         Args:
             items: (examined, stored_path, source_path, seen_at, duplicate, marked_copy) tuples.
+            judge: ``(examined, self.counting(...)) -> None``, called for each accepted return before it is
+                stored: the collector decides its ``standing`` (and ``replaces``) there.
 
         Returns:
             The drops' ids, still ``pending``.
@@ -335,8 +337,8 @@ class Ledger:
                 if not duplicate:
                     # A rejected file put back is examined anew: its new verdict replaces the rejection.
                     db.execute("DELETE FROM returns WHERE sha256 = ? AND verdict = ?", (examined.sha256, REJECTED))
-                    if examined.verdict in ACCEPTED:
-                        examined.standing, examined.replaces = self._standing(examined)
+                    if examined.verdict in ACCEPTED and judge is not None:
+                        judge(examined, self.counting(examined.recipient, examined.period))
                     cur = db.execute(
                         "INSERT INTO returns (sha256, original_name, received_at, size, kind, recipient, period,"
                         " verdict, problems, identified_by, filler, phone, fill_date, stored_path, marked_copy,"
@@ -376,18 +378,11 @@ class Ledger:
             " counted_at IS NOT NULL DESC, id DESC LIMIT 1",
             (recipient, period, *ACCEPTED, HELD)).fetchone()
 
-    def _standing(self, examined) -> tuple[str, str]:
-        """(standing, original name of the return it would replace) of a new accepted return.
-
-        A return with fewer answered rows than the one that counts now, or one received at the
-        same run (two versions found together: which came later cannot be told), waits as 待确认.
-        """
-        now = self._counting(examined.recipient, examined.period)
-        if now is None:
-            return "", ""
-        if examined.answered < now[2] or now[0] in self._recorded:
-            return HELD, now[1]
-        return "", now[1]
+    def counting(self, recipient: str, period: str) -> tuple[str, int, bool] | None:
+        """(original name, answered rows, whether recorded through this connection since :meth:`new_run`) of the
+        return that counts now for ``recipient`` and ``period``, or None."""
+        now = self._counting(recipient, period)
+        return None if now is None else (now[1], now[2], now[0] in self._recorded)
 
     def held_named(self, name: str) -> list:
         """The held returns whose original name (or archived name) is ``name``:

@@ -13,18 +13,19 @@ from pathlib import Path
 
 from . import closing, files, indicators, rebuild
 from .annual import annual_line, make_annual
+from .collect import Collector
 from .config import load_config
 from .consolidate import consolidate
 from .demo import FAULTY, LATE, fill_demo
 from .demo import prepare as prepare_demo
 from .errors import UsageError
 from .forms import existing_forms, generate
-from .inbox import Collector, summary_lines
 from .ledger import Ledger
 from .model import Table
 from .report import make_report, write_advance_reminder
 from .schema import DEFAULT, DETAIL, FORM, SUMMARY
 from .schema import REPORT as REPORT_PLACE
+from .screen import summary_lines
 from .summary import Summary, consolidation_line, summarize
 from .table import deadline_column, load_table, write_table
 from .vocab import Period, cn_date

@@ -12,6 +12,7 @@ the ledger from a backup.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import re
 from pathlib import Path
@@ -49,11 +50,12 @@ def archived_files(folders) -> list[tuple[str, Path, str, bool]]:
     return found
 
 
-def open_ledger(path: Path, base: Path, folders, examine, now) -> tuple[Ledger, str]:
+def open_ledger(path: Path, base: Path, folders, examine, now, judge=None) -> tuple[Ledger, str]:
     """The ledger at ``path``, rebuilt from the files in ``folders`` when it is missing, empty or damaged.
 
     Args:
-        examine: ``(path, original name) -> inbox.Examined``, the collector's examiner.
+        examine: ``(path, original name) -> examine.Examined``, the collector's examiner.
+        judge: the collector's rule of a return's standing (:meth:`Ledger.record_many`).
         now: the clock, for the name a damaged ledger is set aside under.
 
     Returns:
@@ -77,14 +79,16 @@ def open_ledger(path: Path, base: Path, folders, examine, now) -> tuple[Ledger, 
             raise LedgerError(f"收文台账 {path} {state}，没有改动它；{where} 中也没有可据以重建的文件。"
                               "请从备份恢复该文件；如果还没有收取过任何报送，把它改名移走后再运行即可。") from damage
         return Ledger(path, base), ""  # the first run: nothing was ever recorded
-    changed = next((p for _, p, _, _ in found if files.sha256_file(p)[:12] != _ARCHIVED.fullmatch(p.name)[2]), None)
+    examined = _examined(found, examine)  # each archived file read once: examined, and its digest checked
+    changed = next((p for (_, p, _, _), ex in zip(found, examined)
+                    if ex.sha256[:12] != _ARCHIVED.fullmatch(p.name)[2]), None)
     if changed is not None:
         raise LedgerError(f"收文台账 {path} {state}，而 {changed} 的内容与文件名中的内容编号不符（归档后被改动过），"
                           f"不能按 {where} 重建台账；请从备份恢复 {path} 后再运行。")
     aside = _set_aside(path, now()) if path.exists() else None
     ledger = Ledger(path, base)
     try:
-        held = _record(ledger, found, examine)
+        held = _record(ledger, found, examined, judge)
     except BaseException:
         ledger.close()
         raise
@@ -111,27 +115,37 @@ def require(config) -> None:
                           f"{len(found)} 份文件：请先运行 python scripts/collect.py 按它们重建台账，再汇总或出报告。")
 
 
-def _record(ledger: Ledger, found, examine) -> list[str]:
+def _examined(found, examine) -> list:
+    """Each archived file examined, what only a marked copy needs let go (none is written when rebuilding)."""
+    examined = []
+    for _received, stored, name, _duplicate in found:
+        ex = examine(stored, name)
+        ex.fill, ex.marked = None, b""
+        examined.append(ex)
+    return examined
+
+
+def _record(ledger: Ledger, found, examined, judge) -> list[str]:
     """Record each archived file as the collector did when it arrived: same receipt time, same verdict.
+
+    Files received at one moment were collected together, one transaction for them; others at other runs.
 
     Returns:
         The names of the returns held as 待确认 (a clerk's earlier --accept is not in the archive).
     """
-    last, held = None, []
-    for received, stored, name, duplicate in found:
-        ex = examine(stored, name)
-        ex.received_at = received
-        known = ledger.known(ex.sha256)
-        duplicate = known is not None and known[1] != REJECTED
-        if duplicate:
-            ex.repeats = known[2]
-        if received != last:  # files received at one moment were collected together; others at other runs
-            ledger.new_run()
-            last = received
-        drops = ledger.record_many([(ex, stored, stored, received, duplicate, None)])
-        ledger.mark_done_many(drops)
-        if ex.standing == HELD and not duplicate:
-            held.append(stored.name)
+    seen, held = {}, []  # seen: sha256 -> original name, of the returns recorded so far that are not rejected
+    for received, group in itertools.groupby(zip(found, examined), key=lambda pair: pair[0][0]):
+        items = []
+        for (_received, stored, _name, _duplicate), ex in group:
+            ex.received_at = received
+            ex.repeats = seen.get(ex.sha256)  # the ledger is new: it knows only what was recorded here
+            duplicate = ex.repeats is not None
+            if not duplicate and ex.verdict != REJECTED:
+                seen[ex.sha256] = ex.original_name
+            items.append((ex, stored, stored, received, duplicate, None))
+        ledger.new_run()
+        ledger.mark_done_many(ledger.record_many(items, judge))
+        held += [stored.name for ex, stored, _, _, duplicate, _ in items if ex.standing == HELD and not duplicate]
     return held
 
 
