@@ -16,7 +16,7 @@ from dutytable.cli import Annual, main
 from dutytable.collect import Collector
 from dutytable.config import Assessment, load_config
 from dutytable.model import Period
-from dutytable.scheduling import REPORT, STEPS
+from dutytable.scheduling import REPORT_DAY, STEPS
 from dutytable.wordml import to_pdf
 from returns import age, fill, prepare
 
@@ -330,8 +330,8 @@ def test_report_day_of_the_monthly_cycle_writes_the_year(year):
     for path in written:
         path.unlink()
     said = []
-    pipeline.run_steps(config, NOV, STEPS[REPORT], dt.date(2010, 11, 28), said.append, pdf=False)
-    assert STEPS[REPORT][-1] == pipeline.ANNUAL
+    pipeline.run_steps(config, NOV, STEPS[REPORT_DAY], dt.date(2010, 11, 28), said.append, pdf=False)
+    assert STEPS[REPORT_DAY][-1] == pipeline.ANNUAL
     assert said[-3:] == [f"已生成：{written[0]}", f"已生成：{written[1]}",
                          "2010年共 3 期有报送（9月、10月、11月）；得分第一：质监分局、环保局。"]
     assert all(path.exists() for path in written)

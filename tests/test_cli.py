@@ -529,3 +529,14 @@ def test_a_python_without_the_packages_gets_one_chinese_line_not_a_traceback(scr
                              f"“{sys.executable} -m pip install -r requirements.txt”后再试"
                              "（Linux 上请先按 README.md“在新电脑上”一节建立 .venv）。\n")
     assert package in ("openpyxl", "xlsxwriter", "python_calamine", "docx", "pandas", "schedule")
+
+
+def test_the_readme_tables_the_exit_codes_that_errors_declares():
+    from dutytable import errors
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text[text.index("| 退出码 | 含义 |"):]
+    readme = [int(code) for code in re.findall(r"^\| (\d+) \|", table[:table.index("\n\n")], re.M)]
+    classes = {c.exit_code for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.DutyTableError)}
+    assert readme == [0, 1, 2, 3, 4, 5, 9]
+    assert set(readme) == classes | {0, errors.UNEXPECTED, errors.NO_PACKAGES}

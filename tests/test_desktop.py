@@ -455,8 +455,12 @@ def test_install_list_uninstall_round_trip_with_the_real_crontab(tool, crontab, 
         now = dt.datetime.now()
         upcoming = registration.Registration(tool, (), dt.time(9, 5)).next_run(now)
         assert listed[0] == f"已登记到本用户的 crontab：每天 09:05 运行，下次 {upcoming.strftime('%Y-%m-%d %H:%M')}。"
-        assert listed[1].startswith("注意：配置文件") and listed[1].endswith("下列事项都会失败：请先用 import_table.py 导入本年度的责任分解表。")
-        assert listed[2].startswith(now.date().isoformat())  # the seed's 2010 in 2026: said before the events
+        assert listed[1] == (  # the shipped config.ini has no identity until the office imports its table
+            f"注意：下列事项现在都不能完成：配置文件 {tool / 'config.ini'} 的 [report] 中 year、subject、office 为空，"
+            "不能生成表格和报告：请用记事本打开它填写 year = 责任分解表的年度（例如 2024）；subject = 工作名称"
+            "（例如 XX区优化营商环境工作）；office = 牵头协调（发文）单位（例如 XX区优化营商环境工作领导小组办公室），"
+            "保存后再运行。")
+        assert listed[2].startswith(now.date().isoformat())  # said before the events
     finally:
         (tool / "config.ini").write_text(config, encoding="utf-8")
     assert _in_process(tool, capsys, "--list").splitlines()[1] == (

@@ -11,7 +11,7 @@ from dutytable.collect import Collector
 from dutytable.consolidate import consolidate
 from dutytable.errors import TableError
 from dutytable.forms import generate
-from dutytable.indicators import check_reported, extract, fingerprint, parse_number, reported_value
+from dutytable.indicators import check_reported, extract, fingerprint, parse_number
 from dutytable.ledger import Ledger
 from dutytable.model import Period
 from dutytable.report import make_report
@@ -86,11 +86,15 @@ def test_target_texts_and_scores():
     ("92%", "%", 92), (Percent(0.92), "%", 92), ("９２％", "%", 92), ("92.5", "%", 92.5), (92, "%", 92),
     ("92", "%", 92), (0.92, "%", 0.92), ("0.92", "%", 0.92), ("5‰", "%", 0.5),  # one rule for text and numbers
     ("1,234", "吨", 1234), ("1,234.5", "吨", 1234.5), ("71吨", "吨", 71), ("6个行政村", "行政村", 6), (0, "起", 0),
-    ("０", "起", 0), ("−5吨", "吨", -5), ("92,5", "%", None), ("1,2345", "吨", None),
+    ("０", "起", 0), ("92,5", "%", None), ("1,2345", "吨", None),
     ("约七十吨", "吨", None), ("大部分", "%", None), ("", "家", None), ("92%%", "%", None), (True, "家", None),
 ])
 def test_reported_values_are_read_leniently(raw, unit, value):
-    assert reported_value(raw, unit) == value
+    assert check_reported(raw, f"≥{1 if unit == '%' else 100}{unit}", unit)[0] == value  # no doubt of its size
+
+
+def test_a_full_width_minus_reads_as_minus():
+    assert check_reported("−5吨", "≥100吨", "吨") == (None, "完成值“−5吨”是负数，截至本月的累计完成值不会小于 0，请核实。")
 
 
 @pytest.mark.parametrize("raw, target, unit, value, doubt", [

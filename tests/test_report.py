@@ -277,17 +277,17 @@ def test_partner_text_include_collapse_or_omit(reported):
 
 def test_extra_columns_leave_progress_its_share():
     from dutytable.report import report_widths
-    from dutytable.schema import DEFAULT, REPORT
-    columns = DEFAULT.with_extras(["完成时限", "责任领导"], {"完成时限": {REPORT: 20}, "责任领导": {REPORT: 20}}).at(REPORT)
+    from dutytable.schema import ATTACHMENT, DEFAULT
+    columns = DEFAULT.with_extras(["完成时限", "责任领导"], {"完成时限": {ATTACHMENT: 20}, "责任领导": {ATTACHMENT: 20}}).at(ATTACHMENT)
     assert [c.header for c in columns] == ["序号", "工作内容", "工作目标", "牵头部门", "完成时限", "责任领导", "推进情况", "完成状态",
                                            "预警"]
     widths = report_widths(columns)
     assert abs(sum(widths) - 225) < 0.5 and widths[6] >= 0.45 * 225 - 0.1
     # no extras: 预警 takes its 16 mm from 工作目标 (down to its least, 30 mm), then from the others in proportion
-    assert report_widths(DEFAULT.at(REPORT)) == [10, 21, 29.9, 27.9, 101.2, 19, 16]
+    assert report_widths(DEFAULT.at(ATTACHMENT)) == [10, 21, 29.9, 27.9, 101.2, 19, 16]
     # 工作内容 widens for its longest name: "确保安全生产", 6 characters of 五号 (3.7 mm) and the padding
-    assert report_widths(DEFAULT.at(REPORT), 6, 10.5) == [9.7, 23.9, 29.1, 27.1, 101.3, 18.4, 15.5]
-    assert report_widths(DEFAULT.at(REPORT), 20, 12)[1] == 27.9  # at most 30 mm, narrowed with the others for 预警
+    assert report_widths(DEFAULT.at(ATTACHMENT), 6, 10.5) == [9.7, 23.9, 29.1, 27.1, 101.3, 18.4, 15.5]
+    assert report_widths(DEFAULT.at(ATTACHMENT), 20, 12)[1] == 27.9  # at most 30 mm, narrowed with the others for 预警
 
 
 def test_a_crowded_table_goes_down_to_wuhao_never_below(reported):

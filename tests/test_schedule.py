@@ -18,7 +18,7 @@ from dutytable.scheduling import (
     DEADLINE,
     GENERATE,
     REMIND,
-    REPORT,
+    REPORT_DAY,
     BusyError,
     RunLock,
     State,
@@ -80,9 +80,9 @@ def test_month_ends_january_31_to_february_28(workdir):
     state = State(workdir / "outbox" / "state.json")
     done = _walk(config, state, D(2011, 1, 25), D(2011, 3, 2))
     assert _milestones(done) == [
-        ("2011-01-30", "2011-01", DEADLINE), ("2011-01-31", "2011-01", REPORT),
+        ("2011-01-30", "2011-01", DEADLINE), ("2011-01-31", "2011-01", REPORT_DAY),
         ("2011-02-01", "2011-02", GENERATE),
-        ("2011-02-28", "2011-02", DEADLINE), ("2011-02-28", "2011-02", REPORT),  # 30 and 31 fall on the 28th
+        ("2011-02-28", "2011-02", DEADLINE), ("2011-02-28", "2011-02", REPORT_DAY),  # 30 and 31 fall on the 28th
         ("2011-03-01", "2011-03", GENERATE),
     ]
     daily = [d[0] for d in done if d[2] == DAILY]
@@ -96,7 +96,7 @@ def test_leap_february_29(workdir):
     state = State(workdir / "outbox" / "state.json")
     done = _walk(config, state, D(2012, 2, 27), D(2012, 3, 1))
     assert _milestones(done) == [("2012-02-29", "2012-02", GENERATE), ("2012-02-29", "2012-02", DEADLINE),
-                                 ("2012-02-29", "2012-02", REPORT)]
+                                 ("2012-02-29", "2012-02", REPORT_DAY)]
 
 
 def test_a_missed_due_day_is_caught_up_at_the_next_start_and_never_twice(workdir):
@@ -106,15 +106,15 @@ def test_a_missed_due_day_is_caught_up_at_the_next_start_and_never_twice(workdir
     done = _walk(config, state, D(2010, 11, 20), D(2010, 12, 8), skip=off)
     assert _milestones(done) == [
         ("2010-11-25", "2010-11", DEADLINE),
-        ("2010-12-06", "2010-11", REPORT),  # caught up: the report of 28 Nov
+        ("2010-12-06", "2010-11", REPORT_DAY),  # caught up: the report of 28 Nov
         ("2010-12-06", "2010-12", GENERATE),  # and the forms of 1 Dec
     ]
     assert [(d[0], d[2]) for d in done if d[0] == "2010-12-06"] == [
-        ("2010-12-06", REPORT), ("2010-12-06", GENERATE), ("2010-12-06", DAILY)]
+        ("2010-12-06", REPORT_DAY), ("2010-12-06", GENERATE), ("2010-12-06", DAILY)]
     # a restart on the last day walked does nothing again
     assert due(config, D(2010, 12, 8), state) == []
     reloaded = State(workdir / "outbox" / "state.json")
-    assert reloaded.done(Period(2010, 11), REPORT) and reloaded.done(Period(2010, 12), GENERATE)
+    assert reloaded.done(Period(2010, 11), REPORT_DAY) and reloaded.done(Period(2010, 12), GENERATE)
 
 
 def test_the_first_start_does_not_catch_up_what_came_before_it(workdir):
@@ -138,11 +138,11 @@ def test_a_crash_mid_run_is_redone_next_time(workdir):
     first.fail = crash
     with pytest.raises(KeyboardInterrupt):
         run_due(config, D(2010, 11, 28), state, lambda line: None, first)
-    assert not state.done(Period(2010, 11), REPORT)
+    assert not state.done(Period(2010, 11), REPORT_DAY)
     assert state.done(Period(2010, 11), GENERATE) and state.done(Period(2010, 11), DEADLINE)
     again = Recorder()
     outcomes = run_due(config, D(2010, 11, 28), State(workdir / "outbox" / "state.json"), lambda line: None, again)
-    assert outcomes == [(Period(2010, 11), REPORT, True)]
+    assert outcomes == [(Period(2010, 11), REPORT_DAY, True)]
     assert again.calls == [("2010-11", ("collect", "consolidate", "report", "annual"))]
 
 
@@ -171,7 +171,7 @@ def test_upcoming_lists_dates_and_actions(workdir):
     plan = upcoming(config, D(2010, 11, 24), days=10)
     assert [(d.isoformat(), str(p), n) for d, p, n in plan] == [
         ("2010-11-24", "2010-11", DAILY), ("2010-11-25", "2010-11", DEADLINE), ("2010-11-26", "2010-11", DAILY),
-        ("2010-11-27", "2010-11", DAILY), ("2010-11-28", "2010-11", REPORT), ("2010-12-01", "2010-12", GENERATE),
+        ("2010-11-27", "2010-11", DAILY), ("2010-11-28", "2010-11", REPORT_DAY), ("2010-12-01", "2010-12", GENERATE),
         ("2010-12-02", "2010-12", DAILY), ("2010-12-03", "2010-12", DAILY)]
 
 
@@ -196,7 +196,7 @@ def test_the_reminder_day_is_three_days_before_the_deadline(workdir):
     state = State(workdir / "outbox" / "state.json")
     done = _walk(config, state, D(2010, 11, 20), D(2010, 12, 1))
     assert _milestones(done) == [("2010-11-22", "2010-11", REMIND), ("2010-11-25", "2010-11", DEADLINE),
-                                 ("2010-11-28", "2010-11", REPORT), ("2010-12-01", "2010-12", GENERATE)]
+                                 ("2010-11-28", "2010-11", REPORT_DAY), ("2010-12-01", "2010-12", GENERATE)]
     assert "2010-11-22" not in [d[0] for d in done if d[2] == DAILY]  # the reminder collects that day
     assert _config(workdir, generate=1, deadline=3, report=28, remind=3).remind_date(Period(2010, 11)) is None  # on day 1
     assert [n for _, _, n in upcoming(_config(workdir, remind=0), D(2010, 11, 1), days=31)].count(REMIND) == 0
@@ -308,7 +308,7 @@ def test_after_the_report_day_a_retry_does_only_what_failed_and_never_rewrites_t
     lines = []
     for day in (D(2010, 11, 25), D(2010, 11, 28)):
         run_due(config, day, state, lines.append, Recorder(deadline_fails))
-    assert state.done(Period(2010, 11), REPORT) and not state.done(Period(2010, 11), DEADLINE)
+    assert state.done(Period(2010, 11), REPORT_DAY) and not state.done(Period(2010, 11), DEADLINE)
     lines, again = [], Recorder()
     assert run_due(config, D(2010, 11, 29), state, lines.append, again) == [(Period(2010, 11), DEADLINE, True)]
     assert again.calls == [("2010-11", ("collect",))]

@@ -45,10 +45,10 @@ from .vocab import (
     BEHIND,
     COMPLETION_COLORS,
     CORRECTED,
+    EMPTY,
     INDICATOR_SHEET,
     LATE,
     NO_DATA,
-    NOT_FILLED,
     NOT_LISTED,
     NOT_REPORTED,
     NOT_STARTED,
@@ -466,7 +466,7 @@ def _sheet_indicators(wb, f, s: AnnualSummary) -> None:
             if p not in s.data_periods:
                 cells.append((NO_DATA, f[None]))
             elif i.series.get(p) is None:
-                cells.append((NOT_FILLED, f[None]))
+                cells.append((EMPTY, f[None]))
             else:
                 cells.append((i.series[p], f["center"]))
         cells += [(i.actual if i.actual is not None else i.raw, f["center"]), (i.status, f[i.status])]

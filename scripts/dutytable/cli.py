@@ -2,17 +2,7 @@
 
 Each script in scripts/ is two lines that call :func:`main` with one :class:`Command`.
 A command parses its own arguments, gets the loaded config and period, makes one call
-into the core and returns an exit code:
-
-====  =========================================================
-0     done
-1     unexpected failure (a bug): one line, traceback with -v
-2     bad arguments or config.ini
-3     bad input: the table or a source file is wrong, or the ledger is damaged
-4     an output cannot be written (exists, open in Excel/Word, read-only, disk full)
-5     another run is busy (the run lock is held), or another program holds the ledger
-130   interrupted (Ctrl+C)
-====  =========================================================
+into the core and returns an exit code (their table is in :mod:`errors`).
 """
 
 from __future__ import annotations
@@ -31,7 +21,16 @@ from pathlib import Path
 from . import desktop, files, identity, indicators, pipeline, registration
 from .config import DEFAULT_CONFIG, load_config
 from .demo import kit_config as demo_kit_config
-from .errors import DutyTableError, InputError, OutputError, TableError, UsageError, disk_full
+from .errors import (
+    INTERRUPTED,
+    UNEXPECTED,
+    DutyTableError,
+    InputError,
+    OutputError,
+    TableError,
+    UsageError,
+    disk_full,
+)
 from .ledger import Ledger
 from .matching import reconcile
 from .narrative import read_source
@@ -180,7 +179,7 @@ def main(command: Command, argv: list | None = None, today: dt.date | None = Non
         return exc.exit_code
     except KeyboardInterrupt:
         echo("已中断。", err=True)
-        return 130
+        return INTERRUPTED
     except PermissionError as exc:  # a read-only folder or file: the clerk can fix it
         if verbose:
             traceback.print_exc()
@@ -197,7 +196,7 @@ def main(command: Command, argv: list | None = None, today: dt.date | None = Non
             echo(str(full), err=True)
             return full.exit_code
         echo(f"出现意外错误（{type(exc).__name__}: {exc}）。请加 -v 重新运行，并把显示的内容发给维护人员。", err=True)
-        return 1
+        return UNEXPECTED
 
 
 # ---------------------------------------------------------------------------
@@ -384,7 +383,7 @@ def _reconcile(table, existing: Path, config, period):
                          exc.lines()) from exc
     ledger_ids = set()
     if config.ledger.exists():
-        with Ledger(config.ledger, config.path.parent) as ledger:
+        with Ledger(config.ledger, config.path.parent, read_only=True) as ledger:  # an import never writes it
             ledger_ids = ledger.task_ids()
     changes = reconcile(old, table, period, ledger_ids)
     table.indicators, table.indicator_record = indicators.merge(table, config.departments)

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from . import files
 from .errors import OutputError
 from .ledger import Ledger
-from .model import COL_ID
+from .schema import H_ID
 from .table import CLOSED_COLUMN, CLOSED_HEADERS, _find_header
 from .vocab import CLOSED, DONE, ROLE_LEAD, TABLE_SHEET, Period
 from .workbooks import sniff, text_of
@@ -108,10 +108,10 @@ def _write_master(path: Path, closed: dict) -> Path:
         ws.cell(header_row, column, CLOSED_COLUMN)._style = ws.cell(header_row, column - 1)._style
         ws.column_dimensions[get_column_letter(column)].width = 12
     for row in ws.iter_rows(min_row=header_row + 1):
-        task_id = text_of(row[heads[COL_ID] - 1].value)
+        task_id = text_of(row[heads[H_ID] - 1].value)
         if task_id in closed:
             cell = ws.cell(row[0].row, column, closed[task_id])
-            cell._style = row[heads[COL_ID] - 1]._style
+            cell._style = row[heads[H_ID] - 1]._style
             cell.number_format = "@"
     with files.atomic_path(path) as tmp:
         wb.save(tmp)

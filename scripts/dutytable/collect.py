@@ -226,8 +226,8 @@ class Collector:
         ex.repeats = seen.get(ex.sha256)
         if ex.repeats is None:
             known = ledger.known(ex.sha256)
-            if known is not None and known[1] != REJECTED:  # a rejected file put back is examined again
-                ex.repeats = known[2]
+            if known is not None and known.verdict != REJECTED:  # a rejected file put back is examined again
+                ex.repeats = known.original_name
         duplicate = ex.repeats is not None
         if not duplicate and ex.verdict == UNPACKED and self.archive.unpack(Path(ex.path), ex):
             result.unpacked.append(ex)  # else: unpack rejected it; it goes to 退回

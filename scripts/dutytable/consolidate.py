@@ -205,10 +205,10 @@ def _headers(columns, place):
 
 
 def _status_col(columns):
-    return next((i for i, c in enumerate(columns) if c.choices), None)
+    return next((i for i, c in enumerate(columns) if c.is_status), None)
 
 
-def _shown(columns, rows, always=lambda c: c.key in ("seq", "item") or bool(c.choices)):
+def _shown(columns, rows, always=lambda c: c.key in ("seq", "item") or c.is_status):
     """The columns with something to show (a column empty in every row is left out, unless ``always`` keeps it),
     and the rows cut to them."""
     kept = [i for i, c in enumerate(columns) if always(c) or any(r[i] != "" for r in rows)]
@@ -224,7 +224,7 @@ def _sheet_summary(wb, f, s, paper=A4):
         for c in columns:
             if c.key == "seq":
                 values.append(n)
-            elif c.choices:
+            elif c.is_status:
                 values.append(t.shown_status + (f"（{t.lead_statuses}）" if t.lead_statuses else ""))
             else:
                 values.append(t.value(c))

@@ -26,7 +26,7 @@ from .config import load_config
 from .errors import ConfigError, OutputError, UsageError
 from .forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, existing_forms, form_cells, generate
 from .schema import H_IND_TARGET, H_IND_UNIT, H_IND_VALUE, H_NOTE, INDICATOR_FORM_COLUMNS
-from .vocab import BEHIND, DONE, FORM_SHEET, INDICATOR_FORM_SHEET, NOT_STARTED, ON_TRACK, ROLE_LEAD
+from .vocab import BEHIND, DONE, FORM_SHEET, INDICATOR_FORM_SHEET, NOT_STARTED, ON_TRACK, ROLE_LEAD, ZERO
 from .wordml import build_template
 from .xlsx import col_letter
 
@@ -81,7 +81,7 @@ def _fill_indicators(ws, key):
         goal = re.findall(r"\d+(?:\.\d+)?", target)
         goal = float(goal[0]) if goal else 0.0
         share = _number(key + ind_id, 55, 110) / 100
-        if target == "零发生":
+        if target == ZERO:
             ws[f"{value}{r}"] = 0
         elif unit == "%":
             ws[f"{value}{r}"] = f"{min(100.0, round(goal * (0.9 + share / 10), 1)):g}%"

@@ -7,7 +7,7 @@ Python on a 信创 desktop, or a second Python on Windows) can still say what to
 
 import sys
 
-NO_PACKAGES = 9  # as the double-click launchers say when no Python can run the tool
+from .errors import NO_PACKAGES  # as the double-click launchers say when no Python can run the tool
 
 
 def missing_packages_line(package: str, python: str) -> str:

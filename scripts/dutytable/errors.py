@@ -4,21 +4,29 @@ Every message is one line of Chinese for the clerk: it names the file, sheet, ro
 cell and says how to fix it. The command-line layer prints ``str(error)`` and exits
 with ``error.exit_code``; the traceback is shown only with ``-v``.
 
+The exit codes, here only (README.md's 出错时 says them to the clerk):
+
 ====  =========================================================
+0     done (units not reported and files sent back are normal)
 1     unexpected failure (a bug): one line, traceback with -v
 2     UsageError, ConfigError: bad arguments or config.ini
 3     InputError: bad input (the table, a source file, the Word template), a damaged ledger
 4     OutputError: an output cannot be written (exists, open in Excel/Word, read-only, disk full)
 5     BusyError: another run holds the run lock, or another program holds the ledger
+9     NO_PACKAGES: no Python that can run the tool, or it lacks the packages (entry.py, the launchers)
 130   interrupted (Ctrl+C)
 ====  =========================================================
 """
+
+UNEXPECTED = 1
+NO_PACKAGES = 9
+INTERRUPTED = 130
 
 
 class DutyTableError(Exception):
     """Base of every error this tool reports to a clerk."""
 
-    exit_code = 1
+    exit_code = UNEXPECTED
 
     def __init__(self, message: str, problems: list[str] | None = None) -> None:
         super().__init__(message)

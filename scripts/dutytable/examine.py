@@ -44,6 +44,7 @@ from .vocab import (
     UNCLEAR,
     UNPACKED,
     VALID,
+    ZERO,
     Period,
     nfkc,
 )
@@ -383,7 +384,7 @@ def _check_rows(ex, form, expected, got, by_text, schema, problems) -> bool:
     where = f"工作表“{form.sheet}”"
     columns = schema.at(FORM)
     locked = locked_columns(schema)
-    first_choice = next((c for c in columns if c.choices), columns[0])
+    first_choice = schema.status_column or columns[0]
     locked_changed = False
     for task_id, want in expected.items():
         item = {c.key: v for c, v in zip(locked, want.values)}.get("item", task_id)
@@ -405,7 +406,7 @@ def _check_rows(ex, form, expected, got, by_text, schema, problems) -> bool:
 
 def _written_in_closed(row, schema) -> bool:
     """Whether a 已办结 row of a return says anything but the 已办结 its form showed."""
-    return any(row[c.header] not in ("", CLOSED) if c.choices else row[c.header] for c in schema.answer_columns)
+    return any(row[c.header] not in ("", CLOSED) if c.is_status else row[c.header] for c in schema.answer_columns)
 
 
 def _check_locked(form, row, want, locked, where, problems) -> bool:
@@ -534,7 +535,7 @@ def _validate_indicators(ex, form, expected):
             continue
         _rownum, raw, note, ref = found
         ex.fill.indicators[ind_id] = {H_IND_VALUE: text_of(raw), H_NOTE: note}
-        example = "92%" if unit == "%" else "0" if target == "零发生" else "12"
+        example = "92%" if unit == "%" else "0" if target == ZERO else "12"
         if raw is None:
             problems.append(f"{where}{ref}（{name}）：{H_IND_VALUE}未填写，请填写数字，例如 {example}。")
             marks[(ind_id, H_IND_VALUE)] = f"请填写截至本月的累计完成值（数字），例如 {example}。"

@@ -54,6 +54,7 @@ from .vocab import (
     META_SHEET,
     ROLE_LEAD,
     ROLE_PARTNER,
+    ZERO,
     cn_date,
     nfkc,
 )
@@ -204,59 +205,12 @@ def build_form(spec: FormSpec) -> bytes:
     f = _formats(wb)
     ws = wb.add_worksheet(FORM_SHEET)
     columns = spec.columns
-    width = len(columns)
-    last_col = width - 1
     widths = [column.width(FORM) for column in columns]
     for c, column in enumerate(columns):
         ws.set_column(c, c, column.width(FORM))
-    inputs = header_inputs(width)
-    (filler_at, phone_at, date_at) = inputs
-    ws.set_row(0, 30)
-    ws.merge_range(0, 0, 0, last_col, spec.title, f["title"])
-    ws.merge_range(1, 0, 1, 2, UNIT_LABEL + spec.recipient, f["label"])
-    # Label/input pairs: each label just before its input, in the wide answer columns.
-    ws.merge_range(1, filler_at[1] - 2, 1, filler_at[1] - 1, FILLER_LABEL, f["label_right"])
-    ws.write_string(1, phone_at[1] - 1, PHONE_LABEL, f["label_right"])
-    ws.merge_range(2, 0, 2, 2, f"{H_DEADLINE}：{spec.deadline}", f["deadline"])
-    ws.merge_range(2, date_at[1] - 2, 2, date_at[1] - 1, DATE_LABEL, f["label_right"])
-    for (r, c), label in inputs.items():
-        fmt = f["input_date"] if label == DATE_LABEL else f["input_line"]
-        _write_input(ws, r, c, spec.fill.header.get(label, ""), spec.fill.header_marks.get(label), fmt, spec, f)
-    choice_columns = [c for c in columns if c.choices]
-    first_choice = choice_columns[0].header if choice_columns else ""
-    problems = _problems(spec)
-    if problems:  # the copy sent back for correction says in words, in print too, what is to be corrected
-        banner = "请更正以下问题（红色粗框单元格，改好后重新发回）：" + "；".join(problems) + "。"
-        ws.set_row(3, row_height([banner], [sum(widths)], FORM_FONT_PT))
-        ws.merge_range(3, 0, 3, last_col, banner, f["banner"])
-    else:
-        ws.write_string(3, 0, f"黄色单元格为填写处；{first_choice}请从下拉列表中选择。", f["note"])
-    for c, column in enumerate(columns):
-        ws.write_string(HEADER_ROW, c, column.header, f["head"])
+    date_at = _write_head(ws, spec, f, columns, widths)
     first = HEADER_ROW + 1
-    locked_at = [c for c, column in enumerate(columns) if column.locked]
-    for r, row in enumerate(spec.rows, start=first):
-        answers = spec.fill.rows.get(row.task_id, {})
-        shown = dict(zip(locked_at, row.values))
-        texts = [shown.get(c, answers.get(column.key, "")) for c, column in enumerate(columns)]
-        ws.set_row(r, row_height(texts, widths, FORM_FONT_PT, 1 if row.closed else ANSWER_LINES))
-        for c, value in zip(locked_at, row.values):
-            ws.write_string(r, c, value, f["locked_center"] if columns[c].width(FORM) <= 9 else f["locked"])
-        for c, column in enumerate(columns):
-            if column.is_input and row.closed:  # 已办结: locked, nothing to answer
-                ws.write_string(r, c, CLOSED if column.choices else "", f["locked_center"])
-            elif column.is_input:
-                _write_input(ws, r, c, answers.get(column.key, ""), spec.fill.row_marks.get((row.task_id, column.key)),
-                             f["input"], spec, f)
-    last = first + len(spec.rows) - 1
-    for c, column in enumerate(columns):
-        if spec.rows and column.choices:
-            listed = column.choices_text
-            ws.data_validation(first, c, last, c, {
-                "validate": "list", "source": list(column.choices),
-                "input_title": column.header, "input_message": "请从下拉列表中选择：" + listed,
-                "error_title": "输入有误", "error_message": f"{column.header}只能是：{listed}。请从下拉列表中选择。",
-            })
+    _write_task_rows(ws, spec, f, columns, widths, first)
     ws.data_validation(date_at[0], date_at[1], date_at[0], date_at[1], {
         "validate": "date", "criteria": ">=", "value": dt.date(2000, 1, 1),
         "input_title": H_DATE, "input_message": f"请填写日期，例如 {spec.period}-20",  # a day of the period's own year
@@ -279,6 +233,62 @@ def build_form(spec: FormSpec) -> bytes:
     wb.close()
     return buffer.getvalue()
 
+
+def _write_head(ws, spec: FormSpec, f: dict, columns: list, widths: list) -> tuple[int, int]:
+    """The title, the unit, the filler's inputs, the note or the problems to correct, the column heads;
+    returns where the fill date is typed (row, column)."""
+    last_col = len(columns) - 1
+    inputs = header_inputs(len(columns))
+    (filler_at, phone_at, date_at) = inputs
+    ws.set_row(0, 30)
+    ws.merge_range(0, 0, 0, last_col, spec.title, f["title"])
+    ws.merge_range(1, 0, 1, 2, UNIT_LABEL + spec.recipient, f["label"])
+    # Label/input pairs: each label just before its input, in the wide answer columns.
+    ws.merge_range(1, filler_at[1] - 2, 1, filler_at[1] - 1, FILLER_LABEL, f["label_right"])
+    ws.write_string(1, phone_at[1] - 1, PHONE_LABEL, f["label_right"])
+    ws.merge_range(2, 0, 2, 2, f"{H_DEADLINE}：{spec.deadline}", f["deadline"])
+    ws.merge_range(2, date_at[1] - 2, 2, date_at[1] - 1, DATE_LABEL, f["label_right"])
+    for (r, c), label in inputs.items():
+        fmt = f["input_date"] if label == DATE_LABEL else f["input_line"]
+        _write_input(ws, r, c, spec.fill.header.get(label, ""), spec.fill.header_marks.get(label), fmt, spec, f)
+    dropdowns = "、".join(c.header for c in columns if c.choices)
+    problems = _problems(spec)
+    if problems:  # the copy sent back for correction says in words, in print too, what is to be corrected
+        banner = "请更正以下问题（红色粗框单元格，改好后重新发回）：" + "；".join(problems) + "。"
+        ws.set_row(3, row_height([banner], [sum(widths)], FORM_FONT_PT))
+        ws.merge_range(3, 0, 3, last_col, banner, f["banner"])
+    else:
+        ws.write_string(3, 0, f"黄色单元格为填写处；{dropdowns}请从下拉列表中选择。", f["note"])
+    for c, column in enumerate(columns):
+        ws.write_string(HEADER_ROW, c, column.header, f["head"])
+    return date_at
+
+
+def _write_task_rows(ws, spec: FormSpec, f: dict, columns: list, widths: list, first: int) -> None:
+    """One row a task from row ``first``: its locked cells, its answers' inputs, each dropdown's list."""
+    locked_at = [c for c, column in enumerate(columns) if column.locked]
+    for r, row in enumerate(spec.rows, start=first):
+        answers = spec.fill.rows.get(row.task_id, {})
+        shown = dict(zip(locked_at, row.values))
+        texts = [shown.get(c, answers.get(column.key, "")) for c, column in enumerate(columns)]
+        ws.set_row(r, row_height(texts, widths, FORM_FONT_PT, 1 if row.closed else ANSWER_LINES))
+        for c, value in zip(locked_at, row.values):
+            ws.write_string(r, c, value, f["locked_center"] if columns[c].width(FORM) <= 9 else f["locked"])
+        for c, column in enumerate(columns):
+            if column.is_input and row.closed:  # 已办结: locked, nothing to answer
+                ws.write_string(r, c, CLOSED if column.is_status else "", f["locked_center"])
+            elif column.is_input:
+                _write_input(ws, r, c, answers.get(column.key, ""), spec.fill.row_marks.get((row.task_id, column.key)),
+                             f["input"], spec, f)
+    last = first + len(spec.rows) - 1
+    for c, column in enumerate(columns):
+        if spec.rows and column.choices:
+            listed = column.choices_text
+            ws.data_validation(first, c, last, c, {
+                "validate": "list", "source": list(column.choices),
+                "input_title": column.header, "input_message": "请从下拉列表中选择：" + listed,
+                "error_title": "输入有误", "error_message": f"{column.header}只能是：{listed}。请从下拉列表中选择。",
+            })
 
 def _problems(spec: FormSpec) -> list:
     """The problems of a copy sent back for correction, each with its cell, in the order of the sheet."""
@@ -322,7 +332,7 @@ def _write_indicator_sheet(wb, spec, f):
             _write_input(ws, r, c, spec.fill.indicators.get(ind_id, {}).get(header, ""),
                          spec.fill.indicator_marks.get((ind_id, header)), f["input"], spec, f)
         hint = "请填写百分数，例如 92%" if unit == "%" else (
-            "没有发生请填 0" if target == "零发生" else f"请填写数字（单位：{unit or '无'}），例如 12")
+            "没有发生请填 0" if target == ZERO else f"请填写数字（单位：{unit or '无'}），例如 12")
         ws.data_validation(r, value_at, r, value_at, {
             "validate": "decimal", "criteria": ">=", "value": 0, "error_type": "warning",
             "input_title": H_IND_VALUE, "input_message": hint,
@@ -599,7 +609,7 @@ def read_form(sheets: list, label: str, schema: Schema = DEFAULT) -> FormData:
             if len(row) >= 2 and text_of(row[0]):
                 meta[text_of(row[0])] = text_of(row[1])
     headers = [c.header for c in schema.at(FORM)]
-    key_headers = (schema.column("task_id").header, schema.column("status").header)
+    key_headers = (schema.column("task_id").header, schema.status_column.header)
     ordered = sorted(sheets, key=lambda s: s.name != FORM_SHEET)
     intact = bool(meta.get("recipient"))  # the hidden sheet says it is our form: a retyped key header is only that
     for sheet in ordered:

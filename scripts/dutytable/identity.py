@@ -18,7 +18,7 @@ from pathlib import Path
 from . import files
 from .config import IDENTITY_HINTS, MAX_NAME_PART, write_values
 from .files import UNSAFE_IN_NAME
-from .model import COL_TARGET
+from .schema import H_TARGET
 from .table import _CN_DIGITS
 
 FROM_TITLE, FROM_FILE_NAME = "标题", "文件名"
@@ -31,7 +31,7 @@ _COPY = re.compile(r"(?:\s*[（(]\d+[）)]|\s*-?\s*副本|_\d+)+$")
 # What closes a title and is no part of the work's name, tried again and again from the end.
 _TABLE_TAILS = ("责任分解表", "任务分解表", "责任分工表", "分解表", "责任清单", "任务清单", "工作清单", "清单",
                 "实施方案", "工作方案", "方案", "责任分工", "任务分工", "任务分解", "分解", "一览表", "台账", "表")
-_TASK_TAILS = ("目标任务", "主要任务", "具体任务", "任务", COL_TARGET, "目标", "工作要点", "要点", "事项")
+_TASK_TAILS = ("目标任务", "主要任务", "具体任务", "任务", H_TARGET, "目标", "工作要点", "要点", "事项")
 WORK = "工作"  # the name ends so: 2024年XX区优化营商环境工作目标任务推进情况汇总表
 
 

@@ -34,12 +34,12 @@ from .vocab import (  # noqa: F401 - the comparisons and MET/NOT_MET are used by
     BEFORE,
     COMPARISONS,
     EARLIER,
+    EMPTY,
     EQ,
     GE,
     INDICATOR_SHEET,
     LE,
     MET,
-    NOT_FILLED,
     NOT_MET,
     RANGE,
     RECORD_SHEET,
@@ -52,7 +52,6 @@ from .workbooks import Percent, text_of
 
 SOURCE_AUTO, SOURCE_UNSURE, SOURCE_CLERK = "自动提取", "待确认", "人工"
 SOURCES = (SOURCE_AUTO, SOURCE_UNSURE, SOURCE_CLERK)
-NOT_REPORTED = NOT_FILLED  # an indicator with no value this period
 
 _UNITS = sorted((
     "个行政村 万元 亿元 元 % 个百分点 倍 吨 万吨 家 家次 只 个 个点位 项 起 人 万人 人次 万人次 次 件 台 所 批 场 "
@@ -110,7 +109,7 @@ class Indicator:
     def target_text(self):
         """How the target reads: ≥92%, 至少3只, 1–2家, 零发生."""
         if self.comparison == ZERO:
-            return "零发生"
+            return ZERO
         unit = "个行政村" if self.unit == "行政村" else self.unit
         if self.comparison == RANGE:
             return f"{_num(self.value)}–{_num(self.upper)}{unit}"
@@ -123,7 +122,7 @@ class Indicator:
         Values are cumulative to date.
         """
         if actual is None:
-            return NOT_REPORTED
+            return EMPTY
         if self.source == SOURCE_UNSURE:
             return UNCLEAR
         if self.comparison == ZERO:
@@ -473,18 +472,6 @@ def parse_number(value):
     return None if written in (None, _AMBIGUOUS) else written[0]
 
 
-def reported_value(raw, unit):
-    """The value in the indicator's unit, or None if unreadable.
-
-    One rule for text and numbers alike: a value written with "%" (typed as 92%, or a number
-    cell formatted as a percentage, which Excel stores as 0.92) is a percentage; a bare
-    number is taken as written, in the indicator's unit, so 92 and "92" in a % indicator
-    are 92 %, and 0.92 and "0.92" are 0.92 %. "‰" is a tenth of a percent.
-    """
-    written = _written(raw)
-    return None if written in (None, _AMBIGUOUS) else _in_unit(*written, unit)
-
-
 def _in_unit(number, sign, unit):
     return number / 10 if sign == "‰" and unit == "%" else number
 
@@ -540,7 +527,7 @@ _TARGET = re.compile(r"^(?:≥|≤|至少)?(\d+(?:\.\d+)?)(?:–(\d+(?:\.\d+)?))
 
 def _target_bounds(target):
     """(low, high) of a target as :attr:`Indicator.target_text` writes it; (0, 0) for 零发生, Nones if unknown."""
-    if target == "零发生":
+    if target == ZERO:
         return 0.0, 0.0
     m = _TARGET.match(target or "")
     if not m:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections import namedtuple
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,14 +119,89 @@ CREATE TABLE IF NOT EXISTS first_seen (
 # 已完成 closed it. A task the row names whose cell the clerk has cleared since was reopened: it is closed again only
 # from a later period's 已完成, never from the same answer.
 _V6 = """
-CREATE TABLE IF NOT EXISTS closings (
-    task_id TEXT PRIMARY KEY,
-    period TEXT NOT NULL
-);
+CREATE TABLE IF NOT EXISTS closings (task_id TEXT PRIMARY KEY, period TEXT NOT NULL);
 """
 
 MIGRATIONS = (_V1, _V2, _V3, _V4, _V5, _V6)  # MIGRATIONS[n - 1] brings version n - 1 to version n
 VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the ledger as :data:`VERSION` lays it out: its columns (name, SQL declaration) and constraints.
+
+    Every statement that names its columns is built from here, and every row read is named by them.
+    """
+
+    name: str
+    columns: tuple[tuple[str, str], ...]
+    constraints: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.columns)
+
+    def create(self) -> str:
+        parts = [f"{name} {declaration}" for name, declaration in self.columns] + list(self.constraints)
+        return f"CREATE TABLE IF NOT EXISTS {self.name} ({', '.join(parts)})"
+
+    def _known(self, names) -> tuple[str, ...]:
+        unknown = [n for n in names if n not in self.names]
+        if unknown:
+            raise KeyError(f"{self.name} has no column {', '.join(unknown)}")
+        return tuple(names)
+
+    def insert(self, names, verb: str = "INSERT") -> str:
+        names = self._known(names)
+        return f"{verb} INTO {self.name} ({', '.join(names)}) VALUES ({','.join('?' * len(names))})"
+
+    def select(self, names) -> str:
+        return f"SELECT {', '.join(self._known(names))} FROM {self.name}"
+
+    def row(self, kind: str, names: str) -> type:
+        """A named tuple of ``names`` (space-separated columns of this table): what a select of them reads."""
+        return namedtuple(kind, self._known(names.split()))
+
+
+RETURNS = Table("returns", (
+    ("id", "INTEGER PRIMARY KEY"), ("sha256", "TEXT NOT NULL UNIQUE"), ("original_name", "TEXT NOT NULL"),
+    ("received_at", "TEXT NOT NULL"), ("size", "INTEGER NOT NULL"), ("kind", "TEXT"), ("recipient", "TEXT"),
+    ("period", "TEXT"), ("verdict", "TEXT NOT NULL"), ("problems", "TEXT NOT NULL DEFAULT '[]'"),
+    ("identified_by", "TEXT"), ("filler", "TEXT"), ("phone", "TEXT"), ("fill_date", "TEXT"),
+    ("stored_path", "TEXT NOT NULL"), ("marked_copy", "TEXT"), ("file_time", "TEXT NOT NULL DEFAULT ''"),
+    ("answered", "INTEGER NOT NULL DEFAULT 0"), ("standing", "TEXT NOT NULL DEFAULT ''"), ("counted_at", "TEXT")))
+ANSWERS = Table("answers", (
+    ("return_id", "INTEGER NOT NULL REFERENCES returns(id)"), ("task_id", "TEXT NOT NULL"), ("role", "TEXT"),
+    ("rownum", "INTEGER"), ("fields", "TEXT NOT NULL DEFAULT '{}'")), ("PRIMARY KEY (return_id, task_id)",))
+INDICATOR_VALUES = Table("indicator_values", (
+    ("return_id", "INTEGER NOT NULL REFERENCES returns(id)"), ("indicator_id", "TEXT NOT NULL"), ("value", "REAL"),
+    ("raw", "TEXT"), ("note", "TEXT")), ("PRIMARY KEY (return_id, indicator_id)",))
+DROPS = Table("drops", (
+    ("id", "INTEGER PRIMARY KEY"), ("sha256", "TEXT NOT NULL"), ("original_name", "TEXT NOT NULL"),
+    ("source_path", "TEXT NOT NULL"), ("stored_path", "TEXT NOT NULL"), ("seen_at", "TEXT NOT NULL"),
+    ("duplicate", "INTEGER NOT NULL"), ("state", "TEXT NOT NULL")))
+FIRST_SEEN = Table("first_seen", (
+    ("sha256", "TEXT NOT NULL"), ("source_path", "TEXT NOT NULL"), ("seen_at", "TEXT NOT NULL")),
+    ("PRIMARY KEY (sha256, source_path)",))
+CLOSINGS = Table("closings", (("task_id", "TEXT PRIMARY KEY"), ("period", "TEXT NOT NULL")))
+TABLES = (RETURNS, ANSWERS, INDICATOR_VALUES, DROPS, FIRST_SEEN, CLOSINGS)
+# A new ledger: the tables as VERSION lays them out, at once (MIGRATIONS bring an old one to the same layout).
+_CREATE = tuple(t.create() for t in TABLES) + (
+    "CREATE INDEX IF NOT EXISTS returns_period ON returns(period, recipient)",)
+
+# The rows read, each named by its columns.
+AnswerRow = ANSWERS.row("AnswerRow", "task_id role rownum fields")  # as a return's answers are recorded
+Known = RETURNS.row("Known", "id verdict original_name")
+Drop = DROPS.row("Drop", "id sha256 source_path stored_path")
+Held = RETURNS.row("Held", "id original_name recipient period stored_path")
+Counting = RETURNS.row("Counting", "id original_name answered received_at")
+Accepted = RETURNS.row("Accepted", "recipient period verdict received_at")
+_Latest = RETURNS.row("_Latest", "id recipient period verdict problems original_name received_at stored_path"
+                                 " filler phone fill_date file_time standing")
+_Answer = ANSWERS.row("_Answer", "return_id task_id role fields rownum")
+_Value = INDICATOR_VALUES.row("_Value", "return_id indicator_id value raw note")
+_Empty = RETURNS.row("_Empty", "recipient original_name")
+
 # How long a write waits for another program holding the ledger before it gives up (BusyError).
 BUSY_SECONDS = 30
 # SQLite's primary result codes (sqlite3.Error.sqlite_errorcode & 0xFF) that a clerk can act on.
@@ -135,10 +211,9 @@ _DAMAGED = {11: "文件不完整或数据页损坏", 26: "不是 SQLite 数据�
 to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def answer_row(answer: Answer) -> tuple:
-    """(task_id, role, rownum, fields) of an answer, as the answers table keeps it."""
-    return answer.task_id, answer.role, answer.rownum, to_json(answer.values)
-
+def answer_row(answer: Answer) -> AnswerRow:
+    """An answer as the answers table keeps it."""
+    return AnswerRow(answer.task_id, answer.role, answer.rownum, to_json(answer.values))
 
 @dataclass
 class LatestReturn:
@@ -201,47 +276,85 @@ def split_reported(recipients: list, reporters: set) -> tuple[list, list]:
     return [r for r in recipients if r.name in reporters], [r for r in recipients if r.name not in reporters]
 
 
-def migrate(db: sqlite3.Connection) -> int:
-    """Bring the ledger's layout to :data:`VERSION`; returns the version it had."""
-    version = db.execute("PRAGMA user_version").fetchone()[0]
+def _step(db: sqlite3.Connection, number: int, statements) -> None:
+    """Bring the ledger to version ``number`` by ``statements``, in one transaction, unless another run has."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if _user_version(db) >= number:  # another run migrated it meanwhile
+            db.execute("ROLLBACK")
+            return
+        for statement in statements:
+            db.execute(statement)
+        db.execute(f"PRAGMA user_version = {number}")
+    except BaseException:
+        if db.in_transaction:  # SQLite has rolled back itself on some errors (SQLITE_FULL)
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _user_version(db: sqlite3.Connection) -> int:
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    return version
+
+
+def version_of(db: sqlite3.Connection) -> int:
+    """The layout version of the ledger ``db``: 0 for an empty file."""
+    version = _user_version(db)
     if version == 0 and db.execute("SELECT 1 FROM sqlite_master WHERE name = 'returns'").fetchone():
         version = 1  # written before the layout carried a version
-    start = version
-    for number in range(version + 1, VERSION + 1):
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            current = db.execute("PRAGMA user_version").fetchone()[0]
-            if current >= number:  # another run migrated it meanwhile
-                db.execute("ROLLBACK")
-                continue
-            for statement in MIGRATIONS[number - 1].split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            db.execute(f"PRAGMA user_version = {number}")
-        except BaseException:
-            if db.in_transaction:  # SQLite has rolled back itself on some errors (SQLITE_FULL)
-                db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+    return version
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Bring the ledger's layout to :data:`VERSION`; returns the version it had."""
+    start = version_of(db)
+    if start == 0:
+        _step(db, VERSION, _CREATE)
+        return start
+    for number in range(start + 1, VERSION + 1):
+        _step(db, number, [s for s in MIGRATIONS[number - 1].split(";") if s.strip()])
     return start
 
 
-class Ledger:
-    """The SQLite ledger; paths stored relative to ``base`` so the folder can move."""
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """The ledger at ``path`` opened without writing to it; one of an earlier layout brought up to date in a copy
+    in memory, so that every query reads the present layout and the file keeps its bytes."""
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                         timeout=BUSY_SECONDS)
+    if version_of(db) == VERSION:
+        return db
+    copy = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        db.backup(copy)
+    finally:
+        db.close()
+    migrate(copy)
+    return copy
 
-    def __init__(self, path, base) -> None:
+
+class Ledger:
+    """The SQLite ledger; paths stored relative to ``base`` so the folder can move.
+
+    ``read_only``: the file is never written (nor migrated, nor created): for what only reads it.
+    """
+
+    def __init__(self, path, base, read_only: bool = False) -> None:
         self.path = Path(path)
         self.base = Path(base)
         self._base_abs = os.path.abspath(self.base)
         self._base_prefix = os.path.join(self._base_abs, "")  # with its trailing separator
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._recorded = set()  # returns ids recorded through this connection: one run's files
         self.db = None
         try:
-            self.db = sqlite3.connect(str(self.path), isolation_level=None, timeout=BUSY_SECONDS)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            migrate(self.db)
+            if read_only:
+                self.db = _open_read_only(self.path)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(str(self.path), isolation_level=None, timeout=BUSY_SECONDS)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                migrate(self.db)
         except sqlite3.Error as exc:
             self.close()
             translated = fault(exc, self.path)
@@ -276,6 +389,14 @@ class Ledger:
             raise
         self.db.execute("COMMIT")
 
+    def _rows(self, kind: type, table: Table, where: str = "", params=()) -> list:
+        """The rows of ``table`` selected by ``where`` (its WHERE, ORDER BY … clauses), each a ``kind``."""
+        return [kind._make(r) for r in self.db.execute(f"{table.select(kind._fields)} {where}", params)]
+
+    def _values(self, sql: str, params=()) -> list:
+        """The values of a query of one column."""
+        return [value for (value,) in self.db.execute(sql, params)]
+
     def rel(self, path) -> str:
         """``path`` relative to the tool folder, with / separators; absolute when outside it."""
         full = os.path.abspath(path)
@@ -289,32 +410,30 @@ class Ledger:
         p = Path(stored)
         return p if p.is_absolute() else self.base / p
 
-    def known(self, sha: str):
-        """The returns row id, verdict and original name for this content, or None."""
-        return self.db.execute("SELECT id, verdict, original_name FROM returns WHERE sha256 = ?", (sha,)).fetchone()
+    def known(self, sha: str) -> Known | None:
+        """The returns row (id, verdict, original name) for this content, or None."""
+        return next(iter(self._rows(Known, RETURNS, "WHERE sha256 = ?", (sha,))), None)
 
     def received(self, sha_prefix: str) -> str | None:
         """When the zip whose content hash starts with ``sha_prefix`` was received (or first seen), or None."""
-        row = self.db.execute("SELECT received_at FROM returns WHERE kind = 'zip' AND substr(sha256, 1, ?) = ?"
-                              " UNION ALL SELECT min(seen_at) FROM first_seen WHERE substr(sha256, 1, ?) = ?",
-                              (len(sha_prefix), sha_prefix) * 2).fetchall()
-        return next((r[0] for r in row if r[0]), None)
+        return next((v for v in self._values(
+            "SELECT received_at FROM returns WHERE kind = 'zip' AND substr(sha256, 1, ?) = ?"
+            " UNION ALL SELECT min(seen_at) FROM first_seen WHERE substr(sha256, 1, ?) = ?",
+            (len(sha_prefix), sha_prefix) * 2) if v), None)
 
     def first_seen(self, sha: str, source) -> str | None:
         """When the inbox file ``source`` with content ``sha`` was first seen by a run that did not record it."""
-        row = self.db.execute("SELECT seen_at FROM first_seen WHERE sha256 = ? AND source_path = ?",
-                              (sha, self.rel(source))).fetchone()
-        return row[0] if row else None
+        return next(iter(self._values("SELECT seen_at FROM first_seen WHERE sha256 = ? AND source_path = ?",
+                                      (sha, self.rel(source)))), None)
 
     def note_first_seen(self, items) -> None:
         """Commit (sha256, source path, seen_at) of files about to be linked or unpacked; a first sight is kept."""
         with self.transaction() as db:
-            db.executemany("INSERT OR IGNORE INTO first_seen (sha256, source_path, seen_at) VALUES (?,?,?)",
+            db.executemany(FIRST_SEEN.insert(("sha256", "source_path", "seen_at"), "INSERT OR IGNORE"),
                            [(sha, self.rel(source), seen_at) for sha, source, seen_at in items])
 
-    def pending_drops(self) -> list:
-        return self.db.execute(
-            "SELECT id, sha256, source_path, stored_path FROM drops WHERE state = 'pending'").fetchall()
+    def pending_drops(self) -> list[Drop]:
+        return self._rows(Drop, DROPS, "WHERE state = 'pending'")
 
     def mark_done_many(self, drop_ids) -> None:
         with self.transaction() as db:
@@ -335,63 +454,54 @@ class Ledger:
         with self.transaction() as db:
             for examined, stored_path, source_path, seen_at, duplicate, marked_copy in items:
                 if not duplicate:
-                    # A rejected file put back is examined anew: its new verdict replaces the rejection.
-                    db.execute("DELETE FROM returns WHERE sha256 = ? AND verdict = ?", (examined.sha256, REJECTED))
-                    if examined.verdict in ACCEPTED and judge is not None:
-                        judge(examined, self.counting(examined.recipient, examined.period))
-                    cur = db.execute(
-                        "INSERT INTO returns (sha256, original_name, received_at, size, kind, recipient, period,"
-                        " verdict, problems, identified_by, filler, phone, fill_date, stored_path, marked_copy,"
-                        " file_time, answered, standing)"
-                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        (examined.sha256, examined.original_name, examined.received_at, examined.size, examined.kind,
-                         examined.recipient, examined.period, examined.verdict,
-                         to_json(examined.problems), examined.identified_by,
-                         examined.filler, examined.phone, examined.fill_date, self.rel(stored_path),
-                         self.rel(marked_copy) if marked_copy else None, examined.file_time, examined.answered,
-                         examined.standing))
-                    self._recorded.add(cur.lastrowid)
-                    if examined.verdict in ACCEPTED:
-                        db.executemany(
-                            "INSERT INTO answers (return_id, task_id, role, rownum, fields) VALUES (?,?,?,?,?)",
-                            [(cur.lastrowid, *row) for row in examined.answers])
-                        db.executemany(
-                            "INSERT INTO indicator_values (return_id, indicator_id, value, raw, note) VALUES "
-                            "(?,?,?,?,?)",
-                            [(cur.lastrowid, v.indicator_id, v.value, v.raw, v.note)
-                             for v in examined.indicator_values])
+                    self._record_return(db, examined, stored_path, marked_copy, judge)
                 db.execute("DELETE FROM first_seen WHERE sha256 = ? AND source_path = ?",
                            (examined.sha256, self.rel(source_path)))
-                cur = db.execute(
-                    "INSERT INTO drops (sha256, original_name, source_path, stored_path, seen_at, duplicate, state)"
-                    " VALUES (?,?,?,?,?,?, 'pending')",
-                    (examined.sha256, examined.original_name, self.rel(source_path), self.rel(stored_path), seen_at,
-                     int(duplicate)))
-                ids.append(cur.lastrowid)
+                ids.append(_insert(db, DROPS, {
+                    "sha256": examined.sha256, "original_name": examined.original_name,
+                    "source_path": self.rel(source_path), "stored_path": self.rel(stored_path), "seen_at": seen_at,
+                    "duplicate": int(duplicate), "state": "pending"}))
         return ids
 
-    def _counting(self, recipient: str, period: str):
-        """(id, original_name, answered, received_at) of the return that counts now, or None."""
-        return self.db.execute(
-            "SELECT id, original_name, answered, received_at FROM returns WHERE recipient = ? AND period = ?"
-            " AND verdict IN (?, ?) AND standing != ? ORDER BY coalesce(counted_at, received_at) DESC,"
-            " counted_at IS NOT NULL DESC, id DESC LIMIT 1",
-            (recipient, period, *ACCEPTED, HELD)).fetchone()
+    def _record_return(self, db: sqlite3.Connection, examined, stored_path, marked_copy, judge) -> None:
+        """The returns row of a file that is not a duplicate, and the answers and values of an accepted one."""
+        # A rejected file put back is examined anew: its new verdict replaces the rejection.
+        db.execute("DELETE FROM returns WHERE sha256 = ? AND verdict = ?", (examined.sha256, REJECTED))
+        if examined.verdict in ACCEPTED and judge is not None:
+            judge(examined, self.counting(examined.recipient, examined.period))
+        kept = {name: getattr(examined, name) for name in (
+            "sha256", "original_name", "received_at", "size", "kind", "recipient", "period", "verdict",
+            "identified_by", "filler", "phone", "fill_date", "file_time", "answered", "standing")}
+        return_id = _insert(db, RETURNS, kept | {
+            "problems": to_json(examined.problems), "stored_path": self.rel(stored_path),
+            "marked_copy": self.rel(marked_copy) if marked_copy else None})
+        self._recorded.add(return_id)
+        if examined.verdict in ACCEPTED:
+            db.executemany(ANSWERS.insert(("return_id", *AnswerRow._fields)),
+                           [(return_id, *row) for row in examined.answers])
+            names = _Value._fields[1:]
+            db.executemany(INDICATOR_VALUES.insert(_Value._fields),
+                           [(return_id, *(getattr(v, n) for n in names)) for v in examined.indicator_values])
+
+    def _counting(self, recipient: str, period: str) -> Counting | None:
+        """The return that counts now, or None."""
+        return next(iter(self._rows(
+            Counting, RETURNS, "WHERE recipient = ? AND period = ? AND verdict IN (?, ?) AND standing != ?"
+            " ORDER BY coalesce(counted_at, received_at) DESC, counted_at IS NOT NULL DESC, id DESC LIMIT 1",
+            (recipient, period, *ACCEPTED, HELD))), None)
 
     def counting(self, recipient: str, period: str) -> tuple[str, int, bool] | None:
         """(original name, answered rows, whether recorded through this connection since :meth:`new_run`) of the
         return that counts now for ``recipient`` and ``period``, or None."""
         now = self._counting(recipient, period)
-        return None if now is None else (now[1], now[2], now[0] in self._recorded)
+        return None if now is None else (now.original_name, now.answered, now.id in self._recorded)
 
-    def held_named(self, name: str) -> list:
-        """The held returns whose original name (or archived name) is ``name``:
-        (id, original_name, recipient, period, stored_path) rows."""
-        return [r for r in self.db.execute(
-            "SELECT id, original_name, recipient, period, stored_path FROM returns WHERE standing = ? ORDER BY id",
-            (HELD,)) if name in (r[1], Path(r[1]).name, Path(r[4]).name)]
+    def held_named(self, name: str) -> list[Held]:
+        """The held returns whose original name (or archived name) is ``name``."""
+        return [r for r in self._rows(Held, RETURNS, "WHERE standing = ? ORDER BY id", (HELD,))
+                if name in (r.original_name, Path(r.original_name).name, Path(r.stored_path).name)]
 
-    def accept(self, rows: list) -> list:
+    def accept(self, rows: list[Held]) -> list:
         """Let held returns (rows of :meth:`held_named`) count; returns their (original_name, recipient, period).
 
         The confirmed one counts from now on: it is ordered after every return of its unit and period
@@ -399,92 +509,91 @@ class Ledger:
         """
         with self.transaction() as db:
             for r in rows:
-                latest = db.execute("SELECT max(coalesce(counted_at, received_at)) FROM returns"
-                                    " WHERE recipient = ? AND period = ?", (r[2], r[3])).fetchone()[0]
-                db.execute("UPDATE returns SET standing = ?, counted_at = ? WHERE id = ?", (CONFIRMED, latest, r[0]))
-        return [(r[1], r[2], r[3]) for r in rows]
+                (latest,) = self._values("SELECT max(coalesce(counted_at, received_at)) FROM returns"
+                                         " WHERE recipient = ? AND period = ?", (r.recipient, r.period))
+                db.execute("UPDATE returns SET standing = ?, counted_at = ? WHERE id = ?", (CONFIRMED, latest, r.id))
+        return [(r.original_name, r.recipient, r.period) for r in rows]
 
     def reporters(self, period) -> set:
         """The recipients with an accepted return for ``period``."""
-        return {row[0] for row in self.db.execute(
-            "SELECT DISTINCT recipient FROM returns WHERE period = ? AND verdict IN (?, ?)",
-            (str(period), *ACCEPTED))}
+        return set(self._values("SELECT DISTINCT recipient FROM returns WHERE period = ? AND verdict IN (?, ?)",
+                                (str(period), *ACCEPTED)))
 
     def latest_returns(self, period) -> dict:
         """recipient -> :class:`LatestReturn`: the newest accepted return of each recipient for ``period``."""
-        rows = self.db.execute(
-            "SELECT id, recipient, period, verdict, problems, original_name, received_at, stored_path,"
-            " filler, phone, fill_date, file_time, standing FROM returns WHERE period = ? AND verdict IN (?, ?)"
-            " ORDER BY coalesce(counted_at, received_at), counted_at IS NOT NULL, id",  # the clerk's choice wins ties
-            (str(period), *ACCEPTED)).fetchall()
         latest, held = {}, {}
-        for r in rows:
-            if r[12] == HELD:
-                held.setdefault(r[1], []).append(r[5])
+        for r in self._rows(_Latest, RETURNS, "WHERE period = ? AND verdict IN (?, ?)"
+                            " ORDER BY coalesce(counted_at, received_at), counted_at IS NOT NULL, id",  # the clerk's
+                            (str(period), *ACCEPTED)):  # choice wins ties
+            if r.standing == HELD:
+                held.setdefault(r.recipient, []).append(r.original_name)
             else:
-                latest[r[1]] = r  # later receipt supersedes earlier; never the file's own time or name
-                held[r[1]] = []  # a version held before a later return came is superseded, not waiting
-        # Two queries for all the returns that count, not two per return.
-        ids = {r[0]: r[1] for r in latest.values()}
-        answers, values = {name: {} for name in latest}, {name: {} for name in latest}
+                latest[r.recipient] = r  # later receipt supersedes earlier; never the file's own time or name
+                held[r.recipient] = []  # a version held before a later return came is superseded, not waiting
+        answers, values = self._answers_of({r.id: r.recipient for r in latest.values()})
+        return {name: LatestReturn(
+            r.id, name, r.period, r.verdict, json.loads(r.problems), r.original_name, r.received_at, r.stored_path,
+            r.filler or "", r.phone or "", r.fill_date or "", answers[name], values[name], r.file_time,
+            held.get(name, [])) for name, r in latest.items()}
+
+    def _answers_of(self, ids: dict) -> tuple[dict, dict]:
+        """({recipient: {task_id: Answer}}, {recipient: {indicator_id: value}}) of the returns ``ids``
+        (id -> recipient): two queries for all of them, not two per return."""
+        answers, values = {name: {} for name in ids.values()}, {name: {} for name in ids.values()}
         for chunk in _chunks(list(ids), 900):  # SQLite's limit on parameters in one statement
             marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(f"SELECT return_id, task_id, role, fields, rownum FROM answers"
-                                   f" WHERE return_id IN ({marks}) ORDER BY return_id, rownum", chunk).fetchall()
-            for a, fields in zip(rows, json_each([a[3] for a in rows])):
-                answers[ids[a[0]]][a[1]] = Answer(a[1], a[2], fields, a[4])
-            for v in self.db.execute(f"SELECT return_id, indicator_id, value, raw, note FROM indicator_values"
-                                     f" WHERE return_id IN ({marks})", chunk):
-                values[ids[v[0]]][v[1]] = {"value": v[2], "raw": v[3], "note": v[4]}
-        return {r[1]: LatestReturn(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6], r[7], r[8] or "", r[9] or "",
-                                   r[10] or "", answers[r[1]], values[r[1]], r[11], held.get(r[1], []))
-                for r in latest.values()}
+            rows = self._rows(_Answer, ANSWERS, f"WHERE return_id IN ({marks}) ORDER BY return_id, rownum", chunk)
+            for a, fields in zip(rows, json_each([a.fields for a in rows])):
+                answers[ids[a.return_id]][a.task_id] = Answer(a.task_id, a.role, fields, a.rownum)
+            for v in self._rows(_Value, INDICATOR_VALUES, f"WHERE return_id IN ({marks})", chunk):
+                values[ids[v.return_id]][v.indicator_id] = {"value": v.value, "raw": v.raw, "note": v.note}
+        return answers, values
 
     def empty_returns(self, period) -> dict:
         """recipient -> original name of its latest form sent back with no answer (未填报) for ``period``."""
-        return {row[0]: row[1] for row in self.db.execute(
-            "SELECT recipient, original_name FROM returns WHERE period = ? AND verdict = ? ORDER BY received_at, id",
-            (str(period), EMPTY))}
+        return {r.recipient: r.original_name for r in self._rows(
+            _Empty, RETURNS, "WHERE period = ? AND verdict = ? ORDER BY received_at, id", (str(period), EMPTY))}
 
     def periods(self) -> list:
         """Every period with an accepted return, in order."""
-        return [row[0] for row in self.db.execute(
-            "SELECT DISTINCT period FROM returns WHERE verdict IN (?, ?) AND period IS NOT NULL ORDER BY period",
-            ACCEPTED)]
+        return self._values("SELECT DISTINCT period FROM returns WHERE verdict IN (?, ?) AND period IS NOT NULL"
+                            " ORDER BY period", ACCEPTED)
 
     def counts(self) -> tuple:
         """(returns rows, drops rows): what tests and the bench compare across runs."""
-        return (self.db.execute("SELECT COUNT(*) FROM returns").fetchone()[0],
-                self.db.execute("SELECT COUNT(*) FROM drops").fetchone()[0])
+        return (*self._values("SELECT COUNT(*) FROM returns"), *self._values("SELECT COUNT(*) FROM drops"))
 
-    def accepted_in_year(self, year: int) -> list[tuple[str, str, str, str]]:
-        """(recipient, period, verdict, received_at) of every accepted return of ``year``, oldest first."""
+    def accepted_in_year(self, year: int) -> list[Accepted]:
+        """Every accepted return of ``year``, oldest first."""
         return self._accepted(f"{year:04d}-%")
 
-    def accepted_in_period(self, period) -> list[tuple[str, str, str, str]]:
-        """(recipient, period, verdict, received_at) of every accepted return of ``period``, oldest first."""
+    def accepted_in_period(self, period) -> list[Accepted]:
+        """Every accepted return of ``period``, oldest first."""
         return self._accepted(str(period))
 
-    def _accepted(self, pattern: str) -> list[tuple[str, str, str, str]]:
-        return [tuple(row) for row in self.db.execute(
-            "SELECT recipient, period, verdict, received_at FROM returns WHERE period LIKE ? AND verdict IN (?, ?)"
-            " ORDER BY id", (pattern, *ACCEPTED))]
+    def _accepted(self, pattern: str) -> list[Accepted]:
+        return self._rows(Accepted, RETURNS, "WHERE period LIKE ? AND verdict IN (?, ?) ORDER BY id",
+                          (pattern, *ACCEPTED))
 
     def answered_tasks(self, period) -> set[str]:
         """The task IDs that any accepted return of ``period`` answers: the tasks its forms listed."""
-        return {row[0] for row in self.db.execute(
-            "SELECT DISTINCT a.task_id FROM answers a JOIN returns r ON r.id = a.return_id"
-            " WHERE r.period = ? AND r.verdict IN (?, ?)", (str(period), *ACCEPTED))}
+        return set(self._values("SELECT DISTINCT a.task_id FROM answers a JOIN returns r ON r.id = a.return_id"
+                                " WHERE r.period = ? AND r.verdict IN (?, ?)", (str(period), *ACCEPTED)))
 
     def task_ids(self) -> set[str]:
         """Every task ID any return has answers for: IDs a re-import must not give to a new task."""
-        return {row[0] for row in self.db.execute("SELECT DISTINCT task_id FROM answers")}
+        return set(self._values("SELECT DISTINCT task_id FROM answers"))
 
     def closings(self) -> dict:
-        """{task ID: the period whose 已完成 last closed it in the master}."""
-        return dict(self.db.execute("SELECT task_id, period FROM closings").fetchall())
+        """{task ID: the period whose 已完成 last closed it in the master (closing.py)}."""
+        return dict(self.db.execute(CLOSINGS.select(CLOSINGS.names)).fetchall())
 
     def note_closings(self, closed: dict) -> None:
         """Record the tasks just closed in the master: {task ID: period}."""
         with self.transaction():
-            self.db.executemany("INSERT OR REPLACE INTO closings (task_id, period) VALUES (?, ?)", list(closed.items()))
+            self.db.executemany(CLOSINGS.insert(CLOSINGS.names, "INSERT OR REPLACE"), list(closed.items()))
+
+
+def _insert(db: sqlite3.Connection, table: Table, values: dict) -> int:
+    """Insert one row of ``values`` (column -> value) into ``table``; returns its rowid."""
+    return db.execute(table.insert(tuple(values)), tuple(values.values())).lastrowid

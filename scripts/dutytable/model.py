@@ -9,13 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import schema
-from .schema import H_CATEGORY as COL_CATEGORY  # noqa: F401 - the table's column names, for table.py
-from .schema import H_ID as COL_ID  # noqa: F401
-from .schema import H_ITEM as COL_ITEM  # noqa: F401
-from .schema import H_LEADS as COL_LEADS  # noqa: F401
-from .schema import H_PARTNERS as COL_PARTNERS  # noqa: F401
-from .schema import H_SEQ as COL_SEQ  # noqa: F401
-from .schema import H_TARGET as COL_TARGET  # noqa: F401
 from .schema import TABLE_COLUMNS  # noqa: F401
 from .vocab import ROLE_LEAD, ROLE_PARTNER, Period  # noqa: F401 - Period is part of the model
 

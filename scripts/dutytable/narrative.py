@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from . import indicators
 from . import table as tables
-from .model import COL_LEADS, COL_PARTNERS, COL_TARGET, Table
+from .model import Table
+from .schema import H_LEADS, H_PARTNERS, H_TARGET
 
 DEADLINE_COLUMN = "完成时限"
 _ITEM = re.compile(r"^\s*(?:\d{1,3}\s*[.、．](?!\d)|[（(]\s*\d{1,3}\s*[）)]|[①-⑳])\s*")
@@ -90,8 +91,8 @@ def read_list(paragraphs, where, departments, options, original, unit=PARAGRAPH)
     title = tables._title_of([t for n, t in paragraphs if n < items[0].number])
     table = Table(tasks=tasks, source=str(original), title=title, extra_columns=tuple(c for c, _ in cols.extras))
     table.indicators, table.indicator_record = indicators.merge(table, departments)
-    shown = [("编号条目（1. 1、（1）①）", f"工作内容、{COL_TARGET}"),
-             ("牵头单位：…", COL_LEADS), ("配合单位：…、责任单位：…", COL_PARTNERS)]
+    shown = [("编号条目（1. 1、（1）①）", f"工作内容、{H_TARGET}"),
+             ("牵头单位：…", H_LEADS), ("配合单位：…、责任单位：…", H_PARTNERS)]
     if has_deadline:
         shown.append(("完成时限：…、“，6月底完成”", DEADLINE_COLUMN))
     notes = [f"未作为任务：第{'、'.join(map(str, skipped))}{unit}是编号条目，但没有写明责任单位；如果是任务，"

@@ -23,8 +23,7 @@ from .forms import existing_forms, generate
 from .ledger import Ledger
 from .model import Table
 from .report import make_report, write_advance_reminder
-from .schema import DEFAULT, DETAIL, FORM, SUMMARY
-from .schema import REPORT as REPORT_PLACE
+from .schema import ATTACHMENT, DEFAULT, DETAIL, FORM, SUMMARY
 from .screen import summary_lines
 from .summary import Summary, consolidation_line, summarize
 from .table import deadline_column, load_table, write_table
@@ -43,7 +42,7 @@ def load(config) -> Table:
     """
     table = load_table(config.table, config.departments)
     deadline = deadline_column(table)
-    places = {h: {FORM: 12, SUMMARY: 12, DETAIL: 12, **({REPORT_PLACE: 20} if h == deadline or h in
+    places = {h: {FORM: 12, SUMMARY: 12, DETAIL: 12, **({ATTACHMENT: 20} if h == deadline or h in
                                                          config.report_columns else {})}
               for h in table.extra_columns}
     table.schema = DEFAULT.with_extras(table.extra_columns, places)
@@ -92,9 +91,9 @@ def accept(config, name: str) -> list:
     with Ledger(config.ledger, config.path.parent) as ledger:
         rows = ledger.held_named(name)
         if len(rows) > 1:
-            listed = "、".join(f"{r[2]} {r[3]} 的“{Path(r[4]).name}”" for r in rows)
+            listed = "、".join(f"{r.recipient} {r.period} 的“{Path(r.stored_path).name}”" for r in rows)
             raise UsageError(f"有 {len(rows)} 份待确认的报送都叫“{name}”，分别是 {listed}（已归档文件夹中的文件名），"
-                             f"请改用其中一个文件名，例如 --accept \"{Path(rows[0][4]).name}\"。")
+                             f"请改用其中一个文件名，例如 --accept \"{Path(rows[0].stored_path).name}\"。")
         return ledger.accept(rows)
 
 

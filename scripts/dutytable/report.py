@@ -1,7 +1,7 @@
 """Stage 5, the Word summary as official 附件 (GB/T 9704-2012), and the 催报通知.
 
 The house style (template, styles, page setup, table XML, PDF) is :mod:`wordml`; this
-module says what the documents contain. The table's columns are the schema's REPORT place.
+module says what the documents contain. The table's columns are the schema's ATTACHMENT place.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from . import files
 from .config import PARTNER_COLLAPSE, PARTNER_OMIT
 from .indicators import written_target
 from .schema import (
+    ATTACHMENT,
     H_ATTAINMENT,
     H_IND_NAME,
     H_IND_TARGET,
@@ -31,7 +32,6 @@ from .schema import (
     H_STATUS,
     H_UNIT,
     H_WARNING,
-    REPORT,
 )
 from .summary import Summary, TaskSummary, as_of, summarize
 from .vocab import (
@@ -41,7 +41,6 @@ from .vocab import (
     GREEN,
     LATE,
     MET,
-    NOT_FILLED,
     NOT_MET,
     NOT_REPORTED,
     ROLE_LEAD,
@@ -126,9 +125,9 @@ def overview(summary: Summary, day: dt.date) -> str:
         ic = summary.indicator_counts
         labels = ((MET, f"已{MET}"), (NOT_MET, NOT_MET), (UNCLEAR, UNCLEAR))
         scored = "、".join(f"{label}{ic[s]}项" for s, label in labels if ic[s])
-        if ic[NOT_FILLED]:
+        if ic[EMPTY]:
             scored += "、" if scored else ""
-            text += f"量化指标{len(summary.indicators)}项，{scored}{NOT_FILLED}{ic[NOT_FILLED]}项；"
+            text += f"量化指标{len(summary.indicators)}项，{scored}{EMPTY}{ic[EMPTY]}项；"
         else:
             text += f"{len(summary.indicators)}项量化指标均已填报，{scored}；"
     return text + submission_clause(summary) + "。"
@@ -205,7 +204,7 @@ def report_widths(columns, longest_item: float = 0, size_pt: float = PT_S4.pt) -
     down to :data:`MIN_TARGET_MM`; if that is not enough (many extra columns), the other columns
     narrow in proportion.
     """
-    widths = [c.width(REPORT) for c in columns]
+    widths = [c.width(ATTACHMENT) for c in columns]
     keys = [c.key for c in columns]
     progress, target = keys.index("progress"), keys.index("target")
     if "item" in keys:
@@ -300,7 +299,7 @@ def _table_xml(summary: Summary, ids: dict, partner_text: str = PARTNER_COLLAPSE
     alone at the foot of a page); only a taller row may break.
     """
     cell_style, head_style = ids[STYLE_CELL], ids[STYLE_HEAD]
-    columns = summary.schema.at(REPORT)
+    columns = summary.schema.at(ATTACHMENT)
     texts = [[_task_text(t, c, n, partner_text) for c in columns] for n, t in enumerate(summary.tasks, start=1)]
     longest = max((text_width(t.task.item) for t in summary.tasks), default=0)
     widths = report_widths(columns, longest)
@@ -321,8 +320,8 @@ def _table_xml(summary: Summary, ids: dict, partner_text: str = PARTNER_COLLAPSE
                             left=True, keep_next=True, small=small)
             rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cell}</w:tr>")
         category = t.task.category
-        cells = "".join(cell_xml(text, w, cell_style, center=c.key in CENTRED or bool(c.choices), small=small,
-                                 bold=(bool(c.choices) and needs_attention(text))
+        cells = "".join(cell_xml(text, w, cell_style, center=c.key in CENTRED or c.is_status, small=small,
+                                 bold=(c.is_status and needs_attention(text))
                                  or (c.key == "warning" and t.light.color in ALERTS))
                         for text, c, w in zip(row, columns, widths))
         whole = "<w:trPr><w:cantSplit/></w:trPr>" if height <= TABLE_ROOM_MM / 2 else ""
@@ -347,7 +346,7 @@ def _task_text(t: TaskSummary, c, n: int, partner_text: str) -> str:
         return responsible(t)
     if c.key == "progress":
         return "\n".join(progress_lines(t, partner_text))
-    if c.choices:
+    if c.is_status:
         return t.shown_status
     return str(t.value(c))
 

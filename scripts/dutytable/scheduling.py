@@ -34,14 +34,14 @@ from .vocab import TIMESTAMP, Period
 
 log = logging.getLogger("dutytable.run")
 
-GENERATE, REMIND, DEADLINE, REPORT, DAILY = "generate", "remind", "deadline", "report", "daily"
-MILESTONES = (GENERATE, REMIND, DEADLINE, REPORT)
+GENERATE, REMIND, DEADLINE, REPORT_DAY, DAILY = "generate", "remind", "deadline", "report", "daily"
+MILESTONES = (GENERATE, REMIND, DEADLINE, REPORT_DAY)
 NAMES = {GENERATE: "生成并下发填报表", REMIND: "截止日前提醒：收取、汇总并给尚未报送的单位生成提醒通知",
          DEADLINE: "截止日：收取、汇总并生成催报通知",
-         REPORT: "收取、汇总并生成 Word 报告和年度汇总", DAILY: "收取并更新汇总"}
+         REPORT_DAY: "收取、汇总并生成 Word 报告和年度汇总", DAILY: "收取并更新汇总"}
 STEPS = {GENERATE: (STEP_GENERATE,), REMIND: (COLLECT, CONSOLIDATE, STEP_REMIND),
          DEADLINE: (COLLECT, CONSOLIDATE, STEP_REPORT),
-         REPORT: (COLLECT, CONSOLIDATE, STEP_REPORT, ANNUAL), DAILY: (COLLECT, CONSOLIDATE)}
+         REPORT_DAY: (COLLECT, CONSOLIDATE, STEP_REPORT, ANNUAL), DAILY: (COLLECT, CONSOLIDATE)}
 STEP_NAMES = {STEP_GENERATE: "生成填报表", COLLECT: "收取", CONSOLIDATE: "汇总表", STEP_REPORT: "Word 报告",
               STEP_REMIND: "提醒通知",
               ANNUAL: "年度汇总"}
@@ -60,7 +60,7 @@ def milestone_dates(config, period: Period) -> dict:
     """{milestone: date} of ``period``; days past the month's end fall on its last day. The reminder is left
     out when config.ini sets none (or it would fall on or before the forms go out)."""
     dates = {GENERATE: config.generate_date(period), REMIND: config.remind_date(period),
-             DEADLINE: config.deadline(period), REPORT: config.report_date(period)}
+             DEADLINE: config.deadline(period), REPORT_DAY: config.report_date(period)}
     return {name: day for name, day in dates.items() if day is not None}
 
 
@@ -83,7 +83,7 @@ def due(config, today: dt.date, state: State) -> list:
                 actions.append((period, name))
     dates = milestone_dates(config, current)
     collects = any(p == current and n != GENERATE for p, n in actions)  # a milestone that collects anyway
-    if dates[GENERATE] < today < dates[REPORT] and not collects and not state.done(current, DAILY, today):
+    if dates[GENERATE] < today < dates[REPORT_DAY] and not collects and not state.done(current, DAILY, today):
         actions.append((current, DAILY))
     return actions
 
@@ -97,7 +97,7 @@ def steps_to_run(config, state: State, period: Period, name: str, today: dt.date
     """
     done = set(state.steps_done(period, name)) if today >= config.report_date(period) else set()
     steps = tuple(s for s in STEPS[name] if s not in done)
-    if name != REPORT and state.done(period, REPORT) and set(steps) & set(ISSUED):
+    if name != REPORT_DAY and state.done(period, REPORT_DAY) and set(steps) & set(ISSUED):
         steps = tuple(s for s in steps if s not in ISSUED)
         return steps, (f"{period} 的汇总表和报告已在报告日出过，这次不再改写；"
                        f"需要更新时请运行 python scripts/monthly.py --period {period}。")
@@ -116,7 +116,7 @@ def upcoming(config, today: dt.date, days: int = 62) -> list:
         period = Period.of(day)
         dates = milestone_dates(config, period)
         names = [n for n in dates if dates[n] == day]
-        if not names and dates[GENERATE] < day < dates[REPORT]:
+        if not names and dates[GENERATE] < day < dates[REPORT_DAY]:
             names = [DAILY]
         result.extend((day, period, n) for n in names)
     return result

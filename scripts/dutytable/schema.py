@@ -85,8 +85,7 @@ COMPUTED = "computed"  # made by consolidation (a unit's submission state, the u
 FORM = "form"
 SUMMARY = "summary"
 DETAIL = "detail"
-REPORT = "report"
-PLACES = (FORM, SUMMARY, DETAIL, REPORT)
+ATTACHMENT = "report"  # the Word 附件
 EXTRAS = "*"  # the mark in a layout where undeclared columns with a width there stand
 
 
@@ -102,6 +101,8 @@ class Column:
         required: roles that must fill an ANSWER column in.
         choices: the values allowed (a dropdown on the form).
         ledger: the ledger keeps it with each answer (ANSWER columns always; a read-only column as it stood).
+        is_status: the task's 完成状态: the column whose value the leads' statuses, the counts, the colours and
+            the 附件 read (a schema has one; another column with choices is a dropdown like any other).
     """
 
     key: str
@@ -111,6 +112,7 @@ class Column:
     required: tuple = ()
     choices: tuple = ()
     ledger: bool = False
+    is_status: bool = False
 
     @property
     def is_input(self) -> bool:
@@ -183,6 +185,11 @@ class Schema:
     def answer_columns(self) -> list:
         return [c for c in self.columns if c.is_input]
 
+    @cached_property
+    def status_column(self) -> Column | None:
+        """The column declared the task's 完成状态 (``is_status``), or None."""
+        return next((c for c in self.columns if c.is_status), None)
+
     def with_columns(self, *columns: Column) -> Schema:
         """This schema with more columns (they stand at each layout's EXTRAS mark)."""
         return replace(self, columns=self.columns + tuple(columns))
@@ -209,8 +216,9 @@ def extra_key(header: str) -> str:
     return "extra_" + hashlib.sha256(header.encode("utf-8")).hexdigest()[:10]
 
 
-def _c(key, header, source, required=(), choices=(), ledger=None, **widths):
-    return Column(key, header, source, widths, required, choices, source == ANSWER if ledger is None else ledger)
+def _c(key, header, source, required=(), choices=(), ledger=None, is_status=False, **widths):
+    return Column(key, header, source, widths, required, choices, source == ANSWER if ledger is None else ledger,
+                  is_status)
 
 
 DEFAULT = Schema(
@@ -225,8 +233,8 @@ DEFAULT = Schema(
         _c("recipient", H_UNIT, COMPUTED, detail=10),
         _c("role", H_ROLE, ROLE, form=6, detail=5),
         _c("submission", H_SUBMISSION, COMPUTED, detail=7),
-        _c("status", H_STATUS, ANSWER, (ROLE_LEAD, ROLE_PARTNER), COMPLETION, form=11, summary=12, detail=8,
-           report=19),
+        _c("status", H_STATUS, ANSWER, (ROLE_LEAD, ROLE_PARTNER), COMPLETION, is_status=True, form=11,
+           summary=12, detail=8, report=19),
         _c("warning", H_WARNING, COMPUTED, summary=12, report=16),
         _c("lead_statuses", H_LEAD_STATUSES, COMPUTED, summary=16),
         _c("progress", H_PROGRESS, ANSWER, (ROLE_LEAD,), form=42, summary=33, detail=30, report=102),
@@ -245,7 +253,7 @@ DEFAULT = Schema(
         DETAIL: ("task_id", "category", "item", EXTRAS, "recipient", "role", "submission", "status", "progress",
                  "problems", "plans", "filler", "phone", "file", "received_at"),
         # 推进情况 takes what the others leave of the type area (report.report_widths).
-        REPORT: ("seq", "item", "target", "leads_text", EXTRAS, "progress", "status", "warning"),
+        ATTACHMENT: ("seq", "item", "target", "leads_text", EXTRAS, "progress", "status", "warning"),
     },
 )
 

@@ -47,7 +47,7 @@ class UnitAnswer:
     role: str
     reported: bool
     status: str  # by :func:`lead_status`
-    texts: dict[str, str]  # answer column key (without choices) -> text
+    texts: dict[str, str]  # answer column key (but the status) -> text
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ class TaskSummary:
         if column.source == EXTRA:
             return column.task_value(self.task)
         if column.source == ANSWER:
-            return self.shown_status if column.choices else self.combined.get(column.key, "")
+            return self.shown_status if column.is_status else self.combined.get(column.key, "")
         return {"lead_statuses": self.lead_statuses, "missing": "、".join(self.missing),
                 "warning": self.light.text}.get(column.key, "")
 
@@ -285,7 +285,7 @@ def _tasks(table, config, period, detail: list, history: dict, day: dt.date, clo
     """One :class:`TaskSummary` per task of the month, with its light; ``closed``: {task ID: the period that
     closed it} of the tasks 已办结 this month."""
     schema = table.schema
-    texts = [c.key for c in schema.answer_columns if not c.choices]
+    texts = [c.key for c in schema.answer_columns if not c.is_status]
     choice = _choice(schema)
     by_task = {}
     for rec in detail:
@@ -315,8 +315,8 @@ def _tasks(table, config, period, detail: list, history: dict, day: dt.date, clo
 
 
 def _choice(schema) -> str | None:
-    """The key of the answer column with choices (完成状态), if the schema has one."""
-    return next((c.key for c in schema.answer_columns if c.choices), None)
+    """The key of the status column (完成状态), if the schema has one."""
+    return schema.status_column.key if schema.status_column else None
 
 
 def _states(recipients: list, latest: dict, empty: dict, timings: dict[str, Timing],

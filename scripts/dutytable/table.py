@@ -22,13 +22,6 @@ from . import convert, files, indicators
 from .errors import ConfigError, InputError, TableError
 from .matching import H_CHANGE, H_PERIOD, HISTORY_SHEET, free_id, task_id_for
 from .model import (
-    COL_CATEGORY,
-    COL_ID,
-    COL_ITEM,
-    COL_LEADS,
-    COL_PARTNERS,
-    COL_SEQ,
-    COL_TARGET,
     ROLE_LEAD,
     ROLE_PARTNER,
     TABLE_COLUMNS,
@@ -36,7 +29,23 @@ from .model import (
     Task,
     TaskChange,
 )
-from .schema import DEFAULT, H_COMPARISON, H_ID, H_IND_ID, H_IND_NAME, H_IND_UNIT, H_SOURCE, H_TARGET_VALUE, H_UNIT
+from .schema import (
+    DEFAULT,
+    H_CATEGORY,
+    H_COMPARISON,
+    H_ID,
+    H_IND_ID,
+    H_IND_NAME,
+    H_IND_UNIT,
+    H_ITEM,
+    H_LEADS,
+    H_PARTNERS,
+    H_SEQ,
+    H_SOURCE,
+    H_TARGET,
+    H_TARGET_VALUE,
+    H_UNIT,
+)
 from .vocab import HELP_SHEET, TABLE_SHEET, clean_text
 from .workbooks import OLE2_MAGIC, check_zip, open_workbook, sniff, text_of
 from .xlsx import BODY, HEAD, new_workbook, print_a4
@@ -104,29 +113,29 @@ def load_table(path, departments, with_indicators: bool = True):
     if not records:
         raise TableError(f"{where} 中没有任何任务：请从第{header_index + 2}行起每行填写一项工作内容。")
     history = _read_history(sheets, departments)
-    used_ids = {v[COL_ID] for _, v in records} | {c.task.task_id for c in history}
+    used_ids = {v[H_ID] for _, v in records} | {c.task.task_id for c in history}
     for rownum, v in records:
-        item = v[COL_ITEM]
+        item = v[H_ITEM]
         at = f"{where}第{rownum}行" + (f"（{item}）" if item else "")
         row_problems = []
         seq = None
-        if not v[COL_SEQ]:
+        if not v[H_SEQ]:
             row_problems.append(f"{at}：序号为空，请填写该项所属类别的序号，例如 1。")
         else:
             try:
-                seq = int(float(v[COL_SEQ]))
+                seq = int(float(v[H_SEQ]))
             except ValueError:
-                row_problems.append(f"{at}：序号“{v[COL_SEQ]}”不是数字，请填写该项所属类别的序号，例如 1。")
-        if not v[COL_CATEGORY]:
+                row_problems.append(f"{at}：序号“{v[H_SEQ]}”不是数字，请填写该项所属类别的序号，例如 1。")
+        if not v[H_CATEGORY]:
             row_problems.append(f"{at}：类别为空，请填写该项所属的类别（大项的名称）。")
         if not item:
             row_problems.append(f"{at}：工作内容为空，请填写该项的名称，例如“产品质量”。")
-        if not v[COL_TARGET]:
+        if not v[H_TARGET]:
             row_problems.append(f"{at}：工作目标为空，请填写该项的工作目标。")
-        leads = departments.split(v[COL_LEADS])
+        leads = departments.split(v[H_LEADS])
         if not leads:
             row_problems.append(f"{at}：没有牵头部门，请至少填写一个牵头部门，多个部门用顿号“、”分隔。")
-        task_id = v[COL_ID]
+        task_id = v[H_ID]
         if not task_id:
             row_problems.append(f"{at}：任务编号为空，请填写一个未用过的编号，例如 {free_id(used_ids, seq)}。")
         elif task_id in seen_ids:
@@ -135,10 +144,10 @@ def load_table(path, departments, with_indicators: bool = True):
                 f" {free_id(used_ids, seq)}。")
         else:
             seen_ids[task_id] = rownum
-        key = (v[COL_CATEGORY], item)
+        key = (v[H_CATEGORY], item)
         if item and key in seen_items:
             row_problems.append(
-                f"{at}：与第{seen_items[key]}行重复（类别“{v[COL_CATEGORY]}”下已有“{item}”），请合并这两行或修改其中一项的名称。")
+                f"{at}：与第{seen_items[key]}行重复（类别“{v[H_CATEGORY]}”下已有“{item}”），请合并这两行或修改其中一项的名称。")
         elif item:
             seen_items[key] = rownum
         closed = closed_period(v["closed"])
@@ -148,9 +157,9 @@ def load_table(path, departments, with_indicators: bool = True):
         if row_problems:
             problems.extend(row_problems)
             continue
-        tasks.append(Task(task_id=task_id, seq=seq, category=v[COL_CATEGORY], item=item, target=v[COL_TARGET],
-                          leads=tuple(leads), partners=tuple(departments.split(v[COL_PARTNERS])),
-                          leads_text=v[COL_LEADS], partners_text=v[COL_PARTNERS], row=rownum,
+        tasks.append(Task(task_id=task_id, seq=seq, category=v[H_CATEGORY], item=item, target=v[H_TARGET],
+                          leads=tuple(leads), partners=tuple(departments.split(v[H_PARTNERS])),
+                          leads_text=v[H_LEADS], partners_text=v[H_PARTNERS], row=rownum,
                           extras=v["extras"], key=v["key"], closed=closed))
     if problems:
         raise TableError(problems[0], problems[1:])
@@ -175,12 +184,12 @@ def _read_history(sheets, departments):
     history = []
     for r in range(1, len(sheet.rows)):
         v = {col: text_of(sheet.cell(r, i)) for col, i in header.items()}
-        if not v[COL_ID] or v[H_CHANGE] not in (TaskChange.ADDED, TaskChange.REMOVED):
+        if not v[H_ID] or v[H_CHANGE] not in (TaskChange.ADDED, TaskChange.REMOVED):
             continue
-        seq = int(float(v[COL_SEQ])) if v[COL_SEQ].replace(".", "", 1).isdigit() else 0
-        task = Task(task_id=v[COL_ID], seq=seq, category=v[COL_CATEGORY], item=v[COL_ITEM], target=v[COL_TARGET],
-                    leads=tuple(departments.split(v[COL_LEADS])), partners=tuple(departments.split(v[COL_PARTNERS])),
-                    leads_text=v[COL_LEADS], partners_text=v[COL_PARTNERS], row=r + 1)
+        seq = int(float(v[H_SEQ])) if v[H_SEQ].replace(".", "", 1).isdigit() else 0
+        task = Task(task_id=v[H_ID], seq=seq, category=v[H_CATEGORY], item=v[H_ITEM], target=v[H_TARGET],
+                    leads=tuple(departments.split(v[H_LEADS])), partners=tuple(departments.split(v[H_PARTNERS])),
+                    leads_text=v[H_LEADS], partners_text=v[H_PARTNERS], row=r + 1)
         history.append(TaskChange(v[H_CHANGE], v[H_PERIOD], task))
     return history
 
@@ -188,7 +197,7 @@ def _read_history(sheets, departments):
 def _find_header(rows):
     """The first row (within the first ten) that names 工作目标; row 0 when none does."""
     for i, row in enumerate(rows[:10]):
-        if any(text_of(v).replace("\n", "") == COL_TARGET for v in row):
+        if any(text_of(v).replace("\n", "") == H_TARGET for v in row):
             return i
     return 0
 
@@ -224,15 +233,15 @@ SEQ, CATEGORY, TEXT, LEADS, PARTNERS, RESPONSIBLE, DEADLINE = (
 
 COLUMN_WORDS = {
     # meaning: (its name for clerks, also its key in config.ini [columns]; the header words that mean it)
-    SEQ: (COL_SEQ, (COL_SEQ, "编号", "序")),
-    CATEGORY: (COL_CATEGORY, (COL_CATEGORY, "分类", "类型", "任务类别", "工作类别", "项目类别", "领域", "板块")),
-    TEXT: ("任务内容", (COL_ITEM, COL_TARGET, "目标任务", "目标与任务", "重点工作任务", "工作任务", "任务内容", "事项",
+    SEQ: (H_SEQ, (H_SEQ, "编号", "序")),
+    CATEGORY: (H_CATEGORY, (H_CATEGORY, "分类", "类型", "任务类别", "工作类别", "项目类别", "领域", "板块")),
+    TEXT: ("任务内容", (H_ITEM, H_TARGET, "目标任务", "目标与任务", "重点工作任务", "工作任务", "任务内容", "事项",
                      "工作事项", "主要任务", "重点任务", "具体任务", "任务", "工作要点", "重点工作", "主要工作",
                      "内容", "工作目标任务", "任务名称", "具体工作", "工作措施", "主要内容", "重点事项", "具体措施",
                      "主要措施", "措施", "督查内容", "督查事项", "项目名称", "项目内容", "建设内容")),
-    LEADS: ("牵头单位", (COL_LEADS, "牵头单位", "牵头责任单位", "牵头责任部门", "牵头处室", "主要责任单位",
+    LEADS: ("牵头单位", (H_LEADS, "牵头单位", "牵头责任单位", "牵头责任部门", "牵头处室", "主要责任单位",
                      "主要责任部门", ROLE_LEAD, "主办单位", "主责单位", "主责部门", "责任牵头单位")),
-    PARTNERS: ("配合单位", (COL_PARTNERS, "配合单位", "协同配合单位", "协同责任单位", "协同单位", "协同部门",
+    PARTNERS: ("配合单位", (H_PARTNERS, "配合单位", "协同配合单位", "协同责任单位", "协同单位", "协同部门",
                         "协办单位", "协办部门", "参与单位", "参与部门", ROLE_PARTNER, "配合责任单位", "其他责任单位")),
     RESPONSIBLE: ("责任单位", ("责任单位", "责任部门", "责任主体", "承办单位", "落实单位")),
     DEADLINE: ("完成时限", ("完成时限", "时间节点", "完成时间", "时限要求", "时限", "完成期限", "时间要求",
@@ -504,7 +513,7 @@ def _read_kind(path, kind, departments, options, original):
     elif kind in ("xlsx", "xlsm", "xls", "ods"):
         _, sheets = open_workbook(path, label=name)
         sheet = next((s for s in sheets if s.name == TABLE_SHEET), sheets[0] if sheets else None)
-        if sheet is not None and any(text_of(v) == COL_ID for row in sheet.rows[:10] for v in row):
+        if sheet is not None and any(text_of(v) == H_ID for row in sheet.rows[:10] for v in row):
             table = load_table(path, departments)  # already in the master layout
             table.source = str(original)
             table.title = _workbook_title(path)
@@ -876,35 +885,35 @@ def _map_import_columns(labels, words):
         label, meaning, where = group
         if meaning == SEQ and not cols.seq:
             cols.seq = where
-            cols.shown.append((label, COL_SEQ))
+            cols.shown.append((label, H_SEQ))
         elif meaning == CATEGORY and not cols.category:
             cols.category = where
-            cols.shown.append((label, COL_CATEGORY))
+            cols.shown.append((label, H_CATEGORY))
         elif meaning == TEXT and id(group) in text_groups[:2]:
             two = len(text_groups) >= 2
             if id(group) == text_groups[0] and len(where) >= 2 and not has_category:
                 cols.category, where = where[:-1], where[-1:]  # 工作内容 over 类别 | 子项, as in the seed
                 if two:
                     cols.item = where
-                    cols.shown.append((label, f"{COL_CATEGORY}、{COL_ITEM}"))
+                    cols.shown.append((label, f"{H_CATEGORY}、{H_ITEM}"))
                 else:
                     cols.target = where
-                    cols.shown.append((label, f"{COL_CATEGORY}、{COL_ITEM}、{COL_TARGET}"))
+                    cols.shown.append((label, f"{H_CATEGORY}、{H_ITEM}、{H_TARGET}"))
             elif id(group) == text_groups[0] and two:
                 cols.item = where
-                cols.shown.append((label, COL_ITEM))
+                cols.shown.append((label, H_ITEM))
             else:
                 cols.target = where
-                cols.shown.append((label, COL_TARGET if two else f"{COL_ITEM}、{COL_TARGET}"))
+                cols.shown.append((label, H_TARGET if two else f"{H_ITEM}、{H_TARGET}"))
         elif meaning == LEADS:
             cols.leads += where
-            cols.shown.append((label, COL_LEADS))
+            cols.shown.append((label, H_LEADS))
         elif meaning == PARTNERS or (meaning == RESPONSIBLE and has_lead):
             cols.partners += where
-            cols.shown.append((label, COL_PARTNERS))
+            cols.shown.append((label, H_PARTNERS))
         elif meaning == RESPONSIBLE:
             cols.responsible += where
-            cols.shown.append((label, f"{COL_LEADS}、{COL_PARTNERS}"))
+            cols.shown.append((label, f"{H_LEADS}、{H_PARTNERS}"))
         else:
             cols.extras.append((label, where))
             cols.shown.append((label, KEPT))
@@ -1161,7 +1170,7 @@ def _records_to_tasks(records, cols, departments, where, first_listed, words, in
         partners = list(dict.fromkeys(departments.aliases.get(t, t) for t in partner_tokens))
         item = r["item"].replace(KEY_MARK, "").strip()
         if not text:
-            problems.add(r["row"], f"{COL_TARGET}为空，请填写该项的任务内容。")
+            problems.add(r["row"], f"{H_TARGET}为空，请填写该项的任务内容。")
             continue
         if not leads:
             problems.add(r["row"], "没有牵头单位，请至少填写一个牵头单位。")
@@ -1248,8 +1257,8 @@ def write_table(table, path, set_aside: tuple | list = ()) -> None:
         body = wb.add_format(BODY)
         center = wb.add_format({"border": 1, "valign": "top", "align": "center"})
         ws = wb.add_worksheet(TABLE_SHEET)
-        widths = {COL_ID: 9, COL_SEQ: 6, COL_CATEGORY: 14, COL_ITEM: 12, COL_TARGET: 60, COL_LEADS: 18,
-                  COL_PARTNERS: 30}
+        widths = {H_ID: 9, H_SEQ: 6, H_CATEGORY: 14, H_ITEM: 12, H_TARGET: 60, H_LEADS: 18,
+                  H_PARTNERS: 30}
         headers = list(TABLE_COLUMNS) + list(table.extra_columns)
         keys = any(t.key for t in table.tasks)
         if keys:
@@ -1281,7 +1290,7 @@ def write_table(table, path, set_aside: tuple | list = ()) -> None:
         for r, line in enumerate(_TABLE_HELP):
             notes.write_string(r, 0, line)
         record = wb.add_worksheet(indicators.RECORD_SHEET)
-        record.write_row(0, 0, [COL_ID, "提取时的工作目标指纹"])
+        record.write_row(0, 0, [H_ID, "提取时的工作目标指纹"])
         for r, (task_id, fp) in enumerate(sorted(table.indicator_record.items()), start=1):
             record.write_string(r, 0, task_id)
             record.write_string(r, 1, fp)
@@ -1299,7 +1308,7 @@ def _write_history(wb, history, head, body):
     ws = wb.add_worksheet(HISTORY_SHEET)
     columns = TABLE_COLUMNS + (H_CHANGE, H_PERIOD)
     for c, name in enumerate(columns):
-        ws.set_column(c, c, 40 if name == COL_TARGET else 12)
+        ws.set_column(c, c, 40 if name == H_TARGET else 12)
         ws.write_string(0, c, name, head)
     for r, change in enumerate(history, start=1):
         t = change.task

@@ -82,7 +82,6 @@ def counted(status: str) -> str:
 # -- submission: how a unit stands this period --------------------------------
 REPORTED = "已报送"
 TO_FIX = "待补正"  # reported, with problems to correct
-SUBMISSION = (REPORTED, TO_FIX, NOT_REPORTED)
 LATE = "逾期"
 AFTER_REPORT = "迟到"  # a return for a period whose report day had passed when it was received
 
@@ -90,7 +89,8 @@ AFTER_REPORT = "迟到"  # a return for a period whose report day had passed whe
 VALID = "有效"
 REJECTED = "退回"
 UNPACKED = "已解压"  # a zip attachment, its members taken one by one
-EMPTY = "未填报"  # a form sent back with no answer at all: not reported, its sender gets the marked copy
+EMPTY = "未填报"  # a form sent back with no answer at all: not reported, its sender gets the marked copy;
+# also the attainment of an indicator with no value this period
 ACCEPTED = (VALID, TO_FIX)  # verdicts whose answers count
 # -- standing of an accepted return against the unit's other versions ------------
 HELD = "待确认"  # a later return with fewer answers than the one it would replace: waits for the clerk
@@ -99,11 +99,10 @@ CONFIRMED = "已确认"  # a held return the clerk accepted (collect.py --accept
 # -- attainment of an indicator ------------------------------------------------
 MET = "达标"
 NOT_MET = "未达标"
-NOT_FILLED = "未填报"
 # UNCLEAR: a value reported against a target whose reading the clerk has not confirmed (来源 待确认).
-ATTAINMENT = (MET, NOT_MET, UNCLEAR, NOT_FILLED)
+ATTAINMENT = (MET, NOT_MET, UNCLEAR, EMPTY)
 ATTAINMENT_COLORS = {MET: ("#C6EFCE", "#006100"), NOT_MET: ("#FFEB9C", "#9C5700"),
-                     UNCLEAR: ("#E4DFEC", "#5B2C6F"), NOT_FILLED: ("#D9D9D9", "#595959")}
+                     UNCLEAR: ("#E4DFEC", "#5B2C6F"), EMPTY: ("#D9D9D9", "#595959")}
 
 # -- the comparison of an indicator's target (the 指标 sheet's 比较) ------------------
 GE, LE, EQ, AT_LEAST, RANGE, ZERO = "≥", "≤", "=", "至少", "区间", "零发生"
@@ -127,7 +126,7 @@ TARGET_WORDS = tuple((word, where, comparison) for words, where, comparison in (
     (("由", "从"), BEFORE, BASELINE),
     # no occurrence: 不发生…事故, 杜绝…, 无…事故 (a clause without a number), …零发生
     (("不发生", "杜绝", "无"), BEFORE, ZERO),
-    (("零发生",), AFTER, ZERO),
+    ((ZERO,), AFTER, ZERO),
     # an action counted: 新增5家, 完成投资20亿元, 同比增长8%, 能耗下降3% (the fall is at least 3%)
     (tuple("新增 新建 新创 新培育 建设 建成 完成 申报 培育 创建 争创 确保 实现 兑现 发放 引进 招引 改造 实施 开展 "
            "举办 培训 帮扶 安置 落实 投入 筹集 办理 开工 植树 造林 治理 修复 打造 推广 救助 资助 新开 增加 创成 "
