@@ -69,8 +69,8 @@ def peak_mb():
 
 def build_workdir(workdir, tasks, recipients, per_recipient):
     """A tool folder with a synthetic table: task i is answered by ``per_recipient * R / N`` recipients."""
+    from dutytable.master import write_table
     from dutytable.model import Table, Task
-    from dutytable.table import write_table
 
     workdir.mkdir(parents=True, exist_ok=True)
     text = (ROOT / "templates" / "演示" / "config.ini").read_text(encoding="utf-8")  # the seed's identity
@@ -104,8 +104,8 @@ def fill_returns(workdir, period, faulty=False, limit=None):
     """
     from dutytable.config import load_config
     from dutytable.forms import FILLER_LABEL, PHONE_LABEL, FormFill, build_form, specs_for
+    from dutytable.master import load_table
     from dutytable.schema import H_IND_VALUE
-    from dutytable.table import load_table
 
     config = load_config(workdir / "config.ini")
     table = load_table(config.table, config.departments)
@@ -134,9 +134,9 @@ def stage(name, workdir, period):
     from dutytable.config import load_config
     from dutytable.consolidate import consolidate
     from dutytable.forms import generate
+    from dutytable.master import load_table
     from dutytable.model import Period
     from dutytable.report import make_report
-    from dutytable.table import load_table
 
     if name == "naive":
         import pandas as pd

@@ -4,7 +4,7 @@ import docx
 import xlsxwriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from dutytable.table import import_source
+from dutytable.importer import import_source
 
 HEADER = ["序号", "工作内容", "工作内容", "工作目标", ["牵头部门", "（责任部门）"], "配合部门（单位）"]
 

@@ -12,8 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 from dutytable import archive, collect, intake, ledger  # noqa: E402
 from dutytable.config import load_config  # noqa: E402
+from dutytable.master import load_table  # noqa: E402
 from dutytable.model import Period  # noqa: E402
-from dutytable.table import load_table  # noqa: E402
 
 config_path, period, step, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 # The step as the tests name it -> (where it is, its name there).

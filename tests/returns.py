@@ -8,9 +8,9 @@ from pathlib import Path
 import openpyxl
 from dutytable.config import load_config
 from dutytable.forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, FormFill, build_form, form_cells, generate, specs_for
+from dutytable.master import load_table
 from dutytable.model import Period
 from dutytable.schema import DEFAULT, FORM, H_IND_UNIT, H_IND_VALUE, INDICATOR_FORM_COLUMNS
-from dutytable.table import load_table
 from dutytable.xlsx import col_letter
 
 # Where a department types: column letters by header, from the declared schema.

@@ -421,7 +421,7 @@ def test_a_full_disk_under_the_ledger_is_exit_4_and_one_line(collected, monkeypa
     """SQLite's own SQLITE_FULL ("database or disk is full"), made real by a page limit the ledger cannot pass."""
     import sqlite3
 
-    from dutytable.table import load_table
+    from dutytable.master import load_table
     from returns import quick_returns
 
     config, waiting = collected

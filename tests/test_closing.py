@@ -19,10 +19,10 @@ from dutytable.config import load_config
 from dutytable.errors import TableError
 from dutytable.forms import generate
 from dutytable.ledger import Ledger
+from dutytable.master import closed_period, load_table
 from dutytable.model import Period
 from dutytable.report import make_report
 from dutytable.screen import summary_lines
-from dutytable.table import closed_period, load_table
 from dutytable.workbooks import open_workbook
 from returns import LETTERS, fill, prepare
 from test_reimport import attachment_rows, summary_sheet

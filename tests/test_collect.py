@@ -558,7 +558,7 @@ def test_long_reserved_and_empty_names_are_archived_with_their_extension(env, tm
 def test_a_rejected_file_put_back_after_fixing_config_is_examined_again(env):
     config, table, forms, inbox = env
     from dutytable.config import load_config
-    from dutytable.table import load_table
+    from dutytable.master import load_table
 
     fixed = config.path.read_text(encoding="utf-8")
     config.path.write_text(fixed.replace("、龙虎塘街道", ""), encoding="utf-8")  # the clerk's slip

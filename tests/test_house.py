@@ -163,3 +163,28 @@ def test_an_extra_column_keeps_its_ledger_key_when_the_table_moves_it():
     assert before["完成时限"] == after["完成时限"] and before["责任领导"] == after["责任领导"]
     assert len({after["备注"], after["完成时限"], after["责任领导"]}) == 3
     assert all(key.isidentifier() for key in after.values())
+
+
+HEAVY = ("python_calamine", "xlsxwriter", "openpyxl", "docx")
+
+
+def test_config_and_deadlines_load_without_the_readers_and_writers_of_workbooks_and_word():
+    import subprocess
+    import sys
+
+    probe = ("import sys, dutytable.config, dutytable.deadlines, dutytable.headers; "
+             f"print(sorted(n for n in {HEAVY!r} if n in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, encoding="utf-8",
+                            cwd=PACKAGE.parent, timeout=120)
+    assert (result.returncode, result.stdout.strip()) == (0, "[]"), result.stderr[-2000:]
+
+
+def test_the_importer_does_load_the_reader_of_workbooks():
+    """The probe above can fail: a module that reads workbooks does show in sys.modules."""
+    import subprocess
+    import sys
+
+    probe = f"import sys, dutytable.importer; print(sorted(n for n in {HEAVY!r} if n in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, encoding="utf-8",
+                            cwd=PACKAGE.parent, timeout=120)
+    assert (result.returncode, result.stdout.strip()) == (0, "['python_calamine', 'xlsxwriter']"), result.stderr

@@ -14,8 +14,8 @@ from dutytable.config import load_config, write_values
 from dutytable.departments import Departments
 from dutytable.errors import ConfigError
 from dutytable.identity import parse_title, read_identity
+from dutytable.importer import import_source, read_source
 from dutytable.scheduling import GENERATE, State, run_due
-from dutytable.table import import_source, read_source
 from dutytable.vocab import Period
 
 TITLE_2024 = "2024年XX区优化营商环境重点任务责任分解表"

@@ -15,10 +15,10 @@ import docx
 import pytest
 from conftest import SEED
 from dutytable.cli import describe_import
+from dutytable.deadlines import deadline_column, parse_deadline
 from dutytable.departments import Departments
 from dutytable.errors import InputError, TableError
 from dutytable.narrative import import_source, read_source
-from dutytable.table import deadline_column, parse_deadline
 from shapes import LEFT, SHAPES_BY_NAME, UP, build_docx, summary
 
 XIANGXI = [
@@ -254,9 +254,10 @@ def test_the_text_export_layout_is_the_seeds():
     """The writer below reproduces the seed fixture from its rows, so it writes what Word wrote: the same rows, cells
     and lines (a line break inside a paragraph, and a cell's empty last paragraph, are not told apart: the reader
     takes both as it takes a paragraph)."""
-    from dutytable.table import ImportOptions, _text_grid
+    from dutytable.grids import text_grid
+    from dutytable.headers import ImportOptions
     text = SEED.read_text(encoding="utf-8-sig")
-    grid = _text_grid(text, "seed", ImportOptions().words())
+    grid = text_grid(text, "seed", ImportOptions().words())
     rows = []
     for _, cells, _ in grid.rows:
         rows.append([UP if not c else c for c in cells])
@@ -303,7 +304,7 @@ def test_a_text_export_refused_names_its_header_in_one_line(tmp_path, department
 def test_importing_a_list_writes_the_master_table_and_a_refusal_is_one_line(workdir, tmp_path):
     from conftest import run_script
     from dutytable.config import load_config
-    from dutytable.table import load_table
+    from dutytable.master import load_table
 
     config = load_config(workdir / "config.ini")
     source = build_list_txt(tmp_path / "湘西.txt", XIANGXI)

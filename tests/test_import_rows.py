@@ -10,11 +10,12 @@ import pytest
 from conftest import SEED, run_script
 from dutytable import pipeline
 from dutytable.config import load_config
+from dutytable.deadlines import deadline_column, parse_deadline
 from dutytable.departments import Departments
 from dutytable.errors import TableError
+from dutytable.importer import import_source, read_source
 from dutytable.model import Period
 from dutytable.summary import summarize
-from dutytable.table import deadline_column, import_source, parse_deadline, read_source
 from expected_table import EXPECTED
 from expected_table import summary as seed_summary
 from shapes import UP, Shape, build_docx, build_xlsx, summary

@@ -13,21 +13,15 @@ import pytest
 from conftest import ROOT, SEED, SEED_TABLE, needs_libreoffice, run_script
 from dutytable import convert
 from dutytable.config import load_config, write_values
+from dutytable.deadlines import deadline_column, parse_deadline
 from dutytable.departments import Departments
 from dutytable.errors import ConfigError, InputError, TableError
 from dutytable.forms import generate, read_form
+from dutytable.headers import LEADS, ImportOptions
+from dutytable.importer import import_source, read_source
+from dutytable.master import load_table, write_table
 from dutytable.model import ROLE_LEAD, ROLE_PARTNER
-from dutytable.table import (
-    LEADS,
-    ImportOptions,
-    deadline_column,
-    import_source,
-    load_table,
-    parse_deadline,
-    read_source,
-    short_item,
-    write_table,
-)
+from dutytable.rows import short_item
 from dutytable.vocab import Period
 from dutytable.workbooks import open_workbook
 from shapes import LEFT, SHAPES, SHAPES_BY_NAME, TOWNS, UP, Shape, build_docx, build_xlsx, summary
@@ -473,7 +467,7 @@ def test_the_seed_layout_with_a_leader_column_and_deadline_and_remarks_appended(
 
 
 def test_the_readme_lists_every_header_word():
-    from dutytable.table import COLUMN_WORDS
+    from dutytable.headers import COLUMN_WORDS
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for label, words in COLUMN_WORDS.values():

@@ -11,7 +11,7 @@ from builders import seed_rows
 from conftest import SEED
 from dutytable.departments import Departments
 from dutytable.errors import TableError
-from dutytable.table import import_source, read_source
+from dutytable.importer import import_source, read_source
 from expected_table import EXPECTED
 from expected_table import summary as seed_summary
 from returns import IND_VALUE
@@ -166,9 +166,9 @@ def test_a_source_column_meaning_what_the_form_asks_is_kept_as_the_tables_own(tm
     from dutytable.config import load_config
     from dutytable.consolidate import consolidate
     from dutytable.forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, form_cells, generate
+    from dutytable.master import write_table
     from dutytable.model import Period
     from dutytable.screen import summary_lines
-    from dutytable.table import write_table
 
     config = load_config(workdir / "config.ini")
     imported = read_source(build_docx(tmp_path / "附件.docx", STATUS_COLUMN), config.departments)
@@ -212,7 +212,7 @@ def test_a_source_column_meaning_what_the_form_asks_is_kept_as_the_tables_own(tm
 
 def test_a_master_table_with_a_column_the_form_has_reads_it_as_the_tables_own(tmp_path, shipped_config):
     import openpyxl
-    from dutytable.table import load_table
+    from dutytable.master import load_table
 
     path = tmp_path / "主表.xlsx"
     wb = openpyxl.Workbook()

@@ -11,11 +11,12 @@ from dutytable.collect import Collector
 from dutytable.consolidate import consolidate
 from dutytable.errors import TableError
 from dutytable.forms import generate
+from dutytable.importer import import_source
 from dutytable.indicators import check_reported, extract, fingerprint, parse_number
 from dutytable.ledger import Ledger
+from dutytable.master import load_table, write_table
 from dutytable.model import Period
 from dutytable.report import make_report
-from dutytable.table import import_source, load_table, write_table
 from dutytable.workbooks import Percent
 from returns import OLD, age, fill, prepare
 
@@ -552,7 +553,7 @@ def test_a_non_count_for_no_occurrence_and_a_value_above_a_billion_are_to_be_che
 
 def test_the_import_says_which_readings_need_confirming_and_marks_them_in_the_indicator_sheet(shipped_config, tmp_path):
     from dutytable.cli import describe_import
-    from dutytable.table import read_source
+    from dutytable.importer import read_source
 
     imported = read_source(SEED, shipped_config.departments)
     assert describe_import(imported, shipped_config.departments)[-2:] == [

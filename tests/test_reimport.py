@@ -17,11 +17,11 @@ from dutytable.cli import ImportTable, main
 from dutytable.collect import Collector
 from dutytable.consolidate import consolidate
 from dutytable.forms import generate
+from dutytable.master import load_table
 from dutytable.matching import match_tasks
 from dutytable.model import Period, Task
 from dutytable.report import make_report
 from dutytable.summary import summarize
-from dutytable.table import load_table
 from returns import LETTERS, fill, prepare
 
 SEED_MASTER = SEED_TABLE

@@ -6,7 +6,8 @@ from builders import build_docx, build_word_layout_xlsx, seed_rows
 from conftest import SEED, SEED_TABLE, run_script
 from dutytable.departments import Departments
 from dutytable.errors import InputError, TableError
-from dutytable.table import import_source, load_table, write_table
+from dutytable.importer import import_source
+from dutytable.master import load_table, write_table
 from expected_table import EXPECTED, TARGETS, summary
 
 TEMPLATE = SEED_TABLE

@@ -1,6 +1,6 @@
 """dutytable: the monthly cycle of a 目标任务责任分解表.
 
-Stages, one module each: table (the responsibility table) → forms (one fill-in
+Stages, one module each: importer and master (the responsibility table) → forms (one fill-in
 workbook per recipient) → inbox and ledger (collecting returns) → consolidate (the
 merged workbook) → report (the Word 附件) → scheduling (the monthly run).
 """

@@ -32,11 +32,11 @@ from .errors import (
     disk_full,
 )
 from .ledger import Ledger
+from .master import SET_ASIDE_SHEET, load_table, write_table
 from .matching import reconcile
 from .narrative import read_source
 from .scheduling import NAMES, STATE_FILE, State, run_due, run_lock, serve, setup_logging, upcoming
 from .screen import progress_printer
-from .table import SET_ASIDE_SHEET, load_table, write_table
 from .vocab import Period
 from .wordml import build_template
 from .workbooks import open_workbook
@@ -278,7 +278,7 @@ class ImportTable(Command):
         if target.exists() and not (args.force or args.check or args.ask):
             raise OutputError(f"{target} 已存在，为免覆盖未写入：如要用 {Path(source).name} 替换它，"
                               "请加 --force（旧文件会先备份）。")
-        changes = _reconcile(imported.table, target, config, period)
+        changes, old_sheets = _reconcile(imported.table, target, config, period)
         if args.check or args.ask:
             for line in (describe_import(imported, config.departments) + (changes.lines() if changes else [])
                          + identity.identity_lines(found, config, identity.CHECKED)):
@@ -286,7 +286,7 @@ class ImportTable(Command):
             pipeline.report_collectives(imported.table, config.departments, echo)
             if args.check or not self._confirmed(target):
                 return 0
-        self._write(imported, target, config, found, changes)
+        self._write(imported, target, config, found, changes, old_sheets)
         return 0
 
     def _ask_source(self) -> str:
@@ -309,12 +309,13 @@ class ImportTable(Command):
         echo("没有导入，主表未改动。")
         return False
 
-    def _write(self, imported, target, config, found, changes):
-        """Write the master table (the old one backed up first), say what it holds, and the year's identity."""
+    def _write(self, imported, target, config, found, changes, old_sheets):
+        """Write the master table (the old one, whose sheets ``old_sheets`` holds, backed up first), say what it
+        holds, and the year's identity."""
         table = imported.table
         set_aside = []
         if target.exists():
-            set_aside = _keep_clerk_indicators(table, target, config)
+            set_aside = _keep_clerk_indicators(table, old_sheets, target, config)
             echo(f"原主表已备份为 {files.backup(target).name}。")
         write_table(table, target, set_aside)
         _say_imported(imported, target, config, set_aside, changes)
@@ -368,15 +369,17 @@ def _year(text: str) -> int:
 
 
 def _reconcile(table, existing: Path, config, period):
-    """The new table's tasks given the IDs of the master it replaces (:func:`matching.reconcile`); None without one.
+    """The new table's tasks given the IDs of the master it replaces (:func:`matching.reconcile`), and the sheets of
+    that master, read once; (None, []) without one.
 
     Raises:
         TableError: the master being replaced cannot be read, so its tasks cannot be matched.
     """
     if not existing.exists():
-        return None
+        return None, []
     try:
-        old = load_table(existing, config.departments, with_indicators=False)  # its 指标 sheet: carry_over's
+        _, sheets = open_workbook(existing, label=f"责任分解表 {existing.name}")
+        old = load_table(existing, config.departments, with_indicators=False, sheets=sheets)  # 指标: carry_over's
     except InputError as exc:
         raise TableError(f"原主表 {existing.name} 无法读取，新表的任务无法与它逐项对应（各月已报送的内容靠任务编号"
                          "对应原任务）：请先按下面的提示改正原主表；如不需要保留对应关系，把它移到别处后再导入。",
@@ -387,16 +390,16 @@ def _reconcile(table, existing: Path, config, period):
             ledger_ids = ledger.task_ids()
     changes = reconcile(old, table, period, ledger_ids)
     table.indicators, table.indicator_record = indicators.merge(table, config.departments)
-    return changes
+    return changes, sheets
 
 
-def _keep_clerk_indicators(table, existing, config) -> list:
-    """Carry the 指标 rows of the master table being replaced over to the new one; returns the rows set aside."""
+def _keep_clerk_indicators(table, sheets, existing, config) -> list:
+    """Carry the 指标 rows of the master table being replaced (its ``sheets``) over to the new one; returns the rows
+    set aside."""
     try:
-        _, sheets = open_workbook(existing)
         return indicators.carry_over(table, config.departments, sheets, existing.name)
     except InputError:
-        return []  # an unreadable old table: its indicators cannot be kept, extraction stands
+        return []  # a 指标 sheet the clerk broke: its indicators cannot be kept, extraction stands
 
 
 class Stage(Command):

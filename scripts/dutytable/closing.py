@@ -2,7 +2,7 @@
 已办结 from the next period. Its forms show it locked (no answer asked), 汇总 and 附件1 say 已办结（2010年11月）,
 the counts and the year count it as 已完成, and a unit with nothing left to answer is not asked to report.
 
-The period that closed a task stands in the master table's 办结（期次） column (:data:`table.CLOSED_COLUMN`),
+The period that closed a task stands in the master table's 办结（期次） column (:data:`master.CLOSED_COLUMN`),
 which is the clerk's file: :func:`record` writes it there when a period is consolidated, in place (every other
 cell kept, a backup first), and never while the master is open in Excel or WPS. The ledger remembers each closing
 it wrote: a cell the clerk has cleared since is a task reopened, closed again only from a later period's 已完成,
@@ -19,8 +19,8 @@ from openpyxl.utils import get_column_letter
 from . import files
 from .errors import OutputError
 from .ledger import Ledger
+from .master import CLOSED_COLUMN, CLOSED_HEADERS, _find_header
 from .schema import H_ID
-from .table import CLOSED_COLUMN, CLOSED_HEADERS, _find_header
 from .vocab import CLOSED, DONE, ROLE_LEAD, TABLE_SHEET, Period
 from .workbooks import sniff, text_of
 

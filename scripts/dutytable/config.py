@@ -18,7 +18,7 @@ from . import files
 from .departments import Departments, split_list
 from .errors import ConfigError
 from .files import UNSAFE_IN_NAME
-from .table import ImportOptions, check_column_config
+from .headers import ImportOptions, check_column_config
 from .warning import WarningRule
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.ini"
@@ -204,66 +204,17 @@ def load_config(path=None):
         ConfigError: the file is missing, unreadable, malformed, or a value is wrong.
     """
     path = Path(path) if path else DEFAULT_CONFIG
-    if not path.is_file():
-        raise ConfigError(f"找不到配置文件 {path}：请用 --config 指定 config.ini 的位置。")
-    parser = configparser.ConfigParser(interpolation=None, delimiters=("=",), default_section=_NO_DEFAULT_SECTION)
-    parser.optionxform = str  # department names are case-sensitive keys
-    try:
-        # utf-8-sig: Windows Notepad may save a BOM.
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ConfigError(f"配置文件 {path} 不是 UTF-8 编码：请用记事本打开，“另存为”时编码选 UTF-8。") from None
-    except OSError as exc:
-        raise ConfigError(f"无法读取配置文件 {path}（{exc.strerror}）：请检查文件是否存在、是否有权限。") from None
-    try:
-        parser.read_string(text, source=str(path))
-    except configparser.Error as exc:
-        line = getattr(exc, "lineno", None)
-        where = f"第{line}行" if line else ""
-        raise ConfigError(
-            f"配置文件 {path} {where}格式错误：每一节以 [节名] 开头，每项写成“名称 = 值”，且不能重复。"
-        ) from None
+    parser = _parse(path)
     reader = _Reader(parser, path)
-    base = path.resolve().parent
-
-    def rel(key, default):
-        value = reader.text("paths", key, default)
-        p = Path(value)
-        return p if p.is_absolute() else base / p
-
-    aliases = dict(parser.items("aliases")) if parser.has_section("aliases") else {}
-    for name, target in aliases.items():
-        if not target.strip():
-            raise ConfigError(f"配置文件 {path} 的 [aliases] 中“{name}”没有写对应的名称：请写成“{name} = 规范名称”。")
-    groups = {}
-    if parser.has_section("groups"):
-        for name, members in parser.items("groups"):
-            names = split_list(members)
-            if not names:
-                raise ConfigError(
-                    f"配置文件 {path} 的 [groups] 中“{name}”没有列出任何单位：请用顿号分隔列出，或删除这一行。")
-            groups[name] = names
-
+    departments = _departments(parser, path)
     columns = {}
     if parser.has_section("columns"):
         columns = check_column_config({k: tuple(split_list(v)) for k, v in parser.items("columns")}, path)
     first_listed = reader.yes_no("import", "first_listed_lead", "否")
-
     config = Config(
         path=path,
-        table=rel("table", "templates/责任分解表.xlsx"),
-        inbox=rel("inbox", "inbox"),
-        outbox=rel("outbox", "outbox"),
-        ledger=rel("ledger", "outbox/收文台账.sqlite3"),
-        archive=rel("archive", "inbox/已归档"),
-        rejected=rel("rejected", "inbox/退回"),
-        word_template=rel("word_template", "templates/附件模板.docx"),
-        subject=reader.name_part("report", "subject", "", example="XX区优化营商环境工作"),
-        year=reader.integer("report", "year", None, 1900, 9999, example=2024),
-        office=reader.text("report", "office", "", allow_empty=True),
-        attachment=reader.name_part("report", "attachment", "1"),
-        report_columns=tuple(split_list(reader.text("report", "report_columns", "", allow_empty=True))),
-        status_rule=reader.choice("report", "status_rule", STATUS_MAIN_LEAD, STATUS_RULES),
+        **_paths(reader, path),
+        **_identity_and_report(reader),
         generate_day=reader.integer("schedule", "generate_day", 1, 1, 31),
         deadline_day=reader.integer("schedule", "deadline_day", 25, 1, 31),
         report_day=reader.integer("schedule", "report_day", 28, 1, 31),
@@ -272,7 +223,7 @@ def load_config(path=None):
         return_note=reader.template("workbook", "return_note", "请在截止日期前将填好的表格发回{office}。",
                                     RETURN_NOTE_FIELDS),
         settle_seconds=reader.integer("collect", "settle_seconds", 3, 0, 600),
-        departments=Departments(aliases, groups),
+        departments=departments,
         warnings=unknown_settings(parser, path),
         import_options=ImportOptions(columns=columns, first_listed_lead=first_listed),
         assessment=Assessment(**{key: reader.integer("assessment", key, getattr(Assessment, key), 0, 100)
@@ -297,6 +248,71 @@ def load_config(path=None):
             f"配置文件 {path} 的 [schedule] 日期顺序不对：应为 generate_day ≤ deadline_day ≤ report_day"
             f"（现为 {config.generate_day}、{config.deadline_day}、{config.report_day}）。")
     return config
+
+
+def _parse(path: Path) -> configparser.ConfigParser:
+    """config.ini parsed; ConfigError when it is missing, not UTF-8, unreadable or malformed."""
+    if not path.is_file():
+        raise ConfigError(f"找不到配置文件 {path}：请用 --config 指定 config.ini 的位置。")
+    parser = configparser.ConfigParser(interpolation=None, delimiters=("=",), default_section=_NO_DEFAULT_SECTION)
+    parser.optionxform = str  # department names are case-sensitive keys
+    try:
+        # utf-8-sig: Windows Notepad may save a BOM.
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"配置文件 {path} 不是 UTF-8 编码：请用记事本打开，“另存为”时编码选 UTF-8。") from None
+    except OSError as exc:
+        raise ConfigError(f"无法读取配置文件 {path}（{exc.strerror}）：请检查文件是否存在、是否有权限。") from None
+    try:
+        parser.read_string(text, source=str(path))
+    except configparser.Error as exc:
+        line = getattr(exc, "lineno", None)
+        where = f"第{line}行" if line else ""
+        raise ConfigError(
+            f"配置文件 {path} {where}格式错误：每一节以 [节名] 开头，每项写成“名称 = 值”，且不能重复。"
+        ) from None
+    return parser
+
+
+def _departments(parser: configparser.ConfigParser, path: Path) -> Departments:
+    """[aliases] and [groups], each name with its value; ConfigError for a name without one."""
+    aliases = dict(parser.items("aliases")) if parser.has_section("aliases") else {}
+    for name, target in aliases.items():
+        if not target.strip():
+            raise ConfigError(f"配置文件 {path} 的 [aliases] 中“{name}”没有写对应的名称：请写成“{name} = 规范名称”。")
+    groups = {}
+    if parser.has_section("groups"):
+        for name, members in parser.items("groups"):
+            names = split_list(members)
+            if not names:
+                raise ConfigError(
+                    f"配置文件 {path} 的 [groups] 中“{name}”没有列出任何单位：请用顿号分隔列出，或删除这一行。")
+            groups[name] = names
+    return Departments(aliases, groups)
+
+
+def _paths(reader: "_Reader", path: Path) -> dict:
+    """[paths], each relative to config.ini's own folder unless absolute."""
+    base = path.resolve().parent
+
+    def rel(key, default):
+        value = Path(reader.text("paths", key, default))
+        return value if value.is_absolute() else base / value
+
+    return {"table": rel("table", "templates/责任分解表.xlsx"), "inbox": rel("inbox", "inbox"),
+            "outbox": rel("outbox", "outbox"), "ledger": rel("ledger", "outbox/收文台账.sqlite3"),
+            "archive": rel("archive", "inbox/已归档"), "rejected": rel("rejected", "inbox/退回"),
+            "word_template": rel("word_template", "templates/附件模板.docx")}
+
+
+def _identity_and_report(reader: "_Reader") -> dict:
+    """The year's identity and the first keys of [report], checked in this order."""
+    return {"subject": reader.name_part("report", "subject", "", example="XX区优化营商环境工作"),
+            "year": reader.integer("report", "year", None, 1900, 9999, example=2024),
+            "office": reader.text("report", "office", "", allow_empty=True),
+            "attachment": reader.name_part("report", "attachment", "1"),
+            "report_columns": tuple(split_list(reader.text("report", "report_columns", "", allow_empty=True))),
+            "status_rule": reader.choice("report", "status_rule", STATUS_MAIN_LEAD, STATUS_RULES)}
 
 
 def unknown_settings(parser: configparser.ConfigParser, path: Path) -> list[str]:

@@ -19,11 +19,11 @@ from . import files
 from .config import IDENTITY_HINTS, MAX_NAME_PART, write_values
 from .files import UNSAFE_IN_NAME
 from .schema import H_TARGET
-from .table import _CN_DIGITS
+from .vocab import CN_DIGITS
 
 FROM_TITLE, FROM_FILE_NAME = "标题", "文件名"
 _YEAR = re.compile(r"[（(]?((?:19|20)\d{2})\s*年度?[）)]?")
-_CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=\s*年)")
+_CN_YEAR = re.compile(rf"[{''.join(c for c in CN_DIGITS if c != '两')}]{{4}}(?=\s*年)")  # 二〇二四年
 _WRAPPED = re.compile(r"《([^《》]+)》")
 _NOTICE = re.compile(r"^关于(?:印发|下达|分解|做好)?|的通知$")
 _ATTACHMENT = re.compile(r"^附件\s*\d*\s*[：:、.．\-_—]*")
@@ -60,7 +60,7 @@ def parse_title(text: str) -> tuple[int | None, str]:
     if wrapped:
         text = wrapped.group(1)
     text = _NOTICE.sub("", _ATTACHMENT.sub("", text))
-    text = _CN_YEAR.sub(lambda m: "".join(str(_CN_DIGITS[c]) for c in m.group()), text)
+    text = _CN_YEAR.sub(lambda m: "".join(str(CN_DIGITS[c]) for c in m.group()), text)
     found = _YEAR.search(text)
     year = int(found.group(1)) if found else None
     if found:

@@ -27,7 +27,7 @@ from .schema import (
     H_UNIT,
     INDICATOR_COLUMNS,
 )
-from .vocab import (  # noqa: F401 - the comparisons and MET/NOT_MET are used by table.py and the tests
+from .vocab import (  # noqa: F401 - the comparisons and MET/NOT_MET are used by master.py and the tests
     AFTER,
     AT_LEAST,
     BASELINE,

@@ -6,21 +6,23 @@ in its units: "（牵头单位：甲；责任单位：乙、丙，6月底完成�
 or a paragraph of its own "责任单位：甲、乙（列第一位者为牵头单位）". Each item is a task under its
 heading; its units are read by the same rule as a table's inline units, and a 完成时限 clause is kept
 as the 完成时限 extra column. :func:`read_source` is what ``import_table.py`` reads a source with: a
-table by :func:`table.read_source`, and a document without one as such a list.
+table by :func:`importer.read_source`, and a document without one as such a list.
 """
 
 import re
 from dataclasses import dataclass, field
 
-from . import indicators
-from . import table as tables
+from . import grids, importer, indicators, rows
+from .deadlines import parse_deadline
+from .headers import COLUMN_WORDS, DEADLINE, ImportOptions
 from .model import Table
 from .schema import H_LEADS, H_PARTNERS, H_TARGET
+from .vocab import CN_NUMERALS
 
 DEADLINE_COLUMN = "完成时限"
 _ITEM = re.compile(r"^\s*(?:\d{1,3}\s*[.、．](?!\d)|[（(]\s*\d{1,3}\s*[）)]|[①-⑳])\s*")
-_CN_ITEM = re.compile(rf"^\s*(?:[（(]\s*[{tables._CN}]{{1,3}}\s*[）)]|[{tables._CN}]{{1,3}}\s*[、．.])\s*")
-_DEADLINE_WORDS = "|".join(sorted(tables.COLUMN_WORDS[tables.DEADLINE][1], key=len, reverse=True))
+_CN_ITEM = re.compile(rf"^\s*(?:[（(]\s*[{CN_NUMERALS}]{{1,3}}\s*[）)]|[{CN_NUMERALS}]{{1,3}}\s*[、．.])\s*")
+_DEADLINE_WORDS = "|".join(sorted(COLUMN_WORDS[DEADLINE][1], key=len, reverse=True))
 _DEADLINE_LABEL = re.compile(rf"[，,。；;\s]*(?:{_DEADLINE_WORDS})\s*[：:]\s*([^。；;（）()]*)[。；;]?")
 _TAIL = re.compile(r"[，,]\s*([^，,；;。（）()：:]+?)\s*(?=[）)]?\s*[。.；;]?\s*$)")
 _NO_DEADLINE = ("长期", "长期坚持", "持续推进", "持续开展")
@@ -40,16 +42,16 @@ class _Item:
 
 
 def import_source(path, departments, options=None) -> Table:
-    """:func:`table.import_source`, a document whose tasks are a numbered list included."""
+    """:func:`importer.import_source`, a document whose tasks are a numbered list included."""
     return read_source(path, departments, options).table
 
 
-def read_source(path, departments, options=None) -> tables.Imported:
-    """:func:`table.read_source`, a document whose tasks are a numbered list included (``import_table.py``)."""
-    options = options or tables.ImportOptions()
+def read_source(path, departments, options=None) -> importer.Imported:
+    """:func:`importer.read_source`, a document whose tasks are a numbered list included (``import_table.py``)."""
+    options = options or ImportOptions()
     try:
-        return tables.read_source(path, departments, options)
-    except tables.NoTable as refusal:
+        return importer.read_source(path, departments, options)
+    except importer.NoTable as refusal:
         imported = read_list(refusal.paragraphs, refusal.where, departments, options, path, refusal.unit)
         if imported is None:
             raise
@@ -57,7 +59,7 @@ def read_source(path, departments, options=None) -> tables.Imported:
 
 
 def read_list(paragraphs, where, departments, options, original, unit=PARAGRAPH):
-    """The tasks of a numbered list, as :class:`table.Imported`; None when the paragraphs are no such list.
+    """The tasks of a numbered list, as :class:`importer.Imported`; None when the paragraphs are no such list.
 
     Args:
         paragraphs: (number, text) of every paragraph (or line) of the document, in order.
@@ -65,12 +67,12 @@ def read_list(paragraphs, where, departments, options, original, unit=PARAGRAPH)
         unit: what the numbers count: 段 (paragraphs of a .docx) or 行 (lines of a .txt).
     """
     words = options.words()
-    inline = tables._inline_pattern(words)
+    inline = rows.inline_pattern(words)
     paragraphs = [(n, _PROSE_UNITS.sub(_labelled, t or "")) for n, t in paragraphs]
     items = _items(paragraphs, inline)
     if not any(inline.search("".join(i.text)) for i in items):
         return None
-    first_listed = options.first_listed_lead or any(tables._FIRST_IS_LEAD.search(t) for _, t in paragraphs)
+    first_listed = options.first_listed_lead or any(rows.FIRST_IS_LEAD.search(t) for _, t in paragraphs)
     records, skipped, has_deadline = [], [], False
     for item in items:
         text = "".join(item.text)
@@ -82,13 +84,13 @@ def read_list(paragraphs, where, departments, options, original, unit=PARAGRAPH)
         records.append({"row": item.number, "category": item.category, "seq": "", "item": "", "target": [text],
                         "leads": [], "partners": [], "responsible": [], "extras": [[deadline] if deadline else []],
                         "carried": False})
-    cols = tables._Columns(extras=[(DEADLINE_COLUMN, [])] if has_deadline else [])
+    cols = rows.Columns(extras=[(DEADLINE_COLUMN, [])] if has_deadline else [])
     if not has_deadline:
         for r in records:
             r["extras"] = []
     joins = []
-    tasks = tables._records_to_tasks(records, cols, departments, where, first_listed, words, inline, joins, unit)
-    title = tables._title_of([t for n, t in paragraphs if n < items[0].number])
+    tasks = rows.records_to_tasks(records, cols, departments, where, first_listed, words, inline, joins, unit)
+    title = grids.title_of([t for n, t in paragraphs if n < items[0].number])
     table = Table(tasks=tasks, source=str(original), title=title, extra_columns=tuple(c for c, _ in cols.extras))
     table.indicators, table.indicator_record = indicators.merge(table, departments)
     shown = [("编号条目（1. 1、（1）①）", f"工作内容、{H_TARGET}"),
@@ -97,7 +99,7 @@ def read_list(paragraphs, where, departments, options, original, unit=PARAGRAPH)
         shown.append(("完成时限：…、“，6月底完成”", DEADLINE_COLUMN))
     notes = [f"未作为任务：第{'、'.join(map(str, skipped))}{unit}是编号条目，但没有写明责任单位；如果是任务，"
              "请在其后写上“（牵头单位：……；责任单位：……）”再导入。"] if skipped else []
-    return tables.Imported(table, where, shown, first_listed, joins, notes)
+    return importer.Imported(table, where, shown, first_listed, joins, notes)
 
 
 def _items(paragraphs, inline):
@@ -110,13 +112,13 @@ def _items(paragraphs, inline):
             continue
         units = bool(inline.search(text))
         numbered = _ITEM.match(text)
-        heading = tables._HEADING.match(text)
+        heading = rows.HEADING.match(text)
         if numbered or (heading and units and _CN_ITEM.match(text)):
             body = (numbered or _CN_ITEM.match(text)).end()
             current = _Item(number, sub or top, [text[body:]])
             items.append(current)
         elif heading and not units:
-            name = tables._clean_heading(text)
+            name = rows.clean_heading(text)
             if heading.group("l2"):
                 sub = name
             else:
@@ -147,7 +149,7 @@ def _split_deadline(text, inline):
         units = units[:labelled.start()] + units[labelled.end():]
     else:
         tail = _TAIL.search(units)
-        if tail and (tables.parse_deadline(tail.group(1), 2000) or tail.group(1) in _NO_DEADLINE):
+        if tail and (parse_deadline(tail.group(1), 2000) or tail.group(1) in _NO_DEADLINE):
             deadline = tail.group(1)
             units = units[:tail.start()] + units[tail.end():]
     return head + units, deadline

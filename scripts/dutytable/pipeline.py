@@ -16,17 +16,18 @@ from .annual import annual_line, make_annual
 from .collect import Collector
 from .config import load_config
 from .consolidate import consolidate
+from .deadlines import deadline_column
 from .demo import FAULTY, LATE, fill_demo
 from .demo import prepare as prepare_demo
 from .errors import UsageError
 from .forms import existing_forms, generate
 from .ledger import Ledger
+from .master import load_table, write_table
 from .model import Table
 from .report import make_report, write_advance_reminder
 from .schema import ATTACHMENT, DEFAULT, DETAIL, FORM, SUMMARY
 from .screen import summary_lines
 from .summary import Summary, consolidation_line, summarize
-from .table import deadline_column, load_table, write_table
 from .vocab import Period, cn_date
 
 GENERATE, COLLECT, CONSOLIDATE, REPORT, ANNUAL = "generate", "collect", "consolidate", "report", "annual"

@@ -165,6 +165,10 @@ TIMESTAMP = "%Y-%m-%d %H:%M:%S"  # log lines
 FILE_STAMP = "%Y%m%d-%H%M%S"  # in file and folder names
 
 
+CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}  # 二〇二四 → 2024
+CN_NUMERALS = "一二三四五六七八九十百零〇两"  # the characters of a number written in Chinese: 十二, 二十一
+
+
 def cn_date(day: dt.date) -> str:
     """A date as Chinese text reads it: 2010年11月25日."""
     return f"{day.year}年{day.month}月{day.day}日"
