@@ -198,8 +198,8 @@ def test_status_colours_freeze_filter_and_print_setup(cycle):
     # the word, and bold for 红灯 and 黄灯, on paper
     assert rules == {'LEFT(G3,3)="已完成"': ("FFC6EFCE", False), 'LEFT(G3,4)="正常推进"': ("FFF2F2F2", False),
                      'LEFT(G3,4)="进度滞后"': ("FFFFEB9C", True), 'LEFT(G3,3)="未启动"': ("FFFFC7CE", True),
-                     'LEFT(G3,5)="逾期未完成"': ("FFFFC7CE", True), 'LEFT(G3,3)="未报送"': ("FFFFFFFF", True),
-                     'LEFT(G3,7)="未明确牵头单位"': ("FFE4DFEC", True),
+                     'LEFT(G3,5)="逾期未完成"': ("FFFFC7CE", True), 'LEFT(G3,3)="已办结"': ("FFC6EFCE", False),
+                     'LEFT(G3,3)="未报送"': ("FFFFFFFF", True), 'LEFT(G3,7)="未明确牵头单位"': ("FFE4DFEC", True),
                      'LEFT(H3,2)="红灯"': ("FFFFC7CE", True), 'LEFT(H3,2)="黄灯"': ("FFFFEB9C", True),
                      'LEFT(H3,2)="绿灯"': ("FFC6EFCE", False)}
     assert [str(rng.sqref) for rng in ws.conditional_formatting] == ["G3:G20", "H3:H20"]

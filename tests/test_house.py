@@ -131,7 +131,7 @@ def test_a_ledger_written_by_the_first_release_opens_unchanged_in_meaning(tmp_pa
     db.close()
     with Ledger(path, tmp_path) as ledger:
         latest = ledger.latest_returns(P)["环保局"]
-        assert ledger.db.execute("PRAGMA user_version").fetchone()[0] == VERSION == 5
+        assert ledger.db.execute("PRAGMA user_version").fetchone()[0] == VERSION == 6
         assert ledger.reporters(P) == {"环保局"}
         # version 3: the old receipt time stands for the file time too; one of two rows was answered
         assert ledger.db.execute("SELECT received_at, file_time, answered, standing FROM returns").fetchall() == [

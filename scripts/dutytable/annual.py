@@ -238,11 +238,12 @@ def summarize_year(table, config, year: int, today: dt.date | None = None) -> An
                  for p in data_periods}
     tasks = _tasks(table, config, summaries, answered)
     unlisted = {p: {t.task_id for t in tasks if t.cells.get(p) == NOT_LISTED} for p in data_periods}
+    asked = {p: {r.name for r in s.recipients} for p, s in summaries.items()}  # not those with all tasks 已办结
     deadlines = {p: config.deadline(Period.parse(p)) for p in data_periods}
     not_due = {p: d for p, d in deadlines.items() if today <= d}
     return AnnualSummary(
         year=year, title=f"{year}年{config.subject}", periods=periods, data_periods=data_periods,
-        tasks=tasks, units=_units(table, config, returns, summaries, unlisted, not_due),
+        tasks=tasks, units=_units(table, config, returns, summaries, unlisted, not_due, asked),
         indicators=_indicators(summaries, data_periods),
         rule=config.assessment,
         has_deadline=any(t.deadline for s in summaries.values() for t in s.tasks), not_due=not_due,
@@ -266,7 +267,7 @@ def _tasks(table, config, summaries: dict, answered: dict) -> list:
         row = TaskYear(task.task_id, task.item, config.departments.marked("、".join(task.leads)), {}, {})
         for p in summaries:
             ts = by_id[p].get(task.task_id)  # none: the month's summary leaves out what its forms did not list
-            if ts is None or (task.task_id not in answered[p] and assigned & reporters[p]):
+            if ts is None or (not ts.closed and task.task_id not in answered[p] and assigned & reporters[p]):
                 # Units that owe this task reported, and no return listed it: it was not on that month's forms.
                 row.cells[p], row.colours[p] = NOT_LISTED, None
                 continue
@@ -316,13 +317,15 @@ def latest_indicator(i, last: str) -> tuple:
     return dated(p, value, last), i.indicator.score(value)
 
 
-def _units(table, config, returns: ReturnsByUnit, summaries: dict, unlisted: dict, not_due: dict) -> list:
+def _units(table, config, returns: ReturnsByUnit, summaries: dict, unlisted: dict, not_due: dict,
+           asked: dict) -> list:
     """Each unit's months from its accepted returns, late as the month's summary judged it (its ``timings``);
     scores and ranks for the units of the present table.
 
     ``summaries``: {period with data: its summary}. ``unlisted``: {period: the tasks that month's forms did
     not list}; a unit all of whose tasks are among them was not asked that month (当期未列入), rather than
-    未报送. ``not_due``: the periods whose deadline has not come (not scored).
+    未报送; so is a unit a month's summary did not ask (``asked``: {period: the units it lists}), its tasks all
+    已办结. ``not_due``: the periods whose deadline has not come (not scored).
     """
     tasks_of = {r.name: set(r.task_ids) for r in table.recipients(config.departments)}
     names = list(tasks_of)
@@ -333,7 +336,8 @@ def _units(table, config, returns: ReturnsByUnit, summaries: dict, unlisted: dic
         for p, month in summaries.items():
             got = returns.get(name, {}).get(p, [])
             if not got:
-                months[p] = UnitMonth(None, on_forms=not (name in listed and tasks_of[name] <= unlisted[p]),
+                months[p] = UnitMonth(None, on_forms=not (name in listed and (tasks_of[name] <= unlisted[p]
+                                                                             or name not in asked[p])),
                                       due=p not in not_due)
                 continue
             when = month.timings[name]

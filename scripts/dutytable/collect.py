@@ -29,6 +29,7 @@ from pathlib import Path
 from . import files, rebuild
 from .archive import UNPACK_DIR, Archive, Staged, detach
 from .examine import Examined, Expectations, examine_in_worker, examine_safely, set_worker_expectations
+from .forms import asks
 from .intake import Folder, Source, require_writable
 from .ledger import split_reported
 from .pool import ordered_map, worker_pool
@@ -119,7 +120,8 @@ class Collector:
             taken = {e.original_name for e in result.processed + result.duplicates}
             result.changed = [n for n in dict.fromkeys(result.changed) if n not in taken]
             aliases = self.config.departments.aliases  # a return under a unit's former name is the unit's
-            reported, missing = split_reported(recipients, {aliases.get(n, n) for n in ledger.reporters(period)})
+            reported, missing = split_reported([r for r in recipients if asks(specs[r.name])],
+                                               {aliases.get(n, n) for n in ledger.reporters(period)})
         result.reported = [r.name for r in reported]
         result.missing = [r.name for r in missing]
         self.staged.cleanup()

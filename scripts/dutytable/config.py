@@ -55,7 +55,7 @@ KNOWN_KEYS = {
     "columns": None,
     "import": ("first_listed_lead",),
     "assessment": ("on_time", "late", "to_fix", "missing"),
-    "warning": ("warn_days", "pace_tolerance", "lagging_twice_red", "pace_start_month"),
+    "warning": ("warn_days", "pace_tolerance", "lagging_twice_red", "pace_start_month", "close_completed"),
 }
 # configparser's DEFAULT section would copy its keys into every section; no name a clerk can type.
 _NO_DEFAULT_SECTION = "\0"
@@ -124,6 +124,7 @@ class Config:
     annual_order: str = ORDER_RANK  # the year's Word 附件: its units by rank (or ORDER_TABLE)
     remind_before: int = 3  # [schedule] days before the deadline of the 提醒通知 to the units yet to report; 0: none
     warning: WarningRule = field(default_factory=WarningRule)  # [warning]: the 预警 lights' thresholds
+    close_completed: bool = False  # [warning] close_completed: 办结销号 (closing.py), off by default
 
     def deadline(self, period):
         """The period's deadline; a day past the month's end means its last day."""
@@ -246,6 +247,7 @@ def load_config(path=None):
                             lagging_twice_red=reader.yes_no("warning", "lagging_twice_red", "是"),
                             pace_start_month=reader.integer("warning", "pace_start_month",
                                                             WarningRule.pace_start_month, 1, 12)),
+        close_completed=reader.yes_no("warning", "close_completed", "否"),
     )
     if not config.generate_day <= config.deadline_day <= config.report_day:
         raise ConfigError(

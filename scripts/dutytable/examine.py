@@ -34,6 +34,7 @@ from .matching import find_task, renumbered
 from .model import Answer
 from .schema import FORM, H_IND_VALUE, H_NOTE
 from .vocab import (
+    CLOSED,
     EMPTY,
     FORM_SHEET,
     INDICATOR_FORM_SHEET,
@@ -245,7 +246,7 @@ def _validate(ex, form, expectations):
         indicator_problems = _validate_indicators(ex, form, expectations.indicators.get(recipient, ()))
     ex.problems = problems + row_problems + indicator_problems + order_problems
     ex.verdict = TO_FIX if ex.problems else VALID
-    if not ex.answered and expected:
+    if not ex.answered and any(not row.closed for row in expected.values()):
         _unanswered(ex, f"工作表“{form.sheet}”", indicator_problems)
 
 
@@ -388,6 +389,11 @@ def _check_rows(ex, form, expected, got, by_text, schema, problems) -> bool:
     for task_id, want in expected.items():
         item = {c.key: v for c, v in zip(locked, want.values)}.get("item", task_id)
         row = got.get(task_id)
+        if want.closed:  # 已办结: nothing asked; what a unit wrote in it anyway is not counted, and said
+            if row is not None and _written_in_closed(row, schema):
+                ex.notes.append(f"{where}第{row.rownum}行（{item}）：该任务已于{Period.parse(want.closed).label}办结，"
+                                "本期不再填报，填写的内容未计入。")
+            continue
         if row is None:
             problems.append(f"{where}：缺少任务 {task_id}（{item}）的行，请不要删除填报表中的行，补上后重新发送。")
             ex.fill.row_marks[(task_id, first_choice.key)] = "这一行在交回的表格中被删除了，请补填。"
@@ -396,6 +402,11 @@ def _check_rows(ex, form, expected, got, by_text, schema, problems) -> bool:
             locked_changed |= _check_locked(form, row, want, locked, where, problems)
         _check_answers(ex, form, row, want, item, (schema, locked, where), problems)
     return locked_changed
+
+
+def _written_in_closed(row, schema) -> bool:
+    """Whether a 已办结 row of a return says anything but the 已办结 its form showed."""
+    return any(row[c.header] not in ("", CLOSED) if c.is_status else row[c.header] for c in schema.answer_columns)
 
 
 def _check_locked(form, row, want, locked, where, problems) -> bool:

@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import __version__, files
+from .closing import closed_since
 from .errors import NotAFormError, OutputError
 from .pool import worker_pool
 from .schema import (
@@ -43,6 +44,7 @@ from .schema import (
     Schema,
 )
 from .vocab import (
+    CLOSED,
     COMPLETION,
     DIST_SHEET,
     FILE_STAMP,
@@ -113,6 +115,7 @@ class LockedRow:
     task_id: str
     role: str
     values: tuple
+    closed: str = ""  # the period that closed the task (已办结, closing.py): shown locked, no answer asked
 
 
 @dataclass
@@ -189,7 +192,8 @@ def specs_for(table, config, period, recipients=None) -> list:
     def locked_row(a):
         key = (a.task.task_id, a.role)
         if key not in shared:
-            shared[key] = LockedRow(a.task.task_id, a.role, tuple(c.task_value(a.task, a.role) for c in locked))
+            shared[key] = LockedRow(a.task.task_id, a.role, tuple(c.task_value(a.task, a.role) for c in locked),
+                                    closed_since(a.task, period, config))
         return shared[key]
 
     specs = []
@@ -199,6 +203,11 @@ def specs_for(table, config, period, recipients=None) -> list:
             office=config.office, return_note=config.return_text, password=config.password, schema=table.schema,
             rows=tuple(locked_row(a) for a in rec.assignments), indicators=tuple(owned.get(rec.name, ()))))
     return specs
+
+
+def asks(spec: FormSpec) -> bool:
+    """Whether the form asks anything: a task not 已办结, or an indicator."""
+    return bool(spec.indicators) or any(not row.closed for row in spec.rows)
 
 
 def build_form(spec: FormSpec) -> bytes:
@@ -284,12 +293,14 @@ def _write_task_rows(ws, spec: FormSpec, f: dict, columns: list, widths: list, f
         answers = spec.fill.rows.get(row.task_id, {})
         shown = dict(zip(locked_at, row.values))
         texts = [shown.get(c, answers.get(column.key, "")) for c, column in enumerate(columns)]
-        heights.append(row_height(texts, widths, FORM_FONT_PT, ANSWER_LINES))
+        heights.append(row_height(texts, widths, FORM_FONT_PT, 1 if row.closed else ANSWER_LINES))
         ws.set_row(r, heights[-1])
         for c, value in zip(locked_at, row.values):
             ws.write_string(r, c, value, f["locked_center"] if columns[c].width(FORM) <= 9 else f["locked"])
         for c, column in enumerate(columns):
-            if column.is_input:
+            if column.is_input and row.closed:  # 已办结: locked, nothing to answer
+                ws.write_string(r, c, CLOSED if column.is_status else "", f["locked_center"])
+            elif column.is_input:
                 _write_input(ws, r, c, answers.get(column.key, ""), spec.fill.row_marks.get((row.task_id, column.key)),
                              f["input"], spec, f)
     last = first + len(spec.rows) - 1
@@ -430,6 +441,7 @@ def _write_help(wb, spec: FormSpec, f: dict):
            if spec.indicators else ""),
         "6. 请不要增删行、列或工作表，不要复制到新文件中填写，也不要修改隐藏的工作表；表格可以改名后发回。",
         f"7. 交回方式：{spec.return_note}",
+        *([f"8. 完成状态为“{CLOSED}”的任务已经办结，不用再填写。"] if any(row.closed for row in spec.rows) else []),
         f"如有疑问，请联系{spec.office}。",
     ]
     for r, line in enumerate(lines):
@@ -451,6 +463,7 @@ class Generated:
     files: list = field(default_factory=list)  # (recipient, Path)
     list_path: Path = None
     moved_aside: Path = None
+    not_asked: list = field(default_factory=list)  # units whose tasks are all 已办结 and that report no indicator
 
 
 def form_filename(recipient: str, period, taken: set) -> str:
@@ -491,13 +504,15 @@ def generate(table, config, period, force: bool = False, workers: int | None = N
         raise OutputError(
             f"{period} 的填报表已经生成过（{folder}，共 {len(old)} 份），为免覆盖未重新生成："
             f"如责任分解表有改动需要重新生成，请加 --force（旧的填报表会移到“{DIST_DIR}.旧版-时间”文件夹）。")
-    specs = specs_for(table, config, period)
+    specs, not_asked = [], []
+    for spec in specs_for(table, config, period):
+        (specs if asks(spec) else not_asked).append(spec)
     period_dir.mkdir(parents=True, exist_ok=True)
     for stale in period_dir.glob(f".{DIST_DIR}.tmp-*"):  # our own leftovers of a crashed run
         shutil.rmtree(stale, ignore_errors=True)
     tmp = period_dir / f".{DIST_DIR}.tmp-{os.getpid()}"
     tmp.mkdir()
-    taken, result = set(), Generated(folder=folder)
+    taken, result = set(), Generated(folder=folder, not_asked=[s.recipient for s in not_asked])
     names = [form_filename(s.recipient, period, taken) for s in specs]
     for spec, name, data in zip(specs, names, _build_all(specs, workers)):
         (tmp / name).write_bytes(data)
@@ -547,7 +562,11 @@ def _write_list(path, specs, names, config, period):
             ws.write_string(r, 5, ids, cell)
             ws.write_string(r, 6, spec.deadline, cell)
             ws.write_blank(r, 7, None, cell)
-            ws.write_blank(r, 8, None, cell)
+            closed = [row.task_id for row in spec.rows if row.closed]  # shown, nothing asked
+            if closed:
+                ws.write_string(r, 8, f"其中{CLOSED}（不用填写）：{'、'.join(closed)}", cell)
+            else:
+                ws.write_blank(r, 8, None, cell)
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, len(specs), len(headers) - 1)
         print_a4(ws, repeat_row=0, footer=None, margins={"left": SIDE_MARGIN_IN, "right": SIDE_MARGIN_IN})

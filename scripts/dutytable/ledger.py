@@ -115,7 +115,14 @@ CREATE TABLE IF NOT EXISTS first_seen (
 );
 """
 
-MIGRATIONS = (_V1, _V2, _V3, _V4, _V5)  # MIGRATIONS[n - 1] brings version n - 1 to version n
+# Version 6: 办结销号 (closing.py): each task the tool closed in the master table's 办结 column and the period whose
+# 已完成 closed it. A task the row names whose cell the clerk has cleared since was reopened: it is closed again only
+# from a later period's 已完成, never from the same answer.
+_V6 = """
+CREATE TABLE IF NOT EXISTS closings (task_id TEXT PRIMARY KEY, period TEXT NOT NULL);
+"""
+
+MIGRATIONS = (_V1, _V2, _V3, _V4, _V5, _V6)  # MIGRATIONS[n - 1] brings version n - 1 to version n
 VERSION = len(MIGRATIONS)
 
 
@@ -176,7 +183,8 @@ DROPS = Table("drops", (
 FIRST_SEEN = Table("first_seen", (
     ("sha256", "TEXT NOT NULL"), ("source_path", "TEXT NOT NULL"), ("seen_at", "TEXT NOT NULL")),
     ("PRIMARY KEY (sha256, source_path)",))
-TABLES = (RETURNS, ANSWERS, INDICATOR_VALUES, DROPS, FIRST_SEEN)
+CLOSINGS = Table("closings", (("task_id", "TEXT PRIMARY KEY"), ("period", "TEXT NOT NULL")))
+TABLES = (RETURNS, ANSWERS, INDICATOR_VALUES, DROPS, FIRST_SEEN, CLOSINGS)
 # A new ledger: the tables as VERSION lays them out, at once (MIGRATIONS bring an old one to the same layout).
 _CREATE = tuple(t.create() for t in TABLES) + (
     "CREATE INDEX IF NOT EXISTS returns_period ON returns(period, recipient)",)
@@ -575,6 +583,15 @@ class Ledger:
     def task_ids(self) -> set[str]:
         """Every task ID any return has answers for: IDs a re-import must not give to a new task."""
         return set(self._values("SELECT DISTINCT task_id FROM answers"))
+
+    def closings(self) -> dict:
+        """{task ID: the period whose 已完成 last closed it in the master (closing.py)}."""
+        return dict(self.db.execute(CLOSINGS.select(CLOSINGS.names)).fetchall())
+
+    def note_closings(self, closed: dict) -> None:
+        """Record the tasks just closed in the master: {task ID: period}."""
+        with self.transaction():
+            self.db.executemany(CLOSINGS.insert(CLOSINGS.names, "INSERT OR REPLACE"), list(closed.items()))
 
 
 def _insert(db: sqlite3.Connection, table: Table, values: dict) -> int:

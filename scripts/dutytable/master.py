@@ -5,6 +5,7 @@ An ordinary workbook a clerk may sort, filter and edit: one complete row per tas
 then its 指标 sheet, the extraction record, and the tasks re-imports added and removed.
 """
 
+import re
 from pathlib import Path
 
 from . import files, indicators
@@ -88,7 +89,8 @@ def _read_rows(path, sheets):
     extra_columns = [(distinct_from_form(name), i) for i, name in enumerate(header)
                      if name and name not in TABLE_COLUMNS]
     key_column = next((i for name, i in extra_columns if name == KEY_COLUMN), None)
-    extra_columns = [(name, i) for name, i in extra_columns if i != key_column]
+    closed_column = next((i for name, i in extra_columns if name in CLOSED_HEADERS), None)
+    extra_columns = [(name, i) for name, i in extra_columns if i not in (key_column, closed_column)]
     records = []
     for r in range(header_index + 1, len(sheet.rows)):
         values = {col: text_of(sheet.cell(r, i)) for col, i in columns.items()}
@@ -96,6 +98,7 @@ def _read_rows(path, sheets):
             continue
         values["extras"] = tuple((name, text_of(sheet.cell(r, i))) for name, i in extra_columns)
         values["key"] = key_column is not None and bool(text_of(sheet.cell(r, key_column)))
+        values["closed"] = text_of(sheet.cell(r, closed_column)) if closed_column is not None else ""
         records.append((r + 1, values))
     if not records:
         raise TableError(f"{where} 中没有任何任务：请从第{header_index + 2}行起每行填写一项工作内容。")
@@ -113,16 +116,37 @@ def _checked_tasks(records, where, departments, used_ids):
         leads = departments.split(v[H_LEADS])
         row_problems += _blank_cells(v, leads, at)
         row_problems += _repeated(v, rownum, at, seen_ids, seen_items, free_id(used_ids, seq))
+        closed = closed_period(v["closed"])
+        if closed is None:
+            row_problems.append(f"{at}：{CLOSED_COLUMN}“{v['closed']}”无效：请写成“年-月”，例如 2010-11（该项任务从"
+                                "下一期起办结），或清空这一格（照常填报）。")
         if row_problems:
             problems.extend(row_problems)
             continue
         tasks.append(Task(task_id=v[H_ID], seq=seq, category=v[H_CATEGORY], item=item, target=v[H_TARGET],
                           leads=tuple(leads), partners=tuple(departments.split(v[H_PARTNERS])),
                           leads_text=v[H_LEADS], partners_text=v[H_PARTNERS], row=rownum,
-                          extras=v["extras"], key=v["key"]))
+                          extras=v["extras"], key=v["key"], closed=closed))
     if problems:
         raise TableError(problems[0], problems[1:])
     return tasks
+
+
+# The master table's column for 办结销号 (closing.py): the period whose 已完成 closed the task; written when any is.
+CLOSED_COLUMN = "办结（期次）"
+CLOSED_HEADERS = (CLOSED_COLUMN, "办结(期次)", "办结")
+_CLOSED_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-\d{1,2})?|年(\d{1,2})月)$")
+
+
+def closed_period(text: str) -> str | None:
+    """A 办结 cell as the period it names ("2010-11"; "" when blank): written 2010-11, 2010年11月, or the date
+    Excel makes of a typed 2010-11 (2010-11-01); None when it names none."""
+    if not text:
+        return ""
+    match = _CLOSED_RE.match(text.replace(" ", ""))
+    if not match or not 1 <= int(match.group(2) or match.group(3)) <= 12:
+        return None
+    return f"{match.group(1)}-{int(match.group(2) or match.group(3)):02d}"
 
 
 def _seq(text, at):
@@ -231,7 +255,7 @@ def write_table(table, path, set_aside: tuple | list = ()) -> None:
     """Write the master table atomically as an .xlsx a clerk can sort, filter and edit.
 
     The table's extra columns (完成时限, 备注 …) follow 配合部门 under their own headers, then a
-    重点 column when any task is marked ★.
+    重点 column when any task is marked ★ and a 办结（期次） column when any is closed.
 
     Args:
         set_aside: (indicator, reason) pairs of the replaced table's 指标 sheet that no longer fit;
@@ -246,12 +270,11 @@ def write_table(table, path, set_aside: tuple | list = ()) -> None:
         ws = wb.add_worksheet(TABLE_SHEET)
         widths = {H_ID: 9, H_SEQ: 6, H_CATEGORY: 14, H_ITEM: 12, H_TARGET: 60, H_LEADS: 18,
                   H_PARTNERS: 30}
-        headers = list(TABLE_COLUMNS) + list(table.extra_columns)
-        keys = any(t.key for t in table.tasks)
-        if keys:
-            headers.append(KEY_COLUMN)
+        trailing = [(h, value) for h, value in ((KEY_COLUMN, lambda t: KEY_MARK if t.key else ""),
+                                                (CLOSED_COLUMN, lambda t: t.closed)) if any(map(value, table.tasks))]
+        headers = list(TABLE_COLUMNS) + list(table.extra_columns) + [h for h, _ in trailing]
         for c, name in enumerate(headers):
-            ws.set_column(c, c, widths.get(name, 6 if name == KEY_COLUMN else 14))
+            ws.set_column(c, c, widths.get(name, {KEY_COLUMN: 6, CLOSED_COLUMN: 12}.get(name, 14)))
             ws.write_string(0, c, name, head)
         for r, t in enumerate(table.tasks, start=1):
             ws.write_string(r, 0, t.task_id, center)
@@ -261,8 +284,8 @@ def write_table(table, path, set_aside: tuple | list = ()) -> None:
             values += [extras.get(h, "") for h in table.extra_columns]
             for c, value in enumerate(values, start=2):
                 ws.write_string(r, c, value, body)
-            if keys:
-                ws.write_string(r, len(headers) - 1, KEY_MARK if t.key else "", center)
+            for c, (_, value) in enumerate(trailing, start=len(headers) - len(trailing)):
+                ws.write_string(r, c, value(t), center)
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(len(table.tasks), 1), len(headers) - 1)
         print_a4(ws, repeat_row=0, footer=None)
@@ -360,5 +383,7 @@ _TABLE_HELP = (
     "5. “指标”工作表列出从工作目标中自动提取的量化指标，可以修改、增加或删除；改过的内容以您的为准。"
     "自己增加的行，“来源”请填“人工”。只有新增的任务或工作目标改动过的任务才会重新自动提取。"
     "“来源”为“待确认”的行，工具没有把握读对目标（比较、目标值、单位），请核对改正后把“来源”改为“人工”。",
-    "6. 改完保存后，运行 python scripts/generate.py 重新生成填报表。",
+    f"6. “{CLOSED_COLUMN}”列（办结销号启用时由工具填写）：写有期次（如 2010-11）的任务从下一期起已办结，填报表中锁定、"
+    "不再填写；要重新督办，清空这一格即可。",
+    "7. 改完保存后，运行 python scripts/generate.py 重新生成填报表。",
 )

@@ -206,7 +206,7 @@ def reconcile(old_table, new_table, period, ledger_ids=frozenset()) -> Changes:
             used.add(task.task_id)
             changes.added.append(task)
         else:
-            task = dataclasses.replace(task, task_id=old.task_id)
+            task = dataclasses.replace(task, task_id=old.task_id, closed=old.closed)  # 办结 goes with the ID
             same = (old.item, old.target) == (task.item, task.target)
             (changes.unchanged if same else changes.renamed).append((old, task))
         tasks.append(task)

@@ -34,6 +34,7 @@ class Task:
     row: int = 0  # where it was read from, for messages; 0 when not from a sheet
     extras: tuple = ()  # (header, value) per extra column of the table, in its column order; "" when empty
     key: bool = False  # a key task, marked ★ in the table (the ★ itself is not kept in the text)
+    closed: str = ""  # the master's 办结 column: the period (YYYY-MM) whose 已完成 closed it; "" while open
 
     @property
     def label(self) -> str:

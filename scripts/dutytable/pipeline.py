@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from . import files, indicators, rebuild
+from . import closing, files, indicators, rebuild
 from .annual import annual_line, make_annual
 from .collect import Collector
 from .config import load_config
@@ -76,6 +76,8 @@ def step_generate(config, table, period: Period, say: Say, force: bool = False, 
     if result.moved_aside:
         say(f"原有的填报表已移到 {result.moved_aside}。")
     say(f"已生成 {period} 填报表 {len(result.files)} 份：{result.folder}")
+    if result.not_asked:
+        say(f"{len(result.not_asked)} 个单位的任务均已办结，本期不发填报表：{'、'.join(result.not_asked)}。")
     say(f"分发清单：{result.list_path}")
     report_collectives(table, config.departments, say)
 
@@ -110,6 +112,7 @@ def step_consolidate(config, table, period: Period, say: Say, now: dt.datetime |
         say(note)
     say(f"已生成汇总表：{path}")
     say(consolidation_line(summary))
+    closing.record(config, summary, say)
     return summary
 
 

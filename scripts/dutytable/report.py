@@ -35,6 +35,7 @@ from .schema import (
 )
 from .summary import Summary, TaskSummary, as_of, pace_start, summarize
 from .vocab import (
+    CLOSED,
     COMPLETION,
     EMPTY,
     GREEN,
@@ -47,6 +48,7 @@ from .vocab import (
     ROLE_LEAD,
     TO_FIX,
     UNCLEAR,
+    Period,
     cn_date,
     month_header,
     needs_attention,
@@ -116,6 +118,8 @@ def overview(summary: Summary, day: dt.date) -> str:
     """
     counts = summary.status_counts
     parts = [f"{s}{counts[s]}项" for s in COMPLETION if counts[s]]
+    if closed := sum(bool(t.closed) for t in summary.tasks):  # 已办结 counts as 已完成
+        parts[0] += f"（含{CLOSED}{closed}项）"
     if counts.get(UNCLEAR):  # statuses written outside the list, kept as written with a mark
         parts.append(f"{H_STATUS}{UNCLEAR}{counts[UNCLEAR]}项")
     if counts.get(NO_LEAD):  # leads all collectives that get no form: no unit was asked
@@ -303,6 +307,8 @@ def progress_lines(t: TaskSummary, partner_text: str = PARTNER_COLLAPSE, names: 
     writes it, where it differs (:func:`written_names`). A collective that got no form says so
     (区有关部门（牵头）：未发填报表。): a lead first, a partner after the partners.
     """
+    if t.closed:
+        return [f"已于{Period.parse(t.closed).label}办结。"]
     names = names or {}
     lines = [f"{names.get(name, name)}（{role}）：{NO_FORM}。" for name, role in t.no_form if role == ROLE_LEAD]
     leads = [u for u in t.units if u.role == ROLE_LEAD]
@@ -505,7 +511,8 @@ def _notice_to_missing(summary: Summary, config, today: dt.date, verb: str, text
 def missing_list(missing) -> str:
     """The units yet to report in one paragraph, each with its tasks, so that a long list stays on the page:
     "尚未报送的单位（共2个，括号内为应报任务数）：园区办（14项）、安监局（1项）。"."""
-    names = "、".join(f"{r.name}（{r.tasks}项）" for r in missing)
+    # a unit whose tasks are all 已办结 still owes its indicators: "（量化指标）", never "（0项）"
+    names = "、".join(f"{r.name}（{r.tasks}项）" if r.tasks else f"{r.name}（量化指标）" for r in missing)
     return f"尚未报送的单位（共{len(missing)}个，括号内为应报任务数）：{names}。"
 
 

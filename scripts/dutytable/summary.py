@@ -12,6 +12,7 @@ import datetime as dt
 from collections import namedtuple
 from dataclasses import dataclass, field
 
+from .closing import closed_label, closed_since
 from .config import STATUS_MAIN_LEAD, STATUS_WORST, clamp_day
 from .deadlines import deadline_column, parse_deadline
 from .indicators import SOURCE_UNSURE, Indicator, shown_target
@@ -22,6 +23,7 @@ from .pace import Pace, pace_of
 from .schema import ANSWER, EXTRA, TASK, Schema
 from .vocab import (
     ATTAINMENT,
+    CLOSED,
     COMPLETION,
     DONE,
     NO_LEAD,
@@ -68,6 +70,7 @@ class TaskSummary:
     light: Light = LIGHT_GREEN  # 预警: by warning.light
     previous: str | None = None  # its status the period before (:func:`previous_statuses`); None: no record
     no_form: tuple = ()  # (name, role) of the task's collectives that get no form (区有关部门), leads first
+    closed: str = ""  # the period that closed it, when it is 已办结 in this one (closing.py): no answer asked
 
     @property
     def counted_status(self) -> str:
@@ -77,7 +80,10 @@ class TaskSummary:
 
     @property
     def shown_status(self) -> str:
-        """The status as 汇总 and the 附件 print it: 逾期未完成 first when the deadline has passed."""
+        """The status as 汇总 and the 附件 print it: 逾期未完成 first when the deadline has passed; a task closed
+        before this period as 已办结（2010年11月）."""
+        if self.closed:
+            return closed_label(self.closed)
         return f"{OVERDUE}（{self.status}）" if self.overdue else self.status
 
     @property
@@ -234,12 +240,17 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
     due = config.deadline(period)
     timings = {name: timing(by_period[str(period)], due) for name, by_period in returns.items()
                if by_period.get(str(period))}
-    detail = _detail(table, config, recipients, latest)
+    closed = {t.task_id: c for t in table.tasks if (c := closed_since(t, period, config))}
+    asked = {r.name: [a for a in r.assignments if a.task.task_id not in closed] for r in recipients}
+    listed = {ind.owner for ind in table.indicators} | set(latest)  # an indicator's owner, or a unit that returned
+    detail = _detail(table, config, recipients, latest, asked)
     deadlines = task_deadlines(table, config)
     indicators = _indicators(table, latest, history, periods, deadlines, day, pace_start(config, period))
-    return Summary(period=period, title=config.report_title(period), schema=table.schema,
-                   tasks=_tasks(table, config, period, detail, history, day, deadlines, paces_by_task(indicators)),
-                   detail=detail, recipients=_states(recipients, latest, empty, timings),
+    tasks = _tasks(table, config, period, detail, history, day, deadlines, paces_by_task(indicators), closed)
+    return Summary(period=period, title=config.report_title(period), schema=table.schema, tasks=tasks, detail=detail,
+                   # a unit whose tasks are all 已办结 and that reports no indicator is asked nothing: not listed
+                   recipients=_states([r for r in recipients if asked[r.name] or r.name in listed],
+                                      latest, empty, timings, asked),
                    indicators=indicators, periods=periods, day=day, timings=timings)
 
 
@@ -258,9 +269,9 @@ def _read(config, period, history: dict, returns: ReturnsByUnit | None) -> tuple
     return history[str(period)], empty, periods, returns
 
 
-def _detail(table, config, recipients: list, latest: dict) -> list:
-    """One row per (task, recipient): the recipient's answer from its latest return, or blanks; leads first
-    within a task (in the table's order of its lead departments, expanded), then partners."""
+def _detail(table, config, recipients: list, latest: dict, asked: dict) -> list:
+    """One row per (task, recipient) of the tasks ``asked`` of each: the recipient's answer from its latest return,
+    or blanks; leads first within a task (in the table's order of its lead departments, expanded), then partners."""
     schema = table.schema
     kept = [c.key for c in schema.ledger_columns]
     extra = ["file", "received_at", "verdict", "filler", "phone"]
@@ -275,10 +286,10 @@ def _detail(table, config, recipients: list, latest: dict) -> list:
     for r in recipients:
         lr = latest.get(r.name)
         if lr is None:
-            detail.extend(Row(a.task.task_id, r.name, a.role, False, *blank) for a in r.assignments)
+            detail.extend(Row(a.task.task_id, r.name, a.role, False, *blank) for a in asked[r.name])
             continue
         of_return = (lr.original_name, lr.received_at, lr.verdict, lr.filler, lr.phone)
-        for a in r.assignments:
+        for a in asked[r.name]:
             ans = lr.answers.get(a.task.task_id)
             # ans[k] for each kept column, read from its values at C speed
             values = blank if ans is None else (*map(ans.values.get, kept, blank), *of_return)
@@ -288,9 +299,10 @@ def _detail(table, config, recipients: list, latest: dict) -> list:
 
 
 def _tasks(table, config, period, detail: list, history: dict, day: dt.date, deadlines: dict,
-           paces: dict) -> list[TaskSummary]:
+           paces: dict, closed: dict) -> list[TaskSummary]:
     """One :class:`TaskSummary` per task of the month, with its light (``deadlines``: :func:`task_deadlines`;
-    ``paces``: :func:`paces_by_task`)."""
+    ``paces``: :func:`paces_by_task`); ``closed``: {task ID: the period that closed it} of the tasks 已办结 this
+    month."""
     schema = table.schema
     texts = [c.key for c in schema.answer_columns if not c.is_status]
     choice = _choice(schema)
@@ -307,17 +319,18 @@ def _tasks(table, config, period, detail: list, history: dict, day: dt.date, dea
                             {key: getattr(g, key) for key in texts}) for g in group]
         leads = [(u.recipient, u.status) for u in units if u.role == ROLE_LEAD]
         statuses = [st for _, st in leads]
-        status = task_status(statuses, config.status_rule)
+        status = CLOSED if task.task_id in closed else task_status(statuses, config.status_rule)
         deadline = deadlines[task.task_id]
         summaries.append(TaskSummary(
             task=task, status=status,
             lead_statuses="；".join(f"{r}：{st}" for r, st in leads) if len(set(statuses)) > 1 else "",
             combined={key: _combine(group, key) for key in texts},
             missing=[g.recipient for g in group if not g.reported], units=units,
-            deadline=deadline, overdue=deadline is not None and deadline < day and status != DONE,
+            deadline=deadline, overdue=deadline is not None and deadline < day and counted(status) != DONE,
             light=light(status, before.get(task.task_id), deadline, day, due, config.warning,
                         paces.get(task.task_id, ())),
-            previous=before.get(task.task_id), no_form=unasked(task, config.departments)))
+            previous=before.get(task.task_id), no_form=unasked(task, config.departments),
+            closed=closed.get(task.task_id, "")))
     return summaries
 
 
@@ -343,19 +356,21 @@ def _choice(schema) -> str | None:
     return schema.status_column.key if schema.status_column else None
 
 
-def _states(recipients: list, latest: dict, empty: dict, timings: dict[str, Timing]) -> list[RecipientState]:
-    """Each recipient's state this period, from the return that counts and its :class:`Timing`."""
+def _states(recipients: list, latest: dict, empty: dict, timings: dict[str, Timing],
+            asked: dict) -> list[RecipientState]:
+    """Each recipient's state this period, from the return that counts and its :class:`Timing`; its tasks, those
+    ``asked`` of it (not 已办结)."""
     states = []
     for r in recipients:
         lr = latest.get(r.name)
         if lr is None:
-            states.append(RecipientState(r.name, NOT_REPORTED, tasks=len(r.assignments), empty=empty.get(r.name, "")))
+            states.append(RecipientState(r.name, NOT_REPORTED, tasks=len(asked[r.name]), empty=empty.get(r.name, "")))
             continue
         when = timings[r.name]
         states.append(RecipientState(
             r.name, TO_FIX if lr.verdict == TO_FIX else REPORTED, lr.received_at.replace("T", " "),
             lr.file_time.replace("T", " "), lr.original_name, lr.filler, lr.phone, lr.problems,
-            len(r.assignments), late=when.days_late > 0, fixes=when.fixes, first_received=when.first,
+            len(asked[r.name]), late=when.days_late > 0, fixes=when.fixes, first_received=when.first,
             held=lr.held))
     return states
 

@@ -35,6 +35,7 @@ UNCLEAR = "待核实"  # marks a status a return wrote that is not one of COMPLE
 NO_LEAD = "未明确牵头单位"  # a task whose leads are all collectives no form goes to: no unit is asked its status
 NO_FORM = "未发填报表"  # beside such a collective where a task's units show: 区有关部门（未发填报表）
 NO_OWNER = "未明确填报单位"  # an indicator of such a task: no unit reports its value
+CLOSED = "已办结"  # 办结销号 (closing.py): a task closed after its first lead said 已完成; no answer asked since
 # -- 预警: the light of a task (warning.py), worst first ------------------------------------
 RED, YELLOW, GREEN = "红灯", "黄灯", "绿灯"
 LIGHTS = (RED, YELLOW, GREEN)
@@ -44,8 +45,8 @@ LIGHT_COLORS = {RED: ("#FFC7CE", "#9C0006"), YELLOW: ("#FFEB9C", "#9C5700"), GRE
 # the fills alone come out as near-equal greys in black and white.
 COMPLETION_COLORS = {DONE: ("#C6EFCE", "#006100"), ON_TRACK: ("#F2F2F2", "#000000"),
                      BEHIND: ("#FFEB9C", "#9C5700"), NOT_STARTED: ("#FFC7CE", "#9C0006"),
-                     OVERDUE: ("#FFC7CE", "#9C0006"), NOT_REPORTED: ("#FFFFFF", "#000000"),
-                     NO_LEAD: ("#E4DFEC", "#5B2C6F")}
+                     OVERDUE: ("#FFC7CE", "#9C0006"), CLOSED: ("#C6EFCE", "#006100"),
+                     NOT_REPORTED: ("#FFFFFF", "#000000"), NO_LEAD: ("#E4DFEC", "#5B2C6F")}
 # Statuses that need a leader's attention: printed bold wherever they stand (workbooks and the Word 附件), so
 # that they stand out on a black-and-white print, not by colour alone.
 ATTENTION = (BEHIND, NOT_STARTED, OVERDUE, NOT_REPORTED, NO_LEAD)
@@ -76,7 +77,10 @@ COMPLETION_CHART_FILLS = {
 
 def counted(status: str) -> str:
     """The status the counts file a task under: one of COMPLETION, 未报送, 未明确牵头单位, or 待核实 for a status
-    written outside the list (完成（待核实）, 未填写（待核实）), never dropped from the totals."""
+    written outside the list (完成（待核实）, 未填写（待核实）), never dropped from the totals. A task 已办结 counts
+    as 已完成."""
+    if status == CLOSED:
+        return DONE
     return status if status in COMPLETION or status in (NOT_REPORTED, NO_LEAD) else UNCLEAR
 
 

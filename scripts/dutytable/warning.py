@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .schema import H_STATUS
 from .vocab import (
     BEHIND,
+    CLOSED,
     DONE,
     GREEN,
     LIGHTS,
@@ -92,7 +93,8 @@ def light(status: str, previous: str | None, deadline: dt.date | None, day: dt.d
     if deadline is not None and now != DONE and 0 <= (deadline - day).days <= rule.warn_days:
         left = (deadline - day).days
         yellow.append(f"距完成时限{left}天" if left else "今日到完成时限")
-    lagging = behind_pace(paces, rule.pace_tolerance)
+    # a task 已办结 is asked nothing more: its figures no longer make it 黄灯
+    lagging = "" if status == CLOSED else behind_pace(paces, rule.pace_tolerance)
     if lagging:
         yellow.append(lagging)
     if red:
