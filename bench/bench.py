@@ -36,8 +36,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-TARGETS = {"floor_ratio": 1.5, "fix_ratio": 1.5, "memory_ratio": 1.2, "generate_s": 5.0, "report_s": 3.0,
-           "recollect_s": 1.0, "lights_ratio": 1.05}
+TARGETS = {
+    "floor_ratio": 1.5,
+    "fix_ratio": 1.5,
+    "memory_ratio": 1.2,
+    "generate_s": 5.0,
+    "report_s": 3.0,
+    "recollect_s": 1.0,
+    "lights_ratio": 1.05,
+}
 LIGHT_RUNS = 5  # consolidate + report, lights on and off alternately: the best of each
 # Collect's memory: one table of 3,000 recipients, with 300 and with 3,000 returns.
 MEMORY_TABLE, MEMORY_RETURNS = 3000, (300, 3000)
@@ -69,6 +76,7 @@ def peak_mb():
 # ---------------------------------------------------------------------------
 # Setting up
 
+
 def build_workdir(workdir, tasks, recipients, per_recipient):
     """A tool folder with a synthetic table: task i is answered by ``per_recipient * R / N`` recipients."""
     from dutytable.master import write_table
@@ -89,10 +97,19 @@ def build_workdir(workdir, tasks, recipients, per_recipient):
     for i in range(tasks):
         members = assigned[i] or [names[i % recipients]]
         seq = i // max(tasks // 10, 1) + 1
-        rows.append(Task(task_id=f"T{i:05d}", seq=seq, category=f"类别{seq}", item=f"工作内容{i}",
-                         target=f"目标{i}：完成年度任务指标，合格率≥92%，新增示范单位3家。" * 2,
-                         leads=(members[0],), partners=tuple(members[1:]), leads_text=members[0],
-                         partners_text="、".join(members[1:])))
+        rows.append(
+            Task(
+                task_id=f"T{i:05d}",
+                seq=seq,
+                category=f"类别{seq}",
+                item=f"工作内容{i}",
+                target=f"目标{i}：完成年度任务指标，合格率≥92%，新增示范单位3家。" * 2,
+                leads=(members[0],),
+                partners=tuple(members[1:]),
+                leads_text=members[0],
+                partners_text="、".join(members[1:]),
+            )
+        )
     write_table(Table(tasks=rows), workdir / "templates" / "责任分解表.xlsx")
     (workdir / "inbox").mkdir(exist_ok=True)
     (workdir / "outbox").mkdir(exist_ok=True)
@@ -114,11 +131,19 @@ def fill_returns(workdir, period, faulty=False, limit=None):
     old = time.time() - 3600
     paths = []
     for n, spec in enumerate(specs_for(table, config, period)[:limit]):
-        fill = FormFill(header={} if faulty else {FILLER_LABEL: "张三", PHONE_LABEL: "0519-85000000"},
-                        rows={row.task_id: {"status": "正常推进", "problems": "", "plans": "继续推进",
-                                            "progress": f"{spec.recipient}：本月推进{row.task_id}，完成80%。"}
-                              for row in spec.rows},
-                        indicators={ind[0]: {H_IND_VALUE: "93%" if ind[4] == "%" else "1"} for ind in spec.indicators})
+        fill = FormFill(
+            header={} if faulty else {FILLER_LABEL: "张三", PHONE_LABEL: "0519-85000000"},
+            rows={
+                row.task_id: {
+                    "status": "正常推进",
+                    "problems": "",
+                    "plans": "继续推进",
+                    "progress": f"{spec.recipient}：本月推进{row.task_id}，完成80%。",
+                }
+                for row in spec.rows
+            },
+            indicators={ind[0]: {H_IND_VALUE: "93%" if ind[4] == "%" else "1"} for ind in spec.indicators},
+        )
         path = config.inbox / f"{spec.recipient}_{period}填报表.xlsx"
         path.write_bytes(build_form(dataclasses.replace(spec, fill=fill)))
         os.utime(path, (old + n, old + n))
@@ -128,6 +153,7 @@ def fill_returns(workdir, period, faulty=False, limit=None):
 
 # ---------------------------------------------------------------------------
 # Stages, each run in a fresh process
+
 
 def stage(name, workdir, period):
     # Imports first, outside the timing: every stage is timed on its work alone, and its memory includes
@@ -165,6 +191,7 @@ def stage(name, workdir, period):
             pd.read_excel(path, sheet_name=None)
     elif name == "read_floor":
         from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=2) as pool:
             list(pool.map(read_needed, files, chunksize=32))
     elif name == "write_floor":
@@ -172,14 +199,16 @@ def stage(name, workdir, period):
         print(json.dumps({"stage": name, "seconds": elapsed, "peak_mb": peak_mb()}))
         return
     elapsed = time.perf_counter() - started
-    print(json.dumps({"stage": name, "seconds": elapsed, "cpu": time.process_time() - started_cpu,
-                      "peak_mb": peak_mb()}))
+    print(
+        json.dumps({"stage": name, "seconds": elapsed, "cpu": time.process_time() - started_cpu, "peak_mb": peak_mb()})
+    )
 
 
 def set_up_from_environment():
     """What a stage's environment asks for: the pool's start method (BENCH_START), the lights off (BENCH_LIGHTS)."""
     if os.environ.get("BENCH_START"):
         import multiprocessing
+
         multiprocessing.set_start_method(os.environ["BENCH_START"], force=True)
     if os.environ.get("BENCH_LIGHTS") == "off":
         lights_off()
@@ -230,8 +259,9 @@ def write_floor(source, target):
     book = python_calamine.CalamineWorkbook.from_path(str(source))
     sheets = [(name, book.get_sheet_by_name(name).to_python()) for name in book.sheet_names]
     started = time.perf_counter()
-    wb = xlsxwriter.Workbook(str(target), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                           "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        str(target), {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    )
     base = {"font_name": "宋体", "font_size": 10, "valign": "top", "text_wrap": True, "border": 1}
     cell, head = wb.add_format(base), wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2"})
     for name, rows in sheets:
@@ -253,9 +283,14 @@ def write_floor(source, target):
 
 
 def run_stage(name, workdir, period, env=None):
-    out = subprocess.run([sys.executable, __file__, "--stage", name, "--workdir", str(workdir), "--period", period],
-                         capture_output=True, text=True, encoding="utf-8", env={**os.environ, **(env or {})},
-                         check=False)
+    out = subprocess.run(
+        [sys.executable, __file__, "--stage", name, "--workdir", str(workdir), "--period", period],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
     if out.returncode != 0:
         raise SystemExit(f"stage {name} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -282,8 +317,9 @@ def measure(tmp, tasks, recipients, per, period, tag, faulty=False, extra=True, 
         results["recollect"] = run_stage("recollect", workdir, str(period))
         results["consolidate"] = run_stage("consolidate", workdir, str(period))
         consolidated = next((workdir / "outbox" / str(period)).glob("*汇总表*.xlsx"))
-        results["write_floor"] = run_stage("write_floor", workdir, str(period),
-                                           {"BENCH_CONSOLIDATED": str(consolidated)})
+        results["write_floor"] = run_stage(
+            "write_floor", workdir, str(period), {"BENCH_CONSOLIDATED": str(consolidated)}
+        )
         results["report"] = run_stage("report", workdir, str(period))
         results["lights"] = light_runs(workdir, period, lights)
     results["copies"] = copies
@@ -316,8 +352,9 @@ def pool_runs(tmp, tasks, per, period, sizes):
                 build_workdir(workdir, tasks, n, per)
                 run_stage("generate", workdir, str(period))
                 fill_returns(workdir, period)
-                row[f"{start}-{workers}"] = run_stage("collect", workdir, str(period),
-                                                      {"BENCH_WORKERS": str(workers), "BENCH_START": start})["seconds"]
+                row[f"{start}-{workers}"] = run_stage(
+                    "collect", workdir, str(period), {"BENCH_WORKERS": str(workers), "BENCH_START": start}
+                )["seconds"]
         rows.append(row)
     return rows
 
@@ -325,8 +362,10 @@ def pool_runs(tmp, tasks, per, period, sizes):
 def _print_series(memory, scale, pools):
     """The optional series: memory by returns, collect at scale, the worker pools."""
     if memory:
-        print(f"collect memory, one table of {MEMORY_TABLE} recipients: "
-              + "; ".join(f"{n} returns {res['peak_mb']:.0f} MB" for n, res in memory))
+        print(
+            f"collect memory, one table of {MEMORY_TABLE} recipients: "
+            + "; ".join(f"{n} returns {res['peak_mb']:.0f} MB" for n, res in memory)
+        )
     if scale:
         print("scale: returns, collect seconds, ms per return, peak MB")
         for n, res in scale:
@@ -344,8 +383,12 @@ def main():
     parser.add_argument("--per-recipient", type=int, default=25, help="tasks per recipient (default 25)")
     parser.add_argument("--quick", action="store_true", help="only the main run (smoke test)")
     parser.add_argument("--scale", action="store_true", help="also R = 300, 3,000 and 10,000")
-    parser.add_argument("--light-runs", type=int, default=LIGHT_RUNS,
-                        help=f"consolidate + report runs, lights on and off, the best kept (default {LIGHT_RUNS})")
+    parser.add_argument(
+        "--light-runs",
+        type=int,
+        default=LIGHT_RUNS,
+        help=f"consolidate + report runs, lights on and off, the best kept (default {LIGHT_RUNS})",
+    )
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
     parser.add_argument("--period", default="2010-11", help=argparse.SUPPRESS)
@@ -354,6 +397,7 @@ def main():
         return stage(args.stage, Path(args.workdir), args.period)
 
     from dutytable.model import Period
+
     period = Period.parse(args.period)
     per = min(args.per_recipient, args.tasks)
     r = args.recipients
@@ -370,16 +414,26 @@ def main():
         if not args.quick:
             pools = pool_runs(tmp, args.tasks, per, period, (16, 48, 128, 512))
 
-    print(f"dutytable bench — {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{platform.system()} {platform.machine()}")
-    print(f"table: {args.tasks} tasks, {r} recipients × {per} tasks; returns: {r} files, "
-          f"{results['size'] / 1e6:.1f} MB, largest {results['largest'] / 1e3:.0f} kB")
+    print(
+        f"dutytable bench — {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.machine()}"
+    )
+    print(
+        f"table: {args.tasks} tasks, {r} recipients × {per} tasks; returns: {r} files, "
+        f"{results['size'] / 1e6:.1f} MB, largest {results['largest'] / 1e3:.0f} kB"
+    )
     print()
     print(f"{'stage':<44}{'seconds':>9}{'peak MB':>10}")
-    labels = {"generate": f"generate {r} forms", "naive": f"naive: pandas.read_excel × {r}",
-              "read_floor": "read floor: calamine, 3 sheets, 2 processes", "collect": f"collect {r} returns",
-              "recollect": "collect again, nothing new", "consolidate": "consolidate",
-              "write_floor": "write floor: bare XlsxWriter, same cells", "report": f"report ({args.tasks} tasks, Word)"}
+    labels = {
+        "generate": f"generate {r} forms",
+        "naive": f"naive: pandas.read_excel × {r}",
+        "read_floor": "read floor: calamine, 3 sheets, 2 processes",
+        "collect": f"collect {r} returns",
+        "recollect": "collect again, nothing new",
+        "consolidate": "consolidate",
+        "write_floor": "write floor: bare XlsxWriter, same cells",
+        "report": f"report ({args.tasks} tasks, Word)",
+    }
     for key, label in labels.items():
         print(f"{label:<44}{results[key]['seconds']:>9.2f}{results[key]['peak_mb']:>10.0f}")
     print(f"{'collect, every return 待补正':<44}{fix['collect']['seconds']:>9.2f}{fix['collect']['peak_mb']:>10.0f}")
@@ -387,44 +441,75 @@ def main():
     floor = results["read_floor"]["seconds"] + results["write_floor"]["seconds"]
     secs = {name: results[name]["seconds"] for name in labels}
     print()
-    print(f"collect + consolidate = {both:.2f} s; floor (read + write) = {floor:.2f} s; "
-          f"naive read alone = {secs['naive']:.2f} s ({secs['naive'] / both:.1f}× the tool)")
+    print(
+        f"collect + consolidate = {both:.2f} s; floor (read + write) = {floor:.2f} s; "
+        f"naive read alone = {secs['naive']:.2f} s ({secs['naive'] / both:.1f}× the tool)"
+    )
     rows = r * per
     grown = results["consolidate"]["peak_mb"] - results["baseline"]["peak_mb"]
-    print(f"consolidate memory: peak {results['consolidate']['peak_mb']:.0f} MB, "
-          f"{results['baseline']['peak_mb']:.0f} MB before it starts (tool imported, table loaded): "
-          f"{grown * 1024 / rows:.2f} kB per 明细 row ({rows} rows)")
+    print(
+        f"consolidate memory: peak {results['consolidate']['peak_mb']:.0f} MB, "
+        f"{results['baseline']['peak_mb']:.0f} MB before it starts (tool imported, table loaded): "
+        f"{grown * 1024 / rows:.2f} kB per 明细 row ({rows} rows)"
+    )
     lights = results["lights"]
     lights_ratio = lights["on", "cpu"] / lights["off", "cpu"]
-    print(f"预警 lights (with 序时进度): consolidate + report {lights['on', 'cpu']:.2f} s on, "
-          f"{lights['off', 'cpu']:.2f} s off (CPU, best of {args.light_runs}): {100 * (lights_ratio - 1):+.1f} %; "
-          f"wall {lights['on', 'seconds']:.2f} s on, {lights['off', 'seconds']:.2f} s off")
+    print(
+        f"预警 lights (with 序时进度): consolidate + report {lights['on', 'cpu']:.2f} s on, "
+        f"{lights['off', 'cpu']:.2f} s off (CPU, best of {args.light_runs}): {100 * (lights_ratio - 1):+.1f} %; "
+        f"wall {lights['on', 'seconds']:.2f} s on, {lights['off', 'seconds']:.2f} s off"
+    )
     _print_series(memory, scale, pools)
     fix_ratio = fix["collect"]["seconds"] / results["collect"]["seconds"]
     extra = fix["collect"]["seconds"] - results["collect"]["seconds"]
-    print(f"first round: each marked copy adds {1000 * extra / r:.2f} ms to collect (wall, 2 workers); "
-          f"generating a form takes {1000 * secs['generate'] / r:.2f} ms; first round = "
-          f"{fix['collect']['seconds'] / (results['collect']['seconds'] + secs['generate']):.2f}× "
-          "(clean collect + generating the same forms)")
+    print(
+        f"first round: each marked copy adds {1000 * extra / r:.2f} ms to collect (wall, 2 workers); "
+        f"generating a form takes {1000 * secs['generate'] / r:.2f} ms; first round = "
+        f"{fix['collect']['seconds'] / (results['collect']['seconds'] + secs['generate']):.2f}× "
+        "(clean collect + generating the same forms)"
+    )
     checks = [
-        (f"(collect + consolidate) / floor = {both / floor:.2f}×", both / floor <= TARGETS["floor_ratio"],
-         f"target ≤ {TARGETS['floor_ratio']}×"),
-        (f"first round, every return 待补正: collect / clean collect = {fix_ratio:.2f}×",
-         fix_ratio <= TARGETS["fix_ratio"], f"target ≤ {TARGETS['fix_ratio']}×"),
-        (f"generate {r} forms = {secs['generate']:.2f} s", secs["generate"] < TARGETS["generate_s"],
-         f"target < {TARGETS['generate_s']:.0f} s"),
-        (f"report of {args.tasks} tasks = {secs['report']:.2f} s", secs["report"] < TARGETS["report_s"],
-         f"target < {TARGETS['report_s']:.0f} s"),
-        (f"collect again = {secs['recollect']:.3f} s", secs["recollect"] < TARGETS["recollect_s"],
-         f"target < {TARGETS['recollect_s']:.0f} s"),
-        (f"lights on / off (consolidate + report, CPU) = {lights_ratio:.3f}×", lights_ratio < TARGETS["lights_ratio"],
-         f"target < {TARGETS['lights_ratio']}×"),
+        (
+            f"(collect + consolidate) / floor = {both / floor:.2f}×",
+            both / floor <= TARGETS["floor_ratio"],
+            f"target ≤ {TARGETS['floor_ratio']}×",
+        ),
+        (
+            f"first round, every return 待补正: collect / clean collect = {fix_ratio:.2f}×",
+            fix_ratio <= TARGETS["fix_ratio"],
+            f"target ≤ {TARGETS['fix_ratio']}×",
+        ),
+        (
+            f"generate {r} forms = {secs['generate']:.2f} s",
+            secs["generate"] < TARGETS["generate_s"],
+            f"target < {TARGETS['generate_s']:.0f} s",
+        ),
+        (
+            f"report of {args.tasks} tasks = {secs['report']:.2f} s",
+            secs["report"] < TARGETS["report_s"],
+            f"target < {TARGETS['report_s']:.0f} s",
+        ),
+        (
+            f"collect again = {secs['recollect']:.3f} s",
+            secs["recollect"] < TARGETS["recollect_s"],
+            f"target < {TARGETS['recollect_s']:.0f} s",
+        ),
+        (
+            f"lights on / off (consolidate + report, CPU) = {lights_ratio:.3f}×",
+            lights_ratio < TARGETS["lights_ratio"],
+            f"target < {TARGETS['lights_ratio']}×",
+        ),
     ]
     if memory:
         small, large = memory[0][1]["peak_mb"], memory[-1][1]["peak_mb"]
-        checks.append((f"collect peak memory, {memory[-1][0]} vs {memory[0][0]} returns = "
-                       f"{large:.0f} / {small:.0f} MB = {large / small:.2f}×", large / small <= TARGETS["memory_ratio"],
-                       f"target ≤ {TARGETS['memory_ratio']}×"))
+        checks.append(
+            (
+                f"collect peak memory, {memory[-1][0]} vs {memory[0][0]} returns = "
+                f"{large:.0f} / {small:.0f} MB = {large / small:.2f}×",
+                large / small <= TARGETS["memory_ratio"],
+                f"target ≤ {TARGETS['memory_ratio']}×",
+            )
+        )
     for text, ok, target in checks:
         print(f"  {'PASS' if ok else 'FAIL'} {text}   ({target})")
     print(f"targets met: {sum(ok for _, ok, _ in checks)} of {len(checks)}")

@@ -1,4 +1,5 @@
 """生成年度汇总表和单位报送情况 Word 附件：python scripts/annual.py --year 2010"""
+
 import sys
 
 from dutytable.entry import run

@@ -1,4 +1,5 @@
 """重新生成 Word 模板：python scripts/build_word_template.py"""
+
 import sys
 
 from dutytable.entry import run

@@ -1,4 +1,5 @@
 """收取交回的表格：python scripts/collect.py --period 2010-11"""
+
 import sys
 
 from dutytable.entry import run

@@ -1,4 +1,5 @@
 """生成汇总表：python scripts/consolidate.py --period 2010-11"""
+
 import sys
 
 from dutytable.entry import run

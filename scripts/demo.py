@@ -1,4 +1,5 @@
 """演示：在 outbox/演示/ 中用示例数据完成一个月的全部工作：python scripts/demo.py --period 2010-11"""
+
 import sys
 
 from dutytable.entry import run

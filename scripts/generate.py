@@ -1,4 +1,5 @@
 """生成各单位填报表：python scripts/generate.py --period 2010-11"""
+
 import sys
 
 from dutytable.entry import run

@@ -1,4 +1,5 @@
 """导入责任分解表：python scripts/import_table.py SOURCE [--force]"""
+
 import sys
 
 from dutytable.entry import run

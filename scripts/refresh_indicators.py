@@ -1,4 +1,5 @@
 """重新整理主表的“指标”工作表：python scripts/refresh_indicators.py"""
+
 import sys
 
 from dutytable.entry import run

@@ -1,4 +1,5 @@
 """生成 Word 汇总报告和催报通知：python scripts/report.py --period 2010-11"""
+
 import sys
 
 from dutytable.entry import run

@@ -1,4 +1,5 @@
 """定时运行：python scripts/scheduler.py [--list | --once | --install | --uninstall]"""
+
 import sys
 
 from dutytable.entry import run

@@ -1,4 +1,5 @@
 """设置双击使用（记录 Python 的位置，Linux 上生成快捷方式）：python scripts/setup_desktop.py"""
+
 import sys
 
 from dutytable.entry import run

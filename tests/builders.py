@@ -33,8 +33,8 @@ def seed_rows(seed_path, departments):
     table = import_source(seed_path, departments)
     rows = []
     for t in table.tasks:
-        cat = [t.category[i:i + 2] for i in range(0, len(t.category), 2)]
-        item = [t.item[i:i + 2] for i in range(0, len(t.item), 2)]
+        cat = [t.category[i : i + 2] for i in range(0, len(t.category), 2)]
+        item = [t.item[i : i + 2] for i in range(0, len(t.item), 2)]
         leads = t.leads_text if "各镇" in t.leads_text else t.leads_text.split("、")
         partners = t.partners_text
         if partners.endswith("、各镇、街道") and t.seq % 2:
@@ -112,8 +112,9 @@ def build_word_layout_xlsx(path, rows):
     for seq, members in groups.items():
         first = r
         for cat, item, target, leads, partners in members:
-            ws.write_row(r, 2, ["".join(item), target] + ["\n".join(v) if isinstance(v, list) else v
-                                                           for v in (leads, partners)])
+            ws.write_row(
+                r, 2, ["".join(item), target] + ["\n".join(v) if isinstance(v, list) else v for v in (leads, partners)]
+            )
             r += 1
         if r - 1 > first:
             ws.merge_range(first, 0, r - 1, 0, int(seq))

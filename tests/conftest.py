@@ -79,9 +79,15 @@ def open_in_excel(monkeypatch, path):
 def run_script(name, *args, cwd=None):
     """Run scripts/<name> as a clerk would, in a subprocess; returns CompletedProcess (text)."""
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / name), *map(str, args)],
-                          capture_output=True, text=True, encoding="utf-8", cwd=cwd or ROOT, env=env,
-                          timeout=600)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / name), *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd or ROOT,
+        env=env,
+        timeout=600,
+    )
 
 
 def soffice():
@@ -89,7 +95,10 @@ def soffice():
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-needs_libreoffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice 未安装（Debian: libreoffice-calc-nogui / libreoffice-writer-nogui），跳过转换与另存检查")
+needs_libreoffice = pytest.mark.skipif(
+    soffice() is None,
+    reason="LibreOffice 未安装（Debian: libreoffice-calc-nogui / libreoffice-writer-nogui），跳过转换与另存检查",
+)
 
 
 def libreoffice_convert(src, target_format, outdir):
@@ -98,11 +107,20 @@ def libreoffice_convert(src, target_format, outdir):
     A private profile folder lets tests run while another LibreOffice is open.
     """
     import subprocess as sp
+
     outdir.mkdir(parents=True, exist_ok=True)
     filters = {"xlsx": 'xlsx:"Calc MS Excel 2007 XML"', "xls": 'xls:"MS Excel 97"', "ods": "ods", "pdf": "pdf"}
     profile = (outdir / ".lo-profile").resolve().as_uri()
-    cmd = [soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to",
-           filters[target_format].replace('"', ""), "--outdir", str(outdir), str(src)]
+    cmd = [
+        soffice(),
+        f"-env:UserInstallation={profile}",
+        "--headless",
+        "--convert-to",
+        filters[target_format].replace('"', ""),
+        "--outdir",
+        str(outdir),
+        str(src),
+    ]
     sp.run(cmd, check=True, capture_output=True, timeout=180)
     out = outdir / (Path(src).stem + "." + target_format)
     assert out.exists(), f"LibreOffice wrote nothing for {src}"

@@ -4,6 +4,7 @@ Usage: python crash_driver.py CONFIG PERIOD STEP N
 STEP is one of: _put (bytes placed in the archive), _unpack (a zip's members extracted into inbox/.解压),
 record_many (ledger rows committed as pending), _unlink_same (inbox file removed, ledger row not yet marked done).
 """
+
 import os
 import sys
 from pathlib import Path
@@ -17,8 +18,12 @@ from dutytable.model import Period  # noqa: E402
 
 config_path, period, step, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 # The step as the tests name it -> (where it is, its name there).
-owners = {"_put": (archive.Archive, "put"), "_unpack": (archive.Archive, "unpack"),
-          "record_many": (ledger.Ledger, "record_many"), "_unlink_same": (intake, "unlink_same")}
+owners = {
+    "_put": (archive.Archive, "put"),
+    "_unpack": (archive.Archive, "unpack"),
+    "record_many": (ledger.Ledger, "record_many"),
+    "_unlink_same": (intake, "unlink_same"),
+}
 calls = 0
 owner, attr = owners[step]
 original = getattr(owner, attr)

@@ -124,8 +124,10 @@ def column_pixels(ws) -> list:
         for c in range(dim.min or 1, (dim.max or dim.min or 1) + 1):
             widths[c] = dim.width
     default = ws.sheet_format.defaultColWidth or 8.43
-    return [round((widths.get(c) or default) * 7) if widths.get(c) else column_px(default)
-            for c in range(1, printed_columns(ws) + 1)]
+    return [
+        round((widths.get(c) or default) * 7) if widths.get(c) else column_px(default)
+        for c in range(1, printed_columns(ws) + 1)
+    ]
 
 
 def printed_columns(ws) -> int:
@@ -169,8 +171,12 @@ def printed_sizes(path) -> dict:
         if ws.sheet_state != "visible":
             continue
         last = printed_columns(ws)
-        sizes = [cell.font.sz or 11 for row in ws.iter_rows(max_col=last) for cell in row
-                 if cell.value not in (None, "") and not ws.row_dimensions[cell.row].hidden]
+        sizes = [
+            cell.font.sz or 11
+            for row in ws.iter_rows(max_col=last)
+            for cell in row
+            if cell.value not in (None, "") and not ws.row_dimensions[cell.row].hidden
+        ]
         if sizes:
             out[ws.title] = round(min(sizes) * print_factor(ws), 2)
     return out

@@ -27,8 +27,10 @@ def _return(workdir, answers: dict) -> tuple:
     letters, inputs, first = form_cells(table.schema)
     wb = openpyxl.load_workbook(forms["质监分局"])
     ws = wb["填报表"]
-    seen = {"headers": [c.value for c in ws[5]],
-            "dropdowns": sorted(v.formula1 for v in ws.data_validations.dataValidation if v.type == "list")}
+    seen = {
+        "headers": [c.value for c in ws[5]],
+        "dropdowns": sorted(v.formula1 for v in ws.data_validations.dataValidation if v.type == "list"),
+    }
     ws[inputs[FILLER_LABEL]], ws[inputs[PHONE_LABEL]] = "张三", "0519-85000000"
     ws[inputs[DATE_LABEL]] = dt.datetime(2010, 11, 20)
     for r in range(first, ws.max_row + 1):

@@ -32,8 +32,17 @@ def prepare(workdir, period=Period(2010, 11), settle=0):
     return config, table, dict(result.files)
 
 
-def fill(form, dest, status="正常推进", progress="本月已按计划推进。", filler="张三", phone="0519-85000000",
-         rows=None, edit=None, indicators=None):
+def fill(
+    form,
+    dest,
+    status="正常推进",
+    progress="本月已按计划推进。",
+    filler="张三",
+    phone="0519-85000000",
+    rows=None,
+    edit=None,
+    indicators=None,
+):
     """Fill every task row of ``form`` and save it as ``dest``.
 
     Args:
@@ -50,8 +59,12 @@ def fill(form, dest, status="正常推进", progress="本月已按计划推进�
         task_id = ws[f"{LETTERS['task_id']}{r}"].value
         if not task_id:
             continue
-        values = {"完成状态": status, "推进情况": f"{progress}" if progress else None,
-                  "存在问题": None, "下步打算": None}
+        values = {
+            "完成状态": status,
+            "推进情况": f"{progress}" if progress else None,
+            "存在问题": None,
+            "下步打算": None,
+        }
         values.update((rows or {}).get(task_id, {}))
         for column, value in values.items():
             ws[f"{COLUMNS[column]}{r}"] = value
@@ -60,7 +73,9 @@ def fill(form, dest, status="正常推进", progress="本月已按计划推进�
         for r in range(2, sheet.max_row + 1):
             ind_id = sheet[f"A{r}"].value
             if ind_id:
-                sheet[f"{IND_VALUE}{r}"] = (indicators or {}).get(ind_id, 100 if sheet[f"{IND_UNIT}{r}"].value == "%" else 1)
+                sheet[f"{IND_VALUE}{r}"] = (indicators or {}).get(
+                    ind_id, 100 if sheet[f"{IND_UNIT}{r}"].value == "%" else 1
+                )
     if edit:
         edit(ws)
     dest = Path(dest)
@@ -101,10 +116,13 @@ def quick_returns(config, table, folder, variants, period=Period(2010, 11), star
     paths, when = [], start
     for v in range(variants):
         for spec in specs_for(table, config, period):
-            fill = FormFill(header={FILLER_LABEL: "张三", PHONE_LABEL: "0519-85000000"},
-                            rows={row.task_id: {"status": "正常推进", "progress": f"{spec.recipient}第{v}次报送"}
-                                  for row in spec.rows},
-                            indicators={ind[0]: {H_IND_VALUE: "100" if ind[4] == "%" else "1"} for ind in spec.indicators})
+            fill = FormFill(
+                header={FILLER_LABEL: "张三", PHONE_LABEL: "0519-85000000"},
+                rows={
+                    row.task_id: {"status": "正常推进", "progress": f"{spec.recipient}第{v}次报送"} for row in spec.rows
+                },
+                indicators={ind[0]: {H_IND_VALUE: "100" if ind[4] == "%" else "1"} for ind in spec.indicators},
+            )
             path = folder / f"{spec.recipient}_{v}.xlsx"
             path.write_bytes(build_form(dataclasses.replace(spec, fill=fill)))
             paths.append(age(path, when))

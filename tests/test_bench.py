@@ -7,16 +7,40 @@ from conftest import ROOT
 
 
 def test_bench_smoke_run_prints_every_stage_and_ratio():
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "bench.py"), "--tasks", "12", "--recipients", "6",
-                             "--per-recipient", "4", "--quick", "--light-runs", "1"], capture_output=True, text=True, encoding="utf-8",
-                            timeout=600)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "bench.py"),
+            "--tasks",
+            "12",
+            "--recipients",
+            "6",
+            "--per-recipient",
+            "4",
+            "--quick",
+            "--light-runs",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[1] == "table: 12 tasks, 6 recipients × 4 tasks; returns: 6 files, " + lines[1].split("files, ")[1]
     stages = [line.split("  ")[0].strip() for line in lines[4:13]]
-    assert stages == ["generate 6 forms", "naive: pandas.read_excel × 6", "read floor: calamine, 3 sheets, 2 processes",
-                      "collect 6 returns", "collect again, nothing new", "consolidate",
-                      "write floor: bare XlsxWriter, same cells", "report (12 tasks, Word)", "collect, every return 待补正"]
+    assert stages == [
+        "generate 6 forms",
+        "naive: pandas.read_excel × 6",
+        "read floor: calamine, 3 sheets, 2 processes",
+        "collect 6 returns",
+        "collect again, nothing new",
+        "consolidate",
+        "write floor: bare XlsxWriter, same cells",
+        "report (12 tasks, Word)",
+        "collect, every return 待补正",
+    ]
     verdicts = [line.strip()[:4] for line in lines if line.strip().startswith(("PASS", "FAIL"))]
     assert len(verdicts) == 6
     assert any("(collect + consolidate) / floor = " in line for line in lines)

@@ -29,8 +29,24 @@ def test_every_character_of_the_basic_plane_measures_as_unicode_says():
 
 
 def test_characters_beyond_the_basic_plane_measure_as_unicode_says():
-    sample = [0x10000, 0x1F300, 0x1F600, 0x1F64F, 0x1FAFF, 0x20000, 0x2A6DF, 0x2FFFD, 0x30000, 0x3FFFD, 0x40000,
-              0xE0001, 0xE0100, 0xF0000, 0x10FFFF, *range(0x10000, 0x110000, 997)]
+    sample = [
+        0x10000,
+        0x1F300,
+        0x1F600,
+        0x1F64F,
+        0x1FAFF,
+        0x20000,
+        0x2A6DF,
+        0x2FFFD,
+        0x30000,
+        0x3FFFD,
+        0x40000,
+        0xE0001,
+        0xE0100,
+        0xF0000,
+        0x10FFFF,
+        *range(0x10000, 0x110000, 997),
+    ]
     for code in sample:
         text = f"中{chr(code)}a，"
         assert measure(text) == _by_definition(text), hex(code)
@@ -39,23 +55,28 @@ def test_characters_beyond_the_basic_plane_measure_as_unicode_says():
 
 # Columns 10 and 4 units wide hold 5.175 and 2.025 full-em characters a line at 10 pt.
 WIDTHS = [10, 4]
-ROWS = [["质监分局", "是"],  # 1 line each
-        ["质监分局质监分局质监分局", ""],  # 12 characters: 3 lines
-        ["a\nb\nc", "是"],  # three paragraphs: 3 lines
-        ["", "四个汉字"],  # 2 lines
-        ["", ""],  # nothing: the least lines
-        ["质监分局", "是"]]
+ROWS = [
+    ["质监分局", "是"],  # 1 line each
+    ["质监分局质监分局质监分局", ""],  # 12 characters: 3 lines
+    ["a\nb\nc", "是"],  # three paragraphs: 3 lines
+    ["", "四个汉字"],  # 2 lines
+    ["", ""],  # nothing: the least lines
+    ["质监分局", "是"],
+]
 
 
 # A line is 1.45 font sizes tall (xlsx.LINE_SPACING), and a row has 4 pt more: 18.5, 33 and 47.5 pt.
-@pytest.mark.parametrize(("rows", "least", "heights"), [
-    (ROWS, 1, [18.5, 47.5, 47.5, 33.0, 18.5, 18.5]),
-    (ROWS, 2, [33.0, 47.5, 47.5, 33.0, 33.0, 33.0]),
-    ([["质监分局", "四个汉字"], ["质监分局质监分局质监分局", "四个汉字"]], 1, [33.0, 47.5]),  # 2 lines at least
-    ([["质监分局", "四个汉字"]] * 3, 1, [33.0] * 3),  # no column taller than another's shortest cell
-    ([["a" * 2000, ""]], 1, [409]),  # Excel's highest row
-    ([], 1, []),
-])
+@pytest.mark.parametrize(
+    ("rows", "least", "heights"),
+    [
+        (ROWS, 1, [18.5, 47.5, 47.5, 33.0, 18.5, 18.5]),
+        (ROWS, 2, [33.0, 47.5, 47.5, 33.0, 33.0, 33.0]),
+        ([["质监分局", "四个汉字"], ["质监分局质监分局质监分局", "四个汉字"]], 1, [33.0, 47.5]),  # 2 lines at least
+        ([["质监分局", "四个汉字"]] * 3, 1, [33.0] * 3),  # no column taller than another's shortest cell
+        ([["a" * 2000, ""]], 1, [409]),  # Excel's highest row
+        ([], 1, []),
+    ],
+)
 def test_the_heights_of_a_table_are_those_of_its_rows_one_by_one(rows, least, heights):
     assert row_heights(rows, WIDTHS, 10, least) == heights
     assert [row_height(r, WIDTHS, 10, least) for r in rows] == heights

@@ -12,8 +12,25 @@ from dutytable.model import Period
 
 SCRIPTS = sorted(p.name for p in (ROOT / "scripts").glob("*.py"))
 #: The English words of argparse's own help and errors (usage:, options:, show this help message and exit, ...).
-ARGPARSE_WORDS = {"usage", "options", "optional", "positional", "arguments", "argument", "show", "this", "message",
-                  "exit", "error", "unrecognized", "required", "invalid", "choice", "expected", "allowed"}
+ARGPARSE_WORDS = {
+    "usage",
+    "options",
+    "optional",
+    "positional",
+    "arguments",
+    "argument",
+    "show",
+    "this",
+    "message",
+    "exit",
+    "error",
+    "unrecognized",
+    "required",
+    "invalid",
+    "choice",
+    "expected",
+    "allowed",
+}
 
 
 def test_there_are_scripts():
@@ -63,17 +80,23 @@ def _required(script):
 
 def test_unknown_option_message(capsys):
     assert main(ImportTable(), ["x.docx", "--bogus"]) == 2
-    assert capsys.readouterr().err == "参数错误：无法识别的参数 --bogus。运行 python scripts/import_table.py --help 查看用法。\n"
+    assert (
+        capsys.readouterr().err
+        == "参数错误：无法识别的参数 --bogus。运行 python scripts/import_table.py --help 查看用法。\n"
+    )
 
 
-@pytest.mark.parametrize("command, argv, said", [
-    (ImportTable, [], "缺少参数 SOURCE"),
-    (ImportTable, ["x.docx", "--period"], "参数 --period 后面要写一个值"),
-    (ImportTable, ["x.docx", "--check=1"], "参数 --check 后面不能写值 '1'"),
-    (ImportTable, ["x.docx", "--c", "a"], "参数 --c 不完整，可能是 --config, --check"),
-    (Scheduler, ["--list", "--install"], "参数 --install 不能与 --list 同时使用"),
-    (Scheduler, ["--once", "extra"], "无法识别的参数 extra"),
-])
+@pytest.mark.parametrize(
+    "command, argv, said",
+    [
+        (ImportTable, [], "缺少参数 SOURCE"),
+        (ImportTable, ["x.docx", "--period"], "参数 --period 后面要写一个值"),
+        (ImportTable, ["x.docx", "--check=1"], "参数 --check 后面不能写值 '1'"),
+        (ImportTable, ["x.docx", "--c", "a"], "参数 --c 不完整，可能是 --config, --check"),
+        (Scheduler, ["--list", "--install"], "参数 --install 不能与 --list 同时使用"),
+        (Scheduler, ["--once", "extra"], "无法识别的参数 extra"),
+    ],
+)
 def test_argument_errors_in_chinese_on_one_line(capsys, command, argv, said):
     assert main(command(), argv) == 2
     err = capsys.readouterr().err
@@ -81,17 +104,20 @@ def test_argument_errors_in_chinese_on_one_line(capsys, command, argv, said):
     assert not ARGPARSE_WORDS & set(re.findall(r"[a-z]+", err.lower()))
 
 
-@pytest.mark.parametrize("message, chinese", [
-    ("argument --kind: invalid choice: 'x' (choose from 'a', 'b')", "参数 --kind 的值 'x' 无效，可选：'a', 'b'"),
-    ("argument --n: invalid int value: 'x'", "参数 --n 的值 'x' 无效"),
-    ("argument --n: expected at most one argument", "参数 --n 后面最多写一个值"),
-    ("argument --n: expected at least one argument", "参数 --n 后面至少要写一个值"),
-    ("argument --n: expected 2 arguments", "参数 --n 后面要写 2 个值"),
-    ("the following arguments are required: SOURCE, --year", "缺少参数 SOURCE, --year"),
-    ("one of the arguments --a --b is required", "--a --b 中要写一个"),
-    ("argument --n: something new", "参数 --n 写法有误"),
-    ("something new", "参数写法有误"),
-])
+@pytest.mark.parametrize(
+    "message, chinese",
+    [
+        ("argument --kind: invalid choice: 'x' (choose from 'a', 'b')", "参数 --kind 的值 'x' 无效，可选：'a', 'b'"),
+        ("argument --n: invalid int value: 'x'", "参数 --n 的值 'x' 无效"),
+        ("argument --n: expected at most one argument", "参数 --n 后面最多写一个值"),
+        ("argument --n: expected at least one argument", "参数 --n 后面至少要写一个值"),
+        ("argument --n: expected 2 arguments", "参数 --n 后面要写 2 个值"),
+        ("the following arguments are required: SOURCE, --year", "缺少参数 SOURCE, --year"),
+        ("one of the arguments --a --b is required", "--a --b 中要写一个"),
+        ("argument --n: something new", "参数 --n 写法有误"),
+        ("something new", "参数写法有误"),
+    ],
+)
 def test_every_argparse_error_has_its_chinese(message, chinese):
     assert _chinese(message) == chinese
 
@@ -114,11 +140,13 @@ def test_default_period_is_the_current_month(tmp_path, capsys):
             return 0
 
     import datetime as dt
+
     assert main(Probe(), [], today=dt.date(2011, 2, 28)) == 0
     assert capsys.readouterr().out == "2011-02\n"
 
 
 # --- config values -------------------------------------------------------------------------
+
 
 def _config_with(tmp_path, section, line):
     text = (ROOT / "config.ini").read_text(encoding="utf-8")
@@ -137,30 +165,59 @@ def _config_with(tmp_path, section, line):
     return path
 
 
-@pytest.mark.parametrize("section, line, message", [
-    ("schedule", "deadline_day = 32", "[schedule] deadline_day = 32 无效：应为 1 到 31 之间的整数，例如 25。"),
-    ("schedule", "time = 8点半", "[schedule] time = 8点半 无效：应写成“时:分”（24小时制），例如 08:30。"),
-    ("report", "year = 二〇一〇", "[report] year = 二〇一〇 无效：应为 1900 到 9999 之间的整数，例如 2024。"),
-    ("report", "subject = 质量/振兴", "[report] subject = 质量/振兴 无效：它是输出文件名的一部分，不能超过 40 个字，"
-                                    "也不能含有 \\ / : * ? \" < > | 这些字符，例如“subject = XX区优化营商环境工作”。"),
-    ("workbook", "return_note = 请发回{单位}。", "[workbook] return_note 中的“{单位}”无效：只能写 {office}，"
-                                            "例如“return_note = 请在截止日期前将填好的表格发回{office}。”。"),
-    ("workbook", "return_note = 请发回{office:>9}。", "[workbook] return_note 中的“{office}”无效：只能写 {office}，"
-                                                   "例如“return_note = 请在截止日期前将填好的表格发回{office}。”。"),
-    ("workbook", "return_note = 请发回{office。", "[workbook] return_note 中有不成对的花括号：花括号只能用在 {office} 中，"
-                                             "例如“return_note = 请在截止日期前将填好的表格发回{office}。”。"),
-    ("workbook", "return_note = 请发回}。", "[workbook] return_note 中有不成对的花括号：花括号只能用在 {office} 中，"
-                                        "例如“return_note = 请在截止日期前将填好的表格发回{office}。”。"),
-    ("report", "attachment = " + "一" * 41,
-     f"[report] attachment = {'一' * 41} 无效：它是输出文件名的一部分，不能超过 40 个字，"
-     "也不能含有 \\ / : * ? \" < > | 这些字符，例如“attachment = 1”。"),
-    ("report", "partner_text = 合并", "[report] partner_text = 合并 无效：应为 include / collapse / omit 之一，"
-                                    "例如“partner_text = collapse”。"),
-    ("report", "paper = A5", "[report] paper = A5 无效：应为 A4 / A3 之一，例如“paper = A4”。"),
-    ("report", "remind_days = 0", "[report] remind_days = 0 无效：应为 1 到 60 之间的整数，例如 3。"),
-    ("groups", "各镇、街道 =", "[groups] 中“各镇、街道”没有列出任何单位：请用顿号分隔列出，或删除这一行。"),
-    ("aliases", "区相关部门 =", "[aliases] 中“区相关部门”没有写对应的名称：请写成“区相关部门 = 规范名称”。"),
-])
+@pytest.mark.parametrize(
+    "section, line, message",
+    [
+        ("schedule", "deadline_day = 32", "[schedule] deadline_day = 32 无效：应为 1 到 31 之间的整数，例如 25。"),
+        ("schedule", "time = 8点半", "[schedule] time = 8点半 无效：应写成“时:分”（24小时制），例如 08:30。"),
+        ("report", "year = 二〇一〇", "[report] year = 二〇一〇 无效：应为 1900 到 9999 之间的整数，例如 2024。"),
+        (
+            "report",
+            "subject = 质量/振兴",
+            "[report] subject = 质量/振兴 无效：它是输出文件名的一部分，不能超过 40 个字，"
+            '也不能含有 \\ / : * ? " < > | 这些字符，例如“subject = XX区优化营商环境工作”。',
+        ),
+        (
+            "workbook",
+            "return_note = 请发回{单位}。",
+            "[workbook] return_note 中的“{单位}”无效：只能写 {office}，"
+            "例如“return_note = 请在截止日期前将填好的表格发回{office}。”。",
+        ),
+        (
+            "workbook",
+            "return_note = 请发回{office:>9}。",
+            "[workbook] return_note 中的“{office}”无效：只能写 {office}，"
+            "例如“return_note = 请在截止日期前将填好的表格发回{office}。”。",
+        ),
+        (
+            "workbook",
+            "return_note = 请发回{office。",
+            "[workbook] return_note 中有不成对的花括号：花括号只能用在 {office} 中，"
+            "例如“return_note = 请在截止日期前将填好的表格发回{office}。”。",
+        ),
+        (
+            "workbook",
+            "return_note = 请发回}。",
+            "[workbook] return_note 中有不成对的花括号：花括号只能用在 {office} 中，"
+            "例如“return_note = 请在截止日期前将填好的表格发回{office}。”。",
+        ),
+        (
+            "report",
+            "attachment = " + "一" * 41,
+            f"[report] attachment = {'一' * 41} 无效：它是输出文件名的一部分，不能超过 40 个字，"
+            '也不能含有 \\ / : * ? " < > | 这些字符，例如“attachment = 1”。',
+        ),
+        (
+            "report",
+            "partner_text = 合并",
+            "[report] partner_text = 合并 无效：应为 include / collapse / omit 之一，例如“partner_text = collapse”。",
+        ),
+        ("report", "paper = A5", "[report] paper = A5 无效：应为 A4 / A3 之一，例如“paper = A4”。"),
+        ("report", "remind_days = 0", "[report] remind_days = 0 无效：应为 1 到 60 之间的整数，例如 3。"),
+        ("groups", "各镇、街道 =", "[groups] 中“各镇、街道”没有列出任何单位：请用顿号分隔列出，或删除这一行。"),
+        ("aliases", "区相关部门 =", "[aliases] 中“区相关部门”没有写对应的名称：请写成“区相关部门 = 规范名称”。"),
+    ],
+)
 def test_bad_config_values(tmp_path, section, line, message):
     path = _config_with(tmp_path, section, line)
     with pytest.raises(ConfigError) as info:
@@ -170,16 +227,34 @@ def test_bad_config_values(tmp_path, section, line, message):
 
 def test_report_settings_for_the_notice_and_the_print(tmp_path):
     path = tmp_path / "config.ini"
-    text = (ROOT / "config.ini").read_text(encoding="utf-8").replace(
-        "attachment = 1\n", "attachment = 1\nattachment2 = 3\n").replace("contact =\nphone =\n", "contact = 张三\nphone = 0519-85123456\n"
-                            "partner_text = omit\nremind_days = 5\npaper = A3\n")
+    text = (
+        (ROOT / "config.ini")
+        .read_text(encoding="utf-8")
+        .replace("attachment = 1\n", "attachment = 1\nattachment2 = 3\n")
+        .replace(
+            "contact =\nphone =\n",
+            "contact = 张三\nphone = 0519-85123456\npartner_text = omit\nremind_days = 5\npaper = A3\n",
+        )
+    )
     path.write_text(text, encoding="utf-8")
     config = load_config(path)
-    assert (config.attachment2, config.contact, config.phone, config.partner_text, config.remind_days,
-            config.paper, config.warnings) == ("3", "张三", "0519-85123456", "omit", 5, "A3", [])
+    assert (
+        config.attachment2,
+        config.contact,
+        config.phone,
+        config.partner_text,
+        config.remind_days,
+        config.paper,
+        config.warnings,
+    ) == ("3", "张三", "0519-85123456", "omit", 5, "A3", [])
     defaults = load_config(ROOT / "config.ini")
     assert (defaults.attachment2, defaults.contact, defaults.partner_text, defaults.remind_days, defaults.paper) == (
-        "2", "", "collapse", 3, "A4")
+        "2",
+        "",
+        "collapse",
+        3,
+        "A4",
+    )
 
 
 def test_config_with_bom_and_relative_paths(tmp_path):
@@ -200,6 +275,7 @@ def test_config_not_utf8(tmp_path):
 
 # --- periods and names -----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("text", ["2010-13", "2010-0", "201011", "2010/11", "", "abcd-ef"])
 def test_bad_periods(text):
     with pytest.raises(UsageError) as info:
@@ -215,22 +291,26 @@ def test_period_and_month_ends():
     assert clamp_day(2012, 2, 30).isoformat() == "2012-02-29"
 
 
-@pytest.mark.parametrize("name, safe", [
-    ("质监分局", "质监分局"),
-    ("各镇、街道", "各镇、街道"),
-    ('a/b\\c:d*e?f"g<h>i|j', "a_b_c_d_e_f_g_h_i_j"),
-    ("CON", "CON_"),
-    ("nul.txt", "nul_.txt"),
-    ("单位. ", "单位"),
-    ("", "_"),
-    ("局" * 200, "局" * 75),
-])
+@pytest.mark.parametrize(
+    "name, safe",
+    [
+        ("质监分局", "质监分局"),
+        ("各镇、街道", "各镇、街道"),
+        ('a/b\\c:d*e?f"g<h>i|j', "a_b_c_d_e_f_g_h_i_j"),
+        ("CON", "CON_"),
+        ("nul.txt", "nul_.txt"),
+        ("单位. ", "单位"),
+        ("", "_"),
+        ("局" * 200, "局" * 75),
+    ],
+)
 def test_safe_filename(name, safe):
     assert safe_filename(name, ".xlsx") == safe + ".xlsx"
     assert not re.search(r'[<>:"/\\|?*]', safe_filename(name))
 
 
 # --- settings no stage reads: a warning, never silence -------------------------------------------
+
 
 def _config_text(tmp_path, text):
     path = tmp_path / "config.ini"
@@ -243,13 +323,27 @@ def test_the_shipped_configs_have_no_warnings(path):
     assert load_config(path).warnings == []
 
 
-@pytest.mark.parametrize("section, line, warning", [
-    ("schedule", "deadine_day = 20", "[schedule] deadine_day：不认识的设置，是不是 deadline_day？这一项没有起作用。"),
-    ("schedule", "Deadline_Day = 20", "[schedule] Deadline_Day：不认识的设置，是不是 deadline_day？这一项没有起作用。"),
-    ("report", "deadline_day = 20", "[report] deadline_day：这一项应写在 [schedule] 中，写在这里没有起作用。"),
-    ("collect", "颜色 = 红",
-     "[collect] 颜色：不认识的设置（[collect] 可用的设置：settle_seconds），这一项没有起作用。"),
-])
+@pytest.mark.parametrize(
+    "section, line, warning",
+    [
+        (
+            "schedule",
+            "deadine_day = 20",
+            "[schedule] deadine_day：不认识的设置，是不是 deadline_day？这一项没有起作用。",
+        ),
+        (
+            "schedule",
+            "Deadline_Day = 20",
+            "[schedule] Deadline_Day：不认识的设置，是不是 deadline_day？这一项没有起作用。",
+        ),
+        ("report", "deadline_day = 20", "[report] deadline_day：这一项应写在 [schedule] 中，写在这里没有起作用。"),
+        (
+            "collect",
+            "颜色 = 红",
+            "[collect] 颜色：不认识的设置（[collect] 可用的设置：settle_seconds），这一项没有起作用。",
+        ),
+    ],
+)
 def test_an_unknown_key_is_a_warning_naming_the_nearest_valid_one(tmp_path, section, line, warning):
     path = _config_with(tmp_path, section, line)
     config = load_config(path)
@@ -257,11 +351,17 @@ def test_an_unknown_key_is_a_warning_naming_the_nearest_valid_one(tmp_path, sect
     assert config.deadline_day == 25  # the misspelt value is not used
 
 
-@pytest.mark.parametrize("header, warning", [
-    ("[shedule]", "[shedule]：不认识的节，是不是 [schedule]？这一节中的设置都没有起作用。"),
-    ("[DEFAULT]", "[DEFAULT]：不认识的节，可用的节：[paths]、[report]、[schedule]、[workbook]、[collect]、[aliases]、"
-                  "[groups]、[columns]、[import]、[assessment]、[warning]；这一节中的设置都没有起作用。"),
-])
+@pytest.mark.parametrize(
+    "header, warning",
+    [
+        ("[shedule]", "[shedule]：不认识的节，是不是 [schedule]？这一节中的设置都没有起作用。"),
+        (
+            "[DEFAULT]",
+            "[DEFAULT]：不认识的节，可用的节：[paths]、[report]、[schedule]、[workbook]、[collect]、[aliases]、"
+            "[groups]、[columns]、[import]、[assessment]、[warning]；这一节中的设置都没有起作用。",
+        ),
+    ],
+)
 def test_an_unknown_section_is_a_warning(tmp_path, header, warning):
     text = (ROOT / "config.ini").read_text(encoding="utf-8") + f"\n{header}\ndeadline_day = 20\n"
     path = _config_text(tmp_path, text)
@@ -271,8 +371,11 @@ def test_an_unknown_section_is_a_warning(tmp_path, header, warning):
 
 
 def test_settings_for_other_stages_are_accepted_silently(tmp_path):
-    text = (ROOT / "config.ini").read_text(encoding="utf-8").replace(
-        "contact =\nphone =\n", "contact = 李四\nphone = 0519-85000001\n", 1)
+    text = (
+        (ROOT / "config.ini")
+        .read_text(encoding="utf-8")
+        .replace("contact =\nphone =\n", "contact = 李四\nphone = 0519-85000001\n", 1)
+    )
     text = text.replace("[columns]\n", "[columns]\n牵头单位 = 主抓单位\n", 1).replace("on_time = 10", "on_time = 8")
     assert load_config(_config_text(tmp_path, text)).warnings == []
 
@@ -282,8 +385,9 @@ def test_config_warnings_reach_the_console_once_and_the_command_still_runs(workd
     path.write_text(path.read_text(encoding="utf-8").replace("deadline_day = 25", "deadine_day = 20"), encoding="utf-8")
     result = run_script("scheduler.py", "--list", "--config", path)
     assert result.returncode == 0
-    assert result.stderr == (f"配置文件 {path} 的 [schedule] deadine_day：不认识的设置，是不是 deadline_day？"
-                             "这一项没有起作用。\n")
+    assert result.stderr == (
+        f"配置文件 {path} 的 [schedule] deadine_day：不认识的设置，是不是 deadline_day？这一项没有起作用。\n"
+    )
     assert "截止" in result.stdout
 
 
@@ -291,18 +395,22 @@ def test_config_warnings_reach_the_console_once_and_the_command_still_runs(workd
 def test_a_missing_or_empty_groups_section_gets_the_collective_note(workdir, groups):
     path = workdir / "config.ini"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text[:text.index("[groups]")] + groups, encoding="utf-8")
+    path.write_text(text[: text.index("[groups]")] + groups, encoding="utf-8")
     assert load_config(path).warnings == []
     result = run_script("generate.py", "--config", path, "--period", "2010-11")
     assert result.returncode == 0, result.stderr
-    note = ("提示：“{0}”是集体名称，不发填报表，{1} 因此没有具体的牵头单位（完成状态为“未明确牵头单位”）；"
-            "如需发给其中每个单位，请在 config.ini 的 [groups] 中列出，例如“{0} = 单位甲、单位乙”。")
+    note = (
+        "提示：“{0}”是集体名称，不发填报表，{1} 因此没有具体的牵头单位（完成状态为“未明确牵头单位”）；"
+        "如需发给其中每个单位，请在 config.ini 的 [groups] 中列出，例如“{0} = 单位甲、单位乙”。"
+    )
     # T0501 and T0502 name both as their leads: with neither expanded, no lead of theirs gets a form
     assert result.stdout.splitlines()[2:] == [
-        note.format("各镇、街道", "T0501、T0502"), note.format("区有关部门", "T0401、T0403、T0501、T0502"),
+        note.format("各镇、街道", "T0501、T0502"),
+        note.format("区有关部门", "T0401、T0403、T0501、T0502"),
         "提示：指标 T0401-1（区域性和严重影响新北形象和声誉的制假售假行为）没有填报单位：任务 T0401 的牵头单位“区有关部门”"
         "是集体名称，不发填报表；请在 config.ini 的 [groups] 中列出其中的单位，例如“区有关部门 = 单位甲、单位乙”，"
-        "或在主表“指标”工作表中填写该指标的填报单位。"]
+        "或在主表“指标”工作表中填写该指标的填报单位。",
+    ]
 
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "geteuid"), reason="文件权限位只在 Linux/macOS 上有意义")
@@ -314,6 +422,7 @@ def test_outputs_get_ordinary_permissions(workdir):
     try:
         result = run_script("generate.py", "--config", workdir / "config.ini", "--period", "2010-11")
         from dutytable.files import atomic_write_bytes
+
         atomic_write_bytes(workdir / "outbox" / "一个文件.txt", b"x")
     finally:
         os.umask(old)
@@ -323,19 +432,22 @@ def test_outputs_get_ordinary_permissions(workdir):
     assert {stat.S_IMODE(p.stat().st_mode) for p in written} == {0o644}
 
 
-@pytest.mark.parametrize("name, prefix, safe", [
-    ("CON.xlsx", "", "CON_.xlsx"),
-    ("NUL.xls", "", "NUL_.xls"),
-    ("aux.ods", "", "aux_.ods"),
-    ("com1 .tar.gz", "", "com1 _.tar.gz"),
-    ("CON.xlsx", "20101105-233320_", "20101105-233320_CON.xlsx"),  # behind a prefix it is no device name
-    (" . .. ", "", "_"),
-    (" . .. ", "p_", "p__"),
-    ("局" * 90 + ".xlsx", "", "局" * 75 + ".xlsx"),  # the extension survives the cut
-    ("局" * 90 + ".xlsx", "20101105-233320_0123456789ab_", "20101105-233320_0123456789ab_" + "局" * 65 + ".xlsx"),
-    ("报告." + "局" * 90, "", "报告." + "局" * 74),  # a Chinese tail is no extension
-    ("a" * 100 + ".xlsx", "", "a" * 75 + ".xlsx"),
-])
+@pytest.mark.parametrize(
+    "name, prefix, safe",
+    [
+        ("CON.xlsx", "", "CON_.xlsx"),
+        ("NUL.xls", "", "NUL_.xls"),
+        ("aux.ods", "", "aux_.ods"),
+        ("com1 .tar.gz", "", "com1 _.tar.gz"),
+        ("CON.xlsx", "20101105-233320_", "20101105-233320_CON.xlsx"),  # behind a prefix it is no device name
+        (" . .. ", "", "_"),
+        (" . .. ", "p_", "p__"),
+        ("局" * 90 + ".xlsx", "", "局" * 75 + ".xlsx"),  # the extension survives the cut
+        ("局" * 90 + ".xlsx", "20101105-233320_0123456789ab_", "20101105-233320_0123456789ab_" + "局" * 65 + ".xlsx"),
+        ("报告." + "局" * 90, "", "报告." + "局" * 74),  # a Chinese tail is no extension
+        ("a" * 100 + ".xlsx", "", "a" * 75 + ".xlsx"),
+    ],
+)
 def test_safe_filename_keeps_the_extension_and_fits_255_bytes(name, prefix, safe):
     made = safe_filename(name, prefix=prefix)
     assert made == safe
@@ -350,10 +462,13 @@ def test_a_long_department_name_fits_with_the_marked_copys_suffix():
 # ---------------------------------------------------------------------------
 # Faults a clerk can act on: a busy, read-only or full ledger, a full disk; one line each, its exit code.
 
-LOCKED_LINE = ("收文台账 {} 正被另一个程序占用（等了 0.3 秒仍未释放），"
-               "请关闭打开它的程序（如 DB Browser for SQLite）后再运行。\n")
-READ_ONLY_LINE = ("收文台账 {} 不允许写入（文件是“只读”的，或没有写入权限），请在该文件的“属性”中取消“只读”"
-                  "或请管理员开放写入权限后再运行。\n")
+LOCKED_LINE = (
+    "收文台账 {} 正被另一个程序占用（等了 0.3 秒仍未释放），请关闭打开它的程序（如 DB Browser for SQLite）后再运行。\n"
+)
+READ_ONLY_LINE = (
+    "收文台账 {} 不允许写入（文件是“只读”的，或没有写入权限），请在该文件的“属性”中取消“只读”"
+    "或请管理员开放写入权限后再运行。\n"
+)
 FULL_LINE = "磁盘空间已满，无法写入 {}，请清理该磁盘（删除不需要的文件、清空回收站）后再运行。\n"
 
 
@@ -386,12 +501,20 @@ def test_a_ledger_locked_by_another_program_is_exit_5_and_one_line(collected):
     other = sqlite3.connect(config.ledger, isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")
     try:
-        code = ("import sys; import dutytable.ledger as l; l.BUSY_SECONDS = 0.3\n"
-                "from dutytable.cli import Collect, main\n"
-                f"sys.exit(main(Collect(), ['--config', {str(config.path)!r}, '--period', '2010-11']))\n")
-        result = subprocess.run([sys.executable, "-X", "dev", "-c", code], capture_output=True, text=True,
-                                encoding="utf-8", timeout=120, cwd=ROOT,
-                                env={**__import__("os").environ, "PYTHONPATH": str(ROOT / "scripts")})
+        code = (
+            "import sys; import dutytable.ledger as l; l.BUSY_SECONDS = 0.3\n"
+            "from dutytable.cli import Collect, main\n"
+            f"sys.exit(main(Collect(), ['--config', {str(config.path)!r}, '--period', '2010-11']))\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-X", "dev", "-c", code],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=120,
+            cwd=ROOT,
+            env={**__import__("os").environ, "PYTHONPATH": str(ROOT / "scripts")},
+        )
     finally:
         other.execute("ROLLBACK")
         other.close()
@@ -410,8 +533,11 @@ def test_a_read_only_ledger_is_exit_4_and_one_line(collected, monkeypatch, capsy
     os.chmod(config.ledger, 0o444)
     if not hasattr(os, "geteuid") or os.geteuid() == 0:
         real = sqlite3.connect
-        monkeypatch.setattr(sqlite3, "connect", lambda path, **kw: real(
-            f"{__import__('pathlib').Path(path).as_uri()}?mode=ro", uri=True, **kw))
+        monkeypatch.setattr(
+            sqlite3,
+            "connect",
+            lambda path, **kw: real(f"{__import__('pathlib').Path(path).as_uri()}?mode=ro", uri=True, **kw),
+        )
     try:
         assert _collect_in_process(config) == 4
     finally:
@@ -509,8 +635,10 @@ def test_a_libreoffice_that_times_out_is_killed_with_its_whole_process_tree(tmp_
         (tmp_path / "out").mkdir()
         with pytest.raises(InputError) as caught:
             convert.convert(source, "xlsx", tmp_path / "out")
-        assert str(caught.value) == ("表格.xls：LibreOffice 无法转换该文件（TimeoutExpired）。"
-                                     "请用 Excel 或 WPS 打开它，“另存为” .xlsx 格式后再导入。")
+        assert str(caught.value) == (
+            "表格.xls：LibreOffice 无法转换该文件（TimeoutExpired）。"
+            "请用 Excel 或 WPS 打开它，“另存为” .xlsx 格式后再导入。"
+        )
     assert time.monotonic() - started < 15  # not held until the tree ends by itself (300 s)
     launcher, child = map(int, pids.read_text().split())
     deadline = time.monotonic() + 5
@@ -525,13 +653,21 @@ def test_a_python_without_the_packages_gets_one_chinese_line_not_a_traceback(scr
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-S", str(ROOT / "scripts" / script), "--help"], capture_output=True,
-                            text=True, encoding="utf-8", env={"PYTHONIOENCODING": "utf-8"}, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-S", str(ROOT / "scripts" / script), "--help"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={"PYTHONIOENCODING": "utf-8"},
+        timeout=60,
+    )
     assert (result.returncode, result.stdout) == (9, "")
     package = result.stderr.split("程序包 ")[1].split("：")[0]
-    assert result.stderr == (f"这台电脑上的 Python（{sys.executable}）缺少本工具需要的程序包 {package}：请在工具文件夹中运行 "
-                             f"“{sys.executable} -m pip install -r requirements.txt”后再试"
-                             "（Linux 上请先按 README.md“在新电脑上”一节建立 .venv）。\n")
+    assert result.stderr == (
+        f"这台电脑上的 Python（{sys.executable}）缺少本工具需要的程序包 {package}：请在工具文件夹中运行 "
+        f"“{sys.executable} -m pip install -r requirements.txt”后再试"
+        "（Linux 上请先按 README.md“在新电脑上”一节建立 .venv）。\n"
+    )
     assert package in ("openpyxl", "xlsxwriter", "python_calamine", "docx", "pandas", "schedule")
 
 
@@ -539,8 +675,10 @@ def test_the_readme_tables_the_exit_codes_that_errors_declares():
     from dutytable import errors
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    table = text[text.index("| 退出码 | 含义 |"):]
-    readme = [int(code) for code in re.findall(r"^\| (\d+) \|", table[:table.index("\n\n")], re.M)]
-    classes = {c.exit_code for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.DutyTableError)}
+    table = text[text.index("| 退出码 | 含义 |") :]
+    readme = [int(code) for code in re.findall(r"^\| (\d+) \|", table[: table.index("\n\n")], re.M)]
+    classes = {
+        c.exit_code for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.DutyTableError)
+    }
     assert readme == [0, 1, 2, 3, 4, 5, 9]
     assert set(readme) == classes | {0, errors.UNEXPECTED, errors.NO_PACKAGES}

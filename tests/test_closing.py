@@ -34,13 +34,15 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 def turn_on(workdir, value="是"):
     path = workdir / "config.ini"
-    path.write_text(path.read_text(encoding="utf-8").replace("close_completed = 否", f"close_completed = {value}"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("close_completed = 否", f"close_completed = {value}"), encoding="utf-8"
+    )
 
 
 def collect(config, table, period, day):
     return Collector(config, table, settle_seconds=0, now=lambda: dt.datetime(day.year, day.month, day.day, 9)).run(
-        period)
+        period
+    )
 
 
 def consolidate(config, period, day):
@@ -103,7 +105,9 @@ def test_the_period_closes_what_its_first_leads_said_is_done_in_the_master(novem
         assert ledger.closings() == {"T0102": "2010-11", "T0103": "2010-11"}
     # 已办结 from the next period: November's own summary says 已完成
     assert {t.task.task_id: t.shown_status for t in summary.tasks if t.task.task_id in ("T0102", "T0103")} == {
-        "T0102": "已完成", "T0103": "已完成"}
+        "T0102": "已完成",
+        "T0103": "已完成",
+    }
 
 
 def test_every_other_cell_of_the_master_is_kept(november):
@@ -137,8 +141,10 @@ def test_a_master_open_in_excel_is_left_alone_and_written_next_time(november, mo
     lock = config.table.with_name("~$责任分解表.xlsx")
     lock.write_bytes(b"owner")
     _, lines = consolidate(config, NOV, dt.date(2010, 11, 28))
-    assert closings_line(lines) == ["主表 责任分解表.xlsx 正在 Excel 或 WPS 中打开，本次没有写入办结：T0102（工程质量）、"
-                                    "T0103（服务质量）；请关闭主表后重新运行汇总。"]
+    assert closings_line(lines) == [
+        "主表 责任分解表.xlsx 正在 Excel 或 WPS 中打开，本次没有写入办结：T0102（工程质量）、"
+        "T0103（服务质量）；请关闭主表后重新运行汇总。"
+    ]
     assert config.table.read_bytes() == before
     with Ledger(config.ledger, config.path.parent) as ledger:
         assert ledger.closings() == {}  # not remembered: no reopening to see next time
@@ -158,6 +164,7 @@ def test_a_master_saved_with_macros_or_in_a_folder_that_refuses_writing_is_left_
     import zipfile
 
     from dutytable import files
+
     config, before = november
     xlsm = config.table.with_suffix(".xlsm")  # saved by the clerk with macros: a rewrite would drop them
     with zipfile.ZipFile(config.table) as src, zipfile.ZipFile(xlsm, "w") as dst:
@@ -168,9 +175,11 @@ def test_a_master_saved_with_macros_or_in_a_folder_that_refuses_writing_is_left_
     path = config.path
     path.write_text(path.read_text(encoding="utf-8").replace("责任分解表.xlsx", "责任分解表.xlsm"), encoding="utf-8")
     _, lines = consolidate(load_config(path), NOV, dt.date(2010, 11, 28))
-    assert closings_line(lines) == ["主表 责任分解表.xlsm 不是 .xlsx 格式，本次没有写入办结：T0102（工程质量）、"
-                                    "T0103（服务质量）；请把主表另存为 .xlsx 后重新运行汇总，或自己在它的“办结（期次）”列中"
-                                    "填写 2010-11。"]
+    assert closings_line(lines) == [
+        "主表 责任分解表.xlsm 不是 .xlsx 格式，本次没有写入办结：T0102（工程质量）、"
+        "T0103（服务质量）；请把主表另存为 .xlsx 后重新运行汇总，或自己在它的“办结（期次）”列中"
+        "填写 2010-11。"
+    ]
     assert xlsm.read_bytes() == macro
     real_replace = files._replace
 
@@ -181,8 +190,10 @@ def test_a_master_saved_with_macros_or_in_a_folder_that_refuses_writing_is_left_
 
     monkeypatch.setattr(files, "_replace", read_only)
     _, lines = consolidate(config, NOV, dt.date(2010, 11, 28))
-    assert closings_line(lines) == ["主表 责任分解表.xlsx 无法写入，本次没有写入办结：T0102（工程质量）、T0103（服务质量）；"
-                                    "请检查主表所在的文件夹是否允许写入后重新运行汇总。"]
+    assert closings_line(lines) == [
+        "主表 责任分解表.xlsx 无法写入，本次没有写入办结：T0102（工程质量）、T0103（服务质量）；"
+        "请检查主表所在的文件夹是否允许写入后重新运行汇总。"
+    ]
     assert config.table.read_bytes() == before
 
 
@@ -201,25 +212,37 @@ def form_rows(path):
     """{task ID: (完成状态, whether the cell is locked)} of a form."""
     ws = openpyxl.load_workbook(path)["填报表"]
     column = LETTERS["status"]
-    return {ws[f"A{r}"].value: (ws[f"{column}{r}"].value, ws[f"{column}{r}"].protection.locked)
-            for r in range(6, ws.max_row + 1) if ws[f"A{r}"].value}
+    return {
+        ws[f"A{r}"].value: (ws[f"{column}{r}"].value, ws[f"{column}{r}"].protection.locked)
+        for r in range(6, ws.max_row + 1)
+        if ws[f"A{r}"].value
+    }
 
 
 def test_the_next_periods_forms_show_a_closed_task_locked_and_ask_nothing_of_it(december):
     config, forms, lines = december
     assert "1 个单位的任务均已办结，本期不发填报表：交通分局。" in lines
-    assert "交通分局" not in forms and len(forms) == 22  # 24 units, less 交通分局 (asked nothing) and 区有关部门 (a collective)
+    assert (
+        "交通分局" not in forms and len(forms) == 22
+    )  # 24 units, less 交通分局 (asked nothing) and 区有关部门 (a collective)
     assert form_rows(forms["城建局"]) == {"T0102": ("已办结", True), "T0103": ("已办结", True)}  # its 指标 still asked
     assert openpyxl.load_workbook(forms["城建局"]).sheetnames == ["填报表", "指标填报", "填表说明", "表单信息"]
     rows = form_rows(forms["经发局"])
     assert rows["T0103"] == ("已办结", True) and rows["T0203"] == (None, False)
     help_lines = [c.value for c in openpyxl.load_workbook(forms["经发局"])["填表说明"]["A"] if c.value]
     assert help_lines[-2] == "8. 完成状态为“已办结”的任务已经办结，不用再填写。"
-    listed = {r[1]: r[8] for r in openpyxl.load_workbook(config.outbox / "2010-12" / "分发清单.xlsx").active.iter_rows(
-        min_row=2, values_only=True)}
+    listed = {
+        r[1]: r[8]
+        for r in openpyxl.load_workbook(config.outbox / "2010-12" / "分发清单.xlsx").active.iter_rows(
+            min_row=2, values_only=True
+        )
+    }
     assert "交通分局" not in listed
     assert (listed["城建局"], listed["经发局"], listed["环保局"]) == (
-        "其中已办结（不用填写）：T0102、T0103", "其中已办结（不用填写）：T0103", None)
+        "其中已办结（不用填写）：T0102、T0103",
+        "其中已办结（不用填写）：T0103",
+        None,
+    )
 
 
 def test_a_return_that_writes_in_a_closed_row_is_accepted_and_the_text_not_counted(december):
@@ -227,12 +250,20 @@ def test_a_return_that_writes_in_a_closed_row_is_accepted_and_the_text_not_count
     fill(forms["经发局"], config.inbox / "经发局12月.xlsx", rows={"T0103": {"推进情况": "又做了一些"}})
     result = collect(config, pipeline.load(config), DEC, dt.date(2010, 12, 20))
     assert result.count("有效") == 1
-    assert "注意：经发局12月.xlsx：工作表“填报表”第6行（服务质量）：该任务已于2010年11月办结，本期不再填报，" \
-           "填写的内容未计入。" in summary_lines(result)
+    assert (
+        "注意：经发局12月.xlsx：工作表“填报表”第6行（服务质量）：该任务已于2010年11月办结，本期不再填报，"
+        "填写的内容未计入。" in summary_lines(result)
+    )
     assert "交通分局" not in result.missing and "城建局" in result.missing
     summary, _ = consolidate(config, DEC, dt.date(2010, 12, 28))
     t = next(t for t in summary.tasks if t.task.task_id == "T0103")
-    assert (t.shown_status, t.progress, t.units, t.missing, t.light.text) == ("已办结（2010年11月）", "", [], [], "绿灯")
+    assert (t.shown_status, t.progress, t.units, t.missing, t.light.text) == (
+        "已办结（2010年11月）",
+        "",
+        [],
+        [],
+        "绿灯",
+    )
     assert not any(d.task_id == "T0103" for d in summary.detail)
 
 
@@ -249,14 +280,17 @@ def test_the_next_periods_summary_and_attachment_say_closed_with_its_month(decem
     row = next(r for r in wb["汇总"].iter_rows(min_row=3, values_only=True) if r[head.index("工作内容")] == "工程质量")
     assert (row[head.index("完成状态")], row[head.index("预警")]) == ("已办结（2010年11月）", "绿灯")
     assert "交通分局" not in [r[0] for r in wb["报送情况"].iter_rows(min_row=3, values_only=True)]
-    _, written, _ = make_report(config, pipeline.load(config), DEC, today=dt.date(2010, 12, 28), pdf=False,
-                                         summary=summary)
+    _, written, _ = make_report(
+        config, pipeline.load(config), DEC, today=dt.date(2010, 12, 28), pdf=False, summary=summary
+    )
     rows = attachment_rows(written[0])
     at = rows.index("一、提高质量水平")
     assert rows[at + 2] == ("工程质量", "已于2010年11月办结。", "已办结（2010年11月）")
     assert rows[at + 3] == ("服务质量", "已于2010年11月办结。", "已办结（2010年11月）")
     overview = next(p.text for p in docx.Document(str(written[0])).paragraphs if p.text.startswith("截至"))
-    assert overview.startswith("截至2010年12月28日，共18项目标任务，其中已完成2项（含已办结2项）、未明确牵头单位2项、牵头单位尚未报送14项；")
+    assert overview.startswith(
+        "截至2010年12月28日，共18项目标任务，其中已完成2项（含已办结2项）、未明确牵头单位2项、牵头单位尚未报送14项；"
+    )
     reminder = [p.text for p in docx.Document(str(written[2])).paragraphs]
     assert "交通分局" not in "".join(reminder)
     assert "、城建局（量化指标）、" in reminder[3]  # its tasks are closed, its 指标 still asked
@@ -302,7 +336,8 @@ def test_the_clerk_reopens_a_task_by_clearing_its_cell(december):
     collect(config, table, DEC, dt.date(2010, 12, 21))
     _, lines = consolidate(config, DEC, dt.date(2010, 12, 28))
     assert closings_line(lines)[0].startswith(
-        "已办结 1 项（2010年12月牵头单位报已完成，2011年1月起不再填报）：T0102（工程质量）；")
+        "已办结 1 项（2010年12月牵头单位报已完成，2011年1月起不再填报）：T0102（工程质量）；"
+    )
     assert master_column(config)["T0102"] == "2010-12"
     with Ledger(config.ledger, config.path.parent) as ledger:
         assert ledger.closings() == {"T0102": "2010-12", "T0103": "2010-11"}
@@ -312,9 +347,19 @@ def test_a_reimport_keeps_each_tasks_closing_by_its_id(december, capsys):
     config, _, _ = december
     from builders import build_docx, seed_rows
     from conftest import SEED
+
     rows = seed_rows(SEED, config.departments)
-    rows.insert(1, ("1", ["提高", "质量", "水平"], ["质量", "强区"], "创建省级质量强区示范区，年内通过省级验收。",
-                    "城建局", "园区办"))
+    rows.insert(
+        1,
+        (
+            "1",
+            ["提高", "质量", "水平"],
+            ["质量", "强区"],
+            "创建省级质量强区示范区，年内通过省级验收。",
+            "城建局",
+            "园区办",
+        ),
+    )
     source = build_docx(config.path.parent / "新表.docx", rows)
     assert main(ImportTable(), ["--config", str(config.path), "--period", "2010-12", str(source), "--force"]) == 0
     capsys.readouterr()
@@ -347,19 +392,32 @@ def test_the_setting_is_read_checked_and_a_misspelt_key_warned(workdir):
     set_section(path, "warning", "close_completed = 也许\n")
     result = run_script("consolidate.py", "--config", path, "--period", "2010-11")
     assert (result.returncode, result.stderr) == (
-        2, f"配置文件 {path} 的 [warning] close_completed = 也许 无效：请写“是”或“否”。\n")
+        2,
+        f"配置文件 {path} 的 [warning] close_completed = 也许 无效：请写“是”或“否”。\n",
+    )
     set_section(path, "warning", "close_complete = 是\n")
     config = load_config(path)
-    assert config.warnings == [f"配置文件 {path} 的 [warning] close_complete：不认识的设置，是不是 close_completed？"
-                               "这一项没有起作用。"]
+    assert config.warnings == [
+        f"配置文件 {path} 的 [warning] close_complete：不认识的设置，是不是 close_completed？这一项没有起作用。"
+    ]
     assert config.close_completed is False
 
 
-@pytest.mark.parametrize("text, period", [
-    ("", ""), ("2010-11", "2010-11"), ("2010-1", "2010-01"), ("2010年11月", "2010-11"),
-    ("2010-11-01", "2010-11"),  # the date Excel makes of a typed 2010-11
-    (" 2010-11 ", "2010-11"), ("2010-13", None), ("是", None), ("11月", None), ("2010.11", None),
-])
+@pytest.mark.parametrize(
+    "text, period",
+    [
+        ("", ""),
+        ("2010-11", "2010-11"),
+        ("2010-1", "2010-01"),
+        ("2010年11月", "2010-11"),
+        ("2010-11-01", "2010-11"),  # the date Excel makes of a typed 2010-11
+        (" 2010-11 ", "2010-11"),
+        ("2010-13", None),
+        ("是", None),
+        ("11月", None),
+        ("2010.11", None),
+    ],
+)
 def test_how_a_closing_may_be_written(text, period):
     assert closed_period(text.strip()) == period
 
@@ -372,8 +430,10 @@ def test_a_closing_the_master_cannot_read_is_one_line_naming_the_row(workdir, co
     wb.save(config.table)
     with pytest.raises(TableError) as caught:
         load_table(config.table, config.departments)
-    assert caught.value.lines() == ["责任分解表.xlsx 工作表“责任分解表”第3行（工程质量）：办结（期次）“已办”无效：请写成“年-月”，"
-                                    "例如 2010-11（该项任务从下一期起办结），或清空这一格（照常填报）。"]
+    assert caught.value.lines() == [
+        "责任分解表.xlsx 工作表“责任分解表”第3行（工程质量）：办结（期次）“已办”无效：请写成“年-月”，"
+        "例如 2010-11（该项任务从下一期起办结），或清空这一格（照常填报）。"
+    ]
     ws["H3"] = "2010年11月"
     wb.save(config.table)
     table = load_table(config.table, config.departments)

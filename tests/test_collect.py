@@ -48,8 +48,9 @@ def collect(config, table, **kw):
 
 def returns_rows(config):
     db = sqlite3.connect(config.ledger)
-    return db.execute("SELECT original_name, recipient, period, verdict, problems, stored_path FROM returns"
-                      " ORDER BY id").fetchall()
+    return db.execute(
+        "SELECT original_name, recipient, period, verdict, problems, stored_path FROM returns ORDER BY id"
+    ).fetchall()
 
 
 def test_a_valid_return_is_archived_with_its_original_bytes_and_recorded(env):
@@ -58,16 +59,24 @@ def test_a_valid_return_is_archived_with_its_original_bytes_and_recorded(env):
     original = src.read_bytes()
     result = collect(config, table, now=lambda: AT)
     assert summary_lines(result)[0] == "收到 1 份：有效 1，待补正 0，退回 0，重复 0"
-    kept = inbox / "已归档" / "2010-11" / "环保局" / f"{STAMP}_{hashlib.sha256(original).hexdigest()[:12]}_环保局 回复 改了名.xlsx"
+    kept = (
+        inbox
+        / "已归档"
+        / "2010-11"
+        / "环保局"
+        / f"{STAMP}_{hashlib.sha256(original).hexdigest()[:12]}_环保局 回复 改了名.xlsx"
+    )
     assert kept.read_bytes() == original
     assert not src.exists()
-    assert returns_rows(config) == [("环保局 回复 改了名.xlsx", "环保局", "2010-11", "有效", "[]",
-                                     kept.relative_to(config.path.parent).as_posix())]
+    assert returns_rows(config) == [
+        ("环保局 回复 改了名.xlsx", "环保局", "2010-11", "有效", "[]", kept.relative_to(config.path.parent).as_posix())
+    ]
     with Ledger(config.ledger, config.path.parent) as ledger:
         latest = ledger.latest_returns(P)["环保局"]
     assert latest.filler == "张三" and latest.phone == "0519-85000000" and latest.fill_date == "2010-11-20"
-    assert latest.answers["T0104"] == Answer("T0104", "牵头", {"status": "正常推进", "progress": "化学需氧量削减65吨。",
-                                                              "problems": "", "plans": ""}, 6)
+    assert latest.answers["T0104"] == Answer(
+        "T0104", "牵头", {"status": "正常推进", "progress": "化学需氧量削减65吨。", "problems": "", "plans": ""}, 6
+    )
     assert list(latest.answers) == ["T0104", "T0206", "T0301", "T0302"]
     assert result.missing[:3] == ["质监分局", "药监分局", "园区办"] and len(result.missing) == 22
 
@@ -83,7 +92,9 @@ def test_running_twice_changes_nothing_the_second_time(env):
     second = collect(config, table)
     assert summary_lines(second)[0] == "收到 0 份：有效 0，待补正 0，退回 0，重复 0"
     after = tree(config.path.parent)
-    assert {k: v for k, v in after.items() if "sqlite3" not in k} == {k: v for k, v in before.items() if "sqlite3" not in k}
+    assert {k: v for k, v in after.items() if "sqlite3" not in k} == {
+        k: v for k, v in before.items() if "sqlite3" not in k
+    }
     assert len(returns_rows(config)) == 2
 
 
@@ -102,8 +113,10 @@ def test_same_bytes_twice_is_a_duplicate_recorded_once_and_kept(env):
     # a third copy later is still a duplicate
     drop(dups[0], inbox, "农业局-第三次.xlsx")
     third = collect(config, table)
-    assert summary_lines(third)[:2] == ["收到 1 份：有效 0，待补正 0，退回 0，重复 1",
-                                        "重复：农业局-第三次.xlsx（与已收到的“农业局.xlsx”内容完全相同，只登记一次）"]
+    assert summary_lines(third)[:2] == [
+        "收到 1 份：有效 0，待补正 0，退回 0，重复 1",
+        "重复：农业局-第三次.xlsx（与已收到的“农业局.xlsx”内容完全相同，只登记一次）",
+    ]
     assert len(list((inbox / "已归档" / "重复").iterdir())) == 2
 
 
@@ -122,6 +135,7 @@ def test_a_newer_return_supersedes_the_older_and_both_stay_archived(env):
 def test_a_return_for_another_month_is_filed_under_that_month(env, workdir):
     config, table, forms, inbox = env
     from dutytable.forms import generate
+
     october = dict(generate(table, config, Period(2010, 10)).files)
     fill(october["城建局"], inbox / "城建局.xlsx")
     result = collect(config, table)
@@ -137,10 +151,19 @@ def test_soft_problems_accept_the_return_marked_and_write_a_marked_copy(env):
     def edit(ws):
         ws["C7"] = "改过的目标"  # a locked target changed (T0103 for 质监分局)
 
-    fill(forms["质监分局"], inbox / "质监.xlsx", phone=None,
-         rows={"T0101": {"完成状态": "进行中"}, "T0201": {"完成状态": None},
-               "T0202": {"推进情况": None}, "T0203": {"完成状态": " 已 完成 "}, "T0204": {"完成状态": "正常推进\u3000"}},
-         edit=edit)
+    fill(
+        forms["质监分局"],
+        inbox / "质监.xlsx",
+        phone=None,
+        rows={
+            "T0101": {"完成状态": "进行中"},
+            "T0201": {"完成状态": None},
+            "T0202": {"推进情况": None},
+            "T0203": {"完成状态": " 已 完成 "},
+            "T0204": {"完成状态": "正常推进\u3000"},
+        },
+        edit=edit,
+    )
     result = collect(config, table)
     ex = result.processed[0]
     assert ex.verdict == "待补正"
@@ -166,15 +189,21 @@ def test_soft_problems_accept_the_return_marked_and_write_a_marked_copy(env):
     assert ws["H2"].comment.text == "联系电话未填写，请补填。"
     # a thick dark border and a dotted fill: the mark shows in black-and-white print
     assert (ws["E6"].fill.patternType, ws["E6"].fill.fgColor.rgb, ws["E6"].fill.bgColor.rgb) == (
-        "gray0625", "FFC00000", "FFF8CBAD")
+        "gray0625",
+        "FFC00000",
+        "FFF8CBAD",
+    )
     assert ws["E6"].border.left.style == "thick" and ws["F6"].fill.fgColor.rgb == "FFFFF2CC"
     # and the red banner above the table says in words what is wrong
-    assert ws["A4"].value == (f"请更正以下问题（红色粗框单元格，改好后重新发回）：H2：联系电话未填写，请补填；"
-                              f"E6（T0101 产品质量）：“进行中”不是可选值，请改为：{ALL_STATUSES}；"
-                              f"E8（T0201 工业标准化）：完成状态未填写，请从下拉列表中选择：{ALL_STATUSES}；"
-                              f"F9（T0202 农业标准化）：本单位牵头的任务，推进情况必须填写。")
+    assert ws["A4"].value == (
+        f"请更正以下问题（红色粗框单元格，改好后重新发回）：H2：联系电话未填写，请补填；"
+        f"E6（T0101 产品质量）：“进行中”不是可选值，请改为：{ALL_STATUSES}；"
+        f"E8（T0201 工业标准化）：完成状态未填写，请从下拉列表中选择：{ALL_STATUSES}；"
+        f"F9（T0202 农业标准化）：本单位牵头的任务，推进情况必须填写。"
+    )
     assert ws["F6"].value == "本月已按计划推进。" and ws["F2"].value == "张三"
     from printcheck import printed_sizes
+
     assert ws["A4"].font.sz == 11 and printed_sizes(marked)["填报表"] == 10.67  # the banner too, at 0.97
     assert ws["C7"].value != "改过的目标"  # the copy carries the table's own target
     assert ws.protection.sheet is True
@@ -205,6 +234,7 @@ def test_status_normalisation():
 
 def test_text_that_looks_like_a_formula_stays_text_in_the_marked_copy(env):
     config, table, forms, inbox = env
+
     def as_text(ws):  # typed with a leading apostrophe in Excel: stored as text, not a formula
         for ref, value in (("F6", '=HYPERLINK("http://x","点我")'), ("G6", "+1-2"), ("H6", "@SUM(A1)")):
             ws[ref].value = value
@@ -213,11 +243,12 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_marked_copy(env):
     fill(forms["药监分局"], inbox / "药监.xlsx", filler=None, edit=as_text)
     result = collect(config, table)
     ws = openpyxl.load_workbook(result.marked_copies[0])["填报表"]
-    assert ws["F6"].value == "=HYPERLINK(\"http://x\",\"点我\")" and ws["F6"].data_type == "s"
+    assert ws["F6"].value == '=HYPERLINK("http://x","点我")' and ws["F6"].data_type == "s"
     assert (ws["G6"].value, ws["G6"].data_type, ws["H6"].value, ws["H6"].data_type) == ("+1-2", "s", "@SUM(A1)", "s")
 
 
 # --- hard problems: rejected, kept in 退回 with a note ------------------------------------
+
 
 def _rejected(inbox, name):
     files = [p for p in (inbox / "退回").iterdir() if p.name.endswith("_" + name)]
@@ -262,20 +293,34 @@ def _not_a_form(path):
 
 
 HARD = {
-    "说明.pdf": (lambda p, f, t: (p.write_bytes(b"%PDF-1.4\n%..."), p)[1],
-                "说明.pdf：不是 Excel、WPS 或 OpenDocument 表格文件，无法读取。请发送 .xlsx 格式的填报表。"),
-    "改了扩展名.xlsx": (lambda p, f, t: (p.write_text("这不是表格", encoding="utf-8"), p)[1],
-                   "改了扩展名.xlsx：不是 Excel、WPS 或 OpenDocument 表格文件，无法读取。请发送 .xlsx 格式的填报表。"),
-    "加密.xlsx": (lambda p, f, t: _encrypted(p, f, t),
-                "加密.xlsx：文件设置了打开密码，无法读取。请对方取消密码（文件→信息→保护工作簿）后重新发送。"),
-    "通讯录.xlsx": (lambda p, f, t: _not_a_form(p),
-                 "通讯录.xlsx：不是本工具生成的填报表（找不到“任务编号”“完成状态”等表头），请对方使用下发的填报表填写后重新发送。"),
-    "炸弹.xlsx": (lambda p, f, t: _bomb_xlsx(p),
-                "炸弹.xlsx：解压后体积异常（压缩炸弹），为保护本机已拒收，请对方重新导出正常的表格后再发。"),
-    "实体.xlsx": (lambda p, f, t: _entity_xlsx(p, f),
-                "实体.xlsx：内部文件 xl/sharedStrings.xml 含有 XML 实体声明，可能是恶意文件，已拒收。"),
-    "截断.xlsx": (lambda p, f, t: (p.write_bytes(f.read_bytes()[:3000]), p)[1],
-                "截断.xlsx：文件已损坏，无法打开，请对方重新发送。"),
+    "说明.pdf": (
+        lambda p, f, t: (p.write_bytes(b"%PDF-1.4\n%..."), p)[1],
+        "说明.pdf：不是 Excel、WPS 或 OpenDocument 表格文件，无法读取。请发送 .xlsx 格式的填报表。",
+    ),
+    "改了扩展名.xlsx": (
+        lambda p, f, t: (p.write_text("这不是表格", encoding="utf-8"), p)[1],
+        "改了扩展名.xlsx：不是 Excel、WPS 或 OpenDocument 表格文件，无法读取。请发送 .xlsx 格式的填报表。",
+    ),
+    "加密.xlsx": (
+        lambda p, f, t: _encrypted(p, f, t),
+        "加密.xlsx：文件设置了打开密码，无法读取。请对方取消密码（文件→信息→保护工作簿）后重新发送。",
+    ),
+    "通讯录.xlsx": (
+        lambda p, f, t: _not_a_form(p),
+        "通讯录.xlsx：不是本工具生成的填报表（找不到“任务编号”“完成状态”等表头），请对方使用下发的填报表填写后重新发送。",
+    ),
+    "炸弹.xlsx": (
+        lambda p, f, t: _bomb_xlsx(p),
+        "炸弹.xlsx：解压后体积异常（压缩炸弹），为保护本机已拒收，请对方重新导出正常的表格后再发。",
+    ),
+    "实体.xlsx": (
+        lambda p, f, t: _entity_xlsx(p, f),
+        "实体.xlsx：内部文件 xl/sharedStrings.xml 含有 XML 实体声明，可能是恶意文件，已拒收。",
+    ),
+    "截断.xlsx": (
+        lambda p, f, t: (p.write_bytes(f.read_bytes()[:3000]), p)[1],
+        "截断.xlsx：文件已损坏，无法打开，请对方重新发送。",
+    ),
 }
 
 
@@ -290,8 +335,11 @@ def test_hard_problems_reject_the_file_with_a_note(env, tmp_path, name):
     assert summary_lines(result)[1] == f"退回：{reason}"
     kept, note = _rejected(inbox, name)
     assert kept.read_bytes() == original and not src.exists()
-    assert note.splitlines()[1:4] == [f"文件：{name}", "收到时间：2010-11-22 09:30:00",  # when the tool saw it
-                                      f"原因：{reason}"]
+    assert note.splitlines()[1:4] == [
+        f"文件：{name}",
+        "收到时间：2010-11-22 09:30:00",  # when the tool saw it
+        f"原因：{reason}",
+    ]
     assert returns_rows(config)[0][3:5] == ("退回", json.dumps([reason], ensure_ascii=False))
 
 
@@ -304,8 +352,10 @@ def test_unknown_recipient_is_rejected(env, workdir):
     fill(forms["环保局"], inbox / "x.xlsx", edit=edit)
     collect(config, table)
     _, note = _rejected(inbox, "x.xlsx")
-    assert note.splitlines()[3] == ("原因：x.xlsx：填报单位“不存在局”不在填报单位名单中，请核对单位名称；"
-                                    "如确属新增单位，请先在责任分解表或 config.ini 中加入，再把此文件放回 inbox 重新收取。")
+    assert note.splitlines()[3] == (
+        "原因：x.xlsx：填报单位“不存在局”不在填报单位名单中，请核对单位名称；"
+        "如确属新增单位，请先在责任分解表或 config.ini 中加入，再把此文件放回 inbox 重新收取。"
+    )
 
 
 def test_copied_into_a_new_workbook_falls_back_to_the_unit_cell_and_says_so(env):
@@ -320,8 +370,10 @@ def test_copied_into_a_new_workbook_falls_back_to_the_unit_cell_and_says_so(env)
     result = collect(config, table)
     ex = result.processed[0]
     assert (ex.verdict, ex.recipient, ex.period, ex.identified_by) == ("有效", "城建局", "2010-11", "填报单位单元格")
-    assert ("注意：城建局-新文件.xlsx：未找到隐藏的“表单信息”工作表（可能复制到了新文件中填写），已按“填报单位”单元格识别为“城建局”。"
-            in summary_lines(result))
+    assert (
+        "注意：城建局-新文件.xlsx：未找到隐藏的“表单信息”工作表（可能复制到了新文件中填写），已按“填报单位”单元格识别为“城建局”。"
+        in summary_lines(result)
+    )
 
 
 def test_deleted_and_added_rows_are_problems(env):
@@ -341,6 +393,7 @@ def test_deleted_and_added_rows_are_problems(env):
 
 # --- zips, ignored files, files being written -------------------------------------------------
 
+
 def test_zip_with_gbk_and_utf8_names_and_a_path_escape_is_unpacked_safely(env, tmp_path):
     config, table, forms, inbox = env
     a = fill(forms["农业局"], tmp_path / "a.xlsx")
@@ -353,10 +406,18 @@ def test_zip_with_gbk_and_utf8_names_and_a_path_escape_is_unpacked_safely(env, t
         z.writestr(utf, b.read_bytes())
     age(zpath)
     result = collect(config, table, now=lambda: AT)
-    assert summary_lines(result)[:2] == ["收到 2 份：有效 2，待补正 0，退回 0，重复 0", "已解压压缩包 1 个：各单位回复.zip"]
-    assert sorted(e.original_name for e in result.processed) == ["各单位回复/农业局回复.xlsx", "各单位回复/城建局回复.xlsx"]
+    assert summary_lines(result)[:2] == [
+        "收到 2 份：有效 2，待补正 0，退回 0，重复 0",
+        "已解压压缩包 1 个：各单位回复.zip",
+    ]
+    assert sorted(e.original_name for e in result.processed) == [
+        "各单位回复/农业局回复.xlsx",
+        "各单位回复/城建局回复.xlsx",
+    ]
     assert not (config.path.parent / "城建局回复.xlsx").exists() and not (inbox.parent / "城建局回复.xlsx").exists()
-    assert [p.name for p in (inbox / "已归档" / "压缩包").iterdir()] == [f"{STAMP}_{sha_of(result.unpacked[0])}_各单位回复.zip"]
+    assert [p.name for p in (inbox / "已归档" / "压缩包").iterdir()] == [
+        f"{STAMP}_{sha_of(result.unpacked[0])}_各单位回复.zip"
+    ]
     assert not (inbox / ".解压").exists()
     assert sorted(p.name for p in inbox.iterdir()) == ["已归档"]
 
@@ -379,7 +440,10 @@ def test_zip_bomb_attachment_is_rejected(env):
         z.writestr("a.xlsx", b"\0" * (60 * 1024 * 1024))
     age(zpath)
     result = collect(config, table)
-    assert summary_lines(result)[1] == "退回：大文件.zip：压缩包解压后体积异常（压缩炸弹），为保护本机已拒收，请对方直接发送填报表。"
+    assert (
+        summary_lines(result)[1]
+        == "退回：大文件.zip：压缩包解压后体积异常（压缩炸弹），为保护本机已拒收，请对方直接发送填报表。"
+    )
     assert not (inbox / ".解压").exists()
 
 
@@ -422,8 +486,12 @@ def test_a_file_still_being_written_is_left_for_the_next_run(env):
 @pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods"])
 def test_returns_resaved_by_libreoffice_are_accepted_with_the_same_values(env, tmp_path, fmt):
     config, table, forms, inbox = env
-    filled = fill(forms["质监分局"], tmp_path / "质监分局.xlsx", progress="抽检合格率93%",
-                  rows={"T0103": {"完成状态": "进度滞后", "存在问题": "人手不足", "下步打算": "增加人员"}})
+    filled = fill(
+        forms["质监分局"],
+        tmp_path / "质监分局.xlsx",
+        progress="抽检合格率93%",
+        rows={"T0103": {"完成状态": "进度滞后", "存在问题": "人手不足", "下步打算": "增加人员"}},
+    )
     resaved = libreoffice_convert(filled, fmt, tmp_path / "lo")
     drop(resaved, inbox, f"质监分局回复.{fmt}")
     result = collect(config, table)
@@ -431,8 +499,10 @@ def test_returns_resaved_by_libreoffice_are_accepted_with_the_same_values(env, t
     with Ledger(config.ledger, config.path.parent) as ledger:
         latest = ledger.latest_returns(P)["质监分局"]
     answer = latest.answers["T0103"]
-    assert (answer.role, answer.values) == ("配合", {"status": "进度滞后", "progress": "抽检合格率93%",
-                                                    "problems": "人手不足", "plans": "增加人员"})
+    assert (answer.role, answer.values) == (
+        "配合",
+        {"status": "进度滞后", "progress": "抽检合格率93%", "problems": "人手不足", "plans": "增加人员"},
+    )
     assert latest.fill_date == "2010-11-20" and latest.filler == "张三"
     assert returns_rows(config)[0][0] == f"质监分局回复.{fmt}"
 
@@ -451,7 +521,7 @@ DTD_CASES = [
     (b'<?xml version="1.0"?><worksheet/>', False),
     (b'<?xml version="1.0"?><!-- note --><worksheet><!DOCTYPE in body is text/></worksheet>', False),
     (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><worksheet/>', True),
-    (b'<?xml version="1.0"?>' + b"<!-- pad -->" * 1000 + b'<!DOCTYPE x><worksheet/>', True),
+    (b'<?xml version="1.0"?>' + b"<!-- pad -->" * 1000 + b"<!DOCTYPE x><worksheet/>", True),
     (b"<?xml version='1.0'?>" + b" " * 70000 + b"<worksheet/>", True),
     ('\ufeff<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x><worksheet/>'.encode("utf-16"), True),
     ('<?xml version="1.0" encoding="UTF-16"?><worksheet/>'.encode("utf-16"), False),
@@ -465,6 +535,7 @@ DTD_CASES = [
 @pytest.mark.parametrize("xml, declared", DTD_CASES)
 def test_dtd_detection_reads_the_whole_prolog(xml, declared):
     from dutytable.workbooks import declares_dtd
+
     assert declares_dtd(io.BytesIO(xml)) is declared
 
 
@@ -483,7 +554,10 @@ def test_the_zip_check_judges_each_members_prolog_as_the_stream_check_does(tmp_p
         if declared:
             with pytest.raises(UnsafeFileError) as caught:
                 check_zip(source, "表.xlsx")
-            assert str(caught.value) == "表.xlsx：内部文件 xl/worksheets/sheet1.xml 含有 XML 实体声明，可能是恶意文件，已拒收。"
+            assert (
+                str(caught.value)
+                == "表.xlsx：内部文件 xl/worksheets/sheet1.xml 含有 XML 实体声明，可能是恶意文件，已拒收。"
+            )
         else:
             check_zip(source, "表.xlsx")  # no error
 
@@ -501,8 +575,10 @@ def test_a_return_open_in_excel_is_archived_and_removed_by_a_later_run(env, monk
     monkeypatch.setattr(type(src), "unlink", locked)
     first = collect(config, table)
     assert summary_lines(first)[0] == "收到 1 份：有效 1，待补正 0，退回 0，重复 0"
-    assert ("以下文件已归档，但正被其他程序（如 Excel）打开，暂未从 inbox 移走；关闭后再运行一次即可：环保局.xlsx"
-            in summary_lines(first))
+    assert (
+        "以下文件已归档，但正被其他程序（如 Excel）打开，暂未从 inbox 移走；关闭后再运行一次即可：环保局.xlsx"
+        in summary_lines(first)
+    )
     assert src.exists() and len(list((inbox / "已归档" / "2010-11" / "环保局").iterdir())) == 1
     still = collect(config, table)  # still open: not taken again, not a duplicate
     assert summary_lines(still)[0] == "收到 0 份：有效 0，待补正 0，退回 0，重复 0"
@@ -542,20 +618,26 @@ def test_long_reserved_and_empty_names_are_archived_with_their_extension(env, tm
     assert summary_lines(result)[0] == "收到 6 份：有效 3，待补正 0，退回 2，重复 1"
     archived = inbox / "已归档"
     assert [p.name for p in (archived / "2010-11" / "环保局").iterdir()] == [
-        f"{STAMP}_{shas[long76.name]}_{NAME_76[:65]}.xlsx"]
+        f"{STAMP}_{shas[long76.name]}_{NAME_76[:65]}.xlsx"
+    ]
     assert [p.name for p in (archived / "2010-11" / "城建局").iterdir()] == [
-        f"{STAMP}_{member_sha}_{NAME_120[:65]}.xlsx"]
+        f"{STAMP}_{member_sha}_{NAME_120[:65]}.xlsx"
+    ]
     assert [p.name for p in (archived / "2010-11" / "农业局").iterdir()] == [f"{STAMP}_{shas[dots.name]}__"]
     tag = hashlib.sha256("又发一次/CON.xlsx".encode()).hexdigest()[:6]
     assert [p.name for p in (archived / "重复").iterdir()] == [f"{STAMP}_{shas[long76.name]}_{tag}_CON.xlsx"]
     assert [p.name for p in (archived / "压缩包").iterdir()] == [f"{STAMP}_{shas[zpath.name]}_附件.zip"]
     assert {p.name for p in (inbox / "退回").iterdir()} == {
-        f"{STAMP}_{shas[nul.name]}_NUL.xls", f"{STAMP}_{shas[nul.name]}_NUL.xls.退回说明.txt",
-        f"{STAMP}_{shas[aux.name]}_aux.ods", f"{STAMP}_{shas[aux.name]}_aux.ods.退回说明.txt"}
+        f"{STAMP}_{shas[nul.name]}_NUL.xls",
+        f"{STAMP}_{shas[nul.name]}_NUL.xls.退回说明.txt",
+        f"{STAMP}_{shas[aux.name]}_aux.ods",
+        f"{STAMP}_{shas[aux.name]}_aux.ods.退回说明.txt",
+    }
     assert not con.exists() and {p.name for p in inbox.iterdir()} == {"已归档", "又发一次", "退回"}
 
 
 # --- a rejection is not a duplicate -----------------------------------------------------------------
+
 
 def test_a_rejected_file_put_back_after_fixing_config_is_examined_again(env):
     config, table, forms, inbox = env
@@ -570,7 +652,8 @@ def test_a_rejected_file_put_back_after_fixing_config_is_examined_again(env):
     assert summary_lines(first)[:2] == [
         "收到 1 份：有效 0，待补正 0，退回 1，重复 0",
         "退回：龙虎塘.xlsx：填报单位“龙虎塘街道”不在填报单位名单中，请核对单位名称；"
-        "如确属新增单位，请先在责任分解表或 config.ini 中加入，再把此文件放回 inbox 重新收取。"]
+        "如确属新增单位，请先在责任分解表或 config.ini 中加入，再把此文件放回 inbox 重新收取。",
+    ]
     rejected, _note = _rejected(inbox, "龙虎塘.xlsx")
     config.path.write_text(fixed, encoding="utf-8")  # fixed, and the file put back as the note says
     drop(rejected, inbox, "龙虎塘.xlsx")
@@ -582,8 +665,10 @@ def test_a_rejected_file_put_back_after_fixing_config_is_examined_again(env):
         assert ledger.counts() == (1, 2)
     drop(rejected, inbox, "龙虎塘-再发.xlsx")  # accepted now: the same bytes again are a duplicate
     third = collect(config, table)
-    assert summary_lines(third)[:2] == ["收到 1 份：有效 0，待补正 0，退回 0，重复 1",
-                                        "重复：龙虎塘-再发.xlsx（与已收到的“龙虎塘.xlsx”内容完全相同，只登记一次）"]
+    assert summary_lines(third)[:2] == [
+        "收到 1 份：有效 0，待补正 0，退回 0，重复 1",
+        "重复：龙虎塘-再发.xlsx（与已收到的“龙虎塘.xlsx”内容完全相同，只登记一次）",
+    ]
 
 
 def test_two_units_empty_files_are_each_rejected_not_one_a_duplicate(env):
@@ -596,7 +681,8 @@ def test_two_units_empty_files_are_each_rejected_not_one_a_duplicate(env):
     assert lines[0] == "收到 2 份：有效 0，待补正 0，退回 2，重复 0"
     assert sorted(lines[1:3]) == sorted(
         f"退回：{name}：不是 Excel、WPS 或 OpenDocument 表格文件，无法读取。请发送 .xlsx 格式的填报表。"
-        for name in ("环保局.xlsx", "农业局.xlsx"))
+        for name in ("环保局.xlsx", "农业局.xlsx")
+    )
     for name in ("环保局.xlsx", "农业局.xlsx"):
         kept, note = _rejected(inbox, name)
         assert kept.read_bytes() == b"" and note.splitlines()[1] == f"文件：{name}"
@@ -620,9 +706,12 @@ def test_a_return_saved_again_while_being_collected_is_left_for_the_next_run(env
     first = collect(config, table)
     assert summary_lines(first)[:2] == [
         "收到 0 份：有效 0，待补正 0，退回 0，重复 0",
-        "以下文件在收取过程中又被保存过或被移走，本次未收取；仍在 inbox 中的，下次运行时按新内容收取：环保局.xlsx"]
+        "以下文件在收取过程中又被保存过或被移走，本次未收取；仍在 inbox 中的，下次运行时按新内容收取：环保局.xlsx",
+    ]
     assert src.read_bytes() == saved[0] and returns_rows(config) == []
-    assert not (inbox / "已归档" / "2010-11" / "环保局").exists() or not any((inbox / "已归档" / "2010-11" / "环保局").iterdir())
+    assert not (inbox / "已归档" / "2010-11" / "环保局").exists() or not any(
+        (inbox / "已归档" / "2010-11" / "环保局").iterdir()
+    )
     second = collect(config, table)
     assert summary_lines(second)[0] == "收到 1 份：有效 1，待补正 0，退回 0，重复 0"
     (archived,) = (inbox / "已归档" / "2010-11" / "环保局").iterdir()
@@ -633,8 +722,13 @@ def test_a_return_saved_again_while_being_collected_is_left_for_the_next_run(env
 
 def test_the_ledger_decodes_a_column_of_json_texts_as_each_one_alone():
     texts = ['{"status": "已完成", "progress": "完成80%，"}', "{}", '{"n": 1.5, "list": [1, "二"]}', "null", '"文"']
-    assert json_each(texts) == [{"status": "已完成", "progress": "完成80%，"}, {}, {"n": 1.5, "list": [1, "二"]},
-                                None, "文"]
+    assert json_each(texts) == [
+        {"status": "已完成", "progress": "完成80%，"},
+        {},
+        {"n": 1.5, "list": [1, "二"]},
+        None,
+        "文",
+    ]
     assert json_each([]) == []
     # Texts that are not one JSON value each fail as json.loads fails, never shift their neighbours.
     for bad in (["1, 2", "{}"], ["1, 2", " ", "{}"], ["{}", ""], ['{"a": 1', "}"]):
@@ -659,7 +753,8 @@ def test_a_return_moved_away_after_being_examined_is_left_and_the_run_goes_on(en
     assert result.changed == ["环保局.xlsx"] and [e.original_name for e in result.processed] == ["园区办.xlsx"]
     assert summary_lines(result)[:2] == [
         "收到 1 份：有效 1，待补正 0，退回 0，重复 0",
-        "以下文件在收取过程中又被保存过或被移走，本次未收取；仍在 inbox 中的，下次运行时按新内容收取：环保局.xlsx"]
+        "以下文件在收取过程中又被保存过或被移走，本次未收取；仍在 inbox 中的，下次运行时按新内容收取：环保局.xlsx",
+    ]
     assert [r[1] for r in returns_rows(config)] == ["园区办"]
 
 
@@ -737,7 +832,8 @@ def test_recovery_names_a_recorded_file_whose_bytes_can_no_longer_be_archived(en
         "收到 1 份：有效 1，待补正 0，退回 0，重复 0",
         "已完成上次中断时未完成的 1 个文件的归档。",
         "上次中断时已登记、未归档的文件已找不回原样（归档副本已不在，inbox 中的文件已被移走或改动）：环保局.xlsx；"
-        "台账保留了当时读到的内容，inbox 中改动后的文件按新的报送收取。"]
+        "台账保留了当时读到的内容，inbox 中改动后的文件按新的报送收取。",
+    ]
     with Ledger(config.ledger, config.path.parent) as ledger:
         assert ledger.latest_returns(P)["环保局"].answers["T0104"].progress == "终稿"
     assert db.execute("SELECT count(*) FROM drops WHERE state = 'pending'").fetchone() == (0,)
@@ -758,7 +854,7 @@ def _tampered(data: bytes, name: str, file_size=None, crc=None, local_name=None)
     info = zipfile.ZipFile(io.BytesIO(data)).getinfo(name)
     at = b.find(b"PK\x01\x02")
     while at >= 0:  # the central directory's entry of the member
-        if bytes(b[at + 46:at + 46 + len(name.encode())]) == name.encode():
+        if bytes(b[at + 46 : at + 46 + len(name.encode())]) == name.encode():
             if file_size is not None:
                 struct.pack_into("<I", b, at + 24, file_size)
             if crc is not None:
@@ -769,17 +865,20 @@ def _tampered(data: bytes, name: str, file_size=None, crc=None, local_name=None)
     if crc is not None:
         struct.pack_into("<I", b, info.header_offset + 14, crc)
     if local_name is not None:
-        b[info.header_offset + 30:info.header_offset + 30 + len(local_name)] = local_name
+        b[info.header_offset + 30 : info.header_offset + 30 + len(local_name)] = local_name
     return bytes(b)
 
 
 @pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
-@pytest.mark.parametrize("tamper, outcome", [
-    ({}, None),
-    ({"file_size": 26, "crc": zlib.crc32(b'<?xml version="1.0"?><!-- ')}, "含有 XML 实体声明"),  # cut in a comment
-    ({"crc": 0}, "文件已损坏"),
-    ({"local_name": b"xl/worksheets/sheetX.xml"}, "文件已损坏"),
-])
+@pytest.mark.parametrize(
+    "tamper, outcome",
+    [
+        ({}, None),
+        ({"file_size": 26, "crc": zlib.crc32(b'<?xml version="1.0"?><!-- ')}, "含有 XML 实体声明"),  # cut in a comment
+        ({"crc": 0}, "文件已损坏"),
+        ({"local_name": b"xl/worksheets/sheetX.xml"}, "文件已损坏"),
+    ],
+)
 def test_the_zip_check_from_bytes_agrees_with_the_stream_on_a_tampered_member(tmp_path, compression, tamper, outcome):
     from dutytable.errors import InputError
     from dutytable.workbooks import check_zip
@@ -822,8 +921,10 @@ def test_an_archived_return_left_in_inbox_keeps_its_own_bytes_when_the_inbox_fil
 def test_a_form_under_a_units_former_name_is_collected_as_the_unit_through_aliases(workdir):
     """环保局 was called 区环境保护局 when its form went out; config.ini's [aliases] says they are one unit."""
     path = workdir / "config.ini"
-    path.write_text(path.read_text(encoding="utf-8").replace("[aliases]\n", "[aliases]\n区环境保护局 = 环保局\n", 1),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("[aliases]\n", "[aliases]\n区环境保护局 = 环保局\n", 1),
+        encoding="utf-8",
+    )
     config, table, forms = prepare(workdir)
     inbox = workdir / "inbox"
 
@@ -834,7 +935,8 @@ def test_a_form_under_a_units_former_name_is_collected_as_the_unit_through_alias
     result = collect(config, table)
     assert summary_lines(result)[:2] == [
         "收到 1 份：有效 1，待补正 0，退回 0，重复 0",
-        "注意：回复.xlsx：表格中的填报单位“区环境保护局”按 config.ini 的 [aliases] 视为“环保局”。"]
+        "注意：回复.xlsx：表格中的填报单位“区环境保护局”按 config.ini 的 [aliases] 视为“环保局”。",
+    ]
     assert [r[1] for r in returns_rows(config)] == ["环保局"] and "环保局" in result.reported
 
 
@@ -851,19 +953,25 @@ def test_returns_under_former_names_count_for_the_unit_by_its_present_name():
     former = {"安全生产监督管理局": sent("安全生产监督管理局", "2010-11-22"), "安监局": sent("安监局", "2010-11-20")}
     assert {k: v.recipient for k, v in present_names(former, aliases).items()} == {"区应急管理局": "安全生产监督管理局"}
     assert present_names({"安监局": "安监局.xlsx", "质监分局": "质监分局.xlsx"}, aliases) == {
-        "区应急管理局": "安监局.xlsx", "质监分局": "质监分局.xlsx"}
+        "区应急管理局": "安监局.xlsx",
+        "质监分局": "质监分局.xlsx",
+    }
 
 
 # ---------------------------------------------------------------------------
 # A lost ledger is rebuilt from the archive: no 已报送 1/24 and no 催报 to units that did report.
 
+
 def _ledger_rows(config):
     db = sqlite3.connect(config.ledger)
     try:
-        return sorted(db.execute(
-            "SELECT sha256, recipient, period, verdict, problems, received_at, file_time, answered, standing, kind,"
-            " stored_path, (SELECT json_group_array(json_array(task_id, fields)) FROM"
-            " (SELECT task_id, fields FROM answers WHERE return_id = returns.id ORDER BY task_id)) FROM returns"))
+        return sorted(
+            db.execute(
+                "SELECT sha256, recipient, period, verdict, problems, received_at, file_time, answered, standing, kind,"
+                " stored_path, (SELECT json_group_array(json_array(task_id, fields)) FROM"
+                " (SELECT task_id, fields FROM answers WHERE return_id = returns.id ORDER BY task_id)) FROM returns"
+            )
+        )
     finally:
         db.close()
 
@@ -879,12 +987,15 @@ def _damage(path, how):
         path.write_bytes(b"this is no SQLite file" * 50)
 
 
-@pytest.mark.parametrize("how, state, kept", [
-    ("delete", "不存在", ""),
-    ("zero", "是空文件", ""),
-    ("truncate", "已损坏（文件不完整或数据页损坏）", "原文件已改名保留为 收文台账.损坏-20101121-080000.sqlite3，"),
-    ("garbage", "已损坏（不是 SQLite 数据库文件）", "原文件已改名保留为 收文台账.损坏-20101121-080000.sqlite3，"),
-])
+@pytest.mark.parametrize(
+    "how, state, kept",
+    [
+        ("delete", "不存在", ""),
+        ("zero", "是空文件", ""),
+        ("truncate", "已损坏（文件不完整或数据页损坏）", "原文件已改名保留为 收文台账.损坏-20101121-080000.sqlite3，"),
+        ("garbage", "已损坏（不是 SQLite 数据库文件）", "原文件已改名保留为 收文台账.损坏-20101121-080000.sqlite3，"),
+    ],
+)
 def test_a_lost_ledger_is_rebuilt_from_the_archive_with_its_receipt_times(env, how, state, kept):
     config, table, forms, inbox = env
     for i, (name, form) in enumerate(sorted(forms.items())):
@@ -897,7 +1008,10 @@ def test_a_lost_ledger_is_rebuilt_from_the_archive_with_its_receipt_times(env, h
     (inbox / "农业局.xlsx").unlink()
     first = collect(config, table)
     # 23 forms (区有关部门 gets none), 农业局's in a zip, 环保局's again, a note
-    assert summary_lines(first)[:2] == ["收到 25 份：有效 23，待补正 0，退回 1，重复 1", "已解压压缩包 1 个：农业局.zip"]
+    assert summary_lines(first)[:2] == [
+        "收到 25 份：有效 23，待补正 0，退回 1，重复 1",
+        "已解压压缩包 1 个：农业局.zip",
+    ]
     assert (len(first.reported), first.missing) == (23, [])
     before = _ledger_rows(config)
     _damage(config.ledger, how)
@@ -928,8 +1042,10 @@ def test_consolidating_without_the_ledger_says_to_collect_first(env, capsys):
     collect(config, table)
     config.ledger.unlink()
     assert main(Consolidate(), ["--config", str(config.path), "--period", "2010-11"]) == 3
-    assert capsys.readouterr().err == (f"收文台账 {config.ledger} 不存在，而 inbox/已归档、inbox/退回 中有 1 份文件："
-                                       "请先运行 python scripts/collect.py 按它们重建台账，再汇总或出报告。\n")
+    assert capsys.readouterr().err == (
+        f"收文台账 {config.ledger} 不存在，而 inbox/已归档、inbox/退回 中有 1 份文件："
+        "请先运行 python scripts/collect.py 按它们重建台账，再汇总或出报告。\n"
+    )
     assert not config.ledger.exists()
 
 
@@ -937,15 +1053,21 @@ def test_a_rebuilt_ledger_names_the_returns_held_as_to_be_confirmed(env):
     config, table, forms, inbox = env
     fill(forms["质监分局"], inbox / "质监-终稿.xlsx", progress="终稿")
     collect(config, table, now=lambda: dt.datetime(2010, 11, 20, 9, 0))
-    draft = fill(forms["质监分局"], inbox / "质监-草稿.xlsx", status=None, progress=None,
-                 rows={"T0101": {"完成状态": "未启动", "推进情况": "草稿"}})
+    draft = fill(
+        forms["质监分局"],
+        inbox / "质监-草稿.xlsx",
+        status=None,
+        progress=None,
+        rows={"T0101": {"完成状态": "未启动", "推进情况": "草稿"}},
+    )
     digest = sha(draft)[:12]
     collect(config, table, now=lambda: dt.datetime(2010, 11, 21, 9, 0))
     config.ledger.unlink()
     rebuilt = collect(config, table, now=lambda: dt.datetime(2010, 11, 22, 9, 0))
     assert summary_lines(rebuilt)[0] == (
         f"收文台账 {config.ledger} 不存在，已按 inbox/已归档、inbox/退回 中的 2 份文件重建。"
-        f"其中 20101121-090000_{digest}_质监-草稿.xlsx 是“待确认”的报送，之前如用 --accept 确认过，请再确认一次。")
+        f"其中 20101121-090000_{digest}_质监-草稿.xlsx 是“待确认”的报送，之前如用 --accept 确认过，请再确认一次。"
+    )
 
 
 def sha_of_bytes(result, path):
@@ -961,9 +1083,11 @@ def test_a_ledger_is_not_rebuilt_from_an_archive_whose_file_was_changed(env):
     kept.write_bytes(kept.read_bytes() + b"\0")
     with pytest.raises(LedgerError) as caught:
         collect(config, table)
-    assert str(caught.value) == (f"收文台账 {config.ledger} 不存在，而 {kept} 的内容与文件名中的内容编号不符"
-                                 "（归档后被改动过），不能按 inbox/已归档、inbox/退回 重建台账；"
-                                 f"请从备份恢复 {config.ledger} 后再运行。")
+    assert str(caught.value) == (
+        f"收文台账 {config.ledger} 不存在，而 {kept} 的内容与文件名中的内容编号不符"
+        "（归档后被改动过），不能按 inbox/已归档、inbox/退回 重建台账；"
+        f"请从备份恢复 {config.ledger} 后再运行。"
+    )
     assert caught.value.exit_code == 3 and not config.ledger.exists()
 
 
@@ -972,7 +1096,9 @@ def test_a_damaged_ledger_with_nothing_archived_is_named_and_left_as_it_is(env):
     config.ledger.write_bytes(b"this is no SQLite file" * 50)
     with pytest.raises(LedgerError) as caught:
         collect(config, table)
-    assert str(caught.value) == (f"收文台账 {config.ledger} 已损坏（不是 SQLite 数据库文件），没有改动它；"
-                                 "inbox/已归档、inbox/退回 中也没有可据以重建的文件。请从备份恢复该文件；"
-                                 "如果还没有收取过任何报送，把它改名移走后再运行即可。")
+    assert str(caught.value) == (
+        f"收文台账 {config.ledger} 已损坏（不是 SQLite 数据库文件），没有改动它；"
+        "inbox/已归档、inbox/退回 中也没有可据以重建的文件。请从备份恢复该文件；"
+        "如果还没有收取过任何报送，把它改名移走后再运行即可。"
+    )
     assert config.ledger.read_bytes() == b"this is no SQLite file" * 50

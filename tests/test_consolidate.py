@@ -25,6 +25,7 @@ def _text(ws, ref, value):
 def cycle(tmp_path_factory):
     """Returns from every recipient but 安监局 and 龙虎塘街道; 环保局 twice; 科技局 待补正."""
     from conftest import seed_tool
+
     workdir = seed_tool(tmp_path_factory.mktemp("cycle"))
     config, table, forms = prepare(workdir)
     inbox = workdir / "inbox"
@@ -45,8 +46,14 @@ def cycle(tmp_path_factory):
                 _text(ws, "G7", "@cmd|' /c calc'!A0")
         elif name == "科技局":
             phone = None
-        fill(form, inbox / f"{name}.xlsx", progress=f"{name}已推进", rows=rows, phone=phone,
-             edit=_partners_quiet(rows, edit))
+        fill(
+            form,
+            inbox / f"{name}.xlsx",
+            progress=f"{name}已推进",
+            rows=rows,
+            phone=phone,
+            edit=_partners_quiet(rows, edit),
+        )
         age(inbox / f"{name}.xlsx", when)
         when += 1
     fill(forms["环保局"], inbox / "环保局-初稿.xlsx", status="未启动", progress="初稿")
@@ -61,12 +68,14 @@ def cycle(tmp_path_factory):
 
 def _partners_quiet(rows, then=None):
     """Partners leave 推进情况 empty unless the test says otherwise, as most do."""
+
     def edit(ws):
         for r in range(6, ws.max_row + 1):
             if ws[f"D{r}"].value == "配合" and "推进情况" not in rows.get(ws[f"A{r}"].value, {}):
                 ws[f"F{r}"] = None
         if then:
             then(ws)
+
     return edit
 
 
@@ -77,8 +86,10 @@ def _summary_rows(path):
 
 
 # 区有关部门 gets no form: T0501 and T0502 ask their concrete leads, the towns; T0401 and T0403 have none.
-TOWN_LEADS = ("春江镇：正常推进；孟河镇：正常推进；新桥镇：正常推进；薛家镇：正常推进；"
-              "罗溪镇：正常推进；西夏墅镇：正常推进；三井街道：正常推进；河海街道：正常推进；龙虎塘街道：未报送")
+TOWN_LEADS = (
+    "春江镇：正常推进；孟河镇：正常推进；新桥镇：正常推进；薛家镇：正常推进；"
+    "罗溪镇：正常推进；西夏墅镇：正常推进；三井街道：正常推进；河海街道：正常推进；龙虎塘街道：未报送"
+)
 EXPECTED_STATUS = {  # task item -> (完成状态 with each lead's own beside it, 预警, 未报送单位)
     # Every indicator reported at 1 (100 for a %): a count short of its 序时进度 (92% on 30 November) lights 黄灯.
     # status_rule = main_lead: the first lead listed, each lead's own status beside it
@@ -96,7 +107,11 @@ EXPECTED_STATUS = {  # task item -> (完成状态 with each lead's own beside it
     "商标创建": ("正常推进", "黄灯（2项指标低于序时进度：完成50%和13%，序时92%）", "龙虎塘街道"),
     "质量管理": ("正常推进", "绿灯", "龙虎塘街道"),
     "打假治劣": ("未明确牵头单位", "黄灯（牵头单位未明确具体单位）", "龙虎塘街道"),
-    "确保安全生产": ("未报送（安监局：未报送；质监分局：正常推进）", "黄灯（牵头单位本期未报送）", "安监局、龙虎塘街道"),  # its first lead is silent
+    "确保安全生产": (
+        "未报送（安监局：未报送；质监分局：正常推进）",
+        "黄灯（牵头单位本期未报送）",
+        "安监局、龙虎塘街道",
+    ),  # its first lead is silent
     "长效管理": ("未明确牵头单位", "黄灯（牵头单位未明确具体单位）", "龙虎塘街道"),
     "宣传": (f"正常推进（{TOWN_LEADS}）", "绿灯", "龙虎塘街道"),
     "培训": (f"正常推进（{TOWN_LEADS}）", "绿灯", "龙虎塘街道"),
@@ -120,8 +135,20 @@ def test_every_task_row_of_the_summary_sheet(cycle):
     assert note == ""
     header, rows = _summary_rows(path)
     # The leads' own statuses are folded into 完成状态 when they disagree: no column of its own.
-    assert header == ["序号", "类别", "工作内容", "工作目标", "牵头部门", "配合部门", "完成状态", "预警",
-                      "推进情况", "存在问题", "下步打算", "未报送单位"]
+    assert header == [
+        "序号",
+        "类别",
+        "工作内容",
+        "工作目标",
+        "牵头部门",
+        "配合部门",
+        "完成状态",
+        "预警",
+        "推进情况",
+        "存在问题",
+        "下步打算",
+        "未报送单位",
+    ]
     assert list(rows) == list(EXPECTED_STATUS)
     for item, (status, light, missing) in EXPECTED_STATUS.items():
         assert (rows[item]["完成状态"], rows[item]["预警"], rows[item]["未报送单位"]) == (status, light, missing), item
@@ -129,8 +156,12 @@ def test_every_task_row_of_the_summary_sheet(cycle):
     for item, progress in EXPECTED_PROGRESS.items():
         assert rows[item]["推进情况"] == progress, item
     first = rows["产品质量"]
-    assert (first["序号"], first["类别"], first["牵头部门"], first["配合部门"]) == (1, "提高质量水平", "质监分局、药监分局",
-                                                                      "园区办、各镇、街道")
+    assert (first["序号"], first["类别"], first["牵头部门"], first["配合部门"]) == (
+        1,
+        "提高质量水平",
+        "质监分局、药监分局",
+        "园区办、各镇、街道",
+    )
     assert first["存在问题"] == "质监分局：检测设备老化。" and first["下步打算"] == "药监分局：加大抽检。"
     assert rows["工程质量"]["存在问题"] == "园区办：@cmd|' /c calc'!A0。"
     assert rows["农业标准化"]["配合部门"] == "各镇政府、街道办事处、园区办"  # the table's own wording
@@ -142,7 +173,9 @@ def test_every_task_row_of_the_summary_sheet(cycle):
 def test_formula_like_text_stays_text_in_the_file(cycle):
     config, table, path, summary, note = cycle
     ws = openpyxl.load_workbook(path)["明细"]
-    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] in ("=", "@", "+", "-")]
+    cells = [
+        c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] in ("=", "@", "+", "-")
+    ]
     assert {c.value for c in cells} >= {"=SUM(1,2)", "@cmd|' /c calc'!A0"}
     assert all(c.data_type == "s" for c in cells)
     with zipfile.ZipFile(path) as z:
@@ -160,8 +193,18 @@ def test_detail_submissions_and_stats_sheets(cycle):
     assert len(detail) == sum(len(r.assignments) for r in table.recipients(config.departments)) == 214
     assert not [r for r in detail if r[3] == "区有关部门"]
     row = next(r for r in detail if r[0] == "T0101" and r[3] == "药监分局")
-    assert row[:10] == ("T0101", "提高质量水平", "产品质量", "药监分局", "牵头", "已报送", "进度滞后", "食品抽检合格率88%",
-                        None, "加大抽检")
+    assert row[:10] == (
+        "T0101",
+        "提高质量水平",
+        "产品质量",
+        "药监分局",
+        "牵头",
+        "已报送",
+        "进度滞后",
+        "食品抽检合格率88%",
+        None,
+        "加大抽检",
+    )
     assert row[12] == "药监分局.xlsx" and row[13].startswith("2010-11-0")
     env_row = next(r for r in detail if r[0] == "T0104" and r[3] == "环保局")
     assert env_row[7] == "终稿" and env_row[12] == "环保局-终稿.xlsx"
@@ -170,8 +213,19 @@ def test_detail_submissions_and_stats_sheets(cycle):
     sub = {r[1]: r for r in wb["报送情况"].iter_rows(min_row=3, values_only=True)}
     assert len(sub) == 23 and "区有关部门" not in sub
     assert sub["安监局"][2:6] == ("未报送", 1, None, None) and sub["龙虎塘街道"][2] == "未报送"
-    assert [c.value for c in wb["报送情况"][2]] == ["序号", "填报单位", "报送情况", "任务数", "收到时间", "逾期", "文件",
-                                                 "文件时间", "填报人", "联系电话", "问题"]  # no version is held: no 待确认版本
+    assert [c.value for c in wb["报送情况"][2]] == [
+        "序号",
+        "填报单位",
+        "报送情况",
+        "任务数",
+        "收到时间",
+        "逾期",
+        "文件",
+        "文件时间",
+        "填报人",
+        "联系电话",
+        "问题",
+    ]  # no version is held: no 待确认版本
     assert sub["科技局"][2] == "待补正" and sub["科技局"][10] == "工作表“填报表”H2：联系电话未填写，请补填。"
     assert sub["质监分局"][2:4] == ("已报送", 11)
     assert sub["质监分局"][5] is None  # received 2010-11-05, before the deadline of the 25th
@@ -191,17 +245,27 @@ def test_detail_submissions_and_stats_sheets(cycle):
 def test_status_colours_freeze_filter_and_print_setup(cycle):
     config, table, path, summary, note = cycle
     ws = openpyxl.load_workbook(path)["汇总"]
-    rules = {r.formula[0]: (r.dxf.fill.bgColor.rgb, bool(r.dxf.font.b))
-             for rng in ws.conditional_formatting for r in rng.rules}
+    rules = {
+        r.formula[0]: (r.dxf.fill.bgColor.rgb, bool(r.dxf.font.b))
+        for rng in ws.conditional_formatting
+        for r in rng.rules
+    }
     # "begins with": a status folded with the leads' own is coloured as its first word; those that need
     # attention are bold (they stand out in black and white), 未报送 black on white; 预警: the fill on screen,
     # the word, and bold for 红灯 and 黄灯, on paper
-    assert rules == {'LEFT(G3,3)="已完成"': ("FFC6EFCE", False), 'LEFT(G3,4)="正常推进"': ("FFF2F2F2", False),
-                     'LEFT(G3,4)="进度滞后"': ("FFFFEB9C", True), 'LEFT(G3,3)="未启动"': ("FFFFC7CE", True),
-                     'LEFT(G3,5)="逾期未完成"': ("FFFFC7CE", True), 'LEFT(G3,3)="已办结"': ("FFC6EFCE", False),
-                     'LEFT(G3,3)="未报送"': ("FFFFFFFF", True), 'LEFT(G3,7)="未明确牵头单位"': ("FFE4DFEC", True),
-                     'LEFT(H3,2)="红灯"': ("FFFFC7CE", True), 'LEFT(H3,2)="黄灯"': ("FFFFEB9C", True),
-                     'LEFT(H3,2)="绿灯"': ("FFC6EFCE", False)}
+    assert rules == {
+        'LEFT(G3,3)="已完成"': ("FFC6EFCE", False),
+        'LEFT(G3,4)="正常推进"': ("FFF2F2F2", False),
+        'LEFT(G3,4)="进度滞后"': ("FFFFEB9C", True),
+        'LEFT(G3,3)="未启动"': ("FFFFC7CE", True),
+        'LEFT(G3,5)="逾期未完成"': ("FFFFC7CE", True),
+        'LEFT(G3,3)="已办结"': ("FFC6EFCE", False),
+        'LEFT(G3,3)="未报送"': ("FFFFFFFF", True),
+        'LEFT(G3,7)="未明确牵头单位"': ("FFE4DFEC", True),
+        'LEFT(H3,2)="红灯"': ("FFFFC7CE", True),
+        'LEFT(H3,2)="黄灯"': ("FFFFEB9C", True),
+        'LEFT(H3,2)="绿灯"': ("FFC6EFCE", False),
+    }
     assert [str(rng.sqref) for rng in ws.conditional_formatting] == ["G3:G20", "H3:H20"]
     assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:L20"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9 and ws.print_title_rows == "$2:$2"
@@ -212,11 +276,14 @@ def test_locked_workbook_is_written_under_a_new_name(cycle, monkeypatch):
     config, table, path, summary, note = cycle
     open_in_excel(monkeypatch, path)
     import datetime as dt
+
     before = path.read_bytes()
     new_path, _, new_note = consolidate(config, table, P, now=dt.datetime(2010, 11, 28, 9, 30, 0))
     assert new_path.name == "2010年区质量振兴工作目标任务推进情况汇总表_2010-11_093000.xlsx"
-    assert new_note == ("2010年区质量振兴工作目标任务推进情况汇总表_2010-11.xlsx 正被其他程序（如 Excel）打开，无法替换，"
-                        "本次汇总表已另存为 2010年区质量振兴工作目标任务推进情况汇总表_2010-11_093000.xlsx。")
+    assert new_note == (
+        "2010年区质量振兴工作目标任务推进情况汇总表_2010-11.xlsx 正被其他程序（如 Excel）打开，无法替换，"
+        "本次汇总表已另存为 2010年区质量振兴工作目标任务推进情况汇总表_2010-11_093000.xlsx。"
+    )
     assert path.read_bytes() == before and new_path.exists()
     new_path.unlink()
 
@@ -235,7 +302,9 @@ def test_no_returns_at_all(workdir):
     config, table, forms = prepare(workdir)
     summary = summarize(table, config, P)
     assert {t.task.task_id: t.status for t in summary.tasks if t.status != "未报送"} == {
-        "T0401": "未明确牵头单位", "T0403": "未明确牵头单位"}  # 区有关部门 alone leads them: no form, no lead asked
+        "T0401": "未明确牵头单位",
+        "T0403": "未明确牵头单位",
+    }  # 区有关部门 alone leads them: no form, no lead asked
     assert len(summary.not_reported) == 23
     path, _, _ = consolidate(config, table, P)
     assert path == workbook_path(config, P) and path.exists()
@@ -252,6 +321,7 @@ def test_one_writing_of_a_target_in_the_workbook_and_the_attachment(cycle):
 def test_every_sheet_prints_its_text_at_9_points_or_more_the_detail_without_the_clerks_columns(cycle, tmp_path):
     from dutytable.xlsx import new_workbook, print_landscape
     from printcheck import printed_sizes
+
     config, table, path, summary, note = cycle
     # 宋体 10 pt at Excel's fit to one page wide (A4 landscape, 0.3-inch sides): every column shown in 汇总 at 91 %
     assert printed_sizes(path) == {"汇总": 9.1, "明细": 10.0, "报送情况": 9.8, "统计": 10.0, "指标": 10.0}
@@ -280,14 +350,18 @@ def test_every_sheet_prints_at_90_percent_and_no_row_is_shorter_than_its_text(cy
         workbook = z.read("xl/workbook.xml").decode("utf-8")
         rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
         targets = dict(re.findall(r'Id="(rId\d+)"[^>]*Target="([^"]+)"', rels))
-        sheets = {name: z.read("xl/" + targets[rid]).decode("utf-8")
-                  for name, rid in re.findall(r'<sheet name="([^"]+)" sheetId="\d+" r:id="(rId\d+)"', workbook)}
+        sheets = {
+            name: z.read("xl/" + targets[rid]).decode("utf-8")
+            for name, rid in re.findall(r'<sheet name="([^"]+)" sheetId="\d+" r:id="(rId\d+)"', workbook)
+        }
     for name in ("汇总", "明细", "报送情况", "统计", "指标"):
         setup = re.search(r"<pageSetup [^>]*/>", sheets[name]).group(0)
         scale = int(re.search(r'scale="(\d+)"', setup).group(1)) if "scale=" in setup else 100
         assert scale >= 90 and 'orientation="landscape"' in setup and 'paperSize="9"' in setup, (name, setup)
         ws = wb[name]
-        widths = {c: ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width for c in range(1, ws.max_column + 1)}
+        widths = {
+            c: ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width for c in range(1, ws.max_column + 1)
+        }
         for row in ws.iter_rows(min_row=3):
             if all(c.value is None for c in row):
                 continue
@@ -341,20 +415,76 @@ def test_detail_cells_are_picked_from_the_row_what_is_worked_out_from_it_and_its
     columns = schema.at(DETAIL)
     own = [c for c in columns if c.source not in (COMPUTED, ROLE, ANSWER)]
     kept = [c.key for c in schema.ledger_columns]
-    Row = namedtuple("DetailRow", ["task_id", "recipient", "role", "reported", *kept,
-                                   "file", "received_at", "verdict", "filler", "phone"])
-    said = {"status": "正常推进", "progress": "按计划推进", "problems": "", "plans": "继续", extra_key("完成时限"): "1月底"}
-    row = Row("T0101", "环保局", "牵头", True, *(said[k] for k in kept), "环保局.xlsx", "2010-11-20T09:00:00", "有效",
-              "张三", "0519")
+    Row = namedtuple(
+        "DetailRow",
+        ["task_id", "recipient", "role", "reported", *kept, "file", "received_at", "verdict", "filler", "phone"],
+    )
+    said = {
+        "status": "正常推进",
+        "progress": "按计划推进",
+        "problems": "",
+        "plans": "继续",
+        extra_key("完成时限"): "1月底",
+    }
+    row = Row(
+        "T0101",
+        "环保局",
+        "牵头",
+        True,
+        *(said[k] for k in kept),
+        "环保局.xlsx",
+        "2010-11-20T09:00:00",
+        "有效",
+        "张三",
+        "0519",
+    )
     table_cells = {"task_id": "T0101", "category": "提高质量水平", "item": "产品质量", extra_key("完成时限"): "6月底前"}
-    made = (*row, "环保局", "已报送", "张三", "0519", "环保局.xlsx", "2010-11-20 09:00:00", "",
-            *(table_cells[c.key] for c in own))
+    made = (
+        *row,
+        "环保局",
+        "已报送",
+        "张三",
+        "0519",
+        "环保局.xlsx",
+        "2010-11-20 09:00:00",
+        "",
+        *(table_cells[c.key] for c in own),
+    )
     picks = _detail_picks(columns, Row._fields, own)
-    assert [c.header for c in columns] == ["任务编号", "类别", "工作内容", "完成时限", "填报单位", "职责", "报送状态",
-                                           "完成状态", "推进情况", "存在问题", "下步打算", "填报人", "联系电话",
-                                           "来源文件", "收到时间"]
-    assert picks[True](made) == ("T0101", "提高质量水平", "产品质量", "1月底", "环保局", "牵头", "已报送", "正常推进",
-                                 "按计划推进", "", "继续", "张三", "0519", "环保局.xlsx", "2010-11-20 09:00:00")
+    assert [c.header for c in columns] == [
+        "任务编号",
+        "类别",
+        "工作内容",
+        "完成时限",
+        "填报单位",
+        "职责",
+        "报送状态",
+        "完成状态",
+        "推进情况",
+        "存在问题",
+        "下步打算",
+        "填报人",
+        "联系电话",
+        "来源文件",
+        "收到时间",
+    ]
+    assert picks[True](made) == (
+        "T0101",
+        "提高质量水平",
+        "产品质量",
+        "1月底",
+        "环保局",
+        "牵头",
+        "已报送",
+        "正常推进",
+        "按计划推进",
+        "",
+        "继续",
+        "张三",
+        "0519",
+        "环保局.xlsx",
+        "2010-11-20 09:00:00",
+    )
     # Not reported: the table's own cell stands where the return's would
     assert picks[False](made)[3] == "6月底前" and picks[False](made)[:3] == picks[True](made)[:3]
     # A computed column the sheet knows nothing of is empty; a single column still gives a row
@@ -377,6 +507,7 @@ def test_detail_rows_follow_the_tables_tasks_leads_first(cycle):
 
 def test_every_chart_shows_its_data_and_no_cell_is_clipped(cycle):
     from printcheck import chart_refs, clipped_cells, hidden_chart_cells
+
     path = cycle[2]
     assert chart_refs(path)
     assert hidden_chart_cells(path) == []
@@ -398,12 +529,22 @@ def test_units_not_reported_are_bold_in_the_submissions_sheet(cycle):
 
 def test_no_workbook_or_form_shows_config_words(cycle):
     from printcheck import config_words
+
     config, table, path, summary, note = cycle
-    written = [path, *path.parent.glob("分发/*.xlsx"), *path.parent.glob("待补正/*.xlsx"), path.parent / "分发清单.xlsx"]
+    written = [
+        path,
+        *path.parent.glob("分发/*.xlsx"),
+        *path.parent.glob("待补正/*.xlsx"),
+        path.parent / "分发清单.xlsx",
+    ]
     assert len(written) > 20 and {p.name: config_words(p) for p in written if config_words(p)} == {}
 
 
 def test_a_month_column_is_headed_with_its_month_and_its_year_only_when_another():
     from dutytable.vocab import month_header
+
     assert [month_header("2010-11", 2010), month_header("2009-12", 2010), month_header("2010-09")] == [
-        "11月", "2009年12月", "9月"]
+        "11月",
+        "2009年12月",
+        "9月",
+    ]

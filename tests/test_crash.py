@@ -38,14 +38,19 @@ def _inbox_batch(inbox, forms, tmp_path, recipients):
 
 
 def _assert_complete(config, inbox, contents, recipients):
-    left = [p for p in inbox.rglob("*") if p.is_file() and not p.is_relative_to(inbox / "已归档")
-            and not p.is_relative_to(inbox / "退回")]
+    left = [
+        p
+        for p in inbox.rglob("*")
+        if p.is_file() and not p.is_relative_to(inbox / "已归档") and not p.is_relative_to(inbox / "退回")
+    ]
     assert left == [], left
     kept = {digest(p.read_bytes()) for p in inbox.rglob("*") if p.is_file() and not p.name.endswith(".退回说明.txt")}
     assert {digest(c) for c in contents} <= kept, "a file was lost"
     db = sqlite3.connect(config.ledger)
-    assert db.execute("SELECT COUNT(*), COUNT(DISTINCT sha256) FROM returns").fetchone() == (
-        len({digest(c) for c in contents}),) * 2
+    assert (
+        db.execute("SELECT COUNT(*), COUNT(DISTINCT sha256) FROM returns").fetchone()
+        == (len({digest(c) for c in contents}),) * 2
+    )
     assert db.execute("SELECT COUNT(*) FROM drops").fetchone()[0] == len(contents)
     assert db.execute("SELECT COUNT(*) FROM drops WHERE state != 'done'").fetchone()[0] == 0
     answers = db.execute("SELECT COUNT(DISTINCT return_id) FROM answers").fetchone()[0]
@@ -55,21 +60,32 @@ def _assert_complete(config, inbox, contents, recipients):
 
 
 def _collect(config):
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / "collect.py"), "--config", str(config.path),
-                           "--period", "2010-11"], capture_output=True, text=True, encoding="utf-8", timeout=300)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "collect.py"), "--config", str(config.path), "--period", "2010-11"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
 
 
 # _put runs per file (1st, 3rd: before the batch is recorded); record_many once per batch of
 # files (all 5 here), leaving them pending; _unlink_same per file, after the batch is recorded.
-@pytest.mark.parametrize("step, n, recovered", [("_put", 1, 0), ("_put", 3, 0), ("record_many", 1, 5),
-                                                ("_unlink_same", 1, 5), ("_unlink_same", 3, 5)])
+@pytest.mark.parametrize(
+    "step, n, recovered",
+    [("_put", 1, 0), ("_put", 3, 0), ("record_many", 1, 5), ("_unlink_same", 1, 5), ("_unlink_same", 3, 5)],
+)
 def test_a_crash_after_any_step_is_completed_by_the_next_run(workdir, tmp_path, step, n, recovered):
     config, table, forms = prepare(workdir)
     inbox = workdir / "inbox"
     recipients = ["环保局", "农业局", "城建局"]
     contents = _inbox_batch(inbox, forms, tmp_path, recipients)
-    crashed = subprocess.run([sys.executable, str(DRIVER), str(config.path), "2010-11", step, str(n)],
-                             capture_output=True, text=True, timeout=300)
+    crashed = subprocess.run(
+        [sys.executable, str(DRIVER), str(config.path), "2010-11", step, str(n)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert crashed.returncode == 137, crashed.stderr
     rerun = _collect(config)
     assert rerun.returncode == 0, rerun.stderr
@@ -91,23 +107,33 @@ def test_a_crashed_runs_files_keep_the_receipt_time_they_were_first_seen_at(work
     make a file later than when it was first seen (2 of 24 were 4 s late, a zip member 逾期 beside its sibling)."""
     config, table, forms = prepare(workdir)
     inbox = workdir / "inbox"
-    first, second = (age(fill(forms[name], inbox / f"{name}.xlsx"), OLD + i) for i, name in enumerate(["环保局", "农业局"]))
+    first, second = (
+        age(fill(forms[name], inbox / f"{name}.xlsx"), OLD + i) for i, name in enumerate(["环保局", "农业局"])
+    )
     with zipfile.ZipFile(inbox / "两份.zip", "w") as z:
         for name in ("城建局", "质监分局"):
             z.write(fill(forms[name], workdir / f"{name}.xlsx"), f"{name}.xlsx")
     zipped = age(inbox / "两份.zip", OLD + 2)
     dropped = {p.name: _received(p) for p in (first, second, zipped)}
     time.sleep(1.1)  # whatever the crashed run does to a file shows a second later
-    crashed = subprocess.run([sys.executable, str(DRIVER), str(config.path), "2010-11", step, "1"],
-                             capture_output=True, text=True, timeout=300)
+    crashed = subprocess.run(
+        [sys.executable, str(DRIVER), str(config.path), "2010-11", step, "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert crashed.returncode == 137, crashed.stderr
     time.sleep(1.1)
     rerun = _collect(config)
     assert rerun.returncode == 0, rerun.stderr
     db = sqlite3.connect(config.ledger)
     assert dict(db.execute("SELECT original_name, received_at FROM returns")) == {
-        "环保局.xlsx": dropped["环保局.xlsx"], "农业局.xlsx": dropped["农业局.xlsx"], "两份.zip": dropped["两份.zip"],
-        "两份/城建局.xlsx": dropped["两份.zip"], "两份/质监分局.xlsx": dropped["两份.zip"]}
+        "环保局.xlsx": dropped["环保局.xlsx"],
+        "农业局.xlsx": dropped["农业局.xlsx"],
+        "两份.zip": dropped["两份.zip"],
+        "两份/城建局.xlsx": dropped["两份.zip"],
+        "两份/质监分局.xlsx": dropped["两份.zip"],
+    }
     assert db.execute("SELECT COUNT(*) FROM first_seen").fetchone()[0] == 0  # each row went with its file's record
 
 
@@ -139,8 +165,11 @@ def test_kill_9_at_varied_moments_loses_nothing(workdir, tmp_path):
     left_behind = set()  # worker processes of killed runs: each must end by itself
     delay = 0.1
     for _ in range(300):  # kill ever later until a run finishes by itself
-        proc = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "collect.py"), "--config", str(config.path),
-                                 "--period", "2010-11"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "scripts" / "collect.py"), "--config", str(config.path), "--period", "2010-11"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         if proc.poll() is not None:
             break
@@ -166,21 +195,32 @@ def test_kill_9_at_varied_moments_loses_nothing(workdir, tmp_path):
     assert db.execute("SELECT COUNT(*) FROM drops WHERE state != 'done'").fetchone()[0] == 0
     kept = {digest(p.read_bytes()) for p in inbox.rglob("*") if p.is_file() and not p.name.endswith(".退回说明.txt")}
     assert {digest(c) for c in contents} <= kept
-    assert [p for p in inbox.rglob("*") if p.is_file() and not p.is_relative_to(inbox / "已归档")
-            and not p.is_relative_to(inbox / "退回")] == []
+    assert [
+        p
+        for p in inbox.rglob("*")
+        if p.is_file() and not p.is_relative_to(inbox / "已归档") and not p.is_relative_to(inbox / "退回")
+    ] == []
 
 
 @pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
 def test_pool_workers_live_as_long_as_their_run_under_every_start_method(method):
     """Under forkserver a worker's OS parent is the fork server, not the run: that must not end it."""
-    code = ("import multiprocessing as mp, sys, time\n"
-            f"mp.set_start_method({method!r})\n"
-            "from dutytable.pool import worker_pool\n"
-            "if __name__ == '__main__':\n"
-            "    with worker_pool(2) as pool:\n"
-            "        print(list(pool.map(time.sleep, [1.3] * 4)))\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")})
+    code = (
+        "import multiprocessing as mp, sys, time\n"
+        f"mp.set_start_method({method!r})\n"
+        "from dutytable.pool import worker_pool\n"
+        "if __name__ == '__main__':\n"
+        "    with worker_pool(2) as pool:\n"
+        "        print(list(pool.map(time.sleep, [1.3] * 4)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")},
+    )
     assert (result.returncode, result.stdout) == (0, "[None, None, None, None]\n"), result.stderr[-800:]
 
 
@@ -189,7 +229,8 @@ def test_ordered_map_gives_results_in_order_and_only_a_few_chunks_ahead():
 
     with worker_pool(2) as pool:
         assert list(ordered_map(pool, divmod, range(40), [7] * 40, chunksize=3, ahead=2)) == [
-            divmod(n, 7) for n in range(40)]
+            divmod(n, 7) for n in range(40)
+        ]
         with pytest.raises(ZeroDivisionError):  # a worker's error reaches the caller
             list(ordered_map(pool, divmod, [1, 2, 3], [1, 0, 1], chunksize=1))
         given = []

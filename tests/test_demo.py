@@ -40,7 +40,8 @@ def test_a_fresh_clone_says_to_import_the_table_first(tmp_path, capsys, command)
     master = tmp_path / "templates" / "责任分解表.xlsx"
     assert capsys.readouterr().err.splitlines()[-1] == (
         f"找不到责任分解表 {master}：请先导入本单位的责任分解表（python scripts/import_table.py 收到的附件.docx，"
-        "见 README.md“每月工作流程”第1步），或检查 config.ini 中 [paths] table 的设置。")
+        "见 README.md“每月工作流程”第1步），或检查 config.ini 中 [paths] table 的设置。"
+    )
     assert not master.exists() and tree(tmp_path / "inbox") == {}
 
 
@@ -77,7 +78,8 @@ def test_the_readme_command_runs_the_whole_month_in_the_demo_folder(tmp_path):
         f"已生成：{a2}",
         f"已生成：{out / '预警通报_2010-11.docx'}",
         "全部单位均已报送，无需催报。",
-        f"演示完成：填报表、汇总表和 Word 报告在 {out}，收文台账 {work / 'outbox' / '收文台账.sqlite3'}。"]
+        f"演示完成：填报表、汇总表和 Word 报告在 {out}，收文台账 {work / 'outbox' / '收文台账.sqlite3'}。",
+    ]
     assert len(list((out / "分发").glob("*.xlsx"))) == 23
     subs = {r[1]: r for r in openpyxl.load_workbook(book)["报送情况"].iter_rows(min_row=3, values_only=True)}
     assert len(subs) == 23 and "区有关部门" not in subs and {r[2] for r in subs.values()} == {"已报送", "待补正"}
@@ -121,7 +123,8 @@ def test_the_demo_refuses_any_config_but_its_kit(tmp_path, capsys):
         assert main(Demo(), ["--config", str(config), "--period", "2010-11"]) == 2
         assert capsys.readouterr().err == (
             f"demo.py 不能使用配置文件 {config}：演示只用随附的演示配置（templates/演示/config.ini），"
-            "在自己的文件夹 outbox/演示/ 中进行，不动正式工作的文件；请去掉 --config 再运行。\n")
+            "在自己的文件夹 outbox/演示/ 中进行，不动正式工作的文件；请去掉 --config 再运行。\n"
+        )
         assert tree(tmp_path) == before
         assert _demo(kit) == 0  # the demo folder's own config is not a kit either
         before = tree(tmp_path)
@@ -133,19 +136,25 @@ def test_the_demo_never_empties_a_folder_it_did_not_make(tmp_path, capsys):
     work.mkdir()
     (work / "我的文件.xlsx").write_bytes(b"clerk's")
     assert _demo(kit) == 4
-    assert capsys.readouterr().err == (f"{work} 已存在，但不是演示生成的文件夹（其中没有 {MARKER}），为免误删没有改动："
-                                       "请把这个文件夹改名或移走后再运行演示。\n")
+    assert capsys.readouterr().err == (
+        f"{work} 已存在，但不是演示生成的文件夹（其中没有 {MARKER}），为免误删没有改动："
+        "请把这个文件夹改名或移走后再运行演示。\n"
+    )
     assert tree(work) == {"我的文件.xlsx": b"clerk's"}
 
 
 def test_a_kit_path_out_of_the_demo_folder_is_refused(tmp_path, capsys):
     kit = fresh_clone(tmp_path)
-    kit.write_text(kit.read_text(encoding="utf-8").replace("ledger = outbox/收文台账.sqlite3",
-                                                           "ledger = ../收文台账.sqlite3"), encoding="utf-8")
+    kit.write_text(
+        kit.read_text(encoding="utf-8").replace("ledger = outbox/收文台账.sqlite3", "ledger = ../收文台账.sqlite3"),
+        encoding="utf-8",
+    )
     assert _demo(kit) == 2
     work = tmp_path / "outbox" / "演示"
-    assert capsys.readouterr().err == (f"演示配置 {kit} 的 [paths] ledger 指向演示文件夹之外（{work / '..' / '收文台账.sqlite3'}）："
-                                       f"演示只写 {work} 中的文件，请改回原来的相对路径。\n")
+    assert capsys.readouterr().err == (
+        f"演示配置 {kit} 的 [paths] ledger 指向演示文件夹之外（{work / '..' / '收文台账.sqlite3'}）："
+        f"演示只写 {work} 中的文件，请改回原来的相对路径。\n"
+    )
     assert sorted(tree(tmp_path / "outbox")) == ["演示/config.ini", f"演示/{MARKER}"]
 
 
@@ -153,15 +162,20 @@ def test_the_demo_says_one_unit_is_late_only_while_the_deadline_is_still_ahead(t
     kit = load_config(fresh_clone(tmp_path))
     said = []
     pipeline.demo(kit, Period(2010, 11), said.append, today=dt.date(2010, 11, 10), pdf=False)
-    assert said[5] == (f"已把 22 个示例文件放进 {tmp_path / 'outbox' / '演示' / 'inbox'}（内容均为【示例】数据）；"
-                       "其中园区办的文件时间在截止日之后（是否逾期按收取时的收到时间判断）；药监分局的表格缺少推进情况，将被标为待补正。")
+    assert said[5] == (
+        f"已把 22 个示例文件放进 {tmp_path / 'outbox' / '演示' / 'inbox'}（内容均为【示例】数据）；"
+        "其中园区办的文件时间在截止日之后（是否逾期按收取时的收到时间判断）；药监分局的表格缺少推进情况，将被标为待补正。"
+    )
 
 
 def _texts(path):
     """The text (not the markup) of every part of a workbook or Word file: cells, shared strings, charts, paragraphs."""
     with zipfile.ZipFile(path) as z:
-        return "".join(html.unescape(re.sub(r"<[^>]*>", "\n", z.read(n).decode("utf-8")))
-                       for n in z.namelist() if n.endswith(".xml"))
+        return "".join(
+            html.unescape(re.sub(r"<[^>]*>", "\n", z.read(n).decode("utf-8")))
+            for n in z.namelist()
+            if n.endswith(".xml")
+        )
 
 
 def _office_month(root, say):
@@ -184,13 +198,19 @@ def test_the_office_month_and_year_never_see_the_demo(tmp_path, capsys):
         text = re.sub(rf"(?m)^{key} *=.*$", f"{key} = {value}", text)
     towns = "春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道"
     text = text.replace("[aliases]\n", "[aliases]\n各镇政府、街道办事处 = 各镇、街道\n区相关部门 = 区有关部门\n")
-    path.write_text(text.replace("[groups]\n", f"[groups]\n各镇、街道 = {towns}\n"), encoding="utf-8")  # the office's own
+    path.write_text(
+        text.replace("[groups]\n", f"[groups]\n各镇、街道 = {towns}\n"), encoding="utf-8"
+    )  # the office's own
     config, _, forms = prepare(tmp_path, NOV)
 
     def dated(ws):
         ws[INPUTS[DATE_LABEL]] = dt.datetime(2026, 11, 20)
+
     for unit in ("质监分局", "环保局"):
-        age(fill(forms[unit], tmp_path / "inbox" / f"{unit}_回复.xlsx", edit=dated), dt.datetime(2026, 11, 20).timestamp())
+        age(
+            fill(forms[unit], tmp_path / "inbox" / f"{unit}_回复.xlsx", edit=dated),
+            dt.datetime(2026, 11, 20).timestamp(),
+        )
     said = []
     _office_month(tmp_path, said.append)
     before = _office_files(tmp_path)
@@ -200,8 +220,11 @@ def test_the_office_month_and_year_never_see_the_demo(tmp_path, capsys):
     written = _office_month(tmp_path, said.append)
     assert "收到 0 份：有效 0，待补正 0，退回 0，重复 0" in said
     assert [p.name for p in written] == [
-        "2026年度汇总.xlsx", "附件1_2026年区营商环境工作单位报送情况年度汇总表.docx",
-        "2010年度汇总.xlsx", "附件1_2010年区营商环境工作单位报送情况年度汇总表.docx"]
+        "2026年度汇总.xlsx",
+        "附件1_2026年区营商环境工作单位报送情况年度汇总表.docx",
+        "2010年度汇总.xlsx",
+        "附件1_2010年区营商环境工作单位报送情况年度汇总表.docx",
+    ]
     outputs = [p for p in tmp_path.rglob("*") if p.suffix in (".xlsx", ".docx") and "演示" not in p.parts]
     # 分发, 分发清单, archived, 汇总, 附件1/2, 催报通知, 预警通报, master, Word template, the two years
     assert len(outputs) == 23 + 1 + 2 + 1 + 2 + 1 + 1 + 1 + 1 + 4  # no form to 区有关部门

@@ -13,20 +13,29 @@ from dutytable.model import Period
 from dutytable.report import make_report
 from shapes import LEFT, Shape, build_docx
 
-SHAPE = Shape("deadlines", [[
-    ["序号", "工作任务", "牵头负责领导", "牵头责任单位", "协同责任单位", "完成时限", "备注"],
-    ["一、推动高质量发展"] + [LEFT] * 6,
-    ["1", "新增规上工业企业15家", "王副区长", "区工信局", "区统计局", "6月底前", ""],
-    ["2", "招引亿元以上项目30个", "李副区长", "区投促局", "区工信局", "年底前", "每季度通报"],
-    ["3", "完成背街小巷整治50条", "张副区长", "区城管局", "区工信局", "长期坚持", ""],
-]], [])
+SHAPE = Shape(
+    "deadlines",
+    [
+        [
+            ["序号", "工作任务", "牵头负责领导", "牵头责任单位", "协同责任单位", "完成时限", "备注"],
+            ["一、推动高质量发展"] + [LEFT] * 6,
+            ["1", "新增规上工业企业15家", "王副区长", "区工信局", "区统计局", "6月底前", ""],
+            ["2", "招引亿元以上项目30个", "李副区长", "区投促局", "区工信局", "年底前", "每季度通报"],
+            ["3", "完成背街小巷整治50条", "张副区长", "区城管局", "区工信局", "长期坚持", ""],
+        ]
+    ],
+    [],
+)
 P = Period(2021, 11)
 
 
 def _imported(workdir, extra_config=""):
     path = workdir / "config.ini"
-    text = path.read_text(encoding="utf-8").replace("year = 2010", "year = 2021").replace("settle_seconds = 3",
-                                                                                        "settle_seconds = 0")
+    text = (
+        path.read_text(encoding="utf-8")
+        .replace("year = 2010", "year = 2021")
+        .replace("settle_seconds = 3", "settle_seconds = 0")
+    )
     path.write_text(text + extra_config, encoding="utf-8")
     source = build_docx(workdir / "附件.docx", SHAPE)
     result = run_script("import_table.py", source, "--force", "--config", path)
@@ -40,22 +49,40 @@ def test_extra_columns_show_on_forms_in_summary_detail_and_the_report_with_overd
     assert table.extra_columns == ("牵头负责领导", "完成时限", "备注")
     forms = dict(generate(table, config, P).files)
     ws = openpyxl.load_workbook(forms["区工信局"])["填报表"]
-    assert [c.value for c in ws[5]] == ["任务编号", "工作内容", "工作目标", "牵头负责领导", "完成时限", "备注", "职责",
-                                        "完成状态", "推进情况", "存在问题", "下步打算"]
+    assert [c.value for c in ws[5]] == [
+        "任务编号",
+        "工作内容",
+        "工作目标",
+        "牵头负责领导",
+        "完成时限",
+        "备注",
+        "职责",
+        "完成状态",
+        "推进情况",
+        "存在问题",
+        "下步打算",
+    ]
     assert [[c.value for c in row][:7] for row in ws.iter_rows(min_row=6, max_row=8)] == [
         ["T0101", "新增规上工业企业15家", "新增规上工业企业15家", "王副区长", "6月底前", "", "牵头"],
         ["T0102", "招引亿元以上项目30个", "招引亿元以上项目30个", "李副区长", "年底前", "每季度通报", "配合"],
-        ["T0103", "完成背街小巷整治50条", "完成背街小巷整治50条", "张副区长", "长期坚持", "", "配合"]]
+        ["T0103", "完成背街小巷整治50条", "完成背街小巷整治50条", "张副区长", "长期坚持", "", "配合"],
+    ]
 
     path, summary, _ = consolidate(config, table, P)
     assert [(t.task.task_id, t.deadline and t.deadline.isoformat(), t.overdue) for t in summary.tasks] == [
-        ("T0101", "2021-06-30", True), ("T0102", "2021-12-31", False), ("T0103", None, False)]
+        ("T0101", "2021-06-30", True),
+        ("T0102", "2021-12-31", False),
+        ("T0103", None, False),
+    ]
     sheet = openpyxl.load_workbook(path)["汇总"]
     header = [c.value for c in sheet[2]]
     assert header[6:9] == ["牵头负责领导", "完成时限", "备注"]
     status = header.index("完成状态")
     assert [[r[6].value, r[7].value, r[status].value] for r in sheet.iter_rows(min_row=3)] == [
-        ["王副区长", "6月底前", "逾期未完成（未报送）"], ["李副区长", "年底前", "未报送"], ["张副区长", "长期坚持", "未报送"]]
+        ["王副区长", "6月底前", "逾期未完成（未报送）"],
+        ["李副区长", "年底前", "未报送"],
+        ["张副区长", "长期坚持", "未报送"],
+    ]
     detail = openpyxl.load_workbook(path)["明细"]
     assert [c.value for c in detail[2]][3:6] == ["牵头负责领导", "完成时限", "备注"]
 
@@ -84,4 +111,7 @@ def test_overdue_is_judged_as_of_the_day_the_summary_speaks_of(workdir):
     # 6月底前 is 30 June: not yet overdue on the 20th, nor on the 30th itself; overdue in July
     assert as_of == {20: [False, False, False], 30: [False, False, False]}
     assert [t.overdue for t in summarize(table, config, Period(2021, 7), dt.date(2021, 7, 1)).tasks] == [
-        True, False, False]
+        True,
+        False,
+        False,
+    ]

@@ -21,8 +21,11 @@ def differences(expected, actual):
     for name in sorted(set(expected) | set(actual)):
         old, new = _lines(expected.get(name, [])), _lines(actual.get(name, []))
         if old != new:
-            changed[name] = [d for d in difflib.unified_diff(old, new, lineterm="", n=0)
-                             if d[:1] in "+-" and d[:3] not in ("---", "+++")][:10]
+            changed[name] = [
+                d
+                for d in difflib.unified_diff(old, new, lineterm="", n=0)
+                if d[:1] in "+-" and d[:3] not in ("---", "+++")
+            ][:10]
     return changed
 
 

@@ -40,7 +40,7 @@ def test_the_package_has_no_import_cycle():
         state[node] = "open"
         for dep in sorted(graph.get(node, ())):
             if state.get(dep) == "open":
-                cycles.append(path[path.index(dep):] + [dep] if dep in path else path + [dep])
+                cycles.append(path[path.index(dep) :] + [dep] if dep in path else path + [dep])
             elif dep not in state:
                 visit(dep, path + [dep])
         state[node] = "done"
@@ -51,9 +51,32 @@ def test_the_package_has_no_import_cycle():
     assert cycles == []
 
 
-HEADER_WORDS = ("任务编号", "序号", "类别", "工作内容", "工作目标", "牵头部门", "配合部门", "职责", "完成状态", "推进情况",
-                "存在问题", "下步打算", "填报单位", "填报人", "联系电话", "填报日期", "指标编号", "指标名称",
-                "截至本月累计完成值", "达标情况", "收到时间", "报送情况", "各牵头单位状态", "未报送单位")
+HEADER_WORDS = (
+    "任务编号",
+    "序号",
+    "类别",
+    "工作内容",
+    "工作目标",
+    "牵头部门",
+    "配合部门",
+    "职责",
+    "完成状态",
+    "推进情况",
+    "存在问题",
+    "下步打算",
+    "填报单位",
+    "填报人",
+    "联系电话",
+    "填报日期",
+    "指标编号",
+    "指标名称",
+    "截至本月累计完成值",
+    "达标情况",
+    "收到时间",
+    "报送情况",
+    "各牵头单位状态",
+    "未报送单位",
+)
 
 
 def test_each_header_word_is_a_string_literal_in_one_module_only():
@@ -70,18 +93,32 @@ def test_an_extra_read_only_column_declared_in_a_test_schema_reaches_form_ledger
     deadline = Column("deadline", "完成时限", EXTRA, {FORM: 12, DETAIL: 12}, ledger=True)
     tasks = [dataclasses.replace(t, extras=(("完成时限", f"{t.seq}月底"),)) for t in table.tasks]
     table = dataclasses.replace(table, tasks=tasks, schema=table.schema.with_columns(deadline))
-    generated = dict(__import__("dutytable.forms", fromlist=["generate"]).generate(
-        table, config, P, force=True).files)
+    generated = dict(__import__("dutytable.forms", fromlist=["generate"]).generate(table, config, P, force=True).files)
 
     ws = openpyxl.load_workbook(generated["环保局"])["填报表"]
-    assert [c.value for c in ws[5]] == ["任务编号", "工作内容", "工作目标", "完成时限", "职责", "完成状态", "推进情况",
-                                        "存在问题", "下步打算"]
+    assert [c.value for c in ws[5]] == [
+        "任务编号",
+        "工作内容",
+        "工作目标",
+        "完成时限",
+        "职责",
+        "完成状态",
+        "推进情况",
+        "存在问题",
+        "下步打算",
+    ]
     assert [ws.cell(r, 4).value for r in range(6, 10)] == ["1月底", "2月底", "3月底", "3月底"]
     assert ws["D6"].protection.locked is True
 
     letters, inputs, first = form_cells(table.schema)
-    assert (letters["status"], letters["progress"], inputs[FILLER_LABEL], inputs[PHONE_LABEL],
-            inputs[DATE_LABEL], first) == ("F", "G", "G2", "I2", "G3", 6)
+    assert (
+        letters["status"],
+        letters["progress"],
+        inputs[FILLER_LABEL],
+        inputs[PHONE_LABEL],
+        inputs[DATE_LABEL],
+        first,
+    ) == ("F", "G", "G2", "I2", "G3", 6)
     wb = openpyxl.load_workbook(generated["环保局"])
     form = wb["填报表"]
     form[inputs[FILLER_LABEL]], form[inputs[PHONE_LABEL]] = "张三", "0519-85000000"
@@ -97,14 +134,32 @@ def test_an_extra_read_only_column_declared_in_a_test_schema_reaches_form_ledger
 
     with Ledger(config.ledger, config.path.parent) as ledger:
         answer = ledger.latest_returns(P)["环保局"].answers["T0104"]
-    assert answer == Answer("T0104", "牵头", {"deadline": "1月底", "status": "正常推进", "progress": "按计划推进。",
-                                             "problems": "", "plans": ""}, 6)
+    assert answer == Answer(
+        "T0104",
+        "牵头",
+        {"deadline": "1月底", "status": "正常推进", "progress": "按计划推进。", "problems": "", "plans": ""},
+        6,
+    )
 
     path, _, _ = consolidate(config, table, P)
     detail = openpyxl.load_workbook(path)["明细"]
-    assert [c.value for c in detail[2]] == ["任务编号", "类别", "工作内容", "完成时限", "填报单位", "职责", "报送状态",
-                                            "完成状态", "推进情况", "存在问题", "下步打算", "填报人", "联系电话",
-                                            "来源文件", "收到时间"]
+    assert [c.value for c in detail[2]] == [
+        "任务编号",
+        "类别",
+        "工作内容",
+        "完成时限",
+        "填报单位",
+        "职责",
+        "报送状态",
+        "完成状态",
+        "推进情况",
+        "存在问题",
+        "下步打算",
+        "填报人",
+        "联系电话",
+        "来源文件",
+        "收到时间",
+    ]
     rows = {(r[0].value, r[4].value): r[3].value for r in detail.iter_rows(min_row=3)}
     assert rows[("T0104", "环保局")] == "1月底" and rows[("T0101", "质监分局")] == "1月底"
     assert rows[("T0301", "环保局")] == "3月底"
@@ -135,15 +190,23 @@ def test_a_ledger_written_by_the_first_release_opens_unchanged_in_meaning(tmp_pa
         assert ledger.reporters(P) == {"环保局"}
         # version 3: the old receipt time stands for the file time too; one of two rows was answered
         assert ledger.db.execute("SELECT received_at, file_time, answered, standing FROM returns").fetchall() == [
-            ("2010-11-20T09:00:00", "2010-11-20T09:00:00", 1, "")]
+            ("2010-11-20T09:00:00", "2010-11-20T09:00:00", 1, "")
+        ]
     assert (latest.verdict, latest.problems, latest.filler, latest.indicators) == (
-        "待补正", ["x"], "张三", {"T0104-1": {"value": 65.0, "raw": "65", "note": ""}})
+        "待补正",
+        ["x"],
+        "张三",
+        {"T0104-1": {"value": 65.0, "raw": "65", "note": ""}},
+    )
     assert list(latest.answers.values()) == [
         Answer("T0104", "牵头", {"status": "正常推进", "progress": "削减65吨", "problems": "", "plans": "继续"}, 6),
-        Answer("T0206", "配合", {"status": "", "progress": "", "problems": "", "plans": ""}, 7)]
+        Answer("T0206", "配合", {"status": "", "progress": "", "problems": "", "plans": ""}, 7),
+    ]
     with Ledger(path, tmp_path) as again:  # opening twice migrates once
-        assert json.loads(again.db.execute("SELECT fields FROM answers WHERE task_id = 'T0104'").fetchone()[0])[
-            "progress"] == "削减65吨"
+        assert (
+            json.loads(again.db.execute("SELECT fields FROM answers WHERE task_id = 'T0104'").fetchone()[0])["progress"]
+            == "削减65吨"
+        )
 
 
 def test_ruff_passes_with_the_project_configuration():
@@ -151,8 +214,14 @@ def test_ruff_passes_with_the_project_configuration():
     import sys
 
     root = PACKAGE.parents[1]
-    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", str(root)], capture_output=True,
-                            text=True, encoding="utf-8", cwd=root, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", str(root)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=root,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout[-3000:]
 
 
@@ -173,10 +242,13 @@ def test_config_and_deadlines_load_without_the_readers_and_writers_of_workbooks_
     import subprocess
     import sys
 
-    probe = ("import sys, dutytable.config, dutytable.deadlines, dutytable.headers; "
-             f"print(sorted(n for n in {HEAVY!r} if n in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, encoding="utf-8",
-                            cwd=PACKAGE.parent, timeout=120)
+    probe = (
+        "import sys, dutytable.config, dutytable.deadlines, dutytable.headers; "
+        f"print(sorted(n for n in {HEAVY!r} if n in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, encoding="utf-8", cwd=PACKAGE.parent, timeout=120
+    )
     assert (result.returncode, result.stdout.strip()) == (0, "[]"), result.stderr[-2000:]
 
 
@@ -186,14 +258,31 @@ def test_the_importer_does_load_the_reader_of_workbooks():
     import sys
 
     probe = f"import sys, dutytable.importer; print(sorted(n for n in {HEAVY!r} if n in sys.modules))"
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, encoding="utf-8",
-                            cwd=PACKAGE.parent, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, encoding="utf-8", cwd=PACKAGE.parent, timeout=120
+    )
     assert (result.returncode, result.stdout.strip()) == (0, "['python_calamine', 'xlsxwriter']"), result.stderr
 
 
 def test_the_readme_summary_names_every_module_of_the_package():
     """The English summary at the top of README.md names each module and what it owns: a new one is added there."""
     readme = (PACKAGE.parents[1] / "README.md").read_text(encoding="utf-8")
-    summary = readme[:readme.index("## 在新电脑上")]
+    summary = readme[: readme.index("## 在新电脑上")]
     named = set(re.findall(r"`([a-z_]+)`", summary))
     assert sorted(set(_modules()) - {"__init__"} - named) == []
+
+
+def test_the_tree_is_formatted_as_ruff_format_writes_it():
+    """One layout for every file (`ruff format`, ruff.toml's line length): a diff shows changes, not re-wrapping."""
+    import subprocess
+    import sys
+
+    root = PACKAGE.parents[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "--no-cache", str(root)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=root,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -69,45 +69,112 @@ LISTS = {"xiangxi": XIANGXI, "tongxiang": TONGXIANG, "guangzhou": GUANGZHOU, "hu
 
 EXPECTED = {
     "xiangxi": [
-        ("T0101", "进一步提升政务服务效能", "加大简政放权力度",
-         "加大简政放权力度。坚持依法放权、宜放则放的原则，承接好省下放行政许可事项，下放一批管理审批权限。"
-         "大力推进吉首市、湘西经开区两个相对集中行政许可权改革试点，实现“一枚印章管审批”。",
-         ("州行政审批服务局",), ("州司法局", "州委编办", "州直相关单位", "各县市人民政府", "湘西经开区管委会"),
-         (("完成时限", "6月底完成"),)),
-        ("T0102", "进一步提升政务服务效能", "推动政务服务导则落实",
-         "推动政务服务导则落实。以《湘西州政务服务导则》为基准，加快县市、乡镇政务中心实体平台建设，"
-         "完善村级便民服务大厅功能，优化服务窗口设置。",
-         ("州行政审批服务局",), ("各县市人民政府",), (("完成时限", "12月底完成"),)),
+        (
+            "T0101",
+            "进一步提升政务服务效能",
+            "加大简政放权力度",
+            "加大简政放权力度。坚持依法放权、宜放则放的原则，承接好省下放行政许可事项，下放一批管理审批权限。"
+            "大力推进吉首市、湘西经开区两个相对集中行政许可权改革试点，实现“一枚印章管审批”。",
+            ("州行政审批服务局",),
+            ("州司法局", "州委编办", "州直相关单位", "各县市人民政府", "湘西经开区管委会"),
+            (("完成时限", "6月底完成"),),
+        ),
+        (
+            "T0102",
+            "进一步提升政务服务效能",
+            "推动政务服务导则落实",
+            "推动政务服务导则落实。以《湘西州政务服务导则》为基准，加快县市、乡镇政务中心实体平台建设，"
+            "完善村级便民服务大厅功能，优化服务窗口设置。",
+            ("州行政审批服务局",),
+            ("各县市人民政府",),
+            (("完成时限", "12月底完成"),),
+        ),
     ],
     "tongxiang": [
-        ("T0101", "于会游市长主抓重点工作", "制定出台高质量发展“1+4+8”政策体系",
-         "制定出台高质量发展“1+4+8”政策体系，建立企业参与的政策决策机制，用更有含金量、更具精准性、"
-         "更多获得感的政策，与企业共克时艰。",
-         ("财政局",), ("发改局", "经信局", "科技局", "商务局", "人才办", "金融发展服务中心", "服务业局", "建设局",
-                      "农业农村局", "文化和广电旅游体育局", "工商联"), ()),
-        ("T0102", "于会游市长主抓重点工作", "全面落实各级“五减”系列政策",
-         "全面落实各级“五减”系列政策，加快兑现支持企业渡过难关“22条”和鼓励工业企业复工达产“10项举措”，"
-         "力争为企业减负60亿元。",
-         ("发改局",), ("经信局", "财政局", "金融发展服务中心", "税务局", "人民银行"), ()),
+        (
+            "T0101",
+            "于会游市长主抓重点工作",
+            "制定出台高质量发展“1+4+8”政策体系",
+            "制定出台高质量发展“1+4+8”政策体系，建立企业参与的政策决策机制，用更有含金量、更具精准性、"
+            "更多获得感的政策，与企业共克时艰。",
+            ("财政局",),
+            (
+                "发改局",
+                "经信局",
+                "科技局",
+                "商务局",
+                "人才办",
+                "金融发展服务中心",
+                "服务业局",
+                "建设局",
+                "农业农村局",
+                "文化和广电旅游体育局",
+                "工商联",
+            ),
+            (),
+        ),
+        (
+            "T0102",
+            "于会游市长主抓重点工作",
+            "全面落实各级“五减”系列政策",
+            "全面落实各级“五减”系列政策，加快兑现支持企业渡过难关“22条”和鼓励工业企业复工达产“10项举措”，"
+            "力争为企业减负60亿元。",
+            ("发改局",),
+            ("经信局", "财政局", "金融发展服务中心", "税务局", "人民银行"),
+            (),
+        ),
     ],
     "guangzhou": [
-        ("T0101", "努力构建现代产业体系，促进经济又快又好发展", "加快建设东部、花都、南沙三大汽车产业基地",
-         "加快建设东部、花都、南沙三大汽车产业基地。", ("市经贸委",), ("市发改委", "国土房管局", "外经贸局", "规划局"),
-         ()),
-        ("T0102", "努力构建现代产业体系，促进经济又快又好发展", "推进东部石化基地、南沙临港石化基地建设",
-         "推进东部石化基地、南沙临港石化基地建设，抓好80万吨乙烯改扩建项目。", ("市发改委",),
-         ("市经贸委", "国土房管局", "规划局", "黄埔区政府", "南沙区政府"), ()),
-        ("T0103", "努力构建现代产业体系，促进经济又快又好发展", "加快广州空港、南沙、黄埔三大国际枢纽…",
-         "加快广州空港、南沙、黄埔三大国际枢纽物流园区建设。", ("市交委",), ("市经贸委", "外经贸局"), ()),
+        (
+            "T0101",
+            "努力构建现代产业体系，促进经济又快又好发展",
+            "加快建设东部、花都、南沙三大汽车产业基地",
+            "加快建设东部、花都、南沙三大汽车产业基地。",
+            ("市经贸委",),
+            ("市发改委", "国土房管局", "外经贸局", "规划局"),
+            (),
+        ),
+        (
+            "T0102",
+            "努力构建现代产业体系，促进经济又快又好发展",
+            "推进东部石化基地、南沙临港石化基地建设",
+            "推进东部石化基地、南沙临港石化基地建设，抓好80万吨乙烯改扩建项目。",
+            ("市发改委",),
+            ("市经贸委", "国土房管局", "规划局", "黄埔区政府", "南沙区政府"),
+            (),
+        ),
+        (
+            "T0103",
+            "努力构建现代产业体系，促进经济又快又好发展",
+            "加快广州空港、南沙、黄埔三大国际枢纽…",
+            "加快广州空港、南沙、黄埔三大国际枢纽物流园区建设。",
+            ("市交委",),
+            ("市经贸委", "外经贸局"),
+            (),
+        ),
     ],
 }
 
 
 EXPECTED["hunan"] = [
-    ("T0101", "纵深推进简政放权，放出活力和创造力", "按照“应放尽放、能放全放、急需先放、…",
-     HUNAN[2][2:HUNAN[2].index("（省政务局")], ("省政务局",), ("省直相关部门", "各市州人民政府"), ()),
-    ("T0102", "纵深推进简政放权，放出活力和创造力", "落实国家层面规范行政许可事项清单管理…",
-     HUNAN[3][2:HUNAN[3].index("（省政务局")], ("省政务局", "省司法厅"), ("省直相关部门", "各市州人民政府"), ()),
+    (
+        "T0101",
+        "纵深推进简政放权，放出活力和创造力",
+        "按照“应放尽放、能放全放、急需先放、…",
+        HUNAN[2][2 : HUNAN[2].index("（省政务局")],
+        ("省政务局",),
+        ("省直相关部门", "各市州人民政府"),
+        (),
+    ),
+    (
+        "T0102",
+        "纵深推进简政放权，放出活力和创造力",
+        "落实国家层面规范行政许可事项清单管理…",
+        HUNAN[3][2 : HUNAN[3].index("（省政务局")],
+        ("省政务局", "省司法厅"),
+        ("省直相关部门", "各市州人民政府"),
+        (),
+    ),
 ]
 
 
@@ -155,6 +222,7 @@ def departments():
 
 # --- narrative lists --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("kind", ["docx", "txt"])
 @pytest.mark.parametrize("name", list(LISTS))
 def test_a_numbered_list_imports_each_item_as_a_task_under_its_heading(tmp_path, departments, name, kind):
@@ -168,8 +236,12 @@ def test_a_numbered_list_imports_each_item_as_a_task_under_its_heading(tmp_path,
 def test_the_units_of_a_list_make_the_unit_list_and_their_roles(tmp_path, departments):
     table = import_source(build_list_docx(tmp_path / "湘西.docx", XIANGXI), departments)
     got = {r.name: [(a.task.task_id, a.role) for a in r.assignments] for r in table.recipients(departments)}
-    assert got == {"州行政审批服务局": [("T0101", "牵头"), ("T0102", "牵头")], "州司法局": [("T0101", "配合")],
-                   "州委编办": [("T0101", "配合")], "湘西经开区管委会": [("T0101", "配合")]}
+    assert got == {
+        "州行政审批服务局": [("T0101", "牵头"), ("T0102", "牵头")],
+        "州司法局": [("T0101", "配合")],
+        "州委编办": [("T0101", "配合")],
+        "湘西经开区管委会": [("T0101", "配合")],
+    }
     # 州直相关单位 and 各县市人民政府 are collectives no group expands: no form
     assert table.collectives(departments) == ["州直相关单位", "各县市人民政府"]
 
@@ -178,7 +250,9 @@ def test_a_list_deadline_is_the_deadline_column(tmp_path, departments):
     table = import_source(build_list_txt(tmp_path / "湘西.txt", XIANGXI), departments)
     assert table.extra_columns == ("完成时限",) and deadline_column(table) == "完成时限"
     assert [parse_deadline(dict(t.extras)["完成时限"], 2020) for t in table.tasks] == [
-        dt.date(2020, 6, 30), dt.date(2020, 12, 31)]
+        dt.date(2020, 6, 30),
+        dt.date(2020, 12, 31),
+    ]
 
 
 LABELLED = [
@@ -195,12 +269,33 @@ LABELLED = [
 def test_labelled_clauses_and_circled_numbers_read_under_the_lower_heading(tmp_path, departments):
     table = import_source(build_list_docx(tmp_path / "分工.docx", LABELLED), departments)
     assert reading(table) == [
-        ("T0101", "抓好重大项目", "开工建设城东污水处理厂二期工程", "开工建设城东污水处理厂二期工程。", ("区住建局",),
-         ("区发改局", "区生态环境分局"), (("完成时限", "2024年6月底"),)),
-        ("T0102", "抓好重大项目", "建成智慧停车场3处", "建成智慧停车场3处。", ("区城管局",), ("区住建局",),
-         (("完成时限", "年底前"),)),
-        ("T0201", "优化营商环境", "推行企业开办“一日办结”", "推行企业开办“一日办结”。", ("区政务服务中心",),
-         ("区市场监管局",), (("完成时限", ""),)),
+        (
+            "T0101",
+            "抓好重大项目",
+            "开工建设城东污水处理厂二期工程",
+            "开工建设城东污水处理厂二期工程。",
+            ("区住建局",),
+            ("区发改局", "区生态环境分局"),
+            (("完成时限", "2024年6月底"),),
+        ),
+        (
+            "T0102",
+            "抓好重大项目",
+            "建成智慧停车场3处",
+            "建成智慧停车场3处。",
+            ("区城管局",),
+            ("区住建局",),
+            (("完成时限", "年底前"),),
+        ),
+        (
+            "T0201",
+            "优化营商环境",
+            "推行企业开办“一日办结”",
+            "推行企业开办“一日办结”。",
+            ("区政务服务中心",),
+            ("区市场监管局",),
+            (("完成时限", ""),),
+        ),
     ]
 
 
@@ -225,18 +320,25 @@ def test_check_shows_how_a_list_was_read(tmp_path, departments):
         "牵头单位：取责任单位中列第一位的单位。",
         "类别（1 个）：于会游市长主抓重点工作。",
     ]
-    assert lines[5] == "  T0101 制定出台高质量发展“1+4+8”政策体系：牵头 财政局；配合 发改局、经信局、科技局、商务局、人才办、" \
-                       "金融发展服务中心、服务业局、建设局、农业农村局、文化和广电旅游体育局、工商联"
-    assert lines[7] == ("未作为任务：第8段是编号条目，但没有写明责任单位；如果是任务，"
-                        "请在其后写上“（牵头单位：……；责任单位：……）”再导入。")
+    assert (
+        lines[5]
+        == "  T0101 制定出台高质量发展“1+4+8”政策体系：牵头 财政局；配合 发改局、经信局、科技局、商务局、人才办、"
+        "金融发展服务中心、服务业局、建设局、农业农村局、文化和广电旅游体育局、工商联"
+    )
+    assert lines[7] == (
+        "未作为任务：第8段是编号条目，但没有写明责任单位；如果是任务，"
+        "请在其后写上“（牵头单位：……；责任单位：……）”再导入。"
+    )
 
 
 def test_several_units_without_a_lead_are_a_question_naming_the_paragraph(tmp_path, departments):
     paragraphs = ["一、重点工作", "1.推进数字政府建设。", "责任单位：区大数据局、区政务服务中心"]
     with pytest.raises(TableError) as info:
         import_source(build_list_docx(tmp_path / "要点.docx", paragraphs), departments)
-    assert str(info.value) == ("要点.docx 正文第2段：责任单位中没有标明牵头单位。请在牵头单位名称后加“（牵头）”，"
-                               "或者在 config.ini 的 [import] 中写“first_listed_lead = 是”（列第一位的为牵头单位）。")
+    assert str(info.value) == (
+        "要点.docx 正文第2段：责任单位中没有标明牵头单位。请在牵头单位名称后加“（牵头）”，"
+        "或者在 config.ini 的 [import] 中写“first_listed_lead = 是”（列第一位的为牵头单位）。"
+    )
 
 
 @pytest.mark.parametrize("kind", ["docx", "txt"])
@@ -245,11 +347,14 @@ def test_a_document_neither_a_table_nor_a_list_is_one_line(tmp_path, departments
     build = build_list_docx if kind == "docx" else build_list_txt
     with pytest.raises(InputError) as info:
         import_source(build(tmp_path / f"通知.{kind}", paragraphs), departments)
-    assert str(info.value) == (f"通知.{kind}：文件中既没有表格，也没有写明责任单位的编号条目"
-                               "（如“1.……（牵头单位：……；责任单位：……）”），请确认这是目标任务责任分解表。")
+    assert str(info.value) == (
+        f"通知.{kind}：文件中既没有表格，也没有写明责任单位的编号条目"
+        "（如“1.……（牵头单位：……；责任单位：……）”），请确认这是目标任务责任分解表。"
+    )
 
 
 # --- Word's text export of any table ----------------------------------------------------------
+
 
 def test_the_text_export_layout_is_the_seeds():
     """The writer below reproduces the seed fixture from its rows, so it writes what Word wrote: the same rows, cells
@@ -257,6 +362,7 @@ def test_the_text_export_layout_is_the_seeds():
     takes both as it takes a paragraph)."""
     from dutytable.grids import text_grid
     from dutytable.headers import ImportOptions
+
     text = SEED.read_text(encoding="utf-8-sig")
     grid = text_grid(text, "seed", ImportOptions().words())
     rows = []
@@ -266,15 +372,22 @@ def test_the_text_export_layout_is_the_seeds():
     lines = text.split("\n")
     head = ["附件1：", "2010年区质量振兴工作目标任务责任分解表"]
     from shapes import Shape
+
     shape = Shape("seed", [rows], [], before=tuple(head))
+
     def rows_of(text):  # a blank line ends a row; within a cell, a blank line or a line break both part its lines
         return re.sub(r"\n\n+(?=[^\t\n])", "\n", re.sub(r"\n{3,}", "\n\n", text))
 
     assert rows_of(word_text_export(shape)) == rows_of("\n".join(lines))
 
 
-TEXT_SHAPES = ["spaced_header_band_rows_star", "merged_category_column_lead_last", "two_row_header",
-               "three_levels_leader_deadline_remarks", "one_column_first_listed_by_note"]
+TEXT_SHAPES = [
+    "spaced_header_band_rows_star",
+    "merged_category_column_lead_last",
+    "two_row_header",
+    "three_levels_leader_deadline_remarks",
+    "one_column_first_listed_by_note",
+]
 
 
 @pytest.mark.parametrize("name", TEXT_SHAPES)
@@ -293,8 +406,8 @@ def test_a_text_export_refused_names_its_header_in_one_line(tmp_path, department
     shape = SHAPES_BY_NAME["two_row_header"]
     rows = [["序号", "事由", "经办人"], ["1", "购买办公用品", "张三"], ["2", "维修空调", "李四"]]
     from shapes import Shape
-    (tmp_path / "登记.txt").write_text(word_text_export(Shape("x", [rows], [], before=shape.before)),
-                                       encoding="utf-8")
+
+    (tmp_path / "登记.txt").write_text(word_text_export(Shape("x", [rows], [], before=shape.before)), encoding="utf-8")
     with pytest.raises(InputError) as info:
         import_source(tmp_path / "登记.txt", departments)
     message = str(info.value)
@@ -315,15 +428,22 @@ def test_importing_a_list_writes_the_master_table_and_a_refusal_is_one_line(work
     assert result.stdout.splitlines()[0] == f"已导入 2 项工作内容（1 个类别），共 4 个填报单位，写入 {out}。"
     master = load_table(out, config.departments)
     assert [(t.task_id, t.item, t.leads_text, t.partners_text, t.extras) for t in master.tasks] == [
-        ("T0101", "加大简政放权力度", "州行政审批服务局", "州司法局、州委编办、州直相关单位、各县市人民政府、湘西经开区管委会",
-         (("完成时限", "6月底完成"),)),
+        (
+            "T0101",
+            "加大简政放权力度",
+            "州行政审批服务局",
+            "州司法局、州委编办、州直相关单位、各县市人民政府、湘西经开区管委会",
+            (("完成时限", "6月底完成"),),
+        ),
         ("T0102", "推动政务服务导则落实", "州行政审批服务局", "各县市人民政府", (("完成时限", "12月底完成"),)),
     ]
     notice = build_list_txt(tmp_path / "通知.txt", ["关于召开会议的通知", "1.请于3月1日前报送名单。"])
     result = run_script("import_table.py", notice, "--check", "--config", workdir / "config.ini")
     assert result.returncode == 3
-    assert result.stderr.splitlines() == ["通知.txt：文件中既没有表格，也没有写明责任单位的编号条目"
-                                          "（如“1.……（牵头单位：……；责任单位：……）”），请确认这是目标任务责任分解表。"]
+    assert result.stderr.splitlines() == [
+        "通知.txt：文件中既没有表格，也没有写明责任单位的编号条目"
+        "（如“1.……（牵头单位：……；责任单位：……）”），请确认这是目标任务责任分解表。"
+    ]
 
 
 def tab_delimited(shape):

@@ -61,10 +61,17 @@ class Mailbox:
 def mailed(workdir, tmp_path):
     """Six messages collected through a mailbox, with a filled form left in inbox/ beside them."""
     config, table, forms = prepare(workdir)
-    filled = {name: fill(forms[name], tmp_path / "filled" / f"{name}.xlsx", progress=f"{name}本月推进。")
-              for name in ("环保局", "农业局")}
-    draft = fill(forms["环保局"], tmp_path / "filled" / "环保局草稿.xlsx", status=None, progress=None,
-                 rows={"T0104": {"完成状态": "正常推进", "推进情况": "草稿"}})
+    filled = {
+        name: fill(forms[name], tmp_path / "filled" / f"{name}.xlsx", progress=f"{name}本月推进。")
+        for name in ("环保局", "农业局")
+    }
+    draft = fill(
+        forms["环保局"],
+        tmp_path / "filled" / "环保局草稿.xlsx",
+        status=None,
+        progress=None,
+        rows={"T0104": {"完成状态": "正常推进", "推进情况": "草稿"}},
+    )
     messages = [
         (filled["环保局"].read_bytes(), "环保局回复.xlsx", dt.datetime(2010, 11, 24, 17, 0)),
         (filled["农业局"].read_bytes(), "农业局.xlsx", dt.datetime(2010, 11, 27, 10, 15)),  # after the deadline
@@ -84,23 +91,38 @@ def mailed(workdir, tmp_path):
 def test_a_mailbox_source_is_collected_with_the_message_dates_as_receipt_times(mailed):
     config, table, box, result, inbox, before = mailed
     db = sqlite3.connect(config.ledger)
-    assert db.execute("SELECT original_name, recipient, verdict, received_at, standing FROM returns"
-                      " ORDER BY id").fetchall() == [
+    assert db.execute(
+        "SELECT original_name, recipient, verdict, received_at, standing FROM returns ORDER BY id"
+    ).fetchall() == [
         ("说明.txt", None, "退回", "2010-11-22T14:00:00", ""),
         ("城建局.xlsx", "城建局", "未填报", "2010-11-23T09:30:00", ""),
         ("环保局回复.xlsx", "环保局", "有效", "2010-11-24T17:00:00", ""),
         ("环保局草稿.xlsx", "环保局", "待补正", "2010-11-26T11:00:00", "待确认"),
-        ("农业局.xlsx", "农业局", "有效", "2010-11-27T10:15:00", "")]
+        ("农业局.xlsx", "农业局", "有效", "2010-11-27T10:15:00", ""),
+    ]
     assert db.execute("SELECT original_name, duplicate, state FROM drops ORDER BY id").fetchall() == [
-        ("说明.txt", 0, "done"), ("城建局.xlsx", 0, "done"), ("环保局回复.xlsx", 0, "done"),
-        ("环保局（再发）.xlsx", 1, "done"), ("环保局草稿.xlsx", 0, "done"), ("农业局.xlsx", 0, "done")]
+        ("说明.txt", 0, "done"),
+        ("城建局.xlsx", 0, "done"),
+        ("环保局回复.xlsx", 0, "done"),
+        ("环保局（再发）.xlsx", 1, "done"),
+        ("环保局草稿.xlsx", 0, "done"),
+        ("农业局.xlsx", 0, "done"),
+    ]
     assert box.messages == {} and box.taken == [
-        "说明.txt", "城建局.xlsx", "环保局回复.xlsx", "环保局（再发）.xlsx", "环保局草稿.xlsx", "农业局.xlsx"]
+        "说明.txt",
+        "城建局.xlsx",
+        "环保局回复.xlsx",
+        "环保局（再发）.xlsx",
+        "环保局草稿.xlsx",
+        "农业局.xlsx",
+    ]
     lines = summary_lines(result)
     assert lines[0] == "收到 6 份：有效 2，待补正 1，退回 1，重复 1，未填报 1"
     assert "重复：环保局（再发）.xlsx（与已收到的“环保局回复.xlsx”内容完全相同，只登记一次）" in lines
-    assert ("待确认：环保局草稿.xlsx（环保局）填写的任务比已收到的“环保局回复.xlsx”少，或与之同时收到，暂不替换；"
-            "如确应以它为准，请运行 python scripts/collect.py --accept \"环保局草稿.xlsx\"。") in lines
+    assert (
+        "待确认：环保局草稿.xlsx（环保局）填写的任务比已收到的“环保局回复.xlsx”少，或与之同时收到，暂不替换；"
+        '如确应以它为准，请运行 python scripts/collect.py --accept "环保局草稿.xlsx"。'
+    ) in lines
 
 
 def test_a_mailbox_returns_lateness_is_judged_by_its_message_date(mailed):
@@ -136,16 +158,29 @@ def test_collecting_a_mailbox_leaves_the_inbox_folder_alone(mailed):
 def _accepted(answered: int):
     from dutytable.examine import Examined
 
-    return Examined(path="", original_name="新.xlsx", sha256="", size=0, mtime=0.0, received_at="", verdict="有效",
-                    recipient="环保局", period="2010-11", answered=answered)
+    return Examined(
+        path="",
+        original_name="新.xlsx",
+        sha256="",
+        size=0,
+        mtime=0.0,
+        received_at="",
+        verdict="有效",
+        recipient="环保局",
+        period="2010-11",
+        answered=answered,
+    )
 
 
-@pytest.mark.parametrize("counting, expected", [
-    (None, ("", "")),  # the unit's first return counts
-    (("旧.xlsx", 4, False), ("", "旧.xlsx")),  # as many tasks, an earlier run's: replaces it
-    (("旧.xlsx", 5, False), ("待确认", "旧.xlsx")),  # fewer tasks than the one that counts: held
-    (("旧.xlsx", 3, True), ("待确认", "旧.xlsx")),  # received at the same run: which came later cannot be told
-])
+@pytest.mark.parametrize(
+    "counting, expected",
+    [
+        (None, ("", "")),  # the unit's first return counts
+        (("旧.xlsx", 4, False), ("", "旧.xlsx")),  # as many tasks, an earlier run's: replaces it
+        (("旧.xlsx", 5, False), ("待确认", "旧.xlsx")),  # fewer tasks than the one that counts: held
+        (("旧.xlsx", 3, True), ("待确认", "旧.xlsx")),  # received at the same run: which came later cannot be told
+    ],
+)
 def test_the_collect_run_decides_what_is_held_for_the_clerk(counting, expected):
     from dutytable.collect import standing
 
@@ -160,8 +195,14 @@ def test_the_ledger_stores_the_standing_it_is_given_and_leaves_the_return_alone(
     with Ledger(tmp_path / "台账.db", tmp_path) as ledger:
         first, second = _accepted(4), _accepted(1)
         first.sha256, second.sha256, second.standing = "a" * 64, "b" * 64, "已确认"
-        ledger.record_many([(first, tmp_path / "a.xlsx", tmp_path / "a.xlsx", "2010-11-20T09:00:00", False, None),
-                            (second, tmp_path / "b.xlsx", tmp_path / "b.xlsx", "2010-11-20T09:00:00", False, None)])
+        ledger.record_many(
+            [
+                (first, tmp_path / "a.xlsx", tmp_path / "a.xlsx", "2010-11-20T09:00:00", False, None),
+                (second, tmp_path / "b.xlsx", tmp_path / "b.xlsx", "2010-11-20T09:00:00", False, None),
+            ]
+        )
         assert (second.standing, second.replaces) == ("已确认", "")
         assert ledger.db.execute("SELECT sha256, standing FROM returns ORDER BY id").fetchall() == [
-            ("a" * 64, ""), ("b" * 64, "已确认")]
+            ("a" * 64, ""),
+            ("b" * 64, "已确认"),
+        ]

@@ -34,8 +34,11 @@ def test_a_new_ledger_has_the_declared_tables_and_a_migrated_one_the_same_column
     with Ledger(_first_release(tmp_path / "old.sqlite3"), tmp_path):
         pass
     new, old = _columns(tmp_path / "new.sqlite3"), _columns(tmp_path / "old.sqlite3")
-    assert sorted(new) == sorted(t.name for t in TABLES) == ["answers", "closings", "drops", "first_seen",
-                                                             "indicator_values", "returns"]
+    assert (
+        sorted(new)
+        == sorted(t.name for t in TABLES)
+        == ["answers", "closings", "drops", "first_seen", "indicator_values", "returns"]
+    )
     assert {t: [c[0] for c in cs] for t, cs in new.items()} == {t.name: list(t.names) for t in TABLES}
     assert {t: sorted(cs) for t, cs in new.items()} == {t: sorted(cs) for t, cs in old.items()}
 

@@ -44,8 +44,12 @@ def excel_escape(code):
 
 
 def _lead_pairs(config, table):
-    return [(a.task.task_id, r.name) for r in table.recipients(config.departments) for a in r.assignments
-            if a.role == "牵头"]
+    return [
+        (a.task.task_id, r.name)
+        for r in table.recipients(config.departments)
+        for a in r.assignments
+        if a.role == "牵头"
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +80,10 @@ def _docx_cells(path):
     cells = {}
     for tbl in docx.Document(str(path)).tables:
         for tr in tbl._tbl.findall(f"{W}tr"):
-            texts = ["\n".join("".join(t.text for t in p.iter(f"{W}t")) for p in tc.findall(f"{W}p"))
-                     for tc in tr.findall(f"{W}tc")]
+            texts = [
+                "\n".join("".join(t.text for t in p.iter(f"{W}t")) for p in tc.findall(f"{W}p"))
+                for tc in tr.findall(f"{W}tc")
+            ]
             if len(texts) > 2:
                 cells[texts[1]] = texts
     return cells
@@ -98,7 +104,9 @@ def test_a_control_character_in_an_answer_reaches_every_output_as_the_clerk_saw_
     assert re.search(f"(^|\n){unit}（牵头(，正常推进)?）：{want}。(\n|$)", cell), cell
     tasks = openpyxl.load_workbook(annual_written[0])["任务进度"]
     header = [c.value for c in tasks[2]]
-    latest = next(r for r in tasks.iter_rows(min_row=3, values_only=True) if r[0] == task_id)[header.index("最近一期推进情况")]
+    latest = next(r for r in tasks.iter_rows(min_row=3, values_only=True) if r[0] == task_id)[
+        header.index("最近一期推进情况")
+    ]
     assert f"{unit}：{want}" in latest
 
 
@@ -151,6 +159,7 @@ def test_the_word_writer_cleans_text_from_the_ledger_or_the_master_table_too(cod
 
 # -- a copy of the form sheet ("填报表 (2)", as Excel names it) ------------------------------------------
 
+
 @pytest.fixture
 def env(workdir):
     config, table, forms = prepare(workdir)
@@ -183,10 +192,13 @@ def detail(config, table, task_id, unit):
     return next(r for r in rows if r[0] == task_id and r[3] == unit)
 
 
-@pytest.mark.parametrize("original, notes", [
-    ("blank", ["注意：环保局.xlsx：已读取填好的工作表“填报表 (2)”，“填报表”没有填写。"]),
-    ("same", []),  # a copy that says the same as the original: one return, nothing to say
-])
+@pytest.mark.parametrize(
+    "original, notes",
+    [
+        ("blank", ["注意：环保局.xlsx：已读取填好的工作表“填报表 (2)”，“填报表”没有填写。"]),
+        ("same", []),  # a copy that says the same as the original: one return, nothing to say
+    ],
+)
 def test_a_copy_filled_while_the_original_stays_blank_is_read_and_the_unit_has_reported(env, original, notes):
     config, table, forms, inbox = env
     _with_copy(fill(forms["环保局"], inbox / "环保局.xlsx", progress="写在副本里的内容"), original)
@@ -205,12 +217,14 @@ def test_a_copy_and_a_stale_original_both_filled_differently_are_returned_naming
     assert summary_lines(result)[:2] == [
         "收到 1 份：有效 0，待补正 0，退回 1，重复 0",
         "退回：环保局.xlsx：有 2 个工作表（“填报表”“填报表 (2)”）都像填报表，填写的内容各不相同，无法判断哪个是交回的，"
-        "请对方只保留填好的那一个后重新发送。"]
+        "请对方只保留填好的那一个后重新发送。",
+    ]
     assert "环保局" in result.missing
     assert [p.name.split("_", 2)[2] for p in (inbox / "退回").glob("*.txt")] == ["环保局.xlsx.退回说明.txt"]
 
 
 # -- a return that fills only 指标填报 -------------------------------------------------------------------
+
 
 def test_a_return_that_fills_only_the_indicators_is_a_return_its_values_count_its_tasks_to_be_filled(env):
     config, table, forms, inbox = env
@@ -220,11 +234,13 @@ def test_a_return_that_fills_only_the_indicators_is_a_return_its_values_count_it
     assert lines[:3] == [
         "收到 1 份：有效 0，待补正 1，退回 0，重复 0",
         "待补正：环保局.xlsx（环保局）",
-        "  · 工作表“填报表”：只填写了“指标填报”，各项任务都没有填写；指标的完成值已收到，请补填各项任务的完成状态和推进情况后重新发送。"]
+        "  · 工作表“填报表”：只填写了“指标填报”，各项任务都没有填写；指标的完成值已收到，请补填各项任务的完成状态和推进情况后重新发送。",
+    ]
     assert lines[-1] == (
         "2010-11 已报送 1/23 个单位；尚未报送（22 个）：质监分局、药监分局、园区办、春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、"
         "西夏墅镇、三井街道、河海街道、龙虎塘街道、城建局、经发局、社会事业局、工商分局、交通分局、科技局、农业局、国税局、"
-        "地税四分局、安监局")
+        "地税四分局、安监局"
+    )
     assert "环保局" in result.reported
     with Ledger(config.ledger, config.path.parent) as ledger:
         latest = ledger.latest_returns(P)["环保局"]
@@ -256,19 +272,25 @@ def test_a_form_with_nothing_filled_anywhere_is_still_not_a_report(env):
 
 # -- a retyped or deleted key header on a form whose hidden sheet is intact --------------------------------
 
+
 @pytest.mark.parametrize("header", ["完成状态", "任务编号"])
 @pytest.mark.parametrize("typed", ["状态", None], ids=["retyped", "deleted"])
 def test_a_changed_key_header_is_named_as_a_lost_column_not_as_a_foreign_form(env, header, typed):
     config, table, forms, inbox = env
     letter = {"完成状态": COLUMNS["完成状态"], "任务编号": LETTERS["task_id"]}[header]
-    fill(forms["环保局"], inbox / "环保局.xlsx", progress="已读到的内容",
-         edit=lambda ws: ws.__setitem__(f"{letter}5", typed))
+    fill(
+        forms["环保局"],
+        inbox / "环保局.xlsx",
+        progress="已读到的内容",
+        edit=lambda ws: ws.__setitem__(f"{letter}5", typed),
+    )
     result = collect(config, table)
     done = "这一列的内容没有收到" if header == "完成状态" else "已按下发时各行的顺序对应任务"
     assert summary_lines(result)[:3] == [
         "收到 1 份：有效 0，待补正 1，退回 0，重复 0",
         "待补正：环保局.xlsx（环保局）",
-        f"  · 工作表“填报表”：找不到“{header}”列（表头被改动或删除），{done}，请把第5行的表头恢复为“{header}”后重新发送。"]
+        f"  · 工作表“填报表”：找不到“{header}”列（表头被改动或删除），{done}，请把第5行的表头恢复为“{header}”后重新发送。",
+    ]
     assert summary_lines(result)[-1].startswith("2010-11 已报送 1/23 个单位")
     with Ledger(config.ledger, config.path.parent) as ledger:
         answers = ledger.latest_returns(P)["环保局"].answers
@@ -289,7 +311,8 @@ def test_a_lost_task_id_header_and_a_deleted_row_cannot_be_matched_and_are_retur
     assert summary_lines(result)[:2] == [
         "收到 1 份：有效 0，待补正 0，退回 1，重复 0",
         "退回：环保局.xlsx：工作表“填报表”找不到“任务编号”列（表头被改动或删除），行数也与下发时不同，"
-        "无法判断每一行是哪项任务，请把第5行的表头恢复后重新发送。"]
+        "无法判断每一行是哪项任务，请把第5行的表头恢复后重新发送。",
+    ]
 
 
 def test_a_changed_key_header_without_the_hidden_sheet_is_not_taken_for_a_form(env):
@@ -301,8 +324,10 @@ def test_a_changed_key_header_without_the_hidden_sheet_is_not_taken_for_a_form(e
 
     fill(forms["环保局"], inbox / "环保局.xlsx", edit=edit)
     result = collect(config, table)
-    assert summary_lines(result)[1] == ("退回：环保局.xlsx：不是本工具生成的填报表（找不到“任务编号”“完成状态”等表头），"
-                                        "请对方使用下发的填报表填写后重新发送。")
+    assert summary_lines(result)[1] == (
+        "退回：环保局.xlsx：不是本工具生成的填报表（找不到“任务编号”“完成状态”等表头），"
+        "请对方使用下发的填报表填写后重新发送。"
+    )
 
 
 def test_control_characters_in_the_master_table_reach_no_output(workdir):
@@ -323,6 +348,9 @@ def test_control_characters_in_the_master_table_reach_no_output(workdir):
     _, written, _ = make_report(config, table, P, today=dt.date(2010, 11, 28), pdf=False)
     cells = _docx_cells(written[0])
     assert cells["工程质量"][2] == target.replace("，", "\n", 1)
-    bands = ["".join(t.text for t in tr.iter(f"{W}t")) for tbl in docx.Document(str(written[0])).tables
-             for tr in tbl._tbl.findall(f"{W}tr")]
+    bands = [
+        "".join(t.text for t in tr.iter(f"{W}t"))
+        for tbl in docx.Document(str(written[0])).tables
+        for tr in tbl._tbl.findall(f"{W}tr")
+    ]
     assert "一、提高质量水平" in bands

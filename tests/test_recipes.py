@@ -10,8 +10,10 @@ import sys
 from conftest import ROOT
 
 # One step of a recipe: insert a line after another, or replace a text, in a file.
-STEP = re.compile(r"在 `(?P<file>[^`]+)` 中\s*(?:`(?P<anchor>[^`]+)`\s*这一行之后加一行：\s*`(?P<line>[^`]+)`"
-                  r"|把 `(?P<old>[^`]+)` 改为\s*`(?P<new>[^`]+)`)")
+STEP = re.compile(
+    r"在 `(?P<file>[^`]+)` 中\s*(?:`(?P<anchor>[^`]+)`\s*这一行之后加一行：\s*`(?P<line>[^`]+)`"
+    r"|把 `(?P<old>[^`]+)` 改为\s*`(?P<new>[^`]+)`)"
+)
 
 
 def recipe(title: str) -> list:
@@ -51,10 +53,18 @@ def checked(tmp_path, title: str, answers: dict) -> tuple[int, dict]:
         shutil.copy(ROOT / "tests" / name, tool / "tests" / name)
     steps = recipe(title)
     follow(steps, tool)
-    env = dict(os.environ, PYTHONIOENCODING="utf-8",
-               PYTHONPATH=os.pathsep.join([str(tool / "scripts"), str(tool / "tests")]))
-    result = subprocess.run([sys.executable, str(tool / "tests" / "recipe_checks.py"), json.dumps(answers)],
-                            capture_output=True, text=True, encoding="utf-8", cwd=tool, env=env, timeout=600)
+    env = dict(
+        os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=os.pathsep.join([str(tool / "scripts"), str(tool / "tests")])
+    )
+    result = subprocess.run(
+        [sys.executable, str(tool / "tests" / "recipe_checks.py"), json.dumps(answers)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=tool,
+        env=env,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return len(steps), json.loads(result.stdout)
 
@@ -62,12 +72,23 @@ def checked(tmp_path, title: str, answers: dict) -> tuple[int, dict]:
 def test_the_recipe_for_a_form_column_adds_a_second_dropdown_beside_the_status(tmp_path):
     steps, seen = checked(tmp_path, "给填报表加一列", {"status": "进度滞后", "funds": "是", "progress": "本月已推进。"})
     assert steps == 2
-    assert seen["headers"] == ["任务编号", "工作内容", "工作目标", "职责", "完成状态", "是否涉及资金", "推进情况",
-                               "存在问题", "下步打算"]
+    assert seen["headers"] == [
+        "任务编号",
+        "工作内容",
+        "工作目标",
+        "职责",
+        "完成状态",
+        "是否涉及资金",
+        "推进情况",
+        "存在问题",
+        "下步打算",
+    ]
     assert seen["dropdowns"] == ['"已完成,正常推进,进度滞后,未启动"', '"是,否"']
     assert seen["verdicts"] == [["待补正", []]]  # its 指标填报 left blank
     assert (seen["summary"]["完成状态"], seen["summary"]["是否涉及资金"]) == (
-        "进度滞后（质监分局：进度滞后；药监分局：未报送）", "质监分局：是。")
+        "进度滞后（质监分局：进度滞后；药监分局：未报送）",
+        "质监分局：是。",
+    )
     assert (seen["attachment"]["完成状态"], seen["attachment"]["是否涉及资金"]) == ("进度滞后", "质监分局：是。")
 
 
@@ -78,6 +99,8 @@ def test_the_recipe_for_a_status_word_adds_it_to_the_dropdown_the_counts_and_the
     assert seen["verdicts"] == [["待补正", []]]  # its 指标填报 left blank
     assert seen["summary"]["完成状态"] == "暂缓实施（质监分局：暂缓实施；药监分局：未报送）"
     # 未明确牵头单位: T0401 and T0403, led by 区有关部门 alone (no group expands it), in another category
-    assert seen["stats"] == [["类别", "已完成", "正常推进", "进度滞后", "未启动", "暂缓实施", "未明确牵头单位", "未报送", "合计"],
-                             ["提高质量水平", 0, 0, 0, 0, 1, 0, 3, 4]]
+    assert seen["stats"] == [
+        ["类别", "已完成", "正常推进", "进度滞后", "未启动", "暂缓实施", "未明确牵头单位", "未报送", "合计"],
+        ["提高质量水平", 0, 0, 0, 0, 1, 0, 3, 4],
+    ]
     assert seen["attachment"]["完成状态"] == "暂缓实施"

@@ -37,7 +37,8 @@ INSERTED = ("1", CAT1, ["质量", "强区"], "创建省级质量强区示范区�
 
 def collect(config, table, period, day):
     return Collector(config, table, settle_seconds=0, now=lambda: dt.datetime(day.year, day.month, day.day, 9)).run(
-        period)
+        period
+    )
 
 
 def reimport(workdir, config, capsys, edit, *flags):
@@ -70,8 +71,10 @@ def attachment_rows(path):
     rows = []
     for tbl in docx.Document(str(path)).tables:
         for tr in tbl._tbl.findall(f"{W}tr")[1:]:
-            cells = ["\n".join("".join(t.text for t in p.iter(f"{W}t")) for p in tc.findall(f"{W}p"))
-                     for tc in tr.findall(f"{W}tc")]
+            cells = [
+                "\n".join("".join(t.text for t in p.iter(f"{W}t")) for p in tc.findall(f"{W}p"))
+                for tc in tr.findall(f"{W}tc")
+            ]
             rows.append(cells[0] if len(cells) == 1 else (cells[1], cells[4], cells[5]))
     return rows
 
@@ -80,24 +83,49 @@ def summary_sheet(path):
     """The 汇总 sheet's task rows: (类别, 工作内容, 完成状态)."""
     ws = openpyxl.load_workbook(path)["汇总"]
     head = [c.value for c in ws[2]]
-    return [(r[head.index("类别")], r[head.index("工作内容")], r[head.index("完成状态")])
-            for r in ws.iter_rows(min_row=3, values_only=True) if r[head.index("工作内容")]]
+    return [
+        (r[head.index("类别")], r[head.index("工作内容")], r[head.index("完成状态")])
+        for r in ws.iter_rows(min_row=3, values_only=True)
+        if r[head.index("工作内容")]
+    ]
 
 
 @pytest.fixture
 def october(workdir):
     """The seed master; 2010-10's forms; 城建局 returned: 已完成 for 工程质量 (T0102), 未启动 for 服务质量 (T0103)."""
     config, table, forms = prepare(workdir, OCT)
-    fill(forms["城建局"], workdir / "inbox" / "城建局.xlsx", rows={
-        "T0102": {"完成状态": "已完成", "推进情况": "竣工工程一次验收合格"},
-        "T0103": {"完成状态": "未启动", "推进情况": "服务质量：尚未启动"}})
+    fill(
+        forms["城建局"],
+        workdir / "inbox" / "城建局.xlsx",
+        rows={
+            "T0102": {"完成状态": "已完成", "推进情况": "竣工工程一次验收合格"},
+            "T0103": {"完成状态": "未启动", "推进情况": "服务质量：尚未启动"},
+        },
+    )
     assert collect(config, table, OCT, dt.date(2010, 10, 20)).count("有效") == 1
     return config, table
 
 
-SEED_ORDER = ["产品质量", "工程质量", "服务质量", "环境质量", "工业标准化", "农业标准化", "服务标准化", "工业计量",
-              "民生计量", "能源计量", "名牌创建", "商标创建", "质量管理", "打假治劣", "确保安全生产", "长效管理", "宣传",
-              "培训"]
+SEED_ORDER = [
+    "产品质量",
+    "工程质量",
+    "服务质量",
+    "环境质量",
+    "工业标准化",
+    "农业标准化",
+    "服务标准化",
+    "工业计量",
+    "民生计量",
+    "能源计量",
+    "名牌创建",
+    "商标创建",
+    "质量管理",
+    "打假治劣",
+    "确保安全生产",
+    "长效管理",
+    "宣传",
+    "培训",
+]
 
 
 def test_the_issues_scenario_end_to_end(workdir, october, capsys):
@@ -105,51 +133,82 @@ def test_the_issues_scenario_end_to_end(workdir, october, capsys):
     code, out, err = reimport(workdir, config, capsys, insert_before_engineering, "--force")
     assert (code, err) == (0, [])
     assert out[1] == f"已导入 19 项工作内容（5 个类别），共 23 个填报单位，写入 {config.table}。"
-    assert changes(out) == ["与现有主表对照：新增 1 项，删除 0 项，改写 0 项，未变 18 项（原有任务保留原任务编号，已报送的内容仍对应原任务）。",
-                        "新增：T0105 提高质量水平：质量强区"]
+    assert changes(out) == [
+        "与现有主表对照：新增 1 项，删除 0 项，改写 0 项，未变 18 项（原有任务保留原任务编号，已报送的内容仍对应原任务）。",
+        "新增：T0105 提高质量水平：质量强区",
+    ]
     table = load_table(config.table, config.departments)
     assert [(t.task_id, t.item) for t in table.tasks[:5]] == [
-        ("T0101", "产品质量"), ("T0105", "质量强区"), ("T0102", "工程质量"), ("T0103", "服务质量"), ("T0104", "环境质量")]
+        ("T0101", "产品质量"),
+        ("T0105", "质量强区"),
+        ("T0102", "工程质量"),
+        ("T0103", "服务质量"),
+        ("T0104", "环境质量"),
+    ]
 
     # 2010-10 again, after the re-import: each answer under its own task; 质量强区 was not on October's forms.
     october_summary = summarize(table, config, OCT)
-    assert [s for s in statuses(october_summary) if s[2] != "未报送"] == [
-        ("T0102", "工程质量", "已完成")] + NO_LEAD
+    assert [s for s in statuses(october_summary) if s[2] != "未报送"] == [("T0102", "工程质量", "已完成")] + NO_LEAD
     assert [s[1] for s in statuses(october_summary)] == SEED_ORDER
     assert [r.name for r in october_summary.recipients if r.state != "未报送"] == ["城建局"]
     workbook, _, _ = consolidate(config, table, OCT, today=dt.date(2010, 10, 31))
-    assert summary_sheet(workbook)[1:3] == [("提高质量水平", "工程质量", "已完成"), ("提高质量水平", "服务质量", "未报送")]
+    assert summary_sheet(workbook)[1:3] == [
+        ("提高质量水平", "工程质量", "已完成"),
+        ("提高质量水平", "服务质量", "未报送"),
+    ]
     _, written, _ = make_report(config, table, OCT, today=dt.date(2010, 10, 31), pdf=False)
     rows = attachment_rows(written[0])
     assert rows[:4] == [
         "一、提高质量水平",
-        ("产品质量", "质监分局（牵头）：未报送。\n药监分局（牵头）：未报送。\n园区办、春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、"
-                 "河海街道、龙虎塘街道（配合）：未报送。", "未报送"),
-        ("工程质量", "城建局（牵头）：竣工工程一次验收合格。\n园区办、春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、"
-                 "三井街道、河海街道、龙虎塘街道（配合）：未报送。", "已完成"),
-        ("服务质量", rows[3][1], "未报送")]
+        (
+            "产品质量",
+            "质监分局（牵头）：未报送。\n药监分局（牵头）：未报送。\n园区办、春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、"
+            "河海街道、龙虎塘街道（配合）：未报送。",
+            "未报送",
+        ),
+        (
+            "工程质量",
+            "城建局（牵头）：竣工工程一次验收合格。\n园区办、春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、"
+            "三井街道、河海街道、龙虎塘街道（配合）：未报送。",
+            "已完成",
+        ),
+        ("服务质量", rows[3][1], "未报送"),
+    ]
     assert rows[3][1].startswith("经发局（牵头）：未报送。\n城建局（配合）：服务质量：尚未启动。\n")
     assert "质量强区" not in [r[0] for r in rows if isinstance(r, tuple)]
 
     # 2010-11 on the new master: 城建局 answers 质量强区 and 工程质量 on its new form.
     forms = dict(generate(table, config, NOV).files)
-    fill(forms["城建局"], workdir / "inbox" / "城建局11月.xlsx", rows={
-        "T0105": {"完成状态": "正常推进", "推进情况": "已提交创建申请"},
-        "T0102": {"完成状态": "已完成", "推进情况": "全部验收合格"},
-        "T0103": {"完成状态": "正常推进", "推进情况": "已配合开展服务质量测评"}})
+    fill(
+        forms["城建局"],
+        workdir / "inbox" / "城建局11月.xlsx",
+        rows={
+            "T0105": {"完成状态": "正常推进", "推进情况": "已提交创建申请"},
+            "T0102": {"完成状态": "已完成", "推进情况": "全部验收合格"},
+            "T0103": {"完成状态": "正常推进", "推进情况": "已配合开展服务质量测评"},
+        },
+    )
     assert collect(config, table, NOV, dt.date(2010, 11, 20)).count("有效") == 1
     november = summarize(table, config, NOV)
-    assert [s for s in statuses(november) if s[2] != "未报送"] == [("T0105", "质量强区", "正常推进"),
-                                                                  ("T0102", "工程质量", "已完成")] + NO_LEAD
+    assert [s for s in statuses(november) if s[2] != "未报送"] == [
+        ("T0105", "质量强区", "正常推进"),
+        ("T0102", "工程质量", "已完成"),
+    ] + NO_LEAD
     assert [s[1] for s in statuses(november)] == SEED_ORDER[:1] + ["质量强区"] + SEED_ORDER[1:]
     _, written, _ = make_report(config, table, NOV, today=dt.date(2010, 11, 30), pdf=False)
     rows = attachment_rows(written[0])
-    assert [r[0] + "|" + r[2] for r in rows[1:5]] == ["产品质量|未报送", "质量强区|正常推进", "工程质量|已完成",
-                                                      "服务质量|未报送"]
+    assert [r[0] + "|" + r[2] for r in rows[1:5]] == [
+        "产品质量|未报送",
+        "质量强区|正常推进",
+        "工程质量|已完成",
+        "服务质量|未报送",
+    ]
     assert rows[3][1].startswith("城建局（牵头）：全部验收合格。\n")
     # October, run once more after November: still its own.
-    assert [s for s in statuses(summarize(table, config, OCT)) if s[2] != "未报送"] == [("T0102", "工程质量", "已完成"),
-                                                                                     *NO_LEAD]
+    assert [s for s in statuses(summarize(table, config, OCT)) if s[2] != "未报送"] == [
+        ("T0102", "工程质量", "已完成"),
+        *NO_LEAD,
+    ]
 
 
 def drop_service_quality(rows):
@@ -160,8 +219,10 @@ def test_a_removed_task_stays_with_its_months_and_its_id_is_never_reused(workdir
     config, _ = october
     code, out, _ = reimport(workdir, config, capsys, drop_service_quality, "--force")
     assert code == 0
-    assert changes(out) == ["与现有主表对照：新增 0 项，删除 1 项，改写 0 项，未变 17 项（原有任务保留原任务编号，已报送的内容仍对应原任务）。",
-                        "删除：T0103 提高质量水平：服务质量（各月已报送的内容保留在台账中）"]
+    assert changes(out) == [
+        "与现有主表对照：新增 0 项，删除 1 项，改写 0 项，未变 17 项（原有任务保留原任务编号，已报送的内容仍对应原任务）。",
+        "删除：T0103 提高质量水平：服务质量（各月已报送的内容保留在台账中）",
+    ]
     table = load_table(config.table, config.departments)
     assert [t.task_id for t in table.retired] == ["T0103"]
     assert "T0103" not in [t.task_id for t in table.tasks]
@@ -179,10 +240,13 @@ def test_a_removed_task_stays_with_its_months_and_its_id_is_never_reused(workdir
     assert all("服务质量：尚未启动" not in r[1] for r in rows[:-1] if isinstance(r, tuple))
     # November's forms do not have it; a task added later gets a new ID, not T0103.
     assert "已从主表删除" not in [t.task.category for t in summarize(table, config, NOV).tasks]
-    code, out, _ = reimport(workdir, config, capsys, lambda rows: (drop_service_quality(rows),
-                                                                  rows.insert(1, INSERTED)), "--force")
-    assert changes(out) == ["与现有主表对照：新增 1 项，删除 0 项，改写 0 项，未变 17 项（原有任务保留原任务编号，已报送的内容仍对应原任务）。",
-                        "新增：T0105 提高质量水平：质量强区"]
+    code, out, _ = reimport(
+        workdir, config, capsys, lambda rows: (drop_service_quality(rows), rows.insert(1, INSERTED)), "--force"
+    )
+    assert changes(out) == [
+        "与现有主表对照：新增 1 项，删除 0 项，改写 0 项，未变 17 项（原有任务保留原任务编号，已报送的内容仍对应原任务）。",
+        "新增：T0105 提高质量水平：质量强区",
+    ]
     again = load_table(config.table, config.departments)
     assert [t.task_id for t in again.retired] == ["T0103"]
     assert [t.task_id for t in again.tasks[:4]] == ["T0101", "T0105", "T0102", "T0104"]
@@ -192,8 +256,10 @@ def test_a_new_task_never_gets_an_id_the_ledger_has_answers_for(workdir, october
     config, _ = october
     db = sqlite3.connect(config.ledger)
     with db:
-        db.execute("INSERT INTO answers (return_id, task_id, role, rownum, fields) SELECT return_id, 'T0105', role,"
-                   " rownum, fields FROM answers WHERE task_id = 'T0103'")  # as if a T0105 was answered once
+        db.execute(
+            "INSERT INTO answers (return_id, task_id, role, rownum, fields) SELECT return_id, 'T0105', role,"
+            " rownum, fields FROM answers WHERE task_id = 'T0103'"
+        )  # as if a T0105 was answered once
     db.close()
     code, out, _ = reimport(workdir, config, capsys, insert_before_engineering, "--check")
     assert code == 0
@@ -216,7 +282,7 @@ def test_check_lists_new_removed_reworded_and_unchanged_on_one_screen(workdir, c
     before = config.table.read_bytes()
     code, out, err = reimport(workdir, config, capsys, changed_everything, "--check")
     assert (code, err) == (0, [])
-    assert out[out.index("其他列：无。") + 1:] == [
+    assert out[out.index("其他列：无。") + 1 :] == [
         "以下 1 项指标的目标读法没有把握，请在主表“指标”工作表中核对“比较”“目标值”“单位”，改正后把“来源”改为“人工”"
         "（确认前填报的值在附件2中写“待核实”）：",
         "  T0104-5 省运会比赛有影响的企业废气整治：读作“21家”",
@@ -233,7 +299,8 @@ def test_check_lists_new_removed_reworded_and_unchanged_on_one_screen(workdir, c
         "如需发给其中每个单位，请在 config.ini 的 [groups] 中列出，例如“区有关部门 = 单位甲、单位乙”。",
         "提示：指标 T0401-1（区域性和严重影响新北形象和声誉的制假售假行为）没有填报单位：任务 T0401 的牵头单位“区有关部门”"
         "是集体名称，不发填报表；请在 config.ini 的 [groups] 中列出其中的单位，例如“区有关部门 = 单位甲、单位乙”，"
-        "或在主表“指标”工作表中填写该指标的填报单位。"]
+        "或在主表“指标”工作表中填写该指标的填报单位。",
+    ]
     assert config.table.read_bytes() == before
 
 
@@ -243,10 +310,12 @@ def test_a_master_that_cannot_be_read_stops_the_reimport_naming_it(workdir, conf
     wb.save(config.table)
     code, out, err = reimport(workdir, config, capsys, insert_before_engineering, "--force")
     assert code == 3
-    assert err == ["原主表 责任分解表.xlsx 无法读取，新表的任务无法与它逐项对应（各月已报送的内容靠任务编号对应原任务）："
-                   "请先按下面的提示改正原主表；如不需要保留对应关系，把它移到别处后再导入。",
-                   "责任分解表.xlsx 工作表“责任分解表”第3行（工程质量）：任务编号“T0101”与第2行重复，每行的编号必须不同，"
-                   "请改为 T0102。"]
+    assert err == [
+        "原主表 责任分解表.xlsx 无法读取，新表的任务无法与它逐项对应（各月已报送的内容靠任务编号对应原任务）："
+        "请先按下面的提示改正原主表；如不需要保留对应关系，把它移到别处后再导入。",
+        "责任分解表.xlsx 工作表“责任分解表”第3行（工程质量）：任务编号“T0101”与第2行重复，每行的编号必须不同，"
+        "请改为 T0102。",
+    ]
 
 
 def _task(task_id, category, item, target):
@@ -254,10 +323,19 @@ def _task(task_id, category, item, target):
 
 
 def test_the_place_is_only_a_hint_never_a_match_alone():
-    old = [_task("T0101", "甲", "产品质量", "抽检合格率不低于92%"), _task("T0102", "甲", "工程质量", "一次验收合格率100%")]
-    new = [_task("T0101", "甲", "产品质量", "抽检合格率不低于92%"), _task("T0102", "甲", "人才培养", "培训技术人员500人次")]
+    old = [
+        _task("T0101", "甲", "产品质量", "抽检合格率不低于92%"),
+        _task("T0102", "甲", "工程质量", "一次验收合格率100%"),
+    ]
+    new = [
+        _task("T0101", "甲", "产品质量", "抽检合格率不低于92%"),
+        _task("T0102", "甲", "人才培养", "培训技术人员500人次"),
+    ]
     assert match_tasks(old, new) == {0: old[0]}  # 人才培养 at 工程质量's place is a new task
-    reworded = [_task("T0101", "甲", "工程质量", "一次验收合格率达到100%"), _task("T0102", "甲", "产品质量", "抽检合格率不低于93%")]
+    reworded = [
+        _task("T0101", "甲", "工程质量", "一次验收合格率达到100%"),
+        _task("T0102", "甲", "产品质量", "抽检合格率不低于93%"),
+    ]
     assert match_tasks(old, reworded) == {0: old[1], 1: old[0]}  # by the text, whatever the order
 
 
@@ -271,9 +349,14 @@ def test_a_form_issued_before_the_reimport_is_read_by_the_task_text_it_shows(wor
     wb.save(config.table)
     table = load_table(config.table, config.departments)
     form = forms["城建局"]
-    fill(form, workdir / "inbox" / "城建局.xlsx", rows={
-        "T0102": {"完成状态": "已完成", "推进情况": "竣工工程一次验收合格"},
-        "T0103": {"完成状态": "未启动", "推进情况": "服务质量：尚未启动"}})
+    fill(
+        form,
+        workdir / "inbox" / "城建局.xlsx",
+        rows={
+            "T0102": {"完成状态": "已完成", "推进情况": "竣工工程一次验收合格"},
+            "T0103": {"完成状态": "未启动", "推进情况": "服务质量：尚未启动"},
+        },
+    )
     result = collect(config, table, NOV, dt.date(2010, 11, 20))
     ex = result.processed[0]
     assert (ex.verdict, ex.problems) == ("有效", [])
@@ -281,7 +364,8 @@ def test_a_form_issued_before_the_reimport_is_read_by_the_task_text_it_shows(wor
         "工作表“填报表”第6行：任务编号“T0102”在现在的责任分解表中是另一项任务（表格是重新导入主表前下发的），"
         "已按这一行的任务内容“工程质量”对应为 T0103。",
         "工作表“填报表”第7行：任务编号“T0103”在现在的责任分解表中是另一项任务（表格是重新导入主表前下发的），"
-        "已按这一行的任务内容“服务质量”对应为 T0102。"]
+        "已按这一行的任务内容“服务质量”对应为 T0102。",
+    ]
     summary = summarize(table, config, NOV)
     assert [s for s in statuses(summary) if s[2] != "未报送"] == [("T0103", "工程质量", "已完成")] + NO_LEAD
     services = next(t for t in summary.tasks if t.task.item == "服务质量")
@@ -297,24 +381,31 @@ def test_a_forms_row_no_task_matches_is_to_fix_naming_the_row(workdir, capsys):
     fill(form, workdir / "inbox" / "城建局.xlsx", rows={"T0102": {"完成状态": "已完成"}})
     ex = collect(config, table, NOV, dt.date(2010, 11, 20)).processed[0]
     assert ex.verdict == "待补正"
-    assert ex.problems == ["工作表“填报表”第7行：任务“服务质量”（任务编号“T0103”）已不在本单位现在的任务中"
-                           "（责任分解表已重新导入），已忽略该行，请核对。"]
+    assert ex.problems == [
+        "工作表“填报表”第7行：任务“服务质量”（任务编号“T0103”）已不在本单位现在的任务中"
+        "（责任分解表已重新导入），已忽略该行，请核对。"
+    ]
     rows = sqlite3.connect(config.ledger).execute("SELECT task_id, fields FROM answers").fetchall()
     assert [r[0] for r in rows] == ["T0102"]
     assert LETTERS["task_id"] == "A"
 
 
 def test_the_master_records_each_reimports_changes_and_a_task_of_the_first_import_is_never_left_out(
-        workdir, october, capsys):
+    workdir, october, capsys
+):
     config, _ = october
     reimport(workdir, config, capsys, insert_before_engineering, "--force")
     reimport(workdir, config, capsys, lambda rows: (drop_service_quality(rows), rows.insert(1, INSERTED)), "--force")
     ws = openpyxl.load_workbook(config.table)["任务变更记录"]
     assert [(r[0], r[3], r[7], r[8]) for r in ws.iter_rows(min_row=2, values_only=True)] == [
-        ("T0105", "质量强区", "新增", "2010-11"), ("T0103", "服务质量", "删除", "2010-11")]
+        ("T0105", "质量强区", "新增", "2010-11"),
+        ("T0103", "服务质量", "删除", "2010-11"),
+    ]
     table = load_table(config.table, config.departments)
-    assert [(c.kind, c.period, c.task.task_id) for c in table.history] == [("新增", "2010-11", "T0105"),
-                                                                            ("删除", "2010-11", "T0103")]
+    assert [(c.kind, c.period, c.task.task_id) for c in table.history] == [
+        ("新增", "2010-11", "T0105"),
+        ("删除", "2010-11", "T0103"),
+    ]
     assert [t.task_id for t in table.retired] == ["T0103"]
     # 城建局 deleted 工程质量's row from its November form: the task stays on November's paper.
     forms = dict(generate(table, config, NOV).files)
@@ -337,12 +428,15 @@ def reword_service_quality(rows):
 def test_a_form_issued_before_a_task_was_reworded_is_valid_as_it_was_issued(workdir, capsys):
     config, table, forms = prepare(workdir, NOV)
     code, out, _ = reimport(workdir, config, capsys, reword_service_quality, "--force")
-    assert changes(out) == ["与现有主表对照：新增 0 项，删除 0 项，改写 1 项，未变 17 项（原有任务保留原任务编号，已报送的内容仍对应原任务）。",
-                        "改写：T0103 服务质量的工作目标“…申报市级物流示范基地2家。” → “…申报市级物流示范基地3家。”"]
+    assert changes(out) == [
+        "与现有主表对照：新增 0 项，删除 0 项，改写 1 项，未变 17 项（原有任务保留原任务编号，已报送的内容仍对应原任务）。",
+        "改写：T0103 服务质量的工作目标“…申报市级物流示范基地2家。” → “…申报市级物流示范基地3家。”",
+    ]
     table = load_table(config.table, config.departments)
     fill(forms["城建局"], workdir / "inbox" / "城建局.xlsx", rows={"T0103": {"完成状态": "未启动"}})
     ex = collect(config, table, NOV, dt.date(2010, 11, 20)).processed[0]
     assert (ex.verdict, ex.problems, ex.notes) == ("有效", [], [])
+
     # The same wording changed by the unit itself is a locked cell changed, as before.
     def edit(ws):
         ws["C7"] = ws["C7"].value.replace("2家", "4家")
@@ -364,7 +458,8 @@ def test_a_clerks_indicator_stays_with_its_task(workdir, config, capsys):
     assert [r for r in rows if r[1] in ("T0102", "T0105")] == [
         ("T0102-1", "T0102", "工程质量", "重特大建筑工程质量事故", "零发生", 0, None, "起", "城建局", "自动提取"),
         ("T0102-2", "T0102", "工程质量", "工程一次验收合格率", "=", 100, None, "%", "城建局", "自动提取"),
-        ("T0102-9", "T0102", "工程质量", "获优质工程奖", "≥", 2, None, "项", "城建局", "人工")]
+        ("T0102-9", "T0102", "工程质量", "获优质工程奖", "≥", 2, None, "项", "城建局", "人工"),
+    ]
 
 
 def test_a_removed_task_put_back_keeps_its_id_and_its_months(workdir, october, capsys):
@@ -372,19 +467,24 @@ def test_a_removed_task_put_back_keeps_its_id_and_its_months(workdir, october, c
     reimport(workdir, config, capsys, drop_service_quality, "--force")
     code, out, _ = reimport(workdir, config, capsys, lambda rows: None, "--force")
     assert code == 0
-    assert changes(out) == ["与现有主表对照：新增 1 项，删除 0 项，改写 0 项，未变 17 项（原有任务保留原任务编号，已报送的内容仍对应原任务）。",
-                        "新增：T0103 提高质量水平：服务质量（恢复已删除的任务，沿用原编号）"]
+    assert changes(out) == [
+        "与现有主表对照：新增 1 项，删除 0 项，改写 0 项，未变 17 项（原有任务保留原任务编号，已报送的内容仍对应原任务）。",
+        "新增：T0103 提高质量水平：服务质量（恢复已删除的任务，沿用原编号）",
+    ]
     table = load_table(config.table, config.departments)
-    assert ([t.task_id for t in table.tasks] == [t.task_id for t in load_table(SEED_MASTER, config.departments).tasks]
-            and table.retired == [])
+    assert [t.task_id for t in table.tasks] == [
+        t.task_id for t in load_table(SEED_MASTER, config.departments).tasks
+    ] and table.retired == []
     october_summary = summarize(table, config, OCT)
     assert [s[1] for s in statuses(october_summary)] == SEED_ORDER
     services = october_summary.tasks[2]
     assert [(u.recipient, u.status) for u in services.units if u.reported] == [("城建局", "未启动")]
 
 
-ANOTHER = [("1", ["营商", "环境"], ["开办", "企业"], "企业开办时间压缩至1个工作日以内。", "城建局", "经发局"),
-           ("1", ["营商", "环境"], ["工程", "审批"], "工程建设项目审批时间压缩至60个工作日以内。", "城建局", "")]
+ANOTHER = [
+    ("1", ["营商", "环境"], ["开办", "企业"], "企业开办时间压缩至1个工作日以内。", "城建局", "经发局"),
+    ("1", ["营商", "环境"], ["工程", "审批"], "工程建设项目审批时间压缩至60个工作日以内。", "城建局", ""),
+]
 
 
 def another_table(rows):
@@ -393,9 +493,13 @@ def another_table(rows):
 
 def test_another_table_on_a_fresh_install_is_numbered_as_it_stands(workdir, config, capsys):
     code, out, _ = reimport(workdir, config, capsys, another_table, "--check")
-    listed = out[:out.index("其他列：无。") + 1]
-    assert listed[-4:] == ["  T0101 开办企业：牵头 城建局；配合 经发局", "  T0102 工程审批：牵头 城建局",
-                           "表中的单位（2 个）：“城建局”“经发局”。", "其他列：无。"]  # nothing of a table never used
+    listed = out[: out.index("其他列：无。") + 1]
+    assert listed[-4:] == [
+        "  T0101 开办企业：牵头 城建局；配合 经发局",
+        "  T0102 工程审批：牵头 城建局",
+        "表中的单位（2 个）：“城建局”“经发局”。",
+        "其他列：无。",
+    ]  # nothing of a table never used
     assert out[len(listed)].startswith("年度：")
     code, out, _ = reimport(workdir, config, capsys, another_table, "--force")
     assert (code, changes(out)) == (0, [])
@@ -407,13 +511,20 @@ def test_another_table_on_a_fresh_install_is_numbered_as_it_stands(workdir, conf
 def test_another_table_after_returns_keeps_the_months_before_it(workdir, october, capsys):
     config, _ = october
     code, out, _ = reimport(workdir, config, capsys, another_table, "--force")
-    assert changes(out) == [("与现有主表对照：没有相同的任务，是另一份表，任务按新表的先后编号；台账中已有报送的原任务，"
-                      "编号不再使用，以前各月的汇总仍写原来的任务。")]
+    assert changes(out) == [
+        (
+            "与现有主表对照：没有相同的任务，是另一份表，任务按新表的先后编号；台账中已有报送的原任务，"
+            "编号不再使用，以前各月的汇总仍写原来的任务。"
+        )
+    ]
     table = load_table(config.table, config.departments)
     # Its IDs are new; October's returns keep October's tasks, all 18, now under 已从主表删除.
     assert [(t.task_id, t.item) for t in table.tasks] == [("T0105", "开办企业"), ("T0106", "工程审批")]
-    assert [(c.kind, c.task.task_id) for c in table.history][:3] == [("新增", "T0105"), ("新增", "T0106"),
-                                                                     ("删除", "T0101")]
+    assert [(c.kind, c.task.task_id) for c in table.history][:3] == [
+        ("新增", "T0105"),
+        ("新增", "T0106"),
+        ("删除", "T0101"),
+    ]
     assert len(table.retired) == 18
     october_summary = summarize(table, config, OCT)
     assert [s[1] for s in statuses(october_summary)] == SEED_ORDER

@@ -47,8 +47,9 @@ A2 = "附件2_2010年区质量振兴工作目标任务推进情况量化指标�
 
 
 def cell_texts(row):
-    return ["\n".join("".join(t.text for t in p.iter(f"{W}t")) for p in tc.findall(f"{W}p"))
-            for tc in row.findall(f"{W}tc")]
+    return [
+        "\n".join("".join(t.text for t in p.iter(f"{W}t")) for p in tc.findall(f"{W}p")) for tc in row.findall(f"{W}tc")
+    ]
 
 
 def test_outputs_and_overview(reported):
@@ -69,84 +70,172 @@ def test_outputs_and_overview(reported):
         # % targets, =100% and the at-least-1 targets are met (10), the rest not (12); T0401-1 has no owner
         # (待核实); 18 are unreported.
         # 预警: the 7 whose first lead is silent, the 2 with no lead and 环保局's 未启动 are 黄灯, in the table's order.
-        ("公文正文", "截至2010年11月28日，共18项目标任务，其中已完成1项、正常推进7项、未启动1项、未明确牵头单位2项、"
-                   "牵头单位尚未报送7项；"
-                   "预警黄灯13项（工程质量、服务质量、环境质量、工业标准化、农业标准化、工业计量、名牌创建、商标创建、打假治劣、确保安全生产、"
-                   "长效管理、宣传、培训）；"
-                   "量化指标41项，已达标10项、未达标12项、待核实1项、未填报18项；应报送23个单位，已报送3个，未报送20个（园区办、"
-                   "春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道、城建局、经发局、社会事业局、"
-                   "工商分局、交通分局、科技局、农业局、国税局、地税四分局、安监局）。"),
+        (
+            "公文正文",
+            "截至2010年11月28日，共18项目标任务，其中已完成1项、正常推进7项、未启动1项、未明确牵头单位2项、"
+            "牵头单位尚未报送7项；"
+            "预警黄灯13项（工程质量、服务质量、环境质量、工业标准化、农业标准化、工业计量、名牌创建、商标创建、打假治劣、确保安全生产、"
+            "长效管理、宣传、培训）；"
+            "量化指标41项，已达标10项、未达标12项、待核实1项、未填报18项；应报送23个单位，已报送3个，未报送20个（园区办、"
+            "春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道、城建局、经发局、社会事业局、"
+            "工商分局、交通分局、科技局、农业局、国税局、地税四分局、安监局）。",
+        ),
     ]
     second = docx.Document(str(written[1]))
     assert [(p.style.name, p.text) for p in second.paragraphs] == [
-        ("附件标记", "附件2"), ("公文正文", ""), ("附件标题", "2010年区质量振兴工作目标任务推进情况量化指标完成情况表"),
+        ("附件标记", "附件2"),
+        ("公文正文", ""),
+        ("附件标题", "2010年区质量振兴工作目标任务推进情况量化指标完成情况表"),
         ("公文正文", "（截至2010年11月28日）"),  # the day 附件1 speaks of
-        ("公文正文", "序时进度为累计类指标到截至日应完成的量：目标值×（2010年1月1日至截至日的天数÷2010年1月1日至完成时限的天数），"
-                   "未写明完成时限的算至年底；比率、零发生和“不超过”类指标不适用。")]
+        (
+            "公文正文",
+            "序时进度为累计类指标到截至日应完成的量：目标值×（2010年1月1日至截至日的天数÷2010年1月1日至完成时限的天数），"
+            "未写明完成时限的算至年底；比率、零发生和“不超过”类指标不适用。",
+        ),
+    ]
     assert second.paragraphs[3].alignment == 1 and second.paragraphs[3].paragraph_format.first_line_indent == 0
     rows = second.tables[0].rows
     assert len(rows) == 42
-    assert [c.text for c in rows[0].cells] == ["序号", "工作内容", "指标名称", "目标", "截至11月\n完成", "序时进度", "达标情况",
-                                               "填报单位"]
-    assert [c.text for c in rows[2].cells] == ["2", "产品质量", "工业产品生产许可证产品抽检平均合格率", "≥92%", "100%", "不适用",
-                                               "达标", "质监分局"]
+    assert [c.text for c in rows[0].cells] == [
+        "序号",
+        "工作内容",
+        "指标名称",
+        "目标",
+        "截至11月\n完成",
+        "序时进度",
+        "达标情况",
+        "填报单位",
+    ]
+    assert [c.text for c in rows[2].cells] == [
+        "2",
+        "产品质量",
+        "工业产品生产许可证产品抽检平均合格率",
+        "≥92%",
+        "100%",
+        "不适用",
+        "达标",
+        "质监分局",
+    ]
     assert [c.text for c in rows[1].cells][3:7] == ["零发生", "1起", "不适用", "未达标"]
     assert [c.text for c in rows[41].cells][5:] == ["不适用", "未填报", "安监局"]
     # a count: 5家 × 332/365 (1 January to 28 November of 365 days), to one decimal
     assert [c.text for c in rows[14].cells][2:7] == ["申报省级标准化良好行为企业试点", "5家", "1家", "4.5家", "未达标"]
     # T0401's lead 区有关部门 gets no form: its indicator has no unit to report it, and says so
     assert [c.text for c in rows[31].cells][1:2] + [c.text for c in rows[31].cells][6:] == [
-        "打假治劣", "待核实", "未明确填报单位"]
+        "打假治劣",
+        "待核实",
+        "未明确填报单位",
+    ]
 
 
 def test_the_overview_reads_as_a_secretary_writes_it(reported):
     config, table, summary, written = reported
-    recipients = [replace(r, state="待补正" if n == 5 else "已报送", late=r.name in ("园区办", "春江镇"))
-                  for n, r in enumerate(summary.recipients)]
+    recipients = [
+        replace(r, state="待补正" if n == 5 else "已报送", late=r.name in ("园区办", "春江镇"))
+        for n, r in enumerate(summary.recipients)
+    ]
     # every indicator has a unit to report it (T0401-1 has none: its lead 区有关部门 gets no form)
-    summary = replace(summary, recipients=recipients,
-                      indicators=[replace(i, status="达标", indicator=replace(i.indicator, owner=i.indicator.owner or "质监分局"))
-                                  for i in summary.indicators],
-                      tasks=[replace(t, status="正常推进", light=LIGHT_GREEN) for t in summary.tasks])
+    summary = replace(
+        summary,
+        recipients=recipients,
+        indicators=[
+            replace(i, status="达标", indicator=replace(i.indicator, owner=i.indicator.owner or "质监分局"))
+            for i in summary.indicators
+        ],
+        tasks=[replace(t, status="正常推进", light=LIGHT_GREEN) for t in summary.tasks],
+    )
     assert overview(summary, dt.date(2010, 11, 30)) == (
         "截至2010年11月30日，共18项目标任务，其中正常推进18项；预警均为绿灯；41项量化指标均已填报，已达标41项；"
-        "23个单位均已报送（其中逾期2个：园区办、春江镇；待补正1个：新桥镇）。")
+        "23个单位均已报送（其中逾期2个：园区办、春江镇；待补正1个：新桥镇）。"
+    )
 
 
-ALL_BUT_FOUR = ("园区办、春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道、城建局、经发局、"
-                "社会事业局、工商分局、交通分局、科技局、农业局、国税局、地税四分局")
+ALL_BUT_FOUR = (
+    "园区办、春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道、城建局、经发局、"
+    "社会事业局、工商分局、交通分局、科技局、农业局、国税局、地税四分局"
+)
 
 
-@pytest.mark.parametrize("reported_units, late, to_fix, empty, words", [
-    ("all", (), (), (), "23个单位均已报送"),
-    ("all", ("园区办", "春江镇"), (), (), "23个单位均已报送（其中逾期2个：园区办、春江镇）"),
-    ("all", (), ("新桥镇",), (), "23个单位均已报送（其中待补正1个：新桥镇）"),
-    ("all", ("园区办",), ("园区办", "新桥镇"), (), "23个单位均已报送（其中逾期1个：园区办；待补正2个：园区办、新桥镇）"),
-    # Each 其中 beside its own count: the late and the 待补正 are among the reported, 未填报 among the unreported.
-    ("four", (), (), (), f"应报送23个单位，已报送4个，未报送19个（{ALL_BUT_FOUR}）"),
-    ("four", ("药监分局",), (), (), f"应报送23个单位，已报送4个（其中逾期1个：药监分局），未报送19个（{ALL_BUT_FOUR}）"),
-    ("four", (), ("环保局",), (), f"应报送23个单位，已报送4个（其中待补正1个：环保局），未报送19个（{ALL_BUT_FOUR}）"),
-    ("four", ("药监分局",), ("环保局",), ("春江镇", "城建局"),
-     f"应报送23个单位，已报送4个（其中逾期1个：药监分局；待补正1个：环保局），"
-     f"未报送19个（{ALL_BUT_FOUR}；其中未填报2个：春江镇、城建局）"),
-    ("four", (), (), ("春江镇",), f"应报送23个单位，已报送4个，未报送19个（{ALL_BUT_FOUR}；其中未填报1个：春江镇）"),
-    # every reported unit late: 均逾期, not "其中逾期4个"
-    ("four", ("质监分局", "药监分局", "环保局", "安监局"), ("环保局",), (),
-     f"应报送23个单位，已报送4个（均逾期；其中待补正1个：环保局），未报送19个（{ALL_BUT_FOUR}）"),
-    ("none", (), (), ("春江镇",), "应报送23个单位，已报送0个，未报送23个（质监分局、药监分局、园区办、春江镇、孟河镇、新桥镇、"
-                                  "薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道、城建局、经发局、社会事业局、工商分局、"
-                                  "交通分局、环保局、科技局、农业局、国税局、地税四分局、安监局；其中未填报1个：春江镇）"),
-])
+@pytest.mark.parametrize(
+    "reported_units, late, to_fix, empty, words",
+    [
+        ("all", (), (), (), "23个单位均已报送"),
+        ("all", ("园区办", "春江镇"), (), (), "23个单位均已报送（其中逾期2个：园区办、春江镇）"),
+        ("all", (), ("新桥镇",), (), "23个单位均已报送（其中待补正1个：新桥镇）"),
+        (
+            "all",
+            ("园区办",),
+            ("园区办", "新桥镇"),
+            (),
+            "23个单位均已报送（其中逾期1个：园区办；待补正2个：园区办、新桥镇）",
+        ),
+        # Each 其中 beside its own count: the late and the 待补正 are among the reported, 未填报 among the unreported.
+        ("four", (), (), (), f"应报送23个单位，已报送4个，未报送19个（{ALL_BUT_FOUR}）"),
+        (
+            "four",
+            ("药监分局",),
+            (),
+            (),
+            f"应报送23个单位，已报送4个（其中逾期1个：药监分局），未报送19个（{ALL_BUT_FOUR}）",
+        ),
+        (
+            "four",
+            (),
+            ("环保局",),
+            (),
+            f"应报送23个单位，已报送4个（其中待补正1个：环保局），未报送19个（{ALL_BUT_FOUR}）",
+        ),
+        (
+            "four",
+            ("药监分局",),
+            ("环保局",),
+            ("春江镇", "城建局"),
+            f"应报送23个单位，已报送4个（其中逾期1个：药监分局；待补正1个：环保局），"
+            f"未报送19个（{ALL_BUT_FOUR}；其中未填报2个：春江镇、城建局）",
+        ),
+        (
+            "four",
+            (),
+            (),
+            ("春江镇",),
+            f"应报送23个单位，已报送4个，未报送19个（{ALL_BUT_FOUR}；其中未填报1个：春江镇）",
+        ),
+        # every reported unit late: 均逾期, not "其中逾期4个"
+        (
+            "four",
+            ("质监分局", "药监分局", "环保局", "安监局"),
+            ("环保局",),
+            (),
+            f"应报送23个单位，已报送4个（均逾期；其中待补正1个：环保局），未报送19个（{ALL_BUT_FOUR}）",
+        ),
+        (
+            "none",
+            (),
+            (),
+            ("春江镇",),
+            "应报送23个单位，已报送0个，未报送23个（质监分局、药监分局、园区办、春江镇、孟河镇、新桥镇、"
+            "薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道、城建局、经发局、社会事业局、工商分局、"
+            "交通分局、环保局、科技局、农业局、国税局、地税四分局、安监局；其中未填报1个：春江镇）",
+        ),
+    ],
+)
 def test_each_among_stands_beside_its_own_count(reported, reported_units, late, to_fix, empty, words):
     """Every variant of the overview's sentence on who reported, word for word."""
     config, table, summary, written = reported
     from dutytable.report import submission_clause
+
     four = ("质监分局", "药监分局", "环保局", "安监局")
     recipients = []
     for r in summary.recipients:
         said = reported_units == "all" or (reported_units == "four" and r.name in four)
-        recipients.append(replace(r, state=("待补正" if r.name in to_fix else "已报送") if said else "未报送",
-                                  late=r.name in late, empty="空表.xlsx" if r.name in empty else ""))
+        recipients.append(
+            replace(
+                r,
+                state=("待补正" if r.name in to_fix else "已报送") if said else "未报送",
+                late=r.name in late,
+                empty="空表.xlsx" if r.name in empty else "",
+            )
+        )
     summary = replace(summary, recipients=recipients)
     assert submission_clause(summary) == words
     assert overview(summary, dt.date(2010, 11, 30)).endswith(f"；{words}。")
@@ -155,24 +244,29 @@ def test_each_among_stands_beside_its_own_count(reported, reported_units, late, 
 def test_cn_numbers_range_dashes_and_title_lines():
     from dutytable.indicators import printed_target
     from dutytable.report import cn_number, title_lines
+
     assert [cn_number(n) for n in (1, 9, 10, 11, 20, 35)] == ["一", "九", "十", "十一", "二十", "三十五"]
     assert printed_target("1–2家") == "1～2家" and printed_target("≥92%") == "≥92%"
     # Broken between words, the first line the shorter (a 梯形), each within 20 characters of 二号.
     assert title_lines(["关于", "催报", "2010年11月", "区质量振兴工作", "推进情况", "的", "通知"], 20) == [
-        "关于催报2010年11月", "区质量振兴工作推进情况的通知"]
+        "关于催报2010年11月",
+        "区质量振兴工作推进情况的通知",
+    ]
     assert title_lines(["关于", "催报", "通知"], 20) == ["关于催报通知"]
 
 
 def test_overview_after_the_month_and_with_unreported_tasks(reported):
     config, table, summary, written = reported
     from dutytable.report import as_of
+
     assert as_of(P, dt.date(2026, 11, 25)) == dt.date(2010, 11, 30)
     first = replace(summary.tasks[0], status="未报送", light=Light(RED, ("逾期未完成，完成时限2010年10月31日",)))
     summary = replace(summary, tasks=[first, *summary.tasks[1:]])
     assert overview(summary, dt.date(2010, 11, 30)).startswith(
         "截至2010年11月30日，共18项目标任务，其中正常推进7项、未启动1项、未明确牵头单位2项、牵头单位尚未报送8项；"
         "预警红灯1项（产品质量）、黄灯13项（工程质量、服务质量、环境质量、工业标准化、农业标准化、工业计量、名牌创建、商标创建、"
-        "打假治劣、确保安全生产、长效管理、宣传、培训）；量化指标41项，")
+        "打假治劣、确保安全生产、长效管理、宣传、培训）；量化指标41项，"
+    )
 
 
 def test_fonts_are_east_asian_and_no_theme_font_overrides(reported):
@@ -181,15 +275,24 @@ def test_fonts_are_east_asian_and_no_theme_font_overrides(reported):
     document = xml(written[0], "word/document.xml")
     assert not re.search(r"w:(ascii|hAnsi|eastAsia|cs)Theme=", styles + document)
     d = docx.Document(str(written[0]))
-    expected = {"附件标记": ("黑体", 16), "附件标题": ("方正小标宋简体", 22), "公文正文": ("仿宋_GB2312", 16),
-                "表格文字": ("仿宋_GB2312", 12), "表格表头": ("黑体", 12), "公文页码": ("宋体", 14),
-                "公文落款": ("仿宋_GB2312", 16)}
+    expected = {
+        "附件标记": ("黑体", 16),
+        "附件标题": ("方正小标宋简体", 22),
+        "公文正文": ("仿宋_GB2312", 16),
+        "表格文字": ("仿宋_GB2312", 12),
+        "表格表头": ("黑体", 12),
+        "公文页码": ("宋体", 14),
+        "公文落款": ("仿宋_GB2312", 16),
+    }
     for name, (east_asia, size) in expected.items():
         style = d.styles[name]
         fonts = style.element.rPr.rFonts
         latin = "黑体" if name == "附件标记" else "Times New Roman"  # the whole "附件1" in 黑体
         assert (fonts.get(W + "eastAsia"), fonts.get(W + "ascii"), fonts.get(W + "hAnsi")) == (
-            east_asia, latin, latin), name
+            east_asia,
+            latin,
+            latin,
+        ), name
         assert style.font.size.pt == size, name
     defaults = d.styles.element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts")
     assert defaults.get(W + "eastAsia") == "仿宋_GB2312" and defaults.get(W + "ascii") == "Times New Roman"
@@ -202,10 +305,18 @@ def test_no_compatibility_mode_chinese_theme_clean_fonts_and_properties(reported
         assert re.findall(r'w:name="compatibilityMode" w:uri="[^"]+" w:val="(\d+)"', settings) == ["15"]
         assert '<w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/>' in settings
         assert re.findall(r'<w:font w:name="([^"]+)"', xml(path, "word/fontTable.xml")) == [
-            "Times New Roman", "仿宋_GB2312", "黑体", "方正小标宋简体", "宋体"]
+            "Times New Roman",
+            "仿宋_GB2312",
+            "黑体",
+            "方正小标宋简体",
+            "宋体",
+        ]
         props = docx.Document(str(path)).core_properties
         assert (props.author, props.created.date(), props.modified.date()) == (
-            "区质量振兴工作领导小组办公室", TODAY, TODAY)
+            "区质量振兴工作领导小组办公室",
+            TODAY,
+            TODAY,
+        )
         # nothing left of the template's own description ("…的 Word 模板：可在 Word 中修改样式…")
         assert (props.comments, props.subject, props.keywords, props.category) == ("", "", "", "")
     assert docx.Document(str(written[0])).core_properties.title == "2010年区质量振兴工作目标任务推进情况汇总表"
@@ -227,7 +338,10 @@ def test_page_is_a4_landscape_with_turned_margins_and_footers(reported):
         assert [r.find(f"{W}t").text for r in runs if r.find(f"{W}t") is not None] == ["— ", "1", " —"]
         assert [r.find(f"{W}instrText").text for r in runs if r.find(f"{W}instrText") is not None] == [" PAGE "]
         assert [r.find(f"{W}fldChar").get(W + "fldCharType") for r in runs if r.find(f"{W}fldChar") is not None] == [
-            "begin", "separate", "end"]
+            "begin",
+            "separate",
+            "end",
+        ]
 
 
 def test_one_table_with_the_categories_as_band_rows_and_rows_that_fit_never_split(reported):
@@ -257,20 +371,32 @@ def test_one_table_with_the_categories_as_band_rows_and_rows_that_fit_never_spli
     assert type_area - 20 <= sum(widths) <= type_area
     # 小四; 工作目标 and 推进情况 share their 128.4 mm as makes the rows shortest
     assert [round(w / 56.7, 1) for w in widths] == [11.0, 25.7, 58.0, 25.7, 70.4, 19.5, 14.7]
-    assert bands == ["一、提高质量水平", "二、夯实标准计量基础", "三、推进品牌建设", "四、严格质量监管", "五、加强宣传培训"]
+    assert bands == [
+        "一、提高质量水平",
+        "二、夯实标准计量基础",
+        "三、推进品牌建设",
+        "四、严格质量监管",
+        "五、加强宣传培训",
+    ]
     assert [b[0] for b in body] == [str(n) for n in range(1, 19)]
     assert [b[1] for b in body] == [e[3] for e in EXPECTED]
     assert body[0][3] == "牵头：质监分局、药监分局\n配合：园区办、各镇、街道"
     # The leads first, named; leads that disagree each say their status; the silent partners in one line.
-    assert body[0][4] == ("质监分局（牵头，已完成）：合格率93%。\n药监分局（牵头，进度滞后）：合格率88%。\n"
-                          "园区办、春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道（配合）：未报送。")
+    assert body[0][4] == (
+        "质监分局（牵头，已完成）：合格率93%。\n药监分局（牵头，进度滞后）：合格率88%。\n"
+        "园区办、春江镇、孟河镇、新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道（配合）：未报送。"
+    )
     assert body[0][5] == "已完成"  # status_rule = main_lead: 质监分局, listed first
     assert body[1][4].startswith("城建局（牵头）：未报送。\n") and body[1][5] == "未报送"
     assert body[2][4].split("\n")[:2] == ["经发局（牵头）：未报送。", "质监分局（配合）：本月已按计划推进。"]
     assert body[3][5] == "未启动"
     # 预警 after 完成状态: the light's word first, then its reason; 红灯 and 黄灯 bold for black-and-white paper.
-    assert [b[6] for b in body[:4]] == ["绿灯", "黄灯（牵头单位本期未报送）", "黄灯（牵头单位本期未报送）",
-                                       "黄灯（本期未启动；5项指标低于序时进度：完成0%～33%，序时91%）"]
+    assert [b[6] for b in body[:4]] == [
+        "绿灯",
+        "黄灯（牵头单位本期未报送）",
+        "黄灯（牵头单位本期未报送）",
+        "黄灯（本期未启动；5项指标低于序时进度：完成0%～33%，序时91%）",
+    ]
     light_cells = [r.findall(f"{W}tc")[6] for r in rows[1:] if len(r.findall(f"{W}tc")) > 1]
     bold = [tc.find(f"{W}p/{W}r/{W}rPr/{W}b") is not None for tc in light_cells]
     assert bold[:4] == [False, True, True, True] and bold.count(True) == 13
@@ -278,17 +404,28 @@ def test_one_table_with_the_categories_as_band_rows_and_rows_that_fit_never_spli
 
 def test_partner_text_include_collapse_or_omit(reported):
     from dutytable.report import progress_lines
+
     config, table, summary, written = reported
     t = summary.tasks[0]
-    units = [replace(u, reported=True, status="正常推进", texts={"progress": "积极配合。"}) if 2 <= n < 5 else u
-             for n, u in enumerate(t.units)]
+    units = [
+        replace(u, reported=True, status="正常推进", texts={"progress": "积极配合。"}) if 2 <= n < 5 else u
+        for n, u in enumerate(t.units)
+    ]
     units[3] = replace(units[3], texts={"progress": "已开展抽检"})
     t = replace(t, units=units)
     lead_lines = ["质监分局（牵头，已完成）：合格率93%。", "药监分局（牵头，进度滞后）：合格率88%。"]
     silent = "新桥镇、薛家镇、罗溪镇、西夏墅镇、三井街道、河海街道、龙虎塘街道（配合）：未报送。"
-    assert progress_lines(t, "collapse") == lead_lines + ["园区办、孟河镇（配合）：积极配合。", "春江镇（配合）：已开展抽检。", silent]
+    assert progress_lines(t, "collapse") == lead_lines + [
+        "园区办、孟河镇（配合）：积极配合。",
+        "春江镇（配合）：已开展抽检。",
+        silent,
+    ]
     assert progress_lines(t, "include") == lead_lines + [
-        "园区办（配合）：积极配合。", "春江镇（配合）：已开展抽检。", "孟河镇（配合）：积极配合。", silent]
+        "园区办（配合）：积极配合。",
+        "春江镇（配合）：已开展抽检。",
+        "孟河镇（配合）：积极配合。",
+        silent,
+    ]
     assert progress_lines(t, "omit") == lead_lines + [silent]
 
 
@@ -296,9 +433,21 @@ def test_extra_columns_leave_progress_its_share_and_every_head_its_line():
     from dutytable.report import report_widths
     from dutytable.schema import ATTACHMENT, DEFAULT
     from dutytable.wordml import head_mm
-    columns = DEFAULT.with_extras(["完成时限", "责任领导"], {"完成时限": {ATTACHMENT: 20}, "责任领导": {ATTACHMENT: 20}}).at(ATTACHMENT)
-    assert [c.header for c in columns] == ["序号", "工作内容", "工作目标", "牵头部门", "完成时限", "责任领导", "推进情况", "完成状态",
-                                           "预警"]
+
+    columns = DEFAULT.with_extras(
+        ["完成时限", "责任领导"], {"完成时限": {ATTACHMENT: 20}, "责任领导": {ATTACHMENT: 20}}
+    ).at(ATTACHMENT)
+    assert [c.header for c in columns] == [
+        "序号",
+        "工作内容",
+        "工作目标",
+        "牵头部门",
+        "完成时限",
+        "责任领导",
+        "推进情况",
+        "完成状态",
+        "预警",
+    ]
     # the others give way down to their heads' widths on one line (序号 11 mm, four characters 19.5 mm at 小四)
     assert report_widths(columns) == [11.0, 19.5, 19.5, 19.5, 19.5, 19.5, 86.0, 19.5, 11.0]
     assert head_mm("序号") == 11.0 and head_mm("完成时限") == 19.5 and head_mm("完成时限", 10.5) == 17.4
@@ -313,6 +462,7 @@ def test_extra_columns_leave_progress_its_share_and_every_head_its_line():
 def test_target_and_progress_share_their_width_as_makes_the_table_shortest():
     from dutytable.report import report_widths, row_lines
     from dutytable.schema import ATTACHMENT, DEFAULT
+
     long_target = ["1", "产品质量", "目" * 200, "牵头：质监分局", "推" * 40, "正常推进", "绿灯"]
     widths = report_widths(DEFAULT.at(ATTACHMENT), rows=[long_target])
     # 200 characters at 30 mm would be 30 lines a row; 工作目标 widens up to half of the two columns' 130.5 mm,
@@ -325,6 +475,7 @@ def test_target_and_progress_share_their_width_as_makes_the_table_shortest():
 def test_a_crowded_table_goes_down_to_wuhao_never_below(reported):
     from dutytable.report import row_lines, table_size
     from dutytable.wordml import PT_5, PT_S4
+
     assert row_lines(["一二三四五六七八九十" * 3, "短"], [45, 20], 12) == 3  # 10 characters a line at 小四
     assert row_lines(["一二三四五六七八九十" * 3, "短"], [44, 20], 12) == 4  # 9 in 44 mm
     assert row_lines(["a\nb\n", ""], [45, 20], 12) == 3
@@ -342,9 +493,11 @@ def test_reminder_is_a_proper_notice_with_a_new_deadline_and_the_signature_inden
     texts = [p.text for p in d.paragraphs]
     assert texts[0] == "关于催报2010年11月\n区质量振兴工作推进情况的通知"
     assert texts[1] == "各有关单位："
-    assert texts[2] == ("2010年11月区质量振兴工作推进情况填报表的报送截止日期为2010年11月25日。截至2010年11月28日，"
-                        "仍有20个单位尚未报送。报送截止日期已过，请于2010年12月1日前按要求填写下发的填报表，"
-                        "报送区质量振兴工作领导小组办公室。")
+    assert texts[2] == (
+        "2010年11月区质量振兴工作推进情况填报表的报送截止日期为2010年11月25日。截至2010年11月28日，"
+        "仍有20个单位尚未报送。报送截止日期已过，请于2010年12月1日前按要求填写下发的填报表，"
+        "报送区质量振兴工作领导小组办公室。"
+    )
     # 20 units in one paragraph, so that the notice keeps to one page; 区有关部门 gets no form: never chased
     assert texts[3].startswith("尚未报送的单位（共20个，括号内为应报任务数）：园区办（14项）、春江镇（18项）、")
     assert texts[3].endswith("、地税四分局（1项）、安监局（1项）。") and texts[3].count("项）") == 20
@@ -361,13 +514,16 @@ def test_reminder_is_a_proper_notice_with_a_new_deadline_and_the_signature_inden
 def test_reminder_before_the_deadline_keeps_it_names_few_units_and_gives_the_contact(workdir, reported):
     config, table, summary, written = reported
     from dutytable.report import write_reminder
+
     config.contact, config.phone = "张三", "0519-85123456"
     summary = replace(summary, recipients=summary.not_reported[:2])
     path = write_reminder(summary, config, dt.date(2010, 11, 20))
     texts = [p.text for p in docx.Document(str(path)).paragraphs]
     assert texts[1] == "园区办、春江镇："
-    assert texts[2] == ("2010年11月区质量振兴工作推进情况填报表的报送截止日期为2010年11月25日。截至2010年11月20日，"
-                        "仍有2个单位尚未报送。请于2010年11月25日前按要求填写下发的填报表，报送区质量振兴工作领导小组办公室。")
+    assert texts[2] == (
+        "2010年11月区质量振兴工作推进情况填报表的报送截止日期为2010年11月25日。截至2010年11月20日，"
+        "仍有2个单位尚未报送。请于2010年11月25日前按要求填写下发的填报表，报送区质量振兴工作领导小组办公室。"
+    )
     assert texts[3] == "尚未报送的单位（共2个，括号内为应报任务数）：园区办（14项）、春江镇（18项）。"
     assert texts[4] == "联系人：张三，联系电话：0519-85123456。"
     assert texts[-1] == "2010年11月20日"
@@ -381,7 +537,10 @@ def test_no_reminder_when_every_unit_has_reported(reported):
     # The notice an earlier run wrote is no longer true: kept under a name that says it was replaced.
     kept = list((config.outbox / "2010-11").glob("催报通知_2010-11.备份-*.docx"))
     assert len(kept) == 1 and not (config.outbox / "2010-11" / "催报通知_2010-11.docx").exists()
-    assert notes == ["全部单位均已报送，无需催报。", f"原有的 催报通知_2010-11.docx 已改名为 {kept[0].name}，不必再发。"]
+    assert notes == [
+        "全部单位均已报送，无需催报。",
+        f"原有的 催报通知_2010-11.docx 已改名为 {kept[0].name}，不必再发。",
+    ]
     _, _, notes = make_report(config, table, P, today=TODAY, pdf=False, summary=summary)
     assert notes == ["全部单位均已报送，无需催报。"]
 
@@ -403,8 +562,10 @@ def test_a_template_without_the_styles_is_one_line(workdir, reported):
     docx.Document().save(str(config.word_template))
     result = run_script("report.py", "--config", config.path, "--period", "2010-11", "--no-pdf")
     assert result.returncode == 3
-    assert result.stderr == (f"Word 模板 {config.word_template} 中缺少样式“附件标记、附件标题、公文正文、表格文字、表格表头、公文落款”："
-                             "修改模板时请不要删除或改名这些样式，或运行 python scripts/build_word_template.py 重新生成。\n")
+    assert result.stderr == (
+        f"Word 模板 {config.word_template} 中缺少样式“附件标记、附件标题、公文正文、表格文字、表格表头、公文落款”："
+        "修改模板时请不要删除或改名这些样式，或运行 python scripts/build_word_template.py 重新生成。\n"
+    )
 
 
 def test_the_shipped_template_is_what_the_build_script_makes(tmp_path):
@@ -414,8 +575,9 @@ def test_the_shipped_template_is_what_the_build_script_makes(tmp_path):
 
 
 MM = 72 / 25.4  # PDF points per millimetre
-needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None,
-                                     reason="pdftotext 未安装（Debian: poppler-utils），无法读取 PDF 文字")
+needs_pdftotext = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="pdftotext 未安装（Debian: poppler-utils），无法读取 PDF 文字"
+)
 
 
 def pdf_pages(pdf):
@@ -423,8 +585,12 @@ def pdf_pages(pdf):
     out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
     pages = []
     for size, height, body in re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
-        words = [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in re.findall(
-            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', body)]
+        words = [
+            (float(a), float(b), float(c), float(d), w)
+            for a, b, c, d, w in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', body
+            )
+        ]
         pages.append((float(size), float(height), words))
     return pages
 
@@ -444,7 +610,9 @@ def test_the_demo_attachment_prints_on_few_full_pages_with_every_category(demo_o
     out, lines = demo_outputs
     assert "全部单位均已报送，无需催报。" in lines and not (out / "催报通知_2010-11.docx").exists()
     pages = pdf_pages(out / A1.replace(".docx", ".pdf"))
-    assert 1 <= len(pages) <= 8  # 工作目标 and 推进情况 balanced: 8 pages with the 序时进度 reasons (9 when 工作目标 was 30 mm)
+    assert (
+        1 <= len(pages) <= 8
+    )  # 工作目标 and 推进情况 balanced: 8 pages with the 序时进度 reasons (9 when 工作目标 was 30 mm)
     bands = ["一、提高质量水平", "二、夯实标准计量基础", "三、推进品牌建设", "四、严格质量监管", "五、加强宣传培训"]
     table_bottom = (210 - 26) * MM  # the type area's bottom edge: the table ends above it
     for n, (width, height, words) in enumerate(pages, start=1):
@@ -459,8 +627,9 @@ def test_the_demo_attachment_prints_on_few_full_pages_with_every_category(demo_o
     assert all(b in text for b in bands)
     for task_id, seq, category, item, *_ in EXPECTED:
         assert item in text, item
-    raw = subprocess.run(["pdftotext", "-raw", str(out / A1.replace(".docx", ".pdf")), "-"], capture_output=True,
-                         text=True).stdout.splitlines()
+    raw = subprocess.run(
+        ["pdftotext", "-raw", str(out / A1.replace(".docx", ".pdf")), "-"], capture_output=True, text=True
+    ).stdout.splitlines()
     assert [line for line in raw if line[:1] in tuple("，、。；：】）！？")] == []  # no line begins with a closing mark
 
 
@@ -488,6 +657,7 @@ def test_in_the_demo_each_progress_cell_begins_with_its_lead(demo_outputs):
 @needs_pdftotext
 def test_the_printed_reminder_signs_as_the_standard_says(reported):
     from dutytable.wordml import to_pdf
+
     config, table, summary, written = reported
     pdf, why = to_pdf(written[2])
     assert why == ""
@@ -515,8 +685,11 @@ def test_every_document_breaks_lines_the_chinese_way_and_says_nothing_of_the_tem
         assert all(ch in before for ch in "，、。；：】）”！？") and all(ch in after for ch in "【（“《"), path.name
         assert settings.index("noLineBreaksAfter") < settings.index("noLineBreaksBefore")  # the schema's order
         with zipfile.ZipFile(path) as z:  # nothing of the template's own application, pages or template name
-            assert z.read("docProps/app.xml").decode("utf-8").endswith(
-                "<Application>dutytable</Application><DocSecurity>0</DocSecurity></Properties>"), path.name
+            assert (
+                z.read("docProps/app.xml")
+                .decode("utf-8")
+                .endswith("<Application>dutytable</Application><DocSecurity>0</DocSecurity></Properties>")
+            ), path.name
 
 
 def test_a_row_names_its_units_as_it_writes_them(reported):
@@ -526,7 +699,9 @@ def test_a_row_names_its_units_as_it_writes_them(reported):
     by_item = {r[1]: r for r in rows if len(r) > 1}
     assert by_item["宣传"][3] == "牵头：区相关部门（未发填报表）、各镇、街道"  # a collective: no form went to it
     assert by_item["宣传"][4].split("\n")[0] == "区有关部门（牵头）：未发填报表。"  # the collective by its one name
-    assert by_item["打假治劣"][3].startswith("牵头：区有关部门") and by_item["打假治劣"][4].startswith("区有关部门（牵头）")
+    assert by_item["打假治劣"][3].startswith("牵头：区有关部门") and by_item["打假治劣"][4].startswith(
+        "区有关部门（牵头）"
+    )
 
 
 def test_statuses_that_need_attention_are_bold_in_the_attachment(reported):
@@ -542,12 +717,18 @@ def test_statuses_that_need_attention_are_bold_in_the_attachment(reported):
             text = "".join(t.text for t in cells[5].iter(f"{W}t"))
             seen.setdefault(text, set()).update(r.find(f"{W}rPr/{W}b") is not None for r in runs)
     # black and white: 未启动, 未报送, 未明确牵头单位 and 进度滞后 stand out by weight, 已完成 and 正常推进 do not
-    assert seen == {"已完成": {False}, "正常推进": {False}, "未报送": {True}, "未启动": {True}, "未明确牵头单位": {True}}
+    assert seen == {
+        "已完成": {False},
+        "正常推进": {False},
+        "未报送": {True},
+        "未启动": {True},
+        "未明确牵头单位": {True},
+    }
 
 
 def test_no_attachment_or_notice_shows_config_words(reported):
     from printcheck import config_words
+
     config, table, summary, written = reported
     assert [p.name.split("_")[0] for p in written] == ["附件1", "附件2", "催报通知", "预警通报"]
     assert [config_words(p) for p in written] == [[], [], [], []]
-

@@ -13,8 +13,14 @@ from dutytable.schema import ANSWER, ATTACHMENT, DETAIL, FORM, SUMMARY, Column
 from returns import prepare
 
 P = Period(2010, 11)
-FUNDS = Column("funds", "是否涉及资金", ANSWER, {FORM: 8, SUMMARY: 10, DETAIL: 8, ATTACHMENT: 15}, choices=("是", "否"),
-               ledger=True)
+FUNDS = Column(
+    "funds",
+    "是否涉及资金",
+    ANSWER,
+    {FORM: 8, SUMMARY: 10, DETAIL: 8, ATTACHMENT: 15},
+    choices=("是", "否"),
+    ledger=True,
+)
 
 
 def test_a_second_dropdown_column_is_not_taken_as_the_status(workdir):
@@ -25,12 +31,23 @@ def test_a_second_dropdown_column_is_not_taken_as_the_status(workdir):
     letters, inputs, first = form_cells(table.schema)
     wb = openpyxl.load_workbook(forms["质监分局"])
     ws = wb["填报表"]
-    assert [c.value for c in ws[5]] == ["任务编号", "工作内容", "工作目标", "是否涉及资金", "职责", "完成状态", "推进情况",
-                                        "存在问题", "下步打算"]
+    assert [c.value for c in ws[5]] == [
+        "任务编号",
+        "工作内容",
+        "工作目标",
+        "是否涉及资金",
+        "职责",
+        "完成状态",
+        "推进情况",
+        "存在问题",
+        "下步打算",
+    ]
     assert ws["A4"].value == "黄色单元格为填写处；是否涉及资金、完成状态请从下拉列表中选择。"
     last = ws.max_row
     assert sorted((str(v.sqref), v.formula1) for v in ws.data_validations.dataValidation if v.type == "list") == [
-        (f"D6:D{last}", '"是,否"'), (f"F6:F{last}", '"已完成,正常推进,进度滞后,未启动"')]
+        (f"D6:D{last}", '"是,否"'),
+        (f"F6:F{last}", '"已完成,正常推进,进度滞后,未启动"'),
+    ]
     ws[inputs[FILLER_LABEL]], ws[inputs[PHONE_LABEL]] = "张三", "0519-85000000"
     ws[inputs[DATE_LABEL]] = dt.datetime(2010, 11, 20)
     for r in range(first, ws.max_row + 1):
@@ -47,10 +64,16 @@ def test_a_second_dropdown_column_is_not_taken_as_the_status(workdir):
     sheet = openpyxl.load_workbook(path)["汇总"]
     header = [c.value for c in sheet[2]]
     row = [c.value for c in sheet[3]]
-    assert (row[header.index("完成状态")], row[header.index("是否涉及资金")]) == ("进度滞后（质监分局：进度滞后；药监分局：未报送）", "质监分局：是。")
+    assert (row[header.index("完成状态")], row[header.index("是否涉及资金")]) == (
+        "进度滞后（质监分局：进度滞后；药监分局：未报送）",
+        "质监分局：是。",
+    )
 
     _, written, _ = make_report(config, table, P, today=dt.date(2010, 11, 28), pdf=False)
     cells = docx.Document(str(written[0])).tables[0].rows
     head = [c.text for c in cells[0].cells]
     first_task = [c.text for c in cells[2].cells]
-    assert (first_task[head.index("完成状态")], first_task[head.index("是否涉及资金")]) == ("进度滞后", "质监分局：是。")
+    assert (first_task[head.index("完成状态")], first_task[head.index("是否涉及资金")]) == (
+        "进度滞后",
+        "质监分局：是。",
+    )

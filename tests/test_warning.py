@@ -21,48 +21,76 @@ DUE = D(2010, 11, 25)  # the period's 截止日
 NOT_TWICE = WarningRule(lagging_twice_red=False)
 
 
-@pytest.mark.parametrize("status, previous, deadline, day, rule, text", [
-    # 绿灯: nothing to say
-    ("正常推进", "正常推进", None, DAY, WarningRule(), "绿灯"),
-    ("已完成", None, D(2010, 10, 31), DAY, WarningRule(), "绿灯"),  # done: the passed deadline does not matter
-    ("已完成", "进度滞后", D(2010, 12, 1), DAY, WarningRule(), "绿灯"),  # done: nor a near one
-    ("正常推进", None, D(2010, 12, 29), DAY, WarningRule(), "绿灯"),  # 31 days left: more than warn_days
-    ("正常推进", "未报送", None, DAY, WarningRule(), "绿灯"),  # silent last month, reported now
-    # 红灯, each rule alone
-    ("正常推进", None, D(2010, 10, 31), DAY, WarningRule(), "红灯（逾期未完成，完成时限2010年10月31日）"),
-    ("进度滞后", "进度滞后", None, DAY, WarningRule(), "红灯（连续两期进度滞后）"),
-    ("未启动", "未启动", None, DAY, WarningRule(), "红灯（连续两期未启动）"),
-    ("进度滞后", "未启动", None, DAY, WarningRule(), "红灯（上期未启动，本期进度滞后）"),
-    ("未报送", "未报送", None, DAY, WarningRule(), "红灯（牵头单位连续两期未报送）"),
-    # 黄灯, each rule alone
-    ("进度滞后", None, None, DAY, WarningRule(), "黄灯（本期进度滞后）"),
-    ("未启动", "正常推进", None, DAY, WarningRule(), "黄灯（本期未启动）"),
-    ("正常推进", None, D(2010, 12, 13), DAY, WarningRule(), "黄灯（距完成时限15天）"),
-    ("正常推进", None, D(2010, 12, 28), DAY, WarningRule(), "黄灯（距完成时限30天）"),  # warn_days itself
-    ("正常推进", None, DAY, DAY, WarningRule(), "黄灯（今日到完成时限）"),
-    ("正常推进", None, D(2010, 12, 13), DAY, WarningRule(warn_days=10), "绿灯"),  # warn_days from config
-    ("未报送", None, None, DAY, WarningRule(), "黄灯（牵头单位本期未报送）"),
-    ("未报送", "未报送", None, D(2010, 11, 20), WarningRule(), "黄灯（牵头单位本期未报送）"),  # before the 截止日
-    ("完成（待核实）", None, None, DAY, WarningRule(), "黄灯（完成状态待核实）"),
-    ("未填写（待核实）", "未填写（待核实）", None, DAY, WarningRule(), "黄灯（完成状态待核实）"),
-    # lagging twice is 黄灯 when config says so
-    ("进度滞后", "进度滞后", None, DAY, NOT_TWICE, "黄灯（连续两期进度滞后）"),
-    # combined: the reasons of the light's colour, in the rule's order; the milder ones not repeated
-    ("进度滞后", "进度滞后", D(2010, 10, 31), DAY, WarningRule(),
-     "红灯（逾期未完成，完成时限2010年10月31日；连续两期进度滞后）"),
-    ("未报送", "未报送", D(2010, 10, 31), DAY, WarningRule(),
-     "红灯（逾期未完成，完成时限2010年10月31日；牵头单位连续两期未报送）"),
-    ("未启动", None, D(2010, 12, 13), DAY, WarningRule(), "黄灯（本期未启动；距完成时限15天）"),
-    ("进度滞后", "进度滞后", D(2010, 12, 13), DAY, NOT_TWICE, "黄灯（连续两期进度滞后；距完成时限15天）"),
-    ("未报送", None, D(2010, 12, 13), DAY, WarningRule(), "黄灯（牵头单位本期未报送；距完成时限15天）"),
-    ("进度滞后", "进度滞后", D(2010, 12, 13), DAY, WarningRule(), "红灯（连续两期进度滞后）"),
-    ("进度滞后", None, D(2010, 10, 31), DAY, WarningRule(), "红灯（逾期未完成，完成时限2010年10月31日）"),  # 本期 dropped
-    ("完成（待核实）", None, D(2010, 10, 31), DAY, WarningRule(), "红灯（逾期未完成，完成时限2010年10月31日）"),
-    ("未报送", None, D(2010, 10, 31), DAY, WarningRule(), "红灯（逾期未完成，完成时限2010年10月31日）"),
-    ("进度滞后", "未启动", D(2010, 10, 31), DAY, WarningRule(),
-     "红灯（逾期未完成，完成时限2010年10月31日；上期未启动，本期进度滞后）"),
-    ("未启动", "进度滞后", D(2010, 12, 13), DAY, NOT_TWICE, "黄灯（上期进度滞后，本期未启动；距完成时限15天）"),
-])
+@pytest.mark.parametrize(
+    "status, previous, deadline, day, rule, text",
+    [
+        # 绿灯: nothing to say
+        ("正常推进", "正常推进", None, DAY, WarningRule(), "绿灯"),
+        ("已完成", None, D(2010, 10, 31), DAY, WarningRule(), "绿灯"),  # done: the passed deadline does not matter
+        ("已完成", "进度滞后", D(2010, 12, 1), DAY, WarningRule(), "绿灯"),  # done: nor a near one
+        ("正常推进", None, D(2010, 12, 29), DAY, WarningRule(), "绿灯"),  # 31 days left: more than warn_days
+        ("正常推进", "未报送", None, DAY, WarningRule(), "绿灯"),  # silent last month, reported now
+        # 红灯, each rule alone
+        ("正常推进", None, D(2010, 10, 31), DAY, WarningRule(), "红灯（逾期未完成，完成时限2010年10月31日）"),
+        ("进度滞后", "进度滞后", None, DAY, WarningRule(), "红灯（连续两期进度滞后）"),
+        ("未启动", "未启动", None, DAY, WarningRule(), "红灯（连续两期未启动）"),
+        ("进度滞后", "未启动", None, DAY, WarningRule(), "红灯（上期未启动，本期进度滞后）"),
+        ("未报送", "未报送", None, DAY, WarningRule(), "红灯（牵头单位连续两期未报送）"),
+        # 黄灯, each rule alone
+        ("进度滞后", None, None, DAY, WarningRule(), "黄灯（本期进度滞后）"),
+        ("未启动", "正常推进", None, DAY, WarningRule(), "黄灯（本期未启动）"),
+        ("正常推进", None, D(2010, 12, 13), DAY, WarningRule(), "黄灯（距完成时限15天）"),
+        ("正常推进", None, D(2010, 12, 28), DAY, WarningRule(), "黄灯（距完成时限30天）"),  # warn_days itself
+        ("正常推进", None, DAY, DAY, WarningRule(), "黄灯（今日到完成时限）"),
+        ("正常推进", None, D(2010, 12, 13), DAY, WarningRule(warn_days=10), "绿灯"),  # warn_days from config
+        ("未报送", None, None, DAY, WarningRule(), "黄灯（牵头单位本期未报送）"),
+        ("未报送", "未报送", None, D(2010, 11, 20), WarningRule(), "黄灯（牵头单位本期未报送）"),  # before the 截止日
+        ("完成（待核实）", None, None, DAY, WarningRule(), "黄灯（完成状态待核实）"),
+        ("未填写（待核实）", "未填写（待核实）", None, DAY, WarningRule(), "黄灯（完成状态待核实）"),
+        # lagging twice is 黄灯 when config says so
+        ("进度滞后", "进度滞后", None, DAY, NOT_TWICE, "黄灯（连续两期进度滞后）"),
+        # combined: the reasons of the light's colour, in the rule's order; the milder ones not repeated
+        (
+            "进度滞后",
+            "进度滞后",
+            D(2010, 10, 31),
+            DAY,
+            WarningRule(),
+            "红灯（逾期未完成，完成时限2010年10月31日；连续两期进度滞后）",
+        ),
+        (
+            "未报送",
+            "未报送",
+            D(2010, 10, 31),
+            DAY,
+            WarningRule(),
+            "红灯（逾期未完成，完成时限2010年10月31日；牵头单位连续两期未报送）",
+        ),
+        ("未启动", None, D(2010, 12, 13), DAY, WarningRule(), "黄灯（本期未启动；距完成时限15天）"),
+        ("进度滞后", "进度滞后", D(2010, 12, 13), DAY, NOT_TWICE, "黄灯（连续两期进度滞后；距完成时限15天）"),
+        ("未报送", None, D(2010, 12, 13), DAY, WarningRule(), "黄灯（牵头单位本期未报送；距完成时限15天）"),
+        ("进度滞后", "进度滞后", D(2010, 12, 13), DAY, WarningRule(), "红灯（连续两期进度滞后）"),
+        (
+            "进度滞后",
+            None,
+            D(2010, 10, 31),
+            DAY,
+            WarningRule(),
+            "红灯（逾期未完成，完成时限2010年10月31日）",
+        ),  # 本期 dropped
+        ("完成（待核实）", None, D(2010, 10, 31), DAY, WarningRule(), "红灯（逾期未完成，完成时限2010年10月31日）"),
+        ("未报送", None, D(2010, 10, 31), DAY, WarningRule(), "红灯（逾期未完成，完成时限2010年10月31日）"),
+        (
+            "进度滞后",
+            "未启动",
+            D(2010, 10, 31),
+            DAY,
+            WarningRule(),
+            "红灯（逾期未完成，完成时限2010年10月31日；上期未启动，本期进度滞后）",
+        ),
+        ("未启动", "进度滞后", D(2010, 12, 13), DAY, NOT_TWICE, "黄灯（上期进度滞后，本期未启动；距完成时限15天）"),
+    ],
+)
 def test_each_rule_alone_and_combined(status, previous, deadline, day, rule, text):
     assert light(status, previous, deadline, day, DUE, rule).text == text
 
@@ -88,13 +116,17 @@ def test_the_shipped_rule_and_a_changed_one(workdir):
     assert load_config(path).warning == WarningRule()  # each key may be left out
 
 
-@pytest.mark.parametrize("line, message", [
-    ("warn_days = 三十", "[warning] warn_days = 三十 无效：应为 0 到 366 之间的整数，例如 30。"),
-    ("pace_tolerance = 101", "[warning] pace_tolerance = 101 无效：应为 0 到 100 之间的整数，例如 10。"),
-    ("lagging_twice_red = 也许", "[warning] lagging_twice_red = 也许 无效：请写“是”或“否”。"),
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("warn_days = 三十", "[warning] warn_days = 三十 无效：应为 0 到 366 之间的整数，例如 30。"),
+        ("pace_tolerance = 101", "[warning] pace_tolerance = 101 无效：应为 0 到 100 之间的整数，例如 10。"),
+        ("lagging_twice_red = 也许", "[warning] lagging_twice_red = 也许 无效：请写“是”或“否”。"),
+    ],
+)
 def test_a_bad_warning_setting_is_one_line(workdir, line, message):
     from conftest import run_script
+
     path = workdir / "config.ini"
     _warning(path, line + "\n")
     result = run_script("consolidate.py", "--config", path, "--period", "2010-11")
@@ -105,7 +137,9 @@ def test_an_unknown_warning_key_is_a_warning(workdir):
     path = workdir / "config.ini"
     _warning(path, "warn_day = 20\n")
     config = load_config(path)
-    assert config.warnings == [f"配置文件 {path} 的 [warning] warn_day：不认识的设置，是不是 warn_days？这一项没有起作用。"]
+    assert config.warnings == [
+        f"配置文件 {path} 的 [warning] warn_day：不认识的设置，是不是 warn_days？这一项没有起作用。"
+    ]
     assert config.warning.warn_days == 30
 
 
@@ -124,6 +158,7 @@ EVENTS = [  # (when the file arrives, period, unit, fill options); 安监局 (fi
 @pytest.fixture(scope="module")
 def two_months(tmp_path_factory):
     from conftest import seed_tool
+
     workdir = seed_tool(tmp_path_factory.mktemp("lights"))
     config, _ = run_year(workdir, EVENTS)
     wb = openpyxl.load_workbook(config.table)  # the table gets its 完成时限 column
@@ -147,7 +182,9 @@ def test_the_lights_over_two_months(two_months):
     # 区有关部门 alone leads it and gets no form: no lead is owed, none was asked
     assert lights["打假治劣"] == "黄灯（牵头单位未明确具体单位）"
     assert lights["宣传"] == "红灯（牵头单位连续两期未报送）"  # 春江镇, its first lead asked, silent both months
-    assert lights["工业标准化"] == "黄灯（2项指标低于序时进度：完成20%和3%，序时91%）"  # 1 of 5家, 1 of 40只; 332 of 365 days
+    assert (
+        lights["工业标准化"] == "黄灯（2项指标低于序时进度：完成20%和3%，序时91%）"
+    )  # 1 of 5家, 1 of 40只; 332 of 365 days
     assert summary.light_counts == {"红灯": 8, "黄灯": 6, "绿灯": 4}
 
 
@@ -168,6 +205,7 @@ def test_the_lights_follow_config(two_months, tmp_path):
     config, table, path, summary = two_months
     milder = dataclasses.replace(config, warning=WarningRule(warn_days=10, lagging_twice_red=False))
     from dutytable.summary import summarize
+
     lights = {t.task.item: t.light.text for t in summarize(table, milder, NOV, DAY).tasks}
     assert lights["环境质量"] == "黄灯（连续两期进度滞后；5项指标低于序时进度：完成0%～33%，序时91%）"
     assert lights["工程质量"] == "绿灯"  # 12 days left, more than 10
@@ -176,6 +214,7 @@ def test_the_lights_follow_config(two_months, tmp_path):
 def test_the_first_month_has_no_month_before(two_months):
     config, table, path, summary = two_months
     from dutytable.summary import summarize
+
     lights = {t.task.item: t.light.text for t in summarize(table, config, OCT, D(2010, 10, 31)).tasks}
     assert lights["环境质量"] == "黄灯（本期进度滞后；5项指标低于序时进度：完成0%～33%，序时83%）"  # 304 of 365 days
     assert lights["确保安全生产"] == "黄灯（牵头单位本期未报送）"
@@ -226,13 +265,17 @@ def test_no_bulletin_when_every_task_is_green_and_an_old_one_is_set_aside(two_mo
     assert not any(p.name.startswith("预警通报") for p in written)
     kept = list((config.outbox / "2010-11").glob("预警通报_2010-11.备份-*.docx"))
     assert len(kept) >= 1 and not (config.outbox / "2010-11" / "预警通报_2010-11.docx").exists()
-    assert notes[-2:] == ["全部任务均为绿灯，不发预警通报。", f"原有的 预警通报_2010-11.docx 已改名为 {kept[-1].name}，不必再发。"]
+    assert notes[-2:] == [
+        "全部任务均为绿灯，不发预警通报。",
+        f"原有的 预警通报_2010-11.docx 已改名为 {kept[-1].name}，不必再发。",
+    ]
 
 
 def test_a_task_added_this_month_has_no_month_before(two_months):
     config, table, path, summary = two_months
     from dutytable.model import TaskChange
     from dutytable.summary import summarize
+
     added = next(t for t in table.tasks if t.item == "服务质量")
     reimported = dataclasses.replace(table, history=[*table.history, TaskChange(TaskChange.ADDED, "2010-11", added)])
     reimported.schema = table.schema

@@ -213,8 +213,11 @@ class AnnualSummary:
     @property
     def not_due_notes(self) -> list:
         """The lines of the 单位报送 table on the months whose deadline has not come."""
-        return [f"{month_header(p)}的报送截止日（{cn_date(d)}）还没到：尚未报送的单位写“{NOT_DUE}”；"
-                f"这个月不计分，也不计入按时报送率。" for p, d in self.not_due.items()]
+        return [
+            f"{month_header(p)}的报送截止日（{cn_date(d)}）还没到：尚未报送的单位写“{NOT_DUE}”；"
+            f"这个月不计分，也不计入按时报送率。"
+            for p, d in self.not_due.items()
+        ]
 
 
 def summarize_year(table, config, year: int, today: dt.date | None = None) -> AnnualSummary:
@@ -234,20 +237,28 @@ def summarize_year(table, config, year: int, today: dt.date | None = None) -> An
     returns = returns_by_unit(rows, config.departments.aliases)  # a unit renamed through [aliases] is one unit
     history = {}  # each month's returns read once, for its own summary and the later months' series
     # As of ``today``: the month under way stands as its own 汇总 of the day has it (lights, 逾期未完成).
-    summaries = {p: summarize(table, config, Period.parse(p), today, history=history, returns=returns)
-                 for p in data_periods}
+    summaries = {
+        p: summarize(table, config, Period.parse(p), today, history=history, returns=returns) for p in data_periods
+    }
     tasks = _tasks(table, config, summaries, answered)
     unlisted = {p: {t.task_id for t in tasks if t.cells.get(p) == NOT_LISTED} for p in data_periods}
     asked = {p: {r.name for r in s.recipients} for p, s in summaries.items()}  # not those with all tasks 已办结
     deadlines = {p: config.deadline(Period.parse(p)) for p in data_periods}
     not_due = {p: d for p, d in deadlines.items() if today <= d}
     return AnnualSummary(
-        year=year, title=f"{year}年{config.subject}", periods=periods, data_periods=data_periods,
-        tasks=tasks, units=_units(table, config, returns, summaries, unlisted, not_due, asked),
+        year=year,
+        title=f"{year}年{config.subject}",
+        periods=periods,
+        data_periods=data_periods,
+        tasks=tasks,
+        units=_units(table, config, returns, summaries, unlisted, not_due, asked),
         indicators=_indicators(summaries, data_periods),
         rule=config.assessment,
-        has_deadline=any(t.deadline for s in summaries.values() for t in s.tasks), not_due=not_due,
-        day=as_of(Period.parse(periods[-1]), today) if periods else today, status_rule=config.status_rule)
+        has_deadline=any(t.deadline for s in summaries.values() for t in s.tasks),
+        not_due=not_due,
+        day=as_of(Period.parse(periods[-1]), today) if periods else today,
+        status_rule=config.status_rule,
+    )
 
 
 def _tasks(table, config, summaries: dict, answered: dict) -> list:
@@ -284,8 +295,16 @@ def _tasks(table, config, summaries: dict, answered: dict) -> list:
     for task_id in sorted({t for ids in answered.values() for t in ids} - known):
         shown = [p for p, ids in answered.items() if task_id in ids]
         task = retired.get(task_id)
-        rows.append(TaskYear(task_id, task.item if task else "", "、".join(task.leads) if task else "", {}, {},
-                             note=f"{REMOVED}；{'、'.join(map(month_header, shown))}有报送"))
+        rows.append(
+            TaskYear(
+                task_id,
+                task.item if task else "",
+                "、".join(task.leads) if task else "",
+                {},
+                {},
+                note=f"{REMOVED}；{'、'.join(map(month_header, shown))}有报送",
+            )
+        )
     return rows
 
 
@@ -317,8 +336,7 @@ def latest_indicator(i, last: str) -> tuple:
     return dated(p, value, last), i.indicator.score(value)
 
 
-def _units(table, config, returns: ReturnsByUnit, summaries: dict, unlisted: dict, not_due: dict,
-           asked: dict) -> list:
+def _units(table, config, returns: ReturnsByUnit, summaries: dict, unlisted: dict, not_due: dict, asked: dict) -> list:
     """Each unit's months from its accepted returns, late as the month's summary judged it (its ``timings``);
     scores and ranks for the units of the present table.
 
@@ -336,9 +354,11 @@ def _units(table, config, returns: ReturnsByUnit, summaries: dict, unlisted: dic
         for p, month in summaries.items():
             got = returns.get(name, {}).get(p, [])
             if not got:
-                months[p] = UnitMonth(None, on_forms=not (name in listed and (tasks_of[name] <= unlisted[p]
-                                                                             or name not in asked[p])),
-                                      due=p not in not_due)
+                months[p] = UnitMonth(
+                    None,
+                    on_forms=not (name in listed and (tasks_of[name] <= unlisted[p] or name not in asked[p])),
+                    due=p not in not_due,
+                )
                 continue
             when = month.timings[name]
             months[p] = UnitMonth(when.first, when.days_late, when.fixes, got[-1][0] == TO_FIX, due=p not in not_due)
@@ -362,6 +382,7 @@ def _indicators(summaries: dict, data_periods: list) -> list:
 # ---------------------------------------------------------------------------
 # The workbook
 
+
 def workbook_path(config, year: int) -> Path:
     return config.outbox / f"{year}年度汇总.xlsx"
 
@@ -382,14 +403,20 @@ def write_workbook(s: AnnualSummary, path) -> None:
 
 def _formats(wb) -> dict:
     base = body()
-    f = {**table_formats(wb, base),
-         "note": wb.add_format({"font_name": "宋体", "font_size": 10, "text_wrap": True, "valign": "top"}),
-         None: wb.add_format({**base, "align": "center", "bg_color": GREY[0], "font_color": GREY[1]})}
+    f = {
+        **table_formats(wb, base),
+        "note": wb.add_format({"font_name": "宋体", "font_size": 10, "text_wrap": True, "valign": "top"}),
+        None: wb.add_format({**base, "align": "center", "bg_color": GREY[0], "font_color": GREY[1]}),
+    }
     colours = {**COMPLETION_COLORS, **ATTAINMENT_COLORS, UNCLEAR: UNCLEAR_COLORS}
     f.update(colour_formats(wb, colours, needs_attention, {**base, "align": "center"}))
     # the same, bold, for a month whose light is 红灯 or 黄灯
-    f.update({(name, ALERT): fmt
-              for name, fmt in colour_formats(wb, colours, lambda _: True, {**base, "align": "center"}).items()})
+    f.update(
+        {
+            (name, ALERT): fmt
+            for name, fmt in colour_formats(wb, colours, lambda _: True, {**base, "align": "center"}).items()
+        }
+    )
     f[TO_FIX] = wb.add_format({**base, "align": "center", "bg_color": "#FFEB9C"})
     return f
 
@@ -451,49 +478,79 @@ def _sheet_tasks(wb, f, s: AnnualSummary) -> None:
             else:
                 cells.append(("", f["cell"]))
         removed = not t.cells and t.note
-        cells += [(t.last_progress, f["cell"]), ("" if removed else t.behind, f["center"]),
-                  ("" if removed else t.not_started, f["center"])]
+        cells += [
+            (t.last_progress, f["cell"]),
+            ("" if removed else t.behind, f["center"]),
+            ("" if removed else t.not_started, f["center"]),
+        ]
         if s.has_deadline:
             cells.append((t.overdue, f[NOT_STARTED] if t.overdue else f["center"]))
         cells.append((t.note, f["cell"]))
         rows.append(cells)
     ws = _sheet(wb, f, TASK_YEAR_SHEET, f"{s.title}{TASK_YEAR_SHEET}（{s.year}年）", headers, rows)
-    _notes(ws, f, s, len(rows) + 3, [w for _, w in headers],
-           [f"各月为该期汇总表的完成状态（有几个牵头单位的任务，{STATUS_RULE_WORDS[s.status_rule]}）和预警"
-            f"（{'、'.join(LIGHTS)}及原因）；{NOT_LISTED}：当月填报表中没有这项任务。"])
+    _notes(
+        ws,
+        f,
+        s,
+        len(rows) + 3,
+        [w for _, w in headers],
+        [
+            f"各月为该期汇总表的完成状态（有几个牵头单位的任务，{STATUS_RULE_WORDS[s.status_rule]}）和预警"
+            f"（{'、'.join(LIGHTS)}及原因）；{NOT_LISTED}：当月填报表中没有这项任务。"
+        ],
+    )
 
 
 def _sheet_units(wb, f, s: AnnualSummary) -> None:
-    headers = ([(H_SEQ, 5), (H_UNIT, 14)] + [(month_header(p), 11) for p in s.periods]
-               + [(H_ON_TIME_RATE, 9), (H_FIX_COUNT, 8), (H_SCORE, 7), (H_RANK, 6), (H_NOTE, 20)])
+    headers = (
+        [(H_SEQ, 5), (H_UNIT, 14)]
+        + [(month_header(p), 11) for p in s.periods]
+        + [(H_ON_TIME_RATE, 9), (H_FIX_COUNT, 8), (H_SCORE, 7), (H_RANK, 6), (H_NOTE, 20)]
+    )
     rows = []
     for n, u in enumerate(s.units, start=1):
         cells = [(n, f["center"]), (u.name, f["cell"])]
         for p in s.periods:
             text = u.cell(p, s.data_periods)
-            fmt = {NO_DATA: f[None], UNCLEAR: f[None], NOT_LISTED: f[None], NOT_DUE: f[None],
-                   NOT_REPORTED: f[NOT_STARTED]}.get(text)
+            fmt = {
+                NO_DATA: f[None],
+                UNCLEAR: f[None],
+                NOT_LISTED: f[None],
+                NOT_DUE: f[None],
+                NOT_REPORTED: f[NOT_STARTED],
+            }.get(text)
             if fmt is None:
                 fmt = f[TO_FIX] if text.startswith(TO_FIX) else f[BEHIND] if text.startswith(LATE) else f["center"]
             cells.append((text, fmt))
         rate = u.on_time_rate
-        cells += [(rate if rate is not None else "", f["pct"]), (u.fixes, f["center"]),
-                  (u.score if u.score is not None else "", f["center"]), (u.rank or "", f["center"]),
-                  ("" if u.listed else NOT_IN_TABLE, f["cell"])]
+        cells += [
+            (rate if rate is not None else "", f["pct"]),
+            (u.fixes, f["center"]),
+            (u.score if u.score is not None else "", f["center"]),
+            (u.rank or "", f["center"]),
+            ("" if u.listed else NOT_IN_TABLE, f["cell"]),
+        ]
         rows.append(cells)
     ws = _sheet(wb, f, UNIT_YEAR_SHEET, f"{s.title}{UNIT_YEAR_SHEET}（{s.year}年）", headers, rows)
-    _notes(ws, f, s, len(rows) + 3, [w for _, w in headers],
-           [score_rule(s.rule)] + s.not_due_notes)
+    _notes(ws, f, s, len(rows) + 3, [w for _, w in headers], [score_rule(s.rule)] + s.not_due_notes)
 
 
 def _sheet_indicators(wb, f, s: AnnualSummary) -> None:
-    headers = ([(H_IND_ID, 10), (H_ITEM, 10), (H_IND_NAME, 34), (H_IND_TARGET, 10), (H_UNIT, 12)]
-               + [(month_header(p), 9) for p in s.periods] + [(H_LAST_ACTUAL, 12), (H_PACE, 9), (H_ATTAINMENT, 9)])
+    headers = (
+        [(H_IND_ID, 10), (H_ITEM, 10), (H_IND_NAME, 34), (H_IND_TARGET, 10), (H_UNIT, 12)]
+        + [(month_header(p), 9) for p in s.periods]
+        + [(H_LAST_ACTUAL, 12), (H_PACE, 9), (H_ATTAINMENT, 9)]
+    )
     rows = []
     for i in s.indicators:
         ind = i.indicator
-        cells = [(ind.indicator_id, f["center"]), (i.item, f["cell"]), (ind.name, f["cell"]),
-                 (i.target, f["center"]), (i.owner, f["cell"])]
+        cells = [
+            (ind.indicator_id, f["center"]),
+            (i.item, f["cell"]),
+            (ind.name, f["cell"]),
+            (i.target, f["center"]),
+            (i.owner, f["cell"]),
+        ]
         for p in s.periods:
             if p not in s.data_periods:
                 cells.append((NO_DATA, f[None]))
@@ -529,10 +586,14 @@ def _chart(wb, ws, s: AnnualSummary, row: int) -> None:
                 ws.write_number(r, c, value)
     chart = wb.add_chart({"type": "line"})
     for r in range(row, row + len(percent)):
-        chart.add_series({"name": [INDICATOR_SHEET, r, 0],
-                          "categories": [INDICATOR_SHEET, 1, first, 1, first + len(s.periods) - 1],
-                          "values": [INDICATOR_SHEET, r, first, r, first + len(s.periods) - 1],
-                          "marker": {"type": "circle"}})
+        chart.add_series(
+            {
+                "name": [INDICATOR_SHEET, r, 0],
+                "categories": [INDICATOR_SHEET, 1, first, 1, first + len(s.periods) - 1],
+                "values": [INDICATOR_SHEET, r, first, r, first + len(s.periods) - 1],
+                "marker": {"type": "circle"},
+            }
+        )
     chart.show_blanks_as("gap")
     chart.show_hidden_data()
     chart.set_title({"name": "百分比指标逐月累计完成值"})
@@ -548,8 +609,10 @@ def annual_line(s: AnnualSummary) -> str:
         return f"{s.year}年台账中还没有任何有效报送，年度汇总表各栏为空。"
     top = [u.name for u in s.units if u.rank == 1]
     gap = f"；{'、'.join(map(month_header, s.no_data))}{NO_DATA}" if s.no_data else ""
-    return (f"{s.year}年共 {len(s.data_periods)} 期有报送（{'、'.join(map(month_header, s.data_periods))}）{gap}；"
-            f"得分第一：{'、'.join(top)}。")
+    return (
+        f"{s.year}年共 {len(s.data_periods)} 期有报送（{'、'.join(map(month_header, s.data_periods))}）{gap}；"
+        f"得分第一：{'、'.join(top)}。"
+    )
 
 
 def make_annual(config, table, year: int, today: dt.date | None = None) -> tuple:
@@ -562,4 +625,3 @@ def make_annual(config, table, year: int, today: dt.date | None = None) -> tuple
     workbook = workbook_path(config, year)
     write_workbook(s, workbook)
     return s, [workbook, write_report(s, config)]
-

@@ -35,9 +35,11 @@ def report_path(config, year: int) -> Path:
 
 def score_rule(rule: Assessment) -> str:
     """The rule in one sentence, as the workbook and the 附件 print it."""
-    return (f"评分规则：每期按时报送得{rule.on_time}分，逾期报送得{rule.late}分，"
-            f"报送后仍待补正得{rule.to_fix}分（逾期且待补正取两者中较低的），未报送得{rule.missing}分；"
-            f"按时与否以该期第一份有效报送的收到日期与截止日期比较；{NO_DATA}的月份不计分。")
+    return (
+        f"评分规则：每期按时报送得{rule.on_time}分，逾期报送得{rule.late}分，"
+        f"报送后仍待补正得{rule.to_fix}分（逾期且待补正取两者中较低的），未报送得{rule.missing}分；"
+        f"按时与否以该期第一份有效报送的收到日期与截止日期比较；{NO_DATA}的月份不计分。"
+    )
 
 
 TYPE_AREA_MM = 297 - 35 - 37  # the landscape page's text width (GB/T 9704, as 附件1)
@@ -55,8 +57,11 @@ def word_columns(periods: list) -> tuple:
         month = (TYPE_AREA_MM - sum(widths.values())) / max(len(periods), 1)
         if month >= head_mm(MONTH_TEXT, size.pt) or size == PT_5:
             break
-    columns = ([(h, widths[h]) for h in FIXED_COLUMNS[:2]] + [(month_header(p), month) for p in periods]
-               + [(h, widths[h]) for h in FIXED_COLUMNS[2:]])
+    columns = (
+        [(h, widths[h]) for h in FIXED_COLUMNS[:2]]
+        + [(month_header(p), month) for p in periods]
+        + [(h, widths[h]) for h in FIXED_COLUMNS[2:]]
+    )
     return columns, size == PT_5
 
 
@@ -85,16 +90,23 @@ def _table_xml(s, ids: dict, order: str) -> str:
     widths = [w for _, w in columns]
     row_props = "<w:trPr><w:cantSplit/>{}</w:trPr>"
     head = "".join(cell_xml(name, w, head_style, center=True, small=small) for name, w in columns)
-    rows = [f'<w:tr>{row_props.format("<w:tblHeader/>")}{head}</w:tr>']
+    rows = [f"<w:tr>{row_props.format('<w:tblHeader/>')}{head}</w:tr>"]
     for n, u in enumerate(printed_units(s, order), start=1):
         rate = u.on_time_rate
-        values = ([str(n), u.name + ("（不在当前主表中）" if not u.listed else "")]
-                  + [u.cell(p, s.data_periods) for p in s.periods]
-                  + ["" if rate is None else f"{rate:.1%}", str(u.fixes),
-                     "" if u.score is None else str(u.score), "" if u.rank is None else str(u.rank)])
+        values = (
+            [str(n), u.name + ("（不在当前主表中）" if not u.listed else "")]
+            + [u.cell(p, s.data_periods) for p in s.periods]
+            + [
+                "" if rate is None else f"{rate:.1%}",
+                str(u.fixes),
+                "" if u.score is None else str(u.score),
+                "" if u.rank is None else str(u.rank),
+            ]
+        )
         months = range(2, 2 + len(s.periods))
-        cells = "".join(cell_xml(v, w, cell_style, center=c != 1, small=small,
-                                 bold=c in months and needs_attention(v))
-                        for c, (v, w) in enumerate(zip(values, widths)))
-        rows.append(f'<w:tr>{row_props.format("")}{cells}</w:tr>')
+        cells = "".join(
+            cell_xml(v, w, cell_style, center=c != 1, small=small, bold=c in months and needs_attention(v))
+            for c, (v, w) in enumerate(zip(values, widths))
+        )
+        rows.append(f"<w:tr>{row_props.format('')}{cells}</w:tr>")
     return table_xml(widths, rows)

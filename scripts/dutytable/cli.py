@@ -137,10 +137,13 @@ class Command:
     def parser(self):
         parser = ChineseArgumentParser(prog=self.prog, description=self.description)
         default = (self.default_config or DEFAULT_CONFIG).relative_to(DEFAULT_CONFIG.parent).as_posix()
-        parser.add_argument("--config", metavar="PATH", default=None,
-                            help=f"配置文件 config.ini 的路径（默认：{default}，在工具文件夹中）")
-        parser.add_argument("--period", metavar="YYYY-MM", default=None,
-                            help="期次（年-月），例如 2010-11；默认为本月")
+        parser.add_argument(
+            "--config",
+            metavar="PATH",
+            default=None,
+            help=f"配置文件 config.ini 的路径（默认：{default}，在工具文件夹中）",
+        )
+        parser.add_argument("--period", metavar="YYYY-MM", default=None, help="期次（年-月），例如 2010-11；默认为本月")
         parser.add_argument("-v", "--verbose", action="store_true", help="出错时显示详细信息（供维护人员排查）")
         self.add_arguments(parser)
         return parser
@@ -163,8 +166,9 @@ def main(command: Command, argv: list | None = None, today: dt.date | None = Non
     try:
         args = command.parser().parse_args(argv)
         verbose = args.verbose
-        logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
-                            format="%(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+        )
         today = today or dt.date.today()
         period = Period.parse(args.period) if args.period else Period.of(today)
         config = load_config(args.config or command.default_config)
@@ -185,8 +189,11 @@ def main(command: Command, argv: list | None = None, today: dt.date | None = Non
             traceback.print_exc()
         where = Path(exc.filename) if exc.filename else None
         folder = where if where is None or where.is_dir() else where.parent
-        echo(f"无法写入 {folder or '输出文件夹'}：没有写入权限。请在文件夹“属性”中取消“只读”"
-             "或请管理员开放写入权限后再运行。", err=True)
+        echo(
+            f"无法写入 {folder or '输出文件夹'}：没有写入权限。请在文件夹“属性”中取消“只读”"
+            "或请管理员开放写入权限后再运行。",
+            err=True,
+        )
         return OutputError.exit_code
     except Exception as exc:  # the last line of defence: one line, never a traceback without -v
         if verbose:
@@ -201,6 +208,7 @@ def main(command: Command, argv: list | None = None, today: dt.date | None = Non
 
 # ---------------------------------------------------------------------------
 # The commands
+
 
 def describe_units(table, departments) -> str:
     """One line naming every unit of the table once, collectives marked, so a wrong name shows at once."""
@@ -228,8 +236,10 @@ def describe_joins(imported) -> list[str]:
 def describe_import(imported, departments) -> list[str]:
     """What ``import_table.py --check`` prints: columns, categories, tasks, units, extra columns."""
     table = imported.table
-    lines = [f"检查 {imported.where}（只检查，没有写入任何文件）：",
-             "各列：" + "；".join(f"{header} → {meaning}" for header, meaning in imported.columns) + "。"]
+    lines = [
+        f"检查 {imported.where}（只检查，没有写入任何文件）：",
+        "各列：" + "；".join(f"{header} → {meaning}" for header, meaning in imported.columns) + "。",
+    ]
     if imported.first_listed_lead:
         lines.append("牵头单位：取责任单位中列第一位的单位。")
     lines.append(f"类别（{len(table.categories)} 个）：" + "；".join(table.categories) + "。")
@@ -247,41 +257,52 @@ def describe_import(imported, departments) -> list[str]:
 
 class ImportTable(Command):
     prog = "import_table.py"
-    description = ("把收到的目标任务责任分解表（Word 附件 .docx/.doc/.wps、Word 导出的文本 .txt，\n"
-                   "或 Excel .xlsx/.xls）导入为主表（config.ini 中 [paths] table 指定的文件）。\n"
-                   "表头按含义识别（见 README.md“表头的写法”），不认识的列原样保留。")
+    description = (
+        "把收到的目标任务责任分解表（Word 附件 .docx/.doc/.wps、Word 导出的文本 .txt，\n"
+        "或 Excel .xlsx/.xls）导入为主表（config.ini 中 [paths] table 指定的文件）。\n"
+        "表头按含义识别（见 README.md“表头的写法”），不认识的列原样保留。"
+    )
     ask = staticmethod(input)  # the question of --ask; tests pass their own answer
 
     def add_arguments(self, parser):
         parser.add_argument("source", metavar="SOURCE", nargs="?", help="收到的责任分解表文件")
         parser.add_argument("--output", metavar="PATH", help="写到哪里（默认：config.ini 中的主表路径）")
         parser.add_argument("--force", action="store_true", help="主表已存在时替换它（旧文件先备份）")
-        parser.add_argument("--check", action="store_true",
-                            help="只显示将导入的内容（各列、类别、任务、单位），不写入任何文件")
-        parser.add_argument("--ask", action="store_true",
-                            help="先显示将导入的内容，再问是否导入，回答“是”才导入（替换主表，旧文件先备份）；"
-                                 "双击“导入责任分解表”时就是这样")
-        parser.add_argument("--table", metavar="N", type=_positive, default=0,
-                            help="文件中有几个表格时，导入第 N 个")
+        parser.add_argument(
+            "--check", action="store_true", help="只显示将导入的内容（各列、类别、任务、单位），不写入任何文件"
+        )
+        parser.add_argument(
+            "--ask",
+            action="store_true",
+            help="先显示将导入的内容，再问是否导入，回答“是”才导入（替换主表，旧文件先备份）；"
+            "双击“导入责任分解表”时就是这样",
+        )
+        parser.add_argument("--table", metavar="N", type=_positive, default=0, help="文件中有几个表格时，导入第 N 个")
 
     def run(self, args, config, period, today):
         source = args.source or (self._ask_source() if args.ask else None)
         if not source:
             if args.ask:
-                raise UsageError("没有收到要导入的文件：请把收到的责任分解表文件（如 .docx、.xlsx）"
-                                 "用鼠标拖到“导入责任分解表”图标上再松开，或拖进窗口后按回车。")
+                raise UsageError(
+                    "没有收到要导入的文件：请把收到的责任分解表文件（如 .docx、.xlsx）"
+                    "用鼠标拖到“导入责任分解表”图标上再松开，或拖进窗口后按回车。"
+                )
             raise usage_error(self.prog, "缺少参数 SOURCE")
         options = dataclasses.replace(config.import_options, table_number=args.table)
         imported = read_source(source, config.departments, options)
         found = identity.read_identity(imported.table.title, Path(source).name)
         target = Path(args.output) if args.output else config.table
         if target.exists() and not (args.force or args.check or args.ask):
-            raise OutputError(f"{target} 已存在，为免覆盖未写入：如要用 {Path(source).name} 替换它，"
-                              "请加 --force（旧文件会先备份）。")
+            raise OutputError(
+                f"{target} 已存在，为免覆盖未写入：如要用 {Path(source).name} 替换它，请加 --force（旧文件会先备份）。"
+            )
         changes, old_sheets = _reconcile(imported.table, target, config, period)
         if args.check or args.ask:
-            for line in (describe_import(imported, config.departments) + (changes.lines() if changes else [])
-                         + identity.identity_lines(found, config, identity.CHECKED)):
+            for line in (
+                describe_import(imported, config.departments)
+                + (changes.lines() if changes else [])
+                + identity.identity_lines(found, config, identity.CHECKED)
+            ):
                 echo(line)
             pipeline.report_collectives(imported.table, config.departments, echo)
             if args.check or not self._confirmed(target):
@@ -329,8 +350,10 @@ def _say_imported(imported, target, config, set_aside, changes) -> None:
     indicators set aside, task changes."""
     table = imported.table
     recipients = table.recipients(config.departments)
-    echo(f"已导入 {len(table.tasks)} 项工作内容（{len(table.categories)} 个类别），"
-         f"共 {len(recipients)} 个填报单位，写入 {target}。")
+    echo(
+        f"已导入 {len(table.tasks)} 项工作内容（{len(table.categories)} 个类别），"
+        f"共 {len(recipients)} 个填报单位，写入 {target}。"
+    )
     for line in describe_joins(imported) + imported.notes:
         echo(line)
     echo(describe_units(table, config.departments))
@@ -340,8 +363,10 @@ def _say_imported(imported, target, config, set_aside, changes) -> None:
         echo(line)
     if set_aside:
         named = "、".join(i.indicator_id or i.name for i, _ in set_aside[:5]) + ("等" if len(set_aside) > 5 else "")
-        echo(f"原主表“指标”工作表中有 {len(set_aside)} 项指标的任务或填报单位在新表中已不存在：{named}，"
-             f"已移到新主表的“{SET_ASIDE_SHEET}”工作表，请核对后把需要的指标重新填入“指标”工作表。")
+        echo(
+            f"原主表“指标”工作表中有 {len(set_aside)} 项指标的任务或填报单位在新表中已不存在：{named}，"
+            f"已移到新主表的“{SET_ASIDE_SHEET}”工作表，请核对后把需要的指标重新填入“指标”工作表。"
+        )
     if changes and (changes.added or changes.removed or changes.renamed):
         for line in changes.lines():
             echo(line)
@@ -381,9 +406,11 @@ def _reconcile(table, existing: Path, config, period):
         _, sheets = open_workbook(existing, label=f"责任分解表 {existing.name}")
         old = load_table(existing, config.departments, with_indicators=False, sheets=sheets)  # 指标: carry_over's
     except InputError as exc:
-        raise TableError(f"原主表 {existing.name} 无法读取，新表的任务无法与它逐项对应（各月已报送的内容靠任务编号"
-                         "对应原任务）：请先按下面的提示改正原主表；如不需要保留对应关系，把它移到别处后再导入。",
-                         exc.lines()) from exc
+        raise TableError(
+            f"原主表 {existing.name} 无法读取，新表的任务无法与它逐项对应（各月已报送的内容靠任务编号"
+            "对应原任务）：请先按下面的提示改正原主表；如不需要保留对应关系，把它移到别处后再导入。",
+            exc.lines(),
+        ) from exc
     ledger_ids = set()
     if config.ledger.exists():
         with Ledger(config.ledger, config.path.parent, read_only=True) as ledger:  # an import never writes it
@@ -409,8 +436,14 @@ class Stage(Command):
     force_option = False  # --force: replace what the stage wrote before
     pdf_option = False  # --no-pdf
 
-    def __init__(self, prog: str = "", description: str = "", step: str = "", force_option: bool = False,
-                 pdf_option: bool = False) -> None:
+    def __init__(
+        self,
+        prog: str = "",
+        description: str = "",
+        step: str = "",
+        force_option: bool = False,
+        pdf_option: bool = False,
+    ) -> None:
         self.prog = prog or self.prog
         self.description = description or self.description
         self.step = step or self.step
@@ -419,24 +452,36 @@ class Stage(Command):
 
     def add_arguments(self, parser):
         if self.force_option:
-            parser.add_argument("--force", action="store_true",
-                                help="重新生成已有的填报表（旧的移到“分发.旧版-时间”文件夹）")
+            parser.add_argument(
+                "--force", action="store_true", help="重新生成已有的填报表（旧的移到“分发.旧版-时间”文件夹）"
+            )
         if self.pdf_option:
             parser.add_argument("--no-pdf", action="store_true", help="不生成 PDF")
 
     def run(self, args, config, period, today):
         table = pipeline.load(config)
         with run_lock(config):  # generate too: a monthly run may be generating the same forms
-            pipeline.run_step(self.step, config, table, period, echo, today, force=getattr(args, "force", False),
-                              pdf=not getattr(args, "no_pdf", False), progress=progress_printer())
+            pipeline.run_step(
+                self.step,
+                config,
+                table,
+                period,
+                echo,
+                today,
+                force=getattr(args, "force", False),
+                pdf=not getattr(args, "no_pdf", False),
+                progress=progress_printer(),
+            )
         return 0
 
 
 class Collect(Stage):
     prog = "collect.py"
-    description = ("收取 inbox/ 中各单位交回的表格：核对、登记台账、归档原文件；有问题的退回或标为待补正。\n"
-                   "可以反复运行：已收取的文件不会重复登记，原文件不会被删除或覆盖。\n"
-                   "--accept 文件名：让一份“待确认”的报送（比已收到的那份填得少）代替原来那份。")
+    description = (
+        "收取 inbox/ 中各单位交回的表格：核对、登记台账、归档原文件；有问题的退回或标为待补正。\n"
+        "可以反复运行：已收取的文件不会重复登记，原文件不会被删除或覆盖。\n"
+        "--accept 文件名：让一份“待确认”的报送（比已收到的那份填得少）代替原来那份。"
+    )
     step = pipeline.COLLECT
 
     def add_arguments(self, parser):
@@ -455,25 +500,55 @@ class Collect(Stage):
 
 
 # The single-stage scripts: generate.py, collect.py, consolidate.py and report.py.
-Generate = partial(Stage, "generate.py", "为每个填报单位生成本期的填报表，写到 outbox/<期次>/分发/，\n"
-                   "并生成 分发清单.xlsx。已生成过的期次不会被覆盖，除非加 --force。", pipeline.GENERATE,
-                   force_option=True)
-Consolidate = partial(Stage, "consolidate.py", "根据台账中各单位最新的有效报送，生成本期汇总表\n"
-                      "（汇总、明细、报送情况、统计四个工作表），写到 outbox/<期次>/。", pipeline.CONSOLIDATE)
-Remind = partial(Stage, "remind.py", "截止日前提醒：给本期尚未报送的单位生成提醒通知（提醒通知_<期次>.docx），\n"
-                 "写到 outbox/<期次>/；全部单位都已报送时不生成。定时运行时在截止日前 remind_before 天自动生成。",
-                 pipeline.REMIND)
-Report = partial(Stage, "report.py", "生成本期 Word 汇总报告（附件格式，GB/T 9704-2012）和催报通知，\n"
-                 "写到 outbox/<期次>/；装有 LibreOffice 时同时生成 PDF。", pipeline.REPORT, pdf_option=True)
+Generate = partial(
+    Stage,
+    "generate.py",
+    "为每个填报单位生成本期的填报表，写到 outbox/<期次>/分发/，\n"
+    "并生成 分发清单.xlsx。已生成过的期次不会被覆盖，除非加 --force。",
+    pipeline.GENERATE,
+    force_option=True,
+)
+Consolidate = partial(
+    Stage,
+    "consolidate.py",
+    "根据台账中各单位最新的有效报送，生成本期汇总表\n（汇总、明细、报送情况、统计四个工作表），写到 outbox/<期次>/。",
+    pipeline.CONSOLIDATE,
+)
+Remind = partial(
+    Stage,
+    "remind.py",
+    "截止日前提醒：给本期尚未报送的单位生成提醒通知（提醒通知_<期次>.docx），\n"
+    "写到 outbox/<期次>/；全部单位都已报送时不生成。定时运行时在截止日前 remind_before 天自动生成。",
+    pipeline.REMIND,
+)
+Report = partial(
+    Stage,
+    "report.py",
+    "生成本期 Word 汇总报告（附件格式，GB/T 9704-2012）和催报通知，\n"
+    "写到 outbox/<期次>/；装有 LibreOffice 时同时生成 PDF。",
+    pipeline.REPORT,
+    pdf_option=True,
+)
 
 
 class Annual(Command):
     prog = "annual.py"
-    description = ("根据台账生成一年的年度汇总表 outbox/<年>年度汇总.xlsx（任务进度、单位报送、指标三个工作表）\n"
-                   "和单位报送情况的 Word 附件（编号见 config.ini [report] attachment_annual），供年终目标考核使用。\n"
-                   "得分规则见 config.ini [assessment] 和 README.md。")
-    arguments = ((("--year",), {"metavar": "YYYY", "type": _year, "default": None,
-                                "help": "年度，例如 2010；默认为 config.ini [report] year（当前责任分解表的年度）"}),)
+    description = (
+        "根据台账生成一年的年度汇总表 outbox/<年>年度汇总.xlsx（任务进度、单位报送、指标三个工作表）\n"
+        "和单位报送情况的 Word 附件（编号见 config.ini [report] attachment_annual），供年终目标考核使用。\n"
+        "得分规则见 config.ini [assessment] 和 README.md。"
+    )
+    arguments = (
+        (
+            ("--year",),
+            {
+                "metavar": "YYYY",
+                "type": _year,
+                "default": None,
+                "help": "年度，例如 2010；默认为 config.ini [report] year（当前责任分解表的年度）",
+            },
+        ),
+    )
 
     def run(self, args, config, period, today):
         year = args.year if args.year is not None else config.year
@@ -496,16 +571,24 @@ class BuildWordTemplate(Command):
 
 class Monthly(Stage):
     prog = "monthly.py"
-    description = ("完成一个月的全部工作：生成填报表（本期还没有时）→ 收取 → 汇总 → Word 报告（及 PDF）。\n"
-                   "可以反复运行；有单位未报送属于正常情况，不算失败。")
+    description = (
+        "完成一个月的全部工作：生成填报表（本期还没有时）→ 收取 → 汇总 → Word 报告（及 PDF）。\n"
+        "可以反复运行；有单位未报送属于正常情况，不算失败。"
+    )
     pdf_option = True
 
     def run(self, args, config, period, today):
         log_path = setup_logging(config, today, args.verbose)
         say = logging.getLogger("dutytable.run").info
         with run_lock(config):
-            missing = pipeline.run_steps(config, period, (pipeline.GENERATE, pipeline.COLLECT, pipeline.CONSOLIDATE,
-                                                          pipeline.REPORT), today, say, pdf=not args.no_pdf)
+            missing = pipeline.run_steps(
+                config,
+                period,
+                (pipeline.GENERATE, pipeline.COLLECT, pipeline.CONSOLIDATE, pipeline.REPORT),
+                today,
+                say,
+                pdf=not args.no_pdf,
+            )
         if missing:
             say(f"{period} 尚未报送的单位（{len(missing)} 个）：" + "、".join(missing))
         else:
@@ -516,23 +599,32 @@ class Monthly(Stage):
 
 class Scheduler(Command):
     prog = "scheduler.py"
-    description = ("按 config.ini [schedule] 的日期每天定时运行：生成日生成填报表，截止日发催报通知，\n"
-                   "报告日生成 Word 报告，其间每天收取并更新汇总。电脑关机错过的事项会在下次启动时补做，且不会重复。\n"
-                   "--install 把每天的运行登记到系统的定时任务（Windows 任务计划程序，Linux 的 crontab），\n"
-                   "不必开着窗口。")
+    description = (
+        "按 config.ini [schedule] 的日期每天定时运行：生成日生成填报表，截止日发催报通知，\n"
+        "报告日生成 Word 报告，其间每天收取并更新汇总。电脑关机错过的事项会在下次启动时补做，且不会重复。\n"
+        "--install 把每天的运行登记到系统的定时任务（Windows 任务计划程序，Linux 的 crontab），\n"
+        "不必开着窗口。"
+    )
     system = staticmethod(registration.subprocess.run)  # how the registration calls schtasks or crontab; tests swap it
     windows = sys.platform == "win32"  # Task Scheduler, else the crontab
     folder = registration.TOOL_FOLDER  # the tool folder registered; tests set a scratch copy
 
     def add_arguments(self, parser):
         group = parser.add_mutually_exclusive_group()
-        group.add_argument("--list", action="store_true",
-                           help="是否已登记到系统的定时任务、下次何时运行，以及接下来要做的事项及日期")
-        group.add_argument("--once", action="store_true", help="只做今天该做的事（含补做）然后退出，供 Windows "
-                                                               "任务计划程序或 cron 调用")
-        group.add_argument("--install", action="store_true",
-                           help="登记到系统的定时任务：每天在 config.ini 的时间用运行本命令的 Python 运行 --once"
-                                "（再次登记时替换原来的，不会重复）")
+        group.add_argument(
+            "--list", action="store_true", help="是否已登记到系统的定时任务、下次何时运行，以及接下来要做的事项及日期"
+        )
+        group.add_argument(
+            "--once",
+            action="store_true",
+            help="只做今天该做的事（含补做）然后退出，供 Windows 任务计划程序或 cron 调用",
+        )
+        group.add_argument(
+            "--install",
+            action="store_true",
+            help="登记到系统的定时任务：每天在 config.ini 的时间用运行本命令的 Python 运行 --once"
+            "（再次登记时替换原来的，不会重复）",
+        )
         group.add_argument("--uninstall", action="store_true", help="从系统的定时任务中删除本工具文件夹的登记")
 
     def run(self, args, config, period, today):
@@ -541,8 +633,9 @@ class Scheduler(Command):
         setup_logging(config, today, args.verbose)
         if args.once:
             with run_lock(config):
-                outcomes = run_due(config, today, State(config.outbox / STATE_FILE),
-                                   logging.getLogger("dutytable.run").info)
+                outcomes = run_due(
+                    config, today, State(config.outbox / STATE_FILE), logging.getLogger("dutytable.run").info
+                )
             return 1 if any(not ok for _, _, ok in outcomes) else 0
         serve(config)
         return 0
@@ -573,16 +666,20 @@ def _cannot_run(config, today: dt.date) -> list:
     try:
         config.check_identity(Period(today.year, today.month))
     except DutyTableError:
-        return [f"注意：配置文件 {config.path} 的 [report] year = {config.year}，今天（{today:%Y-%m}）不在这一年的"
-                "责任分解表之内，下列事项都会失败：请先用 import_table.py 导入本年度的责任分解表。"]
+        return [
+            f"注意：配置文件 {config.path} 的 [report] year = {config.year}，今天（{today:%Y-%m}）不在这一年的"
+            "责任分解表之内，下列事项都会失败：请先用 import_table.py 导入本年度的责任分解表。"
+        ]
     return []
 
 
 class SetupDesktop(Command):
     prog = "setup_desktop.py"
-    description = ("在这台电脑上设置双击使用：记录运行本命令的 Python 的位置（scripts 中的 .bat、.sh 找不到\n"
-                   "py、python3、python 时就用它）；在 Linux（统信UOS、银河麒麟等）上再为每项工作生成快捷方式\n"
-                   "（.desktop），放进应用菜单和工具文件夹的“桌面快捷方式”文件夹。装好 Python 和程序包后运行一次。")
+    description = (
+        "在这台电脑上设置双击使用：记录运行本命令的 Python 的位置（scripts 中的 .bat、.sh 找不到\n"
+        "py、python3、python 时就用它）；在 Linux（统信UOS、银河麒麟等）上再为每项工作生成快捷方式\n"
+        "（.desktop），放进应用菜单和工具文件夹的“桌面快捷方式”文件夹。装好 Python 和程序包后运行一次。"
+    )
     windows = sys.platform == "win32"
     folder = registration.TOOL_FOLDER  # tests set up a scratch copy
     menu = None  # the applications menu's folder (default: the user's); tests pass their own
@@ -595,9 +692,11 @@ class SetupDesktop(Command):
             echo("双击 scripts 文件夹中的 .bat 即可使用；要放到桌面，右键 .bat →“发送到”→“桌面快捷方式”。")
             return 0
         written = desktop.write_entries(self.menu or desktop.menu_folder(), self.folder)
-        echo(f"已生成 {len(desktop.LAUNCHERS)} 个快捷方式，放进应用菜单（{written[0].parent}）和 "
-             f"{written[1].parent}；要放到桌面，把“{desktop.SHORTCUTS}”中需要的复制到桌面，"
-             "第一次双击时选“信任并运行”。")
+        echo(
+            f"已生成 {len(desktop.LAUNCHERS)} 个快捷方式，放进应用菜单（{written[0].parent}）和 "
+            f"{written[1].parent}；要放到桌面，把“{desktop.SHORTCUTS}”中需要的复制到桌面，"
+            "第一次双击时选“信任并运行”。"
+        )
         return 0
 
 
@@ -614,11 +713,13 @@ class Action(Command):
 
 class Demo(Command):
     prog = "demo.py"
-    description = ("演示一个月的全部工作：在自己的文件夹 outbox/演示/ 中（随附的示例配置和 2010 年责任分解表）\n"
-                   "生成填报表，按各单位的方式填好（明显的【示例】数据）放进该文件夹的 inbox/，\n"
-                   "再收取、汇总、生成 Word 报告。其中一个单位的文件时间在截止日之后，一个单位的表格有待补正的问题。\n"
-                   "每次运行都重新生成演示文件夹，不动正式工作的 inbox/、outbox/ 和台账；\n"
-                   "--config 只能指向演示配置 templates/演示/config.ini。")
+    description = (
+        "演示一个月的全部工作：在自己的文件夹 outbox/演示/ 中（随附的示例配置和 2010 年责任分解表）\n"
+        "生成填报表，按各单位的方式填好（明显的【示例】数据）放进该文件夹的 inbox/，\n"
+        "再收取、汇总、生成 Word 报告。其中一个单位的文件时间在截止日之后，一个单位的表格有待补正的问题。\n"
+        "每次运行都重新生成演示文件夹，不动正式工作的 inbox/、outbox/ 和台账；\n"
+        "--config 只能指向演示配置 templates/演示/config.ini。"
+    )
     default_config = demo_kit_config(DEFAULT_CONFIG.parent)
     arguments = ((("--no-pdf",), {"action": "store_true", "help": "不生成 PDF"}),)
 
@@ -628,6 +729,10 @@ class Demo(Command):
 
 
 RefreshIndicators = partial(
-    Action, "refresh_indicators.py", "修改了责任分解表的工作目标后，重新整理主表的“指标”工作表："
-                                     "新增或改过目标的任务重新自动提取指标，\n"
-    "您在“指标”中改过、增加、删除的内容保留不变。主表会先备份再改写。", pipeline.refresh_indicators)
+    Action,
+    "refresh_indicators.py",
+    "修改了责任分解表的工作目标后，重新整理主表的“指标”工作表："
+    "新增或改过目标的任务重新自动提取指标，\n"
+    "您在“指标”中改过、增加、删除的内容保留不变。主表会先备份再改写。",
+    pipeline.refresh_indicators,
+)

@@ -38,8 +38,11 @@ def closed_label(closed: str) -> str:
 def closes(summary) -> list:
     """The tasks (TaskSummary) of ``summary`` that its period closes: the first lead's accepted status is 已完成,
     and so is the task's (by [report] status_rule)."""
-    return [t for t in summary.tasks if t.status == DONE and t.units and t.units[0].role == ROLE_LEAD
-            and t.units[0].status == DONE]
+    return [
+        t
+        for t in summary.tasks
+        if t.status == DONE and t.units and t.units[0].role == ROLE_LEAD and t.units[0].status == DONE
+    ]
 
 
 LOCKED = ("正在 Excel 或 WPS 中打开", "请关闭主表后重新运行汇总。")
@@ -50,8 +53,10 @@ def _unwritable(path: Path, period: str) -> tuple | None:
     if lock_files(path):
         return LOCKED
     if sniff(path) != "xlsx":  # .xls, .ods, or .xlsm whose macros a rewrite would drop
-        return ("不是 .xlsx 格式", f"请把主表另存为 .xlsx 后重新运行汇总，或自己在它的“{CLOSED_COLUMN}”列中"
-                                 f"填写 {period}。")
+        return (
+            "不是 .xlsx 格式",
+            f"请把主表另存为 .xlsx 后重新运行汇总，或自己在它的“{CLOSED_COLUMN}”列中填写 {period}。",
+        )
     return None
 
 
@@ -72,8 +77,11 @@ def record(config, summary, say) -> None:
     period = str(summary.period)
     with Ledger(config.ledger, config.path.parent) as ledger:
         before = ledger.closings()
-        new = {t.task.task_id: t.task for t in closes(summary)
-               if not t.task.closed and before.get(t.task.task_id, "") < period}
+        new = {
+            t.task.task_id: t.task
+            for t in closes(summary)
+            if not t.task.closed and before.get(t.task.task_id, "") < period
+        }
         if not new:
             return
         listed = "、".join(f"{task_id}（{task.item}）" for task_id, task in new.items())
@@ -91,8 +99,10 @@ def record(config, summary, say) -> None:
             return
         ledger.note_closings(dict.fromkeys(new, period))
     after = Period.parse(period).next().label
-    say(f"已办结 {len(new)} 项（{Period.parse(period).label}牵头单位报已完成，{after}起不再填报）：{listed}；"
-        f"已写入主表的“{CLOSED_COLUMN}”列（原主表已备份为 {backup.name}）。")
+    say(
+        f"已办结 {len(new)} 项（{Period.parse(period).label}牵头单位报已完成，{after}起不再填报）：{listed}；"
+        f"已写入主表的“{CLOSED_COLUMN}”列（原主表已备份为 {backup.name}）。"
+    )
 
 
 def _write_master(path: Path, closed: dict) -> Path:

@@ -86,8 +86,16 @@ class Collector:
     The clock and the settle time are parameters.
     """
 
-    def __init__(self, config, table, now=None, settle_seconds: int | None = None, workers: int | None = None,
-                 progress=None, source: Source | None = None) -> None:
+    def __init__(
+        self,
+        config,
+        table,
+        now=None,
+        settle_seconds: int | None = None,
+        workers: int | None = None,
+        progress=None,
+        source: Source | None = None,
+    ) -> None:
         self.config = config
         self.table = table
         self.now = now or dt.datetime.now
@@ -108,20 +116,31 @@ class Collector:
         require_writable((self.config.archive, self.config.rejected, self.config.ledger.parent))
         recipients = self.table.recipients(self.config.departments)
         specs = self.archive.specs(period, recipients)
-        expectations = Expectations(self.table.schema, {name: spec.rows for name, spec in specs.items()}, str(period),
-                                    {name: spec.indicators for name, spec in specs.items()}, specs,
-                                    self.config.departments.aliases)
+        expectations = Expectations(
+            self.table.schema,
+            {name: spec.rows for name, spec in specs.items()},
+            str(period),
+            {name: spec.indicators for name, spec in specs.items()},
+            specs,
+            self.config.departments.aliases,
+        )
         ledger, result.rebuilt = rebuild.open_ledger(
-            self.config.ledger, self.config.path.parent, (self.config.archive, self.config.rejected),
-            lambda path, name: examine_safely(path, name, expectations), self.now, standing)
+            self.config.ledger,
+            self.config.path.parent,
+            (self.config.archive, self.config.rejected),
+            lambda path, name: examine_safely(path, name, expectations),
+            self.now,
+            standing,
+        )
         with ledger:
             result.recovered = self.recover(ledger, result)
             self._rounds(ledger, result, expectations)
             taken = {e.original_name for e in result.processed + result.duplicates}
             result.changed = [n for n in dict.fromkeys(result.changed) if n not in taken]
             aliases = self.config.departments.aliases  # a return under a unit's former name is the unit's
-            reported, missing = split_reported([r for r in recipients if asks(specs[r.name])],
-                                               {aliases.get(n, n) for n in ledger.reporters(period)})
+            reported, missing = split_reported(
+                [r for r in recipients if asks(specs[r.name])], {aliases.get(n, n) for n in ledger.reporters(period)}
+            )
         result.reported = [r.name for r in reported]
         result.missing = [r.name for r in missing]
         self.staged.cleanup()
@@ -199,8 +218,9 @@ class Collector:
             if ex.verdict != REJECTED:  # a rejection is no original: the same bytes are examined again
                 seen.setdefault(ex.sha256, ex.original_name)
         seen_at = self.now().isoformat(timespec="seconds")
-        drops = ledger.record_many([(ex, dest, Path(ex.path), seen_at, duplicate, marked)
-                                    for ex, dest, duplicate, marked in placed], standing)
+        drops = ledger.record_many(
+            [(ex, dest, Path(ex.path), seen_at, duplicate, marked) for ex, dest, duplicate, marked in placed], standing
+        )
         self._take_away(ledger, placed, drops, result)
         return unpacked_any
 
@@ -247,7 +267,8 @@ class Collector:
             result.processed.append(ex)
         elif ex.verdict != UNPACKED:
             if ex.period != str(self._period) and (
-                    ex.received_at[:10] > self.config.report_date(Period.parse(ex.period)).isoformat()):
+                ex.received_at[:10] > self.config.report_date(Period.parse(ex.period)).isoformat()
+            ):
                 result.after_report.append(ex)
             if ex.verdict in (TO_FIX, EMPTY):
                 marked = self.archive.marked_copy(ex)

@@ -45,8 +45,22 @@ RETURN_NOTE_FIELDS = ("office",)
 # version does not warn.
 KNOWN_KEYS = {
     "paths": ("table", "inbox", "outbox", "ledger", "archive", "rejected", "word_template"),
-    "report": ("subject", "year", "office", "attachment", "attachment2", "attachment_annual", "status_rule", "contact",
-               "phone", "report_columns", "partner_text", "remind_days", "paper", "annual_order"),
+    "report": (
+        "subject",
+        "year",
+        "office",
+        "attachment",
+        "attachment2",
+        "attachment_annual",
+        "status_rule",
+        "contact",
+        "phone",
+        "report_columns",
+        "partner_text",
+        "remind_days",
+        "paper",
+        "annual_order",
+    ),
     "schedule": ("generate_day", "deadline_day", "report_day", "time", "remind_before"),
     "workbook": ("password", "return_note"),
     "collect": ("settle_seconds",),
@@ -69,9 +83,11 @@ STATUS_RULES = (STATUS_MAIN_LEAD, STATUS_WORST, STATUS_MAJORITY)
 # [report] annual_order: the rows of the year's Word 附件, by rank or in the table's order of units.
 ORDER_RANK, ORDER_TABLE = "rank", "table"
 # Each rule as the paper says it, in the office's words (never the config key).
-STATUS_RULE_WORDS = {STATUS_MAIN_LEAD: "以主表中排在第一位的牵头单位所报状态为准",
-                     STATUS_WORST: "以已报送的牵头单位中进展最慢的状态为准",
-                     STATUS_MAJORITY: "以已报送的牵头单位中多数所报的状态为准，相同时取进展较慢的"}
+STATUS_RULE_WORDS = {
+    STATUS_MAIN_LEAD: "以主表中排在第一位的牵头单位所报状态为准",
+    STATUS_WORST: "以已报送的牵头单位中进展最慢的状态为准",
+    STATUS_MAJORITY: "以已报送的牵头单位中多数所报的状态为准，相同时取进展较慢的",
+}
 
 
 @dataclass(frozen=True)
@@ -159,14 +175,17 @@ class Config:
         if missing:
             raise ConfigError(
                 f"配置文件 {self.path} 的 [report] 中 {'、'.join(missing)} 为空，不能生成表格和报告：请用记事本打开"
-                f"它填写 {'；'.join(IDENTITY_HINTS[key] for key in missing)}，保存后再运行。")
-        if period is not None and not (period.year == self.year or (period.year == self.year + 1
-                                                                    and period.month <= 3)):
+                f"它填写 {'；'.join(IDENTITY_HINTS[key] for key in missing)}，保存后再运行。"
+            )
+        if period is not None and not (
+            period.year == self.year or (period.year == self.year + 1 and period.month <= 3)
+        ):
             raise ConfigError(
                 f"期次 {period} 不属于 {self.year} 年的责任分解表"
                 f"（配置文件 {self.path} 的 [report] year = {self.year}）："
                 f"请检查 --period；如已换用 {period.year} 年的责任分解表，请先用 import_table.py 导入"
-                "（它会写入年度和工作名称）。")
+                "（它会写入年度和工作名称）。"
+            )
 
     def check_year(self, year: int) -> None:
         """Raise ConfigError (one line) when ``year`` is not the year of the table in force: a year's summary
@@ -174,7 +193,8 @@ class Config:
         if year != self.year:
             raise ConfigError(
                 f"配置文件 {self.path} 的 [report] year = {self.year}：年度汇总只能按这一年的责任分解表生成，"
-                f"不能生成 {year} 年的。每年的年度汇总请在导入下一年的责任分解表之前生成（见 README.md“每年开始时”）。")
+                f"不能生成 {year} 年的。每年的年度汇总请在导入下一年的责任分解表之前生成（见 README.md“每年开始时”）。"
+            )
 
     def period_dir(self, period):
         """outbox/<YYYY-MM>/, where everything about one month is written."""
@@ -223,36 +243,43 @@ def load_config(path=None):
         report_day=reader.integer("schedule", "report_day", 28, 1, 31),
         run_time=reader.time("schedule", "time", "08:30"),
         password=reader.text("workbook", "password", "", allow_empty=True),
-        return_note=reader.template("workbook", "return_note", "请在截止日期前将填好的表格发回{office}。",
-                                    RETURN_NOTE_FIELDS),
+        return_note=reader.template(
+            "workbook", "return_note", "请在截止日期前将填好的表格发回{office}。", RETURN_NOTE_FIELDS
+        ),
         settle_seconds=reader.integer("collect", "settle_seconds", 3, 0, 600),
         departments=departments,
         warnings=unknown_settings(parser, path),
         import_options=ImportOptions(columns=columns, first_listed_lead=first_listed),
-        assessment=Assessment(**{key: reader.integer("assessment", key, getattr(Assessment, key), 0, 100)
-                                 for key in KNOWN_KEYS["assessment"]}),
+        assessment=Assessment(
+            **{
+                key: reader.integer("assessment", key, getattr(Assessment, key), 0, 100)
+                for key in KNOWN_KEYS["assessment"]
+            }
+        ),
         attachment_annual=reader.name_part("report", "attachment_annual", "1"),
         attachment2=reader.name_part("report", "attachment2", "2"),
         contact=reader.text("report", "contact", "", allow_empty=True),
         phone=reader.text("report", "phone", "", allow_empty=True),
-        partner_text=reader.choice("report", "partner_text", PARTNER_COLLAPSE,
-                                   (PARTNER_INCLUDE, PARTNER_COLLAPSE, PARTNER_OMIT)),
+        partner_text=reader.choice(
+            "report", "partner_text", PARTNER_COLLAPSE, (PARTNER_INCLUDE, PARTNER_COLLAPSE, PARTNER_OMIT)
+        ),
         remind_days=reader.integer("report", "remind_days", 3, 1, 60),
         paper=reader.choice("report", "paper", "A4", PAPERS),
         annual_order=reader.choice("report", "annual_order", ORDER_RANK, (ORDER_RANK, ORDER_TABLE)),
         remind_before=reader.integer("schedule", "remind_before", 3, 0, 28),
-        warning=WarningRule(warn_days=reader.integer("warning", "warn_days", WarningRule.warn_days, 0, 366),
-                            pace_tolerance=reader.integer("warning", "pace_tolerance", WarningRule.pace_tolerance,
-                                                          0, 100),
-                            lagging_twice_red=reader.yes_no("warning", "lagging_twice_red", "是"),
-                            pace_start_month=reader.integer("warning", "pace_start_month",
-                                                            WarningRule.pace_start_month, 1, 12)),
+        warning=WarningRule(
+            warn_days=reader.integer("warning", "warn_days", WarningRule.warn_days, 0, 366),
+            pace_tolerance=reader.integer("warning", "pace_tolerance", WarningRule.pace_tolerance, 0, 100),
+            lagging_twice_red=reader.yes_no("warning", "lagging_twice_red", "是"),
+            pace_start_month=reader.integer("warning", "pace_start_month", WarningRule.pace_start_month, 1, 12),
+        ),
         close_completed=reader.yes_no("warning", "close_completed", "否"),
     )
     if not config.generate_day <= config.deadline_day <= config.report_day:
         raise ConfigError(
             f"配置文件 {path} 的 [schedule] 日期顺序不对：应为 generate_day ≤ deadline_day ≤ report_day"
-            f"（现为 {config.generate_day}、{config.deadline_day}、{config.report_day}）。")
+            f"（现为 {config.generate_day}、{config.deadline_day}、{config.report_day}）。"
+        )
     return config
 
 
@@ -292,7 +319,8 @@ def _departments(parser: configparser.ConfigParser, path: Path) -> Departments:
             names = split_list(members)
             if not names:
                 raise ConfigError(
-                    f"配置文件 {path} 的 [groups] 中“{name}”没有列出任何单位：请用顿号分隔列出，或删除这一行。")
+                    f"配置文件 {path} 的 [groups] 中“{name}”没有列出任何单位：请用顿号分隔列出，或删除这一行。"
+                )
             groups[name] = names
     return Departments(aliases, groups)
 
@@ -305,20 +333,27 @@ def _paths(reader: "_Reader", path: Path) -> dict:
         value = Path(reader.text("paths", key, default))
         return value if value.is_absolute() else base / value
 
-    return {"table": rel("table", "templates/责任分解表.xlsx"), "inbox": rel("inbox", "inbox"),
-            "outbox": rel("outbox", "outbox"), "ledger": rel("ledger", "outbox/收文台账.sqlite3"),
-            "archive": rel("archive", "inbox/已归档"), "rejected": rel("rejected", "inbox/退回"),
-            "word_template": rel("word_template", "templates/附件模板.docx")}
+    return {
+        "table": rel("table", "templates/责任分解表.xlsx"),
+        "inbox": rel("inbox", "inbox"),
+        "outbox": rel("outbox", "outbox"),
+        "ledger": rel("ledger", "outbox/收文台账.sqlite3"),
+        "archive": rel("archive", "inbox/已归档"),
+        "rejected": rel("rejected", "inbox/退回"),
+        "word_template": rel("word_template", "templates/附件模板.docx"),
+    }
 
 
 def _identity_and_report(reader: "_Reader") -> dict:
     """The year's identity and the first keys of [report], checked in this order."""
-    return {"subject": reader.name_part("report", "subject", "", example="XX区优化营商环境工作"),
-            "year": reader.integer("report", "year", None, 1900, 9999, example=2024),
-            "office": reader.text("report", "office", "", allow_empty=True),
-            "attachment": reader.name_part("report", "attachment", "1"),
-            "report_columns": tuple(split_list(reader.text("report", "report_columns", "", allow_empty=True))),
-            "status_rule": reader.choice("report", "status_rule", STATUS_MAIN_LEAD, STATUS_RULES)}
+    return {
+        "subject": reader.name_part("report", "subject", "", example="XX区优化营商环境工作"),
+        "year": reader.integer("report", "year", None, 1900, 9999, example=2024),
+        "office": reader.text("report", "office", "", allow_empty=True),
+        "attachment": reader.name_part("report", "attachment", "1"),
+        "report_columns": tuple(split_list(reader.text("report", "report_columns", "", allow_empty=True))),
+        "status_rule": reader.choice("report", "status_rule", STATUS_MAIN_LEAD, STATUS_RULES),
+    }
 
 
 def unknown_settings(parser: configparser.ConfigParser, path: Path) -> list[str]:
@@ -330,8 +365,7 @@ def unknown_settings(parser: configparser.ConfigParser, path: Path) -> list[str]
     for section in parser.sections():
         if section not in KNOWN_KEYS:
             near = _nearest(section, KNOWN_KEYS)
-            hint = (f"是不是 [{near}]？" if near
-                    else f"可用的节：{'、'.join(f'[{s}]' for s in KNOWN_KEYS)}；")
+            hint = f"是不是 [{near}]？" if near else f"可用的节：{'、'.join(f'[{s}]' for s in KNOWN_KEYS)}；"
             warnings.append(f"配置文件 {path} 的 [{section}]：不认识的节，{hint}这一节中的设置都没有起作用。")
             continue
         keys = KNOWN_KEYS[section]
@@ -381,8 +415,9 @@ class _Reader:
         if len(value) > MAX_NAME_PART or UNSAFE_IN_NAME.search(value):
             raise ConfigError(
                 f"配置文件 {self.path} 的 [{section}] {key} = {value} 无效：它是输出文件名的一部分，"
-                f"不能超过 {MAX_NAME_PART} 个字，也不能含有 \\ / : * ? \" < > | 这些字符，"
-                f"例如“{key} = {example or default}”。")
+                f'不能超过 {MAX_NAME_PART} 个字，也不能含有 \\ / : * ? " < > | 这些字符，'
+                f"例如“{key} = {example or default}”。"
+            )
         return value
 
     def template(self, section, key, default, fields):
@@ -390,23 +425,32 @@ class _Reader:
         value = self.text(section, key, default)
         allowed = "、".join(f"{{{name}}}" for name in fields)
         try:
-            names = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(value)
-                     if name is not None]
+            names = [
+                (name, spec, conversion)
+                for _, name, spec, conversion in string.Formatter().parse(value)
+                if name is not None
+            ]
         except ValueError:
-            raise ConfigError(f"配置文件 {self.path} 的 [{section}] {key} 中有不成对的花括号：花括号只能用在 {allowed}"
-                              f" 中，例如“{key} = {default}”。") from None
+            raise ConfigError(
+                f"配置文件 {self.path} 的 [{section}] {key} 中有不成对的花括号：花括号只能用在 {allowed}"
+                f" 中，例如“{key} = {default}”。"
+            ) from None
         for name, spec, conversion in names:
             if name not in fields or spec or conversion:
-                raise ConfigError(f"配置文件 {self.path} 的 [{section}] {key} 中的“{{{name}}}”无效：只能写 {allowed}，"
-                                  f"例如“{key} = {default}”。")
+                raise ConfigError(
+                    f"配置文件 {self.path} 的 [{section}] {key} 中的“{{{name}}}”无效：只能写 {allowed}，"
+                    f"例如“{key} = {default}”。"
+                )
         return value
 
     def choice(self, section, key, default, choices):
         text = self.text(section, key, default)
         value = next((c for c in choices if c.lower() == text.lower()), None)
         if value is None:
-            raise ConfigError(f"配置文件 {self.path} 的 [{section}] {key} = {text} 无效：应为 "
-                              f"{' / '.join(choices)} 之一，例如“{key} = {default}”。")
+            raise ConfigError(
+                f"配置文件 {self.path} 的 [{section}] {key} = {text} 无效：应为 "
+                f"{' / '.join(choices)} 之一，例如“{key} = {default}”。"
+            )
         return value
 
     def yes_no(self, section, key, default):
@@ -428,7 +472,8 @@ class _Reader:
         if value is None or not low <= value <= high:
             raise ConfigError(
                 f"配置文件 {self.path} 的 [{section}] {key} = {raw} 无效：应为 {low} 到 {high} 之间的整数，例如"
-                f" {default if example is None else example}。")
+                f" {default if example is None else example}。"
+            )
         return value
 
     def time(self, section, key, default):
@@ -436,7 +481,8 @@ class _Reader:
         match = _TIME_RE.match(raw)
         if not match:
             raise ConfigError(
-                f"配置文件 {self.path} 的 [{section}] {key} = {raw} 无效：应写成“时:分”（24小时制），例如 {default}。")
+                f"配置文件 {self.path} 的 [{section}] {key} = {raw} 无效：应写成“时:分”（24小时制），例如 {default}。"
+            )
         return dt.time(int(match.group(1)), int(match.group(2)))
 
 
@@ -462,7 +508,7 @@ def write_values(path, section, values: dict) -> None:
     for i in range(start + 1, end):
         left, sep, _ = lines[i].partition("=")
         if sep and not left.lstrip().startswith((";", "#")) and left.strip() in pending:
-            ending = lines[i][len(lines[i].rstrip("\r\n")):]
+            ending = lines[i][len(lines[i].rstrip("\r\n")) :]
             lines[i] = f"{left}= {pending.pop(left.strip())}".rstrip() + ending
     at = end
     while at > start + 1 and not lines[at - 1].strip():

@@ -88,12 +88,12 @@ def _fit(text: str) -> str:
     """Excel keeps at most 32,767 characters in a cell."""
     if len(text) <= EXCEL_CELL_LIMIT:
         return text
-    return text[:EXCEL_CELL_LIMIT - len(TOO_LONG)] + TOO_LONG
-
+    return text[: EXCEL_CELL_LIMIT - len(TOO_LONG)] + TOO_LONG
 
 
 # ---------------------------------------------------------------------------
 # The workbook
+
 
 def workbook_path(config, period):
     """outbox/<period>/2010年…汇总表_2010-11.xlsx: the period in the name, a stem apart from the 附件's."""
@@ -156,13 +156,15 @@ FIX = {"bg_color": "#FFEB9C"}  # a 待补正 row
 
 def _formats(wb) -> dict:
     base = body(FONT, FONT_PT)
-    f = {**table_formats(wb, base),
-         "missing": wb.add_format({**base, **MISSING}),
-         "missing_num": wb.add_format({**base, **MISSING, "align": "center"}),  # centred as the other rows' numbers
-         "fix": wb.add_format({**base, **FIX}),
-         "fix_num": wb.add_format({**base, **FIX, "align": "center"}),
-         "num": wb.add_format({**base, "align": "center"}),
-         "bold": wb.add_format({**base, "bold": True})}
+    f = {
+        **table_formats(wb, base),
+        "missing": wb.add_format({**base, **MISSING}),
+        "missing_num": wb.add_format({**base, **MISSING, "align": "center"}),  # centred as the other rows' numbers
+        "fix": wb.add_format({**base, **FIX}),
+        "fix_num": wb.add_format({**base, **FIX, "align": "center"}),
+        "num": wb.add_format({**base, "align": "center"}),
+        "bold": wb.add_format({**base, "bold": True}),
+    }
     # The statuses and the lights: the word and bold say it in black and white; the fill on screen.
     colours = {**COMPLETION_COLORS, **ATTAINMENT_COLORS, **LIGHT_COLORS}
     for name, fmt in colour_formats(wb, colours, lambda name: needs_attention(name) or name in ALERTS).items():
@@ -241,8 +243,16 @@ def _sheet_summary(wb, f, s, paper=A4):
                 values.append(t.value(c))
         rows.append(tuple(values))
     columns, rows = _shown(columns, rows)
-    ws = _table_sheet(wb, f, SUMMARY_SHEET, f"{s.title}汇总表（{s.period.label}）", _headers(columns, SUMMARY), rows,
-                      status_col=_status_col(columns), paper=paper)
+    ws = _table_sheet(
+        wb,
+        f,
+        SUMMARY_SHEET,
+        f"{s.title}汇总表（{s.period.label}）",
+        _headers(columns, SUMMARY),
+        rows,
+        status_col=_status_col(columns),
+        paper=paper,
+    )
     light_col = next((i for i, c in enumerate(columns) if c.key == "warning"), None)
     if light_col is not None:
         begins_with(ws, light_col, len(rows), {color: f["cf_" + color] for color in LIGHT_COLORS})
@@ -270,13 +280,33 @@ def _sheet_detail(wb, f, s, paper=A4):
             cells = tuple(c.task_value(t.task) for c in own)
             for rec in by_task.get(t.task.task_id, ()):
                 state = NOT_REPORTED if not rec.reported else (TO_FIX if rec.verdict == TO_FIX else REPORTED)
-                rows.append(pick[rec.reported]((*rec, rec.recipient, state, rec.filler, rec.phone, rec.file,
-                                                str(rec.received_at).replace("T", " "), "", *cells)))
-    _table_sheet(wb, f, DETAIL_SHEET, f"{s.title}{DETAIL_SHEET}（{s.period.label}）", _headers(columns, DETAIL),
-                 rows, status_col=_status_col(columns),
-                 row_format=(lambda v: "missing" if v[submission] == NOT_REPORTED else None)
-                 if submission is not None else None, paper=paper,
-                 printed=len([c for c in columns if c.key not in CLERK_ONLY]))
+                rows.append(
+                    pick[rec.reported](
+                        (
+                            *rec,
+                            rec.recipient,
+                            state,
+                            rec.filler,
+                            rec.phone,
+                            rec.file,
+                            str(rec.received_at).replace("T", " "),
+                            "",
+                            *cells,
+                        )
+                    )
+                )
+    _table_sheet(
+        wb,
+        f,
+        DETAIL_SHEET,
+        f"{s.title}{DETAIL_SHEET}（{s.period.label}）",
+        _headers(columns, DETAIL),
+        rows,
+        status_col=_status_col(columns),
+        row_format=(lambda v: "missing" if v[submission] == NOT_REPORTED else None) if submission is not None else None,
+        paper=paper,
+        printed=len([c for c in columns if c.key not in CLERK_ONLY]),
+    )
 
 
 def _detail_picks(columns, fields, own) -> dict:
@@ -304,18 +334,52 @@ def _detail_picks(columns, fields, own) -> dict:
     return picks
 
 
-SUBMISSION_HEADERS = ((H_SEQ, 5), (H_UNIT, 12), (H_SUBMISSIONS, 8), (H_TASKS, 6), (H_RECEIVED, 17), (LATE, 5),
-                      ("文件", 20), (H_FILE_TIME, 16), (H_HELD, 24), (H_FILLER, 8), (H_PHONE, 13), ("问题", 36))
+SUBMISSION_HEADERS = (
+    (H_SEQ, 5),
+    (H_UNIT, 12),
+    (H_SUBMISSIONS, 8),
+    (H_TASKS, 6),
+    (H_RECEIVED, 17),
+    (LATE, 5),
+    ("文件", 20),
+    (H_FILE_TIME, 16),
+    (H_HELD, 24),
+    (H_FILLER, 8),
+    (H_PHONE, 13),
+    ("问题", 36),
+)
 
 
 def _sheet_submissions(wb, f, s, paper=A4):
-    rows = [(i, r.name, r.state, r.tasks, r.received_at, LATE if r.late else "", r.file, r.file_time,
-             "、".join(r.held), r.filler, r.phone, _remarks(r))
-            for i, r in enumerate(s.recipients, start=1)]
+    rows = [
+        (
+            i,
+            r.name,
+            r.state,
+            r.tasks,
+            r.received_at,
+            LATE if r.late else "",
+            r.file,
+            r.file_time,
+            "、".join(r.held),
+            r.filler,
+            r.phone,
+            _remarks(r),
+        )
+        for i, r in enumerate(s.recipients, start=1)
+    ]
     fills = {NOT_REPORTED: "missing", TO_FIX: "fix"}
     headers, rows = _shown(SUBMISSION_HEADERS, rows, always=lambda h: h[0] not in (H_FILE_TIME, H_HELD))
-    _table_sheet(wb, f, SUBMISSIONS_SHEET, f"{s.title}{SUBMISSIONS_SHEET}（{s.period.label}）", tuple(headers),
-                 rows, row_format=lambda v: fills.get(v[2]), paper=paper)
+    _table_sheet(
+        wb,
+        f,
+        SUBMISSIONS_SHEET,
+        f"{s.title}{SUBMISSIONS_SHEET}（{s.period.label}）",
+        tuple(headers),
+        rows,
+        row_format=lambda v: fills.get(v[2]),
+        paper=paper,
+    )
 
 
 def _remarks(r: RecipientState) -> str:
@@ -324,13 +388,24 @@ def _remarks(r: RecipientState) -> str:
     if r.problems:
         return "；".join(r.problems)
     if r.state == REPORTED and r.fixes:
-        return (f"{CORRECTED}（此前收到的{r.fixes}份为{TO_FIX}；是否{LATE}按{r.first_received.isoformat()}"
-                f"收到的第一份判断）")
+        return (
+            f"{CORRECTED}（此前收到的{r.fixes}份为{TO_FIX}；是否{LATE}按{r.first_received.isoformat()}"
+            f"收到的第一份判断）"
+        )
     return f"“{r.empty}”交回时没有填写任何内容（{EMPTY}）" if r.empty else ""
 
 
-INDICATOR_HEADERS = ((H_IND_ID, 9), (H_ITEM, 9), (H_IND_NAME, 30), (H_IND_TARGET, 10), (H_UNIT, 10),
-                     (H_IND_ACTUAL, 11), (H_PACE, 9), (H_ATTAINMENT, 8), (H_NOTE, 24))
+INDICATOR_HEADERS = (
+    (H_IND_ID, 9),
+    (H_ITEM, 9),
+    (H_IND_NAME, 30),
+    (H_IND_TARGET, 10),
+    (H_UNIT, 10),
+    (H_IND_ACTUAL, 11),
+    (H_PACE, 9),
+    (H_ATTAINMENT, 8),
+    (H_NOTE, 24),
+)
 MAX_TREND_LINES = 12  # a chart stays readable with a dozen lines
 
 
@@ -342,26 +417,34 @@ def _sheet_indicators(wb, f, s, paper=A4):
     for i in s.indicators:
         ind = i.indicator
         actual = i.actual if i.actual is not None else (i.raw or "")
-        rows.append((ind.indicator_id, i.item, ind.name, i.target, i.owner, actual, pace_value(i.pace),
-                     i.status, i.note)
-                    + tuple("" if i.series[p] is None else i.series[p] for p in s.periods))
-    ws = _table_sheet(wb, f, INDICATOR_SHEET, f"{s.title}量化指标完成情况（{s.period.label}）", headers, rows,
-                      paper=paper)
+        rows.append(
+            (ind.indicator_id, i.item, ind.name, i.target, i.owner, actual, pace_value(i.pace), i.status, i.note)
+            + tuple("" if i.series[p] is None else i.series[p] for p in s.periods)
+        )
+    ws = _table_sheet(
+        wb, f, INDICATOR_SHEET, f"{s.title}量化指标完成情况（{s.period.label}）", headers, rows, paper=paper
+    )
     last, at = len(rows) + 1, [h for h, _ in INDICATOR_HEADERS].index(H_ATTAINMENT)
     for status in ATTAINMENT_COLORS:
-        ws.conditional_format(2, at, last, at, {"type": "cell", "criteria": "==", "value": f'"{status}"',
-                                                "format": f["cf_" + status]})
+        ws.conditional_format(
+            2, at, last, at, {"type": "cell", "criteria": "==", "value": f'"{status}"', "format": f["cf_" + status]}
+        )
     percent = [r for r, i in enumerate(s.indicators, start=2) if i.indicator.unit == "%"]
     if len(s.periods) >= 2 and percent:
         first_col = len(INDICATOR_HEADERS)
         last_col = first_col + len(s.periods) - 1
         chart = wb.add_chart({"type": "line"})
         for r in percent[:MAX_TREND_LINES]:
-            chart.add_series({"name": [INDICATOR_SHEET, r, 2],
-                              "categories": [INDICATOR_SHEET, 1, first_col, 1, last_col],
-                              "values": [INDICATOR_SHEET, r, first_col, r, last_col],
-                              "marker": {"type": "automatic", "size": 7}, "line": {"width": 2.25},
-                              "data_labels": {"value": True, "position": "above"}})
+            chart.add_series(
+                {
+                    "name": [INDICATOR_SHEET, r, 2],
+                    "categories": [INDICATOR_SHEET, 1, first_col, 1, last_col],
+                    "values": [INDICATOR_SHEET, r, first_col, r, last_col],
+                    "marker": {"type": "automatic", "size": 7},
+                    "line": {"width": 2.25},
+                    "data_labels": {"value": True, "position": "above"},
+                }
+            )
         chart.set_title({"name": "百分比指标逐月累计完成值"})
         chart.set_y_axis({"name": "%"})
         chart.set_legend({"position": "bottom"})
@@ -406,8 +489,13 @@ def _sheet_stats(wb, f, s: Summary) -> None:
 def _stats_counts(ws, f, s: Summary, r: int, widths: list) -> None:
     """From row ``r`` of 统计: the units due, reported and not, the rate; a row below, the tasks per light."""
     due, done = len(s.recipients), len(s.reported)
-    lines = [("应报送单位", due, f["num"]), (f"{REPORTED}单位", done, f["num"]),
-             (f"{NOT_REPORTED}单位", due - done, f["num"]), ("报送率", done / due if due else 0.0, f["pct"]), None]
+    lines = [
+        ("应报送单位", due, f["num"]),
+        (f"{REPORTED}单位", done, f["num"]),
+        (f"{NOT_REPORTED}单位", due - done, f["num"]),
+        ("报送率", done / due if due else 0.0, f["pct"]),
+        None,
+    ]
     lines += [(f"{color}任务", number, f["num"]) for color, number in s.light_counts.items()]  # 预警: tasks per light
     for line in lines:
         if line is not None:
@@ -422,13 +510,24 @@ def _stats_chart(wb, s: Summary, statuses: list, total_row: int) -> None:
     """The tasks of each category by status, a stacked column chart on a sheet of its own."""
     chart = wb.add_chart({"type": "column", "subtype": "stacked"})
     for c, status in enumerate(statuses, start=1):
-        chart.add_series({"name": [STATS_SHEET, 1, c], "categories": [STATS_SHEET, 2, 0, total_row - 1, 0],
-                          "values": [STATS_SHEET, 2, c, total_row - 1, c], **COMPLETION_CHART_FILLS[status],
-                          "border": {"color": "#000000", "width": 0.75}, "gap": 60,
-                          # on a white box, readable on every fill and pattern
-                          "data_labels": {"value": True, "num_format": "0;;;", "fill": {"color": "#FFFFFF"},
-                                          "border": {"color": "#000000"},
-                                          "font": {"bold": True, "color": "#000000", "size": 11}}})
+        chart.add_series(
+            {
+                "name": [STATS_SHEET, 1, c],
+                "categories": [STATS_SHEET, 2, 0, total_row - 1, 0],
+                "values": [STATS_SHEET, 2, c, total_row - 1, c],
+                **COMPLETION_CHART_FILLS[status],
+                "border": {"color": "#000000", "width": 0.75},
+                "gap": 60,
+                # on a white box, readable on every fill and pattern
+                "data_labels": {
+                    "value": True,
+                    "num_format": "0;;;",
+                    "fill": {"color": "#FFFFFF"},
+                    "border": {"color": "#000000"},
+                    "font": {"bold": True, "color": "#000000", "size": 11},
+                },
+            }
+        )
     chart.set_title({"name": f"各类别任务完成状态（{s.period.label}）"})
     chart.set_y_axis({"name": "任务数", "major_gridlines": {"visible": True}})
     chart.set_legend({"position": "bottom", "font": {"size": 11}})

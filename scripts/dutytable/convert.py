@@ -51,15 +51,21 @@ def run_soffice(binary: str, args: list, profile: Path, timeout: float) -> None:
     Raises:
         subprocess.TimeoutExpired, subprocess.CalledProcessError, OSError: as subprocess.run would.
     """
-    argv = [binary, f"-env:UserInstallation={Path(profile).resolve().as_uri()}", "--headless", "--norestore",
-            *map(str, args)]
+    argv = [
+        binary,
+        f"-env:UserInstallation={Path(profile).resolve().as_uri()}",
+        "--headless",
+        "--norestore",
+        *map(str, args),
+    ]
     if os.name == "nt":  # a group of its own, no console window; killed below (a job object would take the tree)
         group = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | getattr(subprocess, "CREATE_NO_WINDOW", 0)}
     else:
         group = {"start_new_session": True}  # its own process group: os.killpg reaches soffice.bin too
     # No pipes: a process left holding one would keep this call waiting after the kill.
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            **group)
+    proc = subprocess.Popen(
+        argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **group
+    )
     try:
         code = proc.wait(timeout=timeout)
     except BaseException:
@@ -94,14 +100,16 @@ def convert(source: Path, target_format: str, outdir: Path, soffice: str | None 
     program = "Word 或 WPS" if target_format == "docx" else "Excel 或 WPS"
     resave = f"请用 {program} 打开它，“另存为” .{target_format} 格式后再导入。"
     if not binary:
-        raise InputError(f"{source.name}：是 {source.suffix or '旧版'} 格式，本机没有安装 LibreOffice，"
-                         f"无法直接读取。{resave}")
+        raise InputError(
+            f"{source.name}：是 {source.suffix or '旧版'} 格式，本机没有安装 LibreOffice，无法直接读取。{resave}"
+        )
     # LibreOffice names its output after the input; a plain copy name avoids surprises with odd suffixes.
     staged = outdir / ("源文件" + source.suffix.lower())
     shutil.copyfile(source, staged)
     try:
-        run_soffice(binary, ["--convert-to", target_format, "--outdir", outdir, staged], outdir / "lo-profile",
-                    TIMEOUT_SECONDS)
+        run_soffice(
+            binary, ["--convert-to", target_format, "--outdir", outdir, staged], outdir / "lo-profile", TIMEOUT_SECONDS
+        )
     except (subprocess.SubprocessError, OSError) as exc:
         log.debug("LibreOffice failed on %s: %s", source, exc)
         raise InputError(f"{source.name}：LibreOffice 无法转换该文件（{type(exc).__name__}）。{resave}") from None

@@ -14,10 +14,15 @@ from .vocab import CN_DIGITS
 
 _YEAR_END_OF = re.compile(r"(\d{4})年(?:底|末|内)")
 _YEAR_END = re.compile(r"全年|年底|年末|年内|年度内|四季度|下半年")
-_HALVES = ((re.compile(r"上半年|二季度|第二季度"), 6), (re.compile(r"一季度|第一季度"), 3),
-           (re.compile(r"三季度|第三季度|前三季度"), 9))
-_DATE = re.compile(r"(?:(?P<y>\d{4})\s*[年.\-/])?\s*(?P<m>\d{1,2})\s*(?:月|(?=[.\-/]\d)|$)"
-                   r"(?:\s*[.\-/]?\s*(?P<d>\d{1,2})\s*日?)?")
+_HALVES = (
+    (re.compile(r"上半年|二季度|第二季度"), 6),
+    (re.compile(r"一季度|第一季度"), 3),
+    (re.compile(r"三季度|第三季度|前三季度"), 9),
+)
+_DATE = re.compile(
+    r"(?:(?P<y>\d{4})\s*[年.\-/])?\s*(?P<m>\d{1,2})\s*(?:月|(?=[.\-/]\d)|$)"
+    r"(?:\s*[.\-/]?\s*(?P<d>\d{1,2})\s*日?)?"
+)
 
 
 def _cn_number(text):

@@ -34,9 +34,11 @@ KIT = Path("templates") / "演示"  # in the tool folder: the demo's config.ini 
 KIT_TABLE = "责任分解表.xlsx"
 WORK = Path("outbox") / "演示"  # in the tool folder: where the demo works, afresh each run
 MARKER = "演示说明.txt"  # in the work folder: the demo made it, so the demo may empty it
-MARKER_TEXT = ("本文件夹由 python scripts/demo.py 生成，用示例数据演示一个月的全部工作。\r\n"
-               "每次运行 demo.py 都会清空并重新生成本文件夹，请不要在这里存放文件。\r\n"
-               "正式工作的收件箱、台账和报告不在这里，也不受演示影响。\r\n")
+MARKER_TEXT = (
+    "本文件夹由 python scripts/demo.py 生成，用示例数据演示一个月的全部工作。\r\n"
+    "每次运行 demo.py 都会清空并重新生成本文件夹，请不要在这里存放文件。\r\n"
+    "正式工作的收件箱、台账和报告不在这里，也不受演示影响。\r\n"
+)
 CONFIG_PATHS = ("table", "inbox", "outbox", "ledger", "archive", "rejected", "word_template")
 LATE = "园区办"
 FAULTY = "药监分局"
@@ -49,8 +51,11 @@ PROGRESS = {
     NOT_STARTED: "【示例】{item}工作方案已拟定，计划下月启动实施。",
 }
 PROBLEMS = {BEHIND: "【示例】部分项目审批手续尚未办结。", NOT_STARTED: "【示例】专项经费尚未落实。"}
-PLANS = {BEHIND: "【示例】加强与相关部门协调，力争下月赶上序时进度。", ON_TRACK: "【示例】继续按计划推进。",
-         NOT_STARTED: "【示例】落实经费后立即启动。"}
+PLANS = {
+    BEHIND: "【示例】加强与相关部门协调，力争下月赶上序时进度。",
+    ON_TRACK: "【示例】继续按计划推进。",
+    NOT_STARTED: "【示例】落实经费后立即启动。",
+}
 _IND = {h: col_letter(i) for i, (h, _) in enumerate(INDICATOR_FORM_COLUMNS)}
 PEOPLE = ("张明", "李华", "王芳", "刘强", "陈静", "杨帆", "赵磊", "周敏", "吴昊", "徐婷")
 
@@ -198,8 +203,10 @@ def prepare(kit: Path) -> Path:
     """
     kit = Path(kit).resolve()
     if not is_kit(kit):
-        raise UsageError(f"demo.py 不能使用配置文件 {kit}：演示只用随附的演示配置（{KIT.as_posix()}/config.ini），"
-                         f"在自己的文件夹 {WORK.as_posix()}/ 中进行，不动正式工作的文件；请去掉 --config 再运行。")
+        raise UsageError(
+            f"demo.py 不能使用配置文件 {kit}：演示只用随附的演示配置（{KIT.as_posix()}/config.ini），"
+            f"在自己的文件夹 {WORK.as_posix()}/ 中进行，不动正式工作的文件；请去掉 --config 再运行。"
+        )
     tool = kit.parents[2]
     work = tool / WORK
     _empty(work)
@@ -211,8 +218,10 @@ def prepare(kit: Path) -> Path:
     for key in CONFIG_PATHS:
         path = getattr(config, key)
         if not path.resolve().is_relative_to(work.resolve()):
-            raise ConfigError(f"演示配置 {kit} 的 [paths] {key} 指向演示文件夹之外（{path}）："
-                              f"演示只写 {work} 中的文件，请改回原来的相对路径。")
+            raise ConfigError(
+                f"演示配置 {kit} 的 [paths] {key} 指向演示文件夹之外（{path}）："
+                f"演示只写 {work} 中的文件，请改回原来的相对路径。"
+            )
     for key in ("inbox", "outbox", "archive", "rejected"):
         getattr(config, key).mkdir(parents=True, exist_ok=True)
     master, template = kit.parent / KIT_TABLE, tool / "templates" / "附件模板.docx"
@@ -234,8 +243,10 @@ def _empty(work: Path) -> None:
         return
     marker = work / MARKER
     if not marker.is_file() and any(work.iterdir()):
-        raise OutputError(f"{work} 已存在，但不是演示生成的文件夹（其中没有 {MARKER}），为免误删没有改动："
-                          "请把这个文件夹改名或移走后再运行演示。")
+        raise OutputError(
+            f"{work} 已存在，但不是演示生成的文件夹（其中没有 {MARKER}），为免误删没有改动："
+            "请把这个文件夹改名或移走后再运行演示。"
+        )
     for child in work.iterdir():
         if child == marker:
             continue
@@ -246,5 +257,6 @@ def _empty(work: Path) -> None:
                 child.unlink()
         except OSError as exc:
             where = exc.filename or child
-            raise OutputError(f"无法清空演示文件夹 {work}：{where} 删不掉（可能正在 Excel 或 Word 中打开），"
-                              "请关闭后重新运行演示。") from None
+            raise OutputError(
+                f"无法清空演示文件夹 {work}：{where} 删不掉（可能正在 Excel 或 Word 中打开），请关闭后重新运行演示。"
+            ) from None

@@ -18,8 +18,16 @@ _SEPARATORS = re.compile(r"[、，,；;\s\u3000]+")
 _OPEN, _CLOSE = "（(", "）)"
 # Collectives whose name contains a separator outside brackets; always known, config may add more.
 # (各乡镇（街道）, 各县（市、区）政府 and the like need no entry: a bracket keeps its 、.)
-BUILTIN_COMPOUNDS = ("各镇、街道", "各乡镇、街道", "各镇人民政府、街道办事处", "各乡镇人民政府、街道办事处",
-                     "各县、市、区政府", "各县、市、区人民政府", "各县、市、区", "各市、县、区")
+BUILTIN_COMPOUNDS = (
+    "各镇、街道",
+    "各乡镇、街道",
+    "各镇人民政府、街道办事处",
+    "各乡镇人民政府、街道办事处",
+    "各县、市、区政府",
+    "各县、市、区人民政府",
+    "各县、市、区",
+    "各市、县、区",
+)
 # 各镇、街道, 市政府各部门, 区直各部门, 各相关单位, 区级有关部门, 联席会议成员单位 …
 _COLLECTIVE_HINT = re.compile(r"各|有关|相关|成员单位|、")
 # "（牵头）" after a name in a list makes that unit the lead; "（配合）" only repeats the column's role.
@@ -28,13 +36,33 @@ _OTHER_MARK = re.compile(r"[（(]\s*(?:配合|协办|协助|参与)[^）)]{0,2}\
 # Words that end a list in prose: 园区办。 / 经发局等 / 科技局等有关部门 / 园区办及
 _TRAILING = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位)?|及)?[。.]*$")
 # How the name of a unit ends (市生态环境局, 区政务服务中心, 某某街道, 国网某某供电公司, 某某县 …).
-_UNIT_END = re.compile(r"(?:局|委|办|院|中心|镇|乡|街道|公司|所|站|队|厅|部|会|社|行|集团|政府|办事处|联|协|处|室|科|组"
-                       r"|馆|团|署|场|园|校|台|庭|厂|县|市|区|旗|部门|单位|人大)$")
+_UNIT_END = re.compile(
+    r"(?:局|委|办|院|中心|镇|乡|街道|公司|所|站|队|厅|部|会|社|行|集团|政府|办事处|联|协|处|室|科|组"
+    r"|馆|团|署|场|园|校|台|庭|厂|县|市|区|旗|部门|单位|人大)$"
+)
 # How a unit's name begins: a next line that begins so and makes a unit is a unit of its own (区城投 / 区财政局).
 _UNIT_START = ("区", "市", "县", "省", "各")
 # A line that is only the end of a name, never a unit of its own: it continues the line above.
-_NAME_TAILS = frozenset(("委员会", "管委会", "办公室", "办事处", "人民政府", "政府", "分局", "中心", "集团", "公司",
-                         "有限公司", "大队", "支队", "管理局", "管理处", "服务中心"))
+_NAME_TAILS = frozenset(
+    (
+        "委员会",
+        "管委会",
+        "办公室",
+        "办事处",
+        "人民政府",
+        "政府",
+        "分局",
+        "中心",
+        "集团",
+        "公司",
+        "有限公司",
+        "大队",
+        "支队",
+        "管理局",
+        "管理处",
+        "服务中心",
+    )
+)
 _SEPARATOR_CHARS = "、，,；;"
 _DEPT_SEPARATOR_RUN = re.compile(r"[\s\u3000]*、[\s\u3000、]*")
 
@@ -131,8 +159,11 @@ class Departments:
             last = self._bare(_split_outside_brackets(text)[-1])
             first = self._bare(_split_outside_brackets(line)[0])
             whole = self.is_unit(first) and first.startswith(_UNIT_START)
-            if first and last and (first in _NAME_TAILS
-                                   or (not whole and not self.is_unit(last) and self.is_unit(last + first))):
+            if (
+                first
+                and last
+                and (first in _NAME_TAILS or (not whole and not self.is_unit(last) and self.is_unit(last + first)))
+            ):
                 joins.append((last, first, last + first))
                 text += line
             else:
@@ -144,8 +175,11 @@ class Departments:
         ending as units do (局, 委, 办, 中心, 街道, 公司 …)."""
         name = self.aliases.get(name, name)
         known = name in self.groups or any(name in members for members in self.groups.values())
-        return known or name in self.aliases.values() or bool(
-            len(name) >= 2 and (_UNIT_END.search(name) or _COLLECTIVE_HINT.search(name)))
+        return (
+            known
+            or name in self.aliases.values()
+            or bool(len(name) >= 2 and (_UNIT_END.search(name) or _COLLECTIVE_HINT.search(name)))
+        )
 
     @staticmethod
     def _bare(token):
@@ -174,8 +208,9 @@ class Departments:
         tokens = [token for token, _ in self.tokens(text)]
         if not any(self.is_unexpanded_collective(self.aliases.get(t, t)) for t in tokens):
             return text
-        return "、".join(f"{t}（{NO_FORM}）" if self.is_unexpanded_collective(self.aliases.get(t, t)) else t
-                        for t in tokens)
+        return "、".join(
+            f"{t}（{NO_FORM}）" if self.is_unexpanded_collective(self.aliases.get(t, t)) else t for t in tokens
+        )
 
     def is_unexpanded_collective(self, name):
         """True for a name that looks collective (各…, …各部门, …有关部门, …成员单位) and has no group: no form."""

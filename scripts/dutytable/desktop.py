@@ -37,8 +37,10 @@ def record_python(python: str, folder: Path = TOOL_FOLDER, windows: bool = sys.p
     try:
         data = python.encode("oem" if windows else "utf-8")
     except UnicodeEncodeError:
-        raise OutputError(f"Python 的位置 {python} 中有命令行窗口显示不了的字符，双击 .bat 时无法使用这个位置："
-                          "请把 Python 安装到名称只有中文、字母和数字的文件夹中。") from None
+        raise OutputError(
+            f"Python 的位置 {python} 中有命令行窗口显示不了的字符，双击 .bat 时无法使用这个位置："
+            "请把 Python 安装到名称只有中文、字母和数字的文件夹中。"
+        ) from None
     files.atomic_write_bytes(target, data)
     return target
 
@@ -59,9 +61,11 @@ def entry(name: str, comment: str, takes_file: bool, folder: Path = TOOL_FOLDER)
     """The .desktop entry that runs scripts/<name>.sh in a terminal (through sh: no execute bit needed)."""
     run = f"sh {_exec_argument(folder / 'scripts' / f'{name}.sh')}" + (" %f" if takes_file else "")
     where = str(folder).replace("\\", "\\\\")  # a desktop entry's string escapes
-    return ("[Desktop Entry]\nType=Application\nVersion=1.0\n"
-            f"Name={name}\nComment=目标任务责任分解表工具：{comment}\n"
-            f"Exec={run}\nPath={where}\nTerminal=true\nIcon=utilities-terminal\nCategories=Office;\n")
+    return (
+        "[Desktop Entry]\nType=Application\nVersion=1.0\n"
+        f"Name={name}\nComment=目标任务责任分解表工具：{comment}\n"
+        f"Exec={run}\nPath={where}\nTerminal=true\nIcon=utilities-terminal\nCategories=Office;\n"
+    )
 
 
 def write_entries(menu: Path, folder: Path = TOOL_FOLDER) -> list:

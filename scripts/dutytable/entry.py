@@ -12,9 +12,11 @@ from .errors import NO_PACKAGES  # as the double-click launchers say when no Pyt
 
 def missing_packages_line(package: str, python: str) -> str:
     """What a clerk reads when ``python`` lacks ``package``: the command that installs everything."""
-    return (f"这台电脑上的 Python（{python}）缺少本工具需要的程序包 {package}：请在工具文件夹中运行 "
-            f"“{python} -m pip install -r requirements.txt”后再试"
-            "（Linux 上请先按 README.md“在新电脑上”一节建立 .venv）。")
+    return (
+        f"这台电脑上的 Python（{python}）缺少本工具需要的程序包 {package}：请在工具文件夹中运行 "
+        f"“{python} -m pip install -r requirements.txt”后再试"
+        "（Linux 上请先按 README.md“在新电脑上”一节建立 .venv）。"
+    )
 
 
 def run(command: str) -> int:

@@ -124,8 +124,14 @@ def examine(path, original_name: str, expectations: Expectations) -> Examined:
     path = Path(path)
     data = path.read_bytes()
     st = path.stat()
-    ex = Examined(path=str(path), original_name=original_name, sha256=hashlib.sha256(data).hexdigest(),
-                  size=len(data), mtime=st.st_mtime, received_at="")
+    ex = Examined(
+        path=str(path),
+        original_name=original_name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        mtime=st.st_mtime,
+        received_at="",
+    )
     label = original_name
     ex.kind = sniff(data)
     if ex.kind == "zip":
@@ -175,8 +181,9 @@ def _the_form(sheets: list, label: str, schema) -> tuple:
     if len(found) == 1 or len(filled) == 1:
         form = (filled or found)[0]
         blank = [f.sheet for f in found if f is not form]
-        return form, (f"已读取填好的工作表“{form.sheet}”，" + "".join(f"“{n}”" for n in blank) + "没有填写。"
-                      if blank else "")
+        return form, (
+            f"已读取填好的工作表“{form.sheet}”，" + "".join(f"“{n}”" for n in blank) + "没有填写。" if blank else ""
+        )
     pool = filled or found
     if len({_answers(f, headers) for f in pool}) == 1:
         return next((f for f in pool if f.sheet == FORM_SHEET), pool[0]), ""
@@ -184,8 +191,10 @@ def _the_form(sheets: list, label: str, schema) -> tuple:
     if len(matching) == 1:
         return matching[0], ""
     listed = "".join(f"“{f.sheet}”" for f in pool)
-    raise NotAFormError(f"{label}：有 {len(pool)} 个工作表（{listed}）都像填报表，填写的内容各不相同，"
-                        "无法判断哪个是交回的，请对方只保留填好的那一个后重新发送。")
+    raise NotAFormError(
+        f"{label}：有 {len(pool)} 个工作表（{listed}）都像填报表，填写的内容各不相同，"
+        "无法判断哪个是交回的，请对方只保留填好的那一个后重新发送。"
+    )
 
 
 def _answers(form, headers) -> tuple:
@@ -217,10 +226,17 @@ def examine_safely(path, original_name: str, expectations: Expectations) -> Exam
             st = Path(path).stat()
         except OSError:
             data, st = b"", None
-        ex = Examined(path=str(path), original_name=original_name, sha256=hashlib.sha256(data).hexdigest(),
-                      size=len(data), mtime=st.st_mtime if st else time.time(), received_at="")
-        return reject(ex, f"{original_name}：无法读取（{type(exc).__name__}），已退回；"
-                           "请对方用下发的填报表重新填写后发回。")
+        ex = Examined(
+            path=str(path),
+            original_name=original_name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+            mtime=st.st_mtime if st else time.time(),
+            received_at="",
+        )
+        return reject(
+            ex, f"{original_name}：无法读取（{type(exc).__name__}），已退回；请对方用下发的填报表重新填写后发回。"
+        )
 
 
 def reject(ex: Examined, reason: str) -> Examined:
@@ -265,9 +281,12 @@ def _checked_rows(ex, form, expected, schema) -> tuple[list, list] | None:
     where = f"工作表“{form.sheet}”"
     rows = _rows_by_task(ex, form, expected, schema, where)
     if rows is None:
-        reject(ex, f"{ex.original_name}：{where}找不到“{schema.column('task_id').header}”列"
-                    f"（表头被改动或删除），行数也与下发时不同，无法判断每一行是哪项任务，"
-                    f"请把第{form.header_row}行的表头恢复后重新发送。")
+        reject(
+            ex,
+            f"{ex.original_name}：{where}找不到“{schema.column('task_id').header}”列"
+            f"（表头被改动或删除），行数也与下发时不同，无法判断每一行是哪项任务，"
+            f"请把第{form.header_row}行的表头恢复后重新发送。",
+        )
         return None
     got, problems, rows_reported, by_text = rows
     locked_changed = _check_rows(ex, form, expected, got, by_text, schema, problems)
@@ -275,8 +294,9 @@ def _checked_rows(ex, form, expected, schema) -> tuple[list, list] | None:
     # Rows in the order they were sent out leave the fingerprint as it was (each locked cell is compared):
     # it is worked out only for a reordered form.
     same_order = [t for t in got if t in expected] == list(expected)
-    fingerprint_ok = (form.meta.get("fingerprint") is None or same_order
-                      or form.meta["fingerprint"] == form.locked_fingerprint())
+    fingerprint_ok = (
+        form.meta.get("fingerprint") is None or same_order or form.meta["fingerprint"] == form.locked_fingerprint()
+    )
     if not fingerprint_ok and not locked_changed and not rows_reported:
         return problems, [f"{where}：锁定内容与下发时不一致（行的顺序或内容被调整），已按任务编号对应处理，请核对。"]
     return problems, []
@@ -286,8 +306,10 @@ def _unanswered(ex, where, indicator_problems):
     """A return with no task answered: 未填报 (not a report), unless it gives indicator values, which count."""
     if ex.indicator_values:  # only 指标填报 filled in: a report, its tasks to be filled in
         ex.verdict = TO_FIX
-        ex.problems = [f"{where}：只填写了“{INDICATOR_FORM_SHEET}”，各项任务都没有填写；指标的完成值已收到，"
-                       "请补填各项任务的完成状态和推进情况后重新发送。"] + indicator_problems
+        ex.problems = [
+            f"{where}：只填写了“{INDICATOR_FORM_SHEET}”，各项任务都没有填写；指标的完成值已收到，"
+            "请补填各项任务的完成状态和推进情况后重新发送。"
+        ] + indicator_problems
         return
     ex.verdict = EMPTY  # sent back as it was sent out: not a report
     ex.problems = [f"{where}：表格交回时没有填写任何任务的内容（{EMPTY}），不算报送，请填写后重新发送。"]
@@ -301,10 +323,15 @@ def _recipient(ex, form, expectations) -> str | None:
     elif form.unit:
         recipient = form.unit
         ex.identified_by = "填报单位单元格"
-        ex.notes.append(f"未找到隐藏的“表单信息”工作表（可能复制到了新文件中填写），已按“填报单位”单元格识别为“{recipient}”。")
+        ex.notes.append(
+            f"未找到隐藏的“表单信息”工作表（可能复制到了新文件中填写），已按“填报单位”单元格识别为“{recipient}”。"
+        )
     else:
-        reject(ex, f"{ex.original_name}：无法识别填报单位（没有“表单信息”工作表，“填报单位”也是空的），"
-                    "请对方使用下发的填报表填写后重新发送。")
+        reject(
+            ex,
+            f"{ex.original_name}：无法识别填报单位（没有“表单信息”工作表，“填报单位”也是空的），"
+            "请对方使用下发的填报表填写后重新发送。",
+        )
         return None
     present = expectations.aliases.get(recipient)
     if recipient not in expectations.recipients and present in expectations.recipients:
@@ -312,8 +339,11 @@ def _recipient(ex, form, expectations) -> str | None:
         recipient = present
     ex.recipient = recipient
     if recipient not in expectations.recipients:
-        reject(ex, f"{ex.original_name}：填报单位“{recipient}”不在填报单位名单中，请核对单位名称；"
-                    "如确属新增单位，请先在责任分解表或 config.ini 中加入，再把此文件放回 inbox 重新收取。")
+        reject(
+            ex,
+            f"{ex.original_name}：填报单位“{recipient}”不在填报单位名单中，请核对单位名称；"
+            "如确属新增单位，请先在责任分解表或 config.ini 中加入，再把此文件放回 inbox 重新收取。",
+        )
         return None
     return recipient
 
@@ -325,8 +355,10 @@ def _period_problems(ex, form, expectations) -> list:
         ex.period = _period_of(written)
         if ex.period is None:  # never used as written: it becomes part of the archive's path
             ex.period = expectations.period
-            return [f"工作表“{META_SHEET}”：期次“{written}”无效（应为“年-月”，例如 2010-11），"
-                    f"已按本次收取的期次 {expectations.period} 处理，请核对。"]
+            return [
+                f"工作表“{META_SHEET}”：期次“{written}”无效（应为“年-月”，例如 2010-11），"
+                f"已按本次收取的期次 {expectations.period} 处理，请核对。"
+            ]
         return []
     titled = Period.from_label(form.title)
     ex.period = str(titled) if titled else expectations.period
@@ -374,8 +406,10 @@ def _rows_by_task(ex, form, expected, schema, where):
 
 def _lost_column(header, form, where, done="这一列的内容没有收到") -> str:
     """The problem of a column whose header was retyped or deleted: said once, not as every row's 未填写."""
-    return (f"{where}：找不到“{header}”列（表头被改动或删除），{done}，"
-            f"请把第{form.header_row}行的表头恢复为“{header}”后重新发送。")
+    return (
+        f"{where}：找不到“{header}”列（表头被改动或删除），{done}，"
+        f"请把第{form.header_row}行的表头恢复为“{header}”后重新发送。"
+    )
 
 
 def _check_rows(ex, form, expected, got, by_text, schema, problems) -> bool:
@@ -391,8 +425,10 @@ def _check_rows(ex, form, expected, got, by_text, schema, problems) -> bool:
         row = got.get(task_id)
         if want.closed:  # 已办结: nothing asked; what a unit wrote in it anyway is not counted, and said
             if row is not None and _written_in_closed(row, schema):
-                ex.notes.append(f"{where}第{row.rownum}行（{item}）：该任务已于{Period.parse(want.closed).label}办结，"
-                                "本期不再填报，填写的内容未计入。")
+                ex.notes.append(
+                    f"{where}第{row.rownum}行（{item}）：该任务已于{Period.parse(want.closed).label}办结，"
+                    "本期不再填报，填写的内容未计入。"
+                )
             continue
         if row is None:
             problems.append(f"{where}：缺少任务 {task_id}（{item}）的行，请不要删除填报表中的行，补上后重新发送。")
@@ -417,8 +453,10 @@ def _check_locked(form, row, want, locked, where, problems) -> bool:
             continue
         if row[column.header] != wanted and _squash(row[column.header]) != _squash(wanted):
             changed = True
-            problems.append(f"{where}{form.ref(row.rownum, column.header)}：{column.header}被改动，"
-                            "锁定的内容不能修改，已按责任分解表原文处理。")
+            problems.append(
+                f"{where}{form.ref(row.rownum, column.header)}：{column.header}被改动，"
+                "锁定的内容不能修改，已按责任分解表原文处理。"
+            )
     return changed
 
 
@@ -451,16 +489,25 @@ def _check_answer(column, text, role, present=True) -> tuple:
         if role not in column.required:
             return "", "", ""
         if column.choices:
-            return ("", f"{column.header}未填写，请从下拉列表中选择 {listed} 之一。",
-                    f"{column.header}未填写，请从下拉列表中选择：{listed}。")
-        return ("", f"{column.header}未填写，本单位{role}的任务必须填写{column.header}。",
-                f"本单位{role}的任务，{column.header}必须填写。")
+            return (
+                "",
+                f"{column.header}未填写，请从下拉列表中选择 {listed} 之一。",
+                f"{column.header}未填写，请从下拉列表中选择：{listed}。",
+            )
+        return (
+            "",
+            f"{column.header}未填写，本单位{role}的任务必须填写{column.header}。",
+            f"本单位{role}的任务，{column.header}必须填写。",
+        )
     if not column.choices:
         return text, "", ""
     choice = normalize_choice(text, column.choices)
     if choice is None:
-        return (f"{text}（{UNCLEAR}）", f"{column.header}“{text}”不是可选值，请改为 {listed} 之一。",
-                f"“{text}”不是可选值，请改为：{listed}。")
+        return (
+            f"{text}（{UNCLEAR}）",
+            f"{column.header}“{text}”不是可选值，请改为 {listed} 之一。",
+            f"“{text}”不是可选值，请改为：{listed}。",
+        )
     return choice, "", ""
 
 
@@ -476,37 +523,52 @@ def _match_rows(ex, form, expected, locked, where, problems) -> tuple[dict, set]
     id_header = form.schema.column("task_id").header
     keys = [c.key for c in locked]
     headers = {c.key: c.header for c in locked}
-    tasks = [_Shown(row.task_id, *(row.values[keys.index(k)] if k in keys else "" for k in ("item", "target")))
-             for row in expected.values()]
+    tasks = [
+        _Shown(row.task_id, *(row.values[keys.index(k)] if k in keys else "" for k in ("item", "target")))
+        for row in expected.values()
+    ]
     by_id = {t.task_id: t for t in tasks}
     got, by_text, moved = {}, set(), {}
     for row in form.rows:
         task_id = row[id_header]
         item, target = row[headers.get("item", "")], row[headers.get("target", "")]
         want = by_id.get(task_id)
-        if (item or target) and (want is None or ((item, target) != (want.item, want.target)
-                                                  and _squash(item + target) != _squash(want.item + want.target))):
+        if (item or target) and (
+            want is None
+            or (
+                (item, target) != (want.item, want.target)
+                and _squash(item + target) != _squash(want.item + want.target)
+            )
+        ):
             if intact is None:
                 intact = form.meta.get("fingerprint") == form.locked_fingerprint()
             found = None if not intact else find_task(item, target, [t for t in tasks if t.task_id not in got])
             if found is not None and found.task_id != task_id:
-                ex.notes.append(f"{where}第{row.rownum}行：{id_header}“{task_id}”在现在的责任分解表中是另一项任务"
-                                f"（表格是重新导入主表前下发的），已按这一行的任务内容“{item}”对应为 {found.task_id}。")
+                ex.notes.append(
+                    f"{where}第{row.rownum}行：{id_header}“{task_id}”在现在的责任分解表中是另一项任务"
+                    f"（表格是重新导入主表前下发的），已按这一行的任务内容“{item}”对应为 {found.task_id}。"
+                )
                 moved[task_id] = found.task_id
                 task_id = found.task_id
             if found is not None:
                 by_text.add(task_id)
             elif want is None and intact:
-                problems.append(f"{where}第{row.rownum}行：任务“{item}”（{id_header}“{task_id}”）已不在本单位现在的任务中"
-                                "（责任分解表已重新导入），已忽略该行，请核对。")
+                problems.append(
+                    f"{where}第{row.rownum}行：任务“{item}”（{id_header}“{task_id}”）已不在本单位现在的任务中"
+                    "（责任分解表已重新导入），已忽略该行，请核对。"
+                )
                 continue
         if task_id in got:
-            problems.append(f"{where}第{row.rownum}行：{id_header}“{task_id}”与第{got[task_id].rownum}行重复，已只采用第一行，请删除重复的行。")
+            problems.append(
+                f"{where}第{row.rownum}行：{id_header}“{task_id}”与第{got[task_id].rownum}行重复，已只采用第一行，请删除重复的行。"
+            )
             continue
         got[task_id] = row
     for task_id in got:
         if task_id not in expected:
-            problems.append(f"{where}第{got[task_id].rownum}行：{id_header}“{task_id}”不是本单位的任务，已忽略该行，请不要在填报表中增加行。")
+            problems.append(
+                f"{where}第{got[task_id].rownum}行：{id_header}“{task_id}”不是本单位的任务，已忽略该行，请不要在填报表中增加行。"
+            )
     if moved:  # its indicators are numbered by their task: T0102-1 is T0103-1 when T0102's row is T0103's
         form.indicator_rows = {renumbered(ind_id, moved): row for ind_id, row in form.indicator_rows.items()}
     return got, by_text
@@ -529,8 +591,9 @@ def _validate_indicators(ex, form, expected):
     for ind_id, _task_id, name, target, unit in expected:
         found = form.indicator_rows.get(ind_id)
         if found is None:
-            problems.append(f"{where}：缺少指标 {ind_id}（{name}）的行，请不要删除“{INDICATOR_FORM_SHEET}”中的行，"
-                            "补上后重新发送。")
+            problems.append(
+                f"{where}：缺少指标 {ind_id}（{name}）的行，请不要删除“{INDICATOR_FORM_SHEET}”中的行，补上后重新发送。"
+            )
             marks[(ind_id, H_IND_VALUE)] = "这一行在交回的表格中被删除了，请补填。"
             continue
         _rownum, raw, note, ref = found
@@ -545,10 +608,12 @@ def _validate_indicators(ex, form, expected):
             problems.append(f"{where}{ref}（{name}）：{doubt}")
             marks[(ind_id, H_IND_VALUE)] = doubt
         elif value is None:
-            problems.append(f"{where}{ref}（{name}）：完成值“{text_of(raw)}”无法识别为数字，"
-                            f"请改为数字，例如 {example}。")
-            marks[(ind_id, H_IND_VALUE)] = (f"“{text_of(raw)}”不是数字，请改为数字，例如 {example}；"
-                                            f"文字说明请写在“{H_NOTE}”中。")
+            problems.append(
+                f"{where}{ref}（{name}）：完成值“{text_of(raw)}”无法识别为数字，请改为数字，例如 {example}。"
+            )
+            marks[(ind_id, H_IND_VALUE)] = (
+                f"“{text_of(raw)}”不是数字，请改为数字，例如 {example}；文字说明请写在“{H_NOTE}”中。"
+            )
         ex.indicator_values.append(IndicatorValue(ind_id, value, text_of(raw), note))
     return problems
 
@@ -561,12 +626,18 @@ def _sender_doubts(name: str, filler: str, owner: str, expectations) -> list:
     units, lengths = expectations.positions, expectations.name_lengths
     for source, text in ((f"文件名“{name}”", name), (f"{FILLER_LABEL.rstrip('：')}“{filler}”", filler)):
         # Every piece of the text as long as some unit's name: as quick with 10,000 units as with 10.
-        others = {piece for n in lengths for i in range(len(text) - n + 1)
-                  if (piece := text[i:i + n]) in units and piece != owner and piece not in owner}
+        others = {
+            piece
+            for n in lengths
+            for i in range(len(text) - n + 1)
+            if (piece := text[i : i + n]) in units and piece != owner and piece not in owner
+        }
         if others:
             other = min(others, key=lambda u: (-len(u), units[u]))
-            return [f"{name}：这是{owner}的填报表，但{source}写的是{other}，像是{other}用{owner}的表填报的；"
-                    f"已暂按{owner}登记为待补正，{other}仍算未报送，请向两个单位核实。"]
+            return [
+                f"{name}：这是{owner}的填报表，但{source}写的是{other}，像是{other}用{owner}的表填报的；"
+                f"已暂按{owner}登记为待补正，{other}仍算未报送，请向两个单位核实。"
+            ]
     return []
 
 
@@ -591,4 +662,3 @@ def normalize_choice(text: str, choices: tuple) -> str | None:
         return text
     value = _squash(text)
     return value if value in choices else None
-

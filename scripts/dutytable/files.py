@@ -44,7 +44,7 @@ def safe_filename(name: str, suffix: str = "", prefix: str = "") -> str:
     if not suffix:
         match = _EXTENSION.search(stem)
         if match and match.start() > 0:
-            stem, suffix = stem[:match.start()], match.group()
+            stem, suffix = stem[: match.start()], match.group()
     stem = stem or "_"
     if not prefix:
         device, dot, rest = stem.partition(".")
@@ -90,8 +90,7 @@ def atomic_path(target):
         try:
             _replace(tmp, target)
         except PermissionError:
-            raise OutputError(
-                f"无法写入 {target}：文件可能正在被 Excel、WPS 或 Word 打开，请关闭后重试。") from None
+            raise OutputError(f"无法写入 {target}：文件可能正在被 Excel、WPS 或 Word 打开，请关闭后重试。") from None
     except OSError as exc:
         if exc.errno == errno.ENOSPC:  # the bytes, or their flush to the disk (Windows: ERROR_DISK_FULL)
             raise disk_full(target) from exc

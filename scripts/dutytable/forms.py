@@ -185,23 +185,36 @@ def specs_for(table, config, period, recipients=None) -> list:
     locked = locked_columns(table.schema)
     owned = {}
     for ind in table.indicators:  # the tool's own wording (≥100%): a return's value is checked against it as read
-        owned.setdefault(ind.owner, []).append(
-            (ind.indicator_id, ind.task_id, ind.name, ind.target_text, ind.unit))
+        owned.setdefault(ind.owner, []).append((ind.indicator_id, ind.task_id, ind.name, ind.target_text, ind.unit))
     shared = {}
 
     def locked_row(a):
         key = (a.task.task_id, a.role)
         if key not in shared:
-            shared[key] = LockedRow(a.task.task_id, a.role, tuple(c.task_value(a.task, a.role) for c in locked),
-                                    closed_since(a.task, period, config))
+            shared[key] = LockedRow(
+                a.task.task_id,
+                a.role,
+                tuple(c.task_value(a.task, a.role) for c in locked),
+                closed_since(a.task, period, config),
+            )
         return shared[key]
 
     specs = []
     for rec in recipients if recipients is not None else table.recipients(config.departments):
-        specs.append(FormSpec(
-            recipient=rec.name, period=str(period), title=title, deadline=deadline,
-            office=config.office, return_note=config.return_text, password=config.password, schema=table.schema,
-            rows=tuple(locked_row(a) for a in rec.assignments), indicators=tuple(owned.get(rec.name, ()))))
+        specs.append(
+            FormSpec(
+                recipient=rec.name,
+                period=str(period),
+                title=title,
+                deadline=deadline,
+                office=config.office,
+                return_note=config.return_text,
+                password=config.password,
+                schema=table.schema,
+                rows=tuple(locked_row(a) for a in rec.assignments),
+                indicators=tuple(owned.get(rec.name, ())),
+            )
+        )
     return specs
 
 
@@ -214,8 +227,14 @@ def build_form(spec: FormSpec) -> bytes:
     """The .xlsx bytes of one recipient's form."""
     buffer = io.BytesIO()
     wb = new_workbook(buffer, in_memory=True)
-    wb.set_properties({"title": spec.title, "subject": spec.recipient, "author": spec.office,
-                       "comments": f"由目标任务责任分解表工具生成，请勿删除隐藏的“{META_SHEET}”工作表。"})
+    wb.set_properties(
+        {
+            "title": spec.title,
+            "subject": spec.recipient,
+            "author": spec.office,
+            "comments": f"由目标任务责任分解表工具生成，请勿删除隐藏的“{META_SHEET}”工作表。",
+        }
+    )
     f = _formats(wb)
     ws = wb.add_worksheet(FORM_SHEET)
     columns = spec.columns
@@ -225,15 +244,31 @@ def build_form(spec: FormSpec) -> bytes:
     date_at, heights = _write_head(ws, spec, f, columns, widths)
     first = HEADER_ROW + 1
     heights += _write_task_rows(ws, spec, f, columns, widths, first)
-    ws.data_validation(date_at[0], date_at[1], date_at[0], date_at[1], {
-        "validate": "date", "criteria": ">=", "value": dt.date(2000, 1, 1),
-        "input_title": H_DATE, "input_message": f"请填写日期，例如 {spec.period}-20",  # a day of the period's own year
-        "error_title": "日期有误", "error_message": f"请填写日期，例如 {spec.period}-20。", "error_type": "warning"})
+    ws.data_validation(
+        date_at[0],
+        date_at[1],
+        date_at[0],
+        date_at[1],
+        {
+            "validate": "date",
+            "criteria": ">=",
+            "value": dt.date(2000, 1, 1),
+            "input_title": H_DATE,
+            "input_message": f"请填写日期，例如 {spec.period}-20",  # a day of the period's own year
+            "error_title": "日期有误",
+            "error_message": f"请填写日期，例如 {spec.period}-20。",
+            "error_type": "warning",
+        },
+    )
     ws.freeze_panes(first, 0)
     _protect(ws, spec)
     margins = {"left": SIDE_MARGIN_IN, "right": SIDE_MARGIN_IN, "top": 0.6, "bottom": 0.7}
-    print_a4(ws, repeat_row=HEADER_ROW, margins=margins,
-             footer=f"&L{UNIT_LABEL}{footer_text(spec.recipient)}&R第 &P 页，共 &N 页")
+    print_a4(
+        ws,
+        repeat_row=HEADER_ROW,
+        margins=margins,
+        footer=f"&L{UNIT_LABEL}{footer_text(spec.recipient)}&R第 &P 页，共 &N 页",
+    )
     # No page holds a single task: the breaks set where the rows' heights put them (Excel would leave one).
     room = (PAPER_HEIGHT_IN[A4] - margins["top"] - margins["bottom"]) * 72 / fit_scale(widths)
     ws.set_h_pagebreaks(page_breaks(heights, first, heights[HEADER_ROW], room))
@@ -301,18 +336,36 @@ def _write_task_rows(ws, spec: FormSpec, f: dict, columns: list, widths: list, f
             if column.is_input and row.closed:  # 已办结: locked, nothing to answer
                 ws.write_string(r, c, CLOSED if column.is_status else "", f["locked_center"])
             elif column.is_input:
-                _write_input(ws, r, c, answers.get(column.key, ""), spec.fill.row_marks.get((row.task_id, column.key)),
-                             f["input"], spec, f)
+                _write_input(
+                    ws,
+                    r,
+                    c,
+                    answers.get(column.key, ""),
+                    spec.fill.row_marks.get((row.task_id, column.key)),
+                    f["input"],
+                    spec,
+                    f,
+                )
     last = first + len(spec.rows) - 1
     for c, column in enumerate(columns):
         if spec.rows and column.choices:
             listed = column.choices_text
-            ws.data_validation(first, c, last, c, {
-                "validate": "list", "source": list(column.choices),
-                "input_title": column.header, "input_message": "请从下拉列表中选择：" + listed,
-                "error_title": "输入有误", "error_message": f"{column.header}只能是：{listed}。请从下拉列表中选择。",
-            })
+            ws.data_validation(
+                first,
+                c,
+                last,
+                c,
+                {
+                    "validate": "list",
+                    "source": list(column.choices),
+                    "input_title": column.header,
+                    "input_message": "请从下拉列表中选择：" + listed,
+                    "error_title": "输入有误",
+                    "error_message": f"{column.header}只能是：{listed}。请从下拉列表中选择。",
+                },
+            )
     return heights
+
 
 def _problems(spec: FormSpec) -> list:
     """The problems of a copy sent back for correction, each with its cell, in the order of the sheet."""
@@ -325,16 +378,22 @@ def _problems(spec: FormSpec) -> list:
     fill = spec.fill
     found = [f"{at_input.get(label, label)}：{m}" for label, m in fill.header_marks.items()]
     # A row's cell with the task it belongs to: "E6（T0101 产品质量）"
-    found += [f"{letters.get(key, '')}{rows.get(task_id, '')}（{task_id} {items.get(task_id, '')}".rstrip() + f"）：{m}"
-              for (task_id, key), m in sorted(fill.row_marks.items(), key=lambda i: rows.get(i[0][0], 0))]
-    found += [f"“{INDICATOR_FORM_SHEET}”{value_letter if header == H_IND_VALUE else ''}"
-              f"{indicator_rows.get(ind_id, '')}：{m}" for (ind_id, header), m in fill.indicator_marks.items()]
+    found += [
+        f"{letters.get(key, '')}{rows.get(task_id, '')}（{task_id} {items.get(task_id, '')}".rstrip() + f"）：{m}"
+        for (task_id, key), m in sorted(fill.row_marks.items(), key=lambda i: rows.get(i[0][0], 0))
+    ]
+    found += [
+        f"“{INDICATOR_FORM_SHEET}”{value_letter if header == H_IND_VALUE else ''}{indicator_rows.get(ind_id, '')}：{m}"
+        for (ind_id, header), m in fill.indicator_marks.items()
+    ]
     return [line.rstrip("。") for line in found]
 
 
 def _protect(ws, spec: FormSpec) -> None:
-    ws.protect(spec.password, {"format_rows": True, "format_columns": True, "select_locked_cells": True,
-                               "select_unlocked_cells": True})
+    ws.protect(
+        spec.password,
+        {"format_rows": True, "format_columns": True, "select_locked_cells": True, "select_unlocked_cells": True},
+    )
 
 
 def _write_indicator_sheet(wb, spec, f):
@@ -348,34 +407,68 @@ def _write_indicator_sheet(wb, spec, f):
     value_at = [h for h, _ in INDICATOR_FORM_COLUMNS].index(H_IND_VALUE)
     for r, (ind_id, task_id, name, target, unit) in enumerate(spec.indicators, start=head + 1):
         given = spec.fill.indicators.get(ind_id, {})
-        ws.set_row(r, row_height([ind_id, task_id, name, target, unit, given.get(H_IND_VALUE, ""),
-                                  given.get(H_NOTE, "")], widths, FORM_FONT_PT, 2))
+        ws.set_row(
+            r,
+            row_height(
+                [ind_id, task_id, name, target, unit, given.get(H_IND_VALUE, ""), given.get(H_NOTE, "")],
+                widths,
+                FORM_FONT_PT,
+                2,
+            ),
+        )
         for c, value in enumerate((ind_id, task_id, name, target, unit)):
             ws.write_string(r, c, value, f["locked_center"] if c in (0, 1, 4) else f["locked"])
         for c, header in ((value_at, H_IND_VALUE), (value_at + 1, H_NOTE)):
-            _write_input(ws, r, c, spec.fill.indicators.get(ind_id, {}).get(header, ""),
-                         spec.fill.indicator_marks.get((ind_id, header)), f["input"], spec, f)
-        hint = "请填写百分数，例如 92%" if unit == "%" else (
-            "没有发生请填 0" if target == ZERO else f"请填写数字（单位：{unit or '无'}），例如 12")
-        ws.data_validation(r, value_at, r, value_at, {
-            "validate": "decimal", "criteria": ">=", "value": 0, "error_type": "warning",
-            "input_title": H_IND_VALUE, "input_message": hint,
-            "error_title": "请填写数字", "error_message": hint + f"。确实无法用数字表示的，请在“{H_NOTE}”中写明。"})
+            _write_input(
+                ws,
+                r,
+                c,
+                spec.fill.indicators.get(ind_id, {}).get(header, ""),
+                spec.fill.indicator_marks.get((ind_id, header)),
+                f["input"],
+                spec,
+                f,
+            )
+        hint = (
+            "请填写百分数，例如 92%"
+            if unit == "%"
+            else ("没有发生请填 0" if target == ZERO else f"请填写数字（单位：{unit or '无'}），例如 12")
+        )
+        ws.data_validation(
+            r,
+            value_at,
+            r,
+            value_at,
+            {
+                "validate": "decimal",
+                "criteria": ">=",
+                "value": 0,
+                "error_type": "warning",
+                "input_title": H_IND_VALUE,
+                "input_message": hint,
+                "error_title": "请填写数字",
+                "error_message": hint + f"。确实无法用数字表示的，请在“{H_NOTE}”中写明。",
+            },
+        )
     ws.freeze_panes(head + 1, 0)
     _protect(ws, spec)
     print_a4(ws, repeat_row=head, footer=f"&L{UNIT_LABEL}{footer_text(spec.recipient)}&R第 &P 页，共 &N 页")
     # The size before the font: "&14" followed by the title's "2010" would read as size 142010.
-    ws.set_header(f'&C&14&"黑体,常规"{footer_text(spec.title)}（量化指标）\n'
-                  f'&11&"宋体,常规"{UNIT_LABEL}{footer_text(spec.recipient)}    '
-                  f'{H_DEADLINE}：{footer_text(spec.deadline)}', {"margin": 0.3})
+    ws.set_header(
+        f'&C&14&"黑体,常规"{footer_text(spec.title)}（量化指标）\n'
+        f'&11&"宋体,常规"{UNIT_LABEL}{footer_text(spec.recipient)}    '
+        f"{H_DEADLINE}：{footer_text(spec.deadline)}",
+        {"margin": 0.3},
+    )
 
 
 def _write_input(ws, r, c, value, message, fmt, spec, formats):
     """An input cell: blank, or the department's own text (always as text, never a formula), marked if at fault."""
     if message:
         fmt = formats["marked_date" if fmt is formats["input_date"] else "marked"]
-        ws.write_comment(r, c, message, {"author": spec.office, "x_scale": 2, "y_scale": 1.5,
-                                         "font_name": "宋体", "font_size": 10.5})
+        ws.write_comment(
+            r, c, message, {"author": spec.office, "x_scale": 2, "y_scale": 1.5, "font_name": "宋体", "font_size": 10.5}
+        )
     if value:
         ws.write_string(r, c, value, fmt)
     else:
@@ -414,13 +507,23 @@ def _formats(wb):
         "locked_center": fmt(border=1, align="center"),
         "input": fmt(border=1, bg_color="#FFF2CC", locked=False),
         "input_line": fmt(bottom=1, bg_color="#FFF2CC", locked=False, valign="vcenter"),
-        "input_date": fmt(bottom=1, bg_color="#FFF2CC", locked=False, valign="vcenter", num_format="yyyy-mm-dd",
-                          align="left"),
+        "input_date": fmt(
+            bottom=1, bg_color="#FFF2CC", locked=False, valign="vcenter", num_format="yyyy-mm-dd", align="left"
+        ),
         # A thick dark border and a dotted fill: a problem cell shows in black-and-white print too.
-        "marked": fmt(border=5, border_color="#C00000", pattern=18, fg_color="#C00000", bg_color="#F8CBAD",
-                      locked=False),
-        "marked_date": fmt(border=5, border_color="#C00000", pattern=18, fg_color="#C00000", bg_color="#F8CBAD",
-                           locked=False, num_format="yyyy-mm-dd", align="left"),
+        "marked": fmt(
+            border=5, border_color="#C00000", pattern=18, fg_color="#C00000", bg_color="#F8CBAD", locked=False
+        ),
+        "marked_date": fmt(
+            border=5,
+            border_color="#C00000",
+            pattern=18,
+            fg_color="#C00000",
+            bg_color="#F8CBAD",
+            locked=False,
+            num_format="yyyy-mm-dd",
+            align="left",
+        ),
     }
 
 
@@ -437,8 +540,11 @@ def _write_help(wb, spec: FormSpec, f: dict):
         "3. 完成状态：从下拉列表中选择" + "".join(f"“{c}”" for c in COMPLETION) + "之一。",
         "4. 推进情况：写明本月截至目前的工作进展、数据和成效；存在问题、下步打算：如实填写，没有可不填。",
         "5. 请同时填写表头的填报人、联系电话和填报日期。"
-        + ("“指标填报”工作表中的量化指标，请填写截至本月的累计完成值（数字，百分数如92%），并可在“说明”中补充。"
-           if spec.indicators else ""),
+        + (
+            "“指标填报”工作表中的量化指标，请填写截至本月的累计完成值（数字，百分数如92%），并可在“说明”中补充。"
+            if spec.indicators
+            else ""
+        ),
         "6. 请不要增删行、列或工作表，不要复制到新文件中填写，也不要修改隐藏的工作表；表格可以改名后发回。",
         f"7. 交回方式：{spec.return_note}",
         *([f"8. 完成状态为“{CLOSED}”的任务已经办结，不用再填写。"] if any(row.closed for row in spec.rows) else []),
@@ -454,6 +560,7 @@ def _write_help(wb, spec: FormSpec, f: dict):
 
 # ---------------------------------------------------------------------------
 # Generating a period's forms
+
 
 @dataclass
 class Generated:
@@ -503,7 +610,8 @@ def generate(table, config, period, force: bool = False, workers: int | None = N
     if old and not force:
         raise OutputError(
             f"{period} 的填报表已经生成过（{folder}，共 {len(old)} 份），为免覆盖未重新生成："
-            f"如责任分解表有改动需要重新生成，请加 --force（旧的填报表会移到“{DIST_DIR}.旧版-时间”文件夹）。")
+            f"如责任分解表有改动需要重新生成，请加 --force（旧的填报表会移到“{DIST_DIR}.旧版-时间”文件夹）。"
+        )
     specs, not_asked = [], []
     for spec in specs_for(table, config, period):
         (specs if asks(spec) else not_asked).append(spec)
@@ -544,8 +652,17 @@ def _write_list(path, specs, names, config, period):
         head = wb.add_format(HEAD)
         cell = wb.add_format(BODY)
         ws = wb.add_worksheet(DIST_SHEET)
-        headers = ((H_SEQ, 6), (H_UNIT, 16), ("文件名", 30), (ROLE_LEAD + H_TASKS, 10), (ROLE_PARTNER + H_TASKS, 10),
-                   (H_ID, 50), (H_DEADLINE, 15), ("发出日期", 10), (H_REMARKS, 13))
+        headers = (
+            (H_SEQ, 6),
+            (H_UNIT, 16),
+            ("文件名", 30),
+            (ROLE_LEAD + H_TASKS, 10),
+            (ROLE_PARTNER + H_TASKS, 10),
+            (H_ID, 50),
+            (H_DEADLINE, 15),
+            ("发出日期", 10),
+            (H_REMARKS, 13),
+        )
         for c, (h, w) in enumerate(headers):
             ws.set_column(c, c, w)
             ws.write_string(0, c, h, head)
@@ -576,6 +693,7 @@ def _write_list(path, specs, names, config, period):
 
 # ---------------------------------------------------------------------------
 # Reading a return
+
 
 @dataclass
 class FormRow:
@@ -656,13 +774,25 @@ def read_form(sheets: list, label: str, schema: Schema = DEFAULT) -> FormData:
         inputs = header_inputs(len(headers))
         found = {label: _labelled(top, label, inputs) for label in (FILLER_LABEL, PHONE_LABEL, DATE_LABEL)}
         title = next((text_of(v) for row in top[:2] for v in row if text_of(v)), "")
-        return FormData(sheet=sheet.name, title=title, meta=meta, indicator_rows=_indicator_rows(sheets),
-                        unit=_labelled(top, UNIT_LABEL, inputs, same_cell=True)[0],
-                        filler=found[FILLER_LABEL][0], phone=found[PHONE_LABEL][0], date=found[DATE_LABEL][0],
-                        header_refs={label: ref for label, (_, ref) in found.items()},
-                        rows=rows, columns=columns, header_row=r0 + 1, schema=schema)
-    raise NotAFormError(f"{label}：不是本工具生成的填报表（找不到“{key_headers[0]}”“{key_headers[1]}”等表头），"
-                        "请对方使用下发的填报表填写后重新发送。")
+        return FormData(
+            sheet=sheet.name,
+            title=title,
+            meta=meta,
+            indicator_rows=_indicator_rows(sheets),
+            unit=_labelled(top, UNIT_LABEL, inputs, same_cell=True)[0],
+            filler=found[FILLER_LABEL][0],
+            phone=found[PHONE_LABEL][0],
+            date=found[DATE_LABEL][0],
+            header_refs={label: ref for label, (_, ref) in found.items()},
+            rows=rows,
+            columns=columns,
+            header_row=r0 + 1,
+            schema=schema,
+        )
+    raise NotAFormError(
+        f"{label}：不是本工具生成的填报表（找不到“{key_headers[0]}”“{key_headers[1]}”等表头），"
+        "请对方使用下发的填报表填写后重新发送。"
+    )
 
 
 def _indicator_rows(sheets):
@@ -713,7 +843,7 @@ def _labelled(rows, label, inputs, same_cell=False):
             text = _norm(value).replace(":", "：")
             if not text.startswith(bare):
                 continue
-            rest = text[len(bare):].lstrip("：").strip()
+            rest = text[len(bare) :].lstrip("：").strip()
             if same_cell or rest:
                 return rest, f"{col_letter(c)}{r + 1}"
             input_ref = ""

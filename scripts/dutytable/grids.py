@@ -52,8 +52,11 @@ _TITLE_WORDS = re.compile(r"表|分解|清单|任务|要点|方案|计划")
 def title_of(lines) -> str:
     """The table's title among the lines above it: the nearest that names a table or its tasks and is
     no sentence ("2024年XX区优化营商环境重点任务责任分解表", "关于印发《…》的通知"); "" when none does."""
-    found = [t for t in (line.strip() for line in lines)
-             if t and len(t) <= 80 and _TITLE_WORDS.search(t) and not t.endswith(("。", "：", ":", "；", ";", "，"))]
+    found = [
+        t
+        for t in (line.strip() for line in lines)
+        if t and len(t) <= 80 and _TITLE_WORDS.search(t) and not t.endswith(("。", "：", ":", "；", ";", "，"))
+    ]
     return found[-1] if found else ""
 
 
@@ -143,7 +146,7 @@ def _widen(cells, width, below, words):
         at = next((c for c, t in enumerate(cell_texts(cells)) if meaning_of(t, words) == TEXT), None)
     if at is None:
         return cells + [[] for _ in range(missing)]
-    return cells[:at + 1] + [[] for _ in range(missing)] + cells[at + 1:]
+    return cells[: at + 1] + [[] for _ in range(missing)] + cells[at + 1 :]
 
 
 def sheet_grid(sheet, name):
@@ -211,6 +214,7 @@ def _pad(rows):
 
 
 # --- finding the header and the table --------------------------------------------------------
+
 
 def cell_texts(cells):
     return [join_text(c) for c in cells]

@@ -14,23 +14,95 @@ from .model import ROLE_LEAD, ROLE_PARTNER
 from .schema import DEFAULT, H_CATEGORY, H_ITEM, H_LEADS, H_PARTNERS, H_SEQ, H_TARGET
 
 SEQ, CATEGORY, TEXT, LEADS, PARTNERS, RESPONSIBLE, DEADLINE = (
-    "seq", "category", "text", "leads", "partners", "responsible", "deadline")
+    "seq",
+    "category",
+    "text",
+    "leads",
+    "partners",
+    "responsible",
+    "deadline",
+)
 
 COLUMN_WORDS = {
     # meaning: (its name for clerks, also its key in config.ini [columns]; the header words that mean it)
     SEQ: (H_SEQ, (H_SEQ, "编号", "序")),
     CATEGORY: (H_CATEGORY, (H_CATEGORY, "分类", "类型", "任务类别", "工作类别", "项目类别", "领域", "板块")),
-    TEXT: ("任务内容", (H_ITEM, H_TARGET, "目标任务", "目标与任务", "重点工作任务", "工作任务", "任务内容", "事项",
-                     "工作事项", "主要任务", "重点任务", "具体任务", "任务", "工作要点", "重点工作", "主要工作",
-                     "内容", "工作目标任务", "任务名称", "具体工作", "工作措施", "主要内容", "重点事项", "具体措施",
-                     "主要措施", "措施", "督查内容", "督查事项", "项目名称", "项目内容", "建设内容")),
-    LEADS: ("牵头单位", (H_LEADS, "牵头单位", "牵头责任单位", "牵头责任部门", "牵头处室", "主要责任单位",
-                     "主要责任部门", ROLE_LEAD, "主办单位", "主责单位", "主责部门", "责任牵头单位")),
-    PARTNERS: ("配合单位", (H_PARTNERS, "配合单位", "协同配合单位", "协同责任单位", "协同单位", "协同部门",
-                        "协办单位", "协办部门", "参与单位", "参与部门", ROLE_PARTNER, "配合责任单位", "其他责任单位")),
+    TEXT: (
+        "任务内容",
+        (
+            H_ITEM,
+            H_TARGET,
+            "目标任务",
+            "目标与任务",
+            "重点工作任务",
+            "工作任务",
+            "任务内容",
+            "事项",
+            "工作事项",
+            "主要任务",
+            "重点任务",
+            "具体任务",
+            "任务",
+            "工作要点",
+            "重点工作",
+            "主要工作",
+            "内容",
+            "工作目标任务",
+            "任务名称",
+            "具体工作",
+            "工作措施",
+            "主要内容",
+            "重点事项",
+            "具体措施",
+            "主要措施",
+            "措施",
+            "督查内容",
+            "督查事项",
+            "项目名称",
+            "项目内容",
+            "建设内容",
+        ),
+    ),
+    LEADS: (
+        "牵头单位",
+        (
+            H_LEADS,
+            "牵头单位",
+            "牵头责任单位",
+            "牵头责任部门",
+            "牵头处室",
+            "主要责任单位",
+            "主要责任部门",
+            ROLE_LEAD,
+            "主办单位",
+            "主责单位",
+            "主责部门",
+            "责任牵头单位",
+        ),
+    ),
+    PARTNERS: (
+        "配合单位",
+        (
+            H_PARTNERS,
+            "配合单位",
+            "协同配合单位",
+            "协同责任单位",
+            "协同单位",
+            "协同部门",
+            "协办单位",
+            "协办部门",
+            "参与单位",
+            "参与部门",
+            ROLE_PARTNER,
+            "配合责任单位",
+            "其他责任单位",
+        ),
+    ),
     RESPONSIBLE: ("责任单位", ("责任单位", "责任部门", "责任主体", "承办单位", "落实单位")),
-    DEADLINE: ("完成时限", ("完成时限", "时间节点", "完成时间", "时限要求", "时限", "完成期限", "时间要求",
-                        "进度安排", "完成时间节点")),
+    DEADLINE: (
+        "完成时限",
+        ("完成时限", "时间节点", "完成时间", "时限要求", "时限", "完成期限", "时间要求", "进度安排", "完成时间节点"),
+    ),
 }
 """Header words by meaning. Two columns of task text (项目名称 | 主要内容, 重点任务 | 具体措施) are the
 item and its target; one is both. 责任单位 alone lists every unit (the lead marked （牵头）, or listed first
@@ -41,8 +113,21 @@ column kept under its own name."""
 COLUMN_LABELS = {label: meaning for meaning, (label, _) in COLUMN_WORDS.items()}
 
 # Headers of a received table that mean what the form asks each month (besides the form's own headers).
-ANSWER_WORDS = ("完成情况", "落实情况", "进展情况", "工作进展", "进展", "进度", "完成进度", "推进落实情况",
-                "工作推进情况", "目前进展", "当前进展", "进展成效", "完成进展")
+ANSWER_WORDS = (
+    "完成情况",
+    "落实情况",
+    "进展情况",
+    "工作进展",
+    "进展",
+    "进度",
+    "完成进度",
+    "推进落实情况",
+    "工作推进情况",
+    "目前进展",
+    "当前进展",
+    "进展成效",
+    "完成进展",
+)
 KEPT = "其他列（保留）"  # what --check says of an extra column
 SOURCE_PREFIX = "原表"  # 完成情况 of the received table is kept as 原表完成情况
 
@@ -107,8 +192,10 @@ def check_column_config(columns: dict, path) -> dict:
     """config.ini [columns] checked: every key one of :data:`COLUMN_LABELS`; raises ConfigError."""
     for key in columns:
         if key not in COLUMN_LABELS:
-            raise ConfigError(f"配置文件 {path} 的 [columns] 中“{key}”无效：左边应写以下之一："
-                              f"{'、'.join(COLUMN_LABELS)}，例如“牵头单位 = 牵头科室、主抓单位”。")
+            raise ConfigError(
+                f"配置文件 {path} 的 [columns] 中“{key}”无效：左边应写以下之一："
+                f"{'、'.join(COLUMN_LABELS)}，例如“牵头单位 = 牵头科室、主抓单位”。"
+            )
     return columns
 
 

@@ -29,8 +29,26 @@ _NOTICE = re.compile(r"^关于(?:印发|下达|分解|做好)?|的通知$")
 _ATTACHMENT = re.compile(r"^附件\s*\d*\s*[：:、.．\-_—]*")
 _COPY = re.compile(r"(?:\s*[（(]\d+[）)]|\s*-?\s*副本|_\d+)+$")
 # What closes a title and is no part of the work's name, tried again and again from the end.
-_TABLE_TAILS = ("责任分解表", "任务分解表", "责任分工表", "分解表", "责任清单", "任务清单", "工作清单", "清单",
-                "实施方案", "工作方案", "方案", "责任分工", "任务分工", "任务分解", "分解", "一览表", "台账", "表")
+_TABLE_TAILS = (
+    "责任分解表",
+    "任务分解表",
+    "责任分工表",
+    "分解表",
+    "责任清单",
+    "任务清单",
+    "工作清单",
+    "清单",
+    "实施方案",
+    "工作方案",
+    "方案",
+    "责任分工",
+    "任务分工",
+    "任务分解",
+    "分解",
+    "一览表",
+    "台账",
+    "表",
+)
 _TASK_TAILS = ("目标任务", "主要任务", "具体任务", "任务", H_TARGET, "目标", "工作要点", "要点", "事项")
 WORK = "工作"  # the name ends so: 2024年XX区优化营商环境工作目标任务推进情况汇总表
 
@@ -64,7 +82,7 @@ def parse_title(text: str) -> tuple[int | None, str]:
     found = _YEAR.search(text)
     year = int(found.group(1)) if found else None
     if found:
-        text = text[:found.start()] + text[found.end():]
+        text = text[: found.start()] + text[found.end() :]
     subject = _strip_tails(text.strip("：:，,。；;、-—_ "))
     if subject and not subject.endswith(WORK):
         subject += WORK
@@ -79,7 +97,7 @@ def _strip_tails(text: str) -> str:
         while cut:
             cut = next((t for t in tails if text.endswith(t)), None)
             if cut:
-                text = text[:-len(cut)]
+                text = text[: -len(cut)]
     return text
 
 
@@ -88,8 +106,12 @@ def read_identity(title: str, file_name: str) -> Identity:
     year, subject = parse_title(title)
     stem = _COPY.sub("", Path(file_name).stem)
     file_year, file_subject = parse_title(stem)
-    return Identity(year or file_year, FROM_TITLE if year else FROM_FILE_NAME if file_year else "",
-                    subject or file_subject, FROM_TITLE if subject else FROM_FILE_NAME if file_subject else "")
+    return Identity(
+        year or file_year,
+        FROM_TITLE if year else FROM_FILE_NAME if file_year else "",
+        subject or file_subject,
+        FROM_TITLE if subject else FROM_FILE_NAME if file_subject else "",
+    )
 
 
 def planned_values(found: Identity, config) -> dict:
@@ -113,18 +135,25 @@ def identity_lines(found: Identity, config, state: str) -> list[str]:
     values = planned_values(found, config)
     where = _WHERE[state]
     fill = "请在 config.ini 的 [report] 中填写 "
-    lines = [f"年度：{found.year}（读自{found.year_from}），{where}。" if found.year
-             else f"年度：未能从标题或文件名读出，{fill}{IDENTITY_HINTS['year']}。"]
+    lines = [
+        f"年度：{found.year}（读自{found.year_from}），{where}。"
+        if found.year
+        else f"年度：未能从标题或文件名读出，{fill}{IDENTITY_HINTS['year']}。"
+    ]
     if found.subject:
-        lines.append(f"工作名称：{found.subject}（读自{found.subject_from}），{where}；"
-                     f"汇总表的标题将是“{found.year or '____'}年{found.subject}目标任务推进情况汇总表”。")
+        lines.append(
+            f"工作名称：{found.subject}（读自{found.subject_from}），{where}；"
+            f"汇总表的标题将是“{found.year or '____'}年{found.subject}目标任务推进情况汇总表”。"
+        )
     else:
         lines.append(f"工作名称：未能从标题或文件名读出，{fill}{IDENTITY_HINTS['subject']}。")
     if values["office"]:
         lines.append(f"发文单位：{values['office']}（工作名称未变，沿用 config.ini 中的）。")
     elif config.office:
-        lines.append(f"发文单位：原来的“{config.office}”属于原来的工作，{'已' if state == WRITTEN else '导入时将'}"
-                     f"从 config.ini 中清空，{fill}{IDENTITY_HINTS['office']}。")
+        lines.append(
+            f"发文单位：原来的“{config.office}”属于原来的工作，{'已' if state == WRITTEN else '导入时将'}"
+            f"从 config.ini 中清空，{fill}{IDENTITY_HINTS['office']}。"
+        )
     else:
         lines.append(f"发文单位：未填写，{fill}{IDENTITY_HINTS['office']}。")
     return lines

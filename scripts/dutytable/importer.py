@@ -51,6 +51,7 @@ from .workbooks import OLE2_MAGIC, open_workbook, sniff, text_of
 # ---------------------------------------------------------------------------
 # Importing a table received as a Word 附件, its text export, or a workbook
 
+
 @dataclass
 class Imported:
     """A table as imported, with what the clerk is shown about how it was read.
@@ -95,8 +96,9 @@ def read_source(path, departments, options: ImportOptions | None = None) -> Impo
         raise InputError(f"找不到要导入的文件 {path}：请检查路径。")
     kind = _kind(path)
     if kind == "pdf":
-        raise InputError(f"{path.name}：是 PDF 文件，无法读取其中的表格。请向发文单位索取 Word 原文件（.docx 或 .doc）"
-                         "后再导入。")
+        raise InputError(
+            f"{path.name}：是 PDF 文件，无法读取其中的表格。请向发文单位索取 Word 原文件（.docx 或 .doc）后再导入。"
+        )
     if kind in ("doc", "wps", "rtf", "et"):
         with tempfile.TemporaryDirectory() as tmp:
             made = convert.convert(path, _CONVERTIBLE[kind], Path(tmp), options.soffice)
@@ -149,11 +151,13 @@ def _read_kind(path, kind, departments, options, original):
         elif any(line.startswith("\t") for line in lines):
             grids = [text_grid(text, name, options.words())]
         else:
-            return _read_list(list(enumerate(lines, start=1)), name, f"{name} 文本", "行", departments, options,
-                              original)
+            return _read_list(
+                list(enumerate(lines, start=1)), name, f"{name} 文本", "行", departments, options, original
+            )
     else:
-        raise InputError(f"{name}：不是 Word 表格、文本或 Excel 表格，无法导入。"
-                         "请提供 .docx、.doc、.wps、.txt、.xlsx 或 .xls 文件。")
+        raise InputError(
+            f"{name}：不是 Word 表格、文本或 Excel 表格，无法导入。请提供 .docx、.doc、.wps、.txt、.xlsx 或 .xls 文件。"
+        )
     grid, header = _choose_grid(grids, name, options)
     return _interpret(grid, header, departments, options, original)
 
@@ -167,8 +171,10 @@ class NoTable(InputError):
         self.paragraphs, self.where, self.unit = paragraphs, where, unit  # unit: 段 of a .docx, 行 of a .txt
 
 
-NOT_A_LIST = ("文件中既没有表格，也没有写明责任单位的编号条目（如“1.……（牵头单位：……；责任单位：……）”），"
-              "请确认这是目标任务责任分解表。")
+NOT_A_LIST = (
+    "文件中既没有表格，也没有写明责任单位的编号条目（如“1.……（牵头单位：……；责任单位：……）”），"
+    "请确认这是目标任务责任分解表。"
+)
 
 
 def _read_list(paragraphs, name, where, unit, departments, options, original, grids=()):
@@ -199,8 +205,10 @@ def _choose_grid(grids, name, options):
     words = options.words()
     if options.table_number:
         if options.table_number > len(grids):
-            raise InputError(f"{name} 中只有 {len(grids)} 个表格，--table {options.table_number} 无效："
-                             f"请写 1 到 {len(grids)} 之间的数字。")
+            raise InputError(
+                f"{name} 中只有 {len(grids)} 个表格，--table {options.table_number} 无效："
+                f"请写 1 到 {len(grids)} 之间的数字。"
+            )
         grid = grids[options.table_number - 1]
         header = _find_import_header(grid, words)
         if header is None:
@@ -214,7 +222,7 @@ def _choose_grid(grids, name, options):
     others = []
     merged = list(first.rows)
     start = grids.index(first)
-    for grid in grids[start + 1:]:
+    for grid in grids[start + 1 :]:
         h = _find_import_header(grid, words)
         if h is None and first.paged and len(grid.rows[0][1]) == len(first.rows[0][1]):
             merged.extend(grid.rows)  # a table Word split at a page break: more rows of the same table
@@ -225,10 +233,14 @@ def _choose_grid(grids, name, options):
         else:
             break
     if others:
-        listed = "；".join(f"{g.where}（{'、'.join(t for t in _header_labels(g, h, words)[0] if t)}）"
-                          for g, h in [(first, header)] + others)
-        raise InputError(f"{name} 中有 {len(others) + 1} 个像责任分解表的表格：{listed}。"
-                         "请加 --table 序号 指定导入第几个表格，例如 --table 1。")
+        listed = "；".join(
+            f"{g.where}（{'、'.join(t for t in _header_labels(g, h, words)[0] if t)}）"
+            for g, h in [(first, header)] + others
+        )
+        raise InputError(
+            f"{name} 中有 {len(others) + 1} 个像责任分解表的表格：{listed}。"
+            "请加 --table 序号 指定导入第几个表格，例如 --table 1。"
+        )
     return Grid(first.where, merged, first.title, first.note), header
 
 
@@ -243,8 +255,10 @@ def _presumed_header(grid):
 def _no_text_column(grid, options):
     labels = _presumed_header(grid)
     found = f"表头有：{'、'.join(dict.fromkeys(labels))}；" if labels else "没有找到表头；"
-    return (f"{grid.where}：{found}没有找到任务内容列。任务内容列可以写作：{options.accepted(TEXT)}；"
-            f"也可以在 config.ini 的 [columns] 中添加。")
+    return (
+        f"{grid.where}：{found}没有找到任务内容列。任务内容列可以写作：{options.accepted(TEXT)}；"
+        f"也可以在 config.ini 的 [columns] 中添加。"
+    )
 
 
 def _header_labels(grid, index, words):
@@ -260,8 +274,14 @@ def _header_labels(grid, index, words):
         filled = [(c, t) for c, t in enumerate(below) if t]
         known = [t for _, t in filled if meaning_of(t, words) or t in labels]
         if known and all(t in known or (c in parents and _SUB_LABEL.fullmatch(t)) for c, t in filled):
-            return [a if not b else b if meaning_of(b, words) or c not in parents or _PERSON_HEADER.search(b)
-                    else parents[c] for c, (a, b) in enumerate(zip(labels, below))], index + 2
+            return [
+                a
+                if not b
+                else b
+                if meaning_of(b, words) or c not in parents or _PERSON_HEADER.search(b)
+                else parents[c]
+                for c, (a, b) in enumerate(zip(labels, below))
+            ], index + 2
     return labels, index + 1
 
 
@@ -375,14 +395,17 @@ def _interpret(grid, header_index, departments, options, original):
     has_inline = any(inline.search(join_text(p)) for _, cells, _ in body for c in cols.target for p in [cells[c]])
     if not cols.leads and not cols.responsible and not has_inline:
         header_texts = [t for t in labels if t]
-        raise InputError(f"{grid.where}：表头有：{'、'.join(dict.fromkeys(header_texts))}；没有找到牵头单位列。"
-                         f"牵头单位列可以写作：{options.accepted(LEADS)}；也可以在 config.ini 的 [columns] 中添加。")
+        raise InputError(
+            f"{grid.where}：表头有：{'、'.join(dict.fromkeys(header_texts))}；没有找到牵头单位列。"
+            f"牵头单位列可以写作：{options.accepted(LEADS)}；也可以在 config.ini 的 [columns] 中添加。"
+        )
     records, notes = _gather(body, cols, words, inline, grid.note)
     first_listed = options.first_listed_lead or any(FIRST_IS_LEAD.search(n) for n in notes)
     joins = []
     tasks = records_to_tasks(records, cols, departments, grid.where, first_listed, words, inline, joins)
-    table = Table(tasks=tasks, source=str(original), title=grid.title,
-                  extra_columns=tuple(label for label, _ in cols.extras))
+    table = Table(
+        tasks=tasks, source=str(original), title=grid.title, extra_columns=tuple(label for label, _ in cols.extras)
+    )
     table.indicators, table.indicator_record = indicators.merge(table, departments)
     return Imported(table, grid.where, cols.shown, first_listed and bool(cols.responsible or has_inline), joins)
 
@@ -411,8 +434,12 @@ def _gather(body, cols, words, inline, note):
         if category_text:
             top, sub = clean_heading(category_text) or category_text, ""
         if current is not None and not _starts_task(cells, texts, cols, units, deadlines):
-            for key, where in (("target", cols.target), ("leads", cols.leads), ("partners", cols.partners),
-                               ("responsible", cols.responsible)):
+            for key, where in (
+                ("target", cols.target),
+                ("leads", cols.leads),
+                ("partners", cols.partners),
+                ("responsible", cols.responsible),
+            ):
                 current[key].extend(p for c in where for p in cells[c])
             for i, (_, where) in enumerate(cols.extras):
                 current["extras"][i].extend(p for c in where for p in cells[c])
@@ -467,17 +494,24 @@ def _own_task(cells, texts, cols, deadlines):
 
 def _record(rownum, cells, cols, category, above):
     """The paragraphs of a task's row by meaning; a cell merged with the one above carries the task above's."""
+
     def paragraphs(where, key=None, i=None):
         if above is not None and key and where and all(isinstance(cells[c], Above) for c in where):
             return list(above[key] if i is None else above[key][i])
         return [p for c in where for p in cells[c]]
 
-    record = {"row": rownum, "category": category, "seq": "".join(join_text(cells[c]) for c in cols.seq),
-              "item": join_text(paragraphs(cols.item)), "target": paragraphs(cols.target),
-              "leads": paragraphs(cols.leads, "leads"), "partners": paragraphs(cols.partners, "partners"),
-              "responsible": paragraphs(cols.responsible, "responsible"),
-              "extras": [paragraphs(where, "extras", i) for i, (_, where) in enumerate(cols.extras)],
-              "carried": False}
+    record = {
+        "row": rownum,
+        "category": category,
+        "seq": "".join(join_text(cells[c]) for c in cols.seq),
+        "item": join_text(paragraphs(cols.item)),
+        "target": paragraphs(cols.target),
+        "leads": paragraphs(cols.leads, "leads"),
+        "partners": paragraphs(cols.partners, "partners"),
+        "responsible": paragraphs(cols.responsible, "responsible"),
+        "extras": [paragraphs(where, "extras", i) for i, (_, where) in enumerate(cols.extras)],
+        "carried": False,
+    }
     if above is not None and cols.item and all(isinstance(cells[c], Above) for c in cols.item):
         record["item"], record["carried"] = above["item"], True
     return record

@@ -53,16 +53,22 @@ from .workbooks import Percent, text_of
 SOURCE_AUTO, SOURCE_UNSURE, SOURCE_CLERK = "自动提取", "待确认", "人工"
 SOURCES = (SOURCE_AUTO, SOURCE_UNSURE, SOURCE_CLERK)
 
-_UNITS = sorted((
-    "个行政村 万元 亿元 元 % 个百分点 倍 吨 万吨 家 家次 只 个 个点位 项 起 人 万人 人次 万人次 次 件 台 所 批 场 "
-    "户 万户 套 座 辆 名 条 处 宗 亩 万亩 公里 千米 米 平方米 万平方米 公顷 立方米 微克/立方米 个工作日 "
-    "工作日 天 小时 分钟"
-).split(), key=len, reverse=True)
+_UNITS = sorted(
+    (
+        "个行政村 万元 亿元 元 % 个百分点 倍 吨 万吨 家 家次 只 个 个点位 项 起 人 万人 人次 万人次 次 件 台 所 批 场 "
+        "户 万户 套 座 辆 名 条 处 宗 亩 万亩 公里 千米 米 平方米 万平方米 公顷 立方米 微克/立方米 个工作日 "
+        "工作日 天 小时 分钟"
+    ).split(),
+    key=len,
+    reverse=True,
+)
 _UNIT_NAMES = {"个行政村": "行政村"}
 # A number that is not part of a name (PM2.5, 5G, PM10), with an optional range and its unit.
 _NUMBER = re.compile(
     r"(?<![A-Za-z0-9.])(?P<a>\d+(?:\.\d+)?)(?:\s*[-~～至—–]\s*(?P<b>\d+(?:\.\d+)?))?(?P<unit>"
-    + "|".join(re.escape(u) for u in _UNITS) + r")?(?![A-Za-z0-9.])")
+    + "|".join(re.escape(u) for u in _UNITS)
+    + r")?(?![A-Za-z0-9.])"
+)
 _DATE = re.compile(r"^(?:年|月|季度|号)")  # 2025年, 6月: a time, not a target
 _TRAILING_UNIT = re.compile(r"(" + "|".join(re.escape(u) for u in _UNITS if u != "%") + r"|行政村)$")  # "71吨" -> 71
 
@@ -81,8 +87,12 @@ _STRETCH = re.compile("|".join(STRETCH_WORDS))
 _NOT_VERBS = re.compile("|".join(STRETCH_WORDS + ("建成区",)))  # 建成区绿化覆盖率: a name, not 建成
 # A clause without a number that says something must not happen: 不发生…, 杜绝…, 无…事故, …零发生.
 _ZERO_PREFIX = re.compile(r"^(?:确保|坚决|全年|年内|全区|实现)*")
-_ZERO_LEAD = re.compile(_ZERO_PREFIX.pattern + "(?P<word>"
-                        + "|".join(re.escape(w) for w, at, c in TARGET_WORDS if c == ZERO and at == BEFORE) + ")")
+_ZERO_LEAD = re.compile(
+    _ZERO_PREFIX.pattern
+    + "(?P<word>"
+    + "|".join(re.escape(w) for w, at, c in TARGET_WORDS if c == ZERO and at == BEFORE)
+    + ")"
+)
 _ZERO_NAMES_AFTER_NONE = re.compile(r"(?:事故|行为|事件|案件)$")  # 无 needs one of these: 无公害农产品 is a name
 _MODAL = re.compile(r"^(确保|力争|争取|争创|积极|年内|全年|全区|重点对|组织|大力|继续|[到至]\d{4}年[底末]?)+")
 
@@ -151,9 +161,19 @@ def extract(task_id, target):
             clause = clause.strip()
             if clause:
                 inherited = _extract_clause(clause, inherited, found)
-    return [Indicator(f"{task_id}-{i}", task_id, name, comparison, value, unit, upper,
-                      source=SOURCE_AUTO if sure else SOURCE_UNSURE)
-            for i, (name, comparison, value, upper, unit, sure) in enumerate(found, start=1)]
+    return [
+        Indicator(
+            f"{task_id}-{i}",
+            task_id,
+            name,
+            comparison,
+            value,
+            unit,
+            upper,
+            source=SOURCE_AUTO if sure else SOURCE_UNSURE,
+        )
+        for i, (name, comparison, value, upper, unit, sure) in enumerate(found, start=1)
+    ]
 
 
 def _extract_clause(clause, inherited, found):
@@ -162,14 +182,17 @@ def _extract_clause(clause, inherited, found):
     if zero:
         found.append((zero, ZERO, 0.0, None, "起", True))
         return inherited
-    matches = [m for m in _NUMBER.finditer(clause)
-               if not _DATE.match(clause[m.end():]) and not clause[:m.start()].endswith("第")]
+    matches = [
+        m
+        for m in _NUMBER.finditer(clause)
+        if not _DATE.match(clause[m.end() :]) and not clause[: m.start()].endswith("第")
+    ]
     start, previous_name, carried = 0, "", ""
     for m in matches:
-        before = carried + clause[start:m.start()].lstrip("、")
-        rest = clause[m.end():]
+        before = carried + clause[start : m.start()].lstrip("、")
+        rest = clause[m.end() :]
         after_word = _AFTER.match(rest)
-        rest = rest[after_word.end():] if after_word else rest
+        rest = rest[after_word.end() :] if after_word else rest
         cut = rest.find("、")
         after = rest if cut < 0 else rest[:cut]
         if after and matches[-1] is not m and _NUMBER.search(after):
@@ -178,12 +201,12 @@ def _extract_clause(clause, inherited, found):
         before_word = _BEFORE.search(before)
         carried = ""
         if before_word and _WORD[(before_word.group(1), BEFORE)] == BASELINE:
-            carried = before[:before_word.start()]  # 审批时限由5个工作日压缩至3个: the 5 is where it starts
+            carried = before[: before_word.start()]  # 审批时限由5个工作日压缩至3个: the 5 is where it starts
             continue
         comparison, sure = _comparison(m, before_word, after_word, before, inherited)
         if sure and comparison in (AT_LEAST, GE, LE):
             inherited = comparison
-        name = _clean_name(before[:before_word.start()] if before_word else before, after) or previous_name
+        name = _clean_name(before[: before_word.start()] if before_word else before, after) or previous_name
         previous_name = name or _clean_name(clause, "")
         unit = _UNIT_NAMES.get(m.group("unit"), m.group("unit") or "")
         upper = float(m.group("b")) if m.group("b") else None
@@ -199,13 +222,13 @@ def _zero_clause(clause):
         return None
     lead = _ZERO_LEAD.match(clause)
     if lead:
-        name = clause[lead.end():].strip()
+        name = clause[lead.end() :].strip()
         if name and (lead.group("word") != "无" or _ZERO_NAMES_AFTER_NONE.search(name)):
             return name
         return None
     tail = _AFTER_AT_END.search(clause)
     if tail and _WORD[(tail.group(1), AFTER)] == ZERO:
-        return _ZERO_PREFIX.sub("", clause[:tail.start()]).strip() or None
+        return _ZERO_PREFIX.sub("", clause[: tail.start()]).strip() or None
     return None
 
 
@@ -234,7 +257,7 @@ def _clean_name(before, after):
 
 
 def _split_rates(name):
-    """"万台设备事故率、死亡率" names two rates; "中国名牌、江苏名牌产品企业…培训率" names one."""
+    """ "万台设备事故率、死亡率" names two rates; "中国名牌、江苏名牌产品企业…培训率" names one."""
     parts = name.split("、")
     if len(parts) > 1 and all(p.endswith("率") for p in parts):
         return parts
@@ -271,8 +294,8 @@ def written_target(indicator: Indicator, target: str) -> str:
         same_unit = (m.group("unit") or "") == unit
         same_upper = (float(m.group("b")) if m.group("b") else None) == indicator.upper
         if float(m.group("a")) == indicator.value and same_unit and same_upper:
-            word = _BEFORE.search(target[:m.start()])
-            tail = _AFTER.match(target[m.end():])
+            word = _BEFORE.search(target[: m.start()])
+            tail = _AFTER.match(target[m.end() :])
             return (word.group(1) if word else "") + m.group(0) + (tail.group(1) if tail else "")
     return indicator.target_text
 
@@ -283,6 +306,7 @@ def fingerprint(text):
 
 # ---------------------------------------------------------------------------
 # The 指标 sheet: the clerk's rows win
+
 
 def default_owner(task, departments):
     """The task's first lead that gets a form (a group's first member); "" (no owner) when no lead gets one: a
@@ -335,8 +359,12 @@ def _confirmed(rows, task):
     if not any(i.source == SOURCE_UNSURE for i in rows):
         return rows
     extracted = {i.indicator_id: _reading(i) for i in extract(task.task_id, task.target)}
-    return [replace(i, source=SOURCE_CLERK)
-            if i.source == SOURCE_UNSURE and extracted.get(i.indicator_id) != _reading(i) else i for i in rows]
+    return [
+        replace(i, source=SOURCE_CLERK)
+        if i.source == SOURCE_UNSURE and extracted.get(i.indicator_id) != _reading(i)
+        else i
+        for i in rows
+    ]
 
 
 def _reading(ind):
@@ -348,9 +376,10 @@ def needs_confirming(table) -> list[str]:
     unsure = [i for i in table.indicators if i.source == SOURCE_UNSURE]
     if not unsure:
         return []
-    return ([f"以下 {len(unsure)} 项指标的目标读法没有把握，请在主表“{INDICATOR_SHEET}”工作表中核对“比较”“目标值”"
-             f"“单位”，改正后把“来源”改为“{SOURCE_CLERK}”（确认前填报的值在附件2中写“{UNCLEAR}”）："]
-            + [f"  {i.indicator_id} {i.name}：读作“{i.target_text}”" for i in unsure])
+    return [
+        f"以下 {len(unsure)} 项指标的目标读法没有把握，请在主表“{INDICATOR_SHEET}”工作表中核对“比较”“目标值”"
+        f"“单位”，改正后把“来源”改为“{SOURCE_CLERK}”（确认前填报的值在附件2中写“{UNCLEAR}”）："
+    ] + [f"  {i.indicator_id} {i.name}：读作“{i.target_text}”" for i in unsure]
 
 
 def reading_changes(table) -> list[str]:
@@ -361,14 +390,20 @@ def reading_changes(table) -> list[str]:
     for task in table.tasks:
         rows = [i for i in table.indicators if i.task_id == task.task_id and i.source == SOURCE_AUTO]
         fresh = {i.indicator_id: i for i in extract(task.task_id, task.target)} if rows else {}
-        changed += [(i, fresh[i.indicator_id]) for i in rows
-                    if i.indicator_id in fresh and fresh[i.indicator_id].comparison != i.comparison]
+        changed += [
+            (i, fresh[i.indicator_id])
+            for i in rows
+            if i.indicator_id in fresh and fresh[i.indicator_id].comparison != i.comparison
+        ]
     if not changed:
         return []
-    return ([f"以下 {len(changed)} 项“{SOURCE_AUTO}”的指标，“{INDICATOR_SHEET}”工作表中的比较与工作目标现在的读法不同"
-             "（可能是早先读错了），请核对，需要时改正并把“来源”改为“人工”："]
-            + [f"  {old.indicator_id} {old.name}：表中为“{old.target_text}”，工作目标读作“{new.target_text}”"
-               for old, new in changed])
+    return [
+        f"以下 {len(changed)} 项“{SOURCE_AUTO}”的指标，“{INDICATOR_SHEET}”工作表中的比较与工作目标现在的读法不同"
+        "（可能是早先读错了），请核对，需要时改正并把“来源”改为“人工”："
+    ] + [
+        f"  {old.indicator_id} {old.name}：表中为“{old.target_text}”，工作目标读作“{new.target_text}”"
+        for old, new in changed
+    ]
 
 
 def _source(text):
@@ -403,15 +438,18 @@ def read_sheet(sheets, table, label, unknown=None):
         if not any(v.values()):
             continue
         if v[H_ID] not in tasks and unknown is not None and v[H_IND_NAME]:
-            unknown.append(_indicator(v, v[H_IND_ID], parse_number(v[H_TARGET_VALUE]) or 0.0,
-                                      parse_number(v[H_TARGET_UPPER])))
+            unknown.append(
+                _indicator(v, v[H_IND_ID], parse_number(v[H_TARGET_VALUE]) or 0.0, parse_number(v[H_TARGET_UPPER]))
+            )
             continue
         at = f"{where}第{r}行" + (f"（{v[H_IND_NAME]}）" if v[H_IND_NAME] else "")
         found = _checked_row(v, tasks)
         if isinstance(found, str):
             problems.append(f"{at}：{found}")
         elif found.indicator_id in seen:
-            problems.append(f"{at}：指标编号“{found.indicator_id}”与第{seen[found.indicator_id]}行重复，请改用一个新的编号。")
+            problems.append(
+                f"{at}：指标编号“{found.indicator_id}”与第{seen[found.indicator_id]}行重复，请改用一个新的编号。"
+            )
         else:
             seen[found.indicator_id] = r
             rows.append(found)
@@ -431,8 +469,9 @@ def _sheet_columns(sheet, where) -> dict:
     header = [text_of(v) for v in (sheet.rows[0] if sheet.rows else [])]
     missing = [c for c in INDICATOR_COLUMNS if c not in header]
     if missing:
-        raise TableError(f"{where}第1行：缺少“{missing[0]}”列，请恢复该列，"
-                         f"表头必须是：{'、'.join(INDICATOR_COLUMNS)}。")
+        raise TableError(
+            f"{where}第1行：缺少“{missing[0]}”列，请恢复该列，表头必须是：{'、'.join(INDICATOR_COLUMNS)}。"
+        )
     return {name: header.index(name) for name in INDICATOR_COLUMNS}
 
 
@@ -453,8 +492,9 @@ def _checked_row(v: dict, tasks: set):
 
 
 def _indicator(v: dict, ident: str, value, upper) -> Indicator:
-    return Indicator(ident, v[H_ID], v[H_IND_NAME], v[H_COMPARISON], value, v[H_IND_UNIT], upper, v[H_UNIT],
-                     _source(v[H_SOURCE]))
+    return Indicator(
+        ident, v[H_ID], v[H_IND_NAME], v[H_COMPARISON], value, v[H_IND_UNIT], upper, v[H_UNIT], _source(v[H_SOURCE])
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -466,7 +506,7 @@ _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*(?:%|‰)?$")
 COUNT_UNITS = ("个行政村", "行政村", "家", "只", "个", "项", "起", "人", "次", "件", "台", "所", "批", "场")
 # A value this many times its target is taken for a slip (an extra zero or two, 1e9).
 MAX_TIMES_TARGET = 100
-MAX_VALUE = 10 ** 9  # no cumulative value of a district's indicator is above this
+MAX_VALUE = 10**9  # no cumulative value of a district's indicator is above this
 _AMBIGUOUS = "ambiguous"
 
 
@@ -521,8 +561,9 @@ def check_reported(raw, target: str, unit: str) -> tuple[float | None, str | Non
     shown = text_of(raw)
     written = _written(raw)
     if written == _AMBIGUOUS:
-        return None, (f"完成值“{shown}”中的逗号不知是小数点还是千位分隔符，"
-                      "请核实：小数请用小数点（如 92.5），千位请写成 1,234。")
+        return None, (
+            f"完成值“{shown}”中的逗号不知是小数点还是千位分隔符，请核实：小数请用小数点（如 92.5），千位请写成 1,234。"
+        )
     if written is None:
         return None, None
     number, sign = written
@@ -544,8 +585,10 @@ def check_reported(raw, target: str, unit: str) -> tuple[float | None, str | Non
         return None, f"完成值“{shown}”超过 100%，而目标是“{target}”，请核实。"
     if unit == "%" and not sign and 0 < value <= 1 and low is not None and low > 1:
         percent = _num(round(value * 100, 8))
-        return None, (f"完成值“{shown}”按 {_num(value)}% 计，与目标“{target}”相差很大，请核实："
-                      f"如果是 {percent}%，请写成 {percent}%。")
+        return None, (
+            f"完成值“{shown}”按 {_num(value)}% 计，与目标“{target}”相差很大，请核实："
+            f"如果是 {percent}%，请写成 {percent}%。"
+        )
     if high and value > MAX_TIMES_TARGET * high:
         return None, f"完成值“{shown}”超过目标“{target}”的 {MAX_TIMES_TARGET} 倍，请核实。"
     return value, None
@@ -601,9 +644,13 @@ def check_owners(table, departments, label) -> list[str]:
     """Every indicator's 填报单位 must be a recipient (raises TableError naming the indicator); returns one line per
     indicator that has none (:func:`ownerless`)."""
     names = {r.name for r in table.recipients(departments)}
-    problems = [f"{label} 工作表“{INDICATOR_SHEET}”（{i.indicator_id} {i.name}）：填报单位“{i.owner}"
-                "”不在填报单位名单中，"
-                f"请改为该任务的牵头或配合单位之一。" for i in table.indicators if i.owner and i.owner not in names]
+    problems = [
+        f"{label} 工作表“{INDICATOR_SHEET}”（{i.indicator_id} {i.name}）：填报单位“{i.owner}"
+        "”不在填报单位名单中，"
+        f"请改为该任务的牵头或配合单位之一。"
+        for i in table.indicators
+        if i.owner and i.owner not in names
+    ]
     if problems:
         raise TableError(problems[0], problems[1:])
     return ownerless(table, departments)
@@ -618,9 +665,14 @@ def ownerless(table, departments) -> list[str]:
         if i.owner:
             continue
         named = leads.get(i.task_id)
-        why = (f"任务 {i.task_id} 的牵头单位“{'、'.join(named)}”是集体名称，不发填报表；请在 config.ini 的 [groups] "
-               f"中列出其中的单位，例如“{named[0]} = 单位甲、单位乙”，或" if named
-               else "主表中写的填报单位是集体名称，不发填报表；请")
-        lines.append(f"提示：指标 {i.indicator_id}（{i.name}）没有填报单位：{why}在主表“{INDICATOR_SHEET}”工作表中"
-                     "填写该指标的填报单位。")
+        why = (
+            f"任务 {i.task_id} 的牵头单位“{'、'.join(named)}”是集体名称，不发填报表；请在 config.ini 的 [groups] "
+            f"中列出其中的单位，例如“{named[0]} = 单位甲、单位乙”，或"
+            if named
+            else "主表中写的填报单位是集体名称，不发填报表；请"
+        )
+        lines.append(
+            f"提示：指标 {i.indicator_id}（{i.name}）没有填报单位：{why}在主表“{INDICATOR_SHEET}”工作表中"
+            "填写该指标的填报单位。"
+        )
     return lines

@@ -61,8 +61,10 @@ def require_writable(folders) -> None:
     """
     for folder in folders:
         if folder.exists() and not os.access(folder, os.W_OK):
-            raise OutputError(f"文件夹 {folder} 不允许写入，本次没有收取任何文件。"
-                              "请在文件夹“属性”中取消“只读”或请管理员开放写入权限后再运行。")
+            raise OutputError(
+                f"文件夹 {folder} 不允许写入，本次没有收取任何文件。"
+                "请在文件夹“属性”中取消“只读”或请管理员开放写入权限后再运行。"
+            )
 
 
 def unlink_same(path, sha) -> bool | None:
@@ -91,8 +93,9 @@ class Folder:
         now: the clock.
     """
 
-    def __init__(self, root: Path, leave_out=(), settle_seconds: int = 0,
-                 now: Callable[[], dt.datetime] = dt.datetime.now) -> None:
+    def __init__(
+        self, root: Path, leave_out=(), settle_seconds: int = 0, now: Callable[[], dt.datetime] = dt.datetime.now
+    ) -> None:
         self.root = Path(root)
         self.leave_out = tuple(Path(f) for f in leave_out)
         self.settle = settle_seconds

@@ -163,31 +163,77 @@ class Table:
         return namedtuple(kind, self._known(names.split()))
 
 
-RETURNS = Table("returns", (
-    ("id", "INTEGER PRIMARY KEY"), ("sha256", "TEXT NOT NULL UNIQUE"), ("original_name", "TEXT NOT NULL"),
-    ("received_at", "TEXT NOT NULL"), ("size", "INTEGER NOT NULL"), ("kind", "TEXT"), ("recipient", "TEXT"),
-    ("period", "TEXT"), ("verdict", "TEXT NOT NULL"), ("problems", "TEXT NOT NULL DEFAULT '[]'"),
-    ("identified_by", "TEXT"), ("filler", "TEXT"), ("phone", "TEXT"), ("fill_date", "TEXT"),
-    ("stored_path", "TEXT NOT NULL"), ("marked_copy", "TEXT"), ("file_time", "TEXT NOT NULL DEFAULT ''"),
-    ("answered", "INTEGER NOT NULL DEFAULT 0"), ("standing", "TEXT NOT NULL DEFAULT ''"), ("counted_at", "TEXT")))
-ANSWERS = Table("answers", (
-    ("return_id", "INTEGER NOT NULL REFERENCES returns(id)"), ("task_id", "TEXT NOT NULL"), ("role", "TEXT"),
-    ("rownum", "INTEGER"), ("fields", "TEXT NOT NULL DEFAULT '{}'")), ("PRIMARY KEY (return_id, task_id)",))
-INDICATOR_VALUES = Table("indicator_values", (
-    ("return_id", "INTEGER NOT NULL REFERENCES returns(id)"), ("indicator_id", "TEXT NOT NULL"), ("value", "REAL"),
-    ("raw", "TEXT"), ("note", "TEXT")), ("PRIMARY KEY (return_id, indicator_id)",))
-DROPS = Table("drops", (
-    ("id", "INTEGER PRIMARY KEY"), ("sha256", "TEXT NOT NULL"), ("original_name", "TEXT NOT NULL"),
-    ("source_path", "TEXT NOT NULL"), ("stored_path", "TEXT NOT NULL"), ("seen_at", "TEXT NOT NULL"),
-    ("duplicate", "INTEGER NOT NULL"), ("state", "TEXT NOT NULL")))
-FIRST_SEEN = Table("first_seen", (
-    ("sha256", "TEXT NOT NULL"), ("source_path", "TEXT NOT NULL"), ("seen_at", "TEXT NOT NULL")),
-    ("PRIMARY KEY (sha256, source_path)",))
+RETURNS = Table(
+    "returns",
+    (
+        ("id", "INTEGER PRIMARY KEY"),
+        ("sha256", "TEXT NOT NULL UNIQUE"),
+        ("original_name", "TEXT NOT NULL"),
+        ("received_at", "TEXT NOT NULL"),
+        ("size", "INTEGER NOT NULL"),
+        ("kind", "TEXT"),
+        ("recipient", "TEXT"),
+        ("period", "TEXT"),
+        ("verdict", "TEXT NOT NULL"),
+        ("problems", "TEXT NOT NULL DEFAULT '[]'"),
+        ("identified_by", "TEXT"),
+        ("filler", "TEXT"),
+        ("phone", "TEXT"),
+        ("fill_date", "TEXT"),
+        ("stored_path", "TEXT NOT NULL"),
+        ("marked_copy", "TEXT"),
+        ("file_time", "TEXT NOT NULL DEFAULT ''"),
+        ("answered", "INTEGER NOT NULL DEFAULT 0"),
+        ("standing", "TEXT NOT NULL DEFAULT ''"),
+        ("counted_at", "TEXT"),
+    ),
+)
+ANSWERS = Table(
+    "answers",
+    (
+        ("return_id", "INTEGER NOT NULL REFERENCES returns(id)"),
+        ("task_id", "TEXT NOT NULL"),
+        ("role", "TEXT"),
+        ("rownum", "INTEGER"),
+        ("fields", "TEXT NOT NULL DEFAULT '{}'"),
+    ),
+    ("PRIMARY KEY (return_id, task_id)",),
+)
+INDICATOR_VALUES = Table(
+    "indicator_values",
+    (
+        ("return_id", "INTEGER NOT NULL REFERENCES returns(id)"),
+        ("indicator_id", "TEXT NOT NULL"),
+        ("value", "REAL"),
+        ("raw", "TEXT"),
+        ("note", "TEXT"),
+    ),
+    ("PRIMARY KEY (return_id, indicator_id)",),
+)
+DROPS = Table(
+    "drops",
+    (
+        ("id", "INTEGER PRIMARY KEY"),
+        ("sha256", "TEXT NOT NULL"),
+        ("original_name", "TEXT NOT NULL"),
+        ("source_path", "TEXT NOT NULL"),
+        ("stored_path", "TEXT NOT NULL"),
+        ("seen_at", "TEXT NOT NULL"),
+        ("duplicate", "INTEGER NOT NULL"),
+        ("state", "TEXT NOT NULL"),
+    ),
+)
+FIRST_SEEN = Table(
+    "first_seen",
+    (("sha256", "TEXT NOT NULL"), ("source_path", "TEXT NOT NULL"), ("seen_at", "TEXT NOT NULL")),
+    ("PRIMARY KEY (sha256, source_path)",),
+)
 CLOSINGS = Table("closings", (("task_id", "TEXT PRIMARY KEY"), ("period", "TEXT NOT NULL")))
 TABLES = (RETURNS, ANSWERS, INDICATOR_VALUES, DROPS, FIRST_SEEN, CLOSINGS)
 # A new ledger: the tables as VERSION lays them out, at once (MIGRATIONS bring an old one to the same layout).
 _CREATE = tuple(t.create() for t in TABLES) + (
-    "CREATE INDEX IF NOT EXISTS returns_period ON returns(period, recipient)",)
+    "CREATE INDEX IF NOT EXISTS returns_period ON returns(period, recipient)",
+)
 
 # The rows read, each named by its columns.
 AnswerRow = ANSWERS.row("AnswerRow", "task_id role rownum fields")  # as a return's answers are recorded
@@ -196,8 +242,11 @@ Drop = DROPS.row("Drop", "id sha256 source_path stored_path")
 Held = RETURNS.row("Held", "id original_name recipient period stored_path")
 Counting = RETURNS.row("Counting", "id original_name answered received_at")
 Accepted = RETURNS.row("Accepted", "recipient period verdict received_at")
-_Latest = RETURNS.row("_Latest", "id recipient period verdict problems original_name received_at stored_path"
-                                 " filler phone fill_date file_time standing")
+_Latest = RETURNS.row(
+    "_Latest",
+    "id recipient period verdict problems original_name received_at stored_path"
+    " filler phone fill_date file_time standing",
+)
 _Answer = ANSWERS.row("_Answer", "return_id task_id role fields rownum")
 _Value = INDICATOR_VALUES.row("_Value", "return_id indicator_id value raw note")
 _Empty = RETURNS.row("_Empty", "recipient original_name")
@@ -214,6 +263,7 @@ to_json = json.JSONEncoder(ensure_ascii=False).encode
 def answer_row(answer: Answer) -> AnswerRow:
     """An answer as the answers table keeps it."""
     return AnswerRow(answer.task_id, answer.role, answer.rownum, to_json(answer.values))
+
 
 @dataclass
 class LatestReturn:
@@ -249,7 +299,7 @@ def json_each(texts: list) -> list:
 
 def _chunks(items: list, size: int):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def fault(exc: sqlite3.Error, path) -> Exception:
@@ -257,17 +307,23 @@ def fault(exc: sqlite3.Error, path) -> Exception:
     code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
     where = f"收文台账 {path}"
     if code in _BUSY:
-        return BusyError(f"{where} 正被另一个程序占用（等了 {BUSY_SECONDS} 秒仍未释放），"
-                         "请关闭打开它的程序（如 DB Browser for SQLite）后再运行。")
+        return BusyError(
+            f"{where} 正被另一个程序占用（等了 {BUSY_SECONDS} 秒仍未释放），"
+            "请关闭打开它的程序（如 DB Browser for SQLite）后再运行。"
+        )
     if code in _READ_ONLY:
-        return OutputError(f"{where} 不允许写入（文件是“只读”的，或没有写入权限），请在该文件的“属性”中取消“只读”"
-                           "或请管理员开放写入权限后再运行。")
+        return OutputError(
+            f"{where} 不允许写入（文件是“只读”的，或没有写入权限），请在该文件的“属性”中取消“只读”"
+            "或请管理员开放写入权限后再运行。"
+        )
     if code in _FULL:
         return disk_full(where)
     if code in _DAMAGED:
-        return LedgerError(f"{where} 已损坏（{_DAMAGED[code]}），没有改动它。请从备份恢复该文件，"
-                           "或运行 python scripts/collect.py：损坏的文件改名保留，台账按 inbox/已归档 中的文件重建。",
-                           reason=_DAMAGED[code])
+        return LedgerError(
+            f"{where} 已损坏（{_DAMAGED[code]}），没有改动它。请从备份恢复该文件，"
+            "或运行 python scripts/collect.py：损坏的文件改名保留，台账按 inbox/已归档 中的文件重建。",
+            reason=_DAMAGED[code],
+        )
     return exc
 
 
@@ -320,8 +376,7 @@ def migrate(db: sqlite3.Connection) -> int:
 def _open_read_only(path: Path) -> sqlite3.Connection:
     """The ledger at ``path`` opened without writing to it; one of an earlier layout brought up to date in a copy
     in memory, so that every query reads the present layout and the file keeps its bytes."""
-    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
-                         timeout=BUSY_SECONDS)
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=BUSY_SECONDS)
     if version_of(db) == VERSION:
         return db
     copy = sqlite3.connect(":memory:", isolation_level=None)
@@ -401,7 +456,7 @@ class Ledger:
         """``path`` relative to the tool folder, with / separators; absolute when outside it."""
         full = os.path.abspath(path)
         if full.startswith(self._base_prefix):  # the common case, without commonpath's and relpath's work
-            return full[len(self._base_prefix):].replace(os.sep, "/")
+            return full[len(self._base_prefix) :].replace(os.sep, "/")
         if os.path.commonpath([full, self._base_abs]) != self._base_abs:
             return full
         return Path(os.path.relpath(full, self._base_abs)).as_posix()
@@ -416,21 +471,37 @@ class Ledger:
 
     def received(self, sha_prefix: str) -> str | None:
         """When the zip whose content hash starts with ``sha_prefix`` was received (or first seen), or None."""
-        return next((v for v in self._values(
-            "SELECT received_at FROM returns WHERE kind = 'zip' AND substr(sha256, 1, ?) = ?"
-            " UNION ALL SELECT min(seen_at) FROM first_seen WHERE substr(sha256, 1, ?) = ?",
-            (len(sha_prefix), sha_prefix) * 2) if v), None)
+        return next(
+            (
+                v
+                for v in self._values(
+                    "SELECT received_at FROM returns WHERE kind = 'zip' AND substr(sha256, 1, ?) = ?"
+                    " UNION ALL SELECT min(seen_at) FROM first_seen WHERE substr(sha256, 1, ?) = ?",
+                    (len(sha_prefix), sha_prefix) * 2,
+                )
+                if v
+            ),
+            None,
+        )
 
     def first_seen(self, sha: str, source) -> str | None:
         """When the inbox file ``source`` with content ``sha`` was first seen by a run that did not record it."""
-        return next(iter(self._values("SELECT seen_at FROM first_seen WHERE sha256 = ? AND source_path = ?",
-                                      (sha, self.rel(source)))), None)
+        return next(
+            iter(
+                self._values(
+                    "SELECT seen_at FROM first_seen WHERE sha256 = ? AND source_path = ?", (sha, self.rel(source))
+                )
+            ),
+            None,
+        )
 
     def note_first_seen(self, items) -> None:
         """Commit (sha256, source path, seen_at) of files about to be linked or unpacked; a first sight is kept."""
         with self.transaction() as db:
-            db.executemany(FIRST_SEEN.insert(("sha256", "source_path", "seen_at"), "INSERT OR IGNORE"),
-                           [(sha, self.rel(source), seen_at) for sha, source, seen_at in items])
+            db.executemany(
+                FIRST_SEEN.insert(("sha256", "source_path", "seen_at"), "INSERT OR IGNORE"),
+                [(sha, self.rel(source), seen_at) for sha, source, seen_at in items],
+            )
 
     def pending_drops(self) -> list[Drop]:
         return self._rows(Drop, DROPS, "WHERE state = 'pending'")
@@ -455,12 +526,25 @@ class Ledger:
             for examined, stored_path, source_path, seen_at, duplicate, marked_copy in items:
                 if not duplicate:
                     self._record_return(db, examined, stored_path, marked_copy, judge)
-                db.execute("DELETE FROM first_seen WHERE sha256 = ? AND source_path = ?",
-                           (examined.sha256, self.rel(source_path)))
-                ids.append(_insert(db, DROPS, {
-                    "sha256": examined.sha256, "original_name": examined.original_name,
-                    "source_path": self.rel(source_path), "stored_path": self.rel(stored_path), "seen_at": seen_at,
-                    "duplicate": int(duplicate), "state": "pending"}))
+                db.execute(
+                    "DELETE FROM first_seen WHERE sha256 = ? AND source_path = ?",
+                    (examined.sha256, self.rel(source_path)),
+                )
+                ids.append(
+                    _insert(
+                        db,
+                        DROPS,
+                        {
+                            "sha256": examined.sha256,
+                            "original_name": examined.original_name,
+                            "source_path": self.rel(source_path),
+                            "stored_path": self.rel(stored_path),
+                            "seen_at": seen_at,
+                            "duplicate": int(duplicate),
+                            "state": "pending",
+                        },
+                    )
+                )
         return ids
 
     def _record_return(self, db: sqlite3.Connection, examined, stored_path, marked_copy, judge) -> None:
@@ -469,26 +553,61 @@ class Ledger:
         db.execute("DELETE FROM returns WHERE sha256 = ? AND verdict = ?", (examined.sha256, REJECTED))
         if examined.verdict in ACCEPTED and judge is not None:
             judge(examined, self.counting(examined.recipient, examined.period))
-        kept = {name: getattr(examined, name) for name in (
-            "sha256", "original_name", "received_at", "size", "kind", "recipient", "period", "verdict",
-            "identified_by", "filler", "phone", "fill_date", "file_time", "answered", "standing")}
-        return_id = _insert(db, RETURNS, kept | {
-            "problems": to_json(examined.problems), "stored_path": self.rel(stored_path),
-            "marked_copy": self.rel(marked_copy) if marked_copy else None})
+        kept = {
+            name: getattr(examined, name)
+            for name in (
+                "sha256",
+                "original_name",
+                "received_at",
+                "size",
+                "kind",
+                "recipient",
+                "period",
+                "verdict",
+                "identified_by",
+                "filler",
+                "phone",
+                "fill_date",
+                "file_time",
+                "answered",
+                "standing",
+            )
+        }
+        return_id = _insert(
+            db,
+            RETURNS,
+            kept
+            | {
+                "problems": to_json(examined.problems),
+                "stored_path": self.rel(stored_path),
+                "marked_copy": self.rel(marked_copy) if marked_copy else None,
+            },
+        )
         self._recorded.add(return_id)
         if examined.verdict in ACCEPTED:
-            db.executemany(ANSWERS.insert(("return_id", *AnswerRow._fields)),
-                           [(return_id, *row) for row in examined.answers])
+            db.executemany(
+                ANSWERS.insert(("return_id", *AnswerRow._fields)), [(return_id, *row) for row in examined.answers]
+            )
             names = _Value._fields[1:]
-            db.executemany(INDICATOR_VALUES.insert(_Value._fields),
-                           [(return_id, *(getattr(v, n) for n in names)) for v in examined.indicator_values])
+            db.executemany(
+                INDICATOR_VALUES.insert(_Value._fields),
+                [(return_id, *(getattr(v, n) for n in names)) for v in examined.indicator_values],
+            )
 
     def _counting(self, recipient: str, period: str) -> Counting | None:
         """The return that counts now, or None."""
-        return next(iter(self._rows(
-            Counting, RETURNS, "WHERE recipient = ? AND period = ? AND verdict IN (?, ?) AND standing != ?"
-            " ORDER BY coalesce(counted_at, received_at) DESC, counted_at IS NOT NULL DESC, id DESC LIMIT 1",
-            (recipient, period, *ACCEPTED, HELD))), None)
+        return next(
+            iter(
+                self._rows(
+                    Counting,
+                    RETURNS,
+                    "WHERE recipient = ? AND period = ? AND verdict IN (?, ?) AND standing != ?"
+                    " ORDER BY coalesce(counted_at, received_at) DESC, counted_at IS NOT NULL DESC, id DESC LIMIT 1",
+                    (recipient, period, *ACCEPTED, HELD),
+                )
+            ),
+            None,
+        )
 
     def counting(self, recipient: str, period: str) -> tuple[str, int, bool] | None:
         """(original name, answered rows, whether recorded through this connection since :meth:`new_run`) of the
@@ -498,8 +617,11 @@ class Ledger:
 
     def held_named(self, name: str) -> list[Held]:
         """The held returns whose original name (or archived name) is ``name``."""
-        return [r for r in self._rows(Held, RETURNS, "WHERE standing = ? ORDER BY id", (HELD,))
-                if name in (r.original_name, Path(r.original_name).name, Path(r.stored_path).name)]
+        return [
+            r
+            for r in self._rows(Held, RETURNS, "WHERE standing = ? ORDER BY id", (HELD,))
+            if name in (r.original_name, Path(r.original_name).name, Path(r.stored_path).name)
+        ]
 
     def accept(self, rows: list[Held]) -> list:
         """Let held returns (rows of :meth:`held_named`) count; returns their (original_name, recipient, period).
@@ -509,32 +631,58 @@ class Ledger:
         """
         with self.transaction() as db:
             for r in rows:
-                (latest,) = self._values("SELECT max(coalesce(counted_at, received_at)) FROM returns"
-                                         " WHERE recipient = ? AND period = ?", (r.recipient, r.period))
+                (latest,) = self._values(
+                    "SELECT max(coalesce(counted_at, received_at)) FROM returns WHERE recipient = ? AND period = ?",
+                    (r.recipient, r.period),
+                )
                 db.execute("UPDATE returns SET standing = ?, counted_at = ? WHERE id = ?", (CONFIRMED, latest, r.id))
         return [(r.original_name, r.recipient, r.period) for r in rows]
 
     def reporters(self, period) -> set:
         """The recipients with an accepted return for ``period``."""
-        return set(self._values("SELECT DISTINCT recipient FROM returns WHERE period = ? AND verdict IN (?, ?)",
-                                (str(period), *ACCEPTED)))
+        return set(
+            self._values(
+                "SELECT DISTINCT recipient FROM returns WHERE period = ? AND verdict IN (?, ?)",
+                (str(period), *ACCEPTED),
+            )
+        )
 
     def latest_returns(self, period) -> dict:
         """recipient -> :class:`LatestReturn`: the newest accepted return of each recipient for ``period``."""
         latest, held = {}, {}
-        for r in self._rows(_Latest, RETURNS, "WHERE period = ? AND verdict IN (?, ?)"
-                            " ORDER BY coalesce(counted_at, received_at), counted_at IS NOT NULL, id",  # the clerk's
-                            (str(period), *ACCEPTED)):  # choice wins ties
+        for r in self._rows(
+            _Latest,
+            RETURNS,
+            "WHERE period = ? AND verdict IN (?, ?)"
+            " ORDER BY coalesce(counted_at, received_at), counted_at IS NOT NULL, id",  # the clerk's
+            (str(period), *ACCEPTED),
+        ):  # choice wins ties
             if r.standing == HELD:
                 held.setdefault(r.recipient, []).append(r.original_name)
             else:
                 latest[r.recipient] = r  # later receipt supersedes earlier; never the file's own time or name
                 held[r.recipient] = []  # a version held before a later return came is superseded, not waiting
         answers, values = self._answers_of({r.id: r.recipient for r in latest.values()})
-        return {name: LatestReturn(
-            r.id, name, r.period, r.verdict, json.loads(r.problems), r.original_name, r.received_at, r.stored_path,
-            r.filler or "", r.phone or "", r.fill_date or "", answers[name], values[name], r.file_time,
-            held.get(name, [])) for name, r in latest.items()}
+        return {
+            name: LatestReturn(
+                r.id,
+                name,
+                r.period,
+                r.verdict,
+                json.loads(r.problems),
+                r.original_name,
+                r.received_at,
+                r.stored_path,
+                r.filler or "",
+                r.phone or "",
+                r.fill_date or "",
+                answers[name],
+                values[name],
+                r.file_time,
+                held.get(name, []),
+            )
+            for name, r in latest.items()
+        }
 
     def _answers_of(self, ids: dict) -> tuple[dict, dict]:
         """({recipient: {task_id: Answer}}, {recipient: {indicator_id: value}}) of the returns ``ids``
@@ -551,13 +699,19 @@ class Ledger:
 
     def empty_returns(self, period) -> dict:
         """recipient -> original name of its latest form sent back with no answer (未填报) for ``period``."""
-        return {r.recipient: r.original_name for r in self._rows(
-            _Empty, RETURNS, "WHERE period = ? AND verdict = ? ORDER BY received_at, id", (str(period), EMPTY))}
+        return {
+            r.recipient: r.original_name
+            for r in self._rows(
+                _Empty, RETURNS, "WHERE period = ? AND verdict = ? ORDER BY received_at, id", (str(period), EMPTY)
+            )
+        }
 
     def periods(self) -> list:
         """Every period with an accepted return, in order."""
-        return self._values("SELECT DISTINCT period FROM returns WHERE verdict IN (?, ?) AND period IS NOT NULL"
-                            " ORDER BY period", ACCEPTED)
+        return self._values(
+            "SELECT DISTINCT period FROM returns WHERE verdict IN (?, ?) AND period IS NOT NULL ORDER BY period",
+            ACCEPTED,
+        )
 
     def counts(self) -> tuple:
         """(returns rows, drops rows): what tests and the bench compare across runs."""
@@ -572,13 +726,19 @@ class Ledger:
         return self._accepted(str(period))
 
     def _accepted(self, pattern: str) -> list[Accepted]:
-        return self._rows(Accepted, RETURNS, "WHERE period LIKE ? AND verdict IN (?, ?) ORDER BY id",
-                          (pattern, *ACCEPTED))
+        return self._rows(
+            Accepted, RETURNS, "WHERE period LIKE ? AND verdict IN (?, ?) ORDER BY id", (pattern, *ACCEPTED)
+        )
 
     def answered_tasks(self, period) -> set[str]:
         """The task IDs that any accepted return of ``period`` answers: the tasks its forms listed."""
-        return set(self._values("SELECT DISTINCT a.task_id FROM answers a JOIN returns r ON r.id = a.return_id"
-                                " WHERE r.period = ? AND r.verdict IN (?, ?)", (str(period), *ACCEPTED)))
+        return set(
+            self._values(
+                "SELECT DISTINCT a.task_id FROM answers a JOIN returns r ON r.id = a.return_id"
+                " WHERE r.period = ? AND r.verdict IN (?, ?)",
+                (str(period), *ACCEPTED),
+            )
+        )
 
     def task_ids(self) -> set[str]:
         """Every task ID any return has answers for: IDs a re-import must not give to a new task."""

@@ -52,9 +52,11 @@ def load_table(path, departments, with_indicators: bool = True, sheets: list | N
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"找不到责任分解表 {path}：请先导入本单位的责任分解表（python scripts/import_table.py "
-                         "收到的附件.docx，见 README.md“每月工作流程”第1步），"
-                         "或检查 config.ini 中 [paths] table 的设置。")
+        raise InputError(
+            f"找不到责任分解表 {path}：请先导入本单位的责任分解表（python scripts/import_table.py "
+            "收到的附件.docx，见 README.md“每月工作流程”第1步），"
+            "或检查 config.ini 中 [paths] table 的设置。"
+        )
     if sheets is None:
         _, sheets = open_workbook(path, label=f"责任分解表 {path.name}")
     where, records, extra_columns = _read_rows(path, sheets)
@@ -86,8 +88,9 @@ def _read_rows(path, sheets):
     if problems:
         raise TableError(problems[0], problems[1:])
 
-    extra_columns = [(distinct_from_form(name), i) for i, name in enumerate(header)
-                     if name and name not in TABLE_COLUMNS]
+    extra_columns = [
+        (distinct_from_form(name), i) for i, name in enumerate(header) if name and name not in TABLE_COLUMNS
+    ]
     key_column = next((i for name, i in extra_columns if name == KEY_COLUMN), None)
     closed_column = next((i for name, i in extra_columns if name in CLOSED_HEADERS), None)
     extra_columns = [(name, i) for name, i in extra_columns if i not in (key_column, closed_column)]
@@ -118,15 +121,30 @@ def _checked_tasks(records, where, departments, used_ids):
         row_problems += _repeated(v, rownum, at, seen_ids, seen_items, free_id(used_ids, seq))
         closed = closed_period(v["closed"])
         if closed is None:
-            row_problems.append(f"{at}：{CLOSED_COLUMN}“{v['closed']}”无效：请写成“年-月”，例如 2010-11（该项任务从"
-                                "下一期起办结），或清空这一格（照常填报）。")
+            row_problems.append(
+                f"{at}：{CLOSED_COLUMN}“{v['closed']}”无效：请写成“年-月”，例如 2010-11（该项任务从"
+                "下一期起办结），或清空这一格（照常填报）。"
+            )
         if row_problems:
             problems.extend(row_problems)
             continue
-        tasks.append(Task(task_id=v[H_ID], seq=seq, category=v[H_CATEGORY], item=item, target=v[H_TARGET],
-                          leads=tuple(leads), partners=tuple(departments.split(v[H_PARTNERS])),
-                          leads_text=v[H_LEADS], partners_text=v[H_PARTNERS], row=rownum,
-                          extras=v["extras"], key=v["key"], closed=closed))
+        tasks.append(
+            Task(
+                task_id=v[H_ID],
+                seq=seq,
+                category=v[H_CATEGORY],
+                item=item,
+                target=v[H_TARGET],
+                leads=tuple(leads),
+                partners=tuple(departments.split(v[H_PARTNERS])),
+                leads_text=v[H_LEADS],
+                partners_text=v[H_PARTNERS],
+                row=rownum,
+                extras=v["extras"],
+                key=v["key"],
+                closed=closed,
+            )
+        )
     if problems:
         raise TableError(problems[0], problems[1:])
     return tasks
@@ -187,7 +205,8 @@ def _repeated(v, rownum, at, seen_ids, seen_items, free):
     key = (v[H_CATEGORY], item)
     if item and key in seen_items:
         problems.append(
-            f"{at}：与第{seen_items[key]}行重复（类别“{v[H_CATEGORY]}”下已有“{item}”），请合并这两行或修改其中一项的名称。")
+            f"{at}：与第{seen_items[key]}行重复（类别“{v[H_CATEGORY]}”下已有“{item}”），请合并这两行或修改其中一项的名称。"
+        )
     elif item:
         seen_items[key] = rownum
     return problems
@@ -207,9 +226,18 @@ def _read_history(sheets, departments):
         if not v[H_ID] or v[H_CHANGE] not in (TaskChange.ADDED, TaskChange.REMOVED):
             continue
         seq = int(float(v[H_SEQ])) if v[H_SEQ].replace(".", "", 1).isdigit() else 0
-        task = Task(task_id=v[H_ID], seq=seq, category=v[H_CATEGORY], item=v[H_ITEM], target=v[H_TARGET],
-                    leads=tuple(departments.split(v[H_LEADS])), partners=tuple(departments.split(v[H_PARTNERS])),
-                    leads_text=v[H_LEADS], partners_text=v[H_PARTNERS], row=r + 1)
+        task = Task(
+            task_id=v[H_ID],
+            seq=seq,
+            category=v[H_CATEGORY],
+            item=v[H_ITEM],
+            target=v[H_TARGET],
+            leads=tuple(departments.split(v[H_LEADS])),
+            partners=tuple(departments.split(v[H_PARTNERS])),
+            leads_text=v[H_LEADS],
+            partners_text=v[H_PARTNERS],
+            row=r + 1,
+        )
         history.append(TaskChange(v[H_CHANGE], v[H_PERIOD], task))
     return history
 
@@ -251,6 +279,7 @@ SET_ASIDE_SHEET = "移出的指标"
 # ---------------------------------------------------------------------------
 # Writing the master table
 
+
 def write_table(table, path, set_aside: tuple | list = ()) -> None:
     """Write the master table atomically as an .xlsx a clerk can sort, filter and edit.
 
@@ -268,10 +297,12 @@ def write_table(table, path, set_aside: tuple | list = ()) -> None:
         body = wb.add_format(BODY)
         center = wb.add_format({"border": 1, "valign": "top", "align": "center"})
         ws = wb.add_worksheet(TABLE_SHEET)
-        widths = {H_ID: 9, H_SEQ: 6, H_CATEGORY: 14, H_ITEM: 12, H_TARGET: 60, H_LEADS: 18,
-                  H_PARTNERS: 30}
-        trailing = [(h, value) for h, value in ((KEY_COLUMN, lambda t: KEY_MARK if t.key else ""),
-                                                (CLOSED_COLUMN, lambda t: t.closed)) if any(map(value, table.tasks))]
+        widths = {H_ID: 9, H_SEQ: 6, H_CATEGORY: 14, H_ITEM: 12, H_TARGET: 60, H_LEADS: 18, H_PARTNERS: 30}
+        trailing = [
+            (h, value)
+            for h, value in ((KEY_COLUMN, lambda t: KEY_MARK if t.key else ""), (CLOSED_COLUMN, lambda t: t.closed))
+            if any(map(value, table.tasks))
+        ]
         headers = list(TABLE_COLUMNS) + list(table.extra_columns) + [h for h, _ in trailing]
         for c, name in enumerate(headers):
             ws.set_column(c, c, widths.get(name, {KEY_COLUMN: 6, CLOSED_COLUMN: 12}.get(name, 14)))
@@ -317,12 +348,26 @@ def _write_history(wb, history, head, body):
         ws.write_string(0, c, name, head)
     for r, change in enumerate(history, start=1):
         t = change.task
-        for c, value in enumerate((t.task_id, str(t.seq), t.category, t.item, t.target, t.leads_text,
-                                   t.partners_text, change.kind, change.period)):
+        for c, value in enumerate(
+            (
+                t.task_id,
+                str(t.seq),
+                t.category,
+                t.item,
+                t.target,
+                t.leads_text,
+                t.partners_text,
+                change.kind,
+                change.period,
+            )
+        ):
             ws.write_string(r, c, value, body)
     ws.set_column(len(columns) + 1, len(columns) + 1, 60)
-    ws.write_string(0, len(columns) + 1, "重新导入时新增和删除的任务，供以前各月的汇总写出当月的任务、"
-                                         "已删除任务的编号不再给新任务使用。请不要修改。")
+    ws.write_string(
+        0,
+        len(columns) + 1,
+        "重新导入时新增和删除的任务，供以前各月的汇总写出当月的任务、已删除任务的编号不再给新任务使用。请不要修改。",
+    )
 
 
 def _write_set_aside(wb, set_aside, head, body):
@@ -333,8 +378,19 @@ def _write_set_aside(wb, set_aside, head, body):
         ws.set_column(c, c, 40 if c in (2, 8) else 11)
         ws.write_string(0, c, name, head)
     for r, (ind, reason) in enumerate(set_aside, start=1):
-        for c, value in enumerate((ind.indicator_id, ind.task_id, ind.name, ind.comparison, ind.target_text,
-                                   ind.unit, ind.owner, ind.source, reason)):
+        for c, value in enumerate(
+            (
+                ind.indicator_id,
+                ind.task_id,
+                ind.name,
+                ind.comparison,
+                ind.target_text,
+                ind.unit,
+                ind.owner,
+                ind.source,
+                reason,
+            )
+        ):
             ws.write_string(r, c, value, body)
 
 
@@ -361,13 +417,32 @@ def _write_indicators(wb, table, head, body, center):
         ws.write_string(r, 8, ind.owner, body)
         ws.write_string(r, 9, ind.source, center)
     last = max(len(table.indicators), 1)
-    ws.data_validation(1, 4, last + 200, 4, {"validate": "list", "source": list(indicators.COMPARISONS),
-                                             "error_message": "请从下拉列表中选择。"})
-    ws.data_validation(1, 9, last + 200, 9, {"validate": "list", "source": list(indicators.SOURCES),
-                                             "error_message": "请从下拉列表中选择。"})
-    ws.conditional_format(1, 9, last + 200, 9, {  # the rows whose reading the clerk is to confirm
-        "type": "cell", "criteria": "==", "value": f'"{indicators.SOURCE_UNSURE}"',
-        "format": wb.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})})
+    ws.data_validation(
+        1,
+        4,
+        last + 200,
+        4,
+        {"validate": "list", "source": list(indicators.COMPARISONS), "error_message": "请从下拉列表中选择。"},
+    )
+    ws.data_validation(
+        1,
+        9,
+        last + 200,
+        9,
+        {"validate": "list", "source": list(indicators.SOURCES), "error_message": "请从下拉列表中选择。"},
+    )
+    ws.conditional_format(
+        1,
+        9,
+        last + 200,
+        9,
+        {  # the rows whose reading the clerk is to confirm
+            "type": "cell",
+            "criteria": "==",
+            "value": f'"{indicators.SOURCE_UNSURE}"',
+            "format": wb.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"}),
+        },
+    )
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, last, len(indicators.INDICATOR_COLUMNS) - 1)
 

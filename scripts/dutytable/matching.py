@@ -128,16 +128,30 @@ class Changes:
     def lines(self) -> list[str]:
         """What ``import_table.py --check`` prints of it: counts, then each kind, a few lines each."""
         if self.other:  # nothing to say of a table that replaces one never used
-            return ["与现有主表对照：没有相同的任务，是另一份表，任务按新表的先后编号；台账中已有报送的原任务，"
-                    "编号不再使用，以前各月的汇总仍写原来的任务。"] if self.answered else []
-        lines = [f"与现有主表对照：新增 {len(self.added)} 项，删除 {len(self.removed)} 项，"
-                 f"改写 {len(self.renamed)} 项，未变 {len(self.unchanged)} 项（原有任务保留原任务编号，"
-                 "已报送的内容仍对应原任务）。"]
-        lines += _listed("新增", [f"{t.task_id} {t.category}：{t.item}" + ("（恢复已删除的任务，沿用原编号）"
-                                                                      if t.task_id in self.revived else "")
-                                for t in self.added])
-        lines += _listed("删除", [f"{t.task_id} {t.category}：{t.item}（各月已报送的内容保留在台账中）"
-                                for t in self.removed])
+            return (
+                [
+                    "与现有主表对照：没有相同的任务，是另一份表，任务按新表的先后编号；台账中已有报送的原任务，"
+                    "编号不再使用，以前各月的汇总仍写原来的任务。"
+                ]
+                if self.answered
+                else []
+            )
+        lines = [
+            f"与现有主表对照：新增 {len(self.added)} 项，删除 {len(self.removed)} 项，"
+            f"改写 {len(self.renamed)} 项，未变 {len(self.unchanged)} 项（原有任务保留原任务编号，"
+            "已报送的内容仍对应原任务）。"
+        ]
+        lines += _listed(
+            "新增",
+            [
+                f"{t.task_id} {t.category}：{t.item}"
+                + ("（恢复已删除的任务，沿用原编号）" if t.task_id in self.revived else "")
+                for t in self.added
+            ],
+        )
+        lines += _listed(
+            "删除", [f"{t.task_id} {t.category}：{t.item}（各月已报送的内容保留在台账中）" for t in self.removed]
+        )
         lines += _listed("改写", [_renamed(o, n) for o, n in self.renamed])
         moved = {}
         for o, n in self.unchanged + self.renamed:
@@ -157,15 +171,16 @@ def _listed(kind, texts):
 
 def _clip(text, start):
     """``text`` from ``start``, at most :data:`SHOWN` characters, … where cut."""
-    shown = text[start:start + SHOWN]
+    shown = text[start : start + SHOWN]
     return ("…" if start else "") + shown + ("…" if start + SHOWN < len(text) else "")
 
 
 def _renamed(old, new) -> str:
     if old.item != new.item:
         return f"{new.task_id} “{old.item}” → “{new.item}”"
-    same = next((i for i, (a, b) in enumerate(zip(old.target, new.target)) if a != b),
-                min(len(old.target), len(new.target)))
+    same = next(
+        (i for i, (a, b) in enumerate(zip(old.target, new.target)) if a != b), min(len(old.target), len(new.target))
+    )
     start = max(0, same - SHOWN // 3)  # the words changed, with a few before them
     return f"{new.task_id} {new.item}的工作目标“{_clip(old.target, start)}” → “{_clip(new.target, start)}”"
 
@@ -276,12 +291,14 @@ def of_period(table, period, latest: dict, departments):
     for task_id in sorted(shown):
         task = gone.get(task_id)
         if task is None:
-            leads = tuple(name for name, lr in latest.items()
-                          if task_id in lr.answers and lr.answers[task_id].role == ROLE_LEAD)
+            leads = tuple(
+                name for name, lr in latest.items() if task_id in lr.answers and lr.answers[task_id].role == ROLE_LEAD
+            )
             task = Task(task_id, 0, REMOVED, f"{H_ID}{task_id}", "", leads=leads, leads_text="、".join(leads))
         removed.append(dataclasses.replace(task, category=REMOVED))
     if len(tasks) == len(table.tasks) and not removed:
         return table
     kept = {t.task_id for t in tasks}
-    return dataclasses.replace(table, tasks=tasks + removed,
-                               indicators=[i for i in table.indicators if i.task_id in kept])
+    return dataclasses.replace(
+        table, tasks=tasks + removed, indicators=[i for i in table.indicators if i.task_id in kept]
+    )

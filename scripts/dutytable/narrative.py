@@ -30,8 +30,10 @@ _FIRST_NOTE = re.compile(r"[（(][^（）()]*第一[位个][^（）()]*[）)]")
 _AND = re.compile(r"(?<=[局委办院府会心门位厅])及(?=[^、，,；;（）()])")  # 州委编办及州直相关单位: two units
 PARAGRAPH = "段"
 # The State Council's form: "（省政务局、省司法厅牵头，省直相关部门及各市州人民政府按职责分工负责）"
-_PROSE_UNITS = re.compile(r"[（(](?P<leads>[^（）()：:]+?)牵头(?:[，,；;]\s*(?P<partners>[^（）()：:]+?)"
-                          r"(?:按职责分工负责|按职责分工落实|按职责负责|配合|参与|负责))?[）)](?P<end>\s*[。.]?\s*)$")
+_PROSE_UNITS = re.compile(
+    r"[（(](?P<leads>[^（）()：:]+?)牵头(?:[，,；;]\s*(?P<partners>[^（）()：:]+?)"
+    r"(?:按职责分工负责|按职责分工落实|按职责负责|配合|参与|负责))?[）)](?P<end>\s*[。.]?\s*)$"
+)
 
 
 @dataclass
@@ -81,9 +83,20 @@ def read_list(paragraphs, where, departments, options, original, unit=PARAGRAPH)
             continue
         text, deadline = _split_deadline(text, inline)
         has_deadline = has_deadline or bool(deadline)
-        records.append({"row": item.number, "category": item.category, "seq": "", "item": "", "target": [text],
-                        "leads": [], "partners": [], "responsible": [], "extras": [[deadline] if deadline else []],
-                        "carried": False})
+        records.append(
+            {
+                "row": item.number,
+                "category": item.category,
+                "seq": "",
+                "item": "",
+                "target": [text],
+                "leads": [],
+                "partners": [],
+                "responsible": [],
+                "extras": [[deadline] if deadline else []],
+                "carried": False,
+            }
+        )
     cols = rows.Columns(extras=[(DEADLINE_COLUMN, [])] if has_deadline else [])
     if not has_deadline:
         for r in records:
@@ -93,12 +106,21 @@ def read_list(paragraphs, where, departments, options, original, unit=PARAGRAPH)
     title = grids.title_of([t for n, t in paragraphs if n < items[0].number])
     table = Table(tasks=tasks, source=str(original), title=title, extra_columns=tuple(c for c, _ in cols.extras))
     table.indicators, table.indicator_record = indicators.merge(table, departments)
-    shown = [("编号条目（1. 1、（1）①）", f"工作内容、{H_TARGET}"),
-             ("牵头单位：…", H_LEADS), ("配合单位：…、责任单位：…", H_PARTNERS)]
+    shown = [
+        ("编号条目（1. 1、（1）①）", f"工作内容、{H_TARGET}"),
+        ("牵头单位：…", H_LEADS),
+        ("配合单位：…、责任单位：…", H_PARTNERS),
+    ]
     if has_deadline:
         shown.append(("完成时限：…、“，6月底完成”", DEADLINE_COLUMN))
-    notes = [f"未作为任务：第{'、'.join(map(str, skipped))}{unit}是编号条目，但没有写明责任单位；如果是任务，"
-             "请在其后写上“（牵头单位：……；责任单位：……）”再导入。"] if skipped else []
+    notes = (
+        [
+            f"未作为任务：第{'、'.join(map(str, skipped))}{unit}是编号条目，但没有写明责任单位；如果是任务，"
+            "请在其后写上“（牵头单位：……；责任单位：……）”再导入。"
+        ]
+        if skipped
+        else []
+    )
     return importer.Imported(table, where, shown, first_listed, joins, notes)
 
 
@@ -132,7 +154,7 @@ def _items(paragraphs, inline):
 
 
 def _labelled(m):
-    """"（甲牵头，乙按职责分工负责）" written the labelled way: "（牵头单位：甲；配合单位：乙）"."""
+    """ "（甲牵头，乙按职责分工负责）" written the labelled way: "（牵头单位：甲；配合单位：乙）"."""
     partners = f"；配合单位：{m.group('partners')}" if m.group("partners") else ""
     return f"（牵头单位：{m.group('leads')}{partners}）{m.group('end')}"
 
@@ -140,16 +162,16 @@ def _labelled(m):
 def _split_deadline(text, inline):
     """(the item's text without its deadline and first-listed note, the deadline as written or "")."""
     m = inline.search(text)
-    head, units = text[:m.start()], text[m.start():]
+    head, units = text[: m.start()], text[m.start() :]
     units = _AND.sub("、", _FIRST_NOTE.sub("", units))
     deadline = ""
     labelled = _DEADLINE_LABEL.search(units)
     if labelled:
         deadline = labelled.group(1).strip()
-        units = units[:labelled.start()] + units[labelled.end():]
+        units = units[: labelled.start()] + units[labelled.end() :]
     else:
         tail = _TAIL.search(units)
         if tail and (parse_deadline(tail.group(1), 2000) or tail.group(1) in _NO_DEADLINE):
             deadline = tail.group(1)
-            units = units[:tail.start()] + units[tail.end():]
+            units = units[: tail.start()] + units[tail.end() :]
     return head + units, deadline

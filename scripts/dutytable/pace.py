@@ -71,8 +71,9 @@ def span_share(start: dt.date, deadline: dt.date, day: dt.date) -> float:
     return min(max((day - start).days + 1, 0), span) / span
 
 
-def pace_of(indicator, actual: float | None, deadline: dt.date | None, day: dt.date, start: dt.date,
-            judged: bool = True) -> Pace | None:
+def pace_of(
+    indicator, actual: float | None, deadline: dt.date | None, day: dt.date, start: dt.date, judged: bool = True
+) -> Pace | None:
     """The indicator's :class:`Pace` as of ``day``, or None when it has none (see :func:`cumulative`).
 
     Args:

@@ -43,9 +43,15 @@ def load(config) -> Table:
     """
     table = load_table(config.table, config.departments)
     deadline = deadline_column(table)
-    places = {h: {FORM: 12, SUMMARY: 12, DETAIL: 12, **({ATTACHMENT: 20} if h == deadline or h in
-                                                         config.report_columns else {})}
-              for h in table.extra_columns}
+    places = {
+        h: {
+            FORM: 12,
+            SUMMARY: 12,
+            DETAIL: 12,
+            **({ATTACHMENT: 20} if h == deadline or h in config.report_columns else {}),
+        }
+        for h in table.extra_columns
+    }
     table.schema = DEFAULT.with_extras(table.extra_columns, places)
     return table
 
@@ -58,15 +64,24 @@ def report_collectives(table, departments, say: Say) -> list:
     for name in named:
         alone = [t.task_id for t in table.tasks if name in t.leads and not departments.members(t.leads)]
         left = f"，{'、'.join(alone)} 因此没有具体的牵头单位（完成状态为“{NO_LEAD}”）" if alone else ""
-        say(f"提示：“{name}”是集体名称，不发填报表{left}；"
-            f"如需发给其中每个单位，请在 config.ini 的 [groups] 中列出，例如“{name} = 单位甲、单位乙”。")
+        say(
+            f"提示：“{name}”是集体名称，不发填报表{left}；"
+            f"如需发给其中每个单位，请在 config.ini 的 [groups] 中列出，例如“{name} = 单位甲、单位乙”。"
+        )
     for line in indicators.ownerless(table, departments):
         say(line)
     return named
 
 
-def step_generate(config, table, period: Period, say: Say, force: bool = False, keep_existing: bool = False,
-                  now: dt.datetime | None = None) -> None:
+def step_generate(
+    config,
+    table,
+    period: Period,
+    say: Say,
+    force: bool = False,
+    keep_existing: bool = False,
+    now: dt.datetime | None = None,
+) -> None:
     """Generate the period's forms; with ``keep_existing`` an existing set is left as it is."""
     old = existing_forms(config, period)
     if old and keep_existing:
@@ -99,13 +114,16 @@ def accept(config, name: str) -> list:
         rows = ledger.held_named(name)
         if len(rows) > 1:
             listed = "、".join(f"{r.recipient} {r.period} 的“{Path(r.stored_path).name}”" for r in rows)
-            raise UsageError(f"有 {len(rows)} 份待确认的报送都叫“{name}”，分别是 {listed}（已归档文件夹中的文件名），"
-                             f"请改用其中一个文件名，例如 --accept \"{Path(rows[0].stored_path).name}\"。")
+            raise UsageError(
+                f"有 {len(rows)} 份待确认的报送都叫“{name}”，分别是 {listed}（已归档文件夹中的文件名），"
+                f'请改用其中一个文件名，例如 --accept "{Path(rows[0].stored_path).name}"。'
+            )
         return ledger.accept(rows)
 
 
-def step_consolidate(config, table, period: Period, say: Say, now: dt.datetime | None = None,
-                     today: dt.date | None = None) -> Summary:
+def step_consolidate(
+    config, table, period: Period, say: Say, now: dt.datetime | None = None, today: dt.date | None = None
+) -> Summary:
     rebuild.require(config)
     path, summary, note = consolidate(config, table, period, now=now, today=today)
     if note:
@@ -116,8 +134,9 @@ def step_consolidate(config, table, period: Period, say: Say, now: dt.datetime |
     return summary
 
 
-def step_report(config, table, period: Period, say: Say, today: dt.date, pdf: bool = True,
-                summary: Summary | None = None) -> Summary:
+def step_report(
+    config, table, period: Period, say: Say, today: dt.date, pdf: bool = True, summary: Summary | None = None
+) -> Summary:
     """Write the report; ``summary`` is the one consolidation just made (then its line is not said again)."""
     fresh = summary is None
     rebuild.require(config)
@@ -155,8 +174,19 @@ def step_annual(config, table, year: int, say: Say, today: dt.date | None = None
     say(annual_line(annual))
 
 
-def run_step(step: str, config, table, period: Period, say: Say, today: dt.date, summary: Summary | None = None,
-             force: bool = False, keep_existing: bool = False, pdf: bool = True, progress=None) -> Summary | None:
+def run_step(
+    step: str,
+    config,
+    table,
+    period: Period,
+    say: Say,
+    today: dt.date,
+    summary: Summary | None = None,
+    force: bool = False,
+    keep_existing: bool = False,
+    pdf: bool = True,
+    progress=None,
+) -> Summary | None:
     """Run one stage; returns the summary the stage made or was given (consolidate and report make one).
 
     A stage that writes paper first checks config.ini names the year, the work and the office, and that
@@ -179,8 +209,15 @@ def run_step(step: str, config, table, period: Period, say: Say, today: dt.date,
     return summary
 
 
-def run_steps(config, period: Period, steps, today: dt.date, say: Say, pdf: bool = True,
-              finished: Callable[[str], None] | None = None) -> list | None:
+def run_steps(
+    config,
+    period: Period,
+    steps,
+    today: dt.date,
+    say: Say,
+    pdf: bool = True,
+    finished: Callable[[str], None] | None = None,
+) -> list | None:
     """Run stages in order for ``period``; ``say`` receives each line for the clerk.
 
     ``generate`` does nothing when the period's forms exist already. ``finished(step)`` is called after
@@ -210,18 +247,24 @@ def demo(kit, period: Period, say: Say, today: dt.date | None = None, pdf: bool 
     today = today or dt.date.today()
     config = load_config(prepare_demo(kit.path))
     table = load(config)
-    say(f"演示文件夹：{config.path.parent}（用随附的示例配置和 {config.year} 年责任分解表，每次运行都重新生成；"
-        "正式工作的 inbox、outbox、台账和报告都不受影响）。")
+    say(
+        f"演示文件夹：{config.path.parent}（用随附的示例配置和 {config.year} 年责任分解表，每次运行都重新生成；"
+        "正式工作的 inbox、outbox、台账和报告都不受影响）。"
+    )
     step_generate(config, table, period, say)
     written = fill_demo(config, table, period)
     deadline = config.deadline(period)
     if deadline < today:  # lateness is judged by when a file arrives: today, for these
-        timing = (f"{period} 的报送截止日（{cn_date(deadline)}）已过，示例文件今天才放进 inbox，"
-                  "按收到时间判断，各单位都将记为逾期")
+        timing = (
+            f"{period} 的报送截止日（{cn_date(deadline)}）已过，示例文件今天才放进 inbox，"
+            "按收到时间判断，各单位都将记为逾期"
+        )
     else:
         timing = f"其中{LATE}的文件时间在截止日之后（是否逾期按收取时的收到时间判断）"
-    say(f"已把 {len(written)} 个示例文件放进 {config.inbox}（内容均为【示例】数据）；"
-        f"{timing}；{FAULTY}的表格缺少推进情况，将被标为待补正。")
+    say(
+        f"已把 {len(written)} 个示例文件放进 {config.inbox}（内容均为【示例】数据）；"
+        f"{timing}；{FAULTY}的表格缺少推进情况，将被标为待补正。"
+    )
     summary = None
     for step in (COLLECT, CONSOLIDATE, REPORT):
         summary = run_step(step, config, table, period, say, today, summary, pdf=pdf)

@@ -44,8 +44,14 @@ def archived_files(folders) -> list[tuple[str, Path, str, bool]]:
                     continue
                 received = dt.datetime.strptime(match[1], FILE_STAMP).isoformat(timespec="seconds")
                 duplicate = Path(dirpath).name == DUPLICATE_DIR and match[3] is not None
-                found.append((received, Path(dirpath, name), match[4] if duplicate or not match[3] else
-                              f"{match[3]}_{match[4]}", duplicate))
+                found.append(
+                    (
+                        received,
+                        Path(dirpath, name),
+                        match[4] if duplicate or not match[3] else f"{match[3]}_{match[4]}",
+                        duplicate,
+                    )
+                )
     found.sort(key=lambda f: (f[0], f[3], str(f[1])))  # an original before its duplicates
     return found
 
@@ -76,15 +82,20 @@ def open_ledger(path: Path, base: Path, folders, examine, now, judge=None) -> tu
     where = "、".join(_shown(f, base) for f in folders)
     if not found:
         if state.startswith("已损坏"):
-            raise LedgerError(f"收文台账 {path} {state}，没有改动它；{where} 中也没有可据以重建的文件。"
-                              "请从备份恢复该文件；如果还没有收取过任何报送，把它改名移走后再运行即可。") from damage
+            raise LedgerError(
+                f"收文台账 {path} {state}，没有改动它；{where} 中也没有可据以重建的文件。"
+                "请从备份恢复该文件；如果还没有收取过任何报送，把它改名移走后再运行即可。"
+            ) from damage
         return Ledger(path, base), ""  # the first run: nothing was ever recorded
     examined = _examined(found, examine)  # each archived file read once: examined, and its digest checked
-    changed = next((p for (_, p, _, _), ex in zip(found, examined)
-                    if ex.sha256[:12] != _ARCHIVED.fullmatch(p.name)[2]), None)
+    changed = next(
+        (p for (_, p, _, _), ex in zip(found, examined) if ex.sha256[:12] != _ARCHIVED.fullmatch(p.name)[2]), None
+    )
     if changed is not None:
-        raise LedgerError(f"收文台账 {path} {state}，而 {changed} 的内容与文件名中的内容编号不符（归档后被改动过），"
-                          f"不能按 {where} 重建台账；请从备份恢复 {path} 后再运行。")
+        raise LedgerError(
+            f"收文台账 {path} {state}，而 {changed} 的内容与文件名中的内容编号不符（归档后被改动过），"
+            f"不能按 {where} 重建台账；请从备份恢复 {path} 后再运行。"
+        )
     aside = _set_aside(path, now()) if path.exists() else None
     ledger = Ledger(path, base)
     try:
@@ -95,7 +106,7 @@ def open_ledger(path: Path, base: Path, folders, examine, now, judge=None) -> tu
     kept = f"原文件已改名保留为 {aside.name}，" if aside and state != "是空文件" else ""
     line = f"收文台账 {path} {state}，{kept}已按 {where} 中的 {len(found)} 份文件重建。"
     if held:
-        line += (f"其中 {'、'.join(held)} 是“待确认”的报送，之前如用 --accept 确认过，请再确认一次。")
+        line += f"其中 {'、'.join(held)} 是“待确认”的报送，之前如用 --accept 确认过，请再确认一次。"
     return ledger, line
 
 
@@ -111,8 +122,10 @@ def require(config) -> None:
     found = archived_files(folders)
     if found:
         where = "、".join(_shown(f, base) for f in folders)
-        raise LedgerError(f"收文台账 {path} {'不存在' if not path.exists() else '是空文件'}，而 {where} 中有 "
-                          f"{len(found)} 份文件：请先运行 python scripts/collect.py 按它们重建台账，再汇总或出报告。")
+        raise LedgerError(
+            f"收文台账 {path} {'不存在' if not path.exists() else '是空文件'}，而 {where} 中有 "
+            f"{len(found)} 份文件：请先运行 python scripts/collect.py 按它们重建台账，再汇总或出报告。"
+        )
 
 
 def _examined(found, examine) -> list:

@@ -63,14 +63,28 @@ def task_name(folder: Path) -> str:
 # ---------------------------------------------------------------------------
 # Windows: schtasks
 
+
 def schtasks_create(reg: Registration) -> list:
     """The exact schtasks command that registers ``reg`` (/F replaces a task of the same name)."""
     action = subprocess.list2cmdline(reg.command)
     if len(action) > SCHTASKS_TR_LIMIT:
-        raise OutputError(f"无法登记到任务计划程序：要运行的命令有 {len(action)} 个字符，超过了 {SCHTASKS_TR_LIMIT} 个"
-                          f"（{action}）。请把工具文件夹移到路径较短的位置（如 D:\\目标任务工具）后再运行。")
-    return ["schtasks", "/Create", "/TN", task_name(reg.folder), "/SC", "DAILY",
-            "/ST", reg.time.strftime("%H:%M"), "/TR", action, "/F"]
+        raise OutputError(
+            f"无法登记到任务计划程序：要运行的命令有 {len(action)} 个字符，超过了 {SCHTASKS_TR_LIMIT} 个"
+            f"（{action}）。请把工具文件夹移到路径较短的位置（如 D:\\目标任务工具）后再运行。"
+        )
+    return [
+        "schtasks",
+        "/Create",
+        "/TN",
+        task_name(reg.folder),
+        "/SC",
+        "DAILY",
+        "/ST",
+        reg.time.strftime("%H:%M"),
+        "/TR",
+        action,
+        "/F",
+    ]
 
 
 def schtasks_delete(folder: Path) -> list:
@@ -99,6 +113,7 @@ def _registered_windows(folder: Path, run):
 
 # ---------------------------------------------------------------------------
 # Elsewhere: the user's crontab
+
 
 def cron_tag(folder: Path) -> str:
     return _cron_escape(f"{CRON_TAG}{folder}")
@@ -151,19 +166,25 @@ def _registered_cron(folder: Path, run):
 # ---------------------------------------------------------------------------
 # What the commands call
 
+
 def _runner(run):
     """subprocess.run as text, never through a shell; a missing program is a clear error.
 
     The crontab is UTF-8 (the paths may be Chinese); schtasks speaks the console's code page.
     """
+
     def call(args, input=None):
         encoding = "utf-8" if args[0] == "crontab" else None
         try:
             return run(args, input=input, capture_output=True, text=True, encoding=encoding, errors="replace")
         except FileNotFoundError:
-            how = ("Windows 的任务计划程序（schtasks）不可用" if args[0] == "schtasks"
-                   else "这台电脑没有 crontab 命令：请先安装 cron（统信UOS、银河麒麟等：sudo apt install cron）")
+            how = (
+                "Windows 的任务计划程序（schtasks）不可用"
+                if args[0] == "schtasks"
+                else "这台电脑没有 crontab 命令：请先安装 cron（统信UOS、银河麒麟等：sudo apt install cron）"
+            )
             raise OutputError(f"无法登记定时任务：{how}。也可以双击“启动定时任务”并保持窗口打开。") from None
+
     return call
 
 
@@ -175,8 +196,10 @@ def install(reg: Registration, log: Path, windows: bool = sys.platform == "win32
         result = call(schtasks_create(reg))
         if result.returncode != 0:
             raise OutputError(f"无法登记到任务计划程序（{_said(result)}），没有改动。")
-        return (f"已登记到 Windows 任务计划程序“{task_name(reg.folder)}”：每天 {when} 运行 "
-                f"{subprocess.list2cmdline(reg.command)}。")
+        return (
+            f"已登记到 Windows 任务计划程序“{task_name(reg.folder)}”：每天 {when} 运行 "
+            f"{subprocess.list2cmdline(reg.command)}。"
+        )
     kept = [line for line in _read_crontab(call) if not _ours(line, reg.folder)]
     log.parent.mkdir(parents=True, exist_ok=True)  # the shell opens the log before Python starts
     _write_crontab(kept + [cron_line(reg, log)], call)
@@ -207,8 +230,7 @@ def uninstall(folder: Path = TOOL_FOLDER, windows: bool = sys.platform == "win32
     return "已从本用户的 crontab 删除本工具文件夹的定时任务。"
 
 
-def describe(reg: Registration, now: dt.datetime, windows: bool = sys.platform == "win32",
-             run=subprocess.run) -> list:
+def describe(reg: Registration, now: dt.datetime, windows: bool = sys.platform == "win32", run=subprocess.run) -> list:
     """The lines --list starts with: registered or not, when it runs next, a time config.ini has changed."""
     call = _runner(run)
     where = f" Windows 任务计划程序“{task_name(reg.folder)}”" if windows else "本用户的 crontab"
@@ -217,15 +239,19 @@ def describe(reg: Registration, now: dt.datetime, windows: bool = sys.platform =
     except OutputError as exc:  # no crontab program: --list still lists what is coming
         return [f"无法查看系统的定时任务：{str(exc).removeprefix('无法登记定时任务：')}"]
     if registered is None:
-        return ["尚未登记到系统的定时任务：运行 python scripts/scheduler.py --install 登记后，"
-                "电脑开着就每天自动运行。"]
+        return ["尚未登记到系统的定时任务：运行 python scripts/scheduler.py --install 登记后，电脑开着就每天自动运行。"]
     if registered == UNKNOWN_TIME:
-        return [f"已登记到{where}，但看不出每天几点运行（登记被改动过）："
-                "请重新运行 python scripts/scheduler.py --install。"]
+        return [
+            f"已登记到{where}，但看不出每天几点运行（登记被改动过）：请重新运行 python scripts/scheduler.py --install。"
+        ]
     actual = Registration(reg.folder, reg.command, registered)
-    lines = [f"已登记到{where}：每天 {registered.strftime('%H:%M')} 运行，"
-             f"下次 {actual.next_run(now).strftime('%Y-%m-%d %H:%M')}。"]
+    lines = [
+        f"已登记到{where}：每天 {registered.strftime('%H:%M')} 运行，"
+        f"下次 {actual.next_run(now).strftime('%Y-%m-%d %H:%M')}。"
+    ]
     if registered != reg.time:
-        lines.append(f"config.ini 中的运行时间已改为 {reg.time.strftime('%H:%M')}，与登记的不同："
-                     "请重新运行 python scripts/scheduler.py --install。")
+        lines.append(
+            f"config.ini 中的运行时间已改为 {reg.time.strftime('%H:%M')}，与登记的不同："
+            "请重新运行 python scripts/scheduler.py --install。"
+        )
     return lines

@@ -142,10 +142,13 @@ def overview(summary: Summary, day: dt.date) -> str:
 
 
 def warning_clause(summary: Summary) -> str:
-    """"预警红灯1项（质量提升行动）、黄灯2项（标准化建设、品牌培育）" naming the tasks (工作内容); "预警均为绿灯"."""
+    """ "预警红灯1项（质量提升行动）、黄灯2项（标准化建设、品牌培育）" naming the tasks (工作内容); "预警均为绿灯"."""
     by_light = summary.by_light
-    parts = [f"{color}{len(tasks)}项（{'、'.join(t.task.item for t in tasks)}）" for color in ALERTS
-             if (tasks := by_light[color])]
+    parts = [
+        f"{color}{len(tasks)}项（{'、'.join(t.task.item for t in tasks)}）"
+        for color in ALERTS
+        if (tasks := by_light[color])
+    ]
     return f"{H_WARNING}{'、'.join(parts)}" if parts else f"{H_WARNING}均为{GREEN}"
 
 
@@ -156,18 +159,21 @@ def submission_clause(summary: Summary) -> str:
     应报送24个单位，已报送3个（其中逾期1个：园区办；待补正1个：药监分局），未报送21个（…；其中未填报1个：春江镇）
     """
     reported, missing = summary.reported, summary.not_reported
-    among = _among([(LATE, [r for r in reported if r.late]), (TO_FIX, [r for r in reported if r.state == TO_FIX])],
-                   len(reported))
+    among = _among(
+        [(LATE, [r for r in reported if r.late]), (TO_FIX, [r for r in reported if r.state == TO_FIX])], len(reported)
+    )
     if not missing:
         return f"{len(summary.recipients)}个单位均已报送" + among
     empty = [r for r in missing if r.empty]
     empties = f"；其中{EMPTY}{len(empty)}个：{_names(empty)}" if empty else ""
-    return (f"应报送{len(summary.recipients)}个单位，已报送{len(reported)}个{among}，"
-            f"{NOT_REPORTED}{len(missing)}个（{_names(missing)}{empties}）")
+    return (
+        f"应报送{len(summary.recipients)}个单位，已报送{len(reported)}个{among}，"
+        f"{NOT_REPORTED}{len(missing)}个（{_names(missing)}{empties}）"
+    )
 
 
 def _among(groups, total: int) -> str:
-    """"（其中逾期1个：园区办；待补正1个：药监分局）" for the groups with units in them, "" when none has; a group
+    """ "（其中逾期1个：园区办；待补正1个：药监分局）" for the groups with units in them, "" when none has; a group
     of all ``total`` units is "均逾期", not "其中逾期24个"."""
     every = [f"均{label}" for label, units in groups if units and len(units) == total]
     some = [f"{label}{len(units)}个：{_names(units)}" for label, units in groups if units and len(units) < total]
@@ -179,9 +185,11 @@ def report_paths(config, period) -> tuple[Path, Path, Path]:
     """(附件1, 附件2, 催报通知): each name carries the period, so months cannot be confused."""
     folder = config.period_dir(period)
     title = config.report_title(period)
-    return (folder / f"附件{config.attachment}_{title}汇总表_{period}.docx",
-            folder / f"附件{config.attachment2}_{title}量化指标完成情况表_{period}.docx",
-            folder / f"催报通知_{period}.docx")
+    return (
+        folder / f"附件{config.attachment}_{title}汇总表_{period}.docx",
+        folder / f"附件{config.attachment2}_{title}量化指标完成情况表_{period}.docx",
+        folder / f"催报通知_{period}.docx",
+    )
 
 
 def write_report(summary: Summary, config, today: dt.date) -> Path:
@@ -209,8 +217,10 @@ def pace_note(start: dt.date) -> str:
     """How 附件2's 序时进度 is worked out (to the day of the as-of line above it), in one sentence a reader can
     check a row by."""
     start = cn_date(start)
-    return (f"序时进度为累计类指标到截至日应完成的量：目标值×（{start}至截至日的天数÷{start}至完成时限的天数），"
-            f"未写明完成时限的算至年底；比率、零发生和“不超过”类指标{NOT_APPLICABLE}。")
+    return (
+        f"序时进度为累计类指标到截至日应完成的量：目标值×（{start}至截至日的天数÷{start}至完成时限的天数），"
+        f"未写明完成时限的算至年底；比率、零发生和“不超过”类指标{NOT_APPLICABLE}。"
+    )
 
 
 def report_widths(columns, longest_item: float = 0, size_pt: float = PT_S4.pt, rows=None) -> list:
@@ -241,8 +251,9 @@ def report_widths(columns, longest_item: float = 0, size_pt: float = PT_S4.pt, r
         if TYPE_WIDTH_LANDSCAPE - others < least:  # each gives way down to its head's width, in proportion
             floor = sum(x for i, x in enumerate(least_of) if i != progress)
             shrink = max((TYPE_WIDTH_LANDSCAPE - least - floor) / (others - floor), 0)
-            widths = [w if i == progress else round(x + (w - x) * shrink, 1)
-                      for i, (w, x) in enumerate(zip(widths, least_of))]
+            widths = [
+                w if i == progress else round(x + (w - x) * shrink, 1) for i, (w, x) in enumerate(zip(widths, least_of))
+            ]
     widths[progress] = round(TYPE_WIDTH_LANDSCAPE - sum(w for i, w in enumerate(widths) if i != progress), 1)
     if rows:
         widths = balanced_target(widths, rows, target, progress, size_pt)
@@ -355,8 +366,10 @@ def _table_xml(summary: Summary, ids: dict, partner_text: str = PARTNER_COLLAPSE
     """
     cell_style, head_style = ids[STYLE_CELL], ids[STYLE_HEAD]
     columns = summary.schema.at(ATTACHMENT)
-    texts = [[_task_text(t, c, n, partner_text, written_names(t, departments) if departments else {})
-              for c in columns] for n, t in enumerate(summary.tasks, start=1)]
+    texts = [
+        [_task_text(t, c, n, partner_text, written_names(t, departments) if departments else {}) for c in columns]
+        for n, t in enumerate(summary.tasks, start=1)
+    ]
     longest = max((text_width(t.task.item) for t in summary.tasks), default=0)
     widths = report_widths(columns, longest, rows=texts)
     lines = [row_lines(row, widths, PT_S4.pt) for row in texts]  # each row's lines, counted once at its size
@@ -365,21 +378,37 @@ def _table_xml(summary: Summary, ids: dict, partner_text: str = PARTNER_COLLAPSE
     if small:
         widths = report_widths(columns, longest, size.pt, rows=texts)
         lines = [row_lines(row, widths, size.pt) for row in texts]
-    head = "".join(cell_xml(H_RESPONSIBLE if c.key == "leads_text" else c.header, w, head_style, center=True,
-                            small=small) for c, w in zip(columns, widths))
-    rows = [f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>']
+    head = "".join(
+        cell_xml(H_RESPONSIBLE if c.key == "leads_text" else c.header, w, head_style, center=True, small=small)
+        for c, w in zip(columns, widths)
+    )
+    rows = [f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>"]
     category, band = None, 0
     for t, row, height in zip(summary.tasks, texts, map(partial(row_mm, size=size), lines)):
         if t.task.category and t.task.category != category:
             band += 1
-            cell = cell_xml(f"{cn_number(band)}、{t.task.category}", sum(widths), head_style, span=len(widths),
-                            left=True, keep_next=True, small=small)
+            cell = cell_xml(
+                f"{cn_number(band)}、{t.task.category}",
+                sum(widths),
+                head_style,
+                span=len(widths),
+                left=True,
+                keep_next=True,
+                small=small,
+            )
             rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cell}</w:tr>")
         category = t.task.category
-        cells = "".join(cell_xml(text, w, cell_style, center=c.key in CENTRED or c.is_status, small=small,
-                                 bold=(c.is_status and needs_attention(text))
-                                 or (c.key == "warning" and t.light.color in ALERTS))
-                        for text, c, w in zip(row, columns, widths))
+        cells = "".join(
+            cell_xml(
+                text,
+                w,
+                cell_style,
+                center=c.key in CENTRED or c.is_status,
+                small=small,
+                bold=(c.is_status and needs_attention(text)) or (c.key == "warning" and t.light.color in ALERTS),
+            )
+            for text, c, w in zip(row, columns, widths)
+        )
         whole = "<w:trPr><w:cantSplit/></w:trPr>" if height <= TABLE_ROOM_MM / 2 else ""
         rows.append(f"<w:tr>{whole}{cells}</w:tr>")
     return table_xml(widths, rows)
@@ -407,8 +436,16 @@ def _task_text(t: TaskSummary, c, n: int, partner_text: str, names: dict) -> str
     return str(t.value(c))
 
 
-INDICATOR_COLUMNS = ((H_SEQ, 11), (H_ITEM, 28), (H_IND_NAME, 0), (H_IND_TARGET, 26), ("截至{month}\n完成", 26),
-                     (H_PACE, 26), (H_ATTAINMENT, 18), (H_UNIT, 24))
+INDICATOR_COLUMNS = (
+    (H_SEQ, 11),
+    (H_ITEM, 28),
+    (H_IND_NAME, 0),
+    (H_IND_TARGET, 26),
+    ("截至{month}\n完成", 26),
+    (H_PACE, 26),
+    (H_ATTAINMENT, 18),
+    (H_UNIT, 24),
+)
 
 
 def _indicator_table_xml(summary: Summary, ids: dict) -> str:
@@ -418,17 +455,20 @@ def _indicator_table_xml(summary: Summary, ids: dict) -> str:
     widths[2] = TYPE_WIDTH_LANDSCAPE - sum(widths)
     # 五号: one line a row, so that the list runs on few pages and each name stays on its line.
     month = month_header(str(summary.period))
-    head = "".join(cell_xml(name.format(month=month), w, head_style, center=True, small=True)
-                   for (name, _), w in zip(INDICATOR_COLUMNS, widths))
-    rows = [f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>']
+    head = "".join(
+        cell_xml(name.format(month=month), w, head_style, center=True, small=True)
+        for (name, _), w in zip(INDICATOR_COLUMNS, widths)
+    )
+    rows = [f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>"]
     for n, i in enumerate(summary.indicators, start=1):
         ind = i.indicator
         unit = "个行政村" if ind.unit == "行政村" else ind.unit
         actual = "" if i.actual is None else f"{i.actual:g}{unit}"
         values = (str(n), i.item, ind.name, i.target, actual or i.raw, pace_text(i.pace, unit), i.status, i.owner)
-        cells = "".join(cell_xml(v, w, cell_style, center=c != 2, small=True)
-                        for c, (v, w) in enumerate(zip(values, widths)))
-        rows.append(f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>')
+        cells = "".join(
+            cell_xml(v, w, cell_style, center=c != 2, small=True) for c, (v, w) in enumerate(zip(values, widths))
+        )
+        rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>")
     return table_xml(widths, rows)
 
 
@@ -484,10 +524,13 @@ def write_reminder(summary: Summary, config, today: dt.date) -> Path | None:
         return None
     old = config.deadline(summary.period)
     deadline, extended = reminder_deadline(config, summary.period, today)
-    text = (f"{summary.period.label}{config.subject}{H_PROGRESS}填报表的报送截止日期为{cn_date(old)}。"
-            f"截至{cn_date(today)}，仍有{len(missing)}个单位尚未报送。")
+    text = (
+        f"{summary.period.label}{config.subject}{H_PROGRESS}填报表的报送截止日期为{cn_date(old)}。"
+        f"截至{cn_date(today)}，仍有{len(missing)}个单位尚未报送。"
+    )
     text += (f"报送截止日期已过，请于{cn_date(deadline)}前" if extended else f"请于{cn_date(deadline)}前") + (
-        f"按要求填写下发的填报表，报送{config.office}。")
+        f"按要求填写下发的填报表，报送{config.office}。"
+    )
     return _notice_to_missing(summary, config, today, "催报", text, report_paths(config, summary.period)[2])
 
 
@@ -496,12 +539,22 @@ def _notice_to_missing(summary: Summary, config, today: dt.date, verb: str, text
     the contact, the signature."""
     missing = summary.not_reported
     # 主送: the units by name when they are few; "各有关单位" above a list when they are many.
-    document = notice_document(config, ["关于", verb, summary.period.label, config.subject, H_PROGRESS, "的", "通知"],
-                               today, _names(missing) if len(missing) <= FEW_RECIPIENTS else "各有关单位")
+    document = notice_document(
+        config,
+        ["关于", verb, summary.period.label, config.subject, H_PROGRESS, "的", "通知"],
+        today,
+        _names(missing) if len(missing) <= FEW_RECIPIENTS else "各有关单位",
+    )
     add_paragraph(document, text, STYLE_BODY)
     add_paragraph(document, missing_list(missing), STYLE_BODY)
-    contact = "，".join(x for x in (f"联系人：{config.contact}" if config.contact else "",
-                                   f"联系电话：{config.phone}" if config.phone else "") if x)
+    contact = "，".join(
+        x
+        for x in (
+            f"联系人：{config.contact}" if config.contact else "",
+            f"联系电话：{config.phone}" if config.phone else "",
+        )
+        if x
+    )
     if contact:
         add_paragraph(document, f"{contact}。", STYLE_BODY)
     sign(document, config, today)
@@ -558,9 +611,11 @@ def write_advance_reminder(summary: Summary, config, today: dt.date) -> Path | N
     if not missing:
         return None
     deadline = config.deadline(summary.period)
-    text = (f"{summary.period.label}{config.subject}{H_PROGRESS}填报表的报送截止日期为{cn_date(deadline)}，距今还有"
-            f"{(deadline - today).days}天。截至{cn_date(today)}，仍有{len(missing)}个单位尚未报送，"
-            f"请于{cn_date(deadline)}前按要求填写下发的填报表，报送{config.office}。")
+    text = (
+        f"{summary.period.label}{config.subject}{H_PROGRESS}填报表的报送截止日期为{cn_date(deadline)}，距今还有"
+        f"{(deadline - today).days}天。截至{cn_date(today)}，仍有{len(missing)}个单位尚未报送，"
+        f"请于{cn_date(deadline)}前按要求填写下发的填报表，报送{config.office}。"
+    )
     return _notice_to_missing(summary, config, today, "提醒报送", text, advance_path(config, summary.period))
 
 
@@ -576,16 +631,23 @@ def write_bulletin(summary: Summary, config, today: dt.date) -> Path | None:
     if not groups:
         return None
     label = summary.period.label
-    document = notice_document(config, ["关于", label, config.subject, "目标任务", "预警情况", "的", "通报"], today,
-                               "各有关单位")
+    document = notice_document(
+        config, ["关于", label, config.subject, "目标任务", "预警情况", "的", "通报"], today, "各有关单位"
+    )
     counts = "、".join(f"{color}{len(tasks)}项" for color, tasks in groups)
-    add_paragraph(document, f"截至{cn_date(as_of(summary.period, today))}，{len(summary.tasks)}项目标任务中，"
-                            f"{counts}。现将有关情况通报如下：", STYLE_BODY)
+    add_paragraph(
+        document,
+        f"截至{cn_date(as_of(summary.period, today))}，{len(summary.tasks)}项目标任务中，"
+        f"{counts}。现将有关情况通报如下：",
+        STYLE_BODY,
+    )
     lines = []
     for n, (color, tasks) in enumerate(groups, start=1):
         lines.append(f"{cn_number(n)}、{color}任务（{len(tasks)}项）")
-        lines += [f"{i}．{t.task.item}（牵头：{t.task.leads_text}）：{'；'.join(t.light.reasons)}。"
-                  for i, t in enumerate(tasks, start=1)]
+        lines += [
+            f"{i}．{t.task.item}（牵头：{t.task.leads_text}）：{'；'.join(t.light.reasons)}。"
+            for i, t in enumerate(tasks, start=1)
+        ]
     add_paragraphs(document, lines, STYLE_BODY)
     add_paragraph(document, "请以上任务的牵头单位对照预警原因，抓紧推进，并在下期填报表中说明推进情况。", STYLE_BODY)
     sign(document, config, today)

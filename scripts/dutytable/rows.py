@@ -32,8 +32,10 @@ class Columns:
 
 
 _N = CN_NUMERALS
-HEADING = re.compile(rf"^\s*(?:(?P<l1>[{_N}]{{1,3}})\s*[、.．，,]|[（(]\s*(?P<l2>[{_N}]{{1,3}})\s*[）)]"
-                     rf"|第(?P<l1b>[{_N}]{{1,3}})(?:部分|类|章|篇|项)?[、：:，,\s]*)")  # 一、 （一） 第一部分
+HEADING = re.compile(
+    rf"^\s*(?:(?P<l1>[{_N}]{{1,3}})\s*[、.．，,]|[（(]\s*(?P<l2>[{_N}]{{1,3}})\s*[）)]"
+    rf"|第(?P<l1b>[{_N}]{{1,3}})(?:部分|类|章|篇|项)?[、：:，,\s]*)"
+)  # 一、 （一） 第一部分
 _SEQ_HEADING = re.compile(rf"^(?:[（(](?P<l2>[{_N}]{{1,3}})[）)]|(?P<l1>[{_N}]{{1,3}})[、.．]?)$")
 _LEADER_NOTE = re.compile(r"[（(][^（）()]*(?:领导|分管|负责人)[^（）()]*[）)]")
 _NUMBERING = re.compile(r"^\s*(?:\d{1,3}\s*[.、．](?!\d)|[（(]\s*\d{1,3}\s*[）)]|\d{1,3}\s+)\s*")
@@ -56,10 +58,10 @@ def _inline_units(text, words, pattern):
         return text, {}
     found = {}
     for m, following in zip(matches, matches[1:] + [None]):
-        value = text[m.end():following.start() if following else len(text)]
+        value = text[m.end() : following.start() if following else len(text)]
         meaning = meaning_of(m.group(1), words)
         found[meaning] = (found.get(meaning, "") + "、" + value.strip(" ；;。）)")).strip("、")
-    return text[:matches[0].start()].rstrip(" ，,；;"), found
+    return text[: matches[0].start()].rstrip(" ，,；;"), found
 
 
 def short_item(text: str) -> str:
@@ -94,8 +96,14 @@ def category_heading(texts, cols, band, units, previous):
     text_cols = cols.item or cols.target
     if len({t for _, t in filled}) == 1 and (band or (text_cols and first_col < text_cols[0])):
         return 1, first
-    if (len(filled) == 1 and first_col in text_cols and len(first) <= 20 and not _ITEM_CUT.search(first)
-            and not seq and (previous is None or previous.endswith(_SENTENCE_ENDS))):
+    if (
+        len(filled) == 1
+        and first_col in text_cols
+        and len(first) <= 20
+        and not _ITEM_CUT.search(first)
+        and not seq
+        and (previous is None or previous.endswith(_SENTENCE_ENDS))
+    ):
         return 1, first
     return None
 
@@ -144,9 +152,12 @@ def records_to_tasks(records, cols, departments, where, first_listed, words, inl
         text = _NUMBERING.sub("", text).strip()
         units = _task_units(r, found, departments, first_listed, joins)
         if units is None:
-            problems.add(r["row"], "责任单位中没有标明牵头单位。请在牵头单位名称后加“（牵头）”，"
-                                   "或者在 config.ini 的 [import] 中写“first_listed_lead = "
-                                   "是”（列第一位的为牵头单位）。")
+            problems.add(
+                r["row"],
+                "责任单位中没有标明牵头单位。请在牵头单位名称后加“（牵头）”，"
+                "或者在 config.ini 的 [import] 中写“first_listed_lead = "
+                "是”（列第一位的为牵头单位）。",
+            )
             continue
         lead_tokens, partner_tokens = units
         leads = list(dict.fromkeys(departments.aliases.get(t, t) for t in lead_tokens))
@@ -164,8 +175,10 @@ def records_to_tasks(records, cols, departments, where, first_listed, words, inl
         if cols.item and not r["carried"]:
             item = _NUMBERING.sub("", item)
             if (category, item) in seen:
-                problems.add(r["row"], f"与第{seen[(category, item)]}行重复（类别“{category}”下已有“{item}”），"
-                                       "请删除重复的一行。")
+                problems.add(
+                    r["row"],
+                    f"与第{seen[(category, item)]}行重复（类别“{category}”下已有“{item}”），请删除重复的一行。",
+                )
                 continue
         else:  # a name of its own for each row under one merged 项目名称 too
             base = item = _NUMBERING.sub("", item) if r["carried"] else short_item(text)
@@ -177,9 +190,22 @@ def records_to_tasks(records, cols, departments, where, first_listed, words, inl
         seq = category_seq.setdefault(category, len(category_seq) + 1)
         counts[seq] = counts.get(seq, 0) + 1
         extras = tuple((label, join_text(p)) for (label, _), p in zip(cols.extras, r["extras"]))
-        tasks.append(Task(task_id=task_id_for(seq, counts[seq]), seq=seq, category=category, item=item, target=text,
-                          leads=tuple(leads), partners=tuple(partners), leads_text="、".join(lead_tokens),
-                          partners_text="、".join(partner_tokens), row=r["row"], extras=extras, key=key))
+        tasks.append(
+            Task(
+                task_id=task_id_for(seq, counts[seq]),
+                seq=seq,
+                category=category,
+                item=item,
+                target=text,
+                leads=tuple(leads),
+                partners=tuple(partners),
+                leads_text="、".join(lead_tokens),
+                partners_text="、".join(partner_tokens),
+                row=r["row"],
+                extras=extras,
+                key=key,
+            )
+        )
     lines = problems.lines()
     if lines:
         raise TableError(lines[0], lines[1:])
@@ -195,6 +221,7 @@ def _task_units(r, found, departments, first_listed, joins):
     One unit alone in a 责任单位 cell is the lead; of several, the one marked （牵头）, or the first
     when the table or config.ini says so. Lines of a cell that break one name are joined (``joins``).
     """
+
     def cell(key):
         text, made = departments.join_lines(r[key])
         joins.extend((r["row"], *j) for j in made)

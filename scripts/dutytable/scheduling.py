@@ -36,15 +36,28 @@ log = logging.getLogger("dutytable.run")
 
 GENERATE, REMIND, DEADLINE, REPORT_DAY, DAILY = "generate", "remind", "deadline", "report", "daily"
 MILESTONES = (GENERATE, REMIND, DEADLINE, REPORT_DAY)
-NAMES = {GENERATE: "生成并下发填报表", REMIND: "截止日前提醒：收取、汇总并给尚未报送的单位生成提醒通知",
-         DEADLINE: "截止日：收取、汇总并生成催报通知",
-         REPORT_DAY: "收取、汇总并生成 Word 报告和年度汇总", DAILY: "收取并更新汇总"}
-STEPS = {GENERATE: (STEP_GENERATE,), REMIND: (COLLECT, CONSOLIDATE, STEP_REMIND),
-         DEADLINE: (COLLECT, CONSOLIDATE, STEP_REPORT),
-         REPORT_DAY: (COLLECT, CONSOLIDATE, STEP_REPORT, ANNUAL), DAILY: (COLLECT, CONSOLIDATE)}
-STEP_NAMES = {STEP_GENERATE: "生成填报表", COLLECT: "收取", CONSOLIDATE: "汇总表", STEP_REPORT: "Word 报告",
-              STEP_REMIND: "提醒通知",
-              ANNUAL: "年度汇总"}
+NAMES = {
+    GENERATE: "生成并下发填报表",
+    REMIND: "截止日前提醒：收取、汇总并给尚未报送的单位生成提醒通知",
+    DEADLINE: "截止日：收取、汇总并生成催报通知",
+    REPORT_DAY: "收取、汇总并生成 Word 报告和年度汇总",
+    DAILY: "收取并更新汇总",
+}
+STEPS = {
+    GENERATE: (STEP_GENERATE,),
+    REMIND: (COLLECT, CONSOLIDATE, STEP_REMIND),
+    DEADLINE: (COLLECT, CONSOLIDATE, STEP_REPORT),
+    REPORT_DAY: (COLLECT, CONSOLIDATE, STEP_REPORT, ANNUAL),
+    DAILY: (COLLECT, CONSOLIDATE),
+}
+STEP_NAMES = {
+    STEP_GENERATE: "生成填报表",
+    COLLECT: "收取",
+    CONSOLIDATE: "汇总表",
+    STEP_REPORT: "Word 报告",
+    STEP_REMIND: "提醒通知",
+    ANNUAL: "年度汇总",
+}
 ISSUED = (CONSOLIDATE, STEP_REPORT)  # what a report day issues: the period's 汇总表 and 附件
 STATE_FILE = "scheduler-state.json"
 LOCK_FILE = ".run.lock"
@@ -59,8 +72,12 @@ def run_lock(config) -> RunLock:
 def milestone_dates(config, period: Period) -> dict:
     """{milestone: date} of ``period``; days past the month's end fall on its last day. The reminder is left
     out when config.ini sets none (or it would fall on or before the forms go out)."""
-    dates = {GENERATE: config.generate_date(period), REMIND: config.remind_date(period),
-             DEADLINE: config.deadline(period), REPORT_DAY: config.report_date(period)}
+    dates = {
+        GENERATE: config.generate_date(period),
+        REMIND: config.remind_date(period),
+        DEADLINE: config.deadline(period),
+        REPORT_DAY: config.report_date(period),
+    }
     return {name: day for name, day in dates.items() if day is not None}
 
 
@@ -99,12 +116,16 @@ def steps_to_run(config, state: State, period: Period, name: str, today: dt.date
     steps = tuple(s for s in STEPS[name] if s not in done)
     if name != REPORT_DAY and state.done(period, REPORT_DAY) and set(steps) & set(ISSUED):
         steps = tuple(s for s in steps if s not in ISSUED)
-        return steps, (f"{period} 的汇总表和报告已在报告日出过，这次不再改写；"
-                       f"需要更新时请运行 python scripts/monthly.py --period {period}。")
+        return steps, (
+            f"{period} 的汇总表和报告已在报告日出过，这次不再改写；"
+            f"需要更新时请运行 python scripts/monthly.py --period {period}。"
+        )
     if done & set(STEPS[name]):
         kept = "（已出的汇总表和报告不再改写）" if set(ISSUED) <= done else ""
-        return steps, (f"{period} 上次已做完{'、'.join(STEP_NAMES[s] for s in STEPS[name] if s in done)}，"
-                       f"这次只补做{'、'.join(STEP_NAMES[s] for s in steps)}{kept}。")
+        return steps, (
+            f"{period} 上次已做完{'、'.join(STEP_NAMES[s] for s in STEPS[name] if s in done)}，"
+            f"这次只补做{'、'.join(STEP_NAMES[s] for s in steps)}{kept}。"
+        )
     return steps, ""
 
 
@@ -240,8 +261,10 @@ class RunLock:
 
     def __enter__(self):
         if not self.acquire():
-            raise BusyError(f"另一个任务（收取、汇总、报告或定时任务）正在运行（锁文件 {self.path}），"
-                            "本次没有运行；请等它结束后再试。")
+            raise BusyError(
+                f"另一个任务（收取、汇总、报告或定时任务）正在运行（锁文件 {self.path}），"
+                "本次没有运行；请等它结束后再试。"
+            )
         return self
 
     def __exit__(self, *exc):
@@ -259,8 +282,9 @@ def run_due(config, today: dt.date, state: State, say, execute=None) -> list:
     Returns:
         [(period, action, ok)].
     """
-    execute = execute or (lambda period, steps, finished: run_steps(config, period, steps, today, say,
-                                                                     finished=finished))
+    execute = execute or (
+        lambda period, steps, finished: run_steps(config, period, steps, today, say, finished=finished)
+    )
     state.start(today)
     outcomes = []
     for period, name in due(config, today, state):

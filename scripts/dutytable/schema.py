@@ -218,8 +218,9 @@ def extra_key(header: str) -> str:
 
 
 def _c(key, header, source, required=(), choices=(), ledger=None, is_status=False, **widths):
-    return Column(key, header, source, widths, required, choices, source == ANSWER if ledger is None else ledger,
-                  is_status)
+    return Column(
+        key, header, source, widths, required, choices, source == ANSWER if ledger is None else ledger, is_status
+    )
 
 
 DEFAULT = Schema(
@@ -234,8 +235,18 @@ DEFAULT = Schema(
         _c("recipient", H_UNIT, COMPUTED, detail=10),
         _c("role", H_ROLE, ROLE, form=6, detail=5),
         _c("submission", H_SUBMISSION, COMPUTED, detail=7),
-        _c("status", H_STATUS, ANSWER, (ROLE_LEAD, ROLE_PARTNER), COMPLETION, is_status=True, form=11,
-           summary=12, detail=8, report=19),
+        _c(
+            "status",
+            H_STATUS,
+            ANSWER,
+            (ROLE_LEAD, ROLE_PARTNER),
+            COMPLETION,
+            is_status=True,
+            form=11,
+            summary=12,
+            detail=8,
+            report=19,
+        ),
         _c("warning", H_WARNING, COMPUTED, summary=12, report=16),
         _c("lead_statuses", H_LEAD_STATUSES, COMPUTED, summary=16),
         _c("progress", H_PROGRESS, ANSWER, (ROLE_LEAD,), form=40, summary=28, detail=30, report=102),
@@ -249,10 +260,39 @@ DEFAULT = Schema(
     ),
     layouts={
         FORM: ("task_id", "item", "target", EXTRAS, "role", "status", "progress", "problems", "plans"),
-        SUMMARY: ("seq", "category", "item", "target", "leads_text", "partners_text", EXTRAS, "status",
-                  "warning", "lead_statuses", "progress", "problems", "plans", "missing"),
-        DETAIL: ("task_id", "category", "item", EXTRAS, "recipient", "role", "submission", "status", "progress",
-                 "problems", "plans", "filler", "phone", "file", "received_at"),
+        SUMMARY: (
+            "seq",
+            "category",
+            "item",
+            "target",
+            "leads_text",
+            "partners_text",
+            EXTRAS,
+            "status",
+            "warning",
+            "lead_statuses",
+            "progress",
+            "problems",
+            "plans",
+            "missing",
+        ),
+        DETAIL: (
+            "task_id",
+            "category",
+            "item",
+            EXTRAS,
+            "recipient",
+            "role",
+            "submission",
+            "status",
+            "progress",
+            "problems",
+            "plans",
+            "filler",
+            "phone",
+            "file",
+            "received_at",
+        ),
         # 推进情况 takes what the others leave of the type area (report.report_widths).
         ATTACHMENT: ("seq", "item", "target", "leads_text", EXTRAS, "progress", "status", "warning"),
     },
@@ -262,8 +302,25 @@ DEFAULT = Schema(
 TABLE_COLUMNS = (H_ID, H_SEQ, H_CATEGORY, H_ITEM, H_TARGET, H_LEADS, H_PARTNERS)
 
 # The 指标填报 sheet of a form: (header, width); the value and the note are filled in.
-INDICATOR_FORM_COLUMNS = ((H_IND_ID, 10), (H_ID, 9), (H_IND_NAME, 36), (H_IND_TARGET, 12), (H_IND_UNIT, 7),
-                          (H_IND_VALUE, 16), (H_NOTE, 40))
+INDICATOR_FORM_COLUMNS = (
+    (H_IND_ID, 10),
+    (H_ID, 9),
+    (H_IND_NAME, 36),
+    (H_IND_TARGET, 12),
+    (H_IND_UNIT, 7),
+    (H_IND_VALUE, 16),
+    (H_NOTE, 40),
+)
 # The master table's editable 指标 sheet.
-INDICATOR_COLUMNS = (H_IND_ID, H_ID, H_ITEM, H_IND_NAME, H_COMPARISON, H_TARGET_VALUE, H_TARGET_UPPER, H_IND_UNIT,
-                     H_UNIT, H_SOURCE)
+INDICATOR_COLUMNS = (
+    H_IND_ID,
+    H_ID,
+    H_ITEM,
+    H_IND_NAME,
+    H_COMPARISON,
+    H_TARGET_VALUE,
+    H_TARGET_UPPER,
+    H_IND_UNIT,
+    H_UNIT,
+    H_SOURCE,
+)

@@ -98,8 +98,11 @@ class TaskSummary:
             return column.task_value(self.task)
         if column.source == ANSWER:
             return self.shown_status if column.is_status else self.combined.get(column.key, "")
-        return {"lead_statuses": self.lead_statuses, "missing": "、".join(self.missing),
-                "warning": self.light.text}.get(column.key, "")
+        return {
+            "lead_statuses": self.lead_statuses,
+            "missing": "、".join(self.missing),
+            "warning": self.light.text,
+        }.get(column.key, "")
 
 
 @dataclass(frozen=True)
@@ -221,8 +224,14 @@ class Summary:
 
 
 @gc_paused()  # tens of thousands of rows and answers, none in a cycle: the cyclic collector only costs time here
-def summarize(table, config, period, today: dt.date | None = None, history: dict | None = None,
-              returns: ReturnsByUnit | None = None) -> Summary:
+def summarize(
+    table,
+    config,
+    period,
+    today: dt.date | None = None,
+    history: dict | None = None,
+    returns: ReturnsByUnit | None = None,
+) -> Summary:
     """Merge the latest accepted returns of ``period`` per task, and the indicators' series.
 
     Args:
@@ -238,8 +247,9 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
     recipients = table.recipients(config.departments)
     day = as_of(period, today)  # 逾期未完成 is judged as of the day the summary speaks of
     due = config.deadline(period)
-    timings = {name: timing(by_period[str(period)], due) for name, by_period in returns.items()
-               if by_period.get(str(period))}
+    timings = {
+        name: timing(by_period[str(period)], due) for name, by_period in returns.items() if by_period.get(str(period))
+    }
     closed = {t.task_id: c for t in table.tasks if (c := closed_since(t, period, config))}
     asked = {r.name: [a for a in r.assignments if a.task.task_id not in closed] for r in recipients}
     listed = {ind.owner for ind in table.indicators} | set(latest)  # an indicator's owner, or a unit that returned
@@ -247,11 +257,19 @@ def summarize(table, config, period, today: dt.date | None = None, history: dict
     deadlines = task_deadlines(table, config)
     indicators = _indicators(table, latest, history, periods, deadlines, day, pace_start(config, period))
     tasks = _tasks(table, config, period, detail, history, day, deadlines, paces_by_task(indicators), closed)
-    return Summary(period=period, title=config.report_title(period), schema=table.schema, tasks=tasks, detail=detail,
-                   # a unit whose tasks are all 已办结 and that reports no indicator is asked nothing: not listed
-                   recipients=_states([r for r in recipients if asked[r.name] or r.name in listed],
-                                      latest, empty, timings, asked),
-                   indicators=indicators, periods=periods, day=day, timings=timings)
+    return Summary(
+        period=period,
+        title=config.report_title(period),
+        schema=table.schema,
+        tasks=tasks,
+        detail=detail,
+        # a unit whose tasks are all 已办结 and that reports no indicator is asked nothing: not listed
+        recipients=_states([r for r in recipients if asked[r.name] or r.name in listed], latest, empty, timings, asked),
+        indicators=indicators,
+        periods=periods,
+        day=day,
+        timings=timings,
+    )
 
 
 def _read(config, period, history: dict, returns: ReturnsByUnit | None) -> tuple:
@@ -298,8 +316,9 @@ def _detail(table, config, recipients: list, latest: dict, asked: dict) -> list:
     return detail
 
 
-def _tasks(table, config, period, detail: list, history: dict, day: dt.date, deadlines: dict,
-           paces: dict, closed: dict) -> list[TaskSummary]:
+def _tasks(
+    table, config, period, detail: list, history: dict, day: dt.date, deadlines: dict, paces: dict, closed: dict
+) -> list[TaskSummary]:
     """One :class:`TaskSummary` per task of the month, with its light (``deadlines``: :func:`task_deadlines`;
     ``paces``: :func:`paces_by_task`); ``closed``: {task ID: the period that closed it} of the tasks 已办结 this
     month."""
@@ -314,23 +333,38 @@ def _tasks(table, config, period, detail: list, history: dict, day: dt.date, dea
     summaries = []
     for task in table.tasks:
         group = by_task.get(task.task_id, [])
-        units = [UnitAnswer(g.recipient, g.role, g.reported,
-                            lead_status(g.reported, getattr(g, choice) if g.reported else ""),
-                            {key: getattr(g, key) for key in texts}) for g in group]
+        units = [
+            UnitAnswer(
+                g.recipient,
+                g.role,
+                g.reported,
+                lead_status(g.reported, getattr(g, choice) if g.reported else ""),
+                {key: getattr(g, key) for key in texts},
+            )
+            for g in group
+        ]
         leads = [(u.recipient, u.status) for u in units if u.role == ROLE_LEAD]
         statuses = [st for _, st in leads]
         status = CLOSED if task.task_id in closed else task_status(statuses, config.status_rule)
         deadline = deadlines[task.task_id]
-        summaries.append(TaskSummary(
-            task=task, status=status,
-            lead_statuses="；".join(f"{r}：{st}" for r, st in leads) if len(set(statuses)) > 1 else "",
-            combined={key: _combine(group, key) for key in texts},
-            missing=[g.recipient for g in group if not g.reported], units=units,
-            deadline=deadline, overdue=deadline is not None and deadline < day and counted(status) != DONE,
-            light=light(status, before.get(task.task_id), deadline, day, due, config.warning,
-                        paces.get(task.task_id, ())),
-            previous=before.get(task.task_id), no_form=unasked(task, config.departments),
-            closed=closed.get(task.task_id, "")))
+        summaries.append(
+            TaskSummary(
+                task=task,
+                status=status,
+                lead_statuses="；".join(f"{r}：{st}" for r, st in leads) if len(set(statuses)) > 1 else "",
+                combined={key: _combine(group, key) for key in texts},
+                missing=[g.recipient for g in group if not g.reported],
+                units=units,
+                deadline=deadline,
+                overdue=deadline is not None and deadline < day and counted(status) != DONE,
+                light=light(
+                    status, before.get(task.task_id), deadline, day, due, config.warning, paces.get(task.task_id, ())
+                ),
+                previous=before.get(task.task_id),
+                no_form=unasked(task, config.departments),
+                closed=closed.get(task.task_id, ""),
+            )
+        )
     return summaries
 
 
@@ -339,16 +373,25 @@ def marked_collectives(table, departments):
     them: 区有关部门（未发填报表）."""
     if not table.collectives(departments):
         return table
-    tasks = [dataclasses.replace(t, leads_text=departments.marked(t.leads_text),
-                                 partners_text=departments.marked(t.partners_text)) if unasked(t, departments) else t
-             for t in table.tasks]
+    tasks = [
+        dataclasses.replace(
+            t, leads_text=departments.marked(t.leads_text), partners_text=departments.marked(t.partners_text)
+        )
+        if unasked(t, departments)
+        else t
+        for t in table.tasks
+    ]
     return dataclasses.replace(table, tasks=tasks)
 
 
 def unasked(task, departments) -> tuple:
     """(name, role) of each collective of ``task`` that gets no form, its leads first."""
-    return tuple((name, role) for role, names in ((ROLE_LEAD, task.leads), (ROLE_PARTNER, task.partners))
-                 for name in names if departments.is_unexpanded_collective(name))
+    return tuple(
+        (name, role)
+        for role, names in ((ROLE_LEAD, task.leads), (ROLE_PARTNER, task.partners))
+        for name in names
+        if departments.is_unexpanded_collective(name)
+    )
 
 
 def _choice(schema) -> str | None:
@@ -356,8 +399,9 @@ def _choice(schema) -> str | None:
     return schema.status_column.key if schema.status_column else None
 
 
-def _states(recipients: list, latest: dict, empty: dict, timings: dict[str, Timing],
-            asked: dict) -> list[RecipientState]:
+def _states(
+    recipients: list, latest: dict, empty: dict, timings: dict[str, Timing], asked: dict
+) -> list[RecipientState]:
     """Each recipient's state this period, from the return that counts and its :class:`Timing`; its tasks, those
     ``asked`` of it (not 已办结)."""
     states = []
@@ -367,16 +411,29 @@ def _states(recipients: list, latest: dict, empty: dict, timings: dict[str, Timi
             states.append(RecipientState(r.name, NOT_REPORTED, tasks=len(asked[r.name]), empty=empty.get(r.name, "")))
             continue
         when = timings[r.name]
-        states.append(RecipientState(
-            r.name, TO_FIX if lr.verdict == TO_FIX else REPORTED, lr.received_at.replace("T", " "),
-            lr.file_time.replace("T", " "), lr.original_name, lr.filler, lr.phone, lr.problems,
-            len(asked[r.name]), late=when.days_late > 0, fixes=when.fixes, first_received=when.first,
-            held=lr.held))
+        states.append(
+            RecipientState(
+                r.name,
+                TO_FIX if lr.verdict == TO_FIX else REPORTED,
+                lr.received_at.replace("T", " "),
+                lr.file_time.replace("T", " "),
+                lr.original_name,
+                lr.filler,
+                lr.phone,
+                lr.problems,
+                len(asked[r.name]),
+                late=when.days_late > 0,
+                fixes=when.fixes,
+                first_received=when.first,
+                held=lr.held,
+            )
+        )
     return states
 
 
-def _indicators(table, latest: dict, history: dict, periods: list, deadlines: dict, day: dt.date,
-                start: dt.date) -> list[IndicatorSummary]:
+def _indicators(
+    table, latest: dict, history: dict, periods: list, deadlines: dict, day: dt.date, start: dt.date
+) -> list[IndicatorSummary]:
     """Each indicator's value this period, its 达标, its series over ``periods`` and its 序时进度 as of ``day``
     (counted from ``start`` to its task's 完成时限 in ``deadlines``)."""
     items = {t.task_id: t.item for t in table.tasks}
@@ -386,21 +443,36 @@ def _indicators(table, latest: dict, history: dict, periods: list, deadlines: di
         mine = latest.get(ind.owner)
         found = (mine.indicators or {}).get(ind.indicator_id, {}) if mine else {}
         actual = found.get("value")
-        series = {p: ((history[p].get(ind.owner).indicators or {}).get(ind.indicator_id, {}).get("value")
-                      if history[p].get(ind.owner) else None) for p in periods}
-        scored.append(IndicatorSummary(ind, items.get(ind.task_id, ""), actual, found.get("raw", ""),
-                                       found.get("note", ""), ind.score(actual) if ind.owner else UNCLEAR, series,
-                                       shown_target(ind, targets.get(ind.task_id, "")),
-                                       pace_of(ind, actual, deadlines.get(ind.task_id), day, start,
-                                               ind.source != SOURCE_UNSURE)))
+        series = {
+            p: (
+                (history[p].get(ind.owner).indicators or {}).get(ind.indicator_id, {}).get("value")
+                if history[p].get(ind.owner)
+                else None
+            )
+            for p in periods
+        }
+        scored.append(
+            IndicatorSummary(
+                ind,
+                items.get(ind.task_id, ""),
+                actual,
+                found.get("raw", ""),
+                found.get("note", ""),
+                ind.score(actual) if ind.owner else UNCLEAR,
+                series,
+                shown_target(ind, targets.get(ind.task_id, "")),
+                pace_of(ind, actual, deadlines.get(ind.task_id), day, start, ind.source != SOURCE_UNSURE),
+            )
+        )
     return scored
 
 
 def task_deadlines(table, config) -> dict[str, dt.date | None]:
     """{task ID: its 完成时限 from the table's deadline column (None where it has none or gives none)}."""
     header = deadline_column(table)
-    return {t.task_id: parse_deadline(dict(t.extras).get(header, ""), config.year) if header else None
-            for t in table.tasks}
+    return {
+        t.task_id: parse_deadline(dict(t.extras).get(header, ""), config.year) if header else None for t in table.tasks
+    }
 
 
 def paces_by_task(scored: list[IndicatorSummary]) -> dict[str, tuple[Pace, ...]]:
@@ -496,12 +568,11 @@ def task_status(statuses: list[str], rule: str) -> str:
 
 
 def _combine(group, key: str) -> str:
-    """"质监分局：…；药监分局：…。" for the recipients with something to say, leads first.
+    """ "质监分局：…；药监分局：…。" for the recipients with something to say, leads first.
 
     Each part's own closing stop goes, so that the parts read as one sentence.
     """
-    parts = [f"{g.recipient}：{text}" for g in group
-             if (text := str(getattr(g, key)).strip().rstrip("。；;."))]
+    parts = [f"{g.recipient}：{text}" for g in group if (text := str(getattr(g, key)).strip().rstrip("。；;."))]
     return "；".join(parts) + "。" if parts else ""
 
 

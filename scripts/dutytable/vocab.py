@@ -43,10 +43,16 @@ LIGHTS = (RED, YELLOW, GREEN)
 LIGHT_COLORS = {RED: ("#FFC7CE", "#9C0006"), YELLOW: ("#FFEB9C", "#9C5700"), GREEN: ("#C6EFCE", "#006100")}
 # (fill, font) of each completion status in the consolidated workbook, 未报送 last. 未报送 prints black on white:
 # the fills alone come out as near-equal greys in black and white.
-COMPLETION_COLORS = {DONE: ("#C6EFCE", "#006100"), ON_TRACK: ("#F2F2F2", "#000000"),
-                     BEHIND: ("#FFEB9C", "#9C5700"), NOT_STARTED: ("#FFC7CE", "#9C0006"),
-                     OVERDUE: ("#FFC7CE", "#9C0006"), CLOSED: ("#C6EFCE", "#006100"),
-                     NOT_REPORTED: ("#FFFFFF", "#000000"), NO_LEAD: ("#E4DFEC", "#5B2C6F")}
+COMPLETION_COLORS = {
+    DONE: ("#C6EFCE", "#006100"),
+    ON_TRACK: ("#F2F2F2", "#000000"),
+    BEHIND: ("#FFEB9C", "#9C5700"),
+    NOT_STARTED: ("#FFC7CE", "#9C0006"),
+    OVERDUE: ("#FFC7CE", "#9C0006"),
+    CLOSED: ("#C6EFCE", "#006100"),
+    NOT_REPORTED: ("#FFFFFF", "#000000"),
+    NO_LEAD: ("#E4DFEC", "#5B2C6F"),
+}
 # Statuses that need a leader's attention: printed bold wherever they stand (workbooks and the Word 附件), so
 # that they stand out on a black-and-white print, not by colour alone.
 ATTENTION = (BEHIND, NOT_STARTED, OVERDUE, NOT_REPORTED, NO_LEAD)
@@ -113,8 +119,12 @@ MET = "达标"
 NOT_MET = "未达标"
 # UNCLEAR: a value reported against a target whose reading the clerk has not confirmed (来源 待确认).
 ATTAINMENT = (MET, NOT_MET, UNCLEAR, EMPTY)
-ATTAINMENT_COLORS = {MET: ("#C6EFCE", "#006100"), NOT_MET: ("#FFEB9C", "#9C5700"),
-                     UNCLEAR: ("#E4DFEC", "#5B2C6F"), EMPTY: ("#D9D9D9", "#595959")}
+ATTAINMENT_COLORS = {
+    MET: ("#C6EFCE", "#006100"),
+    NOT_MET: ("#FFEB9C", "#9C5700"),
+    UNCLEAR: ("#E4DFEC", "#5B2C6F"),
+    EMPTY: ("#D9D9D9", "#595959"),
+}
 
 # -- the comparison of an indicator's target (the 指标 sheet's 比较) ------------------
 GE, LE, EQ, AT_LEAST, RANGE, ZERO = "≥", "≤", "=", "至少", "区间", "零发生"
@@ -123,27 +133,89 @@ BASELINE = "基数"  # not a comparison: "由5个工作日压缩至3个" - the 5
 # Where a word of TARGET_WORDS stands: just before the number, just after the number and its unit, or
 # anywhere earlier in the clause (an action whose count is the target: 新增5家 is at least 5).
 BEFORE, AFTER, EARLIER = "before", "after", "earlier"
-TARGET_WORDS = tuple((word, where, comparison) for words, where, comparison in (
-    # at least
-    (("不低于", "不少于", "不小于", "超过", "高于", "大于", "多于", "达到", "达", "实现", "提高到", "提高至", "提升到",
-      "提升至", "增长到", "增加到", "增至", "≥", ">=", ">"), BEFORE, GE),
-    (("至少",), BEFORE, AT_LEAST),
-    (("以上", "及以上"), AFTER, GE),
-    # at most
-    (("不高于", "不超过", "不大于", "不多于", "低于", "少于", "小于", "控制在", "压缩至", "压缩到", "压减至", "缩短至",
-      "缩短到", "降至", "降到", "降低至", "降低到", "下降至", "下降到", "减少至", "减少到", "减至", "≤", "<=", "<"),
-     BEFORE, LE),
-    (("以内", "之内", "以下", "及以下"), AFTER, LE),
-    # where a change starts: no target
-    (("由", "从"), BEFORE, BASELINE),
-    # no occurrence: 不发生…事故, 杜绝…, 无…事故 (a clause without a number), …零发生
-    (("不发生", "杜绝", "无"), BEFORE, ZERO),
-    ((ZERO,), AFTER, ZERO),
-    # an action counted: 新增5家, 完成投资20亿元, 同比增长8%, 能耗下降3% (the fall is at least 3%)
-    (tuple("新增 新建 新创 新培育 建设 建成 完成 申报 培育 创建 争创 确保 实现 兑现 发放 引进 招引 改造 实施 开展 "
-           "举办 培训 帮扶 安置 落实 投入 筹集 办理 开工 植树 造林 治理 修复 打造 推广 救助 资助 新开 增加 创成 "
-           "增长 提高 提升 下降 降低 减少 削减".split()), EARLIER, AT_LEAST),
-) for word in words)
+TARGET_WORDS = tuple(
+    (word, where, comparison)
+    for words, where, comparison in (
+        # at least
+        (
+            (
+                "不低于",
+                "不少于",
+                "不小于",
+                "超过",
+                "高于",
+                "大于",
+                "多于",
+                "达到",
+                "达",
+                "实现",
+                "提高到",
+                "提高至",
+                "提升到",
+                "提升至",
+                "增长到",
+                "增加到",
+                "增至",
+                "≥",
+                ">=",
+                ">",
+            ),
+            BEFORE,
+            GE,
+        ),
+        (("至少",), BEFORE, AT_LEAST),
+        (("以上", "及以上"), AFTER, GE),
+        # at most
+        (
+            (
+                "不高于",
+                "不超过",
+                "不大于",
+                "不多于",
+                "低于",
+                "少于",
+                "小于",
+                "控制在",
+                "压缩至",
+                "压缩到",
+                "压减至",
+                "缩短至",
+                "缩短到",
+                "降至",
+                "降到",
+                "降低至",
+                "降低到",
+                "下降至",
+                "下降到",
+                "减少至",
+                "减少到",
+                "减至",
+                "≤",
+                "<=",
+                "<",
+            ),
+            BEFORE,
+            LE,
+        ),
+        (("以内", "之内", "以下", "及以下"), AFTER, LE),
+        # where a change starts: no target
+        (("由", "从"), BEFORE, BASELINE),
+        # no occurrence: 不发生…事故, 杜绝…, 无…事故 (a clause without a number), …零发生
+        (("不发生", "杜绝", "无"), BEFORE, ZERO),
+        ((ZERO,), AFTER, ZERO),
+        # an action counted: 新增5家, 完成投资20亿元, 同比增长8%, 能耗下降3% (the fall is at least 3%)
+        (
+            tuple(
+                "新增 新建 新创 新培育 建设 建成 完成 申报 培育 创建 争创 确保 实现 兑现 发放 引进 招引 改造 实施 开展 "
+                "举办 培训 帮扶 安置 落实 投入 筹集 办理 开工 植树 造林 治理 修复 打造 推广 救助 资助 新开 增加 创成 "
+                "增长 提高 提升 下降 降低 减少 削减".split()
+            ),
+            EARLIER,
+            AT_LEAST,
+        ),
+    )
+    for word in words
+)
 # Words that say a number is striven for, not promised: alone they do not tell the comparison (力争3天办结).
 STRETCH_WORDS = ("力争", "争取")
 

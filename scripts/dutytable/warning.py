@@ -53,15 +53,22 @@ class Light:
 
     @property
     def text(self) -> str:
-        """"红灯（逾期未完成，完成时限2010年10月31日）", "黄灯（距完成时限15天）", "绿灯"."""
+        """ "红灯（逾期未完成，完成时限2010年10月31日）", "黄灯（距完成时限15天）", "绿灯"."""
         return f"{self.color}（{'；'.join(self.reasons)}）" if self.reasons else self.color
 
 
 LIGHT_GREEN = Light(GREEN)
 
 
-def light(status: str, previous: str | None, deadline: dt.date | None, day: dt.date, due: dt.date,
-          rule: WarningRule = WarningRule(), paces: tuple = ()) -> Light:
+def light(
+    status: str,
+    previous: str | None,
+    deadline: dt.date | None,
+    day: dt.date,
+    due: dt.date,
+    rule: WarningRule = WarningRule(),
+    paces: tuple = (),
+) -> Light:
     """The light of one task in one period.
 
     Args:
@@ -116,8 +123,7 @@ def behind_pace(paces, tolerance: int) -> str:
     indicator's 完成 and 序时进度, and the cell of 附件1 stays a few lines. The indicators of a task share its
     deadline, hence its 序时.
     """
-    behind = [p for p in paces if p.judged and p.actual is not None
-              and p.pace_percent - p.done_percent > tolerance]
+    behind = [p for p in paces if p.judged and p.actual is not None and p.pace_percent - p.done_percent > tolerance]
     if not behind:
         return ""
     done = [f"{p.done_percent}%" for p in behind]

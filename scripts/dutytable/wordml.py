@@ -63,6 +63,8 @@ CELL_PADDING_MM = 2  # a cell's left and right margins (57 twips each) and a lit
 FOOTER_LANDSCAPE = Mm(12)
 FOOTER_PORTRAIT = Mm(21)
 OFFICIAL_FACES = ("仿宋_GB2312", "黑体", "方正小标宋简体", "宋体")
+
+
 def build_template(path) -> None:
     """Write the Word template: named styles with East Asian fonts, A4 landscape, odd/even page numbers."""
     document = docx.Document()
@@ -121,11 +123,15 @@ def build_template(path) -> None:
 
 def _font_table() -> bytes:
     """A font table naming only the faces the styles use (python-docx's default lists ＭＳ 明朝 and Cambria)."""
-    faces = "".join(f'<w:font w:name="{face}"><w:charset w:val="86"/><w:family w:val="auto"/>'
-                    '<w:pitch w:val="variable"/></w:font>' for face in OFFICIAL_FACES)
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:fonts {nsdecls("w")}>'
-            f'<w:font w:name="{LATIN}"><w:charset w:val="00"/><w:family w:val="roman"/>'
-            f'<w:pitch w:val="variable"/></w:font>{faces}</w:fonts>').encode()
+    faces = "".join(
+        f'<w:font w:name="{face}"><w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
+        for face in OFFICIAL_FACES
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:fonts {nsdecls("w")}>'
+        f'<w:font w:name="{LATIN}"><w:charset w:val="00"/><w:family w:val="roman"/>'
+        f'<w:pitch w:val="variable"/></w:font>{faces}</w:fonts>'
+    ).encode()
 
 
 def _chinese_settings(document) -> None:
@@ -188,7 +194,7 @@ def page(section, landscape: bool) -> None:
 
 
 def _page_number(footer, alignment):
-    """"— 1 —" in 宋体 四号, one character in from the edge (GB/T 9704 7.5)."""
+    """ "— 1 —" in 宋体 四号, one character in from the edge (GB/T 9704 7.5)."""
     footer.is_linked_to_previous = False
     p = footer.paragraphs[0]
     p.style = STYLE_PAGE
@@ -201,7 +207,7 @@ def _page_number(footer, alignment):
     p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>'))
     p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'))
     p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>'))
-    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:t>1</w:t></w:r>'))
+    p._p.append(parse_xml(f"<w:r {nsdecls('w')}><w:t>1</w:t></w:r>"))
     p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
     p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:t xml:space="preserve"> —</w:t></w:r>'))
 
@@ -241,10 +247,12 @@ def add_paragraphs(document, texts, style: str) -> None:
     list hundreds of tasks); each cleaned of what Word cannot hold, a line break kept as one (w:br), as
     :func:`add_paragraph` writes them."""
     style_id = _style_id(document, style)
-    xml = "".join(f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr><w:r>'
-                  + "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>'
-                                   for line in clean_text(text).split("\n"))
-                  + "</w:r></w:p>" for text in texts)
+    xml = "".join(
+        f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr><w:r>'
+        + "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in clean_text(text).split("\n"))
+        + "</w:r></w:p>"
+        for text in texts
+    )
     body = document.element.body
     for paragraph in list(parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>")):
         body.insert(len(body) - 1, paragraph)
@@ -268,9 +276,11 @@ def as_of_line(document, text: str) -> None:
 
 # docProps/app.xml as the tool writes it: the template's own (its application, page and word counts,
 # company, template name) does not describe the document.
-APP_PROPERTIES = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://schemas.'
-                  b'openxmlformats.org/officeDocument/2006/extended-properties"><Application>dutytable'
-                  b'</Application><DocSecurity>0</DocSecurity></Properties>')
+APP_PROPERTIES = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://schemas.'
+    b'openxmlformats.org/officeDocument/2006/extended-properties"><Application>dutytable'
+    b"</Application><DocSecurity>0</DocSecurity></Properties>"
+)
 
 
 def save(document, path):
@@ -285,20 +295,29 @@ def save(document, path):
 
 def open_template(config) -> docx.document.Document:
     if not config.word_template.is_file():
-        raise InputError(f"找不到 Word 模板 {config.word_template}：请运行 python scripts/build_word_template.py "
-                         "重新生成，"
-                         "或检查 config.ini 中 [paths] word_template 的设置。")
+        raise InputError(
+            f"找不到 Word 模板 {config.word_template}：请运行 python scripts/build_word_template.py "
+            "重新生成，"
+            "或检查 config.ini 中 [paths] word_template 的设置。"
+        )
     try:
         document = docx.Document(str(config.word_template))
     except Exception:
-        raise InputError(f"Word 模板 {config.word_template} 已损坏，无法打开：请运行 python "
-                         "scripts/build_word_template.py 重新生成。") from None
-    missing = [s for s in (STYLE_MARK, STYLE_TITLE, STYLE_BODY, STYLE_CELL, STYLE_HEAD, STYLE_SIGN)
-               if s not in [st.name for st in document.styles]]
+        raise InputError(
+            f"Word 模板 {config.word_template} 已损坏，无法打开：请运行 python "
+            "scripts/build_word_template.py 重新生成。"
+        ) from None
+    missing = [
+        s
+        for s in (STYLE_MARK, STYLE_TITLE, STYLE_BODY, STYLE_CELL, STYLE_HEAD, STYLE_SIGN)
+        if s not in [st.name for st in document.styles]
+    ]
     if missing:
-        raise InputError(f"Word 模板 {config.word_template} 中缺少样式“{'、'.join(missing)}”："
-                         "修改模板时请不要删除或改名这些样式，"
-                         "或运行 python scripts/build_word_template.py 重新生成。")
+        raise InputError(
+            f"Word 模板 {config.word_template} 中缺少样式“{'、'.join(missing)}”："
+            "修改模板时请不要删除或改名这些样式，"
+            "或运行 python scripts/build_word_template.py 重新生成。"
+        )
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
@@ -332,10 +351,41 @@ def chinese_line_breaking(document) -> None:
     for old in ppr.findall(qn("w:kinsoku")):
         ppr.remove(old)
     # pPr's order: … keepNext … kinsoku, wordWrap, overflowPunct … : before any later element
-    later = next((c for c in ppr if c.tag in {qn(f"w:{t}") for t in (
-        "wordWrap", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing",
-        "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
-        "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")}), None)
+    later = next(
+        (
+            c
+            for c in ppr
+            if c.tag
+            in {
+                qn(f"w:{t}")
+                for t in (
+                    "wordWrap",
+                    "topLinePunct",
+                    "autoSpaceDE",
+                    "autoSpaceDN",
+                    "bidi",
+                    "adjustRightInd",
+                    "snapToGrid",
+                    "spacing",
+                    "ind",
+                    "contextualSpacing",
+                    "mirrorIndents",
+                    "suppressOverlap",
+                    "jc",
+                    "textDirection",
+                    "textAlignment",
+                    "textboxTightWrap",
+                    "outlineLvl",
+                    "divId",
+                    "cnfStyle",
+                    "rPr",
+                    "sectPr",
+                    "pPrChange",
+                )
+            }
+        ),
+        None,
+    )
     kinsoku = parse_xml(f'<w:kinsoku {nsdecls("w")} w:val="1"/>')
     if later is None:
         ppr.append(kinsoku)
@@ -355,9 +405,18 @@ def chinese_line_breaking(document) -> None:
             settings.append(element)
 
 
-def cell_xml(text: str, width_mm: float, style_id: str, merge: str | None = None, span: int = 1,
-             center: bool = False, left: bool = False, keep_next: bool = False, small: bool = False,
-             bold: bool = False) -> str:
+def cell_xml(
+    text: str,
+    width_mm: float,
+    style_id: str,
+    merge: str | None = None,
+    span: int = 1,
+    center: bool = False,
+    left: bool = False,
+    keep_next: bool = False,
+    small: bool = False,
+    bold: bool = False,
+) -> str:
     """One table cell as WordprocessingML; each line of ``text`` a paragraph of the given style.
 
     ``left`` aligns a (centred) style to the left; ``keep_next`` keeps the row with the next;
@@ -379,8 +438,10 @@ def cell_xml(text: str, width_mm: float, style_id: str, merge: str | None = None
     text = clean_text(text)  # a Word document refuses control characters; a line break stays one
     paragraphs = "".join(
         f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{keep}{spacing}{jc}</w:pPr>'
-        + (f'<w:r>{rpr}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>' if line else "") + "</w:p>"
-        for line in (text.split("\n") if text else [""]))
+        + (f'<w:r>{rpr}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>' if line else "")
+        + "</w:p>"
+        for line in (text.split("\n") if text else [""])
+    )
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraphs}</w:tc>"
 
 
@@ -394,13 +455,17 @@ def head_mm(text: str, size_pt: float = PT_S4.pt) -> float:
 def table_xml(widths, rows):
     """A bordered, fixed-layout, centred table of the given column widths (mm) around row XML."""
     grid = "".join(f'<w:gridCol w:w="{int(w * 56.7)}"/>' for w in widths)
-    borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    borders = "".join(
+        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
     total = int(sum(widths) * 56.7)
-    return (f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{total}" w:type="dxa"/><w:jc w:val="center"/>'
-            f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-            f'<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
-            f'</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{"".join(rows)}</w:tbl>')
+    return (
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{total}" w:type="dxa"/><w:jc w:val="center"/>'
+        f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+        f'<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+    )
 
 
 def to_pdf(docx_path, timeout: int = 240) -> tuple:
@@ -421,5 +486,3 @@ def to_pdf(docx_path, timeout: int = 240) -> tuple:
         with files.atomic_path(target) as out:
             shutil.copyfile(made, out)
     return target, ""
-
-

@@ -91,12 +91,13 @@ def _sniff_zip(f):
 
 def expands_too_far(infos):
     """True if zip members would expand past MAX_UNCOMPRESSED in all, or one large member is compressed suspiciously "
-      "well."""
+    "well."""
     total = 0
     for info in infos:
         total += info.file_size
-        if total > MAX_UNCOMPRESSED or (info.file_size > 1024 * 1024
-                                        and info.file_size / max(info.compress_size, 1) > MAX_RATIO):
+        if total > MAX_UNCOMPRESSED or (
+            info.file_size > 1024 * 1024 and info.file_size / max(info.compress_size, 1) > MAX_RATIO
+        ):
             return True
     return False
 
@@ -116,7 +117,8 @@ def check_zip(path_or_bytes, label):
                 raise UnsafeFileError(f"{label}：包含 {len(infos)} 个内部文件，远超正常表格，疑似恶意文件，已拒收。")
             if expands_too_far(infos):
                 raise UnsafeFileError(
-                    f"{label}：解压后体积异常（压缩炸弹），为保护本机已拒收，请对方重新导出正常的表格后再发。")
+                    f"{label}：解压后体积异常（压缩炸弹），为保护本机已拒收，请对方重新导出正常的表格后再发。"
+                )
             data = path_or_bytes if isinstance(path_or_bytes, (bytes, bytearray)) else None
             for info in infos:
                 if info.filename.lower().endswith((".xml", ".rels", ".vml")):
@@ -126,7 +128,8 @@ def check_zip(path_or_bytes, label):
                             verdict = declares_dtd(member)
                     if verdict:
                         raise UnsafeFileError(
-                            f"{label}：内部文件 {info.filename} 含有 XML 实体声明，可能是恶意文件，已拒收。")
+                            f"{label}：内部文件 {info.filename} 含有 XML 实体声明，可能是恶意文件，已拒收。"
+                        )
     except zipfile.BadZipFile:
         raise InputError(f"{label}：文件已损坏，无法打开，请对方重新发送。") from None
 
@@ -145,22 +148,23 @@ def _head_verdict(data, info):
     if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         return None
     start = info.header_offset
-    header = data[start:start + _LOCAL_HEADER.size]
+    header = data[start : start + _LOCAL_HEADER.size]
     if len(header) < _LOCAL_HEADER.size:
         return None
     signature, name_length, extra_length = _LOCAL_HEADER.unpack(header)
     start += _LOCAL_HEADER.size
-    name = data[start:start + name_length]
+    name = data[start : start + name_length]
     if signature != b"PK\x03\x04" or name != info.orig_filename.encode(
-            "utf-8" if info.flag_bits & 0x800 else "cp437", errors="replace"):
+        "utf-8" if info.flag_bits & 0x800 else "cp437", errors="replace"
+    ):
         return None
     start += name_length + extra_length
-    raw = data[start:start + min(info.compress_size, _HEAD_BYTES)]
+    raw = data[start : start + min(info.compress_size, _HEAD_BYTES)]
     try:
         head = raw if info.compress_type == zipfile.ZIP_STORED else zlib.decompressobj(-15).decompress(raw, _FIRST_READ)
     except zlib.error:
         return None  # damaged: the stream read says so
-    head = head[:info.file_size]
+    head = head[: info.file_size]
     complete = len(head) >= info.file_size
     if complete and zlib.crc32(head) != info.CRC:
         return None
@@ -246,8 +250,9 @@ def open_workbook(path, label=None, data=None, wanted=None, kind=None):
     data = path.read_bytes() if data is None else data
     kind = kind or sniff(data)
     if kind == "encrypted":
-        raise EncryptedFileError(f"{label}：文件设置了打开密码，无法读取。请对方取消密码（文件→信息→保护工作簿）"
-                                 "后重新发送。")
+        raise EncryptedFileError(
+            f"{label}：文件设置了打开密码，无法读取。请对方取消密码（文件→信息→保护工作簿）后重新发送。"
+        )
     if kind == "damaged":
         raise InputError(f"{label}：文件已损坏，无法打开，请对方重新发送。")
     if kind not in ("xlsx", "xlsm", "xls", "ods"):
@@ -265,11 +270,18 @@ def open_workbook(path, label=None, data=None, wanted=None, kind=None):
             values = sheet.to_python(skip_empty_area=False)
             visible = meta.visible == python_calamine.SheetVisibleEnum.Visible
             # Text as the clerk saw it: no control character reaches a later stage (a Word document refuses them).
-            sheets.append(Sheet(meta.name, [[clean_text(v) if type(v) is str else v for v in r] for r in values],
-                                visible, tuple(sheet.merged_cell_ranges or ())))
+            sheets.append(
+                Sheet(
+                    meta.name,
+                    [[clean_text(v) if type(v) is str else v for v in r] for r in values],
+                    visible,
+                    tuple(sheet.merged_cell_ranges or ()),
+                )
+            )
     except Exception as exc:  # calamine raises several error types for broken files
-        raise InputError(f"{label}：文件内容已损坏，无法读取（{type(exc).__name__}）。请对方用 Excel 或 WPS "
-                         "重新保存后发送。") from None
+        raise InputError(
+            f"{label}：文件内容已损坏，无法读取（{type(exc).__name__}）。请对方用 Excel 或 WPS 重新保存后发送。"
+        ) from None
     _mark_percentages(data, kind, sheets)
     return kind, sheets
 

@@ -45,8 +45,15 @@ def new_workbook(target, in_memory: bool = False, font: dict | None = None) -> x
     return xlsxwriter.Workbook(target if not hasattr(target, "__fspath__") else str(target), options)
 
 
-def print_a4(ws, landscape: bool = True, fit_width: bool = True, repeat_row: int | None = None,
-             footer: str | None = PAGE_FOOTER, margins: dict | None = None, one_page: bool = False) -> None:
+def print_a4(
+    ws,
+    landscape: bool = True,
+    fit_width: bool = True,
+    repeat_row: int | None = None,
+    footer: str | None = PAGE_FOOTER,
+    margins: dict | None = None,
+    one_page: bool = False,
+) -> None:
     """A4 print setup: orientation, one page wide (or one page), the header row repeated, a page footer."""
     if landscape:
         ws.set_landscape()
@@ -84,8 +91,14 @@ def print_scale(widths, paper: int = A4) -> int:
     return max(10, min(100, int(room * 100 / sum(column_px(w) for w in widths))))
 
 
-def print_landscape(ws, widths, paper: int = A4, repeat_row: int | None = None,
-                    footer: str | None = PAGE_FOOTER, repeat_columns: int = 1) -> int:
+def print_landscape(
+    ws,
+    widths,
+    paper: int = A4,
+    repeat_row: int | None = None,
+    footer: str | None = PAGE_FOOTER,
+    repeat_columns: int = 1,
+) -> int:
     """Landscape print setup at the scale that fits ``widths`` to the page width; returns the scale.
 
     Never below :data:`LEAST_SCALE`: columns wider than that at it print at it on more than one page
@@ -253,15 +266,21 @@ def body(font: str = "宋体", size: float = 10) -> dict:
 
 def table_formats(wb, base: dict) -> dict:
     """The formats every table sheet uses: its title, header, text cell, centred cell and percentage."""
-    return {"title": wb.add_format(TITLE), "head": wb.add_format({**base, **HEAD}), "cell": wb.add_format(base),
-            "center": wb.add_format({**base, "align": "center"}),
-            "pct": wb.add_format({**base, "num_format": "0.0%", "align": "center"})}
+    return {
+        "title": wb.add_format(TITLE),
+        "head": wb.add_format({**base, **HEAD}),
+        "cell": wb.add_format(base),
+        "center": wb.add_format({**base, "align": "center"}),
+        "pct": wb.add_format({**base, "num_format": "0.0%", "align": "center"}),
+    }
 
 
 def colour_formats(wb, colours: dict, bold, base: dict | None = None) -> dict:
     """{name: a format of its (fill, font) colours from ``colours``, bold where ``bold(name)``}, on ``base``."""
-    return {name: wb.add_format({**(base or {}), "bg_color": bg, "font_color": fg, "bold": bold(name)})
-            for name, (bg, fg) in colours.items()}
+    return {
+        name: wb.add_format({**(base or {}), "bg_color": bg, "font_color": fg, "bold": bold(name)})
+        for name, (bg, fg) in colours.items()
+    }
 
 
 def table_head(wb, f: dict, name: str, title: str, headers, least_lines: int = 1):
@@ -290,5 +309,6 @@ def begins_with(ws, column: int, rows: int, formats: dict) -> None:
     if not rows:
         return
     for value, fmt in formats.items():
-        ws.conditional_format(2, column, rows + 1, column, {
-            "type": "text", "criteria": "begins with", "value": value, "format": fmt})
+        ws.conditional_format(
+            2, column, rows + 1, column, {"type": "text", "criteria": "begins with", "value": value, "format": fmt}
+        )
