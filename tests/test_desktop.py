@@ -536,6 +536,9 @@ def _in_process(tool, capsys, *args):
 
 
 def test_install_list_uninstall_round_trip_with_the_real_crontab(tool, crontab, capsys):
+    # the shipped config.ini, whatever an earlier test of this module left in the shared tool folder
+    earlier = (tool / "config.ini").read_text(encoding="utf-8")
+    shutil.copy(ROOT / "config.ini", tool / "config.ini")
     foreign = "# 别的任务\n17 3 * * * true\n"
     subprocess.run(["crontab", "-"], input=crontab + foreign, text=True, check=True)
     python = str(Path(sys.executable).absolute())
@@ -577,6 +580,7 @@ def test_install_list_uninstall_round_trip_with_the_real_crontab(tool, crontab, 
     assert _in_process(tool, capsys, "--list").splitlines()[0] == (
         "尚未登记到系统的定时任务：运行 python scripts/scheduler.py --install 登记后，电脑开着就每天自动运行。"
     )
+    (tool / "config.ini").write_text(earlier, encoding="utf-8")
 
 
 def test_the_registered_line_runs_scheduler_once(tool, crontab, capsys):
