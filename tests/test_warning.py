@@ -249,7 +249,10 @@ def test_the_bulletin_lists_the_red_and_yellow_tasks_with_their_leads_and_reason
         ("公文正文", "4．名牌创建（牵头：质监分局）：2项指标低于序时进度：完成33%和20%，序时91%。"),
         ("公文正文", "5．打假治劣（牵头：区有关部门（未发填报表））：牵头单位未明确具体单位。"),
         ("公文正文", "6．长效管理（牵头：区有关部门（未发填报表））：牵头单位未明确具体单位。"),
-        ("公文正文", "请以上任务的牵头单位对照预警原因，抓紧推进，并在下期填报表中说明推进情况。"),
+        (
+            "公文正文",
+            "其中打假治劣、长效管理尚未明确具体牵头单位，请尽快明确；其余任务的牵头单位请对照预警原因，抓紧推进，并在下期填报表中说明推进情况。",
+        ),
         ("公文正文", ""),
         ("公文落款", "区质量振兴工作领导小组办公室"),
         ("公文落款", "2010年11月28日"),
@@ -282,3 +285,14 @@ def test_a_task_added_this_month_has_no_month_before(two_months):
     lights = {t.task.item: t.light.text for t in summarize(reimported, config, NOV, DAY).tasks}
     assert lights["服务质量"] == "黄灯（牵头单位本期未报送）"  # not 连续两期: it was not on October's forms
     assert lights["商标创建"] == "红灯（牵头单位连续两期未报送）"
+
+
+def test_the_bulletin_asks_no_lead_that_does_not_exist():
+    from types import SimpleNamespace as NS
+
+    from dutytable.report import bulletin_request
+
+    led = NS(status="进度滞后", task=NS(item="工程质量"))
+    unled = NS(status="未明确牵头单位", task=NS(item="打假治劣"))
+    assert bulletin_request([led]) == "请以上任务的牵头单位对照预警原因，抓紧推进，并在下期填报表中说明推进情况。"
+    assert bulletin_request([unled]) == "以上任务尚未明确具体牵头单位，请尽快明确。"

@@ -624,6 +624,18 @@ def bulletin_path(config, period) -> Path:
     return config.period_dir(period) / f"预警通报_{period}.docx"
 
 
+def bulletin_request(tasks: list) -> str:
+    """The 预警通报's last sentence: what it asks, and of whom; a task whose lead is no concrete unit (未明确牵头单位)
+    is not asked of a lead that does not exist."""
+    act = "对照预警原因，抓紧推进，并在下期填报表中说明推进情况。"
+    unled = [t.task.item for t in tasks if t.status == NO_LEAD]
+    if not unled:
+        return f"请以上任务的牵头单位{act}"
+    if len(unled) == len(tasks):
+        return "以上任务尚未明确具体牵头单位，请尽快明确。"
+    return f"其中{'、'.join(unled)}尚未明确具体牵头单位，请尽快明确；其余任务的牵头单位请{act}"
+
+
 def write_bulletin(summary: Summary, config, today: dt.date) -> Path | None:
     """The 预警通报 to the leads of the 红灯 and 黄灯 tasks; None when every task is 绿灯."""
     by_light = summary.by_light
@@ -649,7 +661,7 @@ def write_bulletin(summary: Summary, config, today: dt.date) -> Path | None:
             for i, t in enumerate(tasks, start=1)
         ]
     add_paragraphs(document, lines, STYLE_BODY)
-    add_paragraph(document, "请以上任务的牵头单位对照预警原因，抓紧推进，并在下期填报表中说明推进情况。", STYLE_BODY)
+    add_paragraph(document, bulletin_request([t for _, tasks in groups for t in tasks]), STYLE_BODY)
     sign(document, config, today)
     return save(document, bulletin_path(config, summary.period))
 
