@@ -20,7 +20,8 @@ from dutytable.forms import generate
 from dutytable.importer import import_source
 from dutytable.master import load_table, write_table
 from dutytable.model import Period
-from dutytable.report import make_report, progress_lines, write_advance_reminder
+from dutytable.notices import write_advance_reminder
+from dutytable.report import make_report, progress_lines
 from returns import fill
 from shapes import Shape, build_xlsx
 

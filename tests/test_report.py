@@ -243,7 +243,8 @@ def test_each_among_stands_beside_its_own_count(reported, reported_units, late, 
 
 def test_cn_numbers_range_dashes_and_title_lines():
     from dutytable.indicators import printed_target
-    from dutytable.report import cn_number, title_lines
+    from dutytable.notices import title_lines
+    from dutytable.vocab import cn_number
 
     assert [cn_number(n) for n in (1, 9, 10, 11, 20, 35)] == ["一", "九", "十", "十一", "二十", "三十五"]
     assert printed_target("1–2家") == "1～2家" and printed_target("≥92%") == "≥92%"
@@ -513,7 +514,7 @@ def test_reminder_is_a_proper_notice_with_a_new_deadline_and_the_signature_inden
 
 def test_reminder_before_the_deadline_keeps_it_names_few_units_and_gives_the_contact(workdir, reported):
     config, table, summary, written = reported
-    from dutytable.report import write_reminder
+    from dutytable.notices import write_reminder
 
     config.contact, config.phone = "张三", "0519-85123456"
     summary = replace(summary, recipients=summary.not_reported[:2])

@@ -290,7 +290,7 @@ def test_a_task_added_this_month_has_no_month_before(two_months):
 def test_the_bulletin_asks_no_lead_that_does_not_exist():
     from types import SimpleNamespace as NS
 
-    from dutytable.report import bulletin_request
+    from dutytable.notices import bulletin_request
 
     led = NS(status="进度滞后", task=NS(item="工程质量"))
     unled = NS(status="未明确牵头单位", task=NS(item="打假治劣"))

@@ -24,7 +24,8 @@ from .forms import existing_forms, generate
 from .ledger import Ledger
 from .master import load_table, write_table
 from .model import Table
-from .report import make_report, write_advance_reminder
+from .notices import write_advance_reminder
+from .report import make_report
 from .schema import ATTACHMENT, DEFAULT, DETAIL, FORM, SUMMARY
 from .screen import summary_lines
 from .summary import Summary, consolidation_line, summarize

@@ -526,6 +526,11 @@ def as_of(period, today: dt.date | None = None) -> dt.date:
     return min(today, end) if today else end
 
 
+def joined_names(units) -> str:
+    """The units' names as a list in a sentence: "园区办、安监局"."""
+    return "、".join(u.name for u in units)
+
+
 def present_names(by_name: dict, aliases: dict) -> dict:
     """``by_name`` (a unit's name as the ledger has it -> its return) keyed by the unit's present name, through
     [aliases]: a unit renamed during the year reported under its former name. Where a unit has returns under

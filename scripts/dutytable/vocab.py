@@ -253,6 +253,15 @@ CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"�
 CN_NUMERALS = "一二三四五六七八九十百零〇两"  # the characters of a number written in Chinese: 十二, 二十一
 
 
+def cn_number(n: int) -> str:
+    """一, 二, … 十, 十一, … 九十九, as the 大项 of a table and the parts of a 通报 are numbered."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+
+
 def cn_date(day: dt.date) -> str:
     """A date as Chinese text reads it: 2010年11月25日."""
     return f"{day.year}年{day.month}月{day.day}日"
