@@ -122,7 +122,8 @@ def fill_returns(workdir, period, faulty=False, limit=None):
     With ``faulty`` every return leaves 填报人 and 联系电话 empty: each is 待补正 and gets a marked copy.
     """
     from dutytable.config import load_config
-    from dutytable.forms import FILLER_LABEL, PHONE_LABEL, FormFill, build_form, specs_for
+    from dutytable.distribute import specs_for
+    from dutytable.forms import FILLER_LABEL, PHONE_LABEL, FormFill, build_form
     from dutytable.master import load_table
     from dutytable.schema import H_IND_VALUE
 
@@ -161,7 +162,7 @@ def stage(name, workdir, period):
     from dutytable.collect import Collector
     from dutytable.config import load_config
     from dutytable.consolidate import consolidate
-    from dutytable.forms import generate
+    from dutytable.distribute import generate
     from dutytable.master import load_table
     from dutytable.model import Period
     from dutytable.report import make_report

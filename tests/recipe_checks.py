@@ -12,7 +12,8 @@ import openpyxl
 from conftest import seed_tool
 from dutytable.collect import Collector
 from dutytable.consolidate import consolidate
-from dutytable.forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, form_cells, generate
+from dutytable.distribute import generate
+from dutytable.forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, form_cells
 from dutytable.model import Period
 from dutytable.report import make_report
 from returns import prepare

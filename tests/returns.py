@@ -7,7 +7,8 @@ from pathlib import Path
 
 import openpyxl
 from dutytable.config import load_config
-from dutytable.forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, FormFill, build_form, form_cells, generate, specs_for
+from dutytable.distribute import generate, specs_for
+from dutytable.forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, FormFill, build_form, form_cells
 from dutytable.master import load_table
 from dutytable.model import Period
 from dutytable.schema import DEFAULT, FORM, H_IND_UNIT, H_IND_VALUE, INDICATOR_FORM_COLUMNS

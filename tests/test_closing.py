@@ -16,8 +16,8 @@ from dutytable.annual import make_annual
 from dutytable.cli import ImportTable, main
 from dutytable.collect import Collector
 from dutytable.config import load_config
+from dutytable.distribute import generate
 from dutytable.errors import TableError
-from dutytable.forms import generate
 from dutytable.ledger import Ledger
 from dutytable.master import closed_period, load_table
 from dutytable.model import Period

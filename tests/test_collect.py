@@ -134,7 +134,7 @@ def test_a_newer_return_supersedes_the_older_and_both_stay_archived(env):
 
 def test_a_return_for_another_month_is_filed_under_that_month(env, workdir):
     config, table, forms, inbox = env
-    from dutytable.forms import generate
+    from dutytable.distribute import generate
 
     october = dict(generate(table, config, Period(2010, 10)).files)
     fill(october["城建局"], inbox / "城建局.xlsx")

@@ -16,7 +16,7 @@ from dutytable.collect import Collector
 from dutytable.config import load_config
 from dutytable.consolidate import consolidate
 from dutytable.departments import Departments
-from dutytable.forms import generate
+from dutytable.distribute import generate
 from dutytable.importer import import_source
 from dutytable.master import load_table, write_table
 from dutytable.model import Period

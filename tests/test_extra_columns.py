@@ -8,7 +8,7 @@ from conftest import run_script
 from dutytable import pipeline
 from dutytable.config import load_config
 from dutytable.consolidate import consolidate
-from dutytable.forms import generate
+from dutytable.distribute import generate
 from dutytable.model import Period
 from dutytable.report import make_report
 from shapes import LEFT, Shape, build_docx

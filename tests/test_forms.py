@@ -8,7 +8,9 @@ import openpyxl
 import pytest
 from conftest import libreoffice_convert, needs_libreoffice, run_script
 from dutytable.config import load_config
-from dutytable.forms import META_SHEET, build_form, generate, read_form, specs_for
+from dutytable.distribute import generate, specs_for
+from dutytable.formread import read_form
+from dutytable.forms import META_SHEET, build_form
 from dutytable.master import load_table
 from dutytable.workbooks import open_workbook
 from expected_table import EXPECTED

@@ -93,7 +93,9 @@ def test_an_extra_read_only_column_declared_in_a_test_schema_reaches_form_ledger
     deadline = Column("deadline", "完成时限", EXTRA, {FORM: 12, DETAIL: 12}, ledger=True)
     tasks = [dataclasses.replace(t, extras=(("完成时限", f"{t.seq}月底"),)) for t in table.tasks]
     table = dataclasses.replace(table, tasks=tasks, schema=table.schema.with_columns(deadline))
-    generated = dict(__import__("dutytable.forms", fromlist=["generate"]).generate(table, config, P, force=True).files)
+    generated = dict(
+        __import__("dutytable.distribute", fromlist=["generate"]).generate(table, config, P, force=True).files
+    )
 
     ws = openpyxl.load_workbook(generated["环保局"])["填报表"]
     assert [c.value for c in ws[5]] == [

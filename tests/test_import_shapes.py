@@ -15,8 +15,9 @@ from dutytable import convert
 from dutytable.config import load_config, write_values
 from dutytable.deadlines import deadline_column, parse_deadline
 from dutytable.departments import Departments
+from dutytable.distribute import generate
 from dutytable.errors import ConfigError, InputError, TableError
-from dutytable.forms import generate, read_form
+from dutytable.formread import read_form
 from dutytable.headers import LEADS, ImportOptions
 from dutytable.importer import import_source, read_source
 from dutytable.master import load_table, write_table

@@ -246,7 +246,8 @@ def test_a_source_column_meaning_what_the_form_asks_is_kept_as_the_tables_own(tm
     from dutytable.collect import Collector
     from dutytable.config import load_config
     from dutytable.consolidate import consolidate
-    from dutytable.forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, form_cells, generate
+    from dutytable.distribute import generate
+    from dutytable.forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, form_cells
     from dutytable.master import write_table
     from dutytable.model import Period
     from dutytable.screen import summary_lines

@@ -9,8 +9,8 @@ from conftest import SEED, SEED_TABLE, libreoffice_convert, needs_libreoffice
 from dutytable import indicators
 from dutytable.collect import Collector
 from dutytable.consolidate import consolidate
+from dutytable.distribute import generate
 from dutytable.errors import TableError
-from dutytable.forms import generate
 from dutytable.importer import import_source
 from dutytable.indicators import check_reported, extract, fingerprint, parse_number
 from dutytable.ledger import Ledger

@@ -16,7 +16,7 @@ from conftest import SEED, SEED_TABLE
 from dutytable.cli import ImportTable, main
 from dutytable.collect import Collector
 from dutytable.consolidate import consolidate
-from dutytable.forms import generate
+from dutytable.distribute import generate
 from dutytable.master import load_table
 from dutytable.matching import match_tasks
 from dutytable.model import Period, Task

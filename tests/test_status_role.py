@@ -6,7 +6,8 @@ import docx
 import openpyxl
 from dutytable.collect import Collector
 from dutytable.consolidate import consolidate
-from dutytable.forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, form_cells, generate
+from dutytable.distribute import generate
+from dutytable.forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, form_cells
 from dutytable.model import Period
 from dutytable.report import make_report
 from dutytable.schema import ANSWER, ATTACHMENT, DETAIL, FORM, SUMMARY, Column

@@ -395,7 +395,7 @@ def test_a_return_on_another_units_form_is_not_credited_silently(env):
 
 def test_a_return_for_a_period_already_reported_is_named_late_and_changes_nothing_until_run_again(env):
     config, table, forms, inbox = env
-    from dutytable.forms import generate
+    from dutytable.distribute import generate
 
     october = dict(generate(table, config, Period(2010, 10)).files)
     fill(october["城建局"], inbox / "城建局10月.xlsx")
@@ -463,7 +463,7 @@ def test_a_zips_members_take_the_zips_receipt_time_even_when_taken_by_a_later_ru
 
 def test_last_months_form_sent_again_says_which_real_return_it_replaces(env):
     config, table, forms, inbox = env
-    from dutytable.forms import generate
+    from dutytable.distribute import generate
 
     october = dict(generate(table, config, Period(2010, 10)).files)
     fill(october["城建局"], inbox / "城建局10月.xlsx", progress="十月")
@@ -569,7 +569,8 @@ def test_an_accepted_version_keeps_its_real_receipt_time_and_a_superseded_one_is
 
 
 def test_the_sender_check_names_the_longest_unit_then_the_first_in_the_table():
-    from dutytable.examine import Expectations, _sender_doubts
+    from dutytable.examine import Expectations
+    from dutytable.sender import _sender_doubts
 
     exp = Expectations(
         schema=None, recipients={"环保局": (), "城建局": (), "城建局规划科": (), "质监分局": ()}, period="2010-11"

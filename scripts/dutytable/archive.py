@@ -16,8 +16,9 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from . import files, rebuild
+from .distribute import specs_for
 from .examine import Examined, reject
-from .forms import build_form, specs_for
+from .forms import build_form
 from .intake import Folder
 from .rebuild import DUPLICATE_DIR, NOTE_SUFFIX
 from .vocab import FILE_STAMP, REJECTED, TO_FIX, UNPACKED, Period

@@ -23,8 +23,9 @@ import openpyxl
 
 from . import files
 from .config import load_config
+from .distribute import existing_forms, generate
 from .errors import ConfigError, OutputError, UsageError
-from .forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, existing_forms, form_cells, generate
+from .forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, form_cells
 from .schema import H_IND_TARGET, H_IND_UNIT, H_IND_VALUE, H_NOTE, INDICATOR_FORM_COLUMNS
 from .vocab import BEHIND, DONE, FORM_SHEET, INDICATOR_FORM_SHEET, NOT_STARTED, ON_TRACK, ROLE_LEAD, ZERO
 from .wordml import build_template

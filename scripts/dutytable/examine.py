@@ -1,9 +1,9 @@
 """Examining one return: what the file is, whose form, for which period, and each row and answer checked.
 
 :func:`examine` is pure (it reads the file, never writes): it runs in a worker process when there are many.
-It identifies the form sheet (:func:`_the_form`), the unit and period (:func:`_recipient`,
-:func:`_period_problems`), checks each task row (:func:`_checked_rows`) and each answer
-(:func:`_check_answer`), and decides 有效, 待补正, 未填报 or 退回.
+It identifies the form sheet (:func:`_the_form`), the unit and period (sender.py), matches each task row
+(:func:`_match_rows`) and checks it (:func:`_checked_rows`) and each answer (:func:`_check_answer`), the
+indicators' values (examine_indicators.py), and decides 有效, 待补正, 未填报 or 退回.
 """
 
 from __future__ import annotations
@@ -17,22 +17,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError, NotAFormError, UsageError
-from .forms import (
-    DATE_LABEL,
-    FILLER_LABEL,
-    PHONE_LABEL,
-    FormFill,
-    build_form,
-    form_sheets,
-    locked_columns,
-    read_form,
-)
-from .indicators import check_reported
+from .errors import InputError, NotAFormError
+from .examine_indicators import check_indicators
+from .formread import form_sheets, read_form
+from .forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, FormFill, build_form, locked_columns
 from .ledger import answer_row
 from .matching import find_task, renumbered
 from .model import Answer
-from .schema import FORM, H_IND_VALUE, H_NOTE
+from .schema import FORM
+from .sender import identity_problems, recipient_of
 from .vocab import (
     CLOSED,
     EMPTY,
@@ -44,11 +37,10 @@ from .vocab import (
     UNCLEAR,
     UNPACKED,
     VALID,
-    ZERO,
     Period,
     nfkc,
 )
-from .workbooks import open_workbook, sniff, text_of
+from .workbooks import open_workbook, sniff
 
 
 @dataclass(slots=True)  # thousands are kept for the run's summary: no dict each
@@ -76,7 +68,7 @@ class Examined:
     fill_date: str = ""
     # What the form said and the cells at fault; None once no marked copy is still to be made from it.
     fill: FormFill | None = field(default_factory=FormFill)
-    indicator_values: list = field(default_factory=list)  # IndicatorValue
+    indicator_values: list = field(default_factory=list)  # examine_indicators.IndicatorValue
     answered: int = 0  # task rows with at least one answer
     standing: str = ""  # vocab.HELD when it waits for the clerk instead of replacing an earlier return
     replaces: str = ""  # original name of the return of the unit that counted before this one
@@ -87,16 +79,6 @@ class Examined:
     def file_time(self) -> str:
         """When the file says it was saved (its modification time)."""
         return dt.datetime.fromtimestamp(self.mtime).isoformat(timespec="seconds")
-
-
-@dataclass(frozen=True)
-class IndicatorValue:
-    """An indicator's value to date as a return states it; ``value`` is None when unreadable."""
-
-    indicator_id: str
-    value: float | None
-    raw: str
-    note: str
 
 
 @dataclass
@@ -248,10 +230,11 @@ def reject(ex: Examined, reason: str) -> Examined:
 
 def _validate(ex, form, expectations):
     """Judge a form read from a return: whose it is, for which period, and each row and answer."""
-    recipient = _recipient(ex, form, expectations)
+    recipient, refusal = recipient_of(ex, form, expectations)
     if recipient is None:
+        reject(ex, refusal)
         return
-    problems = _identity_problems(ex, form, recipient, expectations)
+    problems = identity_problems(ex, form, recipient, expectations)
     expected = {row.task_id: row for row in expectations.recipients[recipient]}
     checked = _checked_rows(ex, form, expected, expectations.schema)
     if checked is None:  # rejected: its rows cannot be told apart
@@ -259,20 +242,11 @@ def _validate(ex, form, expectations):
     row_problems, order_problems = checked
     indicator_problems = []
     if "indicators" in form.meta or form.indicator_rows:  # forms made before indicators existed have none
-        indicator_problems = _validate_indicators(ex, form, expectations.indicators.get(recipient, ()))
+        indicator_problems = check_indicators(ex, form, expectations.indicators.get(recipient, ()))
     ex.problems = problems + row_problems + indicator_problems + order_problems
     ex.verdict = TO_FIX if ex.problems else VALID
     if not ex.answered and any(not row.closed for row in expected.values()):
         _unanswered(ex, f"工作表“{form.sheet}”", indicator_problems)
-
-
-def _identity_problems(ex, form, recipient: str, expectations) -> list:
-    """The form's period, who filled it in and when; the problems of a doubtful sender or an empty 填报人/联系电话."""
-    problems = _period_problems(ex, form, expectations)
-    ex.filler, ex.phone, ex.fill_date = form.filler, form.phone, form.date
-    problems.extend(_sender_doubts(ex.original_name, form.filler, recipient, expectations))
-    problems.extend(_header_problems(ex.fill, form, f"工作表“{form.sheet}”"))
-    return problems
 
 
 def _checked_rows(ex, form, expected, schema) -> tuple[list, list] | None:
@@ -313,69 +287,6 @@ def _unanswered(ex, where, indicator_problems):
         return
     ex.verdict = EMPTY  # sent back as it was sent out: not a report
     ex.problems = [f"{where}：表格交回时没有填写任何任务的内容（{EMPTY}），不算报送，请填写后重新发送。"]
-
-
-def _recipient(ex, form, expectations) -> str | None:
-    """The unit a return is from, as the table names it; None when ``ex`` is rejected for it."""
-    recipient = form.meta.get("recipient", "")
-    if recipient:
-        ex.identified_by = "表单信息"
-    elif form.unit:
-        recipient = form.unit
-        ex.identified_by = "填报单位单元格"
-        ex.notes.append(
-            f"未找到隐藏的“表单信息”工作表（可能复制到了新文件中填写），已按“填报单位”单元格识别为“{recipient}”。"
-        )
-    else:
-        reject(
-            ex,
-            f"{ex.original_name}：无法识别填报单位（没有“表单信息”工作表，“填报单位”也是空的），"
-            "请对方使用下发的填报表填写后重新发送。",
-        )
-        return None
-    present = expectations.aliases.get(recipient)
-    if recipient not in expectations.recipients and present in expectations.recipients:
-        ex.notes.append(f"表格中的填报单位“{recipient}”按 config.ini 的 [aliases] 视为“{present}”。")
-        recipient = present
-    ex.recipient = recipient
-    if recipient not in expectations.recipients:
-        reject(
-            ex,
-            f"{ex.original_name}：填报单位“{recipient}”不在填报单位名单中，请核对单位名称；"
-            "如确属新增单位，请先在责任分解表或 config.ini 中加入，再把此文件放回 inbox 重新收取。",
-        )
-        return None
-    return recipient
-
-
-def _period_problems(ex, form, expectations) -> list:
-    """Set ``ex.period`` from the hidden sheet, else the title, else the period collected; a bad one is a problem."""
-    written = form.meta.get("period", "")
-    if written:
-        ex.period = _period_of(written)
-        if ex.period is None:  # never used as written: it becomes part of the archive's path
-            ex.period = expectations.period
-            return [
-                f"工作表“{META_SHEET}”：期次“{written}”无效（应为“年-月”，例如 2010-11），"
-                f"已按本次收取的期次 {expectations.period} 处理，请核对。"
-            ]
-        return []
-    titled = Period.from_label(form.title)
-    ex.period = str(titled) if titled else expectations.period
-    if not titled:
-        ex.notes.append(f"表格中没有写明期次，按本次收取的期次 {expectations.period} 处理。")
-    return []
-
-
-def _header_problems(fill, form, where) -> list:
-    """填报人 and 联系电话 left empty, each marked on the copy sent back."""
-    problems = []
-    for label, value in ((FILLER_LABEL, form.filler), (PHONE_LABEL, form.phone)):
-        if not value:
-            ref = form.header_refs.get(label, "")
-            problems.append(f"{where}{ref}：{label.rstrip('：')}未填写，请补填。")
-            fill.header_marks[label] = f"{label.rstrip('：')}未填写，请补填。"
-    return problems
 
 
 def _rows_by_task(ex, form, expected, schema, where):
@@ -581,74 +492,6 @@ class _Shown:
     task_id: str
     item: str
     target: str
-
-
-def _validate_indicators(ex, form, expected):
-    """Read each indicator's value to date; what cannot be read is a problem naming its cell."""
-    where = f"工作表“{INDICATOR_FORM_SHEET}”"
-    marks = ex.fill.indicator_marks
-    problems = []
-    for ind_id, _task_id, name, target, unit in expected:
-        found = form.indicator_rows.get(ind_id)
-        if found is None:
-            problems.append(
-                f"{where}：缺少指标 {ind_id}（{name}）的行，请不要删除“{INDICATOR_FORM_SHEET}”中的行，补上后重新发送。"
-            )
-            marks[(ind_id, H_IND_VALUE)] = "这一行在交回的表格中被删除了，请补填。"
-            continue
-        _rownum, raw, note, ref = found
-        ex.fill.indicators[ind_id] = {H_IND_VALUE: text_of(raw), H_NOTE: note}
-        example = "92%" if unit == "%" else "0" if target == ZERO else "12"
-        if raw is None:
-            problems.append(f"{where}{ref}（{name}）：{H_IND_VALUE}未填写，请填写数字，例如 {example}。")
-            marks[(ind_id, H_IND_VALUE)] = f"请填写截至本月的累计完成值（数字），例如 {example}。"
-            continue
-        value, doubt = check_reported(raw, target, unit)
-        if doubt:  # a number the indicator cannot take: not scored until the department confirms it
-            problems.append(f"{where}{ref}（{name}）：{doubt}")
-            marks[(ind_id, H_IND_VALUE)] = doubt
-        elif value is None:
-            problems.append(
-                f"{where}{ref}（{name}）：完成值“{text_of(raw)}”无法识别为数字，请改为数字，例如 {example}。"
-            )
-            marks[(ind_id, H_IND_VALUE)] = (
-                f"“{text_of(raw)}”不是数字，请改为数字，例如 {example}；文字说明请写在“{H_NOTE}”中。"
-            )
-        ex.indicator_values.append(IndicatorValue(ind_id, value, text_of(raw), note))
-    return problems
-
-
-def _sender_doubts(name: str, filler: str, owner: str, expectations) -> list:
-    """One line when the file's (or its zip's) name or the 填报人 cell names a known unit other than the owner.
-
-    The longest unit name found counts; among names as long, the one earlier in the table.
-    """
-    units, lengths = expectations.positions, expectations.name_lengths
-    for source, text in ((f"文件名“{name}”", name), (f"{FILLER_LABEL.rstrip('：')}“{filler}”", filler)):
-        # Every piece of the text as long as some unit's name: as quick with 10,000 units as with 10.
-        others = {
-            piece
-            for n in lengths
-            for i in range(len(text) - n + 1)
-            if (piece := text[i : i + n]) in units and piece != owner and piece not in owner
-        }
-        if others:
-            other = min(others, key=lambda u: (-len(u), units[u]))
-            return [
-                f"{name}：这是{owner}的填报表，但{source}写的是{other}，像是{other}用{owner}的表填报的；"
-                f"已暂按{owner}登记为待补正，{other}仍算未报送，请向两个单位核实。"
-            ]
-    return []
-
-
-def _period_of(text: str) -> str | None:
-    """``YYYY-MM`` as written in a form's hidden sheet, checked; None when it is anything else."""
-    if not re.fullmatch(r"\d{4}-\d{2}", text):
-        return None
-    try:
-        return str(Period.parse(text))
-    except UsageError:
-        return None
 
 
 def _squash(text: str) -> str:

@@ -1,12 +1,13 @@
-"""Stage 2, the fill-in form: one workbook per recipient, and reading one back.
+"""Stage 2, the fill-in form: what one recipient's form shows (:class:`FormSpec`) and its workbook.
 
-The form's layout is described here once, for writing (:func:`build_form`) and for
-reading a return (:func:`read_form`). Columns are found by their header names, never
-by position: the names in :data:`FORM_COLUMNS` are a published contract.
+The form's layout is described here once, for writing (:func:`build_form`) and for reading a return
+(formread.py). Columns are found by their header names, never by position: the names in
+:data:`FORM_COLUMNS` are a published contract.
 
 A hidden sheet carries what identifies a return without trusting its file name: the
 form version, period, recipient, task IDs and roles, and a fingerprint of the locked
-content, so that an edited target or a swapped row is noticed.
+content, so that an edited target or a swapped row is noticed. Which forms a period sends,
+and writing them as one set, is distribute.py's.
 """
 
 from __future__ import annotations
@@ -15,30 +16,18 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
-import shutil
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
-from . import __version__, files
-from .closing import closed_since
-from .errors import NotAFormError, OutputError
-from .pool import worker_pool
+from . import __version__
 from .schema import (
-    DEFAULT,
     FORM,
     H_DATE,
     H_DEADLINE,
     H_FILLER,
-    H_ID,
-    H_IND_ID,
     H_IND_VALUE,
     H_NOTE,
     H_PHONE,
-    H_REMARKS,
-    H_SEQ,
-    H_TASKS,
     H_UNIT,
     INDICATOR_FORM_COLUMNS,
     Schema,
@@ -46,22 +35,16 @@ from .schema import (
 from .vocab import (
     CLOSED,
     COMPLETION,
-    DIST_SHEET,
-    FILE_STAMP,
     FORM_SHEET,
     HELP_SHEET,
     INDICATOR_FORM_SHEET,
     META_SHEET,
-    ROLE_LEAD,
-    ROLE_PARTNER,
     ZERO,
-    cn_date,
     nfkc,
 )
 from .workbooks import text_of
 from .xlsx import (
     A4,
-    BODY,
     DEFAULT_ROW_PT,
     HEAD,
     PAPER_HEIGHT_IN,
@@ -79,12 +62,9 @@ FORM_VERSION = 1
 UNIT_LABEL = H_UNIT + "："
 FILLER_LABEL, PHONE_LABEL, DATE_LABEL = H_FILLER + "：", H_PHONE + "：", H_DATE + "："
 HEADER_ROW = 4  # 0-based: title, unit line, date line, blank, header
-DIST_DIR = "分发"
-DIST_LIST = DIST_SHEET + ".xlsx"
 FORM_FONT_PT = 11
 ANSWER_LINES = 8  # an input row holds about 150 characters of 推进情况 before it grows
 HELP_WIDTH = 64  # 填表说明: one column, wrapped, within a portrait A4 page whatever the printer's default font
-POOL_THRESHOLD = 64  # below this many forms a process pool costs more than it saves
 
 
 def header_inputs(width: int) -> dict:
@@ -169,53 +149,12 @@ def fingerprint(rows) -> str:
 @lru_cache(maxsize=1 << 14)
 def _row_bytes(values: tuple, _types: tuple) -> bytes:
     """One row's part of the fingerprint; remembered, as every recipient of a task shows the same row."""
-    return "\x1f".join(_norm(v) for v in values).encode("utf-8") + b"\x1e"
+    return "\x1f".join(norm_text(v) for v in values).encode("utf-8") + b"\x1e"
 
 
-def _norm(value) -> str:
+def norm_text(value) -> str:
+    """A cell's text as the form compares it: full-width forms as ordinary ones, no outer white space."""
     return nfkc(text_of(value)).strip()
-
-
-def specs_for(table, config, period, recipients=None) -> list:
-    """One :class:`FormSpec` per recipient of ``table`` (``recipients``, if worked out already), in recipient order.
-
-    A task's locked row is one object, shared by every recipient with the same role in it.
-    """
-    deadline, title = cn_date(config.deadline(period)), config.form_title(period)
-    locked = locked_columns(table.schema)
-    owned = {}
-    for ind in table.indicators:  # the tool's own wording (≥100%): a return's value is checked against it as read
-        owned.setdefault(ind.owner, []).append((ind.indicator_id, ind.task_id, ind.name, ind.target_text, ind.unit))
-    shared = {}
-
-    def locked_row(a):
-        key = (a.task.task_id, a.role)
-        if key not in shared:
-            shared[key] = LockedRow(
-                a.task.task_id,
-                a.role,
-                tuple(c.task_value(a.task, a.role) for c in locked),
-                closed_since(a.task, period, config),
-            )
-        return shared[key]
-
-    specs = []
-    for rec in recipients if recipients is not None else table.recipients(config.departments):
-        specs.append(
-            FormSpec(
-                recipient=rec.name,
-                period=str(period),
-                title=title,
-                deadline=deadline,
-                office=config.office,
-                return_note=config.return_text,
-                password=config.password,
-                schema=table.schema,
-                rows=tuple(locked_row(a) for a in rec.assignments),
-                indicators=tuple(owned.get(rec.name, ())),
-            )
-        )
-    return specs
 
 
 def asks(spec: FormSpec) -> bool:
@@ -556,304 +495,3 @@ def _write_help(wb, spec: FormSpec, f: dict):
             ws.write_string(r, 0, line, f["label"] if r == 0 else f["help"])
     print_a4(ws, landscape=False, footer=None, margins={"left": 0.7, "right": 0.7, "top": 0.8, "bottom": 0.8})
     return ws
-
-
-# ---------------------------------------------------------------------------
-# Generating a period's forms
-
-
-@dataclass
-class Generated:
-    """What :func:`generate` wrote."""
-
-    folder: Path
-    files: list = field(default_factory=list)  # (recipient, Path)
-    list_path: Path = None
-    moved_aside: Path = None
-    not_asked: list = field(default_factory=list)  # units whose tasks are all 已办结 and that report no indicator
-
-
-def form_filename(recipient: str, period, taken: set) -> str:
-    """质监分局_2010-11填报表.xlsx, safe on Windows and unique within ``taken``."""
-    name = files.safe_filename(recipient, f"_{period}填报表.xlsx")
-    n = 2
-    base = name
-    while name.lower() in taken:
-        name = base.replace(f"_{period}填报表.xlsx", f"({n})_{period}填报表.xlsx")
-        n += 1
-    taken.add(name.lower())
-    return name
-
-
-def existing_forms(config, period) -> list:
-    folder = config.period_dir(period) / DIST_DIR
-    return sorted(folder.glob("*.xlsx")) if folder.is_dir() else []
-
-
-def generate(table, config, period, force: bool = False, workers: int | None = None, now=None) -> Generated:
-    """Write every recipient's form for ``period`` into outbox/<period>/分发/ and the 分发清单.
-
-    Forms are built in a temporary folder that replaces 分发/ only when all are written,
-    so a crash never leaves a half set. Existing forms are never overwritten: without
-    ``force`` this raises OutputError; with it the old folder is moved aside.
-
-    Args:
-        workers: processes to build with; default: both cores when there are many forms.
-        now: the time used for the moved-aside folder's name.
-
-    Returns:
-        A :class:`Generated`.
-    """
-    period_dir = config.period_dir(period)
-    folder = period_dir / DIST_DIR
-    old = existing_forms(config, period)
-    if old and not force:
-        raise OutputError(
-            f"{period} 的填报表已经生成过（{folder}，共 {len(old)} 份），为免覆盖未重新生成："
-            f"如责任分解表有改动需要重新生成，请加 --force（旧的填报表会移到“{DIST_DIR}.旧版-时间”文件夹）。"
-        )
-    specs, not_asked = [], []
-    for spec in specs_for(table, config, period):
-        (specs if asks(spec) else not_asked).append(spec)
-    period_dir.mkdir(parents=True, exist_ok=True)
-    for stale in period_dir.glob(f".{DIST_DIR}.tmp-*"):  # our own leftovers of a crashed run
-        shutil.rmtree(stale, ignore_errors=True)
-    tmp = period_dir / f".{DIST_DIR}.tmp-{os.getpid()}"
-    tmp.mkdir()
-    taken, result = set(), Generated(folder=folder, not_asked=[s.recipient for s in not_asked])
-    names = [form_filename(s.recipient, period, taken) for s in specs]
-    for spec, name, data in zip(specs, names, _build_all(specs, workers)):
-        (tmp / name).write_bytes(data)
-        result.files.append((spec.recipient, folder / name))
-    if folder.exists():
-        stamp = (now or dt.datetime.now()).strftime(FILE_STAMP)
-        result.moved_aside = files.free_name(period_dir / f"{DIST_DIR}.旧版-{stamp}")
-        os.replace(folder, result.moved_aside)
-    os.replace(tmp, folder)
-    result.list_path = period_dir / DIST_LIST
-    if result.list_path.exists() and result.moved_aside:
-        os.replace(result.list_path, result.moved_aside / DIST_LIST)
-    _write_list(result.list_path, specs, names, config, period)
-    return result
-
-
-def _build_all(specs, workers):
-    if workers is None:
-        workers = min(2, os.cpu_count() or 1) if len(specs) >= POOL_THRESHOLD else 1
-    if workers <= 1:
-        return [build_form(s) for s in specs]
-    with worker_pool(workers) as pool:
-        return list(pool.map(build_form, specs, chunksize=max(1, len(specs) // (workers * 4))))
-
-
-def _write_list(path, specs, names, config, period):
-    with files.atomic_path(path) as tmp:
-        wb = new_workbook(tmp)
-        head = wb.add_format(HEAD)
-        cell = wb.add_format(BODY)
-        ws = wb.add_worksheet(DIST_SHEET)
-        headers = (
-            (H_SEQ, 6),
-            (H_UNIT, 16),
-            ("文件名", 30),
-            (ROLE_LEAD + H_TASKS, 10),
-            (ROLE_PARTNER + H_TASKS, 10),
-            (H_ID, 50),
-            (H_DEADLINE, 15),
-            ("发出日期", 10),
-            (H_REMARKS, 13),
-        )
-        for c, (h, w) in enumerate(headers):
-            ws.set_column(c, c, w)
-            ws.write_string(0, c, h, head)
-        widths = [w for _, w in headers]
-        for r, (spec, name) in enumerate(zip(specs, names), start=1):
-            leads = sum(1 for row in spec.rows if row.role == ROLE_LEAD)
-            ids = "、".join(row.task_id for row in spec.rows)
-            ws.set_row(r, row_height(["", spec.recipient, name, "", "", ids, spec.deadline], widths, 11))
-            ws.write_number(r, 0, r, cell)
-            ws.write_string(r, 1, spec.recipient, cell)
-            ws.write_string(r, 2, name, cell)
-            ws.write_number(r, 3, leads, cell)
-            ws.write_number(r, 4, len(spec.rows) - leads, cell)
-            ws.write_string(r, 5, ids, cell)
-            ws.write_string(r, 6, spec.deadline, cell)
-            ws.write_blank(r, 7, None, cell)
-            closed = [row.task_id for row in spec.rows if row.closed]  # shown, nothing asked
-            if closed:
-                ws.write_string(r, 8, f"其中{CLOSED}（不用填写）：{'、'.join(closed)}", cell)
-            else:
-                ws.write_blank(r, 8, None, cell)
-        ws.freeze_panes(1, 0)
-        ws.autofilter(0, 0, len(specs), len(headers) - 1)
-        print_a4(ws, repeat_row=0, footer=None, margins={"left": SIDE_MARGIN_IN, "right": SIDE_MARGIN_IN})
-        ws.set_header(f"&C{footer_text(config.form_title(period))}{DIST_SHEET}")
-        wb.close()
-
-
-# ---------------------------------------------------------------------------
-# Reading a return
-
-
-@dataclass
-class FormRow:
-    """One task row of a return, as text; ``rownum`` is the sheet's 1-based row."""
-
-    rownum: int
-    values: dict  # header -> text
-
-    def __getitem__(self, header: str) -> str:
-        return self.values.get(header, "")
-
-
-@dataclass
-class FormData:
-    """What a returned workbook says, read by header names."""
-
-    sheet: str
-    title: str  # the first row's text: 2010年11月…填报表
-    meta: dict  # the hidden sheet's keys; empty when the sheet is gone
-    unit: str  # the 填报单位 cell's recipient
-    filler: str
-    phone: str
-    date: str
-    header_refs: dict  # label (填报人：…) -> A1 reference of its input cell
-    indicator_rows: dict  # indicator_id -> (sheet row, raw value as read, note, A1 reference of the value)
-    rows: list
-    columns: dict  # header -> 0-based column
-    header_row: int  # 1-based
-    schema: Schema
-
-    def ref(self, row: int, header: str) -> str:
-        """The A1 reference of the column headed ``header`` in sheet row ``row``: E7; "" when it is missing."""
-        return f"{col_letter(self.columns[header])}{row}" if header in self.columns else ""
-
-    def locked_fingerprint(self) -> str:
-        locked = locked_columns(self.schema)
-        return fingerprint([tuple(r[c.header] for c in locked) for r in self.rows])
-
-
-def form_sheets(names: list) -> list:
-    """The sheets a return is read from: all but the 填表说明 (a copy of the form, such as “填报表 (2)”, may be
-    the one filled in), or every sheet if the form is renamed."""
-    if FORM_SHEET in names:
-        return [n for n in names if n != HELP_SHEET]
-    return names
-
-
-def read_form(sheets: list, label: str, schema: Schema = DEFAULT) -> FormData:
-    """Interpret a workbook's sheets (from :func:`workbooks.open_workbook`) as a return of ``schema``'s form.
-
-    Raises:
-        NotAFormError: no sheet has the form's header row.
-    """
-    meta = {}
-    meta_sheet = next((s for s in sheets if s.name == META_SHEET), None)
-    if meta_sheet is not None:
-        for row in meta_sheet.rows:
-            if len(row) >= 2 and text_of(row[0]):
-                meta[text_of(row[0])] = text_of(row[1])
-    headers = [c.header for c in schema.at(FORM)]
-    key_headers = (schema.column("task_id").header, schema.status_column.header)
-    ordered = sorted(sheets, key=lambda s: s.name != FORM_SHEET)
-    intact = bool(meta.get("recipient"))  # the hidden sheet says it is our form: a retyped key header is only that
-    for sheet in ordered:
-        if sheet is meta_sheet or sheet.name == INDICATOR_FORM_SHEET:
-            continue
-        header = _find_form_header(sheet, headers, key_headers, intact)
-        if header is None:
-            continue
-        r0, columns = header
-        rows, wanted = [], tuple(columns.items())
-        for r in range(r0 + 1, len(sheet.rows)):
-            cells = sheet.rows[r]
-            values = {name: text_of(cells[c]) if c < len(cells) else "" for name, c in wanted}
-            if any(values.values()):
-                rows.append(FormRow(r + 1, values))
-        top = sheet.rows[:r0]
-        inputs = header_inputs(len(headers))
-        found = {label: _labelled(top, label, inputs) for label in (FILLER_LABEL, PHONE_LABEL, DATE_LABEL)}
-        title = next((text_of(v) for row in top[:2] for v in row if text_of(v)), "")
-        return FormData(
-            sheet=sheet.name,
-            title=title,
-            meta=meta,
-            indicator_rows=_indicator_rows(sheets),
-            unit=_labelled(top, UNIT_LABEL, inputs, same_cell=True)[0],
-            filler=found[FILLER_LABEL][0],
-            phone=found[PHONE_LABEL][0],
-            date=found[DATE_LABEL][0],
-            header_refs={label: ref for label, (_, ref) in found.items()},
-            rows=rows,
-            columns=columns,
-            header_row=r0 + 1,
-            schema=schema,
-        )
-    raise NotAFormError(
-        f"{label}：不是本工具生成的填报表（找不到“{key_headers[0]}”“{key_headers[1]}”等表头），"
-        "请对方使用下发的填报表填写后重新发送。"
-    )
-
-
-def _indicator_rows(sheets):
-    sheet = next((s for s in sheets if s.name == INDICATOR_FORM_SHEET), None)
-    rows = {}
-    if sheet is None or not sheet.rows:
-        return rows
-    header = [_norm(v) for v in sheet.rows[0]]
-    if H_IND_ID not in header or H_IND_VALUE not in header:
-        return rows
-    c_id, c_value = header.index(H_IND_ID), header.index(H_IND_VALUE)
-    c_note = header.index(H_NOTE) if H_NOTE in header else None
-    for r in range(1, len(sheet.rows)):
-        ind_id = text_of(sheet.cell(r, c_id))
-        if ind_id:
-            raw = sheet.cell(r, c_value)
-            note = text_of(sheet.cell(r, c_note)) if c_note is not None else ""
-            rows[ind_id] = (r + 1, raw if raw != "" else None, note, f"{col_letter(c_value)}{r + 1}")
-    return rows
-
-
-def _find_form_header(sheet, headers, key_headers, intact=False):
-    """(0-based row, {header: 0-based column}) of the form's header row: the first row with both key headers
-    (任务编号, 完成状态); on a form whose hidden sheet is intact, else the first with most of the headers
-    (one of the key headers was retyped or deleted). None when there is none."""
-    found = []
-    for r, row in enumerate(sheet.rows[:30]):
-        names = {_norm(v): c for c, v in enumerate(row) if text_of(v)}
-        columns = {name: names[name] for name in headers if name in names}
-        if all(h in names for h in key_headers):
-            return r, columns
-        found.append((r, columns))
-    if intact:
-        return next(((r, columns) for r, columns in found if len(columns) > len(headers) // 2), None)
-    return None
-
-
-def _labelled(rows, label, inputs, same_cell=False):
-    """The value after a label such as 填报人： above the header, and the A1 reference of its input.
-
-    Returns:
-        (text, ref); ref is "" when the label is not there.
-    """
-    bare = label.rstrip("：")
-    labels = {lbl.rstrip("：") for lbl in (FILLER_LABEL, PHONE_LABEL, DATE_LABEL)}
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            text = _norm(value).replace(":", "：")
-            if not text.startswith(bare):
-                continue
-            rest = text[len(bare) :].lstrip("：").strip()
-            if same_cell or rest:
-                return rest, f"{col_letter(c)}{r + 1}"
-            input_ref = ""
-            for c2 in range(c + 1, len(row)):
-                later_text = text_of(row[c2])
-                if later_text.rstrip("：:") in labels:
-                    break  # the next label: this one's input was left empty
-                if not input_ref and (r, c2) in inputs:
-                    input_ref = f"{col_letter(c2)}{r + 1}"
-                if later_text:
-                    return later_text, f"{col_letter(c2)}{r + 1}"
-            return "", input_ref or f"{col_letter(c + 1)}{r + 1}"
-    return "", ""

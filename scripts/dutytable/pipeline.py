@@ -19,8 +19,8 @@ from .consolidate import consolidate
 from .deadlines import deadline_column
 from .demo import FAULTY, LATE, fill_demo
 from .demo import prepare as prepare_demo
+from .distribute import existing_forms, generate
 from .errors import UsageError
-from .forms import existing_forms, generate
 from .ledger import Ledger
 from .master import load_table, write_table
 from .model import Table
