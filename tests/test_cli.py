@@ -4,7 +4,8 @@ import re
 
 import pytest
 from conftest import ROOT, SEED_CONFIG, run_script
-from dutytable.cli import ImportTable, Scheduler, _chinese, main
+from dutytable.cli import Scheduler, _chinese, main
+from dutytable.cli_import import ImportTable
 from dutytable.config import clamp_day, load_config
 from dutytable.errors import ConfigError, UsageError
 from dutytable.files import safe_filename

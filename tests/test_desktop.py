@@ -17,7 +17,8 @@ from pathlib import Path, PureWindowsPath
 import pytest
 from conftest import ROOT, SEED
 from dutytable import desktop, registration
-from dutytable.cli import ImportTable, Scheduler, SetupDesktop, main
+from dutytable.cli import Scheduler, SetupDesktop, main
+from dutytable.cli_import import ImportTable
 from dutytable.config import load_config, write_values
 from dutytable.errors import OutputError
 

@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 import xlsxwriter
 from conftest import ROOT, SEED
-from dutytable.cli import Annual, Consolidate, Generate, ImportTable, Monthly, Report, main
+from dutytable.cli import Annual, Consolidate, Generate, Monthly, Report, main
+from dutytable.cli_import import ImportTable
 from dutytable.config import load_config, write_values
 from dutytable.departments import Departments
 from dutytable.errors import ConfigError

@@ -28,10 +28,10 @@ from .forms import (
     locked_columns,
     read_form,
 )
-from .indicators import check_reported
 from .ledger import answer_row
 from .matching import find_task, renumbered
 from .model import Answer
+from .reported import check_reported
 from .schema import FORM, H_IND_VALUE, H_NOTE
 from .vocab import (
     CLOSED,
