@@ -51,7 +51,7 @@ def shipped(folder, *paths):
                 shutil.copy(ROOT / path, folder / path)
         return folder
     names = [name for name in listed.decode("utf-8").split("\0") if name]
-    subprocess.run([*git, "checkout-index", f"--prefix={folder.resolve().as_posix()}/", "--", *names], check=True)
+    subprocess.run([*git, "checkout-index", "-f", f"--prefix={folder.resolve().as_posix()}/", "--", *names], check=True)
     return folder
 
 
