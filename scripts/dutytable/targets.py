@@ -122,7 +122,7 @@ class Indicator:
         return MET if ok else NOT_MET
 
 
-def number_text(value) -> str:
+def number_text(value: float) -> str:
     """A number as the tables write it: 92, 2.5 (never 92.0)."""
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
