@@ -5,4 +5,4 @@ import sys
 from dutytable.entry import run
 
 if __name__ == "__main__":
-    sys.exit(run("ImportTable"))
+    sys.exit(run("ImportTable", "cli_import"))

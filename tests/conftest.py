@@ -34,11 +34,31 @@ def seed_tool(folder):
     return folder
 
 
+def shipped(folder, *paths):
+    """The tool's files under ``paths`` (relative to the tool folder) written into ``folder`` as the tool ships them:
+    git's (its index: what is committed or staged), never what a clerk made of them in this working folder (a real
+    import writes config.ini's [report] and templates/责任分解表.xlsx; a clerk edits config.ini). Outside a git
+    checkout, the working folder's files. Returns ``folder``."""
+    git = ["git", "-C", str(ROOT)]
+    try:
+        listed = subprocess.run([*git, "ls-files", "-z", "--", *paths], capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):  # no git, or not a checkout: the files as they are
+        for path in paths:
+            if (ROOT / path).is_dir():
+                shutil.copytree(ROOT / path, folder / path, ignore=shutil.ignore_patterns("*.备份-*", "~$*"))
+            else:
+                (folder / path).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(ROOT / path, folder / path)
+        return folder
+    names = [name for name in listed.decode("utf-8").split("\0") if name]
+    subprocess.run([*git, "checkout-index", "-f", f"--prefix={folder.resolve().as_posix()}/", "--", *names], check=True)
+    return folder
+
+
 def fresh_clone(folder):
-    """``folder`` as a fresh clone of the tool: the office's config.ini, templates/ (no master table yet, the demo
+    """``folder`` as a fresh clone of the tool: the shipped config.ini and templates/ (no master table yet, the demo
     kit in templates/演示/), empty inbox/ and outbox/. Returns the demo kit's config.ini there."""
-    shutil.copy(ROOT / "config.ini", folder / "config.ini")
-    shutil.copytree(ROOT / "templates", folder / "templates", ignore=shutil.ignore_patterns("*.备份-*", "~$*"))
+    shipped(folder, "config.ini", "templates")
     (folder / "inbox").mkdir()
     (folder / "outbox").mkdir()
     return folder / "templates" / "演示" / "config.ini"

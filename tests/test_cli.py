@@ -3,8 +3,9 @@
 import re
 
 import pytest
-from conftest import ROOT, SEED_CONFIG, run_script
-from dutytable.cli import ImportTable, Scheduler, _chinese, main
+from conftest import ROOT, SEED_CONFIG, run_script, shipped
+from dutytable.cli import Scheduler, _chinese, main
+from dutytable.cli_import import ImportTable
 from dutytable.config import clamp_day, load_config
 from dutytable.errors import ConfigError, UsageError
 from dutytable.files import safe_filename
@@ -226,10 +227,10 @@ def test_bad_config_values(tmp_path, section, line, message):
 
 
 def test_report_settings_for_the_notice_and_the_print(tmp_path):
+    ini = shipped(tmp_path / "shipped", "config.ini") / "config.ini"  # whatever a clerk did to the working one
     path = tmp_path / "config.ini"
     text = (
-        (ROOT / "config.ini")
-        .read_text(encoding="utf-8")
+        ini.read_text(encoding="utf-8")
         .replace("attachment = 1\n", "attachment = 1\nattachment2 = 3\n")
         .replace(
             "contact =\nphone =\n",
@@ -247,7 +248,7 @@ def test_report_settings_for_the_notice_and_the_print(tmp_path):
         config.paper,
         config.warnings,
     ) == ("3", "张三", "0519-85123456", "omit", 5, "A3", [])
-    defaults = load_config(ROOT / "config.ini")
+    defaults = load_config(ini)
     assert (defaults.attachment2, defaults.contact, defaults.partner_text, defaults.remind_days, defaults.paper) == (
         "2",
         "",

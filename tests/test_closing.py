@@ -13,7 +13,8 @@ import pytest
 from conftest import open_in_excel, run_script, set_section
 from dutytable import pipeline
 from dutytable.annual import make_annual
-from dutytable.cli import ImportTable, main
+from dutytable.cli import main
+from dutytable.cli_import import ImportTable
 from dutytable.collect import Collector
 from dutytable.config import load_config
 from dutytable.distribute import generate

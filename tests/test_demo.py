@@ -11,7 +11,8 @@ import pytest
 from conftest import ROOT, SEED, fresh_clone, run_script
 from dutytable import pipeline
 from dutytable.annual import make_annual
-from dutytable.cli import Annual, Collect, Consolidate, Demo, Generate, ImportTable, RefreshIndicators, Report, main
+from dutytable.cli import Annual, Collect, Consolidate, Demo, Generate, RefreshIndicators, Report, main
+from dutytable.cli_import import ImportTable
 from dutytable.config import load_config
 from dutytable.demo import MARKER
 from dutytable.forms import DATE_LABEL

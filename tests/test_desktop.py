@@ -15,9 +15,10 @@ import sys
 from pathlib import Path, PureWindowsPath
 
 import pytest
-from conftest import ROOT, SEED
+from conftest import ROOT, SEED, shipped
 from dutytable import desktop, registration
-from dutytable.cli import ImportTable, Scheduler, SetupDesktop, main
+from dutytable.cli import Scheduler, SetupDesktop, main
+from dutytable.cli_import import ImportTable
 from dutytable.config import load_config, write_values
 from dutytable.errors import OutputError
 
@@ -141,9 +142,7 @@ def tool(tmp_path_factory):
     """The tool folder copied as a new user would (scripts, templates, config.ini, requirements.txt)."""
     folder = tmp_path_factory.mktemp("工具 文件夹")
     shutil.copytree(SCRIPTS, folder / "scripts", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "templates", folder / "templates")
-    for name in ("config.ini", "requirements.txt"):
-        shutil.copy(ROOT / name, folder / name)
+    shipped(folder, "templates", "config.ini", "requirements.txt")
     (folder / "inbox").mkdir()
     (folder / "outbox").mkdir()
     return folder
@@ -538,7 +537,7 @@ def _in_process(tool, capsys, *args):
 def test_install_list_uninstall_round_trip_with_the_real_crontab(tool, crontab, capsys):
     # the shipped config.ini, whatever an earlier test of this module left in the shared tool folder
     earlier = (tool / "config.ini").read_text(encoding="utf-8")
-    shutil.copy(ROOT / "config.ini", tool / "config.ini")
+    shipped(tool, "config.ini")
     foreign = "# 别的任务\n17 3 * * * true\n"
     subprocess.run(["crontab", "-"], input=crontab + foreign, text=True, check=True)
     python = str(Path(sys.executable).absolute())

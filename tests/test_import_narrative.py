@@ -14,7 +14,7 @@ import re
 import docx
 import pytest
 from conftest import SEED
-from dutytable.cli import describe_import
+from dutytable.cli_import import describe_import
 from dutytable.deadlines import deadline_column, parse_deadline
 from dutytable.departments import Departments
 from dutytable.errors import InputError, TableError

@@ -148,7 +148,7 @@ def test_a_unit_name_broken_over_two_lines_of_a_cell_is_one_unit(tmp_path, kind)
 
 
 def test_check_shows_every_join_made(tmp_path):
-    from dutytable.cli import describe_import
+    from dutytable.cli_import import describe_import
 
     departments = Departments(groups={"各镇、街道": ["甲镇", "乙街道"]})
     lines = describe_import(read_source(build_docx(tmp_path / "附件.docx", BROKEN_NAMES), departments), departments)
@@ -242,7 +242,7 @@ STATUS_COLUMN = Shape(
 def test_a_source_column_meaning_what_the_form_asks_is_kept_as_the_tables_own(tmp_path, workdir):
     import openpyxl
     from dutytable import pipeline
-    from dutytable.cli import describe_import
+    from dutytable.cli_import import describe_import
     from dutytable.collect import Collector
     from dutytable.config import load_config
     from dutytable.consolidate import consolidate
@@ -355,7 +355,7 @@ def test_person_columns_are_kept_as_columns_never_read_as_units(tmp_path):
 
 
 def test_collective_names_are_marked_and_check_gives_the_line_to_add(tmp_path):
-    from dutytable.cli import describe_units
+    from dutytable.cli_import import describe_units
     from dutytable.pipeline import report_collectives
 
     rows = [

@@ -12,11 +12,13 @@ from dutytable.consolidate import consolidate
 from dutytable.distribute import generate
 from dutytable.errors import TableError
 from dutytable.importer import import_source
-from dutytable.indicators import check_reported, extract, fingerprint, parse_number
+from dutytable.indicators import fingerprint
 from dutytable.ledger import Ledger
 from dutytable.master import load_table, write_table
 from dutytable.model import Period
 from dutytable.report import make_report
+from dutytable.reported import check_reported, parse_number
+from dutytable.targets import extract
 from dutytable.workbooks import Percent
 from returns import OLD, age, fill, prepare
 
@@ -742,7 +744,7 @@ def test_a_non_count_for_no_occurrence_and_a_value_above_a_billion_are_to_be_che
 
 
 def test_the_import_says_which_readings_need_confirming_and_marks_them_in_the_indicator_sheet(shipped_config, tmp_path):
-    from dutytable.cli import describe_import
+    from dutytable.cli_import import describe_import
     from dutytable.importer import read_source
 
     imported = read_source(SEED, shipped_config.departments)

@@ -9,11 +9,11 @@ from conftest import seed_tool, set_section
 from dutytable.annual import make_annual
 from dutytable.config import load_config
 from dutytable.consolidate import consolidate
-from dutytable.indicators import SOURCE_CLERK, Indicator
 from dutytable.model import Period
 from dutytable.pace import NOT_APPLICABLE, Pace, cumulative, pace_of, pace_text, pace_value, percent, span_share
 from dutytable.report import make_report
 from dutytable.summary import summarize
+from dutytable.targets import SOURCE_CLERK, Indicator
 from dutytable.warning import WarningRule, behind_pace, light
 from test_annual import run_year
 

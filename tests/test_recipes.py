@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 
-from conftest import ROOT
+from conftest import ROOT, shipped
 
 # One step of a recipe: insert a line after another, or replace a text, in a file.
 STEP = re.compile(
@@ -47,7 +47,7 @@ def checked(tmp_path, title: str, answers: dict) -> tuple[int, dict]:
     (the recipe's number of steps, what recipe_checks saw)."""
     tool = tmp_path / "tool"
     shutil.copytree(ROOT / "scripts", tool / "scripts", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "templates", tool / "templates", ignore=shutil.ignore_patterns("*.备份-*", "~$*"))
+    shipped(tool, "templates")
     (tool / "tests").mkdir()
     for name in ("conftest.py", "returns.py", "recipe_checks.py"):
         shutil.copy(ROOT / "tests" / name, tool / "tests" / name)

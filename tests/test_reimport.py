@@ -13,7 +13,8 @@ import openpyxl
 import pytest
 from builders import build_docx, seed_rows
 from conftest import SEED, SEED_TABLE
-from dutytable.cli import ImportTable, main
+from dutytable.cli import main
+from dutytable.cli_import import ImportTable
 from dutytable.collect import Collector
 from dutytable.consolidate import consolidate
 from dutytable.distribute import generate

@@ -242,8 +242,8 @@ def test_each_among_stands_beside_its_own_count(reported, reported_units, late, 
 
 
 def test_cn_numbers_range_dashes_and_title_lines():
-    from dutytable.indicators import printed_target
     from dutytable.notices import title_lines
+    from dutytable.targets import printed_target
     from dutytable.vocab import cn_number
 
     assert [cn_number(n) for n in (1, 9, 10, 11, 20, 35)] == ["一", "九", "十", "十一", "二十", "三十五"]

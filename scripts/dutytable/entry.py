@@ -5,6 +5,7 @@ imported here, so that a Python without openpyxl, python-calamine and the rest (
 Python on a 信创 desktop, or a second Python on Windows) can still say what to install.
 """
 
+import importlib
 import sys
 
 from .errors import NO_PACKAGES  # as the double-click launchers say when no Python can run the tool
@@ -19,13 +20,16 @@ def missing_packages_line(package: str, python: str) -> str:
     )
 
 
-def run(command: str) -> int:
-    """Run the command class ``command`` of :mod:`dutytable.cli`; its exit code."""
+def run(command: str, module: str = "cli") -> int:
+    """Run the command class ``command`` of the package's ``module`` (:mod:`dutytable.cli` unless named); its exit
+    code."""
     try:
         from . import cli
+
+        commands = importlib.import_module(f"{__package__}.{module}")
     except ModuleNotFoundError as exc:
         if (exc.name or "").split(".")[0] == "dutytable":
             raise
         print(missing_packages_line((exc.name or "").split(".")[0], sys.executable), file=sys.stderr)
         return NO_PACKAGES
-    return cli.main(getattr(cli, command)())
+    return cli.main(getattr(commands, command)())

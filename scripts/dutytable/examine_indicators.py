@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .indicators import check_reported
+from .reported import check_reported
 from .schema import H_IND_VALUE, H_NOTE
 from .vocab import INDICATOR_FORM_SHEET, ZERO
 from .workbooks import text_of

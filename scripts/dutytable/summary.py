@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from .closing import closed_label, closed_since
 from .config import STATUS_MAIN_LEAD, STATUS_WORST, clamp_day
 from .deadlines import deadline_column, parse_deadline
-from .indicators import SOURCE_UNSURE, Indicator, shown_target
 from .ledger import Ledger
 from .matching import of_period
 from .model import Task, TaskChange
 from .pace import Pace, pace_of
 from .schema import ANSWER, EXTRA, TASK, Schema
+from .targets import SOURCE_UNSURE, Indicator, shown_target
 from .vocab import (
     ATTAINMENT,
     CLOSED,
