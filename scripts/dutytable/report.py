@@ -240,26 +240,63 @@ def report_widths(columns, longest_item: float = 0, size_pt: float = PT_S4.pt, r
 def balanced_target(widths, rows, target: int, progress: int, size_pt: float) -> list:
     """``widths`` with 工作目标 and 推进情况 sharing their sum so that the rows are the fewest lines in all
     (a long target in a narrow column makes a row as tall as a page); 工作目标 from :data:`MIN_TARGET_MM`
-    up to a half of the two, in whole millimetres; of equal heights the widest 推进情况."""
+    up to a half of the two, in whole millimetres; of equal heights the widest 推进情况.
+
+    Each text is measured once, the other columns' lines are counted once, and the two columns' lines once
+    for each number of characters a line holds (several trial widths hold the same number).
+    """
     both = widths[target] + widths[progress]
+    char_mm = size_pt * 25.4 / 72
+    measured = [measure(r) for r in rows]
+    fixed = [
+        max(
+            [1]
+            + [
+                wrapped(c, per_line(w, char_mm))
+                for i, (c, w) in enumerate(zip(m, widths))
+                if i not in (target, progress)
+            ]
+        )
+        for m in measured
+    ]
+    counted = {}
+
+    def lines_at(column: int, width: float) -> list:
+        key = (column, per_line(width, char_mm))
+        if key not in counted:
+            counted[key] = [wrapped(m[column], key[1]) for m in measured]
+        return counted[key]
+
     best = None
     for w in range(math.ceil(widths[target]), int(both / 2) + 1):
-        trial = list(widths)
-        trial[target], trial[progress] = w, round(both - w, 1)
-        lines = sum(row_lines(r, trial, size_pt) for r in rows)
+        rest = round(both - w, 1)
+        lines = sum(map(max, fixed, lines_at(target, w), lines_at(progress, rest)))
         if best is None or lines < best[0]:
+            trial = list(widths)
+            trial[target], trial[progress] = w, rest
             best = (lines, trial)
     return best[1] if best else widths
+
+
+def measure(texts) -> tuple:
+    """A row's texts as what :func:`row_lines` counts: each cell's lines as their widths in character widths."""
+    return tuple(tuple(text_width(line) for line in text.split("\n")) for text in texts)
+
+
+def per_line(width: float, char_mm: float) -> int:
+    """How many character widths a line of a cell ``width`` mm wide holds (at least one)."""
+    return max(int((width - CELL_PADDING_MM) / char_mm), 1)
+
+
+def wrapped(line_widths: tuple, per: int) -> int:
+    """How many lines a cell takes whose lines are ``line_widths`` wide, wrapping at ``per``; an empty line is one."""
+    return int(sum(-(-w // per) or 1 for w in line_widths))
 
 
 def row_lines(texts, widths, size_pt: float) -> int:
     """How many lines the tallest cell of a row takes at ``size_pt`` (each text's lines wrap at its width)."""
     char_mm = size_pt * 25.4 / 72
-    most = 1
-    for text, width in zip(texts, widths):
-        per_line = max(int((width - CELL_PADDING_MM) / char_mm), 1)
-        most = max(most, sum(max(math.ceil(text_width(line) / per_line), 1) for line in text.split("\n")))
-    return most
+    return max([1] + [wrapped(c, per_line(w, char_mm)) for c, w in zip(measure(texts), widths)])
 
 
 def table_size(rows, widths) -> Length:
@@ -276,7 +313,7 @@ def _size(lines: list) -> Length:
     return PT_S4 if average <= TABLE_ROOM_MM / 3 else PT_5
 
 
-def writtenjoined_names(t: TaskSummary, departments) -> dict:
+def written_names(t: TaskSummary, departments) -> dict:
     """{unit: its name as the task's row writes it}, for the units the row names by another name ([aliases]:
     区相关部门 for 区有关部门), so that the row's 推进情况 names them as its 责任单位 does."""
     names = {}
@@ -344,8 +381,9 @@ def _table_xml(summary: Summary, ids: dict, partner_text: str = PARTNER_COLLAPSE
     cell_style, head_style = ids[STYLE_CELL], ids[STYLE_HEAD]
     columns = summary.schema.at(ATTACHMENT)
     texts = [
-        [_task_text(t, c, n, partner_text, writtenjoined_names(t, departments) if departments else {}) for c in columns]
+        [_task_text(t, c, n, partner_text, names) for c in columns]
         for n, t in enumerate(summary.tasks, start=1)
+        for names in (written_names(t, departments) if departments else {},)
     ]
     longest = max((text_width(t.task.item) for t in summary.tasks), default=0)
     widths = report_widths(columns, longest, rows=texts)
