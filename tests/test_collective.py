@@ -255,3 +255,23 @@ def test_marking_keeps_the_tables_wording_and_leaves_a_list_without_a_collective
     assert departments.marked("质监分局（牵头）、\n药监分局") == "质监分局（牵头）、\n药监分局"
     assert departments.expand("区有关部门") == [] and departments.expand("各镇、街道") == ["春江镇"]
     assert departments.members(["区有关部门", "质监分局", "各镇、街道"]) == ["质监分局", "春江镇"]
+
+
+def test_a_collective_written_by_another_name_is_named_so_in_its_rows_progress_too(workdir):
+    """附件1's 推进情况 names a collective as its 责任单位 does: the table writes 区相关部门 (an alias of 区有关部门)."""
+    config = load_config(workdir / "config.ini")  # the kit's [aliases]: 区相关部门 = 区有关部门
+    rows = [ROWS[0], ["1", "专项监管", "宣传引导", "开展质量宣传", "区相关部门、区财政局", "区市场监管局"]]
+    write_table(
+        import_source(build_xlsx(workdir / "附件.xlsx", Shape("alias", [rows], [])), config.departments), config.table
+    )
+    table = load_table(config.table, config.departments)
+    forms = dict(generate(table, config, P).files)
+    fill(forms["区财政局"], config.inbox / "区财政局.xlsx", status="正常推进", progress="区财政局已推进")
+    Collector(config, table, settle_seconds=0, now=lambda: dt.datetime(2010, 11, 20, 9)).run(P)
+    _, summary, _ = consolidate(config, table, P, today=dt.date(2010, 11, 28))
+    _, written, _ = make_report(config, table, P, today=dt.date(2010, 11, 28), pdf=False, summary=summary)
+    row = [c.text for c in docx.Document(str(written[0])).tables[0].rows[2].cells]
+    assert row[3:5] == [
+        "牵头：区相关部门（未发填报表）、区财政局\n配合：区市场监管局",
+        "区相关部门（牵头）：未发填报表。\n区财政局（牵头）：区财政局已推进。\n区市场监管局（配合）：未报送。",
+    ]
