@@ -9,6 +9,7 @@ without changing what it says. :mod:`ledger` reads and writes the rows.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections import namedtuple
 from dataclasses import dataclass
 
@@ -143,8 +144,12 @@ class Table:
         return f"SELECT {', '.join(self._known(names))} FROM {self.name}"
 
     def row(self, kind: str, names: str) -> type:
-        """A named tuple of ``names`` (space-separated columns of this table): what a select of them reads."""
-        return namedtuple(kind, self._known(names.split()))
+        """A named tuple of ``names`` (space-separated columns of this table): what a select of them reads.
+
+        It belongs to the module that declares it, as a namedtuple declared there would, so that it pickles
+        (a recorded return's rows cross to and from worker processes).
+        """
+        return namedtuple(kind, self._known(names.split()), module=sys._getframe(1).f_globals["__name__"])
 
 
 RETURNS = Table(
