@@ -11,8 +11,9 @@ import pytest
 from conftest import SEED_TABLE, needs_libreoffice, open_in_excel, run_script, seed_tool, set_section
 from docx.shared import Mm
 from dutytable import pipeline
-from dutytable.annual import UnitMonth, make_annual, summarize_year, workbook_path
+from dutytable.annual import UnitMonth, summarize_year
 from dutytable.annual_word import report_path
+from dutytable.annual_xlsx import make_annual, workbook_path
 from dutytable.cli import Annual, main
 from dutytable.collect import Collector
 from dutytable.config import Assessment, load_config

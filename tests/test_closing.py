@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from conftest import open_in_excel, run_script, set_section
 from dutytable import pipeline
-from dutytable.annual import make_annual
+from dutytable.annual_xlsx import make_annual
 from dutytable.cli import main
 from dutytable.cli_import import ImportTable
 from dutytable.collect import Collector

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from conftest import ROOT, SEED, fresh_clone, run_script
 from dutytable import pipeline
-from dutytable.annual import make_annual
+from dutytable.annual_xlsx import make_annual
 from dutytable.cli import Annual, Collect, Consolidate, Demo, Generate, RefreshIndicators, Report, main
 from dutytable.cli_import import ImportTable
 from dutytable.config import load_config

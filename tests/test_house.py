@@ -11,7 +11,8 @@ import openpyxl
 from dutytable.collect import Collector
 from dutytable.consolidate import consolidate
 from dutytable.forms import DATE_LABEL, FILLER_LABEL, PHONE_LABEL, form_cells
-from dutytable.ledger import VERSION, Ledger
+from dutytable.ledger import Ledger
+from dutytable.ledger_schema import VERSION
 from dutytable.model import Answer, Period
 from dutytable.schema import DETAIL, EXTRA, FORM, Column
 from returns import OLD, age, prepare
@@ -179,7 +180,7 @@ INSERT INTO indicator_values VALUES (1, 'T0104-1', 65.0, '65', '');
 
 
 def test_a_ledger_written_by_the_first_release_opens_unchanged_in_meaning(tmp_path):
-    from dutytable.ledger import MIGRATIONS
+    from dutytable.ledger_schema import MIGRATIONS
 
     path = tmp_path / "收文台账.sqlite3"
     db = sqlite3.connect(path)

@@ -4,7 +4,8 @@ import sqlite3
 
 from conftest import SEED_TABLE, run_script
 from dutytable.config import load_config
-from dutytable.ledger import MIGRATIONS, TABLES, VERSION, Ledger
+from dutytable.ledger import Ledger
+from dutytable.ledger_schema import MIGRATIONS, TABLES, VERSION
 from dutytable.model import Period
 from test_house import V1_ROWS
 

@@ -6,7 +6,7 @@ import docx
 import openpyxl
 import pytest
 from conftest import seed_tool, set_section
-from dutytable.annual import make_annual
+from dutytable.annual_xlsx import make_annual
 from dutytable.config import load_config
 from dutytable.consolidate import consolidate
 from dutytable.model import Period

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 from conftest import seed_tool
-from dutytable.annual import make_annual
+from dutytable.annual_xlsx import make_annual
 from dutytable.collect import Collector
 from dutytable.consolidate import consolidate
 from dutytable.ledger import Ledger

@@ -416,7 +416,7 @@ def test_a_failing_annual_on_report_day_is_retried_alone_and_the_issued_month_is
     in inbox/."""
     from conftest import open_in_excel
     from dutytable import wordml
-    from dutytable.annual import workbook_path
+    from dutytable.annual_xlsx import workbook_path
     from dutytable.cli import Scheduler, main
     from returns import fill, prepare
 

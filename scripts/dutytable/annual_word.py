@@ -19,10 +19,9 @@ from .wordml import (
     add_paragraph,
     append_xml,
     as_of_line,
-    attachment_heading,
     cell_xml,
     head_mm,
-    open_template,
+    open_attachment,
     save,
     style_ids,
     table_xml,
@@ -75,8 +74,7 @@ def printed_units(s, order: str) -> list:
 
 def write_report(s, config) -> Path:
     """The 单位报送 table as a Word 附件 in the house style of 附件1; returns its path."""
-    document = open_template(config)
-    attachment_heading(document, config.office, config.attachment_annual, f"{s.title}单位报送情况年度汇总表", s.day)
+    document = open_attachment(config, config.attachment_annual, f"{s.title}单位报送情况年度汇总表", s.day)
     as_of_line(document, s.coverage)
     for line in [score_rule(s.rule)] + s.not_due_notes + s.no_data_notes:
         add_paragraph(document, line, STYLE_BODY)

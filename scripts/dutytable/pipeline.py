@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import closing, files, indicators, rebuild
-from .annual import annual_line, make_annual
+from .annual import annual_line
+from .annual_xlsx import make_annual
 from .collect import Collector
 from .config import load_config
 from .consolidate import consolidate

@@ -326,6 +326,13 @@ def open_template(config) -> docx.document.Document:
     return document
 
 
+def open_attachment(config, number: str, title: str, day: dt.date) -> docx.document.Document:
+    """A new 附件 from the Word template with its first lines written (:func:`attachment_heading`)."""
+    document = open_template(config)
+    attachment_heading(document, config.office, number, title, day)
+    return document
+
+
 # Chinese line-breaking (GB/T 15834): no line begins with a closing mark, none ends with an opening one.
 NO_BREAK_BEFORE = "!%),.:;?]}¢°·’”…‰′″℃、。〃〉》」』】〕〗〞︶︺︾﹀﹄﹚﹜﹞！＂％＇），．：；？］｝～￠"
 NO_BREAK_AFTER = "$([{£¥‘“〈《「『【〔〖〝﹙﹛﹝＄（［｛￡￥"
