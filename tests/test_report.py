@@ -643,14 +643,16 @@ def test_in_the_demo_each_progress_cell_begins_with_its_lead(demo_outputs):
     # 五号; 工作目标 and 推进情况 share their width so that the rows are shortest (工作目标 was 30 mm: 9 pages)
     grid = d.tables[0]._tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")
     assert [round(int(g.get(W + "w")) / 56.7, 1) for g in grid] == [10.0, 23.9, 51.0, 26.9, 79.0, 18.8, 15.4]
+    written = {"区有关部门": "区相关部门"}  # 宣传 and 培训 write their lead so: [aliases] 区相关部门 = 区有关部门
     for row in rows:
         lead = leads[row[1]]
-        assert row[4].startswith(f"{lead}（牵头"), row[4][:40]
+        assert row[4].startswith(f"{written.get(lead, lead) if '区相关部门' in row[3] else lead}（牵头"), row[4][:40]
     # 区有关部门, no group expanding it, got no form: it says so first, and T0501's first asked lead follows it
     by_item = {row[1]: row for row in rows}
     assert by_item["打假治劣"][4].split("\n")[0] == "区有关部门（牵头）：未发填报表。"
     assert by_item["打假治劣"][3] == "牵头：区有关部门（未发填报表）\n配合：各镇、街道"
     assert by_item["打假治劣"][5:] == ["未明确牵头单位", "黄灯（牵头单位未明确具体单位）"]
+    assert by_item["宣传"][4].split("\n")[:1] == ["区相关部门（牵头）：未发填报表。"]  # as its 责任单位 writes it
     assert by_item["宣传"][4].split("\n")[1].startswith("春江镇（牵头，正常推进）：")
 
 
@@ -699,7 +701,7 @@ def test_a_row_names_its_units_as_it_writes_them(reported):
     rows = [cell_texts(r) for r in docx.Document(str(written[0])).tables[0]._tbl.findall(f"{W}tr")[1:]]
     by_item = {r[1]: r for r in rows if len(r) > 1}
     assert by_item["宣传"][3] == "牵头：区相关部门（未发填报表）、各镇、街道"  # a collective: no form went to it
-    assert by_item["宣传"][4].split("\n")[0] == "区有关部门（牵头）：未发填报表。"  # the collective by its one name
+    assert by_item["宣传"][4].split("\n")[0] == "区相关部门（牵头）：未发填报表。"  # as the row writes it
     assert by_item["打假治劣"][3].startswith("牵头：区有关部门") and by_item["打假治劣"][4].startswith(
         "区有关部门（牵头）"
     )

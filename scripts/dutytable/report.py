@@ -68,10 +68,9 @@ from .wordml import (
     add_paragraph,
     append_xml,
     as_of_line,
-    attachment_heading,
     cell_xml,
     head_mm,
-    open_template,
+    open_attachment,
     save,
     style_ids,
     table_xml,
@@ -171,8 +170,7 @@ def report_paths(config, period) -> tuple[Path, Path, Path]:
 
 def write_report(summary: Summary, config, today: dt.date) -> Path:
     """Write 附件1 (the tasks); returns its path."""
-    document = open_template(config)
-    attachment_heading(document, config.office, config.attachment, summary.title + "汇总表", today)
+    document = open_attachment(config, config.attachment, summary.title + "汇总表", today)
     add_paragraph(document, overview(summary, as_of(summary.period, today)), STYLE_BODY)
     append_xml(document, _table_xml(summary, style_ids(document), config.partner_text, config.departments))
     return save(document, report_paths(config, summary.period)[0])
@@ -180,8 +178,7 @@ def write_report(summary: Summary, config, today: dt.date) -> Path:
 
 def write_indicator_report(summary: Summary, config, today: dt.date) -> Path:
     """Write 附件2 (the quantitative indicators) in its own file; returns its path."""
-    document = open_template(config)
-    attachment_heading(document, config.office, config.attachment2, f"{summary.title}量化指标完成情况表", today)
+    document = open_attachment(config, config.attachment2, f"{summary.title}量化指标完成情况表", today)
     day = as_of(summary.period, today)
     as_of_line(document, f"（截至{cn_date(day)}）")
     if any(i.pace for i in summary.indicators):
