@@ -13,18 +13,12 @@ from .vocab import NO_DATA, month_header, needs_attention
 from .wordml import (
     PT_5,
     PT_S4,
-    STYLE_BODY,
     STYLE_CELL,
     STYLE_HEAD,
-    add_paragraph,
-    append_xml,
-    as_of_line,
     cell_xml,
     head_mm,
-    open_attachment,
-    save,
-    style_ids,
     table_xml,
+    write_attachment,
 )
 
 
@@ -74,12 +68,14 @@ def printed_units(s, order: str) -> list:
 
 def write_report(s, config) -> Path:
     """The 单位报送 table as a Word 附件 in the house style of 附件1; returns its path."""
-    document = open_attachment(config, config.attachment_annual, f"{s.title}单位报送情况年度汇总表", s.day)
-    as_of_line(document, s.coverage)
-    for line in [score_rule(s.rule)] + s.not_due_notes + s.no_data_notes:
-        add_paragraph(document, line, STYLE_BODY)
-    append_xml(document, _table_xml(s, style_ids(document), config.annual_order))
-    return save(document, report_path(config, s.year))
+    return write_attachment(
+        config,
+        (config.attachment_annual, f"{s.title}单位报送情况年度汇总表", s.day),
+        [score_rule(s.rule)] + s.not_due_notes + s.no_data_notes,
+        lambda ids: _table_xml(s, ids, config.annual_order),
+        report_path(config, s.year),
+        as_of=s.coverage,
+    )
 
 
 def _table_xml(s, ids: dict, order: str) -> str:

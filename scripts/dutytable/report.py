@@ -58,23 +58,17 @@ from .wordml import (
     CELL_PADDING_MM,
     PT_5,
     PT_S4,
-    STYLE_BODY,
     STYLE_CELL,
     STYLE_HEAD,
     TABLE_LINE,
     TABLE_LINE_SMALL,
     TABLE_ROOM_MM,
     TYPE_WIDTH_LANDSCAPE,
-    add_paragraph,
-    append_xml,
-    as_of_line,
     cell_xml,
     head_mm,
-    open_attachment,
-    save,
-    style_ids,
     table_xml,
     to_pdf,
+    write_attachment,
 )
 
 ALL_REPORTED = "全部单位均已报送，无需催报。"
@@ -170,21 +164,25 @@ def report_paths(config, period) -> tuple[Path, Path, Path]:
 
 def write_report(summary: Summary, config, today: dt.date) -> Path:
     """Write 附件1 (the tasks); returns its path."""
-    document = open_attachment(config, config.attachment, summary.title + "汇总表", today)
-    add_paragraph(document, overview(summary, as_of(summary.period, today)), STYLE_BODY)
-    append_xml(document, _table_xml(summary, style_ids(document), config.partner_text, config.departments))
-    return save(document, report_paths(config, summary.period)[0])
+    return write_attachment(
+        config,
+        (config.attachment, summary.title + "汇总表", today),
+        [overview(summary, as_of(summary.period, today))],
+        lambda ids: _table_xml(summary, ids, config.partner_text, config.departments),
+        report_paths(config, summary.period)[0],
+    )
 
 
 def write_indicator_report(summary: Summary, config, today: dt.date) -> Path:
     """Write 附件2 (the quantitative indicators) in its own file; returns its path."""
-    document = open_attachment(config, config.attachment2, f"{summary.title}量化指标完成情况表", today)
-    day = as_of(summary.period, today)
-    as_of_line(document, f"（截至{cn_date(day)}）")
-    if any(i.pace for i in summary.indicators):
-        add_paragraph(document, pace_note(pace_start(config, summary.period)), STYLE_BODY)
-    append_xml(document, _indicator_table_xml(summary, style_ids(document)))
-    return save(document, report_paths(config, summary.period)[1])
+    return write_attachment(
+        config,
+        (config.attachment2, f"{summary.title}量化指标完成情况表", today),
+        [pace_note(pace_start(config, summary.period))] if any(i.pace for i in summary.indicators) else [],
+        partial(_indicator_table_xml, summary),
+        report_paths(config, summary.period)[1],
+        as_of=f"（截至{cn_date(as_of(summary.period, today))}）",
+    )
 
 
 def pace_note(start: dt.date) -> str:

@@ -326,11 +326,22 @@ def open_template(config) -> docx.document.Document:
     return document
 
 
-def open_attachment(config, number: str, title: str, day: dt.date) -> docx.document.Document:
-    """A new 附件 from the Word template with its first lines written (:func:`attachment_heading`)."""
+def write_attachment(config, heading: tuple, lines: list, table, path, as_of: str = "") -> Path:
+    """A 附件 written whole from the Word template and saved atomically to ``path``; returns ``path``.
+
+    ``heading`` is (附件 number, title, day) as :func:`attachment_heading` writes them; ``as_of`` the line under
+    the title that says the day the figures stand at (none when ""); ``lines`` the body paragraphs above the
+    table; ``table`` a function of the document's style ids that gives the table's XML.
+    """
+    number, title, day = heading
     document = open_template(config)
     attachment_heading(document, config.office, number, title, day)
-    return document
+    if as_of:
+        as_of_line(document, as_of)
+    for line in lines:
+        add_paragraph(document, line, STYLE_BODY)
+    append_xml(document, table(style_ids(document)))
+    return save(document, path)
 
 
 # Chinese line-breaking (GB/T 15834): no line begins with a closing mark, none ends with an opening one.
