@@ -1070,6 +1070,42 @@ def test_a_rebuilt_ledger_names_the_returns_held_as_to_be_confirmed(env):
     )
 
 
+def test_a_return_the_clerk_confirmed_is_confirmed_again_in_a_rebuilt_ledger(env):
+    """collect.py --accept leaves a note beside the archived return; a ledger rebuilt from the archive reads it,
+    so the confirmed return still counts and the clerk is not asked to confirm it again."""
+    from dutytable import pipeline
+
+    config, table, forms, inbox = env
+    fill(forms["质监分局"], inbox / "质监-终稿.xlsx", progress="终稿")
+    collect(config, table, now=lambda: dt.datetime(2010, 11, 20, 9, 0))
+    draft = fill(
+        forms["质监分局"],
+        inbox / "质监-草稿.xlsx",
+        status=None,
+        progress=None,
+        rows={"T0101": {"完成状态": "未启动", "推进情况": "草稿"}},
+    )
+    digest = sha(draft)[:12]
+    collect(config, table, now=lambda: dt.datetime(2010, 11, 21, 9, 0))
+    confirmed = pipeline.accept(config, "质监-草稿.xlsx", now=lambda: dt.datetime(2010, 11, 21, 10, 30))
+    assert confirmed == [("质监-草稿.xlsx", "质监分局", "2010-11")]
+    archived = inbox / "已归档" / "2010-11" / "质监分局" / f"20101121-090000_{digest}_质监-草稿.xlsx"
+    note = archived.with_name(archived.name + ".已确认.txt")
+    assert note.read_text(encoding="utf-8") == (
+        "确认时间：2010-11-21T10:30:00\n"
+        "这份报送已确认作为质监分局 2010-11 的报送（collect.py --accept），汇总时以它为准；"
+        "收文台账丢失重建时照此确认。请不要删除或修改本文件。\n"
+    )
+    config.ledger.unlink()
+    rebuilt = collect(config, table, now=lambda: dt.datetime(2010, 11, 22, 9, 0))
+    assert summary_lines(rebuilt)[0] == (
+        f"收文台账 {config.ledger} 不存在，已按 inbox/已归档、inbox/退回 中的 2 份文件重建。"
+    )  # the note is no return: 2 files, and no 请再确认一次
+    with Ledger(config.ledger, config.path.parent) as ledger:
+        assert ledger.latest_returns(P)["质监分局"].answers["T0101"].progress == "草稿"
+        assert ledger.held_named("质监-草稿.xlsx") == []
+
+
 def sha_of_bytes(result, path):
     return next(e.sha256 for e in result.processed if e.original_name == path.name)
 

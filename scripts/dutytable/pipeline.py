@@ -105,7 +105,7 @@ def step_collect(config, table, period: Period, say: Say, progress=None, now=Non
         say(line)
 
 
-def accept(config, name: str) -> list:
+def accept(config, name: str, now=None) -> list:
     """Let the held return(s) named ``name`` count; returns [(original name, recipient, period)].
 
     Raises:
@@ -120,7 +120,10 @@ def accept(config, name: str) -> list:
                 f"有 {len(rows)} 份待确认的报送都叫“{name}”，分别是 {listed}（已归档文件夹中的文件名），"
                 f'请改用其中一个文件名，例如 --accept "{Path(rows[0].stored_path).name}"。'
             )
-        return ledger.accept(rows)
+        accepted = ledger.accept(rows)
+        for r in rows:  # remembered in the archive too, for a ledger rebuilt from it
+            rebuild.note_confirmed(ledger.abs(r.stored_path), r.recipient, r.period, (now or dt.datetime.now)())
+        return accepted
 
 
 def step_consolidate(

@@ -26,6 +26,8 @@ from .vocab import FILE_STAMP, HELD, REJECTED
 _ARCHIVED = re.compile(r"(\d{8}-\d{6})_([0-9a-f]{12})_(?:([0-9a-f]{6})_)?(.+)")
 NOTE_SUFFIX = ".退回说明.txt"  # beside a file in 退回/ (the collector writes it)
 DUPLICATE_DIR = "重复"  # the archive's folder of files sent again
+CONFIRMED_SUFFIX = ".已确认.txt"  # beside an archived return the clerk confirmed (collect.py --accept)
+_CONFIRMED_AT = re.compile(r"确认时间：(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)")
 
 
 def archive_prefix(received_at: str, sha: str) -> str:
@@ -40,7 +42,7 @@ def archived_files(folders) -> list[tuple[str, Path, str, bool]]:
         for dirpath, _, filenames in os.walk(folder):
             for name in filenames:
                 match = _ARCHIVED.fullmatch(name)
-                if match is None or name.endswith(NOTE_SUFFIX):
+                if match is None or name.endswith((NOTE_SUFFIX, CONFIRMED_SUFFIX)):
                     continue
                 received = dt.datetime.strptime(match[1], FILE_STAMP).isoformat(timespec="seconds")
                 duplicate = Path(dirpath).name == DUPLICATE_DIR and match[3] is not None
@@ -54,6 +56,28 @@ def archived_files(folders) -> list[tuple[str, Path, str, bool]]:
                 )
     found.sort(key=lambda f: (f[0], f[3], str(f[1])))  # an original before its duplicates
     return found
+
+
+def note_confirmed(stored: Path, recipient: str, period: str, when: dt.datetime) -> Path:
+    """The note beside an archived return that the clerk confirmed, so that a rebuilt ledger confirms it again."""
+    note = stored.with_name(stored.name + CONFIRMED_SUFFIX)
+    text = (
+        f"确认时间：{when.isoformat(timespec='seconds')}\n"
+        f"这份报送已确认作为{recipient} {period} 的报送（collect.py --accept），汇总时以它为准；"
+        "收文台账丢失重建时照此确认。请不要删除或修改本文件。\n"
+    )
+    files.atomic_write_bytes(note, text.encode("utf-8"))
+    return note
+
+
+def confirmed_at(stored: Path) -> str | None:
+    """When the clerk confirmed the archived return ``stored`` (its note's time), or None."""
+    note = stored.with_name(stored.name + CONFIRMED_SUFFIX)
+    try:
+        match = _CONFIRMED_AT.search(note.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    return match[1] if match else None
 
 
 def open_ledger(path: Path, base: Path, folders, examine, now, judge=None) -> tuple[Ledger, str]:
@@ -139,15 +163,17 @@ def _examined(found, examine) -> list:
 
 
 def _record(ledger: Ledger, found, examined, judge) -> list[str]:
-    """Record each archived file as the collector did when it arrived: same receipt time, same verdict.
+    """Record each archived file as the collector did when it arrived: same receipt time, same verdict; a
+    return the clerk confirmed (its note, :func:`note_confirmed`) is confirmed again where its time falls.
 
     Files received at one moment were collected together, one transaction for them; others at other runs.
 
     Returns:
-        The names of the returns held as 待确认 (a clerk's earlier --accept is not in the archive).
+        The names of the returns held as 待确认 that no note says were confirmed.
     """
-    seen, held = {}, []  # seen: sha256 -> original name, of the returns recorded so far that are not rejected
+    seen, held, confirming = {}, [], []  # seen: sha256 -> original name, of the returns recorded so far not rejected
     for received, group in itertools.groupby(zip(found, examined), key=lambda pair: pair[0][0]):
+        _confirm(ledger, confirming, before=received)
         items = []
         for (_received, stored, _name, _duplicate), ex in group:
             ex.received_at = received
@@ -158,8 +184,21 @@ def _record(ledger: Ledger, found, examined, judge) -> list[str]:
             items.append((ex, stored, stored, received, duplicate, None))
         ledger.new_run()
         ledger.mark_done_many(ledger.record_many(items, judge))
-        held += [stored.name for ex, stored, _, _, duplicate, _ in items if ex.standing == HELD and not duplicate]
+        for ex, stored, _, _, duplicate, _ in items:
+            if ex.standing == HELD and not duplicate:
+                when = confirmed_at(stored)
+                (held if when is None else confirming).append(stored.name if when is None else (when, stored.name))
+    _confirm(ledger, confirming)
     return held
+
+
+def _confirm(ledger: Ledger, confirming: list, before: str | None = None) -> None:
+    """Confirm again the held returns of ``confirming`` ((time, archived name), taken from it) whose clerk's
+    confirmation came before ``before`` (a receipt time; all when None)."""
+    due = sorted(c for c in confirming if before is None or c[0] < before)
+    for c in due:
+        confirming.remove(c)
+        ledger.accept(ledger.held_named(c[1]))
 
 
 def _set_aside(path: Path, when: dt.datetime) -> Path:
