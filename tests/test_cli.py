@@ -683,3 +683,16 @@ def test_the_readme_tables_the_exit_codes_that_errors_declares():
     }
     assert readme == [0, 1, 2, 3, 4, 5, 9]
     assert set(readme) == classes | {0, errors.UNEXPECTED, errors.NO_PACKAGES}
+
+
+def test_on_windows_a_timed_out_libreoffice_is_ended_with_its_tree_by_the_systems_taskkill():
+    from dutytable.convert import windows_tree_kill
+
+    assert windows_tree_kill(4242, "D:\\WINNT")[0] == r"D:\WINNT\System32\taskkill.exe"
+    assert windows_tree_kill(4242, r"C:\Windows") == [
+        r"C:\Windows\System32\taskkill.exe",
+        "/T",
+        "/F",
+        "/PID",
+        "4242",
+    ]

@@ -13,7 +13,7 @@ import os
 import shutil
 import signal
 import subprocess
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 from .errors import InputError
 
@@ -58,7 +58,7 @@ def run_soffice(binary: str, args: list, profile: Path, timeout: float) -> None:
         "--norestore",
         *map(str, args),
     ]
-    if os.name == "nt":  # a group of its own, no console window; killed below (a job object would take the tree)
+    if os.name == "nt":  # a group of its own, no console window; its tree killed by taskkill below
         group = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | getattr(subprocess, "CREATE_NO_WINDOW", 0)}
     else:
         group = {"start_new_session": True}  # its own process group: os.killpg reaches soffice.bin too
@@ -75,8 +75,21 @@ def run_soffice(binary: str, args: list, profile: Path, timeout: float) -> None:
         raise subprocess.CalledProcessError(code, argv)
 
 
+def windows_tree_kill(pid: int, system_root: str | None = None) -> list[str]:
+    """The command that ends process ``pid`` on Windows with every process it started (soffice.exe's soffice.bin):
+    the system's own taskkill, by its full path, run without a shell."""
+    root = system_root or os.environ.get("SystemRoot") or r"C:\Windows"
+    return [str(PureWindowsPath(root) / "System32" / "taskkill.exe"), "/T", "/F", "/PID", str(pid)]
+
+
 def _kill_tree(proc: subprocess.Popen) -> None:
     if os.name == "nt":
+        try:  # the tree first, while the launcher still links its children to it; then the launcher for sure
+            subprocess.run(
+                windows_tree_kill(proc.pid), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30
+            )
+        except (OSError, subprocess.SubprocessError):
+            pass
         proc.kill()
     else:
         try:
