@@ -32,6 +32,8 @@ from .vocab import (
 LAGGING = (BEHIND, NOT_STARTED)  # 进度滞后 or 未启动: a task that does not move
 ALERTS = (RED, YELLOW)  # the lights that call for action: bold on paper, listed in the paragraph and the 预警通报
 NO_LEAD_REASON = "牵头单位未明确具体单位"  # 黄灯 of a task whose leads are all collectives that get no form
+# The states in which no lead has said how the task stands, each with its reason.
+UNKNOWN = {NOT_REPORTED: "牵头单位本期未报送", UNCLEAR: f"{H_STATUS}{UNCLEAR}", NO_LEAD: NO_LEAD_REASON}
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,9 @@ def light(
     """
     now = counted(status)
     red, yellow = [], []
-    if deadline is not None and deadline < day and now != DONE:
-        red.append(f"逾期未完成，完成时限{cn_date(deadline)}")
+    overdue = deadline is not None and deadline < day and now != DONE
+    if overdue:  # not done is known only from a lead's answer: of a state in UNKNOWN, only that the time is past
+        red.append(f"{'已过' if now in UNKNOWN else '逾期未完成，'}完成时限{cn_date(deadline)}")
     before = counted(previous) if previous is not None else None
     if now in LAGGING and before in LAGGING:
         twice = f"连续两期{now}" if now == before else f"上期{before}，本期{now}"
@@ -91,12 +94,8 @@ def light(
         yellow.append(f"本期{now}")
     if now == NOT_REPORTED and before == NOT_REPORTED and day > due:
         red.append("牵头单位连续两期未报送")
-    elif now == NOT_REPORTED:
-        yellow.append("牵头单位本期未报送")
-    elif now == UNCLEAR:
-        yellow.append(f"{H_STATUS}{UNCLEAR}")
-    elif now == NO_LEAD:
-        yellow.append(NO_LEAD_REASON)
+    elif now in UNKNOWN:  # beside a passed 完成时限, why it is not known whether the task is done
+        (red if overdue else yellow).append(UNKNOWN[now])
     if deadline is not None and now != DONE and 0 <= (deadline - day).days <= rule.warn_days:
         left = (deadline - day).days
         yellow.append(f"距完成时限{left}天" if left else "今日到完成时限")
