@@ -470,7 +470,35 @@ def test_target_and_progress_share_their_width_as_makes_the_table_shortest():
     # and of the widths that give the fewest lines (15, 14 characters a line) takes the narrowest
     assert widths == [11.0, 20.9, 62, 27.4, 68.5, 19.5, 15.7] and row_lines(long_target, widths, 12) == 15
     short_target = ["1", "产品质量", "目" * 20, "牵头：质监分局", "推" * 300, "正常推进", "绿灯"]
-    assert report_widths(DEFAULT.at(ATTACHMENT), rows=[short_target])[2] == 30  # 推进情况 keeps the width
+    # a short target stays as wide as it was (29.3 mm): 推进情况 keeps the width
+    assert report_widths(DEFAULT.at(ATTACHMENT), rows=[short_target]) == [11.0, 20.9, 29.3, 27.4, 101.2, 19.5, 15.7]
+
+
+def test_a_narrow_column_widens_where_its_text_would_make_the_rows_taller():
+    """预警 and 责任单位 widen too (up to 40 mm) when that makes the table shortest: a light's reason two characters
+    a line, or a list of units, would set the row's height while 推进情况 has room to spare."""
+    from dutytable.report import report_widths, row_lines
+    from dutytable.schema import ATTACHMENT, DEFAULT
+
+    columns = DEFAULT.at(ATTACHMENT)
+    reasons = [
+        "1",
+        "产品质量",
+        "目" * 10,
+        "牵头：质监分局",
+        "推" * 40,
+        "正常推进",
+        "红灯（已过完成时限2026年6月30日；牵头单位本期未报送）",
+    ]
+    before = [11.0, 20.9, 29.3, 27.4, 101.2, 19.5, 15.7]  # each column's own width: 预警 3 characters a line
+    assert row_lines(reasons, before, 12) == 9
+    widths = report_widths(columns, rows=[reasons])
+    # 4 lines, as many as 推进情况 takes: from 32 mm on, a wider 预警 would only narrow 推进情况
+    assert widths == [11.0, 20.9, 29.3, 27.4, 84.9, 19.5, 32] and row_lines(reasons, widths, 12) == 4
+    units = ["1", "产品质量", "目" * 10, "牵头：" + "区某某某局、" * 8, "推" * 40, "正常推进", "绿灯"]
+    widths = report_widths(columns, rows=[units])
+    assert widths == [11.0, 20.9, 29.3, 36, 92.6, 19.5, 15.7]
+    assert (row_lines(units, before, 12), row_lines(units, widths, 12)) == (9, 7)
 
 
 def test_a_crowded_table_goes_down_to_wuhao_never_below(reported):
@@ -611,9 +639,8 @@ def test_the_demo_attachment_prints_on_few_full_pages_with_every_category(demo_o
     out, lines = demo_outputs
     assert "全部单位均已报送，无需催报。" in lines and not (out / "催报通知_2010-11.docx").exists()
     pages = pdf_pages(out / A1.replace(".docx", ".pdf"))
-    assert (
-        1 <= len(pages) <= 8
-    )  # 工作目标 and 推进情况 balanced: 8 pages with the 序时进度 reasons (9 when 工作目标 was 30 mm)
+    # the columns balanced: 7 pages (8 while only 工作目标 and 推进情况 shared, 9 when 工作目标 was 30 mm)
+    assert 1 <= len(pages) <= 7
     bands = ["一、提高质量水平", "二、夯实标准计量基础", "三、推进品牌建设", "四、严格质量监管", "五、加强宣传培训"]
     table_bottom = (210 - 26) * MM  # the type area's bottom edge: the table ends above it
     for n, (width, height, words) in enumerate(pages, start=1):
@@ -640,9 +667,9 @@ def test_in_the_demo_each_progress_cell_begins_with_its_lead(demo_outputs):
     leads = {e[3]: e[4][0] for e in EXPECTED}
     rows = [cell_texts(r) for t in d.tables for r in t._tbl.findall(f"{W}tr")[1:] if len(r.findall(f"{W}tc")) > 1]
     assert len(rows) == 18
-    # 五号; 工作目标 and 推进情况 share their width so that the rows are shortest (工作目标 was 30 mm: 9 pages)
+    # 五号; the columns share the width so that the rows are shortest (预警 17 mm, 责任单位 28 mm: 7 pages)
     grid = d.tables[0]._tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")
-    assert [round(int(g.get(W + "w")) / 56.7, 1) for g in grid] == [10.0, 23.9, 51.0, 26.9, 79.0, 18.8, 15.4]
+    assert [round(int(g.get(W + "w")) / 56.7, 1) for g in grid] == [10.0, 23.9, 51.0, 28.0, 76.3, 18.8, 17.0]
     written = {"区有关部门": "区相关部门"}  # 宣传 and 培训 write their lead so: [aliases] 区相关部门 = 区有关部门
     for row in rows:
         lead = leads[row[1]]

@@ -78,6 +78,7 @@ NO_CONTACT = "催报通知中没有联系人和电话：请在 config.ini 的 [r
 PROGRESS_SHARE = 0.45
 MIN_TARGET_MM = 30
 MAX_ITEM_MM = 30  # 工作内容 no wider than this, for a long name (it then wraps)
+MAX_WIDER_MM = 40  # a column other than 工作目标 widens up to this when its text would make the rows taller
 
 
 def overview(summary: Summary, day: dt.date) -> str:
@@ -204,8 +205,8 @@ def report_widths(columns, longest_item: float = 0, size_pt: float = PT_S4.pt, r
 
     推进情况 takes at least :data:`PROGRESS_SHARE` of the width: 工作目标 gives way to it first,
     down to :data:`MIN_TARGET_MM`; if that is not enough (many extra columns), the other columns
-    narrow in proportion. Given the table's ``rows`` (texts), 工作目标 and 推进情况 then share their
-    width as makes the table shortest (:func:`balanced_target`).
+    narrow in proportion. Given the table's ``rows`` (texts), the columns then share the width as
+    makes the table shortest (:func:`balanced_target`).
     """
     least_of = [head_mm(H_RESPONSIBLE if c.key == "leads_text" else c.header, size_pt) for c in columns]
     widths = [max(c.width(ATTACHMENT), least) for c, least in zip(columns, least_of)]
@@ -228,32 +229,24 @@ def report_widths(columns, longest_item: float = 0, size_pt: float = PT_S4.pt, r
             ]
     widths[progress] = round(TYPE_WIDTH_LANDSCAPE - sum(w for i, w in enumerate(widths) if i != progress), 1)
     if rows:
-        widths = balanced_target(widths, rows, target, progress, size_pt)
+        fixed = tuple(keys.index(k) for k in ("seq", "item") if k in keys)
+        widths = balanced_target(widths, rows, target, progress, size_pt, fixed)
     return widths
 
 
-def balanced_target(widths, rows, target: int, progress: int, size_pt: float) -> list:
-    """``widths`` with 工作目标 and 推进情况 sharing their sum so that the rows are the fewest lines in all
-    (a long target in a narrow column makes a row as tall as a page); 工作目标 from :data:`MIN_TARGET_MM`
-    up to a half of the two, in whole millimetres; of equal heights the widest 推进情况.
+def balanced_target(widths, rows, target: int, progress: int, size_pt: float, fixed: tuple = ()) -> list:
+    """``widths`` with the columns sharing the type area so that the rows are the fewest lines in all (a long
+    target in a narrow column makes a row as tall as a page, and so does a light's reason or a list of units in a
+    column of two characters a line); of equal heights the widest 推进情况.
 
-    Each text is measured once, the other columns' lines are counted once, and the two columns' lines once
-    for each number of characters a line holds (several trial widths hold the same number).
+    Each column but 推进情况 and those at ``fixed`` (序号, 工作内容: sized by their own rule) may widen, in whole
+    millimetres: 工作目标 up to a half of it and 推进情况 together, the others up to :data:`MAX_WIDER_MM`;
+    推进情况 takes the rest and stays at least as wide as 工作目标. One column at a time is widened where that
+    makes the table shortest, until none does. Each text is measured once, and each column's lines counted once
+    for each number of characters a line holds (several widths hold the same number).
     """
-    both = widths[target] + widths[progress]
     char_mm = size_pt * 25.4 / 72
     measured = [measure(r) for r in rows]
-    fixed = [
-        max(
-            [1]
-            + [
-                wrapped(c, per_line(w, char_mm))
-                for i, (c, w) in enumerate(zip(m, widths))
-                if i not in (target, progress)
-            ]
-        )
-        for m in measured
-    ]
     counted = {}
 
     def lines_at(column: int, width: float) -> list:
@@ -262,15 +255,26 @@ def balanced_target(widths, rows, target: int, progress: int, size_pt: float) ->
             counted[key] = [wrapped(m[column], key[1]) for m in measured]
         return counted[key]
 
-    best = None
-    for w in range(math.ceil(widths[target]), int(both / 2) + 1):
-        rest = round(both - w, 1)
-        lines = sum(map(max, fixed, lines_at(target, w), lines_at(progress, rest)))
-        if best is None or lines < best[0]:
-            trial = list(widths)
-            trial[target], trial[progress] = w, rest
-            best = (lines, trial)
-    return best[1] if best else widths
+    def score(ws: list) -> tuple:
+        return sum(map(max, *(lines_at(i, w) for i, w in enumerate(ws)))), -ws[progress]
+
+    total = sum(widths)
+    top = {target: int((widths[target] + widths[progress]) / 2)}
+    best, current = score(widths), list(widths)
+    improved = True
+    while improved:
+        improved = False
+        for column in [i for i in range(len(widths)) if i != progress and i not in fixed]:
+            for w in range(math.floor(current[column]) + 1, top.get(column, MAX_WIDER_MM) + 1):
+                trial = list(current)
+                trial[column] = w
+                trial[progress] = round(total - sum(x for i, x in enumerate(trial) if i != progress), 1)
+                if trial[progress] < trial[target]:
+                    break
+                key = score(trial)
+                if key < best:
+                    best, current, improved = key, trial, True
+    return current
 
 
 def measure(texts) -> tuple:
