@@ -153,3 +153,10 @@ def set_section(path, section, lines):
     start = text.index(f"[{section}]\n")
     end = text.find("\n[", start + 1)
     path.write_text(text[:start] + f"[{section}]\n" + lines + ("" if end < 0 else text[end:]), encoding="utf-8")
+
+
+def run_with_setting(path, section, lines, script, *args):
+    """(exit code, stderr) of ``script`` run on config.ini at ``path`` with only ``lines`` in its [section]."""
+    set_section(path, section, lines)
+    result = run_script(script, "--config", path, *args)
+    return result.returncode, result.stderr

@@ -8,7 +8,7 @@ import subprocess
 import docx
 import openpyxl
 import pytest
-from conftest import SEED_TABLE, needs_libreoffice, open_in_excel, run_script, seed_tool, set_section
+from conftest import SEED_TABLE, needs_libreoffice, open_in_excel, run_script, run_with_setting, seed_tool, set_section
 from docx.shared import Mm
 from dutytable import pipeline
 from dutytable.annual import UnitMonth, summarize_year
@@ -357,10 +357,8 @@ def test_the_score_follows_config(workdir):
 )
 def test_a_bad_score_in_config_is_one_line(workdir, line, message):
     path = workdir / "config.ini"
-    _assessment(path, line + "\n")
-    result = run_script("annual.py", "--config", path, "--year", "2010")
-    assert result.returncode == 2
-    assert result.stderr == f"配置文件 {path} {message}\n"
+    got = run_with_setting(path, "assessment", line + "\n", "annual.py", "--year", "2010")
+    assert got == (2, f"配置文件 {path} {message}\n")
 
 
 def test_an_unknown_assessment_key_is_a_warning(workdir):

@@ -10,7 +10,7 @@ import datetime as dt
 import docx
 import openpyxl
 import pytest
-from conftest import open_in_excel, run_script, set_section
+from conftest import open_in_excel, run_with_setting, set_section
 from dutytable import pipeline
 from dutytable.annual_xlsx import make_annual
 from dutytable.cli import main
@@ -390,9 +390,7 @@ def test_the_setting_is_read_checked_and_a_misspelt_key_warned(workdir):
     path = workdir / "config.ini"
     turn_on(workdir)
     assert load_config(path).close_completed is True
-    set_section(path, "warning", "close_completed = 也许\n")
-    result = run_script("consolidate.py", "--config", path, "--period", "2010-11")
-    assert (result.returncode, result.stderr) == (
+    assert run_with_setting(path, "warning", "close_completed = 也许\n", "consolidate.py", "--period", "2010-11") == (
         2,
         f"配置文件 {path} 的 [warning] close_completed = 也许 无效：请写“是”或“否”。\n",
     )

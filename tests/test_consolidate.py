@@ -10,6 +10,7 @@ from dutytable.collect import Collector
 from dutytable.consolidate import consolidate, workbook_path
 from dutytable.model import Period
 from dutytable.summary import summarize
+from heads import detail_head
 from returns import OLD, age, fill, prepare
 from test_forms import TOWNS
 
@@ -451,23 +452,7 @@ def test_detail_cells_are_picked_from_the_row_what_is_worked_out_from_it_and_its
         *(table_cells[c.key] for c in own),
     )
     picks = _detail_picks(columns, Row._fields, own)
-    assert [c.header for c in columns] == [
-        "任务编号",
-        "类别",
-        "工作内容",
-        "完成时限",
-        "填报单位",
-        "职责",
-        "报送状态",
-        "完成状态",
-        "推进情况",
-        "存在问题",
-        "下步打算",
-        "填报人",
-        "联系电话",
-        "来源文件",
-        "收到时间",
-    ]
+    assert [c.header for c in columns] == detail_head("完成时限")
     assert picks[True](made) == (
         "T0101",
         "提高质量水平",

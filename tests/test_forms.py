@@ -14,6 +14,7 @@ from dutytable.forms import META_SHEET, build_form
 from dutytable.master import load_table
 from dutytable.workbooks import open_workbook
 from expected_table import EXPECTED
+from heads import form_head
 
 TOWNS = ["春江镇", "孟河镇", "新桥镇", "薛家镇", "罗溪镇", "西夏墅镇", "三井街道", "河海街道", "龙虎塘街道"]
 
@@ -65,16 +66,7 @@ def test_form_structure_protection_validation_and_print_setup(generated):
     assert ws["A2"].value == "填报单位：质监分局"
     assert (ws["D2"].value, ws["G2"].value, ws["D3"].value) == ("填报人：", "联系电话：", "填报日期：")
     assert ws["A3"].value == "报送截止日期：2010年11月25日"
-    assert [c.value for c in ws[5]] == [
-        "任务编号",
-        "工作内容",
-        "工作目标",
-        "职责",
-        "完成状态",
-        "推进情况",
-        "存在问题",
-        "下步打算",
-    ]
+    assert [c.value for c in ws[5]] == form_head()
     assert [ws.cell(r, 1).value for r in range(6, ws.max_row + 1)] == [
         "T0101",
         "T0103",

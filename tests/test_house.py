@@ -15,6 +15,7 @@ from dutytable.ledger import Ledger
 from dutytable.ledger_schema import VERSION
 from dutytable.model import Answer, Period
 from dutytable.schema import DETAIL, EXTRA, FORM, Column
+from heads import detail_head, form_head
 from returns import OLD, age, prepare
 
 PACKAGE = Path(__file__).resolve().parents[1] / "scripts" / "dutytable"
@@ -99,17 +100,7 @@ def test_an_extra_read_only_column_declared_in_a_test_schema_reaches_form_ledger
     )
 
     ws = openpyxl.load_workbook(generated["环保局"])["填报表"]
-    assert [c.value for c in ws[5]] == [
-        "任务编号",
-        "工作内容",
-        "工作目标",
-        "完成时限",
-        "职责",
-        "完成状态",
-        "推进情况",
-        "存在问题",
-        "下步打算",
-    ]
+    assert [c.value for c in ws[5]] == form_head("完成时限")
     assert [ws.cell(r, 4).value for r in range(6, 10)] == ["1月底", "2月底", "3月底", "3月底"]
     assert ws["D6"].protection.locked is True
 
@@ -146,23 +137,7 @@ def test_an_extra_read_only_column_declared_in_a_test_schema_reaches_form_ledger
 
     path, _, _ = consolidate(config, table, P)
     detail = openpyxl.load_workbook(path)["明细"]
-    assert [c.value for c in detail[2]] == [
-        "任务编号",
-        "类别",
-        "工作内容",
-        "完成时限",
-        "填报单位",
-        "职责",
-        "报送状态",
-        "完成状态",
-        "推进情况",
-        "存在问题",
-        "下步打算",
-        "填报人",
-        "联系电话",
-        "来源文件",
-        "收到时间",
-    ]
+    assert [c.value for c in detail[2]] == detail_head("完成时限")
     rows = {(r[0].value, r[4].value): r[3].value for r in detail.iter_rows(min_row=3)}
     assert rows[("T0104", "环保局")] == "1月底" and rows[("T0101", "质监分局")] == "1月底"
     assert rows[("T0301", "环保局")] == "3月底"

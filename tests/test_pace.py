@@ -5,7 +5,7 @@ import datetime as dt
 import docx
 import openpyxl
 import pytest
-from conftest import seed_tool, set_section
+from conftest import run_with_setting, seed_tool, set_section
 from dutytable.annual_xlsx import make_annual
 from dutytable.config import load_config
 from dutytable.consolidate import consolidate
@@ -15,6 +15,7 @@ from dutytable.report import make_report
 from dutytable.summary import summarize
 from dutytable.targets import SOURCE_CLERK, Indicator
 from dutytable.warning import WarningRule, behind_pace, light
+from heads import indicator_head
 from test_annual import run_year
 
 D = dt.date
@@ -201,12 +202,8 @@ def test_a_misspelt_pace_start_month_is_a_warning(workdir):
 
 
 def test_a_bad_pace_start_month_is_one_line(workdir):
-    from conftest import run_script
-
     path = workdir / "config.ini"
-    set_section(path, "warning", "pace_start_month = 13\n")
-    result = run_script("consolidate.py", "--config", path, "--period", "2010-11")
-    assert (result.returncode, result.stderr) == (
+    assert run_with_setting(path, "warning", "pace_start_month = 13\n", "consolidate.py", "--period", "2010-11") == (
         2,
         f"配置文件 {path} 的 [warning] pace_start_month = 13 无效：应为 1 到 12 之间的整数，例如 1。\n",
     )
@@ -268,17 +265,7 @@ def test_the_summary_and_the_attachment_show_the_pace_beside_the_value(three_mon
     config, table = three_months
     path, summary, _ = consolidate(config, table, OCT)
     rows = _rows(path, "指标")
-    assert rows[1][:9] == [
-        "指标编号",
-        "工作内容",
-        "指标名称",
-        "目标",
-        "填报单位",
-        "截至本月完成值",
-        "序时进度",
-        "达标情况",
-        "说明",
-    ]
+    assert rows[1][:9] == indicator_head()
     body = {r[0]: r[:8] for r in rows[2:]}
     assert body["T0201-4"] == ["T0201-4", "工业标准化", "完成产品通过采标验收", "40只", "质监分局", 28, 33.3, "未达标"]
     assert body["T0101-2"][5:8] == [100, "不适用", "达标"]

@@ -6,7 +6,7 @@ import datetime as dt
 import docx
 import openpyxl
 import pytest
-from conftest import set_section
+from conftest import run_with_setting, set_section
 from dutytable import pipeline
 from dutytable.config import load_config
 from dutytable.consolidate import consolidate
@@ -148,12 +148,9 @@ def test_the_shipped_rule_and_a_changed_one(workdir):
     ],
 )
 def test_a_bad_warning_setting_is_one_line(workdir, line, message):
-    from conftest import run_script
-
     path = workdir / "config.ini"
-    _warning(path, line + "\n")
-    result = run_script("consolidate.py", "--config", path, "--period", "2010-11")
-    assert (result.returncode, result.stderr) == (2, f"配置文件 {path} 的 {message}\n")
+    got = run_with_setting(path, "warning", line + "\n", "consolidate.py", "--period", "2010-11")
+    assert got == (2, f"配置文件 {path} 的 {message}\n")
 
 
 def test_an_unknown_warning_key_is_a_warning(workdir):

@@ -230,50 +230,16 @@ def load_config(path=None):
     parser = _parse(path)
     reader = _Reader(parser, path)
     departments = _departments(parser, path)
-    columns = {}
-    if parser.has_section("columns"):
-        columns = check_column_config({k: tuple(split_list(v)) for k, v in parser.items("columns")}, path)
-    first_listed = reader.yes_no("import", "first_listed_lead", "否")
+    import_options = _import_options(parser, reader, path)
     config = Config(
         path=path,
         **_paths(reader, path),
         **_identity_and_report(reader),
-        generate_day=reader.integer("schedule", "generate_day", 1, 1, 31),
-        deadline_day=reader.integer("schedule", "deadline_day", 25, 1, 31),
-        report_day=reader.integer("schedule", "report_day", 28, 1, 31),
-        run_time=reader.time("schedule", "time", "08:30"),
-        password=reader.text("workbook", "password", "", allow_empty=True),
-        return_note=reader.template(
-            "workbook", "return_note", "请在截止日期前将填好的表格发回{office}。", RETURN_NOTE_FIELDS
-        ),
-        settle_seconds=reader.integer("collect", "settle_seconds", 3, 0, 600),
+        **_schedule_and_workbook(reader),
         departments=departments,
         warnings=unknown_settings(parser, path),
-        import_options=ImportOptions(columns=columns, first_listed_lead=first_listed),
-        assessment=Assessment(
-            **{
-                key: reader.integer("assessment", key, getattr(Assessment, key), 0, 100)
-                for key in KNOWN_KEYS["assessment"]
-            }
-        ),
-        attachment_annual=reader.name_part("report", "attachment_annual", "1"),
-        attachment2=reader.name_part("report", "attachment2", "2"),
-        contact=reader.text("report", "contact", "", allow_empty=True),
-        phone=reader.text("report", "phone", "", allow_empty=True),
-        partner_text=reader.choice(
-            "report", "partner_text", PARTNER_COLLAPSE, (PARTNER_INCLUDE, PARTNER_COLLAPSE, PARTNER_OMIT)
-        ),
-        remind_days=reader.integer("report", "remind_days", 3, 1, 60),
-        paper=reader.choice("report", "paper", "A4", PAPERS),
-        annual_order=reader.choice("report", "annual_order", ORDER_RANK, (ORDER_RANK, ORDER_TABLE)),
-        remind_before=reader.integer("schedule", "remind_before", 3, 0, 28),
-        warning=WarningRule(
-            warn_days=reader.integer("warning", "warn_days", WarningRule.warn_days, 0, 366),
-            pace_tolerance=reader.integer("warning", "pace_tolerance", WarningRule.pace_tolerance, 0, 100),
-            lagging_twice_red=reader.yes_no("warning", "lagging_twice_red", "是"),
-            pace_start_month=reader.integer("warning", "pace_start_month", WarningRule.pace_start_month, 1, 12),
-        ),
-        close_completed=reader.yes_no("warning", "close_completed", "否"),
+        import_options=import_options,
+        **_assessment_to_warning(reader),
     )
     if not config.generate_day <= config.deadline_day <= config.report_day:
         raise ConfigError(
@@ -281,6 +247,59 @@ def load_config(path=None):
             f"（现为 {config.generate_day}、{config.deadline_day}、{config.report_day}）。"
         )
     return config
+
+
+def _import_options(parser: configparser.ConfigParser, reader: "_Reader", path: Path) -> ImportOptions:
+    """[columns] (the table's own column names) and [import]."""
+    columns = {}
+    if parser.has_section("columns"):
+        columns = check_column_config({k: tuple(split_list(v)) for k, v in parser.items("columns")}, path)
+    return ImportOptions(columns=columns, first_listed_lead=reader.yes_no("import", "first_listed_lead", "否"))
+
+
+def _schedule_and_workbook(reader: "_Reader") -> dict:
+    """The schedule's days and time, [workbook] and [collect], checked in this order."""
+    return {
+        "generate_day": reader.integer("schedule", "generate_day", 1, 1, 31),
+        "deadline_day": reader.integer("schedule", "deadline_day", 25, 1, 31),
+        "report_day": reader.integer("schedule", "report_day", 28, 1, 31),
+        "run_time": reader.time("schedule", "time", "08:30"),
+        "password": reader.text("workbook", "password", "", allow_empty=True),
+        "return_note": reader.template(
+            "workbook", "return_note", "请在截止日期前将填好的表格发回{office}。", RETURN_NOTE_FIELDS
+        ),
+        "settle_seconds": reader.integer("collect", "settle_seconds", 3, 0, 600),
+    }
+
+
+def _assessment_to_warning(reader: "_Reader") -> dict:
+    """[assessment], the rest of [report], remind_before and [warning], checked in this order."""
+    return {
+        "assessment": Assessment(
+            **{
+                key: reader.integer("assessment", key, getattr(Assessment, key), 0, 100)
+                for key in KNOWN_KEYS["assessment"]
+            }
+        ),
+        "attachment_annual": reader.name_part("report", "attachment_annual", "1"),
+        "attachment2": reader.name_part("report", "attachment2", "2"),
+        "contact": reader.text("report", "contact", "", allow_empty=True),
+        "phone": reader.text("report", "phone", "", allow_empty=True),
+        "partner_text": reader.choice(
+            "report", "partner_text", PARTNER_COLLAPSE, (PARTNER_INCLUDE, PARTNER_COLLAPSE, PARTNER_OMIT)
+        ),
+        "remind_days": reader.integer("report", "remind_days", 3, 1, 60),
+        "paper": reader.choice("report", "paper", "A4", PAPERS),
+        "annual_order": reader.choice("report", "annual_order", ORDER_RANK, (ORDER_RANK, ORDER_TABLE)),
+        "remind_before": reader.integer("schedule", "remind_before", 3, 0, 28),
+        "warning": WarningRule(
+            warn_days=reader.integer("warning", "warn_days", WarningRule.warn_days, 0, 366),
+            pace_tolerance=reader.integer("warning", "pace_tolerance", WarningRule.pace_tolerance, 0, 100),
+            lagging_twice_red=reader.yes_no("warning", "lagging_twice_red", "是"),
+            pace_start_month=reader.integer("warning", "pace_start_month", WarningRule.pace_start_month, 1, 12),
+        ),
+        "close_completed": reader.yes_no("warning", "close_completed", "否"),
+    }
 
 
 def _parse(path: Path) -> configparser.ConfigParser:

@@ -432,25 +432,15 @@ def _match_rows(ex, form, expected, locked, where, problems) -> tuple[dict, set]
     """
     intact = None  # worked out at the first row whose text is not its ID's
     id_header = form.schema.column("task_id").header
-    keys = [c.key for c in locked]
     headers = {c.key: c.header for c in locked}
-    tasks = [
-        _Shown(row.task_id, *(row.values[keys.index(k)] if k in keys else "" for k in ("item", "target")))
-        for row in expected.values()
-    ]
+    tasks = _shown_tasks(expected, locked)
     by_id = {t.task_id: t for t in tasks}
     got, by_text, moved = {}, set(), {}
     for row in form.rows:
         task_id = row[id_header]
         item, target = row[headers.get("item", "")], row[headers.get("target", "")]
         want = by_id.get(task_id)
-        if (item or target) and (
-            want is None
-            or (
-                (item, target) != (want.item, want.target)
-                and _squash(item + target) != _squash(want.item + want.target)
-            )
-        ):
+        if _shows_other_text(item, target, want):
             if intact is None:
                 intact = form.meta.get("fingerprint") == form.locked_fingerprint()
             found = None if not intact else find_task(item, target, [t for t in tasks if t.task_id not in got])
@@ -483,6 +473,24 @@ def _match_rows(ex, form, expected, locked, where, problems) -> tuple[dict, set]
     if moved:  # its indicators are numbered by their task: T0102-1 is T0103-1 when T0102's row is T0103's
         form.indicator_rows = {renumbered(ind_id, moved): row for ind_id, row in form.indicator_rows.items()}
     return got, by_text
+
+
+def _shown_tasks(expected, locked) -> list:
+    """The unit's tasks as its form shows them now: the locked 项目名称 and 任务内容 of each expected row."""
+    keys = [c.key for c in locked]
+    return [
+        _Shown(row.task_id, *(row.values[keys.index(k)] if k in keys else "" for k in ("item", "target")))
+        for row in expected.values()
+    ]
+
+
+def _shows_other_text(item: str, target: str, want) -> bool:
+    """Whether a row showing ``item`` and ``target`` shows a text that is not its ID's task ``want`` (None:
+    the ID names no task of the unit); a blank text, or one that differs only in spaces and width, is its."""
+    return bool(item or target) and (
+        want is None
+        or ((item, target) != (want.item, want.target) and _squash(item + target) != _squash(want.item + want.target))
+    )
 
 
 @dataclass(frozen=True)

@@ -175,6 +175,17 @@ def build_form(spec: FormSpec) -> bytes:
         }
     )
     f = _formats(wb)
+    _write_form_sheet(wb, spec, f)
+    if spec.indicators:
+        _write_indicator_sheet(wb, spec, f)
+    _write_help(wb, spec, f)
+    _write_meta(wb, spec)
+    wb.close()
+    return buffer.getvalue()
+
+
+def _write_form_sheet(wb, spec: FormSpec, f: dict) -> None:
+    """The 填报表 sheet: head, one row per task, the date's check, protection, the printed pages."""
     ws = wb.add_worksheet(FORM_SHEET)
     columns = spec.columns
     widths = [column.width(FORM) for column in columns]
@@ -213,17 +224,15 @@ def build_form(spec: FormSpec) -> bytes:
     ws.set_h_pagebreaks(page_breaks(heights, first, heights[HEADER_ROW], room))
     ws.activate()
 
-    if spec.indicators:
-        _write_indicator_sheet(wb, spec, f)
-    _write_help(wb, spec, f)
+
+def _write_meta(wb, spec: FormSpec) -> None:
+    """The hidden, protected sheet of what the form was issued as (:func:`meta_items`)."""
     meta = wb.add_worksheet(META_SHEET)
     for r, (key, value) in enumerate(meta_items(spec)):
         meta.write_string(r, 0, key)
         meta.write_string(r, 1, value)
     meta.hide()
     meta.protect(spec.password)
-    wb.close()
-    return buffer.getvalue()
 
 
 def _write_head(ws, spec: FormSpec, f: dict, columns: list, widths: list) -> tuple[tuple[int, int], list]:
@@ -343,52 +352,8 @@ def _write_indicator_sheet(wb, spec, f):
     for c, (name, width) in enumerate(INDICATOR_FORM_COLUMNS):
         ws.set_column(c, c, width)
         ws.write_string(head, c, name, f["head"])
-    value_at = [h for h, _ in INDICATOR_FORM_COLUMNS].index(H_IND_VALUE)
-    for r, (ind_id, task_id, name, target, unit) in enumerate(spec.indicators, start=head + 1):
-        given = spec.fill.indicators.get(ind_id, {})
-        ws.set_row(
-            r,
-            row_height(
-                [ind_id, task_id, name, target, unit, given.get(H_IND_VALUE, ""), given.get(H_NOTE, "")],
-                widths,
-                FORM_FONT_PT,
-                2,
-            ),
-        )
-        for c, value in enumerate((ind_id, task_id, name, target, unit)):
-            ws.write_string(r, c, value, f["locked_center"] if c in (0, 1, 4) else f["locked"])
-        for c, header in ((value_at, H_IND_VALUE), (value_at + 1, H_NOTE)):
-            _write_input(
-                ws,
-                r,
-                c,
-                spec.fill.indicators.get(ind_id, {}).get(header, ""),
-                spec.fill.indicator_marks.get((ind_id, header)),
-                f["input"],
-                spec,
-                f,
-            )
-        hint = (
-            "请填写百分数，例如 92%"
-            if unit == "%"
-            else ("没有发生请填 0" if target == ZERO else f"请填写数字（单位：{unit or '无'}），例如 12")
-        )
-        ws.data_validation(
-            r,
-            value_at,
-            r,
-            value_at,
-            {
-                "validate": "decimal",
-                "criteria": ">=",
-                "value": 0,
-                "error_type": "warning",
-                "input_title": H_IND_VALUE,
-                "input_message": hint,
-                "error_title": "请填写数字",
-                "error_message": hint + f"。确实无法用数字表示的，请在“{H_NOTE}”中写明。",
-            },
-        )
+    for r, indicator in enumerate(spec.indicators, start=head + 1):
+        _write_indicator_row(ws, r, indicator, spec, f, widths)
     ws.freeze_panes(head + 1, 0)
     _protect(ws, spec)
     print_a4(ws, repeat_row=head, footer=f"&L{UNIT_LABEL}{footer_text(spec.recipient)}&R第 &P 页，共 &N 页")
@@ -398,6 +363,49 @@ def _write_indicator_sheet(wb, spec, f):
         f'&11&"宋体,常规"{UNIT_LABEL}{footer_text(spec.recipient)}    '
         f"{H_DEADLINE}：{footer_text(spec.deadline)}",
         {"margin": 0.3},
+    )
+
+
+def _write_indicator_row(ws, r: int, indicator: tuple, spec: FormSpec, f: dict, widths: list) -> None:
+    """One indicator's row: its locked description, the value to date (checked as a number) and the note."""
+    ind_id, task_id, name, target, unit = indicator
+    value_at = [h for h, _ in INDICATOR_FORM_COLUMNS].index(H_IND_VALUE)
+    given = spec.fill.indicators.get(ind_id, {})
+    ws.set_row(
+        r,
+        row_height(
+            [ind_id, task_id, name, target, unit, given.get(H_IND_VALUE, ""), given.get(H_NOTE, "")],
+            widths,
+            FORM_FONT_PT,
+            2,
+        ),
+    )
+    for c, value in enumerate((ind_id, task_id, name, target, unit)):
+        ws.write_string(r, c, value, f["locked_center"] if c in (0, 1, 4) else f["locked"])
+    for c, header in ((value_at, H_IND_VALUE), (value_at + 1, H_NOTE)):
+        _write_input(
+            ws, r, c, given.get(header, ""), spec.fill.indicator_marks.get((ind_id, header)), f["input"], spec, f
+        )
+    hint = (
+        "请填写百分数，例如 92%"
+        if unit == "%"
+        else ("没有发生请填 0" if target == ZERO else f"请填写数字（单位：{unit or '无'}），例如 12")
+    )
+    ws.data_validation(
+        r,
+        value_at,
+        r,
+        value_at,
+        {
+            "validate": "decimal",
+            "criteria": ">=",
+            "value": 0,
+            "error_type": "warning",
+            "input_title": H_IND_VALUE,
+            "input_message": hint,
+            "error_title": "请填写数字",
+            "error_message": hint + f"。确实无法用数字表示的，请在“{H_NOTE}”中写明。",
+        },
     )
 
 

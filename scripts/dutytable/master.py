@@ -321,21 +321,26 @@ def write_table(table, path, set_aside: tuple | list = ()) -> None:
         ws.autofilter(0, 0, max(len(table.tasks), 1), len(headers) - 1)
         print_a4(ws, repeat_row=0, footer=None)
         _write_indicators(wb, table, head, body, center)
-        notes = wb.add_worksheet(HELP_SHEET)
-        notes.set_column(0, 0, 100)
-        for r, line in enumerate(_TABLE_HELP):
-            notes.write_string(r, 0, line)
-        record = wb.add_worksheet(indicators.RECORD_SHEET)
-        record.write_row(0, 0, [H_ID, "提取时的工作目标指纹"])
-        for r, (task_id, fp) in enumerate(sorted(table.indicator_record.items()), start=1):
-            record.write_string(r, 0, task_id)
-            record.write_string(r, 1, fp)
-        record.hide()
+        _write_help_and_record(wb, table)
         if set_aside:
             _write_set_aside(wb, set_aside, head, body)
         if table.history:
             _write_history(wb, table.history, head, body)
         wb.close()
+
+
+def _write_help_and_record(wb, table) -> None:
+    """The 填表说明 sheet, and the hidden record of each task's 工作目标 when its indicators were taken."""
+    notes = wb.add_worksheet(HELP_SHEET)
+    notes.set_column(0, 0, 100)
+    for r, line in enumerate(_TABLE_HELP):
+        notes.write_string(r, 0, line)
+    record = wb.add_worksheet(indicators.RECORD_SHEET)
+    record.write_row(0, 0, [H_ID, "提取时的工作目标指纹"])
+    for r, (task_id, fp) in enumerate(sorted(table.indicator_record.items()), start=1):
+        record.write_string(r, 0, task_id)
+        record.write_string(r, 1, fp)
+    record.hide()
 
 
 def _write_history(wb, history, head, body):

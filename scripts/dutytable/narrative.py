@@ -75,6 +75,34 @@ def read_list(paragraphs, where, departments, options, original, unit=PARAGRAPH)
     if not any(inline.search("".join(i.text)) for i in items):
         return None
     first_listed = options.first_listed_lead or any(rows.FIRST_IS_LEAD.search(t) for _, t in paragraphs)
+    records, skipped, has_deadline = _records(items, inline)
+    cols = rows.Columns(extras=[(DEADLINE_COLUMN, [])] if has_deadline else [])
+    joins = []
+    tasks = rows.records_to_tasks(records, cols, departments, where, first_listed, words, inline, joins, unit)
+    title = grids.title_of([t for n, t in paragraphs if n < items[0].number])
+    table = Table(tasks=tasks, source=str(original), title=title, extra_columns=tuple(c for c, _ in cols.extras))
+    table.indicators, table.indicator_record = indicators.merge(table, departments)
+    shown = [
+        ("编号条目（1. 1、（1）①）", f"工作内容、{H_TARGET}"),
+        ("牵头单位：…", H_LEADS),
+        ("配合单位：…、责任单位：…", H_PARTNERS),
+    ]
+    if has_deadline:
+        shown.append(("完成时限：…、“，6月底完成”", DEADLINE_COLUMN))
+    notes = (
+        [
+            f"未作为任务：第{'、'.join(map(str, skipped))}{unit}是编号条目，但没有写明责任单位；如果是任务，"
+            "请在其后写上“（牵头单位：……；责任单位：……）”再导入。"
+        ]
+        if skipped
+        else []
+    )
+    return importer.Imported(table, where, shown, first_listed, joins, notes)
+
+
+def _records(items, inline):
+    """(the items that name their units as :func:`rows.records_to_tasks` records, the numbers of those that
+    do not, whether any has a deadline); the deadline is the one extra column, kept only when one has it."""
     records, skipped, has_deadline = [], [], False
     for item in items:
         text = "".join(item.text)
@@ -97,31 +125,10 @@ def read_list(paragraphs, where, departments, options, original, unit=PARAGRAPH)
                 "carried": False,
             }
         )
-    cols = rows.Columns(extras=[(DEADLINE_COLUMN, [])] if has_deadline else [])
     if not has_deadline:
         for r in records:
             r["extras"] = []
-    joins = []
-    tasks = rows.records_to_tasks(records, cols, departments, where, first_listed, words, inline, joins, unit)
-    title = grids.title_of([t for n, t in paragraphs if n < items[0].number])
-    table = Table(tasks=tasks, source=str(original), title=title, extra_columns=tuple(c for c, _ in cols.extras))
-    table.indicators, table.indicator_record = indicators.merge(table, departments)
-    shown = [
-        ("编号条目（1. 1、（1）①）", f"工作内容、{H_TARGET}"),
-        ("牵头单位：…", H_LEADS),
-        ("配合单位：…、责任单位：…", H_PARTNERS),
-    ]
-    if has_deadline:
-        shown.append(("完成时限：…、“，6月底完成”", DEADLINE_COLUMN))
-    notes = (
-        [
-            f"未作为任务：第{'、'.join(map(str, skipped))}{unit}是编号条目，但没有写明责任单位；如果是任务，"
-            "请在其后写上“（牵头单位：……；责任单位：……）”再导入。"
-        ]
-        if skipped
-        else []
-    )
-    return importer.Imported(table, where, shown, first_listed, joins, notes)
+    return records, skipped, has_deadline
 
 
 def _items(paragraphs, inline):

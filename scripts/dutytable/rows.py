@@ -145,47 +145,14 @@ def records_to_tasks(records, cols, departments, where, first_listed, words, inl
     problems = _Problems(where, unit)
     tasks, seen, counts, category_seq = [], {}, {}, {}
     for r in records:
-        text = join_text(r["target"])
-        key = KEY_MARK in text or KEY_MARK in r["seq"] or KEY_MARK in r["item"]
-        text = text.replace(KEY_MARK, "").strip()
-        text, found = _inline_units(text, words, inline)
-        text = _NUMBERING.sub("", text).strip()
-        units = _task_units(r, found, departments, first_listed, joins)
-        if units is None:
-            problems.add(
-                r["row"],
-                "责任单位中没有标明牵头单位。请在牵头单位名称后加“（牵头）”，"
-                "或者在 config.ini 的 [import] 中写“first_listed_lead = "
-                "是”（列第一位的为牵头单位）。",
-            )
+        read = _text_and_units(r, departments, first_listed, words, inline, joins, problems)
+        if read is None:
             continue
-        lead_tokens, partner_tokens = units
-        leads = list(dict.fromkeys(departments.aliases.get(t, t) for t in lead_tokens))
-        lead_tokens = list(dict.fromkeys(lead_tokens))
-        partner_tokens = [t for t in dict.fromkeys(partner_tokens) if departments.aliases.get(t, t) not in leads]
-        partners = list(dict.fromkeys(departments.aliases.get(t, t) for t in partner_tokens))
-        item = r["item"].replace(KEY_MARK, "").strip()
-        if not text:
-            problems.add(r["row"], f"{H_TARGET}为空，请填写该项的任务内容。")
-            continue
-        if not leads:
-            problems.add(r["row"], "没有牵头单位，请至少填写一个牵头单位。")
-            continue
+        text, key, leads, partners, lead_tokens, partner_tokens = read
         category = r["category"] or NO_CATEGORY
-        if cols.item and not r["carried"]:
-            item = _NUMBERING.sub("", item)
-            if (category, item) in seen:
-                problems.add(
-                    r["row"],
-                    f"与第{seen[(category, item)]}行重复（类别“{category}”下已有“{item}”），请删除重复的一行。",
-                )
-                continue
-        else:  # a name of its own for each row under one merged 项目名称 too
-            base = item = _NUMBERING.sub("", item) if r["carried"] else short_item(text)
-            n = 1
-            while (category, item) in seen:
-                n += 1
-                item = f"{base}（{n}）"
+        item = _item_name(r, cols, category, text, seen, problems)
+        if item is None:
+            continue
         seen[(category, item)] = r["row"]
         seq = category_seq.setdefault(category, len(category_seq) + 1)
         counts[seq] = counts.get(seq, 0) + 1
@@ -212,6 +179,61 @@ def records_to_tasks(records, cols, departments, where, first_listed, words, inl
     if not tasks:
         raise TableError(f"{where}：表格中没有任何工作内容，请确认这是目标任务责任分解表。")
     return tasks
+
+
+def _text_and_units(r, departments, first_listed, words, inline, joins, problems):
+    """(text, key, leads, partners, lead tokens, partner tokens) of one record: its text cleaned, its units
+    as named (by their names in config.ini) and as written; None, with the cause in ``problems``, when it
+    has no lead that can be told, no text or no lead at all."""
+    text = join_text(r["target"])
+    key = KEY_MARK in text or KEY_MARK in r["seq"] or KEY_MARK in r["item"]
+    text = text.replace(KEY_MARK, "").strip()
+    text, found = _inline_units(text, words, inline)
+    text = _NUMBERING.sub("", text).strip()
+    units = _task_units(r, found, departments, first_listed, joins)
+    if units is None:
+        problems.add(
+            r["row"],
+            "责任单位中没有标明牵头单位。请在牵头单位名称后加“（牵头）”，"
+            "或者在 config.ini 的 [import] 中写“first_listed_lead = "
+            "是”（列第一位的为牵头单位）。",
+        )
+        return None
+    lead_tokens, partner_tokens = units
+    leads = list(dict.fromkeys(departments.aliases.get(t, t) for t in lead_tokens))
+    lead_tokens = list(dict.fromkeys(lead_tokens))
+    partner_tokens = [t for t in dict.fromkeys(partner_tokens) if departments.aliases.get(t, t) not in leads]
+    partners = list(dict.fromkeys(departments.aliases.get(t, t) for t in partner_tokens))
+    if not text:
+        problems.add(r["row"], f"{H_TARGET}为空，请填写该项的任务内容。")
+        return None
+    if not leads:
+        problems.add(r["row"], "没有牵头单位，请至少填写一个牵头单位。")
+        return None
+    return text, key, leads, partners, lead_tokens, partner_tokens
+
+
+def _item_name(r, cols, category, text, seen, problems):
+    """The task's 项目名称, unique within its category: the table's own, or one made from its text (with
+    （2） … after a name already used); None, with the cause in ``problems``, when the table names two rows
+    alike."""
+    item = r["item"].replace(KEY_MARK, "").strip()
+    if cols.item and not r["carried"]:
+        item = _NUMBERING.sub("", item)
+        if (category, item) in seen:
+            problems.add(
+                r["row"],
+                f"与第{seen[(category, item)]}行重复（类别“{category}”下已有“{item}”），请删除重复的一行。",
+            )
+            return None
+        return item
+    # a name of its own for each row under one merged 项目名称 too
+    base = item = _NUMBERING.sub("", item) if r["carried"] else short_item(text)
+    n = 1
+    while (category, item) in seen:
+        n += 1
+        item = f"{base}（{n}）"
+    return item
 
 
 def _task_units(r, found, departments, first_listed, joins):

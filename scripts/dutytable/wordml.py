@@ -347,69 +347,70 @@ def write_attachment(config, heading: tuple, lines: list, table, path, as_of: st
 # Chinese line-breaking (GB/T 15834): no line begins with a closing mark, none ends with an opening one.
 NO_BREAK_BEFORE = "!%),.:;?]}¢°·’”…‰′″℃、。〃〉》」』】〕〗〞︶︺︾﹀﹄﹚﹜﹞！＂％＇），．：；？］｝～￠"
 NO_BREAK_AFTER = "$([{£¥‘“〈《「『【〔〖〝﹙﹛﹝＄（［｛￡￥"
+# pPr's order: … keepNext … kinsoku, wordWrap, overflowPunct … : kinsoku goes before the first of these
+AFTER_KINSOKU = (
+    "wordWrap",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+)
 
 
 def chinese_line_breaking(document) -> None:
     """Word's 中文版式 rules on in ``document``, whatever its template says: every paragraph keeps the rules
     (kinsoku, in the document defaults), with the marks of Chinese punctuation that may not begin or end a
     line, so that a line never starts with "，" or "】" and 【示例】 keeps its mark."""
-    styles = document.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    if defaults is None:
-        defaults = parse_xml(f"<w:docDefaults {nsdecls('w')}/>")
-        styles.insert(0, defaults)
-    ppr_default = defaults.find(qn("w:pPrDefault"))
-    if ppr_default is None:
-        ppr_default = parse_xml(f"<w:pPrDefault {nsdecls('w')}/>")
-        defaults.append(ppr_default)
-    ppr = ppr_default.find(qn("w:pPr"))
-    if ppr is None:
-        ppr = parse_xml(f"<w:pPr {nsdecls('w')}/>")
-        ppr_default.append(ppr)
+    _default_kinsoku(document.styles.element)
+    _line_break_marks(document.settings.element)
+
+
+def _child(parent, name: str, first: bool = False):
+    """``parent``'s w:``name`` child, made empty (at the start if ``first``, else at the end) when it has none."""
+    child = parent.find(qn(f"w:{name}"))
+    if child is None:
+        child = parse_xml(f"<w:{name} {nsdecls('w')}/>")
+        if first:
+            parent.insert(0, child)
+        else:
+            parent.append(child)
+    return child
+
+
+def _default_kinsoku(styles) -> None:
+    """w:kinsoku on in the styles' default paragraph properties, in its place in pPr's order."""
+    defaults = _child(styles, "docDefaults", first=True)
+    ppr = _child(_child(defaults, "pPrDefault"), "pPr")
     for old in ppr.findall(qn("w:kinsoku")):
         ppr.remove(old)
-    # pPr's order: … keepNext … kinsoku, wordWrap, overflowPunct … : before any later element
-    later = next(
-        (
-            c
-            for c in ppr
-            if c.tag
-            in {
-                qn(f"w:{t}")
-                for t in (
-                    "wordWrap",
-                    "topLinePunct",
-                    "autoSpaceDE",
-                    "autoSpaceDN",
-                    "bidi",
-                    "adjustRightInd",
-                    "snapToGrid",
-                    "spacing",
-                    "ind",
-                    "contextualSpacing",
-                    "mirrorIndents",
-                    "suppressOverlap",
-                    "jc",
-                    "textDirection",
-                    "textAlignment",
-                    "textboxTightWrap",
-                    "outlineLvl",
-                    "divId",
-                    "cnfStyle",
-                    "rPr",
-                    "sectPr",
-                    "pPrChange",
-                )
-            }
-        ),
-        None,
-    )
+    tags = {qn(f"w:{t}") for t in AFTER_KINSOKU}
+    later = next((c for c in ppr if c.tag in tags), None)
     kinsoku = parse_xml(f'<w:kinsoku {nsdecls("w")} w:val="1"/>')
     if later is None:
         ppr.append(kinsoku)
     else:
         later.addprevious(kinsoku)
-    settings = document.settings.element
+
+
+def _line_break_marks(settings) -> None:
+    """The settings' noLineBreaksBefore/After lists, replaced by the Chinese ones."""
     for name in ("noLineBreaksAfter", "noLineBreaksBefore"):
         for old in settings.findall(qn(f"w:{name}")):
             settings.remove(old)

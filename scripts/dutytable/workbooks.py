@@ -249,16 +249,7 @@ def open_workbook(path, label=None, data=None, wanted=None, kind=None):
     label = label or path.name
     data = path.read_bytes() if data is None else data
     kind = kind or sniff(data)
-    if kind == "encrypted":
-        raise EncryptedFileError(
-            f"{label}：文件设置了打开密码，无法读取。请对方取消密码（文件→信息→保护工作簿）后重新发送。"
-        )
-    if kind == "damaged":
-        raise InputError(f"{label}：文件已损坏，无法打开，请对方重新发送。")
-    if kind not in ("xlsx", "xlsm", "xls", "ods"):
-        raise InputError(f"{label}：不是 Excel、WPS 或 OpenDocument 表格文件，无法读取。请发送 .xlsx 格式的填报表。")
-    if kind != "xls":
-        check_zip(data, label)
+    _check_kind(kind, data, label)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
@@ -284,6 +275,21 @@ def open_workbook(path, label=None, data=None, wanted=None, kind=None):
         ) from None
     _mark_percentages(data, kind, sheets)
     return kind, sheets
+
+
+def _check_kind(kind: str, data: bytes, label: str) -> None:
+    """Raise the one-line error for a file that is encrypted, damaged or no spreadsheet, or whose zip is unsafe
+    (:func:`check_zip`)."""
+    if kind == "encrypted":
+        raise EncryptedFileError(
+            f"{label}：文件设置了打开密码，无法读取。请对方取消密码（文件→信息→保护工作簿）后重新发送。"
+        )
+    if kind == "damaged":
+        raise InputError(f"{label}：文件已损坏，无法打开，请对方重新发送。")
+    if kind not in ("xlsx", "xlsm", "xls", "ods"):
+        raise InputError(f"{label}：不是 Excel、WPS 或 OpenDocument 表格文件，无法读取。请发送 .xlsx 格式的填报表。")
+    if kind != "xls":
+        check_zip(data, label)
 
 
 # ---------------------------------------------------------------------------
