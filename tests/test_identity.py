@@ -289,7 +289,10 @@ def test_an_imported_2024_table_speaks_with_its_own_title_and_office(workdir, tm
     ini = workdir / "config.ini"
     source = build_docx(tmp_path / "附件.docx", ROWS_2024)
     assert run(ImportTable(), [source, "--force", "--config", ini], capsys)[0] == 0
-    write_values(ini, "report", {"office": "XX区优化营商环境工作领导小组办公室"})  # the clerk fills in the office
+    # the clerk fills in the office, and the contact the forms and the 催报通知 give
+    write_values(
+        ini, "report", {"office": "XX区优化营商环境工作领导小组办公室", "contact": "王敏", "phone": "0519-85000000"}
+    )
     period = ["--period", "2024-11", "--config", ini]
     for command in (Generate(), Consolidate()):
         code, _, err = run(command, period, capsys)
@@ -303,7 +306,9 @@ def test_an_imported_2024_table_speaks_with_its_own_title_and_office(workdir, tm
         "7. 交回方式：请在截止日期前将填好的表格（原文件，不要改名也可以）通过政务内网邮箱"
         "发回XX区优化营商环境工作领导小组办公室。"
     )
-    assert form["填表说明"]["A12"].value == "如有疑问，请联系XX区优化营商环境工作领导小组办公室。"
+    assert form["填表说明"]["A12"].value == (
+        "如有疑问，请联系XX区优化营商环境工作领导小组办公室（联系人：王敏，联系电话：0519-85000000）。"
+    )
     title = f"2024年{SUBJECT_2024}目标任务推进情况汇总表"
     summary = openpyxl.load_workbook(folder / f"{title}_2024-11.xlsx")
     assert summary["汇总"]["A1"].value.startswith(title)

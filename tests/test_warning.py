@@ -316,3 +316,15 @@ def test_the_bulletin_asks_no_lead_that_does_not_exist():
     unled = NS(status="未明确牵头单位", task=NS(item="打假治劣"))
     assert bulletin_request([led]) == "请以上任务的牵头单位对照预警原因，抓紧推进，并在下期填报表中说明推进情况。"
     assert bulletin_request([unled]) == "以上任务尚未明确具体牵头单位，请尽快明确。"
+
+
+def test_the_overview_says_which_counted_tasks_are_past_their_deadline(two_months):
+    """产品质量 (10月底前) reports 正常推进 in November: counted so, and said to be 逾期 beside that count."""
+    from dutytable.report import overview
+
+    config, table, path, summary = two_months
+    assert [t.task.item for t in summary.tasks if t.overdue] == ["产品质量"]
+    assert overview(summary, DAY).startswith(
+        "截至2010年11月28日，共18项目标任务，其中正常推进9项（其中逾期1项）、进度滞后1项、未明确牵头单位2项、"
+        "牵头单位尚未报送6项；预警红灯8项（"
+    )

@@ -132,8 +132,8 @@ class Config:
     assessment: Assessment = field(default_factory=Assessment)  # [assessment]: the 年度汇总's score
     attachment_annual: str = "1"  # [report] attachment_annual: the number of the year's Word 附件
     attachment2: str = "2"  # the number of the 量化指标 附件
-    contact: str = ""  # 联系人 of the 催报通知
-    phone: str = ""  # 联系电话 of the 催报通知
+    contact: str = ""  # 联系人 of the 催报通知 and the forms' 填表说明
+    phone: str = ""  # 联系电话 of the 催报通知 and the forms' 填表说明
     partner_text: str = PARTNER_COLLAPSE  # what the 附件 prints of the 配合 units' text
     remind_days: int = 3  # days a 催报通知 allows when the deadline has passed
     paper: str = "A4"  # the 汇总表's paper
@@ -161,6 +161,12 @@ class Config:
     def report_date(self, period):
         """The period's report day; a day past the month's end means its last day."""
         return clamp_day(period.year, period.month, self.report_day)
+
+    @property
+    def contact_text(self) -> str:
+        """ "联系人：张三，联系电话：0519-12345678" as the 催报通知 and the forms print it; what is set of the two."""
+        parts = (f"联系人：{self.contact}" if self.contact else "", f"联系电话：{self.phone}" if self.phone else "")
+        return "，".join(x for x in parts if x)
 
     @property
     def return_text(self):

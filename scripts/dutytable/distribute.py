@@ -65,6 +65,7 @@ def specs_for(table, config, period, recipients=None) -> list:
                 schema=table.schema,
                 rows=tuple(locked_row(a) for a in rec.assignments),
                 indicators=tuple(owned.get(rec.name, ())),
+                contact=config.contact_text,
             )
         )
     return specs

@@ -125,6 +125,7 @@ class FormSpec:
     rows: tuple  # LockedRow, in task order
     fill: FormFill = field(default_factory=FormFill)  # for a copy sent back for correction
     indicators: tuple = ()  # ((indicator_id, task_id, name, target_text, unit), ...) this recipient reports
+    contact: str = ""  # "联系人：…，联系电话：…" of the 填表说明 (config's contact_text)
 
     @property
     def columns(self) -> list:
@@ -495,7 +496,7 @@ def _write_help(wb, spec: FormSpec, f: dict):
         "6. 请不要增删行、列或工作表，不要复制到新文件中填写，也不要修改隐藏的工作表；表格可以改名后发回。",
         f"7. 交回方式：{spec.return_note}",
         *([f"8. 完成状态为“{CLOSED}”的任务已经办结，不用再填写。"] if any(row.closed for row in spec.rows) else []),
-        f"如有疑问，请联系{spec.office}。",
+        f"如有疑问，请联系{spec.office}" + (f"（{spec.contact}）" if spec.contact else "") + "。",
     ]
     for r, line in enumerate(lines):
         ws.set_row(r, row_height([line], [HELP_WIDTH], FORM_FONT_PT))

@@ -118,16 +118,8 @@ def _notice_to_missing(summary: Summary, config, today: dt.date, verb: str, text
     )
     add_paragraph(document, text, STYLE_BODY)
     add_paragraph(document, missing_list(missing), STYLE_BODY)
-    contact = "，".join(
-        x
-        for x in (
-            f"联系人：{config.contact}" if config.contact else "",
-            f"联系电话：{config.phone}" if config.phone else "",
-        )
-        if x
-    )
-    if contact:
-        add_paragraph(document, f"{contact}。", STYLE_BODY)
+    if config.contact_text:
+        add_paragraph(document, f"{config.contact_text}。", STYLE_BODY)
     sign(document, config, today)
     return save(document, path)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from functools import partial
 from pathlib import Path
 
@@ -88,15 +89,21 @@ def overview(summary: Summary, day: dt.date) -> str:
     24个单位均已报送（其中逾期1个：园区办；待补正1个：药监分局）。
     """
     counts = summary.status_counts
-    parts = [f"{s}{counts[s]}项" for s in COMPLETION if counts[s]]
+    # past its 完成时限 and not done: said beside the status it is counted under (正常推进10项（其中逾期2项）)
+    overdue = Counter(t.counted_status for t in summary.tasks if t.overdue and not t.closed)
+
+    def part(label: str, status: str) -> str:
+        return f"{label}{counts[status]}项" + (f"（其中逾期{overdue[status]}项）" if overdue[status] else "")
+
+    parts = [part(s, s) for s in COMPLETION if counts[s]]
     if closed := sum(bool(t.closed) for t in summary.tasks):  # 已办结 counts as 已完成
         parts[0] += f"（含{CLOSED}{closed}项）"
     if counts.get(UNCLEAR):  # statuses written outside the list, kept as written with a mark
-        parts.append(f"{H_STATUS}{UNCLEAR}{counts[UNCLEAR]}项")
+        parts.append(part(f"{H_STATUS}{UNCLEAR}", UNCLEAR))
     if counts.get(NO_LEAD):  # leads all collectives that get no form: no unit was asked
-        parts.append(f"{NO_LEAD}{counts[NO_LEAD]}项")
+        parts.append(part(NO_LEAD, NO_LEAD))
     if counts[NOT_REPORTED]:
-        parts.append(f"牵头单位尚未报送{counts[NOT_REPORTED]}项")
+        parts.append(part("牵头单位尚未报送", NOT_REPORTED))
     text = f"截至{cn_date(day)}，共{len(summary.tasks)}项目标任务，其中{'、'.join(parts)}；{warning_clause(summary)}；"
     if summary.indicators:
         ic = summary.indicator_counts
