@@ -51,6 +51,25 @@ def test_extra_columns_show_on_forms_in_summary_detail_and_the_report_with_overd
     forms = dict(generate(table, config, P).files)
     ws = openpyxl.load_workbook(forms["区工信局"])["填报表"]
     assert [c.value for c in ws[5]] == form_head("牵头负责领导", "完成时限", "备注")
+    # three columns more, the form still prints at 10.67 pt (0.97): the wide text columns gave way to them
+    from printcheck import printed_sizes
+
+    assert printed_sizes(forms["区工信局"])["填报表"] == 10.67
+    from dutytable.forms import form_widths
+
+    assert form_widths(table.schema.at("form")) == [
+        9,
+        11,
+        20.7,
+        12,
+        12,
+        12,
+        6,
+        11,
+        22.8,
+        16.0,
+        16.0,
+    ]  # from 34, 40, 20, 20
     assert [[c.value for c in row][:7] for row in ws.iter_rows(min_row=6, max_row=8)] == [
         ["T0101", "新增规上工业企业15家", "新增规上工业企业15家", "王副区长", "6月底前", "", "牵头"],
         ["T0102", "招引亿元以上项目30个", "招引亿元以上项目30个", "李副区长", "年底前", "每季度通报", "配合"],
