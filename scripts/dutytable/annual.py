@@ -323,7 +323,7 @@ def annual_line(s: AnnualSummary) -> str:
         return f"{s.year}年台账中还没有任何有效报送，年度汇总表各栏为空。"
     top = [u.name for u in s.units if u.rank == 1]
     gap = f"；{'、'.join(map(month_header, s.no_data))}{NO_DATA}" if s.no_data else ""
-    return (
-        f"{s.year}年共 {len(s.data_periods)} 期有报送（{'、'.join(map(month_header, s.data_periods))}）{gap}；"
-        f"得分第一：{'、'.join(top)}。"
-    )
+    scored = [p for p in s.data_periods if p not in s.not_due]
+    ranked = f"得分第一：{'、'.join(top)}" if scored else "报送截止日都还没到，尚未计分、排名"
+    months = "、".join(map(month_header, s.data_periods))
+    return f"{s.year}年共 {len(s.data_periods)} 期有报送（{months}）{gap}；{ranked}。"
