@@ -755,7 +755,6 @@ def test_a_month_whose_deadline_has_not_come_is_not_scored(tmp_path_factory, tod
         assert paragraphs[-1] == rows[-1][0]
 
 
-
 def test_before_any_months_deadline_the_screen_ranks_no_unit(tmp_path_factory):
     """Only November has returns and its deadline (the 25th) has not come: nothing is scored, so no unit is
     said to be first (every unit would tie at 0, those that have not reported too)."""
@@ -765,6 +764,7 @@ def test_before_any_months_deadline_the_screen_ranks_no_unit(tmp_path_factory):
     assert annual_line(annual) == "2010年共 1 期有报送（11月）；报送截止日都还没到，尚未计分、排名。"
     annual, _ = make_annual(config, table, 2010, today=dt.date(2010, 11, 26))
     assert annual_line(annual) == "2010年共 1 期有报送（11月）；得分第一：质监分局。"
+
 
 def test_the_year_workbook_prints_its_chart_and_every_cell_whole(year):
     from printcheck import chart_refs, clipped_cells, hidden_chart_cells
