@@ -254,6 +254,13 @@ def test_cn_numbers_range_dashes_and_title_lines():
         "区质量振兴工作推进情况的通知",
     ]
     assert title_lines(["关于", "催报", "通知"], 20) == ["关于催报通知"]
+    # A line as wide as the page (20) overflows in print: three lines then, the longest in the middle (a 菱形)
+    words = ["关于", "2026年12月", "青溪区政府工作报告重点工作", "目标任务", "预警情况", "的", "通报"]
+    assert title_lines(words, 20) == ["关于2026年12月", "青溪区政府工作报告重点工作", "目标任务预警情况的通报"]
+    assert title_lines(["关于", "一二三四五六七八九十", "一二三四五六七八九十"], 20) == [
+        "关于一二三四五六七八九十",
+        "一二三四五六七八九十",
+    ]
 
 
 def test_overview_after_the_month_and_with_unreported_tasks(reported):

@@ -9,6 +9,7 @@ period's :class:`summary.Summary`.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -44,23 +45,33 @@ def reminder_path(config, period) -> Path:
 
 
 def title_lines(words, chars_per_line: float) -> list:
-    """The title's words in lines of at most ``chars_per_line`` character widths, as a 梯形.
+    """The title's words in lines of fewer than ``chars_per_line`` character widths, as a 梯形 or, in three
+    lines, a 菱形 (GB/T 9704 §7.3.3): a line exactly as wide as the page overflows in print.
 
-    Lines break between words only; of the ways that fit, the one whose first line is
-    shortest while not longer than the next (a trapezoid standing on its long side).
+    Lines break between words only. Of two lines that fit, the one whose first line is shortest while not
+    longer than the next (a trapezoid standing on its long side); when no two lines fit, three, the middle
+    one the longest where that can be, and the shortest first. A title that fits in none stays whole.
     """
     words = [w for w in words if w]
-    if text_width("".join(words)) <= chars_per_line:
+    if text_width("".join(words)) < chars_per_line:
         return ["".join(words)]
-    best = None
-    for cut in range(1, len(words)):
-        first, second = "".join(words[:cut]), "".join(words[cut:])
-        if text_width(first) > chars_per_line or text_width(second) > chars_per_line:
-            continue
-        score = (text_width(first) > text_width(second), abs(text_width(second) - text_width(first)))
-        if best is None or score < best[0]:
-            best = (score, [first, second])
-    return best[1] if best else ["".join(words)]
+    for count in (2, 3):
+        best = None
+        for cuts in itertools.combinations(range(1, len(words)), count - 1):
+            lines = ["".join(words[i:j]) for i, j in zip((0, *cuts), (*cuts, len(words)))]
+            widths = [text_width(line) for line in lines]
+            if max(widths) >= chars_per_line:
+                continue
+            score = (
+                (widths[0] > widths[1], abs(widths[1] - widths[0]))
+                if count == 2
+                else (widths[1] < max(widths), max(widths) - min(widths), widths[0])
+            )
+            if best is None or score < best[0]:
+                best = (score, lines)
+        if best:
+            return best[1]
+    return ["".join(words)]
 
 
 def signature_indents(office: str, date_text: str) -> tuple:
