@@ -1049,7 +1049,9 @@ def test_consolidating_without_the_ledger_says_to_collect_first(env, capsys):
     assert not config.ledger.exists()
 
 
-def test_a_rebuilt_ledger_names_the_returns_held_as_to_be_confirmed(env):
+def _final_then_draft(env) -> str:
+    """质监分局's 终稿 collected on the 20th, then a 草稿 that fills fewer rows on the 21st (held as 待确认);
+    returns the draft's digest (12 hex digits) as its archived name carries it."""
     config, table, forms, inbox = env
     fill(forms["质监分局"], inbox / "质监-终稿.xlsx", progress="终稿")
     collect(config, table, now=lambda: dt.datetime(2010, 11, 20, 9, 0))
@@ -1062,6 +1064,12 @@ def test_a_rebuilt_ledger_names_the_returns_held_as_to_be_confirmed(env):
     )
     digest = sha(draft)[:12]
     collect(config, table, now=lambda: dt.datetime(2010, 11, 21, 9, 0))
+    return digest
+
+
+def test_a_rebuilt_ledger_names_the_returns_held_as_to_be_confirmed(env):
+    config, table, forms, inbox = env
+    digest = _final_then_draft(env)
     config.ledger.unlink()
     rebuilt = collect(config, table, now=lambda: dt.datetime(2010, 11, 22, 9, 0))
     assert summary_lines(rebuilt)[0] == (
@@ -1076,17 +1084,7 @@ def test_a_return_the_clerk_confirmed_is_confirmed_again_in_a_rebuilt_ledger(env
     from dutytable import pipeline
 
     config, table, forms, inbox = env
-    fill(forms["质监分局"], inbox / "质监-终稿.xlsx", progress="终稿")
-    collect(config, table, now=lambda: dt.datetime(2010, 11, 20, 9, 0))
-    draft = fill(
-        forms["质监分局"],
-        inbox / "质监-草稿.xlsx",
-        status=None,
-        progress=None,
-        rows={"T0101": {"完成状态": "未启动", "推进情况": "草稿"}},
-    )
-    digest = sha(draft)[:12]
-    collect(config, table, now=lambda: dt.datetime(2010, 11, 21, 9, 0))
+    digest = _final_then_draft(env)
     confirmed = pipeline.accept(config, "质监-草稿.xlsx", now=lambda: dt.datetime(2010, 11, 21, 10, 30))
     assert confirmed == [("质监-草稿.xlsx", "质监分局", "2010-11")]
     archived = inbox / "已归档" / "2010-11" / "质监分局" / f"20101121-090000_{digest}_质监-草稿.xlsx"
