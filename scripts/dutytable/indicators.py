@@ -83,16 +83,21 @@ def owner_name(name, departments):
 
 
 def _confirmed(rows, task):
-    """The rows of a task, a 待确认 row whose reading the clerk changed in the 指标 sheet counted as the clerk's."""
+    """The rows of a task, a 待确认 row whose reading the clerk changed in the 指标 sheet counted as the clerk's; one
+    left as extracted keeps the approximate word the sheet has no column for (6.5%左右)."""
     if not any(i.source == SOURCE_UNSURE for i in rows):
         return rows
-    extracted = {i.indicator_id: _reading(i) for i in extract(task.task_id, task.target)}
-    return [
-        replace(i, source=SOURCE_CLERK)
-        if i.source == SOURCE_UNSURE and extracted.get(i.indicator_id) != _reading(i)
-        else i
-        for i in rows
-    ]
+    extracted = {i.indicator_id: i for i in extract(task.task_id, task.target)}
+    confirmed = []
+    for i in rows:
+        fresh = extracted.get(i.indicator_id)
+        if i.source != SOURCE_UNSURE:
+            confirmed.append(i)
+        elif fresh is None or _reading(fresh) != _reading(i):
+            confirmed.append(replace(i, source=SOURCE_CLERK))
+        else:
+            confirmed.append(replace(i, about=fresh.about))
+    return confirmed
 
 
 def _reading(ind):
@@ -107,12 +112,17 @@ def needs_confirming(table) -> list[str]:
     return [
         f"以下 {len(unsure)} 项指标的目标读法没有把握，请在主表“{INDICATOR_SHEET}”工作表中核对“比较”“目标值”"
         f"“单位”，改正后把“来源”改为“{SOURCE_CLERK}”（确认前填报的值在附件2中写“{UNCLEAR}”）："
-    ] + [f"  {i.indicator_id} {i.name}：读作“{i.target_text}”" for i in unsure]
+    ] + [
+        f"  {i.indicator_id} {i.name}：读作“{i.reading_text}”"
+        + (f"（工作目标写的是约数“{i.target_text}”，没有确切的达标线，请写明按多少算达标）" if i.about else "")
+        for i in unsure
+    ]
 
 
 def reading_changes(table) -> list[str]:
-    """Lines naming each 自动提取 row whose comparison differs from how the target reads now (an earlier version's
-    misreading, such as 比例不低于30% kept as ≤30%); the row is left as it is, the clerk decides.
+    """Lines naming each 自动提取 row whose comparison differs from how the target reads now, or whose number the
+    target now reads as approximate (an earlier version's misreading, such as 比例不低于30% kept as ≤30%, 增长6.5%左右
+    as 至少6.5%); the row is left as it is, the clerk decides.
     """
     changed = []
     for task in table.tasks:
@@ -121,7 +131,8 @@ def reading_changes(table) -> list[str]:
         changed += [
             (i, fresh[i.indicator_id])
             for i in rows
-            if i.indicator_id in fresh and fresh[i.indicator_id].comparison != i.comparison
+            if i.indicator_id in fresh
+            and (fresh[i.indicator_id].comparison != i.comparison or fresh[i.indicator_id].about)
         ]
     if not changed:
         return []
@@ -130,6 +141,7 @@ def reading_changes(table) -> list[str]:
         "（可能是早先读错了），请核对，需要时改正并把“来源”改为“人工”："
     ] + [
         f"  {old.indicator_id} {old.name}：表中为“{old.target_text}”，工作目标读作“{new.target_text}”"
+        + ("（约数，没有确切的达标线）" if new.about else "")
         for old, new in changed
     ]
 

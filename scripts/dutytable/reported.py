@@ -10,7 +10,7 @@ import math
 import re
 import unicodedata
 
-from .targets import UNITS, number_text
+from .targets import ABOUT_BEFORE_WORDS, UNITS, number_text
 from .vocab import ZERO
 from .workbooks import Percent, text_of
 
@@ -109,11 +109,12 @@ def check_reported(raw, target: str, unit: str) -> tuple[float | None, str | Non
     return value, None
 
 
-_TARGET = re.compile(r"^(?:≥|≤|至少)?(\d+(?:\.\d+)?)(?:–(\d+(?:\.\d+)?))?")
+_TARGET = re.compile(r"^(?:≥|≤|至少|" + "|".join(ABOUT_BEFORE_WORDS) + r")?(\d+(?:\.\d+)?)(?:–(\d+(?:\.\d+)?))?")
 
 
 def _target_bounds(target):
-    """(low, high) of a target as :attr:`Indicator.target_text` writes it; (0, 0) for 零发生, Nones if unknown."""
+    """(low, high) of a target as :attr:`Indicator.target_text` writes it (≥92%, 1–2家, 约5000万元, 6.5%左右); (0, 0)
+    for 零发生, Nones if unknown."""
     if target == ZERO:
         return 0.0, 0.0
     m = _TARGET.match(target or "")

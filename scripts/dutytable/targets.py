@@ -72,6 +72,12 @@ _ZERO_LEAD = re.compile(
     + ")"
 )
 _ZERO_NAMES_AFTER_NONE = re.compile(r"(?:事故|行为|事件|案件)$")  # 无 needs one of these: 无公害农产品 is a name
+# An approximate number (增长6.5%左右, 约5000万元, 5%上下) has no exact pass line: its reading is 待确认. 约 in a
+# word (签约, 节约, 集约, 履约, …) and 上下 of 上下游 are no such qualifier.
+ABOUT_BEFORE_WORDS = ("大约", "约为", "约")  # before the number; 左右, 上下 after it
+_ABOUT_BEFORE = re.compile(r"(?<![签节集履合预制契违特公守缔邀])(" + "|".join(ABOUT_BEFORE_WORDS) + r")\s*$")
+_ABOUT_AFTER = re.compile(r"^\s*(左右|上下(?![游级班楼联贯同]))")
+_ABOUT_AT_END = re.compile(r"(左右|上下)$")
 _MODAL = re.compile(r"^(确保|力争|争取|争创|积极|年内|全年|全区|重点对|组织|大力|继续|[到至]\d{4}年[底末]?)+")
 
 
@@ -92,17 +98,30 @@ class Indicator:
     upper: float = None  # the top of a range
     owner: str = ""  # the recipient that reports it
     source: str = SOURCE_AUTO
+    about: str = ""  # the word that makes the number approximate, as the table wrote it: 左右, 上下, 约, 大约
 
     @property
     def target_text(self):
-        """How the target reads: ≥92%, 至少3只, 1–2家, 零发生."""
+        """How the target reads: ≥92%, 至少3只, 1–2家, 零发生; an approximate number as written (6.5%左右)."""
+        if not self.about:
+            return self.reading_text
+        return self.about + self._amount() if self.about in ABOUT_BEFORE_WORDS else self._amount() + self.about
+
+    @property
+    def reading_text(self):
+        """How the tool reads the target, its comparison included (至少6.5% for 增长6.5%左右)."""
+        if self.comparison in (ZERO, RANGE):
+            return self._amount()
+        return {GE: "≥", LE: "≤", EQ: "", AT_LEAST: "至少"}[self.comparison] + self._amount()
+
+    def _amount(self):
+        """The number (or range) and its unit: 92%, 1–2家; 零发生 for no occurrence."""
         if self.comparison == ZERO:
             return ZERO
         unit = "个行政村" if self.unit == "行政村" else self.unit
         if self.comparison == RANGE:
             return f"{number_text(self.value)}–{number_text(self.upper)}{unit}"
-        prefix = {GE: "≥", LE: "≤", EQ: "", AT_LEAST: "至少"}[self.comparison]
-        return f"{prefix}{number_text(self.value)}{unit}"
+        return f"{number_text(self.value)}{unit}"
 
     def score(self, actual):
         """达标, 未达标, 未填报 when ``actual`` is None, 待核实 while the target's reading is 待确认.
@@ -150,8 +169,9 @@ def extract(task_id, target):
             unit,
             upper,
             source=SOURCE_AUTO if sure else SOURCE_UNSURE,
+            about=about,
         )
-        for i, (name, comparison, value, upper, unit, sure) in enumerate(found, start=1)
+        for i, (name, comparison, value, upper, unit, sure, about) in enumerate(found, start=1)
     ]
 
 
@@ -159,7 +179,7 @@ def _extract_clause(clause, inherited, found):
     """Append the clause's indicators to ``found``; returns the comparison a following clause inherits."""
     zero = _zero_clause(clause)
     if zero:
-        found.append((zero, ZERO, 0.0, None, "起", True))
+        found.append((zero, ZERO, 0.0, None, "起", True, ""))
         return inherited
     matches = [
         m
@@ -169,20 +189,16 @@ def _extract_clause(clause, inherited, found):
     start, previous_name, carried = 0, "", ""
     for m in matches:
         before = carried + clause[start : m.start()].lstrip("、")
-        rest = clause[m.end() :]
-        after_word = _AFTER.match(rest)
-        rest = rest[after_word.end() :] if after_word else rest
-        cut = rest.find("、")
-        after = rest if cut < 0 else rest[:cut]
-        if after and matches[-1] is not m and _NUMBER.search(after):
-            after = ""  # the next number's name, not this one's
-        start = m.end() + (after_word.end() if after_word else 0) + len(after)
+        before, about_before = _about_before(before)
+        after_word, about_after, after, start = _after_number(clause, m, matches[-1] is m)
         before_word = _BEFORE.search(before)
         carried = ""
         if before_word and _WORD[(before_word.group(1), BEFORE)] == BASELINE:
             carried = before[: before_word.start()]  # 审批时限由5个工作日压缩至3个: the 5 is where it starts
             continue
         comparison, sure = _comparison(m, before_word, after_word, before, inherited)
+        about = about_before or about_after
+        sure = sure and not about  # 增长6.5%左右: about 6.5%, no exact pass line
         if sure and comparison in (AT_LEAST, GE, LE):
             inherited = comparison
         name = _clean_name(before[: before_word.start()] if before_word else before, after) or previous_name
@@ -190,9 +206,38 @@ def _extract_clause(clause, inherited, found):
         unit = _UNIT_NAMES.get(m.group("unit"), m.group("unit") or "")
         upper = float(m.group("b")) if m.group("b") else None
         for part in _split_rates(previous_name):
-            found.append((part, comparison, float(m.group("a")), upper, unit, sure))
+            found.append((part, comparison, float(m.group("a")), upper, unit, sure, about))
     # The next clause keeps counting what a verb counted (申报试点5家，高新技术企业试点1家); a ≥ or ≤ stays in its own.
     return inherited if inherited == AT_LEAST else None
+
+
+def _after_number(clause, m, last):
+    """(comparison word, approximate word, the words of the name, where the next number's words start) after the
+    number ``m`` of ``clause``: 以上 of 80%以上, 左右 of 6.5%左右 (or of 1.4万亿斤左右, whose unit is no unit of
+    :data:`UNITS`), 企业 of 新增5家企业; ``last``: ``m`` is the clause's last number."""
+    rest, about = _about_after(clause[m.end() :])
+    after_word = _AFTER.match(rest)
+    rest = rest[after_word.end() :] if after_word else rest
+    cut = rest.find("、")
+    after = rest if cut < 0 else rest[:cut]
+    if after and not last and _NUMBER.search(after):
+        after = ""  # the next number's name, not this one's
+    start = len(clause) - len(rest) + len(after)
+    if not about and _ABOUT_AT_END.search(after):
+        about, after = after[-2:], after[:-2]
+    return after_word, about, after, start
+
+
+def _about_before(text):
+    """(``text`` without the approximate word at its end, the word or ""): 招商引资约 -> (招商引资, 约)."""
+    word = _ABOUT_BEFORE.search(text)
+    return (text[: word.start()], word.group(1)) if word else (text, "")
+
+
+def _about_after(text):
+    """(``text`` without the approximate word at its start, the word or ""): 左右，… -> (，…, 左右)."""
+    word = _ABOUT_AFTER.match(text)
+    return (text[word.end() :], word.group(1)) if word else (text, "")
 
 
 def _zero_clause(clause):
@@ -273,7 +318,18 @@ def written_target(indicator: Indicator, target: str) -> str:
         same_unit = (m.group("unit") or "") == unit
         same_upper = (float(m.group("b")) if m.group("b") else None) == indicator.upper
         if float(m.group("a")) == indicator.value and same_unit and same_upper:
-            word = _BEFORE.search(target[: m.start()])
-            tail = _AFTER.match(target[m.end() :])
-            return (word.group(1) if word else "") + m.group(0) + (tail.group(1) if tail else "")
+            return _written_at(target, m, indicator)
     return indicator.target_text
+
+
+def _written_at(target, m, indicator):
+    """The indicator's target as ``target`` writes it around its number ``m``, with the comparison word just before
+    it, 以上/以下/以内 just after, and the words of an approximate number (约5000万元, 6.5%左右); an approximate
+    number whose reading the clerk confirmed prints as read (≥6%): the table's wording gives no pass line."""
+    head, about_before = _about_before(target[: m.start()])
+    rest, about_after = _about_after(target[m.end() :])
+    if (about_before or about_after) and not indicator.about:
+        return indicator.target_text
+    word = _BEFORE.search(head)
+    tail = _AFTER.match(rest)
+    return (word.group(1) if word else "") + about_before + m.group(0) + about_after + (tail.group(1) if tail else "")
