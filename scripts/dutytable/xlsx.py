@@ -180,7 +180,49 @@ def _per_line(width: float, font_pt: float) -> float:
 def _lines(text: str, per_line: float) -> int:
     if "\n" in text:  # each paragraph starts a line
         return sum(_lines(part, per_line) for part in text.split("\n"))
-    return max(math.ceil(text_width(text) / per_line), 1)
+    if text_width(text) <= per_line:
+        return 1
+    return _filled_lines(text, per_line)
+
+
+# Where Excel, WPS and LibreOffice may break a wrapped line: not inside a word of Latin letters and digits
+# ("75%", the "2026" of "2026年"), not before a closing mark, not after an opening one.
+_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.%‰-/")
+_CLOSING = frozenset("，。、；：？！）」』】》〉〕］｝〗〙’”％,;:?!)]}")
+_OPENING = frozenset("（「『【《〈〔［｛〖〘‘“([{")
+_measure = text_width.__wrapped__  # slices of a text, past the cache that keeps whole texts
+
+
+def _breaks_before(text: str, i: int) -> bool:
+    """Whether a line may break between ``text[i - 1]`` and ``text[i]``."""
+    before, after = text[i - 1], text[i]
+    return not (after in _CLOSING or before in _OPENING or (before in _WORD and after in _WORD))
+
+
+def _filled_lines(text: str, per_line: float) -> int:
+    """The lines of one paragraph as a wrapped cell fills them: each line takes the text up to its last break
+    that fits; a word wider than a line starts a line of its own and is broken where the line is full."""
+    lines, start, end = 0, 0, len(text)
+    while start < end:
+        lines += 1
+        fits = _fitting(text, start, per_line)
+        if fits >= end:
+            break
+        cut = next((i for i in range(fits, start, -1) if _breaks_before(text, i)), fits)
+        start = cut
+    return lines
+
+
+def _fitting(text: str, start: int, per_line: float) -> int:
+    """The end of the longest run of ``text`` from ``start`` that fits on a line (at least one character)."""
+    end, room = start, per_line
+    while end < len(text):
+        step = int(room) or 1  # characters that surely fit: none is wider than 1; one more of half may
+        width = _measure(text[end : end + step])
+        if width > room:
+            break
+        end, room = end + step, room - width
+    return max(end, start + 1)
 
 
 def row_height(values, widths, font_pt: float = 10, least_lines: int = 1) -> float:
