@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import gc
 import math
+import unicodedata
+from bisect import bisect_right
 from contextlib import contextmanager
 from functools import lru_cache
-from itertools import repeat
+from itertools import accumulate, repeat
 
 import xlsxwriter
 
-from .vocab import text_width
+from .vocab import WIDE_WIDTHS, text_width
 
 # Text from returns is written as text: never a formula, a number or a link.
 SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
@@ -190,7 +192,17 @@ def _lines(text: str, per_line: float) -> int:
 _WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.%‰-/")
 _CLOSING = frozenset("，。、；：？！）」』】》〉〕］｝〗〙’”％,;:?!)]}")
 _OPENING = frozenset("（「『【《〈〔［｛〖〘‘“([{")
-_measure = text_width.__wrapped__  # slices of a text, past the cache that keeps whole texts
+
+
+class _HalfWidths(dict):
+    """{character: its width in half character widths}, each character looked up once (as text_width counts)."""
+
+    def __missing__(self, ch: str) -> int:
+        self[ch] = halves = 2 if unicodedata.east_asian_width(ch) in WIDE_WIDTHS else 1
+        return halves
+
+
+_HALVES = _HalfWidths()
 
 
 def _breaks_before(text: str, i: int) -> bool:
@@ -202,27 +214,19 @@ def _breaks_before(text: str, i: int) -> bool:
 def _filled_lines(text: str, per_line: float) -> int:
     """The lines of one paragraph as a wrapped cell fills them: each line takes the text up to its last break
     that fits; a word wider than a line starts a line of its own and is broken where the line is full."""
-    lines, start, end = 0, 0, len(text)
-    while start < end:
+    ends = list(accumulate(map(_HALVES.__getitem__, text), initial=0))  # ends[i]: the width of text[:i]
+    room = int(per_line * 2)  # in half widths, as the text is measured
+    lines, start, last = 0, 0, len(text)
+    while start < last:
         lines += 1
-        fits = _fitting(text, start, per_line)
-        if fits >= end:
+        fits = max(bisect_right(ends, ends[start] + room) - 1, start + 1)  # one character at least
+        if fits >= last:
             break
-        cut = next((i for i in range(fits, start, -1) if _breaks_before(text, i)), fits)
-        start = cut
+        cut = fits
+        while cut > start and not _breaks_before(text, cut):
+            cut -= 1
+        start = cut if cut > start else fits
     return lines
-
-
-def _fitting(text: str, start: int, per_line: float) -> int:
-    """The end of the longest run of ``text`` from ``start`` that fits on a line (at least one character)."""
-    end, room = start, per_line
-    while end < len(text):
-        step = int(room) or 1  # characters that surely fit: none is wider than 1; one more of half may
-        width = _measure(text[end : end + step])
-        if width > room:
-            break
-        end, room = end + step, room - width
-    return max(end, start + 1)
 
 
 def row_height(values, widths, font_pt: float = 10, least_lines: int = 1) -> float:
