@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import gc
 import math
+import unicodedata
+from bisect import bisect_right
 from contextlib import contextmanager
 from functools import lru_cache
-from itertools import repeat
+from itertools import accumulate, repeat
 
 import xlsxwriter
 
-from .vocab import text_width
+from .vocab import WIDE_WIDTHS, text_width
 
 # Text from returns is written as text: never a formula, a number or a link.
 SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
@@ -180,7 +182,51 @@ def _per_line(width: float, font_pt: float) -> float:
 def _lines(text: str, per_line: float) -> int:
     if "\n" in text:  # each paragraph starts a line
         return sum(_lines(part, per_line) for part in text.split("\n"))
-    return max(math.ceil(text_width(text) / per_line), 1)
+    if text_width(text) <= per_line:
+        return 1
+    return _filled_lines(text, per_line)
+
+
+# Where Excel, WPS and LibreOffice may break a wrapped line: not inside a word of Latin letters and digits
+# ("75%", the "2026" of "2026年"), not before a closing mark, not after an opening one.
+_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.%‰-/")
+_CLOSING = frozenset("，。、；：？！）」』】》〉〕］｝〗〙’”％,;:?!)]}")
+_OPENING = frozenset("（「『【《〈〔［｛〖〘‘“([{")
+
+
+class _HalfWidths(dict):
+    """{character: its width in half character widths}, each character looked up once (as text_width counts)."""
+
+    def __missing__(self, ch: str) -> int:
+        self[ch] = halves = 2 if unicodedata.east_asian_width(ch) in WIDE_WIDTHS else 1
+        return halves
+
+
+_HALVES = _HalfWidths()
+
+
+def _breaks_before(text: str, i: int) -> bool:
+    """Whether a line may break between ``text[i - 1]`` and ``text[i]``."""
+    before, after = text[i - 1], text[i]
+    return not (after in _CLOSING or before in _OPENING or (before in _WORD and after in _WORD))
+
+
+def _filled_lines(text: str, per_line: float) -> int:
+    """The lines of one paragraph as a wrapped cell fills them: each line takes the text up to its last break
+    that fits; a word wider than a line starts a line of its own and is broken where the line is full."""
+    ends = list(accumulate(map(_HALVES.__getitem__, text), initial=0))  # ends[i]: the width of text[:i]
+    room = int(per_line * 2)  # in half widths, as the text is measured
+    lines, start, last = 0, 0, len(text)
+    while start < last:
+        lines += 1
+        fits = max(bisect_right(ends, ends[start] + room) - 1, start + 1)  # one character at least
+        if fits >= last:
+            break
+        cut = fits
+        while cut > start and not _breaks_before(text, cut):
+            cut -= 1
+        start = cut if cut > start else fits
+    return lines
 
 
 def row_height(values, widths, font_pt: float = 10, least_lines: int = 1) -> float:
