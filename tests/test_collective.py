@@ -252,6 +252,9 @@ def test_with_a_group_the_collective_is_its_members_and_all_works_as_before(work
 def test_marking_keeps_the_tables_wording_and_leaves_a_list_without_a_collective_alone():
     departments = Departments({"区相关部门": "区有关部门"}, {"各镇、街道": ["春江镇"]})
     assert departments.marked("区相关部门、各镇、街道") == "区相关部门（未发填报表）、各镇、街道"
+    # the mark is the tool's, not part of the name: read back as the name the row writes, and never marked twice
+    assert departments.tokens("区相关部门（未发填报表）、各镇、街道") == [("区相关部门", False), ("各镇、街道", False)]
+    assert departments.marked("区相关部门（未发填报表）、各镇、街道") == "区相关部门（未发填报表）、各镇、街道"
     assert departments.marked("质监分局（牵头）、\n药监分局") == "质监分局（牵头）、\n药监分局"
     assert departments.expand("区有关部门") == [] and departments.expand("各镇、街道") == ["春江镇"]
     assert departments.members(["区有关部门", "质监分局", "各镇、街道"]) == ["质监分局", "春江镇"]

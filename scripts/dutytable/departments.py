@@ -30,9 +30,10 @@ BUILTIN_COMPOUNDS = (
 )
 # 各镇、街道, 市政府各部门, 区直各部门, 各相关单位, 区级有关部门, 联席会议成员单位 …
 _COLLECTIVE_HINT = re.compile(r"各|有关|相关|成员单位|、")
-# "（牵头）" after a name in a list makes that unit the lead; "（配合）" only repeats the column's role.
+# "（牵头）" after a name in a list makes that unit the lead; "（配合）" only repeats the column's role, and
+# "（未发填报表）" is the tool's own mark of a collective (:meth:`Departments.marked`): neither is part of the name.
 _LEAD_MARK = re.compile(r"[（(]\s*牵头[^）)]{0,2}\s*[）)]")
-_OTHER_MARK = re.compile(r"[（(]\s*(?:配合|协办|协助|参与)[^）)]{0,2}\s*[）)]")
+_OTHER_MARK = re.compile(rf"[（(]\s*(?:配合|协办|协助|参与|{NO_FORM})[^）)]{{0,2}}\s*[）)]")
 # Words that end a list in prose: 园区办。 / 经发局等 / 科技局等有关部门 / 园区办及
 _TRAILING = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位)?|及)?[。.]*$")
 # How the name of a unit ends (市生态环境局, 区政务服务中心, 某某街道, 国网某某供电公司, 某某县 …).

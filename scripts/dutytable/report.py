@@ -325,7 +325,6 @@ def written_names(t: TaskSummary, departments) -> dict:
     names = {}
     for text in (t.task.leads_text, t.task.partners_text):
         for token, _ in departments.tokens(text):
-            token = token.removesuffix(f"（{NO_FORM}）")  # a collective as marked_collectives shows it
             if departments.aliases.get(token, token) != token:
                 names[departments.aliases[token]] = token
     return names
