@@ -187,7 +187,10 @@ def _record(ledger: Ledger, found, examined, judge) -> list[str]:
         for ex, stored, _, _, duplicate, _ in items:
             if ex.standing == HELD and not duplicate:
                 when = confirmed_at(stored)
-                (held if when is None else confirming).append(stored.name if when is None else (when, stored.name))
+                if when is None:
+                    held.append(stored.name)
+                else:
+                    confirming.append((when, stored.name))
     _confirm(ledger, confirming)
     return held
 
