@@ -760,8 +760,11 @@ def test_before_any_months_deadline_the_screen_ranks_no_unit(tmp_path_factory):
     said to be first (every unit would tie at 0, those that have not reported too)."""
     workdir = _fresh(tmp_path_factory, "unscored")
     config, table = run_year(workdir, [(dt.datetime(2010, 11, 18, 9), NOV, "质监分局", {})])
-    annual, _ = make_annual(config, table, 2010, today=dt.date(2010, 11, 20))
+    annual, written = make_annual(config, table, 2010, today=dt.date(2010, 11, 20))
     assert annual_line(annual) == "2010年共 1 期有报送（11月）；报送截止日都还没到，尚未计分、排名。"
+    assert {(u.score, u.rank) for u in annual.units} == {(None, None)}  # nor on paper: no 得分 0, no 排名 1
+    units = {r[1]: r[2:] for r in _rows(written[0], "单位报送")[2:26]}
+    assert units["质监分局"][:1] == ["按时"] and units["城建局"][:1] == ["未到截止日"]
     annual, _ = make_annual(config, table, 2010, today=dt.date(2010, 11, 26))
     assert annual_line(annual) == "2010年共 1 期有报送（11月）；得分第一：质监分局。"
 

@@ -286,6 +286,7 @@ def _units(table, config, returns: ReturnsByUnit, summaries: dict, unlisted: dic
     tasks_of = {r.name: set(r.task_ids) for r in table.recipients(config.departments)}
     names = list(tasks_of)
     listed = set(names)
+    scored = not summaries or any(p not in not_due for p in summaries)  # months but none due: no score, no rank
     units = []
     for name in names + [n for n in returns if n not in listed]:
         months = {}
@@ -301,12 +302,12 @@ def _units(table, config, returns: ReturnsByUnit, summaries: dict, unlisted: dic
             when = month.timings[name]
             months[p] = UnitMonth(when.first, when.days_late, when.fixes, got[-1][0] == TO_FIX, due=p not in not_due)
         unit = UnitYear(name, months, listed=name in listed)
-        if unit.listed:
+        if unit.listed and scored:
             unit.score = sum(m.points(config.assessment) for m in months.values())
         units.append(unit)
-    scores = sorted((u.score for u in units if u.listed), reverse=True)
+    scores = sorted((u.score for u in units if u.listed and scored), reverse=True)
     for u in units:
-        if u.listed:
+        if u.listed and scored:
             u.rank = scores.index(u.score) + 1  # equal scores share a rank: 1, 2, 2, 4
     return units
 
